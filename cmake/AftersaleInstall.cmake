@@ -1,0 +1,2 @@
+# Install rules and the package config for find_package(aftersale). (Filled in by the install work.)
+include(GNUInstallDirs)

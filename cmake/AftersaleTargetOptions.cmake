@@ -1,0 +1,14 @@
+# Options for targets of this project only (never for consumers' targets).
+function(aftersale_target_options target)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+    if(AFTERSALE_DEVELOPER_MODE)
+      target_compile_options(${target} PRIVATE -Werror)
+    endif()
+    if(AFTERSALE_SANITIZERS)
+      target_compile_options(${target} PRIVATE -fsanitize=${AFTERSALE_SANITIZERS} -fno-omit-frame-pointer
+                                               -fno-sanitize-recover=all)
+      target_link_options(${target} PRIVATE -fsanitize=${AFTERSALE_SANITIZERS})
+    endif()
+  endif()
+endfunction()

@@ -1,0 +1,21 @@
+#pragma once
+/// @file
+/// aftersale: after-sales policy as executable, testable data.
+///
+///     #include <aftersale/aftersale.hpp>
+///
+///     auto policy = aftersale::load_policy_file("policies/default.yaml");   // throws policy_error
+///     aftersale::request r;
+///     r.set("order_status", "paid_unshipped").set("request", "request_refund")
+///      .set("reason", "changed_mind").set("amount", 12900);
+///     auto now = *aftersale::parse_timestamp("2026-11-23T10:00:00+08:00");
+///     aftersale::decision d = aftersale::decide(policy, r, now);
+///     std::cout << d.solution() << '\n' << aftersale::explain(d);
+#include <aftersale/calendar.hpp>
+#include <aftersale/decide.hpp>
+#include <aftersale/error.hpp>
+#include <aftersale/load.hpp>
+#include <aftersale/model.hpp>
+#include <aftersale/request.hpp>
+#include <aftersale/time.hpp>
+#include <aftersale/version.hpp>

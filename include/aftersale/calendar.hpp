@@ -1,0 +1,120 @@
+#pragma once
+/// @file
+/// Business calendars: working hours per weekday, rest days, public holidays and make-up
+/// working days (调休), in an IANA time zone. Deadlines are computed here.
+///
+///     aftersale::calendar_def def;
+///     def.id = "cn";
+///     def.time_zone = "Asia/Shanghai";
+///     def.week[0] = {{9 * 60, 12 * 60}, {13 * 60, 18 * 60}};  // Monday 09:00-12:00, 13:00-18:00
+///     ...
+///     auto cal = aftersale::business_calendar::create(def);   // throws std::invalid_argument on a bad zone
+///     auto due = cal.add(now, {aftersale::clock_kind::business_days, 2});
+///
+/// All instants are UTC; the zone is used only to find local dates and working hours.
+/// A `business_calendar` is immutable and cheap to copy (shared implementation).
+#include <aftersale/time.hpp>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace aftersale {
+
+/// Kinds of SLA duration.
+enum class clock_kind : std::uint8_t {
+  elapsed,         ///< wall-clock time: `{hours: 48}`, `{minutes: 5}`
+  calendar_days,   ///< the same local time N calendar days later (DST-aware): `{days: 10}`
+  business_time,   ///< working time on the calendar: `{business_hours: 8}`, `{business_minutes: 30}`
+  business_days,   ///< end of working hours on the Nth working day after the start's local date: `{business_days: 2}`
+};
+
+/// An SLA duration: how much, counted how.
+struct clock_duration {
+  clock_kind kind = clock_kind::elapsed;
+  std::int64_t amount = 0;  ///< seconds for elapsed/business_time; days for calendar_days/business_days
+};
+
+/// A civil date (no time zone), e.g. a public holiday.
+struct local_date {
+  int year = 1970;
+  unsigned month = 1;  ///< 1..12
+  unsigned day = 1;    ///< 1..31
+
+  friend bool operator==(const local_date& a, const local_date& b) {
+    return a.year == b.year && a.month == b.month && a.day == b.day;
+  }
+  friend bool operator<(const local_date& a, const local_date& b) {
+    if (a.year != b.year) return a.year < b.year;
+    if (a.month != b.month) return a.month < b.month;
+    return a.day < b.day;
+  }
+};
+
+/// A span of working time within one local day, in minutes after local midnight:
+/// `open < close <= 1440`.
+struct working_period {
+  int open_minute = 0;
+  int close_minute = 0;
+};
+
+/// The declaration of a calendar, as written in the policy.
+struct calendar_def {
+  std::string id;
+  std::string time_zone = "UTC";  ///< IANA name, e.g. `Asia/Shanghai`, `Europe/Berlin`
+  /// Working periods per weekday, index 0 = Monday ... 6 = Sunday; empty = rest day.
+  std::array<std::vector<working_period>, 7> week{};
+  std::vector<local_date> holidays;         ///< no work on these dates, whatever the weekday
+  std::vector<local_date> makeup_workdays;  ///< 调休: work on these dates although the weekday is a rest day
+  /// Hours on a make-up working day; empty = Monday's hours.
+  std::vector<working_period> makeup_hours;
+};
+
+/// A compiled calendar. Thread-safe; copies share one immutable implementation.
+class business_calendar {
+ public:
+  /// Compiles a calendar. @throws std::invalid_argument when the time zone is unknown or
+  /// the working periods are malformed (overlapping, out of 0..1440, open >= close).
+  static business_calendar create(calendar_def def);
+
+  const calendar_def& definition() const;
+  const std::string& id() const { return definition().id; }
+
+  /// The deadline `d` after `start`. Business time counts only working time; business
+  /// days end at the close of the Nth working day after `start`'s local date; calendar
+  /// days keep the local wall-clock time (DST-aware); elapsed time is plain UTC arithmetic.
+  sys_seconds add(sys_seconds start, const clock_duration& d) const;
+
+  /// Working time (seconds) between two instants; 0 when `to <= from`.
+  std::chrono::seconds working_time_between(sys_seconds from, sys_seconds to) const;
+
+  /// True when `t` falls inside a working period.
+  bool is_working_time(sys_seconds t) const;
+  /// True when the local date is a working day (weekday with hours or make-up day, and not a holiday).
+  bool is_working_day(local_date d) const;
+
+  /// The local date of an instant in this calendar's zone.
+  local_date local_date_of(sys_seconds t) const;
+  /// Whole local calendar dates from `from` to `to` (negative when `to` is earlier).
+  std::int64_t local_days_between(sys_seconds from, sys_seconds to) const;
+
+  /// `2026-10-08 17:30:00 CST (+08:00)` in the calendar's zone.
+  std::string format_local(sys_seconds t) const;
+  /// `2026-10-08T17:30:00+08:00`: ISO 8601 with the zone's offset at that instant.
+  std::string format_iso_local(sys_seconds t) const;
+
+  /// An instant from a local wall-clock time (`2026-10-08 17:30` or `2026-10-08T17:30:00`),
+  /// resolving DST gaps forward and overlaps to the earlier instant. Returns nothing on
+  /// malformed text.
+  std::optional<sys_seconds> parse_local(std::string_view text) const;
+
+  struct impl;
+
+ private:
+  explicit business_calendar(std::shared_ptr<const impl> p) : impl_(std::move(p)) {}
+  std::shared_ptr<const impl> impl_;
+};
+
+}  // namespace aftersale

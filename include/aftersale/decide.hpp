@@ -1,0 +1,133 @@
+#pragma once
+/// @file
+/// The decision evaluator.
+///
+///     auto policy = aftersale::load_policy_file("policies/default.yaml");
+///     aftersale::request r;  // ... facts ...
+///     aftersale::decision d = aftersale::decide(policy, r, aftersale::sys_seconds{std::chrono::seconds{1791417600}});
+///     if (d.status() == aftersale::decision_status::matched) {
+///       std::cout << d.solution() << '\n';                 // "return_then_refund"
+///       for (auto& dl : d.deadlines()) std::cout << d.clock_id(dl) << ' ' << aftersale::format_utc(dl.due) << '\n';
+///     }
+///     std::cout << aftersale::explain(d);                  // why: which rule fired, why earlier ones did not
+///
+/// "No rule matched" and "rules in conflict" are results, not exceptions. `decide` is
+/// thread-safe: it only reads the policy.
+#include <aftersale/model.hpp>
+#include <aftersale/request.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aftersale {
+
+enum class decision_status : std::uint8_t {
+  matched,   ///< one or more rules selected by the hit policy
+  no_match,  ///< no rule matched the request
+  conflict,  ///< `unique` matched several rules, or `any` matched rules with different outcomes
+};
+
+/// `matched`, `no_match`, `conflict`.
+std::string_view to_string(decision_status s);
+
+/// A deadline started by a decision: the clock and the absolute UTC instant it falls due.
+struct deadline {
+  std::uint32_t clock = npos;  ///< index into policy::clocks
+  sys_seconds due{};
+};
+
+/// One rule selected by the hit policy, with what it computed.
+struct rule_match {
+  std::uint32_t rule = npos;            ///< index into the table's rules
+  std::vector<deadline> deadlines;      ///< one per `then.clocks`, same order
+  std::vector<std::int64_t> amounts;    ///< one per `then.amounts`, minor units
+};
+
+/// Why one rule did or did not match, for explanations.
+struct rule_trace {
+  std::uint32_t rule = npos;
+  std::uint32_t failed_condition = npos;  ///< index into the rule's conditions; npos = the rule matched
+  bool fact_absent = false;               ///< the failed condition's fact had no value
+  std::int64_t actual = 0;                ///< the value the failed condition saw (when present)
+};
+
+struct decide_options {
+  /// Record a trace: every rule the hit policy looked at, with the first condition that
+  /// failed. Costs time proportional to the rules before the match.
+  bool explain = true;
+};
+
+/// The result of `decide`. Holds the policy alive; ids are views into it.
+class decision {
+ public:
+  decision(std::shared_ptr<const policy> p, std::uint32_t table, sys_seconds now, decision_status status,
+           std::vector<rule_match> matches, std::vector<rule_trace> trace, bound_request facts);
+
+  decision_status status() const noexcept { return status_; }
+  bool matched() const noexcept { return status_ == decision_status::matched; }
+  const policy& source_policy() const noexcept { return *policy_; }
+  const std::shared_ptr<const policy>& policy_ptr() const noexcept { return policy_; }
+  const decision_table& table() const;
+  sys_seconds now() const noexcept { return now_; }
+  /// The facts the decision saw, derived facts included.
+  const bound_request& facts() const noexcept { return facts_; }
+
+  /// Rules selected by the hit policy, in output order (for a conflict: the rules in conflict).
+  const std::vector<rule_match>& matches() const noexcept { return matches_; }
+  const std::vector<rule_trace>& trace() const noexcept { return trace_; }
+
+  // Convenience accessors for the first (for single-hit policies: the only) match.
+  // Precondition for each: matched().
+  const rule& first_rule() const;
+  std::string_view rule_id() const;
+  std::string_view solution() const;
+  std::string_view fee_payer() const;    ///< empty when the rule names none
+  std::string_view escalation() const;   ///< empty when no escalation
+  std::string_view remark_flag() const;  ///< empty when none
+  std::vector<std::string_view> evidence() const;
+  const std::vector<std::string>& steps() const;
+  const std::vector<deadline>& deadlines() const;
+  /// Computed amounts of the first match as (name, minor units).
+  std::vector<std::pair<std::string_view, std::int64_t>> amounts() const;
+  std::string_view clock_id(const deadline& d) const;
+
+ private:
+  std::shared_ptr<const policy> policy_;
+  std::uint32_t table_;
+  sys_seconds now_;
+  decision_status status_;
+  std::vector<rule_match> matches_;
+  std::vector<rule_trace> trace_;
+  bound_request facts_;
+};
+
+/// Decides a bound request with the policy's entry table.
+decision decide(std::shared_ptr<const policy> p, const bound_request& facts, sys_seconds now,
+                decide_options options = {});
+/// Binds then decides with the entry table. @throws request_error when the request does not fit.
+decision decide(std::shared_ptr<const policy> p, const request& r, sys_seconds now, decide_options options = {});
+/// Binds then decides with the named table. @throws request_error (E304 for an unknown table).
+decision decide(std::shared_ptr<const policy> p, std::string_view table, const request& r, sys_seconds now,
+                decide_options options = {});
+
+/// The hot path: index of the first rule of `table` matching `facts`, or npos. Ignores the
+/// hit policy (for `first` tables this is the answer). Derived facts must already be in
+/// `facts` (see `derive_facts`). No allocation.
+std::uint32_t first_match(const decision_table& table, const bound_request& facts) noexcept;
+
+/// Fills the derived facts of `facts` for the instant `now`.
+void derive_facts(const policy& p, bound_request& facts, sys_seconds now);
+
+/// A readable, multi-line account of the decision: the rule that fired with its location,
+/// and for every earlier rule the first condition that failed and the value it saw.
+std::string explain(const decision& d);
+
+/// A fact's value as text (`delivered`, `true`, `129.00`, `48h`, ISO timestamp).
+std::string format_fact_value(const policy& p, std::uint32_t fact, std::int64_t value);
+
+/// Money in minor units as text with two decimals for the policy's currency (`129.00`).
+std::string format_money(std::int64_t minor);
+
+}  // namespace aftersale

@@ -1,0 +1,117 @@
+#pragma once
+/// @file
+/// Diagnostics and the exceptions the library throws.
+///
+/// Every problem in a policy is a `diagnostic` with a stable code (catalogued in
+/// docs/errors.md), a location and a message; loading collects all independent problems and
+/// throws one `policy_error` carrying them all:
+///
+///     try {
+///       auto p = aftersale::load_policy_file("store.yaml");
+///     } catch (const aftersale::policy_error& e) {
+///       for (const auto& d : e.diagnostics()) std::cerr << aftersale::to_string(d) << '\n';
+///     }
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aftersale {
+
+/// Where something was written: file name and 1-based line and column. `line == 0` means
+/// "no location" (for example a request built in code).
+struct source_span {
+  std::string file;
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+
+  friend bool operator==(const source_span& a, const source_span& b) {
+    return a.file == b.file && a.line == b.line && a.column == b.column;
+  }
+  friend bool operator!=(const source_span& a, const source_span& b) { return !(a == b); }
+};
+
+/// `file:line:col` (or just `file` without a line).
+std::string to_string(const source_span& where);
+
+/// Stable diagnostic codes. The numeric value is part of the code's text (`E104`), so
+/// never renumber; add new codes at the end of their group. docs/errors.md lists each
+/// with an example.
+enum class error_code : std::uint16_t {
+  // E1xx: the YAML document itself
+  yaml_syntax = 100,       ///< not well-formed YAML
+  yaml_alias = 101,        ///< anchors and aliases are refused
+  too_deep = 102,          ///< nesting deeper than the loader accepts
+  too_large = 103,         ///< document larger than the loader accepts
+  duplicate_key = 104,     ///< the same key twice in one mapping
+  unknown_key = 105,       ///< a key the format does not define here
+  missing_key = 106,       ///< a required key is absent
+  wrong_node_kind = 107,   ///< a mapping, list or scalar was expected
+  invalid_value = 108,     ///< a scalar of the wrong shape (number, bool, duration, date, id)
+  file_unreadable = 109,   ///< the file could not be opened or read
+  // E2xx: names and references inside the policy
+  unknown_id = 200,        ///< a reference to something the policy does not declare
+  duplicate_id = 201,      ///< two declarations with one id
+  type_mismatch = 202,     ///< a value or operator that does not fit the fact's type
+  unknown_time_zone = 203, ///< not an IANA time zone name known to the tz database
+  invalid_range = 204,     ///< empty or inverted range (between [9, 3], opening after closing)
+  invalid_amount = 205,    ///< a money computation that cannot be evaluated (ratio /0, cycle)
+  empty_table = 206,       ///< a decision table with no rules
+  unsupported_version = 207,  ///< `format:` names a policy format this library cannot read
+  // E3xx: requests checked against a policy's facts
+  unknown_fact = 300,      ///< the request names a fact the policy does not declare
+  fact_type = 301,         ///< a value of the wrong type for the fact
+  undeclared_value = 302,  ///< an enum value the fact does not declare
+  missing_fact = 303,      ///< a required fact is absent
+  unknown_decision = 304,  ///< decide() was asked for a table the policy does not have
+};
+
+/// `E104` for `error_code::duplicate_key`.
+std::string code_text(error_code code);
+
+enum class severity : std::uint8_t { error, warning, note };
+
+/// One problem found in a policy or a request.
+struct diagnostic {
+  error_code code{};
+  aftersale::severity severity = severity::error;
+  source_span where;
+  std::string message;  ///< lowercase, no trailing period, ids in backticks
+  std::string help;     ///< what was expected / how to fix it; may be empty
+};
+
+/// `file:line:col: error[E104]: message` and, when there is help, `\n  help: ...`.
+std::string to_string(const diagnostic& d);
+
+/// Base of every exception the library throws on bad input.
+class error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A policy could not be loaded. Carries every diagnostic found, in document order;
+/// `what()` is all of them, one per line.
+class policy_error : public error {
+ public:
+  explicit policy_error(std::vector<diagnostic> diagnostics);
+  const std::vector<diagnostic>& diagnostics() const noexcept { return diagnostics_; }
+
+ private:
+  std::vector<diagnostic> diagnostics_;
+};
+
+/// A request does not fit the policy's declared facts (unknown fact, wrong type,
+/// undeclared enum value, missing required fact). Names the fact.
+class request_error : public error {
+ public:
+  request_error(error_code code, std::string fact, std::string message);
+  error_code code() const noexcept { return code_; }
+  const std::string& fact() const noexcept { return fact_; }
+
+ private:
+  error_code code_;
+  std::string fact_;
+};
+
+}  // namespace aftersale

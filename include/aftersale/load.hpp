@@ -1,0 +1,34 @@
+#pragma once
+/// @file
+/// Loading policies from YAML.
+///
+///     std::shared_ptr<const aftersale::policy> p = aftersale::load_policy_file("policies/default.yaml");
+///
+/// Loading either returns a complete, immutable policy or throws `policy_error` with every
+/// independent problem found, each as `file:line:col: error[CODE]: message`. It never
+/// crashes on hostile input: anchors/aliases are refused, and documents over
+/// `load_limits` are refused before they are walked.
+#include <aftersale/model.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace aftersale {
+
+/// Bounds on what the loader accepts.
+struct load_limits {
+  std::size_t max_bytes = 16u << 20;  ///< document size
+  std::size_t max_depth = 64;         ///< nesting of mappings and lists
+  std::size_t max_nodes = 2'000'000;  ///< scalars + collections
+};
+
+/// Loads a policy file. @throws policy_error (E109 when the file cannot be read).
+std::shared_ptr<const policy> load_policy_file(const std::string& path, const load_limits& limits = {});
+
+/// Loads a policy from text; `file_name` is used in diagnostics. @throws policy_error
+std::shared_ptr<const policy> load_policy_string(std::string_view yaml, const std::string& file_name = "<string>",
+                                                 const load_limits& limits = {});
+
+}  // namespace aftersale

@@ -1,0 +1,212 @@
+#pragma once
+/// @file
+/// The compiled policy: plain, immutable data produced by the loader.
+///
+/// Names are resolved to dense integer ids at load time (`fact_id`, `solution` index, ...)
+/// so evaluation never compares strings. Every element remembers where it was written.
+/// A `policy` is shared as `std::shared_ptr<const policy>`; nothing in it changes after
+/// loading, so one policy may be used from any number of threads at once.
+///
+///     std::shared_ptr<const aftersale::policy> p = aftersale::load_policy_file("policies/default.yaml");
+///     std::optional<std::uint32_t> f = p->find_fact("order_status");
+#include <aftersale/calendar.hpp>
+#include <aftersale/detail/table_index.hpp>
+#include <aftersale/error.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aftersale {
+
+/// "No such id": an absent optional reference inside the model.
+inline constexpr std::uint32_t npos = std::numeric_limits<std::uint32_t>::max();
+
+/// A vocabulary entry: an id the policy declares (a solution, a party, a role, ...).
+struct vocabulary_entry {
+  std::string id;
+  std::string label;  ///< human-readable, optional
+  source_span where;
+};
+
+/// The ids a policy speaks. The core knows no after-sales word; the policy declares them.
+struct vocabulary {
+  std::vector<vocabulary_entry> solutions;  ///< declaration order = priority for DMN `priority`/`output_order`
+  std::vector<vocabulary_entry> parties;    ///< who can pay shipping (`customer`, `merchant`, ...)
+  std::vector<vocabulary_entry> roles;      ///< actors and escalation levels (`agent`, `supervisor`, ...)
+  std::vector<vocabulary_entry> evidence;   ///< evidence kinds (`photos`, `packing_list`, ...)
+  std::vector<vocabulary_entry> flags;      ///< order remark flags (`yellow`, `blue`, ...)
+};
+
+enum class fact_type : std::uint8_t { enumeration, integer, money, boolean, duration, timestamp, string };
+
+/// `enum`, `int`, `money`, `bool`, `duration`, `timestamp`, `string`.
+std::string_view to_string(fact_type t);
+
+/// How a derived fact is computed from other facts (and `now`) instead of being passed in.
+enum class derivation : std::uint8_t {
+  none,
+  days_since,   ///< whole days from a timestamp fact to now (local calendar dates when a calendar is named, else elapsed 24 h periods)
+  hours_since,  ///< whole elapsed hours from a timestamp fact to now
+  map,          ///< an enum fact mapped value-by-value from another enum fact
+};
+
+/// A declared fact of a request.
+///
+/// Values are stored as `std::int64_t`: enum → index into `values`, bool → 0/1,
+/// int → itself, money → minor units, duration → seconds, timestamp → seconds since the
+/// Unix epoch (UTC), string → index into `values` (the literals the policy mentions) or
+/// `string_other` for any other text.
+struct fact_def {
+  std::string name;
+  fact_type type = fact_type::integer;
+  std::vector<std::string> values;  ///< enum: the declared values; string: literals used in conditions
+  bool required = false;
+  std::optional<std::int64_t> default_value;  ///< used when the request leaves the fact out
+  std::string description;
+  derivation derive = derivation::none;
+  std::uint32_t source = npos;        ///< derived: the anchor timestamp fact or the mapped enum fact
+  std::uint32_t calendar = npos;      ///< days_since: count local dates on this calendar
+  std::vector<std::int32_t> mapping;  ///< map: source value index → own value index, -1 = absent
+  source_span where;
+};
+
+/// Value of a string fact that matches none of the literals the policy mentions.
+inline constexpr std::int64_t string_other = -1;
+
+/// Condition operators as written. Every operator is normalised at load time to either an
+/// inclusive interval `[lo, hi]` or a set, so the evaluator needs no per-operator code.
+enum class condition_op : std::uint8_t { eq, ne, in, not_in, lt, le, gt, ge, between, exists, missing };
+
+/// `eq`, `ne`, `in`, ... as written in YAML.
+std::string_view to_string(condition_op op);
+
+/// One cell of a decision table row: a test on one fact.
+struct condition {
+  std::uint32_t fact = npos;
+  condition_op op = condition_op::eq;
+  /// Normalised test, valid when `!uses_set`: `lo <= value && value <= hi`; negated when `negate`.
+  std::int64_t lo = std::numeric_limits<std::int64_t>::min();
+  std::int64_t hi = std::numeric_limits<std::int64_t>::max();
+  bool uses_set = false;            ///< test is membership in `set` (sorted), negated when `negate`
+  bool negate = false;
+  std::vector<std::int64_t> set;
+  std::string text;                 ///< the cell as written, for explanations (`in [shipped, delivered]`)
+  source_span where;
+
+  /// True when a present value passes. (`exists` passes any present value; `missing`
+  /// never passes a present value; absence is handled by the evaluator.)
+  bool test(std::int64_t value) const noexcept;
+};
+
+enum class rounding : std::uint8_t { down, up, half_up, half_even };
+
+/// An operand of a money computation: a constant, a money fact, or an amount computed
+/// earlier in the same rule.
+struct money_operand {
+  enum class kind : std::uint8_t { none, constant, fact, amount } what = kind::none;
+  std::int64_t value = 0;  ///< constant (minor units)
+  std::uint32_t ref = npos;  ///< fact id or index into the rule's `amounts`
+};
+
+/// `name = clamp(round(of × numerator / denominator) − minus, min, max)`, in integer
+/// arithmetic (128-bit intermediate), rounded as declared.
+struct amount_rule {
+  std::string name;
+  money_operand of;
+  std::int64_t numerator = 1;
+  std::int64_t denominator = 1;
+  money_operand minus;
+  money_operand min;
+  money_operand max;
+  aftersale::rounding rounding = rounding::half_up;
+  source_span where;
+};
+
+/// What a rule prescribes.
+struct rule_outcome {
+  std::uint32_t solution = npos;          ///< index into vocabulary.solutions
+  std::vector<std::string> steps;         ///< ordered steps, as written
+  std::uint32_t fee_payer = npos;         ///< index into vocabulary.parties; npos = nobody / not applicable
+  std::vector<std::uint32_t> evidence;    ///< indexes into vocabulary.evidence
+  std::uint32_t escalation = npos;        ///< index into vocabulary.roles; npos = no escalation
+  std::uint32_t remark_flag = npos;       ///< index into vocabulary.flags
+  std::string remark;                     ///< remark text for the order (reason + handler + date is added by the host)
+  std::vector<std::uint32_t> clocks;      ///< indexes into policy::clocks, started when the decision is made
+  std::vector<amount_rule> amounts;
+  std::string customer_label;
+  std::string agent_label;
+  std::string flow;                       ///< the flow a case starts in (flows come with the workflow runtime)
+};
+
+struct rule {
+  std::string id;
+  std::string description;
+  std::vector<condition> conditions;  ///< in the order written; facts not mentioned match anything
+  rule_outcome then;
+  source_span where;
+};
+
+/// The seven hit policies of DMN.
+enum class hit_policy : std::uint8_t { unique, first, priority, any, collect, rule_order, output_order };
+
+/// `unique`, `first`, ...
+std::string_view to_string(hit_policy h);
+
+struct decision_table {
+  std::string id;
+  std::string description;
+  aftersale::hit_policy hit_policy = hit_policy::first;
+  std::vector<rule> rules;
+  detail::table_index index;  ///< built by the loader from `rules`
+  source_span where;
+};
+
+/// An SLA definition (时效).
+struct clock_def {
+  std::string id;
+  std::string description;
+  std::string label;
+  clock_duration within;
+  std::uint32_t calendar = npos;  ///< index into policy::calendars (npos: the policy's default calendar)
+  source_span where;
+};
+
+/// Who/what/version of a policy, and a hash of its content (for snapshots).
+struct policy_info {
+  std::string id;
+  std::string version;
+  std::string name;
+  std::string currency = "CNY";     ///< ISO 4217; money is in its minor units
+  std::uint32_t entry = npos;       ///< index into decisions: the table `decide()` uses by default
+  std::uint32_t default_calendar = npos;
+  std::uint64_t content_hash = 0;   ///< FNV-1a 64 of the source text(s)
+  source_span where;
+};
+
+/// A compiled policy. Immutable after loading; share it as `std::shared_ptr<const policy>`.
+struct policy {
+  policy_info info;
+  aftersale::vocabulary vocabulary;
+  std::vector<fact_def> facts;
+  std::vector<business_calendar> calendars;
+  std::vector<clock_def> clocks;
+  std::vector<decision_table> decisions;
+
+  std::optional<std::uint32_t> find_fact(std::string_view name) const;
+  std::optional<std::uint32_t> find_decision(std::string_view id) const;
+  std::optional<std::uint32_t> find_clock(std::string_view id) const;
+  std::optional<std::uint32_t> find_calendar(std::string_view id) const;
+
+  /// Builds the name → id lookups; called by the loader once everything is in place.
+  void build_lookups();
+
+ private:
+  std::map<std::string, std::uint32_t, std::less<>> fact_ids_, decision_ids_, clock_ids_, calendar_ids_;
+};
+
+}  // namespace aftersale

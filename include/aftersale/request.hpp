@@ -1,0 +1,61 @@
+#pragma once
+/// @file
+/// Requests: the facts of one after-sales request, checked against a policy's schema.
+///
+///     aftersale::request r;
+///     r.set("order_status", "delivered")
+///      .set("request", "request_return_refund")
+///      .set("reason", "changed_mind")
+///      .set("amount", std::int64_t{12900})                  // money: minor units (分)
+///      .set("delivered_at", *aftersale::parse_timestamp("2026-10-01T10:00:00+08:00"));
+///     aftersale::bound_request b = aftersale::bind(*policy, r);  // throws request_error
+#include <aftersale/error.hpp>
+#include <aftersale/time.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace aftersale {
+
+struct policy;
+
+/// A fact's value as given by the caller. Strings are accepted for enums, strings,
+/// timestamps (ISO 8601 with offset) and durations (`48h`); integers for int and money
+/// (minor units), and for durations (seconds) and timestamps (Unix seconds).
+using fact_value = std::variant<bool, std::int64_t, std::string, sys_seconds, std::chrono::seconds>;
+
+/// A request as a caller builds it: fact name → value. Not yet checked.
+class request {
+ public:
+  request& set(std::string fact, fact_value value);
+  request& set(std::string fact, const char* text) { return set(std::move(fact), fact_value(std::string(text))); }
+  request& set(std::string fact, int value) { return set(std::move(fact), fact_value(std::int64_t{value})); }
+  request& set(std::string fact, long long value) { return set(std::move(fact), fact_value(static_cast<std::int64_t>(value))); }
+  request& set(std::string fact, long value) { return set(std::move(fact), fact_value(static_cast<std::int64_t>(value))); }
+  /// Removes a fact; no-op when absent.
+  request& erase(std::string_view fact);
+
+  const std::map<std::string, fact_value, std::less<>>& values() const noexcept { return values_; }
+
+ private:
+  std::map<std::string, fact_value, std::less<>> values_;
+};
+
+/// A request checked against one policy: dense values by fact id (see `fact_def` for the
+/// encoding). Derived facts are filled in by the evaluator, which knows `now`.
+struct bound_request {
+  std::vector<std::int64_t> values;
+  std::vector<std::uint8_t> present;  ///< 1 when the fact has a value (given or default)
+};
+
+/// Checks `r` against the policy's facts and encodes it.
+/// @throws request_error naming the fact: unknown fact (E300), wrong type (E301), enum
+/// value not declared (E302), required fact missing (E303), or a value given for a
+/// derived fact (E301).
+bound_request bind(const policy& p, const request& r);
+
+}  // namespace aftersale

@@ -1,0 +1,38 @@
+#pragma once
+/// @file
+/// Time points and durations used across the library.
+///
+/// Inside the library time is always UTC (`sys_seconds`); time zones appear only at the
+/// edges, in `business_calendar`.
+///
+///     auto t = aftersale::parse_timestamp("2026-10-08T09:30:00+08:00");  // 01:30 UTC
+///     std::string s = aftersale::format_utc(t);                          // "2026-10-08T01:30:00Z"
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace aftersale {
+
+/// A UTC time point with one-second resolution (C++17-compatible spelling of
+/// `std::chrono::sys_seconds`).
+using sys_seconds = std::chrono::time_point<std::chrono::system_clock, std::chrono::seconds>;
+
+/// Parses an ISO 8601 timestamp with an explicit offset: `2026-10-08T09:30:00+08:00`,
+/// `2026-10-08T01:30:00Z`, `2026-10-08 09:30+08:00` (seconds optional, `T` or space).
+/// Returns nothing when the text is not such a timestamp (a timestamp without an offset is
+/// refused: it is ambiguous).
+std::optional<sys_seconds> parse_timestamp(std::string_view text);
+
+/// Formats as `YYYY-MM-DDTHH:MM:SSZ`.
+std::string format_utc(sys_seconds t);
+
+/// Parses a duration written as a number and a unit: `90s`, `30m`, `48h`, `10d` (d = 24 h),
+/// or combinations such as `1h30m`. Returns nothing on malformed text.
+std::optional<std::chrono::seconds> parse_duration(std::string_view text);
+
+/// Formats a duration in the shortest form `parse_duration` reads back (`1d2h`, `45m`, `0s`).
+std::string format_duration(std::chrono::seconds d);
+
+}  // namespace aftersale

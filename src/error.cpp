@@ -1,0 +1,49 @@
+#include <aftersale/error.hpp>
+
+#include <utility>
+
+namespace aftersale {
+
+std::string to_string(const source_span& where) {
+  if (where.line == 0) return where.file;
+  return where.file + ':' + std::to_string(where.line) + ':' + std::to_string(where.column);
+}
+
+std::string code_text(error_code code) { return 'E' + std::to_string(static_cast<unsigned>(code)); }
+
+namespace {
+const char* severity_text(severity s) {
+  switch (s) {
+    case severity::error: return "error";
+    case severity::warning: return "warning";
+    case severity::note: return "note";
+  }
+  return "error";
+}
+
+std::string join_lines(const std::vector<diagnostic>& diagnostics) {
+  std::string out;
+  for (const diagnostic& d : diagnostics) {
+    if (!out.empty()) out += '\n';
+    out += to_string(d);
+  }
+  return out;
+}
+}  // namespace
+
+std::string to_string(const diagnostic& d) {
+  std::string out = to_string(d.where);
+  if (!out.empty()) out += ": ";
+  out += severity_text(d.severity);
+  out += '[' + code_text(d.code) + "]: " + d.message;
+  if (!d.help.empty()) out += "\n  help: " + d.help;
+  return out;
+}
+
+policy_error::policy_error(std::vector<diagnostic> diagnostics)
+    : error(join_lines(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+request_error::request_error(error_code code, std::string fact, std::string message)
+    : error("error[" + code_text(code) + "]: " + message), code_(code), fact_(std::move(fact)) {}
+
+}  // namespace aftersale
