@@ -1,0 +1,94 @@
+#include "outcome.hpp"
+
+#include <aftersale/calendar.hpp>
+#include <aftersale/model.hpp>
+#include <sstream>
+
+namespace aftersale::cli {
+namespace {
+
+std::string vocabulary_id(const std::vector<vocabulary_entry>& entries, std::uint32_t index) {
+  return index < entries.size() ? entries[index].id : std::string();
+}
+
+// The calendar a clock's deadline is shown in: its own, else the policy's default.
+const business_calendar* calendar_for(const policy& p, std::uint32_t calendar) {
+  if (calendar == npos) calendar = p.info.default_calendar;
+  return calendar < p.calendars.size() ? &p.calendars[calendar] : nullptr;
+}
+
+deadline_view make_deadline(const policy& p, const deadline& dl) {
+  deadline_view v;
+  v.due_utc = format_utc(dl.due);
+  if (dl.clock >= p.clocks.size()) {
+    v.due_local = v.due_utc;
+    v.due_local_iso = v.due_utc;
+    return v;
+  }
+  const clock_def& clock = p.clocks[dl.clock];
+  v.clock = clock.id;
+  v.label = clock.label;
+  if (const business_calendar* cal = calendar_for(p, clock.calendar)) {
+    v.due_local = cal->format_local(dl.due);
+    v.due_local_iso = cal->format_iso_local(dl.due);
+  } else {
+    v.due_local = v.due_utc;
+    v.due_local_iso = v.due_utc;
+  }
+  return v;
+}
+
+match_view make_match(const policy& p, const decision_table& table, const rule_match& m) {
+  match_view v;
+  if (m.rule >= table.rules.size()) return v;
+  const rule& r = table.rules[m.rule];
+  const rule_outcome& then = r.then;
+  const vocabulary& voc = p.vocabulary;
+  v.rule = r.id;
+  v.rule_where = to_string(r.where);
+  v.solution = vocabulary_id(voc.solutions, then.solution);
+  v.steps = then.steps;
+  v.fee_payer = vocabulary_id(voc.parties, then.fee_payer);
+  for (std::uint32_t e : then.evidence) v.evidence.push_back(vocabulary_id(voc.evidence, e));
+  v.escalation = vocabulary_id(voc.roles, then.escalation);
+  v.remark_flag = vocabulary_id(voc.flags, then.remark_flag);
+  v.remark_text = then.remark;
+  for (std::size_t i = 0; i < then.amounts.size() && i < m.amounts.size(); ++i) {
+    v.amounts.emplace_back(then.amounts[i].name, m.amounts[i]);
+  }
+  for (const deadline& dl : m.deadlines) v.deadlines.push_back(make_deadline(p, dl));
+  v.customer_label = then.customer_label;
+  v.agent_label = then.agent_label;
+  return v;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+std::string money_text(std::int64_t minor) { return format_money(minor); }
+
+outcome make_outcome(const decision& d, std::string request, std::string note, bool explain) {
+  const policy& p = d.source_policy();
+  const decision_table& table = d.table();
+  outcome o;
+  o.request = std::move(request);
+  o.note = std::move(note);
+  o.now_utc = format_utc(d.now());
+  if (const business_calendar* cal = calendar_for(p, npos)) o.now_local = cal->format_local(d.now());
+  o.table = table.id;
+  o.hit_policy = std::string(to_string(table.hit_policy));
+  o.status = std::string(to_string(d.status()));
+  o.multi_hit = table.hit_policy == hit_policy::collect || table.hit_policy == hit_policy::rule_order ||
+                table.hit_policy == hit_policy::output_order;
+  for (const rule_match& m : d.matches()) o.matches.push_back(make_match(p, table, m));
+  if (explain) o.explanation = split_lines(aftersale::explain(d));
+  return o;
+}
+
+}  // namespace aftersale::cli
