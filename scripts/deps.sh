@@ -1,0 +1,35 @@
+# Build and test dependencies of aftersale on Debian 12, in one place.
+# Sourced by demo.sh and test.sh:  source scripts/deps.sh && aftersale_ensure_deps
+# docs/dependencies.md says why each package is here.
+
+AFTERSALE_APT_PACKAGES=(
+  cmake g++ make ccache git pkg-config
+  libyaml-cpp-dev               # policy YAML parser
+  libboost-dev libboost-graph-dev
+  libhowardhinnant-date-dev tzdata  # time zones for business calendars (OS tz database)
+  libcli11-dev nlohmann-json3-dev   # the aftersale command-line tool
+  libgtest-dev libgmock-dev libbenchmark-dev
+  nodejs                        # generates benchmark policies
+)
+
+# Installs the packages that are missing, with apt, without asking. Needs root only when
+# something is missing; `apt-get update` runs once, and only then.
+aftersale_ensure_deps() {
+  local missing=() pkg
+  for pkg in "${AFTERSALE_APT_PACKAGES[@]}"; do
+    if ! dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed'; then
+      missing+=("$pkg")
+    fi
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    return 0
+  fi
+  echo "installing missing packages: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: these packages are missing and installing them needs root: ${missing[*]}" >&2
+    return 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y --no-install-recommends "${missing[@]}"
+}
