@@ -23,6 +23,10 @@
 
 namespace aftersale {
 
+namespace detail {
+struct calendar_access;  // test-only access to the day-by-day path (src/calendar_internal.hpp)
+}  // namespace detail
+
 /// Kinds of SLA duration.
 enum class clock_kind : std::uint8_t {
   elapsed,         ///< wall-clock time: `{hours: 48}`, `{minutes: 5}`
@@ -113,6 +117,7 @@ class business_calendar {
   struct impl;
 
  private:
+  friend struct detail::calendar_access;
   explicit business_calendar(std::shared_ptr<const impl> p) : impl_(std::move(p)) {}
   std::shared_ptr<const impl> impl_;
 };
