@@ -1,0 +1,116 @@
+# Tests of the `aftersale` command-line tool (label `cli`): each runs the built binary via
+# check.cmake and checks its exit code and output. Included by tests/CMakeLists.txt.
+#   ctest -L cli
+if(TARGET aftersale_cli)
+  set(aftersale_cli_fixtures "${CMAKE_CURRENT_SOURCE_DIR}/cli/fixtures")
+
+  # aftersale_cli_test(<name> EXIT <code> [STDOUT re] [STDOUT_NOT re] [STDERR re] [STDERR_EMPTY]
+  #                    [INPUT file] ARGS <cli arguments>...)
+  function(aftersale_cli_test name)
+    cmake_parse_arguments(arg "STDERR_EMPTY" "EXIT;STDOUT;STDOUT_NOT;STDERR;INPUT" "ARGS" ${ARGN})
+    set(defs "-DEXPECT_EXIT=${arg_EXIT}")
+    foreach(pair STDOUT:STDOUT_MATCHES STDOUT_NOT:STDOUT_NOT_MATCHES STDERR:STDERR_MATCHES INPUT:INPUT)
+      string(REPLACE ":" ";" pair "${pair}")
+      list(GET pair 0 key)
+      list(GET pair 1 var)
+      if(DEFINED arg_${key})
+        list(APPEND defs "-D${var}=${arg_${key}}")
+      endif()
+    endforeach()
+    if(arg_STDERR_EMPTY)
+      list(APPEND defs -DSTDERR_EMPTY=ON)
+    endif()
+    add_test(NAME cli.${name}
+             COMMAND ${CMAKE_COMMAND} ${defs} -P "${CMAKE_CURRENT_SOURCE_DIR}/cli/check.cmake" --
+                     $<TARGET_FILE:aftersale_cli> ${arg_ARGS}
+             WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+    set_tests_properties(cli.${name} PROPERTIES LABELS cli)
+  endfunction()
+
+  set(good "${aftersale_cli_fixtures}/good.yaml")
+  set(requests "${aftersale_cli_fixtures}/requests")
+  set(errors "${aftersale_cli_fixtures}/errors")
+
+  aftersale_cli_test(version EXIT 0 STDOUT "^aftersale ${PROJECT_VERSION}\n$" ARGS --version)
+  aftersale_cli_test(no_command EXIT 2 STDERR "subcommand" ARGS)
+
+  # validate
+  aftersale_cli_test(validate.fixture EXIT 0 STDERR_EMPTY
+                     STDOUT "^ok: [^\n]*good\\.yaml \\(6 facts, 2 tables, 5 rules, 2 clocks\\)\n$"
+                     ARGS validate ${good})
+  aftersale_cli_test(validate.unknown_key EXIT 1 STDOUT "^$"
+                     STDERR "bad_unknown_key\\.yaml:11:1: error\\[E105\\]: [^\n]*`colour`"
+                     ARGS validate ${aftersale_cli_fixtures}/bad_unknown_key.yaml)
+  aftersale_cli_test(validate.unknown_reference EXIT 1
+                     STDERR "bad_reference\\.yaml:17:[0-9]+: error\\[E200\\]: [^\n]*`teleport_parcel`"
+                     ARGS validate ${aftersale_cli_fixtures}/bad_reference.yaml)
+  # Several files: good ones still say ok, the exit code reports the bad one.
+  aftersale_cli_test(validate.mixed EXIT 1 STDOUT "^ok: [^\n]*good\\.yaml "
+                     STDERR "bad_reference\\.yaml:17:[0-9]+: error\\[E200\\]"
+                     ARGS validate ${good} ${aftersale_cli_fixtures}/bad_reference.yaml)
+  aftersale_cli_test(validate.missing_file EXIT 1 STDERR "error\\[E109\\]"
+                     ARGS validate ${aftersale_cli_fixtures}/no_such_policy.yaml)
+  aftersale_cli_test(validate.default EXIT 0 STDERR_EMPTY
+                     STDOUT "^ok: policies/default\\.yaml \\([0-9]+ facts, [0-9]+ tables, [0-9]+ rules, [0-9]+ clocks\\)\n$"
+                     ARGS validate policies/default.yaml)
+
+  # decide: JSON output
+  aftersale_cli_test(decide.json EXIT 0 STDERR_EMPTY
+                     STDOUT "\"rule\": \"seven_day_return\",[^{]*\"solution\": \"return_then_refund\""
+                     ARGS decide --policy ${good} --request ${requests}/changed_mind.json --format json)
+  aftersale_cli_test(decide.json_deadlines EXIT 0
+                     STDOUT "\"clock\": \"refund_after_inspection\",\n *\"due_local\": \"2026-11-24T18:00:00\\+08:00\",\n *\"due_utc\": \"2026-11-24T10:00:00Z\""
+                     ARGS decide --policy ${good} --request ${requests}/changed_mind.json --format json)
+  aftersale_cli_test(decide.json_amounts EXIT 0 STDOUT "\"amounts\": {\n *\"refund\": 12900\n"
+                     ARGS decide --policy ${good} --request ${requests}/changed_mind.json --format json)
+  aftersale_cli_test(decide.json_outputs EXIT 0
+                     STDOUT "\"escalation\": \"supervisor\",[^{]*\"fee_payer\": \"merchant\".*\"flag\": \"yellow\""
+                     ARGS decide --policy ${good} --request ${requests}/quality.json --format json)
+  aftersale_cli_test(decide.explain EXIT 0 STDOUT "\"explanation\": \\[.*seven_day_return"
+                     ARGS decide --policy ${good} --request ${requests}/changed_mind.json --format json --explain)
+  aftersale_cli_test(decide.multi_hit EXIT 0
+                     STDOUT "\"matches\": \\[.*\"rule\": \"note_delivered\".*\"rule\": \"note_quality\""
+                     ARGS decide --policy ${good} --table extras --request ${requests}/quality.json --format json)
+  aftersale_cli_test(decide.unknown_table EXIT 2 STDERR "E304"
+                     ARGS decide --policy ${good} --table nope --request ${requests}/quality.json)
+
+  # decide: the decision instant
+  aftersale_cli_test(decide.missing_now EXIT 2 STDERR "no `now`"
+                     ARGS decide --policy ${good} --request ${requests}/unshipped_plain.json)
+  aftersale_cli_test(decide.now_option EXIT 0 STDOUT "\"solution\": \"refund_immediately\""
+                     ARGS decide --policy ${good} --request ${requests}/unshipped_plain.json
+                          --now 2026-11-23T10:00:00+08:00 --format json)
+  aftersale_cli_test(decide.now_overrides_file EXIT 0 STDOUT "\"now\": \"2026-11-01T00:00:00Z\""
+                     ARGS decide --policy ${good} --request ${requests}/changed_mind.json
+                          --now 2026-11-01T00:00:00Z --format json)
+  aftersale_cli_test(decide.bad_now EXIT 2 STDERR "ISO 8601"
+                     ARGS decide --policy ${good} --request ${requests}/changed_mind.json --now tomorrow)
+  aftersale_cli_test(decide.stdin EXIT 0 STDOUT "\"solution\": \"return_then_refund\""
+                     INPUT ${requests}/changed_mind.json
+                     ARGS decide --policy ${good} --request - --format json)
+
+  # decide: table output, one request and several
+  aftersale_cli_test(decide.table_one EXIT 0
+                     STDOUT "solution    return_then_refund\n.*deadlines   first_response +2026-11-20 22:00:00 CST"
+                     ARGS decide --policy ${good} --request ${requests}/changed_mind.json)
+  aftersale_cli_test(decide.table_directory EXIT 0
+                     STDOUT "^request +solution +steps.*\nchanged_mind +return_then_refund.*\nquality +return_then_refund.*\nunshipped_plain +refund_immediately"
+                     ARGS decide --policy ${good} --request ${requests} --now 2026-11-20T20:00:00+08:00)
+
+  # decide: errors
+  aftersale_cli_test(decide.unknown_fact EXIT 2 STDERR "unknown_fact\\.json: error\\[E300\\]: [^\n]*`colour`"
+                     ARGS decide --policy ${good} --request ${errors}/unknown_fact.json)
+  aftersale_cli_test(decide.undeclared_value EXIT 2 STDERR "error\\[E302\\]: [^\n]*`order_status`"
+                     ARGS decide --policy ${good} --request ${errors}/undeclared_value.json)
+  aftersale_cli_test(decide.fractional_money EXIT 2 STDERR "fact `amount`: numbers with a fraction"
+                     ARGS decide --policy ${good} --request ${errors}/fractional_money.json)
+  aftersale_cli_test(decide.malformed_json EXIT 2 STDERR "malformed\\.json: invalid json: "
+                     ARGS decide --policy ${good} --request ${errors}/malformed.json)
+  aftersale_cli_test(decide.bad_policy EXIT 1 STDOUT "^$" STDERR "error\\[E200\\]"
+                     ARGS decide --policy ${aftersale_cli_fixtures}/bad_reference.yaml
+                          --request ${requests}/changed_mind.json)
+  # One bad request among good ones: the good ones print, the exit code says 2.
+  aftersale_cli_test(decide.some_bad EXIT 2 STDOUT "changed_mind" STDERR "E300"
+                     ARGS decide --policy ${good} --request ${requests}/changed_mind.json
+                          --request ${requests}/quality.json --request ${errors}/unknown_fact.json)
+endif()

@@ -1,0 +1,48 @@
+# Steps of the consumer tests, run with `cmake -P` so each starts from a fresh binary dir.
+#   -DSTEP=install  -DSOURCE_DIR=<repo> -DBINARY_DIR=<dir> -DPREFIX=<dir>
+#   -DSTEP=consumer -DSOURCE_DIR=<tests/consumer> -DBINARY_DIR=<dir> -DMODE=... -DSTANDARD=17|20
+#                   [-DPREFIX=<dir>] [-DREPO_DIR=<repo>]
+# Common: -DLAUNCHER=<ccache or empty> -DCXX=<compiler> -DJOBS=<n>
+cmake_minimum_required(VERSION 3.21)
+
+function(run)
+  execute_process(COMMAND ${ARGN} COMMAND_ERROR_IS_FATAL ANY)
+endfunction()
+
+set(common_args -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=${CXX})
+if(LAUNCHER)
+  list(APPEND common_args -DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER})
+endif()
+if(NOT JOBS)
+  set(JOBS 2)
+endif()
+
+file(REMOVE_RECURSE "${BINARY_DIR}")
+
+if(STEP STREQUAL "install")
+  # A build of its own, without sanitizers: an installed static library must not need them.
+  file(REMOVE_RECURSE "${PREFIX}")
+  run(${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${BINARY_DIR}" ${common_args} -DAFTERSALE_BUILD_TESTS=OFF
+      -DAFTERSALE_BUILD_BENCH=OFF -DAFTERSALE_BUILD_EXAMPLES=ON -DAFTERSALE_INSTALL=ON)
+  run(${CMAKE_COMMAND} --build "${BINARY_DIR}" -j ${JOBS})
+  run(${CMAKE_COMMAND} --install "${BINARY_DIR}" --prefix "${PREFIX}")
+  run("${PREFIX}/bin/aftersale" --version)
+  foreach(f lib/cmake/aftersale/aftersaleConfig.cmake lib/cmake/aftersale/aftersaleConfigVersion.cmake
+          include/aftersale/aftersale.hpp share/aftersale/policies)
+    if(NOT EXISTS "${PREFIX}/${f}")
+      message(FATAL_ERROR "not installed: ${PREFIX}/${f}")
+    endif()
+  endforeach()
+elseif(STEP STREQUAL "consumer")
+  set(args ${common_args} -DCMAKE_CXX_STANDARD=${STANDARD} -DAFTERSALE_CONSUMER_MODE=${MODE})
+  if(MODE STREQUAL "find_package")
+    list(APPEND args -DCMAKE_PREFIX_PATH=${PREFIX} -DAFTERSALE_EXPECTED_PREFIX=${PREFIX})
+  else()
+    list(APPEND args -DAFTERSALE_SOURCE_DIR=${REPO_DIR})
+  endif()
+  run(${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${BINARY_DIR}" ${args})
+  run(${CMAKE_COMMAND} --build "${BINARY_DIR}" -j ${JOBS})
+  run("${BINARY_DIR}/consumer" "${SOURCE_DIR}/policy.yaml")
+else()
+  message(FATAL_ERROR "STEP must be install or consumer")
+endif()

@@ -1,0 +1,36 @@
+# Consumer-project tests (label `consumer`): build tests/consumer against aftersale the
+# four ways users do — add_subdirectory and find_package after `cmake --install`, each in
+# C++17 and C++20 — then run it. Included by tests/CMakeLists.txt.
+#   ctest -L consumer          only these;   ctest -LE consumer   everything else
+set(AFTERSALE_CONSUMER_ROOT "${CMAKE_CURRENT_BINARY_DIR}/consumer")
+set(AFTERSALE_CONSUMER_PREFIX "${AFTERSALE_CONSUMER_ROOT}/prefix")
+set(AFTERSALE_CONSUMER_JOBS 2 CACHE STRING "Parallel jobs inside each consumer-test build")
+set(aftersale_consumer_common -DLAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER} -DCXX=${CMAKE_CXX_COMPILER}
+                              -DJOBS=${AFTERSALE_CONSUMER_JOBS})
+set(aftersale_consumer_script "${CMAKE_CURRENT_SOURCE_DIR}/consumer/run.cmake")
+
+add_test(NAME consumer.install
+         COMMAND ${CMAKE_COMMAND} -DSTEP=install -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
+                 -DBINARY_DIR=${AFTERSALE_CONSUMER_ROOT}/install-build -DPREFIX=${AFTERSALE_CONSUMER_PREFIX}
+                 ${aftersale_consumer_common} -P ${aftersale_consumer_script})
+set_tests_properties(consumer.install PROPERTIES FIXTURES_SETUP aftersale_installed)
+
+foreach(mode add_subdirectory find_package)
+  foreach(standard 17 20)
+    set(name consumer.${mode}.cxx${standard})
+    add_test(NAME ${name}
+             COMMAND ${CMAKE_COMMAND} -DSTEP=consumer -DSOURCE_DIR=${CMAKE_CURRENT_SOURCE_DIR}/consumer
+                     -DBINARY_DIR=${AFTERSALE_CONSUMER_ROOT}/${mode}-cxx${standard} -DMODE=${mode}
+                     -DSTANDARD=${standard} -DPREFIX=${AFTERSALE_CONSUMER_PREFIX} -DREPO_DIR=${PROJECT_SOURCE_DIR}
+                     ${aftersale_consumer_common} -P ${aftersale_consumer_script})
+    if(mode STREQUAL "find_package")
+      set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED aftersale_installed)
+    endif()
+  endforeach()
+endforeach()
+
+# Each of these builds the library; one at a time keeps the machine's cores for the rest.
+set(aftersale_consumer_tests consumer.install consumer.add_subdirectory.cxx17 consumer.add_subdirectory.cxx20
+                             consumer.find_package.cxx17 consumer.find_package.cxx20)
+set_tests_properties(${aftersale_consumer_tests} PROPERTIES LABELS consumer TIMEOUT 1200
+                     RESOURCE_LOCK aftersale_consumer_build)
