@@ -1,0 +1,56 @@
+#pragma once
+// Internal: what the section readers share while one policy is being built. Each section
+// reader adds its part to `p` and reports problems through `r`; nothing outside this
+// state is touched, so a failed load leaves no trace.
+#include <aftersale/model.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "load/reader.hpp"
+#include "load/safe_yaml.hpp"
+
+namespace aftersale::load {
+
+struct build_state {
+  reader& r;
+  policy& p;
+  /// Names declared with a problem already reported: references to them stay quiet, so one
+  /// mistake is reported once.
+  std::set<std::string, std::less<>> broken_facts, broken_calendars, broken_clocks, broken_vocabulary;
+  std::vector<std::string> calendar_names;  ///< every declared calendar id, compiled or not
+  std::vector<std::string> table_names;     ///< every declared decision table id
+  std::optional<std::uint32_t> default_calendar;
+  bool default_calendar_named = false;      ///< `policy.calendar` was written (even if wrong)
+};
+
+/// Looks `n` up in a vocabulary list; E200 naming the declared ids when it is not there.
+/// `kind` is the plural list name (`solutions`). Returns npos after reporting.
+std::uint32_t resolve_vocabulary(build_state& s, const node& n, const std::vector<vocabulary_entry>& list,
+                                 std::string_view kind);
+
+/// The ids of a vocabulary list, a fact list, ... for `help:` lines.
+std::vector<std::string> ids_of(const std::vector<vocabulary_entry>& list);
+
+// Section readers, each tolerant of errors in the others.
+void read_vocabulary(build_state& s, const node& section);
+void read_facts(build_state& s, const node& section);  ///< after calendars (derived facts name them)
+void read_calendars(build_state& s, const node& section);
+void read_clocks(build_state& s, const node* section);
+void read_decisions(build_state& s, const node& section);
+
+/// A value of fact `fact` written in a condition or a default; enum values become indexes,
+/// string literals are added to the fact's values. Reports E202/E108 and returns nothing.
+std::optional<std::int64_t> read_fact_value(build_state& s, std::uint32_t fact, const node& n);
+
+/// The conditions of one `when:` cell (normally one; none for `any`).
+void read_condition(build_state& s, std::uint32_t fact, const node& cell, std::vector<condition>& out);
+
+/// The `amounts:` mapping of a rule outcome.
+void read_amounts(build_state& s, const node& section, std::vector<amount_rule>& out);
+
+}  // namespace aftersale::load

@@ -1,0 +1,118 @@
+// Reads `clocks:`: SLA definitions with exactly one duration key in `within`.
+#include <limits>
+
+#include "load/build_state.hpp"
+
+namespace aftersale::load {
+
+namespace {
+
+struct unit {
+  std::string_view key;
+  clock_kind kind;
+  std::int64_t seconds;  // multiplier into the stored amount
+};
+constexpr unit units[] = {
+    {"seconds", clock_kind::elapsed, 1},
+    {"minutes", clock_kind::elapsed, 60},
+    {"hours", clock_kind::elapsed, 3600},
+    {"days", clock_kind::calendar_days, 1},
+    {"business_minutes", clock_kind::business_time, 60},
+    {"business_hours", clock_kind::business_time, 3600},
+    {"business_days", clock_kind::business_days, 1},
+};
+
+std::optional<clock_duration> read_within(build_state& s, const node& n, const std::string& label) {
+  if (!s.r.expect(n, node::kind::mapping, "`within` of " + label)) return std::nullopt;
+  const std::string what = "`within` of " + label;
+  if (!s.r.check_keys(n, what,
+                      {"seconds", "minutes", "hours", "days", "business_minutes", "business_hours", "business_days"})) {
+    return std::nullopt;
+  }
+  if (n.pairs() != 1) {
+    s.r.error(n.pairs() == 0 ? error_code::missing_key : error_code::invalid_value, n,
+              what + (n.pairs() == 0 ? " names no duration" : " names more than one duration"),
+              "write exactly one of `seconds`, `minutes`, `hours`, `days`, `business_minutes`, "
+              "`business_hours`, `business_days`");
+    return std::nullopt;
+  }
+  const node& key = n.key(0);
+  auto amount = s.r.integer(n.val(0), "`" + key.value + "` of " + label);
+  if (!amount) return std::nullopt;
+  for (const unit& u : units) {
+    if (u.key != key.value) continue;
+    if (*amount <= 0 || *amount > std::numeric_limits<std::int64_t>::max() / u.seconds / 1000) {
+      s.r.error(error_code::invalid_value, n.val(0), "`" + key.value + "` of " + label + " must be positive, found `" +
+                                                          n.val(0).value + "`",
+                "write a whole number greater than zero");
+      return std::nullopt;
+    }
+    return clock_duration{u.kind, *amount * u.seconds};
+  }
+  return std::nullopt;
+}
+
+void read_clock(build_state& s, const node& key, const node& decl) {
+  auto id = s.r.id(key, "a clock id");
+  const std::string label = "clock `" + key.value + "`";
+  if (!s.r.expect(decl, node::kind::mapping, label)) {
+    s.broken_clocks.insert(key.value);
+    return;
+  }
+  bool ok = s.r.check_keys(decl, label, {"within", "calendar", "label", "description"}, {"within"}) && id.has_value();
+  clock_def c;
+  if (id) c.id = *id;
+  c.where = s.r.span(key);
+  if (const node* w = decl.find("within")) {
+    auto d = read_within(s, *w, label);
+    if (d) c.within = *d;
+    ok = d.has_value() && ok;
+  }
+  if (const node* cal = decl.find("calendar")) {
+    if (s.r.expect(*cal, node::kind::scalar, "the calendar of " + label)) {
+      std::optional<std::uint32_t> found;
+      for (std::uint32_t i = 0; i < s.p.calendars.size() && !found; ++i) {
+        if (s.p.calendars[i].id() == cal->value) found = i;
+      }
+      if (found) {
+        c.calendar = *found;
+      } else {
+        if (s.broken_calendars.count(cal->value) == 0) {
+          s.r.error(error_code::unknown_id, *cal, "unknown calendar `" + cal->value + "` in " + label,
+                    "declared calendars: " + quote_list(s.calendar_names));
+        }
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+  } else if (s.default_calendar) {
+    c.calendar = *s.default_calendar;
+  } else if (!s.default_calendar_named) {
+    s.r.error(error_code::missing_key, decl, "missing key `calendar` in " + label,
+              "name a calendar here or set a default with `policy.calendar`");
+    ok = false;
+  } else {
+    ok = false;  // `policy.calendar` is wrong and already reported
+  }
+  if (const node* n = decl.find("label")) {
+    if (auto t = s.r.text(*n, "the label of " + label)) c.label = *t;
+  }
+  if (const node* n = decl.find("description")) {
+    if (auto t = s.r.text(*n, "the description of " + label)) c.description = *t;
+  }
+  if (ok) {
+    s.p.clocks.push_back(std::move(c));
+  } else {
+    s.broken_clocks.insert(key.value);
+  }
+}
+
+}  // namespace
+
+void read_clocks(build_state& s, const node* section) {
+  if (section == nullptr || !s.r.expect(*section, node::kind::mapping, "the `clocks` section")) return;
+  for (std::size_t i = 0; i < section->pairs(); ++i) read_clock(s, section->key(i), section->val(i));
+}
+
+}  // namespace aftersale::load

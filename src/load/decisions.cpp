@@ -1,0 +1,173 @@
+// Reads `decisions:`: tables of rules with their conditions and outcomes.
+#include <algorithm>
+
+#include "load/build_state.hpp"
+
+namespace aftersale::load {
+
+namespace {
+
+std::optional<hit_policy> parse_hit_policy(std::string_view t) {
+  for (hit_policy h : {hit_policy::unique, hit_policy::first, hit_policy::priority, hit_policy::any,
+                       hit_policy::collect, hit_policy::rule_order, hit_policy::output_order}) {
+    if (to_string(h) == t) return h;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> fact_names(const policy& p) {
+  std::vector<std::string> out;
+  for (const auto& f : p.facts) out.push_back(f.name);
+  return out;
+}
+
+std::vector<std::string> clock_names(const policy& p) {
+  std::vector<std::string> out;
+  for (const auto& c : p.clocks) out.push_back(c.id);
+  return out;
+}
+
+void read_when(build_state& s, const node& when, rule& r) {
+  if (!s.r.expect(when, node::kind::mapping, "`when` of rule `" + r.id + "`")) return;
+  for (std::size_t i = 0; i < when.pairs(); ++i) {
+    const node& k = when.key(i);
+    if (!s.r.expect(k, node::kind::scalar, "a fact name in `when`")) continue;
+    std::uint32_t fact = npos;
+    for (std::uint32_t f = 0; f < s.p.facts.size(); ++f) {
+      if (s.p.facts[f].name == k.value) fact = f;
+    }
+    if (fact == npos) {
+      if (s.broken_facts.count(k.value) == 0) {
+        s.r.error(error_code::unknown_id, k, "unknown fact `" + k.value + "` in rule `" + r.id + "`",
+                  "declared facts: " + quote_list(fact_names(s.p)));
+      }
+      continue;
+    }
+    read_condition(s, fact, when.val(i), r.conditions);
+  }
+}
+
+void read_ids(build_state& s, const node& n, const std::vector<vocabulary_entry>& list, std::string_view kind,
+              std::vector<std::uint32_t>& out) {
+  if (!s.r.expect(n, node::kind::sequence, "`" + std::string(kind) + "`")) return;
+  for (const node& item : n.children) {
+    const std::uint32_t i = resolve_vocabulary(s, item, list, kind);
+    if (i != npos) out.push_back(i);
+  }
+}
+
+void read_then(build_state& s, const node& then, rule& r) {
+  const std::string label = "`then` of rule `" + r.id + "`";
+  if (!s.r.expect(then, node::kind::mapping, label)) return;
+  s.r.check_keys(then, label,
+                 {"solution", "steps", "fee_payer", "evidence", "escalation", "remark", "clocks", "amounts", "labels",
+                  "flow"},
+                 {"solution"});
+  rule_outcome& o = r.then;
+  const vocabulary& v = s.p.vocabulary;
+  if (const node* n = then.find("solution")) o.solution = resolve_vocabulary(s, *n, v.solutions, "solutions");
+  if (const node* n = then.find("steps"); n && s.r.expect(*n, node::kind::sequence, "`steps` of rule `" + r.id + "`")) {
+    for (const node& step : n->children) {
+      if (auto t = s.r.text(step, "a step")) o.steps.push_back(*t);
+    }
+  }
+  if (const node* n = then.find("fee_payer")) {
+    if (!(n->is_scalar() && !n->quoted && n->value == "none")) {
+      o.fee_payer = resolve_vocabulary(s, *n, v.parties, "parties");
+    }
+  }
+  if (const node* n = then.find("evidence")) read_ids(s, *n, v.evidence, "evidence", o.evidence);
+  if (const node* n = then.find("escalation")) o.escalation = resolve_vocabulary(s, *n, v.roles, "roles");
+  if (const node* n = then.find("remark"); n && s.r.expect(*n, node::kind::mapping, "`remark` of rule `" + r.id + "`")) {
+    s.r.check_keys(*n, "`remark`", {"flag", "text"});
+    if (const node* flag = n->find("flag")) o.remark_flag = resolve_vocabulary(s, *flag, v.flags, "flags");
+    if (const node* text = n->find("text")) {
+      if (auto t = s.r.text(*text, "the remark text")) o.remark = *t;
+    }
+  }
+  if (const node* n = then.find("clocks"); n && s.r.expect(*n, node::kind::sequence, "`clocks` of rule `" + r.id + "`")) {
+    for (const node& item : n->children) {
+      if (!s.r.expect(item, node::kind::scalar, "a clock reference")) continue;
+      auto it = std::find_if(s.p.clocks.begin(), s.p.clocks.end(), [&](const clock_def& c) { return c.id == item.value; });
+      if (it != s.p.clocks.end()) {
+        o.clocks.push_back(static_cast<std::uint32_t>(it - s.p.clocks.begin()));
+      } else if (s.broken_clocks.count(item.value) == 0) {
+        s.r.error(error_code::unknown_id, item, "unknown clock `" + item.value + "` in rule `" + r.id + "`",
+                  "declared clocks: " + quote_list(clock_names(s.p)));
+      }
+    }
+  }
+  if (const node* n = then.find("amounts")) read_amounts(s, *n, o.amounts);
+  if (const node* n = then.find("labels"); n && s.r.expect(*n, node::kind::mapping, "`labels` of rule `" + r.id + "`")) {
+    s.r.check_keys(*n, "`labels`", {"customer", "agent"});
+    if (const node* t = n->find("customer")) o.customer_label = s.r.text(*t, "the customer label").value_or("");
+    if (const node* t = n->find("agent")) o.agent_label = s.r.text(*t, "the agent label").value_or("");
+  }
+  if (const node* n = then.find("flow")) o.flow = s.r.text(*n, "`flow` of rule `" + r.id + "`").value_or("");
+}
+
+void read_rule(build_state& s, const node& n, decision_table& t) {
+  if (!s.r.expect(n, node::kind::mapping, "a rule of table `" + t.id + "`")) return;
+  rule r;
+  r.where = s.r.span(n);
+  const node* id = n.find("id");
+  const std::string label = id && id->is_scalar() ? "rule `" + id->value + "`" : "a rule of table `" + t.id + "`";
+  s.r.check_keys(n, label, {"id", "description", "when", "then"}, {"id", "then"});
+  if (id) {
+    if (auto v = s.r.id(*id, "a rule id")) {
+      const bool dup = std::any_of(t.rules.begin(), t.rules.end(), [&](const rule& other) { return other.id == *v; });
+      if (dup) {
+        s.r.error(error_code::duplicate_id, *id, "rule `" + *v + "` is declared twice in table `" + t.id + "`",
+                  "give every rule of a table its own id");
+      }
+      r.id = *v;
+    } else if (id->is_scalar()) {
+      r.id = id->value;
+    }
+  }
+  if (const node* d = n.find("description")) r.description = s.r.text(*d, "the description of " + label).value_or("");
+  if (const node* w = n.find("when")) read_when(s, *w, r);
+  if (const node* then = n.find("then")) read_then(s, *then, r);
+  t.rules.push_back(std::move(r));
+}
+
+void read_table(build_state& s, const node& key, const node& decl) {
+  auto id = s.r.id(key, "a decision table id");
+  const std::string label = "table `" + key.value + "`";
+  if (!s.r.expect(decl, node::kind::mapping, label)) return;
+  s.r.check_keys(decl, label, {"hit_policy", "description", "rules"}, {"rules"});
+  decision_table t;
+  t.id = id.value_or(key.value);
+  t.where = s.r.span(key);
+  if (const node* h = decl.find("hit_policy")) {
+    auto text = s.r.text(*h, "the hit policy of " + label);
+    auto hp = text ? parse_hit_policy(*text) : std::nullopt;
+    if (text && !hp) {
+      s.r.error(error_code::invalid_value, *h, "unknown hit policy `" + *text + "` in " + label,
+                "hit policies: `unique`, `first`, `priority`, `any`, `collect`, `rule_order`, `output_order`");
+    }
+    if (hp) t.hit_policy = *hp;
+  }
+  if (const node* d = decl.find("description")) t.description = s.r.text(*d, "the description of " + label).value_or("");
+  if (const node* rules = decl.find("rules"); rules && s.r.expect(*rules, node::kind::sequence, "`rules` of " + label)) {
+    if (rules->children.empty()) {
+      s.r.error(error_code::empty_table, *rules, label + " has no rules", "add at least one rule under `rules:`");
+    }
+    t.rules.reserve(rules->children.size());
+    for (const node& r : rules->children) read_rule(s, r, t);
+  }
+  s.p.decisions.push_back(std::move(t));
+}
+
+}  // namespace
+
+void read_decisions(build_state& s, const node& section) {
+  if (!s.r.expect(section, node::kind::mapping, "the `decisions` section")) return;
+  if (section.pairs() == 0) {
+    s.r.error(error_code::empty_table, section, "the policy has no decision tables",
+              "declare at least one table under `decisions:`");
+  }
+  for (std::size_t i = 0; i < section.pairs(); ++i) read_table(s, section.key(i), section.val(i));
+}
+
+}  // namespace aftersale::load

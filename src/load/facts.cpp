@@ -1,0 +1,292 @@
+// Reads `facts:`: declarations first (names, types, enum values), then what refers to other
+// facts or calendars (defaults, derivations), so a fact may refer to one declared later.
+#include <algorithm>
+#include <chrono>
+
+#include <aftersale/time.hpp>
+
+#include "load/build_state.hpp"
+
+namespace aftersale::load {
+
+namespace {
+
+std::optional<fact_type> parse_type(std::string_view t) {
+  if (t == "enum") return fact_type::enumeration;
+  if (t == "int") return fact_type::integer;
+  if (t == "money") return fact_type::money;
+  if (t == "bool") return fact_type::boolean;
+  if (t == "duration") return fact_type::duration;
+  if (t == "timestamp") return fact_type::timestamp;
+  if (t == "string") return fact_type::string;
+  return std::nullopt;
+}
+
+std::vector<std::string> fact_names(const policy& p, std::optional<fact_type> only = std::nullopt) {
+  std::vector<std::string> out;
+  for (const auto& f : p.facts) {
+    if (!only || f.type == *only) out.push_back(f.name);
+  }
+  return out;
+}
+
+std::uint32_t find_fact(const policy& p, std::string_view name) {
+  for (std::uint32_t i = 0; i < p.facts.size(); ++i) {
+    if (p.facts[i].name == name) return i;
+  }
+  return npos;
+}
+
+// A reference to another fact of type `type` (E200 when undeclared, E202 when of another type).
+std::uint32_t resolve_fact(build_state& s, const node& n, fact_type type, std::string_view role) {
+  if (!s.r.expect(n, node::kind::scalar, role)) return npos;
+  const std::uint32_t f = find_fact(s.p, n.value);
+  if (f == npos) {
+    if (s.broken_facts.count(n.value) == 0) {
+      s.r.error(error_code::unknown_id, n, "unknown fact `" + n.value + "` in " + std::string(role),
+                "declared " + std::string(to_string(type)) + " facts: " + quote_list(fact_names(s.p, type)));
+    }
+    return npos;
+  }
+  if (s.p.facts[f].type != type) {
+    s.r.error(error_code::type_mismatch, n,
+              "fact `" + n.value + "` is of type " + std::string(to_string(s.p.facts[f].type)) + ", " +
+                  std::string(role) + " needs a " + std::string(to_string(type)) + " fact",
+              "declared " + std::string(to_string(type)) + " facts: " + quote_list(fact_names(s.p, type)));
+    return npos;
+  }
+  return f;
+}
+
+std::optional<std::int64_t> value_index(const fact_def& f, std::string_view v) {
+  auto it = std::find(f.values.begin(), f.values.end(), v);
+  if (it == f.values.end()) return std::nullopt;
+  return it - f.values.begin();
+}
+
+// Declares one fact: its name, type and (for enums) values.
+void declare(build_state& s, const node& key, const node& decl) {
+  auto name = s.r.id(key, "a fact name");
+  const std::string label = "fact `" + key.value + "`";
+  if (!s.r.expect(decl, node::kind::mapping, label)) {
+    if (key.is_scalar()) s.broken_facts.insert(key.value);
+    return;
+  }
+  s.r.check_keys(decl, label, {"type", "values", "required", "default", "derived", "description"}, {"type"});
+  fact_def f;
+  f.where = s.r.span(key);
+  bool ok = name.has_value();
+  if (name) f.name = *name;
+  if (const node* t = decl.find("type")) {
+    auto text = s.r.text(*t, "the type of " + label);
+    auto type = text ? parse_type(*text) : std::nullopt;
+    if (text && !type) {
+      s.r.error(error_code::invalid_value, *t, "unknown fact type `" + *text + "`",
+                "types: `enum`, `int`, `money`, `bool`, `duration`, `timestamp`, `string`");
+    }
+    if (type) f.type = *type;
+    ok = ok && type.has_value();
+  } else {
+    ok = false;
+  }
+  const node* values = decl.find("values");
+  if (ok && f.type == fact_type::enumeration) {
+    if (!values) {
+      s.r.error(error_code::missing_key, decl, "missing key `values` in " + label,
+                "an enum fact lists its values: `values: [a, b]`");
+      ok = false;
+    } else if (s.r.expect(*values, node::kind::sequence, "the values of " + label)) {
+      for (const node& v : values->children) {
+        auto id = s.r.id(v, "a value of " + label);
+        if (!id) continue;
+        if (value_index(f, *id)) {
+          s.r.error(error_code::duplicate_id, v, "value `" + *id + "` is declared twice in " + label,
+                    "remove one of the two");
+          continue;
+        }
+        f.values.push_back(*id);
+      }
+    } else {
+      ok = false;
+    }
+  } else if (ok && values) {
+    s.r.error(error_code::unknown_key, *values, "`values` applies to enum facts only, " + label + " is " +
+                                                   std::string(to_string(f.type)),
+              "remove `values` or declare `type: enum`");
+  }
+  if (const node* d = decl.find("description")) {
+    if (auto text = s.r.text(*d, "the description of " + label)) f.description = *text;
+  }
+  if (ok) {
+    s.p.facts.push_back(std::move(f));
+  } else if (key.is_scalar()) {
+    s.broken_facts.insert(key.value);
+  }
+}
+
+void read_derivation(build_state& s, std::uint32_t self, const node& d) {
+  fact_def& f = s.p.facts[self];
+  const std::string label = "the derivation of fact `" + f.name + "`";
+  if (!s.r.expect(d, node::kind::mapping, label)) return;
+  const node* days = d.find("days_since");
+  const node* hours = d.find("hours_since");
+  const node* map = d.find("map");
+  const int kinds = (days != nullptr) + (hours != nullptr) + (map != nullptr);
+  if (kinds != 1) {
+    s.r.error(kinds == 0 ? error_code::missing_key : error_code::invalid_value, d,
+              kinds == 0 ? "missing key `days_since`, `hours_since` or `map` in " + label
+                         : label + " names more than one of `days_since`, `hours_since` and `map`",
+              "derive a fact in one way: `{days_since: f}`, `{hours_since: f}` or `{map: f, cases: {...}}`");
+    return;
+  }
+  if (map) {
+    s.r.check_keys(d, label, {"map", "cases"}, {"cases"});
+    if (f.type != fact_type::enumeration) {
+      s.r.error(error_code::type_mismatch, *map, "fact `" + f.name + "` maps another fact, so it must be an enum",
+                "declare `type: enum` with the values the mapping produces");
+      return;
+    }
+    f.derive = derivation::map;
+    f.source = resolve_fact(s, *map, fact_type::enumeration, "`map`");
+    const node* cases = d.find("cases");
+    if (f.source == npos || !cases || !s.r.expect(*cases, node::kind::mapping, "`cases` of " + label)) return;
+    const fact_def& src = s.p.facts[f.source];
+    if (s.p.facts[f.source].derive != derivation::none && f.source >= self) {
+      s.r.error(error_code::type_mismatch, *map,
+                "fact `" + f.name + "` maps derived fact `" + src.name + "`, which is declared after it",
+                "declare `" + src.name + "` before `" + f.name + "`");
+    }
+    f.mapping.assign(src.values.size(), -1);
+    for (std::size_t i = 0; i < cases->pairs(); ++i) {
+      const node& from = cases->key(i);
+      const node& to = cases->val(i);
+      if (!s.r.expect(from, node::kind::scalar, "a case of " + label)) continue;
+      auto from_index = value_index(src, from.value);
+      if (!from_index) {
+        s.r.error(error_code::type_mismatch, from, "`" + from.value + "` is not a value of fact `" + src.name + "`",
+                  "values of `" + src.name + "`: " + quote_list(src.values));
+      }
+      if (!s.r.expect(to, node::kind::scalar, "the result of a case of " + label)) continue;
+      auto to_index = value_index(f, to.value);
+      if (!to_index) {
+        s.r.error(error_code::type_mismatch, to, "`" + to.value + "` is not a value of fact `" + f.name + "`",
+                  "values of `" + f.name + "`: " + quote_list(f.values));
+      }
+      if (from_index && to_index) f.mapping[static_cast<std::size_t>(*from_index)] = static_cast<std::int32_t>(*to_index);
+    }
+    return;
+  }
+  const bool is_days = days != nullptr;
+  if (is_days) {
+    s.r.check_keys(d, label, {"days_since", "calendar"});
+  } else {
+    s.r.check_keys(d, label, {"hours_since"});
+  }
+  if (f.type != fact_type::integer) {
+    s.r.error(error_code::type_mismatch, is_days ? *days : *hours,
+              "fact `" + f.name + "` counts " + (is_days ? "days" : "hours") + ", so it must be an int",
+              "declare `type: int`");
+    return;
+  }
+  f.derive = is_days ? derivation::days_since : derivation::hours_since;
+  f.source = resolve_fact(s, is_days ? *days : *hours, fact_type::timestamp,
+                          is_days ? "`days_since`" : "`hours_since`");
+  if (const node* cal = d.find("calendar"); cal && is_days) {
+    if (!s.r.expect(*cal, node::kind::scalar, "a calendar reference")) return;
+    for (std::uint32_t i = 0; i < s.p.calendars.size(); ++i) {
+      if (s.p.calendars[i].id() == cal->value) f.calendar = i;
+    }
+    if (f.calendar == npos && s.broken_calendars.count(cal->value) == 0) {
+      s.r.error(error_code::unknown_id, *cal, "unknown calendar `" + cal->value + "`",
+                "declared calendars: " + quote_list(s.calendar_names));
+    }
+  }
+}
+
+// Completes one declared fact: `required`, `default`, `derived`.
+void complete(build_state& s, std::uint32_t index, const node& decl) {
+  const node* derived = decl.find("derived");
+  if (derived) read_derivation(s, index, *derived);
+  fact_def& f = s.p.facts[index];
+  const std::string label = "fact `" + f.name + "`";
+  if (const node* req = decl.find("required")) {
+    if (derived) {
+      s.r.error(error_code::unknown_key, *req,
+                "`required` does not apply to derived fact `" + f.name + "`",
+                "a derived fact is computed, never passed in: remove `required`");
+    } else if (auto b = s.r.boolean(*req, "`required` of " + label)) {
+      f.required = *b;
+    }
+  }
+  if (const node* def = decl.find("default")) {
+    if (auto v = read_fact_value(s, index, *def)) s.p.facts[index].default_value = *v;
+  }
+}
+
+}  // namespace
+
+std::optional<std::int64_t> read_fact_value(build_state& s, std::uint32_t fact, const node& n) {
+  fact_def& f = s.p.facts[fact];
+  const std::string label = "fact `" + f.name + "`";
+  if (!n.is_scalar()) {
+    s.r.error(error_code::type_mismatch, n,
+              "a value of " + std::string(to_string(f.type)) + " " + label + " must be a scalar, found " +
+                  std::string(kind_name(n.what)),
+              "write one value of the fact's type");
+    return std::nullopt;
+  }
+  switch (f.type) {
+    case fact_type::enumeration:
+      if (auto i = value_index(f, n.value)) return *i;
+      s.r.error(error_code::type_mismatch, n, "`" + n.value + "` is not a value of enum " + label,
+                "values of `" + f.name + "`: " + quote_list(f.values));
+      return std::nullopt;
+    case fact_type::boolean:
+      if (auto b = parse_bool(n)) return *b ? 1 : 0;
+      s.r.error(error_code::type_mismatch, n, "`" + n.value + "` is not a bool, " + label + " is a bool",
+                "write `true` or `false`");
+      return std::nullopt;
+    case fact_type::integer:
+    case fact_type::money:
+      if (auto v = n.quoted ? std::nullopt : parse_integer(n.value)) return *v;
+      s.r.error(error_code::type_mismatch, n,
+                "`" + n.value + "` is not an integer, " + label + " is " +
+                    (f.type == fact_type::money ? "money in minor units" : "an int"),
+                f.type == fact_type::money ? "write money as a whole number of minor units: 12900 for 129.00"
+                                           : "write a whole number");
+      return std::nullopt;
+    case fact_type::duration:
+      if (auto v = n.quoted ? std::nullopt : parse_integer(n.value)) return *v;
+      if (auto d = parse_duration(n.value)) return d->count();
+      s.r.error(error_code::invalid_value, n, "`" + n.value + "` is not a duration, " + label + " is a duration",
+                "write a number and a unit (`90s`, `30m`, `48h`, `10d`, `1h30m`) or whole seconds");
+      return std::nullopt;
+    case fact_type::timestamp:
+      if (auto t = parse_timestamp(n.value)) return t->time_since_epoch().count();
+      s.r.error(error_code::invalid_value, n, "`" + n.value + "` is not a timestamp, " + label + " is a timestamp",
+                "write ISO 8601 with an offset: `2026-10-01T10:00:00+08:00`");
+      return std::nullopt;
+    case fact_type::string: {
+      if (auto i = value_index(f, n.value)) return *i;
+      f.values.push_back(n.value);
+      return static_cast<std::int64_t>(f.values.size() - 1);
+    }
+  }
+  return std::nullopt;
+}
+
+void read_facts(build_state& s, const node& section) {
+  if (!s.r.expect(section, node::kind::mapping, "the `facts` section")) return;
+  for (std::size_t i = 0; i < section.pairs(); ++i) declare(s, section.key(i), section.val(i));
+  for (std::size_t i = 0; i < section.pairs(); ++i) {
+    const node& key = section.key(i);
+    if (!key.is_scalar()) continue;
+    const std::uint32_t f = find_fact(s.p, key.value);
+    // INVARIANT: only well-declared facts were added, and names are unique (E104 otherwise).
+    if (f != npos && s.p.facts[f].where.line == key.line && s.p.facts[f].where.column == key.column) {
+      complete(s, f, section.val(i));
+    }
+  }
+}
+
+}  // namespace aftersale::load

@@ -1,0 +1,143 @@
+// The public entry points: read the file, parse it safely, build the policy section by
+// section, and either return the finished policy or throw every diagnostic at once.
+#include <aftersale/load.hpp>
+
+#include <algorithm>
+#include <fstream>
+
+#include "load/build_state.hpp"
+#include "load/reader.hpp"
+#include "load/safe_yaml.hpp"
+
+namespace aftersale {
+
+namespace {
+
+std::uint64_t fnv1a64(std::string_view text) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+[[noreturn]] void fail(std::vector<diagnostic> diags) {
+  std::stable_sort(diags.begin(), diags.end(), [](const diagnostic& a, const diagnostic& b) {
+    if (a.where.line != b.where.line) return a.where.line < b.where.line;
+    return a.where.column < b.where.column;
+  });
+  throw policy_error(std::move(diags));
+}
+
+// `policy:` except `entry`, which needs the tables.
+void read_header(load::build_state& s, const load::node& n) {
+  load::reader& r = s.r;
+  policy_info& info = s.p.info;
+  info.where = r.span(n);
+  if (!r.expect(n, load::node::kind::mapping, "the `policy` section")) return;
+  r.check_keys(n, "`policy`", {"id", "version", "name", "currency", "entry", "calendar"}, {"id", "version", "entry"});
+  if (const load::node* v = n.find("id")) info.id = r.id(*v, "the policy id").value_or("");
+  if (const load::node* v = n.find("version")) info.version = r.text(*v, "the policy version").value_or("");
+  if (const load::node* v = n.find("name")) info.name = r.text(*v, "the policy name").value_or("");
+  if (const load::node* v = n.find("currency")) {
+    auto c = r.text(*v, "the currency");
+    const bool iso = c && c->size() == 3 && std::all_of(c->begin(), c->end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+    if (c && !iso) {
+      r.error(error_code::invalid_value, *v, "invalid currency `" + *c + "`",
+              "write an ISO 4217 code in capitals, e.g. `CNY`, `EUR`");
+    }
+    if (iso) info.currency = *c;
+  }
+  if (const load::node* v = n.find("calendar")) {
+    s.default_calendar_named = true;
+    if (r.expect(*v, load::node::kind::scalar, "`policy.calendar`")) {
+      for (std::uint32_t i = 0; i < s.p.calendars.size(); ++i) {
+        if (s.p.calendars[i].id() == v->value) s.default_calendar = i;
+      }
+      if (s.default_calendar) {
+        info.default_calendar = *s.default_calendar;
+      } else if (s.broken_calendars.count(v->value) == 0) {
+        r.error(error_code::unknown_id, *v, "unknown calendar `" + v->value + "` in `policy.calendar`",
+                "declared calendars: " + load::quote_list(s.calendar_names));
+      }
+    }
+  }
+}
+
+void read_entry(load::build_state& s, const load::node& n) {
+  const load::node* v = n.is_mapping() ? n.find("entry") : nullptr;
+  if (v == nullptr || !s.r.expect(*v, load::node::kind::scalar, "`policy.entry`")) return;
+  for (std::uint32_t i = 0; i < s.p.decisions.size(); ++i) {
+    if (s.p.decisions[i].id == v->value) s.p.info.entry = i;
+  }
+  if (s.p.info.entry == npos) {
+    s.r.error(error_code::unknown_id, *v, "unknown decision table `" + v->value + "` in `policy.entry`",
+              "declared decision tables: " + load::quote_list(s.table_names));
+  }
+}
+
+std::shared_ptr<const policy> build(const load::node& root, const std::string& file, std::string_view text) {
+  load::reader r(file);
+  auto p = std::make_shared<policy>();
+  load::build_state s{r, *p, {}, {}, {}, {}, {}, {}, std::nullopt, false};
+  if (!r.expect(root, load::node::kind::mapping, "a policy")) fail(std::move(r.diagnostics()));
+  r.check_keys(root, "the policy file", {"format", "policy", "vocabulary", "facts", "calendars", "clocks", "decisions"},
+               {"format", "policy", "vocabulary", "facts", "decisions"});
+  if (const load::node* f = root.find("format"); f && !(f->is_scalar() && !f->quoted && f->value == "1")) {
+    r.error(error_code::unsupported_version, *f, "unsupported policy format `" + load::show(*f) + "`",
+            "this library reads `format: 1`");
+    // Another format may mean other keys: reporting them would only add noise.
+    fail(std::move(r.diagnostics()));
+  }
+  if (const load::node* n = root.find("vocabulary")) read_vocabulary(s, *n);
+  if (const load::node* n = root.find("calendars")) read_calendars(s, *n);
+  const load::node* header = root.find("policy");
+  if (header) read_header(s, *header);
+  if (const load::node* n = root.find("facts")) read_facts(s, *n);
+  read_clocks(s, root.find("clocks"));
+  if (const load::node* n = root.find("decisions")) {
+    if (n->is_mapping()) {
+      for (std::size_t i = 0; i < n->pairs(); ++i) s.table_names.push_back(n->key(i).value);
+    }
+    read_decisions(s, *n);
+  }
+  if (header) read_entry(s, *header);
+  if (r.failed()) fail(std::move(r.diagnostics()));
+
+  p->info.content_hash = fnv1a64(text);
+  p->build_lookups();
+  for (decision_table& t : p->decisions) detail::build_table_index(*p, t);
+  return p;
+}
+
+}  // namespace
+
+std::shared_ptr<const policy> load_policy_string(std::string_view yaml, const std::string& file_name,
+                                                 const load_limits& limits) {
+  std::vector<diagnostic> diags;
+  std::optional<load::node> root = load::parse_yaml(yaml, file_name, limits, diags);
+  if (!root) fail(std::move(diags));
+  return build(*root, file_name, yaml);
+}
+
+std::shared_ptr<const policy> load_policy_file(const std::string& path, const load_limits& limits) {
+  std::ifstream in(path, std::ios::binary);
+  auto unreadable = [&](const std::string& why) {
+    fail({diagnostic{error_code::file_unreadable, severity::error, source_span{path, 0, 0},
+                     "cannot read policy file `" + path + "`: " + why,
+                     "check that the path is right and the file is readable"}});
+  };
+  if (!in) unreadable("it cannot be opened");
+  // Read in chunks and stop one chunk past the limit: enough to refuse a file that is too large.
+  std::string text;
+  char chunk[1 << 16];
+  while (in && text.size() <= limits.max_bytes) {
+    in.read(chunk, sizeof chunk);
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  }
+  if (in.bad()) unreadable("a read error occurred");
+  return load_policy_string(text, path, limits);
+}
+
+}  // namespace aftersale

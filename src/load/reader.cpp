@@ -1,0 +1,146 @@
+#include "load/reader.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace aftersale::load {
+
+std::string quote_list(const std::vector<std::string>& names, std::size_t limit) {
+  if (names.empty()) return "none";
+  std::string out;
+  const std::size_t shown = std::min(names.size(), limit);
+  for (std::size_t i = 0; i < shown; ++i) {
+    if (i != 0) out += ", ";
+    out += '`' + names[i] + '`';
+  }
+  if (names.size() > shown) out += " and " + std::to_string(names.size() - shown) + " more";
+  return out;
+}
+
+bool is_id(std::string_view text) {
+  if (text.empty() || text[0] < 'a' || text[0] > 'z') return false;
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+std::optional<std::int64_t> parse_integer(std::string_view text) {
+  bool negative = false;
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
+    negative = text[0] == '-';
+    text.remove_prefix(1);
+  }
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  constexpr auto max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  if (v > max + (negative ? 1 : 0)) return std::nullopt;
+  if (negative) return v == max + 1 ? std::numeric_limits<std::int64_t>::min() : -static_cast<std::int64_t>(v);
+  return static_cast<std::int64_t>(v);
+}
+
+std::optional<bool> parse_bool(const node& n) {
+  if (!n.is_scalar() || n.quoted) return std::nullopt;
+  if (n.value == "true" || n.value == "True" || n.value == "TRUE") return true;
+  if (n.value == "false" || n.value == "False" || n.value == "FALSE") return false;
+  return std::nullopt;
+}
+
+std::string show(const node& n) {
+  switch (n.what) {
+    case node::kind::scalar: return n.quoted ? '"' + n.value + '"' : n.value;
+    case node::kind::null: return "null";
+    case node::kind::sequence: {
+      std::string out = "[";
+      for (std::size_t i = 0; i < n.children.size(); ++i) out += (i ? ", " : "") + show(n.children[i]);
+      return out + "]";
+    }
+    case node::kind::mapping: {
+      std::string out = "{";
+      for (std::size_t i = 0; i < n.pairs(); ++i) {
+        out += (i ? ", " : "") + show(n.key(i)) + ": " + show(n.val(i));
+      }
+      return out + "}";
+    }
+  }
+  return {};
+}
+
+void reader::error(error_code code, const node& at, std::string message, std::string help) {
+  diags_.push_back(diagnostic{code, severity::error, span(at), std::move(message), std::move(help)});
+}
+
+bool reader::expect(const node& n, node::kind k, std::string_view what) {
+  if (n.what == k) return true;
+  error(error_code::wrong_node_kind, n,
+        std::string(what) + " must be " + std::string(kind_name(k)) + ", found " + std::string(kind_name(n.what)),
+        k == node::kind::mapping    ? "write `key: value` pairs, indented under it"
+        : k == node::kind::sequence ? "write a list: `[a, b]` or one `- item` per line"
+                                    : "write a single value here");
+  return false;
+}
+
+bool reader::check_keys(const node& map, std::string_view what, std::initializer_list<std::string_view> allowed,
+                        std::initializer_list<std::string_view> required) {
+  bool ok = true;
+  std::vector<std::string> allowed_names(allowed.begin(), allowed.end());
+  for (std::size_t i = 0; i < map.pairs(); ++i) {
+    const node& k = map.key(i);
+    if (!k.is_scalar()) {
+      ok = expect(k, node::kind::scalar, "a key in " + std::string(what));
+      continue;
+    }
+    if (std::find(allowed.begin(), allowed.end(), k.value) == allowed.end()) {
+      error(error_code::unknown_key, k, "unknown key `" + k.value + "` in " + std::string(what),
+            "allowed keys: " + quote_list(allowed_names, 32));
+      ok = false;
+    }
+  }
+  for (std::string_view r : required) {
+    if (map.find(r) == nullptr) {
+      error(error_code::missing_key, map, "missing key `" + std::string(r) + "` in " + std::string(what),
+            "add `" + std::string(r) + ":` to this mapping");
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+std::optional<std::string> reader::text(const node& n, std::string_view what) {
+  if (!expect(n, node::kind::scalar, what)) return std::nullopt;
+  return n.value;
+}
+
+std::optional<std::string> reader::id(const node& n, std::string_view what) {
+  if (!expect(n, node::kind::scalar, what)) return std::nullopt;
+  if (!is_id(n.value)) {
+    error(error_code::invalid_value, n, "invalid id `" + n.value + "` for " + std::string(what),
+          "ids start with a lowercase letter followed by lowercase letters, digits or `_`");
+    return std::nullopt;
+  }
+  return n.value;
+}
+
+std::optional<std::int64_t> reader::integer(const node& n, std::string_view what) {
+  if (!expect(n, node::kind::scalar, what)) return std::nullopt;
+  auto v = n.quoted ? std::nullopt : parse_integer(n.value);
+  if (!v) {
+    error(error_code::invalid_value, n, std::string(what) + " must be an integer, found `" + n.value + "`",
+          "write a whole number without quotes, e.g. `12`");
+  }
+  return v;
+}
+
+std::optional<bool> reader::boolean(const node& n, std::string_view what) {
+  if (!expect(n, node::kind::scalar, what)) return std::nullopt;
+  auto v = parse_bool(n);
+  if (!v) {
+    error(error_code::invalid_value, n, std::string(what) + " must be `true` or `false`, found `" + n.value + "`",
+          "write `true` or `false` without quotes");
+  }
+  return v;
+}
+
+}  // namespace aftersale::load

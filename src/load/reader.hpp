@@ -1,0 +1,64 @@
+#pragma once
+// Internal: reads typed values out of the YAML tree and collects diagnostics instead of
+// stopping at the first problem. Every reader returns an empty optional after reporting.
+#include <aftersale/error.hpp>
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "load/safe_yaml.hpp"
+
+namespace aftersale::load {
+
+/// `` `a`, `b`, `c` `` — at most `limit` names, then `and N more`.
+std::string quote_list(const std::vector<std::string>& names, std::size_t limit = 12);
+
+/// True for `[a-z][a-z0-9_]*`.
+bool is_id(std::string_view text);
+
+class reader {
+ public:
+  explicit reader(std::string file) : file_(std::move(file)) {}
+
+  const std::string& file() const { return file_; }
+  std::vector<diagnostic>& diagnostics() { return diags_; }
+  bool failed() const { return !diags_.empty(); }
+
+  source_span span(const node& n) const { return source_span{file_, n.line, n.column}; }
+  void error(error_code code, const node& at, std::string message, std::string help);
+
+  /// E107 unless `n` is of kind `k`; `what` names the thing (`the \`facts\` section`).
+  bool expect(const node& n, node::kind k, std::string_view what);
+  /// Checks a mapping's keys: E107 for a non-scalar key, E105 for keys not in `allowed`,
+  /// E106 (at the mapping) for each of `required` that is absent. False on any problem.
+  bool check_keys(const node& map, std::string_view what, std::initializer_list<std::string_view> allowed,
+                  std::initializer_list<std::string_view> required = {});
+
+  /// A scalar of any text.
+  std::optional<std::string> text(const node& n, std::string_view what);
+  /// A scalar matching `[a-z][a-z0-9_]*` (E108 otherwise).
+  std::optional<std::string> id(const node& n, std::string_view what);
+  /// A plain decimal integer that fits in 64 bits (E108 otherwise).
+  std::optional<std::int64_t> integer(const node& n, std::string_view what);
+  /// `true` / `false` (E108 otherwise).
+  std::optional<bool> boolean(const node& n, std::string_view what);
+  /// A list of scalars (a single scalar is not accepted).
+  const node* list(const node& n, std::string_view what) { return expect(n, node::kind::sequence, what) ? &n : nullptr; }
+
+ private:
+  std::string file_;
+  std::vector<diagnostic> diags_;
+};
+
+/// Parses a plain decimal integer; nothing on overflow or other text.
+std::optional<std::int64_t> parse_integer(std::string_view text);
+/// `true`/`false` (also `True`, `TRUE`, ...) when written without quotes.
+std::optional<bool> parse_bool(const node& n);
+/// A scalar as it would be written back (quotes added when it was quoted).
+std::string show(const node& n);
+
+}  // namespace aftersale::load

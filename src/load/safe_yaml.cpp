@@ -1,0 +1,223 @@
+#include "load/safe_yaml.hpp"
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+
+#include <istream>
+#include <streambuf>
+#include <string>
+#include <unordered_set>
+#include <utility>
+
+namespace aftersale::load {
+
+const node* node::find(std::string_view k) const {
+  if (what != kind::mapping) return nullptr;
+  for (std::size_t i = 0; i < pairs(); ++i) {
+    const node& name = key(i);
+    if (name.what == kind::scalar && name.value == k) return &val(i);
+  }
+  return nullptr;
+}
+
+std::string_view kind_name(node::kind k) {
+  switch (k) {
+    case node::kind::null: return "nothing";
+    case node::kind::scalar: return "a scalar";
+    case node::kind::sequence: return "a list";
+    case node::kind::mapping: return "a mapping";
+  }
+  return "nothing";
+}
+
+namespace {
+
+// Reads a string_view as a stream without copying the document.
+class view_buffer : public std::streambuf {
+ public:
+  explicit view_buffer(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());  // get area only: never written through
+    setg(begin, begin, begin + text.size());
+  }
+};
+
+// Thrown from the event handler to stop the parser at a limit: the rest is not read.
+struct stop_reading {};
+
+std::uint32_t to_line(const YAML::Mark& m) { return m.line < 0 ? 1u : static_cast<std::uint32_t>(m.line) + 1; }
+std::uint32_t to_column(const YAML::Mark& m) {
+  return m.column < 0 ? 1u : static_cast<std::uint32_t>(m.column) + 1;
+}
+
+// Builds the tree while checking the limits and refusing anchors, aliases and duplicate keys.
+class builder : public YAML::EventHandler {
+ public:
+  builder(const std::string& file, const load_limits& limits, std::vector<diagnostic>& out)
+      : file_(file), limits_(limits), out_(out) {}
+
+  std::optional<node> result;
+  std::size_t documents = 0;
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    ++documents;
+    if (documents > 1) {
+      report(error_code::yaml_syntax, mark, "more than one yaml document in the policy",
+             "a policy is exactly one document: remove the `---` separator and what follows it");
+      throw stop_reading{};
+    }
+  }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    node n = make(mark, node::kind::null, anchor);
+    add(std::move(n));
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    report(error_code::yaml_alias, mark, "yaml aliases are not allowed",
+           "write the value out in full instead of referring to an anchor");
+    // Keep the tree well-formed; the document is refused anyway.
+    add(make(mark, node::kind::null, YAML::NullAnchor));
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    node n = make(mark, node::kind::scalar, anchor);
+    n.quoted = tag != "?";
+    n.value = value;
+    add(std::move(n));
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(make(mark, node::kind::sequence, anchor));
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(make(mark, node::kind::mapping, anchor));
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct open_node {
+    node n;
+    std::unordered_set<std::string> keys;  // mappings: scalar keys seen so far
+  };
+
+  void report(error_code code, const YAML::Mark& mark, std::string message, std::string help) {
+    report_at(code, to_line(mark), to_column(mark), std::move(message), std::move(help));
+  }
+  void report_at(error_code code, std::uint32_t line, std::uint32_t column, std::string message,
+                 std::string help) {
+    diagnostic d;
+    d.code = code;
+    d.where = source_span{file_, line, column};
+    d.message = std::move(message);
+    d.help = std::move(help);
+    out_.push_back(std::move(d));
+  }
+
+  node make(const YAML::Mark& mark, node::kind k, YAML::anchor_t anchor) {
+    if (anchor != YAML::NullAnchor) {
+      report(error_code::yaml_alias, mark, "yaml anchors are not allowed",
+             "remove the `&name` anchor and write every value out in full");
+    }
+    if (++nodes_ > limits_.max_nodes) {
+      report(error_code::too_large, mark,
+             "the document has more than " + std::to_string(limits_.max_nodes) + " nodes",
+             "split the policy or raise `load_limits.max_nodes`");
+      throw stop_reading{};
+    }
+    node n;
+    n.what = k;
+    n.line = to_line(mark);
+    n.column = to_column(mark);
+    return n;
+  }
+
+  void open(node n) {
+    if (stack_.size() + 1 > limits_.max_depth) {
+      report_at(error_code::too_deep, n.line, n.column,
+                "the document is nested more than " + std::to_string(limits_.max_depth) + " levels deep",
+                "flatten the structure or raise `load_limits.max_depth`");
+      throw stop_reading{};
+    }
+    stack_.push_back(open_node{std::move(n), {}});
+  }
+
+  void close() {
+    node done = std::move(stack_.back().n);
+    stack_.pop_back();
+    add(std::move(done));
+  }
+
+  void add(node n) {
+    if (stack_.empty()) {
+      result = std::move(n);
+      return;
+    }
+    open_node& parent = stack_.back();
+    const bool is_key = parent.n.what == node::kind::mapping && parent.n.children.size() % 2 == 0;
+    if (is_key && n.what == node::kind::scalar && !parent.keys.insert(n.value).second) {
+      report_at(error_code::duplicate_key, n.line, n.column, "duplicate key `" + n.value + "`",
+                "each key may appear once in a mapping: remove or rename one of them");
+    }
+    parent.n.children.push_back(std::move(n));
+  }
+
+  const std::string& file_;
+  const load_limits& limits_;
+  std::vector<diagnostic>& out_;
+  std::vector<open_node> stack_;
+  std::size_t nodes_ = 0;
+};
+
+// yaml-cpp messages are mostly lowercase already; make sure of the house style.
+std::string tidy(std::string msg) {
+  if (!msg.empty() && msg[0] >= 'A' && msg[0] <= 'Z') msg[0] = static_cast<char>(msg[0] - 'A' + 'a');
+  while (!msg.empty() && (msg.back() == '.' || msg.back() == ' ')) msg.pop_back();
+  return msg;
+}
+
+}  // namespace
+
+std::optional<node> parse_yaml(std::string_view text, const std::string& file, const load_limits& limits,
+                               std::vector<diagnostic>& out) {
+  const std::size_t before = out.size();
+  if (text.size() > limits.max_bytes) {
+    out.push_back(diagnostic{error_code::too_large, severity::error, source_span{file, 1, 1},
+                             "the document is " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                                 std::to_string(limits.max_bytes),
+                             "split the policy or raise `load_limits.max_bytes`"});
+    return std::nullopt;
+  }
+  view_buffer buffer(text);
+  std::istream in(&buffer);
+  builder b(file, limits, out);
+  try {
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(b)) {
+    }
+  } catch (const stop_reading&) {
+  } catch (const YAML::DeepRecursion& e) {
+    out.push_back(diagnostic{error_code::too_deep, severity::error,
+                             source_span{file, to_line(e.mark), to_column(e.mark)},
+                             "the document is nested too deeply for the yaml parser",
+                             "flatten the structure"});
+  } catch (const YAML::Exception& e) {
+    out.push_back(diagnostic{error_code::yaml_syntax, severity::error,
+                             source_span{file, to_line(e.mark), to_column(e.mark)}, tidy(e.msg),
+                             "fix the yaml syntax at this position (indent with spaces, close brackets and quotes)"});
+  }
+  if (out.size() != before) return std::nullopt;
+  if (!b.result || (b.result->is_null() && b.documents <= 1)) {
+    out.push_back(diagnostic{error_code::missing_key, severity::error, source_span{file, 1, 1},
+                             "the policy is empty",
+                             "a policy is a mapping with `format`, `policy`, `vocabulary`, `facts` and `decisions`"});
+    return std::nullopt;
+  }
+  return std::move(b.result);
+}
+
+}  // namespace aftersale::load

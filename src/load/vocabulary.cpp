@@ -1,0 +1,85 @@
+// Reads `vocabulary:`: five lists of ids, each item a bare id or `{id, label}`.
+#include <algorithm>
+
+#include "load/build_state.hpp"
+
+namespace aftersale::load {
+
+namespace {
+std::string singular(std::string_view kind) {
+  if (kind == "parties") return "party";
+  if (kind == "evidence") return "evidence kind";
+  return std::string(kind.substr(0, kind.size() - 1));
+}
+}  // namespace
+
+std::vector<std::string> ids_of(const std::vector<vocabulary_entry>& list) {
+  std::vector<std::string> out;
+  out.reserve(list.size());
+  for (const auto& e : list) out.push_back(e.id);
+  return out;
+}
+
+std::uint32_t resolve_vocabulary(build_state& s, const node& n, const std::vector<vocabulary_entry>& list,
+                                 std::string_view kind) {
+  if (!s.r.expect(n, node::kind::scalar, "a reference to " + std::string(kind))) return npos;
+  for (std::uint32_t i = 0; i < list.size(); ++i) {
+    if (list[i].id == n.value) return i;
+  }
+  if (s.broken_vocabulary.count(std::string(kind) + ':' + n.value) == 0) {
+    s.r.error(error_code::unknown_id, n, "unknown " + singular(kind) + " `" + n.value + "`",
+              "declared " + std::string(kind) + ": " + quote_list(ids_of(list)));
+  }
+  return npos;
+}
+
+namespace {
+
+void read_list(build_state& s, const node& n, std::string_view kind, std::vector<vocabulary_entry>& out) {
+  const std::string what = "`vocabulary." + std::string(kind) + "`";
+  if (!s.r.expect(n, node::kind::sequence, what)) return;
+  for (const node& item : n.children) {
+    const node* id_node = &item;
+    vocabulary_entry e;
+    e.where = s.r.span(item);
+    if (item.is_mapping()) {
+      if (!s.r.check_keys(item, "an entry of " + what, {"id", "label"}, {"id"})) {
+        if (const node* i = item.find("id"); i && i->is_scalar()) s.broken_vocabulary.insert(std::string(kind) + ':' + i->value);
+        continue;
+      }
+      id_node = item.find("id");
+      if (const node* label = item.find("label")) {
+        auto text = s.r.text(*label, "a label");
+        if (text) e.label = *text;
+      }
+    }
+    auto id = s.r.id(*id_node, "an entry of " + what);
+    if (!id) {
+      if (id_node->is_scalar()) s.broken_vocabulary.insert(std::string(kind) + ':' + id_node->value);
+      continue;
+    }
+    const bool dup = std::any_of(out.begin(), out.end(), [&](const vocabulary_entry& v) { return v.id == *id; });
+    if (dup) {
+      s.r.error(error_code::duplicate_id, *id_node, "`" + *id + "` is declared twice in " + what,
+                "remove one of the two entries");
+      continue;
+    }
+    e.id = *id;
+    out.push_back(std::move(e));
+  }
+}
+
+}  // namespace
+
+void read_vocabulary(build_state& s, const node& section) {
+  if (!s.r.expect(section, node::kind::mapping, "the `vocabulary` section")) return;
+  s.r.check_keys(section, "`vocabulary`", {"solutions", "parties", "roles", "evidence", "flags"}, {"solutions"});
+  vocabulary& v = s.p.vocabulary;
+  if (const node* n = section.find("solutions")) read_list(s, *n, "solutions", v.solutions);
+  if (const node* n = section.find("parties")) read_list(s, *n, "parties", v.parties);
+  if (const node* n = section.find("roles")) read_list(s, *n, "roles", v.roles);
+  if (const node* n = section.find("evidence")) read_list(s, *n, "evidence", v.evidence);
+  if (const node* n = section.find("flags")) read_list(s, *n, "flags", v.flags);
+}
+
+}  // namespace aftersale::load
