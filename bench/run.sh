@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Builds the benchmarks in Release and runs them all, then prints aftersale's speed as a
+# ratio to the generated C++ if-chain measured in the same run.
+#   bench/run.sh                 # build dir: build-bench (override with BUILD_DIR=...)
+#   BENCH_FILTER=Rules60 bench/run.sh   # only benchmarks matching the regex
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${BUILD_DIR:-$root/build-bench}"
+jobs="${JOBS:-2}"
+filter="${BENCH_FILTER:-.}"
+
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DAFTERSALE_DEVELOPER_MODE=ON \
+  -DAFTERSALE_SANITIZERS= -DAFTERSALE_BUILD_TESTS=OFF -DAFTERSALE_BUILD_EXAMPLES=OFF \
+  -DAFTERSALE_BUILD_BENCH=ON >/dev/null
+cmake --build "$build" -j "$jobs"
+
+out="$build/bench-results"
+mkdir -p "$out"
+ran=()
+for exe in "$build"/bench/aftersale_*_bench; do
+  [ -x "$exe" ] || continue
+  name="$(basename "$exe")"
+  echo "== $name"
+  "$exe" --benchmark_filter="$filter" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+    --benchmark_out="$out/$name.json" --benchmark_out_format=json
+  ran+=("$out/$name.json")
+done
+
+neutral="$out/aftersale_neutral_bench.json"
+if [ ! -f "$neutral" ]; then
+  echo "neutral workload benchmarks were not built (node or the shared bench folder missing): no ratios"
+  exit 0
+fi
+# Ratios of median items/s: aftersale / if-chain, per rule count.
+node - "${ran[@]}" <<'JS'
+const fs = require('fs');
+const median = {};
+for (const f of process.argv.slice(2)) {
+  for (const b of JSON.parse(fs.readFileSync(f, 'utf8')).benchmarks) {
+    if (b.aggregate_name === 'median') median[b.run_name] = b;
+  }
+}
+const rate = (n) => (median[n] ? median[n].items_per_second : undefined);
+const fmt = (x) => (x === undefined ? 'n/a' : x >= 1e6 ? (x / 1e6).toFixed(2) + ' M/s' : (x / 1e3).toFixed(1) + ' k/s');
+console.log('\nratios (median items/s, same run)');
+for (const [rules, target] of [['60', 0.7], ['1000', 1.0]]) {
+  const base = rate(`BM_IfChain_Rules${rules}`);
+  for (const thing of ['FirstMatch', 'Decide']) {
+    const r = rate(`BM_${thing}_Rules${rules}`);
+    if (base === undefined || r === undefined) continue;
+    const ratio = r / base;
+    const goal = thing === 'FirstMatch' ? `  (target >= ${target}x)` : '';
+    console.log(`  ${rules.padStart(4)} rules  ${thing.padEnd(10)} ${fmt(r).padStart(11)} / if-chain ${fmt(base).padStart(11)} = ${ratio.toFixed(3)}x${goal}`);
+  }
+}
+const ns = (n) => (median[n] ? `${median[n].real_time.toFixed(median[n].time_unit === 'ns' ? 0 : 2)} ${median[n].time_unit}` : 'n/a');
+console.log(`  load 1,000 rules            ${ns('BM_Load_Rules1000')}  (target <= 50 ms)`);
+console.log(`  decide, default policy      ${ns('BM_Decide_DefaultPolicy')}  (target <= 300 ns)`);
+console.log(`  decide + explain, default   ${ns('BM_Decide_DefaultPolicy_Explain')}`);
+JS
