@@ -34,20 +34,24 @@ std::string scalar(const json& v) {
 std::string condition(const json& cell) {
   const std::string op = cell.at("op").get<std::string>();
   if (op == "any") return "";
-  // Flow mappings throughout: `{eq: x}` never reads an enum value such as `any` as a keyword.
-  if (op == "eq") return "{eq: " + scalar(cell.at("value")) + "}";
+  // The short forms an author writes (`fact: x`, `fact: [a, b]`); `{eq: any}` keeps an
+  // enum value named `any` from reading as the keyword.
+  if (op == "eq") {
+    const std::string v = scalar(cell.at("value"));
+    return v == "any" ? "{eq: any}" : v;
+  }
   if (op == "lte") return "{le: " + scalar(cell.at("value")) + "}";
   if (op == "gte") return "{ge: " + scalar(cell.at("value")) + "}";
   if (op == "between") return "{between: [" + scalar(cell.at("min")) + ", " + scalar(cell.at("max")) + "]}";
   if (op == "in") {
-    std::string s = "{in: [";
+    std::string s = "[";
     bool first = true;
     for (const json& v : cell.at("values")) {
       if (!first) s += ", ";
       s += scalar(v);
       first = false;
     }
-    return s + "]}";
+    return s + "]";
   }
   throw std::runtime_error("unsupported cell op `" + op + "`");
 }
