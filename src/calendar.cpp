@@ -299,7 +299,7 @@ bool business_calendar::is_working_time(sys_seconds t) const {
 
 bool business_calendar::is_working_day(local_date d) const {
   const date::year_month_day ymd{date::year{d.year}, date::month{d.month}, date::day{d.day}};
-  if (!ymd.ok()) return false;
+  if (d.year < 1 || d.year > 9999 || !ymd.ok()) return false;
   return !impl_->hours_of(date::sys_days{ymd}.time_since_epoch().count()).empty();
 }
 

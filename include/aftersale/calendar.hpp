@@ -58,7 +58,8 @@ struct local_date {
 };
 
 /// A span of working time within one local day, in minutes after local midnight:
-/// `open < close <= 1440`.
+/// `0 <= open < close <= 1440`. A boundary inside a DST gap is the end of the gap; a boundary
+/// in a repeated hour is its first occurrence.
 struct working_period {
   int open_minute = 0;
   int close_minute = 0;
@@ -81,6 +82,9 @@ class business_calendar {
  public:
   /// Compiles a calendar. @throws std::invalid_argument when the time zone is unknown or
   /// the working periods are malformed (overlapping, out of 0..1440, open >= close).
+  /// Also refused: periods of a day out of order, a date that does not exist, a date that is
+  /// both a holiday and a make-up day, and make-up days with no hours to work. The message
+  /// starts with "calendar `id`: " when the calendar has an id.
   static business_calendar create(calendar_def def);
 
   const calendar_def& definition() const;
@@ -89,6 +93,19 @@ class business_calendar {
   /// The deadline `d` after `start`. Business time counts only working time; business
   /// days end at the close of the Nth working day after `start`'s local date; calendar
   /// days keep the local wall-clock time (DST-aware); elapsed time is plain UTC arithmetic.
+  ///
+  /// In detail (docs/calendar.md has examples):
+  /// - business_time: a start inside a period counts from the start, a start outside (or exactly
+  ///   at a close) from the next opening; a deadline that lands exactly on a close stays there.
+  ///   An amount <= 0 is due at `start`.
+  /// - business_days: N = 0 is the close of the start's date if it is a working day, else of the
+  ///   next working day; a negative N counts as 0.
+  /// - calendar_days: a wall-clock time that falls in a DST gap is read with the offset before
+  ///   the gap (02:30 becomes 03:30); a repeated wall-clock time is the earlier instant.
+  /// - When no working time is left (a calendar with no hours), the deadline is
+  ///   `sys_seconds::max()`; elapsed and calendar days saturate at max()/min() instead of overflowing.
+  /// O(log n) and allocation-free for starts between local 2015-01-01 and 2045-01-01 (precomputed
+  /// tables); elsewhere the same answers come from a walk over local dates.
   sys_seconds add(sys_seconds start, const clock_duration& d) const;
 
   /// Working time (seconds) between two instants; 0 when `to <= from`.
@@ -97,6 +114,7 @@ class business_calendar {
   /// True when `t` falls inside a working period.
   bool is_working_time(sys_seconds t) const;
   /// True when the local date is a working day (weekday with hours or make-up day, and not a holiday).
+  /// A make-up day works `makeup_hours` whatever its weekday. False for a date that does not exist.
   bool is_working_day(local_date d) const;
 
   /// The local date of an instant in this calendar's zone.

@@ -22,17 +22,22 @@ using sys_seconds = std::chrono::time_point<std::chrono::system_clock, std::chro
 /// Parses an ISO 8601 timestamp with an explicit offset: `2026-10-08T09:30:00+08:00`,
 /// `2026-10-08T01:30:00Z`, `2026-10-08 09:30+08:00` (seconds optional, `T` or space).
 /// Returns nothing when the text is not such a timestamp (a timestamp without an offset is
-/// refused: it is ambiguous).
+/// refused: it is ambiguous) or a field is out of range (month 13, 30 February, hour 24).
+/// Offsets may be `Z`, `+HH:MM`, `+HHMM` or `+HH`; a fraction of a second (`:00.250`) is dropped.
 std::optional<sys_seconds> parse_timestamp(std::string_view text);
 
 /// Formats as `YYYY-MM-DDTHH:MM:SSZ`.
 std::string format_utc(sys_seconds t);
 
 /// Parses a duration written as a number and a unit: `90s`, `30m`, `48h`, `10d` (d = 24 h),
-/// or combinations such as `1h30m`. Returns nothing on malformed text.
+/// or combinations such as `1h30m`, `1d2h` (units largest first, each at most once).
+/// Returns nothing on malformed text: empty, a sign, a unit missing or unknown, or a total
+/// that does not fit in 64-bit seconds.
 std::optional<std::chrono::seconds> parse_duration(std::string_view text);
 
-/// Formats a duration in the shortest form `parse_duration` reads back (`1d2h`, `45m`, `0s`).
+/// Formats a duration in the shortest form `parse_duration` reads back (`1d2h`, `45m`, `0s`):
+/// each unit from days down, zero units left out. A negative duration gets a leading `-`
+/// (which `parse_duration` refuses).
 std::string format_duration(std::chrono::seconds d);
 
 }  // namespace aftersale
