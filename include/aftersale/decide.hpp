@@ -16,6 +16,7 @@
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,7 +43,13 @@ struct deadline {
 struct rule_match {
   std::uint32_t rule = npos;            ///< index into the table's rules
   std::vector<deadline> deadlines;      ///< one per `then.clocks`, same order
-  std::vector<std::int64_t> amounts;    ///< one per `then.amounts`, minor units
+  std::vector<std::int64_t> amounts;    ///< one per `then.amounts`, minor units (0 when absent)
+  /// One per `then.amounts`: 1 when the amount has a value, 0 when it is absent because it
+  /// refers to a fact (or an earlier amount) that has none.
+  std::vector<std::uint8_t> amount_present;
+
+  /// True when amount `i` has a value.
+  bool has_amount(std::size_t i) const noexcept { return i < amount_present.size() && amount_present[i] != 0; }
 };
 
 /// Why one rule did or did not match, for explanations.
@@ -89,7 +96,7 @@ class decision {
   std::vector<std::string_view> evidence() const;
   const std::vector<std::string>& steps() const;
   const std::vector<deadline>& deadlines() const;
-  /// Computed amounts of the first match as (name, minor units).
+  /// Computed amounts of the first match as (name, minor units); absent amounts are left out.
   std::vector<std::pair<std::string_view, std::int64_t>> amounts() const;
   std::string_view clock_id(const deadline& d) const;
 

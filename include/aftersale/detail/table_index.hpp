@@ -23,10 +23,15 @@ struct column_index {
   std::vector<std::int64_t> breakpoints;  ///< numeric: bucket = upper_bound(breakpoints, v) - begin
   std::uint32_t buckets = 0;            ///< value buckets; bucket `buckets` is "absent"
   std::vector<std::uint64_t> bits;      ///< (buckets + 1) × words
+  /// Per bucket (absent included): the first word with a bit set, `words` when none. A
+  /// request's match can only start at the largest of these over its buckets.
+  std::vector<std::uint32_t> first_word;
 };
 
 struct table_index {
   std::uint32_t words = 0;  ///< 64-bit words per bitset = ceil(rules / 64)
+  /// Most selective first (fewest rules per bucket on average), so the word-by-word AND
+  /// reaches zero early.
   std::vector<column_index> columns;
   std::vector<std::uint64_t> all;  ///< every rule (for a table whose rules test nothing)
 };

@@ -1,0 +1,220 @@
+// The per-table bitset index: built once at load time, then ANDed per request to find
+// matching rules without testing them one by one.
+#include <aftersale/decide.hpp>
+#include <aftersale/detail/table_index.hpp>
+
+#include <algorithm>
+#include <limits>
+
+#include "evaluate_internal.hpp"
+
+namespace aftersale::detail {
+
+namespace {
+
+constexpr std::int64_t lowest = std::numeric_limits<std::int64_t>::min();
+constexpr std::int64_t highest = std::numeric_limits<std::int64_t>::max();
+
+bool is_numeric(fact_type t) {
+  return t == fact_type::integer || t == fact_type::money || t == fact_type::duration || t == fact_type::timestamp;
+}
+
+// Value buckets of a non-numeric column: one per value index, plus "other" for any value
+// outside them (`string_other`; never produced by bind() for enums and bools).
+std::uint32_t value_count(const fact_def& f) {
+  return f.type == fact_type::boolean ? 2u : static_cast<std::uint32_t>(f.values.size());
+}
+
+// Every bound where some condition's answer may change: a value in bucket b satisfies
+// exactly the same conditions as every other value in b.
+std::vector<std::int64_t> breakpoints_of(const std::vector<const condition*>& conds) {
+  std::vector<std::int64_t> bp;
+  // The lowest value is never a breakpoint, so bucket 0 always holds at least it.
+  auto edge = [&](std::int64_t lo, std::int64_t hi) {
+    if (lo != lowest) bp.push_back(lo);
+    if (hi != highest) bp.push_back(hi + 1);
+  };
+  for (const condition* c : conds) {
+    if (c->op == condition_op::exists || c->op == condition_op::missing) continue;
+    if (c->uses_set) {
+      for (std::int64_t v : c->set) edge(v, v);
+    } else if (c->lo <= c->hi) {
+      edge(c->lo, c->hi);
+    }
+  }
+  std::sort(bp.begin(), bp.end());
+  bp.erase(std::unique(bp.begin(), bp.end()), bp.end());
+  return bp;
+}
+
+// True when a value in bucket b passes all `conds` of one rule (absent when !value).
+bool passes(const std::vector<const condition*>& conds, const std::optional<std::int64_t>& value) {
+  for (const condition* c : conds) {
+    if (!value ? c->op != condition_op::missing : !c->test(*value)) return false;
+  }
+  return true;
+}
+
+inline std::uint32_t bucket_of(const column_index& col, const bound_request& facts) noexcept {
+  if (col.fact >= facts.present.size() || !facts.present[col.fact]) return col.buckets;
+  const std::int64_t v = facts.values[col.fact];
+  if (!col.numeric) {
+    // Value index, or the "other" bucket (last value bucket) for anything outside.
+    const std::uint64_t u = static_cast<std::uint64_t>(v);
+    const std::uint64_t other = col.buckets - 1;
+    return static_cast<std::uint32_t>(u < other ? u : other);
+  }
+  const std::int64_t* bp = col.breakpoints.data();
+  const std::size_t n = col.breakpoints.size();
+  if (n <= 16) {
+    // Short lists: a branch-free count beats a binary search's mispredictions.
+    std::uint32_t b = 0;
+    for (std::size_t i = 0; i < n; ++i) b += bp[i] <= v;
+    return b;
+  }
+  return static_cast<std::uint32_t>(std::upper_bound(bp, bp + n, v) - bp);
+}
+
+// Up to this many columns keep their bucket pointer on the stack; more (rare) are looked
+// up again per word, which stays correct and allocation-free.
+constexpr std::size_t cached_columns = 48;
+
+struct resolved {
+  const std::uint64_t* rows[cached_columns];
+  std::size_t cached = 0;
+  std::uint32_t start = 0;  // no match can lie before this word
+};
+
+inline void resolve(const table_index& ix, const bound_request& facts, resolved& r) noexcept {
+  const std::size_t n = std::min(ix.columns.size(), cached_columns);
+  r.cached = n;
+  r.start = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const column_index& col = ix.columns[i];
+    const std::uint32_t b = bucket_of(col, facts);
+    r.rows[i] = col.bits.data() + static_cast<std::size_t>(b) * ix.words;
+    r.start = std::max(r.start, col.first_word[b]);
+  }
+}
+
+// The AND of every column's bucket word `w`.
+inline std::uint64_t word_at(const table_index& ix, const bound_request& facts, const resolved& r,
+                             std::uint32_t w) noexcept {
+  std::uint64_t acc = ix.all[w];
+  for (std::size_t i = 0; i < r.cached && acc; ++i) acc &= r.rows[i][w];
+  for (std::size_t i = r.cached; i < ix.columns.size() && acc; ++i) {
+    const column_index& col = ix.columns[i];
+    acc &= col.bits[static_cast<std::size_t>(bucket_of(col, facts)) * ix.words + w];
+  }
+  return acc;
+}
+
+inline std::uint32_t lowest_bit(std::uint64_t x) noexcept { return static_cast<std::uint32_t>(__builtin_ctzll(x)); }
+
+}  // namespace
+
+void build_table_index(const policy& p, decision_table& table) {
+  table_index ix;
+  const std::size_t rules = table.rules.size();
+  ix.words = static_cast<std::uint32_t>((rules + 63) / 64);
+  ix.all.assign(ix.words, 0);
+  for (std::size_t r = 0; r < rules; ++r) ix.all[r / 64] |= std::uint64_t{1} << (r % 64);
+
+  std::vector<std::uint32_t> tested;
+  for (const rule& r : table.rules) {
+    for (const condition& c : r.conditions) tested.push_back(c.fact);
+  }
+  std::sort(tested.begin(), tested.end());
+  tested.erase(std::unique(tested.begin(), tested.end()), tested.end());
+
+  std::vector<double> density;  // share of set bits over the value buckets, per column
+  for (std::uint32_t fact : tested) {
+    if (fact >= p.facts.size()) continue;  // the loader never produces this; stay safe
+    const fact_def& f = p.facts[fact];
+    column_index col;
+    col.fact = fact;
+    col.numeric = is_numeric(f.type);
+
+    // conds[r]: rule r's conditions on this fact (usually zero or one).
+    std::vector<std::vector<const condition*>> conds(rules);
+    std::vector<const condition*> every;
+    for (std::size_t r = 0; r < rules; ++r) {
+      for (const condition& c : table.rules[r].conditions) {
+        if (c.fact == fact) {
+          conds[r].push_back(&c);
+          every.push_back(&c);
+        }
+      }
+    }
+    if (col.numeric) {
+      col.breakpoints = breakpoints_of(every);
+      col.buckets = static_cast<std::uint32_t>(col.breakpoints.size() + 1);
+    } else {
+      col.buckets = value_count(f) + 1;
+    }
+    // A representative value of each value bucket; nothing for "absent".
+    auto sample = [&](std::uint32_t b) -> std::optional<std::int64_t> {
+      if (b == col.buckets) return std::nullopt;
+      if (col.numeric) return b == 0 ? lowest : col.breakpoints[b - 1];
+      return b + 1 == col.buckets ? string_other : static_cast<std::int64_t>(b);
+    };
+    col.bits.assign(static_cast<std::size_t>(col.buckets + 1) * ix.words, 0);
+    col.first_word.assign(col.buckets + 1, ix.words);
+    std::size_t set_bits = 0;
+    for (std::uint32_t b = 0; b <= col.buckets; ++b) {
+      const std::optional<std::int64_t> v = sample(b);
+      std::uint64_t* row = col.bits.data() + static_cast<std::size_t>(b) * ix.words;
+      for (std::size_t r = 0; r < rules; ++r) {
+        if (!passes(conds[r], v)) continue;
+        row[r / 64] |= std::uint64_t{1} << (r % 64);
+        if (b < col.buckets) ++set_bits;
+      }
+      for (std::uint32_t w = 0; w < ix.words; ++w) {
+        if (row[w]) {
+          col.first_word[b] = w;
+          break;
+        }
+      }
+    }
+    density.push_back(rules == 0 ? 1.0 : static_cast<double>(set_bits) / (static_cast<double>(rules) * col.buckets));
+    ix.columns.push_back(std::move(col));
+  }
+  // Most selective columns first: the AND of a word usually hits zero after one or two.
+  std::vector<std::size_t> order(ix.columns.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return density[a] < density[b]; });
+  std::vector<column_index> sorted;
+  sorted.reserve(order.size());
+  for (std::size_t i : order) sorted.push_back(std::move(ix.columns[i]));
+  ix.columns = std::move(sorted);
+  table.index = std::move(ix);
+}
+
+void all_matches(const decision_table& table, const bound_request& facts, std::vector<std::uint32_t>& out) {
+  const table_index& ix = table.index;
+  out.clear();
+  if (ix.words == 0) return;
+  resolved r;
+  resolve(ix, facts, r);
+  for (std::uint32_t w = r.start; w < ix.words; ++w) {
+    for (std::uint64_t acc = word_at(ix, facts, r, w); acc; acc &= acc - 1) out.push_back(w * 64 + lowest_bit(acc));
+  }
+}
+
+}  // namespace aftersale::detail
+
+namespace aftersale {
+
+std::uint32_t first_match(const decision_table& table, const bound_request& facts) noexcept {
+  const detail::table_index& ix = table.index;
+  if (ix.words == 0) return npos;
+  detail::resolved r;
+  detail::resolve(ix, facts, r);
+  for (std::uint32_t w = r.start; w < ix.words; ++w) {
+    const std::uint64_t acc = detail::word_at(ix, facts, r, w);
+    if (acc) return w * 64 + detail::lowest_bit(acc);
+  }
+  return npos;
+}
+
+}  // namespace aftersale
