@@ -42,7 +42,8 @@ struct complaint {
   [[noreturn]] void operator()(const std::string& what) const { throw std::invalid_argument(prefix + what); }
 };
 
-void check_periods(const std::vector<working_period>& periods, const std::string& where, const complaint& fail) {
+void check_periods(const std::vector<working_period>& periods, const std::string& where,
+                   const complaint& fail) {
   for (std::size_t i = 0; i < periods.size(); ++i) {
     const working_period& p = periods[i];
     if (p.open_minute < 0 || p.close_minute > 1440 || p.open_minute > 1440 || p.close_minute < 0)
@@ -55,12 +56,14 @@ void check_periods(const std::vector<working_period>& periods, const std::string
   }
 }
 
-std::vector<day_number> day_numbers(const std::vector<local_date>& dates, const char* what, const complaint& fail) {
+std::vector<day_number> day_numbers(const std::vector<local_date>& dates, const char* what,
+                                    const complaint& fail) {
   std::vector<day_number> out;
   out.reserve(dates.size());
   for (const local_date& d : dates) {
     const date::year_month_day ymd{date::year{d.year}, date::month{d.month}, date::day{d.day}};
-    if (d.year < 1 || d.year > 9999 || !ymd.ok()) fail(std::string("invalid ") + what + " date " + date_text(d));
+    if (d.year < 1 || d.year > 9999 || !ymd.ok())
+      fail(std::string("invalid ") + what + " date " + date_text(d));
     out.push_back(date::sys_days{ymd}.time_since_epoch().count());
   }
   std::sort(out.begin(), out.end());
@@ -236,8 +239,8 @@ std::int64_t add_business_days(const impl_t& c, std::int64_t start, std::int64_t
   if (k < 0 || k >= days) return c.walk_business_days(start, n);
   const auto workdays = static_cast<std::int64_t>(c.workday_close.size());
   // N = 0: the start's own date if it works; N >= 1: the Nth working date after it.
-  const std::int64_t first = n == 0 ? c.next_workday[static_cast<std::size_t>(k)]
-                                    : c.next_workday[static_cast<std::size_t>(k + 1)];
+  const std::int64_t first =
+      n == 0 ? c.next_workday[static_cast<std::size_t>(k)] : c.next_workday[static_cast<std::size_t>(k + 1)];
   const std::int64_t skip = n == 0 ? 0 : n - 1;
   if (skip < workdays - first) return c.workday_close[static_cast<std::size_t>(first + skip)];
   return c.walk_nth_workday_close(detail::k_window_last, skip - (workdays - first));
@@ -263,10 +266,14 @@ sys_seconds at(std::int64_t t) { return sys_seconds{std::chrono::seconds{t}}; }
 sys_seconds business_calendar::add(sys_seconds start, const clock_duration& d) const {
   const std::int64_t s = start.time_since_epoch().count();
   switch (d.kind) {
-    case clock_kind::elapsed: return at(add_elapsed(s, d.amount));
-    case clock_kind::calendar_days: return at(add_calendar_days(*impl_, s, d.amount));
-    case clock_kind::business_time: return at(add_business_time(*impl_, s, d.amount));
-    case clock_kind::business_days: return at(add_business_days(*impl_, s, d.amount));
+    case clock_kind::elapsed:
+      return at(add_elapsed(s, d.amount));
+    case clock_kind::calendar_days:
+      return at(add_calendar_days(*impl_, s, d.amount));
+    case clock_kind::business_time:
+      return at(add_business_time(*impl_, s, d.amount));
+    case clock_kind::business_days:
+      return at(add_business_days(*impl_, s, d.amount));
   }
   return start;
 }
@@ -294,7 +301,8 @@ bool business_calendar::is_working_time(sys_seconds t) const {
   const std::int64_t s = t.time_since_epoch().count();
   if (s < c.window_begin || s >= c.window_end) return c.walk_is_working_time(s);
   const auto it = std::upper_bound(c.period_close.begin(), c.period_close.end(), s);
-  return it != c.period_close.end() && c.period_open[static_cast<std::size_t>(it - c.period_close.begin())] <= s;
+  return it != c.period_close.end() &&
+         c.period_open[static_cast<std::size_t>(it - c.period_close.begin())] <= s;
 }
 
 bool business_calendar::is_working_day(local_date d) const {
@@ -308,29 +316,36 @@ bool business_calendar::is_working_day(local_date d) const {
 
 namespace detail {
 
-sys_seconds calendar_access::walk_add(const business_calendar& cal, sys_seconds start, const clock_duration& d) {
+sys_seconds calendar_access::walk_add(const business_calendar& cal, sys_seconds start,
+                                      const clock_duration& d) {
   const impl_t& c = *cal.impl_;
   const std::int64_t s = start.time_since_epoch().count();
   switch (d.kind) {
-    case clock_kind::elapsed: return at(add_elapsed(s, d.amount));
-    case clock_kind::calendar_days: return at(c.calendar_days_tz(s, d.amount));
-    case clock_kind::business_time: return at(c.walk_business_time(s, d.amount));
-    case clock_kind::business_days: return at(c.walk_business_days(s, d.amount));
+    case clock_kind::elapsed:
+      return at(add_elapsed(s, d.amount));
+    case clock_kind::calendar_days:
+      return at(c.calendar_days_tz(s, d.amount));
+    case clock_kind::business_time:
+      return at(c.walk_business_time(s, d.amount));
+    case clock_kind::business_days:
+      return at(c.walk_business_days(s, d.amount));
   }
   return start;
 }
 
-std::chrono::seconds calendar_access::walk_working_time_between(const business_calendar& cal, sys_seconds from,
-                                                                sys_seconds to) {
-  return std::chrono::seconds{cal.impl_->walk_working_time(from.time_since_epoch().count(),
-                                                           to.time_since_epoch().count())};
+std::chrono::seconds calendar_access::walk_working_time_between(const business_calendar& cal,
+                                                                sys_seconds from, sys_seconds to) {
+  return std::chrono::seconds{
+      cal.impl_->walk_working_time(from.time_since_epoch().count(), to.time_since_epoch().count())};
 }
 
 bool calendar_access::walk_is_working_time(const business_calendar& cal, sys_seconds t) {
   return cal.impl_->walk_is_working_time(t.time_since_epoch().count());
 }
 
-sys_seconds calendar_access::window_begin(const business_calendar& cal) { return at(cal.impl_->window_begin); }
+sys_seconds calendar_access::window_begin(const business_calendar& cal) {
+  return at(cal.impl_->window_begin);
+}
 sys_seconds calendar_access::window_end(const business_calendar& cal) { return at(cal.impl_->window_end); }
 
 }  // namespace detail

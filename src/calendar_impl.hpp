@@ -1,9 +1,9 @@
 #pragma once
 // Internal: the compiled form of a business_calendar, shared by the calendar_*.cpp files.
 // This is the only place that sees date/tz; public headers never include it.
-#include <aftersale/calendar.hpp>
 #include <date/tz.h>
 
+#include <aftersale/calendar.hpp>
 #include <cstdint>
 #include <vector>
 
@@ -78,7 +78,9 @@ struct business_calendar::impl {
   // --- conversions through the tables (fall back to date/tz outside them) ---
   std::int64_t offset_at(std::int64_t t) const;
   std::int64_t to_sys(std::int64_t local, detail::local_rule rule) const;
-  detail::day_number local_day(std::int64_t t) const { return detail::floor_div(t + offset_at(t), detail::k_day); }
+  detail::day_number local_day(std::int64_t t) const {
+    return detail::floor_div(t + offset_at(t), detail::k_day);
+  }
 
   // --- conversions straight through date/tz, for the walk ---
   std::int64_t offset_at_tz(std::int64_t t) const;

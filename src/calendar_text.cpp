@@ -35,8 +35,8 @@ std::string offset_text(std::int64_t offset) {
 std::string wall_text(std::int64_t local, char separator) {
   const detail::civil_time c = detail::civil_from_seconds(local);
   std::array<char, 64> buf{};
-  std::snprintf(buf.data(), buf.size(), "%04lld-%02u-%02u%c%02d:%02d:%02d", static_cast<long long>(c.year), c.month,
-                c.day, separator, c.hour, c.minute, c.second);
+  std::snprintf(buf.data(), buf.size(), "%04lld-%02u-%02u%c%02d:%02d:%02d", static_cast<long long>(c.year),
+                c.month, c.day, separator, c.hour, c.minute, c.second);
   return buf.data();
 }
 
@@ -53,8 +53,9 @@ std::int64_t business_calendar::local_days_between(sys_seconds from, sys_seconds
 
 std::string business_calendar::format_local(sys_seconds t) const {
   const std::int64_t s = clamp_instant(t);
-  const date::sys_info info = impl_->zone->get_info(date::sys_seconds{std::chrono::seconds{
-      std::clamp<std::int64_t>(s, -719162 * detail::k_day, (detail::k_walk_last_day + 1) * detail::k_day - 1)}});
+  const date::sys_info info =
+      impl_->zone->get_info(date::sys_seconds{std::chrono::seconds{std::clamp<std::int64_t>(
+          s, -719162 * detail::k_day, (detail::k_walk_last_day + 1) * detail::k_day - 1)}});
   const std::int64_t offset = info.offset.count();
   return wall_text(s + offset, ' ') + ' ' + info.abbrev + " (" + offset_text(offset) + ')';
 }

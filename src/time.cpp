@@ -1,7 +1,6 @@
-#include <aftersale/time.hpp>
-
 #include <date/date.h>
 
+#include <aftersale/time.hpp>
 #include <array>
 #include <cstdio>
 #include <limits>
@@ -76,10 +75,10 @@ civil_time civil_from_seconds(std::int64_t seconds) {
   }
   const std::int64_t z = days + 719468;
   const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;                                // [0, 146096]
+  const std::int64_t doe = z - era * 146097;                                       // [0, 146096]
   const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);          // [0, 365]
-  const std::int64_t mp = (5 * doy + 2) / 153;                               // [0, 11]
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+  const std::int64_t mp = (5 * doy + 2) / 153;                                     // [0, 11]
   civil_time c;
   c.day = static_cast<unsigned>(doy - (153 * mp + 2) / 5 + 1);
   c.month = static_cast<unsigned>(mp < 10 ? mp + 3 : mp - 9);
@@ -119,8 +118,8 @@ std::optional<sys_seconds> parse_timestamp(std::string_view text) {
 std::string format_utc(sys_seconds t) {
   const detail::civil_time c = detail::civil_from_seconds(t.time_since_epoch().count());
   std::array<char, 64> buf{};
-  std::snprintf(buf.data(), buf.size(), "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(c.year), c.month,
-                c.day, c.hour, c.minute, c.second);
+  std::snprintf(buf.data(), buf.size(), "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(c.year),
+                c.month, c.day, c.hour, c.minute, c.second);
   return buf.data();
 }
 

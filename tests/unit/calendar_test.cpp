@@ -1,6 +1,6 @@
-#include <aftersale/calendar.hpp>
 #include <gtest/gtest.h>
 
+#include <aftersale/calendar.hpp>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -53,7 +53,8 @@ calendar_def cn_def() {
   add_range(def.holidays, 2026, 6, 19, 21);  // Dragon Boat
   add_range(def.holidays, 2026, 9, 25, 27);  // Mid-Autumn
   add_range(def.holidays, 2026, 10, 1, 7);   // National Day
-  def.makeup_workdays = {{2026, 1, 4}, {2026, 2, 14}, {2026, 2, 28}, {2026, 5, 9}, {2026, 9, 20}, {2026, 10, 10}};
+  def.makeup_workdays = {{2026, 1, 4}, {2026, 2, 14}, {2026, 2, 28},
+                         {2026, 5, 9}, {2026, 9, 20}, {2026, 10, 10}};
   return def;
 }
 
@@ -103,23 +104,30 @@ TEST(CalendarCreate, UnknownZoneNamesTheZone) {
 TEST(CalendarCreate, RejectsMalformedPeriods) {
   calendar_def def = berlin_def();
   def.week[2] = {{-1, h(9)}};
-  EXPECT_EQ(create_error(def), "calendar `de`: working period -1 minutes-09:00 of `wed` is outside 00:00-24:00");
+  EXPECT_EQ(create_error(def),
+            "calendar `de`: working period -1 minutes-09:00 of `wed` is outside 00:00-24:00");
   def.week[2] = {{h(9), 1441}};
-  EXPECT_EQ(create_error(def), "calendar `de`: working period 09:00-1441 minutes of `wed` is outside 00:00-24:00");
+  EXPECT_EQ(create_error(def),
+            "calendar `de`: working period 09:00-1441 minutes of `wed` is outside 00:00-24:00");
   def.week[2] = {{h(18), h(9)}};
-  EXPECT_EQ(create_error(def), "calendar `de`: working period 18:00-09:00 of `wed` must open before it closes");
+  EXPECT_EQ(create_error(def),
+            "calendar `de`: working period 18:00-09:00 of `wed` must open before it closes");
   def.week[2] = {{h(9), h(9)}};
-  EXPECT_EQ(create_error(def), "calendar `de`: working period 09:00-09:00 of `wed` must open before it closes");
+  EXPECT_EQ(create_error(def),
+            "calendar `de`: working period 09:00-09:00 of `wed` must open before it closes");
   def.week[6] = {{h(9), h(12)}, {h(11), h(13)}};
   def.week[2] = {};
-  EXPECT_EQ(create_error(def),
-            "calendar `de`: working periods 09:00-12:00 and 11:00-13:00 of `sun` overlap or are out of order");
+  EXPECT_EQ(
+      create_error(def),
+      "calendar `de`: working periods 09:00-12:00 and 11:00-13:00 of `sun` overlap or are out of order");
   def.week[6] = {{h(13), h(18)}, {h(9), h(12)}};
-  EXPECT_EQ(create_error(def),
-            "calendar `de`: working periods 13:00-18:00 and 09:00-12:00 of `sun` overlap or are out of order");
+  EXPECT_EQ(
+      create_error(def),
+      "calendar `de`: working periods 13:00-18:00 and 09:00-12:00 of `sun` overlap or are out of order");
   def.week[6] = {};
   def.makeup_hours = {{h(10), h(9)}};
-  EXPECT_EQ(create_error(def), "calendar `de`: working period 10:00-09:00 of `makeup_hours` must open before it closes");
+  EXPECT_EQ(create_error(def),
+            "calendar `de`: working period 10:00-09:00 of `makeup_hours` must open before it closes");
 }
 
 TEST(CalendarCreate, AcceptsTouchingPeriodsAndMidnightClose) {
@@ -146,7 +154,8 @@ TEST(CalendarCreate, RejectsInvalidDates) {
 TEST(CalendarCreate, RejectsMakeupDaysWithoutHours) {
   calendar_def def = cn_def();
   def.week[0].clear();
-  EXPECT_EQ(create_error(def), "calendar `cn`: make-up working days need hours: set `makeup_hours` or Monday's hours");
+  EXPECT_EQ(create_error(def),
+            "calendar `cn`: make-up working days need hours: set `makeup_hours` or Monday's hours");
   def.makeup_hours = {{h(9), h(17)}};
   EXPECT_NO_THROW(business_calendar::create(def));
 }
@@ -176,8 +185,10 @@ TEST(CalendarCn, WorkingTimeWithLunchBreak) {
 TEST(CalendarCn, BusinessHoursSkipLunch) {
   EXPECT_EQ(cn().add(sh("2026-11-23T11:00:00"), business_hours(2)), sh("2026-11-23T14:00:00"));
   EXPECT_EQ(cn().add(sh("2026-11-23T12:30:00"), business_hours(1)), sh("2026-11-23T14:00:00"));
-  EXPECT_EQ(cn().add(sh("2026-11-23T11:30:00"), {clock_kind::business_time, 30 * 60}), sh("2026-11-23T12:00:00"));
-  EXPECT_EQ(cn().add(sh("2026-11-23T11:30:00"), {clock_kind::business_time, 31 * 60}), sh("2026-11-23T13:01:00"));
+  EXPECT_EQ(cn().add(sh("2026-11-23T11:30:00"), {clock_kind::business_time, 30 * 60}),
+            sh("2026-11-23T12:00:00"));
+  EXPECT_EQ(cn().add(sh("2026-11-23T11:30:00"), {clock_kind::business_time, 31 * 60}),
+            sh("2026-11-23T13:01:00"));
 }
 
 TEST(CalendarCn, BusinessHoursAcrossNightsAndWeekends) {
@@ -369,8 +380,10 @@ TEST(CalendarBerlin, BusinessHoursAcrossDstNight) {
   def.week = {};
   def.week[6] = {{0, h(6)}};
   const auto night = business_calendar::create(def);
-  EXPECT_EQ(night.working_time_between(ts("2026-03-28T12:00:00+01:00"), ts("2026-03-30T00:00:00+02:00")), hours(5));
-  EXPECT_EQ(night.working_time_between(ts("2026-10-24T12:00:00+02:00"), ts("2026-10-26T00:00:00+01:00")), hours(7));
+  EXPECT_EQ(night.working_time_between(ts("2026-03-28T12:00:00+01:00"), ts("2026-03-30T00:00:00+02:00")),
+            hours(5));
+  EXPECT_EQ(night.working_time_between(ts("2026-10-24T12:00:00+02:00"), ts("2026-10-26T00:00:00+01:00")),
+            hours(7));
   // 6 h from Saturday: 5 h that Sunday night, the last hour a week later.
   EXPECT_EQ(night.add(ts("2026-03-28T12:00:00+01:00"), business_hours(6)), ts("2026-04-05T01:00:00+02:00"));
   EXPECT_EQ(night.add(ts("2026-10-24T12:00:00+02:00"), business_hours(6)), ts("2026-10-25T05:00:00+01:00"));
@@ -381,7 +394,8 @@ TEST(CalendarBerlin, BusinessHoursAcrossDstNight) {
   def.week[6] = {{h(2, 30), h(4)}};
   const auto odd = business_calendar::create(def);
   // 02:30 does not exist on 29 March: the period opens when the clock jumps to 03:00.
-  EXPECT_EQ(odd.working_time_between(ts("2026-03-29T00:00:00+01:00"), ts("2026-03-30T00:00:00+02:00")), hours(1));
+  EXPECT_EQ(odd.working_time_between(ts("2026-03-29T00:00:00+01:00"), ts("2026-03-30T00:00:00+02:00")),
+            hours(1));
   EXPECT_FALSE(odd.is_working_time(ts("2026-03-29T01:59:59+01:00")));
   EXPECT_TRUE(odd.is_working_time(ts("2026-03-29T03:00:00+02:00")));
   // 02:30 happens twice on 25 October: the period opens at the first one.
@@ -468,16 +482,22 @@ void expect_fast_equals_walk(const business_calendar& cal, std::uint64_t seed, i
     clock_duration d;
     d.kind = static_cast<clock_kind>(kind(rng));
     switch (d.kind) {
-      case clock_kind::elapsed: d.amount = std::uniform_int_distribution<std::int64_t>(-86400, 10 * 86400)(rng); break;
-      case clock_kind::calendar_days: d.amount = std::uniform_int_distribution<std::int64_t>(-40, 400)(rng); break;
+      case clock_kind::elapsed:
+        d.amount = std::uniform_int_distribution<std::int64_t>(-86400, 10 * 86400)(rng);
+        break;
+      case clock_kind::calendar_days:
+        d.amount = std::uniform_int_distribution<std::int64_t>(-40, 400)(rng);
+        break;
       case clock_kind::business_time:
         d.amount = std::uniform_int_distribution<std::int64_t>(0, 120)(rng) * (i % 3 == 0 ? 3600 : 97);
         break;
-      case clock_kind::business_days: d.amount = std::uniform_int_distribution<std::int64_t>(0, 30)(rng); break;
+      case clock_kind::business_days:
+        d.amount = std::uniform_int_distribution<std::int64_t>(0, 30)(rng);
+        break;
     }
     ASSERT_EQ(cal.add(start, d), calendar_access::walk_add(cal, start, d))
-        << cal.id() << " start " << cal.format_local(start) << " kind " << static_cast<int>(d.kind) << " amount "
-        << d.amount;
+        << cal.id() << " start " << cal.format_local(start) << " kind " << static_cast<int>(d.kind)
+        << " amount " << d.amount;
     const sys_seconds to = start + seconds{std::uniform_int_distribution<std::int64_t>(0, 20 * 86400)(rng)};
     ASSERT_EQ(cal.working_time_between(start, to), calendar_access::walk_working_time_between(cal, start, to))
         << cal.id() << " from " << cal.format_local(start) << " to " << cal.format_local(to);
@@ -505,23 +525,24 @@ TEST(CalendarWindow, FastPathEqualsWalkOnDstWeekends) {
     def.week[6] = {{h(1), h(2, 30)}, {h(3), h(3, 30)}};
     const auto cal = business_calendar::create(def);
     for (int year = 2015; year < 2045; ++year) {
-      for (const char* md : {"-03-08", "-03-12", "-03-26", "-03-30", "-10-25", "-10-29", "-11-01", "-11-05"}) {
+      for (const char* md :
+           {"-03-08", "-03-12", "-03-26", "-03-30", "-10-25", "-10-29", "-11-01", "-11-05"}) {
         const sys_seconds base = ts(std::to_string(year) + md + "T00:00:00Z");
         for (int k = -30; k < 30; ++k) {
           const sys_seconds start = base + minutes(k * 97);
-          for (const clock_duration d : {calendar_days(1), calendar_days(-1), business_hours(1), business_hours(5),
-                                         business_days(0), business_days(1), clock_duration{clock_kind::business_time, 1800}}) {
+          for (const clock_duration d :
+               {calendar_days(1), calendar_days(-1), business_hours(1), business_hours(5), business_days(0),
+                business_days(1), clock_duration{clock_kind::business_time, 1800}}) {
             ASSERT_EQ(cal.add(start, d), calendar_access::walk_add(cal, start, d))
                 << zone << ' ' << cal.format_local(start) << " kind " << static_cast<int>(d.kind);
           }
           ASSERT_EQ(cal.is_working_time(start), calendar_access::walk_is_working_time(cal, start));
-          ASSERT_EQ(cal.format_iso_local(start).substr(0, 10),
-                    [&] {
-                      const local_date d = cal.local_date_of(start);
-                      char buf[16];
-                      std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", d.year, d.month, d.day);
-                      return std::string(buf);
-                    }());
+          ASSERT_EQ(cal.format_iso_local(start).substr(0, 10), [&] {
+            const local_date d = cal.local_date_of(start);
+            char buf[16];
+            std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", d.year, d.month, d.day);
+            return std::string(buf);
+          }());
         }
       }
     }

@@ -1,6 +1,6 @@
-#include <aftersale/time.hpp>
 #include <gtest/gtest.h>
 
+#include <aftersale/time.hpp>
 #include <limits>
 
 namespace {
@@ -62,10 +62,11 @@ TEST(ParseTimestamp, RejectsOutOfRangeFields) {
 }
 
 TEST(ParseTimestamp, RejectsMalformedText) {
-  for (const char* text : {"", "2026-10-08", "2026-10-08T", "26-10-08T09:30Z", "2026-1-08T09:30Z",
-                           "2026-10-08X09:30Z", "2026-10-08T9:30Z", "2026-10-08T09:30:0Z", "2026-10-08T09:30ZZ",
-                           "2026-10-08T09:30+8:00", "2026-10-08T09:30+08:", "2026-10-08T09:30+08:00 ",
-                           " 2026-10-08T09:30Z", "2026-10-08T09:30:00+08:00:00", "2026/10/08T09:30Z"}) {
+  for (const char* text :
+       {"", "2026-10-08", "2026-10-08T", "26-10-08T09:30Z", "2026-1-08T09:30Z", "2026-10-08X09:30Z",
+        "2026-10-08T9:30Z", "2026-10-08T09:30:0Z", "2026-10-08T09:30ZZ", "2026-10-08T09:30+8:00",
+        "2026-10-08T09:30+08:", "2026-10-08T09:30+08:00 ", " 2026-10-08T09:30Z",
+        "2026-10-08T09:30:00+08:00:00", "2026/10/08T09:30Z"}) {
     EXPECT_EQ(parse_timestamp(text), std::nullopt) << text;
   }
 }
@@ -105,8 +106,8 @@ TEST(ParseDuration, Combinations) {
 }
 
 TEST(ParseDuration, RejectsMalformed) {
-  for (const char* text : {"", "-5m", "+5m", "5", "m", "5x", "5M", "5 m", " 5m", "5m ", "1.5h", "30m1h", "1h1h",
-                           "1h30", "1hm", "5min", "1w"}) {
+  for (const char* text : {"", "-5m", "+5m", "5", "m", "5x", "5M", "5 m", " 5m", "5m ", "1.5h", "30m1h",
+                           "1h1h", "1h30", "1hm", "5min", "1w"}) {
     EXPECT_EQ(parse_duration(text), std::nullopt) << text;
   }
 }
