@@ -517,35 +517,57 @@ TEST(CalendarWindow, FastPathEqualsWalkBerlin) {
   expect_fast_equals_walk(business_calendar::create(def), 2, 3000);
 }
 
-TEST(CalendarWindow, FastPathEqualsWalkOnDstWeekends) {
-  // Concentrate starts on the Berlin and New York DST weekends of every year in the window.
-  for (const char* zone : {"Europe/Berlin", "America/New_York"}) {
+TEST(CalendarWindow, FastPathEqualsWalkOddZones) {
+  // Santiago changes clocks at local midnight; Lord Howe shifts by 30 minutes.
+  for (const char* zone : {"America/Santiago", "Australia/Lord_Howe"}) {
+    calendar_def def = around_the_clock(zone);
+    def.week[1] = {{h(9), h(12)}, {h(13), h(18)}};
+    def.week[5] = {};
+    expect_fast_equals_walk(business_calendar::create(def), 3, 1500);
+  }
+}
+
+std::string date_text(const local_date& d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", d.year, d.month, d.day);
+  return buf;
+}
+
+TEST(CalendarWindow, FastPathEqualsWalkAroundEveryTransition) {
+  // Find every offset change in the window (scanning in 6 h steps) and try starts around it:
+  // Berlin and New York change at night, Santiago at local midnight, Lord Howe by 30 minutes.
+  for (const char* zone : {"Europe/Berlin", "America/New_York", "America/Santiago", "Australia/Lord_Howe"}) {
     calendar_def def = around_the_clock(zone);
     def.week[0] = {{h(9), h(17)}};
-    def.week[6] = {{h(1), h(2, 30)}, {h(3), h(3, 30)}};
+    def.week[5] = {{0, h(1)}, {h(23), 1440}};
+    def.week[6] = {{0, h(0, 30)}, {h(1), h(2, 30)}, {h(3), h(3, 30)}};
     const auto cal = business_calendar::create(def);
-    for (int year = 2015; year < 2045; ++year) {
-      for (const char* md :
-           {"-03-08", "-03-12", "-03-26", "-03-30", "-10-25", "-10-29", "-11-01", "-11-05"}) {
-        const sys_seconds base = ts(std::to_string(year) + md + "T00:00:00Z");
-        for (int k = -30; k < 30; ++k) {
-          const sys_seconds start = base + minutes(k * 97);
-          for (const clock_duration d :
-               {calendar_days(1), calendar_days(-1), business_hours(1), business_hours(5), business_days(0),
-                business_days(1), clock_duration{clock_kind::business_time, 1800}}) {
-            ASSERT_EQ(cal.add(start, d), calendar_access::walk_add(cal, start, d))
-                << zone << ' ' << cal.format_local(start) << " kind " << static_cast<int>(d.kind);
-          }
-          ASSERT_EQ(cal.is_working_time(start), calendar_access::walk_is_working_time(cal, start));
-          ASSERT_EQ(cal.format_iso_local(start).substr(0, 10), [&] {
-            const local_date d = cal.local_date_of(start);
-            char buf[16];
-            std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", d.year, d.month, d.day);
-            return std::string(buf);
-          }());
+    int transitions = 0;
+    const sys_seconds end = calendar_access::window_end(cal);
+    std::string previous = cal.format_iso_local(calendar_access::window_begin(cal)).substr(19);
+    for (sys_seconds t = calendar_access::window_begin(cal); t < end; t += hours(6)) {
+      std::string offset = cal.format_iso_local(t).substr(19);
+      if (offset == previous) continue;
+      previous = std::move(offset);
+      ++transitions;
+      for (int k = -40; k < 20; ++k) {
+        const sys_seconds start = t + minutes(k * 59);
+        for (const clock_duration d :
+             {calendar_days(1), calendar_days(-1), business_hours(1), business_hours(5), business_days(0),
+              business_days(1), clock_duration{clock_kind::business_time, 1800}}) {
+          ASSERT_EQ(cal.add(start, d), calendar_access::walk_add(cal, start, d))
+              << zone << ' ' << cal.format_local(start) << " kind " << static_cast<int>(d.kind);
         }
+        ASSERT_EQ(cal.is_working_time(start), calendar_access::walk_is_working_time(cal, start))
+            << zone << ' ' << cal.format_local(start);
+        ASSERT_EQ(cal.working_time_between(start, start + hours(30)),
+                  calendar_access::walk_working_time_between(cal, start, start + hours(30)))
+            << zone << ' ' << cal.format_local(start);
+        ASSERT_EQ(cal.format_iso_local(start).substr(0, 10), date_text(cal.local_date_of(start)));
       }
     }
+    // date/tz knows DST transitions up to 2037 from the OS database (see docs/calendar.md).
+    EXPECT_GE(transitions, 20) << zone;
   }
 }
 
