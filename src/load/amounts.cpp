@@ -59,7 +59,7 @@ std::optional<money_operand> read_operand(build_state& s, const node& n, const s
     out.ref = i;
     return out;
   }
-  if (s.broken_facts.count(n.value) != 0) return std::nullopt;
+  if (quiet(s.broken_facts, n.value)) return std::nullopt;
   bool later = false;
   for (std::size_t i = 0; i < section.pairs(); ++i) later = later || section.key(i).value == n.value;
   std::vector<std::string> earlier;
@@ -84,7 +84,7 @@ bool read_ratio(build_state& s, const node& n, const std::string& role, amount_r
     return false;
   }
   if (*q == 0) {
-    s.r.error(error_code::invalid_amount, n, "ratio `" + n.value + "` in " + role + " divides by zero",
+    s.r.error(error_code::invalid_amount, n, role + " divides by zero: `" + n.value + "`",
               "the denominator of `p/q` must be greater than zero");
     return false;
   }

@@ -28,6 +28,12 @@ struct build_state {
   bool default_calendar_named = false;      ///< `policy.calendar` was written (even if wrong)
 };
 
+/// True when references to `name` must stay quiet: it, or its whole section (`*`), was
+/// already reported.
+inline bool quiet(const std::set<std::string, std::less<>>& broken, std::string_view name) {
+  return broken.count(name) != 0 || broken.count("*") != 0;
+}
+
 /// Looks `n` up in a vocabulary list; E200 naming the declared ids when it is not there.
 /// `kind` is the plural list name (`solutions`). Returns npos after reporting.
 std::uint32_t resolve_vocabulary(build_state& s, const node& n, const std::vector<vocabulary_entry>& list,

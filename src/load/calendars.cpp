@@ -241,7 +241,10 @@ void read_calendar(build_state& s, const node& key, const node& decl) {
 }  // namespace
 
 void read_calendars(build_state& s, const node& section) {
-  if (!s.r.expect(section, node::kind::mapping, "the `calendars` section")) return;
+  if (!s.r.expect(section, node::kind::mapping, "the `calendars` section")) {
+    s.broken_calendars.insert("*");
+    return;
+  }
   for (std::size_t i = 0; i < section.pairs(); ++i) read_calendar(s, section.key(i), section.val(i));
 }
 

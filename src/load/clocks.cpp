@@ -77,7 +77,7 @@ void read_clock(build_state& s, const node& key, const node& decl) {
       if (found) {
         c.calendar = *found;
       } else {
-        if (s.broken_calendars.count(cal->value) == 0) {
+        if (!quiet(s.broken_calendars, cal->value)) {
           s.r.error(error_code::unknown_id, *cal, "unknown calendar `" + cal->value + "` in " + label,
                     "declared calendars: " + quote_list(s.calendar_names));
         }
@@ -111,7 +111,11 @@ void read_clock(build_state& s, const node& key, const node& decl) {
 }  // namespace
 
 void read_clocks(build_state& s, const node* section) {
-  if (section == nullptr || !s.r.expect(*section, node::kind::mapping, "the `clocks` section")) return;
+  if (section == nullptr) return;
+  if (!s.r.expect(*section, node::kind::mapping, "the `clocks` section")) {
+    s.broken_clocks.insert("*");
+    return;
+  }
   for (std::size_t i = 0; i < section->pairs(); ++i) read_clock(s, section->key(i), section->val(i));
 }
 

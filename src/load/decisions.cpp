@@ -37,7 +37,7 @@ void read_when(build_state& s, const node& when, rule& r) {
       if (s.p.facts[f].name == k.value) fact = f;
     }
     if (fact == npos) {
-      if (s.broken_facts.count(k.value) == 0) {
+      if (!quiet(s.broken_facts, k.value)) {
         s.r.error(error_code::unknown_id, k, "unknown fact `" + k.value + "` in rule `" + r.id + "`",
                   "declared facts: " + quote_list(fact_names(s.p)));
       }
@@ -91,7 +91,7 @@ void read_then(build_state& s, const node& then, rule& r) {
       auto it = std::find_if(s.p.clocks.begin(), s.p.clocks.end(), [&](const clock_def& c) { return c.id == item.value; });
       if (it != s.p.clocks.end()) {
         o.clocks.push_back(static_cast<std::uint32_t>(it - s.p.clocks.begin()));
-      } else if (s.broken_clocks.count(item.value) == 0) {
+      } else if (!quiet(s.broken_clocks, item.value)) {
         s.r.error(error_code::unknown_id, item, "unknown clock `" + item.value + "` in rule `" + r.id + "`",
                   "declared clocks: " + quote_list(clock_names(s.p)));
       }

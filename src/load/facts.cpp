@@ -42,7 +42,7 @@ std::uint32_t resolve_fact(build_state& s, const node& n, fact_type type, std::s
   if (!s.r.expect(n, node::kind::scalar, role)) return npos;
   const std::uint32_t f = find_fact(s.p, n.value);
   if (f == npos) {
-    if (s.broken_facts.count(n.value) == 0) {
+    if (!quiet(s.broken_facts, n.value)) {
       s.r.error(error_code::unknown_id, n, "unknown fact `" + n.value + "` in " + std::string(role),
                 "declared " + std::string(to_string(type)) + " facts: " + quote_list(fact_names(s.p, type)));
     }
@@ -196,7 +196,7 @@ void read_derivation(build_state& s, std::uint32_t self, const node& d) {
     for (std::uint32_t i = 0; i < s.p.calendars.size(); ++i) {
       if (s.p.calendars[i].id() == cal->value) f.calendar = i;
     }
-    if (f.calendar == npos && s.broken_calendars.count(cal->value) == 0) {
+    if (f.calendar == npos && !quiet(s.broken_calendars, cal->value)) {
       s.r.error(error_code::unknown_id, *cal, "unknown calendar `" + cal->value + "`",
                 "declared calendars: " + quote_list(s.calendar_names));
     }
@@ -276,7 +276,10 @@ std::optional<std::int64_t> read_fact_value(build_state& s, std::uint32_t fact, 
 }
 
 void read_facts(build_state& s, const node& section) {
-  if (!s.r.expect(section, node::kind::mapping, "the `facts` section")) return;
+  if (!s.r.expect(section, node::kind::mapping, "the `facts` section")) {
+    s.broken_facts.insert("*");
+    return;
+  }
   for (std::size_t i = 0; i < section.pairs(); ++i) declare(s, section.key(i), section.val(i));
   for (std::size_t i = 0; i < section.pairs(); ++i) {
     const node& key = section.key(i);

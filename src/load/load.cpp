@@ -57,7 +57,7 @@ void read_header(load::build_state& s, const load::node& n) {
       }
       if (s.default_calendar) {
         info.default_calendar = *s.default_calendar;
-      } else if (s.broken_calendars.count(v->value) == 0) {
+      } else if (!load::quiet(s.broken_calendars, v->value)) {
         r.error(error_code::unknown_id, *v, "unknown calendar `" + v->value + "` in `policy.calendar`",
                 "declared calendars: " + load::quote_list(s.calendar_names));
       }
@@ -90,11 +90,21 @@ std::shared_ptr<const policy> build(const load::node& root, const std::string& f
     // Another format may mean other keys: reporting them would only add noise.
     fail(std::move(r.diagnostics()));
   }
-  if (const load::node* n = root.find("vocabulary")) read_vocabulary(s, *n);
+  if (const load::node* n = root.find("vocabulary")) {
+    read_vocabulary(s, *n);
+  } else {
+    for (const char* kind : {"solutions", "parties", "roles", "evidence", "flags"}) {
+      s.broken_vocabulary.insert(std::string(kind) + ":*");
+    }
+  }
   if (const load::node* n = root.find("calendars")) read_calendars(s, *n);
   const load::node* header = root.find("policy");
   if (header) read_header(s, *header);
-  if (const load::node* n = root.find("facts")) read_facts(s, *n);
+  if (const load::node* n = root.find("facts")) {
+    read_facts(s, *n);
+  } else {
+    s.broken_facts.insert("*");
+  }
   read_clocks(s, root.find("clocks"));
   if (const load::node* n = root.find("decisions")) {
     if (n->is_mapping()) {
@@ -102,7 +112,8 @@ std::shared_ptr<const policy> build(const load::node& root, const std::string& f
     }
     read_decisions(s, *n);
   }
-  if (header) read_entry(s, *header);
+  const load::node* tables = root.find("decisions");
+  if (header && tables && tables->is_mapping()) read_entry(s, *header);
   if (r.failed()) fail(std::move(r.diagnostics()));
 
   p->info.content_hash = fnv1a64(text);

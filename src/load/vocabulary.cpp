@@ -26,7 +26,9 @@ std::uint32_t resolve_vocabulary(build_state& s, const node& n, const std::vecto
   for (std::uint32_t i = 0; i < list.size(); ++i) {
     if (list[i].id == n.value) return i;
   }
-  if (s.broken_vocabulary.count(std::string(kind) + ':' + n.value) == 0) {
+  // A list that could not be read at all (`kind:*`) or this entry was already reported.
+  if (s.broken_vocabulary.count(std::string(kind) + ":*") == 0 &&
+      s.broken_vocabulary.count(std::string(kind) + ':' + n.value) == 0) {
     s.r.error(error_code::unknown_id, n, "unknown " + singular(kind) + " `" + n.value + "`",
               "declared " + std::string(kind) + ": " + quote_list(ids_of(list)));
   }
@@ -37,7 +39,10 @@ namespace {
 
 void read_list(build_state& s, const node& n, std::string_view kind, std::vector<vocabulary_entry>& out) {
   const std::string what = "`vocabulary." + std::string(kind) + "`";
-  if (!s.r.expect(n, node::kind::sequence, what)) return;
+  if (!s.r.expect(n, node::kind::sequence, what)) {
+    s.broken_vocabulary.insert(std::string(kind) + ":*");
+    return;
+  }
   for (const node& item : n.children) {
     const node* id_node = &item;
     vocabulary_entry e;
@@ -72,7 +77,12 @@ void read_list(build_state& s, const node& n, std::string_view kind, std::vector
 }  // namespace
 
 void read_vocabulary(build_state& s, const node& section) {
-  if (!s.r.expect(section, node::kind::mapping, "the `vocabulary` section")) return;
+  if (!s.r.expect(section, node::kind::mapping, "the `vocabulary` section")) {
+    for (const char* kind : {"solutions", "parties", "roles", "evidence", "flags"}) {
+      s.broken_vocabulary.insert(std::string(kind) + ":*");
+    }
+    return;
+  }
   s.r.check_keys(section, "`vocabulary`", {"solutions", "parties", "roles", "evidence", "flags"}, {"solutions"});
   vocabulary& v = s.p.vocabulary;
   if (const node* n = section.find("solutions")) read_list(s, *n, "solutions", v.solutions);

@@ -1,0 +1,381 @@
+// Malformed policies: the data-driven folder tests/errors/, exact messages for a few golden
+// cases, and hostile documents the loader must refuse without crashing.
+#include <aftersale/load.hpp>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace aftersale;
+namespace fs = std::filesystem;
+
+const std::string source_dir = AFTERSALE_SOURCE_DIR;
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The diagnostics of a load that must fail (an empty list if it unexpectedly succeeds).
+std::vector<diagnostic> errors_of(std::string_view text, const std::string& name = "t.yaml",
+                                  const load_limits& limits = {}) {
+  try {
+    load_policy_string(text, name, limits);
+  } catch (const policy_error& e) {
+    return e.diagnostics();
+  }
+  return {};
+}
+
+// `file:line:col: error[E123]` of each diagnostic.
+std::vector<std::string> prefixes(const std::vector<diagnostic>& ds) {
+  std::vector<std::string> out;
+  for (const diagnostic& d : ds) {
+    const std::string text = to_string(d);
+    out.push_back(text.substr(0, text.find(']') + 1));
+  }
+  return out;
+}
+
+std::vector<std::string> codes(const std::vector<diagnostic>& ds) {
+  std::vector<std::string> out;
+  for (const diagnostic& d : ds) out.push_back(code_text(d.code));
+  return out;
+}
+
+// ---- tests/errors/: one malformed policy per code, expectations in leading comments ----
+
+struct expectation {
+  std::vector<std::string> lines;  // `file:line:col: error[CODE]`
+  load_limits limits;
+};
+
+expectation expectations_of(const std::string& text, const std::string& rel) {
+  expectation out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line) && line.rfind('#', 0) == 0) {
+    if (line.rfind("# expect: ", 0) == 0) out.lines.push_back(rel + ':' + line.substr(10));
+    if (line.rfind("# limits: max_nodes=", 0) == 0) out.limits.max_nodes = std::stoul(line.substr(20));
+    if (line.rfind("# limits: max_depth=", 0) == 0) out.limits.max_depth = std::stoul(line.substr(20));
+  }
+  return out;
+}
+
+std::vector<fs::path> error_files() {
+  std::vector<fs::path> out;
+  for (const auto& e : fs::directory_iterator(fs::path(source_dir) / "tests" / "errors")) {
+    if (e.path().extension() == ".yaml") out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(errors_folder, EveryFileFailsWithExactlyItsExpectedDiagnostics) {
+  const auto files = error_files();
+  ASSERT_GE(files.size(), 17u);
+  for (const fs::path& path : files) {
+    const std::string rel = "tests/errors/" + path.filename().string();
+    SCOPED_TRACE(rel);
+    const std::string text = read_file(path);
+    const expectation want = expectations_of(text, rel);
+    ASSERT_FALSE(want.lines.empty()) << rel << " has no `# expect:` line";
+    EXPECT_EQ(prefixes(errors_of(text, rel, want.limits)), want.lines);
+  }
+}
+
+TEST(errors_folder, EveryLoadErrorCodeHasAFile) {
+  std::set<std::string> seen;
+  for (const fs::path& path : error_files()) {
+    const std::string rel = "tests/errors/" + path.filename().string();
+    for (const std::string& l : expectations_of(read_file(path), rel).lines) {
+      seen.insert(l.substr(l.find("error[") + 6, 4));
+    }
+  }
+  // E109 (unreadable file) cannot be a file in the folder; it is tested below.
+  for (const char* code : {"E100", "E101", "E102", "E103", "E104", "E105", "E106", "E107", "E108", "E200", "E201",
+                           "E202", "E203", "E204", "E205", "E206", "E207"}) {
+    EXPECT_EQ(seen.count(code), 1u) << "no file in tests/errors expects " << code;
+  }
+}
+
+// ---- golden messages: the full text, help included ----
+
+TEST(golden, UnknownSolution) {
+  const auto ds = errors_of(R"(format: 1
+policy: {id: p, version: "1", entry: main}
+vocabulary: {solutions: [refund_immediately, reject]}
+facts: {}
+decisions: {main: {rules: [{id: r1, then: {solution: refund}}]}}
+)",
+                            "store.yaml");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(to_string(ds[0]),
+            "store.yaml:5:54: error[E200]: unknown solution `refund`\n"
+            "  help: declared solutions: `refund_immediately`, `reject`");
+}
+
+TEST(golden, DuplicateKey) {
+  const auto ds = errors_of("format: 1\nformat: 1\n", "dup.yaml");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(to_string(ds[0]),
+            "dup.yaml:2:1: error[E104]: duplicate key `format`\n"
+            "  help: each key may appear once in a mapping: remove or rename one of them");
+}
+
+TEST(golden, MissingKeyAtTheParentMapping) {
+  const auto ds = errors_of(R"(format: 1
+policy:
+  id: p
+  version: "1"
+vocabulary: {solutions: [a]}
+facts: {}
+decisions: {main: {rules: [{id: r1, then: {solution: a}}]}}
+)",
+                            "m.yaml");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(to_string(ds[0]),
+            "m.yaml:3:3: error[E106]: missing key `entry` in `policy`\n"
+            "  help: add `entry:` to this mapping");
+}
+
+TEST(golden, UnknownKeyListsTheAllowedOnes) {
+  const auto ds = errors_of(R"(format: 1
+policy: {id: p, version: "1", entry: main, currancy: EUR}
+vocabulary: {solutions: [a]}
+facts: {}
+decisions: {main: {rules: [{id: r1, then: {solution: a}}]}}
+)",
+                            "k.yaml");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(to_string(ds[0]),
+            "k.yaml:2:44: error[E105]: unknown key `currancy` in `policy`\n"
+            "  help: allowed keys: `id`, `version`, `name`, `currency`, `entry`, `calendar`");
+}
+
+TEST(golden, LongListsAreTruncated) {
+  std::string solutions;
+  for (int i = 0; i < 20; ++i) solutions += (i ? ", s" : "s") + std::to_string(i);
+  const auto ds = errors_of("format: 1\npolicy: {id: p, version: \"1\", entry: main}\nvocabulary: {solutions: [" +
+                            solutions + "]}\nfacts: {}\ndecisions: {main: {rules: [{id: r1, then: {solution: x}}]}}\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].help,
+            "declared solutions: `s0`, `s1`, `s2`, `s3`, `s4`, `s5`, `s6`, `s7`, `s8`, `s9`, `s10`, `s11` and 8 more");
+}
+
+TEST(golden, MessagesFollowTheHouseStyle) {
+  for (const fs::path& path : error_files()) {
+    for (const diagnostic& d : errors_of(read_file(path), path.filename().string(), {16u << 20, 64, 20})) {
+      SCOPED_TRACE(to_string(d));
+      ASSERT_FALSE(d.message.empty());
+      EXPECT_FALSE(d.message[0] >= 'A' && d.message[0] <= 'Z');
+      EXPECT_NE(d.message.back(), '.');
+      EXPECT_FALSE(d.help.empty());
+      EXPECT_GE(d.where.line, 1u);
+      EXPECT_GE(d.where.column, 1u);
+      EXPECT_EQ(d.message.find("std::"), std::string::npos);
+      EXPECT_EQ(d.message.find('\n'), std::string::npos);
+    }
+  }
+}
+
+// ---- hostile input: refused with a diagnostic, never a crash ----
+
+TEST(hostile, AliasBomb) {
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n";
+  for (char c = 'b'; c <= 'k'; ++c) {
+    const char prev = static_cast<char>(c - 1);
+    bomb += std::string(1, c) + ": &" + c + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" +
+            prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n";
+  }
+  const auto ds = errors_of(bomb);
+  ASSERT_FALSE(ds.empty());
+  EXPECT_EQ(prefixes(ds)[0], "t.yaml:1:4: error[E101]");
+  EXPECT_EQ(prefixes(ds)[1], "t.yaml:2:4: error[E101]");  // the anchor on `b`
+  EXPECT_EQ(prefixes(ds)[2], "t.yaml:2:8: error[E101]");  // the first alias
+  EXPECT_THAT(codes(ds), ::testing::Each("E101"));
+}
+
+TEST(hostile, SelfReferencingAlias) {
+  const auto ds = errors_of("a: &a [1, *a]\n");
+  EXPECT_EQ(prefixes(ds), (std::vector<std::string>{"t.yaml:1:4: error[E101]", "t.yaml:1:11: error[E101]"}));
+}
+
+TEST(hostile, DeepFlowNesting) {
+  const std::string deep = "a: " + std::string(10000, '[') + std::string(10000, ']') + "\n";
+  const auto ds = errors_of(deep);
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(to_string(ds[0]),
+            "t.yaml:1:67: error[E102]: the document is nested more than 64 levels deep\n"
+            "  help: flatten the structure or raise `load_limits.max_depth`");
+}
+
+TEST(hostile, DeepBlockNesting) {
+  std::string deep;
+  for (int i = 0; i < 1000; ++i) deep += std::string(static_cast<std::size_t>(i), ' ') + "k:\n";
+  EXPECT_EQ(codes(errors_of(deep)), std::vector<std::string>{"E102"});
+}
+
+TEST(hostile, DeepNestingBeyondTheParserWithRaisedLimits) {
+  // With our own limit out of the way yaml-cpp's recursion guard must still hold.
+  const std::string deep = std::string(10000, '[') + std::string(10000, ']');
+  EXPECT_EQ(codes(errors_of(deep, "t.yaml", {16u << 20, 1'000'000, 2'000'000})), std::vector<std::string>{"E102"});
+}
+
+TEST(hostile, TwentyMegabyteDocument) {
+  std::string big = "format: 1\ncomment: \"";
+  big.append(20u << 20, 'x');
+  big += "\"\n";
+  const auto ds = errors_of(big);
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, error_code::too_large);
+  EXPECT_EQ(ds[0].where, (source_span{"t.yaml", 1, 1}));
+}
+
+TEST(hostile, TooManyNodes) {
+  std::string many = "[";
+  for (int i = 0; i < 3000; ++i) many += "1,";
+  many += "1]";
+  EXPECT_EQ(codes(errors_of(many, "t.yaml", {16u << 20, 64, 1000})), std::vector<std::string>{"E103"});
+}
+
+TEST(hostile, BinaryGarbage) {
+  std::string garbage;
+  std::uint32_t x = 12345;
+  for (int i = 0; i < 100000; ++i) {
+    x = x * 1103515245u + 12345u;
+    garbage += static_cast<char>(x >> 24);
+  }
+  EXPECT_FALSE(errors_of(garbage).empty());
+  EXPECT_FALSE(errors_of(std::string("\0\0\0\xff\xfe", 5)).empty());
+}
+
+TEST(hostile, TabIndentedFile) {
+  const auto ds = errors_of("format: 1\npolicy:\n\tid: p\n\tversion: \"1\"\n");
+  ASSERT_FALSE(ds.empty());
+  EXPECT_EQ(ds[0].where.line, 3u);
+}
+
+TEST(hostile, EmptyAndCommentOnlyFiles) {
+  for (const char* text : {"", "   \n", "# only a comment\n", "---\n", "~\n"}) {
+    SCOPED_TRACE(text);
+    const auto ds = errors_of(text, "e.yaml");
+    ASSERT_EQ(ds.size(), 1u);
+    EXPECT_EQ(to_string(ds[0]).substr(0, 27), "e.yaml:1:1: error[E106]: th");
+  }
+}
+
+TEST(hostile, SeveralDocuments) {
+  const auto ds = errors_of("format: 1\n---\nformat: 1\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, error_code::yaml_syntax);
+  EXPECT_EQ(ds[0].where.line, 2u);
+}
+
+TEST(hostile, ScalarOrListDocument) {
+  EXPECT_EQ(codes(errors_of("just text\n")), std::vector<std::string>{"E107"});
+  EXPECT_EQ(codes(errors_of("[1, 2]\n")), std::vector<std::string>{"E107"});
+}
+
+// ---- collecting every independent error ----
+
+TEST(collect, ThirtyIndependentErrorsInDocumentOrder) {
+  // One rule per mistake, so each is independent of the others.
+  std::string text = R"(format: 1
+policy: {id: p, version: "1", entry: main}
+vocabulary: {solutions: [refund]}
+facts:
+  n: {type: int}
+decisions:
+  main:
+    rules:
+)";
+  for (int i = 0; i < 30; ++i) {
+    text += "      - {id: r" + std::to_string(i) + ", when: {" + (i % 3 == 0 ? "nope" : "n") +
+            ": " + (i % 3 == 1 ? "{between: [9, 3]}" : "1") + "}, then: {solution: " +
+            (i % 3 == 2 ? "refnd" : "refund") + "}}\n";
+  }
+  const auto ds = errors_of(text);
+  ASSERT_EQ(ds.size(), 30u);
+  for (std::size_t i = 0; i < 30; ++i) {
+    EXPECT_EQ(ds[i].where.line, 9 + i);
+    EXPECT_EQ(code_text(ds[i].code), i % 3 == 0 ? "E200" : i % 3 == 1 ? "E204" : "E200");
+  }
+}
+
+TEST(collect, ErrorsInEverySectionAreReportedTogether) {
+  const auto ds = errors_of(R"(format: 1
+policy: {id: P, version: "1", entry: nowhere}
+vocabulary: {solutions: [refund, refund]}
+facts:
+  n: {type: number}
+calendars:
+  cn: {time_zone: Mars/Olympus}
+clocks:
+  c: {within: {hours: 1, days: 2}, calendar: cn}
+decisions:
+  main: {hit_policy: best, rules: []}
+)");
+  EXPECT_EQ(codes(ds), (std::vector<std::string>{"E108", "E200", "E201", "E108", "E203", "E108", "E108", "E206"}));
+}
+
+// ---- files and guarantees ----
+
+TEST(files, UnreadableFile) {
+  const std::string missing = testing::TempDir() + "/no_such_policy.yaml";
+  try {
+    load_policy_file(missing);
+    FAIL() << "loaded a file that does not exist";
+  } catch (const policy_error& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(e.diagnostics()[0].code, error_code::file_unreadable);
+    EXPECT_EQ(e.diagnostics()[0].where.file, missing);
+    EXPECT_EQ(std::string(e.what()).rfind(missing + ": error[E109]: cannot read policy file", 0), 0u);
+  }
+  EXPECT_THROW(load_policy_file(testing::TempDir()), policy_error);  // a directory
+}
+
+TEST(files, OversizedFileIsRefusedBeforeParsing) {
+  const std::string path = testing::TempDir() + "/aftersale_big.yaml";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << std::string(1 << 20, '[');  // would be E102 if it were parsed
+  }
+  try {
+    load_policy_file(path, {1000, 64, 1000});
+    FAIL();
+  } catch (const policy_error& e) {
+    EXPECT_EQ(e.diagnostics().at(0).code, error_code::too_large);
+  }
+  std::remove(path.c_str());
+}
+
+TEST(guarantee, AFailedLoadChangesNothingAndLeavesNoState) {
+  const std::string good = R"(format: 1
+policy: {id: p, version: "1", entry: main}
+vocabulary: {solutions: [refund]}
+facts: {n: {type: int}}
+decisions: {main: {rules: [{id: r1, when: {n: 1}, then: {solution: refund}}]}}
+)";
+  auto before = load_policy_string(good);
+  std::string bad = good;
+  bad.replace(bad.find("n: 1"), 4, "x: 1");
+  EXPECT_THROW(load_policy_string(bad), policy_error);
+  auto after = load_policy_string(good);
+  EXPECT_EQ(before->info.content_hash, after->info.content_hash);
+  EXPECT_EQ(before->facts.size(), after->facts.size());
+  EXPECT_EQ(before->decisions[0].rules[0].conditions[0].lo, 1);
+}
+
+}  // namespace
