@@ -5,7 +5,8 @@
 namespace aftersale::cli {
 namespace {
 
-using json = nlohmann::json;
+// ordered_json keeps the keys in the documented order (status, table, rule, solution, ...).
+using json = nlohmann::ordered_json;
 
 json text_or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 

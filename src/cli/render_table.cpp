@@ -60,7 +60,7 @@ std::vector<cell> row_of(const outcome& o, std::size_t clock_w) {
 }
 
 void render_grid(std::ostream& out, const std::vector<outcome>& outcomes) {
-  const std::vector<std::string> headers{"request", "solution", "steps", "shipping paid by", "evidence",
+  const std::vector<std::string> headers{"request", "solution", "steps", "pays shipping", "evidence",
                                          "deadlines (store local time)"};
   std::size_t clock_w = clock_width(outcomes);
   std::vector<std::vector<cell>> rows;

@@ -1,0 +1,80 @@
+// Unit tests of the CLI's helpers: request JSON reading and terminal text layout.
+#include <gtest/gtest.h>
+
+#include "request_json.hpp"
+#include "text.hpp"
+
+namespace {
+
+using aftersale::cli::display_width;
+using aftersale::cli::input_error;
+using aftersale::cli::parse_request_json;
+using aftersale::cli::wrap;
+
+TEST(RequestJson, WrappedFormReadsFactsNowAndNote) {
+  auto r = parse_request_json(
+      R"({"facts": {"order_status": "delivered", "amount": 12900, "opened": false},
+          "now": "2026-11-20T20:00:00+08:00", "note": "hi"})",
+      "x", "x.json");
+  ASSERT_TRUE(r.now.has_value());
+  EXPECT_EQ(*r.now, "2026-11-20T20:00:00+08:00");
+  EXPECT_EQ(r.note, "hi");
+  const auto& v = r.facts.values();
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(std::get<std::string>(v.at("order_status")), "delivered");
+  EXPECT_EQ(std::get<std::int64_t>(v.at("amount")), 12900);
+  EXPECT_EQ(std::get<bool>(v.at("opened")), false);
+}
+
+TEST(RequestJson, PlainObjectIsAllFacts) {
+  auto r = parse_request_json(R"({"order_status": "paid_unshipped", "quantity": -2})", "x", "x.json");
+  EXPECT_FALSE(r.now.has_value());
+  ASSERT_EQ(r.facts.values().size(), 2u);
+  EXPECT_EQ(std::get<std::int64_t>(r.facts.values().at("quantity")), -2);
+}
+
+TEST(RequestJson, RefusesWhatIsNotAFactValue) {
+  EXPECT_THROW(parse_request_json(R"({"amount": 129.5})", "x", "x.json"), input_error);
+  EXPECT_THROW(parse_request_json(R"({"amount": null})", "x", "x.json"), input_error);
+  EXPECT_THROW(parse_request_json(R"({"tags": ["a"]})", "x", "x.json"), input_error);
+  EXPECT_THROW(parse_request_json(R"({"n": 18446744073709551615})", "x", "x.json"), input_error);
+  EXPECT_THROW(parse_request_json(R"([1, 2])", "x", "x.json"), input_error);
+  EXPECT_THROW(parse_request_json(R"({"facts": {}, "when": "today"})", "x", "x.json"), input_error);
+  EXPECT_THROW(parse_request_json(R"({"facts": {}, "now": 5})", "x", "x.json"), input_error);
+}
+
+TEST(RequestJson, ErrorsNameTheFileAndTheFact) {
+  try {
+    parse_request_json(R"({"facts": {"amount": 1.5}})", "x", "dir/x.json");
+    FAIL() << "expected input_error";
+  } catch (const input_error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("dir/x.json: fact `amount`: ", 0), 0u) << e.what();
+  }
+  try {
+    parse_request_json("{\"facts\": ", "x", "dir/x.json");
+    FAIL() << "expected input_error";
+  } catch (const input_error& e) {
+    std::string what = e.what();
+    EXPECT_EQ(what.rfind("dir/x.json: invalid json: ", 0), 0u) << what;
+    EXPECT_EQ(what.find("json.exception"), std::string::npos) << what;
+  }
+}
+
+TEST(Text, DisplayWidthCountsWideCharactersTwice) {
+  EXPECT_EQ(display_width("abc"), 3u);
+  EXPECT_EQ(display_width("退货中"), 6u);
+  EXPECT_EQ(display_width("a退b"), 4u);
+  EXPECT_EQ(display_width("¥129"), 4u);
+  EXPECT_EQ(display_width(""), 0u);
+}
+
+TEST(Text, WrapBreaksAtSpacesAndInsideLongWords) {
+  EXPECT_EQ(wrap("customer ships the parcel back", 12),
+            (std::vector<std::string>{"customer", "ships the", "parcel back"}));
+  EXPECT_EQ(wrap("abcdefghij", 4), (std::vector<std::string>{"abcd", "efgh", "ij"}));
+  EXPECT_EQ(wrap("退货退款处理", 4), (std::vector<std::string>{"退货", "退款", "处理"}));
+  EXPECT_EQ(wrap("", 10), (std::vector<std::string>{""}));
+  for (const auto& line : wrap("one two three four five six seven", 9)) EXPECT_LE(display_width(line), 9u);
+}
+
+}  // namespace
