@@ -32,7 +32,7 @@ if [ ! -f "$neutral" ]; then
   echo "neutral workload benchmarks were not built (node or the shared bench folder missing): no ratios"
   exit 0
 fi
-# Ratios of median items/s: aftersale / if-chain, per rule count.
+# Ratios of median items/s (Google Benchmark divides by CPU time): aftersale / if-chain.
 node - "${ran[@]}" <<'JS'
 const fs = require('fs');
 const median = {};
@@ -43,7 +43,7 @@ for (const f of process.argv.slice(2)) {
 }
 const rate = (n) => (median[n] ? median[n].items_per_second : undefined);
 const fmt = (x) => (x === undefined ? 'n/a' : x >= 1e6 ? (x / 1e6).toFixed(2) + ' M/s' : (x / 1e3).toFixed(1) + ' k/s');
-console.log('\nratios (median items/s, same run)');
+console.log('\nratios (median items/s over CPU time, same run)');
 for (const [rules, target] of [['60', 0.7], ['1000', 1.0]]) {
   const base = rate(`BM_IfChain_Rules${rules}`);
   for (const thing of ['FirstMatch', 'Decide']) {
@@ -54,8 +54,15 @@ for (const [rules, target] of [['60', 0.7], ['1000', 1.0]]) {
     console.log(`  ${rules.padStart(4)} rules  ${thing.padEnd(10)} ${fmt(r).padStart(11)} / if-chain ${fmt(base).padStart(11)} = ${ratio.toFixed(3)}x${goal}`);
   }
 }
-const ns = (n) => (median[n] ? `${median[n].real_time.toFixed(median[n].time_unit === 'ns' ? 0 : 2)} ${median[n].time_unit}` : 'n/a');
-console.log(`  load 1,000 rules            ${ns('BM_Load_Rules1000')}  (target <= 50 ms)`);
-console.log(`  decide, default policy      ${ns('BM_Decide_DefaultPolicy')}  (target <= 300 ns)`);
-console.log(`  decide + explain, default   ${ns('BM_Decide_DefaultPolicy_Explain')}`);
+// Single-item benchmarks: median CPU time (what the targets are stated in) and wall time
+// (higher when other processes share the cores).
+const t = (n) => {
+  const b = median[n];
+  if (!b) return 'n/a';
+  const digits = b.time_unit === 'ns' ? 0 : 1;
+  return `${b.cpu_time.toFixed(digits)} ${b.time_unit} cpu (${b.real_time.toFixed(digits)} ${b.time_unit} wall)`;
+};
+console.log(`  load 1,000 rules            ${t('BM_Load_Rules1000')}  (target <= 50 ms)`);
+console.log(`  decide, default policy      ${t('BM_Decide_DefaultPolicy')}  (target <= 300 ns)`);
+console.log(`  decide + explain, default   ${t('BM_Decide_DefaultPolicy_Explain')}`);
 JS
