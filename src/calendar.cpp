@@ -134,8 +134,10 @@ void business_calendar::impl::build_tables() {
   std::vector<day_number> workday_of;  // local date of each working day
   workday_of.reserve(days);
 
+  first_period_of_day.reserve(days + 1);
   std::int64_t cum = 0;
   for (day_number d = detail::k_window_first; d < detail::k_window_last; ++d) {
+    first_period_of_day.push_back(static_cast<std::int32_t>(period_open.size()));
     const auto& hours = hours_of(d);
     if (hours.empty()) continue;
     workday_of.push_back(d);
@@ -153,6 +155,7 @@ void business_calendar::impl::build_tables() {
     }
   }
 
+  first_period_of_day.push_back(static_cast<std::int32_t>(period_open.size()));
   next_workday.assign(days + 1, static_cast<std::int32_t>(workday_of.size()));
   std::size_t w = 0;
   for (std::size_t k = 0; k < days; ++k) {
@@ -195,27 +198,62 @@ business_calendar business_calendar::create(calendar_def def) {
 const calendar_def& business_calendar::definition() const { return impl_->def; }
 
 // ---------------------------------------------------------------------------------------------
-// The hot path: at most two binary searches over the window tables, no allocation.
+// The hot path: O(log n) lookups in the window tables (usually a few steps), no allocation.
 
 namespace {
 
 using impl_t = business_calendar::impl;
 
+// The first period that closes after `t`, for t in [window_begin, window_end]; the size of the
+// table when none does. Starts from the periods of t's local date (minus one day, for zones
+// whose clocks fall back across midnight) and scans forward: a few steps, in cache.
+std::size_t first_period_after(const impl_t& c, std::int64_t t) {
+  const auto& close = c.period_close;
+  const day_number k = c.local_day(t) - detail::k_window_first - 1;
+  const auto days = static_cast<day_number>(c.first_period_of_day.size()) - 1;
+  if (k >= 0 && k <= days) {
+    auto i = static_cast<std::size_t>(c.first_period_of_day[static_cast<std::size_t>(k)]);
+    // The scan is valid only when every earlier period has closed by t; otherwise search.
+    if (i == 0 || close[i - 1] <= t) {
+      for (int steps = 0; steps < 16; ++steps, ++i) {
+        if (i == close.size() || close[i] > t) return i;
+      }
+    }
+  }
+  return static_cast<std::size_t>(std::upper_bound(close.begin(), close.end(), t) - close.begin());
+}
+
 // Working seconds from the window's start to `t`, for t in [window_begin, window_end].
 std::int64_t worked_until(const impl_t& c, std::int64_t t) {
-  const auto it = std::upper_bound(c.period_close.begin(), c.period_close.end(), t);
-  if (it == c.period_close.end()) return c.period_cum.empty() ? 0 : c.period_cum.back();
-  const auto i = static_cast<std::size_t>(it - c.period_close.begin());
+  const std::size_t i = first_period_after(c, t);
+  if (i == c.period_close.size()) return c.period_cum.empty() ? 0 : c.period_cum.back();
   const std::int64_t before = c.period_cum[i] - (c.period_close[i] - c.period_open[i]);
   return before + std::max<std::int64_t>(0, t - c.period_open[i]);
+}
+
+// The first period at or after `from` whose running total reaches `target` (the last period
+// reaches it). Galloping: SLAs are short, so the answer is usually a few periods ahead.
+std::size_t period_reaching(const impl_t& c, std::size_t from, std::int64_t target) {
+  const auto& cum = c.period_cum;
+  if (cum[from] >= target) return from;
+  std::size_t lo = from;  // INVARIANT: cum[lo] < target
+  std::size_t step = 1;
+  while (lo + step < cum.size() && cum[lo + step] < target) {
+    lo += step;
+    step *= 2;
+  }
+  const std::size_t hi = std::min(lo + step, cum.size() - 1);  // cum[hi] >= target
+  return static_cast<std::size_t>(std::lower_bound(cum.begin() + static_cast<std::ptrdiff_t>(lo) + 1,
+                                                   cum.begin() + static_cast<std::ptrdiff_t>(hi) + 1,
+                                                   target) -
+                                  cum.begin());
 }
 
 std::int64_t add_business_time(const impl_t& c, std::int64_t start, std::int64_t amount) {
   if (amount <= 0) return start;
   if (start < c.window_begin || start >= c.window_end) return c.walk_business_time(start, amount);
   const std::int64_t total = c.period_cum.empty() ? 0 : c.period_cum.back();
-  const auto first = std::upper_bound(c.period_close.begin(), c.period_close.end(), start);
-  const auto i = static_cast<std::size_t>(first - c.period_close.begin());
+  const std::size_t i = first_period_after(c, start);
   std::int64_t worked = total;  // no period left in the window after start
   if (i < c.period_close.size()) {
     worked = c.period_cum[i] - (c.period_close[i] - c.period_open[i]) +
@@ -225,9 +263,7 @@ std::int64_t add_business_time(const impl_t& c, std::int64_t start, std::int64_t
   if (amount > total - worked) return c.walk_business_time(c.window_end, amount - (total - worked));
   const std::int64_t target = worked + amount;
   // First period whose running total reaches the target: a target met exactly at a close stays there.
-  const auto j = static_cast<std::size_t>(
-      std::lower_bound(c.period_cum.begin() + static_cast<std::ptrdiff_t>(i), c.period_cum.end(), target) -
-      c.period_cum.begin());
+  const std::size_t j = period_reaching(c, i, target);
   return c.period_close[j] - (c.period_cum[j] - target);
 }
 
@@ -300,9 +336,8 @@ bool business_calendar::is_working_time(sys_seconds t) const {
   const impl_t& c = *impl_;
   const std::int64_t s = t.time_since_epoch().count();
   if (s < c.window_begin || s >= c.window_end) return c.walk_is_working_time(s);
-  const auto it = std::upper_bound(c.period_close.begin(), c.period_close.end(), s);
-  return it != c.period_close.end() &&
-         c.period_open[static_cast<std::size_t>(it - c.period_close.begin())] <= s;
+  const std::size_t i = first_period_after(c, s);
+  return i < c.period_close.size() && c.period_open[i] <= s;
 }
 
 bool business_calendar::is_working_day(local_date d) const {

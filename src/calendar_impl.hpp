@@ -66,6 +66,9 @@ struct business_calendar::impl {
   // (plus one past the end) the index of the first working day on or after it.
   std::vector<std::int64_t> workday_close;
   std::vector<std::int32_t> next_workday;
+  // For each local day of the window (plus one past the end): the index of its first period, or
+  // of the next day's with work. Turns "which period is current" into a short forward scan.
+  std::vector<std::int32_t> first_period_of_day;
 
   // --- the definition, per local date (no tables) ---
   bool is_holiday(detail::day_number d) const;

@@ -517,6 +517,16 @@ TEST(CalendarWindow, FastPathEqualsWalkBerlin) {
   expect_fast_equals_walk(business_calendar::create(def), 2, 3000);
 }
 
+TEST(CalendarWindow, FastPathEqualsWalkManyShortPeriods) {
+  // Twelve 30-minute periods a day: more than the forward scan looks at, so lookups also search.
+  calendar_def def = cn_def();
+  for (int d = 0; d < 6; ++d) {
+    def.week[d].clear();
+    for (int p = 0; p < 12; ++p) def.week[d].push_back({h(8 + p), h(8 + p, 30)});
+  }
+  expect_fast_equals_walk(business_calendar::create(def), 4, 1500);
+}
+
 TEST(CalendarWindow, FastPathEqualsWalkOddZones) {
   // Santiago changes clocks at local midnight; Lord Howe shifts by 30 minutes.
   for (const char* zone : {"America/Santiago", "Australia/Lord_Howe"}) {
