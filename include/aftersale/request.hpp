@@ -33,6 +33,8 @@ class request {
  public:
   request& set(std::string fact, fact_value value);
   request& set(std::string fact, const char* text) { return set(std::move(fact), fact_value(std::string(text))); }
+  /// Without this, `set("opened", true)` would pick the `int` overload and store 1.
+  request& set(std::string fact, bool value) { return set(std::move(fact), fact_value(value)); }
   request& set(std::string fact, int value) { return set(std::move(fact), fact_value(std::int64_t{value})); }
   request& set(std::string fact, long long value) { return set(std::move(fact), fact_value(static_cast<std::int64_t>(value))); }
   request& set(std::string fact, long value) { return set(std::move(fact), fact_value(static_cast<std::int64_t>(value))); }

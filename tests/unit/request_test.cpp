@@ -1,0 +1,186 @@
+// bind(): checking and encoding a request against a policy's facts.
+#include <aftersale/decide.hpp>
+#include <aftersale/load.hpp>
+#include <aftersale/request.hpp>
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+using namespace std::chrono_literals;
+using aftersale::error_code;
+
+constexpr const char* policy_yaml = R"(
+format: 1
+policy: {id: bind_test, version: "1", entry: t}
+vocabulary:
+  solutions: [ok]
+facts:
+  status: {type: enum, values: [paid, shipped, delivered], required: true}
+  vip: {type: bool, default: false}
+  amount: {type: money}
+  quantity: {type: int, default: 1}
+  wait: {type: duration}
+  delivered_at: {type: timestamp}
+  sku: {type: string}
+  days_since_delivery:
+    type: int
+    derived: {days_since: delivered_at}
+decisions:
+  t:
+    hit_policy: first
+    rules:
+      - id: special
+        when: {sku: [abc, xyz]}
+        then: {solution: ok}
+)";
+
+class bind_test : public ::testing::Test {
+ protected:
+  std::shared_ptr<const aftersale::policy> p = aftersale::load_policy_string(policy_yaml, "bind.yaml");
+  std::uint32_t id(const char* name) const { return *p->find_fact(name); }
+  aftersale::request base() const {
+    aftersale::request r;
+    r.set("status", "shipped");
+    return r;
+  }
+  // The code and fact of the error bind() throws.
+  std::pair<error_code, std::string> failure(const aftersale::request& r) const {
+    try {
+      aftersale::bind(*p, r);
+    } catch (const aftersale::request_error& e) {
+      return {e.code(), e.fact()};
+    }
+    ADD_FAILURE() << "bind did not throw";
+    return {};
+  }
+};
+
+TEST_F(bind_test, EncodesEnumsAsValueIndexes) {
+  auto b = aftersale::bind(*p, base());
+  ASSERT_EQ(b.values.size(), p->facts.size());
+  EXPECT_TRUE(b.present[id("status")]);
+  EXPECT_EQ(b.values[id("status")], 1);
+}
+
+TEST_F(bind_test, DefaultsFillAbsentFactsAndOthersStayAbsent) {
+  auto b = aftersale::bind(*p, base());
+  EXPECT_TRUE(b.present[id("vip")]);
+  EXPECT_EQ(b.values[id("vip")], 0);
+  EXPECT_TRUE(b.present[id("quantity")]);
+  EXPECT_EQ(b.values[id("quantity")], 1);
+  EXPECT_FALSE(b.present[id("amount")]);
+  EXPECT_FALSE(b.present[id("days_since_delivery")]);
+  // A given value wins over the default.
+  auto r = base();
+  r.set("vip", true).set("quantity", 3);
+  auto c = aftersale::bind(*p, r);
+  EXPECT_EQ(c.values[id("vip")], 1);
+  EXPECT_EQ(c.values[id("quantity")], 3);
+}
+
+TEST_F(bind_test, StringsBecomeLiteralIndexesOrOther) {
+  auto r = base();
+  r.set("sku", "xyz");
+  auto b = aftersale::bind(*p, r);
+  const auto& values = p->facts[id("sku")].values;
+  ASSERT_EQ(values.size(), 2u);
+  EXPECT_EQ(values[b.values[id("sku")]], "xyz");
+  r.set("sku", "something else");
+  EXPECT_EQ(aftersale::bind(*p, r).values[id("sku")], aftersale::string_other);
+}
+
+TEST_F(bind_test, MoneyAndIntTakeIntegers) {
+  auto r = base();
+  r.set("amount", std::int64_t{12900}).set("quantity", -2);
+  auto b = aftersale::bind(*p, r);
+  EXPECT_EQ(b.values[id("amount")], 12900);
+  EXPECT_EQ(b.values[id("quantity")], -2);
+}
+
+TEST_F(bind_test, DurationsAcceptSecondsTextAndIntegers) {
+  for (const aftersale::fact_value& v :
+       {aftersale::fact_value(std::chrono::seconds{48h}), aftersale::fact_value(std::string("48h")),
+        aftersale::fact_value(std::int64_t{172800})}) {
+    auto r = base();
+    r.set("wait", v);
+    auto b = aftersale::bind(*p, r);
+    EXPECT_EQ(b.values[id("wait")], 172800);
+  }
+}
+
+TEST_F(bind_test, TimestampsAcceptTimePointsIsoTextAndUnixSeconds) {
+  const std::int64_t expected = 1790820000;  // 2026-10-01T02:00:00Z
+  for (const aftersale::fact_value& v :
+       {aftersale::fact_value(aftersale::sys_seconds{std::chrono::seconds{expected}}),
+        aftersale::fact_value(std::string("2026-10-01T10:00:00+08:00")), aftersale::fact_value(expected)}) {
+    auto r = base();
+    r.set("delivered_at", v);
+    EXPECT_EQ(aftersale::bind(*p, r).values[id("delivered_at")], expected);
+  }
+}
+
+TEST_F(bind_test, UnknownFactIsE300) {
+  auto r = base();
+  r.set("colour", "red");
+  EXPECT_EQ(failure(r), std::make_pair(error_code::unknown_fact, std::string("colour")));
+}
+
+TEST_F(bind_test, WrongTypesAreE301) {
+  const std::pair<const char*, aftersale::fact_value> cases[] = {
+      {"vip", std::string("yes")},                   // text for a bool
+      {"amount", true},                              // a bool for money
+      {"amount", std::string("129.00")},             // text for money
+      {"status", std::int64_t{1}},                   // an integer for an enum
+      {"wait", std::string("two days")},             // malformed duration
+      {"delivered_at", std::string("2026-10-01")},  // timestamp without time and offset
+      {"delivered_at", true},
+      {"sku", std::int64_t{3}},
+      {"days_since_delivery", std::int64_t{3}},  // a value for a derived fact
+  };
+  for (const auto& [fact, value] : cases) {
+    auto r = base();
+    r.set(fact, value);
+    EXPECT_EQ(failure(r), std::make_pair(error_code::fact_type, std::string(fact))) << fact;
+  }
+}
+
+TEST_F(bind_test, UndeclaredEnumValueIsE302AndListsTheValues) {
+  auto r = base();
+  r.set("status", "lost");
+  try {
+    aftersale::bind(*p, r);
+    FAIL() << "no error";
+  } catch (const aftersale::request_error& e) {
+    EXPECT_EQ(e.code(), error_code::undeclared_value);
+    EXPECT_EQ(e.fact(), "status");
+    EXPECT_STREQ(e.what(),
+                 "error[E302]: `lost` is not a declared value of fact `status`: expected one of `paid`, `shipped`, "
+                 "`delivered`");
+  }
+}
+
+TEST_F(bind_test, MissingRequiredFactIsE303) {
+  aftersale::request r;
+  r.set("vip", true);
+  EXPECT_EQ(failure(r), std::make_pair(error_code::missing_fact, std::string("status")));
+}
+
+TEST_F(bind_test, RequestSetReplacesAndEraseRemoves) {
+  aftersale::request r;
+  r.set("status", "paid").set("status", "delivered").set("sku", "abc");
+  r.erase("sku").erase("not there");
+  ASSERT_EQ(r.values().size(), 1u);
+  EXPECT_EQ(std::get<std::string>(r.values().at("status")), "delivered");
+}
+
+TEST_F(bind_test, ErrorLeavesTheRequestUnchanged) {
+  auto r = base();
+  r.set("amount", true);
+  const auto before = r.values();
+  EXPECT_THROW(aftersale::bind(*p, r), aftersale::request_error);
+  EXPECT_EQ(r.values(), before);
+}
+
+}  // namespace
