@@ -85,7 +85,6 @@ bool reader::expect(const node& n, node::kind k, std::string_view what) {
 bool reader::check_keys(const node& map, std::string_view what, std::initializer_list<std::string_view> allowed,
                         std::initializer_list<std::string_view> required) {
   bool ok = true;
-  std::vector<std::string> allowed_names(allowed.begin(), allowed.end());
   for (std::size_t i = 0; i < map.pairs(); ++i) {
     const node& k = map.key(i);
     if (!k.is_scalar()) {
@@ -94,7 +93,7 @@ bool reader::check_keys(const node& map, std::string_view what, std::initializer
     }
     if (std::find(allowed.begin(), allowed.end(), k.value) == allowed.end()) {
       error(error_code::unknown_key, k, "unknown key `" + k.value + "` in " + std::string(what),
-            "allowed keys: " + quote_list(allowed_names, 32));
+            "allowed keys: " + quote_list(std::vector<std::string>(allowed.begin(), allowed.end()), 32));
       ok = false;
     }
   }

@@ -102,8 +102,31 @@ class builder : public YAML::EventHandler {
  private:
   struct open_node {
     node n;
-    std::unordered_set<std::string> keys;  // mappings: scalar keys seen so far
+    // Scalar keys of a mapping, indexed only once it grows large: small mappings are
+    // scanned, large ones (generated or hostile) stay linear overall.
+    std::unordered_set<std::string> keys;
+    bool indexed = false;
   };
+
+  static constexpr std::size_t scan_limit = 16;
+
+  // True when `key` is already a scalar key of the open mapping `m`.
+  static bool seen_before(open_node& m, const std::string& key) {
+    const std::vector<node>& c = m.n.children;
+    if (!m.indexed && c.size() / 2 < scan_limit) {
+      for (std::size_t i = 0; i < c.size(); i += 2) {
+        if (c[i].what == node::kind::scalar && c[i].value == key) return true;
+      }
+      return false;
+    }
+    if (!m.indexed) {
+      for (std::size_t i = 0; i < c.size(); i += 2) {
+        if (c[i].what == node::kind::scalar) m.keys.insert(c[i].value);
+      }
+      m.indexed = true;
+    }
+    return !m.keys.insert(key).second;
+  }
 
   void report(error_code code, const YAML::Mark& mark, std::string message, std::string help) {
     report_at(code, to_line(mark), to_column(mark), std::move(message), std::move(help));
@@ -143,7 +166,7 @@ class builder : public YAML::EventHandler {
                 "flatten the structure or raise `load_limits.max_depth`");
       throw stop_reading{};
     }
-    stack_.push_back(open_node{std::move(n), {}});
+    stack_.push_back(open_node{std::move(n), {}, false});
   }
 
   void close() {
@@ -159,7 +182,7 @@ class builder : public YAML::EventHandler {
     }
     open_node& parent = stack_.back();
     const bool is_key = parent.n.what == node::kind::mapping && parent.n.children.size() % 2 == 0;
-    if (is_key && n.what == node::kind::scalar && !parent.keys.insert(n.value).second) {
+    if (is_key && n.what == node::kind::scalar && seen_before(parent, n.value)) {
       report_at(error_code::duplicate_key, n.line, n.column, "duplicate key `" + n.value + "`",
                 "each key may appear once in a mapping: remove or rename one of them");
     }

@@ -276,6 +276,14 @@ TEST(hostile, EmptyAndCommentOnlyFiles) {
   }
 }
 
+TEST(hostile, DuplicateKeysInALargeMapping) {
+  std::string text = "facts:\n";
+  for (int i = 0; i < 5000; ++i) text += "  f" + std::to_string(i) + ": {type: int}\n";
+  text += "  f17: {type: int}\n  f4999: {type: int}\n";
+  EXPECT_EQ(prefixes(errors_of(text)),
+            (std::vector<std::string>{"t.yaml:5002:3: error[E104]", "t.yaml:5003:3: error[E104]"}));
+}
+
 TEST(hostile, SeveralDocuments) {
   const auto ds = errors_of("format: 1\n---\nformat: 1\n");
   ASSERT_EQ(ds.size(), 1u);
