@@ -71,7 +71,9 @@ void read_entry(load::build_state& s, const load::node& n) {
   for (std::uint32_t i = 0; i < s.p.decisions.size(); ++i) {
     if (s.p.decisions[i].id == v->value) s.p.info.entry = i;
   }
-  if (s.p.info.entry == npos) {
+  // A table that was declared but could not be read has been reported already.
+  const bool declared = std::find(s.table_names.begin(), s.table_names.end(), v->value) != s.table_names.end();
+  if (s.p.info.entry == npos && !declared) {
     s.r.error(error_code::unknown_id, *v, "unknown decision table `" + v->value + "` in `policy.entry`",
               "declared decision tables: " + load::quote_list(s.table_names));
   }
