@@ -134,3 +134,32 @@ if(TARGET aftersale_cli)
                      ARGS decide --policy ${good} --request ${requests}/changed_mind.json
                           --request ${requests}/quality.json --request ${errors}/unknown_fact.json)
 endif()
+
+# The C++ example in docs/getting-started.md, extracted at configure time, compiled with
+# the tests and run, so the documentation cannot drift from the API (label `docs`).
+set(aftersale_doc "${PROJECT_SOURCE_DIR}/docs/getting-started.md")
+if(EXISTS "${aftersale_doc}")
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${aftersale_doc}")
+  file(READ "${aftersale_doc}" doc_text)
+  set(fence "```cpp\n#include <aftersale/aftersale.hpp>")
+  string(FIND "${doc_text}" "${fence}" doc_start)
+  if(doc_start EQUAL -1)
+    message(FATAL_ERROR "docs/getting-started.md: no ```cpp block starting with #include <aftersale/aftersale.hpp>")
+  endif()
+  math(EXPR doc_start "${doc_start} + 7")  # skip "```cpp\n"
+  string(SUBSTRING "${doc_text}" ${doc_start} -1 doc_code)
+  string(FIND "${doc_code}" "```" doc_end)
+  string(SUBSTRING "${doc_code}" 0 ${doc_end} doc_code)
+  file(WRITE "${CMAKE_CURRENT_BINARY_DIR}/getting_started.cpp.tmp" "${doc_code}")
+  configure_file("${CMAKE_CURRENT_BINARY_DIR}/getting_started.cpp.tmp"
+                 "${CMAKE_CURRENT_BINARY_DIR}/getting_started.cpp" COPYONLY)  # rewritten only on change
+  add_executable(aftersale_doc_getting_started "${CMAKE_CURRENT_BINARY_DIR}/getting_started.cpp")
+  target_link_libraries(aftersale_doc_getting_started PRIVATE aftersale::aftersale)
+  aftersale_target_options(aftersale_doc_getting_started)
+  add_test(NAME docs.getting_started
+           COMMAND ${CMAKE_COMMAND} -DEXPECT_EXIT=0
+                   "-DSTDOUT_MATCHES=^rule      seven_day_return_delivered\nsolution  return_then_refund\n"
+                   -P "${CMAKE_CURRENT_SOURCE_DIR}/cli/check.cmake" -- $<TARGET_FILE:aftersale_doc_getting_started>
+           WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+  set_tests_properties(docs.getting_started PROPERTIES LABELS docs)
+endif()
