@@ -182,6 +182,15 @@ class builder : public YAML::EventHandler {
     }
     open_node& parent = stack_.back();
     const bool is_key = parent.n.what == node::kind::mapping && parent.n.children.size() % 2 == 0;
+    // yaml-cpp marks an empty value (`facts:` and nothing) at the next token, often lines
+    // below: point at its key instead.
+    if (!is_key && n.what == node::kind::null && parent.n.what == node::kind::mapping) {
+      const node& key = parent.n.children.back();
+      if (n.line > key.line) {
+        n.line = key.line;
+        n.column = key.column;
+      }
+    }
     if (is_key && n.what == node::kind::scalar && seen_before(parent, n.value)) {
       report_at(error_code::duplicate_key, n.line, n.column, "duplicate key `" + n.value + "`",
                 "each key may appear once in a mapping: remove or rename one of them");

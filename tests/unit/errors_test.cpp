@@ -338,6 +338,18 @@ decisions:
   EXPECT_EQ(codes(ds), (std::vector<std::string>{"E108", "E200", "E201", "E108", "E203", "E108", "E108", "E206"}));
 }
 
+TEST(collect, AnEmptyValueIsReportedAtItsKey) {
+  const auto ds = errors_of(R"(format: 1
+policy: {id: p, version: "1", entry: main}
+vocabulary: {solutions: [a]}
+facts:
+
+decisions: {main: {rules: [{id: r1, when: {x: 1}, then: {solution: a}}]}}
+)");
+  // Only the section: the reference to `x` is not reported again as unknown.
+  EXPECT_EQ(prefixes(ds), std::vector<std::string>{"t.yaml:4:1: error[E107]"});
+}
+
 // ---- files and guarantees ----
 
 TEST(files, UnreadableFile) {
