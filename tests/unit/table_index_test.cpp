@@ -142,6 +142,35 @@ TEST(table_index, EmptyTableAndUnconditionalRules) {
   EXPECT_EQ(aftersale::first_match(t, b), 0u);
 }
 
+// More columns than first_match keeps on its stack: the rest are looked up per word.
+TEST(table_index, ManyColumnsBeyondTheCachedOnes) {
+  aftersale::policy p;
+  for (int f = 0; f < 70; ++f) p.facts.push_back(make_fact("f", fact_type::boolean));
+  aftersale::decision_table t;
+  for (int i = 0; i < 130; ++i) {
+    aftersale::rule r;
+    // Rule i needs facts i % 70 and (i * 7) % 70 true.
+    r.conditions.push_back(interval(static_cast<std::uint32_t>(i % 70), 1, 1));
+    r.conditions.push_back(interval(static_cast<std::uint32_t>((i * 7) % 70), 1, 1));
+    t.rules.push_back(r);
+  }
+  aftersale::detail::build_table_index(p, t);
+  ASSERT_EQ(t.index.columns.size(), 70u);
+  std::mt19937_64 rng(7);
+  for (int q = 0; q < 500; ++q) {
+    aftersale::bound_request b;
+    for (int f = 0; f < 70; ++f) {
+      b.present.push_back(rng() % 5 != 0);
+      b.values.push_back(rng() % 4 != 0 ? 1 : 0);
+    }
+    std::uint32_t expected = aftersale::npos;
+    for (std::uint32_t i = 0; i < t.rules.size() && expected == aftersale::npos; ++i) {
+      if (naive_matches(t.rules[i], b)) expected = i;
+    }
+    ASSERT_EQ(aftersale::first_match(t, b), expected) << q;
+  }
+}
+
 // Random tables and requests: the index agrees with the naive scan, for the first match
 // and for every match (through a `collect` table).
 TEST(table_index, PropertyAgreesWithNaiveScan) {

@@ -26,6 +26,10 @@ struct column_index {
   /// Per bucket (absent included): the first word with a bit set, `words` when none. A
   /// request's match can only start at the largest of these over its buckets.
   std::vector<std::uint32_t> first_word;
+  /// The words with a bit set, per bucket: `nonzero_words[nonzero_begin[b] .. nonzero_begin[b + 1])`.
+  /// The first (most selective) column's list is all the words a request needs to visit.
+  std::vector<std::uint32_t> nonzero_words;
+  std::vector<std::uint32_t> nonzero_begin;  ///< buckets + 2 offsets
 };
 
 struct table_index {
