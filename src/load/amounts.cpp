@@ -46,9 +46,8 @@ std::optional<money_operand> read_operand(build_state& s, const node& n, const s
       return out;
     }
   }
-  for (std::uint32_t i = 0; i < s.p.facts.size(); ++i) {
+  if (const std::uint32_t i = fact_id(s, n.value); i != npos) {
     const fact_def& f = s.p.facts[i];
-    if (f.name != n.value) continue;
     if (f.type != fact_type::money) {
       s.r.error(error_code::type_mismatch, n,
                 "fact `" + f.name + "` in " + role + " is of type " + std::string(to_string(f.type)) + ", not money",
@@ -104,7 +103,7 @@ void read_amounts(build_state& s, const node& section, std::vector<amount_rule>&
     const std::string label = "amount `" + key.value + "`";
     if (!s.r.expect(decl, node::kind::mapping, label)) continue;
     bool ok = s.r.check_keys(decl, label, {"of", "ratio", "minus", "min", "max", "rounding", "fixed"}) && name.has_value();
-    if (name && std::any_of(s.p.facts.begin(), s.p.facts.end(), [&](const fact_def& f) { return f.name == *name; })) {
+    if (name && fact_id(s, *name) != npos) {
       s.r.error(error_code::duplicate_id, key, "amount `" + *name + "` has the name of a fact",
                 "rename the amount so that references to it are not ambiguous");
       ok = false;

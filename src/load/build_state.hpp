@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "load/reader.hpp"
@@ -24,6 +25,7 @@ struct build_state {
   std::set<std::string, std::less<>> broken_facts, broken_calendars, broken_clocks, broken_vocabulary;
   std::vector<std::string> calendar_names;  ///< every declared calendar id, compiled or not
   std::vector<std::string> table_names;     ///< every declared decision table id
+  std::unordered_map<std::string, std::uint32_t> fact_ids;  ///< name → index into p.facts, as declared
   std::optional<std::uint32_t> default_calendar;
   bool default_calendar_named = false;      ///< `policy.calendar` was written (even if wrong)
 };
@@ -32,6 +34,12 @@ struct build_state {
 /// already reported.
 inline bool quiet(const std::set<std::string, std::less<>>& broken, std::string_view name) {
   return broken.count(name) != 0 || broken.count("*") != 0;
+}
+
+/// The index of a declared fact, or npos.
+inline std::uint32_t fact_id(const build_state& s, const std::string& name) {
+  auto it = s.fact_ids.find(name);
+  return it == s.fact_ids.end() ? npos : it->second;
 }
 
 /// Looks `n` up in a vocabulary list; E200 naming the declared ids when it is not there.

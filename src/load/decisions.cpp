@@ -32,10 +32,7 @@ void read_when(build_state& s, const node& when, rule& r) {
   for (std::size_t i = 0; i < when.pairs(); ++i) {
     const node& k = when.key(i);
     if (!s.r.expect(k, node::kind::scalar, "a fact name in `when`")) continue;
-    std::uint32_t fact = npos;
-    for (std::uint32_t f = 0; f < s.p.facts.size(); ++f) {
-      if (s.p.facts[f].name == k.value) fact = f;
-    }
+    const std::uint32_t fact = fact_id(s, k.value);
     if (fact == npos) {
       if (!quiet(s.broken_facts, k.value)) {
         s.r.error(error_code::unknown_id, k, "unknown fact `" + k.value + "` in rule `" + r.id + "`",

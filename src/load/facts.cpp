@@ -30,17 +30,10 @@ std::vector<std::string> fact_names(const policy& p, std::optional<fact_type> on
   return out;
 }
 
-std::uint32_t find_fact(const policy& p, std::string_view name) {
-  for (std::uint32_t i = 0; i < p.facts.size(); ++i) {
-    if (p.facts[i].name == name) return i;
-  }
-  return npos;
-}
-
 // A reference to another fact of type `type` (E200 when undeclared, E202 when of another type).
 std::uint32_t resolve_fact(build_state& s, const node& n, fact_type type, std::string_view role) {
   if (!s.r.expect(n, node::kind::scalar, role)) return npos;
-  const std::uint32_t f = find_fact(s.p, n.value);
+  const std::uint32_t f = fact_id(s, n.value);
   if (f == npos) {
     if (!quiet(s.broken_facts, n.value)) {
       s.r.error(error_code::unknown_id, n, "unknown fact `" + n.value + "` in " + std::string(role),
@@ -118,6 +111,7 @@ void declare(build_state& s, const node& key, const node& decl) {
     if (auto text = s.r.text(*d, "the description of " + label)) f.description = *text;
   }
   if (ok) {
+    s.fact_ids.emplace(f.name, static_cast<std::uint32_t>(s.p.facts.size()));
     s.p.facts.push_back(std::move(f));
   } else if (key.is_scalar()) {
     s.broken_facts.insert(key.value);
@@ -284,7 +278,7 @@ void read_facts(build_state& s, const node& section) {
   for (std::size_t i = 0; i < section.pairs(); ++i) {
     const node& key = section.key(i);
     if (!key.is_scalar()) continue;
-    const std::uint32_t f = find_fact(s.p, key.value);
+    const std::uint32_t f = fact_id(s, key.value);
     // INVARIANT: only well-declared facts were added, and names are unique (E104 otherwise).
     if (f != npos && s.p.facts[f].where.line == key.line && s.p.facts[f].where.column == key.column) {
       complete(s, f, section.val(i));

@@ -82,7 +82,7 @@ void read_entry(load::build_state& s, const load::node& n) {
 std::shared_ptr<const policy> build(const load::node& root, const std::string& file, std::string_view text) {
   load::reader r(file);
   auto p = std::make_shared<policy>();
-  load::build_state s{r, *p, {}, {}, {}, {}, {}, {}, std::nullopt, false};
+  load::build_state s{r, *p, {}, {}, {}, {}, {}, {}, {}, std::nullopt, false};
   if (!r.expect(root, load::node::kind::mapping, "a policy")) fail(std::move(r.diagnostics()));
   r.check_keys(root, "the policy file", {"format", "policy", "vocabulary", "facts", "calendars", "clocks", "decisions"},
                {"format", "policy", "vocabulary", "facts", "decisions"});

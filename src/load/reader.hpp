@@ -46,8 +46,6 @@ class reader {
   std::optional<std::int64_t> integer(const node& n, std::string_view what);
   /// `true` / `false` (E108 otherwise).
   std::optional<bool> boolean(const node& n, std::string_view what);
-  /// A list of scalars (a single scalar is not accepted).
-  const node* list(const node& n, std::string_view what) { return expect(n, node::kind::sequence, what) ? &n : nullptr; }
 
  private:
   std::string file_;
