@@ -28,10 +28,12 @@ std::optional<money_operand> read_operand(build_state& s, const node& n, const s
                                           const std::vector<amount_rule>& done, const node& section) {
   if (!s.r.expect(n, node::kind::scalar, role)) return std::nullopt;
   money_operand out;
-  if (!n.quoted && !n.value.empty() && (n.value[0] == '-' || n.value[0] == '+' || (n.value[0] >= '0' && n.value[0] <= '9'))) {
+  if (!n.quoted && !n.value.empty() &&
+      (n.value[0] == '-' || n.value[0] == '+' || (n.value[0] >= '0' && n.value[0] <= '9'))) {
     auto v = parse_integer(n.value);
     if (!v) {
-      s.r.error(error_code::type_mismatch, n, "`" + n.value + "` in " + role + " is not a whole amount of money",
+      s.r.error(error_code::type_mismatch, n,
+                "`" + n.value + "` in " + role + " is not a whole amount of money",
                 "write money as a whole number of minor units: 12900 for 129.00");
       return std::nullopt;
     }
@@ -50,7 +52,8 @@ std::optional<money_operand> read_operand(build_state& s, const node& n, const s
     const fact_def& f = s.p.facts[i];
     if (f.type != fact_type::money) {
       s.r.error(error_code::type_mismatch, n,
-                "fact `" + f.name + "` in " + role + " is of type " + std::string(to_string(f.type)) + ", not money",
+                "fact `" + f.name + "` in " + role + " is of type " + std::string(to_string(f.type)) +
+                    ", not money",
                 "money facts: " + quote_list(money_facts(s.p)));
       return std::nullopt;
     }
@@ -76,7 +79,8 @@ bool read_ratio(build_state& s, const node& n, const std::string& role, amount_r
   const std::string_view t = n.value;
   const auto slash = t.find('/');
   auto p = parse_integer(t.substr(0, slash));
-  auto q = slash == std::string_view::npos ? std::optional<std::int64_t>(1) : parse_integer(t.substr(slash + 1));
+  auto q =
+      slash == std::string_view::npos ? std::optional<std::int64_t>(1) : parse_integer(t.substr(slash + 1));
   if (!p || !q || *p < 0 || *q < 0) {
     s.r.error(error_code::invalid_value, n, "invalid ratio `" + n.value + "` in " + role,
               "write a ratio as `p/q` with whole numbers, e.g. `5/100` for 5 %");
@@ -102,7 +106,8 @@ void read_amounts(build_state& s, const node& section, std::vector<amount_rule>&
     auto name = s.r.id(key, "an amount name");
     const std::string label = "amount `" + key.value + "`";
     if (!s.r.expect(decl, node::kind::mapping, label)) continue;
-    bool ok = s.r.check_keys(decl, label, {"of", "ratio", "minus", "min", "max", "rounding", "fixed"}) && name.has_value();
+    bool ok = s.r.check_keys(decl, label, {"of", "ratio", "minus", "min", "max", "rounding", "fixed"}) &&
+              name.has_value();
     if (name && fact_id(s, *name) != npos) {
       s.r.error(error_code::duplicate_id, key, "amount `" + *name + "` has the name of a fact",
                 "rename the amount so that references to it are not ambiguous");
@@ -121,7 +126,8 @@ void read_amounts(build_state& s, const node& section, std::vector<amount_rule>&
       }
       auto v = read_operand(s, *fixed, "`fixed` of " + label, {}, section);
       if (v && v->what != money_operand::kind::constant) {
-        s.r.error(error_code::type_mismatch, *fixed, "`fixed` of " + label + " must be a whole amount of money",
+        s.r.error(error_code::type_mismatch, *fixed,
+                  "`fixed` of " + label + " must be a whole amount of money",
                   "write money as a whole number of minor units: 2000 for 20.00");
         v.reset();
       }
@@ -136,8 +142,10 @@ void read_amounts(build_state& s, const node& section, std::vector<amount_rule>&
       if (v) a.of = *v;
       ok = v.has_value() && ok;
     }
-    if (const node* n = decl.find("ratio"); n && !fixed) ok = read_ratio(s, *n, "`ratio` of " + label, a) && ok;
-    for (auto [key_name, slot] : {std::pair<const char*, money_operand*>{"minus", &a.minus}, {"min", &a.min}, {"max", &a.max}}) {
+    if (const node* n = decl.find("ratio"); n && !fixed)
+      ok = read_ratio(s, *n, "`ratio` of " + label, a) && ok;
+    for (auto [key_name, slot] :
+         {std::pair<const char*, money_operand*>{"minus", &a.minus}, {"min", &a.min}, {"max", &a.max}}) {
       const node* n = decl.find(key_name);
       if (!n || fixed) continue;
       auto v = read_operand(s, *n, "`" + std::string(key_name) + "` of " + label, out, section);

@@ -3,7 +3,6 @@
 // reader adds its part to `p` and reports problems through `r`; nothing outside this
 // state is touched, so a failed load leaves no trace.
 #include <aftersale/model.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -23,11 +22,11 @@ struct build_state {
   /// Names declared with a problem already reported: references to them stay quiet, so one
   /// mistake is reported once.
   std::set<std::string, std::less<>> broken_facts, broken_calendars, broken_clocks, broken_vocabulary;
-  std::vector<std::string> calendar_names;  ///< every declared calendar id, compiled or not
-  std::vector<std::string> table_names;     ///< every declared decision table id
+  std::vector<std::string> calendar_names;                  ///< every declared calendar id, compiled or not
+  std::vector<std::string> table_names;                     ///< every declared decision table id
   std::unordered_map<std::string, std::uint32_t> fact_ids;  ///< name → index into p.facts, as declared
   std::optional<std::uint32_t> default_calendar;
-  bool default_calendar_named = false;      ///< `policy.calendar` was written (even if wrong)
+  bool default_calendar_named = false;  ///< `policy.calendar` was written (even if wrong)
 };
 
 /// True when references to `name` must stay quiet: it, or its whole section (`*`), was

@@ -79,7 +79,8 @@ std::optional<int> parse_clock_time(std::string_view t) {
 }
 
 // A list of `HH:MM-HH:MM` periods; checks order and overlaps.
-std::optional<std::vector<working_period>> read_periods(build_state& s, const node& n, const std::string& what) {
+std::optional<std::vector<working_period>> read_periods(build_state& s, const node& n,
+                                                        const std::string& what) {
   if (!s.r.expect(n, node::kind::sequence, what)) return std::nullopt;
   std::vector<working_period> out;
   bool ok = true;
@@ -108,7 +109,8 @@ std::optional<std::vector<working_period>> read_periods(build_state& s, const no
       return *open < p.close_minute && p.open_minute < *close;
     });
     if (overlaps) {
-      s.r.error(error_code::invalid_range, item, "working period `" + item.value + "` overlaps another in " + what,
+      s.r.error(error_code::invalid_range, item,
+                "working period `" + item.value + "` overlaps another in " + what,
                 "periods of one day must not overlap");
       ok = false;
       continue;
@@ -132,7 +134,8 @@ bool read_dates(build_state& s, const node& n, const std::string& what, std::vec
         ok = false;
         continue;
       }
-      if (const node* name = item.find("name")) ok = s.r.text(*name, "the name of a date range").has_value() && ok;
+      if (const node* name = item.find("name"))
+        ok = s.r.text(*name, "the name of a date range").has_value() && ok;
       auto from = read_date(s, *item.find("from"), what);
       auto to = read_date(s, *item.find("to"), what);
       if (!from || !to) {
@@ -181,7 +184,8 @@ void read_calendar(build_state& s, const node& key, const node& decl) {
     if (z) def.time_zone = *z;
     ok = z.has_value() && ok;
   }
-  if (const node* hours = decl.find("hours"); hours && s.r.expect(*hours, node::kind::mapping, "`hours` of " + label)) {
+  if (const node* hours = decl.find("hours");
+      hours && s.r.expect(*hours, node::kind::mapping, "`hours` of " + label)) {
     for (std::size_t i = 0; i < hours->pairs(); ++i) {
       const node& day = hours->key(i);
       auto it = std::find(weekdays.begin(), weekdays.end(), day.value);
@@ -202,7 +206,8 @@ void read_calendar(build_state& s, const node& key, const node& decl) {
     ok = false;
   }
   std::vector<const node*> holiday_at, makeup_at;
-  if (const node* n = decl.find("holidays")) ok = read_dates(s, *n, "`holidays` of " + label, def.holidays, holiday_at) && ok;
+  if (const node* n = decl.find("holidays"))
+    ok = read_dates(s, *n, "`holidays` of " + label, def.holidays, holiday_at) && ok;
   if (const node* n = decl.find("makeup_workdays")) {
     ok = read_dates(s, *n, "`makeup_workdays` of " + label, def.makeup_workdays, makeup_at) && ok;
   }

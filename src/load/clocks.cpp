@@ -25,8 +25,9 @@ constexpr unit units[] = {
 std::optional<clock_duration> read_within(build_state& s, const node& n, const std::string& label) {
   if (!s.r.expect(n, node::kind::mapping, "`within` of " + label)) return std::nullopt;
   const std::string what = "`within` of " + label;
-  if (!s.r.check_keys(n, what,
-                      {"seconds", "minutes", "hours", "days", "business_minutes", "business_hours", "business_days"})) {
+  if (!s.r.check_keys(
+          n, what,
+          {"seconds", "minutes", "hours", "days", "business_minutes", "business_hours", "business_days"})) {
     return std::nullopt;
   }
   if (n.pairs() != 1) {
@@ -42,8 +43,8 @@ std::optional<clock_duration> read_within(build_state& s, const node& n, const s
   for (const unit& u : units) {
     if (u.key != key.value) continue;
     if (*amount <= 0 || *amount > std::numeric_limits<std::int64_t>::max() / u.seconds / 1000) {
-      s.r.error(error_code::invalid_value, n.val(0), "`" + key.value + "` of " + label + " must be positive, found `" +
-                                                          n.val(0).value + "`",
+      s.r.error(error_code::invalid_value, n.val(0),
+                "`" + key.value + "` of " + label + " must be positive, found `" + n.val(0).value + "`",
                 "write a whole number greater than zero");
       return std::nullopt;
     }
@@ -59,7 +60,8 @@ void read_clock(build_state& s, const node& key, const node& decl) {
     s.broken_clocks.insert(key.value);
     return;
   }
-  bool ok = s.r.check_keys(decl, label, {"within", "calendar", "label", "description"}, {"within"}) && id.has_value();
+  bool ok = s.r.check_keys(decl, label, {"within", "calendar", "label", "description"}, {"within"}) &&
+            id.has_value();
   clock_def c;
   if (id) c.id = *id;
   c.where = s.r.span(key);

@@ -14,10 +14,12 @@ constexpr std::int64_t highest = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t max_expanded_set = 4096;
 
 bool ordered(fact_type t) {
-  return t == fact_type::integer || t == fact_type::money || t == fact_type::duration || t == fact_type::timestamp;
+  return t == fact_type::integer || t == fact_type::money || t == fact_type::duration ||
+         t == fact_type::timestamp;
 }
 bool listable(fact_type t) {
-  return t == fact_type::enumeration || t == fact_type::string || t == fact_type::integer || t == fact_type::money;
+  return t == fact_type::enumeration || t == fact_type::string || t == fact_type::integer ||
+         t == fact_type::money;
 }
 
 // One operator of a cell, already normalised.
@@ -33,9 +35,9 @@ struct part {
 std::string_view op_key(condition_op op) { return to_string(op); }
 
 std::optional<condition_op> parse_op(std::string_view k) {
-  for (condition_op op : {condition_op::eq, condition_op::ne, condition_op::in, condition_op::not_in, condition_op::lt,
-                          condition_op::le, condition_op::gt, condition_op::ge, condition_op::between,
-                          condition_op::exists, condition_op::missing}) {
+  for (condition_op op : {condition_op::eq, condition_op::ne, condition_op::in, condition_op::not_in,
+                          condition_op::lt, condition_op::le, condition_op::gt, condition_op::ge,
+                          condition_op::between, condition_op::exists, condition_op::missing}) {
     if (to_string(op) == k) return op;
   }
   return std::nullopt;
@@ -112,8 +114,8 @@ class cell_reader {
         if (!ordered(f_.type)) return mismatch(at, op, "int, money, duration and timestamp");
         if (!s_.r.expect(value, node::kind::sequence, "the operand of `between`")) return std::nullopt;
         if (value.children.size() != 2) {
-          s_.r.error(error_code::invalid_value, value, "`between` takes two values, found " +
-                                                           std::to_string(value.children.size()),
+          s_.r.error(error_code::invalid_value, value,
+                     "`between` takes two values, found " + std::to_string(value.children.size()),
                      "write `{between: [lo, hi]}`");
           return std::nullopt;
         }
@@ -138,15 +140,17 @@ class cell_reader {
   bool combine(const node& cell, std::vector<part> parts, std::vector<condition>& out) {
     std::string text;
     for (const part& p : parts) text += (text.empty() ? "" : ", ") + p.text;
-    const bool has_missing = std::any_of(parts.begin(), parts.end(), [](const part& p) { return p.op == condition_op::missing; });
+    const bool has_missing =
+        std::any_of(parts.begin(), parts.end(), [](const part& p) { return p.op == condition_op::missing; });
     if (has_missing && parts.size() > 1) {
       s_.r.error(error_code::invalid_range, cell, "condition `" + text + "` can never hold",
                  "`missing` cannot be combined with tests on the value");
       return false;
     }
-    parts.erase(std::remove_if(parts.begin(), parts.end(),
-                               [&](const part& p) { return p.op == condition_op::exists && parts.size() > 1; }),
-                parts.end());
+    parts.erase(
+        std::remove_if(parts.begin(), parts.end(),
+                       [&](const part& p) { return p.op == condition_op::exists && parts.size() > 1; }),
+        parts.end());
     if (parts.size() == 1) {
       parts[0].text = text;
       push(cell, parts[0], out);
@@ -161,7 +165,8 @@ class cell_reader {
           only = p.set;
         } else {
           std::vector<std::int64_t> both;
-          std::set_intersection(only->begin(), only->end(), p.set.begin(), p.set.end(), std::back_inserter(both));
+          std::set_intersection(only->begin(), only->end(), p.set.begin(), p.set.end(),
+                                std::back_inserter(both));
           only = std::move(both);
         }
       } else if (p.uses_set || p.negate) {
@@ -235,8 +240,8 @@ class cell_reader {
  private:
   std::optional<part> mismatch(const node& at, condition_op op, std::string_view types) {
     s_.r.error(error_code::type_mismatch, at,
-               "`" + std::string(op_key(op)) + "` does not apply to " + std::string(to_string(f_.type)) + " fact `" +
-                   f_.name + "`",
+               "`" + std::string(op_key(op)) + "` does not apply to " + std::string(to_string(f_.type)) +
+                   " fact `" + f_.name + "`",
                "`" + std::string(op_key(op)) + "` applies to " + std::string(types) + " facts");
     return std::nullopt;
   }
@@ -246,7 +251,8 @@ class cell_reader {
     return std::nullopt;
   }
   bool never_all(const node& at, const std::string& text) {
-    s_.r.error(error_code::invalid_range, at, "condition `" + text + "` on fact `" + f_.name + "` can never hold",
+    s_.r.error(error_code::invalid_range, at,
+               "condition `" + text + "` on fact `" + f_.name + "` can never hold",
                "the tests of one condition are all required: make their ranges overlap");
     return false;
   }
@@ -282,9 +288,11 @@ void read_condition(build_state& s, std::uint32_t fact, const node& cell, std::v
         const node& k = cell.key(i);
         auto op = k.is_scalar() ? parse_op(k.value) : std::nullopt;
         if (!op) {
-          s.r.error(error_code::unknown_key, k, "unknown operator `" + show(k) + "` in a condition on fact `" +
-                                                    s.p.facts[fact].name + "`",
-                    "operators: `eq`, `ne`, `in`, `not_in`, `lt`, `le`, `gt`, `ge`, `between`, `exists`, `missing`");
+          s.r.error(
+              error_code::unknown_key, k,
+              "unknown operator `" + show(k) + "` in a condition on fact `" + s.p.facts[fact].name + "`",
+              "operators: `eq`, `ne`, `in`, `not_in`, `lt`, `le`, `gt`, `ge`, `between`, `exists`, "
+              "`missing`");
           ok = false;
           continue;
         }

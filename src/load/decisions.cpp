@@ -57,13 +57,14 @@ void read_then(build_state& s, const node& then, rule& r) {
   const std::string label = "`then` of rule `" + r.id + "`";
   if (!s.r.expect(then, node::kind::mapping, label)) return;
   s.r.check_keys(then, label,
-                 {"solution", "steps", "fee_payer", "evidence", "escalation", "remark", "clocks", "amounts", "labels",
-                  "flow"},
+                 {"solution", "steps", "fee_payer", "evidence", "escalation", "remark", "clocks", "amounts",
+                  "labels", "flow"},
                  {"solution"});
   rule_outcome& o = r.then;
   const vocabulary& v = s.p.vocabulary;
   if (const node* n = then.find("solution")) o.solution = resolve_vocabulary(s, *n, v.solutions, "solutions");
-  if (const node* n = then.find("steps"); n && s.r.expect(*n, node::kind::sequence, "`steps` of rule `" + r.id + "`")) {
+  if (const node* n = then.find("steps");
+      n && s.r.expect(*n, node::kind::sequence, "`steps` of rule `" + r.id + "`")) {
     for (const node& step : n->children) {
       if (auto t = s.r.text(step, "a step")) o.steps.push_back(*t);
     }
@@ -75,17 +76,20 @@ void read_then(build_state& s, const node& then, rule& r) {
   }
   if (const node* n = then.find("evidence")) read_ids(s, *n, v.evidence, "evidence", o.evidence);
   if (const node* n = then.find("escalation")) o.escalation = resolve_vocabulary(s, *n, v.roles, "roles");
-  if (const node* n = then.find("remark"); n && s.r.expect(*n, node::kind::mapping, "`remark` of rule `" + r.id + "`")) {
+  if (const node* n = then.find("remark");
+      n && s.r.expect(*n, node::kind::mapping, "`remark` of rule `" + r.id + "`")) {
     s.r.check_keys(*n, "`remark`", {"flag", "text"});
     if (const node* flag = n->find("flag")) o.remark_flag = resolve_vocabulary(s, *flag, v.flags, "flags");
     if (const node* text = n->find("text")) {
       if (auto t = s.r.text(*text, "the remark text")) o.remark = *t;
     }
   }
-  if (const node* n = then.find("clocks"); n && s.r.expect(*n, node::kind::sequence, "`clocks` of rule `" + r.id + "`")) {
+  if (const node* n = then.find("clocks");
+      n && s.r.expect(*n, node::kind::sequence, "`clocks` of rule `" + r.id + "`")) {
     for (const node& item : n->children) {
       if (!s.r.expect(item, node::kind::scalar, "a clock reference")) continue;
-      auto it = std::find_if(s.p.clocks.begin(), s.p.clocks.end(), [&](const clock_def& c) { return c.id == item.value; });
+      auto it = std::find_if(s.p.clocks.begin(), s.p.clocks.end(),
+                             [&](const clock_def& c) { return c.id == item.value; });
       if (it != s.p.clocks.end()) {
         o.clocks.push_back(static_cast<std::uint32_t>(it - s.p.clocks.begin()));
       } else if (!quiet(s.broken_clocks, item.value)) {
@@ -95,9 +99,11 @@ void read_then(build_state& s, const node& then, rule& r) {
     }
   }
   if (const node* n = then.find("amounts")) read_amounts(s, *n, o.amounts);
-  if (const node* n = then.find("labels"); n && s.r.expect(*n, node::kind::mapping, "`labels` of rule `" + r.id + "`")) {
+  if (const node* n = then.find("labels");
+      n && s.r.expect(*n, node::kind::mapping, "`labels` of rule `" + r.id + "`")) {
     s.r.check_keys(*n, "`labels`", {"customer", "agent"});
-    if (const node* t = n->find("customer")) o.customer_label = s.r.text(*t, "the customer label").value_or("");
+    if (const node* t = n->find("customer"))
+      o.customer_label = s.r.text(*t, "the customer label").value_or("");
     if (const node* t = n->find("agent")) o.agent_label = s.r.text(*t, "the agent label").value_or("");
   }
   if (const node* n = then.find("flow")) o.flow = s.r.text(*n, "`flow` of rule `" + r.id + "`").value_or("");
@@ -108,13 +114,16 @@ void read_rule(build_state& s, const node& n, decision_table& t) {
   rule r;
   r.where = s.r.span(n);
   const node* id = n.find("id");
-  const std::string label = id && id->is_scalar() ? "rule `" + id->value + "`" : "a rule of table `" + t.id + "`";
+  const std::string label =
+      id && id->is_scalar() ? "rule `" + id->value + "`" : "a rule of table `" + t.id + "`";
   s.r.check_keys(n, label, {"id", "description", "when", "then"}, {"id", "then"});
   if (id) {
     if (auto v = s.r.id(*id, "a rule id")) {
-      const bool dup = std::any_of(t.rules.begin(), t.rules.end(), [&](const rule& other) { return other.id == *v; });
+      const bool dup =
+          std::any_of(t.rules.begin(), t.rules.end(), [&](const rule& other) { return other.id == *v; });
       if (dup) {
-        s.r.error(error_code::duplicate_id, *id, "rule `" + *v + "` is declared twice in table `" + t.id + "`",
+        s.r.error(error_code::duplicate_id, *id,
+                  "rule `" + *v + "` is declared twice in table `" + t.id + "`",
                   "give every rule of a table its own id");
       }
       r.id = *v;
@@ -122,7 +131,8 @@ void read_rule(build_state& s, const node& n, decision_table& t) {
       r.id = id->value;
     }
   }
-  if (const node* d = n.find("description")) r.description = s.r.text(*d, "the description of " + label).value_or("");
+  if (const node* d = n.find("description"))
+    r.description = s.r.text(*d, "the description of " + label).value_or("");
   if (const node* w = n.find("when")) read_when(s, *w, r);
   if (const node* then = n.find("then")) read_then(s, *then, r);
   t.rules.push_back(std::move(r));
@@ -140,15 +150,19 @@ void read_table(build_state& s, const node& key, const node& decl) {
     auto text = s.r.text(*h, "the hit policy of " + label);
     auto hp = text ? parse_hit_policy(*text) : std::nullopt;
     if (text && !hp) {
-      s.r.error(error_code::invalid_value, *h, "unknown hit policy `" + *text + "` in " + label,
-                "hit policies: `unique`, `first`, `priority`, `any`, `collect`, `rule_order`, `output_order`");
+      s.r.error(
+          error_code::invalid_value, *h, "unknown hit policy `" + *text + "` in " + label,
+          "hit policies: `unique`, `first`, `priority`, `any`, `collect`, `rule_order`, `output_order`");
     }
     if (hp) t.hit_policy = *hp;
   }
-  if (const node* d = decl.find("description")) t.description = s.r.text(*d, "the description of " + label).value_or("");
-  if (const node* rules = decl.find("rules"); rules && s.r.expect(*rules, node::kind::sequence, "`rules` of " + label)) {
+  if (const node* d = decl.find("description"))
+    t.description = s.r.text(*d, "the description of " + label).value_or("");
+  if (const node* rules = decl.find("rules");
+      rules && s.r.expect(*rules, node::kind::sequence, "`rules` of " + label)) {
     if (rules->children.empty()) {
-      s.r.error(error_code::empty_table, *rules, label + " has no rules", "add at least one rule under `rules:`");
+      s.r.error(error_code::empty_table, *rules, label + " has no rules",
+                "add at least one rule under `rules:`");
     }
     t.rules.reserve(rules->children.size());
     for (const node& r : rules->children) read_rule(s, r, t);

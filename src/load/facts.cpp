@@ -1,9 +1,8 @@
 // Reads `facts:`: declarations first (names, types, enum values), then what refers to other
 // facts or calendars (defaults, derivations), so a fact may refer to one declared later.
+#include <aftersale/time.hpp>
 #include <algorithm>
 #include <chrono>
-
-#include <aftersale/time.hpp>
 
 #include "load/build_state.hpp"
 
@@ -103,8 +102,8 @@ void declare(build_state& s, const node& key, const node& decl) {
       ok = false;
     }
   } else if (ok && values) {
-    s.r.error(error_code::unknown_key, *values, "`values` applies to enum facts only, " + label + " is " +
-                                                   std::string(to_string(f.type)),
+    s.r.error(error_code::unknown_key, *values,
+              "`values` applies to enum facts only, " + label + " is " + std::string(to_string(f.type)),
               "remove `values` or declare `type: enum`");
   }
   if (const node* d = decl.find("description")) {
@@ -136,7 +135,8 @@ void read_derivation(build_state& s, std::uint32_t self, const node& d) {
   if (map) {
     s.r.check_keys(d, label, {"map", "cases"}, {"cases"});
     if (f.type != fact_type::enumeration) {
-      s.r.error(error_code::type_mismatch, *map, "fact `" + f.name + "` maps another fact, so it must be an enum",
+      s.r.error(error_code::type_mismatch, *map,
+                "fact `" + f.name + "` maps another fact, so it must be an enum",
                 "declare `type: enum` with the values the mapping produces");
       return;
     }
@@ -157,7 +157,8 @@ void read_derivation(build_state& s, std::uint32_t self, const node& d) {
       if (!s.r.expect(from, node::kind::scalar, "a case of " + label)) continue;
       auto from_index = value_index(src, from.value);
       if (!from_index) {
-        s.r.error(error_code::type_mismatch, from, "`" + from.value + "` is not a value of fact `" + src.name + "`",
+        s.r.error(error_code::type_mismatch, from,
+                  "`" + from.value + "` is not a value of fact `" + src.name + "`",
                   "values of `" + src.name + "`: " + quote_list(src.values));
       }
       if (!s.r.expect(to, node::kind::scalar, "the result of a case of " + label)) continue;
@@ -166,7 +167,8 @@ void read_derivation(build_state& s, std::uint32_t self, const node& d) {
         s.r.error(error_code::type_mismatch, to, "`" + to.value + "` is not a value of fact `" + f.name + "`",
                   "values of `" + f.name + "`: " + quote_list(f.values));
       }
-      if (from_index && to_index) f.mapping[static_cast<std::size_t>(*from_index)] = static_cast<std::int32_t>(*to_index);
+      if (from_index && to_index)
+        f.mapping[static_cast<std::size_t>(*from_index)] = static_cast<std::int32_t>(*to_index);
     }
     return;
   }
@@ -205,8 +207,7 @@ void complete(build_state& s, std::uint32_t index, const node& decl) {
   const std::string label = "fact `" + f.name + "`";
   if (const node* req = decl.find("required")) {
     if (derived) {
-      s.r.error(error_code::unknown_key, *req,
-                "`required` does not apply to derived fact `" + f.name + "`",
+      s.r.error(error_code::unknown_key, *req, "`required` does not apply to derived fact `" + f.name + "`",
                 "a derived fact is computed, never passed in: remove `required`");
     } else if (auto b = s.r.boolean(*req, "`required` of " + label)) {
       f.required = *b;
@@ -252,12 +253,14 @@ std::optional<std::int64_t> read_fact_value(build_state& s, std::uint32_t fact, 
     case fact_type::duration:
       if (auto v = n.quoted ? std::nullopt : parse_integer(n.value)) return *v;
       if (auto d = parse_duration(n.value)) return d->count();
-      s.r.error(error_code::invalid_value, n, "`" + n.value + "` is not a duration, " + label + " is a duration",
+      s.r.error(error_code::invalid_value, n,
+                "`" + n.value + "` is not a duration, " + label + " is a duration",
                 "write a number and a unit (`90s`, `30m`, `48h`, `10d`, `1h30m`) or whole seconds");
       return std::nullopt;
     case fact_type::timestamp:
       if (auto t = parse_timestamp(n.value)) return t->time_since_epoch().count();
-      s.r.error(error_code::invalid_value, n, "`" + n.value + "` is not a timestamp, " + label + " is a timestamp",
+      s.r.error(error_code::invalid_value, n,
+                "`" + n.value + "` is not a timestamp, " + label + " is a timestamp",
                 "write ISO 8601 with an offset: `2026-10-01T10:00:00+08:00`");
       return std::nullopt;
     case fact_type::string: {

@@ -1,7 +1,6 @@
 // The public entry points: read the file, parse it safely, build the policy section by
 // section, and either return the finished policy or throw every diagnostic at once.
 #include <aftersale/load.hpp>
-
 #include <algorithm>
 #include <fstream>
 
@@ -36,13 +35,15 @@ void read_header(load::build_state& s, const load::node& n) {
   policy_info& info = s.p.info;
   info.where = r.span(n);
   if (!r.expect(n, load::node::kind::mapping, "the `policy` section")) return;
-  r.check_keys(n, "`policy`", {"id", "version", "name", "currency", "entry", "calendar"}, {"id", "version", "entry"});
+  r.check_keys(n, "`policy`", {"id", "version", "name", "currency", "entry", "calendar"},
+               {"id", "version", "entry"});
   if (const load::node* v = n.find("id")) info.id = r.id(*v, "the policy id").value_or("");
   if (const load::node* v = n.find("version")) info.version = r.text(*v, "the policy version").value_or("");
   if (const load::node* v = n.find("name")) info.name = r.text(*v, "the policy name").value_or("");
   if (const load::node* v = n.find("currency")) {
     auto c = r.text(*v, "the currency");
-    const bool iso = c && c->size() == 3 && std::all_of(c->begin(), c->end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+    const bool iso = c && c->size() == 3 &&
+                     std::all_of(c->begin(), c->end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
     if (c && !iso) {
       r.error(error_code::invalid_value, *v, "invalid currency `" + *c + "`",
               "write an ISO 4217 code in capitals, e.g. `CNY`, `EUR`");
@@ -72,7 +73,8 @@ void read_entry(load::build_state& s, const load::node& n) {
     if (s.p.decisions[i].id == v->value) s.p.info.entry = i;
   }
   // A table that was declared but could not be read has been reported already.
-  const bool declared = std::find(s.table_names.begin(), s.table_names.end(), v->value) != s.table_names.end();
+  const bool declared =
+      std::find(s.table_names.begin(), s.table_names.end(), v->value) != s.table_names.end();
   if (s.p.info.entry == npos && !declared) {
     s.r.error(error_code::unknown_id, *v, "unknown decision table `" + v->value + "` in `policy.entry`",
               "declared decision tables: " + load::quote_list(s.table_names));
@@ -84,7 +86,8 @@ std::shared_ptr<const policy> build(const load::node& root, const std::string& f
   auto p = std::make_shared<policy>();
   load::build_state s{r, *p, {}, {}, {}, {}, {}, {}, {}, std::nullopt, false};
   if (!r.expect(root, load::node::kind::mapping, "a policy")) fail(std::move(r.diagnostics()));
-  r.check_keys(root, "the policy file", {"format", "policy", "vocabulary", "facts", "calendars", "clocks", "decisions"},
+  r.check_keys(root, "the policy file",
+               {"format", "policy", "vocabulary", "facts", "calendars", "clocks", "decisions"},
                {"format", "policy", "vocabulary", "facts", "decisions"});
   if (const load::node* f = root.find("format"); f && !(f->is_scalar() && !f->quoted && f->value == "1")) {
     r.error(error_code::unsupported_version, *f, "unsupported policy format `" + load::show(*f) + "`",

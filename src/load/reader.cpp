@@ -37,7 +37,8 @@ std::optional<std::int64_t> parse_integer(std::string_view text) {
   }
   constexpr auto max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
   if (v > max + (negative ? 1 : 0)) return std::nullopt;
-  if (negative) return v == max + 1 ? std::numeric_limits<std::int64_t>::min() : -static_cast<std::int64_t>(v);
+  if (negative)
+    return v == max + 1 ? std::numeric_limits<std::int64_t>::min() : -static_cast<std::int64_t>(v);
   return static_cast<std::int64_t>(v);
 }
 
@@ -50,8 +51,10 @@ std::optional<bool> parse_bool(const node& n) {
 
 std::string show(const node& n) {
   switch (n.what) {
-    case node::kind::scalar: return n.quoted ? '"' + n.value + '"' : n.value;
-    case node::kind::null: return "null";
+    case node::kind::scalar:
+      return n.quoted ? '"' + n.value + '"' : n.value;
+    case node::kind::null:
+      return "null";
     case node::kind::sequence: {
       std::string out = "[";
       for (std::size_t i = 0; i < n.children.size(); ++i) out += (i ? ", " : "") + show(n.children[i]);
@@ -75,14 +78,16 @@ void reader::error(error_code code, const node& at, std::string message, std::st
 bool reader::expect(const node& n, node::kind k, std::string_view what) {
   if (n.what == k) return true;
   error(error_code::wrong_node_kind, n,
-        std::string(what) + " must be " + std::string(kind_name(k)) + ", found " + std::string(kind_name(n.what)),
+        std::string(what) + " must be " + std::string(kind_name(k)) + ", found " +
+            std::string(kind_name(n.what)),
         k == node::kind::mapping    ? "write `key: value` pairs, indented under it"
         : k == node::kind::sequence ? "write a list: `[a, b]` or one `- item` per line"
                                     : "write a single value here");
   return false;
 }
 
-bool reader::check_keys(const node& map, std::string_view what, std::initializer_list<std::string_view> allowed,
+bool reader::check_keys(const node& map, std::string_view what,
+                        std::initializer_list<std::string_view> allowed,
                         std::initializer_list<std::string_view> required) {
   bool ok = true;
   for (std::size_t i = 0; i < map.pairs(); ++i) {
@@ -136,7 +141,8 @@ std::optional<bool> reader::boolean(const node& n, std::string_view what) {
   if (!expect(n, node::kind::scalar, what)) return std::nullopt;
   auto v = parse_bool(n);
   if (!v) {
-    error(error_code::invalid_value, n, std::string(what) + " must be `true` or `false`, found `" + n.value + "`",
+    error(error_code::invalid_value, n,
+          std::string(what) + " must be `true` or `false`, found `" + n.value + "`",
           "write `true` or `false` without quotes");
   }
   return v;

@@ -2,7 +2,6 @@
 // Internal: reads typed values out of the YAML tree and collects diagnostics instead of
 // stopping at the first problem. Every reader returns an empty optional after reporting.
 #include <aftersale/error.hpp>
-
 #include <cstdint>
 #include <initializer_list>
 #include <optional>

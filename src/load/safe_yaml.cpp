@@ -25,10 +25,14 @@ const node* node::find(std::string_view k) const {
 
 std::string_view kind_name(node::kind k) {
   switch (k) {
-    case node::kind::null: return "nothing";
-    case node::kind::scalar: return "a scalar";
-    case node::kind::sequence: return "a list";
-    case node::kind::mapping: return "a mapping";
+    case node::kind::null:
+      return "nothing";
+    case node::kind::scalar:
+      return "a scalar";
+    case node::kind::sequence:
+      return "a list";
+    case node::kind::mapping:
+      return "a mapping";
   }
   return "nothing";
 }
@@ -47,7 +51,9 @@ class view_buffer : public std::streambuf {
 // Thrown from the event handler to stop the parser at a limit: the rest is not read.
 struct stop_reading {};
 
-std::uint32_t to_line(const YAML::Mark& m) { return m.line < 0 ? 1u : static_cast<std::uint32_t>(m.line) + 1; }
+std::uint32_t to_line(const YAML::Mark& m) {
+  return m.line < 0 ? 1u : static_cast<std::uint32_t>(m.line) + 1;
+}
 std::uint32_t to_column(const YAML::Mark& m) {
   return m.column < 0 ? 1u : static_cast<std::uint32_t>(m.column) + 1;
 }
@@ -219,8 +225,8 @@ std::optional<node> parse_yaml(std::string_view text, const std::string& file, c
   const std::size_t before = out.size();
   if (text.size() > limits.max_bytes) {
     out.push_back(diagnostic{error_code::too_large, severity::error, source_span{file, 1, 1},
-                             "the document is " + std::to_string(text.size()) + " bytes, more than the limit of " +
-                                 std::to_string(limits.max_bytes),
+                             "the document is " + std::to_string(text.size()) +
+                                 " bytes, more than the limit of " + std::to_string(limits.max_bytes),
                              "split the policy or raise `load_limits.max_bytes`"});
     return std::nullopt;
   }
@@ -233,20 +239,19 @@ std::optional<node> parse_yaml(std::string_view text, const std::string& file, c
     }
   } catch (const stop_reading&) {
   } catch (const YAML::DeepRecursion& e) {
-    out.push_back(diagnostic{error_code::too_deep, severity::error,
-                             source_span{file, to_line(e.mark), to_column(e.mark)},
-                             "the document is nested too deeply for the yaml parser",
-                             "flatten the structure"});
+    out.push_back(diagnostic{
+        error_code::too_deep, severity::error, source_span{file, to_line(e.mark), to_column(e.mark)},
+        "the document is nested too deeply for the yaml parser", "flatten the structure"});
   } catch (const YAML::Exception& e) {
-    out.push_back(diagnostic{error_code::yaml_syntax, severity::error,
-                             source_span{file, to_line(e.mark), to_column(e.mark)}, tidy(e.msg),
-                             "fix the yaml syntax at this position (indent with spaces, close brackets and quotes)"});
+    out.push_back(diagnostic{
+        error_code::yaml_syntax, severity::error, source_span{file, to_line(e.mark), to_column(e.mark)},
+        tidy(e.msg), "fix the yaml syntax at this position (indent with spaces, close brackets and quotes)"});
   }
   if (out.size() != before) return std::nullopt;
   if (!b.result || (b.result->is_null() && b.documents <= 1)) {
-    out.push_back(diagnostic{error_code::missing_key, severity::error, source_span{file, 1, 1},
-                             "the policy is empty",
-                             "a policy is a mapping with `format`, `policy`, `vocabulary`, `facts` and `decisions`"});
+    out.push_back(
+        diagnostic{error_code::missing_key, severity::error, source_span{file, 1, 1}, "the policy is empty",
+                   "a policy is a mapping with `format`, `policy`, `vocabulary`, `facts` and `decisions`"});
     return std::nullopt;
   }
   return std::move(b.result);

@@ -5,7 +5,6 @@
 // it is being read instead of after it has been expanded.
 #include <aftersale/error.hpp>
 #include <aftersale/load.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,8 +20,8 @@ struct node {
   bool quoted = false;  ///< scalar written in quotes: never a keyword, number or bool
   std::uint32_t line = 0;
   std::uint32_t column = 0;
-  std::string value;            ///< scalar text
-  std::vector<node> children;   ///< sequence: items; mapping: key, value, key, value, ...
+  std::string value;           ///< scalar text
+  std::vector<node> children;  ///< sequence: items; mapping: key, value, key, value, ...
 
   bool is_null() const { return what == kind::null; }
   bool is_scalar() const { return what == kind::scalar; }

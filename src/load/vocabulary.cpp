@@ -49,7 +49,8 @@ void read_list(build_state& s, const node& n, std::string_view kind, std::vector
     e.where = s.r.span(item);
     if (item.is_mapping()) {
       if (!s.r.check_keys(item, "an entry of " + what, {"id", "label"}, {"id"})) {
-        if (const node* i = item.find("id"); i && i->is_scalar()) s.broken_vocabulary.insert(std::string(kind) + ':' + i->value);
+        if (const node* i = item.find("id"); i && i->is_scalar())
+          s.broken_vocabulary.insert(std::string(kind) + ':' + i->value);
         continue;
       }
       id_node = item.find("id");
@@ -63,7 +64,8 @@ void read_list(build_state& s, const node& n, std::string_view kind, std::vector
       if (id_node->is_scalar()) s.broken_vocabulary.insert(std::string(kind) + ':' + id_node->value);
       continue;
     }
-    const bool dup = std::any_of(out.begin(), out.end(), [&](const vocabulary_entry& v) { return v.id == *id; });
+    const bool dup =
+        std::any_of(out.begin(), out.end(), [&](const vocabulary_entry& v) { return v.id == *id; });
     if (dup) {
       s.r.error(error_code::duplicate_id, *id_node, "`" + *id + "` is declared twice in " + what,
                 "remove one of the two entries");
@@ -83,7 +85,8 @@ void read_vocabulary(build_state& s, const node& section) {
     }
     return;
   }
-  s.r.check_keys(section, "`vocabulary`", {"solutions", "parties", "roles", "evidence", "flags"}, {"solutions"});
+  s.r.check_keys(section, "`vocabulary`", {"solutions", "parties", "roles", "evidence", "flags"},
+                 {"solutions"});
   vocabulary& v = s.p.vocabulary;
   if (const node* n = section.find("solutions")) read_list(s, *n, "solutions", v.solutions);
   if (const node* n = section.find("parties")) read_list(s, *n, "parties", v.parties);

@@ -1,9 +1,9 @@
 // Malformed policies: the data-driven folder tests/errors/, exact messages for a few golden
 // cases, and hostile documents the loader must refuse without crashing.
-#include <aftersale/load.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <aftersale/load.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -104,8 +104,8 @@ TEST(errors_folder, EveryLoadErrorCodeHasAFile) {
     }
   }
   // E109 (unreadable file) cannot be a file in the folder; it is tested below.
-  for (const char* code : {"E100", "E101", "E102", "E103", "E104", "E105", "E106", "E107", "E108", "E200", "E201",
-                           "E202", "E203", "E204", "E205", "E206", "E207"}) {
+  for (const char* code : {"E100", "E101", "E102", "E103", "E104", "E105", "E106", "E107", "E108", "E200",
+                           "E201", "E202", "E203", "E204", "E205", "E206", "E207"}) {
     EXPECT_EQ(seen.count(code), 1u) << "no file in tests/errors expects " << code;
   }
 }
@@ -167,11 +167,13 @@ decisions: {main: {rules: [{id: r1, then: {solution: a}}]}}
 TEST(golden, LongListsAreTruncated) {
   std::string solutions;
   for (int i = 0; i < 20; ++i) solutions += (i ? ", s" : "s") + std::to_string(i);
-  const auto ds = errors_of("format: 1\npolicy: {id: p, version: \"1\", entry: main}\nvocabulary: {solutions: [" +
-                            solutions + "]}\nfacts: {}\ndecisions: {main: {rules: [{id: r1, then: {solution: x}}]}}\n");
+  const auto ds =
+      errors_of("format: 1\npolicy: {id: p, version: \"1\", entry: main}\nvocabulary: {solutions: [" +
+                solutions + "]}\nfacts: {}\ndecisions: {main: {rules: [{id: r1, then: {solution: x}}]}}\n");
   ASSERT_EQ(ds.size(), 1u);
   EXPECT_EQ(ds[0].help,
-            "declared solutions: `s0`, `s1`, `s2`, `s3`, `s4`, `s5`, `s6`, `s7`, `s8`, `s9`, `s10`, `s11` and 8 more");
+            "declared solutions: `s0`, `s1`, `s2`, `s3`, `s4`, `s5`, `s6`, `s7`, `s8`, `s9`, `s10`, `s11` "
+            "and 8 more");
 }
 
 TEST(golden, MessagesFollowTheHouseStyle) {
@@ -196,8 +198,8 @@ TEST(hostile, AliasBomb) {
   std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n";
   for (char c = 'b'; c <= 'k'; ++c) {
     const char prev = static_cast<char>(c - 1);
-    bomb += std::string(1, c) + ": &" + c + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" +
-            prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n";
+    bomb += std::string(1, c) + ": &" + c + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev +
+            ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n";
   }
   const auto ds = errors_of(bomb);
   ASSERT_FALSE(ds.empty());
@@ -230,7 +232,8 @@ TEST(hostile, DeepBlockNesting) {
 TEST(hostile, DeepNestingBeyondTheParserWithRaisedLimits) {
   // With our own limit out of the way yaml-cpp's recursion guard must still hold.
   const std::string deep = std::string(10000, '[') + std::string(10000, ']');
-  EXPECT_EQ(codes(errors_of(deep, "t.yaml", {16u << 20, 1'000'000, 2'000'000})), std::vector<std::string>{"E102"});
+  EXPECT_EQ(codes(errors_of(deep, "t.yaml", {16u << 20, 1'000'000, 2'000'000})),
+            std::vector<std::string>{"E102"});
 }
 
 TEST(hostile, TwentyMegabyteDocument) {
@@ -310,9 +313,9 @@ decisions:
     rules:
 )";
   for (int i = 0; i < 30; ++i) {
-    text += "      - {id: r" + std::to_string(i) + ", when: {" + (i % 3 == 0 ? "nope" : "n") +
-            ": " + (i % 3 == 1 ? "{between: [9, 3]}" : "1") + "}, then: {solution: " +
-            (i % 3 == 2 ? "refnd" : "refund") + "}}\n";
+    text += "      - {id: r" + std::to_string(i) + ", when: {" + (i % 3 == 0 ? "nope" : "n") + ": " +
+            (i % 3 == 1 ? "{between: [9, 3]}" : "1") +
+            "}, then: {solution: " + (i % 3 == 2 ? "refnd" : "refund") + "}}\n";
   }
   const auto ds = errors_of(text);
   ASSERT_EQ(ds.size(), 30u);
@@ -335,7 +338,8 @@ clocks:
 decisions:
   main: {hit_policy: best, rules: []}
 )");
-  EXPECT_EQ(codes(ds), (std::vector<std::string>{"E108", "E200", "E201", "E108", "E203", "E108", "E108", "E206"}));
+  EXPECT_EQ(codes(ds),
+            (std::vector<std::string>{"E108", "E200", "E201", "E108", "E203", "E108", "E108", "E206"}));
 }
 
 TEST(collect, AnEmptyValueIsReportedAtItsKey) {

@@ -1,14 +1,14 @@
 // Loading a complete policy: every feature of the format, and the model it becomes.
-#include <aftersale/load.hpp>
-#include <aftersale/time.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <aftersale/load.hpp>
+#include <aftersale/time.hpp>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <ostream>
 #include <limits>
+#include <ostream>
 #include <string>
 
 namespace aftersale {
@@ -160,7 +160,9 @@ class full : public ::testing::Test {
   static void SetUpTestSuite() { p = load_policy_string(full_policy, "full.yaml"); }
   static void TearDownTestSuite() { p.reset(); }
   static std::uint32_t fact(std::string_view name) { return p->find_fact(name).value(); }
-  static const decision_table& table(std::string_view id) { return p->decisions.at(p->find_decision(id).value()); }
+  static const decision_table& table(std::string_view id) {
+    return p->decisions.at(p->find_decision(id).value());
+  }
   static std::shared_ptr<const policy> p;
 };
 std::shared_ptr<const policy> full::p;
