@@ -74,11 +74,13 @@ void policy::build_lookups() {
   index_by_name(decision_ids_, decisions, [](const decision_table& t) { return t.id; });
   index_by_name(clock_ids_, clocks, [](const clock_def& c) { return c.id; });
   index_by_name(calendar_ids_, calendars, [](const business_calendar& c) { return c.id(); });
+  index_by_name(flow_ids_, flows, [](const flow_def& f) { return f.id; });
 }
 
 std::optional<std::uint32_t> policy::find_fact(std::string_view name) const { return lookup(fact_ids_, name); }
 std::optional<std::uint32_t> policy::find_decision(std::string_view id) const { return lookup(decision_ids_, id); }
 std::optional<std::uint32_t> policy::find_clock(std::string_view id) const { return lookup(clock_ids_, id); }
 std::optional<std::uint32_t> policy::find_calendar(std::string_view id) const { return lookup(calendar_ids_, id); }
+std::optional<std::uint32_t> policy::find_flow(std::string_view id) const { return lookup(flow_ids_, id); }
 
 }  // namespace aftersale

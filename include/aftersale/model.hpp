@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace aftersale {
@@ -176,6 +177,140 @@ struct clock_def {
   source_span where;
 };
 
+// ---------------------------------------------------------------------------------------------
+// Flows: after-sales workflows as declarative state machines.
+//
+// A decision says *what* to do; a flow says *how a case moves* until it is closed. States carry
+// an agent-facing and a coarser customer-facing label; transitions are fired by events (guard,
+// roles allowed, effects), automatically on entry when their guard holds, or by timers (a clock
+// falling due, or a duration since the state was entered).
+//
+// Guards use `condition`; their `fact` index addresses the request's facts first and then the
+// flow's variables: `fact < policy.facts.size()` is a request fact, otherwise
+// `fact - policy.facts.size()` indexes `flow_def::variables`.
+// ---------------------------------------------------------------------------------------------
+
+/// A text in several languages: `{zh: 退款中, en: refunding}`; a plain string is stored
+/// under the locale "".
+struct localized_text {
+  std::vector<std::pair<std::string, std::string>> by_locale;
+
+  /// The text for `locale`, else the text without a locale, else the first one, else "".
+  std::string_view text(std::string_view locale) const noexcept {
+    for (const auto& [l, t] : by_locale)
+      if (l == locale) return t;
+    for (const auto& [l, t] : by_locale)
+      if (l.empty()) return t;
+    return by_locale.empty() ? std::string_view{} : std::string_view{by_locale.front().second};
+  }
+  bool empty() const noexcept { return by_locale.empty(); }
+};
+
+/// What entering a state or an effect does to an SLA clock.
+enum class clock_action : std::uint8_t {
+  start,   ///< (re)start: deadline = now + the clock's duration on its calendar
+  stop,    ///< the clock is met and no longer runs
+  pause,   ///< waiting on the customer: remaining time is frozen
+  resume,  ///< continue a paused clock with its remaining time
+};
+
+struct clock_effect {
+  clock_action action = clock_action::start;
+  std::uint32_t clock = 0;  ///< index into policy::clocks
+  source_span where;
+};
+
+/// Where a state sits in the lifecycle every case shares (run by the lifecycle machine).
+enum class state_phase : std::uint8_t {
+  active,               ///< work is being done by the store/platform
+  waiting_on_customer,  ///< the ball is with the customer; clocks listed as paused stop counting
+  resolved,             ///< a terminal outcome was reached (the case may then be closed or reopened)
+};
+
+struct state_def {
+  std::string id;
+  localized_text agent_label;
+  localized_text customer_label;
+  bool terminal = false;
+  state_phase phase = state_phase::active;
+  std::vector<clock_effect> on_entry;  ///< applied in order when the state is entered
+  source_span where;
+};
+
+enum class effect_kind : std::uint8_t {
+  set_variable,   ///< variable `target` = `value`
+  record_amount,  ///< variable `target` (money) = `amount` computed over facts and variables
+  clock,          ///< `clock_op` on clock `target`
+  emit,           ///< an action for the host system: `action` with `args`
+  remark,         ///< set the order remark flag `target` (vocabulary.flags) with `text`
+  escalate,       ///< raise the escalation level to role `target` (vocabulary.roles); empty target = next rung of the ladder
+};
+
+struct effect {
+  effect_kind kind = effect_kind::emit;
+  std::uint32_t target = npos;
+  clock_action clock_op = clock_action::start;
+  std::int64_t value = 0;
+  std::vector<amount_rule> amount;  ///< record_amount: exactly one rule (vector: amount_rule is incomplete here)
+  std::string action;                                    ///< emit
+  std::vector<std::pair<std::string, std::string>> args;  ///< emit: e.g. {"extend_receipt_deadline", "10d"}
+  std::string text;                                      ///< remark
+  source_span where;
+};
+
+enum class trigger_kind : std::uint8_t {
+  event,      ///< fired by `apply` with a named event
+  automatic,  ///< fired on entering `from` when the guard holds (e.g. auto-review 极速审核)
+  timer,      ///< fired by `advance` when the timer falls due
+};
+
+/// When a timer transition falls due: the deadline of a running clock, or a duration
+/// counted from the moment the state was entered (on `calendar`, else the policy's default).
+struct timer_spec {
+  std::uint32_t clock = npos;  ///< index into policy::clocks, or npos for a duration
+  clock_duration after;
+  std::uint32_t calendar = npos;
+};
+
+struct transition_def {
+  std::uint32_t from = 0;  ///< index into states
+  std::uint32_t to = 0;
+  trigger_kind trigger = trigger_kind::event;
+  std::uint32_t event = npos;  ///< index into flow_def::events (trigger == event)
+  std::vector<condition> guard;       ///< all must hold; see the file comment for fact indexes
+  std::vector<std::uint32_t> roles;   ///< vocabulary.roles allowed to fire; empty = any role
+  std::vector<effect> effects;        ///< applied in order after leaving `from`, before entering `to`
+  timer_spec timer;                   ///< trigger == timer
+  std::string description;
+  source_span where;
+};
+
+/// A state mapping that lets snapshots taken under an older version of the flow be restored.
+struct flow_migration {
+  std::string from_version;  ///< policy version the snapshot was taken under
+  std::vector<std::pair<std::string, std::string>> states;  ///< old state id → new state id
+  source_span where;
+};
+
+struct flow_def {
+  std::string id;
+  std::string description;
+  std::uint32_t start = 0;              ///< index into states
+  std::vector<state_def> states;
+  std::vector<std::string> events;      ///< the event names this flow knows
+  std::vector<fact_def> variables;      ///< typed case variables (same types as facts)
+  std::vector<transition_def> transitions;  ///< in the order written: for one (state, event) the first whose guard holds fires
+  std::vector<flow_migration> migrations;
+  std::uint64_t structure_hash = 0;     ///< FNV-1a 64 over states and transitions; snapshots record it
+  /// Dispatch: `transitions` indexes for (state, event) are
+  /// `dispatch_list[dispatch[s * events.size() + e] .. dispatch[s * events.size() + e + 1])`.
+  std::vector<std::uint32_t> dispatch;
+  std::vector<std::uint32_t> dispatch_list;
+  std::vector<std::vector<std::uint32_t>> automatic_from;  ///< per state: automatic transitions, in order
+  std::vector<std::vector<std::uint32_t>> timers_from;     ///< per state: timer transitions, in order
+  source_span where;
+};
+
 /// Who/what/version of a policy, and a hash of its content (for snapshots).
 struct policy_info {
   std::string id;
@@ -196,17 +331,19 @@ struct policy {
   std::vector<business_calendar> calendars;
   std::vector<clock_def> clocks;
   std::vector<decision_table> decisions;
+  std::vector<flow_def> flows;
 
   std::optional<std::uint32_t> find_fact(std::string_view name) const;
   std::optional<std::uint32_t> find_decision(std::string_view id) const;
   std::optional<std::uint32_t> find_clock(std::string_view id) const;
   std::optional<std::uint32_t> find_calendar(std::string_view id) const;
+  std::optional<std::uint32_t> find_flow(std::string_view id) const;
 
   /// Builds the name → id lookups; called by the loader once everything is in place.
   void build_lookups();
 
  private:
-  std::map<std::string, std::uint32_t, std::less<>> fact_ids_, decision_ids_, clock_ids_, calendar_ids_;
+  std::map<std::string, std::uint32_t, std::less<>> fact_ids_, decision_ids_, clock_ids_, calendar_ids_, flow_ids_;
 };
 
 }  // namespace aftersale
