@@ -41,6 +41,9 @@ struct vocabulary {
   std::vector<vocabulary_entry> roles;      ///< actors and escalation levels (`agent`, `supervisor`, ...)
   std::vector<vocabulary_entry> evidence;   ///< evidence kinds (`photos`, `packing_list`, ...)
   std::vector<vocabulary_entry> flags;      ///< order remark flags (`yellow`, `blue`, ...)
+  /// Escalation ladder, lowest first (`agent`, `specialist`, `supervisor`, `platform`): indexes into roles.
+  /// `escalate: next` climbs one rung.
+  std::vector<std::uint32_t> escalation_ladder;
 };
 
 enum class fact_type : std::uint8_t { enumeration, integer, money, boolean, duration, timestamp, string };
@@ -301,6 +304,9 @@ struct flow_def {
   std::vector<fact_def> variables;      ///< typed case variables (same types as facts)
   std::vector<transition_def> transitions;  ///< in the order written: for one (state, event) the first whose guard holds fires
   std::vector<flow_migration> migrations;
+  std::vector<std::uint32_t> close_roles;   ///< roles that may send `close` to a resolved case; empty = any
+  std::uint32_t reopen_to = npos;           ///< state a reopened case re-enters; npos = reopening refused
+  std::vector<std::uint32_t> reopen_roles;  ///< roles that may send `reopen`; empty = any
   std::uint64_t structure_hash = 0;     ///< FNV-1a 64 over states and transitions; snapshots record it
   /// Dispatch: `transitions` indexes for (state, event) are
   /// `dispatch_list[dispatch[s * events.size() + e] .. dispatch[s * events.size() + e + 1])`.
