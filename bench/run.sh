@@ -22,7 +22,10 @@ for exe in "$build"/bench/aftersale_*_bench; do
   [ -x "$exe" ] || continue
   name="$(basename "$exe")"
   echo "== $name"
+  # Random interleaving spreads the repetitions of the if-chain and of aftersale over the
+  # same stretch of time, so load from other processes skews the ratio less.
   "$exe" --benchmark_filter="$filter" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+    --benchmark_enable_random_interleaving=true \
     --benchmark_out="$out/$name.json" --benchmark_out_format=json
   ran+=("$out/$name.json")
 done
