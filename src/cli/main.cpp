@@ -1,12 +1,11 @@
 // `aftersale`: validate policies and decide requests from the command line.
 //
 //   aftersale validate policies/default.yaml
-//   aftersale decide --policy policies/default.yaml --request examples/requests/ --now 2026-10-08T09:30:00+08:00
+//   aftersale decide --policy policies/default.yaml --request examples/requests/
 //
 // Exit codes: 0 ok, 1 a policy does not load, 2 a request or the command line is wrong.
-#include <aftersale/aftersale.hpp>
-
 #include <CLI/CLI.hpp>
+#include <aftersale/aftersale.hpp>
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -35,8 +34,8 @@ int run_validate(const std::vector<std::string>& files) {
       auto p = aftersale::load_policy_file(file);
       std::size_t rules = 0;
       for (const auto& table : p->decisions) rules += table.rules.size();
-      std::cout << "ok: " << file << " (" << p->facts.size() << " facts, " << p->decisions.size() << " tables, "
-                << rules << " rules, " << p->clocks.size() << " clocks)\n";
+      std::cout << "ok: " << file << " (" << p->facts.size() << " facts, " << p->decisions.size()
+                << " tables, " << rules << " rules, " << p->clocks.size() << " clocks)\n";
     } catch (const aftersale::policy_error& e) {
       print_diagnostics(e);
       status = exit_policy_error;
@@ -56,7 +55,8 @@ std::vector<std::string> expand_requests(const std::vector<std::string>& paths) 
     }
     std::vector<std::string> found;
     for (const auto& entry : fs::directory_iterator(path)) {
-      if (entry.is_regular_file() && entry.path().extension() == ".json") found.push_back(entry.path().string());
+      if (entry.is_regular_file() && entry.path().extension() == ".json")
+        found.push_back(entry.path().string());
     }
     if (found.empty()) throw cli::input_error(path + ": no .json request files in this directory");
     std::sort(found.begin(), found.end());
@@ -79,7 +79,8 @@ struct decide_args {
 aftersale::sys_seconds decision_time(const decide_args& args, const cli::request_file& r) {
   std::string text = !args.now.empty() ? args.now : r.now.value_or("");
   if (text.empty()) {
-    throw cli::input_error(r.path + ": no `now`: give it in the request file or with --now (--now now for the clock)");
+    throw cli::input_error(r.path +
+                           ": no `now`: give it in the request file or with --now (--now now for the clock)");
   }
   if (text == "now" && !args.now.empty()) {
     return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -117,8 +118,9 @@ int run_decide(const decide_args& args) {
     try {
       cli::request_file r = cli::read_request_file(path);
       aftersale::sys_seconds now = decision_time(args, r);
-      aftersale::decision d = args.table.empty() ? aftersale::decide(policy, r.facts, now, options)
-                                                 : aftersale::decide(policy, args.table, r.facts, now, options);
+      aftersale::decision d = args.table.empty()
+                                  ? aftersale::decide(policy, r.facts, now, options)
+                                  : aftersale::decide(policy, args.table, r.facts, now, options);
       outcomes.push_back(cli::make_outcome(d, r.name, r.note, args.explain));
     } catch (const aftersale::request_error& e) {
       std::cerr << where << ": " << e.what() << '\n';

@@ -2,7 +2,6 @@
 // What the CLI prints about one decision, as plain strings: built once from an
 // aftersale::decision, then rendered as a table or as JSON.
 #include <aftersale/decide.hpp>
-
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -11,10 +10,10 @@
 namespace aftersale::cli {
 
 struct deadline_view {
-  std::string clock;      ///< clock id
-  std::string label;      ///< the clock's label, may be empty
-  std::string due_utc;    ///< `2026-10-08T09:30:00Z`
-  std::string due_local;  ///< `2026-10-08 17:30:00 CST (+08:00)` in the clock's calendar
+  std::string clock;          ///< clock id
+  std::string label;          ///< the clock's label, may be empty
+  std::string due_utc;        ///< `2026-10-08T09:30:00Z`
+  std::string due_local;      ///< `2026-10-08 17:30:00 CST (+08:00)` in the clock's calendar
   std::string due_local_iso;  ///< `2026-10-08T17:30:00+08:00`
 };
 
@@ -24,7 +23,7 @@ struct match_view {
   std::string rule_where;  ///< `file:line:col` of the rule
   std::string solution;
   std::vector<std::string> steps;
-  std::string fee_payer;   ///< empty: nobody / not applicable
+  std::string fee_payer;  ///< empty: nobody / not applicable
   std::vector<std::string> evidence;
   std::string escalation;  ///< empty: none
   std::string remark_flag;
@@ -43,7 +42,7 @@ struct outcome {
   std::string now_local;  ///< in the policy's default calendar; empty without one
   std::string table;
   std::string hit_policy;
-  std::string status;  ///< `matched`, `no_match`, `conflict`
+  std::string status;      ///< `matched`, `no_match`, `conflict`
   bool multi_hit = false;  ///< the table's hit policy can select several rules
   std::vector<match_view> matches;
   std::vector<std::string> explanation;  ///< lines; empty unless asked for

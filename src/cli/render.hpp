@@ -1,9 +1,9 @@
 #pragma once
 // Output of `aftersale decide`: a readable table, or JSON.
-#include "outcome.hpp"
-
 #include <ostream>
 #include <vector>
+
+#include "outcome.hpp"
 
 namespace aftersale::cli {
 

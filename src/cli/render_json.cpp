@@ -45,8 +45,8 @@ json outcome_json(const outcome& o, bool with_name) {
   out["now"] = o.now_utc;
   // The first match's outputs at the top level (for single-hit tables: the answer).
   json first = o.matches.empty() || o.status != "matched" ? json(nullptr) : match_json(o.matches.front());
-  for (const char* key : {"rule", "solution", "steps", "fee_payer", "evidence", "escalation", "remark", "amounts",
-                          "deadlines", "labels"}) {
+  for (const char* key : {"rule", "solution", "steps", "fee_payer", "evidence", "escalation", "remark",
+                          "amounts", "deadlines", "labels"}) {
     out[key] = first.is_null() ? json(nullptr) : first[key];
   }
   if (o.multi_hit || o.matches.size() > 1) {

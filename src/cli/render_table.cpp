@@ -60,8 +60,8 @@ std::vector<cell> row_of(const outcome& o, std::size_t clock_w) {
 }
 
 void render_grid(std::ostream& out, const std::vector<outcome>& outcomes) {
-  const std::vector<std::string> headers{"request", "solution", "steps", "pays shipping", "evidence",
-                                         "deadlines (store local time)"};
+  const std::vector<std::string> headers{"request",       "solution", "steps",
+                                         "pays shipping", "evidence", "deadlines (store local time)"};
   std::size_t clock_w = clock_width(outcomes);
   std::vector<std::vector<cell>> rows;
   for (const auto& o : outcomes) rows.push_back(row_of(o, clock_w));
@@ -127,7 +127,8 @@ void render_match(std::ostream& out, const match_view& m, std::size_t clock_w) {
   if (!amounts.empty()) field(out, "amounts", amounts);
   cell deadlines;
   for (const auto& dl : m.deadlines) {
-    deadlines.push_back(pad(dl.clock, clock_w) + "  " + dl.due_local + (dl.label.empty() ? "" : "  " + dl.label));
+    deadlines.push_back(pad(dl.clock, clock_w) + "  " + dl.due_local +
+                        (dl.label.empty() ? "" : "  " + dl.label));
   }
   field(out, "deadlines", deadlines.empty() ? cell{"-"} : deadlines);
   cell labels;

@@ -38,8 +38,9 @@ fact_value to_fact_value(const std::string& where, const std::string& fact, cons
     }
     case json::value_t::number_float:
       // Money is integer minor units; a float here is almost always 129.00 meaning 12900.
-      throw input_error(where + ": fact `" + fact +
-                        "`: numbers with a fraction are not accepted: give money in minor units (12900 for 129.00)");
+      throw input_error(
+          where + ": fact `" + fact +
+          "`: numbers with a fraction are not accepted: give money in minor units (12900 for 129.00)");
     case json::value_t::null:
       throw input_error(where + ": fact `" + fact + "`: null is not a value: leave the fact out instead");
     default:

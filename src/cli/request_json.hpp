@@ -1,7 +1,6 @@
 #pragma once
 // Reading request files: JSON → aftersale::request.
 #include <aftersale/request.hpp>
-
 #include <optional>
 #include <stdexcept>
 #include <string>

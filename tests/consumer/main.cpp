@@ -2,7 +2,6 @@
 // Built by tests/consumer/tests.cmake with add_subdirectory and with find_package, in
 // C++17 and C++20. Exit 0 when the decision is the expected one.
 #include <aftersale/aftersale.hpp>
-
 #include <iostream>
 
 #if defined(AFTERSALE_CONSUMER_CXX) && AFTERSALE_CONSUMER_CXX >= 20
@@ -26,7 +25,8 @@ int main(int argc, char** argv) {
     }
     aftersale::decision d = aftersale::decide(policy, r, *now);
     if (!d.matched() || d.solution() != "return_then_refund" || d.fee_payer() != "customer") {
-      std::cerr << "unexpected decision: " << aftersale::to_string(d.status()) << '\n' << aftersale::explain(d);
+      std::cerr << "unexpected decision: " << aftersale::to_string(d.status()) << '\n'
+                << aftersale::explain(d);
       return 1;
     }
     if (d.deadlines().size() != 1 || aftersale::format_utc(d.deadlines()[0].due) != "2026-11-24T10:00:00Z") {
