@@ -46,7 +46,7 @@ if(TARGET aftersale_cli)
 
   # validate
   aftersale_cli_test(validate.fixture EXIT 0 STDERR_EMPTY
-                     STDOUT "^ok: [^\n]*good\\.yaml \\(6 facts, 2 tables, 5 rules, 2 clocks\\)\n$"
+                     STDOUT "^ok: [^\n]*good\\.yaml \\(6 facts, 3 tables, 7 rules, 2 clocks\\)\n$"
                      ARGS validate ${good})
   aftersale_cli_test(validate.unknown_key EXIT 1 STDOUT "^$"
                      STDERR "bad_unknown_key\\.yaml:11:1: error\\[E105\\]: [^\n]*`colour`"
@@ -81,6 +81,12 @@ if(TARGET aftersale_cli)
   aftersale_cli_test(decide.multi_hit EXIT 0
                      STDOUT "\"matches\": .*\"rule\": \"note_delivered\".*\"rule\": \"note_quality\""
                      ARGS decide --policy ${good} --table extras --request ${requests}/quality.json --format json)
+  aftersale_cli_test(decide.conflict EXIT 0
+                     STDOUT "\"status\": \"conflict\",.*\"solution\": null,.*\"matches\": .*\"rule\": \"any_delivered\".*\"rule\": \"any_quality\""
+                     ARGS decide --policy ${good} --table strict --request ${requests}/quality.json --format json)
+  aftersale_cli_test(decide.no_match EXIT 0 STDOUT "status      no_match\n"
+                     ARGS decide --policy ${good} --table strict --request ${requests}/unshipped_plain.json
+                          --now 2026-11-23T10:00:00+08:00)
   aftersale_cli_test(decide.unknown_table EXIT 2 STDERR "E304"
                      ARGS decide --policy ${good} --table nope --request ${requests}/quality.json)
 
@@ -103,6 +109,8 @@ if(TARGET aftersale_cli)
   aftersale_cli_test(decide.now_overrides_file EXIT 0 STDOUT "\"now\": \"2026-11-01T00:00:00Z\""
                      ARGS decide --policy ${good} --request ${requests}/changed_mind.json
                           --now 2026-11-01T00:00:00Z --format json)
+  aftersale_cli_test(decide.wall_clock EXIT 0 STDOUT "\"now\": \"2[0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T"
+                     ARGS decide --policy ${good} --request ${requests}/unshipped_plain.json --now now --format json)
   aftersale_cli_test(decide.bad_now EXIT 2 STDERR "ISO 8601"
                      ARGS decide --policy ${good} --request ${requests}/changed_mind.json --now tomorrow)
   aftersale_cli_test(decide.stdin EXIT 0 STDOUT "\"solution\": \"return_then_refund\""
