@@ -58,7 +58,7 @@ std::vector<std::string> expand_requests(const std::vector<std::string>& paths) 
       if (entry.is_regular_file() && entry.path().extension() == ".json")
         found.push_back(entry.path().string());
     }
-    if (found.empty()) throw cli::input_error(path + ": no .json request files in this directory");
+    if (found.empty()) throw cli::input_error(path + ": error: no .json request files in this directory");
     std::sort(found.begin(), found.end());
     out.insert(out.end(), found.begin(), found.end());
   }
@@ -79,15 +79,15 @@ struct decide_args {
 aftersale::sys_seconds decision_time(const decide_args& args, const cli::request_file& r) {
   std::string text = !args.now.empty() ? args.now : r.now.value_or("");
   if (text.empty()) {
-    throw cli::input_error(r.path +
-                           ": no `now`: give it in the request file or with --now (--now now for the clock)");
+    throw cli::input_error(
+        r.path + ": error: no `now`: give it in the request file or with --now (--now now for the clock)");
   }
   if (text == "now" && !args.now.empty()) {
     return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   }
   auto t = aftersale::parse_timestamp(text);
   if (!t) {
-    throw cli::input_error(r.path + ": `now` is not an ISO 8601 timestamp with an offset: `" + text +
+    throw cli::input_error(r.path + ": error: `now` is not an ISO 8601 timestamp with an offset: `" + text +
                            "` (expected e.g. 2026-10-08T09:30:00+08:00)");
   }
   return *t;
@@ -104,6 +104,9 @@ int run_decide(const decide_args& args) {
   std::vector<std::string> paths;
   try {
     paths = expand_requests(args.requests);
+  } catch (const cli::input_error& e) {
+    std::cerr << e.what() << '\n';  // `path: error: ...`
+    return exit_request_error;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << '\n';
     return exit_request_error;
@@ -126,7 +129,7 @@ int run_decide(const decide_args& args) {
       std::cerr << where << ": " << e.what() << '\n';
       status = exit_request_error;
     } catch (const cli::input_error& e) {
-      std::cerr << "error: " << e.what() << '\n';
+      std::cerr << e.what() << '\n';  // `path: error: ...`, like the library's request errors
       status = exit_request_error;
     }
   }

@@ -32,19 +32,20 @@ fact_value to_fact_value(const std::string& where, const std::string& fact, cons
     case json::value_t::number_unsigned: {
       auto u = v.get<std::uint64_t>();
       if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-        throw input_error(where + ": fact `" + fact + "`: integer out of range");
+        throw input_error(where + ": error: fact `" + fact + "`: integer out of range");
       }
       return static_cast<std::int64_t>(u);
     }
     case json::value_t::number_float:
       // Money is integer minor units; a float here is almost always 129.00 meaning 12900.
       throw input_error(
-          where + ": fact `" + fact +
+          where + ": error: fact `" + fact +
           "`: numbers with a fraction are not accepted: give money in minor units (12900 for 129.00)");
     case json::value_t::null:
-      throw input_error(where + ": fact `" + fact + "`: null is not a value: leave the fact out instead");
+      throw input_error(where + ": error: fact `" + fact +
+                        "`: null is not a value: leave the fact out instead");
     default:
-      throw input_error(where + ": fact `" + fact + "`: expected a string, an integer or a boolean");
+      throw input_error(where + ": error: fact `" + fact + "`: expected a string, an integer or a boolean");
   }
 }
 
@@ -56,7 +57,7 @@ aftersale::request to_request(const std::string& where, const json& facts) {
 
 std::string text_member(const std::string& where, const json& doc, const char* key) {
   const json& v = doc.at(key);
-  if (!v.is_string()) throw input_error(where + ": `" + key + "` must be a string");
+  if (!v.is_string()) throw input_error(where + ": error: `" + key + "` must be a string");
   return v.get<std::string>();
 }
 
@@ -67,9 +68,9 @@ request_file parse_request_json(std::string_view text, std::string name, std::st
   try {
     doc = json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
-    throw input_error(path + ": invalid json: " + without_exception_tag(e.what()));
+    throw input_error(path + ": error: invalid json: " + without_exception_tag(e.what()));
   }
-  if (!doc.is_object()) throw input_error(path + ": expected a json object of facts");
+  if (!doc.is_object()) throw input_error(path + ": error: expected a json object of facts");
 
   request_file out;
   out.name = std::move(name);
@@ -83,7 +84,7 @@ request_file parse_request_json(std::string_view text, std::string name, std::st
   for (const auto& [key, value] : doc.items()) {
     (void)value;
     if (key != "facts" && key != "now" && key != "note") {
-      throw input_error(out.path + ": unknown key `" + key + "`: expected `facts`, `now` or `note`");
+      throw input_error(out.path + ": error: unknown key `" + key + "`: expected `facts`, `now` or `note`");
     }
   }
   out.facts = to_request(out.path, *facts_it);
@@ -99,7 +100,7 @@ request_file read_request_file(const std::string& path) {
     return parse_request_json(text, "-", "<stdin>");
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw input_error(path + ": cannot open the request file");
+  if (!in) throw input_error(path + ": error: cannot open the request file");
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return parse_request_json(buffer.str(), std::filesystem::path(path).stem().string(), path);

@@ -48,14 +48,14 @@ TEST(RequestJson, ErrorsNameTheFileAndTheFact) {
     parse_request_json(R"({"facts": {"amount": 1.5}})", "x", "dir/x.json");
     FAIL() << "expected input_error";
   } catch (const input_error& e) {
-    EXPECT_EQ(std::string(e.what()).rfind("dir/x.json: fact `amount`: ", 0), 0u) << e.what();
+    EXPECT_EQ(std::string(e.what()).rfind("dir/x.json: error: fact `amount`: ", 0), 0u) << e.what();
   }
   try {
     parse_request_json("{\"facts\": ", "x", "dir/x.json");
     FAIL() << "expected input_error";
   } catch (const input_error& e) {
     std::string what = e.what();
-    EXPECT_EQ(what.rfind("dir/x.json: invalid json: ", 0), 0u) << what;
+    EXPECT_EQ(what.rfind("dir/x.json: error: invalid json: ", 0), 0u) << what;
     EXPECT_EQ(what.find("json.exception"), std::string::npos) << what;
   }
 }

@@ -132,7 +132,7 @@ if(TARGET aftersale_cli)
                      ARGS decide --policy ${good} --request ${errors}/undeclared_value.json)
   aftersale_cli_test(decide.fractional_money EXIT 2 STDERR "fact `amount`: numbers with a fraction"
                      ARGS decide --policy ${good} --request ${errors}/fractional_money.json)
-  aftersale_cli_test(decide.malformed_json EXIT 2 STDERR "malformed\\.json: invalid json: "
+  aftersale_cli_test(decide.malformed_json EXIT 2 STDERR "malformed\\.json: error: invalid json: "
                      ARGS decide --policy ${good} --request ${errors}/malformed.json)
   aftersale_cli_test(decide.bad_policy EXIT 1 STDOUT "^$" STDERR "error\\[E200\\]"
                      ARGS decide --policy ${aftersale_cli_fixtures}/bad_reference.yaml
