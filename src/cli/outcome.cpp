@@ -54,6 +54,7 @@ match_view make_match(const policy& p, const decision_table& table, const rule_m
   v.remark_flag = vocabulary_id(voc.flags, then.remark_flag);
   v.remark_text = then.remark;
   for (std::size_t i = 0; i < then.amounts.size() && i < m.amounts.size(); ++i) {
+    if (!m.has_amount(i)) continue;  // absent: it refers to a fact the request does not give
     v.amounts.emplace_back(then.amounts[i].name, m.amounts[i]);
   }
   for (const deadline& dl : m.deadlines) v.deadlines.push_back(make_deadline(p, dl));

@@ -73,6 +73,9 @@ if(TARGET aftersale_cli)
                      ARGS decide --policy ${good} --request ${requests}/changed_mind.json --format json)
   aftersale_cli_test(decide.json_amounts EXIT 0 STDOUT "\"amounts\": {\n *\"refund\": 12900\n"
                      ARGS decide --policy ${good} --request ${requests}/changed_mind.json --format json)
+  # An amount over an absent fact is left out, never shown as 0.
+  aftersale_cli_test(decide.json_absent_amount EXIT 0 STDOUT "\"amounts\": {}" STDOUT_NOT "\"refund\""
+                     ARGS decide --policy ${good} --request ${requests}/changed_mind_no_amount.json --format json)
   aftersale_cli_test(decide.json_outputs EXIT 0
                      STDOUT "\"fee_payer\": \"merchant\",[^{]*\"escalation\": \"supervisor\",\n *\"remark\": {\n *\"flag\": \"yellow\""
                      ARGS decide --policy ${good} --request ${requests}/quality.json --format json)
