@@ -12,11 +12,11 @@ namespace aftersale {
 
 using detail::day_number;
 using detail::k_day;
+using detail::k_never;
 using detail::local_rule;
 
 namespace {
 
-constexpr std::int64_t k_never = std::numeric_limits<std::int64_t>::max();
 constexpr std::array<const char*, 7> k_day_keys{"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
 std::string minute_text(int minute) {

@@ -5,6 +5,7 @@
 
 #include <aftersale/calendar.hpp>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace aftersale {
@@ -24,6 +25,8 @@ enum class local_rule : std::uint8_t {
 using day_number = std::int64_t;
 
 constexpr std::int64_t k_day = 86400;
+/// "Never": no working time is left (a deadline that cannot be reached).
+constexpr std::int64_t k_never = std::numeric_limits<std::int64_t>::max();
 
 inline std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   const std::int64_t q = a / b;

@@ -9,11 +9,11 @@ namespace aftersale {
 
 using detail::day_number;
 using detail::k_day;
+using detail::k_never;
 using detail::local_rule;
 
 namespace {
 
-constexpr std::int64_t k_never = std::numeric_limits<std::int64_t>::max();
 // date/tz is asked only about years 0001..9999; beyond that the answer would be meaningless.
 constexpr std::int64_t k_first_instant = -719162 * k_day;  // 0001-01-01
 constexpr std::int64_t k_last_instant = (detail::k_walk_last_day + 1) * k_day - 1;

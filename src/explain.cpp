@@ -34,11 +34,11 @@ std::string format_fact_value(const policy& p, std::uint32_t fact, std::int64_t 
 
 namespace {
 
-constexpr std::array<std::string_view, 11> operator_words = {"eq", "ne",      "in",     "not_in", "lt",     "le",
-                                                             "gt", "ge", "between", "exists", "missing"};
-
+// The operator words are the model's own spellings (`to_string(condition_op)`).
 bool is_operator(std::string_view w) {
-  return std::find(operator_words.begin(), operator_words.end(), w) != operator_words.end();
+  for (int op = 0; op <= static_cast<int>(condition_op::missing); ++op)
+    if (to_string(static_cast<condition_op>(op)) == w) return true;
+  return false;
 }
 
 // Several operators in one cell (`ge 0, le 7`): `, ` followed by an operator word.

@@ -10,14 +10,10 @@ namespace aftersale::load {
 
 namespace {
 
+// The type names are the model's own spellings (`to_string(fact_type)`).
 std::optional<fact_type> parse_type(std::string_view t) {
-  if (t == "enum") return fact_type::enumeration;
-  if (t == "int") return fact_type::integer;
-  if (t == "money") return fact_type::money;
-  if (t == "bool") return fact_type::boolean;
-  if (t == "duration") return fact_type::duration;
-  if (t == "timestamp") return fact_type::timestamp;
-  if (t == "string") return fact_type::string;
+  for (int k = 0; k <= static_cast<int>(fact_type::string); ++k)
+    if (to_string(static_cast<fact_type>(k)) == t) return static_cast<fact_type>(k);
   return std::nullopt;
 }
 
