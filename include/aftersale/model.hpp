@@ -308,6 +308,9 @@ struct flow_def {
   std::uint32_t reopen_to = npos;           ///< state a reopened case re-enters; npos = reopening refused
   std::vector<std::uint32_t> reopen_roles;  ///< roles that may send `reopen`; empty = any
   std::uint64_t structure_hash = 0;     ///< FNV-1a 64 over states and transitions; snapshots record it
+  /// Every policy clock the flow mentions (state `on_entry`, clock effects, timers), sorted:
+  /// a case gets one clock slot for each of these and each clock its decision started.
+  std::vector<std::uint32_t> clocks;
   /// Dispatch: `transitions` indexes for (state, event) are
   /// `dispatch_list[dispatch[s * events.size() + e] .. dispatch[s * events.size() + e + 1])`.
   std::vector<std::uint32_t> dispatch;
