@@ -1,0 +1,334 @@
+// Writes a case snapshot (format `aftersale-case/1`, docs/snapshots.md). Written by hand
+// rather than through a JSON tree: the text must be byte-for-byte deterministic (the reader
+// rewrites what it read identically) and a snapshot is taken often, so it should be cheap.
+#include <aftersale/case.hpp>
+#include <aftersale/time.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "case_json_format.hpp"
+
+namespace aftersale {
+
+namespace {
+
+namespace snap = detail::snapshot;
+
+// Years 0000..9999 are written as ISO 8601 text; anything else (only a request could carry
+// such a timestamp) as integer seconds since the epoch, so every value round-trips exactly.
+constexpr std::int64_t k_iso_first = -62167219200;  // 0000-01-01T00:00:00Z
+constexpr std::int64_t k_iso_last = 253402300799;   // 9999-12-31T23:59:59Z
+
+// Length of the UTF-8 sequence starting at `s[i]`, or 0 when it is not well formed.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  std::size_t n = 0;
+  unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte (no overlongs, no surrogates)
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  return n;
+}
+
+class writer {
+ public:
+  explicit writer(std::string& out) : out_(out) {}
+
+  void raw(std::string_view s) { out_ += s; }
+  void key(std::string_view k) {
+    string(k);
+    out_ += ':';
+  }
+  void integer(std::int64_t v) { out_ += std::to_string(v); }
+
+  // JSON string; control characters escaped, other bytes as they are (UTF-8 is checked:
+  // JSON cannot carry anything else, and the reader would refuse it).
+  void string(std::string_view s) {
+    out_ += '"';
+    for (std::size_t i = 0; i < s.size();) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x80) {
+        const std::size_t n = utf8_sequence(s, i);
+        if (n == 0) throw error("cannot write a snapshot: text `" + printable(s) + "` is not valid UTF-8");
+        out_.append(s.data() + i, n);
+        i += n;
+        continue;
+      }
+      switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        case '\t': out_ += "\\t"; break;
+        case '\b': out_ += "\\b"; break;
+        case '\f': out_ += "\\f"; break;
+        default:
+          if (c < 0x20) {
+            static constexpr char hex[] = "0123456789abcdef";
+            out_ += "\\u00";
+            out_ += hex[c >> 4];
+            out_ += hex[c & 15];
+          } else {
+            out_ += static_cast<char>(c);
+          }
+      }
+      ++i;
+    }
+    out_ += '"';
+  }
+
+  void time(sys_seconds t) {
+    const std::int64_t s = t.time_since_epoch().count();
+    if (s < k_iso_first || s > k_iso_last) return integer(s);
+    out_ += '"';
+    out_ += format_utc(t);
+    out_ += '"';
+  }
+
+  // A fact or variable value, by its declared type (see `fact_def`).
+  void value(const fact_def& f, std::int64_t v) {
+    const bool literal = v >= 0 && static_cast<std::uint64_t>(v) < f.values.size();
+    switch (f.type) {
+      case fact_type::enumeration:
+        if (literal) return string(f.values[static_cast<std::size_t>(v)]);
+        break;
+      case fact_type::string:
+        if (literal) return string(f.values[static_cast<std::size_t>(v)]);
+        if (v == string_other) return raw("{\"other\":true}");
+        break;
+      case fact_type::boolean:
+        if (v == 0 || v == 1) return raw(v != 0 ? "true" : "false");
+        break;
+      case fact_type::timestamp: return time(sys_seconds{std::chrono::seconds{v}});
+      case fact_type::integer:
+      case fact_type::money:
+      case fact_type::duration: break;
+    }
+    // Integers, and (never produced by the runtime) an out-of-range code: the reader refuses it.
+    integer(v);
+  }
+
+ private:
+  static std::string printable(std::string_view s) {
+    std::string p;
+    for (char c : s) p += static_cast<unsigned char>(c) < 0x80 ? c : '?';
+    return p;
+  }
+  std::string& out_;
+};
+
+std::string hex64(std::uint64_t h) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string s(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) s[static_cast<std::size_t>(i)] = digits[h & 15];
+  return s;
+}
+
+void write_history(writer& w, const policy& p, const flow_def& f, const history_entry& h) {
+  w.raw("{");
+  w.key("what");
+  w.string(snap::history_kind_names[static_cast<std::size_t>(h.what)]);
+  w.raw(",");
+  w.key("at");
+  w.time(h.at);
+  if (h.transition != npos) {
+    w.raw(",");
+    w.key("transition");
+    w.integer(h.transition);
+  }
+  if (h.actor_role != npos) {
+    w.raw(",");
+    w.key("actor");
+    w.string(p.vocabulary.roles[h.actor_role].id);
+  }
+  if (h.from != npos) {
+    w.raw(",");
+    w.key("from");
+    w.string(f.states[h.from].id);
+  }
+  if (h.to != npos) {
+    w.raw(",");
+    w.key("to");
+    w.string(f.states[h.to].id);
+  }
+  if (!h.event_id.empty()) {
+    w.raw(",");
+    w.key("event_id");
+    w.string(h.event_id);
+  }
+  if (!h.assigned.empty()) {
+    // Pairs, not an object: one step may assign a variable twice (payload, then `set`), and
+    // the order is part of the history.
+    w.raw(",");
+    w.key("assigned");
+    w.raw("[");
+    bool first = true;
+    for (const auto& [var, value] : h.assigned) {
+      if (!first) w.raw(",");
+      first = false;
+      w.raw("[");
+      w.string(f.variables[var].name);
+      w.raw(",");
+      w.value(f.variables[var], value);
+      w.raw("]");
+    }
+    w.raw("]");
+  }
+  w.raw("}");
+}
+
+void write_values(writer& w, const service_case& c, const std::vector<fact_def>& defs, std::size_t offset) {
+  w.raw("{");
+  bool first = true;
+  for (std::size_t i = 0; i < defs.size(); ++i) {
+    if (!c.has_value(offset + i)) continue;
+    if (!first) w.raw(",");
+    first = false;
+    w.key(defs[i].name);
+    w.value(defs[i], c.value(offset + i));
+  }
+  w.raw("}");
+}
+
+}  // namespace
+
+std::string to_json(const service_case& c) {
+  if (!c.policy_ptr()) throw error("cannot write a snapshot of an empty case");
+  const policy& p = c.source_policy();
+  const flow_def& f = c.flow();
+  std::string out;
+  out.reserve(512 + 160 * c.history().size() + 64 * c.clocks().size());
+  writer w(out);
+
+  w.raw("{");
+  w.key("format");
+  w.string(snap::format_tag);
+  w.raw(",");
+  w.key("policy");
+  w.raw("{");
+  w.key("id");
+  w.string(p.info.id);
+  w.raw(",");
+  w.key("version");
+  w.string(p.info.version);
+  w.raw(",");
+  w.key("flow");
+  w.string(f.id);
+  w.raw(",");
+  w.key("structure_hash");
+  w.string(hex64(f.structure_hash));
+  w.raw("},");
+  w.key("state");
+  w.string(c.state_id());
+  w.raw(",");
+  w.key("phase");
+  w.string(snap::phase_names[static_cast<std::size_t>(c.phase())]);
+  w.raw(",");
+  w.key("escalation");
+  if (c.escalation() == npos) {
+    w.raw("null");
+  } else {
+    w.string(p.vocabulary.roles[c.escalation()].id);
+  }
+  w.raw(",");
+  w.key("remark");
+  if (c.remark_flag() == npos && c.remark().empty()) {
+    w.raw("null");
+  } else {
+    w.raw("{");
+    w.key("flag");
+    if (c.remark_flag() == npos) {
+      w.raw("null");
+    } else {
+      w.string(p.vocabulary.flags[c.remark_flag()].id);
+    }
+    w.raw(",");
+    w.key("text");
+    w.string(c.remark());
+    w.raw("}");
+  }
+  w.raw(",");
+  w.key("opened_at");
+  w.time(c.opened_at());
+  w.raw(",");
+  w.key("entered_at");
+  w.time(c.entered_at());
+  w.raw(",");
+  w.key("facts");
+  write_values(w, c, p.facts, 0);
+  w.raw(",");
+  w.key("variables");
+  write_values(w, c, f.variables, p.facts.size());
+
+  w.raw(",");
+  w.key("clocks");
+  w.raw("[");
+  bool first = true;
+  for (const case_clock& k : c.clocks()) {
+    if (!first) w.raw(",");
+    first = false;
+    w.raw("{");
+    w.key("clock");
+    w.string(p.clocks[k.clock].id);
+    w.raw(",");
+    w.key("status");
+    w.string(snap::clock_status_names[static_cast<std::size_t>(k.state)]);
+    // Zero values (a clock never started) are left out; the reader restores them as zero.
+    if (k.started != sys_seconds{}) {
+      w.raw(",");
+      w.key("started");
+      w.time(k.started);
+    }
+    if (k.due != sys_seconds{}) {
+      w.raw(",");
+      w.key("due");
+      w.time(k.due);
+    }
+    if (k.remaining.count() != 0) {
+      w.raw(",");
+      w.key("remaining_s");
+      w.integer(k.remaining.count());
+    }
+    w.raw("}");
+  }
+  w.raw("],");
+
+  w.key("applied_event_ids");
+  w.raw("[");
+  first = true;
+  for (const std::string& id : c.applied_event_ids()) {
+    if (!first) w.raw(",");
+    first = false;
+    w.string(id);
+  }
+  w.raw("],");
+
+  w.key("history");
+  w.raw("[");
+  first = true;
+  for (const history_entry& h : c.history()) {
+    if (!first) w.raw(",");
+    first = false;
+    write_history(w, p, f, h);
+  }
+  w.raw("]}");
+  return out;
+}
+
+}  // namespace aftersale
