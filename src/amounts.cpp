@@ -60,21 +60,25 @@ void compute_amounts(const rule_outcome& then, const bound_request& facts, std::
       return o.what == money_operand::kind::none || operand(o, facts, values, present, i, out);
     };
     if (!get(a.of, of) || !get(a.minus, minus) || !get(a.min, lo) || !get(a.max, hi)) continue;
-    wide p = a.numerator, q = a.denominator;
-    if (q == 0) continue;  // refused by the loader (E205)
-    if (q < 0) {
-      p = -p;
-      q = -q;
-    }
-    wide v = divide(wide{of} * p, q, a.rounding) - minus;
-    // Lower bound first, then the upper: when they disagree the cap wins.
-    if (a.min.what != money_operand::kind::none && v < lo) v = lo;
-    if (a.max.what != money_operand::kind::none && v > hi) v = hi;
-    constexpr std::int64_t top = std::numeric_limits<std::int64_t>::max();
-    constexpr std::int64_t bottom = std::numeric_limits<std::int64_t>::min();
-    values[i] = v > top ? top : v < bottom ? bottom : static_cast<std::int64_t>(v);  // saturate
-    present[i] = 1;
+    if (compute_amount(a, amount_operands{of, minus, lo, hi}, values[i])) present[i] = 1;
   }
+}
+
+bool compute_amount(const amount_rule& a, const amount_operands& v, std::int64_t& out) noexcept {
+  wide p = a.numerator, q = a.denominator;
+  if (q == 0) return false;  // refused by the loader (E205)
+  if (q < 0) {
+    p = -p;
+    q = -q;
+  }
+  wide r = divide(wide{v.of} * p, q, a.rounding) - v.minus;
+  // Lower bound first, then the upper: when they disagree the cap wins.
+  if (a.min.what != money_operand::kind::none && r < v.min) r = v.min;
+  if (a.max.what != money_operand::kind::none && r > v.max) r = v.max;
+  constexpr std::int64_t top = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t bottom = std::numeric_limits<std::int64_t>::min();
+  out = r > top ? top : r < bottom ? bottom : static_cast<std::int64_t>(r);  // saturate
+  return true;
 }
 
 }  // namespace aftersale::detail

@@ -18,15 +18,27 @@ sys_seconds add_utc(sys_seconds start, const clock_duration& d) {
 
 }  // namespace
 
+const business_calendar* calendar_or_default(const policy& p, std::uint32_t id) noexcept {
+  const std::uint32_t cal = id != npos ? id : p.info.default_calendar;
+  return cal < p.calendars.size() ? &p.calendars[cal] : nullptr;
+}
+
+sys_seconds add_on_calendar(const policy& p, std::uint32_t calendar, sys_seconds start, const clock_duration& d) {
+  const business_calendar* cal = calendar_or_default(p, calendar);
+  return cal ? cal->add(start, d) : add_utc(start, d);
+}
+
+sys_seconds clock_due(const policy& p, std::uint32_t clock, sys_seconds start) {
+  const clock_def& c = p.clocks[clock];
+  return add_on_calendar(p, c.calendar, start, c.within);
+}
+
 void compute_deadlines(const policy& p, const rule_outcome& then, sys_seconds now, std::vector<deadline>& out) {
   out.clear();
   out.reserve(then.clocks.size());
   for (std::uint32_t id : then.clocks) {
     if (id >= p.clocks.size()) continue;  // the loader resolves every clock; stay safe
-    const clock_def& c = p.clocks[id];
-    const std::uint32_t cal = c.calendar != npos ? c.calendar : p.info.default_calendar;
-    const sys_seconds due = cal < p.calendars.size() ? p.calendars[cal].add(now, c.within) : add_utc(now, c.within);
-    out.push_back(deadline{id, due});
+    out.push_back(deadline{id, clock_due(p, id, now)});
   }
 }
 

@@ -27,8 +27,7 @@ rule_trace trace_rule(const rule& r, std::uint32_t index, const bound_request& f
   for (std::uint32_t i = 0; i < r.conditions.size(); ++i) {
     const condition& c = r.conditions[i];
     const bool present = c.fact < facts.present.size() && facts.present[c.fact];
-    const bool ok = present ? c.test(facts.values[c.fact]) : c.op == condition_op::missing;
-    if (ok) continue;
+    if (condition_holds(c, present, present ? facts.values[c.fact] : 0)) continue;
     t.failed_condition = i;
     t.fact_absent = !present;
     t.actual = present ? facts.values[c.fact] : 0;

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <array>
 
+#include "evaluate_internal.hpp"
+
 namespace aftersale {
 
 std::string format_money(std::int64_t minor) {
@@ -16,7 +18,10 @@ std::string format_money(std::int64_t minor) {
 
 std::string format_fact_value(const policy& p, std::uint32_t fact, std::int64_t value) {
   if (fact >= p.facts.size()) return std::to_string(value);
-  const fact_def& f = p.facts[fact];
+  return detail::format_value(p.facts[fact], value);
+}
+
+std::string detail::format_value(const fact_def& f, std::int64_t value) {
   switch (f.type) {
     case fact_type::enumeration:
     case fact_type::string:
@@ -50,8 +55,12 @@ bool several_operators(std::string_view text) {
   return false;
 }
 
+}  // namespace
+
+namespace detail {
+
 // `eq \`label_printed\``, `in \`[shipped, delivered]\``, `exists`, `\`ge 0, le 7\``.
-std::string expected(const condition& c) {
+std::string expected_text(const condition& c) {
   const std::string_view text = c.text;
   if (text.empty()) return std::string(to_string(c.op));
   if (is_operator(text)) return std::string(text);
@@ -62,6 +71,10 @@ std::string expected(const condition& c) {
   }
   return "eq `" + std::string(text) + "`";  // a bare value: equality
 }
+
+}  // namespace detail
+
+namespace {
 
 std::string located(const std::string& id, const source_span& where) {
   std::string out = "`" + id + "`";
@@ -93,7 +106,7 @@ void skipped(std::string& out, const decision& d, const rule_trace& t) {
   const std::string fact = c.fact < p.facts.size() ? p.facts[c.fact].name : "?";
   out += "  skipped " + located(r.id, r.where) + ": `" + fact + "` is ";
   out += t.fact_absent ? std::string("absent") : "`" + format_fact_value(p, c.fact, t.actual) + "`";
-  out += ", expected " + expected(c);
+  out += ", expected " + detail::expected_text(c);
   if (c.where.line != 0) out += " (" + to_string(c.where) + ")";
   out += '\n';
 }

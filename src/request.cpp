@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "request_internal.hpp"
+
 namespace aftersale {
 
 request& request::set(std::string fact, fact_value value) {
@@ -64,7 +66,9 @@ std::uint32_t index_of(const std::vector<std::string>& values, const std::string
   return npos;
 }
 
-std::int64_t encode(const fact_def& f, const fact_value& v) {
+}  // namespace
+
+std::int64_t detail::encode_value(const fact_def& f, const fact_value& v) {
   switch (f.type) {
     case fact_type::enumeration: {
       const auto* s = std::get_if<std::string>(&v);
@@ -119,8 +123,6 @@ std::int64_t encode(const fact_def& f, const fact_value& v) {
   wrong_type(f, v);
 }
 
-}  // namespace
-
 bound_request bind(const policy& p, const request& r) {
   // Everything is built in a local and returned: a throw leaves nothing behind.
   bound_request out;
@@ -134,7 +136,7 @@ bound_request bind(const policy& p, const request& r) {
       throw request_error(error_code::fact_type, f.name,
                           "fact `" + f.name + "` is derived: it is computed at decision time and cannot be given");
     }
-    out.values[*id] = encode(f, value);
+    out.values[*id] = detail::encode_value(f, value);
     out.present[*id] = 1;
   }
   for (std::uint32_t i = 0; i < p.facts.size(); ++i) {
