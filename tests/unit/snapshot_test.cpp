@@ -1,0 +1,459 @@
+// Case snapshots: the exact text to_json writes, the exact round trip, every way from_json
+// refuses a snapshot (with its JSON path), and restoring across policy versions (migrations).
+#include <aftersale/case.hpp>
+#include <aftersale/load.hpp>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../../src/case_access.hpp"
+
+namespace {
+
+using aftersale::case_clock;
+using aftersale::history_entry;
+using aftersale::npos;
+using aftersale::service_case;
+using aftersale::snapshot_error;
+using access = aftersale::detail::case_access;
+
+std::string policy_text() {
+  std::ifstream in(AFTERSALE_SOURCE_DIR "/tests/policies/snapshot_flows.yaml");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string replaced(std::string s, const std::string& from, const std::string& to) {
+  const std::size_t at = s.find(from);
+  if (at == std::string::npos) throw std::runtime_error("test bug: `" + from + "` not found");
+  return s.replace(at, from.size(), to);
+}
+
+// `s` with the text from `begin` up to (not including) `end` replaced by `to`.
+std::string replaced_span(std::string s, const std::string& begin, const std::string& end, const std::string& to) {
+  const std::size_t b = s.find(begin);
+  const std::size_t e = b == std::string::npos ? b : s.find(end, b);
+  if (e == std::string::npos) throw std::runtime_error("test bug: `" + begin + "` ... `" + end + "` not found");
+  return s.replace(b, e - b, to);
+}
+
+// The same flow as written under policy version 2026.1: state `received` was `checking`, and
+// there were no migrations yet.
+std::string old_policy_text() {
+  std::string s = policy_text();
+  s = replaced(s, "version: \"2026.2\"", "version: \"2026.1\"");
+  s = replaced(s, "    migrations:\n      - from_version: \"2026.1\"\n        states: {checking: received}\n", "");
+  for (std::size_t at; (at = s.find("received")) != std::string::npos;) s.replace(at, 8, "checking");
+  return s;
+}
+
+aftersale::sys_seconds t(const char* iso) { return *aftersale::parse_timestamp(iso); }
+
+std::uint32_t index_of(const aftersale::flow_def& f, const std::string& state) {
+  for (std::uint32_t i = 0; i < f.states.size(); ++i)
+    if (f.states[i].id == state) return i;
+  throw std::runtime_error("test bug: no state " + state);
+}
+
+std::uint32_t role(const aftersale::policy& p, const std::string& id) {
+  for (std::uint32_t i = 0; i < p.vocabulary.roles.size(); ++i)
+    if (p.vocabulary.roles[i].id == id) return i;
+  throw std::runtime_error("test bug: no role " + id);
+}
+
+// A case in the middle of `return_refund`, built field by field (every kind of value, clock
+// status and history entry), so the format is pinned down independently of the runtime.
+service_case hand_built(const std::shared_ptr<const aftersale::policy>& p, const std::string& received = "received") {
+  const std::uint32_t fi = *p->find_flow("return_refund");
+  const aftersale::flow_def& f = p->flows[fi];
+  service_case c;
+  access::policy_ptr(c) = p;
+  access::flow(c) = fi;
+  access::state(c) = index_of(f, received);
+  access::phase(c) = aftersale::lifecycle_phase::escalated;
+  access::escalation(c) = role(*p, "specialist");
+  access::remark_flag(c) = 0;  // yellow
+  access::remark(c) = "return requested \"fast\"\n";
+  access::opened_at(c) = t("2026-10-08T02:00:00Z");
+  access::entered_at(c) = t("2026-10-10T03:30:00Z");
+  const std::size_t facts = p->facts.size();
+  access::reset_values(c, static_cast<std::uint32_t>(facts + f.variables.size()));
+  access::set_value(c, *p->find_fact("order_status"), 1, true);  // delivered
+  access::set_value(c, *p->find_fact("amount"), 12900, true);
+  access::set_value(c, *p->find_fact("opened"), 0, true);
+  access::set_value(c, *p->find_fact("delivered_at"), t("2026-10-01T02:00:00Z").time_since_epoch().count(), true);
+  access::set_value(c, *p->find_fact("sku"), aftersale::string_other, true);
+  access::set_value(c, *p->find_fact("quantity"), -3, true);
+  // `wait` absent: left out of the snapshot.
+  access::set_value(c, facts + 1, 1, true);               // inspection_ok = true
+  access::set_value(c, facts + 2, 0, true);               // condition = resalable
+  access::set_value(c, facts + 3, 99999999999999, true);  // shipped_at: beyond year 9999
+  access::set_value(c, facts + 4, aftersale::string_other, true);  // note
+  access::set_value(c, facts + 5, 2, true);                        // tries
+  access::set_value(c, facts + 6, 5400, true);                     // extra = 1h30m
+  std::vector<case_clock>& clocks = access::clocks(c);
+  for (std::uint32_t k : f.clocks) {
+    case_clock slot;
+    slot.clock = k;
+    clocks.push_back(slot);
+  }
+  clocks[0].state = case_clock::status::stopped;  // first_response
+  clocks[0].started = t("2026-10-08T02:00:00Z");
+  clocks[0].due = t("2026-10-08T04:00:00Z");
+  clocks[1].state = case_clock::status::paused;  // return_shipment
+  clocks[1].started = t("2026-10-08T02:30:00Z");
+  clocks[1].remaining = std::chrono::seconds{-60};
+  clocks[2].state = case_clock::status::running;  // inspection
+  clocks[2].started = t("2026-10-10T03:30:00Z");
+  clocks[2].due = t("2026-10-13T03:30:00Z");
+  access::applied_ids(c) = {"evt-1", "evt-2"};
+  std::vector<history_entry>& h = access::history(c);
+  history_entry opened;
+  opened.what = history_entry::kind::opened;
+  opened.at = t("2026-10-08T02:00:00Z");
+  opened.to = index_of(f, "submitted");
+  h.push_back(opened);
+  history_entry approve;
+  approve.what = history_entry::kind::event;
+  approve.at = t("2026-10-08T02:30:00Z");
+  approve.transition = 1;
+  approve.actor_role = role(*p, "agent");
+  approve.from = index_of(f, "submitted");
+  approve.to = index_of(f, "approved");
+  approve.event_id = "evt-1";
+  approve.assigned = {{5, 7}, {5, 0}, {4, aftersale::string_other}};  // tries twice: payload, then `set`
+  h.push_back(approve);
+  history_entry ship;
+  ship.what = history_entry::kind::event;
+  ship.at = t("2026-10-10T03:30:00Z");
+  ship.transition = 5;
+  ship.actor_role = role(*p, "customer");
+  ship.from = index_of(f, "approved");
+  ship.to = index_of(f, received);
+  ship.event_id = "evt-2";
+  ship.assigned = {{3, 99999999999999}, {2, 0}, {1, 1}, {6, 5400}};
+  h.push_back(ship);
+  return c;
+}
+
+constexpr const char* golden =
+    R"({"format":"aftersale-case/1","policy":{"id":"snapshot_test","version":"2026.2","flow":"return_refund",)"
+    R"("structure_hash":"HASH"},"state":"received","phase":"escalated","escalation":"specialist",)"
+    R"("remark":{"flag":"yellow","text":"return requested \"fast\"\n"},"opened_at":"2026-10-08T02:00:00Z",)"
+    R"("entered_at":"2026-10-10T03:30:00Z","facts":{"order_status":"delivered","amount":12900,"opened":false,)"
+    R"("delivered_at":"2026-10-01T02:00:00Z","sku":{"other":true},"quantity":-3},"variables":{"inspection_ok":true,)"
+    R"("condition":"resalable","shipped_at":99999999999999,"note":{"other":true},"tries":2,"extra":5400},)"
+    R"("clocks":[{"clock":"first_response","status":"stopped","started":"2026-10-08T02:00:00Z",)"
+    R"("due":"2026-10-08T04:00:00Z"},{"clock":"return_shipment","status":"paused","started":"2026-10-08T02:30:00Z",)"
+    R"("remaining_s":-60},{"clock":"inspection","status":"running","started":"2026-10-10T03:30:00Z",)"
+    R"("due":"2026-10-13T03:30:00Z"}],"applied_event_ids":["evt-1","evt-2"],"history":[{"what":"opened",)"
+    R"("at":"2026-10-08T02:00:00Z","to":"submitted"},{"what":"event","at":"2026-10-08T02:30:00Z","transition":1,)"
+    R"("actor":"agent","from":"submitted","to":"approved","event_id":"evt-1","assigned":[["tries",7],["tries",0],)"
+    R"(["note",{"other":true}]]},{"what":"event","at":"2026-10-10T03:30:00Z","transition":5,"actor":"customer",)"
+    R"("from":"approved","to":"received","event_id":"evt-2","assigned":[["shipped_at",99999999999999],)"
+    R"(["condition","resalable"],["inspection_ok",true],["extra",5400]]}]})";
+
+class snapshot : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    p = aftersale::load_policy_string(policy_text(), "snapshot_flows.yaml");
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%016llx",
+                  static_cast<unsigned long long>(p->flows[*p->find_flow("return_refund")].structure_hash));
+    expected = replaced(golden, "HASH", hash);
+  }
+
+  // from_json must refuse `text` at `path` with a message containing `message`.
+  void refused(const std::string& text, const std::string& path, const std::string& message) {
+    SCOPED_TRACE(text);
+    try {
+      aftersale::from_json(p, text);
+      ADD_FAILURE() << "accepted; expected a refusal at " << path;
+    } catch (const snapshot_error& e) {
+      EXPECT_EQ(e.path(), path) << e.what();
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()).substr(0, path.size() + 2), path + ": ");
+    }
+  }
+  // The golden snapshot with one piece of text replaced must be refused.
+  void mutated(const std::string& from, const std::string& to, const std::string& path, const std::string& message) {
+    refused(replaced(expected, from, to), path, message);
+  }
+
+  std::shared_ptr<const aftersale::policy> p;
+  std::string expected;
+};
+
+TEST_F(snapshot, writes_the_documented_format) { EXPECT_EQ(aftersale::to_json(hand_built(p)), expected); }
+
+TEST_F(snapshot, round_trips_exactly) {
+  const service_case c = hand_built(p);
+  const service_case back = aftersale::from_json(p, expected);
+  EXPECT_EQ(aftersale::to_json(back), expected);
+  EXPECT_EQ(back.policy_ptr(), p);
+  EXPECT_EQ(back.state_index(), c.state_index());
+  EXPECT_EQ(back.phase(), c.phase());
+  EXPECT_EQ(back.escalation(), c.escalation());
+  EXPECT_EQ(back.remark(), c.remark());
+  EXPECT_EQ(back.value_count(), c.value_count());
+  EXPECT_EQ(access::slots(back), access::slots(c));
+  EXPECT_EQ(back.clocks(), c.clocks());
+  EXPECT_EQ(back.applied_event_ids(), c.applied_event_ids());
+  EXPECT_EQ(back.history(), c.history());
+  EXPECT_EQ(back.opened_at(), c.opened_at());
+  EXPECT_EQ(back.entered_at(), c.entered_at());
+}
+
+TEST_F(snapshot, leaves_out_absent_values_and_writes_null_when_nothing_is_set) {
+  service_case c = hand_built(p);
+  access::escalation(c) = npos;
+  access::phase(c) = aftersale::lifecycle_phase::active;
+  access::remark_flag(c) = npos;
+  access::remark(c).clear();
+  access::reset_values(c, c.value_count());
+  access::clocks(c)[1] = case_clock{access::clocks(c)[1].clock, case_clock::status::idle, {}, {}, {}};
+  access::applied_ids(c).clear();
+  access::history(c).clear();
+  const std::string s = aftersale::to_json(c);
+  EXPECT_NE(s.find(R"("escalation":null,"remark":null,)"), std::string::npos) << s;
+  EXPECT_NE(s.find(R"("facts":{},"variables":{},)"), std::string::npos) << s;
+  EXPECT_NE(s.find(R"({"clock":"return_shipment","status":"idle"})"), std::string::npos) << s;
+  EXPECT_NE(s.find(R"("applied_event_ids":[],"history":[]})"), std::string::npos) << s;
+  EXPECT_EQ(aftersale::to_json(aftersale::from_json(p, s)), s);
+}
+
+TEST_F(snapshot, remark_text_without_flag) {
+  service_case c = hand_built(p);
+  access::remark_flag(c) = npos;
+  const std::string s = aftersale::to_json(c);
+  EXPECT_NE(s.find(R"("remark":{"flag":null,"text":)"), std::string::npos) << s;
+  EXPECT_EQ(aftersale::to_json(aftersale::from_json(p, s)), s);
+}
+
+TEST_F(snapshot, escapes_control_characters_and_keeps_utf8) {
+  service_case c = hand_built(p);
+  access::remark(c) = std::string("退货 \x01\t\\ \xF0\x9F\x93\xA6");
+  const std::string s = aftersale::to_json(c);
+  EXPECT_NE(s.find(R"("text":"退货 \u0001\t\\ 📦")"), std::string::npos) << s;
+  EXPECT_EQ(aftersale::from_json(p, s).remark(), c.remark());
+}
+
+TEST_F(snapshot, refuses_to_write_text_that_is_not_utf8) {
+  service_case c = hand_built(p);
+  access::applied_ids(c) = {"evt-\xC3("};
+  EXPECT_THROW(aftersale::to_json(c), aftersale::error);
+  EXPECT_THROW(aftersale::to_json(service_case{}), aftersale::error);
+}
+
+TEST_F(snapshot, accepts_keys_in_any_order) {
+  const std::string reordered =
+      replaced(replaced(expected, R"("phase":"escalated",)", ""), R"("format":)", R"("phase":"escalated","format":)");
+  EXPECT_EQ(aftersale::to_json(aftersale::from_json(p, reordered)), expected);
+}
+
+TEST_F(snapshot, refuses_malformed_json) {
+  refused("", "$", "not valid JSON at byte");
+  refused(expected.substr(0, expected.size() / 2), "$", "not valid JSON");
+  refused(expected + "x", "$", "not valid JSON");
+  refused("[1,2]", "$", "expected an object, got an array");
+  refused(replaced(expected, R"("phase":"escalated",)", R"("phase":"escalated","phase":"active",)"), "$",
+          "key `phase` appears twice in one object");
+  refused(replaced(expected, "return requested", "return \xC3(requested"), "$", "not valid JSON");
+}
+
+TEST_F(snapshot, refuses_missing_and_unknown_keys) {
+  mutated(R"("phase":"escalated",)", "", "$", "missing key `phase`");
+  mutated(R"("format":"aftersale-case/1",)", R"("format":"aftersale-case/1","extra":1,)", "$.extra",
+          "unknown key `extra`");
+  mutated(R"("flow":"return_refund",)", "", "$.policy", "missing key `flow`");
+  mutated(R"({"clock":"first_response",)", R"({)", "$.clocks[0]", "missing key `clock`");
+  mutated(R"({"what":"opened",)", R"({)", "$.history[0]", "missing key `what`");
+  mutated(R"("at":"2026-10-08T02:00:00Z","to")", R"("at":"2026-10-08T02:00:00Z","by":1,"to")", "$.history[0].by",
+          "unknown key `by`");
+  mutated(R"({"flag":"yellow",)", R"({)", "$.remark", "missing key `flag`");
+}
+
+TEST_F(snapshot, refuses_wrong_types) {
+  mutated(R"("format":"aftersale-case/1")", R"("format":1)", "$.format", "expected a string, got an integer");
+  refused(replaced_span(expected, R"("policy":)", R"(,"state")", R"("policy":[])"), "$.policy",
+          "expected an object, got an array");
+  mutated(R"("amount":12900)", R"("amount":"129.00")", "$.facts.amount", "expected an integer, got a string");
+  mutated(R"("amount":12900)", R"("amount":129.5)", "$.facts.amount", "expected an integer, got a fraction");
+  mutated(R"("amount":12900)", R"("amount":9223372036854775808)", "$.facts.amount", "out of range");
+  mutated(R"("opened":false)", R"("opened":0)", "$.facts.opened", "expected true or false");
+  mutated(R"("order_status":"delivered")", R"("order_status":1)", "$.facts.order_status", "expected a string");
+  mutated(R"("sku":{"other":true})", R"("sku":{"other":false})", "$.facts.sku.other", "expected true");
+  mutated(R"("sku":{"other":true})", R"("sku":{"others":true})", "$.facts.sku.others", "unknown key");
+  mutated(R"("sku":{"other":true})", R"("sku":"ABC")", "$.facts.sku", "none of the literals of `sku`");
+  refused(replaced_span(expected, R"("facts":)", R"(,"variables")", R"("facts":[])"), "$.facts",
+          "expected an object, got an array");
+  refused(replaced_span(expected, R"("variables":)", R"(,"clocks")", R"("variables":"none")"), "$.variables",
+          "expected an object, got a string");
+  refused(replaced_span(expected, R"("clocks":)", R"(,"applied_event_ids")", R"("clocks":{})"), "$.clocks",
+          "expected an array, got an object");
+  refused(expected.substr(0, expected.find(R"("history":)")) + R"("history":null})", "$.history",
+          "expected an array, got null");
+  refused(replaced_span(expected, R"("remark":)", R"(,"opened_at")", R"("remark":"yellow")"), "$.remark",
+          "expected an object, got a string");
+  mutated(R"("applied_event_ids":["evt-1")", R"("applied_event_ids":[1)", "$.applied_event_ids[0]",
+          "expected a string");
+  mutated(R"("history":[{"what":"opened",)", R"("history":[3,{"what":"opened",)", "$.history[0]",
+          "expected an object, got an integer");
+  mutated(R"(["tries",7])", R"(["tries"])", "$.history[1].assigned[0]", "expected a pair [variable, value]");
+  mutated(R"(["tries",7])", R"(["tries",true])", "$.history[1].assigned[0][1]", "expected an integer");
+  mutated(R"("remaining_s":-60)", R"("remaining_s":"1m")", "$.clocks[1].remaining_s", "expected an integer");
+  mutated(R"("escalation":"specialist")", R"("escalation":false)", "$.escalation", "expected a string");
+}
+
+TEST_F(snapshot, refuses_bad_times) {
+  const std::string msg = "expected an ISO 8601 UTC time like 2026-10-08T02:00:00Z";
+  mutated(R"("due":"2026-10-13T03:30:00Z")", R"("due":"2026-10-13 03:30:00Z")", "$.clocks[2].due", msg);
+  mutated(R"("due":"2026-10-13T03:30:00Z")", R"("due":"2026-10-13T11:30:00+08:00")", "$.clocks[2].due", msg);
+  mutated(R"("due":"2026-10-13T03:30:00Z")", R"("due":"2026-02-30T03:30:00Z")", "$.clocks[2].due", msg);
+  mutated(R"("due":"2026-10-13T03:30:00Z")", R"("due":1791862200)", "$.clocks[2].due", msg);
+  mutated(R"("opened_at":"2026-10-08T02:00:00Z")", R"("opened_at":null)", "$.opened_at", msg);
+  mutated(R"("delivered_at":"2026-10-01T02:00:00Z")", R"("delivered_at":"yesterday")", "$.facts.delivered_at", msg);
+  mutated(R"("at":"2026-10-08T02:30:00Z")", R"("at":"2026-10-08T02:30:00.5Z")", "$.history[1].at", msg);
+}
+
+TEST_F(snapshot, refuses_unknown_ids) {
+  mutated(R"("format":"aftersale-case/1")", R"("format":"aftersale-case/2")", "$.format",
+          "unsupported snapshot format `aftersale-case/2`");
+  mutated(R"("id":"snapshot_test")", R"("id":"other_store")", "$.policy.id",
+          "the snapshot is of a case under policy `other_store`, not `snapshot_test`");
+  mutated(R"("flow":"return_refund")", R"("flow":"exchange")", "$.policy.flow",
+          "policy `snapshot_test` has no flow `exchange`");
+  mutated(R"("state":"received")", R"("state":"lost")", "$.state", "unknown state `lost` in flow `return_refund`");
+  mutated(R"("phase":"escalated")", R"("phase":"sleeping")", "$.phase", "unknown phase `sleeping`: expected one of");
+  mutated(R"("escalation":"specialist")", R"("escalation":"ceo")", "$.escalation", "unknown role `ceo`");
+  mutated(R"("flag":"yellow")", R"("flag":"pink")", "$.remark.flag", "unknown flag `pink`");
+  mutated(R"("order_status":"delivered")", R"("order_status":"stolen")", "$.facts.order_status",
+          "`stolen` is not a value of `order_status`: expected one of `paid_unshipped`, `delivered`");
+  mutated(R"("quantity":-3)", R"("quantity":-3,"colour":"red")", "$.facts.colour", "unknown fact `colour`");
+  mutated(R"("tries":2)", R"("tries":2,"mood":1)", "$.variables.mood",
+          "unknown variable `mood` in flow `return_refund`");
+  mutated(R"("condition":"resalable","shipped_at")", R"("condition":"broken","shipped_at")",
+          "$.variables.condition", "`broken` is not a value of `condition`");
+  mutated(R"({"clock":"inspection")", R"({"clock":"warranty")", "$.clocks[2].clock", "unknown clock `warranty`");
+  mutated(R"("status":"running")", R"("status":"ticking")", "$.clocks[2].status", "unknown status `ticking`");
+  mutated(R"("actor":"agent")", R"("actor":"robot")", "$.history[1].actor", "unknown role `robot`");
+  mutated(R"("from":"submitted")", R"("from":"nowhere")", "$.history[1].from", "unknown state `nowhere`");
+  mutated(R"("what":"opened")", R"("what":"born")", "$.history[0].what", "unknown history entry `born`");
+  mutated(R"(["tries",7])", R"(["trials",7])", "$.history[1].assigned[0][0]", "unknown variable `trials`");
+}
+
+TEST_F(snapshot, refuses_values_out_of_range_or_order) {
+  mutated(R"("transition":1,)", R"("transition":18,)", "$.history[1].transition",
+          "flow `return_refund` has no transition 18");
+  mutated(R"("transition":1,)", R"("transition":-1,)", "$.history[1].transition", "has no transition -1");
+  mutated(R"("structure_hash":")", R"("structure_hash":"x)", "$.policy.structure_hash",
+          "expected 16 lowercase hexadecimal digits");
+  mutated(R"(["evt-1","evt-2"])", R"(["evt-2","evt-1"])", "$.applied_event_ids[1]", "listed once, sorted");
+  mutated(R"(["evt-1","evt-2"])", R"(["evt-1","evt-1"])", "$.applied_event_ids[1]", "listed once, sorted");
+  mutated(R"(["evt-1","evt-2"])", R"(["","evt-2"])", "$.applied_event_ids[0]", "never empty");
+  mutated(R"("event_id":"evt-1")", R"("event_id":"")", "$.history[1].event_id", "left out rather than empty");
+  mutated(R"({"clock":"inspection")", R"({"clock":"first_response")", "$.clocks[2].clock",
+          "clock `first_response` is out of order or repeated");
+}
+
+TEST_F(snapshot, refuses_a_phase_the_state_cannot_have) {
+  mutated(R"("phase":"escalated")", R"("phase":"resolved")", "$.phase",
+          "phase `resolved` is impossible in state `received`");
+  mutated(R"("phase":"escalated")", R"("phase":"waiting_on_customer")", "$.phase",
+          "phase `waiting_on_customer` is impossible in state `received`");
+  mutated(R"("state":"received","phase":"escalated")", R"("state":"refunded","phase":"active")", "$.phase",
+          "phase `active` is impossible in terminal state `refunded`");
+  EXPECT_NO_THROW(
+      aftersale::from_json(p, replaced(expected, R"("state":"received","phase":"escalated")",
+                                       R"("state":"refunded","phase":"closed")")));
+  EXPECT_NO_THROW(aftersale::from_json(p, replaced(expected, R"("phase":"escalated")", R"("phase":"active")")));
+}
+
+TEST_F(snapshot, gives_a_missing_flow_clock_an_idle_slot) {
+  // A clock the flow mentions but the snapshot lacks was added to the flow after the snapshot.
+  const std::string without =
+      replaced(expected, R"({"clock":"inspection","status":"running","started":"2026-10-10T03:30:00Z",)"
+                         R"("due":"2026-10-13T03:30:00Z"})",
+               R"({"clock":"inspection","status":"idle"})");
+  const std::string dropped = replaced(without, R"(,{"clock":"inspection","status":"idle"})", "");
+  EXPECT_EQ(aftersale::to_json(aftersale::from_json(p, dropped)), without);
+}
+
+TEST_F(snapshot, refuses_without_a_policy) { EXPECT_THROW(aftersale::from_json(nullptr, expected), snapshot_error); }
+
+// --- policy versions -------------------------------------------------------------------------
+
+TEST_F(snapshot, restores_under_a_new_version_with_the_same_structure) {
+  // Labels and descriptions are not part of the structure: a text fix keeps old snapshots valid.
+  const auto edited = aftersale::load_policy_string(
+      replaced(replaced(policy_text(), "version: \"2026.2\"", "version: \"2026.3\""), "en: received",
+               "en: parcel received"),
+      "edited.yaml");
+  const service_case c = aftersale::from_json(edited, expected);
+  EXPECT_EQ(c.state_id(), "received");
+  EXPECT_EQ(aftersale::to_json(c), replaced(expected, "\"2026.2\"", "\"2026.3\""));
+  EXPECT_EQ(c.history().size(), 3U);
+}
+
+TEST_F(snapshot, migrates_old_states_to_new_ones) {
+  const auto old_p = aftersale::load_policy_string(old_policy_text(), "old.yaml");
+  const std::string old_snap = aftersale::to_json(hand_built(old_p, "checking"));
+  ASSERT_NE(old_snap.find(R"("state":"checking")"), std::string::npos);
+
+  const service_case c = aftersale::from_json(p, old_snap);
+  EXPECT_EQ(c.state_id(), "received");
+  ASSERT_EQ(c.history().size(), 4U);
+  const auto& f = c.flow();
+  EXPECT_EQ(f.states[c.history()[2].to].id, "received");
+  // Old transition numbers mean nothing in the new flow.
+  EXPECT_EQ(c.history()[1].transition, npos);
+  EXPECT_EQ(c.history()[2].transition, npos);
+  const history_entry& m = c.history().back();
+  EXPECT_EQ(m.what, history_entry::kind::migrated);
+  EXPECT_EQ(m.at, t("2026-10-10T03:30:00Z"));
+  EXPECT_EQ(m.from, c.state_index());
+  EXPECT_EQ(m.to, c.state_index());
+  // The restored case is an ordinary snapshot of the new version from then on.
+  const std::string s = aftersale::to_json(c);
+  EXPECT_NE(s.find(R"("version":"2026.2")"), std::string::npos);
+  EXPECT_NE(s.find(R"({"what":"migrated","at":"2026-10-10T03:30:00Z","from":"received","to":"received"})"),
+            std::string::npos)
+      << s;
+  EXPECT_EQ(aftersale::to_json(aftersale::from_json(p, s)), s);
+}
+
+TEST_F(snapshot, refuses_a_changed_flow_without_migration) {
+  const auto old_p = aftersale::load_policy_string(old_policy_text(), "old.yaml");
+  const std::string old_snap = aftersale::to_json(hand_built(old_p, "checking"));
+  refused(replaced(old_snap, R"("version":"2026.1")", R"("version":"2025.9")"), "$.policy.structure_hash",
+          "flow `return_refund` changed since the snapshot (structure ");
+  refused(replaced(old_snap, R"("version":"2026.1")", R"("version":"2025.9")"), "$.policy.structure_hash",
+          "declares no migration from policy version `2025.9`");
+  // And the other way round: a snapshot of the new version under the old policy.
+  try {
+    aftersale::from_json(old_p, expected);
+    ADD_FAILURE() << "accepted";
+  } catch (const snapshot_error& e) {
+    EXPECT_EQ(e.path(), "$.policy.structure_hash");
+  }
+}
+
+TEST_F(snapshot, refuses_an_old_state_the_migration_does_not_map) {
+  const auto old_p = aftersale::load_policy_string(
+      replaced(old_policy_text(), "      inspecting:\n", "      legacy: {agent: legacy, customer: legacy}\n      inspecting:\n"),
+      "old.yaml");
+  service_case c = hand_built(old_p, "checking");
+  access::state(c) = index_of(c.flow(), "legacy");
+  const std::string old_snap = aftersale::to_json(c);
+  refused(old_snap, "$.state",
+          "state `legacy` is no longer in flow `return_refund` and the migration from version `2026.1` does not map it");
+  service_case in_history = hand_built(old_p, "checking");
+  access::history(in_history)[2].from = index_of(in_history.flow(), "legacy");
+  refused(aftersale::to_json(in_history), "$.history[2].from", "state `legacy` is no longer in flow");
+}
+
+}  // namespace
