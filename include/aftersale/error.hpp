@@ -59,6 +59,9 @@ enum class error_code : std::uint16_t {
   invalid_amount = 205,    ///< a money computation that cannot be evaluated (ratio /0, cycle)
   empty_table = 206,       ///< a decision table with no rules
   unsupported_version = 207,  ///< `format:` names a policy format this library cannot read
+  automatic_cycle = 208,   ///< automatic transitions of a flow that can lead back to their own state
+  terminal_transition = 209,  ///< a transition out of a terminal state of a flow
+  reserved_event = 210,    ///< `close` or `reopen` used as a flow's event name (they are lifecycle events)
   // E3xx: requests checked against a policy's facts
   unknown_fact = 300,      ///< the request names a fact the policy does not declare
   fact_type = 301,         ///< a value of the wrong type for the fact

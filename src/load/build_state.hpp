@@ -27,6 +27,10 @@ struct build_state {
   std::unordered_map<std::string, std::uint32_t> fact_ids;  ///< name → index into p.facts, as declared
   std::optional<std::uint32_t> default_calendar;
   bool default_calendar_named = false;  ///< `policy.calendar` was written (even if wrong)
+  /// `flows:` is a mapping: rules' `then.flow` must then name one of `flow_names` (without a
+  /// `flows:` section the name is kept unchecked, as before flows existed).
+  bool flows_declared = false;
+  std::vector<std::string> flow_names;  ///< every declared flow id, readable or not
 };
 
 /// True when references to `name` must stay quiet: it, or its whole section (`*`), was
@@ -55,6 +59,13 @@ void read_facts(build_state& s, const node& section);  ///< after calendars (der
 void read_calendars(build_state& s, const node& section);
 void read_clocks(build_state& s, const node* section);
 void read_decisions(build_state& s, const node& section);
+void read_flows(build_state& s, const node& section);  ///< last: flows refer to every other section
+
+/// A duration written as exactly one of `seconds`, `minutes`, `hours`, `days`,
+/// `business_minutes`, `business_hours`, `business_days` (a clock's `within`, a timer's
+/// `after`); `key` names the mapping in messages.
+std::optional<clock_duration> read_within(build_state& s, const node& n, const std::string& label,
+                                          std::string_view key = "within");
 
 /// A value of fact `fact` written in a condition or a default; enum values become indexes,
 /// string literals are added to the fact's values. Reports E202/E108 and returns nothing.

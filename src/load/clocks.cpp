@@ -22,9 +22,12 @@ constexpr unit units[] = {
     {"business_days", clock_kind::business_days, 1},
 };
 
-std::optional<clock_duration> read_within(build_state& s, const node& n, const std::string& label) {
-  if (!s.r.expect(n, node::kind::mapping, "`within` of " + label)) return std::nullopt;
-  const std::string what = "`within` of " + label;
+}  // namespace
+
+std::optional<clock_duration> read_within(build_state& s, const node& n, const std::string& label,
+                                          std::string_view key_name) {
+  const std::string what = "`" + std::string(key_name) + "` of " + label;
+  if (!s.r.expect(n, node::kind::mapping, what)) return std::nullopt;
   if (!s.r.check_keys(
           n, what,
           {"seconds", "minutes", "hours", "days", "business_minutes", "business_hours", "business_days"})) {
@@ -52,6 +55,8 @@ std::optional<clock_duration> read_within(build_state& s, const node& n, const s
   }
   return std::nullopt;
 }
+
+namespace {
 
 void read_clock(build_state& s, const node& key, const node& decl) {
   auto id = s.r.id(key, "a clock id");

@@ -84,10 +84,10 @@ void read_entry(load::build_state& s, const load::node& n) {
 std::shared_ptr<const policy> build(const load::node& root, const std::string& file, std::string_view text) {
   load::reader r(file);
   auto p = std::make_shared<policy>();
-  load::build_state s{r, *p, {}, {}, {}, {}, {}, {}, {}, std::nullopt, false};
+  load::build_state s{r, *p, {}, {}, {}, {}, {}, {}, {}, std::nullopt, false, false, {}};
   if (!r.expect(root, load::node::kind::mapping, "a policy")) fail(std::move(r.diagnostics()));
   r.check_keys(root, "the policy file",
-               {"format", "policy", "vocabulary", "facts", "calendars", "clocks", "decisions"},
+               {"format", "policy", "vocabulary", "facts", "calendars", "clocks", "decisions", "flows"},
                {"format", "policy", "vocabulary", "facts", "decisions"});
   if (const load::node* f = root.find("format"); f && !(f->is_scalar() && !f->quoted && f->value == "1")) {
     r.error(error_code::unsupported_version, *f, "unsupported policy format `" + load::show(*f) + "`",
@@ -111,6 +111,12 @@ std::shared_ptr<const policy> build(const load::node& root, const std::string& f
     s.broken_facts.insert("*");
   }
   read_clocks(s, root.find("clocks"));
+  const load::node* flows = root.find("flows");
+  if (flows && flows->is_mapping()) {
+    // Known before the tables are read: rules name the flow a case starts in.
+    s.flows_declared = true;
+    for (std::size_t i = 0; i < flows->pairs(); ++i) s.flow_names.push_back(flows->key(i).value);
+  }
   if (const load::node* n = root.find("decisions")) {
     if (n->is_mapping()) {
       for (std::size_t i = 0; i < n->pairs(); ++i) s.table_names.push_back(n->key(i).value);
@@ -119,6 +125,7 @@ std::shared_ptr<const policy> build(const load::node& root, const std::string& f
   }
   const load::node* tables = root.find("decisions");
   if (header && tables && tables->is_mapping()) read_entry(s, *header);
+  if (flows) read_flows(s, *flows);
   if (r.failed()) fail(std::move(r.diagnostics()));
 
   p->info.content_hash = fnv1a64(text);

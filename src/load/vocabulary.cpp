@@ -76,6 +76,22 @@ void read_list(build_state& s, const node& n, std::string_view kind, std::vector
   }
 }
 
+// `escalation_ladder: [agent, specialist, supervisor]`: role ids, lowest first, each once.
+void read_ladder(build_state& s, const node& n) {
+  if (!s.r.expect(n, node::kind::sequence, "`vocabulary.escalation_ladder`")) return;
+  std::vector<std::uint32_t>& ladder = s.p.vocabulary.escalation_ladder;
+  for (const node& item : n.children) {
+    const std::uint32_t role = resolve_vocabulary(s, item, s.p.vocabulary.roles, "roles");
+    if (role == npos) continue;
+    if (std::find(ladder.begin(), ladder.end(), role) != ladder.end()) {
+      s.r.error(error_code::duplicate_id, item, "role `" + item.value + "` is on the escalation ladder twice",
+                "list each role once, lowest first");
+      continue;
+    }
+    ladder.push_back(role);
+  }
+}
+
 }  // namespace
 
 void read_vocabulary(build_state& s, const node& section) {
@@ -85,14 +101,15 @@ void read_vocabulary(build_state& s, const node& section) {
     }
     return;
   }
-  s.r.check_keys(section, "`vocabulary`", {"solutions", "parties", "roles", "evidence", "flags"},
-                 {"solutions"});
+  s.r.check_keys(section, "`vocabulary`",
+                 {"solutions", "parties", "roles", "evidence", "flags", "escalation_ladder"}, {"solutions"});
   vocabulary& v = s.p.vocabulary;
   if (const node* n = section.find("solutions")) read_list(s, *n, "solutions", v.solutions);
   if (const node* n = section.find("parties")) read_list(s, *n, "parties", v.parties);
   if (const node* n = section.find("roles")) read_list(s, *n, "roles", v.roles);
   if (const node* n = section.find("evidence")) read_list(s, *n, "evidence", v.evidence);
   if (const node* n = section.find("flags")) read_list(s, *n, "flags", v.flags);
+  if (const node* n = section.find("escalation_ladder")) read_ladder(s, *n);
 }
 
 }  // namespace aftersale::load
