@@ -246,4 +246,15 @@ decision decide(std::shared_ptr<const policy> p, std::string_view table, const r
   return evaluate(std::move(p), *id, std::move(facts), now, options);
 }
 
+decision decide(std::shared_ptr<const policy> p, std::uint32_t table, const bound_request& facts, sys_seconds now,
+                decide_options options) {
+  const policy& pol = checked(p);
+  if (table >= pol.decisions.size()) {
+    throw request_error(error_code::unknown_decision, "",
+                        "no decision table number " + std::to_string(table) + ": the policy has " +
+                            std::to_string(pol.decisions.size()));
+  }
+  return evaluate(std::move(p), table, facts, now, options);
+}
+
 }  // namespace aftersale

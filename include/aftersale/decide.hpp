@@ -118,6 +118,10 @@ decision decide(std::shared_ptr<const policy> p, const request& r, sys_seconds n
 /// Binds then decides with the named table. @throws request_error (E304 for an unknown table).
 decision decide(std::shared_ptr<const policy> p, std::string_view table, const request& r, sys_seconds now,
                 decide_options options = {});
+/// Decides a bound request with table `table` (an index into policy::decisions).
+/// @throws request_error (E304) when the policy has no such table.
+decision decide(std::shared_ptr<const policy> p, std::uint32_t table, const bound_request& facts, sys_seconds now,
+                decide_options options = {});
 
 /// The hot path: index of the first rule of `table` matching `facts`, or npos. Ignores the
 /// hit policy (for `first` tables this is the answer). Derived facts must already be in

@@ -1,0 +1,45 @@
+"""aftersale: after-sales policy as executable, testable data.
+
+    import aftersale
+    from datetime import datetime, timezone
+
+    policy = aftersale.load("policies/default.yaml")
+    d = policy.decide({"order_status": "paid_unshipped", "request": "request_refund",
+                       "reason": "changed_mind", "amount": 12900},
+                      now=datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc))
+    print(d.solution, d.deadlines, d.explain())
+
+    columns = policy.decide_many(requests, now)   # list of dicts, or dict of lists
+    frame = pandas.DataFrame(columns)
+
+Times are timezone-aware datetimes in and out (a naive datetime raises ValueError); money is
+int minor units (分). Errors derive from aftersale.Error.
+"""
+
+from ._core import (
+    Deadline,
+    Decision,
+    Diagnostic,
+    Error,
+    Policy,
+    PolicyError,
+    RequestError,
+    SnapshotError,
+    __version__,
+    load,
+    loads,
+)
+
+__all__ = [
+    "Deadline",
+    "Decision",
+    "Diagnostic",
+    "Error",
+    "Policy",
+    "PolicyError",
+    "RequestError",
+    "SnapshotError",
+    "__version__",
+    "load",
+    "loads",
+]

@@ -1,0 +1,197 @@
+// Python values ⇄ library values. Datetimes go through the C API (no per-value attribute
+// look-ups) because batches convert millions of them.
+#include "convert.hpp"
+
+#include <datetime.h>
+
+#include <limits>
+
+namespace aftersale::python {
+
+namespace {
+
+// PyDateTimeAPI is a per-translation-unit static: imported once, here.
+void ensure_datetime_api() {
+  if (!PyDateTimeAPI) {
+    PyDateTime_IMPORT;
+    if (!PyDateTimeAPI) throw py::error_already_set();
+  }
+}
+
+// Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian, 1970-01-01 = 0).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
+}
+
+// Floor of a timedelta in whole seconds.
+std::int64_t delta_seconds(PyObject* td) {
+  return static_cast<std::int64_t>(PyDateTime_DELTA_GET_DAYS(td)) * 86400 + PyDateTime_DELTA_GET_SECONDS(td);
+}
+
+std::string type_name(PyObject* v) { return Py_TYPE(v)->tp_name; }
+
+[[noreturn]] void unsupported(const std::string& fact, PyObject* v, const std::string& prefix) {
+  throw request_error(error_code::fact_type, fact,
+                      prefix + "fact `" + fact + "` was given a value of type " + type_name(v) +
+                          ": give str, int, bool, an aware datetime or a timedelta (money is int minor units)");
+}
+
+std::int64_t to_int64(PyObject* v) {
+  const long long x = PyLong_AsLongLong(v);
+  if (x == -1 && PyErr_Occurred()) throw py::error_already_set();
+  return x;
+}
+
+}  // namespace
+
+sys_seconds to_instant(py::handle value, const char* what) {
+  ensure_datetime_api();
+  PyObject* v = value.ptr();
+  if (!PyDateTime_Check(v)) {
+    throw py::type_error(std::string(what) + " must be a timezone-aware datetime, not " + type_name(v));
+  }
+  std::int64_t offset = 0;
+  PyObject* tz = PyDateTime_DATE_GET_TZINFO(v);
+  if (tz != PyDateTime_TimeZone_UTC) {
+    PyObject* off = tz == Py_None ? Py_None : PyObject_CallMethod(v, "utcoffset", nullptr);
+    if (!off) throw py::error_already_set();
+    if (off == Py_None) {
+      throw py::value_error(std::string(what) +
+                            " is a naive datetime (no time zone): give an aware one, e.g. "
+                            "datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc) or tzinfo=ZoneInfo(\"Asia/Shanghai\")");
+    }
+    const py::object owned = py::reinterpret_steal<py::object>(off);
+    offset = delta_seconds(off);
+  }
+  const std::int64_t days =
+      days_from_civil(PyDateTime_GET_YEAR(v), PyDateTime_GET_MONTH(v), PyDateTime_GET_DAY(v));
+  const std::int64_t local = days * 86400 + PyDateTime_DATE_GET_HOUR(v) * 3600 + PyDateTime_DATE_GET_MINUTE(v) * 60 +
+                             PyDateTime_DATE_GET_SECOND(v);
+  return sys_seconds{std::chrono::seconds{local - offset}};
+}
+
+py::object to_datetime(sys_seconds t) {
+  ensure_datetime_api();
+  // datetime covers years 1..9999; a deadline that never falls due is sys_seconds::max().
+  constexpr std::int64_t lowest = -62135596800;   // 0001-01-01T00:00:00Z
+  constexpr std::int64_t highest = 253402300799;  // 9999-12-31T23:59:59Z
+  std::int64_t s = t.time_since_epoch().count();
+  s = s < lowest ? lowest : s > highest ? highest : s;
+  const std::int64_t days = (s >= 0 ? s : s - 86399) / 86400;
+  const std::int64_t secs = s - days * 86400;
+  std::int64_t y = 0;
+  unsigned m = 0, d = 0;
+  civil_from_days(days, y, m, d);
+  PyObject* out = PyDateTimeAPI->DateTime_FromDateAndTime(
+      static_cast<int>(y), static_cast<int>(m), static_cast<int>(d), static_cast<int>(secs / 3600),
+      static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60), 0, PyDateTime_TimeZone_UTC,
+      PyDateTimeAPI->DateTimeType);
+  if (!out) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(out);
+}
+
+py::object to_timedelta(std::chrono::seconds d) {
+  ensure_datetime_api();
+  const std::int64_t s = d.count();
+  const std::int64_t days = (s >= 0 ? s : s - 86399) / 86400;
+  PyObject* out = PyDelta_FromDSU(static_cast<int>(days), static_cast<int>(s - days * 86400), 0);
+  if (!out) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(out);
+}
+
+fact_value to_fact_value(const std::string& fact, py::handle value) {
+  ensure_datetime_api();
+  PyObject* v = value.ptr();
+  if (PyUnicode_Check(v)) return fact_value(value.cast<std::string>());
+  if (PyBool_Check(v)) return fact_value(v == Py_True);
+  if (PyLong_Check(v)) return fact_value(to_int64(v));
+  if (PyDateTime_Check(v)) return fact_value(to_instant(value, ("fact `" + fact + "`").c_str()));
+  if (PyDelta_Check(v)) return fact_value(std::chrono::seconds{delta_seconds(v)});
+  if (!PyFloat_Check(v) && PyIndex_Check(v)) {  // numpy integers
+    const py::object i = py::reinterpret_steal<py::object>(PyNumber_Index(v));
+    if (!i) throw py::error_already_set();
+    return fact_value(to_int64(i.ptr()));
+  }
+  unsupported(fact, v, "");
+}
+
+request to_request(py::handle dict) {
+  if (!PyDict_Check(dict.ptr())) {
+    throw py::type_error(std::string("a request is a dict of fact name to value, not ") + type_name(dict.ptr()));
+  }
+  request r;
+  PyObject *key = nullptr, *value = nullptr;
+  Py_ssize_t pos = 0;
+  while (PyDict_Next(dict.ptr(), &pos, &key, &value)) {
+    if (!PyUnicode_Check(key)) throw py::type_error("fact names are str, not " + type_name(key));
+    if (value == Py_None) continue;
+    std::string name = py::handle(key).cast<std::string>();
+    fact_value v = to_fact_value(name, value);
+    r.set(std::move(name), std::move(v));
+  }
+  return r;
+}
+
+void set_cell(request_columns& columns, std::uint32_t fact, std::size_t row, PyObject* v) {
+  if (PyUnicode_Check(v)) {
+    Py_ssize_t n = 0;
+    const char* s = PyUnicode_AsUTF8AndSize(v, &n);
+    if (!s) throw py::error_already_set();
+    columns.set_text(fact, row, std::string_view(s, static_cast<std::size_t>(n)));
+  } else if (v == Py_True || v == Py_False) {
+    columns.set_bool(fact, row, v == Py_True);
+  } else if (PyLong_Check(v)) {
+    columns.set_int(fact, row, to_int64(v));
+  } else if (v == Py_None) {
+    return;
+  } else {
+    ensure_datetime_api();
+    const std::string& name = columns.source_policy().facts.at(fact).name;
+    if (PyDateTime_Check(v)) {
+      const std::string what = "request " + std::to_string(row) + ": fact `" + name + "`";
+      columns.set_time(fact, row, to_instant(v, what.c_str()));
+    } else if (PyDelta_Check(v)) {
+      columns.set_duration(fact, row, std::chrono::seconds{delta_seconds(v)});
+    } else if (!PyFloat_Check(v) && PyIndex_Check(v)) {
+      const py::object i = py::reinterpret_steal<py::object>(PyNumber_Index(v));
+      if (!i) throw py::error_already_set();
+      columns.set_int(fact, row, to_int64(i.ptr()));
+    } else {
+      unsupported(name, v, "request " + std::to_string(row) + ": ");
+    }
+  }
+}
+
+py::object fact_value_to_python(const fact_def& f, std::int64_t value) {
+  switch (f.type) {
+    case fact_type::enumeration:
+    case fact_type::string:
+      if (value >= 0 && static_cast<std::uint64_t>(value) < f.values.size()) return py::str(f.values[value]);
+      return py::none();
+    case fact_type::boolean: return py::bool_(value != 0);
+    case fact_type::integer:
+    case fact_type::money: return py::int_(value);
+    case fact_type::duration: return to_timedelta(std::chrono::seconds{value});
+    case fact_type::timestamp: return to_datetime(sys_seconds{std::chrono::seconds{value}});
+  }
+  return py::int_(value);
+}
+
+}  // namespace aftersale::python

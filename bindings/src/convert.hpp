@@ -1,0 +1,45 @@
+#pragma once
+// Conversions between Python objects and the library's values: datetimes, timedeltas and
+// request facts. Only this file's .cpp uses the datetime C API.
+#include <aftersale/batch.hpp>
+#include <aftersale/model.hpp>
+#include <aftersale/request.hpp>
+#include <aftersale/time.hpp>
+
+#include <pybind11/pybind11.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace aftersale::python {
+
+namespace py = pybind11;
+
+/// An aware datetime as a UTC instant (microseconds dropped). @throws py::value_error for a
+/// naive datetime, py::type_error for anything else; `what` names the argument in the message.
+sys_seconds to_instant(py::handle value, const char* what);
+
+/// An aware `datetime` in UTC; instants beyond `datetime`'s range are clamped to its min/max.
+py::object to_datetime(sys_seconds t);
+
+/// A `timedelta` of `d`.
+py::object to_timedelta(std::chrono::seconds d);
+
+/// One fact of a request as the library takes it. @throws request_error (E301) for a type
+/// the library has no value for (float, list, ...), py::value_error for a naive datetime.
+fact_value to_fact_value(const std::string& fact, py::handle value);
+
+/// A request dict as a `request`; None values are left out (absent).
+request to_request(py::handle dict);
+
+/// Sets fact `fact` of row `row` from a Python value; None leaves it absent.
+/// @throws request_error as the setters do, py::value_error for a naive datetime
+void set_cell(request_columns& columns, std::uint32_t fact, std::size_t row, PyObject* value);
+
+/// A fact's encoded value as Python: enum/string value → str, bool, int/money → int,
+/// duration → timedelta, timestamp → datetime (UTC).
+py::object fact_value_to_python(const fact_def& f, std::int64_t value);
+
+}  // namespace aftersale::python

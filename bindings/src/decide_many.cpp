@@ -1,0 +1,244 @@
+// Policy.decide_many: Python requests → request_columns (under the GIL, one pass, no
+// per-request allocation) → decide_batch (GIL released, every core) → a dict of columns.
+#include <aftersale/batch.hpp>
+
+#include <pybind11/pybind11.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "convert.hpp"
+#include "module.hpp"
+
+namespace aftersale::python {
+
+namespace {
+
+std::string type_name(PyObject* v) { return Py_TYPE(v)->tp_name; }
+
+// A list of the same object (or None) per row, chosen by the row's rule.
+py::list per_rule_column(const std::vector<std::uint32_t>& rule, const std::vector<py::object>& by_rule) {
+  const std::size_t rows = rule.size();
+  PyObject* list = PyList_New(static_cast<Py_ssize_t>(rows));
+  if (!list) throw py::error_already_set();
+  for (std::size_t i = 0; i < rows; ++i) {
+    PyObject* v = rule[i] < by_rule.size() ? by_rule[rule[i]].ptr() : Py_None;
+    Py_INCREF(v);
+    PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), v);
+  }
+  return py::reinterpret_steal<py::list>(list);
+}
+
+py::object str_or_none(std::string_view s) { return s.empty() ? py::object(py::none()) : py::object(py::str(std::string(s))); }
+
+std::string_view vocabulary_id(const std::vector<vocabulary_entry>& list, std::uint32_t i) {
+  return i < list.size() ? std::string_view(list[i].id) : std::string_view();
+}
+
+// The request's prefix for errors found before the library sees the row.
+std::string row_prefix(std::size_t row) { return "request " + std::to_string(row) + ": "; }
+
+// Fact ids by the key objects seen so far: dicts built by one program reuse the same key
+// strings, so a pointer comparison usually finds them. Holds the keys alive.
+class key_cache {
+ public:
+  explicit key_cache(const request_columns& c) : columns_(c) {}
+  std::uint32_t lookup(PyObject* key, std::size_t row) {
+    for (const auto& [k, id] : seen_)
+      if (k.ptr() == key) return id;
+    if (!PyUnicode_Check(key)) throw py::type_error(row_prefix(row) + "fact names are str, not " + type_name(key));
+    Py_ssize_t n = 0;
+    const char* s = PyUnicode_AsUTF8AndSize(key, &n);
+    if (!s) throw py::error_already_set();
+    std::uint32_t id = 0;
+    try {
+      id = columns_.fact_id(std::string_view(s, static_cast<std::size_t>(n)));
+    } catch (const request_error& e) {
+      throw request_error(e.code(), e.fact(), row_prefix(row) + e.what());
+    }
+    if (seen_.size() < 256) seen_.emplace_back(py::reinterpret_borrow<py::object>(key), id);
+    return id;
+  }
+
+ private:
+  const request_columns& columns_;
+  std::vector<std::pair<py::object, std::uint32_t>> seen_;
+};
+
+std::unique_ptr<request_columns> from_rows(const policy& p, py::handle requests) {
+  const py::object seq = py::reinterpret_steal<py::object>(
+      PySequence_Fast(requests.ptr(), "requests must be a list of request dicts or a dict of columns"));
+  if (!seq) throw py::error_already_set();
+  const Py_ssize_t rows = PySequence_Fast_GET_SIZE(seq.ptr());
+  PyObject** items = PySequence_Fast_ITEMS(seq.ptr());
+  auto columns = std::make_unique<request_columns>(p, static_cast<std::size_t>(rows));
+  key_cache keys(*columns);
+  for (Py_ssize_t r = 0; r < rows; ++r) {
+    PyObject* d = items[r];
+    if (!PyDict_Check(d)) {
+      throw py::type_error(row_prefix(static_cast<std::size_t>(r)) + "a request is a dict of fact name to value, not " +
+                           type_name(d));
+    }
+    PyObject *key = nullptr, *value = nullptr;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(d, &pos, &key, &value)) {
+      set_cell(*columns, keys.lookup(key, static_cast<std::size_t>(r)), static_cast<std::size_t>(r), value);
+    }
+  }
+  return columns;
+}
+
+std::unique_ptr<request_columns> from_columns(const policy& p, py::handle requests) {
+  struct column {
+    std::string name;
+    py::object seq;
+  };
+  std::vector<column> cols;
+  PyObject *key = nullptr, *value = nullptr;
+  Py_ssize_t pos = 0;
+  while (PyDict_Next(requests.ptr(), &pos, &key, &value)) {
+    if (!PyUnicode_Check(key)) throw py::type_error("column names are fact names (str), not " + type_name(key));
+    std::string name = py::handle(key).cast<std::string>();
+    // Text is a sequence too: a single request dict passed by mistake would read as columns of characters.
+    if (PyUnicode_Check(value) || PyBytes_Check(value) || !PySequence_Check(value)) {
+      throw py::type_error("column `" + name + "` must be a list of values, not " + type_name(value) +
+                           ": pass a list of request dicts or a dict of equal-length lists");
+    }
+    py::object seq = py::reinterpret_steal<py::object>(PySequence_Fast(value, "a column must be a list"));
+    if (!seq) throw py::error_already_set();
+    cols.push_back({std::move(name), std::move(seq)});
+  }
+  const std::size_t rows = cols.empty() ? 0 : static_cast<std::size_t>(PySequence_Fast_GET_SIZE(cols.front().seq.ptr()));
+  for (const column& c : cols) {
+    const auto n = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(c.seq.ptr()));
+    if (n != rows) {
+      throw py::value_error("column `" + c.name + "` has " + std::to_string(n) + " values but column `" +
+                            cols.front().name + "` has " + std::to_string(rows) + ": every column needs one value per request");
+    }
+  }
+  auto columns = std::make_unique<request_columns>(p, rows);
+  for (const column& c : cols) {
+    std::uint32_t fact = 0;
+    try {
+      fact = columns->fact_id(c.name);
+    } catch (const request_error& e) {
+      throw request_error(e.code(), e.fact(), "column `" + c.name + "`: " + e.what());
+    }
+    PyObject** items = PySequence_Fast_ITEMS(c.seq.ptr());
+    for (std::size_t r = 0; r < rows; ++r) set_cell(*columns, fact, r, items[r]);
+  }
+  return columns;
+}
+
+py::dict to_columns(const policy& pol, const batch_decisions& out) {
+  const decision_table& t = pol.decisions[out.table];
+  const std::size_t rules = t.rules.size();
+  const std::size_t rows = out.rule.size();
+  py::dict result;
+
+  std::vector<py::object> status_text;
+  for (auto s : {decision_status::matched, decision_status::no_match, decision_status::conflict})
+    status_text.push_back(py::str(std::string(to_string(s))));
+  PyObject* status = PyList_New(static_cast<Py_ssize_t>(rows));
+  if (!status) throw py::error_already_set();
+  for (std::size_t i = 0; i < rows; ++i) {
+    PyObject* v = status_text[static_cast<std::size_t>(out.status[i])].ptr();
+    Py_INCREF(v);
+    PyList_SET_ITEM(status, static_cast<Py_ssize_t>(i), v);
+  }
+  result["status"] = py::reinterpret_steal<py::list>(status);
+
+  const vocabulary& voc = pol.vocabulary;
+  std::vector<py::object> rule_id(rules), solution(rules), fee_payer(rules), escalation(rules), remark_flag(rules);
+  for (std::size_t r = 0; r < rules; ++r) {
+    const rule_outcome& then = t.rules[r].then;
+    rule_id[r] = py::str(t.rules[r].id);
+    solution[r] = str_or_none(vocabulary_id(voc.solutions, then.solution));
+    fee_payer[r] = str_or_none(vocabulary_id(voc.parties, then.fee_payer));
+    escalation[r] = str_or_none(vocabulary_id(voc.roles, then.escalation));
+    remark_flag[r] = str_or_none(vocabulary_id(voc.flags, then.remark_flag));
+  }
+  result["rule_id"] = per_rule_column(out.rule, rule_id);
+  result["solution"] = per_rule_column(out.rule, solution);
+  result["fee_payer"] = per_rule_column(out.rule, fee_payer);
+  result["escalation"] = per_rule_column(out.rule, escalation);
+  result["remark_flag"] = per_rule_column(out.rule, remark_flag);
+
+  // One column per clock the table's rules start, in the policy's clock order.
+  std::vector<bool> used(pol.clocks.size(), false);
+  for (const auto& dls : out.rule_deadlines)
+    for (const deadline& d : dls)
+      if (d.clock < used.size()) used[d.clock] = true;
+  for (std::uint32_t c = 0; c < pol.clocks.size(); ++c) {
+    if (!used[c]) continue;
+    std::vector<py::object> due(rules, py::none());
+    for (std::size_t r = 0; r < rules; ++r) {
+      for (const deadline& d : out.rule_deadlines[r]) {
+        if (d.clock == c) {
+          due[r] = to_datetime(d.due);
+          break;
+        }
+      }
+    }
+    result[py::str("deadline_" + pol.clocks[c].id)] = per_rule_column(out.rule, due);
+  }
+
+  // One column per amount name the table's rules compute, in order of first appearance.
+  std::vector<std::string> names;
+  for (const rule& r : t.rules)
+    for (const amount_rule& a : r.then.amounts)
+      if (std::find(names.begin(), names.end(), a.name) == names.end()) names.push_back(a.name);
+  for (const std::string& name : names) {
+    std::vector<int> slot(rules, -1);  // the amount's index in each rule, -1 when the rule has none
+    for (std::size_t r = 0; r < rules; ++r)
+      for (std::size_t k = 0; k < t.rules[r].then.amounts.size(); ++k)
+        if (t.rules[r].then.amounts[k].name == name) slot[r] = static_cast<int>(k);
+    PyObject* list = PyList_New(static_cast<Py_ssize_t>(rows));
+    if (!list) throw py::error_already_set();
+    const py::object owned = py::reinterpret_steal<py::object>(list);
+    for (std::size_t i = 0; i < rows; ++i) {
+      PyObject* v = Py_None;
+      const std::uint32_t r = out.rule[i];
+      if (r < rules && slot[r] >= 0) {
+        const std::size_t at = i * out.amount_stride + static_cast<std::size_t>(slot[r]);
+        if (out.amount_present[at]) {
+          v = PyLong_FromLongLong(out.amounts[at]);
+          if (!v) throw py::error_already_set();
+        }
+      }
+      if (v == Py_None) Py_INCREF(v);
+      PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), v);
+    }
+    result[py::str("amount_" + name)] = owned;
+  }
+  return result;
+}
+
+}  // namespace
+
+py::dict decide_many(const policy_handle& h, py::handle requests, py::handle now, py::handle table, unsigned threads) {
+  const policy& pol = *h.ptr;
+  const sys_seconds at = to_instant(now, "now");
+  std::string table_id;
+  if (!table.is_none()) {
+    table_id = table.cast<std::string>();
+  } else if (pol.info.entry < pol.decisions.size()) {
+    table_id = pol.decisions[pol.info.entry].id;
+  }
+  std::unique_ptr<request_columns> columns =
+      PyDict_Check(requests.ptr()) ? from_columns(pol, requests) : from_rows(pol, requests);
+  columns->finish();
+  batch_decisions out;
+  {
+    py::gil_scoped_release unlocked;
+    batch_options options;
+    options.threads = threads;
+    out = decide_batch(h.ptr, table_id, *columns, at, options);
+  }
+  return to_columns(pol, out);
+}
+
+}  // namespace aftersale::python

@@ -1,0 +1,87 @@
+// The exception hierarchy (aftersale.Error and its subclasses) and the one translator that
+// turns the library's exceptions into it.
+#include <aftersale/error.hpp>
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "module.hpp"
+
+namespace aftersale::python {
+
+namespace {
+
+// Owned by the module (its attributes); these pointers only borrow them.
+PyObject* base_error = nullptr;
+PyObject* policy_error_type = nullptr;
+PyObject* request_error_type = nullptr;
+
+PyObject* new_exception(py::module_& m, const char* name, PyObject* base, const char* doc) {
+  const std::string qualified = std::string("aftersale.") + name;
+  PyObject* type = PyErr_NewExceptionWithDoc(qualified.c_str(), doc, base, nullptr);
+  if (!type) throw py::error_already_set();
+  m.add_object(name, py::reinterpret_borrow<py::object>(type));
+  return type;
+}
+
+// Raises `type(message)` with `attributes` set on the instance.
+void raise_with(PyObject* type, const char* message, const py::dict& attributes) {
+  py::object instance = py::reinterpret_borrow<py::object>(type)(message);
+  for (auto item : attributes) py::setattr(instance, item.first, item.second);
+  PyErr_SetObject(type, instance.ptr());
+}
+
+}  // namespace
+
+void register_errors(py::module_& m) {
+  py::class_<diagnostic>(m, "Diagnostic", "One problem found in a policy: code, location, message.")
+      .def_property_readonly("code", [](const diagnostic& d) { return code_text(d.code); })
+      .def_property_readonly("severity",
+                             [](const diagnostic& d) {
+                               switch (d.severity) {
+                                 case severity::error: return "error";
+                                 case severity::warning: return "warning";
+                                 case severity::note: return "note";
+                               }
+                               return "error";
+                             })
+      .def_property_readonly("file", [](const diagnostic& d) { return d.where.file; })
+      .def_property_readonly("line", [](const diagnostic& d) { return d.where.line; })
+      .def_property_readonly("column", [](const diagnostic& d) { return d.where.column; })
+      .def_readonly("message", &diagnostic::message)
+      .def_readonly("help", &diagnostic::help)
+      .def("__str__", [](const diagnostic& d) { return to_string(d); })
+      .def("__repr__", [](const diagnostic& d) { return "<aftersale.Diagnostic " + to_string(d.where) + " " + code_text(d.code) + ">"; });
+
+  base_error = new_exception(m, "Error", PyExc_Exception, "Base of every error aftersale raises on bad input.");
+  policy_error_type = new_exception(
+      m, "PolicyError", base_error,
+      "A policy could not be loaded: .diagnostics lists every problem; .file, .line, .column, .code are the first's.");
+  request_error_type = new_exception(m, "RequestError", base_error,
+                                     "A request does not fit the policy's facts: .code (E3xx) and .fact name it.");
+  new_exception(m, "SnapshotError", base_error, "A case snapshot could not be restored (reserved for cases).");
+
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const policy_error& e) {
+      py::dict a;
+      const auto& ds = e.diagnostics();
+      a["diagnostics"] = py::cast(ds);
+      a["file"] = ds.empty() ? py::object(py::none()) : py::object(py::str(ds.front().where.file));
+      a["line"] = ds.empty() ? py::object(py::none()) : py::object(py::int_(ds.front().where.line));
+      a["column"] = ds.empty() ? py::object(py::none()) : py::object(py::int_(ds.front().where.column));
+      a["code"] = ds.empty() ? py::object(py::none()) : py::object(py::str(code_text(ds.front().code)));
+      raise_with(policy_error_type, e.what(), a);
+    } catch (const request_error& e) {
+      py::dict a;
+      a["code"] = code_text(e.code());
+      a["fact"] = e.fact().empty() ? py::object(py::none()) : py::object(py::str(e.fact()));
+      raise_with(request_error_type, e.what(), a);
+    } catch (const error& e) {
+      PyErr_SetString(base_error, e.what());
+    }
+  });
+}
+
+}  // namespace aftersale::python

@@ -1,0 +1,30 @@
+#pragma once
+// The parts of the extension module `aftersale._core`, each registered by its own file.
+#include <aftersale/model.hpp>
+
+#include <pybind11/pybind11.h>
+
+#include <memory>
+
+namespace aftersale::python {
+
+namespace py = pybind11;
+
+/// A loaded policy as Python sees it (the library shares policies as pointers to const).
+struct policy_handle {
+  std::shared_ptr<const policy> ptr;
+};
+
+/// Error, PolicyError, RequestError, SnapshotError, Diagnostic and the exception translator.
+void register_errors(py::module_& m);
+/// Decision and Deadline.
+void register_decision(py::module_& m);
+/// Policy, load, loads, decide, decide_many.
+void register_policy(py::module_& m);
+
+/// `Policy.decide_many`: converts `requests` (a list of dicts or a dict of equal-length
+/// lists) under the GIL, decides without it on `threads` workers (0 = every core), and
+/// returns a dict of columns.
+py::dict decide_many(const policy_handle& p, py::handle requests, py::handle now, py::handle table, unsigned threads);
+
+}  // namespace aftersale::python

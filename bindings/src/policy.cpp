@@ -1,0 +1,109 @@
+// Policy, load and loads, and decide for one request.
+#include <aftersale/decide.hpp>
+#include <aftersale/load.hpp>
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <string>
+
+#include "convert.hpp"
+#include "module.hpp"
+
+namespace aftersale::python {
+
+namespace {
+
+py::list ids(const std::vector<vocabulary_entry>& entries) {
+  py::list out;
+  for (const vocabulary_entry& e : entries) out.append(e.id);
+  return out;
+}
+
+// A fact's declaration as plain values.
+py::dict fact_dict(const fact_def& f) {
+  py::dict out;
+  out["type"] = std::string(to_string(f.type));
+  out["values"] = py::cast(f.values);
+  out["required"] = f.required;
+  out["default"] = f.default_value ? fact_value_to_python(f, *f.default_value) : py::object(py::none());
+  out["derived"] = f.derive != derivation::none;
+  out["description"] = f.description;
+  return out;
+}
+
+decision decide_one(const policy_handle& p, py::handle request_dict, py::handle now, py::handle table, bool explain) {
+  const request r = to_request(request_dict);
+  const sys_seconds t = to_instant(now, "now");
+  const decide_options options{explain};
+  if (table.is_none()) return decide(p.ptr, r, t, options);
+  return decide(p.ptr, table.cast<std::string>(), r, t, options);
+}
+
+}  // namespace
+
+void register_policy(py::module_& m) {
+  py::class_<policy_handle>(m, "Policy", "A loaded, immutable policy. Safe to use from several threads.")
+      .def_property_readonly("id", [](const policy_handle& p) { return p.ptr->info.id; })
+      .def_property_readonly("version", [](const policy_handle& p) { return p.ptr->info.version; })
+      .def_property_readonly("name", [](const policy_handle& p) { return p.ptr->info.name; })
+      .def_property_readonly("currency", [](const policy_handle& p) { return p.ptr->info.currency; })
+      .def_property_readonly("file", [](const policy_handle& p) { return p.ptr->info.where.file; })
+      .def_property_readonly("content_hash", [](const policy_handle& p) { return p.ptr->info.content_hash; })
+      .def_property_readonly("entry",
+                             [](const policy_handle& p) {
+                               const policy& pol = *p.ptr;
+                               return pol.info.entry < pol.decisions.size() ? py::object(py::str(pol.decisions[pol.info.entry].id))
+                                                                            : py::object(py::none());
+                             })
+      .def_property_readonly("tables",
+                             [](const policy_handle& p) {
+                               py::list out;
+                               for (const decision_table& t : p.ptr->decisions) out.append(t.id);
+                               return out;
+                             })
+      .def_property_readonly("facts",
+                             [](const policy_handle& p) {
+                               py::dict out;
+                               for (const fact_def& f : p.ptr->facts) out[py::str(f.name)] = fact_dict(f);
+                               return out;
+                             })
+      .def_property_readonly("clocks",
+                             [](const policy_handle& p) {
+                               py::list out;
+                               for (const clock_def& c : p.ptr->clocks) out.append(c.id);
+                               return out;
+                             })
+      .def_property_readonly("solutions", [](const policy_handle& p) { return ids(p.ptr->vocabulary.solutions); })
+      .def_property_readonly("parties", [](const policy_handle& p) { return ids(p.ptr->vocabulary.parties); })
+      .def_property_readonly("roles", [](const policy_handle& p) { return ids(p.ptr->vocabulary.roles); })
+      .def("decide", &decide_one, py::arg("request"), py::arg("now"), py::arg("table") = py::none(),
+           py::arg("explain") = true, "Decides one request (a dict of fact name to value) at the aware datetime `now`.")
+      .def("decide_many", &decide_many, py::arg("requests"), py::arg("now"), py::arg("table") = py::none(),
+           py::arg("threads") = 0u,
+           "Decides a list of request dicts, or a dict of equal-length columns, on every core; returns a dict of columns.")
+      .def("__repr__", [](const policy_handle& p) {
+        const policy& pol = *p.ptr;
+        return "<aftersale.Policy " + pol.info.id + " " + pol.info.version + ": " + std::to_string(pol.decisions.size()) +
+               " table(s), " + std::to_string(pol.facts.size()) + " facts>";
+      });
+
+  m.def(
+      "load",
+      [](py::handle path) {
+        const std::string file = py::module_::import("os").attr("fsdecode")(path).cast<std::string>();
+        py::gil_scoped_release unlocked;
+        return policy_handle{load_policy_file(file)};
+      },
+      py::arg("path"), "Loads a policy file. Raises PolicyError with every problem found.");
+  m.def(
+      "loads",
+      [](const std::string& text, const std::string& name) {
+        py::gil_scoped_release unlocked;
+        return policy_handle{load_policy_string(text, name)};
+      },
+      py::arg("text"), py::arg("name") = "<string>",
+      "Loads a policy from YAML text; `name` is the file name diagnostics show. Raises PolicyError.");
+}
+
+}  // namespace aftersale::python
