@@ -1,6 +1,7 @@
 // Case snapshots: the exact text to_json writes, the exact round trip, every way from_json
 // refuses a snapshot (with its JSON path), and restoring across policy versions (migrations).
 #include <aftersale/case.hpp>
+#include <aftersale/decide.hpp>
 #include <aftersale/load.hpp>
 #include <gtest/gtest.h>
 
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "../../src/case_access.hpp"
+#include "../../src/case_json_format.hpp"
 
 namespace {
 
@@ -454,6 +456,112 @@ TEST_F(snapshot, refuses_an_old_state_the_migration_does_not_map) {
   service_case in_history = hand_built(old_p, "checking");
   access::history(in_history)[2].from = index_of(in_history.flow(), "legacy");
   refused(aftersale::to_json(in_history), "$.history[2].from", "state `legacy` is no longer in flow");
+}
+
+// --- real cases -------------------------------------------------------------------------------
+
+TEST(snapshot_names, are_the_documented_spellings) {
+  namespace snap = aftersale::detail::snapshot;
+  for (std::size_t i = 0; i < snap::phase_names.size(); ++i)
+    EXPECT_EQ(snap::phase_names[i], aftersale::to_string(static_cast<aftersale::lifecycle_phase>(i)));
+  for (std::size_t i = 0; i < snap::clock_status_names.size(); ++i)
+    EXPECT_EQ(snap::clock_status_names[i], aftersale::to_string(static_cast<case_clock::status>(i)));
+  for (std::size_t i = 0; i < snap::history_kind_names.size(); ++i)
+    EXPECT_EQ(snap::history_kind_names[i], aftersale::to_string(static_cast<history_entry::kind>(i)));
+}
+
+class real_case : public snapshot {
+ protected:
+  service_case open(std::int64_t amount) {
+    aftersale::request r;
+    r.set("order_status", "delivered").set("amount", amount).set("sku", "X-1");
+    return aftersale::open_case(aftersale::decide(p, r, t0), t0);
+  }
+  // Snapshot, restore, and check the restored case is the same case with the same snapshot.
+  static void round_trip(const service_case& c) {
+    const std::string s = aftersale::to_json(c);
+    const service_case back = aftersale::from_json(c.policy_ptr(), s);
+    EXPECT_TRUE(back == c) << s;
+    EXPECT_EQ(aftersale::to_json(back), s);
+  }
+  const aftersale::sys_seconds t0 = t("2026-10-08T02:00:00Z");  // a Thursday, 10:00 in Shanghai
+};
+
+TEST_F(real_case, round_trips_through_events_pauses_escalation_and_close) {
+  service_case c = open(12900);
+  round_trip(c);
+  ASSERT_TRUE(aftersale::apply(c, {"approve", "agent", {}, "evt-1"}, t0 + std::chrono::minutes{30}).accepted());
+  round_trip(c);
+  // The return is not shipped: the 48 h clock and then the 24 h follow-up fire, escalating.
+  EXPECT_EQ(aftersale::advance(c, t0 + std::chrono::hours{24 * 4}).size(), 2U);
+  EXPECT_EQ(c.state_id(), "escalated_review");
+  EXPECT_NE(c.escalation(), npos);
+  EXPECT_NE(c.remark_flag(), npos);
+  round_trip(c);
+  aftersale::event inspect{"inspect", "supervisor", {}, "evt-2"};
+  inspect.payload.set("inspection_ok", true).set("note", "box dented");
+  ASSERT_TRUE(aftersale::apply(c, inspect, t0 + std::chrono::hours{24 * 5}).accepted());
+  EXPECT_EQ(c.state_id(), "refunded");
+  round_trip(c);
+  ASSERT_TRUE(aftersale::apply(c, {"close", "agent", {}, "evt-3"}, t0 + std::chrono::hours{24 * 6}).accepted());
+  EXPECT_EQ(c.phase(), aftersale::lifecycle_phase::closed);
+  round_trip(c);
+  ASSERT_TRUE(aftersale::apply(c, {"reopen", "customer", {}, "evt-4"}, t0 + std::chrono::hours{24 * 7}).accepted());
+  EXPECT_EQ(c.state_id(), "received");
+  round_trip(c);
+  ASSERT_TRUE(aftersale::apply(c, {"hold", "agent", {}, {}}, t0 + std::chrono::hours{24 * 7 + 1}).accepted());
+  const aftersale::case_clock* inspection = c.find_clock(*p->find_clock("inspection"));
+  ASSERT_NE(inspection, nullptr);
+  EXPECT_EQ(inspection->state, case_clock::status::paused);
+  round_trip(c);
+  EXPECT_EQ(aftersale::from_json(p, aftersale::to_json(c)).find_clock(inspection->clock)->remaining,
+            inspection->remaining);
+}
+
+TEST_F(real_case, pending_timers_survive_a_restart) {
+  service_case running = open(12900);
+  ASSERT_TRUE(aftersale::apply(running, {"approve", "agent", {}, {}}, t0 + std::chrono::minutes{30}).accepted());
+  const auto due = aftersale::next_deadline(running);
+  ASSERT_TRUE(due.has_value());
+  // The process stops an hour later; the snapshot sits on disk for days.
+  const std::string on_disk = aftersale::to_json(running);
+  service_case restarted = aftersale::from_json(p, on_disk);
+  EXPECT_EQ(aftersale::next_deadline(restarted), due);
+  const aftersale::sys_seconds later = t0 + std::chrono::hours{24 * 6};
+  const std::vector<aftersale::outcome> fired_running = aftersale::advance(running, later);
+  const std::vector<aftersale::outcome> fired_restarted = aftersale::advance(restarted, later);
+  ASSERT_EQ(fired_restarted.size(), fired_running.size());
+  EXPECT_EQ(fired_restarted.size(), 2U);
+  for (std::size_t i = 0; i < fired_running.size(); ++i) {
+    EXPECT_EQ(fired_restarted[i].to(), fired_running[i].to());
+    EXPECT_EQ(fired_restarted[i].actions(), fired_running[i].actions());
+  }
+  EXPECT_TRUE(restarted == running);
+  EXPECT_EQ(aftersale::to_json(restarted), aftersale::to_json(running));
+  // Fired at their due times, not at the restart: the first at the 48 h deadline.
+  EXPECT_EQ(restarted.history()[restarted.history().size() - 2].at, *due);
+}
+
+TEST_F(real_case, migrated_case_continues_in_the_new_flow) {
+  const auto old_p = aftersale::load_policy_string(old_policy_text(), "old.yaml");
+  aftersale::request r;
+  r.set("order_status", "delivered").set("amount", std::int64_t{12900});
+  service_case old_case = aftersale::open_case(aftersale::decide(old_p, r, t0), t0);
+  ASSERT_TRUE(aftersale::apply(old_case, {"approve", "agent", {}, {}}, t0).accepted());
+  ASSERT_TRUE(aftersale::apply(old_case, {"ship", "customer", {}, "evt-9"}, t0 + std::chrono::hours{3}).accepted());
+  ASSERT_EQ(old_case.state_id(), "checking");
+  service_case c = aftersale::from_json(p, aftersale::to_json(old_case));
+  EXPECT_EQ(c.state_id(), "received");
+  EXPECT_EQ(c.history().back().what, history_entry::kind::migrated);
+  EXPECT_EQ(c.applied_event_ids(), old_case.applied_event_ids());
+  EXPECT_EQ(aftersale::apply(c, {"ship", "customer", {}, "evt-9"}, t0 + std::chrono::hours{4}).result(),
+            aftersale::outcome::status::duplicate);
+  aftersale::event inspect{"inspect", "agent", {}, {}};
+  inspect.payload.set("inspection_ok", true);
+  ASSERT_TRUE(aftersale::apply(c, inspect, t0 + std::chrono::hours{5}).accepted());
+  EXPECT_EQ(c.state_id(), "refunded");
+  round_trip(c);
+  for (const history_entry& h : c.history()) EXPECT_FALSE(aftersale::describe(c, h).empty());
 }
 
 }  // namespace
