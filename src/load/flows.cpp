@@ -288,6 +288,18 @@ void read_flow(build_state& s, const node& key, const node& decl) {
                      std::make_move_iterator(s.p.facts.end()));
   s.p.facts.resize(c.first_variable);
   s.broken_facts = broken_before;
+  // The shared value, condition and amount readers speak of facts; here those are variables.
+  for (auto d = s.r.diagnostics().begin() + static_cast<std::ptrdiff_t>(errors_before);
+       d != s.r.diagnostics().end(); ++d) {
+    for (const fact_def& v : f.variables) {
+      for (std::string* text : {&d->message, &d->help}) {
+        const std::string from = "fact `" + v.name + "`";
+        for (auto at = text->find(from); at != std::string::npos; at = text->find(from, at + 1)) {
+          text->replace(at, 4, "variable");
+        }
+      }
+    }
+  }
 
   // Cycles are checked on what could be read; the index only for a flow read without problems.
   check_automatic_cycles(s, f);

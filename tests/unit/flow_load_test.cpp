@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <aftersale/load.hpp>
+#include <algorithm>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -122,9 +124,9 @@ const flow_def& only_flow(const policy& p) {
 }
 
 // `t.yaml:L:C: error[CODE]` of each diagnostic of a load that must fail.
-std::vector<std::string> errors(const std::string& flows, const char* head_text = head) {
+std::vector<std::string> errors(const std::string& flows, const std::string& head_text = head) {
   try {
-    load_policy_string(std::string(head_text) + flows, "t.yaml");
+    load_policy_string(head_text + flows, "t.yaml");
   } catch (const policy_error& e) {
     std::vector<std::string> out;
     for (const diagnostic& d : e.diagnostics()) {
@@ -419,6 +421,190 @@ TEST(flow_errors, UnknownStatesInToFromAndStart) {
                                "start: submitted", "start: begin"),
                           "from: follow_up\n        after", "from: folow_up\n        after")),
               ElementsAre(at(4, 12, "E200"), at(51, 13, "E200"), at(56, 15, "E200")));
+}
+
+// A small valid flow; the error tests change one line each (line numbers are of this text).
+constexpr const char* small = R"(flows:
+  refund_before_picking:
+    start: a
+    variables: {v: {type: bool}, m: {type: money}, k: {type: int}}
+    states:
+      a: {}
+      b: {}
+      done: {terminal: true}
+    transitions:
+      - {from: a, event: go, to: b}
+      - {from: b, event: finish, to: done}
+)";
+
+// `small` with line `line` (1-based) replaced by `text`, or lines appended when `line` is 0.
+std::string small_with(int line, const std::string& text) {
+  std::string out;
+  std::istringstream in(small);
+  std::string l;
+  for (int n = 1; std::getline(in, l); ++n) out += (n == line ? text : l) + "\n";
+  if (line == 0) out += text + "\n";
+  return out;
+}
+
+TEST(flow_errors, SmallFlowLoads) {
+  auto p = load(small);
+  EXPECT_EQ(only_flow(*p).transitions.size(), 2u);
+}
+
+TEST(flow_errors, UnknownIdsEachAtTheirNode) {
+  EXPECT_THAT(errors(small_with(10, "      - {from: a, event: go, to: b, roles: [agent, boss]}")),
+              ElementsAre(at(10, 52, "E200")));
+  EXPECT_THAT(errors(small_with(6, "      a: {on_entry: {start: [first_response, sla]}}")),
+              ElementsAre(at(6, 46, "E200")));
+  EXPECT_THAT(errors(small_with(10, "      - {from: a, after: {hours: 4, calendar: cn}, to: b}")),
+              ElementsAre(at(10, 47, "E200")));
+  EXPECT_THAT(errors(small_with(10, "      - {from: a, after: {clock: sla}, to: b}")),
+              ElementsAre(at(10, 34, "E200")));
+  EXPECT_THAT(
+      errors(small_with(10, "      - {from: a, event: go, to: b, effects: [{remark: {flag: pink}}]}")),
+      ElementsAre(at(10, 63, "E200")));
+  EXPECT_THAT(
+      errors(small_with(
+          10, "      - {from: a, event: go, to: b, effects: [{set: {w: true}}, {set: {amount: 1}}]}")),
+      ElementsAre(at(10, 54, "E200"), at(10, 72, "E200")));
+  EXPECT_THAT(errors(small_with(10, "      - {from: a, event: go, to: b, when: {x: 1}}")),
+              ElementsAre(at(10, 44, "E200")));
+  EXPECT_THAT(
+      errors(small_with(10, "      - {from: a, event: go, to: b, effects: [{escalate: boss}, {stop: sla}]}")),
+      ElementsAre(at(10, 58, "E200"), at(10, 72, "E200")));
+  EXPECT_THAT(errors(small_with(0, "    close_roles: [boss]\n    reopen: {to: c, roles: [agent]}")),
+              ElementsAre(at(12, 19, "E200"), at(13, 18, "E200")));
+  EXPECT_THAT(errors(small_with(0, "    migrations: [{from_version: \"1\", states: {x: c}}]")),
+              ElementsAre(at(12, 50, "E200")));
+}
+
+TEST(flow_errors, RuleFlowMustNameADeclaredFlow) {
+  EXPECT_THAT(errors(with(small, "  refund_before_picking:", "  refund:")),
+              ElementsAre("t.yaml:23:49: error[E200]"));
+}
+
+TEST(flow_errors, DuplicatesMissingKeysAndWrongKinds) {
+  EXPECT_THAT(errors(small_with(7, "      a: {}")), ElementsAre(at(7, 7, "E104")));
+  EXPECT_THAT(errors(small_with(3, "    description: no start")), ElementsAre(at(3, 5, "E106")));
+  EXPECT_THAT(errors(small_with(3, "    start: [a]")), ElementsAre(at(3, 12, "E107")));
+  EXPECT_THAT(errors(with(small, "    states:\n      a: {}\n      b: {}\n      done: {terminal: true}\n",
+                          "    states: [a, b, done]\n")),
+              ElementsAre(at(5, 13, "E107")));
+  EXPECT_THAT(
+      errors(with(small, "      - {from: a, event: go, to: b}\n      - {from: b, event: finish, to: done}\n",
+                  "      go: {from: a, event: go, to: b}\n")),
+      ElementsAre(at(10, 7, "E107")));
+  EXPECT_THAT(errors(small_with(10, "      - {from: a, to: b}")), ElementsAre(at(10, 9, "E106")));
+  EXPECT_THAT(errors(small_with(10, "      - {from: a, event: go, auto: true, to: b}")),
+              ElementsAre(at(10, 9, "E108")));
+  EXPECT_THAT(errors(small_with(10, "      - {from: a, auto: false, to: b}")),
+              ElementsAre(at(10, 25, "E108")));
+  EXPECT_THAT(errors(small_with(10, "      - {from: [], event: go, to: b}")),
+              ElementsAre(at(10, 16, "E108")));
+  EXPECT_THAT(errors(small_with(10, "      - {from: [a, a], event: go, to: b}")),
+              ElementsAre(at(10, 20, "E201")));
+  EXPECT_THAT(errors(small_with(10, "      - {from: a, event: go, to: b, roles: []}")),
+              ElementsAre(at(10, 44, "E108")));
+  EXPECT_THAT(errors(small_with(6, "      a: {phase: waiting}")), ElementsAre(at(6, 18, "E108")));
+  EXPECT_THAT(errors(small_with(8, "      done: {terminal: true, phase: active}")),
+              ElementsAre(at(8, 37, "E108")));
+  EXPECT_THAT(errors(small_with(6, "      a: {colour: red}")), ElementsAre(at(6, 11, "E105")));
+  EXPECT_THAT(errors(small_with(4, "    variables: {amount: {type: money}}")),
+              ElementsAre(at(4, 17, "E201")));
+  EXPECT_THAT(errors(small_with(0, "    migrations: [{from_version: \"1\"}, {from_version: \"1\"}]")),
+              ElementsAre(at(12, 54, "E201")));
+  EXPECT_THAT(errors(small_with(10, "      - {from: a, event: go, to: b, effects: [{emit: a b}]}")),
+              ElementsAre(at(10, 54, "E108")));
+  EXPECT_THAT(
+      errors(small_with(10, "      - {from: a, event: go, to: b, effects: [{}, {set: {v: true}, stop: x}]}")),
+      ElementsAre(at(10, 47, "E106"), at(10, 51, "E108")));
+  EXPECT_THAT(errors(small_with(10, "      - {from: a, after: {hours: 1, days: 2}, to: b}")),
+              ElementsAre(at(10, 26, "E108")));
+}
+
+TEST(flow_errors, ValuesOfTheWrongType) {
+  EXPECT_THAT(
+      errors(small_with(10, "      - {from: a, event: go, to: b, effects: [{set: {v: maybe, k: 1.5}}]}")),
+      ElementsAre(at(10, 57, "E202"), at(10, 67, "E202")));
+  EXPECT_THAT(
+      errors(small_with(10, "      - {from: a, event: go, to: b, effects: [{record: {k: {of: amount}}}]}")),
+      ElementsAre(at(10, 57, "E202")));
+  EXPECT_THAT(errors(small_with(10, "      - {from: a, event: go, to: b, when: {v: {lt: 3}}}")),
+              ElementsAre(at(10, 48, "E202")));
+  EXPECT_THAT(
+      errors(small_with(10, "      - {from: a, event: go, to: b, effects: [{record: {m: {of: k}}}]}")),
+      ElementsAre(at(10, 65, "E202")));
+}
+
+TEST(flow_errors, AutomaticCyclesAreRefused) {
+  // a → b automatically, b → a automatically: reported once, at the first transition of the loop.
+  EXPECT_THAT(
+      errors(small_with(0, "      - {from: a, auto: true, to: b}\n      - {from: b, auto: true, to: a}")),
+      ElementsAre(at(12, 9, "E208")));
+  EXPECT_THAT(errors(small_with(10, "      - {from: a, auto: true, when: {v: true}, to: a}")),
+              ElementsAre(at(10, 9, "E208")));
+  // Automatic steps that end in a state without one back are fine.
+  EXPECT_NO_THROW(
+      load(small_with(0, "      - {from: a, auto: true, to: b}\n      - {from: b, auto: true, to: done}")));
+}
+
+TEST(flow_errors, TransitionsOutOfTerminalStates) {
+  EXPECT_THAT(errors(small_with(0, "      - {from: [b, done], event: reopen_it, to: a}")),
+              ElementsAre(at(12, 20, "E209")));
+}
+
+TEST(flow_errors, LifecycleEventNamesAreReserved) {
+  EXPECT_THAT(errors(small_with(11, "      - {from: b, event: close, to: done}")),
+              ElementsAre(at(11, 26, "E210")));
+  EXPECT_THAT(errors(small_with(11, "      - {from: b, event: reopen, to: done}")),
+              ElementsAre(at(11, 26, "E210")));
+}
+
+TEST(flow_errors, EscalationLadder) {
+  EXPECT_THAT(errors(small, with(head, "[agent, specialist, supervisor, platform]", "[agent, boss, agent]")),
+              ElementsAre("t.yaml:7:30: error[E200]", "t.yaml:7:36: error[E201]"));
+  const std::string no_ladder =
+      with(head, "  escalation_ladder: [agent, specialist, supervisor, platform]\n", "");
+  try {
+    load_policy_string(no_ladder +
+                       small_with(10, "      - {from: a, event: go, to: b, effects: [{escalate: next}]}"));
+    FAIL() << "loaded";
+  } catch (const policy_error& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(to_string(e.diagnostics()[0]),
+              "<string>:32:58: error[E200]: `escalate: next` needs an escalation ladder\n"
+              "  help: declare `vocabulary.escalation_ladder: [agent, specialist, supervisor, platform]`");
+  }
+}
+
+TEST(flow_errors, IndependentErrorsAreAllReported) {
+  std::string text = small;
+  text = with(text, "start: a", "start: z");
+  text = with(text, "to: b}", "to: y}");
+  text = with(text, "event: finish", "event: close");
+  EXPECT_THAT(errors(text), ElementsAre(at(3, 12, "E200"), at(10, 34, "E200"), at(11, 26, "E210")));
+}
+
+TEST(flow_errors, MessagesNameTheIdsAndWhatIsDeclared) {
+  try {
+    load(small_with(10, "      - {from: a, event: go, to: c}"));
+    FAIL() << "loaded";
+  } catch (const policy_error& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(to_string(e.diagnostics()[0]),
+              "t.yaml:33:34: error[E200]: unknown state `c` in `to` of a transition of flow "
+              "`refund_before_picking`\n"
+              "  help: states of flow `refund_before_picking`: `a`, `b`, `done`");
+  }
+  try {
+    load(small_with(0, "      - {from: a, auto: true, to: b}\n      - {from: b, auto: true, to: a}"));
+    FAIL() << "loaded";
+  } catch (const policy_error& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(e.diagnostics()[0].message,
+              "automatic transitions of flow `refund_before_picking` can loop forever: `a` → `b` → `a`");
+  }
 }
 
 }  // namespace
