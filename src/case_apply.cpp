@@ -33,8 +33,12 @@ struct encoded_payload {
   std::string error;  ///< non-empty: bad_payload
 };
 
-// The request's wording is about facts; a payload fills variables.
+// The request's wording is about facts; a payload fills variables. The code (`error[E301]: `)
+// belongs to request errors, not to refusals.
 std::string about_variable(std::string message) {
+  if (message.compare(0, 6, "error[") == 0) {
+    if (const auto end = message.find("]: "); end != std::string::npos) message.erase(0, end + 3);
+  }
   static constexpr std::string_view fact = "fact `";
   if (message.compare(0, fact.size(), fact) == 0) message.replace(0, fact.size(), "variable `");
   static constexpr std::string_view of_fact = " of fact `";
