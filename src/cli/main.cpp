@@ -2,8 +2,10 @@
 //
 //   aftersale validate policies/default.yaml
 //   aftersale decide --policy policies/default.yaml --request examples/requests/
+//   aftersale case open|apply|advance|show ...   (case_command.hpp)
 //
-// Exit codes: 0 ok, 1 a policy does not load, 2 a request or the command line is wrong.
+// Exit codes: 0 ok, 1 a policy does not load, 2 a request or the command line is wrong,
+// 3 `case apply`: the case refused the event.
 #include <CLI/CLI.hpp>
 #include <aftersale/aftersale.hpp>
 #include <algorithm>
@@ -11,6 +13,7 @@
 #include <iostream>
 #include <optional>
 
+#include "case_command.hpp"
 #include "outcome.hpp"
 #include "render.hpp"
 #include "request_json.hpp"
@@ -162,6 +165,8 @@ int main(int argc, char** argv) {
   decide->add_option("--format", args.format, "Output format")->check(CLI::IsMember({"table", "json"}));
   decide->add_flag("--explain", args.explain, "Explain why the rule matched and earlier ones did not");
 
+  cli::case_command cases(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -170,6 +175,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*validate) return run_validate(policies);
+    if (cases.selected()) return cases.run();
     return run_decide(args);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << '\n';

@@ -1,0 +1,298 @@
+#include "case_command.hpp"
+
+#include <aftersale/aftersale.hpp>
+#include <aftersale/case.hpp>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "case_io.hpp"
+#include "case_payload.hpp"
+#include "case_render.hpp"
+#include "case_view.hpp"
+#include "request_json.hpp"
+
+namespace aftersale::cli {
+namespace {
+
+using options = case_command::options;
+
+// A problem reported as `where: error: message` with exit code 2 (input_error says it already).
+[[noreturn]] void fail(const std::string& where, const std::string& message) {
+  throw input_error(where + ": error: " + message);
+}
+
+std::shared_ptr<const policy> load(const options& opt) {
+  return load_policy_file(opt.policy);  // policy_error: reported by run()
+}
+
+// The snapshot file as `to_json` wrote it, ending with a newline (a text file).
+std::string snapshot_text(const service_case& c) {
+  std::string text = to_json(c);
+  if (text.empty() || text.back() != '\n') text += '\n';
+  return text;
+}
+
+service_case read_case(const std::shared_ptr<const policy>& p, const std::string& path) {
+  const std::string text = read_text_file(path);
+  try {
+    return from_json(p, text);
+  } catch (const snapshot_error& e) {
+    fail(path, e.what());  // what() starts with the JSON path: `$.clocks[2].due: ...`
+  }
+}
+
+void add_format(CLI::App* cmd, options& opt) {
+  cmd->add_option("--format", opt.format, "Output format: text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+}
+
+void add_locale(CLI::App* cmd, options& opt) {
+  cmd->add_option("--locale", opt.locale, "Language of state labels: zh (default) or en")
+      ->check(CLI::IsMember({"zh", "en"}));
+}
+
+void add_now(CLI::App* cmd, options& opt, const char* what) { cmd->add_option("--now", opt.now, what); }
+
+// ---- open ----------------------------------------------------------------------------
+
+struct opened {
+  service_case c;
+  ordered_json decision = nullptr;  ///< table, rule, solution, flow; null when --flow chose the flow
+};
+
+opened open_from_request(const std::shared_ptr<const policy>& p, const options& opt, const request_file& r,
+                         sys_seconds now) {
+  const std::string& where = r.path;
+  opened out;
+  if (!opt.flow.empty()) {
+    if (!p->find_flow(opt.flow)) {
+      std::string known;
+      for (const auto& f : p->flows) known += (known.empty() ? "`" : ", `") + f.id + "`";
+      fail("--flow", "unknown flow `" + opt.flow + "`" +
+                         (known.empty() ? ": the policy has no flows" : " (flows: " + known + ")"));
+    }
+    bound_request facts = bind(*p, r.facts);
+    derive_facts(*p, facts, now);
+    out.c = open_case(p, opt.flow, facts, now);
+    return out;
+  }
+  decision d = decide(p, r.facts, now);
+  if (!d.matched()) {
+    fail(where, std::string("no case to open: the decision is `") + std::string(to_string(d.status())) +
+                    "` (give --flow to open a flow directly)");
+  }
+  if (d.first_rule().then.flow.empty()) {
+    fail(where, "no case to open: rule `" + std::string(d.rule_id()) + "` names no flow (give --flow)");
+  }
+  out.decision = {{"table", d.table().id},
+                  {"rule", d.rule_id()},
+                  {"solution", d.solution()},
+                  {"flow", d.first_rule().then.flow}};
+  out.c = open_case(d, now);
+  return out;
+}
+
+int run_open(const options& opt) {
+  auto p = load(opt);
+  request_file r = read_request_file(opt.request);
+  sys_seconds now{};
+  if (!opt.now.empty()) {
+    now = parse_instant(opt.now, "--now");
+  } else if (r.now) {
+    now = parse_instant(*r.now, r.path + ": `now`");
+  } else {
+    now = wall_clock();
+  }
+  std::error_code ec;
+  if (!opt.force && std::filesystem::exists(opt.snapshot, ec)) {
+    fail(opt.snapshot, "the file exists: give --force to replace it");
+  }
+  opened o;
+  try {
+    o = open_from_request(p, opt, r, now);
+  } catch (const request_error& e) {
+    // `file: error[E300]: ...`, as `decide` prints request errors
+    throw input_error((r.path == "-" ? std::string("<stdin>") : r.path) + ": " + e.what());
+  } catch (const input_error&) {
+    throw;
+  } catch (const error& e) {
+    fail(r.path, e.what());
+  }
+  write_file_atomically(opt.snapshot, snapshot_text(o.c));
+
+  case_view view = make_case_view(o.c, opt.locale, false, now);
+  if (opt.format == "json") {
+    print_json(std::cout, {{"snapshot", opt.snapshot}, {"decision", o.decision}, {"case", case_json(view)}});
+    return exit_case_ok;
+  }
+  text_field(std::cout, "saved", {opt.snapshot});
+  if (o.decision.is_null()) {
+    text_field(std::cout, "decision", {"- (flow chosen with --flow)"});
+  } else {
+    text_field(
+        std::cout, "decision",
+        {"rule " + o.decision["rule"].get<std::string>() + " → " + o.decision["solution"].get<std::string>() +
+         "  (table " + o.decision["table"].get<std::string>() + ")"});
+  }
+  render_case_text(std::cout, view);
+  return exit_case_ok;
+}
+
+// ---- apply ---------------------------------------------------------------------------
+
+int run_apply(const options& opt) {
+  auto p = load(opt);
+  const sys_seconds now = parse_instant(opt.now, "--now");
+  service_case c = read_case(p, opt.snapshot);
+  event e{opt.event, opt.role, parse_payload(c.flow(), opt.sets), opt.id};
+  const std::size_t before = c.history().size();
+  const outcome o = apply(c, e, now);
+  // Refused: the case is unchanged and so is the file. Duplicate: unchanged too, but writing
+  // it back is harmless and keeps "accepted or duplicate = saved" simple for scripts.
+  const bool write = o.result() != outcome::status::refused;
+  if (write) write_file_atomically(opt.snapshot, snapshot_text(c));
+
+  outcome_view ov = make_outcome_view(c, o);
+  case_view view = make_case_view(c, opt.locale, false, now, before);
+  if (opt.format == "json") {
+    print_json(std::cout, {{"snapshot", opt.snapshot},
+                           {"written", write},
+                           {"event",
+                            {{"name", opt.event},
+                             {"role", opt.role},
+                             {"id", opt.id.empty() ? ordered_json(nullptr) : ordered_json(opt.id)}}},
+                           {"outcome", outcome_json(ov)},
+                           {"history", history_json(view.history)},
+                           {"case", case_json(view)}});
+  } else {
+    render_outcome_text(std::cout, ov, "result");
+    if (o.accepted()) {
+      render_history_text(std::cout, view.history);
+      render_status_text(std::cout, view);
+    }
+    text_field(std::cout, write ? "saved" : "unchanged", {opt.snapshot});
+  }
+  return o.result() == outcome::status::refused ? exit_case_refused : exit_case_ok;
+}
+
+// ---- advance -------------------------------------------------------------------------
+
+int run_advance(const options& opt) {
+  auto p = load(opt);
+  const sys_seconds now = parse_instant(opt.now, "--now");
+  service_case c = read_case(p, opt.snapshot);
+  const std::size_t before = c.history().size();
+  const std::vector<outcome> fired = advance(c, now);
+  const bool write = !fired.empty();
+  if (write) write_file_atomically(opt.snapshot, snapshot_text(c));
+
+  case_view view = make_case_view(c, opt.locale, false, now, before);
+  const instant_view at = make_instant(*p, now);
+  if (opt.format == "json") {
+    ordered_json timers = ordered_json::array();
+    for (const auto& o : fired) timers.push_back(outcome_json(make_outcome_view(c, o)));
+    print_json(std::cout, {{"snapshot", opt.snapshot},
+                           {"now", instant_json(at)},
+                           {"fired", fired.size()},
+                           {"written", write},
+                           {"timers", timers},
+                           {"history", history_json(view.history)},
+                           {"case", case_json(view)}});
+    return exit_case_ok;
+  }
+  text_field(std::cout, "advanced",
+             {"to " + at.local + ": " + std::to_string(fired.size()) +
+              (fired.size() == 1 ? " timer" : " timers") + " fired"});
+  for (std::size_t i = 0; i < fired.size(); ++i) {
+    render_outcome_text(std::cout, make_outcome_view(c, fired[i]), "timer " + std::to_string(i + 1));
+  }
+  if (!view.history.empty()) render_history_text(std::cout, view.history);
+  render_status_text(std::cout, view);
+  text_field(std::cout, write ? "saved" : "unchanged", {opt.snapshot});
+  return exit_case_ok;
+}
+
+// ---- show ----------------------------------------------------------------------------
+
+int run_show(const options& opt) {
+  auto p = load(opt);
+  const sys_seconds now = parse_instant(opt.now, "--now");
+  service_case c = read_case(p, opt.snapshot);
+  case_view view = make_case_view(c, opt.locale, opt.customer, now);
+  if (opt.format == "json") {
+    print_json(std::cout, case_json(view));
+    return exit_case_ok;
+  }
+  text_field(std::cout, "case", {opt.snapshot});
+  render_case_text(std::cout, view);
+  return exit_case_ok;
+}
+
+}  // namespace
+
+case_command::case_command(CLI::App& app) {
+  case_ = app.add_subcommand("case", "Walk a case through its flow, one snapshot file per case");
+  case_->require_subcommand(1);
+
+  open_ = case_->add_subcommand("open", "Decide a request and open a case in the rule's flow (or --flow)");
+  open_->add_option("POLICY", opt_.policy, "Policy YAML file")->required();
+  open_->add_option("--request,-r", opt_.request, "Request JSON file, or - for stdin")->required();
+  open_->add_option("--output,-o", opt_.snapshot, "Case snapshot file to write")->required();
+  open_->add_option("--flow", opt_.flow, "Open this flow with the request's facts instead of deciding");
+  add_now(open_, opt_,
+          "Opening instant, ISO 8601 with offset (default: the request's `now`, else the wall clock)");
+  open_->add_flag("--force", opt_.force, "Replace the output file if it exists");
+  add_locale(open_, opt_);
+  add_format(open_, opt_);
+
+  apply_ =
+      case_->add_subcommand("apply", "Send an event to a case; the file is rewritten only when accepted");
+  apply_->add_option("POLICY", opt_.policy, "Policy YAML file")->required();
+  apply_->add_option("CASE", opt_.snapshot, "Case snapshot file")->required();
+  apply_->add_option("--event,-e", opt_.event, "Event name (a flow event, close or reopen)")->required();
+  apply_->add_option("--as", opt_.role, "Role of the actor (customer, agent, system, ...)")->required();
+  apply_->add_option("--id", opt_.id, "Idempotency key: an id already applied is a no-op");
+  apply_->add_option("--set", opt_.sets, "Payload: variable=value (repeat for several)");
+  add_now(apply_, opt_, "Event instant, ISO 8601 with offset, or now (default)");
+  add_locale(apply_, opt_);
+  add_format(apply_, opt_);
+
+  advance_ = case_->add_subcommand("advance", "Fire the timers due by --now, earliest first");
+  advance_->add_option("POLICY", opt_.policy, "Policy YAML file")->required();
+  advance_->add_option("CASE", opt_.snapshot, "Case snapshot file")->required();
+  add_now(advance_, opt_, "Advance to this instant, ISO 8601 with offset, or now (default)");
+  add_locale(advance_, opt_);
+  add_format(advance_, opt_);
+
+  show_ = case_->add_subcommand("show", "Print a case: state, clocks, next deadline, history");
+  show_->add_option("POLICY", opt_.policy, "Policy YAML file")->required();
+  show_->add_option("CASE", opt_.snapshot, "Case snapshot file")->required();
+  show_->add_flag("--customer", opt_.customer, "Show the customer-facing state label and progress");
+  add_now(show_, opt_, "Instant to mark overdue clocks and due timers against, or now (default)");
+  add_locale(show_, opt_);
+  add_format(show_, opt_);
+}
+
+bool case_command::selected() const { return case_ != nullptr && case_->parsed(); }
+
+int case_command::run() const {
+  try {
+    if (open_->parsed()) return run_open(opt_);
+    if (apply_->parsed()) return run_apply(opt_);
+    if (advance_->parsed()) return run_advance(opt_);
+    return run_show(opt_);
+  } catch (const policy_error& e) {
+    for (const auto& d : e.diagnostics()) std::cerr << to_string(d) << '\n';
+    return exit_case_policy_error;
+  } catch (const input_error& e) {
+    std::cerr << e.what() << '\n';  // `path: error: ...`
+    return exit_case_input_error;
+  } catch (const error& e) {
+    std::cerr << (opt_.snapshot.empty() ? std::string("error: ") : opt_.snapshot + ": error: ") << e.what()
+              << '\n';
+    return exit_case_input_error;
+  }
+}
+
+}  // namespace aftersale::cli

@@ -1,0 +1,243 @@
+#include "case_view.hpp"
+
+#include <aftersale/calendar.hpp>
+#include <aftersale/decide.hpp>
+#include <algorithm>
+
+namespace aftersale::cli {
+namespace {
+
+std::string role_id(const policy& p, std::uint32_t role) {
+  return role < p.vocabulary.roles.size() ? p.vocabulary.roles[role].id : std::string();
+}
+
+std::string state_id(const flow_def& flow, std::uint32_t state) {
+  return state < flow.states.size() ? flow.states[state].id : std::string();
+}
+
+const business_calendar* calendar_at(const policy& p, std::uint32_t calendar) {
+  if (calendar == npos) calendar = p.info.default_calendar;
+  return calendar < p.calendars.size() ? &p.calendars[calendar] : nullptr;
+}
+
+clock_view make_clock(const policy& p, const case_clock& slot, sys_seconds now) {
+  clock_view v;
+  v.status = std::string(to_string(slot.state));
+  std::uint32_t calendar = npos;
+  if (slot.clock < p.clocks.size()) {
+    const clock_def& def = p.clocks[slot.clock];
+    v.clock = def.id;
+    v.label = def.label;
+    calendar = def.calendar;
+  }
+  if (slot.state != case_clock::status::idle) v.started = make_instant(p, slot.started, calendar);
+  if (slot.state == case_clock::status::running) {
+    v.due = make_instant(p, slot.due, calendar);
+    v.overdue = slot.due < now;
+  }
+  if (slot.state == case_clock::status::paused) v.remaining = format_duration(slot.remaining);
+  return v;
+}
+
+// The due time of a timer transition from the current state, as the runtime counts it: a
+// running clock's deadline, or a duration since the state was entered.
+std::optional<sys_seconds> timer_due(const service_case& c, const transition_def& t) {
+  const policy& p = c.source_policy();
+  if (t.timer.clock != npos) {
+    const case_clock* slot = c.find_clock(t.timer.clock);
+    if (slot == nullptr || slot->state != case_clock::status::running) return std::nullopt;
+    return slot->due;
+  }
+  if (const business_calendar* cal = calendar_at(p, t.timer.calendar))
+    return cal->add(c.entered_at(), t.timer.after);
+  if (t.timer.after.kind == clock_kind::elapsed)
+    return c.entered_at() + std::chrono::seconds{t.timer.after.amount};
+  return std::nullopt;
+}
+
+// The state the next timer leads to: the first timer transition (policy order) due at `due`.
+std::string next_target(const service_case& c, sys_seconds due) {
+  const flow_def& flow = c.flow();
+  for (const transition_def& t : flow.transitions) {
+    if (t.trigger != trigger_kind::timer || t.from != c.state_index()) continue;
+    if (timer_due(c, t) == due) return state_id(flow, t.to);
+  }
+  return {};
+}
+
+void add_roles(const policy& p, const std::vector<std::uint32_t>& roles, event_view& v, bool& any) {
+  if (roles.empty()) any = true;
+  for (std::uint32_t r : roles) {
+    std::string id = role_id(p, r);
+    if (std::find(v.roles.begin(), v.roles.end(), id) == v.roles.end()) v.roles.push_back(id);
+  }
+}
+
+// What may be sent now: the flow's events with a transition from the current state (open
+// phases), `close` when resolved, `reopen` when resolved or closed and the flow allows it.
+std::vector<event_view> current_events(const service_case& c) {
+  const policy& p = c.source_policy();
+  const flow_def& flow = c.flow();
+  std::vector<event_view> out;
+  const lifecycle_phase phase = c.phase();
+  const bool settled = phase == lifecycle_phase::resolved || phase == lifecycle_phase::closed;
+  if (!settled) {
+    for (std::uint32_t e = 0; e < flow.events.size(); ++e) {
+      event_view v{flow.events[e], {}};
+      bool found = false, any = false;
+      for (const transition_def& t : flow.transitions) {
+        if (t.trigger != trigger_kind::event || t.event != e || t.from != c.state_index()) continue;
+        found = true;
+        add_roles(p, t.roles, v, any);
+      }
+      if (!found) continue;
+      if (any) v.roles.clear();
+      out.push_back(std::move(v));
+    }
+  }
+  if (phase == lifecycle_phase::resolved) {
+    event_view v{"close", {}};
+    bool any = false;
+    add_roles(p, flow.close_roles, v, any);
+    out.push_back(std::move(v));
+  }
+  if (settled && flow.reopen_to != npos) {
+    event_view v{"reopen", {}};
+    bool any = false;
+    add_roles(p, flow.reopen_roles, v, any);
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+value_view make_value(const fact_def& def, bool present, std::int64_t raw) {
+  value_view v;
+  v.name = def.name;
+  if (!present) return v;
+  v.text = value_text(def, raw);
+  v.raw = raw;
+  v.what = def.type == fact_type::boolean                                   ? value_view::kind::boolean
+           : def.type == fact_type::integer || def.type == fact_type::money ? value_view::kind::integer
+                                                                            : value_view::kind::text;
+  return v;
+}
+
+history_view make_history(const service_case& c, const history_entry& h, const std::string& locale) {
+  const policy& p = c.source_policy();
+  const flow_def& flow = c.flow();
+  history_view v;
+  v.kind = std::string(to_string(h.what));
+  v.at = make_instant(p, h.at);
+  v.actor = role_id(p, h.actor_role);
+  v.from = state_id(flow, h.from);
+  v.to = state_id(flow, h.to);
+  v.event_id = h.event_id;
+  v.text = describe(c, h);
+  if (h.to < flow.states.size())
+    v.customer_label = std::string(flow.states[h.to].customer_label.text(locale));
+  return v;
+}
+
+}  // namespace
+
+instant_view make_instant(const policy& p, sys_seconds at, std::uint32_t calendar) {
+  instant_view v;
+  v.utc = format_utc(at);
+  if (const business_calendar* cal = calendar_at(p, calendar)) {
+    v.local = cal->format_local(at);
+    v.local_iso = cal->format_iso_local(at);
+  } else {
+    v.local = v.utc;
+    v.local_iso = v.utc;
+  }
+  return v;
+}
+
+std::string value_text(const fact_def& variable, std::int64_t value) {
+  switch (variable.type) {
+    case fact_type::enumeration:
+    case fact_type::string:
+      if (value >= 0 && static_cast<std::uint64_t>(value) < variable.values.size())
+        return variable.values[value];
+      return variable.type == fact_type::string ? "other text" : std::to_string(value);
+    case fact_type::boolean:
+      return value != 0 ? "true" : "false";
+    case fact_type::money:
+      return format_money(value);
+    case fact_type::duration:
+      return format_duration(std::chrono::seconds{value});
+    case fact_type::timestamp:
+      return format_utc(sys_seconds{std::chrono::seconds{value}});
+    case fact_type::integer:
+      break;
+  }
+  return std::to_string(value);
+}
+
+case_view make_case_view(const service_case& c, const std::string& locale, bool customer, sys_seconds now,
+                         std::size_t history_from) {
+  const policy& p = c.source_policy();
+  const flow_def& flow = c.flow();
+  const state_def& state = c.state();
+  case_view v;
+  v.policy_id = p.info.id;
+  v.policy_version = p.info.version;
+  v.flow = flow.id;
+  v.flow_description = flow.description;
+  v.state = state.id;
+  v.agent_label = std::string(state.agent_label.text(locale));
+  v.customer_label = std::string(state.customer_label.text(locale));
+  v.customer = customer;
+  v.terminal = state.terminal;
+  v.phase = std::string(to_string(c.phase()));
+  v.escalation = role_id(p, c.escalation());
+  if (c.remark_flag() < p.vocabulary.flags.size()) v.remark_flag = p.vocabulary.flags[c.remark_flag()].id;
+  v.remark = c.remark();
+  v.opened_at = make_instant(p, c.opened_at());
+  v.entered_at = make_instant(p, c.entered_at());
+
+  const std::size_t fact_count = std::min(p.facts.size(), c.value_count());
+  for (std::size_t i = 0; i < fact_count; ++i)
+    if (c.has_value(i)) v.facts.push_back(make_value(p.facts[i], true, c.value(i)));
+  for (std::size_t k = 0; k < flow.variables.size(); ++k) {
+    const std::size_t i = p.facts.size() + k;
+    v.variables.push_back(make_value(flow.variables[k], c.has_value(i), c.value(i)));
+  }
+  for (const case_clock& slot : c.clocks()) v.clocks.push_back(make_clock(p, slot, now));
+
+  if (auto due = next_deadline(c)) {
+    v.next_deadline = make_instant(p, *due);
+    v.next_target = next_target(c, *due);
+    v.next_due = *due <= now;
+  }
+  v.events = current_events(c);
+  for (std::size_t i = history_from; i < c.history().size(); ++i)
+    v.history.push_back(make_history(c, c.history()[i], locale));
+  return v;
+}
+
+outcome_view make_outcome_view(const service_case& c, const outcome& o) {
+  outcome_view v;
+  switch (o.result()) {
+    case outcome::status::accepted:
+      v.status = "accepted";
+      break;
+    case outcome::status::refused:
+      v.status = "refused";
+      break;
+    case outcome::status::duplicate:
+      v.status = "duplicate";
+      break;
+  }
+  if (o.result() == outcome::status::refused) v.reason = std::string(to_string(o.reason()));
+  v.message = o.message();
+  if (o.accepted()) {
+    v.from = state_id(c.flow(), o.from());
+    v.to = state_id(c.flow(), o.to());
+    v.steps = o.steps();
+    v.actions = o.actions();
+  }
+  return v;
+}
+
+}  // namespace aftersale::cli
