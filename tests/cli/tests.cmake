@@ -144,6 +144,31 @@ if(TARGET aftersale_cli)
   aftersale_cli_test(decide.some_bad EXIT 2 STDOUT "changed_mind" STDERR "E300"
                      ARGS decide --policy ${good} --request ${requests}/changed_mind.json
                           --request ${requests}/quality.json --request ${errors}/unknown_fact.json)
+
+  # case: walking a case by hand on a snapshot file (case_scenario.cmake runs several steps on
+  # one file; fixtures/case_policy.yaml keeps these tests independent of the default flows).
+  function(aftersale_case_scenario name)
+    add_test(NAME cli.case.${name}
+             COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:aftersale_cli> "-DSOURCE=${PROJECT_SOURCE_DIR}"
+                     "-DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_case/${name}" -DSCENARIO=${name}
+                     -P "${CMAKE_CURRENT_SOURCE_DIR}/cli/case_scenario.cmake")
+    set_tests_properties(cli.case.${name} PROPERTIES LABELS cli)
+  endfunction()
+  aftersale_case_scenario(walk)
+  aftersale_case_scenario(catch_up)
+  aftersale_case_scenario(open)
+  aftersale_case_scenario(bad_snapshot)
+  aftersale_case_scenario(default)
+  aftersale_cli_test(case.no_subcommand EXIT 2 STDERR "subcommand" ARGS case)
+  aftersale_cli_test(case.help EXIT 0 STDOUT "open.*apply.*advance.*show" ARGS case --help)
+
+  add_executable(aftersale_cli_case_units_test "${CMAKE_CURRENT_SOURCE_DIR}/cli/case_units_test.cpp"
+                                               "${PROJECT_SOURCE_DIR}/src/cli/case_io.cpp"
+                                               "${PROJECT_SOURCE_DIR}/src/cli/case_payload.cpp")
+  target_include_directories(aftersale_cli_case_units_test PRIVATE "${PROJECT_SOURCE_DIR}/src/cli")
+  target_link_libraries(aftersale_cli_case_units_test PRIVATE aftersale::aftersale GTest::gtest_main)
+  aftersale_target_options(aftersale_cli_case_units_test)
+  gtest_discover_tests(aftersale_cli_case_units_test TEST_PREFIX cli. PROPERTIES LABELS cli DISCOVERY_TIMEOUT 60)
 endif()
 
 # The C++ example in docs/getting-started.md, extracted at configure time, compiled with
