@@ -10,6 +10,7 @@ AFTERSALE_APT_PACKAGES=(
   libcli11-dev nlohmann-json3-dev   # the aftersale command-line tool
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs                        # generates benchmark policies
+  python3-dev pybind11-dev python3-pytest python3-pandas  # Python bindings (AFTERSALE_BUILD_PYTHON) and their tests
 )
 
 # Installs the packages that are missing, with apt, without asking. Needs root only when

@@ -1,0 +1,126 @@
+"""Policy.decide and Decision: attributes, to_dict, explain, HTML, request errors."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+import aftersale
+
+UNIQUE = """format: 1
+policy: {id: u, version: "1", entry: main}
+vocabulary: {solutions: [refund, review], parties: [customer]}
+facts:
+  status: {type: enum, values: [open, closed, lost], required: true}
+  amount: {type: money, required: true}
+decisions:
+  main:
+    hit_policy: unique
+    rules:
+      - {id: small, when: {amount: {le: 1000}}, then: {solution: refund}}
+      - {id: open, when: {status: open}, then: {solution: review}}
+"""
+
+
+def test_decision_attributes(policy, now, refund_request):
+    d = policy.decide(refund_request, now)
+    assert isinstance(d, aftersale.Decision)
+    assert d.status == "matched" and d.matched
+    assert d.table == "after_sales"
+    assert d.rule_id == "flash_refund_unshipped" and d.rules == ["flash_refund_unshipped"]
+    assert d.solution == "refund_immediately"
+    assert d.fee_payer is None and d.escalation is None
+    assert d.evidence == [] and d.steps and all(isinstance(s, str) for s in d.steps)
+    assert d.amounts == {"refund": 12900} and type(d.amounts["refund"]) is int
+    assert d.remark_flag == "green" and d.remark == "闪电退款"
+    assert d.customer_label == "退款中" and d.agent_label
+    assert d.now == datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc) and d.now.tzinfo is timezone.utc
+    (dl,) = d.deadlines
+    assert isinstance(dl, aftersale.Deadline)
+    assert dl.clock == "intercept_before_refund" and dl.label == "拦截/取消后退款"
+    assert dl.due == datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc) and dl.due.tzinfo is timezone.utc
+    assert dl.local == "2026-11-25 18:00:00 CST (+08:00)"
+    assert dl.to_dict() == {"clock": dl.clock, "label": dl.label, "due": dl.due, "local": dl.local}
+    assert "flash_refund_unshipped" in repr(d) and "intercept_before_refund" in repr(dl)
+
+
+def test_escalation_evidence_and_fee_payer(policy, now):
+    d = policy.decide({"order_status": "delivered", "request": "request_refund", "amount": 100, "blacklisted": True}, now)
+    assert d.rule_id == "blacklisted_manual_review"
+    assert d.escalation == "supervisor" and d.evidence == ["chat_records"] and d.remark_flag == "red"
+    assert [x.clock for x in d.deadlines] == ["first_response", "initial_proposal"]
+
+
+def test_to_dict_has_every_attribute(policy, now, refund_request):
+    d = policy.decide(refund_request, now)
+    out = d.to_dict()
+    for key in ("status", "table", "now", "rule_id", "rules", "solution", "fee_payer", "escalation", "evidence", "steps",
+                "amounts", "remark_flag", "remark", "customer_label", "agent_label"):
+        assert out[key] == getattr(d, key), key
+    assert out["deadlines"] == [x.to_dict() for x in d.deadlines]
+
+
+def test_explain_and_html(policy, now, refund_request):
+    d = policy.decide(refund_request, now)
+    text = d.explain()
+    assert "rule `flash_refund_unshipped`" in text and "skipped `blacklisted_manual_review`" in text
+    html = d._repr_html_()
+    assert html.startswith("<table") and "<pre>" in html
+    assert "flash_refund_unshipped" in html and "&lt;" not in text  # escaped only in HTML
+    quiet = policy.decide(refund_request, now, explain=False)
+    assert quiet.rule_id == d.rule_id and "skipped" not in quiet.explain()
+
+
+def test_named_table_and_no_match(policy, now, refund_request):
+    d = policy.decide(refund_request, now, table="fast_review")
+    assert d.table == "fast_review" and d.rule_id == "auto_refund_unshipped" and d.escalation == "system"
+    d = policy.decide(dict(refund_request, order_status="delivered"), now, "fast_review")
+    assert d.status == "no_match" and not d.matched
+    assert (d.rule_id, d.solution, d.fee_payer, d.escalation, d.remark) == (None, None, None, None, None)
+    assert (d.rules, d.deadlines, d.amounts, d.evidence, d.steps) == ([], [], {}, [], [])
+    assert d.to_dict()["status"] == "no_match"
+
+
+def test_conflict():
+    p = aftersale.loads(UNIQUE)
+    d = p.decide({"status": "open", "amount": 5}, datetime(2026, 1, 1, tzinfo=timezone.utc))
+    assert d.status == "conflict" and not d.matched
+    assert d.rules == ["small", "open"] and d.rule_id is None and d.solution is None
+
+
+def test_none_means_absent(policy, now, refund_request):
+    assert policy.decide(dict(refund_request, reason=None), now).rule_id == policy.decide(
+        {k: v for k, v in refund_request.items() if k != "reason"}, now).rule_id
+
+
+@pytest.mark.parametrize("change, code, fact", [
+    ({"colour": "red"}, "E300", "colour"),
+    ({"amount": "12900"}, "E301", "amount"),
+    ({"amount": 129.0}, "E301", "amount"),
+    ({"amount": [1]}, "E301", "amount"),
+    ({"opened": 1}, "E301", "opened"),
+    ({"days_since_delivery": 3}, "E301", "days_since_delivery"),
+    ({"reason": "bored"}, "E302", "reason"),
+    ({"amount": None}, "E303", "amount"),
+    ({"delivered_at": "yesterday"}, "E301", "delivered_at"),
+])
+def test_request_errors(policy, now, refund_request, change, code, fact):
+    r = dict(refund_request, **change)
+    with pytest.raises(aftersale.RequestError) as info:
+        policy.decide(r, now)
+    assert (info.value.code, info.value.fact) == (code, fact)
+    assert "`" + fact + "`" in str(info.value)
+
+
+def test_unknown_table(policy, now, refund_request):
+    with pytest.raises(aftersale.RequestError) as info:
+        policy.decide(refund_request, now, table="nope")
+    assert info.value.code == "E304" and info.value.fact is None
+
+
+def test_bad_arguments(policy, now, refund_request):
+    with pytest.raises(TypeError):
+        policy.decide([("amount", 1)], now)
+    with pytest.raises(TypeError):
+        policy.decide({1: "x"}, now)
+    with pytest.raises(TypeError):
+        policy.decide(refund_request, "2026-11-23T10:00:00Z")

@@ -1,0 +1,103 @@
+"""load, loads, Policy attributes, PolicyError with exact locations."""
+
+import pathlib
+import re
+
+import pytest
+
+import aftersale
+from conftest import DEFAULT_POLICY, SOURCE_DIR
+
+ERRORS_DIR = SOURCE_DIR / "tests" / "errors"
+
+SMALL = """format: 1
+policy: {id: small, version: "3", name: Small, entry: main}
+vocabulary: {solutions: [refund, review], parties: [customer]}
+facts:
+  status: {type: enum, values: [open, closed], required: true}
+  amount: {type: money, default: 100}
+decisions:
+  main:
+    rules:
+      - {id: r1, when: {status: open}, then: {solution: refund, fee_payer: customer}}
+"""
+
+
+def test_load_accepts_str_and_pathlike(policy):
+    assert aftersale.load(str(DEFAULT_POLICY)).content_hash == policy.content_hash
+    assert aftersale.load(pathlib.Path(DEFAULT_POLICY)).id == policy.id
+
+
+def test_policy_attributes(policy):
+    assert isinstance(policy, aftersale.Policy)
+    assert policy.id == "cn_platform_baseline"
+    assert policy.version and isinstance(policy.version, str)
+    assert policy.name == "平台售后基线"
+    assert policy.currency == "CNY"
+    assert policy.entry == "after_sales"
+    assert "after_sales" in policy.tables and "fast_review" in policy.tables
+    assert policy.file.endswith("default.yaml")
+    assert isinstance(policy.content_hash, int) and policy.content_hash > 0
+    assert "first_response" in policy.clocks
+    assert policy.solutions[0] == "refund_immediately"
+    assert "merchant" in policy.parties and "supervisor" in policy.roles
+    assert "cn_platform_baseline" in repr(policy)
+
+
+def test_policy_facts(policy):
+    f = policy.facts
+    assert f["order_status"]["type"] == "enum" and f["order_status"]["required"] is True
+    assert "delivered" in f["order_status"]["values"]
+    assert f["amount"]["type"] == "money"
+    assert f["opened"] == {"type": "bool", "values": [], "required": False, "default": False, "derived": False,
+                           "description": "已拆封"}
+    assert f["customer_tier"]["default"] == "regular"
+    assert f["days_since_delivery"]["derived"] is True
+
+
+def test_loads_with_name():
+    p = aftersale.loads(SMALL, name="small.yaml")
+    assert (p.id, p.version, p.name, p.entry, p.tables) == ("small", "3", "Small", "main", ["main"])
+    assert p.file == "small.yaml"
+    assert p.facts["amount"]["default"] == 100
+    assert aftersale.loads(SMALL).file == "<string>"
+
+
+def test_policy_error_attributes_exact():
+    text = SMALL.replace("  amount: {type: money, default: 100}\n", "  amount: {type: money, default: 100}\n  status: {type: int}\n")
+    with pytest.raises(aftersale.PolicyError) as info:
+        aftersale.loads(text, name="dup.yaml")
+    e = info.value
+    assert (e.file, e.line, e.column, e.code) == ("dup.yaml", 7, 3, "E104")
+    assert len(e.diagnostics) >= 1
+    d = e.diagnostics[0]
+    assert (d.code, d.severity, d.file, d.line, d.column) == ("E104", "error", "dup.yaml", 7, 3)
+    assert "status" in d.message
+    assert str(d).startswith("dup.yaml:7:3: error[E104]: ")
+    assert str(e).startswith("dup.yaml:7:3: error[E104]")
+    assert isinstance(e, aftersale.Error)
+
+
+def test_unreadable_file():
+    with pytest.raises(aftersale.PolicyError) as info:
+        aftersale.load("/nonexistent/policy.yaml")
+    assert info.value.code == "E109"
+    assert info.value.file == "/nonexistent/policy.yaml"
+
+
+def expectations(path):
+    return [m.groups() for m in re.finditer(r"^# expect: (\d+):(\d+): error\[(E\d+)\]", path.read_text(), re.M)]
+
+
+@pytest.mark.parametrize("path", sorted(p for p in ERRORS_DIR.glob("*.yaml") if "# limits:" not in p.read_text()),
+                         ids=lambda p: p.stem)
+def test_every_malformed_policy_reports_its_diagnostics(path):
+    expected = expectations(path)
+    assert expected, "no # expect: line in " + path.name
+    name = "tests/errors/" + path.name
+    with pytest.raises(aftersale.PolicyError) as info:
+        aftersale.loads(path.read_text(), name=name)
+    e = info.value
+    got = [(str(d.line), str(d.column), d.code) for d in e.diagnostics if d.severity == "error"]
+    assert got == expected
+    assert (e.file, str(e.line), str(e.column), e.code) == (name,) + expected[0]

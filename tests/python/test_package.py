@@ -1,0 +1,35 @@
+"""The package: curated names, stub and marker files, the error hierarchy."""
+
+import pathlib
+
+import aftersale
+
+
+def test_all_names_are_exported_and_exist():
+    assert sorted(aftersale.__all__) == sorted(
+        ["Deadline", "Decision", "Diagnostic", "Error", "Policy", "PolicyError", "RequestError", "SnapshotError",
+         "__version__", "load", "loads"])
+    for name in aftersale.__all__:
+        assert getattr(aftersale, name) is not None
+
+
+def test_version_is_the_library_version():
+    parts = aftersale.__version__.split(".")
+    assert len(parts) == 3 and all(p.isdigit() for p in parts)
+
+
+def test_typing_files_ship_next_to_the_extension():
+    folder = pathlib.Path(aftersale.__file__).parent
+    assert (folder / "py.typed").is_file()
+    stub = (folder / "_core.pyi").read_text()
+    for name in aftersale.__all__:
+        if name != "__version__":
+            assert ("class " + name) in stub or ("def " + name) in stub, name
+
+
+def test_error_hierarchy():
+    assert issubclass(aftersale.Error, Exception)
+    for sub in (aftersale.PolicyError, aftersale.RequestError, aftersale.SnapshotError):
+        assert issubclass(sub, aftersale.Error)
+        assert sub.__module__ == "aftersale"
+    assert not issubclass(aftersale.PolicyError, aftersale.RequestError)
