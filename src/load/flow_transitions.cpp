@@ -106,7 +106,7 @@ void read_transition(flow_context& c, const node& n) {
     if (name && (*name == "close" || *name == "reopen")) {
       s.r.error(error_code::reserved_event, *event, "`" + *name + "` is a lifecycle event, not a flow event",
                 *name == "close"
-                    ? "a resolved case is closed by `close` on its own; use `close_roles:` for who may"
+                    ? "every resolved case accepts `close`; say who may send it with `close_roles:`"
                     : "reopening is declared with `reopen: {to: state}` on the flow");
       name.reset();
     }

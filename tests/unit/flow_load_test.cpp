@@ -5,6 +5,7 @@
 
 #include <aftersale/load.hpp>
 #include <algorithm>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -412,6 +413,22 @@ TEST(flow_load, ASmallFlowWithOnlyStates) {
   EXPECT_TRUE(f.events.empty());
   EXPECT_THAT(f.dispatch, ElementsAre(0u));
   EXPECT_TRUE(f.clocks.empty());
+}
+
+TEST(flow_load, TheExampleInPolicyFormatLoads) {
+  std::ifstream in(std::string(AFTERSALE_SOURCE_DIR) + "/docs/policy-format.md");
+  std::stringstream doc;
+  doc << in.rdbuf();
+  const std::string text = doc.str();
+  const auto begin = text.find("```yaml\nflows:\n");
+  ASSERT_NE(begin, std::string::npos);
+  const auto end = text.find("```\n", begin + 8);
+  const std::string example = text.substr(begin + 8, end - begin - 8);
+  auto p = load(example);
+  const flow_def& f = only_flow(*p);
+  EXPECT_EQ(f.states.size(), 6u);
+  EXPECT_THAT(f.events, ElementsAre("approve", "request_return", "receive_return"));
+  EXPECT_EQ(f.transitions.size(), 10u);  // the last `from` list gives three
 }
 
 // ---- errors: exact position and code ----
