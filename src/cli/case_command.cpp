@@ -246,8 +246,8 @@ case_command::case_command(CLI::App& app) {
   add_locale(open_, opt_);
   add_format(open_, opt_);
 
-  apply_ =
-      case_->add_subcommand("apply", "Send an event to a case; the file is rewritten only when accepted");
+  apply_ = case_->add_subcommand(
+      "apply", "Send an event to a case; a refused event leaves the file untouched (exit 3)");
   apply_->add_option("POLICY", opt_.policy, "Policy YAML file")->required();
   apply_->add_option("CASE", opt_.snapshot, "Case snapshot file")->required();
   apply_->add_option("--event,-e", opt_.event, "Event name (a flow event, close or reopen)")->required();
