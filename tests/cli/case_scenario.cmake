@@ -134,6 +134,7 @@ function(scenario_walk)
               "facts +order_status = delivered\n +amount = 129\\.00\n"
               "variables +inspection_ok = \\(unset\\)\n +refund_amount = \\(unset\\)\n"
               "first_response +stopped" "events +ship  \\(customer\\)\n"
+              "resolution +paused +7h30m left  resolve the request\n"
               "history +[^\n]*opened[^\n]*\n +[^\n]*approve"
        ARGS case show ${policy} ${case} --locale en --now 2026-11-23T11:00:00+08:00)
   step(show_customer_zh EXIT 0
@@ -163,7 +164,9 @@ function(scenario_walk)
               "state +follow_up  电话跟进\n" "escalation +[a-z]+\n" "saved +"
        ARGS case advance ${policy} ${case} --now 2026-11-26T09:00:00+08:00)
 
+  # Thursday 09:30: the 7h30m of working time left run out at 17:00 the same day.
   step(ship EXIT 0 STDOUT "result +accepted\n" "state +inspecting"
+       "resolution +running +due 2026-11-26 17:00:00 CST \\(\\+08:00\\)"
        ARGS case apply ${policy} ${case} --event ship --as customer --now 2026-11-26T09:30:00+08:00)
   # The guard names the condition that failed.
   keep_copy(inspecting.json)
@@ -179,7 +182,7 @@ function(scenario_walk)
        STDOUT "result +accepted\n" "actions +refund\\(channel=original\\)\n" "state +refunded  已退款  \\(terminal\\)\n"
               "phase +resolved\n" "events +close  \\(agent, system\\)\n +reopen  \\(customer, agent\\)\n"
        ARGS case apply ${policy} ${case} --event inspect --as warehouse --set inspection_ok=true --now 2026-11-26T10:00:00+08:00)
-  step(show_variables EXIT 0 STDOUT "inspection_ok = true\n +refund_amount = 129\\.00\n"
+  step(show_variables EXIT 0 STDOUT "inspection_ok = true\n +refund_amount = 129\\.00\n" "resolution +stopped"
        ARGS case show ${policy} ${case} --now 2026-11-26T10:00:00+08:00)
 
   # The lifecycle: close by an allowed role, then the flow's events are refused until reopened.
