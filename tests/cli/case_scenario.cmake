@@ -202,8 +202,13 @@ endfunction()
 
 # ---- a case restored after days offline: every due timer fires, each at its own due time
 function(scenario_catch_up)
-  step(open EXIT 0 ARGS case open ${policy} --request ${requests}/delivered.json -o ${case} --format json)
-  step(approve EXIT 0 ARGS case apply ${policy} ${case} --event approve --as agent --now 2026-11-23T10:30:00+08:00)
+  step(open EXIT 0
+       STDOUT "\"decision\": {\n *\"table\": \"after_sales\",\n *\"rule\": \"delivered_return\",\n *\"solution\": \"return_then_refund\",\n *\"flow\": \"return_refund\"\n *},\n *\"case\": {"
+       ARGS case open ${policy} --request ${requests}/delivered.json -o ${case} --format json)
+  step(approve EXIT 0
+       STDOUT "\"written\": true,\n *\"event\": {\n *\"name\": \"approve\",\n *\"role\": \"agent\",\n *\"id\": null\n *},\n *\"outcome\": {\n *\"status\": \"accepted\",\n *\"reason\": null,"
+              "\"from\": \"submitted\",\n *\"to\": \"awaiting_return\",\n *\"steps\": 1,\n *\"actions\": .\n *{\n *\"name\": \"send_return_address\""
+       ARGS case apply ${policy} ${case} --event approve --as agent --now 2026-11-23T10:30:00+08:00 --format json)
   step(advance EXIT 0
        STDOUT "\"fired\": 2," "\"written\": true"
               "\"message\": \"[^\"]*awaiting_return → follow_up[^\"]*\",\n *\"from\": \"awaiting_return\",\n *\"to\": \"follow_up\",\n *\"steps\": 1,\n *\"actions\": .\n *{\n *\"name\": \"phone_follow_up\""
