@@ -306,6 +306,7 @@ class scenario_runner {
       now = *t;
       outcomes = aftersale::advance(c, now);
       check(expect, c, outcomes);
+      check_snapshot(step, c);
       return;
     }
     if (!step["event"] || !step["as"]) {
@@ -349,6 +350,21 @@ class scenario_runner {
       fail(step, what + ": expected accepted, got " + o.message());
     }
     check(expect, c, outcomes);
+    check_snapshot(step, c);
+  }
+
+  // Every step's case survives a snapshot: restored, it equals the case and writes the same
+  // text; the next step continues from the restored case, as a host restarted between steps.
+  void check_snapshot(const YAML::Node& step, aftersale::service_case& c) {
+    try {
+      const std::string json = aftersale::to_json(c);
+      aftersale::service_case back = aftersale::from_json(p_, json);
+      if (back != c) fail(step, "the case restored from its snapshot differs from the case");
+      if (aftersale::to_json(back) != json) fail(step, "the snapshot of the restored case differs");
+      c = std::move(back);
+    } catch (const aftersale::error& e) {
+      fail(step, std::string("snapshot: ") + e.what());
+    }
   }
 
   void run_case(const YAML::Node& c, coverage& cov) {
