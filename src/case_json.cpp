@@ -4,11 +4,13 @@
 #include <aftersale/case.hpp>
 #include <aftersale/time.hpp>
 
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "case_json_format.hpp"
+#include "time_internal.hpp"
 
 namespace aftersale {
 
@@ -55,7 +57,11 @@ class writer {
     string(k);
     out_ += ':';
   }
-  void integer(std::int64_t v) { out_ += std::to_string(v); }
+  void integer(std::int64_t v) {
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, static_cast<std::size_t>(r.ptr - buf));
+  }
 
   // JSON string; control characters escaped, other bytes as they are (UTF-8 is checked:
   // JSON cannot carry anything else, and the reader would refuse it).
@@ -96,9 +102,19 @@ class writer {
   void time(sys_seconds t) {
     const std::int64_t s = t.time_since_epoch().count();
     if (s < k_iso_first || s > k_iso_last) return integer(s);
-    out_ += '"';
-    out_ += format_utc(t);
-    out_ += '"';
+    // `"YYYY-MM-DDTHH:MM:SSZ"`, as format_utc writes it, without its printf.
+    const detail::civil_time c = detail::civil_from_seconds(s);
+    char buf[23] = "\"0000-00-00T00:00:00Z\"";
+    const auto put = [&](int at, std::int64_t v, int digits) {
+      for (int i = digits - 1; i >= 0; --i, v /= 10) buf[at + i] = static_cast<char>('0' + v % 10);
+    };
+    put(1, c.year, 4);
+    put(6, c.month, 2);
+    put(9, c.day, 2);
+    put(12, c.hour, 2);
+    put(15, c.minute, 2);
+    put(18, c.second, 2);
+    out_.append(buf, 22);
   }
 
   // A fact or variable value, by its declared type (see `fact_def`).

@@ -267,6 +267,40 @@ TEST_F(snapshot, refuses_malformed_json) {
   refused(replaced(expected, "return requested", "return \xC3(requested"), "$", "not valid JSON");
 }
 
+TEST_F(snapshot, reads_any_valid_json_spelling_of_the_same_snapshot) {
+  // Whitespace, escapes for plain characters and \u escapes (a surrogate pair) read as the same text.
+  std::string spaced;
+  bool in_string = false;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const char ch = expected[i];
+    spaced += ch;
+    if (ch == '"' && expected[i - 1] != '\\') in_string = !in_string;
+    if (!in_string && (ch == ',' || ch == ':')) spaced += "\n\t ";
+  }
+  spaced = replaced(spaced, "requested", "requ\\u0065sted");
+  spaced = replaced(spaced, "evt-2\"]", "evt\\u002d2\"]");
+  EXPECT_EQ(aftersale::to_json(aftersale::from_json(p, "  " + spaced + "\r\n")), expected);
+  const std::string emoji = replaced(expected, "return requested", "\\ud83d\\udce6");
+  EXPECT_EQ(aftersale::from_json(p, emoji).remark(), "\xF0\x9F\x93\xA6 \"fast\"\n");
+}
+
+TEST_F(snapshot, refuses_json_that_is_not_strictly_valid) {
+  mutated("\"amount\":12900", "\"amount\":012900", "$", "not valid JSON at byte");
+  mutated("\"amount\":12900", "\"amount\":+12900", "$", "expected a value");
+  mutated("\"amount\":12900", "\"amount\":12900.", "$", "expected a digit after `.`");
+  mutated("\"opened\":false", "\"opened\":False", "$", "expected a value");
+  mutated("\"opened\":false", "\"opened\":false,", "$", "expected a key");
+  mutated("return requested", "return \\x41", "$", "invalid escape in a string");
+  mutated("return requested", "return \\ud83d", "$", "lone surrogate");
+  mutated("return requested", "return \\u12", "$", "four hexadecimal digits");
+  mutated("return requested", "return \trequested", "$", "control character inside a string");
+  mutated("return requested", "return \xED\xA0\x80", "$", "not valid UTF-8");
+  mutated("return requested", "return \xC0\xAF", "$", "not valid UTF-8");
+  refused(std::string(40, '[') + std::string(40, ']'), "$", "nested deeper than 32 levels");
+  refused(expected + expected, "$", "text after the end of the snapshot");
+  refused(std::string(expected).insert(1, "\"format\":\"x\","), "$", "key `format` appears twice in one object");
+}
+
 TEST_F(snapshot, refuses_missing_and_unknown_keys) {
   mutated(R"("phase":"escalated",)", "", "$", "missing key `phase`");
   mutated(R"("format":"aftersale-case/1",)", R"("format":"aftersale-case/1","extra":1,)", "$.extra",
