@@ -53,7 +53,10 @@ std::int64_t index_of(const std::vector<std::string>& values, std::string_view t
 }  // namespace
 
 request_columns::request_columns(const policy& p, std::size_t rows)
-    : policy_(&p), rows_(rows), values_(p.facts.size() * rows, 0), present_(p.facts.size() * rows, 0) {}
+    : policy_(&p),
+      rows_(rows),
+      values_(p.facts.size(), std::vector<std::int64_t>(rows, 0)),
+      present_(p.facts.size(), std::vector<std::uint8_t>(rows, 0)) {}
 
 std::uint32_t request_columns::fact_id(std::string_view name) const {
   const std::optional<std::uint32_t> id = policy_->find_fact(name);
@@ -75,9 +78,8 @@ void request_columns::check(std::uint32_t fact, std::size_t row) const {
 }
 
 void request_columns::put(std::uint32_t fact, std::size_t row, std::int64_t value) {
-  const std::size_t i = fact * rows_ + row;
-  values_[i] = value;
-  present_[i] = 1;
+  values_[fact][row] = value;
+  present_[fact][row] = 1;
   finished_ = false;
 }
 
@@ -164,7 +166,7 @@ void request_columns::finish() {
   }
   for (std::size_t r = 0; r < rows_; ++r) {
     for (std::uint32_t f : required) {
-      if (!present_[f * rows_ + r]) {
+      if (!present_[f][r]) {
         const std::string& name = policy_->facts[f].name;
         throw request_error(error_code::missing_fact, name,
                             row_prefix(r) + "required fact `" + name + "` is missing");
@@ -173,11 +175,12 @@ void request_columns::finish() {
   }
   for (std::uint32_t f : defaulted) {
     const std::int64_t v = *policy_->facts[f].default_value;
+    std::vector<std::int64_t>& values = values_[f];
+    std::vector<std::uint8_t>& present = present_[f];
     for (std::size_t r = 0; r < rows_; ++r) {
-      const std::size_t i = f * rows_ + r;
-      if (!present_[i]) {
-        values_[i] = v;
-        present_[i] = 1;
+      if (!present[r]) {
+        values[r] = v;
+        present[r] = 1;
       }
     }
   }
@@ -189,8 +192,8 @@ void request_columns::row(std::size_t row, bound_request& out) const {
   out.values.resize(n);
   out.present.resize(n);
   for (std::size_t f = 0; f < n; ++f) {
-    out.values[f] = values_[f * rows_ + row];
-    out.present[f] = present_[f * rows_ + row];
+    out.values[f] = values_[f][row];
+    out.present[f] = present_[f][row];
   }
 }
 
