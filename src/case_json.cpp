@@ -64,38 +64,28 @@ class writer {
   }
 
   // JSON string; control characters escaped, other bytes as they are (UTF-8 is checked:
-  // JSON cannot carry anything else, and the reader would refuse it).
+  // JSON cannot carry anything else, and the reader would refuse it). Plain runs are
+  // appended at once.
   void string(std::string_view s) {
     out_ += '"';
+    std::size_t run = 0;
     for (std::size_t i = 0; i < s.size();) {
       const auto c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+        ++i;
+        continue;
+      }
       if (c >= 0x80) {
         const std::size_t n = utf8_sequence(s, i);
         if (n == 0) throw error("cannot write a snapshot: text `" + printable(s) + "` is not valid UTF-8");
-        out_.append(s.data() + i, n);
         i += n;
         continue;
       }
-      switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\r': out_ += "\\r"; break;
-        case '\t': out_ += "\\t"; break;
-        case '\b': out_ += "\\b"; break;
-        case '\f': out_ += "\\f"; break;
-        default:
-          if (c < 0x20) {
-            static constexpr char hex[] = "0123456789abcdef";
-            out_ += "\\u00";
-            out_ += hex[c >> 4];
-            out_ += hex[c & 15];
-          } else {
-            out_ += static_cast<char>(c);
-          }
-      }
-      ++i;
+      out_.append(s.data() + run, i - run);
+      escape(c);
+      run = ++i;
     }
+    out_.append(s.data() + run, s.size() - run);
     out_ += '"';
   }
 
@@ -141,6 +131,23 @@ class writer {
   }
 
  private:
+  void escape(unsigned char c) {
+    switch (c) {
+      case '"': out_ += "\\\""; break;
+      case '\\': out_ += "\\\\"; break;
+      case '\n': out_ += "\\n"; break;
+      case '\r': out_ += "\\r"; break;
+      case '\t': out_ += "\\t"; break;
+      case '\b': out_ += "\\b"; break;
+      case '\f': out_ += "\\f"; break;
+      default: {
+        static constexpr char hex[] = "0123456789abcdef";
+        out_ += "\\u00";
+        out_ += hex[c >> 4];
+        out_ += hex[c & 15];
+      }
+    }
+  }
   static std::string printable(std::string_view s) {
     std::string p;
     for (char c : s) p += static_cast<unsigned char>(c) < 0x80 ? c : '?';
@@ -149,11 +156,13 @@ class writer {
   std::string& out_;
 };
 
-std::string hex64(std::uint64_t h) {
+// 16 lowercase hexadecimal digits, quoted.
+void write_hash(writer& w, std::uint64_t h) {
   static constexpr char digits[] = "0123456789abcdef";
-  std::string s(16, '0');
-  for (int i = 15; i >= 0; --i, h >>= 4) s[static_cast<std::size_t>(i)] = digits[h & 15];
-  return s;
+  char buf[18] = {'"'};
+  for (int i = 16; i >= 1; --i, h >>= 4) buf[i] = digits[h & 15];
+  buf[17] = '"';
+  w.raw(std::string_view(buf, 18));
 }
 
 void write_history(writer& w, const policy& p, const flow_def& f, const history_entry& h) {
@@ -248,7 +257,7 @@ std::string to_json(const service_case& c) {
   w.string(f.id);
   w.raw(",");
   w.key("structure_hash");
-  w.string(hex64(f.structure_hash));
+  write_hash(w, f.structure_hash);
   w.raw("},");
   w.key("state");
   w.string(c.state_id());
