@@ -463,8 +463,16 @@ class reader {
 
 service_case from_json(std::shared_ptr<const policy> p, std::string_view json_text) {
   if (!p) throw snapshot_error("", "no policy to restore the snapshot under");
-  // One tape per thread, reused: restoring allocates only the case itself.
+  // One tape per thread, reused: restoring allocates only the case itself. After an unusually
+  // large snapshot the memory is given back rather than kept for the thread's lifetime.
   thread_local snap::tape doc;
+  struct trim {
+    snap::tape& t;
+    ~trim() {
+      if (t.nodes.capacity() > 4096) std::vector<snap::node>().swap(t.nodes);
+      if (t.decoded.capacity() > 65536) std::string().swap(t.decoded);
+    }
+  } guard{doc};
   snap::parse(json_text, doc);
   return reader(std::move(p), value(doc, 0)).read();
 }

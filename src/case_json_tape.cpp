@@ -15,7 +15,7 @@ class parser {
   void run() {
     out_.nodes.clear();
     out_.decoded.clear();
-    out_.nodes.reserve(s_.size() / 8 + 4);
+    out_.nodes.reserve(s_.size() / 6 + 4);  // about one value per 6-10 bytes of snapshot
     skip_space();
     value({}, 0);
     skip_space();

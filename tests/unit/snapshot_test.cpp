@@ -419,6 +419,16 @@ TEST_F(snapshot, gives_a_missing_flow_clock_an_idle_slot) {
   EXPECT_EQ(aftersale::to_json(aftersale::from_json(p, dropped)), without);
 }
 
+TEST_F(snapshot, round_trips_a_long_history) {
+  service_case c = hand_built(p);
+  std::vector<history_entry>& h = access::history(c);
+  for (int i = 0; i < 3000; ++i) h.push_back(h[1 + i % 2]);
+  const std::string s = aftersale::to_json(c);
+  EXPECT_GT(s.size(), 300000U);
+  EXPECT_EQ(aftersale::to_json(aftersale::from_json(p, s)), s);
+  EXPECT_EQ(aftersale::to_json(aftersale::from_json(p, expected)), expected);  // and small ones after it
+}
+
 TEST_F(snapshot, refuses_without_a_policy) { EXPECT_THROW(aftersale::from_json(nullptr, expected), snapshot_error); }
 
 // --- policy versions -------------------------------------------------------------------------
