@@ -128,7 +128,17 @@ std::unique_ptr<request_columns> from_columns(const policy& p, py::handle reques
       throw request_error(e.code(), e.fact(), "column `" + c.name + "`: " + e.what());
     }
     PyObject** items = PySequence_Fast_ITEMS(c.seq.ptr());
-    for (std::size_t r = 0; r < rows; ++r) set_cell(*columns, fact, r, items[r]);
+    // Each value is its own heap object, usually not in cache: fetch a few rows ahead so the
+    // misses overlap instead of stalling one by one.
+    constexpr std::size_t ahead = 12;
+    for (std::size_t r = 0; r < rows; ++r) {
+      if (r + ahead < rows) {
+        const char* next = reinterpret_cast<const char*>(items[r + ahead]);
+        __builtin_prefetch(next);
+        __builtin_prefetch(next + 64);  // a str's text follows its header
+      }
+      set_cell(*columns, fact, r, items[r]);
+    }
   }
   return columns;
 }
