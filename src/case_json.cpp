@@ -3,7 +3,6 @@
 // rewrites what it read identically) and a snapshot is taken often, so it should be cheap.
 #include <aftersale/case.hpp>
 #include <aftersale/time.hpp>
-
 #include <charconv>
 #include <cstdint>
 #include <string>
@@ -121,10 +120,12 @@ class writer {
       case fact_type::boolean:
         if (v == 0 || v == 1) return raw(v != 0 ? "true" : "false");
         break;
-      case fact_type::timestamp: return time(sys_seconds{std::chrono::seconds{v}});
+      case fact_type::timestamp:
+        return time(sys_seconds{std::chrono::seconds{v}});
       case fact_type::integer:
       case fact_type::money:
-      case fact_type::duration: break;
+      case fact_type::duration:
+        break;
     }
     // Integers, and (never produced by the runtime) an out-of-range code: the reader refuses it.
     integer(v);
@@ -133,13 +134,27 @@ class writer {
  private:
   void escape(unsigned char c) {
     switch (c) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\r': out_ += "\\r"; break;
-      case '\t': out_ += "\\t"; break;
-      case '\b': out_ += "\\b"; break;
-      case '\f': out_ += "\\f"; break;
+      case '"':
+        out_ += "\\\"";
+        break;
+      case '\\':
+        out_ += "\\\\";
+        break;
+      case '\n':
+        out_ += "\\n";
+        break;
+      case '\r':
+        out_ += "\\r";
+        break;
+      case '\t':
+        out_ += "\\t";
+        break;
+      case '\b':
+        out_ += "\\b";
+        break;
+      case '\f':
+        out_ += "\\f";
+        break;
       default: {
         static constexpr char hex[] = "0123456789abcdef";
         out_ += "\\u00";

@@ -3,7 +3,6 @@
 // and the reader (case_json_read.cpp). They are part of the file format, so they are fixed
 // here rather than borrowed from `to_string`: renaming an enum must not break old snapshots.
 #include <aftersale/case.hpp>
-
 #include <array>
 #include <cstddef>
 #include <optional>
@@ -15,9 +14,10 @@ inline constexpr std::string_view format_tag = "aftersale-case/1";
 
 inline constexpr std::array<std::string_view, 7> phase_names = {
     "opened", "active", "waiting_on_customer", "escalated", "resolved", "closed", "reopened"};
-inline constexpr std::array<std::string_view, 4> clock_status_names = {"idle", "running", "paused", "stopped"};
-inline constexpr std::array<std::string_view, 7> history_kind_names = {"opened", "event",  "automatic", "timer",
-                                                                       "close",  "reopen", "migrated"};
+inline constexpr std::array<std::string_view, 4> clock_status_names = {"idle", "running", "paused",
+                                                                       "stopped"};
+inline constexpr std::array<std::string_view, 7> history_kind_names = {
+    "opened", "event", "automatic", "timer", "close", "reopen", "migrated"};
 
 /// The index of `name` in `names`, or nothing.
 template <std::size_t N>

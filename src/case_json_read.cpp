@@ -4,12 +4,11 @@
 // read by the strict tape parser (case_json_tape.hpp): one allocation for the whole document.
 #include <aftersale/case.hpp>
 #include <aftersale/time.hpp>
-
 #include <algorithm>
 #include <cstdint>
 #include <initializer_list>
-#include <optional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -86,14 +85,21 @@ class value {
 
 const char* kind_name(const value& v) {
   switch (v.type()) {
-    case value::kind::null: return "null";
-    case value::kind::object: return "an object";
-    case value::kind::array: return "an array";
-    case value::kind::string: return "a string";
-    case value::kind::boolean: return "a boolean";
+    case value::kind::null:
+      return "null";
+    case value::kind::object:
+      return "an object";
+    case value::kind::array:
+      return "an array";
+    case value::kind::string:
+      return "a string";
+    case value::kind::boolean:
+      return "a boolean";
     case value::kind::integer:
-    case value::kind::big_integer: return "an integer";
-    case value::kind::fraction: return "a fraction";
+    case value::kind::big_integer:
+      return "an integer";
+    case value::kind::fraction:
+      return "a fraction";
   }
   return "something else";
 }
@@ -150,7 +156,8 @@ std::string one_of(const List& names) {
 }
 
 template <std::size_t N>
-std::size_t named(const std::array<std::string_view, N>& names, const value& v, const where& w, std::string_view what) {
+std::size_t named(const std::array<std::string_view, N>& names, const value& v, const where& w,
+                  std::string_view what) {
   const std::string_view s = text(v, w);
   if (const auto i = snap::find_name(names, s)) return *i;
   fail(w, "unknown " + std::string(what) + " `" + std::string(s) + "`: expected one of " + one_of(names));
@@ -183,15 +190,18 @@ std::int64_t fact_value(const fact_def& f, const value& v, const where& w) {
       if (f.type == fact_type::string)
         fail(w, "`" + std::string(s) + "` is none of the literals of `" + f.name +
                     "` (text the policy does not mention is written {\"other\": true})");
-      fail(w, "`" + std::string(s) + "` is not a value of `" + f.name + "`: expected one of " + one_of(f.values));
+      fail(w, "`" + std::string(s) + "` is not a value of `" + f.name + "`: expected one of " +
+                  one_of(f.values));
     }
     case fact_type::boolean:
       if (!v.is(value::kind::boolean)) wrong_type(v, w, "true or false");
       return v.node().truth ? 1 : 0;
-    case fact_type::timestamp: return time(v, w).time_since_epoch().count();
+    case fact_type::timestamp:
+      return time(v, w).time_since_epoch().count();
     case fact_type::integer:
     case fact_type::money:
-    case fact_type::duration: return integer(v, w);
+    case fact_type::duration:
+      return integer(v, w);
   }
   fail(w, "unsupported type of `" + f.name + "`");
 }
@@ -227,10 +237,10 @@ class reader {
   service_case read() {
     const where root;
     expect_object(doc_, root,
-                  {"format", "policy", "state", "phase", "escalation", "remark", "opened_at", "entered_at", "facts",
-                   "variables", "clocks", "applied_event_ids", "history"},
-                  {"format", "policy", "state", "phase", "escalation", "remark", "opened_at", "entered_at", "facts",
-                   "variables", "clocks", "applied_event_ids", "history"});
+                  {"format", "policy", "state", "phase", "escalation", "remark", "opened_at", "entered_at",
+                   "facts", "variables", "clocks", "applied_event_ids", "history"},
+                  {"format", "policy", "state", "phase", "escalation", "remark", "opened_at", "entered_at",
+                   "facts", "variables", "clocks", "applied_event_ids", "history"});
     const std::string_view format = text(doc_["format"], root["format"]);
     if (format != snap::format_tag)
       fail(root["format"], "unsupported snapshot format `" + std::string(format) + "`: expected `" +
@@ -241,11 +251,13 @@ class reader {
     access::policy_ptr(c) = p_;
     access::flow(c) = flow_index_;
     access::state(c) = state(doc_["state"], root["state"]);
-    access::phase(c) = static_cast<lifecycle_phase>(named(snap::phase_names, doc_["phase"], root["phase"], "phase"));
+    access::phase(c) =
+        static_cast<lifecycle_phase>(named(snap::phase_names, doc_["phase"], root["phase"], "phase"));
     check_phase(c, root["phase"]);
     const value esc = doc_["escalation"];
-    access::escalation(c) =
-        esc.is(value::kind::null) ? npos : vocabulary_id(p_->vocabulary.roles, esc, root["escalation"], "role");
+    access::escalation(c) = esc.is(value::kind::null)
+                                ? npos
+                                : vocabulary_id(p_->vocabulary.roles, esc, root["escalation"], "role");
     read_remark(c, doc_["remark"], root["remark"]);
     access::opened_at(c) = time(doc_["opened_at"], root["opened_at"]);
     access::entered_at(c) = time(doc_["entered_at"], root["entered_at"]);
@@ -261,10 +273,12 @@ class reader {
 
  private:
   void read_policy(const value& v, const where& w) {
-    expect_object(v, w, {"id", "version", "flow", "structure_hash"}, {"id", "version", "flow", "structure_hash"});
+    expect_object(v, w, {"id", "version", "flow", "structure_hash"},
+                  {"id", "version", "flow", "structure_hash"});
     const std::string_view id = text(v["id"], w["id"]);
     if (id != p_->info.id)
-      fail(w["id"], "the snapshot is of a case under policy `" + std::string(id) + "`, not `" + p_->info.id + "`");
+      fail(w["id"],
+           "the snapshot is of a case under policy `" + std::string(id) + "`, not `" + p_->info.id + "`");
     const std::string_view version = text(v["version"], w["version"]);
     const std::string_view flow = text(v["flow"], w["flow"]);
     const auto f = p_->find_flow(flow);
@@ -281,7 +295,8 @@ class reader {
     if (migration_ == nullptr)
       fail(w["structure_hash"], "flow `" + flow_->id + "` changed since the snapshot (structure " +
                                     std::string(hash) + ", now " + hex64(flow_->structure_hash) +
-                                    ") and declares no migration from policy version `" + std::string(version) + "`");
+                                    ") and declares no migration from policy version `" +
+                                    std::string(version) + "`");
   }
 
   // A state id of the snapshot, through the migration's mapping when there is one.
@@ -309,13 +324,14 @@ class reader {
     if (s.terminal) {
       ok = ph == lifecycle_phase::resolved || ph == lifecycle_phase::closed;
     } else {
-      const lifecycle_phase own = s.phase == state_phase::waiting_on_customer ? lifecycle_phase::waiting_on_customer
-                                                                              : lifecycle_phase::active;
+      const lifecycle_phase own = s.phase == state_phase::waiting_on_customer
+                                      ? lifecycle_phase::waiting_on_customer
+                                      : lifecycle_phase::active;
       ok = ph == own || ph == lifecycle_phase::escalated;
     }
     if (!ok)
-      fail(w, "phase `" + std::string(snap::phase_names[static_cast<std::size_t>(ph)]) + "` is impossible in " +
-                  (s.terminal ? "terminal " : "") + "state `" + s.id + "`");
+      fail(w, "phase `" + std::string(snap::phase_names[static_cast<std::size_t>(ph)]) +
+                  "` is impossible in " + (s.terminal ? "terminal " : "") + "state `" + s.id + "`");
   }
 
   void read_remark(service_case& c, const value& v, const where& w) const {
@@ -367,10 +383,12 @@ class reader {
         fail(wc["clock"], "clock `" + std::string(id) +
                               "` is out of order or repeated: clocks are listed once, in policy order");
       k.clock = *ci;
-      k.state = static_cast<case_clock::status>(named(snap::clock_status_names, e["status"], wc["status"], "status"));
+      k.state = static_cast<case_clock::status>(
+          named(snap::clock_status_names, e["status"], wc["status"], "status"));
       if (const auto s = e.find("started")) k.started = time(*s, wc["started"]);
       if (const auto d = e.find("due")) k.due = time(*d, wc["due"]);
-      if (const auto r = e.find("remaining_s")) k.remaining = std::chrono::seconds{integer(*r, wc["remaining_s"])};
+      if (const auto r = e.find("remaining_s"))
+        k.remaining = std::chrono::seconds{integer(*r, wc["remaining_s"])};
       clocks.push_back(k);
     });
     // Every clock the flow mentions has a slot (the runtime updates clocks in place). One the
@@ -405,9 +423,11 @@ class reader {
     history.reserve(v.size() + (migration_ != nullptr ? 1 : 0));
     v.each([&](const value& e, std::uint32_t i) {
       const where wh = w.at(i);
-      expect_object(e, wh, {"what", "at", "transition", "actor", "from", "to", "event_id", "assigned"}, {"what", "at"});
+      expect_object(e, wh, {"what", "at", "transition", "actor", "from", "to", "event_id", "assigned"},
+                    {"what", "at"});
       history_entry h;
-      h.what = static_cast<history_entry::kind>(named(snap::history_kind_names, e["what"], wh["what"], "history entry"));
+      h.what = static_cast<history_entry::kind>(
+          named(snap::history_kind_names, e["what"], wh["what"], "history entry"));
       h.at = time(e["at"], wh["at"]);
       if (const auto t = e.find("transition")) {
         const std::int64_t n = integer(*t, wh["transition"]);
@@ -416,7 +436,8 @@ class reader {
         // After a migration the old numbering means nothing: the entry keeps its states only.
         h.transition = migration_ != nullptr ? npos : static_cast<std::uint32_t>(n);
       }
-      if (const auto a = e.find("actor")) h.actor_role = vocabulary_id(p_->vocabulary.roles, *a, wh["actor"], "role");
+      if (const auto a = e.find("actor"))
+        h.actor_role = vocabulary_id(p_->vocabulary.roles, *a, wh["actor"], "role");
       if (const auto f = e.find("from")) h.from = state(*f, wh["from"]);
       if (const auto t = e.find("to")) h.to = state(*t, wh["to"]);
       if (const auto id = e.find("event_id")) {

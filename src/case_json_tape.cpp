@@ -91,7 +91,8 @@ class parser {
     } else {
       for (;;) {
         skip_space();
-        if (peek() != '"') fail(i_ >= s_.size() ? "unexpected end of text, expected a key" : "expected a key");
+        if (peek() != '"')
+          fail(i_ >= s_.size() ? "unexpected end of text, expected a key" : "expected a key");
         const std::size_t key_at = i_;
         const std::string_view name = string();
         // Members so far are the direct children: walk them by their `end`.
@@ -178,7 +179,8 @@ class parser {
     }
     node::kind k = node::kind::integer;
     std::int64_t v = 0;
-    const std::uint64_t limit = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + (negative ? 1 : 0);
+    const std::uint64_t limit =
+        static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + (negative ? 1 : 0);
     if (fraction) {
       k = node::kind::fraction;
     } else if (big || mag > limit) {
@@ -237,14 +239,30 @@ class parser {
       const char e = k + 1 < stop ? s_[k + 1] : '\0';
       k += 2;
       switch (e) {
-        case '"': d += '"'; break;
-        case '\\': d += '\\'; break;
-        case '/': d += '/'; break;
-        case 'b': d += '\b'; break;
-        case 'f': d += '\f'; break;
-        case 'n': d += '\n'; break;
-        case 'r': d += '\r'; break;
-        case 't': d += '\t'; break;
+        case '"':
+          d += '"';
+          break;
+        case '\\':
+          d += '\\';
+          break;
+        case '/':
+          d += '/';
+          break;
+        case 'b':
+          d += '\b';
+          break;
+        case 'f':
+          d += '\f';
+          break;
+        case 'n':
+          d += '\n';
+          break;
+        case 'r':
+          d += '\r';
+          break;
+        case 't':
+          d += '\t';
+          break;
         case 'u': {
           std::uint32_t cp = hex4(k, stop);
           k += 4;
@@ -260,7 +278,8 @@ class parser {
           append_utf8(d, cp);
           break;
         }
-        default: fail("invalid escape in a string");
+        default:
+          fail("invalid escape in a string");
       }
     }
     i_ = stop + 1;

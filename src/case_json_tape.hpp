@@ -13,12 +13,12 @@ namespace aftersale::detail::snapshot {
 struct node {
   enum class kind : std::uint8_t { null, boolean, integer, big_integer, fraction, string, array, object };
   kind type = kind::null;
-  bool truth = false;        ///< boolean
-  std::uint32_t end = 0;     ///< index just past this value and everything inside it
-  std::uint32_t count = 0;   ///< array: elements; object: members
-  std::int64_t number = 0;   ///< integer
-  std::string_view text;     ///< string (decoded); integers and fractions as written
-  std::string_view key;      ///< the member name, for a value directly inside an object
+  bool truth = false;       ///< boolean
+  std::uint32_t end = 0;    ///< index just past this value and everything inside it
+  std::uint32_t count = 0;  ///< array: elements; object: members
+  std::int64_t number = 0;  ///< integer
+  std::string_view text;    ///< string (decoded); integers and fractions as written
+  std::string_view key;     ///< the member name, for a value directly inside an object
 };
 
 /// The parsed document; `nodes[0]` is the root. Views point into the source text or `decoded`.

@@ -5,11 +5,11 @@
 //    JSON) are refused with snapshot_error, or — when the change happens to stay valid —
 //    restore to a case whose snapshot round-trips; never another exception, never a crash
 //    (this test runs under ASan/UBSan in developer builds).
+#include <gtest/gtest.h>
+
 #include <aftersale/case.hpp>
 #include <aftersale/decide.hpp>
 #include <aftersale/load.hpp>
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <random>
 #include <string>
@@ -22,7 +22,8 @@ using aftersale::sys_seconds;
 using namespace std::chrono_literals;
 
 std::shared_ptr<const aftersale::policy> test_policy() {
-  static const auto p = aftersale::load_policy_file(AFTERSALE_SOURCE_DIR "/tests/policies/snapshot_flows.yaml");
+  static const auto p =
+      aftersale::load_policy_file(AFTERSALE_SOURCE_DIR "/tests/policies/snapshot_flows.yaml");
   return p;
 }
 
@@ -62,9 +63,10 @@ std::vector<step> random_steps(std::mt19937& rng, const aftersale::flow_def& f, 
       s.advance = true;
     } else {
       const std::size_t pick = rng() % (f.events.size() + 3);
-      s.e.name = pick < f.events.size() ? f.events[pick] : pick == f.events.size() ? "close"
-                                                        : pick == f.events.size() + 1 ? "reopen"
-                                                                                       : "teleport";
+      s.e.name = pick < f.events.size()        ? f.events[pick]
+                 : pick == f.events.size()     ? "close"
+                 : pick == f.events.size() + 1 ? "reopen"
+                                               : "teleport";
       s.e.actor_role = roles[rng() % 6];
       if (rng() % 3 == 0) s.e.id = "evt-" + std::to_string(rng() % 6);  // repeats: duplicates
       if (rng() % 3 == 0) s.e.payload.set("inspection_ok", rng() % 2 == 0);
@@ -90,7 +92,8 @@ std::string run(service_case& c, const step& s) {
   if (!o.accepted()) {
     EXPECT_EQ(aftersale::to_json(c), before) << "refused or duplicate event changed the case";
   }
-  std::string r = std::to_string(static_cast<int>(o.result())) + "/" + std::to_string(static_cast<int>(o.reason()));
+  std::string r =
+      std::to_string(static_cast<int>(o.result())) + "/" + std::to_string(static_cast<int>(o.reason()));
   for (const auto& a : o.actions()) r += " " + a.name;
   return r;
 }
@@ -214,8 +217,18 @@ TEST(snapshot_property, every_renamed_key_is_refused) {
 
 // Every scalar value replaced by JSON of other types and shapes.
 TEST(snapshot_property, every_value_swapped_for_other_json) {
-  static const char* others[] = {"null", "true", "0", "-1", "\"x\"", "[]", "{}", "1.5",
-                                 "18446744073709551616", "\"2026-13-01T00:00:00Z\"", "\"\"", "{\"other\":true}"};
+  static const char* others[] = {"null",
+                                 "true",
+                                 "0",
+                                 "-1",
+                                 "\"x\"",
+                                 "[]",
+                                 "{}",
+                                 "1.5",
+                                 "18446744073709551616",
+                                 "\"2026-13-01T00:00:00Z\"",
+                                 "\"\"",
+                                 "{\"other\":true}"};
   std::size_t refused = 0, accepted = 0;
   for (const std::string& s : sample_snapshots(6)) {
     for (std::size_t colon = s.find(':'); colon != std::string::npos; colon = s.find(':', colon + 1)) {
