@@ -208,6 +208,7 @@ void read_states(flow_context& c, const node& section) {
   if (section.pairs() == 0) {
     c.s.r.error(error_code::missing_key, section, c.label() + " has no states",
                 "declare at least the start state under `states:`");
+    c.states_broken = true;  // references to states would only repeat this
   }
   for (std::size_t i = 0; i < section.pairs(); ++i) read_state(c, section.key(i), section.val(i));
 }

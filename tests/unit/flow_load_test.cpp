@@ -505,6 +505,10 @@ TEST(flow_errors, DuplicatesMissingKeysAndWrongKinds) {
   EXPECT_THAT(errors(small_with(7, "      a: {}")), ElementsAre(at(7, 7, "E104")));
   EXPECT_THAT(errors(small_with(3, "    description: no start")), ElementsAre(at(3, 5, "E106")));
   EXPECT_THAT(errors(small_with(3, "    start: [a]")), ElementsAre(at(3, 12, "E107")));
+  // No states: reported once, not again for every reference to a state.
+  EXPECT_THAT(errors(with(small, "    states:\n      a: {}\n      b: {}\n      done: {terminal: true}\n",
+                          "    states: {}\n")),
+              ElementsAre(at(5, 13, "E106")));
   EXPECT_THAT(errors(with(small, "    states:\n      a: {}\n      b: {}\n      done: {terminal: true}\n",
                           "    states: [a, b, done]\n")),
               ElementsAre(at(5, 13, "E107")));
