@@ -24,6 +24,7 @@ for exe in "$build"/bench/aftersale_*_bench; do
   [ -x "$exe" ] || continue
   name="$(basename "$exe")"
   echo "== $name"
+  rm -f "$out/$name.json"  # no stale results when the filter matches nothing here
   # Random interleaving spreads the repetitions of the if-chain and of aftersale over the
   # same stretch of time, so load from other processes skews the ratio less.
   "$exe" --benchmark_filter="$filter" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
@@ -42,8 +43,9 @@ node - "${ran[@]}" <<'JS'
 const fs = require('fs');
 const median = {};
 for (const f of process.argv.slice(2)) {
-  if (!fs.existsSync(f)) continue;  // a filter that matched nothing in that binary
-  for (const b of JSON.parse(fs.readFileSync(f, 'utf8')).benchmarks) {
+  const text = fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '';
+  if (text.trim() === '') continue;  // a filter that matched nothing in that binary
+  for (const b of JSON.parse(text).benchmarks) {
     if (b.aggregate_name === 'median') median[b.run_name] = b;
   }
 }
