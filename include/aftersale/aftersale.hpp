@@ -12,6 +12,7 @@
 ///     aftersale::decision d = aftersale::decide(policy, r, now);
 ///     std::cout << d.solution() << '\n' << aftersale::explain(d);
 #include <aftersale/calendar.hpp>
+#include <aftersale/case.hpp>
 #include <aftersale/decide.hpp>
 #include <aftersale/error.hpp>
 #include <aftersale/load.hpp>
