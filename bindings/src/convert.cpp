@@ -4,6 +4,7 @@
 
 #include <datetime.h>
 
+#include <cmath>
 #include <limits>
 
 namespace aftersale::python {
@@ -132,6 +133,11 @@ fact_value to_fact_value(const std::string& fact, py::handle value) {
   unsupported(fact, v, "");
 }
 
+bool is_absent(PyObject* v) {
+  // pandas marks a missing value in an object column as float NaN.
+  return v == Py_None || (PyFloat_Check(v) && std::isnan(PyFloat_AS_DOUBLE(v)));
+}
+
 request to_request(py::handle dict) {
   if (!PyDict_Check(dict.ptr())) {
     throw py::type_error(std::string("a request is a dict of fact name to value, not ") + type_name(dict.ptr()));
@@ -141,7 +147,7 @@ request to_request(py::handle dict) {
   Py_ssize_t pos = 0;
   while (PyDict_Next(dict.ptr(), &pos, &key, &value)) {
     if (!PyUnicode_Check(key)) throw py::type_error("fact names are str, not " + type_name(key));
-    if (value == Py_None) continue;
+    if (is_absent(value)) continue;
     std::string name = py::handle(key).cast<std::string>();
     fact_value v = to_fact_value(name, value);
     r.set(std::move(name), std::move(v));
@@ -159,7 +165,7 @@ void set_cell(request_columns& columns, std::uint32_t fact, std::size_t row, PyO
     columns.set_bool(fact, row, v == Py_True);
   } else if (PyLong_Check(v)) {
     columns.set_int(fact, row, to_int64(v));
-  } else if (v == Py_None) {
+  } else if (is_absent(v)) {
     return;
   } else {
     ensure_datetime_api();

@@ -31,10 +31,13 @@ py::object to_timedelta(std::chrono::seconds d);
 /// the library has no value for (float, list, ...), py::value_error for a naive datetime.
 fact_value to_fact_value(const std::string& fact, py::handle value);
 
-/// A request dict as a `request`; None values are left out (absent).
+/// True for the values that mean "no value": None, and float NaN (pandas' missing value).
+bool is_absent(PyObject* value);
+
+/// A request dict as a `request`; absent values (see `is_absent`) are left out.
 request to_request(py::handle dict);
 
-/// Sets fact `fact` of row `row` from a Python value; None leaves it absent.
+/// Sets fact `fact` of row `row` from a Python value; an absent value leaves it unset.
 /// @throws request_error as the setters do, py::value_error for a naive datetime
 void set_cell(request_columns& columns, std::uint32_t fact, std::size_t row, PyObject* value);
 

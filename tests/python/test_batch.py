@@ -133,3 +133,22 @@ def test_unknown_column_and_table(policy, now, refund_request):
     with pytest.raises(aftersale.RequestError) as info:
         policy.decide_many([refund_request], now, table="nope")
     assert info.value.code == "E304"
+
+
+def test_a_data_frame_as_columns(policy, now):
+    pandas = pytest.importorskip("pandas")
+    reqs = [
+        {"order_status": "paid_unshipped", "request": "request_refund", "reason": "changed_mind", "amount": 12900},
+        {"order_status": "delivered", "request": "complain", "amount": 500},  # no reason: NaN in the frame
+    ]
+    frame = pandas.DataFrame(reqs)
+    assert frame["reason"].isna().tolist() == [False, True]
+    got = policy.decide_many(frame.to_dict("list"), now)
+    assert got == policy.decide_many(reqs, now)
+    assert policy.decide(frame.iloc[1].to_dict(), now).rule_id == got["rule_id"][1]
+
+
+def test_float_money_is_refused_even_when_whole(policy, now, refund_request):
+    with pytest.raises(aftersale.RequestError) as info:
+        policy.decide_many({k: [v if k != "amount" else 12900.0] for k, v in refund_request.items()}, now)
+    assert info.value.code == "E301" and "money is int minor units" in str(info.value)
