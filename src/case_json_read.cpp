@@ -48,6 +48,11 @@ struct where {
 
 [[noreturn]] void fail(const where& w, const std::string& message) { throw snapshot_error(w.str(), message); }
 
+// Key comparison; most keys differ in length or first letter, so memcmp is rarely reached.
+bool same(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && a == b));
+}
+
 // A value in the parsed document.
 class value {
  public:
@@ -66,7 +71,7 @@ class value {
   }
   std::optional<value> find(std::string_view k) const {
     for (std::uint32_t c = i_ + 1; c < node().end; c = t_->nodes[c].end)
-      if (t_->nodes[c].key == k) return value(*t_, c);
+      if (same(t_->nodes[c].key, k)) return value(*t_, c);
     return std::nullopt;
   }
   // A member known to be present (checked by `expect_object`).
@@ -108,16 +113,24 @@ const char* kind_name(const value& v) {
   fail(w, "expected " + std::string(expected) + ", got " + kind_name(v));
 }
 
-// An object whose keys are all in `allowed` and include every key of `required`.
+// An object whose keys are all in `allowed`, each once, the first `required` of them present.
 void expect_object(const value& v, const where& w, std::initializer_list<std::string_view> allowed,
-                   std::initializer_list<std::string_view> required) {
+                   std::size_t required) {
   if (!v.is(value::kind::object)) wrong_type(v, w, "an object");
+  std::uint32_t seen = 0;  // bit i: allowed[i] met
   v.each([&](const value& m, std::uint32_t) {
-    if (std::find(allowed.begin(), allowed.end(), m.key()) == allowed.end())
-      fail(w[m.key()], "unknown key `" + std::string(m.key()) + "`");
+    const std::string_view k = m.key();
+    std::uint32_t i = 0;
+    for (std::string_view a : allowed) {
+      if (same(a, k)) break;
+      ++i;
+    }
+    if (i == allowed.size()) fail(w[k], "unknown key `" + std::string(k) + "`");
+    if ((seen >> i) & 1U) fail(w, "key `" + std::string(k) + "` appears twice in one object");
+    seen |= 1U << i;
   });
-  for (std::string_view k : required)
-    if (!v.find(k)) fail(w, "missing key `" + std::string(k) + "`");
+  for (std::size_t i = 0; i < required; ++i)
+    if (((seen >> i) & 1U) == 0) fail(w, "missing key `" + std::string(allowed.begin()[i]) + "`");
 }
 
 std::string_view text(const value& v, const where& w) {
@@ -177,7 +190,7 @@ std::int64_t fact_value(const fact_def& f, const value& v, const where& w) {
     case fact_type::enumeration:
     case fact_type::string: {
       if (f.type == fact_type::string && v.is(value::kind::object)) {
-        expect_object(v, w, {"other"}, {"other"});
+        expect_object(v, w, {"other"}, 1);
         const value other = v["other"];
         if (!other.is(value::kind::boolean) || !other.node().truth) fail(w["other"], "expected true");
         return string_other;
@@ -239,8 +252,7 @@ class reader {
     expect_object(doc_, root,
                   {"format", "policy", "state", "phase", "escalation", "remark", "opened_at", "entered_at",
                    "facts", "variables", "clocks", "applied_event_ids", "history"},
-                  {"format", "policy", "state", "phase", "escalation", "remark", "opened_at", "entered_at",
-                   "facts", "variables", "clocks", "applied_event_ids", "history"});
+                  13);
     const std::string_view format = text(doc_["format"], root["format"]);
     if (format != snap::format_tag)
       fail(root["format"], "unsupported snapshot format `" + std::string(format) + "`: expected `" +
@@ -273,8 +285,7 @@ class reader {
 
  private:
   void read_policy(const value& v, const where& w) {
-    expect_object(v, w, {"id", "version", "flow", "structure_hash"},
-                  {"id", "version", "flow", "structure_hash"});
+    expect_object(v, w, {"id", "version", "flow", "structure_hash"}, 4);
     const std::string_view id = text(v["id"], w["id"]);
     if (id != p_->info.id)
       fail(w["id"],
@@ -336,7 +347,7 @@ class reader {
 
   void read_remark(service_case& c, const value& v, const where& w) const {
     if (v.is(value::kind::null)) return;
-    expect_object(v, w, {"flag", "text"}, {"flag", "text"});
+    expect_object(v, w, {"flag", "text"}, 2);
     const value flag = v["flag"];
     access::remark_flag(c) =
         flag.is(value::kind::null) ? npos : vocabulary_id(p_->vocabulary.flags, flag, w["flag"], "flag");
@@ -349,6 +360,7 @@ class reader {
       const where wf = w[m.key()];
       const auto f = p_->find_fact(m.key());
       if (!f) fail(wf, "unknown fact `" + std::string(m.key()) + "`");
+      if (c.has_value(*f)) fail(w, "key `" + std::string(m.key()) + "` appears twice in one object");
       access::set_value(c, *f, fact_value(p_->facts[*f], m, wf), true);
     });
   }
@@ -364,6 +376,8 @@ class reader {
     v.each([&](const value& m, std::uint32_t) {
       const where wv = w[m.key()];
       const std::uint32_t i = variable(m.key(), wv);
+      if (c.has_value(p_->facts.size() + i))
+        fail(w, "key `" + std::string(m.key()) + "` appears twice in one object");
       access::set_value(c, p_->facts.size() + i, fact_value(flow_->variables[i], m, wv), true);
     });
   }
@@ -374,7 +388,7 @@ class reader {
     clocks.reserve(v.size() + flow_->clocks.size());
     v.each([&](const value& e, std::uint32_t i) {
       const where wc = w.at(i);
-      expect_object(e, wc, {"clock", "status", "started", "due", "remaining_s"}, {"clock", "status"});
+      expect_object(e, wc, {"clock", "status", "started", "due", "remaining_s"}, 2);
       case_clock k;
       const std::string_view id = text(e["clock"], wc["clock"]);
       const auto ci = p_->find_clock(id);
@@ -423,8 +437,7 @@ class reader {
     history.reserve(v.size() + (migration_ != nullptr ? 1 : 0));
     v.each([&](const value& e, std::uint32_t i) {
       const where wh = w.at(i);
-      expect_object(e, wh, {"what", "at", "transition", "actor", "from", "to", "event_id", "assigned"},
-                    {"what", "at"});
+      expect_object(e, wh, {"what", "at", "transition", "actor", "from", "to", "event_id", "assigned"}, 2);
       history_entry h;
       h.what = static_cast<history_entry::kind>(
           named(snap::history_kind_names, e["what"], wh["what"], "history entry"));

@@ -2,7 +2,8 @@
 // A strict JSON reader for snapshots: the whole text becomes one flat vector of nodes (a
 // "tape"), with strings viewed in place, so restoring a case costs one allocation for the
 // document instead of one per value. Strict: RFC 8259 grammar, UTF-8 only, integers that fit
-// in 64 bits, no key twice in one object, nesting at most `max_depth` deep.
+// in 64 bits, nesting at most `max_depth` deep. (A key twice in one object is refused by the
+// reader, which compares each object's keys with the ones it expects anyway.)
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -308,6 +308,20 @@ TEST_F(snapshot, refuses_json_that_is_not_strictly_valid) {
           "key `format` appears twice in one object");
 }
 
+TEST_F(snapshot, refuses_a_key_given_twice_at_its_object) {
+  mutated(R"("amount":12900)", R"("amount":12900,"amount":1)", "$.facts",
+          "key `amount` appears twice in one object");
+  mutated(R"("tries":2)", R"("tries":2,"tries":2)", "$.variables", "key `tries` appears twice");
+  mutated(R"("status":"running")", R"("status":"running","status":"idle")", "$.clocks[2]",
+          "key `status` appears twice");
+  mutated(R"("to":"submitted")", R"("to":"submitted","to":"approved")", "$.history[0]",
+          "key `to` appears twice");
+  mutated(R"("sku":{"other":true})", R"("sku":{"other":true,"other":true})", "$.facts.sku",
+          "key `other` appears twice");
+  mutated(R"("id":"snapshot_test")", R"("id":"snapshot_test","id":"snapshot_test")", "$.policy",
+          "key `id` appears twice");
+}
+
 TEST_F(snapshot, refuses_missing_and_unknown_keys) {
   mutated(R"("phase":"escalated",)", "", "$", "missing key `phase`");
   mutated(R"("format":"aftersale-case/1",)", R"("format":"aftersale-case/1","extra":1,)", "$.extra",
