@@ -181,43 +181,34 @@ void write_hash(writer& w, std::uint64_t h) {
 }
 
 void write_history(writer& w, const policy& p, const flow_def& f, const history_entry& h) {
-  w.raw("{");
-  w.key("what");
+  w.raw("{\"what\":");
   w.string(snap::history_kind_names[static_cast<std::size_t>(h.what)]);
-  w.raw(",");
-  w.key("at");
+  w.raw(",\"at\":");
   w.time(h.at);
   if (h.transition != npos) {
-    w.raw(",");
-    w.key("transition");
+    w.raw(",\"transition\":");
     w.integer(h.transition);
   }
   if (h.actor_role != npos) {
-    w.raw(",");
-    w.key("actor");
+    w.raw(",\"actor\":");
     w.string(p.vocabulary.roles[h.actor_role].id);
   }
   if (h.from != npos) {
-    w.raw(",");
-    w.key("from");
+    w.raw(",\"from\":");
     w.string(f.states[h.from].id);
   }
   if (h.to != npos) {
-    w.raw(",");
-    w.key("to");
+    w.raw(",\"to\":");
     w.string(f.states[h.to].id);
   }
   if (!h.event_id.empty()) {
-    w.raw(",");
-    w.key("event_id");
+    w.raw(",\"event_id\":");
     w.string(h.event_id);
   }
   if (!h.assigned.empty()) {
     // Pairs, not an object: one step may assign a variable twice (payload, then `set`), and
     // the order is part of the history.
-    w.raw(",");
-    w.key("assigned");
-    w.raw("[");
+    w.raw(",\"assigned\":[");
     bool first = true;
     for (const auto& [var, value] : h.assigned) {
       if (!first) w.raw(",");
@@ -256,101 +247,76 @@ std::string to_json(const service_case& c) {
   out.reserve(512 + 160 * c.history().size() + 64 * c.clocks().size());
   writer w(out);
 
-  w.raw("{");
-  w.key("format");
+  w.raw("{\"format\":");
   w.string(snap::format_tag);
-  w.raw(",");
-  w.key("policy");
-  w.raw("{");
-  w.key("id");
+  w.raw(",\"policy\":{\"id\":");
   w.string(p.info.id);
-  w.raw(",");
-  w.key("version");
+  w.raw(",\"version\":");
   w.string(p.info.version);
-  w.raw(",");
-  w.key("flow");
+  w.raw(",\"flow\":");
   w.string(f.id);
-  w.raw(",");
-  w.key("structure_hash");
+  w.raw(",\"structure_hash\":");
   write_hash(w, f.structure_hash);
-  w.raw("},");
-  w.key("state");
+  w.raw("},\"state\":");
   w.string(c.state_id());
-  w.raw(",");
-  w.key("phase");
+  w.raw(",\"phase\":");
   w.string(snap::phase_names[static_cast<std::size_t>(c.phase())]);
-  w.raw(",");
-  w.key("escalation");
+  w.raw(",\"escalation\":");
   if (c.escalation() == npos) {
     w.raw("null");
   } else {
     w.string(p.vocabulary.roles[c.escalation()].id);
   }
-  w.raw(",");
-  w.key("remark");
+  w.raw(",\"remark\":");
   if (c.remark_flag() == npos && c.remark().empty()) {
     w.raw("null");
   } else {
-    w.raw("{");
-    w.key("flag");
+    w.raw("{\"flag\":");
     if (c.remark_flag() == npos) {
       w.raw("null");
     } else {
       w.string(p.vocabulary.flags[c.remark_flag()].id);
     }
-    w.raw(",");
-    w.key("text");
+    w.raw(",\"text\":");
     w.string(c.remark());
     w.raw("}");
   }
-  w.raw(",");
-  w.key("opened_at");
+  w.raw(",\"opened_at\":");
   w.time(c.opened_at());
-  w.raw(",");
-  w.key("entered_at");
+  w.raw(",\"entered_at\":");
   w.time(c.entered_at());
-  w.raw(",");
-  w.key("facts");
+  w.raw(",\"facts\":");
   write_values(w, c, p.facts, 0);
-  w.raw(",");
-  w.key("variables");
+  w.raw(",\"variables\":");
   write_values(w, c, f.variables, p.facts.size());
 
-  w.raw(",");
-  w.key("clocks");
-  w.raw("[");
+  w.raw(",\"clocks\":[");
   bool first = true;
   for (const case_clock& k : c.clocks()) {
     if (!first) w.raw(",");
     first = false;
-    w.raw("{");
-    w.key("clock");
+    w.raw("{\"clock\":");
     w.string(p.clocks[k.clock].id);
-    w.raw(",");
-    w.key("status");
+    w.raw(",\"status\":");
     w.string(snap::clock_status_names[static_cast<std::size_t>(k.state)]);
     // Zero values (a clock never started) are left out; the reader restores them as zero.
     if (k.started != sys_seconds{}) {
-      w.raw(",");
-      w.key("started");
+      w.raw(",\"started\":");
       w.time(k.started);
     }
     if (k.due != sys_seconds{}) {
-      w.raw(",");
-      w.key("due");
+      w.raw(",\"due\":");
       w.time(k.due);
     }
     if (k.remaining.count() != 0) {
-      w.raw(",");
-      w.key("remaining_s");
+      w.raw(",\"remaining_s\":");
       w.integer(k.remaining.count());
     }
     w.raw("}");
   }
   w.raw("],");
 
-  w.key("applied_event_ids");
-  w.raw("[");
+  w.raw("\"applied_event_ids\":[");
   first = true;
   for (const std::string& id : c.applied_event_ids()) {
     if (!first) w.raw(",");
@@ -359,8 +325,7 @@ std::string to_json(const service_case& c) {
   }
   w.raw("],");
 
-  w.key("history");
-  w.raw("[");
+  w.raw("\"history\":[");
   first = true;
   for (const history_entry& h : c.history()) {
     if (!first) w.raw(",");
