@@ -46,7 +46,17 @@ struct where {
   }
 };
 
-[[noreturn]] void fail(const where& w, const std::string& message) { throw snapshot_error(w.str(), message); }
+// Text from the snapshot is quoted in messages; escapes may have put control characters in
+// it (`\n`, `\u0000`), which must not break the one-line message.
+std::string one_line(std::string s) {
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
+  return s;
+}
+
+[[noreturn]] void fail(const where& w, const std::string& message) {
+  throw snapshot_error(one_line(w.str()), one_line(message));
+}
 
 // Key comparison; most keys differ in length or first letter, so memcmp is rarely reached.
 bool same(std::string_view a, std::string_view b) {

@@ -322,6 +322,12 @@ TEST_F(snapshot, refuses_a_key_given_twice_at_its_object) {
           "key `id` appears twice");
 }
 
+TEST_F(snapshot, keeps_messages_on_one_line) {
+  mutated(R"("state":"received")", R"("state":"lo\nst\u0000")", "$.state", "unknown state `lo?st?` in flow");
+  mutated(R"("format":"aftersale-case/1",)", R"("format":"aftersale-case/1","a\tb":1,)", "$.a?b",
+          "unknown key `a?b`");
+}
+
 TEST_F(snapshot, refuses_missing_and_unknown_keys) {
   mutated(R"("phase":"escalated",)", "", "$", "missing key `phase`");
   mutated(R"("format":"aftersale-case/1",)", R"("format":"aftersale-case/1","extra":1,)", "$.extra",
