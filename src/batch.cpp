@@ -52,9 +52,10 @@ std::int64_t index_of(const std::vector<std::string>& values, std::string_view t
 
 }  // namespace
 
-request_columns::request_columns(const policy& p, std::size_t rows)
+request_columns::request_columns(const policy& p, std::size_t rows, std::size_t first_row)
     : policy_(&p),
       rows_(rows),
+      first_row_(first_row),
       values_(p.facts.size(), std::vector<std::int64_t>(rows, 0)),
       present_(p.facts.size(), std::vector<std::uint8_t>(rows, 0)) {}
 
@@ -72,7 +73,7 @@ void request_columns::check(std::uint32_t fact, std::size_t row) const {
   const fact_def& f = policy_->facts[fact];
   if (f.derive != derivation::none) {
     throw request_error(error_code::fact_type, f.name,
-                        row_prefix(row) + "fact `" + f.name +
+                        row_prefix(first_row_ + row) + "fact `" + f.name +
                             "` is derived: it is computed at decision time and cannot be given");
   }
 }
@@ -91,7 +92,7 @@ void request_columns::set_text(std::uint32_t fact, std::size_t row, std::string_
       const std::int64_t i = index_of(f.values, text);
       if (i < 0) {
         throw request_error(error_code::undeclared_value, f.name,
-                            row_prefix(row) + "`" + std::string(text) + "` is not a declared value of fact `" + f.name +
+                            row_prefix(first_row_ + row) + "`" + std::string(text) + "` is not a declared value of fact `" + f.name +
                                 "`: expected one of " + declared_values(f));
       }
       return put(fact, row, i);
@@ -103,20 +104,20 @@ void request_columns::set_text(std::uint32_t fact, std::size_t row, std::string_
     case fact_type::duration: {
       if (auto d = parse_duration(text)) return put(fact, row, d->count());
       throw request_error(error_code::fact_type, f.name,
-                          row_prefix(row) + "`" + std::string(text) + "` is not a duration for fact `" + f.name +
+                          row_prefix(first_row_ + row) + "`" + std::string(text) + "` is not a duration for fact `" + f.name +
                               "`: write `48h`, `30m`, `1h30m`");
     }
     case fact_type::timestamp: {
       if (auto t = parse_timestamp(text)) return put(fact, row, t->time_since_epoch().count());
       throw request_error(error_code::fact_type, f.name,
-                          row_prefix(row) + "`" + std::string(text) + "` is not a timestamp for fact `" + f.name +
+                          row_prefix(first_row_ + row) + "`" + std::string(text) + "` is not a timestamp for fact `" + f.name +
                               "`: write ISO 8601 with an offset, e.g. `2026-10-01T10:00:00+08:00`");
     }
     case fact_type::integer:
     case fact_type::money:
     case fact_type::boolean: break;
   }
-  wrong_type(f, row, "text");
+  wrong_type(f, first_row_ + row, "text");
 }
 
 void request_columns::set_int(std::uint32_t fact, std::size_t row, std::int64_t value) {
@@ -131,27 +132,27 @@ void request_columns::set_int(std::uint32_t fact, std::size_t row, std::int64_t 
     case fact_type::string:
     case fact_type::boolean: break;
   }
-  wrong_type(f, row, "an integer");
+  wrong_type(f, first_row_ + row, "an integer");
 }
 
 void request_columns::set_bool(std::uint32_t fact, std::size_t row, bool value) {
   check(fact, row);
   const fact_def& f = policy_->facts[fact];
-  if (f.type != fact_type::boolean) wrong_type(f, row, "a bool");
+  if (f.type != fact_type::boolean) wrong_type(f, first_row_ + row, "a bool");
   put(fact, row, value ? 1 : 0);
 }
 
 void request_columns::set_time(std::uint32_t fact, std::size_t row, sys_seconds value) {
   check(fact, row);
   const fact_def& f = policy_->facts[fact];
-  if (f.type != fact_type::timestamp) wrong_type(f, row, "a timestamp");
+  if (f.type != fact_type::timestamp) wrong_type(f, first_row_ + row, "a timestamp");
   put(fact, row, value.time_since_epoch().count());
 }
 
 void request_columns::set_duration(std::uint32_t fact, std::size_t row, std::chrono::seconds value) {
   check(fact, row);
   const fact_def& f = policy_->facts[fact];
-  if (f.type != fact_type::duration) wrong_type(f, row, "a duration");
+  if (f.type != fact_type::duration) wrong_type(f, first_row_ + row, "a duration");
   put(fact, row, value.count());
 }
 
@@ -169,7 +170,7 @@ void request_columns::finish() {
       if (!present_[f][r]) {
         const std::string& name = policy_->facts[f].name;
         throw request_error(error_code::missing_fact, name,
-                            row_prefix(r) + "required fact `" + name + "` is missing");
+                            row_prefix(first_row_ + r) + "required fact `" + name + "` is missing");
       }
     }
   }

@@ -171,7 +171,7 @@ void set_cell(request_columns& columns, std::uint32_t fact, std::size_t row, PyO
     ensure_datetime_api();
     const std::string& name = columns.source_policy().facts.at(fact).name;
     if (PyDateTime_Check(v)) {
-      const std::string what = "request " + std::to_string(row) + ": fact `" + name + "`";
+      const std::string what = "request " + std::to_string(columns.first_row() + row) + ": fact `" + name + "`";
       columns.set_time(fact, row, to_instant(v, what.c_str()));
     } else if (PyDelta_Check(v)) {
       columns.set_duration(fact, row, std::chrono::seconds{delta_seconds(v)});
@@ -180,7 +180,7 @@ void set_cell(request_columns& columns, std::uint32_t fact, std::size_t row, PyO
       if (!i) throw py::error_already_set();
       columns.set_int(fact, row, to_int64(i.ptr()));
     } else {
-      unsupported(name, v, "request " + std::to_string(row) + ": ");
+      unsupported(name, v, "request " + std::to_string(columns.first_row() + row) + ": ");
     }
   }
 }

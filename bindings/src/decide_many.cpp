@@ -5,7 +5,9 @@
 #include <pybind11/pybind11.h>
 
 #include <algorithm>
+#include <exception>
 #include <memory>
+#include <thread>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,13 +43,104 @@ std::string_view vocabulary_id(const std::vector<vocabulary_entry>& list, std::u
 // The request's prefix for errors found before the library sees the row.
 std::string row_prefix(std::size_t row) { return "request " + std::to_string(row) + ": "; }
 
-// Fact ids by the key objects seen so far: dicts built by one program reuse the same key
-// strings, so a pointer comparison usually finds them. Holds the keys alive.
-class key_cache {
+// The requests as given, checked for shape; `fill` converts rows [first, first + block.rows())
+// into a block. A list of dicts and a dict of columns give the same blocks.
+class python_requests {
  public:
-  explicit key_cache(const request_columns& c) : columns_(c) {}
-  std::uint32_t lookup(PyObject* key, std::size_t row) {
-    for (const auto& [k, id] : seen_)
+  python_requests(const policy& p, py::handle requests) : names_(p, 0) {
+    if (PyDict_Check(requests.ptr())) {
+      read_columns(requests);
+    } else {
+      seq_ = py::reinterpret_steal<py::object>(
+          PySequence_Fast(requests.ptr(), "requests must be a list of request dicts or a dict of columns"));
+      if (!seq_) throw py::error_already_set();
+      rows_ = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(seq_.ptr()));
+    }
+  }
+
+  std::size_t rows() const noexcept { return rows_; }
+
+  void fill(request_columns& block) {
+    if (seq_) {
+      fill_from_rows(block);
+    } else {
+      fill_from_columns(block);
+    }
+  }
+
+ private:
+  struct column {
+    std::uint32_t fact;
+    py::object seq;
+  };
+
+  void read_columns(py::handle requests) {
+    std::vector<std::string> names;
+    PyObject *key = nullptr, *value = nullptr;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(requests.ptr(), &pos, &key, &value)) {
+      if (!PyUnicode_Check(key)) throw py::type_error("column names are fact names (str), not " + type_name(key));
+      std::string name = py::handle(key).cast<std::string>();
+      // Text is a sequence too: a single request dict passed by mistake would read as columns of characters.
+      if (PyUnicode_Check(value) || PyBytes_Check(value) || !PySequence_Check(value)) {
+        throw py::type_error("column `" + name + "` must be a list of values, not " + type_name(value) +
+                             ": pass a list of request dicts or a dict of equal-length lists");
+      }
+      py::object seq = py::reinterpret_steal<py::object>(PySequence_Fast(value, "a column must be a list"));
+      if (!seq) throw py::error_already_set();
+      const auto n = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(seq.ptr()));
+      if (!columns_.empty() && n != rows_) {
+        throw py::value_error("column `" + name + "` has " + std::to_string(n) + " values but column `" + names.front() +
+                              "` has " + std::to_string(rows_) + ": every column needs one value per request");
+      }
+      rows_ = n;
+      std::uint32_t fact = 0;
+      try {
+        fact = names_.fact_id(name);
+      } catch (const request_error& e) {
+        throw request_error(e.code(), e.fact(), "column `" + name + "`: " + e.what());
+      }
+      names.push_back(std::move(name));
+      columns_.push_back({fact, std::move(seq)});
+    }
+  }
+
+  void fill_from_columns(request_columns& block) const {
+    const std::size_t first = block.first_row(), n = block.rows();
+    // Each value is its own heap object, usually not in cache: fetch a few rows ahead so the
+    // misses overlap instead of stalling one by one.
+    constexpr std::size_t ahead = 12;
+    for (const column& c : columns_) {
+      PyObject** items = PySequence_Fast_ITEMS(c.seq.ptr()) + first;
+      for (std::size_t r = 0; r < n; ++r) {
+        if (r + ahead < n) {
+          const char* next = reinterpret_cast<const char*>(items[r + ahead]);
+          __builtin_prefetch(next);
+          __builtin_prefetch(next + 64);  // a str's text follows its header
+        }
+        set_cell(block, c.fact, r, items[r]);
+      }
+    }
+  }
+
+  void fill_from_rows(request_columns& block) {
+    const std::size_t first = block.first_row(), n = block.rows();
+    PyObject** items = PySequence_Fast_ITEMS(seq_.ptr()) + first;
+    for (std::size_t r = 0; r < n; ++r) {
+      PyObject* d = items[r];
+      if (!PyDict_Check(d)) {
+        throw py::type_error(row_prefix(first + r) + "a request is a dict of fact name to value, not " + type_name(d));
+      }
+      PyObject *key = nullptr, *value = nullptr;
+      Py_ssize_t pos = 0;
+      while (PyDict_Next(d, &pos, &key, &value)) set_cell(block, fact_of(key, first + r), r, value);
+    }
+  }
+
+  // Fact ids by the key objects seen so far: dicts built by one program reuse the same key
+  // strings, so a pointer comparison usually finds them. Holds the keys alive.
+  std::uint32_t fact_of(PyObject* key, std::size_t row) {
+    for (const auto& [k, id] : keys_)
       if (k.ptr() == key) return id;
     if (!PyUnicode_Check(key)) throw py::type_error(row_prefix(row) + "fact names are str, not " + type_name(key));
     Py_ssize_t n = 0;
@@ -55,93 +148,20 @@ class key_cache {
     if (!s) throw py::error_already_set();
     std::uint32_t id = 0;
     try {
-      id = columns_.fact_id(std::string_view(s, static_cast<std::size_t>(n)));
+      id = names_.fact_id(std::string_view(s, static_cast<std::size_t>(n)));
     } catch (const request_error& e) {
       throw request_error(e.code(), e.fact(), row_prefix(row) + e.what());
     }
-    if (seen_.size() < 256) seen_.emplace_back(py::reinterpret_borrow<py::object>(key), id);
+    if (keys_.size() < 256) keys_.emplace_back(py::reinterpret_borrow<py::object>(key), id);
     return id;
   }
 
- private:
-  const request_columns& columns_;
-  std::vector<std::pair<py::object, std::uint32_t>> seen_;
+  request_columns names_;  // no rows: resolves fact names
+  std::size_t rows_ = 0;
+  py::object seq_;               // a list of dicts, or
+  std::vector<column> columns_;  // a dict of columns
+  std::vector<std::pair<py::object, std::uint32_t>> keys_;
 };
-
-std::unique_ptr<request_columns> from_rows(const policy& p, py::handle requests) {
-  const py::object seq = py::reinterpret_steal<py::object>(
-      PySequence_Fast(requests.ptr(), "requests must be a list of request dicts or a dict of columns"));
-  if (!seq) throw py::error_already_set();
-  const Py_ssize_t rows = PySequence_Fast_GET_SIZE(seq.ptr());
-  PyObject** items = PySequence_Fast_ITEMS(seq.ptr());
-  auto columns = std::make_unique<request_columns>(p, static_cast<std::size_t>(rows));
-  key_cache keys(*columns);
-  for (Py_ssize_t r = 0; r < rows; ++r) {
-    PyObject* d = items[r];
-    if (!PyDict_Check(d)) {
-      throw py::type_error(row_prefix(static_cast<std::size_t>(r)) + "a request is a dict of fact name to value, not " +
-                           type_name(d));
-    }
-    PyObject *key = nullptr, *value = nullptr;
-    Py_ssize_t pos = 0;
-    while (PyDict_Next(d, &pos, &key, &value)) {
-      set_cell(*columns, keys.lookup(key, static_cast<std::size_t>(r)), static_cast<std::size_t>(r), value);
-    }
-  }
-  return columns;
-}
-
-std::unique_ptr<request_columns> from_columns(const policy& p, py::handle requests) {
-  struct column {
-    std::string name;
-    py::object seq;
-  };
-  std::vector<column> cols;
-  PyObject *key = nullptr, *value = nullptr;
-  Py_ssize_t pos = 0;
-  while (PyDict_Next(requests.ptr(), &pos, &key, &value)) {
-    if (!PyUnicode_Check(key)) throw py::type_error("column names are fact names (str), not " + type_name(key));
-    std::string name = py::handle(key).cast<std::string>();
-    // Text is a sequence too: a single request dict passed by mistake would read as columns of characters.
-    if (PyUnicode_Check(value) || PyBytes_Check(value) || !PySequence_Check(value)) {
-      throw py::type_error("column `" + name + "` must be a list of values, not " + type_name(value) +
-                           ": pass a list of request dicts or a dict of equal-length lists");
-    }
-    py::object seq = py::reinterpret_steal<py::object>(PySequence_Fast(value, "a column must be a list"));
-    if (!seq) throw py::error_already_set();
-    cols.push_back({std::move(name), std::move(seq)});
-  }
-  const std::size_t rows = cols.empty() ? 0 : static_cast<std::size_t>(PySequence_Fast_GET_SIZE(cols.front().seq.ptr()));
-  for (const column& c : cols) {
-    const auto n = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(c.seq.ptr()));
-    if (n != rows) {
-      throw py::value_error("column `" + c.name + "` has " + std::to_string(n) + " values but column `" +
-                            cols.front().name + "` has " + std::to_string(rows) + ": every column needs one value per request");
-    }
-  }
-  auto columns = std::make_unique<request_columns>(p, rows);
-  for (const column& c : cols) {
-    std::uint32_t fact = 0;
-    try {
-      fact = columns->fact_id(c.name);
-    } catch (const request_error& e) {
-      throw request_error(e.code(), e.fact(), "column `" + c.name + "`: " + e.what());
-    }
-    PyObject** items = PySequence_Fast_ITEMS(c.seq.ptr());
-    // Each value is its own heap object, usually not in cache: fetch a few rows ahead so the
-    // misses overlap instead of stalling one by one.
-    constexpr std::size_t ahead = 12;
-    for (std::size_t r = 0; r < rows; ++r) {
-      if (r + ahead < rows) {
-        const char* next = reinterpret_cast<const char*>(items[r + ahead]);
-        __builtin_prefetch(next);
-        __builtin_prefetch(next + 64);  // a str's text follows its header
-      }
-      set_cell(*columns, fact, r, items[r]);
-    }
-  }
-  return columns;
-}
 
 py::dict to_columns(const policy& pol, const batch_decisions& out) {
   const decision_table& t = pol.decisions[out.table];
@@ -238,17 +258,73 @@ py::dict decide_many(const policy_handle& h, py::handle requests, py::handle now
   } else if (pol.info.entry < pol.decisions.size()) {
     table_id = pol.decisions[pol.info.entry].id;
   }
-  std::unique_ptr<request_columns> columns =
-      PyDict_Check(requests.ptr()) ? from_columns(pol, requests) : from_rows(pol, requests);
-  columns->finish();
-  batch_decisions out;
-  {
-    py::gil_scoped_release unlocked;
-    batch_options options;
-    options.threads = threads;
-    out = decide_batch(h.ptr, table_id, *columns, at, options);
+  python_requests in(pol, requests);
+  const std::size_t rows = in.rows();
+
+  // An empty batch checks the table and gives what every block shares (table, deadlines).
+  request_columns none(pol, 0);
+  none.finish();
+  batch_decisions all = decide_batch(h.ptr, table_id, none, at);
+  all.status.resize(rows);
+  all.rule.resize(rows);
+  all.amounts.resize(rows * all.amount_stride);
+  all.amount_present.resize(rows * all.amount_stride);
+
+  // Blocks: the next block is converted (GIL held) while the previous one is decided on the
+  // other cores, and each block's columns stay small enough to be reused by the allocator
+  // instead of being faulted in afresh.
+  const unsigned cores = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+  batch_options options;
+  options.threads = cores > 1 ? cores - 1 : 1;
+  constexpr std::size_t block_rows = 1 << 15;
+  std::unique_ptr<request_columns> deciding;
+  std::thread worker;
+  std::exception_ptr failure;
+  auto wait = [&] {
+    if (worker.joinable()) {
+      py::gil_scoped_release unlocked;
+      worker.join();
+    }
+    deciding.reset();
+    if (failure) std::rethrow_exception(failure);
+  };
+  // Joins a running worker however this function is left.
+  struct joiner {
+    std::thread& t;
+    ~joiner() {
+      if (t.joinable()) t.join();
+    }
+  } join_on_exit{worker};
+
+  for (std::size_t first = 0; first < rows; first += block_rows) {
+    auto block = std::make_unique<request_columns>(pol, std::min(block_rows, rows - first), first);
+    in.fill(*block);
+    block->finish();
+    wait();
+    deciding = std::move(block);
+    const request_columns* b = deciding.get();
+    auto run = [&all, &failure, &h, &table_id, at, options, b] {
+      try {
+        const batch_decisions part = decide_batch(h.ptr, table_id, *b, at, options);
+        const std::size_t first = b->first_row(), stride = part.amount_stride;
+        std::copy(part.status.begin(), part.status.end(), all.status.begin() + static_cast<std::ptrdiff_t>(first));
+        std::copy(part.rule.begin(), part.rule.end(), all.rule.begin() + static_cast<std::ptrdiff_t>(first));
+        std::copy(part.amounts.begin(), part.amounts.end(), all.amounts.begin() + static_cast<std::ptrdiff_t>(first * stride));
+        std::copy(part.amount_present.begin(), part.amount_present.end(),
+                  all.amount_present.begin() + static_cast<std::ptrdiff_t>(first * stride));
+      } catch (...) {
+        failure = std::current_exception();
+      }
+    };
+    if (cores > 1) {
+      worker = std::thread(run);
+    } else {
+      py::gil_scoped_release unlocked;
+      run();
+    }
   }
-  return to_columns(pol, out);
+  wait();
+  return to_columns(pol, all);
 }
 
 }  // namespace aftersale::python

@@ -32,10 +32,13 @@ namespace aftersale {
 /// Refers to the policy it was made for, which must outlive it.
 class request_columns {
  public:
-  request_columns(const policy& p, std::size_t rows);
+  /// `rows` requests for `p`. `first_row` numbers them in error messages (`request <first_row + row>: `),
+  /// for a block of a larger batch.
+  request_columns(const policy& p, std::size_t rows, std::size_t first_row = 0);
 
   const policy& source_policy() const noexcept { return *policy_; }
   std::size_t rows() const noexcept { return rows_; }
+  std::size_t first_row() const noexcept { return first_row_; }
 
   /// The id of the fact called `name`. @throws request_error (E300) when the policy has no such fact
   std::uint32_t fact_id(std::string_view name) const;
@@ -67,6 +70,7 @@ class request_columns {
 
   const policy* policy_;
   std::size_t rows_;
+  std::size_t first_row_;
   // One vector per fact rather than one block: a million rows of a 20-fact policy would
   // otherwise be one allocation of 160 MB, mapped and faulted in afresh by every batch.
   std::vector<std::vector<std::int64_t>> values_;  // values_[fact][row]

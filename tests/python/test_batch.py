@@ -152,3 +152,21 @@ def test_float_money_is_refused_even_when_whole(policy, now, refund_request):
     with pytest.raises(aftersale.RequestError) as info:
         policy.decide_many({k: [v if k != "amount" else 12900.0] for k, v in refund_request.items()}, now)
     assert info.value.code == "E301" and "money is int minor units" in str(info.value)
+
+
+def test_errors_beyond_the_first_block_name_the_right_request(policy, now, refund_request):
+    # decide_many converts in blocks of 32768 requests: the index must count from the batch start.
+    reqs = [refund_request] * 70001
+    reqs[70000] = dict(refund_request, reason="bored")
+    for form in (reqs, {k: [r.get(k) for r in reqs] for k in refund_request}):
+        with pytest.raises(aftersale.RequestError, match="request 70000: `bored`"):
+            policy.decide_many(form, now)
+    reqs[70000] = dict(refund_request, amount=None)
+    with pytest.raises(aftersale.RequestError, match="request 70000: required fact `amount`"):
+        policy.decide_many(reqs, now)
+    reqs[70000] = dict(refund_request, delivered_at=now.replace(tzinfo=None))
+    with pytest.raises(ValueError, match="request 70000: fact `delivered_at` is a naive datetime"):
+        policy.decide_many(reqs, now)
+    reqs[70000] = refund_request
+    cols = policy.decide_many(reqs, now)
+    assert set(cols["rule_id"]) == {"flash_refund_unshipped"} and len(cols["status"]) == 70001
