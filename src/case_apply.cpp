@@ -42,7 +42,8 @@ std::string about_variable(std::string message) {
   static constexpr std::string_view fact = "fact `";
   if (message.compare(0, fact.size(), fact) == 0) message.replace(0, fact.size(), "variable `");
   static constexpr std::string_view of_fact = " of fact `";
-  if (const auto at = message.find(of_fact); at != std::string::npos) message.replace(at, of_fact.size(), " of variable `");
+  if (const auto at = message.find(of_fact); at != std::string::npos)
+    message.replace(at, of_fact.size(), " of variable `");
   return message;
 }
 
@@ -74,10 +75,10 @@ encoded_payload encode_payload(const service_case& c, const request& payload) {
   return out;
 }
 
-outcome refuse(outcome o, refusal why) {
+// Marks `o` refused; callers then `return o` so the outcome is built in place (NRVO).
+void refuse(outcome& o, refusal why) noexcept {
   case_access::status(o) = outcome::status::refused;
   case_access::reason(o) = why;
-  return o;
 }
 
 // The shared core of both `apply` forms. `payload` is null for the fast path; `role_name` and
@@ -97,25 +98,32 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
   if (e.role >= p.vocabulary.roles.size()) {
     case_access::role(o) = npos;
     case_access::detail(o).assign(role_name.data(), role_name.size());
-    return refuse(std::move(o), refusal::unknown_role);
+    refuse(o, refusal::unknown_role);
+    return o;
   }
   const bool is_close = e.event == resolved_event::close;
   const bool is_reopen = e.event == resolved_event::reopen;
-  if (c.phase() == lifecycle_phase::closed && !is_reopen) return refuse(std::move(o), refusal::case_closed);
+  if (c.phase() == lifecycle_phase::closed && !is_reopen) {
+    refuse(o, refusal::case_closed);
+    return o;
+  }
   const bool bad_payload = payload && !payload->error.empty();
 
   if (is_close || is_reopen) {
     const auto input = is_close ? detail::lifecycle_input::close : detail::lifecycle_input::reopen;
     if ((is_reopen && f.reopen_to >= f.states.size()) || !detail::lifecycle_next(c.phase(), input)) {
       case_access::value(o) = static_cast<std::int64_t>(c.phase());  // for the message
-      return refuse(std::move(o), refusal::wrong_phase);
+      refuse(o, refusal::wrong_phase);
+      return o;
     }
     if (bad_payload) {
       case_access::detail(o) = payload->error;
-      return refuse(std::move(o), refusal::bad_payload);
+      refuse(o, refusal::bad_payload);
+      return o;
     }
     if (!planner::allows(is_close ? f.close_roles : f.reopen_roles, e.role)) {
-      return refuse(std::move(o), refusal::role_not_allowed);
+      refuse(o, refusal::role_not_allowed);
+      return o;
     }
     planner plan(c, now, case_access::actions(o));
     plan.begin(is_close ? history_entry::kind::close : history_entry::kind::reopen, npos, e.role);
@@ -146,16 +154,76 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
       case_access::event(o) = npos;
       case_access::detail(o).assign(event_name.data(), event_name.size());
     }
-    return refuse(std::move(o), refusal::unknown_event);
+    refuse(o, refusal::unknown_event);
+    return o;
   }
   const std::size_t cell = static_cast<std::size_t>(c.state_index()) * events + e.event;
-  if (cell + 1 >= f.dispatch.size()) return refuse(std::move(o), refusal::unknown_event);  // no table built
+  if (cell + 1 >= f.dispatch.size()) {
+    refuse(o, refusal::unknown_event);
+    return o;
+  }  // no table built
   const std::uint32_t* first = f.dispatch_list.data() + f.dispatch[cell];
   const std::uint32_t* last = f.dispatch_list.data() + f.dispatch[cell + 1];
-  if (first == last) return refuse(std::move(o), refusal::unknown_event);
+  if (first == last) {
+    refuse(o, refusal::unknown_event);
+    return o;
+  }
   if (bad_payload) {
     case_access::detail(o) = payload->error;
-    return refuse(std::move(o), refusal::bad_payload);
+    refuse(o, refusal::bad_payload);
+    return o;
+  }
+
+  // The first candidate in policy order whose roles and guard allow it; guards see the payload.
+  const auto choose = [&](const auto& get) {
+    std::uint32_t chosen = npos;
+    bool role_allowed = false;
+    for (const std::uint32_t* t = first; t != last; ++t) {
+      const transition_def& td = f.transitions[*t];
+      if (!planner::allows(td.roles, e.role)) continue;
+      const detail::guard_failure g = detail::check_guard(td.guard, get);
+      if (g.condition == npos) {
+        chosen = *t;
+        break;
+      }
+      if (!role_allowed) {
+        case_access::transition(o) = *t;
+        case_access::failed_condition(o) = g.condition;
+        case_access::value(o) = g.value;
+        case_access::value_present(o) = g.present;
+      }
+      role_allowed = true;
+    }
+    if (chosen == npos)
+      case_access::reason(o) = role_allowed ? refusal::guard_failed : refusal::role_not_allowed;
+    return chosen;
+  };
+  const auto accepted = [&](std::uint32_t chosen, std::uint32_t to, std::uint32_t steps) {
+    case_access::status(o) = outcome::status::accepted;
+    case_access::reason(o) = refusal::none;
+    case_access::transition(o) = chosen;
+    case_access::failed_condition(o) = npos;
+    case_access::value(o) = 0;
+    case_access::value_present(o) = false;
+    case_access::from(o) = case_access::state_of(o);
+    case_access::to(o) = to;
+    case_access::steps(o) = steps;
+  };
+
+  if (!payload || payload->values.empty()) {
+    // The common path: guards read the case itself, and a transition that only moves the case
+    // is committed without a plan.
+    const std::uint32_t chosen = choose(detail::case_values{c});
+    if (chosen == npos) {
+      refuse(o, case_access::reason(o));
+      return o;
+    }
+    const transition_def& t = f.transitions[chosen];
+    if (detail::plain_move(f, t)) {
+      detail::commit_move(c, history_entry::kind::event, chosen, e.role, t.to, now, id);
+      accepted(chosen, t.to, 1);
+      return o;
+    }
   }
 
   planner plan(c, now, case_access::actions(o));
@@ -163,28 +231,10 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
   if (payload) {
     for (const detail::planned_value& v : payload->values) plan.assign(v.index, v.value);
   }
-  // The first candidate in policy order whose roles and guard allow it; guards see the payload.
-  std::uint32_t chosen = npos;
-  bool role_allowed = false;
-  for (const std::uint32_t* t = first; t != last; ++t) {
-    const transition_def& td = f.transitions[*t];
-    if (!planner::allows(td.roles, e.role)) continue;
-    const detail::guard_failure g = plan.check(td.guard);
-    if (g.condition == npos) {
-      chosen = *t;
-      break;
-    }
-    if (!role_allowed) {
-      case_access::transition(o) = *t;
-      case_access::failed_condition(o) = g.condition;
-      case_access::value(o) = g.value;
-      case_access::value_present(o) = g.present;
-    }
-    role_allowed = true;
-  }
+  const std::uint32_t chosen = choose([&plan](std::uint32_t i, std::int64_t& v) { return plan.get(i, v); });
   if (chosen == npos) {
-    if (!role_allowed) return refuse(std::move(o), refusal::role_not_allowed);
-    return refuse(std::move(o), refusal::guard_failed);
+    refuse(o, case_access::reason(o));
+    return o;
   }
 
   const transition_def& t = f.transitions[chosen];
@@ -193,14 +243,7 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
   plan.enter(t.to);
   const bool complete = plan.automatic();
   plan.commit(c, id);
-  case_access::status(o) = outcome::status::accepted;
-  case_access::transition(o) = chosen;
-  case_access::failed_condition(o) = npos;
-  case_access::value(o) = 0;
-  case_access::value_present(o) = false;
-  case_access::from(o) = case_access::state_of(o);
-  case_access::to(o) = plan.state();
-  case_access::steps(o) = plan.steps();
+  accepted(chosen, plan.state(), plan.steps());
   if (!complete) case_access::detail(o) = "automatic transitions stopped: they loop";
   return o;
 }
@@ -228,7 +271,8 @@ void check_open(const service_case& c) {
 
 }  // namespace
 
-std::optional<resolved_event> resolve_event(const service_case& c, std::string_view name, std::string_view role) {
+std::optional<resolved_event> resolve_event(const service_case& c, std::string_view name,
+                                            std::string_view role) {
   check_open(c);
   resolved_event e;
   e.role = find_role(c.source_policy(), role);

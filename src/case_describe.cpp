@@ -28,17 +28,22 @@ std::string variable_text(const flow_def& f, std::uint32_t var, std::int64_t val
 
 std::string_view clock_verb(clock_action a) {
   switch (a) {
-    case clock_action::start: return "start";
-    case clock_action::stop: return "stop";
-    case clock_action::pause: return "pause";
-    case clock_action::resume: return "resume";
+    case clock_action::start:
+      return "start";
+    case clock_action::stop:
+      return "stop";
+    case clock_action::pause:
+      return "pause";
+    case clock_action::resume:
+      return "resume";
   }
   return "?";
 }
 
 // The effects of `t` with the values this entry assigned. Assignments are the payload's first,
 // then one per `set` and per `record` that had a value, in effect order: match from the back.
-std::string effects_text(const policy& p, const flow_def& f, const transition_def* t, const history_entry& h) {
+std::string effects_text(const policy& p, const flow_def& f, const transition_def* t,
+                         const history_entry& h) {
   std::vector<std::string> parts;
   std::size_t assigned_end = h.assigned.size();
   std::vector<std::string> effect_parts;
@@ -59,7 +64,8 @@ std::string effects_text(const policy& p, const flow_def& f, const transition_de
           break;
         }
         case effect_kind::clock:
-          text = std::string(clock_verb(e->clock_op)) + ' ' + std::string(e->target < p.clocks.size() ? p.clocks[e->target].id : "?");
+          text = std::string(clock_verb(e->clock_op)) + ' ' +
+                 std::string(e->target < p.clocks.size() ? p.clocks[e->target].id : "?");
           break;
         case effect_kind::emit:
           text = "emit " + e->action;
@@ -70,7 +76,8 @@ std::string effects_text(const policy& p, const flow_def& f, const transition_de
           if (!e->text.empty()) text += " \"" + e->text + '"';
           break;
         case effect_kind::escalate:
-          text = "escalate " + std::string(e->target == npos ? std::string_view("next") : entry_id(p.vocabulary.roles, e->target));
+          text = "escalate " + std::string(e->target == npos ? std::string_view("next")
+                                                             : entry_id(p.vocabulary.roles, e->target));
           break;
       }
       effect_parts.push_back(std::move(text));
@@ -103,11 +110,15 @@ std::string describe(const service_case& c, const history_entry& h) {
   std::string out = format_utc(h.at) + ' ';
   if (h.actor_role != npos) out += std::string(entry_id(p.vocabulary.roles, h.actor_role)) + ' ';
   switch (h.what) {
-    case history_entry::kind::opened: out += "opened in " + f.id; break;
+    case history_entry::kind::opened:
+      out += "opened in " + f.id;
+      break;
     case history_entry::kind::event:
       out += t && t->event < f.events.size() ? f.events[t->event] : std::string("event");
       break;
-    case history_entry::kind::automatic: out += "automatic"; break;
+    case history_entry::kind::automatic:
+      out += "automatic";
+      break;
     case history_entry::kind::timer:
       out += "timer";
       if (t && t->timer.clock != npos && t->timer.clock < p.clocks.size()) {
@@ -117,9 +128,15 @@ std::string describe(const service_case& c, const history_entry& h) {
                (t->timer.after.kind == clock_kind::elapsed ? "" : " (counted on the calendar)");
       }
       break;
-    case history_entry::kind::close: out += "close"; break;
-    case history_entry::kind::reopen: out += "reopen"; break;
-    case history_entry::kind::migrated: out += "migrated"; break;
+    case history_entry::kind::close:
+      out += "close";
+      break;
+    case history_entry::kind::reopen:
+      out += "reopen";
+      break;
+    case history_entry::kind::migrated:
+      out += "migrated";
+      break;
   }
   out += ": ";
   if (h.what == history_entry::kind::opened || h.what == history_entry::kind::close) {
@@ -137,20 +154,26 @@ std::string outcome::message() const {
   const flow_def& f = p.flows[flow_];
   switch (status_) {
     case status::accepted: {
-      std::string out = "accepted: " + std::string(state_id(f, from_)) + " → " + std::string(state_id(f, to_));
+      std::string out =
+          "accepted: " + std::string(state_id(f, from_)) + " → " + std::string(state_id(f, to_));
       if (event_ == resolved_event::close) out += " (close)";
       if (event_ == resolved_event::reopen) out += " (reopen)";
       if (event_ == npos && transition_ < f.transitions.size()) out += " (timer)";
       if (!detail_.empty()) out += "; " + detail_;
       return out;
     }
-    case status::duplicate: return "duplicate: event id `" + detail_ + "` was already applied, nothing changed";
-    case status::refused: break;
+    case status::duplicate:
+      return "duplicate: event id `" + detail_ + "` was already applied, nothing changed";
+    case status::refused:
+      break;
   }
-  std::string out = "refused " + event_text(f, event_, reason_ == refusal::unknown_event ? detail_ : std::string()) +
+  std::string out = "refused " +
+                    event_text(f, event_, reason_ == refusal::unknown_event ? detail_ : std::string()) +
                     " in state `" + std::string(state_id(f, state_)) + "`: ";
   switch (reason_) {
-    case refusal::none: out += "no reason"; break;
+    case refusal::none:
+      out += "no reason";
+      break;
     case refusal::unknown_event:
       if (event_ >= f.events.size()) {
         out += "flow `" + f.id + "` has no such event";
@@ -158,7 +181,9 @@ std::string outcome::message() const {
         out += "no transition on it from this state";
       }
       break;
-    case refusal::unknown_role: out += "role `" + detail_ + "` is not declared in the vocabulary"; break;
+    case refusal::unknown_role:
+      out += "role `" + detail_ + "` is not declared in the vocabulary";
+      break;
     case refusal::role_not_allowed: {
       out += "role `" + std::string(entry_id(p.vocabulary.roles, role_)) + "` may not send it here";
       // Who may: the roles of the candidate transitions (or of close/reopen).
@@ -178,20 +203,22 @@ std::string outcome::message() const {
         }
       }
       std::string list;
-      for (std::uint32_t r : allowed) list += (list.empty() ? "`" : ", `") + std::string(entry_id(p.vocabulary.roles, r)) + '`';
+      for (std::uint32_t r : allowed)
+        list += (list.empty() ? "`" : ", `") + std::string(entry_id(p.vocabulary.roles, r)) + '`';
       if (!list.empty()) out += " (allowed: " + list + ')';
       break;
     }
     case refusal::guard_failed: {
-      if (transition_ >= f.transitions.size() || failed_condition_ >= f.transitions[transition_].guard.size()) {
+      if (transition_ >= f.transitions.size() ||
+          failed_condition_ >= f.transitions[transition_].guard.size()) {
         out += "a guard is false";
         break;
       }
       const condition& cond = f.transitions[transition_].guard[failed_condition_];
       const std::size_t facts = p.facts.size();
-      const fact_def* def = cond.fact < facts                             ? &p.facts[cond.fact]
+      const fact_def* def = cond.fact < facts                        ? &p.facts[cond.fact]
                             : cond.fact - facts < f.variables.size() ? &f.variables[cond.fact - facts]
-                                                                          : nullptr;
+                                                                     : nullptr;
       const std::string name = def ? def->name : "?";
       out += "guard false: `" + name + "` is ";
       out += value_present_ ? "`" + (def ? detail::format_value(*def, value_) : std::to_string(value_)) + "`"
@@ -200,17 +227,22 @@ std::string outcome::message() const {
       if (cond.where.line != 0) out += " (" + to_string(cond.where) + ")";
       break;
     }
-    case refusal::case_closed: out += "the case is closed (only `reopen` is accepted)"; break;
+    case refusal::case_closed:
+      out += "the case is closed (only `reopen` is accepted)";
+      break;
     case refusal::wrong_phase:
       if (event_ == resolved_event::reopen && f.reopen_to >= f.states.size()) {
         out += "flow `" + f.id + "` does not allow `reopen`";
       } else {
         // The phase the case was in rides in value_ (unused by this refusal).
         out += "the case is " + std::string(to_string(static_cast<lifecycle_phase>(value_))) + ", " +
-               (event_ == resolved_event::close ? "`close` needs it resolved" : "`reopen` needs it resolved or closed");
+               (event_ == resolved_event::close ? "`close` needs it resolved"
+                                                : "`reopen` needs it resolved or closed");
       }
       break;
-    case refusal::bad_payload: out += "bad payload: " + detail_; break;
+    case refusal::bad_payload:
+      out += "bad payload: " + detail_;
+      break;
   }
   return out;
 }

@@ -7,7 +7,6 @@
 // come first and are rolled back if one throws, then only noexcept writes. So a refused event, or
 // one that fails half-way through planning, leaves the case exactly as it was.
 #include <aftersale/case.hpp>
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +17,7 @@
 #include <vector>
 
 #include "case_access.hpp"
+#include "evaluate_internal.hpp"
 #include "lifecycle.hpp"
 
 namespace aftersale::detail {
@@ -33,14 +33,19 @@ class small_vector {
   small_vector(const small_vector&) = delete;
   small_vector& operator=(const small_vector&) = delete;
 
-  void push_back(const T& v) {
+  void push_back(const T& v) { append() = v; }
+  /// A new last element, default-initialised: the caller fills its fields in place (building a
+  /// temporary and copying it costs a store-forwarding stall on this hot path).
+  T& append() {
     if (heap_.empty() && size_ < N) {
-      ::new (static_cast<void*>(inline_ + size_ * sizeof(T))) T(v);
-    } else {
-      if (heap_.empty()) heap_.assign(begin(), end());  // first overflow: move everything out
-      heap_.push_back(v);
+      T* slot = ::new (static_cast<void*>(inline_ + size_ * sizeof(T))) T;
+      ++size_;
+      return *slot;
     }
+    if (heap_.empty()) heap_.assign(begin(), end());  // first overflow: move everything out
+    heap_.emplace_back();
     ++size_;
+    return heap_.back();
   }
   std::size_t size() const noexcept { return size_; }
   bool empty() const noexcept { return size_ == 0; }
@@ -61,11 +66,12 @@ class small_vector {
 };
 
 /// Room for `extra` more elements, growing geometrically so appends stay amortised O(1) (a plain
-/// `reserve(size() + 1)` would reallocate on every append).
+/// `reserve(size() + 1)` would reallocate on every append). The first allocation takes room for
+/// `first` elements: a case's history usually stays within 8 entries, so it is allocated once.
 template <class V>
-void make_room(V& v, std::size_t extra) {
+void make_room(V& v, std::size_t extra, std::size_t first = 8) {
   if (v.capacity() - v.size() >= extra) return;
-  v.reserve(std::max(v.size() + extra, 2 * v.capacity()));
+  v.reserve(std::max({v.size() + extra, 2 * v.capacity(), first}));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -84,7 +90,11 @@ std::uint32_t clock_slot(const std::vector<case_clock>& clocks, std::uint32_t po
 // Planning and committing (case_plan.cpp)
 
 /// What the lifecycle is told when the flow enters `s`.
-lifecycle_input entry_input(const state_def& s) noexcept;
+inline lifecycle_input entry_input(const state_def& s) noexcept {
+  if (s.terminal || s.phase == state_phase::resolved) return lifecycle_input::entered_terminal;
+  return s.phase == state_phase::waiting_on_customer ? lifecycle_input::entered_waiting
+                                                     : lifecycle_input::entered_active;
+}
 
 /// One value assigned while planning: a value index (facts, then the flow's variables).
 struct planned_value {
@@ -114,6 +124,45 @@ struct guard_failure {
   std::int64_t value = 0;
   bool present = false;
 };
+
+/// Checks `guard` against values read by `get(index, out) -> bool present` (the case's, or a
+/// plan's overlay over them).
+template <class Get>
+guard_failure check_guard(const std::vector<condition>& guard, const Get& get) noexcept {
+  guard_failure g;
+  for (std::uint32_t i = 0; i < guard.size(); ++i) {
+    std::int64_t v = 0;
+    const bool present = get(guard[i].fact, v);
+    if (condition_holds(guard[i], present, v)) continue;
+    g.condition = i;
+    g.value = present ? v : 0;
+    g.present = present;
+    return g;
+  }
+  return g;
+}
+
+/// Reads a case's own values (no plan).
+struct case_values {
+  const service_case& c;
+  bool operator()(std::uint32_t i, std::int64_t& out) const noexcept {
+    if (!c.has_value(i)) return false;
+    out = c.value(i);
+    return true;
+  }
+};
+
+/// True when firing transition `t` only moves the case: no effects, a target without clock
+/// actions and without automatic transitions. Such a step needs no plan (`commit_move`).
+inline bool plain_move(const flow_def& f, const transition_def& t) noexcept {
+  return t.effects.empty() && f.states[t.to].on_entry.empty() &&
+         (t.to >= f.automatic_from.size() || f.automatic_from[t.to].empty());
+}
+
+/// Fires a plain move (see `plain_move`) of `c` to state `to` at `now` as one history entry.
+/// Strong guarantee, like `planner::commit`.
+void commit_move(service_case& c, history_entry::kind what, std::uint32_t transition, std::uint32_t role,
+                 std::uint32_t to, sys_seconds now, std::string_view id);
 
 /// Plans changes to one case without touching it, then commits them.
 class planner {

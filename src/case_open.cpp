@@ -1,6 +1,5 @@
 // open_case(): a new case in a flow, from a decision or from facts.
 #include <aftersale/decide.hpp>
-
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -17,13 +16,15 @@ std::uint32_t flow_named(const policy& p, std::string_view id) {
   if (const std::optional<std::uint32_t> f = p.find_flow(id)) return *f;
   std::string known;
   for (const flow_def& f : p.flows) known += (known.empty() ? "`" : ", `") + f.id + '`';
-  throw error("unknown flow `" + std::string(id) + "`: the policy has " + (known.empty() ? "no flows" : known));
+  throw error("unknown flow `" + std::string(id) + "`: the policy has " +
+              (known.empty() ? "no flows" : known));
 }
 
 // The case with its values and clock slots, before the start state is entered. `rule_match`
 // and `then` come from the decision (both null when opening with facts).
 service_case open_in(std::shared_ptr<const policy> p, std::uint32_t flow, const bound_request& facts,
-                     const rule_match* match, const rule_outcome* then, sys_seconds decided_at, sys_seconds now) {
+                     const rule_match* match, const rule_outcome* then, sys_seconds decided_at,
+                     sys_seconds now) {
   const policy& pol = *p;
   const flow_def& f = pol.flows[flow];
   if (facts.values.size() != pol.facts.size() || facts.present.size() != pol.facts.size()) {
@@ -42,7 +43,8 @@ service_case open_in(std::shared_ptr<const policy> p, std::uint32_t flow, const 
     if (facts.present[i]) case_access::set_value(c, i, facts.values[i], true);
   }
   for (std::uint32_t i = 0; i < f.variables.size(); ++i) {
-    if (f.variables[i].default_value) case_access::set_value(c, fact_count + i, *f.variables[i].default_value, true);
+    if (f.variables[i].default_value)
+      case_access::set_value(c, fact_count + i, *f.variables[i].default_value, true);
   }
 
   // One slot per clock the flow mentions or the decision started, sorted by clock index.
@@ -107,7 +109,8 @@ void enter_start(service_case& c, const rule_match* match, const rule_outcome* t
 
 service_case open_case(const decision& d, sys_seconds now) {
   if (!d.matched() || d.matches().empty()) {
-    throw error("the decision is `" + std::string(to_string(d.status())) + "`: no rule names a flow to open a case in");
+    throw error("the decision is `" + std::string(to_string(d.status())) +
+                "`: no rule names a flow to open a case in");
   }
   const rule& r = d.first_rule();
   if (r.then.flow.empty()) throw error("rule `" + r.id + "` names no flow: add `flow:` to its `then`");

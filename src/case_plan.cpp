@@ -10,12 +10,6 @@ namespace aftersale::detail {
 
 using access = case_access;
 
-lifecycle_input entry_input(const state_def& s) noexcept {
-  if (s.terminal || s.phase == state_phase::resolved) return lifecycle_input::entered_terminal;
-  return s.phase == state_phase::waiting_on_customer ? lifecycle_input::entered_waiting
-                                                      : lifecycle_input::entered_active;
-}
-
 planner::planner(const service_case& c, sys_seconds now, std::vector<emitted_action>& actions) noexcept
     : c_(c),
       p_(c.source_policy()),
@@ -43,17 +37,7 @@ bool planner::get(std::uint32_t i, std::int64_t& out) const noexcept {
 }
 
 guard_failure planner::check(const std::vector<condition>& guard) const noexcept {
-  guard_failure g;
-  for (std::uint32_t i = 0; i < guard.size(); ++i) {
-    std::int64_t v = 0;
-    const bool present = get(guard[i].fact, v);
-    if (condition_holds(guard[i], present, v)) continue;
-    g.condition = i;
-    g.value = present ? v : 0;
-    g.present = present;
-    return g;
-  }
-  return g;
+  return check_guard(guard, [this](std::uint32_t i, std::int64_t& v) { return get(i, v); });
 }
 
 bool planner::allows(const std::vector<std::uint32_t>& roles, std::uint32_t role) noexcept {
@@ -62,11 +46,21 @@ bool planner::allows(const std::vector<std::uint32_t>& roles, std::uint32_t role
 
 void planner::begin(history_entry::kind what, std::uint32_t transition, std::uint32_t role) {
   const auto at = static_cast<std::uint32_t>(values_.size());
-  steps_.push_back(planned_step{what, transition, role, state_, npos, at, at, now_});
+  planned_step& s = steps_.append();
+  s.what = what;
+  s.transition = transition;
+  s.role = role;
+  s.from = state_;
+  s.to = npos;
+  s.values_begin = at;
+  s.values_end = at;
+  s.at = now_;
 }
 
 void planner::assign(std::uint32_t i, std::int64_t v) {
-  values_.push_back(planned_value{i, v});
+  planned_value& p = values_.append();
+  p.index = i;
+  p.value = v;
   steps_.back().values_end = static_cast<std::uint32_t>(values_.size());
 }
 
@@ -82,7 +76,10 @@ void planner::clock_action_on(std::uint32_t policy_clock, clock_action a) {
   // Every clock the flow mentions has a slot (flow_def::clocks); skip anything else.
   const std::uint32_t slot = clock_slot(c_.clocks(), policy_clock);
   if (slot == npos) return;
-  clocks_.push_back(planned_clock{slot, clock_after(p_, clock(slot), a, now_)});
+  const case_clock next = clock_after(p_, clock(slot), a, now_);
+  planned_clock& k = clocks_.append();
+  k.slot = slot;
+  k.value = next;
 }
 
 void planner::escalate(std::uint32_t role) {
@@ -101,7 +98,9 @@ void planner::effects(const transition_def& t) {
   const auto facts = static_cast<std::uint32_t>(p_.facts.size());
   for (const effect& e : t.effects) {
     switch (e.kind) {
-      case effect_kind::set_variable: assign(facts + e.target, e.value); break;
+      case effect_kind::set_variable:
+        assign(facts + e.target, e.value);
+        break;
       case effect_kind::record_amount: {
         if (e.amount.empty()) break;
         const amount_rule& a = e.amount.front();
@@ -110,27 +109,38 @@ void planner::effects(const transition_def& t) {
         // variable as it was, like an absent decision amount.
         auto operand = [&](const money_operand& o, std::int64_t& out) {
           switch (o.what) {
-            case money_operand::kind::none: return true;
-            case money_operand::kind::constant: out = o.value; return true;
-            case money_operand::kind::fact: return get(o.ref, out);
-            case money_operand::kind::amount: return false;  // a record has no earlier amounts
+            case money_operand::kind::none:
+              return true;
+            case money_operand::kind::constant:
+              out = o.value;
+              return true;
+            case money_operand::kind::fact:
+              return get(o.ref, out);
+            case money_operand::kind::amount:
+              return false;  // a record has no earlier amounts
           }
           return false;
         };
         std::int64_t out = 0;
-        if (operand(a.of, v.of) && operand(a.minus, v.minus) && operand(a.min, v.min) && operand(a.max, v.max) &&
-            compute_amount(a, v, out)) {
+        if (operand(a.of, v.of) && operand(a.minus, v.minus) && operand(a.min, v.min) &&
+            operand(a.max, v.max) && compute_amount(a, v, out)) {
           assign(facts + e.target, out);
         }
         break;
       }
-      case effect_kind::clock: clock_action_on(e.target, e.clock_op); break;
-      case effect_kind::emit: actions_.push_back(emitted_action{e.action, e.args}); break;
+      case effect_kind::clock:
+        clock_action_on(e.target, e.clock_op);
+        break;
+      case effect_kind::emit:
+        actions_.push_back(emitted_action{e.action, e.args});
+        break;
       case effect_kind::remark:
         remark_flag_ = e.target;
         remark_ = &e.text;
         break;
-      case effect_kind::escalate: escalate(e.target); break;
+      case effect_kind::escalate:
+        escalate(e.target);
+        break;
     }
   }
 }
@@ -173,15 +183,44 @@ bool planner::automatic() {
                       [&](std::uint32_t t) { return check(f_.transitions[t].guard).condition == npos; });
 }
 
+void commit_move(service_case& c, history_entry::kind what, std::uint32_t transition, std::uint32_t role,
+                 std::uint32_t to, sys_seconds now, std::string_view id) {
+  // The allocating part first (nothing written yet), then noexcept writes only.
+  std::vector<history_entry>& history = access::history(c);
+  make_room(history, 1);
+  if (!id.empty()) {
+    // Both strings exist before anything is written; the entry is then appended without throwing.
+    std::vector<std::string>& ids = access::applied_ids(c);
+    make_room(ids, 1);
+    std::string id_text(id), id_key(id);
+    history.emplace_back().event_id = std::move(id_text);
+    ids.insert(std::lower_bound(ids.begin(), ids.end(), id_key), std::move(id_key));
+  } else {
+    history.emplace_back();  // capacity reserved: no reallocation
+  }
+  history_entry& h = history.back();
+  h.what = what;
+  h.at = now;
+  h.transition = transition;
+  h.actor_role = role;
+  h.from = c.state_index();
+  h.to = to;
+  access::state(c) = to;
+  access::entered_at(c) = now;
+  const lifecycle_phase phase = c.phase();
+  access::phase(c) = lifecycle_next(phase, entry_input(c.flow().states[to])).value_or(phase);
+}
+
 void planner::commit(service_case& c, std::string_view id) const {
   // 1. Everything that may throw, with nothing of the case changed yet or rolled back.
   std::vector<history_entry>& history = access::history(c);
   std::vector<std::string>& ids = access::applied_ids(c);
   make_room(history, steps_.size());
-  std::string id_text;
+  std::string id_text, id_key;  // one for the history entry, one for the sorted id list
   if (!id.empty()) {
     make_room(ids, 1);
     id_text.assign(id.data(), id.size());
+    id_key.assign(id.data(), id.size());
   }
   std::string remark_text;
   if (remark_) remark_text = *remark_;
@@ -190,21 +229,20 @@ void planner::commit(service_case& c, std::string_view id) const {
   try {
     for (std::size_t i = 0; i < steps_.size(); ++i) {
       const planned_step& s = steps_[i];
-      history_entry h;
+      history_entry& h = history.emplace_back();  // capacity reserved: no reallocation
       h.what = s.what;
       h.at = s.at;
       h.transition = s.transition;
       h.actor_role = s.role;
       h.from = s.from;
       h.to = s.to;
-      if (i == 0) h.event_id = id_text;
+      if (i == 0 && !id_text.empty()) h.event_id = std::move(id_text);
       if (s.values_end > s.values_begin) {
         h.assigned.reserve(s.values_end - s.values_begin);
         for (std::uint32_t v = s.values_begin; v < s.values_end; ++v) {
           h.assigned.emplace_back(values_[v].index - facts, values_[v].value);
         }
       }
-      history.push_back(std::move(h));  // capacity reserved: a move, no reallocation
     }
   } catch (...) {
     history.erase(history.begin() + static_cast<std::ptrdiff_t>(history_before), history.end());
@@ -222,8 +260,8 @@ void planner::commit(service_case& c, std::string_view id) const {
   if (remark_) access::remark(c).swap(remark_text);
   access::entered_at(c) = entered_at_;
   if (!id.empty()) {
-    const auto at = std::lower_bound(ids.begin(), ids.end(), id_text);
-    ids.insert(at, std::move(id_text));  // capacity reserved and strings move without throwing
+    const auto at = std::lower_bound(ids.begin(), ids.end(), id_key);
+    ids.insert(at, std::move(id_key));  // capacity reserved and strings move without throwing
   }
 }
 

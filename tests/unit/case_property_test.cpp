@@ -7,11 +7,11 @@
 // - the named and the resolved form of the same event do the same thing;
 // - invariants: the phase agrees with the state, clocks stay sorted, history times never go back;
 // and for every sequence: replaying it on a copy of the opened case gives an identical case.
+#include <gtest/gtest.h>
+
 #include <aftersale/case.hpp>
 #include <aftersale/decide.hpp>
 #include <aftersale/load.hpp>
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <memory>
 #include <random>
@@ -51,7 +51,9 @@ class generator {
     roles_.insert(roles_.end(), {"intern", ""});
   }
 
-  std::uint64_t below(std::uint64_t n) { return std::uniform_int_distribution<std::uint64_t>(0, n - 1)(rng_); }
+  std::uint64_t below(std::uint64_t n) {
+    return std::uniform_int_distribution<std::uint64_t>(0, n - 1)(rng_);
+  }
   bool chance(int percent) { return below(100) < static_cast<std::uint64_t>(percent); }
   template <class T>
   const T& pick(const std::vector<T>& v) {
@@ -94,13 +96,25 @@ class generator {
         continue;
       }
       switch (v.type) {
-        case fact_type::boolean: out.set(v.name, chance(60)); break;
-        case fact_type::enumeration: out.set(v.name, v.values[below(v.values.size())]); break;
-        case fact_type::string: out.set(v.name, chance(50) ? "box intact" : "scratched"); break;
-        case fact_type::timestamp: out.set(v.name, monday_10 + std::chrono::hours(below(100))); break;
-        case fact_type::duration: out.set(v.name, std::chrono::seconds(below(100000))); break;
+        case fact_type::boolean:
+          out.set(v.name, chance(60));
+          break;
+        case fact_type::enumeration:
+          out.set(v.name, v.values[below(v.values.size())]);
+          break;
+        case fact_type::string:
+          out.set(v.name, chance(50) ? "box intact" : "scratched");
+          break;
+        case fact_type::timestamp:
+          out.set(v.name, monday_10 + std::chrono::hours(below(100)));
+          break;
+        case fact_type::duration:
+          out.set(v.name, std::chrono::seconds(below(100000)));
+          break;
         case fact_type::integer:
-        case fact_type::money: out.set(v.name, static_cast<std::int64_t>(below(10))); break;
+        case fact_type::money:
+          out.set(v.name, static_cast<std::int64_t>(below(10)));
+          break;
       }
     }
     return out;
@@ -119,8 +133,8 @@ class generator {
       const std::uint32_t events = static_cast<std::uint32_t>(c.flow().events.size());
       const std::uint32_t roles = static_cast<std::uint32_t>(test_policy()->vocabulary.roles.size());
       const std::uint64_t e = below(events + 3);
-      s.r.event = e < events ? static_cast<std::uint32_t>(e)
-                  : e == events ? resolved_event::close
+      s.r.event = e < events        ? static_cast<std::uint32_t>(e)
+                  : e == events     ? resolved_event::close
                   : e == events + 1 ? resolved_event::reopen
                                     : events + 7;  // out of range
       s.r.role = chance(95) ? static_cast<std::uint32_t>(below(roles)) : roles;
@@ -142,9 +156,11 @@ class generator {
         const std::uint32_t e = pick(live);
         s.e.name = f.events[e];
         const std::size_t cell = c.state_index() * events + e;
-        const std::uint32_t t = f.dispatch_list[f.dispatch[cell] + below(f.dispatch[cell + 1] - f.dispatch[cell])];
+        const std::uint32_t t =
+            f.dispatch_list[f.dispatch[cell] + below(f.dispatch[cell + 1] - f.dispatch[cell])];
         const std::vector<std::uint32_t>& allowed = f.transitions[t].roles;
-        if (!allowed.empty() && chance(80)) s.e.actor_role = test_policy()->vocabulary.roles[pick(allowed)].id;
+        if (!allowed.empty() && chance(80))
+          s.e.actor_role = test_policy()->vocabulary.roles[pick(allowed)].id;
       }
       s.e.payload = payload(c);
       if (chance(40)) s.e.id = "id-" + std::to_string(below(12));
@@ -177,8 +193,12 @@ void record(result& r, const outcome& o) {
 result run(service_case& c, const step& s) {
   result r;
   switch (s.what) {
-    case step::kind::named: record(r, apply(c, s.e, s.now)); break;
-    case step::kind::resolved: record(r, apply(c, s.r, s.now, s.e.id)); break;
+    case step::kind::named:
+      record(r, apply(c, s.e, s.now));
+      break;
+    case step::kind::resolved:
+      record(r, apply(c, s.r, s.now, s.e.id));
+      break;
     case step::kind::advance:
       for (const outcome& o : advance(c, s.now)) record(r, o);
       break;
@@ -196,7 +216,8 @@ void check_invariants(const service_case& c) {
     EXPECT_NE(c.phase(), lifecycle_phase::opened);
     EXPECT_NE(c.phase(), lifecycle_phase::reopened);
     if (c.phase() != lifecycle_phase::escalated) {
-      EXPECT_EQ(c.phase() == lifecycle_phase::waiting_on_customer, s.phase == state_phase::waiting_on_customer);
+      EXPECT_EQ(c.phase() == lifecycle_phase::waiting_on_customer,
+                s.phase == state_phase::waiting_on_customer);
     }
   }
   for (std::size_t i = 1; i < c.clocks().size(); ++i) EXPECT_LT(c.clocks()[i - 1].clock, c.clocks()[i].clock);
@@ -210,8 +231,7 @@ void check_step(service_case& c, const step& s, std::size_t& accepted, std::size
   switch (s.what) {
     case step::kind::named:
     case step::kind::resolved: {
-      const outcome o =
-          s.what == step::kind::named ? apply(c, s.e, s.now) : apply(c, s.r, s.now, s.e.id);
+      const outcome o = s.what == step::kind::named ? apply(c, s.e, s.now) : apply(c, s.r, s.now, s.e.id);
       if (o.accepted()) {
         ++accepted;
         EXPECT_GE(o.steps(), 1U);

@@ -1,12 +1,12 @@
 // The case runtime on tests/policies/runtime_flows.yaml: opening cases, every refusal and its
 // message, payloads, automatic chains, clocks on a business calendar, timers, escalation,
 // close/reopen, idempotency, describe().
-#include <aftersale/case.hpp>
-#include <aftersale/decide.hpp>
-#include <aftersale/load.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <aftersale/case.hpp>
+#include <aftersale/decide.hpp>
+#include <aftersale/load.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,9 +14,9 @@
 namespace {
 
 using namespace aftersale;  // NOLINT: test file
-using ::testing::HasSubstr;
 using std::chrono::hours;
 using std::chrono::minutes;
+using ::testing::HasSubstr;
 
 const std::shared_ptr<const policy>& test_policy() {
   static const std::shared_ptr<const policy> p =
@@ -124,7 +124,7 @@ TEST(OpenCase, FromDecisionTakesFlowFactsClocksAndAmounts) {
   EXPECT_EQ(c.entered_at(), monday_10);
   EXPECT_EQ(c.value("amount"), 12900);
   EXPECT_EQ(c.value("refund_amount"), 12900);  // the decision's amount of that name
-  EXPECT_EQ(c.value("customer_tier"), 0);       // default `normal`
+  EXPECT_EQ(c.value("customer_tier"), 0);      // default `normal`
   // first_response: started by the decision (deadline kept), then restarted by the start state.
   const case_clock& k = clock_of(c, "first_response");
   EXPECT_EQ(k.state, case_clock::status::running);
@@ -373,14 +373,16 @@ TEST(Refusal, EventWithoutTransitionFromThisState) {
 TEST(Refusal, UnknownRole) {
   service_case c = open_delivered(12900);
   const outcome o = refused(c, ev("approve", "intern"), monday_10, refusal::unknown_role);
-  EXPECT_EQ(o.message(), "refused `approve` in state `submitted`: role `intern` is not declared in the vocabulary");
+  EXPECT_EQ(o.message(),
+            "refused `approve` in state `submitted`: role `intern` is not declared in the vocabulary");
 }
 
 TEST(Refusal, RoleNotAllowed) {
   service_case c = open_delivered(12900);
   const outcome o = refused(c, ev("reject", "customer"), monday_10, refusal::role_not_allowed);
   EXPECT_EQ(o.message(),
-            "refused `reject` in state `submitted`: role `customer` may not send it here (allowed: `agent`, `supervisor`)");
+            "refused `reject` in state `submitted`: role `customer` may not send it here (allowed: `agent`, "
+            "`supervisor`)");
 }
 
 TEST(Refusal, GuardFailedNamesConditionAndValue) {
@@ -390,8 +392,9 @@ TEST(Refusal, GuardFailedNamesConditionAndValue) {
   EXPECT_EQ(o.failed_condition(), 0U);
   EXPECT_TRUE(o.value_present());
   EXPECT_EQ(o.value(), 60000);
-  EXPECT_THAT(o.message(), HasSubstr("refused `approve` in state `submitted`: guard false: `amount` is `600.00`, "
-                                     "expected le `50000`"));
+  EXPECT_THAT(o.message(),
+              HasSubstr("refused `approve` in state `submitted`: guard false: `amount` is `600.00`, "
+                        "expected le `50000`"));
   EXPECT_THAT(o.message(), HasSubstr("runtime_flows.yaml:"));  // where the condition is written
 }
 
@@ -531,7 +534,8 @@ TEST(Idempotency, DuplicateIdChangesNothing) {
   EXPECT_EQ(dup.message(), "duplicate: event id `msg-2` was already applied, nothing changed");
   EXPECT_TRUE(c == before);
   // Duplicate wins over any refusal: a redelivery of an event that moved the case on.
-  EXPECT_EQ(apply(c, ev("frobnicate", "intern", {}, "msg-2"), monday_10).result(), outcome::status::duplicate);
+  EXPECT_EQ(apply(c, ev("frobnicate", "intern", {}, "msg-2"), monday_10).result(),
+            outcome::status::duplicate);
   accept(c, ev("ship", "customer", {}, "msg-1"), monday_10);
   EXPECT_EQ(c.applied_event_ids(), (std::vector<std::string>{"msg-1", "msg-2"}));  // sorted
   EXPECT_EQ(c.history().back().event_id, "msg-1");
@@ -572,7 +576,7 @@ TEST(Clocks, PauseDuringWorkResumeDuringLunch) {
   EXPECT_EQ(clock_of(c, "inspection").due, at("2026-11-24T10:00:00+08:00"));
   accept(c, ev("hold", "agent"), at("2026-11-23T11:30:00+08:00"));  // 1.5 h used
   EXPECT_EQ(clock_of(c, "inspection").remaining, minutes(390));
-  accept(c, ev("resume", "agent"), at("2026-11-23T12:30:00+08:00"));  // lunch: counts from 13:00
+  accept(c, ev("resume", "agent"), at("2026-11-23T12:30:00+08:00"));          // lunch: counts from 13:00
   EXPECT_EQ(clock_of(c, "inspection").due, at("2026-11-24T10:30:00+08:00"));  // 5 h Mon + 1.5 h Tue
 }
 
@@ -586,7 +590,7 @@ TEST(Clocks, BusinessDaysClockPausesInWorkingTime) {
   accept(c, ev("ask_bank", "agent"), at("2026-11-24T17:00:00+08:00"));
   EXPECT_EQ(clock_of(c, "payout").remaining, hours(1));
   accept(c, ev("bank_given", "customer"), at("2026-11-28T10:00:00+08:00"));  // Saturday
-  EXPECT_EQ(clock_of(c, "payout").due, at("2026-11-30T10:00:00+08:00"));   // Monday 09:00 + 1 h
+  EXPECT_EQ(clock_of(c, "payout").due, at("2026-11-30T10:00:00+08:00"));     // Monday 09:00 + 1 h
   const outcome o = accept(c, ev("paid", "agent"), at("2026-11-30T09:30:00+08:00"));
   EXPECT_EQ(c.value("refund_amount"), 500);  // 1001 × 1/2 rounded down
   EXPECT_EQ(clock_of(c, "payout").state, case_clock::status::stopped);
@@ -732,23 +736,28 @@ TEST(Describe, HistoryLines) {
   const std::vector<history_entry>& h = c.history();
   ASSERT_EQ(h.size(), 5U);
   EXPECT_EQ(describe(c, h[0]), "2026-11-23T02:00:00Z opened in return_refund: submitted");
-  EXPECT_EQ(describe(c, h[1]), "2026-11-23T02:00:00Z agent approve: submitted → approved (set tries = 0; emit notify_customer)");
+  EXPECT_EQ(describe(c, h[1]),
+            "2026-11-23T02:00:00Z agent approve: submitted → approved (set tries = 0; emit notify_customer)");
   EXPECT_EQ(describe(c, h[3]),
             "2026-11-23T04:00:00Z agent inspect: received → refunded (payload inspection_ok = true; "
             "record refund_amount = 129.00; emit extend_receipt_deadline by=10d)");
   EXPECT_EQ(describe(c, h[4]), "2026-11-23T05:00:00Z agent close: refunded");
 
   service_case vip = open_delivered(3000, "vip");
-  EXPECT_EQ(describe(vip, vip.history()[1]), "2026-11-23T02:00:00Z automatic: submitted → fast_lane (emit fast_review)");
-  EXPECT_EQ(describe(vip, vip.history()[2]), "2026-11-23T02:00:00Z automatic: fast_lane → approved (set tries = 1)");
+  EXPECT_EQ(describe(vip, vip.history()[1]),
+            "2026-11-23T02:00:00Z automatic: submitted → fast_lane (emit fast_review)");
+  EXPECT_EQ(describe(vip, vip.history()[2]),
+            "2026-11-23T02:00:00Z automatic: fast_lane → approved (set tries = 1)");
   advance(vip, monday_10 + hours(48));
   EXPECT_EQ(describe(vip, vip.history().back()),
-            "2026-11-25T02:00:00Z timer on return_shipment: approved → follow_up (emit phone_follow_up; escalate next)");
+            "2026-11-25T02:00:00Z timer on return_shipment: approved → follow_up (emit phone_follow_up; "
+            "escalate next)");
 
   request r;
   r.set("order_status", "paid_unshipped").set("amount", std::int64_t{1000});
   service_case refund = open_case(decide(test_policy(), r, monday_10), monday_10);
-  EXPECT_EQ(describe(refund, refund.history()[0]), "2026-11-23T02:00:00Z opened in refund: submitted (amount refund_amount = 10.00)");
+  EXPECT_EQ(describe(refund, refund.history()[0]),
+            "2026-11-23T02:00:00Z opened in refund: submitted (amount refund_amount = 10.00)");
 }
 
 // ---------------------------------------------------------------------------------------------
