@@ -27,9 +27,9 @@ struct build_state {
   std::unordered_map<std::string, std::uint32_t> fact_ids;  ///< name → index into p.facts, as declared
   std::optional<std::uint32_t> default_calendar;
   bool default_calendar_named = false;  ///< `policy.calendar` was written (even if wrong)
-  /// `flows:` is a mapping: rules' `then.flow` must then name one of `flow_names` (without a
-  /// `flows:` section the name is kept unchecked, as before flows existed).
-  bool flows_declared = false;
+  /// Rules' `then.flow` must name one of `flow_names`; the check is skipped only when a
+  /// `flows:` section exists but is not a mapping (already reported; no cascade of errors).
+  bool flow_names_known = true;
   std::vector<std::string> flow_names;  ///< every declared flow id, readable or not
 };
 

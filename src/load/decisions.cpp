@@ -109,7 +109,7 @@ void read_then(build_state& s, const node& then, rule& r) {
   if (const node* n = then.find("flow")) {
     o.flow = s.r.text(*n, "`flow` of rule `" + r.id + "`").value_or("");
     const bool known = std::find(s.flow_names.begin(), s.flow_names.end(), o.flow) != s.flow_names.end();
-    if (n->is_scalar() && s.flows_declared && !known) {
+    if (n->is_scalar() && s.flow_names_known && !known) {
       s.r.error(error_code::unknown_id, *n, "unknown flow `" + o.flow + "` in rule `" + r.id + "`",
                 "declared flows: " + quote_list(s.flow_names));
     }

@@ -112,9 +112,9 @@ std::shared_ptr<const policy> build(const load::node& root, const std::string& f
   }
   read_clocks(s, root.find("clocks"));
   const load::node* flows = root.find("flows");
+  s.flow_names_known = !flows || flows->is_mapping();
   if (flows && flows->is_mapping()) {
     // Known before the tables are read: rules name the flow a case starts in.
-    s.flows_declared = true;
     for (std::size_t i = 0; i < flows->pairs(); ++i) s.flow_names.push_back(flows->key(i).value);
   }
   if (const load::node* n = root.find("decisions")) {

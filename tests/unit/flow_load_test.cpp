@@ -395,10 +395,16 @@ TEST(flow_load, StructureHashIgnoresTextsButNotStructure) {
   }
 }
 
-TEST(flow_load, APolicyWithoutFlowsKeepsRuleFlowNamesUnchecked) {
-  auto p = load_policy_string(std::string(head), "t.yaml");
-  EXPECT_TRUE(p->flows.empty());
-  EXPECT_EQ(p->decisions[0].rules[0].then.flow, "refund_before_picking");
+TEST(flow_load, APolicyWithoutFlowsRefusesARuleNamingAFlow) {
+  try {
+    load_policy_string(std::string(head), "t.yaml");
+    FAIL() << "a rule naming an undeclared flow was accepted";
+  } catch (const policy_error& e) {
+    ASSERT_FALSE(e.diagnostics().empty());
+    EXPECT_EQ(e.diagnostics()[0].code, error_code::unknown_id);
+    EXPECT_NE(e.diagnostics()[0].message.find("unknown flow `refund_before_picking`"), std::string::npos)
+        << e.diagnostics()[0].message;
+  }
 }
 
 TEST(flow_load, ASmallFlowWithOnlyStates) {

@@ -153,6 +153,14 @@ decisions:
   ro: {hit_policy: rule_order, rules: [{id: a, then: {solution: reject}}]}
   oo: {hit_policy: output_order, rules: [{id: a, then: {solution: reject}}]}
   nohit: {rules: [{id: a, then: {solution: reject}}]}
+flows:
+  refund_only:
+    start: submitted
+    states:
+      submitted: {agent: submitted}
+      refunded: {agent: refunded, terminal: true}
+    transitions:
+      - {from: submitted, event: refund, to: refunded}
 )";
 
 class full : public ::testing::Test {
