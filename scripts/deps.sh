@@ -7,6 +7,7 @@ AFTERSALE_APT_PACKAGES=(
   libyaml-cpp-dev               # policy YAML parser
   libboost-dev libboost-graph-dev
   libhowardhinnant-date-dev tzdata  # time zones for business calendars (OS tz database)
+  rapidjson-dev                 # strict SAX parser that reads case snapshots
   libcli11-dev nlohmann-json3-dev   # the aftersale command-line tool
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs                        # generates benchmark policies

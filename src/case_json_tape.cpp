@@ -1,353 +1,244 @@
-// The strict JSON reader behind `from_json` (see case_json_tape.hpp for why it exists).
+// The strict JSON reader behind `from_json` (see case_json_tape.hpp for why it exists): RapidJSON's
+// SAX reader checks the grammar, escapes and UTF-8; the handler below only lays the values out as
+// a tape and enforces what RapidJSON does not (nesting depth, lone low surrogates).
 #include "case_json_tape.hpp"
 
+#include <rapidjson/error/error.h>
+#include <rapidjson/reader.h>
+
 #include <aftersale/case.hpp>
+#include <array>
+#include <charconv>
 #include <limits>
 
 namespace aftersale::detail::snapshot {
 
 namespace {
 
-class parser {
- public:
-  parser(std::string_view text, tape& out) : s_(text), out_(out) {}
+// Grammar, escapes and UTF-8 are checked while reading; without recursion, so deep input cannot
+// overflow the stack. Not kParseStopWhenDoneFlag: text after the document is an error. NaN and
+// Infinity are refused because kParseNanAndInfFlag is not given. In situ: strings are decoded
+// inside a copy of the text (the tape's `decoded`), which is faster than RapidJSON's default of
+// building each one on a side stack. Numbers come as their text, which this file reads as a
+// 64-bit integer, or keeps as a fraction or an integer too big, for the reader to refuse at its path.
+constexpr unsigned parse_flags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag |
+                                 rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag;
 
-  void run() {
-    out_.nodes.clear();
-    out_.decoded.clear();
-    out_.nodes.reserve(s_.size() / 6 + 4);  // about one value per 6-10 bytes of snapshot
-    skip_space();
-    value({}, 0);
-    skip_space();
-    if (i_ != s_.size()) fail("text after the end of the snapshot");
+// Reads (and decodes strings inside) a NUL-terminated copy of the text. Positions are those of
+// the original text: decoding writes only behind the read position.
+using source = rapidjson::InsituStringStream;
+
+// Lays out RapidJSON's events as a tape. (Its number events other than RawNumber never come,
+// because of kParseNumbersAsStringsFlag; the base class supplies them.)
+class builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, builder> {
+ public:
+  builder(std::string_view text, const char* copy, source& in, tape& out)
+      : s_(text), copy_(copy), in_(in), out_(out), escapes_(text.find("\\u") != std::string_view::npos) {}
+
+  bool Null() { return scalar(node::kind::null, false); }
+  bool Bool(bool b) { return scalar(node::kind::boolean, b); }
+
+  // `str` points at the number inside the copy, where the source has the same text.
+  bool RawNumber(const char* str, rapidjson::SizeType len, bool) {
+    const std::string_view text = s_.substr(static_cast<std::size_t>(str - copy_), len);
+    node::kind k = node::kind::integer;
+    std::int64_t v = 0;
+    const auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (end != text.data() + text.size()) {
+      k = node::kind::fraction;  // stopped at `.`, `e` or `E`: the grammar is already checked
+      v = 0;
+    } else if (err == std::errc::result_out_of_range) {
+      k = node::kind::big_integer;
+      v = 0;
+    }
+    const std::uint32_t at = push(k);
+    if (at == npos) return false;
+    out_.nodes[at].number = v;
+    out_.nodes[at].text = text;
+    out_.nodes[at].end = at + 1;
+    return true;
   }
+
+  bool String(const char* str, rapidjson::SizeType len, bool) {
+    std::string_view text;
+    if (!keep(str, len, text)) return false;
+    const std::uint32_t at = push(node::kind::string);
+    if (at == npos) return false;
+    out_.nodes[at].text = text;
+    out_.nodes[at].end = at + 1;
+    return true;
+  }
+  bool Key(const char* str, rapidjson::SizeType len, bool) { return keep(str, len, key_); }
+
+  bool StartObject() { return open(node::kind::object); }
+  bool EndObject(rapidjson::SizeType members) { return close(members); }
+  bool StartArray() { return open(node::kind::array); }
+  bool EndArray(rapidjson::SizeType elements) { return close(elements); }
+
+  /// Why the handler stopped the reader, and where.
+  const std::string& why() const { return why_; }
+  std::size_t where() const { return where_; }
 
  private:
-  [[noreturn]] void fail(const std::string& why) const {
-    throw snapshot_error("$", "not valid JSON at byte " + std::to_string(i_) + ": " + why);
+  static constexpr std::uint32_t npos = std::numeric_limits<std::uint32_t>::max();
+
+  bool fail_at(std::size_t at, std::string why) {
+    where_ = at;
+    why_ = std::move(why);
+    return false;
   }
 
-  void skip_space() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\r' || s_[i_] == '\t')) ++i_;
-  }
-
-  char peek() const { return i_ < s_.size() ? s_[i_] : '\0'; }
-
-  void expect(char c, const char* why) {
-    if (i_ >= s_.size()) fail("unexpected end of text, expected " + std::string(why));
-    if (s_[i_] != c) fail("expected " + std::string(why));
-    ++i_;
-  }
-
-  std::uint32_t push(node::kind k, std::string_view key) {
-    if (out_.nodes.size() >= std::numeric_limits<std::uint32_t>::max() - 1) fail("too many values");
+  // Appends a node keyed by the pending member name (empty inside arrays and at the root).
+  std::uint32_t push(node::kind k) {
+    if (out_.nodes.size() >= std::numeric_limits<std::uint32_t>::max() - 1) {
+      fail_at(in_.Tell(), "too many values");
+      return npos;
+    }
     node n;
     n.type = k;
-    n.key = key;
+    n.key = key_;
+    key_ = {};
     out_.nodes.push_back(n);
     return static_cast<std::uint32_t>(out_.nodes.size() - 1);
   }
 
-  void value(std::string_view key, int depth) {
-    if (i_ >= s_.size()) fail("unexpected end of text, expected a value");
-    const char c = s_[i_];
-    if (c == '{' || c == '[') {
-      if (depth >= max_depth) fail("nested deeper than " + std::to_string(max_depth) + " levels");
-      return c == '{' ? object(key, depth) : array(key, depth);
-    }
-    if (c == '"') {
-      const std::uint32_t at = push(node::kind::string, key);
-      const std::string_view text = string();
-      out_.nodes[at].text = text;
-      out_.nodes[at].end = at + 1;
-      return;
-    }
-    if (c == '-' || (c >= '0' && c <= '9')) return number(key);
-    if (literal("true")) return scalar(node::kind::boolean, key, true);
-    if (literal("false")) return scalar(node::kind::boolean, key, false);
-    if (literal("null")) return scalar(node::kind::null, key, false);
-    fail("expected a value");
-  }
-
-  bool literal(std::string_view word) {
-    if (s_.substr(i_, word.size()) != word) return false;
-    i_ += word.size();
+  bool scalar(node::kind k, bool truth) {
+    const std::uint32_t at = push(k);
+    if (at == npos) return false;
+    out_.nodes[at].truth = truth;
+    out_.nodes[at].end = at + 1;
     return true;
   }
 
-  void scalar(node::kind k, std::string_view key, bool truth) {
-    const std::uint32_t at = push(k, key);
-    out_.nodes[at].truth = truth;
-    out_.nodes[at].end = at + 1;
+  // Keeps a view of a string decoded in place.
+  bool keep(const char* str, rapidjson::SizeType len, std::string_view& view) {
+    // RapidJSON validates the source's UTF-8 but encodes a lone low-surrogate escape (\udc00)
+    // as the bytes ED B0..BF, which are not UTF-8. Only a \u escape can produce them.
+    if (escapes_)
+      for (rapidjson::SizeType i = 0; i + 1 < len; ++i)
+        if (static_cast<unsigned char>(str[i]) == 0xED && static_cast<unsigned char>(str[i + 1]) >= 0xA0)
+          return fail_at(lone_low_surrogate(static_cast<std::size_t>(str - copy_)),
+                         "lone surrogate in a \\u escape");
+    view = std::string_view(str, len);
+    return true;
   }
 
-  void object(std::string_view key, int depth) {
-    const std::uint32_t at = push(node::kind::object, key);
-    ++i_;
-    skip_space();
-    std::uint32_t count = 0;
-    if (peek() == '}') {
-      ++i_;
-    } else {
-      for (;;) {
-        skip_space();
-        if (peek() != '"')
-          fail(i_ >= s_.size() ? "unexpected end of text, expected a key" : "expected a key");
-        // A key given twice is found by the reader, which knows each object's keys.
-        const std::string_view name = string();
-        skip_space();
-        expect(':', "`:` after a key");
-        skip_space();
-        value(name, depth + 1);
-        ++count;
-        skip_space();
-        if (peek() == ',') {
-          ++i_;
-          continue;
-        }
-        expect('}', "`,` or `}` in an object");
-        break;
+  // Where the lone low-surrogate escape is, in the string whose text starts at `first` (in situ,
+  // the decoded string starts where its text did). Rare, so the source is read again, escape by
+  // escape; RapidJSON has already checked every one, and a high surrogate is followed by its low one.
+  std::size_t lone_low_surrogate(std::size_t first) const {
+    std::size_t k = first;
+    for (; k + 5 < s_.size(); ++k) {
+      if (s_[k] != '\\') continue;
+      if (s_[k + 1] != 'u') {
+        ++k;
+        continue;
       }
+      const unsigned long cp = std::stoul(std::string(s_.substr(k + 2, 4)), nullptr, 16);
+      if (cp >= 0xDC00 && cp <= 0xDFFF) return k;
+      k += cp >= 0xD800 && cp <= 0xDBFF ? 11 : 5;
     }
+    return k;
+  }
+
+  bool open(node::kind k) {
+    // Called before `{` or `[` is taken: the reader stands at it.
+    if (depth_ >= max_depth)
+      return fail_at(in_.Tell(), "nested deeper than " + std::to_string(max_depth) + " levels");
+    const std::uint32_t at = push(k);
+    if (at == npos) return false;
+    open_[static_cast<std::size_t>(depth_++)] = at;
+    return true;
+  }
+
+  bool close(rapidjson::SizeType count) {
+    const std::uint32_t at = open_[static_cast<std::size_t>(--depth_)];
     out_.nodes[at].count = count;
     out_.nodes[at].end = static_cast<std::uint32_t>(out_.nodes.size());
-  }
-
-  void array(std::string_view key, int depth) {
-    const std::uint32_t at = push(node::kind::array, key);
-    ++i_;
-    skip_space();
-    std::uint32_t count = 0;
-    if (peek() == ']') {
-      ++i_;
-    } else {
-      for (;;) {
-        skip_space();
-        value({}, depth + 1);
-        ++count;
-        skip_space();
-        if (peek() == ',') {
-          ++i_;
-          continue;
-        }
-        expect(']', "`,` or `]` in an array");
-        break;
-      }
-    }
-    out_.nodes[at].count = count;
-    out_.nodes[at].end = static_cast<std::uint32_t>(out_.nodes.size());
-  }
-
-  void number(std::string_view key) {
-    const std::size_t start = i_;
-    const bool negative = peek() == '-';
-    if (negative) ++i_;
-    if (!is_digit(peek())) fail("expected a digit");
-    // Magnitude in unsigned arithmetic so that -9223372036854775808 fits.
-    std::uint64_t mag = 0;
-    bool big = false;
-    if (peek() == '0') {
-      ++i_;
-    } else {
-      while (is_digit(peek())) {
-        const auto d = static_cast<std::uint64_t>(s_[i_] - '0');
-        if (mag > (std::numeric_limits<std::uint64_t>::max() - d) / 10) big = true;
-        if (!big) mag = mag * 10 + d;
-        ++i_;
-      }
-    }
-    bool fraction = false;
-    if (peek() == '.') {
-      fraction = true;
-      ++i_;
-      if (!is_digit(peek())) fail("expected a digit after `.`");
-      while (is_digit(peek())) ++i_;
-    }
-    if (peek() == 'e' || peek() == 'E') {
-      fraction = true;
-      ++i_;
-      if (peek() == '+' || peek() == '-') ++i_;
-      if (!is_digit(peek())) fail("expected a digit in the exponent");
-      while (is_digit(peek())) ++i_;
-    }
-    node::kind k = node::kind::integer;
-    std::int64_t v = 0;
-    const std::uint64_t limit =
-        static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + (negative ? 1 : 0);
-    if (fraction) {
-      k = node::kind::fraction;
-    } else if (big || mag > limit) {
-      k = node::kind::big_integer;
-    } else {
-      v = negative ? static_cast<std::int64_t>(0 - mag) : static_cast<std::int64_t>(mag);
-    }
-    const std::uint32_t at = push(k, key);
-    out_.nodes[at].number = v;
-    out_.nodes[at].text = s_.substr(start, i_ - start);
-    out_.nodes[at].end = at + 1;
-  }
-
-  static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-  // Reads a string at `"`; returns a view of the source when it has no escapes, else of the
-  // decoded copy.
-  std::string_view string() {
-    ++i_;
-    const std::size_t start = i_;
-    bool escaped = false;
-    while (true) {
-      if (i_ >= s_.size()) fail("unexpected end of text inside a string");
-      const auto c = static_cast<unsigned char>(s_[i_]);
-      if (c == '"') break;
-      if (c == '\\') {
-        escaped = true;
-        i_ += 2;
-        continue;
-      }
-      if (c < 0x20) fail("control character inside a string (write it as an escape)");
-      if (c >= 0x80) {
-        const std::size_t n = utf8_length(i_);
-        if (n == 0) fail("text is not valid UTF-8");
-        i_ += n;
-        continue;
-      }
-      ++i_;
-    }
-    const std::size_t stop = i_;
-    ++i_;
-    if (!escaped) return s_.substr(start, stop - start);
-    return decode(start, stop);
-  }
-
-  std::string_view decode(std::size_t start, std::size_t stop) {
-    std::string& d = out_.decoded;
-    if (d.capacity() < s_.size()) d.reserve(s_.size());  // decoded text is never longer: views stay valid
-    const std::size_t first = d.size();
-    for (std::size_t k = start; k < stop;) {
-      if (s_[k] != '\\') {
-        d += s_[k++];
-        continue;
-      }
-      i_ = k;
-      const char e = k + 1 < stop ? s_[k + 1] : '\0';
-      k += 2;
-      switch (e) {
-        case '"':
-          d += '"';
-          break;
-        case '\\':
-          d += '\\';
-          break;
-        case '/':
-          d += '/';
-          break;
-        case 'b':
-          d += '\b';
-          break;
-        case 'f':
-          d += '\f';
-          break;
-        case 'n':
-          d += '\n';
-          break;
-        case 'r':
-          d += '\r';
-          break;
-        case 't':
-          d += '\t';
-          break;
-        case 'u': {
-          std::uint32_t cp = hex4(k, stop);
-          k += 4;
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            if (k + 6 > stop || s_[k] != '\\' || s_[k + 1] != 'u') fail("lone surrogate in a \\u escape");
-            const std::uint32_t lo = hex4(k + 2, stop);
-            if (lo < 0xDC00 || lo > 0xDFFF) fail("lone surrogate in a \\u escape");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            k += 6;
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            fail("lone surrogate in a \\u escape");
-          }
-          append_utf8(d, cp);
-          break;
-        }
-        default:
-          fail("invalid escape in a string");
-      }
-    }
-    i_ = stop + 1;
-    return std::string_view(d).substr(first);
-  }
-
-  std::uint32_t hex4(std::size_t k, std::size_t stop) {
-    if (k + 4 > stop) fail("a \\u escape needs four hexadecimal digits");
-    std::uint32_t v = 0;
-    for (std::size_t j = k; j < k + 4; ++j) {
-      const char c = s_[j];
-      v <<= 4;
-      if (c >= '0' && c <= '9') {
-        v |= static_cast<std::uint32_t>(c - '0');
-      } else if (c >= 'a' && c <= 'f') {
-        v |= static_cast<std::uint32_t>(c - 'a' + 10);
-      } else if (c >= 'A' && c <= 'F') {
-        v |= static_cast<std::uint32_t>(c - 'A' + 10);
-      } else {
-        fail("a \\u escape needs four hexadecimal digits");
-      }
-    }
-    return v;
-  }
-
-  static void append_utf8(std::string& d, std::uint32_t cp) {
-    if (cp < 0x80) {
-      d += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      d += static_cast<char>(0xC0 | (cp >> 6));
-      d += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      d += static_cast<char>(0xE0 | (cp >> 12));
-      d += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      d += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      d += static_cast<char>(0xF0 | (cp >> 18));
-      d += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      d += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      d += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-
-  // Length of the well-formed UTF-8 sequence at `k` (no overlongs, no surrogates), or 0.
-  std::size_t utf8_length(std::size_t k) const {
-    const auto byte = [&](std::size_t j) { return static_cast<unsigned char>(s_[j]); };
-    const unsigned char c = byte(k);
-    std::size_t n = 0;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return 0;
-    }
-    if (k + n > s_.size() || byte(k + 1) < lo || byte(k + 1) > hi) return 0;
-    for (std::size_t j = 2; j < n; ++j)
-      if (byte(k + j) < 0x80 || byte(k + j) > 0xBF) return 0;
-    return n;
+    return true;
   }
 
   std::string_view s_;
+  const char* copy_;  ///< the copy being read in situ
+  source& in_;
   tape& out_;
-  std::size_t i_ = 0;
+  bool escapes_;                                 ///< whether the text has a \u escape at all
+  std::string_view key_;                         ///< the member name read last, for the value that follows it
+  std::array<std::uint32_t, max_depth> open_{};  ///< nodes of the containers being read
+  int depth_ = 0;
+  std::string why_;
+  std::size_t where_ = 0;
 };
+
+// RapidJSON's error, in the words of the other snapshot messages.
+std::string explain(rapidjson::ParseErrorCode code, std::string_view s, std::size_t at) {
+  const bool at_end = at >= s.size();
+  const auto expected = [&](const std::string& what) {
+    return (at_end ? "unexpected end of text, expected " : "expected ") + what;
+  };
+  switch (code) {
+    case rapidjson::kParseErrorValueInvalid:
+      if (at > 0 && s[at - 1] == '-') return expected("a digit");  // reported just after the sign
+      return expected("a value");
+    case rapidjson::kParseErrorDocumentEmpty:
+      return expected("a value");
+    case rapidjson::kParseErrorDocumentRootNotSingular:
+      return "text after the end of the snapshot";
+    case rapidjson::kParseErrorObjectMissName:
+      return expected("a key");
+    case rapidjson::kParseErrorObjectMissColon:
+      return expected("`:` after a key");
+    case rapidjson::kParseErrorObjectMissCommaOrCurlyBracket:
+      return expected("`,` or `}` in an object");
+    case rapidjson::kParseErrorArrayMissCommaOrSquareBracket:
+      return expected("`,` or `]` in an array");
+    case rapidjson::kParseErrorStringUnicodeEscapeInvalidHex:
+      return "a \\u escape needs four hexadecimal digits";
+    case rapidjson::kParseErrorStringUnicodeSurrogateInvalid:
+      return "lone surrogate in a \\u escape";
+    case rapidjson::kParseErrorStringEscapeInvalid:
+      // Reported both for `\x` and for a raw control character.
+      if (!at_end && static_cast<unsigned char>(s[at]) < 0x20)
+        return "control character inside a string (write it as an escape)";
+      return "invalid escape in a string";
+    case rapidjson::kParseErrorStringMissQuotationMark:
+      // RapidJSON takes a NUL byte for the end of the text.
+      if (!at_end) return "control character inside a string (write it as an escape)";
+      return "unexpected end of text inside a string";
+    case rapidjson::kParseErrorStringInvalidEncoding:
+      return "text is not valid UTF-8";
+    case rapidjson::kParseErrorNumberTooBig:
+      return "number too large";
+    case rapidjson::kParseErrorNumberMissFraction:
+      return "expected a digit after `.`";
+    case rapidjson::kParseErrorNumberMissExponent:
+      return "expected a digit in the exponent";
+    default:
+      return expected("a value");
+  }
+}
+
+[[noreturn]] void fail(std::size_t at, const std::string& why) {
+  throw snapshot_error("$", "not valid JSON at byte " + std::to_string(at) + ": " + why);
+}
 
 }  // namespace
 
-void parse(std::string_view text, tape& out) { parser(text, out).run(); }
+void parse(std::string_view text, tape& out) {
+  out.nodes.clear();
+  out.nodes.reserve(text.size() / 6 + 4);  // about one value per 6-10 bytes of snapshot
+  out.decoded.assign(text.data(), text.size());
+  // One reader per thread: its work stack keeps its memory from one snapshot to the next.
+  thread_local rapidjson::Reader reader;
+  source in(&out.decoded[0]);  // NUL-terminated, as std::string always is
+  builder b(text, out.decoded.data(), in, out);
+  const rapidjson::ParseResult r = reader.Parse<parse_flags>(in, b);
+  if (r.IsError()) {
+    if (r.Code() == rapidjson::kParseErrorTermination) fail(b.where(), b.why());
+    fail(r.Offset(), explain(r.Code(), text, r.Offset()));
+  }
+  // RapidJSON stops at a NUL byte as if the text ended there.
+  if (in.Tell() != text.size()) fail(in.Tell(), "text after the end of the snapshot");
+}
 
 }  // namespace aftersale::detail::snapshot

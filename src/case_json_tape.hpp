@@ -1,9 +1,11 @@
 #pragma once
 // A strict JSON reader for snapshots: the whole text becomes one flat vector of nodes (a
-// "tape"), with strings viewed in place, so restoring a case costs one allocation for the
-// document instead of one per value. Strict: RFC 8259 grammar, UTF-8 only, integers that fit
-// in 64 bits, nesting at most `max_depth` deep. (A key twice in one object is refused by the
-// reader, which compares each object's keys with the ones it expects anyway.)
+// "tape"), with strings viewed in one decoded copy of the text, so restoring a case costs no
+// allocation per value (and none at all once the thread's tape has grown). Strict: RFC 8259
+// grammar, UTF-8 only, integers that fit in 64 bits, nesting at most `max_depth` deep. The
+// grammar, escapes and UTF-8 are RapidJSON's SAX reader's job (case_json_tape.cpp). (A key
+// twice in one object is refused by the reader, which compares each object's keys with the
+// ones it expects anyway.)
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -25,7 +27,7 @@ struct node {
 /// The parsed document; `nodes[0]` is the root. Views point into the source text or `decoded`.
 struct tape {
   std::vector<node> nodes;
-  std::string decoded;  ///< strings that had escapes, decoded (reserved once: views stay valid)
+  std::string decoded;  ///< a copy of the text, its strings decoded in place (the views point here)
 };
 
 inline constexpr int max_depth = 32;
