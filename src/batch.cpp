@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "evaluate_internal.hpp"
+#include "request_internal.hpp"
 
 namespace aftersale {
 
@@ -18,23 +19,10 @@ namespace {
 
 std::string row_prefix(std::size_t row) { return "request " + std::to_string(row) + ": "; }
 
-std::string expected_kind(fact_type t) {
-  switch (t) {
-    case fact_type::enumeration: return "one of its declared values";
-    case fact_type::integer: return "an integer";
-    case fact_type::money: return "an integer amount in minor units";
-    case fact_type::boolean: return "true or false";
-    case fact_type::duration: return "a duration such as `48h` or seconds";
-    case fact_type::timestamp: return "an ISO 8601 timestamp with offset or Unix seconds";
-    case fact_type::string: return "text";
-  }
-  return "a value";
-}
-
 [[noreturn]] void wrong_type(const fact_def& f, std::size_t row, const char* given) {
   throw request_error(error_code::fact_type, f.name,
                       row_prefix(row) + "fact `" + f.name + "` is " + std::string(to_string(f.type)) +
-                          " but was given " + given + ": expected " + expected_kind(f.type));
+                          " but was given " + given + ": expected " + detail::expected_kind(f.type));
 }
 
 std::string declared_values(const fact_def& f) {
@@ -256,17 +244,11 @@ batch_decisions decide_batch(const std::shared_ptr<const policy>& p, std::string
   const policy& pol = *p;
   if (&in.source_policy() != &pol) throw std::invalid_argument("the batch was made for another policy");
   if (!in.finished()) throw std::invalid_argument("the batch is not finished: call finish() after the last value");
-  const std::optional<std::uint32_t> id = pol.find_decision(table);
-  if (!id) {
-    std::string known;
-    for (const decision_table& t : pol.decisions) known += (known.empty() ? "`" : ", `") + t.id + '`';
-    throw request_error(error_code::unknown_decision, "",
-                        "unknown decision table `" + std::string(table) + "`: the policy has " + known);
-  }
-  const decision_table& t = pol.decisions[*id];
+  const std::uint32_t id = detail::find_table(pol, table);
+  const decision_table& t = pol.decisions[id];
 
   batch_decisions out;
-  out.table = *id;
+  out.table = id;
   out.now = now;
   const std::size_t rows = in.rows();
   out.status.assign(rows, decision_status::no_match);
@@ -292,7 +274,7 @@ batch_decisions decide_batch(const std::shared_ptr<const policy>& p, std::string
     std::vector<std::uint8_t> amount_present;
     try {
       for (std::size_t c = next++; c < chunks; c = next++) {
-        decide_rows(p, *id, in, now, c * chunk, std::min(rows, (c + 1) * chunk), out, facts, amounts, amount_present);
+        decide_rows(p, id, in, now, c * chunk, std::min(rows, (c + 1) * chunk), out, facts, amounts, amount_present);
       }
     } catch (...) {
       const std::lock_guard<std::mutex> lock(failure_mutex);

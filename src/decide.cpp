@@ -235,15 +235,9 @@ decision decide(std::shared_ptr<const policy> p, const request& r, sys_seconds n
 decision decide(std::shared_ptr<const policy> p, std::string_view table, const request& r, sys_seconds now,
                 decide_options options) {
   const policy& pol = checked(p);
-  const std::optional<std::uint32_t> id = pol.find_decision(table);
-  if (!id) {
-    std::string known;
-    for (const decision_table& t : pol.decisions) known += (known.empty() ? "`" : ", `") + t.id + '`';
-    throw request_error(error_code::unknown_decision, "",
-                        "unknown decision table `" + std::string(table) + "`: the policy has " + known);
-  }
+  const std::uint32_t id = detail::find_table(pol, table);
   bound_request facts = bind(pol, r);
-  return evaluate(std::move(p), *id, std::move(facts), now, options);
+  return evaluate(std::move(p), id, std::move(facts), now, options);
 }
 
 decision decide(std::shared_ptr<const policy> p, std::uint32_t table, const bound_request& facts, sys_seconds now,
@@ -258,3 +252,15 @@ decision decide(std::shared_ptr<const policy> p, std::uint32_t table, const boun
 }
 
 }  // namespace aftersale
+
+namespace aftersale::detail {
+
+std::uint32_t find_table(const policy& p, std::string_view table) {
+  if (const std::optional<std::uint32_t> id = p.find_decision(table)) return *id;
+  std::string known;
+  for (const decision_table& t : p.decisions) known += (known.empty() ? "`" : ", `") + t.id + '`';
+  throw request_error(error_code::unknown_decision, "",
+                      "unknown decision table `" + std::string(table) + "`: the policy has " + known);
+}
+
+}  // namespace aftersale::detail

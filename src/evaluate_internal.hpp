@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace aftersale::detail {
@@ -54,5 +55,9 @@ std::string format_value(const fact_def& f, std::int64_t value);
 
 /// What `c` expects, as written in the policy: `eq \`label_printed\``, `exists`, `\`ge 0, le 7\``.
 std::string expected_text(const condition& c);
+
+/// The index of decision table `table`. @throws request_error (E304) naming the tables the
+/// policy has when there is none by that name.
+std::uint32_t find_table(const policy& p, std::string_view table);
 
 }  // namespace aftersale::detail

@@ -33,23 +33,10 @@ std::string given_kind(const fact_value& v) {
   }
 }
 
-std::string expected_kind(fact_type t) {
-  switch (t) {
-    case fact_type::enumeration: return "one of its declared values";
-    case fact_type::integer: return "an integer";
-    case fact_type::money: return "an integer amount in minor units";
-    case fact_type::boolean: return "true or false";
-    case fact_type::duration: return "a duration such as `48h` or seconds";
-    case fact_type::timestamp: return "an ISO 8601 timestamp with offset or Unix seconds";
-    case fact_type::string: return "text";
-  }
-  return "a value";
-}
-
 [[noreturn]] void wrong_type(const fact_def& f, const fact_value& v) {
   throw request_error(error_code::fact_type, f.name,
                       "fact `" + f.name + "` is " + std::string(to_string(f.type)) + " but was given " + given_kind(v) +
-                          ": expected " + expected_kind(f.type));
+                          ": expected " + detail::expected_kind(f.type));
 }
 
 std::string declared_values(const fact_def& f) {
@@ -152,3 +139,20 @@ bound_request bind(const policy& p, const request& r) {
 }
 
 }  // namespace aftersale
+
+namespace aftersale::detail {
+
+std::string expected_kind(fact_type t) {
+  switch (t) {
+    case fact_type::enumeration: return "one of its declared values";
+    case fact_type::integer: return "an integer";
+    case fact_type::money: return "an integer amount in minor units";
+    case fact_type::boolean: return "true or false";
+    case fact_type::duration: return "a duration such as `48h` or seconds";
+    case fact_type::timestamp: return "an ISO 8601 timestamp with offset or Unix seconds";
+    case fact_type::string: return "text";
+  }
+  return "a value";
+}
+
+}  // namespace aftersale::detail
