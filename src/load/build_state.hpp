@@ -71,6 +71,11 @@ std::optional<clock_duration> read_within(build_state& s, const node& n, const s
 /// string literals are added to the fact's values. Reports E202/E108 and returns nothing.
 std::optional<std::int64_t> read_fact_value(build_state& s, std::uint32_t fact, const node& n);
 
+/// Reads `type` and, for enums, `values` of a fact or flow variable declaration into `f`;
+/// `noun` (`fact`, `variable`) words the messages. False when they are not usable.
+bool read_type_and_values(build_state& s, const node& decl, const std::string& label, std::string_view noun,
+                          fact_def& f);
+
 /// The conditions of one `when:` cell (normally one; none for `any`).
 void read_condition(build_state& s, std::uint32_t fact, const node& cell, std::vector<condition>& out);
 

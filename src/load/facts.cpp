@@ -53,27 +53,20 @@ std::optional<std::int64_t> value_index(const fact_def& f, std::string_view v) {
 }
 
 // Declares one fact: its name, type and (for enums) values.
-void declare(build_state& s, const node& key, const node& decl) {
-  auto name = s.r.id(key, "a fact name");
-  const std::string label = "fact `" + key.value + "`";
-  if (!s.r.expect(decl, node::kind::mapping, label)) {
-    if (key.is_scalar()) s.broken_facts.insert(key.value);
-    return;
-  }
-  s.r.check_keys(decl, label, {"type", "values", "required", "default", "derived", "description"}, {"type"});
-  fact_def f;
-  f.where = s.r.span(key);
-  bool ok = name.has_value();
-  if (name) f.name = *name;
+}  // namespace
+
+bool read_type_and_values(build_state& s, const node& decl, const std::string& label, std::string_view noun,
+                          fact_def& f) {
+  bool ok = true;
   if (const node* t = decl.find("type")) {
     auto text = s.r.text(*t, "the type of " + label);
     auto type = text ? parse_type(*text) : std::nullopt;
     if (text && !type) {
-      s.r.error(error_code::invalid_value, *t, "unknown fact type `" + *text + "`",
+      s.r.error(error_code::invalid_value, *t, "unknown " + std::string(noun) + " type `" + *text + "`",
                 "types: `enum`, `int`, `money`, `bool`, `duration`, `timestamp`, `string`");
     }
     if (type) f.type = *type;
-    ok = ok && type.has_value();
+    ok = type.has_value();
   } else {
     ok = false;
   }
@@ -81,7 +74,7 @@ void declare(build_state& s, const node& key, const node& decl) {
   if (ok && f.type == fact_type::enumeration) {
     if (!values) {
       s.r.error(error_code::missing_key, decl, "missing key `values` in " + label,
-                "an enum fact lists its values: `values: [a, b]`");
+                "an enum " + std::string(noun) + " lists its values: `values: [a, b]`");
       ok = false;
     } else if (s.r.expect(*values, node::kind::sequence, "the values of " + label)) {
       for (const node& v : values->children) {
@@ -99,9 +92,28 @@ void declare(build_state& s, const node& key, const node& decl) {
     }
   } else if (ok && values) {
     s.r.error(error_code::unknown_key, *values,
-              "`values` applies to enum facts only, " + label + " is " + std::string(to_string(f.type)),
+              "`values` applies to enum " + std::string(noun) + "s only, " + label + " is " +
+                  std::string(to_string(f.type)),
               "remove `values` or declare `type: enum`");
   }
+  return ok;
+}
+
+namespace {
+
+void declare(build_state& s, const node& key, const node& decl) {
+  auto name = s.r.id(key, "a fact name");
+  const std::string label = "fact `" + key.value + "`";
+  if (!s.r.expect(decl, node::kind::mapping, label)) {
+    if (key.is_scalar()) s.broken_facts.insert(key.value);
+    return;
+  }
+  s.r.check_keys(decl, label, {"type", "values", "required", "default", "derived", "description"}, {"type"});
+  fact_def f;
+  f.where = s.r.span(key);
+  bool ok = name.has_value();
+  if (name) f.name = *name;
+  ok = read_type_and_values(s, decl, label, "fact", f) && ok;
   if (const node* d = decl.find("description")) {
     if (auto text = s.r.text(*d, "the description of " + label)) f.description = *text;
   }

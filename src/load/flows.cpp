@@ -21,12 +21,6 @@ std::vector<std::string> clock_names(const policy& p) {
   return out;
 }
 
-std::optional<fact_type> parse_type(std::string_view t) {
-  for (int k = 0; k <= static_cast<int>(fact_type::string); ++k)
-    if (to_string(static_cast<fact_type>(k)) == t) return static_cast<fact_type>(k);
-  return std::nullopt;
-}
-
 // Locale tags as in `zh`, `en`, `zh_hans`, `zh-CN`.
 bool is_locale(std::string_view t) {
   if (t.empty() || !((t[0] >= 'a' && t[0] <= 'z') || (t[0] >= 'A' && t[0] <= 'Z'))) return false;
@@ -91,42 +85,7 @@ void read_variables(flow_context& c, const node& section) {
     if (name) v.name = *name;
     if (decl.is_mapping()) {
       s.r.check_keys(decl, label, {"type", "values", "default", "description"}, {"type"});
-      if (const node* t = decl.find("type")) {
-        auto text = s.r.text(*t, "the type of " + label);
-        auto type = text ? parse_type(*text) : std::nullopt;
-        if (text && !type) {
-          s.r.error(error_code::invalid_value, *t, "unknown variable type `" + *text + "`",
-                    "types: `enum`, `int`, `money`, `bool`, `duration`, `timestamp`, `string`");
-        }
-        if (type) v.type = *type;
-        ok = ok && type.has_value();
-      } else {
-        ok = false;
-      }
-      const node* values = decl.find("values");
-      if (ok && v.type == fact_type::enumeration) {
-        if (!values) {
-          s.r.error(error_code::missing_key, decl, "missing key `values` in " + label,
-                    "an enum variable lists its values: `values: [a, b]`");
-          ok = false;
-        } else if (s.r.expect(*values, node::kind::sequence, "the values of " + label)) {
-          for (const node& item : values->children) {
-            auto id = s.r.id(item, "a value of " + label);
-            if (!id) continue;
-            if (std::find(v.values.begin(), v.values.end(), *id) != v.values.end()) {
-              s.r.error(error_code::duplicate_id, item, "value `" + *id + "` is declared twice in " + label,
-                        "remove one of the two");
-              continue;
-            }
-            v.values.push_back(*id);
-          }
-        }
-      } else if (ok && values) {
-        s.r.error(
-            error_code::unknown_key, *values,
-            "`values` applies to enum variables only, " + label + " is " + std::string(to_string(v.type)),
-            "remove `values` or declare `type: enum`");
-      }
+      ok = read_type_and_values(s, decl, label, "variable", v) && ok;
       if (const node* d = decl.find("description"))
         v.description = s.r.text(*d, "the description of " + label).value_or("");
     }
