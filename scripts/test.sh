@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# All tests: Debug with -Werror, AddressSanitizer and UBSan, then every ctest test.
+# All tests: Debug with -Werror, AddressSanitizer and UBSan, then every ctest test; then the
+# Python package (Release) and its pytest suite.
 # Installs missing Debian packages with apt first (run as root on a fresh box).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -12,3 +13,11 @@ cmake --build build/test -j"$(nproc)"
 # ctest ends with its summary: "100% tests passed, 0 tests failed out of N" or the failed list.
 cd build/test
 ctest --output-on-failure -j"$(nproc)"
+
+# The Python package against Debian's /usr/bin/python3: a separate build without sanitizers
+# (an ASan-instrumented extension cannot be loaded into an uninstrumented interpreter).
+cd ../..
+cmake -S . -B build/python -DCMAKE_BUILD_TYPE=Release -DAFTERSALE_DEVELOPER_MODE=ON \
+  -DAFTERSALE_BUILD_PYTHON=ON -DAFTERSALE_BUILD_TESTS=ON -DAFTERSALE_BUILD_BENCH=OFF -DAFTERSALE_BUILD_EXAMPLES=OFF
+cmake --build build/python --target _core -j"$(nproc)"
+ctest --test-dir build/python -L python --output-on-failure
