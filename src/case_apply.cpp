@@ -7,6 +7,7 @@
 
 #include "case_internal.hpp"
 #include "request_internal.hpp"
+#include "utf8.hpp"
 
 namespace aftersale {
 
@@ -88,6 +89,13 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
   const policy& p = c.source_policy();
   const flow_def& f = c.flow();
   outcome o = detail::make_outcome(c, e.event, e.role);
+  if (!id.empty() && !detail::valid_utf8(id)) {
+    // The id would go into the history and the snapshot, which is JSON: refuse it up front
+    // rather than accept a case that can no longer be saved.
+    case_access::detail(o) = "the event id is not valid UTF-8";
+    refuse(o, refusal::bad_payload);
+    return o;
+  }
 
   const std::vector<std::string>& ids = c.applied_event_ids();
   if (!id.empty() && std::binary_search(ids.begin(), ids.end(), id)) {

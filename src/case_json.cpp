@@ -10,6 +10,7 @@
 
 #include "case_json_format.hpp"
 #include "time_internal.hpp"
+#include "utf8.hpp"
 
 namespace aftersale {
 
@@ -21,31 +22,6 @@ namespace snap = detail::snapshot;
 // such a timestamp) as integer seconds since the epoch, so every value round-trips exactly.
 constexpr std::int64_t k_iso_first = -62167219200;  // 0000-01-01T00:00:00Z
 constexpr std::int64_t k_iso_last = 253402300799;   // 9999-12-31T23:59:59Z
-
-// Length of the UTF-8 sequence starting at `s[i]`, or 0 when it is not well formed.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  std::size_t n = 0;
-  unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte (no overlongs, no surrogates)
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k)
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  return n;
-}
 
 class writer {
  public:
@@ -75,7 +51,7 @@ class writer {
         continue;
       }
       if (c >= 0x80) {
-        const std::size_t n = utf8_sequence(s, i);
+        const std::size_t n = detail::utf8_sequence(s, i);
         if (n == 0) throw error("cannot write a snapshot: text `" + printable(s) + "` is not valid UTF-8");
         i += n;
         continue;

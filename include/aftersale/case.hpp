@@ -71,7 +71,7 @@ enum class refusal : std::uint8_t {
   guard_failed,      ///< every candidate transition the role may fire has a false guard
   case_closed,       ///< the case is closed (only `reopen` is accepted)
   wrong_phase,       ///< a lifecycle event the phase does not allow (`close` before resolved, `reopen` without `reopen:`)
-  bad_payload,       ///< the payload names an unknown variable or has a value of the wrong type
+  bad_payload,       ///< an unknown variable or a wrongly typed value in the payload; an id that is not UTF-8
 };
 
 /// `unknown_event`, `role_not_allowed`, ...

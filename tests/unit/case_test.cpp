@@ -548,6 +548,20 @@ TEST(Idempotency, DuplicateIdChangesNothing) {
   EXPECT_EQ(apply(c, hold, monday_10, "msg-9").result(), outcome::status::duplicate);
 }
 
+TEST(Idempotency, AnIdThatIsNotUtf8IsRefusedSoTheCaseStaysSavable) {
+  service_case c = open_delivered(12900);
+  const service_case before = c;
+  const outcome o = refused(c, ev("approve", "agent", {}, std::string("msg-\xff")), monday_10, refusal::bad_payload);
+  EXPECT_EQ(o.message(), "refused `approve` in state `" + std::string(before.state_id()) +
+                             "`: bad payload: the event id is not valid UTF-8");
+  EXPECT_TRUE(c == before);
+  const resolved_event approve = *resolve_event(c, "approve", "agent");
+  EXPECT_EQ(apply(c, approve, monday_10, "\xc3\x28").reason(), refusal::bad_payload);  // broken 2-byte sequence
+  EXPECT_TRUE(c == before);
+  accept(c, ev("approve", "agent", {}, "消息-7"), monday_10);  // any well-formed UTF-8 is fine
+  EXPECT_EQ(to_json(from_json(c.policy_ptr(), to_json(c))), to_json(c));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Clocks on the business calendar
 
