@@ -194,7 +194,7 @@ if(EXISTS "${aftersale_doc}")
   aftersale_target_options(aftersale_doc_getting_started)
   add_test(NAME docs.getting_started
            COMMAND ${CMAKE_COMMAND} -DEXPECT_EXIT=0
-                   "-DSTDOUT_MATCHES=^rule      seven_day_return_delivered\nsolution  return_then_refund\n"
+                   "-DSTDOUT_MATCHES=^rule      seven_day_return_delivered\nsolution  return_then_refund\n.*accepted: requested → awaiting_return.*restored\n$"
                    -P "${CMAKE_CURRENT_SOURCE_DIR}/cli/check.cmake" -- $<TARGET_FILE:aftersale_doc_getting_started>
            WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
   set_tests_properties(docs.getting_started PROPERTIES LABELS docs)
