@@ -89,13 +89,6 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
   const policy& p = c.source_policy();
   const flow_def& f = c.flow();
   outcome o = detail::make_outcome(c, e.event, e.role);
-  if (!id.empty() && !detail::valid_utf8(id)) {
-    // The id would go into the history and the snapshot, which is JSON: refuse it up front
-    // rather than accept a case that can no longer be saved.
-    case_access::detail(o) = "the event id is not valid UTF-8";
-    refuse(o, refusal::bad_payload);
-    return o;
-  }
 
   const std::vector<std::string>& ids = c.applied_event_ids();
   if (!id.empty() && std::binary_search(ids.begin(), ids.end(), id)) {
@@ -115,7 +108,13 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
     refuse(o, refusal::case_closed);
     return o;
   }
-  const bool bad_payload = payload && !payload->error.empty();
+  // An id that is not UTF-8 would go into the history and the snapshot (JSON): refused as a bad
+  // payload rather than accepted into a case that could no longer be saved.
+  const bool bad_id = !id.empty() && !detail::valid_utf8(id);
+  const bool bad_payload = bad_id || (payload && !payload->error.empty());
+  const std::string_view payload_error = bad_id    ? std::string_view{"the event id is not valid UTF-8"}
+                                         : payload ? std::string_view{payload->error}
+                                                   : std::string_view{};
 
   if (is_close || is_reopen) {
     const auto input = is_close ? detail::lifecycle_input::close : detail::lifecycle_input::reopen;
@@ -125,7 +124,7 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
       return o;
     }
     if (bad_payload) {
-      case_access::detail(o) = payload->error;
+      case_access::detail(o).assign(payload_error.data(), payload_error.size());
       refuse(o, refusal::bad_payload);
       return o;
     }
@@ -177,7 +176,7 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
     return o;
   }
   if (bad_payload) {
-    case_access::detail(o) = payload->error;
+    case_access::detail(o).assign(payload_error.data(), payload_error.size());
     refuse(o, refusal::bad_payload);
     return o;
   }

@@ -280,6 +280,8 @@ class reader {
     access::escalation(c) = esc.is(value::kind::null)
                                 ? npos
                                 : vocabulary_id(p_->vocabulary.roles, esc, root["escalation"], "role");
+    if (c.phase() == lifecycle_phase::escalated && c.escalation() == npos)
+      fail(root["escalation"], "an escalated case has an escalation level (a role), not null");
     read_remark(c, doc_["remark"], root["remark"]);
     access::opened_at(c) = time(doc_["opened_at"], root["opened_at"]);
     access::entered_at(c) = time(doc_["entered_at"], root["entered_at"]);
@@ -289,6 +291,8 @@ class reader {
     read_clocks(c, doc_["clocks"], root["clocks"]);
     read_ids(c, doc_["applied_event_ids"], root["applied_event_ids"]);
     read_history(c, doc_["history"], root["history"]);
+    if (c.history().empty() || c.history().front().what != history_entry::kind::opened)
+      fail(root["history"], "a case's history starts with its `opened` entry");
     if (migration_ != nullptr) record_migration(c);
     return c;
   }
@@ -411,8 +415,14 @@ class reader {
           named(snap::clock_status_names, e["status"], wc["status"], "status"));
       if (const auto s = e.find("started")) k.started = time(*s, wc["started"]);
       if (const auto d = e.find("due")) k.due = time(*d, wc["due"]);
-      if (const auto r = e.find("remaining_s"))
-        k.remaining = std::chrono::seconds{integer(*r, wc["remaining_s"])};
+      if (const auto r = e.find("remaining_s")) {
+        const std::int64_t left = integer(*r, wc["remaining_s"]);
+        if (left < 0) fail(wc["remaining_s"], "the time left on a clock is never negative");
+        k.remaining = std::chrono::seconds{left};
+      }
+      if (k.state == case_clock::status::idle &&
+          (k.started != sys_seconds{} || k.due != sys_seconds{} || k.remaining.count() != 0))
+        fail(wc["status"], "an idle clock was never started: it has no `started`, `due` or `remaining_s`");
       clocks.push_back(k);
     });
     // Every clock the flow mentions has a slot (the runtime updates clocks in place). One the
@@ -454,7 +464,8 @@ class reader {
       h.at = time(e["at"], wh["at"]);
       if (const auto t = e.find("transition")) {
         const std::int64_t n = integer(*t, wh["transition"]);
-        if (n < 0 || static_cast<std::uint64_t>(n) >= flow_->transitions.size())
+        // Under a migration the number refers to the old flow, whose size is unknown here.
+        if (n < 0 || (migration_ == nullptr && static_cast<std::uint64_t>(n) >= flow_->transitions.size()))
           fail(wh["transition"], "flow `" + flow_->id + "` has no transition " + std::to_string(n));
         // After a migration the old numbering means nothing: the entry keeps its states only.
         h.transition = migration_ != nullptr ? npos : static_cast<std::uint32_t>(n);

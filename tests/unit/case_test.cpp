@@ -558,8 +558,43 @@ TEST(Idempotency, AnIdThatIsNotUtf8IsRefusedSoTheCaseStaysSavable) {
   const resolved_event approve = *resolve_event(c, "approve", "agent");
   EXPECT_EQ(apply(c, approve, monday_10, "\xc3\x28").reason(), refusal::bad_payload);  // broken 2-byte sequence
   EXPECT_TRUE(c == before);
+  // It is a payload problem: the refusals checked before payloads keep their precedence.
+  refused(c, ev("approve", "intern", {}, std::string("msg-\xff")), monday_10, refusal::unknown_role);
+  refused(c, ev("frobnicate", "agent", {}, std::string("msg-\xff")), monday_10, refusal::unknown_event);
   accept(c, ev("approve", "agent", {}, "消息-7"), monday_10);  // any well-formed UTF-8 is fine
   EXPECT_EQ(to_json(from_json(c.policy_ptr(), to_json(c))), to_json(c));
+}
+
+// A duration timer in a policy without any calendar counts plain UTC time, and saturates at the
+// end of time instead of overflowing (a restored snapshot may carry any instant).
+TEST(Timers, WithoutACalendarSaturateAtTheEndOfTime) {
+  constexpr const char* text = R"(format: 1
+policy: {id: no_calendar, version: "1", entry: main}
+vocabulary: {solutions: [refund], roles: [agent]}
+facts: {amount: {type: money}}
+decisions:
+  main:
+    rules:
+      - {id: r1, then: {solution: refund, flow: f}}
+flows:
+  f:
+    start: waiting
+    states:
+      waiting: {agent: waiting}
+      done: {agent: done, terminal: true}
+    transitions:
+      - {from: waiting, after: {hours: 2}, to: done}
+)";
+  const auto p = load_policy_string(text, "no_calendar.yaml");
+  const sys_seconds normal{std::chrono::seconds{1'800'000'000}};
+  service_case c = open_case(p, "f", bind(*p, request{}), normal);
+  EXPECT_EQ(next_deadline(c), normal + hours(2));
+  const sys_seconds late = sys_seconds::max() - std::chrono::seconds(60);
+  service_case l = open_case(p, "f", bind(*p, request{}), late);
+  // Saturated at the end of time means never, as for a calendar with no working time left.
+  EXPECT_EQ(next_deadline(l), std::nullopt);
+  EXPECT_TRUE(advance(l, sys_seconds::max()).empty());
+  EXPECT_EQ(l.state_id(), "waiting");
 }
 
 // ---------------------------------------------------------------------------------------------

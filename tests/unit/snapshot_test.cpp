@@ -113,7 +113,7 @@ service_case hand_built(const std::shared_ptr<const aftersale::policy>& p,
   clocks[0].due = t("2026-10-08T04:00:00Z");
   clocks[1].state = case_clock::status::paused;  // return_shipment
   clocks[1].started = t("2026-10-08T02:30:00Z");
-  clocks[1].remaining = std::chrono::seconds{-60};
+  clocks[1].remaining = std::chrono::seconds{60};
   clocks[2].state = case_clock::status::running;  // inspection
   clocks[2].started = t("2026-10-10T03:30:00Z");
   clocks[2].due = t("2026-10-13T03:30:00Z");
@@ -156,7 +156,7 @@ constexpr const char* golden =
     R"("condition":"resalable","shipped_at":99999999999999,"note":{"other":true},"tries":2,"extra":5400},)"
     R"("clocks":[{"clock":"first_response","status":"stopped","started":"2026-10-08T02:00:00Z",)"
     R"("due":"2026-10-08T04:00:00Z"},{"clock":"return_shipment","status":"paused","started":"2026-10-08T02:30:00Z",)"
-    R"("remaining_s":-60},{"clock":"inspection","status":"running","started":"2026-10-10T03:30:00Z",)"
+    R"("remaining_s":60},{"clock":"inspection","status":"running","started":"2026-10-10T03:30:00Z",)"
     R"("due":"2026-10-13T03:30:00Z"}],"applied_event_ids":["evt-1","evt-2"],"history":[{"what":"opened",)"
     R"("at":"2026-10-08T02:00:00Z","to":"submitted"},{"what":"event","at":"2026-10-08T02:30:00Z","transition":1,)"
     R"("actor":"agent","from":"submitted","to":"approved","event_id":"evt-1","assigned":[["tries",7],["tries",0],)"
@@ -225,13 +225,35 @@ TEST_F(snapshot, leaves_out_absent_values_and_writes_null_when_nothing_is_set) {
   access::reset_values(c, c.value_count());
   access::clocks(c)[1] = case_clock{access::clocks(c)[1].clock, case_clock::status::idle, {}, {}, {}};
   access::applied_ids(c).clear();
-  access::history(c).clear();
+  access::history(c).resize(1);  // just opened: the `opened` entry only
   const std::string s = aftersale::to_json(c);
   EXPECT_NE(s.find(R"("escalation":null,"remark":null,)"), std::string::npos) << s;
   EXPECT_NE(s.find(R"("facts":{},"variables":{},)"), std::string::npos) << s;
   EXPECT_NE(s.find(R"({"clock":"return_shipment","status":"idle"})"), std::string::npos) << s;
-  EXPECT_NE(s.find(R"("applied_event_ids":[],"history":[]})"), std::string::npos) << s;
+  EXPECT_NE(s.find(R"("applied_event_ids":[],"history":[{"what":"opened",)"), std::string::npos) << s;
   EXPECT_EQ(aftersale::to_json(aftersale::from_json(p, s)), s);
+  // The runtime never writes an empty history, an escalated phase without a level, a negative
+  // time left or an idle clock with times: such snapshots are refused with their path.
+  const auto refused_at = [&](const service_case& bad, const std::string& what) {
+    try {
+      aftersale::from_json(p, aftersale::to_json(bad));
+      ADD_FAILURE() << "accepted a snapshot the runtime never writes: " << what;
+    } catch (const aftersale::snapshot_error& err) {
+      EXPECT_EQ(std::string(err.what()).substr(0, what.size()), what);
+    }
+  };
+  access::history(c).clear();
+  refused_at(c, "$.history: a case's history starts with its `opened` entry");
+  service_case e = hand_built(p);
+  access::phase(e) = aftersale::lifecycle_phase::escalated;
+  access::escalation(e) = npos;
+  refused_at(e, "$.escalation: an escalated case has an escalation level");
+  service_case n = hand_built(p);
+  access::clocks(n)[1].remaining = std::chrono::seconds{-60};
+  refused_at(n, "$.clocks[1].remaining_s: the time left on a clock is never negative");
+  service_case i = hand_built(p);
+  access::clocks(i)[1].state = case_clock::status::idle;
+  refused_at(i, "$.clocks[1].status: an idle clock was never started");
 }
 
 TEST_F(snapshot, remark_text_without_flag) {
@@ -369,7 +391,7 @@ TEST_F(snapshot, refuses_wrong_types) {
           "expected an object, got an integer");
   mutated(R"(["tries",7])", R"(["tries"])", "$.history[1].assigned[0]", "expected a pair [variable, value]");
   mutated(R"(["tries",7])", R"(["tries",true])", "$.history[1].assigned[0][1]", "expected an integer");
-  mutated(R"("remaining_s":-60)", R"("remaining_s":"1m")", "$.clocks[1].remaining_s", "expected an integer");
+  mutated(R"("remaining_s":60)", R"("remaining_s":"1m")", "$.clocks[1].remaining_s", "expected an integer");
   mutated(R"("escalation":"specialist")", R"("escalation":false)", "$.escalation", "expected a string");
 }
 
@@ -505,6 +527,11 @@ TEST_F(snapshot, migrates_old_states_to_new_ones) {
             std::string::npos)
       << s;
   EXPECT_EQ(aftersale::to_json(aftersale::from_json(p, s)), s);
+
+  // A history entry numbered by an old flow with more transitions than the new one restores too.
+  service_case bigger_old = hand_built(old_p, "checking");
+  access::history(bigger_old)[1].transition = 40;
+  EXPECT_EQ(aftersale::from_json(p, aftersale::to_json(bigger_old)).history()[1].transition, npos);
 }
 
 TEST_F(snapshot, refuses_a_changed_flow_without_migration) {
