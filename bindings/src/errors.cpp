@@ -1,5 +1,6 @@
 // The exception hierarchy (aftersale.Error and its subclasses) and the one translator that
 // turns the library's exceptions into it.
+#include <aftersale/case.hpp>
 #include <aftersale/error.hpp>
 
 #include <pybind11/pybind11.h>
@@ -15,6 +16,7 @@ namespace {
 PyObject* base_error = nullptr;
 PyObject* policy_error_type = nullptr;
 PyObject* request_error_type = nullptr;
+PyObject* snapshot_error_type = nullptr;
 
 PyObject* new_exception(py::module_& m, const char* name, PyObject* base, const char* doc) {
   const std::string qualified = std::string("aftersale.") + name;
@@ -59,7 +61,8 @@ void register_errors(py::module_& m) {
       "A policy could not be loaded: .diagnostics lists every problem; .file, .line, .column, .code are the first's.");
   request_error_type = new_exception(m, "RequestError", base_error,
                                      "A request does not fit the policy's facts: .code (E3xx) and .fact name it.");
-  new_exception(m, "SnapshotError", base_error, "A case snapshot could not be restored (reserved for cases).");
+  snapshot_error_type = new_exception(m, "SnapshotError", base_error,
+                                      "A case snapshot could not be restored: .path is the JSON path of the problem (may be empty).");
 
   py::register_exception_translator([](std::exception_ptr p) {
     try {
@@ -78,6 +81,10 @@ void register_errors(py::module_& m) {
       a["code"] = code_text(e.code());
       a["fact"] = e.fact().empty() ? py::object(py::none()) : py::object(py::str(e.fact()));
       raise_with(request_error_type, e.what(), a);
+    } catch (const snapshot_error& e) {
+      py::dict a;
+      a["path"] = e.path();
+      raise_with(snapshot_error_type, e.what(), a);
     } catch (const error& e) {
       PyErr_SetString(base_error, e.what());
     }

@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
   aftersale::python::register_errors(m);
   aftersale::python::register_decision(m);
   aftersale::python::register_policy(m);
+  aftersale::python::register_case(m);
 }

@@ -21,6 +21,8 @@ void register_errors(py::module_& m);
 void register_decision(py::module_& m);
 /// Policy, load, loads, decide, decide_many.
 void register_policy(py::module_& m);
+/// Case, Outcome, Policy.open_case and Policy.open_case_in (after register_policy).
+void register_case(py::module_& m);
 
 /// `Policy.decide_many`: converts `requests` (a list of dicts or a dict of equal-length
 /// lists) under the GIL, decides without it on `threads` workers (0 = every core), and

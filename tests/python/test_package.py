@@ -7,7 +7,8 @@ import aftersale
 
 def test_all_names_are_exported_and_exist():
     assert sorted(aftersale.__all__) == sorted(
-        ["Deadline", "Decision", "Diagnostic", "Error", "Policy", "PolicyError", "RequestError", "SnapshotError",
+        ["Case", "Deadline", "Decision", "Diagnostic", "Error", "Outcome", "Policy", "PolicyError", "RequestError",
+         "SnapshotError",
          "__version__", "load", "loads"])
     for name in aftersale.__all__:
         assert getattr(aftersale, name) is not None

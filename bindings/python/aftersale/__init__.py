@@ -12,15 +12,22 @@
     columns = policy.decide_many(requests, now)   # list of dicts, or dict of lists
     frame = pandas.DataFrame(columns)
 
+    case = policy.open_case(d, now)                # a case in the flow the rule names
+    case.apply("approve", "agent", now, id="evt-1")  # -> Outcome; a refusal changes nothing
+    case.advance(later)                            # fires due timers
+    back = aftersale.Case.restore(policy, case.snapshot())
+
 Times are timezone-aware datetimes in and out (a naive datetime raises ValueError); money is
 int minor units (分). Errors derive from aftersale.Error.
 """
 
 from ._core import (
+    Case,
     Deadline,
     Decision,
     Diagnostic,
     Error,
+    Outcome,
     Policy,
     PolicyError,
     RequestError,
@@ -31,10 +38,12 @@ from ._core import (
 )
 
 __all__ = [
+    "Case",
     "Deadline",
     "Decision",
     "Diagnostic",
     "Error",
+    "Outcome",
     "Policy",
     "PolicyError",
     "RequestError",
