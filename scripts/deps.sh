@@ -12,6 +12,7 @@ AFTERSALE_APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs                        # generates benchmark policies
   python3-dev pybind11-dev python3-pytest python3-pandas  # Python bindings (AFTERSALE_BUILD_PYTHON) and their tests
+  python3-matplotlib python3-nbclient python3-ipykernel python3-nbformat  # the example notebook, run headless by ctest
 )
 
 # Installs the packages that are missing, with apt, without asking. Needs root only when
