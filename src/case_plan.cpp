@@ -183,6 +183,20 @@ bool planner::automatic() {
                       [&](std::uint32_t t) { return check(f_.transitions[t].guard).condition == npos; });
 }
 
+namespace {
+
+// What every step writes into its history entry (the id and assigned values are added apart).
+void write_step(history_entry& h, const planned_step& s) noexcept {
+  h.what = s.what;
+  h.at = s.at;
+  h.transition = s.transition;
+  h.actor_role = s.role;
+  h.from = s.from;
+  h.to = s.to;
+}
+
+}  // namespace
+
 void commit_move(service_case& c, history_entry::kind what, std::uint32_t transition, std::uint32_t role,
                  std::uint32_t to, sys_seconds now, std::string_view id) {
   // The allocating part first (nothing written yet), then noexcept writes only.
@@ -198,13 +212,7 @@ void commit_move(service_case& c, history_entry::kind what, std::uint32_t transi
   } else {
     history.emplace_back();  // capacity reserved: no reallocation
   }
-  history_entry& h = history.back();
-  h.what = what;
-  h.at = now;
-  h.transition = transition;
-  h.actor_role = role;
-  h.from = c.state_index();
-  h.to = to;
+  write_step(history.back(), planned_step{what, transition, role, c.state_index(), to, 0, 0, now});
   access::state(c) = to;
   access::entered_at(c) = now;
   const lifecycle_phase phase = c.phase();
@@ -230,12 +238,7 @@ void planner::commit(service_case& c, std::string_view id) const {
     for (std::size_t i = 0; i < steps_.size(); ++i) {
       const planned_step& s = steps_[i];
       history_entry& h = history.emplace_back();  // capacity reserved: no reallocation
-      h.what = s.what;
-      h.at = s.at;
-      h.transition = s.transition;
-      h.actor_role = s.role;
-      h.from = s.from;
-      h.to = s.to;
+      write_step(h, s);
       if (i == 0 && !id_text.empty()) h.event_id = std::move(id_text);
       if (s.values_end > s.values_begin) {
         h.assigned.reserve(s.values_end - s.values_begin);

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "yaml_fact_value.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -43,21 +45,10 @@ std::string where(const fs::path& file, const YAML::Node& node) {
   return file.filename().string() + ":" + std::to_string(node.Mark().line + 1);
 }
 
-// A YAML scalar as the value type the policy declares for the fact, so that `true` stays a
-// bool and `12900` stays an integer; unknown facts pass as text and fail in bind().
+// A YAML scalar as the value type the policy declares for the fact.
 aftersale::fact_value to_value(const policy& p, const std::string& fact, const YAML::Node& node) {
-  if (auto id = p.find_fact(fact)) {
-    switch (p.facts[*id].type) {
-      case aftersale::fact_type::boolean:
-        return node.as<bool>();
-      case aftersale::fact_type::integer:
-      case aftersale::fact_type::money:
-        return node.as<std::int64_t>();
-      default:
-        break;
-    }
-  }
-  return node.as<std::string>();
+  const auto id = p.find_fact(fact);
+  return aftersale::testing::yaml_fact_value(id ? &p.facts[*id] : nullptr, node);
 }
 
 // Expected text of an optional id: a missing key or `none` means "nothing".

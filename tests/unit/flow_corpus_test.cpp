@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "yaml_fact_value.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -116,19 +118,8 @@ class scenario_runner {
   }
 
   // A YAML scalar as the value type declared for a fact or flow variable.
-  aftersale::fact_value value_of(const aftersale::fact_def* def, const YAML::Node& node) const {
-    if (def) {
-      switch (def->type) {
-        case aftersale::fact_type::boolean:
-          return node.as<bool>();
-        case aftersale::fact_type::integer:
-        case aftersale::fact_type::money:
-          return node.as<std::int64_t>();
-        default:
-          break;
-      }
-    }
-    return node.as<std::string>();
+  static aftersale::fact_value value_of(const aftersale::fact_def* def, const YAML::Node& node) {
+    return aftersale::testing::yaml_fact_value(def, node);
   }
 
   const aftersale::fact_def* fact_def_of(const std::string& name) const {
