@@ -9,7 +9,11 @@ std::string to_string(const source_span& where) {
   return where.file + ':' + std::to_string(where.line) + ':' + std::to_string(where.column);
 }
 
-std::string code_text(error_code code) { return 'E' + std::to_string(static_cast<unsigned>(code)); }
+std::string code_text(error_code code) {
+  const auto number = static_cast<unsigned>(code);
+  // Analysis findings (4xx) are not load errors: their own letter keeps the two apart.
+  return (number >= 400 && number < 500 ? 'A' : 'E') + std::to_string(number);
+}
 
 namespace {
 const char* severity_text(severity s) {

@@ -62,15 +62,29 @@ enum class error_code : std::uint16_t {
   automatic_cycle = 208,   ///< automatic transitions of a flow that can lead back to their own state
   terminal_transition = 209,  ///< a transition out of a terminal state of a flow
   reserved_event = 210,    ///< `close` or `reopen` used as a flow's event name (they are lifecycle events)
+  extends_cycle = 211,     ///< a policy that extends itself, directly or through its bases
   // E3xx: requests checked against a policy's facts
   unknown_fact = 300,      ///< the request names a fact the policy does not declare
   fact_type = 301,         ///< a value of the wrong type for the fact
   undeclared_value = 302,  ///< an enum value the fact does not declare
   missing_fact = 303,      ///< a required fact is absent
   unknown_decision = 304,  ///< decide() was asked for a table the policy does not have
+  // A4xx: findings of the static analysis (`analyze`, `aftersale lint`); printed `A400`, ...
+  unreachable_state = 400,     ///< a flow state no path from the start reaches
+  no_way_out = 401,            ///< a flow state from which no terminal state can be reached (dead end, closed cycle)
+  nondeterministic = 402,      ///< two transitions on one event from one state whose guards can both hold
+  guard_never_holds = 403,     ///< a transition whose guard no fact or variable value satisfies
+  timer_on_terminal = 404,     ///< a clock started on entering a terminal state, or still running in one
+  missing_label = 405,         ///< a flow state without a customer label (or without one of the flow's locales)
+  table_gap = 406,             ///< requests no rule of a decision table matches
+  table_overlap = 407,         ///< a request two rules of a `unique` (or disagreeing `any`) table both match
+  shadowed_rule = 408,         ///< a rule of a `first` table that earlier rules cover completely
+  uncovered_pair = 409,        ///< an (order status, request type) pair no rule of a table handles
+  protected_weakened = 410,    ///< a store policy gives a protected request a weaker outcome than its base
+  analysis_budget = 411,       ///< the analysis stopped splitting regions at its budget; results are partial
 };
 
-/// `E104` for `error_code::duplicate_key`.
+/// `E104` for `error_code::duplicate_key`, `A406` for `error_code::table_gap`.
 std::string code_text(error_code code);
 
 enum class severity : std::uint8_t { error, warning, note };

@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "case_command.hpp"
+#include "command.hpp"
 #include "outcome.hpp"
 #include "render.hpp"
 #include "request_json.hpp"
@@ -166,6 +167,8 @@ int main(int argc, char** argv) {
   decide->add_flag("--explain", args.explain, "Explain why the rule matched and earlier ones did not");
 
   cli::case_command cases(app);
+  // lint, test, paths, graph, ...: each registers itself (command.hpp).
+  const auto commands = cli::build_registered_commands(app);
 
   try {
     app.parse(argc, argv);
@@ -176,6 +179,8 @@ int main(int argc, char** argv) {
   try {
     if (*validate) return run_validate(policies);
     if (cases.selected()) return cases.run();
+    for (const auto& command : commands)
+      if (command->selected()) return command->run();
     return run_decide(args);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << '\n';

@@ -1,0 +1,22 @@
+#pragma once
+// The checks `analyze()` runs, one file each (internal). Each appends its findings; none throws
+// on a loaded policy.
+#include <aftersale/analysis.hpp>
+
+#include <vector>
+
+namespace aftersale::analysis {
+
+/// Gaps (A406), overlaps (A407), shadowed rules (A408), (status × request) coverage (A409)
+/// and A411 budgets of every decision table: table_checks.cpp.
+void check_tables(const policy& p, const analysis_options& options, analysis_report& report);
+
+/// Unreachable states (A400), no way to a terminal state (A401), nondeterminism (A402),
+/// guards that never hold (A403), clocks on terminal states (A404), missing customer labels
+/// (A405) of every flow, with Boost.Graph: flow_checks.cpp.
+void check_flows(const policy& p, const analysis_options& options, analysis_report& report);
+
+/// Protected outcomes a store policy must not weaken (A410): protected_checks.cpp.
+void check_protected(const policy& p, const analysis_options& options, analysis_report& report);
+
+}  // namespace aftersale::analysis
