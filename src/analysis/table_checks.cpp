@@ -1,0 +1,342 @@
+// Exact checks of decision tables by region algebra: gaps (A406), overlaps (A407), shadowed
+// rules (A408), (status × request) coverage (A409), and A411 when a region outgrows its budget.
+#include <aftersale/decide.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/checks.hpp"
+#include "analysis/region.hpp"
+#include "analysis/witness.hpp"
+#include "evaluate_internal.hpp"
+
+namespace aftersale::analysis {
+
+namespace {
+
+bool same_operand(const money_operand& a, const money_operand& b) {
+  return a.what == b.what && a.value == b.value && a.ref == b.ref;
+}
+
+bool same_amount(const amount_rule& a, const amount_rule& b) {
+  return a.name == b.name && same_operand(a.of, b.of) && a.numerator == b.numerator &&
+         a.denominator == b.denominator && same_operand(a.minus, b.minus) && same_operand(a.min, b.min) &&
+         same_operand(a.max, b.max) && a.rounding == b.rounding;
+}
+
+// The evaluator's test for `any` tables (decide.cpp): overlapping rules must prescribe
+// exactly the same thing.
+bool same_outcome(const rule_outcome& a, const rule_outcome& b) {
+  return a.solution == b.solution && a.steps == b.steps && a.fee_payer == b.fee_payer && a.evidence == b.evidence &&
+         a.escalation == b.escalation && a.remark_flag == b.remark_flag && a.remark == b.remark &&
+         a.clocks == b.clocks && a.customer_label == b.customer_label && a.agent_label == b.agent_label &&
+         a.flow == b.flow && a.amounts.size() == b.amounts.size() &&
+         std::equal(a.amounts.begin(), a.amounts.end(), b.amounts.begin(), same_amount);
+}
+
+// True when some request of `b` exists. Only days/hours_since facts can make a non-empty box
+// unrealisable (their source must produce the values), so other boxes skip realize().
+bool realisable(const space& s, const box& b, sys_seconds at) {
+  if (b.empty()) return false;
+  bool timed = false;
+  for (std::size_t d = 0; d < s.size() && !timed; ++d) {
+    timed = s[d].time_source != npos && s[d].fact < s.source().facts.size() && b.dims[d] != s[d].domain;
+  }
+  return !timed || realize(s, b, at).has_value();
+}
+
+// The status the real evaluator gives `r` on table `table`, or nullopt when it refuses it.
+std::optional<decision_status> evaluate(const policy& p, std::uint32_t table, const request& r, sys_seconds at) {
+  try {
+    // The policy outlives the decision: a non-owning pointer is enough.
+    std::shared_ptr<const policy> view(&p, [](const policy*) {});
+    return decide(view, table, bind(p, r), at).status();
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::string tick(const std::string& id) { return "`" + id + "`"; }
+
+std::string join_ids(const std::vector<std::string>& ids, std::size_t cap) {
+  std::string out;
+  for (std::size_t i = 0; i < ids.size() && i < cap; ++i) {
+    if (i) out += ", ";
+    out += tick(ids[i]);
+  }
+  if (ids.size() > cap) out += " and " + std::to_string(ids.size() - cap) + " more";
+  return out;
+}
+
+// `order_status` in [`paid`, `shipped`] / `amount` in 0.00..99.99 / `reason` absent.
+std::string describe_values(const dimension& dim, const value_set& v) {
+  std::vector<std::string> parts;
+  const bool listed = dim.def->type == fact_type::enumeration || dim.def->type == fact_type::string ||
+                      dim.def->type == fact_type::boolean;
+  std::size_t count = 0;
+  for (const auto& [lo, hi] : v.intervals()) {
+    if (listed) {
+      for (std::int64_t x = lo;; ++x) {
+        if (++count <= 8) parts.push_back(tick(detail::format_value(*dim.def, x)));
+        if (x == hi) break;
+      }
+    } else if (lo == hi) {
+      parts.push_back(detail::format_value(*dim.def, lo));
+    } else if (lo == std::numeric_limits<std::int64_t>::min()) {
+      parts.push_back("<= " + detail::format_value(*dim.def, hi));
+    } else if (hi == std::numeric_limits<std::int64_t>::max()) {
+      parts.push_back(">= " + detail::format_value(*dim.def, lo));
+    } else {
+      parts.push_back(detail::format_value(*dim.def, lo) + ".." + detail::format_value(*dim.def, hi));
+    }
+  }
+  if (count > 8) parts.push_back("and " + std::to_string(count - 8) + " more");
+  if (v.has_absent()) parts.push_back("absent");
+  std::string out = tick(dim.def->name);
+  if (parts.size() == 1) return out + " " + (v.has_absent() && !v.has_present() ? "absent" : "= " + parts[0]);
+  out += " in [";
+  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+  return out + "]";
+}
+
+// The dimensions where `b` is narrower than the whole space, described.
+std::string describe_box(const space& s, const box& b) {
+  std::string out;
+  for (std::size_t d = 0; d < s.size(); ++d) {
+    if (b.dims[d] == s[d].domain) continue;
+    if (!out.empty()) out += ", ";
+    out += describe_values(s[d], b.dims[d]);
+  }
+  return out.empty() ? "any request" : out;
+}
+
+struct table_context {
+  const policy& p;
+  const analysis_options& options;
+  analysis_report& report;
+  const space& s;
+  std::uint32_t table_index;
+  const decision_table& table;
+  std::vector<box> rule_boxes;
+};
+
+finding make_finding(const table_context& c, error_code code, severity sev, const source_span& where,
+                     std::string message, std::string help) {
+  finding f;
+  f.diagnostic.code = code;
+  f.diagnostic.severity = sev;
+  f.diagnostic.where = where;
+  f.diagnostic.message = std::move(message);
+  f.diagnostic.help = std::move(help);
+  f.table = c.table.id;
+  return f;
+}
+
+void budget_note(table_context& c, const std::string& check) {
+  c.report.findings.push_back(make_finding(
+      c, error_code::analysis_budget, severity::note, c.table.where,
+      "the " + check + " of table " + tick(c.table.id) + " was skipped: its regions outgrew the budget of " +
+          std::to_string(c.options.max_regions),
+      "raise `max_regions` or split the table into smaller tables"));
+}
+
+void check_gaps(table_context& c) {
+  region gaps(full_box(c.s));
+  for (const box& b : c.rule_boxes) {
+    if (gaps.empty()) break;
+    if (!gaps.subtract(b, c.options.max_regions)) {
+      budget_note(c, "gap check");
+      return;
+    }
+  }
+  struct gap {
+    const box* where;
+    witness_request witness;
+  };
+  std::vector<gap> shown;
+  std::size_t total = 0;
+  for (const box& b : gaps.boxes()) {
+    if (shown.size() >= 3) {
+      total += realisable(c.s, b, c.options.at) ? 1 : 0;
+      continue;
+    }
+    std::optional<witness_request> w = realize(c.s, b, c.options.at);
+    if (!w) continue;
+    // The witness must really get no rule from the evaluator; anything else is an analysis bug
+    // and no finding is better than a false one.
+    if (evaluate(c.p, c.table_index, w->request, c.options.at) != decision_status::no_match) continue;
+    ++total;
+    shown.push_back({&b, std::move(*w)});
+  }
+  const bool entry = c.p.info.entry == c.table_index;
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    std::string message = "no rule of table " + tick(c.table.id) + " matches requests with " +
+                          describe_box(c.s, *shown[i].where);
+    if (total > 1) message += " (gap " + std::to_string(i + 1) + " of " + std::to_string(total) + " disjoint regions)";
+    std::string help = "add a catch-all rule at the end, or rules for the requests listed";
+    if (entry) help += "; these requests get `no_match` from `decide`";
+    finding f = make_finding(c, error_code::table_gap, severity::warning, c.table.where, std::move(message),
+                             std::move(help));
+    f.witness = std::move(shown[i].witness.facts);
+    c.report.findings.push_back(std::move(f));
+  }
+}
+
+void check_overlaps(table_context& c) {
+  const bool unique = c.table.hit_policy == hit_policy::unique;
+  const auto& rules = c.table.rules;
+  for (std::size_t j = 1; j < rules.size(); ++j) {
+    for (std::size_t i = 0; i < j; ++i) {
+      if (!unique && same_outcome(rules[i].then, rules[j].then)) continue;
+      std::optional<box> both = intersect(c.rule_boxes[i], c.rule_boxes[j]);
+      if (!both) continue;
+      std::optional<witness_request> w = realize(c.s, *both, c.options.at);
+      if (!w) continue;
+      if (evaluate(c.p, c.table_index, w->request, c.options.at) != decision_status::conflict) continue;
+      std::string message = "rules " + tick(rules[i].id) + " and " + tick(rules[j].id) + " of " +
+                            (unique ? "`unique`" : "`any`") + " table " + tick(c.table.id) + " both match requests with " +
+                            describe_box(c.s, *both);
+      if (!unique) message += ", and prescribe different outcomes";
+      std::string help = unique ? "make the conditions exclude each other, or use hit policy `first` if the earlier rule should win"
+                                : "give both rules the same outcome, make their conditions exclude each other, or use hit "
+                                  "policy `first`";
+      finding f = make_finding(c, error_code::table_overlap, unique ? severity::error : severity::warning,
+                               rules[j].where, std::move(message), std::move(help));
+      f.witness = std::move(w->facts);
+      f.related.push_back(rules[i].where);
+      c.report.findings.push_back(std::move(f));
+    }
+  }
+}
+
+// Rules no request satisfies, in any table.
+std::vector<bool> check_unsatisfiable(table_context& c) {
+  std::vector<bool> never(c.table.rules.size(), false);
+  for (std::size_t i = 0; i < c.table.rules.size(); ++i) {
+    if (realisable(c.s, c.rule_boxes[i], c.options.at)) continue;
+    never[i] = true;
+    const rule& r = c.table.rules[i];
+    c.report.findings.push_back(make_finding(
+        c, error_code::shadowed_rule, severity::warning, r.where,
+        "rule " + tick(r.id) + " of table " + tick(c.table.id) + " can never match: no request satisfies all of its conditions",
+        "remove the rule or fix the conditions that exclude each other"));
+  }
+  return never;
+}
+
+void check_shadowed(table_context& c, const std::vector<bool>& never) {
+  const auto& rules = c.table.rules;
+  for (std::size_t i = 1; i < rules.size(); ++i) {
+    if (never[i]) continue;
+    region rest(c.rule_boxes[i]);
+    std::vector<std::size_t> covering;
+    for (std::size_t j = 0; j < i && !rest.empty(); ++j) {
+      std::optional<box> both = intersect(c.rule_boxes[i], c.rule_boxes[j]);
+      if (!both || !realisable(c.s, *both, c.options.at)) continue;
+      covering.push_back(j);
+      if (!rest.subtract(c.rule_boxes[j], c.options.max_regions)) {
+        budget_note(c, "shadowed-rule check");
+        return;
+      }
+    }
+    const bool shadowed = std::none_of(rest.boxes().begin(), rest.boxes().end(),
+                                       [&](const box& b) { return realisable(c.s, b, c.options.at); });
+    if (!shadowed) continue;
+    std::vector<std::string> ids;
+    for (std::size_t j : covering) ids.push_back(rules[j].id);
+    finding f = make_finding(c, error_code::shadowed_rule, severity::warning, rules[i].where,
+                             "rule " + tick(rules[i].id) + " of `first` table " + tick(c.table.id) +
+                                 " can never fire: it is covered by earlier " + (ids.size() == 1 ? "rule " : "rules ") +
+                                 join_ids(ids, 8),
+                             "remove the rule, or move it before the rules that cover it if it should win");
+    for (std::size_t j : covering) f.related.push_back(rules[j].where);
+    c.report.findings.push_back(std::move(f));
+  }
+}
+
+// Whether rule `r` has a condition on fact `fact` or on a fact sharing its dimension.
+bool constrains(const space& s, const rule& r, std::size_t dim) {
+  return std::any_of(r.conditions.begin(), r.conditions.end(),
+                     [&](const condition& cond) { return s.dimension_of(cond.fact) == dim; });
+}
+
+condition equals(std::uint32_t fact, std::int64_t value) {
+  condition c;
+  c.fact = fact;
+  c.op = condition_op::eq;
+  c.lo = c.hi = value;
+  return c;
+}
+
+void check_coverage(table_context& c, std::uint32_t status, std::uint32_t request_fact) {
+  const std::size_t ds = c.s.dimension_of(status);
+  const std::size_t dr = c.s.dimension_of(request_fact);
+  if (ds == npos || dr == npos) return;
+  const auto& rules = c.table.rules;
+  // A table that never looks at either fact is not about them (a fee or escalation table).
+  std::vector<bool> specific(rules.size());
+  bool any_specific = false;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    specific[i] = constrains(c.s, rules[i], ds) || constrains(c.s, rules[i], dr);
+    any_specific = any_specific || specific[i];
+  }
+  if (!any_specific) return;
+  const fact_def& fs = c.p.facts[status];
+  const fact_def& fr = c.p.facts[request_fact];
+  pair_coverage cov;
+  cov.table = c.table.id;
+  for (std::size_t a = 0; a < fs.values.size(); ++a) {
+    for (std::size_t b = 0; b < fr.values.size(); ++b) {
+      const box pair = box_of(c.s, {equals(status, static_cast<std::int64_t>(a)), equals(request_fact, static_cast<std::int64_t>(b))});
+      if (!realisable(c.s, pair, c.options.at)) continue;  // the two facts exclude each other (maps of one enum)
+      bool by_specific = false, by_catch_all = false;
+      for (std::size_t i = 0; i < rules.size() && !by_specific; ++i) {
+        if (!specific[i] && by_catch_all) continue;
+        std::optional<box> both = intersect(pair, c.rule_boxes[i]);
+        if (!both || !realisable(c.s, *both, c.options.at)) continue;
+        (specific[i] ? by_specific : by_catch_all) = true;
+      }
+      if (by_specific) continue;
+      (by_catch_all ? cov.catch_all_only : cov.unhandled).emplace_back(fs.values[a], fr.values[b]);
+    }
+  }
+  if (!cov.unhandled.empty()) {
+    std::string list;
+    for (std::size_t i = 0; i < cov.unhandled.size() && i < 12; ++i) {
+      list += (i ? ", " : "") + std::string("(") + tick(cov.unhandled[i].first) + ", " + tick(cov.unhandled[i].second) + ")";
+    }
+    if (cov.unhandled.size() > 12) list += " and " + std::to_string(cov.unhandled.size() - 12) + " more";
+    c.report.findings.push_back(make_finding(
+        c, error_code::uncovered_pair, severity::warning, c.table.where,
+        "table " + tick(c.table.id) + " handles no request for " + std::to_string(cov.unhandled.size()) + " (" +
+            tick(fs.name) + ", " + tick(fr.name) + ") " + (cov.unhandled.size() == 1 ? "pair: " : "pairs: ") + list,
+        "add rules for these pairs, or a catch-all rule if one answer fits them all"));
+  }
+  c.report.coverage.push_back(std::move(cov));
+}
+
+}  // namespace
+
+void check_tables(const policy& p, const analysis_options& options, analysis_report& report) {
+  if (!options.check_tables) return;
+  const space s(p);
+  const std::optional<std::uint32_t> status = p.find_fact(options.status_fact);
+  const std::optional<std::uint32_t> request_fact = p.find_fact(options.request_fact);
+  const bool pairs = status && request_fact && p.facts[*status].type == fact_type::enumeration &&
+                     p.facts[*request_fact].type == fact_type::enumeration;
+  for (std::uint32_t t = 0; t < p.decisions.size(); ++t) {
+    table_context c{p, options, report, s, t, p.decisions[t], {}};
+    c.rule_boxes.reserve(c.table.rules.size());
+    for (const rule& r : c.table.rules) c.rule_boxes.push_back(box_of(s, r.conditions));
+    const std::vector<bool> never = check_unsatisfiable(c);
+    check_gaps(c);
+    if (c.table.hit_policy == hit_policy::unique || c.table.hit_policy == hit_policy::any) check_overlaps(c);
+    if (c.table.hit_policy == hit_policy::first) check_shadowed(c, never);
+    if (pairs) check_coverage(c, *status, *request_fact);
+  }
+}
+
+}  // namespace aftersale::analysis
