@@ -1,0 +1,173 @@
+// A404: SLA clocks on terminal states. Entering a terminal state resolves the case and no timer
+// fires in a resolved case, but the runtime does not stop its clocks: a clock left running keeps
+// its deadline in the case (and its snapshot), falls overdue, and reports an SLA breach for a
+// case that is already settled; after `reopen` its old deadline is still the one that counts.
+// So: clocks a terminal state starts (or resumes) on entry, and clocks that can still be running
+// when one is entered, found by a may-analysis over the flow graph (paths, not guards: a
+// transition whose guard never holds is left out).
+#include <algorithm>
+#include <deque>
+
+#include "analysis/flow_checks.hpp"
+
+namespace aftersale::analysis {
+
+namespace {
+
+constexpr std::uint8_t running = 1, paused = 2;
+constexpr std::uint32_t no_site = npos;
+
+// Where a clock was (re)started: the finding names it.
+struct site {
+  std::string text;
+  source_span where;
+};
+
+// What may hold for every clock of the policy at one point of a path.
+struct clock_states {
+  bool reached = false;
+  std::vector<std::uint8_t> bits;     // running | paused
+  std::vector<std::uint32_t> origin;  // the site that last made it running
+
+  void apply(clock_action a, std::uint32_t clock, std::uint32_t where) {
+    if (clock >= bits.size()) return;
+    std::uint8_t& b = bits[clock];
+    switch (a) {
+      case clock_action::start:  // runs whatever it was
+        b = running;
+        origin[clock] = where;
+        break;
+      case clock_action::stop:
+        b = 0;
+        break;
+      case clock_action::pause:  // only a running clock pauses
+        b = static_cast<std::uint8_t>(((b & running) ? paused : 0) | (b & paused));
+        break;
+      case clock_action::resume:  // only a paused clock resumes
+        if ((b & paused) && !(b & running)) origin[clock] = where;
+        b = static_cast<std::uint8_t>(((b & paused) ? running : 0) | (b & running));
+        break;
+    }
+  }
+
+  // Joins another path's states; true when something was added.
+  bool join(const clock_states& other) {
+    bool changed = !reached;
+    reached = true;
+    for (std::size_t c = 0; c < bits.size(); ++c) {
+      const auto both = static_cast<std::uint8_t>(bits[c] | other.bits[c]);
+      if ((other.bits[c] & running) && !(bits[c] & running)) origin[c] = other.origin[c];
+      changed |= both != bits[c];
+      bits[c] = both;
+    }
+    return changed;
+  }
+};
+
+}  // namespace
+
+void check_terminal_clocks(const flow_guards& g, analysis_report& report) {
+  const policy& p = g.source();
+  const flow_def& f = g.flow();
+  const std::size_t n = f.states.size();
+  std::vector<site> sites;
+  auto add_site = [&](std::string text, const source_span& where) {
+    sites.push_back(site{std::move(text), where});
+    return static_cast<std::uint32_t>(sites.size() - 1);
+  };
+  clock_states none;
+  none.bits.assign(p.clocks.size(), 0);
+  none.origin.assign(p.clocks.size(), no_site);
+
+  // Opening: the clocks of every rule that opens this flow run already.
+  clock_states opened = none;
+  opened.reached = true;
+  for (const decision_table& t : p.decisions) {
+    for (const rule& r : t.rules) {
+      if (r.then.flow != f.id) continue;
+      for (std::uint32_t c : r.then.clocks) {
+        if (c < opened.bits.size() && !(opened.bits[c] & running))
+          opened.apply(clock_action::start, c, add_site("by decision rule `" + r.id + '`', r.where));
+      }
+    }
+  }
+  std::vector<std::vector<std::uint32_t>> entry_sites(n);  // per state: a site per on_entry action
+  for (std::size_t s = 0; s < n; ++s) {
+    for (const clock_effect& k : f.states[s].on_entry)
+      entry_sites[s].push_back(add_site("on entering `" + f.states[s].id + '`', k.where));
+  }
+  std::vector<std::vector<std::uint32_t>> effect_sites(f.transitions.size());
+  for (std::uint32_t t = 0; t < f.transitions.size(); ++t) {
+    for (const effect& e : f.transitions[t].effects)
+      effect_sites[t].push_back(e.kind == effect_kind::clock ? add_site("by the " + transition_text(p, f, t), e.where)
+                                                             : no_site);
+  }
+
+  // What may hold on entering each state (before its on_entry), to a fixed point.
+  std::vector<clock_states> in(n, none);
+  auto after_entry = [&](std::size_t s) {
+    clock_states v = in[s];
+    for (std::size_t i = 0; i < f.states[s].on_entry.size(); ++i) {
+      const clock_effect& k = f.states[s].on_entry[i];
+      v.apply(k.action, k.clock, entry_sites[s][i]);
+    }
+    return v;
+  };
+  std::deque<std::uint32_t> work;
+  in[f.start].join(opened);
+  work.push_back(f.start);
+  while (!work.empty()) {
+    const std::uint32_t s = work.front();
+    work.pop_front();
+    const clock_states out = after_entry(s);
+    auto reach = [&](std::uint32_t to, const clock_states& v) {
+      if (to < n && in[to].join(v)) work.push_back(to);
+    };
+    for (std::uint32_t t = 0; t < f.transitions.size(); ++t) {
+      const transition_def& td = f.transitions[t];
+      if (td.from != s || !g.usable(t)) continue;
+      clock_states v = out;
+      for (std::size_t i = 0; i < td.effects.size(); ++i) {
+        const effect& e = td.effects[i];
+        if (e.kind == effect_kind::clock) v.apply(e.clock_op, e.target, effect_sites[t][i]);
+      }
+      reach(td.to, v);
+    }
+    if (f.states[s].terminal) reach(f.reopen_to, out);  // `reopen` leaves the clocks as they were
+  }
+
+  for (std::size_t s = 0; s < n; ++s) {
+    const state_def& st = f.states[s];
+    if (!st.terminal) continue;
+    std::vector<bool> started_here(p.clocks.size(), false);
+    for (const clock_effect& k : st.on_entry) {
+      if ((k.action != clock_action::start && k.action != clock_action::resume) || k.clock >= p.clocks.size())
+        continue;
+      started_here[k.clock] = true;
+      finding x = flow_finding(
+          error_code::timer_on_terminal, severity::warning, f, st.where,
+          "terminal state `" + st.id + "` " + (k.action == clock_action::start ? "starts" : "resumes") +
+              " clock `" + p.clocks[k.clock].id + "` on entry: no timer fires in a resolved case, and the clock "
+              "would fall overdue there",
+          "remove the clock action from this terminal state, or move it to the state before");
+      x.related.push_back(k.where);
+      report.findings.push_back(std::move(x));
+    }
+    if (!in[s].reached) continue;
+    const clock_states v = after_entry(s);
+    for (std::size_t c = 0; c < p.clocks.size(); ++c) {
+      if (!(v.bits[c] & running) || started_here[c]) continue;
+      const site* from = v.origin[c] < sites.size() ? &sites[v.origin[c]] : nullptr;
+      finding x = flow_finding(
+          error_code::timer_on_terminal, severity::warning, f, st.where,
+          "clock `" + p.clocks[c].id + "` can still be running when the case reaches terminal state `" + st.id +
+              "`" + (from ? ": it is started " + from->text + " and nothing on the way stops it" : std::string()),
+          "stop it on entering `" + st.id + "` (`on_entry: {stop: [" + p.clocks[c].id +
+              "]}`) or on the transitions leading there");
+      if (from) x.related.push_back(from->where);
+      report.findings.push_back(std::move(x));
+    }
+  }
+}
+
+}  // namespace aftersale::analysis
