@@ -1,0 +1,286 @@
+// A policy test file skeleton (docs/testing.md format) from covering paths: one flow case per
+// path, with placeholder facts and payloads that the author replaces.
+#include <aftersale/diagram.hpp>
+#include <aftersale/time.hpp>
+#include <algorithm>
+#include <cctype>
+#include <limits>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "analysis/diagram_text.hpp"
+
+namespace aftersale {
+
+namespace {
+
+// A YAML scalar: plain when it is an identifier YAML reads as a string, else double-quoted.
+std::string yaml_scalar(const std::string& text) {
+  static const char* const special[] = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"};
+  bool plain = !text.empty() && !std::isdigit(static_cast<unsigned char>(text[0])) && text[0] != '-';
+  for (char c : text) plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+  std::string lower = text;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* word : special) plain = plain && lower != word;
+  if (plain) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + '"';
+}
+
+// Comments are one line: no line breaks from policy texts.
+std::string one_line(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  std::replace(text.begin(), text.end(), '\r', ' ');
+  return text;
+}
+
+constexpr std::int64_t lowest = std::numeric_limits<std::int64_t>::min();
+constexpr std::int64_t highest = std::numeric_limits<std::int64_t>::max();
+
+// Encoded values worth trying for a fact under some conditions: the bounds and set members the
+// conditions name and their neighbours, then a few ordinary values.
+std::vector<std::int64_t> candidates(const fact_def& def, const std::vector<const condition*>& conds,
+                                     std::int64_t now) {
+  std::vector<std::int64_t> out;
+  switch (def.type) {
+    case fact_type::enumeration:
+    case fact_type::string:
+      for (std::size_t i = 0; i < def.values.size(); ++i) out.push_back(static_cast<std::int64_t>(i));
+      if (def.type == fact_type::string) out.push_back(string_other);
+      return out;
+    case fact_type::boolean:
+      return {1, 0};
+    default:
+      break;
+  }
+  for (const condition* c : conds) {
+    for (std::int64_t v : c->set) out.insert(out.end(), {v, v + 1, v - 1});
+    if (c->lo != lowest) out.insert(out.end(), {c->lo, c->lo + 1});
+    if (c->hi != highest) out.insert(out.end(), {c->hi, c->hi - 1});
+  }
+  if (def.type == fact_type::timestamp) out.push_back(now);
+  out.insert(out.end(), {0, 1, 100, 3600, 86400});
+  return out;
+}
+
+std::string value_text(const fact_def& def, std::int64_t v) {
+  switch (def.type) {
+    case fact_type::enumeration:
+      return yaml_scalar(v >= 0 && static_cast<std::size_t>(v) < def.values.size() ? def.values[v] : "?");
+    case fact_type::string:
+      return yaml_scalar(v >= 0 && static_cast<std::size_t>(v) < def.values.size() ? def.values[v]
+                                                                                   : "other text");
+    case fact_type::boolean:
+      return v != 0 ? "true" : "false";
+    case fact_type::integer:
+    case fact_type::money:
+      return std::to_string(v);
+    case fact_type::duration:
+      return yaml_scalar(format_duration(std::chrono::seconds{v}));
+    case fact_type::timestamp:
+      return yaml_scalar(format_utc(sys_seconds{std::chrono::seconds{v}}));
+  }
+  return "0";
+}
+
+// One `name: value  # TODO ...` line for a fact or variable: a value every condition accepts
+// when there is one, else one the first accepts, else an ordinary value of the type.
+std::string placeholder(const fact_def& def, const std::vector<const condition*>& conds, std::int64_t now,
+                        const std::string& why) {
+  for (const condition* c : conds) {
+    if (c->op == condition_op::missing) return "# " + def.name + ": leave it out  # TODO (" + why + ")";
+  }
+  const std::vector<std::int64_t> tries = candidates(def, conds, now);
+  std::optional<std::int64_t> chosen;
+  for (std::int64_t v : tries) {
+    if (std::all_of(conds.begin(), conds.end(), [&](const condition* c) { return c->test(v); })) {
+      chosen = v;
+      break;
+    }
+  }
+  for (std::size_t i = 0; !chosen && i < tries.size(); ++i)
+    if (!conds.empty() && conds.front()->test(tries[i])) chosen = tries[i];
+  if (!chosen) chosen = def.default_value.value_or(def.type == fact_type::timestamp ? now : 0);
+  return def.name + ": " + value_text(def, *chosen) + "  # TODO (" + why + ")";
+}
+
+struct skeleton_writer {
+  const policy& p;
+  const flow_def& f;
+  const skeleton_options& options;
+  std::int64_t now;
+  std::ostringstream out;
+
+  std::string state(std::uint32_t s) const { return s < f.states.size() ? f.states[s].id : "?"; }
+
+  // Guard conditions of the path's transitions, per fact or variable index, in path order.
+  std::map<std::uint32_t, std::vector<const condition*>> guard_conditions(const covering_path& path) const {
+    std::map<std::uint32_t, std::vector<const condition*>> by_fact;
+    for (std::uint32_t t : path.transitions)
+      for (const condition& c : f.transitions[t].guard) by_fact[c.fact].push_back(&c);
+    return by_fact;
+  }
+
+  void facts(const covering_path& path) {
+    const auto by_fact = guard_conditions(path);
+    std::vector<std::string> lines;
+    std::vector<bool> written(p.facts.size(), false);
+    auto write = [&](std::uint32_t id, const std::vector<const condition*>& conds, const std::string& why) {
+      if (written[id]) return;
+      written[id] = true;
+      lines.push_back(placeholder(p.facts[id], conds, now, why));
+    };
+    for (const auto& [id, conds] : by_fact) {
+      if (id >= p.facts.size()) continue;
+      const fact_def& def = p.facts[id];
+      if (def.derive != derivation::none && def.source < p.facts.size()) {
+        // A derived fact is computed from its source: the author sets the source.
+        lines.push_back("# " + def.name + " is derived from " + p.facts[def.source].name +
+                        "; the guards want " + def.name + " " + one_line(conds.front()->text));
+        write(def.source, {}, "source of " + def.name);
+        continue;
+      }
+      write(id, conds, "guard: " + def.name + " " + one_line(conds.front()->text));
+    }
+    for (std::uint32_t id = 0; id < p.facts.size(); ++id) {
+      if (p.facts[id].required && p.facts[id].derive == derivation::none) write(id, {}, "required");
+    }
+    if (lines.empty()) {
+      out << "    facts: {}\n";
+      return;
+    }
+    out << "    facts:\n";
+    for (const std::string& line : lines) out << "      " << line << '\n';
+  }
+
+  // The role sending the event: the first allowed, else `agent` (else the first declared role).
+  std::string role(const transition_def& t) const {
+    const auto& roles = p.vocabulary.roles;
+    if (!t.roles.empty() && t.roles.front() < roles.size()) return roles[t.roles.front()].id;
+    for (const auto& r : roles)
+      if (r.id == "agent") return r.id;
+    return roles.empty() ? std::string("agent") : roles.front().id;
+  }
+
+  void payload(const transition_def& t) {
+    std::map<std::uint32_t, std::vector<const condition*>> vars;
+    for (const condition& c : t.guard)
+      if (c.fact >= p.facts.size() && c.fact - p.facts.size() < f.variables.size())
+        vars[c.fact].push_back(&c);
+    if (vars.empty()) return;
+    out << "        payload:\n";
+    for (const auto& [id, conds] : vars) {
+      const fact_def& def = f.variables[id - p.facts.size()];
+      out << "          "
+          << placeholder(def, conds, now, "guard: " + def.name + " " + one_line(conds.front()->text)) << '\n';
+    }
+  }
+
+  // Automatic transitions fire on entry: the state a step ends in is where the automatic
+  // transitions that follow it on the path lead. Writes them as comments; returns that state.
+  std::uint32_t automatics(const covering_path& path, std::size_t& i, std::uint32_t state) {
+    while (i < path.transitions.size() &&
+           f.transitions[path.transitions[i]].trigger == trigger_kind::automatic) {
+      const transition_def& t = f.transitions[path.transitions[i]];
+      const std::string guard = analysis::guard_text(p, f, t);
+      out << "      # automatic on entry: " << this->state(t.from) << " -> " << this->state(t.to)
+          << (guard.empty() ? std::string() : " when " + one_line(guard)) << '\n';
+      state = t.to;
+      ++i;
+    }
+    return state;
+  }
+
+  void write_case(std::size_t number, const covering_path& path) {
+    std::string name = "path " + std::to_string(number) + ": " + state(f.start);
+    for (std::uint32_t t : path.transitions) name += " -> " + state(f.transitions[t].to);
+    out << "  - name: " << yaml_scalar(name) << '\n';
+    facts(path);
+    std::size_t i = 0;
+    std::ostringstream head;
+    std::swap(head, out);
+    const std::uint32_t opened = automatics(path, i, f.start);
+    const std::string leading = out.str();
+    std::swap(head, out);
+    out << "    opened: {state: " << yaml_scalar(state(opened)) << "}\n";
+    if (i == path.transitions.size()) {
+      out << "    steps: []\n" << leading;
+      return;
+    }
+    out << "    steps:\n" << leading;
+    while (i < path.transitions.size()) {
+      const transition_def& t = f.transitions[path.transitions[i++]];
+      if (!t.description.empty()) out << "      # " << one_line(t.description) << '\n';
+      if (t.trigger == trigger_kind::timer) {
+        const std::string due = t.timer.clock < p.clocks.size()
+                                    ? "`" + p.clocks[t.timer.clock].id + "`"
+                                    : analysis::duration_text(t.timer.after) + " in `" + state(t.from) + "`";
+        out << "      - advance: " << yaml_scalar(options.now) << "  # TODO: time when " << due
+            << " falls due\n";
+      } else {
+        const std::string guard = analysis::guard_text(p, f, t);
+        out << "      - event: " << yaml_scalar(t.event < f.events.size() ? f.events[t.event] : "?") << '\n'
+            << "        as: " << yaml_scalar(role(t)) << '\n';
+        if (!guard.empty()) out << "        # guard: " << one_line(guard) << '\n';
+        payload(t);
+      }
+      std::size_t k = i;
+      std::ostringstream after;
+      std::swap(after, out);
+      const std::uint32_t lands = automatics(path, k, t.to);
+      const std::string comments = out.str();
+      std::swap(after, out);
+      i = k;
+      out << "        expect: {state: " << yaml_scalar(state(lands)) << "}\n" << comments;
+    }
+  }
+};
+
+}  // namespace
+
+std::string paths_to_test_skeleton(const policy& p, const flow_def& f,
+                                   const std::vector<covering_path>& paths, const skeleton_options& options) {
+  const auto parsed = parse_timestamp(options.now);
+  const std::int64_t now = parsed ? parsed->time_since_epoch().count() : 0;
+  skeleton_writer w{p, f, options, now, {}};
+  std::vector<bool> fired(f.transitions.size(), false);
+  for (const covering_path& path : paths)
+    for (std::uint32_t t : path.transitions)
+      if (t < fired.size()) fired[t] = true;
+  const auto count = static_cast<std::size_t>(std::count(fired.begin(), fired.end(), true));
+
+  w.out << "# Generated by `aftersale paths` for flow `" << f.id << "` of policy `" << one_line(p.info.id)
+        << "`" << (p.info.version.empty() ? std::string() : " " + one_line(p.info.version)) << ": "
+        << paths.size() << (paths.size() == 1 ? " path fires " : " paths fire ") << count << " of "
+        << f.transitions.size() << " transitions.\n"
+        << "# Replace the values marked TODO (facts, payloads, times), then add expectations "
+           "(docs/testing.md).\n";
+  for (std::uint32_t t = 0; t < f.transitions.size(); ++t) {
+    if (fired[t]) continue;
+    const transition_def& td = f.transitions[t];
+    w.out << "# not covered (its source state is unreachable): " << one_line(to_string(td.where)) << ' '
+          << w.state(td.from) << " --" << one_line(analysis::trigger_text(p, f, td)) << "--> "
+          << w.state(td.to) << '\n';
+  }
+  w.out << "policy: " << yaml_scalar(options.policy_path) << '\n'
+        << "now: " << yaml_scalar(options.now) << "  # TODO: the instant the cases start\n"
+        << "flow: " << yaml_scalar(f.id) << '\n';
+  if (paths.empty()) {
+    w.out << "cases: []\n";
+    return w.out.str();
+  }
+  w.out << "cases:\n";
+  for (std::size_t i = 0; i < paths.size(); ++i) w.write_case(i + 1, paths[i]);
+  return w.out.str();
+}
+
+}  // namespace aftersale
