@@ -63,6 +63,7 @@ enum class error_code : std::uint16_t {
   terminal_transition = 209,  ///< a transition out of a terminal state of a flow
   reserved_event = 210,    ///< `close` or `reopen` used as a flow's event name (they are lifecycle events)
   extends_cycle = 211,     ///< a policy that extends itself, directly or through its bases
+  override_refused = 212,  ///< a store policy changes what its base fixes (entry table, hit policy, a protected outcome, a rule's place)
   // E3xx: requests checked against a policy's facts
   unknown_fact = 300,      ///< the request names a fact the policy does not declare
   fact_type = 301,         ///< a value of the wrong type for the fact

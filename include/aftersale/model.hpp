@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -320,6 +321,29 @@ struct flow_def {
   source_span where;
 };
 
+/// A clock a protected outcome must start, and the longest duration it may run.
+struct protected_clock {
+  std::uint32_t clock = npos;  ///< index into policy::clocks
+  /// The clock must be provably due no later than this after it starts, whatever the start
+  /// (business durations count on the calendar the declaring policy gives the clock).
+  clock_duration within;
+  source_span where;
+};
+
+/// An outcome a (platform) policy guarantees: every request of `table` that satisfies `scope`
+/// gets a rule whose outcome meets every requirement written. Declared under `protected:`;
+/// a policy that `extends:` it inherits it and must not weaken it (`aftersale lint`, A410).
+struct protected_outcome {
+  std::string id;
+  std::string description;
+  std::uint32_t table = npos;               ///< index into policy::decisions (default: the entry table)
+  std::vector<condition> scope;             ///< `when:` as in rules; empty = every request
+  std::vector<std::uint32_t> solutions;     ///< one of these (vocabulary.solutions); empty = any
+  std::vector<std::uint32_t> fee_payers;    ///< one of these (vocabulary.parties, npos = `none`); empty = any
+  std::vector<protected_clock> clocks;      ///< each must be started, within its duration
+  source_span where;
+};
+
 /// Who/what/version of a policy, and a hash of its content (for snapshots).
 struct policy_info {
   std::string id;
@@ -341,6 +365,11 @@ struct policy {
   std::vector<clock_def> clocks;
   std::vector<decision_table> decisions;
   std::vector<flow_def> flows;
+  /// `protected:` outcomes: the policy's own, after those of its bases (base first).
+  std::vector<protected_outcome> protected_outcomes;
+  /// The policy `extends:` names, loaded on its own (itself with its own base, if any); null when
+  /// the policy extends nothing. Keeps the base alive so a store's outcomes can be compared with it.
+  std::shared_ptr<const policy> base;
 
   std::optional<std::uint32_t> find_fact(std::string_view name) const;
   std::optional<std::uint32_t> find_decision(std::string_view id) const;

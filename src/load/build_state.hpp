@@ -4,6 +4,7 @@
 // state is touched, so a failed load leaves no trace.
 #include <aftersale/model.hpp>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -81,5 +82,29 @@ void read_condition(build_state& s, std::uint32_t fact, const node& cell, std::v
 
 /// The `amounts:` mapping of a rule outcome.
 void read_amounts(build_state& s, const node& section, std::vector<amount_rule>& out);
+
+/// `protected:` outcomes; after the tables, the entry table and the clocks (protected.cpp).
+void read_protected(build_state& s, const node& section);
+
+/// One policy file loaded: its tree after merging onto its bases, the names of the files its
+/// nodes come from (`node::file`; the policy's own first) and the compiled policy.
+struct loaded_tree {
+  node root;
+  std::vector<std::string> files;
+  std::shared_ptr<const policy> result;
+};
+
+/// Loads a policy from text (load.cpp); `chain` holds the files that extend this one, outermost
+/// first, to refuse cycles. @throws policy_error
+loaded_tree load_tree(std::string_view text, const std::string& file, const load_limits& limits,
+                      const std::vector<std::string>& chain);
+
+/// When `root` (a policy read from `files[0]`) has `extends:`, loads the base and replaces `root`
+/// by the store merged onto the base's tree, appending the base's files to `files` (extends.cpp).
+/// Returns the base; nullptr after reporting through `r` (E107-E109, E202, E211, E212, E200) or
+/// with the base's own diagnostics in `base_errors`, or when there is no `extends`.
+std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files, const load_limits& limits,
+                                     const std::vector<std::string>& chain, reader& r,
+                                     std::vector<diagnostic>& base_errors);
 
 }  // namespace aftersale::load

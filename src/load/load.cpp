@@ -21,8 +21,13 @@ std::uint64_t fnv1a64(std::string_view text) {
   return h;
 }
 
-[[noreturn]] void fail(std::vector<diagnostic> diags) {
-  std::stable_sort(diags.begin(), diags.end(), [](const diagnostic& a, const diagnostic& b) {
+// Document order; a store policy's own diagnostics before those in its bases.
+[[noreturn]] void fail(std::vector<diagnostic> diags, const std::string& primary = {}) {
+  std::stable_sort(diags.begin(), diags.end(), [&](const diagnostic& a, const diagnostic& b) {
+    const bool a_own = a.where.file == primary || primary.empty();
+    const bool b_own = b.where.file == primary || primary.empty();
+    if (a_own != b_own) return a_own;
+    if (a.where.file != b.where.file) return a.where.file < b.where.file;
     if (a.where.line != b.where.line) return a.where.line < b.where.line;
     return a.where.column < b.where.column;
   });
@@ -81,19 +86,23 @@ void read_entry(load::build_state& s, const load::node& n) {
   }
 }
 
-std::shared_ptr<const policy> build(const load::node& root, const std::string& file, std::string_view text) {
-  load::reader r(file);
+std::shared_ptr<const policy> build(const load::node& root, const std::vector<std::string>& files,
+                                    std::uint64_t hash, std::shared_ptr<const policy> base) {
+  load::reader r(files);
+  const std::string& file = files.front();
   auto p = std::make_shared<policy>();
+  p->base = std::move(base);
   load::build_state s{r, *p, {}, {}, {}, {}, {}, {}, {}, std::nullopt, false, false, {}};
-  if (!r.expect(root, load::node::kind::mapping, "a policy")) fail(std::move(r.diagnostics()));
+  if (!r.expect(root, load::node::kind::mapping, "a policy")) fail(std::move(r.diagnostics()), file);
   r.check_keys(root, "the policy file",
-               {"format", "policy", "vocabulary", "facts", "calendars", "clocks", "decisions", "flows"},
+               {"format", "extends", "policy", "vocabulary", "facts", "calendars", "clocks", "decisions", "flows",
+                "protected"},
                {"format", "policy", "vocabulary", "facts", "decisions"});
   if (const load::node* f = root.find("format"); f && !(f->is_scalar() && !f->quoted && f->value == "1")) {
     r.error(error_code::unsupported_version, *f, "unsupported policy format `" + load::show(*f) + "`",
             "this library reads `format: 1`");
     // Another format may mean other keys: reporting them would only add noise.
-    fail(std::move(r.diagnostics()));
+    fail(std::move(r.diagnostics()), file);
   }
   if (const load::node* n = root.find("vocabulary")) {
     read_vocabulary(s, *n);
@@ -126,9 +135,10 @@ std::shared_ptr<const policy> build(const load::node& root, const std::string& f
   const load::node* tables = root.find("decisions");
   if (header && tables && tables->is_mapping()) read_entry(s, *header);
   if (flows) read_flows(s, *flows);
-  if (r.failed()) fail(std::move(r.diagnostics()));
+  if (const load::node* n = root.find("protected")) read_protected(s, *n);
+  if (r.failed()) fail(std::move(r.diagnostics()), file);
 
-  p->info.content_hash = fnv1a64(text);
+  p->info.content_hash = hash;
   p->build_lookups();
   for (decision_table& t : p->decisions) detail::build_table_index(*p, t);
   return p;
@@ -136,12 +146,40 @@ std::shared_ptr<const policy> build(const load::node& root, const std::string& f
 
 }  // namespace
 
+namespace load {
+
+loaded_tree load_tree(std::string_view text, const std::string& file, const load_limits& limits,
+                      const std::vector<std::string>& chain) {
+  std::vector<diagnostic> diags;
+  std::optional<node> root = parse_yaml(text, file, limits, diags);
+  if (!root) fail(std::move(diags), file);
+  std::vector<std::string> files{file};
+  std::shared_ptr<const policy> base;
+  std::uint64_t hash = fnv1a64(text);
+  if (root->is_mapping() && root->find("extends")) {
+    reader merge(file);
+    std::vector<diagnostic> base_errors;
+    base = extend(*root, files, limits, chain, merge, base_errors);
+    if (merge.failed() || !base_errors.empty()) {
+      std::vector<diagnostic> all = std::move(merge.diagnostics());
+      all.insert(all.end(), base_errors.begin(), base_errors.end());
+      fail(std::move(all), file);
+    }
+    // The store's hash covers its base's text too: a changed base is a changed policy.
+    for (int i = 0; i < 8; ++i) {
+      hash ^= (base->info.content_hash >> (8 * i)) & 0xffu;
+      hash *= 0x100000001b3ull;
+    }
+  }
+  auto p = build(*root, files, hash, base);
+  return loaded_tree{std::move(*root), std::move(files), std::move(p)};
+}
+
+}  // namespace load
+
 std::shared_ptr<const policy> load_policy_string(std::string_view yaml, const std::string& file_name,
                                                  const load_limits& limits) {
-  std::vector<diagnostic> diags;
-  std::optional<load::node> root = load::parse_yaml(yaml, file_name, limits, diags);
-  if (!root) fail(std::move(diags));
-  return build(*root, file_name, yaml);
+  return load::load_tree(yaml, file_name, limits, {}).result;
 }
 
 std::shared_ptr<const policy> load_policy_file(const std::string& path, const load_limits& limits) {

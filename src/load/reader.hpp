@@ -22,12 +22,17 @@ bool is_id(std::string_view text);
 class reader {
  public:
   explicit reader(std::string file) : file_(std::move(file)) {}
+  /// A reader over a tree merged from several files (a store policy and its bases):
+  /// `files[node::file]` names each node's file; the first is the policy being loaded.
+  explicit reader(std::vector<std::string> files) : file_(files.at(0)), files_(std::move(files)) {}
 
   const std::string& file() const { return file_; }
   std::vector<diagnostic>& diagnostics() { return diags_; }
   bool failed() const { return !diags_.empty(); }
 
-  source_span span(const node& n) const { return source_span{file_, n.line, n.column}; }
+  source_span span(const node& n) const {
+    return source_span{n.file < files_.size() ? files_[n.file] : file_, n.line, n.column};
+  }
   void error(error_code code, const node& at, std::string message, std::string help);
 
   /// E107 unless `n` is of kind `k`; `what` names the thing (`the \`facts\` section`).
@@ -48,6 +53,7 @@ class reader {
 
  private:
   std::string file_;
+  std::vector<std::string> files_;  // empty: every node is from file_
   std::vector<diagnostic> diags_;
 };
 

@@ -1,0 +1,406 @@
+// `extends:`: a store policy written on top of a base policy. The base is loaded on its own
+// (recursively: a base may extend another), then the store's YAML tree is merged onto the
+// base's tree and the merged tree is built like any policy. Every node remembers its file, so
+// a diagnostic points into the store or the base, wherever the text was written.
+//
+// Merge rules (docs/store-policies.md): the store's `policy` keys replace the base's (the entry
+// table stays the base's); vocabulary lists are extended; facts, calendars, clocks and flows are
+// added, or replaced whole by id (a fact keeps its type and, for an enum, every base value);
+// a table of the base gets the store's rules: same id = the base rule replaced in place, a new
+// rule goes where `before:` / `after:` says, else ahead of the base's rules; `protected`
+// outcomes are added, never redefined.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "load/build_state.hpp"
+
+namespace aftersale::load {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+node* find_mut(node& map, std::string_view key) {
+  for (std::size_t i = 0; i + 1 < map.children.size(); i += 2) {
+    if (map.children[i].is_scalar() && map.children[i].value == key) return &map.children[i + 1];
+  }
+  return nullptr;
+}
+
+void shift_files(node& n, std::uint16_t offset) {
+  n.file = static_cast<std::uint16_t>(n.file + offset);
+  for (node& c : n.children) shift_files(c, offset);
+}
+
+std::string where_text(const std::vector<std::string>& files, const node& n) {
+  const std::string& f = n.file < files.size() ? files[n.file] : files.front();
+  return f + ':' + std::to_string(n.line) + ':' + std::to_string(n.column);
+}
+
+struct merger {
+  reader& r;
+  const std::vector<std::string>& files;  // names of the merged tree's files (store first)
+
+  // Sets `key: value` in `into`: replaces the pair when the key exists (in place), else appends.
+  void put(node& into, const node& key, const node& value) {
+    for (std::size_t i = 0; i + 1 < into.children.size(); i += 2) {
+      if (into.children[i].is_scalar() && into.children[i].value == key.value) {
+        into.children[i] = key;
+        into.children[i + 1] = value;
+        return;
+      }
+    }
+    into.children.push_back(key);
+    into.children.push_back(value);
+  }
+
+  // Sections of declarations by id (calendars, clocks, flows): add, or replace whole.
+  void by_id(node& base, const node& store) {
+    if (!base.is_mapping() || !store.is_mapping()) {
+      base = store;  // the builder reports the wrong kind, in the store
+      return;
+    }
+    for (std::size_t i = 0; i < store.pairs(); ++i) put(base, store.key(i), store.val(i));
+  }
+
+  void policy_header(node& base, const node& store) {
+    if (!base.is_mapping() || !store.is_mapping()) {
+      base = store;
+      return;
+    }
+    for (const char* key : {"id", "version"}) {  // the builder checks the rest of the merged header
+      if (!store.find(key)) {
+        r.error(error_code::missing_key, store, "missing key `" + std::string(key) + "` in `policy` of a store policy",
+                "a store policy names its own `id` and `version`");
+      }
+    }
+    const node* base_entry = base.find("entry");
+    if (const node* e = store.find("entry");
+        e && base_entry && !(e->is_scalar() && base_entry->is_scalar() && e->value == base_entry->value)) {
+      r.error(error_code::override_refused, *e,
+              "a store policy cannot change the entry table `" + base_entry->value + "` of its base",
+              "remove `entry` (the base's table is the entry), or override its rules by id");
+      return;
+    }
+    for (std::size_t i = 0; i < store.pairs(); ++i) {
+      if (store.key(i).value != "entry") put(base, store.key(i), store.val(i));
+    }
+  }
+
+  void vocabulary(node& base, const node& store) {
+    if (!base.is_mapping() || !store.is_mapping()) {
+      base = store;
+      return;
+    }
+    for (std::size_t i = 0; i < store.pairs(); ++i) {
+      const node& k = store.key(i);
+      node* list = find_mut(base, k.value);
+      // Lists grow (a repeated id is an E201 at the store's entry); the ladder is replaced whole.
+      if (list && list->is_sequence() && store.val(i).is_sequence() && k.value != "escalation_ladder") {
+        for (const node& item : store.val(i).children) list->children.push_back(item);
+      } else {
+        put(base, k, store.val(i));
+      }
+    }
+  }
+
+  void facts(node& base, const node& store) {
+    if (!base.is_mapping() || !store.is_mapping()) {
+      base = store;
+      return;
+    }
+    for (std::size_t i = 0; i < store.pairs(); ++i) {
+      const node& k = store.key(i);
+      const node& decl = store.val(i);
+      const node* old = base.find(k.value);
+      if (old && old->is_mapping() && decl.is_mapping()) check_fact_override(k.value, *old, decl);
+      put(base, k, decl);
+    }
+  }
+
+  void check_fact_override(const std::string& name, const node& old, const node& decl) {
+    const node* old_type = old.find("type");
+    const node* new_type = decl.find("type");
+    if (!old_type || !new_type || !old_type->is_scalar() || !new_type->is_scalar()) return;
+    if (old_type->value != new_type->value) {
+      r.error(error_code::type_mismatch, *new_type,
+              "fact `" + name + "` is `" + old_type->value + "` in the base (" + where_text(files, *old_type) +
+                  "); a store policy cannot change its type to `" + new_type->value + "`",
+              "keep `type: " + old_type->value + "`, or declare a new fact under another name");
+      return;
+    }
+    const node* old_values = old.find("values");
+    const node* new_values = decl.find("values");
+    if (old_type->value != "enum" || !old_values || !new_values || !old_values->is_sequence() ||
+        !new_values->is_sequence()) {
+      return;
+    }
+    std::vector<std::string> dropped;
+    for (const node& v : old_values->children) {
+      const bool kept = std::any_of(new_values->children.begin(), new_values->children.end(),
+                                    [&](const node& w) { return w.value == v.value; });
+      if (!kept) dropped.push_back(v.value);
+    }
+    if (!dropped.empty()) {
+      r.error(error_code::type_mismatch, *new_values,
+              "fact `" + name + "` drops " + quote_list(dropped) + " of its base values (" +
+                  where_text(files, *old_values) + ")",
+              "a store policy may add enum values, not remove them: the base's rules use them");
+    }
+  }
+
+  static std::string hit_policy_of(const node& table) {
+    const node* h = table.find("hit_policy");
+    return h && h->is_scalar() ? h->value : "first";
+  }
+
+  void decisions(node& base, const node& store) {
+    if (!base.is_mapping() || !store.is_mapping()) {
+      base = store;
+      return;
+    }
+    for (std::size_t i = 0; i < store.pairs(); ++i) {
+      const node& k = store.key(i);
+      node* old = find_mut(base, k.value);
+      if (!old || !old->is_mapping() || !store.val(i).is_mapping()) {
+        put(base, k, store.val(i));
+        continue;
+      }
+      table(*old, k.value, store.val(i));
+    }
+  }
+
+  void table(node& base, const std::string& id, const node& store) {
+    if (const node* h = store.find("hit_policy"); h && h->is_scalar() && h->value != hit_policy_of(base)) {
+      r.error(error_code::override_refused, *h,
+              "a store policy cannot change the hit policy of table `" + id + "` (`" + hit_policy_of(base) +
+                  "` in the base)",
+              "keep the base's hit policy, or declare a table of your own");
+    }
+    for (std::size_t i = 0; i < store.pairs(); ++i) {
+      const node& k = store.key(i);
+      node* old_rules = find_mut(base, "rules");
+      if (k.value == "hit_policy") continue;
+      if (k.value == "rules" && old_rules && old_rules->is_sequence() && store.val(i).is_sequence()) {
+        rules(*old_rules, id, store.val(i));
+      } else {
+        put(base, k, store.val(i));
+      }
+    }
+  }
+
+  static std::string rule_id(const node& rule) {
+    const node* id = rule.is_mapping() ? rule.find("id") : nullptr;
+    return id && id->is_scalar() ? id->value : std::string();
+  }
+
+  static std::size_t index_of(const node& list, const std::string& id) {
+    for (std::size_t i = 0; i < list.children.size(); ++i) {
+      if (!id.empty() && rule_id(list.children[i]) == id) return i;
+    }
+    return list.children.size();
+  }
+
+  // Takes `before` / `after` out of a store rule (the builder does not know them).
+  static std::optional<node> take(node& rule, std::string_view key, node& key_out) {
+    for (std::size_t i = 0; i + 1 < rule.children.size(); i += 2) {
+      if (rule.children[i].is_scalar() && rule.children[i].value == key) {
+        key_out = rule.children[i];
+        node v = rule.children[i + 1];
+        rule.children.erase(rule.children.begin() + static_cast<std::ptrdiff_t>(i),
+                            rule.children.begin() + static_cast<std::ptrdiff_t>(i + 2));
+        return v;
+      }
+    }
+    return std::nullopt;
+  }
+
+  void rules(node& base, const std::string& table_id, const node& store) {
+    struct placed {
+      node rule;
+      node anchor;
+      bool before;
+    };
+    std::vector<node> front;
+    std::vector<placed> anchored;
+    for (node rule : store.children) {
+      node before_key, after_key;
+      std::optional<node> before = rule.is_mapping() ? take(rule, "before", before_key) : std::nullopt;
+      std::optional<node> after = rule.is_mapping() ? take(rule, "after", after_key) : std::nullopt;
+      const std::string id = rule_id(rule);
+      const std::size_t at = index_of(base, id);
+      if (at < base.children.size()) {
+        if (before || after) {
+          r.error(error_code::override_refused, before ? before_key : after_key,
+                  "rule `" + id + "` overrides the base rule of that id, which keeps its place in table `" +
+                      table_id + "`",
+                  "remove `before`/`after`, or give the rule a new id to place it elsewhere");
+        }
+        base.children[at] = rule;
+        continue;
+      }
+      if (before && after) {
+        r.error(error_code::override_refused, after_key,
+                "rule `" + id + "` has both `before` and `after`", "place a new rule with one of them");
+        continue;
+      }
+      if (before || after) {
+        const node& anchor = before ? *before : *after;
+        if (r.expect(anchor, node::kind::scalar, before ? "`before`" : "`after`")) {
+          anchored.push_back(placed{std::move(rule), anchor, before.has_value()});
+        }
+        continue;
+      }
+      front.push_back(std::move(rule));
+    }
+    base.children.insert(base.children.begin(), front.begin(), front.end());
+    for (placed& p : anchored) {
+      const std::size_t at = index_of(base, p.anchor.value);
+      if (at == base.children.size()) {
+        std::vector<std::string> ids;
+        for (const node& rule : base.children) ids.push_back(rule_id(rule));
+        r.error(error_code::unknown_id, p.anchor,
+                "unknown rule `" + p.anchor.value + "` in table `" + table_id + "` to place rule `" +
+                    rule_id(p.rule) + "` " + (p.before ? "before" : "after"),
+                "rules of the table: " + quote_list(ids));
+        continue;
+      }
+      base.children.insert(base.children.begin() + static_cast<std::ptrdiff_t>(at + (p.before ? 0 : 1)),
+                           std::move(p.rule));
+    }
+  }
+
+  void protected_section(node& base, const node& store) {
+    if (!base.is_mapping() || !store.is_mapping()) {
+      base = store;
+      return;
+    }
+    for (std::size_t i = 0; i < store.pairs(); ++i) {
+      const node& k = store.key(i);
+      if (const node* old = base.find(k.value)) {
+        r.error(error_code::override_refused, k,
+                "protected outcome `" + k.value + "` is declared by the base (" + where_text(files, *old) +
+                    "); a store policy cannot redefine it",
+                "a store may add protected outcomes under new ids, never change its base's");
+        continue;
+      }
+      put(base, k, store.val(i));
+    }
+  }
+
+  void merge(node& base, const node& store) {
+    for (std::size_t i = 0; i < store.pairs(); ++i) {
+      const node& k = store.key(i);
+      const node& v = store.val(i);
+      if (!k.is_scalar() || k.value == "extends") continue;
+      node* old = find_mut(base, k.value);
+      if (!old) {
+        put(base, k, v);
+      } else if (k.value == "policy") {
+        policy_header(*old, v);
+      } else if (k.value == "vocabulary") {
+        vocabulary(*old, v);
+      } else if (k.value == "facts") {
+        facts(*old, v);
+      } else if (k.value == "decisions") {
+        decisions(*old, v);
+      } else if (k.value == "protected") {
+        protected_section(*old, v);
+      } else if (k.value == "calendars" || k.value == "clocks" || k.value == "flows") {
+        by_id(*old, v);
+      } else {
+        put(base, k, v);  // `format`, or a key the builder will refuse in the store
+      }
+    }
+  }
+};
+
+std::string chain_text(const std::vector<std::string>& chain, const std::string& last) {
+  std::string out;
+  for (const std::string& f : chain) out += '`' + f + "` -> ";
+  return out + '`' + last + '`';
+}
+
+// One spelling per file, so `a/../b.yaml` and `b.yaml` are the same link of a chain.
+std::string identity(const std::string& path) {
+  std::error_code ec;
+  fs::path canonical = fs::weakly_canonical(fs::path(path), ec);
+  return ec ? fs::path(path).lexically_normal().string() : canonical.string();
+}
+
+}  // namespace
+
+std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files, const load_limits& limits,
+                                     const std::vector<std::string>& chain, reader& r,
+                                     std::vector<diagnostic>& base_errors) {
+  const node* key = nullptr;
+  const node* value = nullptr;
+  for (std::size_t i = 0; i < root.pairs(); ++i) {
+    if (root.key(i).is_scalar() && root.key(i).value == "extends") {
+      key = &root.key(i);
+      value = &root.val(i);
+    }
+  }
+  if (!key) return nullptr;
+  auto target = r.text(*value, "`extends`");
+  if (!target) return nullptr;
+  if (target->empty()) {
+    r.error(error_code::invalid_value, *value, "`extends` names no file",
+            "write the path of the base policy, relative to this file");
+    return nullptr;
+  }
+  if (!root.find("format")) {
+    r.error(error_code::missing_key, root, "missing key `format` in the store policy",
+            "add `format: 1` to the store policy itself");
+  }
+  if (!root.find("policy")) {
+    r.error(error_code::missing_key, root, "missing key `policy` in the store policy",
+            "a store policy names its own `policy.id` and `policy.version`");
+  }
+  const fs::path path = (fs::path(files.front()).parent_path() / *target).lexically_normal();
+  const std::string base_file = path.string();
+
+  std::vector<std::string> links = chain;
+  links.push_back(identity(files.front()));
+  if (std::find(links.begin(), links.end(), identity(base_file)) != links.end()) {
+    std::vector<std::string> shown = chain;
+    shown.push_back(files.front());
+    r.error(error_code::extends_cycle, *key,
+            "policy extends itself: " + chain_text(shown, base_file),
+            "a base policy must not extend, directly or through its own bases, a policy that extends it");
+    return nullptr;
+  }
+  std::ifstream in(base_file, std::ios::binary);
+  std::string text;
+  if (in) {
+    char chunk[1 << 16];
+    while (in && text.size() <= limits.max_bytes) {
+      in.read(chunk, sizeof chunk);
+      text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    }
+  }
+  if (!in && !in.eof()) {
+    r.error(error_code::file_unreadable, *key, "cannot read base policy `" + base_file + "`",
+            "`extends` is relative to this file; check the path and that the file is readable");
+    return nullptr;
+  }
+  loaded_tree base;
+  try {
+    base = load_tree(text, base_file, limits, links);
+  } catch (const policy_error& e) {
+    base_errors = e.diagnostics();
+    return nullptr;
+  }
+  // The base's nodes keep their files, numbered after the store's.
+  const auto offset = static_cast<std::uint16_t>(files.size());
+  shift_files(base.root, offset);
+  files.insert(files.end(), base.files.begin(), base.files.end());
+  merger m{r, files};
+  node merged = std::move(base.root);
+  if (merged.is_mapping()) m.merge(merged, root);
+  root = std::move(merged);
+  return base.result;
+}
+
+}  // namespace aftersale::load
