@@ -340,6 +340,9 @@ struct protected_outcome {
   std::vector<condition> scope;             ///< `when:` as in rules; empty = every request
   std::vector<std::uint32_t> solutions;     ///< one of these (vocabulary.solutions); empty = any
   std::vector<std::uint32_t> fee_payers;    ///< one of these (vocabulary.parties, npos = `none`); empty = any
+  /// `if_solution:` the fee payer and clock requirements apply only to outcomes whose solution is
+  /// one of these (e.g. return shipping exists only when goods travel back); empty = every outcome.
+  std::vector<std::uint32_t> if_solutions;
   std::vector<protected_clock> clocks;      ///< each must be started, within its duration
   source_span where;
 };

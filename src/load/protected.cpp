@@ -92,7 +92,7 @@ void read_one(build_state& s, const node& key, const node& decl) {
               "give every protected outcome its own id");
   }
   if (!s.r.expect(decl, node::kind::mapping, label)) return;
-  s.r.check_keys(decl, label, {"description", "table", "when", "solution", "fee_payer", "clocks"});
+  s.r.check_keys(decl, label, {"description", "table", "when", "solution", "fee_payer", "clocks", "if_solution"});
   if (!decl.find("solution") && !decl.find("fee_payer") && !decl.find("clocks")) {
     s.r.error(error_code::missing_key, decl, label + " requires nothing",
               "write at least one of `solution`, `fee_payer`, `clocks`");
@@ -115,6 +115,8 @@ void read_one(build_state& s, const node& key, const node& decl) {
   if (const node* n = decl.find("solution")) read_one_of(s, *n, s.p.vocabulary.solutions, "solutions", false, o.solutions);
   if (const node* n = decl.find("fee_payer")) read_one_of(s, *n, s.p.vocabulary.parties, "parties", true, o.fee_payers);
   if (const node* n = decl.find("clocks")) read_clock_requirements(s, *n, o);
+  if (const node* n = decl.find("if_solution"))
+    read_one_of(s, *n, s.p.vocabulary.solutions, "solutions", false, o.if_solutions);
   s.p.protected_outcomes.push_back(std::move(o));
 }
 

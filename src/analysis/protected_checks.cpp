@@ -1,0 +1,300 @@
+// Protected outcomes (A410): a store policy must not weaken what its base guarantees.
+//
+// For each protected outcome, the requests of its scope are split by the table's rules in hit
+// order (`first`: the part of rule i is scope ∩ rule i minus the earlier rules), every part whose
+// rule's outcome misses a requirement is a finding at that rule, and what no rule matches is a
+// finding at the table. Each finding carries a witness request the real evaluator has been run
+// on, and shows the outcome the base gives that request beside the store's. A policy without a
+// base is checked against its own protections.
+#include <aftersale/decide.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/checks.hpp"
+#include "analysis/region.hpp"
+#include "analysis/witness.hpp"
+
+namespace aftersale::analysis {
+
+namespace {
+
+std::string tick(std::string_view id) { return "`" + std::string(id) + "`"; }
+
+std::string list_ids(const std::vector<vocabulary_entry>& vocab, const std::vector<std::uint32_t>& ids) {
+  std::string out;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i) out += ", ";
+    out += ids[i] == npos ? "`none`" : tick(vocab[ids[i]].id);
+  }
+  return out;
+}
+
+std::string duration_text(const clock_duration& d) {
+  auto plural = [](std::int64_t n, const char* unit) {
+    return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
+  };
+  switch (d.kind) {
+    case clock_kind::elapsed:
+      if (d.amount % 3600 == 0) return plural(d.amount / 3600, "hour");
+      if (d.amount % 60 == 0) return plural(d.amount / 60, "minute");
+      return plural(d.amount, "second");
+    case clock_kind::business_time:
+      if (d.amount % 3600 == 0) return plural(d.amount / 3600, "business hour");
+      return plural(d.amount / 60, "business minute");
+    case clock_kind::calendar_days:
+      return plural(d.amount, "day");
+    case clock_kind::business_days:
+      return plural(d.amount, "business day");
+  }
+  return {};
+}
+
+const calendar_def* calendar_of(const policy& p, const clock_def& c) {
+  const std::uint32_t i = c.calendar != npos ? c.calendar : p.info.default_calendar;
+  return i < p.calendars.size() ? &p.calendars[i].definition() : nullptr;
+}
+
+bool same_periods(const std::vector<working_period>& a, const std::vector<working_period>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const working_period& x, const working_period& y) {
+    return x.open_minute == y.open_minute && x.close_minute == y.close_minute;
+  });
+}
+
+// Business durations compare only on one calendar: same zone, hours, holidays and make-up days.
+bool same_calendar(const calendar_def* a, const calendar_def* b) {
+  if (!a || !b) return false;
+  if (a->time_zone != b->time_zone || a->holidays != b->holidays || a->makeup_workdays != b->makeup_workdays ||
+      !same_periods(a->makeup_hours, b->makeup_hours)) {
+    return false;
+  }
+  for (std::size_t d = 0; d < 7; ++d) {
+    if (!same_periods(a->week[d], b->week[d])) return false;
+  }
+  return true;
+}
+
+// True when a clock of duration `actual` is due no later than one of `required`, whatever the
+// start. Across kinds only what holds for every start counts: business time is at least as much
+// wall time; a calendar day may be 23 h (DST); the Nth business day ends at least N-1 days later.
+bool provably_within(const clock_duration& actual, const clock_duration& required, bool same_cal) {
+  constexpr std::int64_t day = 86400;
+  constexpr std::int64_t dst = 3600;
+  const std::int64_t a = actual.amount;
+  const std::int64_t r = required.amount;
+  using k = clock_kind;
+  switch (actual.kind) {
+    case k::elapsed:
+      switch (required.kind) {
+        case k::elapsed:
+        case k::business_time: return a <= r;
+        case k::calendar_days: return a <= r * day - dst;
+        case k::business_days: return a <= (r - 1) * day - dst;
+      }
+      break;
+    case k::calendar_days:
+      switch (required.kind) {
+        case k::elapsed: return a * day + dst <= r;
+        case k::calendar_days: return a <= r;
+        case k::business_days: return a <= r - 1;
+        case k::business_time: return false;
+      }
+      break;
+    case k::business_time:
+      return same_cal && required.kind == k::business_time && a <= r;
+    case k::business_days:
+      return same_cal && required.kind == k::business_days && a <= r;
+  }
+  return false;
+}
+
+// The policy that declared protected outcome `id`: the deepest base that still has it.
+const policy& declaring(const policy& p, const std::string& id) {
+  const policy* at = &p;
+  while (at->base) {
+    const auto& list = at->base->protected_outcomes;
+    if (std::none_of(list.begin(), list.end(), [&](const protected_outcome& o) { return o.id == id; })) break;
+    at = at->base.get();
+  }
+  return *at;
+}
+
+struct context {
+  const policy& p;
+  const analysis_options& options;
+  analysis_report& report;
+  const space& s;
+  std::uint32_t table_index;
+  const decision_table& table;
+  const protected_outcome& o;
+  const policy& owner;  // where `o` was declared: its clocks' calendars are the yardstick
+};
+
+// What the outcome of one rule misses of the protection; empty when it meets every requirement.
+std::vector<std::string> shortfalls(const context& c, const rule_outcome& out) {
+  std::vector<std::string> missing;
+  const auto& v = c.p.vocabulary;
+  if (!c.o.solutions.empty() &&
+      std::find(c.o.solutions.begin(), c.o.solutions.end(), out.solution) == c.o.solutions.end()) {
+    missing.push_back("the solution must be one of " + list_ids(v.solutions, c.o.solutions));
+  }
+  const bool applies = c.o.if_solutions.empty() ||
+                       std::find(c.o.if_solutions.begin(), c.o.if_solutions.end(), out.solution) != c.o.if_solutions.end();
+  if (!applies) return missing;
+  if (!c.o.fee_payers.empty() &&
+      std::find(c.o.fee_payers.begin(), c.o.fee_payers.end(), out.fee_payer) == c.o.fee_payers.end()) {
+    missing.push_back("the fee payer must be " + list_ids(v.parties, c.o.fee_payers));
+  }
+  for (const protected_clock& req : c.o.clocks) {
+    const clock_def& clock = c.p.clocks[req.clock];
+    if (std::find(out.clocks.begin(), out.clocks.end(), req.clock) == out.clocks.end()) {
+      missing.push_back("clock " + tick(clock.id) + " must start (within " + duration_text(req.within) + ")");
+      continue;
+    }
+    const auto theirs = c.owner.find_clock(clock.id);
+    const calendar_def* yardstick = theirs ? calendar_of(c.owner, c.owner.clocks[*theirs]) : nullptr;
+    if (!provably_within(clock.within, req.within, same_calendar(calendar_of(c.p, clock), yardstick))) {
+      missing.push_back("clock " + tick(clock.id) + " runs " + duration_text(clock.within) +
+                        ", which is not always within " + duration_text(req.within));
+    }
+  }
+  return missing;
+}
+
+std::string describe(const policy& p, const rule_outcome& out, const protected_outcome& o) {
+  std::string text = "gives " + (out.solution < p.vocabulary.solutions.size() ? tick(p.vocabulary.solutions[out.solution].id)
+                                                                             : std::string("no solution"));
+  text += ", fee payer " +
+          (out.fee_payer < p.vocabulary.parties.size() ? tick(p.vocabulary.parties[out.fee_payer].id) : "`none`");
+  if (!o.clocks.empty()) {
+    std::vector<std::string> clocks;
+    for (std::uint32_t i : out.clocks) clocks.push_back(tick(p.clocks[i].id) + " " + duration_text(p.clocks[i].within));
+    text += ", clocks ";
+    if (clocks.empty()) text += "none";
+    for (std::size_t i = 0; i < clocks.size(); ++i) text += (i ? ", " : "") + clocks[i];
+  }
+  return text;
+}
+
+// The decision of `p` for `r`, or nothing when `p` refuses the request.
+std::optional<decision> run(const policy& p, std::uint32_t table, const request& r, sys_seconds at) {
+  try {
+    std::shared_ptr<const policy> view(&p, [](const policy*) {});  // `p` outlives the decision
+    return decide(view, table, bind(p, r), at, decide_options{});
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// What the base decides for the witness: the store's extra facts are left out.
+std::string base_outcome(const context& c, const request& store_request, std::vector<source_span>& related) {
+  const policy& base = *c.p.base;
+  const auto table = base.find_decision(c.table.id);
+  if (!table) return "the base has no table " + tick(c.table.id);
+  request r;
+  for (const auto& [name, value] : store_request.values()) {
+    if (base.find_fact(name)) r.set(name, value);
+  }
+  std::optional<decision> d = run(base, *table, r, c.options.at);
+  if (!d) return "the base refuses this request";
+  if (!d->matched()) return "the base matches no rule";
+  related.push_back(d->first_rule().where);
+  return "the base's rule " + tick(d->rule_id()) + " " + describe(base, d->first_rule().then, c.o);
+}
+
+void report(context& c, const std::uint32_t rule_index, const std::vector<std::string>& missing,
+            witness_request w) {
+  const bool no_rule = rule_index == npos;
+  finding f;
+  f.table = c.table.id;
+  f.diagnostic.code = error_code::protected_weakened;
+  f.diagnostic.severity = severity::error;
+  f.diagnostic.where = no_rule ? c.table.where : c.table.rules[rule_index].where;
+  std::string what = no_rule ? "no rule of table " + tick(c.table.id) + " matches"
+                             : "rule " + tick(c.table.rules[rule_index].id) + " " +
+                                   describe(c.p, c.table.rules[rule_index].then, c.o);
+  std::string message = "protected outcome " + tick(c.o.id) + (c.p.base ? " is weakened: " : " is not met: ");
+  for (std::size_t i = 0; i < missing.size(); ++i) message += (i ? "; " : "") + missing[i];
+  if (c.p.base) {
+    message += "; " + base_outcome(c, w.request, f.related) + ", the store's " + what;
+  } else {
+    message += "; " + what;
+  }
+  f.diagnostic.message = std::move(message);
+  f.diagnostic.help = c.p.base ? "requests like the witness must keep what the base protects: narrow the rule, or place "
+                                 "it after the rules that give the protected outcome"
+                               : "make every request of the protected scope get an outcome that meets its requirements";
+  f.related.insert(f.related.begin(), c.o.where);
+  f.witness = std::move(w.facts);
+  c.report.findings.push_back(std::move(f));
+}
+
+// The first request of `part` the evaluator really decides with `rule_index` (npos: no rule).
+std::optional<witness_request> confirmed(const context& c, const region& part, std::uint32_t rule_index) {
+  for (const box& b : part.boxes()) {
+    std::optional<witness_request> w = realize(c.s, b, c.options.at);
+    if (!w) continue;
+    std::optional<decision> d = run(c.p, c.table_index, w->request, c.options.at);
+    if (!d) continue;
+    if (rule_index == npos ? d->status() == decision_status::no_match
+                           : d->matched() && !d->matches().empty() && d->matches().front().rule == rule_index) {
+      return w;
+    }
+  }
+  return std::nullopt;
+}
+
+void budget_note(context& c) {
+  finding f;
+  f.table = c.table.id;
+  f.diagnostic = diagnostic{error_code::analysis_budget, severity::note, c.o.where,
+                            "the check of protected outcome " + tick(c.o.id) + " was stopped: its regions outgrew the budget of " +
+                                std::to_string(c.options.max_regions),
+                            "raise `max_regions`, or narrow the protected scope"};
+  c.report.findings.push_back(std::move(f));
+}
+
+void check_one(context& c) {
+  const box scope = box_of(c.s, c.o.scope);
+  if (scope.empty()) return;
+  const bool first = c.table.hit_policy == hit_policy::first;
+  region rest{scope};
+  for (std::uint32_t i = 0; i < c.table.rules.size() && !rest.empty(); ++i) {
+    const box rule_box = box_of(c.s, c.table.rules[i].conditions);
+    const region part = rest.intersect(rule_box);
+    if (!part.empty()) {
+      const std::vector<std::string> missing = shortfalls(c, c.table.rules[i].then);
+      if (!missing.empty()) {
+        if (auto w = confirmed(c, part, i)) report(c, i, missing, std::move(*w));
+      }
+    }
+    // Only in a `first` table do earlier rules take requests away from later ones; elsewhere a
+    // witness is confirmed by the evaluator choosing that rule.
+    if (first && !rest.subtract(rule_box, c.options.max_regions)) return budget_note(c);
+  }
+  if (!first) {
+    for (const rule& r : c.table.rules) {
+      if (!rest.subtract(box_of(c.s, r.conditions), c.options.max_regions)) return budget_note(c);
+    }
+  }
+  if (!rest.empty()) {
+    if (auto w = confirmed(c, rest, npos)) report(c, npos, {"requests of its scope must get a rule"}, std::move(*w));
+  }
+}
+
+}  // namespace
+
+void check_protected(const policy& p, const analysis_options& options, analysis_report& report) {
+  if (p.protected_outcomes.empty()) return;
+  const space s(p);
+  for (const protected_outcome& o : p.protected_outcomes) {
+    if (o.table >= p.decisions.size()) continue;
+    context c{p, options, report, s, o.table, p.decisions[o.table], o, declaring(p, o.id)};
+    check_one(c);
+  }
+}
+
+}  // namespace aftersale::analysis
