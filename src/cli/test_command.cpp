@@ -1,0 +1,58 @@
+// `aftersale test [PATHS...]`: runs policy test files (docs/testing.md) and prints the report.
+// Exit: 0 all passed, 1 a case failed or coverage is below --coverage-min, 2 a test file, a
+// policy or the command line is wrong.
+#include <aftersale/policy_test.hpp>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+
+namespace aftersale::cli {
+namespace {
+
+class test_command final : public command {
+ public:
+  explicit test_command(CLI::App& app) {
+    cmd_ = app.add_subcommand("test", "Run policy test files (*.test.yaml): decide and flow cases, coverage");
+    cmd_->add_option("PATHS", paths_, "Test files, or directories searched for *.test.yaml (default: .)");
+    cmd_->add_flag("-v,--verbose", verbose_, "List passing cases too");
+    cmd_->add_flag("--coverage", coverage_,
+                   "Report the decision rows, transitions and timers the tests exercised");
+    cmd_->add_option("--coverage-min", coverage_min_,
+                     "Fail (exit 1) when a policy's row or transition coverage is below PCT")
+        ->check(CLI::Range(0.0, 100.0))
+        ->option_text("PCT");
+    cmd_->add_option("--format", format_, "Output format: text (default) or json")
+        ->check(CLI::IsMember({"text", "json"}));
+  }
+
+  bool selected() const override { return cmd_->parsed(); }
+
+  int run() const override {
+    testing::test_options options;
+    if (cmd_->count("--coverage-min") > 0) options.coverage_min = coverage_min_;
+    const std::vector<std::string> paths = paths_.empty() ? std::vector<std::string>{"."} : paths_;
+    const testing::test_report report = testing::run_tests(paths, options);
+    // --coverage-min reports what it measured, so it implies the coverage report.
+    const testing::render_options render{verbose_, coverage_ || options.coverage_min.has_value()};
+    std::cout << (format_ == "json" ? testing::render_json(report, render)
+                                    : testing::render_text(report, render));
+    return testing::exit_code(report);
+  }
+
+ private:
+  CLI::App* cmd_ = nullptr;
+  std::vector<std::string> paths_;
+  bool verbose_ = false;
+  bool coverage_ = false;
+  double coverage_min_ = 0;
+  std::string format_ = "text";
+};
+
+const command_registration registration{
+    40, [](CLI::App& app) { return std::unique_ptr<command>(new test_command(app)); }};
+
+}  // namespace
+}  // namespace aftersale::cli

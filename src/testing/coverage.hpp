@@ -1,0 +1,13 @@
+#pragma once
+// Internal: turns hit flags into the public coverage report.
+#include <aftersale/model.hpp>
+#include <aftersale/policy_test.hpp>
+
+#include "testing/case_context.hpp"
+
+namespace aftersale::testing::detail {
+
+/// Every table and flow of `p`, with what `h` marks as exercised.
+coverage summarize(const policy& p, const hits& h);
+
+}  // namespace aftersale::testing::detail

@@ -1,0 +1,125 @@
+// The runner's text output (what `aftersale test` prints).
+#include <aftersale/policy_test.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+#include <string>
+
+namespace aftersale::testing {
+
+namespace {
+
+std::string place(const source_span& s) { return s.file + ":" + std::to_string(s.line); }
+
+std::string percent_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", v);
+  return buf;
+}
+
+// Test-file problems print as `file:line:col: error: message` (their codes are the loader's
+// E1xx and say nothing more to a test author); a policy's own diagnostics keep their codes.
+void write_error(std::ostream& out, const diagnostic& d) {
+  out << to_string(d.where) << ": error: " << d.message << '\n';
+  if (!d.help.empty()) out << "  help: " << d.help << '\n';
+}
+
+void write_indented(std::ostream& out, const std::string& text, const char* indent) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) out << indent << line << '\n';
+}
+
+void write_case(std::ostream& out, const case_result& c, bool verbose) {
+  if (c.error) return;  // its diagnostic follows the file's cases
+  if (c.passed) {
+    if (verbose) out << "ok   " << place(c.where) << ": " << c.name << '\n';
+    return;
+  }
+  out << "FAIL " << place(c.where) << ": " << c.name << '\n';
+  for (const auto& f : c.failures) {
+    out << "  " << place(f.where) << ": " << f.message << '\n';
+    if (!f.detail.empty()) write_indented(out, f.detail, "    ");
+  }
+}
+
+std::string rows_by_table(const coverage& cov) {
+  std::string out;
+  for (const auto& t : cov.tables) {
+    if (t.hit.empty()) continue;
+    out += (out.empty() ? "" : ", ") + t.table + " " + std::to_string(t.hit.size()) + "/" +
+           std::to_string(t.hit.size() + t.missed.size());
+  }
+  return out;
+}
+
+void write_counts(std::ostream& out, const coverage& cov, bool percents) {
+  auto part = [&](const char* what, std::size_t n, std::size_t total, double pc) {
+    out << what << ' ' << n << '/' << total;
+    if (percents) out << " (" << percent_text(pc) << ')';
+  };
+  part("rows", cov.rows_hit, cov.rows_total, cov.row_percent());
+  if (!percents) {
+    const std::string tables = rows_by_table(cov);
+    if (!tables.empty()) out << " [" << tables << ']';
+  }
+  out << ", ";
+  part("transitions", cov.transitions_fired, cov.transitions_total, cov.transition_percent());
+  out << ", ";
+  part("timers", cov.timers_fired, cov.timers_total, cov.timer_percent());
+  out << '\n';
+}
+
+void write_coverage(std::ostream& out, const test_report& report, const policy_result& p) {
+  if (!p.total) return;
+  out << "\ncoverage of " << p.path << '\n';
+  for (const auto& f : report.files) {
+    if (!f.covered || std::find(p.files.begin(), p.files.end(), f.path) == p.files.end()) continue;
+    out << "  " << f.path << ": ";
+    write_counts(out, *f.covered, false);
+  }
+  out << "  total: ";
+  write_counts(out, *p.total, true);
+  for (const auto& t : p.total->tables) {
+    const std::size_t total = t.hit.size() + t.missed.size();
+    out << "  table " << t.table << ": rows " << t.hit.size() << '/' << total;
+    if (!t.missed.empty()) {
+      out << ", never hit:";
+      for (const auto& id : t.missed) out << " `" << id << '`';
+    }
+    out << '\n';
+  }
+  for (const auto& f : p.total->flows) {
+    const std::size_t total = f.fired.size() + f.missed.size();
+    out << "  flow " << f.flow << ": transitions " << f.fired.size() << '/' << total << ", timers "
+        << f.timers_fired << '/' << f.timers_total << (f.missed.empty() ? "" : ", not fired:") << '\n';
+    for (const auto& t : f.missed) {
+      out << "    " << place(t.where) << ": " << t.text() << (t.timer ? " (timer)" : "") << '\n';
+    }
+  }
+}
+
+}  // namespace
+
+std::string render_text(const test_report& report, const render_options& options) {
+  std::ostringstream out;
+  for (const auto& d : report.errors) write_error(out, d);
+  for (const auto& p : report.policies) {
+    for (const auto& d : p.load_errors) out << to_string(d) << '\n';
+  }
+  for (const auto& f : report.files) {
+    for (const auto& c : f.cases) write_case(out, c, options.verbose);
+    for (const auto& d : f.errors) write_error(out, d);
+  }
+  if (options.coverage) {
+    for (const auto& p : report.policies) write_coverage(out, report, p);
+    if (!report.policies.empty()) out << '\n';
+  }
+  for (const auto& s : report.coverage_shortfalls) out << "coverage below the minimum: " << s << '\n';
+  out << report.passed << " passed, " << report.failed << " failed";
+  if (report.error_count > 0)
+    out << ", " << report.error_count << (report.error_count == 1 ? " error" : " errors");
+  out << '\n';
+  return out.str();
+}
+
+}  // namespace aftersale::testing
