@@ -206,7 +206,7 @@ void check_flows(const policy& p, const analysis_options& options, analysis_repo
     check_way_out(guards, graph, reached, part);
     check_nondeterminism(guards, options, part);
     check_guards(guards, part);
-    check_terminal_clocks(guards, part);
+    check_terminal_clocks(guards, options.max_regions, part);
     check_labels(f, locales, part);
     // Document order within the flow (analyze() orders the whole report the same way).
     std::stable_sort(part.findings.begin(), part.findings.end(), [](const finding& a, const finding& b) {

@@ -63,7 +63,9 @@ void check_guards(const flow_guards& g, analysis_report& report);
 void check_nondeterminism(const flow_guards& g, const analysis_options& options, analysis_report& report);
 
 /// A404: clocks started on entering a terminal state, or still running when one is entered.
-void check_terminal_clocks(const flow_guards& g, analysis_report& report);
+/// Rules that open the flow are followed one by one (their clocks, the requests they decide);
+/// `max_boxes` bounds the regions of those requests.
+void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis_report& report);
 
 // ---- texts shared by the checks ----
 

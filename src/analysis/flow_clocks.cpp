@@ -66,7 +66,7 @@ struct clock_states {
 
 }  // namespace
 
-void check_terminal_clocks(const flow_guards& g, analysis_report& report) {
+void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis_report& report) {
   const policy& p = g.source();
   const flow_def& f = g.flow();
   const std::size_t n = f.states.size();
@@ -79,18 +79,6 @@ void check_terminal_clocks(const flow_guards& g, analysis_report& report) {
   none.bits.assign(p.clocks.size(), 0);
   none.origin.assign(p.clocks.size(), no_site);
 
-  // Opening: the clocks of every rule that opens this flow run already.
-  clock_states opened = none;
-  opened.reached = true;
-  for (const decision_table& t : p.decisions) {
-    for (const rule& r : t.rules) {
-      if (r.then.flow != f.id) continue;
-      for (std::uint32_t c : r.then.clocks) {
-        if (c < opened.bits.size() && !(opened.bits[c] & running))
-          opened.apply(clock_action::start, c, add_site("by decision rule `" + r.id + '`', r.where));
-      }
-    }
-  }
   std::vector<std::vector<std::uint32_t>> entry_sites(n);  // per state: a site per on_entry action
   for (std::size_t s = 0; s < n; ++s) {
     for (const clock_effect& k : f.states[s].on_entry)
@@ -102,38 +90,87 @@ void check_terminal_clocks(const flow_guards& g, analysis_report& report) {
       effect_sites[t].push_back(e.kind == effect_kind::clock ? add_site("by the " + transition_text(p, f, t), e.where)
                                                              : no_site);
   }
-
-  // What may hold on entering each state (before its on_entry), to a fixed point.
-  std::vector<clock_states> in(n, none);
-  auto after_entry = [&](std::size_t s) {
-    clock_states v = in[s];
+  auto after_entry = [&](const clock_states& in, std::size_t s) {
+    clock_states v = in;
     for (std::size_t i = 0; i < f.states[s].on_entry.size(); ++i) {
       const clock_effect& k = f.states[s].on_entry[i];
       v.apply(k.action, k.clock, entry_sites[s][i]);
     }
     return v;
   };
-  std::deque<std::uint32_t> work;
-  in[f.start].join(opened);
-  work.push_back(f.start);
-  while (!work.empty()) {
-    const std::uint32_t s = work.front();
-    work.pop_front();
-    const clock_states out = after_entry(s);
-    auto reach = [&](std::uint32_t to, const clock_states& v) {
-      if (to < n && in[to].join(v)) work.push_back(to);
-    };
-    for (std::uint32_t t = 0; t < f.transitions.size(); ++t) {
-      const transition_def& td = f.transitions[t];
-      if (td.from != s || !g.usable(t)) continue;
-      clock_states v = out;
-      for (std::size_t i = 0; i < td.effects.size(); ++i) {
-        const effect& e = td.effects[i];
-        if (e.kind == effect_kind::clock) v.apply(e.clock_op, e.target, effect_sites[t][i]);
+
+  // What may hold on entering each state (before its on_entry), to a fixed point, for a case
+  // opened with `opened` running whose transitions are those flagged in `usable`.
+  auto propagate = [&](const clock_states& opened, const std::vector<bool>& usable) {
+    std::vector<clock_states> in(n, none);
+    std::deque<std::uint32_t> work;
+    in[f.start].join(opened);
+    work.push_back(f.start);
+    while (!work.empty()) {
+      const std::uint32_t s = work.front();
+      work.pop_front();
+      const clock_states out = after_entry(in[s], s);
+      auto reach = [&](std::uint32_t to, const clock_states& v) {
+        if (to < n && in[to].join(v)) work.push_back(to);
+      };
+      for (std::uint32_t t = 0; t < f.transitions.size(); ++t) {
+        const transition_def& td = f.transitions[t];
+        if (td.from != s || !usable[t]) continue;
+        clock_states v = out;
+        for (std::size_t i = 0; i < td.effects.size(); ++i) {
+          const effect& e = td.effects[i];
+          if (e.kind == effect_kind::clock) v.apply(e.clock_op, e.target, effect_sites[t][i]);
+        }
+        reach(td.to, v);
       }
-      reach(td.to, v);
+      if (f.states[s].terminal) reach(f.reopen_to, out);  // `reopen` leaves the clocks as they were
     }
-    if (f.states[s].terminal) reach(f.reopen_to, out);  // `reopen` leaves the clocks as they were
+    return in;
+  };
+
+  // One run for a case opened without a decision (no clock running), and one per rule that
+  // opens the flow: its clocks run from the start, and the request facts stay those its `when`
+  // allows all along, so transitions whose guard contradicts it are left out.
+  std::vector<std::vector<clock_states>> runs;
+  {
+    clock_states opened = none;
+    opened.reached = true;
+    runs.push_back(propagate(opened, g.usable_flags()));
+  }
+  const auto base = p.facts.size();
+  for (const decision_table& table : p.decisions) {
+    for (const rule& r : table.rules) {
+      if (r.then.flow != f.id) continue;
+      clock_states opened = none;
+      opened.reached = true;
+      for (std::uint32_t c : r.then.clocks) {
+        if (c < opened.bits.size() && !(opened.bits[c] & running))
+          opened.apply(clock_action::start, c, add_site("by decision rule `" + r.id + '`', r.where));
+      }
+      // The requests the rule decides: its `when`, less what earlier rules of a `first` table take.
+      region facts(box_of(g.space(), r.conditions));
+      if (table.hit_policy == hit_policy::first) {
+        for (const rule& earlier : table.rules) {
+          if (&earlier == &r) break;
+          region narrower = facts;
+          if (!narrower.subtract(box_of(g.space(), earlier.conditions), max_boxes)) break;  // keep it wider
+          facts = std::move(narrower);
+        }
+      }
+      if (facts.empty()) continue;
+      std::vector<bool> usable = g.usable_flags();
+      for (std::uint32_t t = 0; t < usable.size(); ++t) {
+        if (!usable[t]) continue;
+        const box& guard = g.guard(t);
+        usable[t] = std::any_of(facts.boxes().begin(), facts.boxes().end(), [&](const box& b) {
+          for (std::size_t d = 0; d < guard.dims.size(); ++d) {
+            if (g.space()[d].fact < base && guard.dims[d].intersect(b.dims[d]).empty()) return false;
+          }
+          return true;
+        });
+      }
+      runs.push_back(propagate(opened, usable));
+    }
   }
 
   for (std::size_t s = 0; s < n; ++s) {
@@ -153,11 +190,16 @@ void check_terminal_clocks(const flow_guards& g, analysis_report& report) {
       x.related.push_back(k.where);
       report.findings.push_back(std::move(x));
     }
-    if (!in[s].reached) continue;
-    const clock_states v = after_entry(s);
+    std::vector<clock_states> entered;  // what may hold once `st` is entered, per run
+    for (const std::vector<clock_states>& in : runs) {
+      if (in[s].reached) entered.push_back(after_entry(in[s], s));
+    }
     for (std::size_t c = 0; c < p.clocks.size(); ++c) {
-      if (!(v.bits[c] & running) || started_here[c]) continue;
-      const site* from = v.origin[c] < sites.size() ? &sites[v.origin[c]] : nullptr;
+      if (started_here[c]) continue;
+      const auto run = std::find_if(entered.begin(), entered.end(),
+                                    [&](const clock_states& v) { return (v.bits[c] & running) != 0; });
+      if (run == entered.end()) continue;
+      const site* from = run->origin[c] < sites.size() ? &sites[run->origin[c]] : nullptr;
       finding x = flow_finding(
           error_code::timer_on_terminal, severity::warning, f, st.where,
           "clock `" + p.clocks[c].id + "` can still be running when the case reaches terminal state `" + st.id +

@@ -245,6 +245,14 @@ std::string group_text(const policy& p, const flow_def& f, const transition_def&
   return from;
 }
 
+// Every point of `a` is in `b`.
+bool within(const box& a, const box& b) {
+  for (std::size_t d = 0; d < a.dims.size(); ++d) {
+    if (!a.dims[d].subset_of(b.dims[d])) return false;
+  }
+  return true;
+}
+
 std::string line_of(const transition_def& t) { return "line " + std::to_string(t.where.line); }
 
 // The witness: the point's facts and variables either guard tests.
@@ -292,11 +300,15 @@ void check_nondeterminism(const flow_guards& g, const analysis_options& options,
   for (const auto& [k, members] : groups) {
     for (std::size_t j = 1; j < members.size(); ++j) {
       const transition_def& later = f.transitions[members[j]];
-      std::vector<std::uint32_t> overlapping;
+      // Competing earlier transitions: those that can fire for some case `later` could.
+      std::vector<std::uint32_t> overlapping, partial;
       for (std::size_t i = 0; i < j; ++i) {
         const transition_def& earlier = f.transitions[members[i]];
-        if (roles_meet(earlier, later) && intersect(g.guard(members[i]), g.guard(members[j])))
-          overlapping.push_back(members[i]);
+        if (!roles_meet(earlier, later) || !intersect(g.guard(members[i]), g.guard(members[j]))) continue;
+        overlapping.push_back(members[i]);
+        // An earlier guard inside the later one is the first-match idiom (the special case
+        // written before the general one), not an accident: only partial overlaps are reported.
+        if (!within(g.guard(members[i]), g.guard(members[j]))) partial.push_back(members[i]);
       }
       if (overlapping.empty()) continue;
       // Shadowed: earlier transitions every role of `later` may fire leave it no case.
@@ -312,6 +324,8 @@ void check_nondeterminism(const flow_guards& g, const analysis_options& options,
         }
       }
       const bool shadowed = within_budget && !covering.empty() && rest.empty();
+      if (!shadowed && partial.empty()) continue;
+      if (!shadowed) overlapping = partial;
       const transition_def& first = f.transitions[overlapping.front()];
       const std::optional<box> point = intersect(g.guard(overlapping.front()), g.guard(members[j]));
       std::string message;
