@@ -174,10 +174,10 @@ void check_guards(const flow_guards& g, analysis_report& report) {
         reasons.push_back(id_list(texts) + " exclude each other");
       } else if (conflict.size() == 1 && conflict[0]->fact >= base) {
         const std::uint32_t v = conflict[0]->fact - base;
-        reasons.push_back(texts[0] + " never holds: " +
-                          (g.payloads() ? "no value of the variable's type passes it"
-                                        : "the flow only gives `" + name + "` " +
-                                              values_text(f.variables[v], g.variable_domain(v))));
+        reasons.push_back(texts[0] + (g.payloads() ? " passes no value of the variable's type"
+                                                   : " asks for a value the flow never gives `" + name +
+                                                         "` (it can only be " +
+                                                         values_text(f.variables[v], g.variable_domain(v)) + ')'));
       } else if (conflict.size() == 1) {
         reasons.push_back(texts[0] + " holds for no value of `" + name + '`');
       } else {
