@@ -1,0 +1,327 @@
+// Store policies on a base (`extends:`): what a store inherits, how its rules are placed and
+// override the base's, what it may not change, and where diagnostics point.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <aftersale/decide.hpp>
+#include <aftersale/load.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace aftersale;
+namespace fs = std::filesystem;
+
+const std::string source_dir = AFTERSALE_SOURCE_DIR;
+
+constexpr const char* base_text = R"(format: 1
+policy: {id: base, version: "1", entry: main, calendar: utc}
+calendars: {utc: {time_zone: UTC, hours: {mon: ["09:00-18:00"]}}}
+vocabulary:
+  solutions: [refund, decline, review]
+  parties: [customer, merchant]
+facts:
+  reason: {type: enum, values: [changed_mind, broken], required: true}
+  days: {type: int, default: 0}
+clocks:
+  first_response: {within: {hours: 2}}
+decisions:
+  main:
+    hit_policy: first
+    rules:
+      - {id: broken_refund, when: {reason: broken}, then: {solution: refund, fee_payer: merchant}}
+      - {id: late_decline, when: {days: {gt: 7}}, then: {solution: decline}}
+      - {id: fallback, when: {}, then: {solution: review, clocks: [first_response]}}
+)";
+
+class extends_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("aftersale_extends_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "base");
+    write("base/base.yaml", base_text);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string write(const std::string& name, const std::string& text) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p.string();
+  }
+  std::string path(const std::string& name) const { return (dir_ / name).lexically_normal().string(); }
+
+  // The store's diagnostics (empty when it loads).
+  std::vector<diagnostic> errors_of(const std::string& store) {
+    try {
+      load_policy_file(write("store.yaml", store));
+    } catch (const policy_error& e) {
+      return e.diagnostics();
+    }
+    return {};
+  }
+
+  static std::vector<std::string> rule_ids(const policy& p, std::string_view table = "main") {
+    std::vector<std::string> out;
+    for (const rule& r : p.decisions[*p.find_decision(table)].rules) out.push_back(r.id);
+    return out;
+  }
+
+  fs::path dir_;
+};
+
+constexpr const char* header = "format: 1\nextends: base/base.yaml\npolicy: {id: store, version: \"7\"}\n";
+
+TEST_F(extends_test, store_inherits_everything_and_keeps_its_base) {
+  auto p = load_policy_file(write("store.yaml", header));
+  EXPECT_EQ(p->info.id, "store");
+  EXPECT_EQ(p->info.version, "7");
+  ASSERT_NE(p->base, nullptr);
+  EXPECT_EQ(p->base->info.id, "base");
+  EXPECT_EQ(p->base->base, nullptr);
+  EXPECT_EQ(rule_ids(*p), rule_ids(*p->base));
+  EXPECT_EQ(p->decisions[p->info.entry].id, "main");
+  // Inherited declarations still say where they were written: in the base.
+  EXPECT_EQ(p->decisions[0].rules[0].where.file, path("base/base.yaml"));
+  EXPECT_EQ(p->decisions[0].rules[0].where.line, 16u);
+}
+
+TEST_F(extends_test, content_hash_covers_the_base_text) {
+  const std::string store = write("store.yaml", header);
+  const std::uint64_t before = load_policy_file(store)->info.content_hash;
+  EXPECT_EQ(load_policy_file(store)->info.content_hash, before);
+  write("base/base.yaml", std::string(base_text) + "# a comment changes the base text\n");
+  EXPECT_NE(load_policy_file(store)->info.content_hash, before);
+}
+
+TEST_F(extends_test, an_override_replaces_the_base_rule_in_place) {
+  auto p = load_policy_file(write("store.yaml", std::string(header) + R"(decisions:
+  main:
+    rules:
+      - {id: late_decline, when: {days: {gt: 30}}, then: {solution: decline}}
+)"));
+  EXPECT_THAT(rule_ids(*p), ::testing::ElementsAre("broken_refund", "late_decline", "fallback"));
+  const rule& r = p->decisions[0].rules[1];
+  EXPECT_EQ(r.where.file, path("store.yaml"));
+  ASSERT_EQ(r.conditions.size(), 1u);
+  EXPECT_EQ(r.conditions[0].lo, 31);
+  // The evaluator sees the override: 10 days is no longer late.
+  auto d = decide(p, request{}.set("reason", "changed_mind").set("days", 10), sys_seconds{});
+  EXPECT_EQ(d.rule_id(), "fallback");
+  auto b = decide(p->base, request{}.set("reason", "changed_mind").set("days", 10), sys_seconds{});
+  EXPECT_EQ(b.rule_id(), "late_decline");
+}
+
+TEST_F(extends_test, new_rules_go_ahead_of_the_base_unless_placed) {
+  auto p = load_policy_file(write("store.yaml", std::string(header) + R"(decisions:
+  main:
+    rules:
+      - {id: first_new, when: {days: 99}, then: {solution: decline}}
+      - {id: after_broken, after: broken_refund, when: {days: 1}, then: {solution: refund}}
+      - {id: before_fallback, before: fallback, when: {days: 2}, then: {solution: refund}}
+      - {id: second_new, when: {days: 98}, then: {solution: decline}}
+)"));
+  EXPECT_THAT(rule_ids(*p), ::testing::ElementsAre("first_new", "second_new", "broken_refund", "after_broken",
+                                                   "late_decline", "before_fallback", "fallback"));
+}
+
+TEST_F(extends_test, a_rule_may_be_placed_relative_to_another_new_rule) {
+  auto p = load_policy_file(write("store.yaml", std::string(header) + R"(decisions:
+  main:
+    rules:
+      - {id: a, before: fallback, when: {days: 1}, then: {solution: refund}}
+      - {id: b, after: a, when: {days: 2}, then: {solution: refund}}
+)"));
+  EXPECT_THAT(rule_ids(*p),
+              ::testing::ElementsAre("broken_refund", "late_decline", "a", "b", "fallback"));
+}
+
+TEST_F(extends_test, store_adds_vocabulary_facts_clocks_tables_and_flows) {
+  auto p = load_policy_file(write("store.yaml", std::string(header) + R"(vocabulary:
+  solutions: [exchange]
+facts:
+  hygiene: {type: bool, default: false}
+clocks:
+  first_response: {within: {hours: 1}}
+  restock: {within: {days: 3}}
+decisions:
+  extra:
+    rules:
+      - {id: ex, when: {hygiene: true}, then: {solution: exchange, flow: swap}}
+flows:
+  swap:
+    start: open
+    states:
+      open: {}
+      done: {terminal: true}
+    transitions:
+      - {from: open, event: shipped, to: done}
+)"));
+  EXPECT_EQ(p->vocabulary.solutions.size(), 4u);
+  EXPECT_EQ(p->vocabulary.solutions.back().id, "exchange");
+  ASSERT_TRUE(p->find_fact("hygiene"));
+  EXPECT_TRUE(p->find_fact("reason"));
+  ASSERT_TRUE(p->find_clock("restock"));
+  // A clock overridden by id is replaced whole, in its place.
+  EXPECT_EQ(*p->find_clock("first_response"), 0u);
+  EXPECT_EQ(p->clocks[0].within.amount, 3600);
+  EXPECT_TRUE(p->find_decision("extra"));
+  EXPECT_TRUE(p->find_flow("swap"));
+  EXPECT_EQ(p->decisions[p->info.entry].id, "main");
+}
+
+TEST_F(extends_test, an_enum_fact_may_gain_values_but_not_change_type_or_lose_values) {
+  auto p = load_policy_file(write("store.yaml", std::string(header) + R"(facts:
+  reason: {type: enum, values: [changed_mind, broken, faded], required: true}
+)"));
+  EXPECT_EQ(p->facts[*p->find_fact("reason")].values.size(), 3u);
+
+  auto e = errors_of(std::string(header) + "facts:\n  days: {type: money}\n");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].code, error_code::type_mismatch);
+  EXPECT_EQ(to_string(e[0].where), path("store.yaml") + ":5:16");
+  EXPECT_THAT(e[0].message, ::testing::HasSubstr("fact `days` is `int` in the base"));
+
+  e = errors_of(std::string(header) + "facts:\n  reason: {type: enum, values: [broken]}\n");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].code, error_code::type_mismatch);
+  EXPECT_THAT(e[0].message, ::testing::HasSubstr("drops `changed_mind`"));
+}
+
+TEST_F(extends_test, diagnostics_point_into_the_file_that_has_the_mistake) {
+  // A mistake in the store's own rule: the store's file and line.
+  auto e = errors_of(std::string(header) + R"(decisions:
+  main:
+    rules:
+      - {id: x, when: {colour: red}, then: {solution: refund}}
+)");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].code, error_code::unknown_id);
+  EXPECT_EQ(to_string(e[0].where), path("store.yaml") + ":7:24");
+
+  // A mistake in the base: the base's file.
+  write("base/base.yaml", std::string(base_text) + "      - {id: bad, then: {solution: nope}}\n");
+  e = errors_of(header);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].code, error_code::unknown_id);
+  EXPECT_EQ(e[0].where.file, path("base/base.yaml"));
+  EXPECT_EQ(e[0].where.line, 19u);
+}
+
+TEST_F(extends_test, a_store_rule_using_a_base_name_it_broke_is_reported_in_the_store) {
+  // The store renames the solution its override uses: the reference is the store's mistake.
+  auto e = errors_of(std::string(header) + R"(decisions:
+  main:
+    rules:
+      - {id: broken_refund, when: {reason: broken}, then: {solution: refund_now}}
+)");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].where.file, path("store.yaml"));
+}
+
+TEST_F(extends_test, a_missing_base_is_e109_at_the_extends_key) {
+  auto e = errors_of("format: 1\npolicy: {id: s, version: \"1\"}\nextends: base/nope.yaml\n");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].code, error_code::file_unreadable);
+  EXPECT_EQ(to_string(e[0].where), path("store.yaml") + ":3:1");
+  EXPECT_THAT(e[0].message, ::testing::HasSubstr(path("base/nope.yaml")));
+}
+
+TEST_F(extends_test, a_cycle_is_e211_with_the_chain) {
+  write("base/a.yaml", "format: 1\nextends: b.yaml\npolicy: {id: a, version: \"1\"}\n");
+  write("base/b.yaml", "format: 1\nextends: ../store.yaml\npolicy: {id: b, version: \"1\"}\n");
+  auto e = errors_of("format: 1\nextends: base/a.yaml\npolicy: {id: s, version: \"1\"}\n");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].code, error_code::extends_cycle);
+  EXPECT_EQ(to_string(e[0].where), path("base/b.yaml") + ":2:1");
+  EXPECT_THAT(e[0].message, ::testing::HasSubstr("store.yaml` -> `" + path("base/a.yaml") + "` -> `" +
+                                                 path("base/b.yaml") + "` -> `" + path("store.yaml") + "`"));
+
+  e = errors_of("format: 1\nextends: store.yaml\npolicy: {id: s, version: \"1\"}\n");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].code, error_code::extends_cycle);
+}
+
+TEST_F(extends_test, a_base_may_itself_extend_another_base) {
+  write("base/mid.yaml", R"(format: 1
+extends: base.yaml
+policy: {id: mid, version: "2"}
+decisions:
+  main:
+    rules:
+      - {id: mid_rule, before: fallback, when: {days: 5}, then: {solution: refund}}
+)");
+  auto p = load_policy_file(write("store.yaml", "format: 1\nextends: base/mid.yaml\npolicy: {id: s, version: \"3\"}\n"));
+  ASSERT_NE(p->base, nullptr);
+  ASSERT_NE(p->base->base, nullptr);
+  EXPECT_EQ(p->base->info.id, "mid");
+  EXPECT_EQ(p->base->base->info.id, "base");
+  EXPECT_THAT(rule_ids(*p), ::testing::ElementsAre("broken_refund", "late_decline", "mid_rule", "fallback"));
+  EXPECT_EQ(p->decisions[0].rules[2].where.file, path("base/mid.yaml"));
+}
+
+TEST_F(extends_test, what_a_store_cannot_change_is_e212) {
+  auto e = errors_of("format: 1\nextends: base/base.yaml\npolicy: {id: s, version: \"1\", entry: other}\n");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].code, error_code::override_refused);
+  EXPECT_EQ(to_string(e[0].where), path("store.yaml") + ":3:38");
+
+  e = errors_of(std::string(header) + "decisions:\n  main:\n    hit_policy: unique\n    rules: []\n");
+  ASSERT_FALSE(e.empty());
+  EXPECT_EQ(e[0].code, error_code::override_refused);
+
+  e = errors_of(std::string(header) + R"(decisions:
+  main:
+    rules:
+      - {id: fallback, after: broken_refund, when: {}, then: {solution: review}}
+)");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].code, error_code::override_refused);
+
+  e = errors_of(std::string(header) + R"(decisions:
+  main:
+    rules:
+      - {id: lost, after: no_such_rule, when: {}, then: {solution: review}}
+)");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].code, error_code::unknown_id);
+  EXPECT_EQ(to_string(e[0].where), path("store.yaml") + ":7:27");
+}
+
+TEST_F(extends_test, a_store_needs_its_own_id_and_version) {
+  auto e = errors_of("format: 1\nextends: base/base.yaml\npolicy: {name: shop}\n");
+  ASSERT_EQ(e.size(), 2u);
+  EXPECT_EQ(e[0].code, error_code::missing_key);
+  EXPECT_EQ(e[1].code, error_code::missing_key);
+  e = errors_of("extends: base/base.yaml\npolicy: {id: s, version: \"1\"}\n");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].code, error_code::missing_key);
+}
+
+TEST_F(extends_test, placement_keys_mean_nothing_without_a_base) {
+  auto e = errors_of(R"(format: 1
+policy: {id: p, version: "1", entry: main}
+vocabulary: {solutions: [refund]}
+facts: {}
+decisions: {main: {rules: [{id: r, after: x, then: {solution: refund}}]}}
+)");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].code, error_code::unknown_key);
+}
+
+TEST(extends_shipped, the_apparel_store_extends_the_default_policy) {
+  auto p = load_policy_file(source_dir + "/examples/stores/apparel.yaml");
+  ASSERT_NE(p->base, nullptr);
+  EXPECT_EQ(p->base->info.id, "cn_platform_baseline");
+  EXPECT_TRUE(p->find_fact("hygiene_goods"));
+  const auto& mine = p->decisions[p->info.entry].rules;
+  const auto& theirs = p->base->decisions[p->base->info.entry].rules;
+  EXPECT_GT(mine.size(), theirs.size());
+  EXPECT_EQ(mine.back().id, theirs.back().id);
+}
+
+}  // namespace
