@@ -204,6 +204,8 @@ struct skeleton_writer {
     std::string name = "path " + std::to_string(number) + ": " + state(f.start);
     for (std::uint32_t t : path.transitions) name += " -> " + state(f.transitions[t].to);
     out << "  - name: " << yaml_scalar(name) << '\n';
+    // The case opens in the file's flow itself, whatever rule the facts would select.
+    out << "    open: flow\n";
     facts(path);
     std::size_t i = 0;
     std::ostringstream head;

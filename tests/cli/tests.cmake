@@ -199,3 +199,9 @@ if(EXISTS "${aftersale_doc}")
            WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
   set_tests_properties(docs.getting_started PROPERTIES LABELS docs)
 endif()
+
+# aftersale graph and aftersale paths (and the paths unit test's yaml-cpp link).
+include("${CMAKE_CURRENT_SOURCE_DIR}/cli/graph_paths.cmake")
+
+# The default policy's test files under aftersale test, at 100% coverage.
+include("${CMAKE_CURRENT_SOURCE_DIR}/cli/default_policy_tests.cmake")
