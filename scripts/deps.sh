@@ -11,6 +11,7 @@ AFTERSALE_APT_PACKAGES=(
   libcli11-dev nlohmann-json3-dev   # the aftersale command-line tool
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs                        # generates benchmark policies
+  graphviz                      # `dot`: aftersale graph --format svg and its tests
   python3-dev pybind11-dev python3-pytest python3-pandas  # Python bindings (AFTERSALE_BUILD_PYTHON) and their tests
   python3-matplotlib python3-nbclient python3-ipykernel python3-nbformat  # the example notebook, run headless by ctest
 )
