@@ -3,6 +3,7 @@
 // clocks have their own files (see flow_checks.hpp).
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include <boost/graph/strong_components.hpp>
 

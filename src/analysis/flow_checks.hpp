@@ -1,6 +1,7 @@
 #pragma once
 // The parts of `check_flows` (internal), one file each:
-//   flow_guards.cpp — guards as boxes: A403 (never holds), A402 (two transitions can both fire)
+//   flow_guards.cpp — guards as boxes, and A403 (guards that never hold)
+//   flow_competing.cpp — A402 (two transitions can fire for the same case)
 //   flow_checks.cpp — the graph checks A400 (unreachable), A401 (no way out), A405 (labels),
 //                     and `check_flows` itself
 //   flow_clocks.cpp — A404 (clocks on terminal states)
