@@ -77,7 +77,7 @@ class flow_runner {
       service_case opened = open_case(d, now_);
       if (named && opened.flow().id != named->value) {
         ctx_.fail(*named, "flow", q(named->value),
-                  q(opened.flow().id) + " (opened by rule " + q(std::string(d.rule_id())) + ")", explain(d));
+                  q(opened.flow().id) + " (opened by rule " + q(std::string(d.rule_id())) + ")");
         return {};
       }
       return opened;
