@@ -205,3 +205,6 @@ include("${CMAKE_CURRENT_SOURCE_DIR}/cli/graph_paths.cmake")
 
 # The default policy's test files under aftersale test, at 100% coverage.
 include("${CMAKE_CURRENT_SOURCE_DIR}/cli/default_policy_tests.cmake")
+
+# Store policies on the baseline (examples/stores/): the apparel tests, lint, the weakened variant.
+include("${CMAKE_CURRENT_SOURCE_DIR}/cli/store_policies.cmake")
