@@ -57,6 +57,24 @@ value_set passing_present(const condition& c, const value_set& domain) {
   return c.negate ? present.subtract(tested) : present.intersect(tested);
 }
 
+// True when the sets share a value (or both hold absent), without building the intersection.
+bool meets(const value_set& a, const value_set& b) noexcept {
+  if (a.has_absent() && b.has_absent()) return true;
+  const auto& x = a.intervals();
+  const auto& y = b.intervals();
+  std::size_t i = 0, j = 0;
+  while (i < x.size() && j < y.size()) {
+    if (x[i].second < y[j].first) {
+      ++i;
+    } else if (y[j].second < x[i].first) {
+      ++j;
+    } else {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -300,13 +318,17 @@ std::optional<box> intersect(const box& a, const box& b) {
   return out;
 }
 
+bool intersects(const box& a, const box& b) noexcept {
+  for (std::size_t i = 0; i < a.dims.size(); ++i)
+    if (!meets(a.dims[i], b.dims[i])) return false;
+  return true;
+}
+
 void subtract(const box& a, const box& b, std::vector<box>& out) {
   // Disjoint: nothing to remove. Checked first so no piece is built for nothing.
-  for (std::size_t i = 0; i < a.dims.size(); ++i) {
-    if (a.dims[i].intersect(b.dims[i]).empty()) {
-      out.push_back(a);
-      return;
-    }
+  if (!intersects(a, b)) {
+    out.push_back(a);
+    return;
   }
   box rest = a;
   for (std::size_t i = 0; i < a.dims.size(); ++i) {
@@ -323,12 +345,26 @@ region::region(box b) {
 }
 
 bool region::subtract(const box& b, std::size_t max_boxes) {
-  std::vector<box> next;
-  next.reserve(boxes_.size());
-  for (const box& a : boxes_) {
-    analysis::subtract(a, b, next);
-    if (next.size() > max_boxes) return false;
+  // Pieces of the boxes `b` cuts are built aside; untouched boxes are only moved once the
+  // result is known to fit, so a refusal leaves the region as it was.
+  std::vector<box> pieces;
+  std::vector<bool> cut(boxes_.size(), false);
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < boxes_.size(); ++i) {
+    cut[i] = intersects(boxes_[i], b);
+    if (cut[i]) {
+      analysis::subtract(boxes_[i], b, pieces);
+    } else {
+      ++kept;
+    }
+    if (kept + pieces.size() > max_boxes) return false;
   }
+  if (pieces.empty() && kept == boxes_.size()) return true;
+  std::vector<box> next;
+  next.reserve(kept + pieces.size());
+  for (std::size_t i = 0; i < boxes_.size(); ++i)
+    if (!cut[i]) next.push_back(std::move(boxes_[i]));
+  for (box& piece : pieces) next.push_back(std::move(piece));
   boxes_ = std::move(next);
   return true;
 }

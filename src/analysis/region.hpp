@@ -110,6 +110,8 @@ box box_of(const space& s, const std::vector<condition>& conditions);
 value_set values_of(const space& s, const condition& c);
 
 std::optional<box> intersect(const box& a, const box& b);  ///< empty optional when disjoint
+/// True when `a` and `b` share a point (no allocation: for the hot loops of the analysis).
+bool intersects(const box& a, const box& b) noexcept;
 
 /// Appends `a \ b` to `out` as at most `dims` disjoint boxes (only dimensions `b` constrains
 /// are split).

@@ -121,7 +121,33 @@ struct table_context {
   std::uint32_t table_index;
   const decision_table& table;
   std::vector<box> rule_boxes;
+  std::vector<bool> relevant;  // per fact: some rule of the table depends on it
+  bool timed = false;          // some rule reads a days/hours_since fact: boxes may be unrealisable
 };
+
+// Per fact: whether a condition of the table depends on it (directly, or as the source of a
+// derived fact a condition reads). Witnesses show only those, and the required facts so they
+// stay valid requests: the rest cannot change the answer.
+std::vector<bool> relevant_facts(const policy& p, const decision_table& t) {
+  std::vector<bool> out(p.facts.size(), false);
+  for (std::size_t i = 0; i < p.facts.size(); ++i) out[i] = p.facts[i].required;
+  for (const rule& r : t.rules) {
+    for (const condition& c : r.conditions) {
+      for (std::uint32_t f = c.fact, steps = 0; f < p.facts.size() && steps <= p.facts.size(); ++steps) {
+        out[f] = true;
+        f = p.facts[f].derive == derivation::none ? npos : p.facts[f].source;
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<witness_fact> shown_facts(const table_context& c, std::vector<witness_fact> all) {
+  std::vector<witness_fact> out;
+  for (std::size_t i = 0; i < all.size() && i < c.relevant.size(); ++i)
+    if (c.relevant[i]) out.push_back(std::move(all[i]));
+  return out;
+}
 
 finding make_finding(const table_context& c, error_code code, severity sev, const source_span& where,
                      std::string message, std::string help) {
@@ -180,7 +206,7 @@ void check_gaps(table_context& c) {
     if (entry) help += "; these requests get `no_match` from `decide`";
     finding f = make_finding(c, error_code::table_gap, severity::warning, c.table.where, std::move(message),
                              std::move(help));
-    f.witness = std::move(shown[i].witness.facts);
+    f.witness = shown_facts(c, std::move(shown[i].witness.facts));
     c.report.findings.push_back(std::move(f));
   }
 }
@@ -191,6 +217,7 @@ void check_overlaps(table_context& c) {
   for (std::size_t j = 1; j < rules.size(); ++j) {
     for (std::size_t i = 0; i < j; ++i) {
       if (!unique && same_outcome(rules[i].then, rules[j].then)) continue;
+      if (!intersects(c.rule_boxes[i], c.rule_boxes[j])) continue;
       std::optional<box> both = intersect(c.rule_boxes[i], c.rule_boxes[j]);
       if (!both) continue;
       std::optional<witness_request> w = realize(c.s, *both, c.options.at);
@@ -205,7 +232,7 @@ void check_overlaps(table_context& c) {
                                   "policy `first`";
       finding f = make_finding(c, error_code::table_overlap, unique ? severity::error : severity::warning,
                                rules[j].where, std::move(message), std::move(help));
-      f.witness = std::move(w->facts);
+      f.witness = shown_facts(c, std::move(w->facts));
       f.related.push_back(rules[i].where);
       c.report.findings.push_back(std::move(f));
     }
@@ -234,8 +261,11 @@ void check_shadowed(table_context& c, const std::vector<bool>& never) {
     region rest(c.rule_boxes[i]);
     std::vector<std::size_t> covering;
     for (std::size_t j = 0; j < i && !rest.empty(); ++j) {
-      std::optional<box> both = intersect(c.rule_boxes[i], c.rule_boxes[j]);
-      if (!both || !realisable(c.s, *both, c.options.at)) continue;
+      if (!intersects(c.rule_boxes[i], c.rule_boxes[j])) continue;
+      if (c.timed) {
+        std::optional<box> both = intersect(c.rule_boxes[i], c.rule_boxes[j]);
+        if (!both || !realisable(c.s, *both, c.options.at)) continue;
+      }
       covering.push_back(j);
       if (!rest.subtract(c.rule_boxes[j], c.options.max_regions)) {
         budget_note(c, "shadowed-rule check");
@@ -295,8 +325,11 @@ void check_coverage(table_context& c, std::uint32_t status, std::uint32_t reques
       bool by_specific = false, by_catch_all = false;
       for (std::size_t i = 0; i < rules.size() && !by_specific; ++i) {
         if (!specific[i] && by_catch_all) continue;
-        std::optional<box> both = intersect(pair, c.rule_boxes[i]);
-        if (!both || !realisable(c.s, *both, c.options.at)) continue;
+        if (!intersects(pair, c.rule_boxes[i])) continue;
+        if (c.timed) {
+          std::optional<box> both = intersect(pair, c.rule_boxes[i]);
+          if (!both || !realisable(c.s, *both, c.options.at)) continue;
+        }
         (specific[i] ? by_specific : by_catch_all) = true;
       }
       if (by_specific) continue;
@@ -328,8 +361,13 @@ void check_tables(const policy& p, const analysis_options& options, analysis_rep
   const bool pairs = status && request_fact && p.facts[*status].type == fact_type::enumeration &&
                      p.facts[*request_fact].type == fact_type::enumeration;
   for (std::uint32_t t = 0; t < p.decisions.size(); ++t) {
-    table_context c{p, options, report, s, t, p.decisions[t], {}};
+    table_context c{p, options, report, s, t, p.decisions[t], {}, relevant_facts(p, p.decisions[t])};
     c.rule_boxes.reserve(c.table.rules.size());
+    for (const rule& r : c.table.rules)
+      for (const condition& cond : r.conditions) {
+        const std::size_t d = s.dimension_of(cond.fact);
+        c.timed = c.timed || (d != npos && s[d].time_source != npos);
+      }
     for (const rule& r : c.table.rules) c.rule_boxes.push_back(box_of(s, r.conditions));
     const std::vector<bool> never = check_unsatisfiable(c);
     check_gaps(c);
