@@ -208,3 +208,6 @@ include("${CMAKE_CURRENT_SOURCE_DIR}/cli/default_policy_tests.cmake")
 
 # Store policies on the baseline (examples/stores/): the apparel tests, lint, the weakened variant.
 include("${CMAKE_CURRENT_SOURCE_DIR}/cli/store_policies.cmake")
+
+# aftersale test: the runner on passing, failing and malformed suites (tests/testing/).
+include("${CMAKE_CURRENT_SOURCE_DIR}/cli/test_runner.cmake")
