@@ -21,6 +21,7 @@ constexpr std::uint32_t no_site = npos;
 struct site {
   std::string text;
   source_span where;
+  std::uint32_t state = npos;  // the state it belongs to (on_entry), or the transition leaves
 };
 
 // What may hold for every clock of the policy at one point of a path.
@@ -28,6 +29,7 @@ struct clock_states {
   bool reached = false;
   std::vector<std::uint8_t> bits;     // running | paused
   std::vector<std::uint32_t> origin;  // the site that last made it running
+  std::vector<std::uint32_t> pred;    // entering a state: where it first arrived running from
 
   void apply(clock_action a, std::uint32_t clock, std::uint32_t where) {
     if (clock >= bits.size()) return;
@@ -51,12 +53,15 @@ struct clock_states {
   }
 
   // Joins another path's states; true when something was added.
-  bool join(const clock_states& other) {
+  bool join(const clock_states& other, std::uint32_t from) {
     bool changed = !reached;
     reached = true;
     for (std::size_t c = 0; c < bits.size(); ++c) {
       const auto both = static_cast<std::uint8_t>(bits[c] | other.bits[c]);
-      if ((other.bits[c] & running) && !(bits[c] & running)) origin[c] = other.origin[c];
+      if ((other.bits[c] & running) && !(bits[c] & running)) {
+        origin[c] = other.origin[c];
+        pred[c] = from;
+      }
       changed |= both != bits[c];
       bits[c] = both;
     }
@@ -71,23 +76,24 @@ void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis
   const flow_def& f = g.flow();
   const std::size_t n = f.states.size();
   std::vector<site> sites;
-  auto add_site = [&](std::string text, const source_span& where) {
-    sites.push_back(site{std::move(text), where});
+  auto add_site = [&](std::string text, const source_span& where, std::uint32_t state) {
+    sites.push_back(site{std::move(text), where, state});
     return static_cast<std::uint32_t>(sites.size() - 1);
   };
   clock_states none;
   none.bits.assign(p.clocks.size(), 0);
   none.origin.assign(p.clocks.size(), no_site);
+  none.pred.assign(p.clocks.size(), npos);
 
   std::vector<std::vector<std::uint32_t>> entry_sites(n);  // per state: a site per on_entry action
   for (std::size_t s = 0; s < n; ++s) {
     for (const clock_effect& k : f.states[s].on_entry)
-      entry_sites[s].push_back(add_site("on entering `" + f.states[s].id + '`', k.where));
+      entry_sites[s].push_back(add_site("on entering `" + f.states[s].id + '`', k.where, static_cast<std::uint32_t>(s)));
   }
   std::vector<std::vector<std::uint32_t>> effect_sites(f.transitions.size());
   for (std::uint32_t t = 0; t < f.transitions.size(); ++t) {
     for (const effect& e : f.transitions[t].effects)
-      effect_sites[t].push_back(e.kind == effect_kind::clock ? add_site("by the " + transition_text(p, f, t), e.where)
+      effect_sites[t].push_back(e.kind == effect_kind::clock ? add_site("by the " + transition_text(p, f, t), e.where, f.transitions[t].from)
                                                              : no_site);
   }
   auto after_entry = [&](const clock_states& in, std::size_t s) {
@@ -104,14 +110,14 @@ void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis
   auto propagate = [&](const clock_states& opened, const std::vector<bool>& usable) {
     std::vector<clock_states> in(n, none);
     std::deque<std::uint32_t> work;
-    in[f.start].join(opened);
+    in[f.start].join(opened, npos);
     work.push_back(f.start);
     while (!work.empty()) {
       const std::uint32_t s = work.front();
       work.pop_front();
       const clock_states out = after_entry(in[s], s);
       auto reach = [&](std::uint32_t to, const clock_states& v) {
-        if (to < n && in[to].join(v)) work.push_back(to);
+        if (to < n && in[to].join(v, s)) work.push_back(to);
       };
       for (std::uint32_t t = 0; t < f.transitions.size(); ++t) {
         const transition_def& td = f.transitions[t];
@@ -145,7 +151,7 @@ void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis
       opened.reached = true;
       for (std::uint32_t c : r.then.clocks) {
         if (c < opened.bits.size() && !(opened.bits[c] & running))
-          opened.apply(clock_action::start, c, add_site("by decision rule `" + r.id + '`', r.where));
+          opened.apply(clock_action::start, c, add_site("by decision rule `" + r.id + '`', r.where, npos));
       }
       // The requests the rule decides: its `when`, less what earlier rules of a `first` table take.
       region facts(box_of(g.space(), r.conditions));
@@ -191,8 +197,11 @@ void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis
       report.findings.push_back(std::move(x));
     }
     std::vector<clock_states> entered;  // what may hold once `st` is entered, per run
+    std::vector<const std::vector<clock_states>*> entered_in;
     for (const std::vector<clock_states>& in : runs) {
-      if (in[s].reached) entered.push_back(after_entry(in[s], s));
+      if (!in[s].reached) continue;
+      entered.push_back(after_entry(in[s], s));
+      entered_in.push_back(&in);
     }
     for (std::size_t c = 0; c < p.clocks.size(); ++c) {
       if (started_here[c]) continue;
@@ -200,10 +209,24 @@ void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis
                                     [&](const clock_states& v) { return (v.bits[c] & running) != 0; });
       if (run == entered.end()) continue;
       const site* from = run->origin[c] < sites.size() ? &sites[run->origin[c]] : nullptr;
+      // One such path, walked back from `st` to the state where the clock started.
+      const std::vector<clock_states>& in = *entered_in[static_cast<std::size_t>(run - entered.begin())];
+      std::vector<std::string> path{'`' + st.id + '`'};
+      for (std::uint32_t x = static_cast<std::uint32_t>(s), steps = 0; steps < n; ++steps) {
+        if (from && from->state == x && x != s) break;
+        const std::uint32_t back = in[x].pred[c];
+        if (back >= n) break;
+        // From a terminal state the only way on is `reopen`.
+        path.insert(path.begin(), '`' + f.states[back].id + '`' + (f.states[back].terminal ? " (reopened)" : ""));
+        x = back;
+      }
+      std::string route;
+      for (const std::string& step : path) route += (route.empty() ? "" : " → ") + step;
       finding x = flow_finding(
           error_code::timer_on_terminal, severity::warning, f, st.where,
           "clock `" + p.clocks[c].id + "` can still be running when the case reaches terminal state `" + st.id +
-              "`" + (from ? ": it is started " + from->text + " and nothing on the way stops it" : std::string()),
+              "`" + (from ? ": it is started " + from->text + " and nothing stops it on the way " + route
+                          : std::string()),
           "stop it on entering `" + st.id + "` (`on_entry: {stop: [" + p.clocks[c].id +
               "]}`) or on the transitions leading there");
       if (from) x.related.push_back(from->where);

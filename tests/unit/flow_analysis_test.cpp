@@ -333,11 +333,11 @@ TEST(FlowAnalysis, ClocksOnTerminalStates) {
   EXPECT_EQ(f[0].diagnostic.where, at(a.yaml, "leaky"));
   EXPECT_EQ(f[0].diagnostic.message,
             "clock `first_response` can still be running when the case reaches terminal state `leaky`: it is started "
-            "by decision rule `r1` and nothing on the way stops it");
+            "by decision rule `r1` and nothing stops it on the way `a` → `leaky`");
   EXPECT_EQ(f[1].diagnostic.where, at(a.yaml, "leaky"));
   EXPECT_EQ(f[1].diagnostic.message,
             "clock `follow_up` can still be running when the case reaches terminal state `leaky`: it is started on "
-            "entering `a` and nothing on the way stops it");
+            "entering `a` and nothing stops it on the way `a` → `leaky`");
   EXPECT_EQ(f[2].diagnostic.where, at(a.yaml, "ticking"));
   EXPECT_THAT(f[2].diagnostic.message, HasSubstr("terminal state `ticking` starts clock `first_response` on entry"));
   ASSERT_EQ(f[2].related.size(), 1u);
