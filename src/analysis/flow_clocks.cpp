@@ -145,22 +145,26 @@ void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis
   }
   const auto base = p.facts.size();
   for (const decision_table& table : p.decisions) {
-    for (const rule& r : table.rules) {
+    std::vector<box> rule_boxes;  // each rule's `when`, built once the table opens this flow
+    for (std::size_t ri = 0; ri < table.rules.size(); ++ri) {
+      const rule& r = table.rules[ri];
       if (r.then.flow != f.id) continue;
+      if (rule_boxes.empty()) {
+        for (const rule& any : table.rules) rule_boxes.push_back(box_of(g.space(), any.conditions));
+      }
       clock_states opened = none;
       opened.reached = true;
       for (std::uint32_t c : r.then.clocks) {
         if (c < opened.bits.size() && !(opened.bits[c] & running))
           opened.apply(clock_action::start, c, add_site("by decision rule `" + r.id + '`', r.where, npos));
       }
-      // The requests the rule decides: its `when`, less what earlier rules of a `first` table take.
-      region facts(box_of(g.space(), r.conditions));
+      // The requests the rule decides: its `when`, less what earlier rules of a `first` table
+      // take (past the budget the region stays wider, which only keeps more transitions).
+      region facts(rule_boxes[ri]);
       if (table.hit_policy == hit_policy::first) {
-        for (const rule& earlier : table.rules) {
-          if (&earlier == &r) break;
-          region narrower = facts;
-          if (!narrower.subtract(box_of(g.space(), earlier.conditions), max_boxes)) break;  // keep it wider
-          facts = std::move(narrower);
+        for (std::size_t e = 0; e < ri && !facts.empty(); ++e) {
+          if (!intersect(rule_boxes[e], rule_boxes[ri])) continue;
+          if (!facts.subtract(rule_boxes[e], max_boxes)) break;
         }
       }
       if (facts.empty()) continue;
