@@ -93,20 +93,29 @@ std::string value_text(const fact_def& def, std::int64_t v) {
 }
 
 // One `name: value  # TODO ...` line for a fact or variable: a value every condition accepts
-// when there is one, else one the first accepts, else an ordinary value of the type.
+// and every `avoid` condition refuses when there is one, else one every condition accepts, else
+// one the first accepts, else an ordinary value of the type.
 std::string placeholder(const fact_def& def, const std::vector<const condition*>& conds, std::int64_t now,
-                        const std::string& why) {
+                        const std::string& why, const std::vector<const condition*>& avoid = {}) {
   for (const condition* c : conds) {
     if (c->op == condition_op::missing) return "# " + def.name + ": leave it out  # TODO (" + why + ")";
   }
-  const std::vector<std::int64_t> tries = candidates(def, conds, now);
+  std::vector<const condition*> all = conds;
+  all.insert(all.end(), avoid.begin(), avoid.end());
+  const std::vector<std::int64_t> tries = candidates(def, all, now);
+  auto accepted = [&](std::int64_t v) {
+    return std::all_of(conds.begin(), conds.end(), [&](const condition* c) { return c->test(v); });
+  };
   std::optional<std::int64_t> chosen;
   for (std::int64_t v : tries) {
-    if (std::all_of(conds.begin(), conds.end(), [&](const condition* c) { return c->test(v); })) {
+    if (accepted(v) &&
+        std::none_of(avoid.begin(), avoid.end(), [&](const condition* c) { return c->test(v); })) {
       chosen = v;
       break;
     }
   }
+  for (std::size_t i = 0; !chosen && i < tries.size(); ++i)
+    if (accepted(tries[i])) chosen = tries[i];
   for (std::size_t i = 0; !chosen && i < tries.size(); ++i)
     if (!conds.empty() && conds.front()->test(tries[i])) chosen = tries[i];
   if (!chosen) chosen = def.default_value.value_or(def.type == fact_type::timestamp ? now : 0);
@@ -130,14 +139,48 @@ struct skeleton_writer {
     return by_fact;
   }
 
+  // Automatic transitions the path does not take from the states where the case rests (the
+  // start unless an automatic transition leaves it at once, and where each event or timer step
+  // lands): one request-fact condition of each, for the placeholders to refuse, so that the
+  // automatic transition does not fire and carry the case off the path.
+  std::map<std::uint32_t, std::vector<const condition*>> avoided(const covering_path& path) const {
+    std::vector<std::uint32_t> resting;
+    const auto& ts = path.transitions;
+    if (ts.empty() || f.transitions[ts.front()].trigger != trigger_kind::automatic)
+      resting.push_back(f.start);
+    for (std::size_t i = 0; i < ts.size(); ++i) {
+      const bool next_automatic =
+          i + 1 < ts.size() && f.transitions[ts[i + 1]].trigger == trigger_kind::automatic;
+      if (!next_automatic) resting.push_back(f.transitions[ts[i]].to);
+    }
+    std::map<std::uint32_t, std::vector<const condition*>> out;
+    for (std::uint32_t s : resting) {
+      if (s >= f.automatic_from.size()) continue;
+      for (std::uint32_t t : f.automatic_from[s]) {
+        for (const condition& c : f.transitions[t].guard) {
+          if (c.fact < p.facts.size() && c.op != condition_op::missing) {
+            out[c.fact].push_back(&c);
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   void facts(const covering_path& path) {
     const auto by_fact = guard_conditions(path);
+    const auto avoid = avoided(path);
+    auto avoid_for = [&](std::uint32_t id) {
+      auto it = avoid.find(id);
+      return it == avoid.end() ? std::vector<const condition*>{} : it->second;
+    };
     std::vector<std::string> lines;
     std::vector<bool> written(p.facts.size(), false);
     auto write = [&](std::uint32_t id, const std::vector<const condition*>& conds, const std::string& why) {
       if (written[id]) return;
       written[id] = true;
-      lines.push_back(placeholder(p.facts[id], conds, now, why));
+      lines.push_back(placeholder(p.facts[id], conds, now, why, avoid_for(id)));
     };
     for (const auto& [id, conds] : by_fact) {
       if (id >= p.facts.size()) continue;
@@ -171,11 +214,17 @@ struct skeleton_writer {
     return roles.empty() ? std::string("agent") : roles.front().id;
   }
 
-  void payload(const transition_def& t) {
+  // The variables the event's guard reads, and those of the automatic transitions the path takes
+  // right after it (they fire on the values the event carried).
+  void payload(const covering_path& path, std::size_t at) {
     std::map<std::uint32_t, std::vector<const condition*>> vars;
-    for (const condition& c : t.guard)
-      if (c.fact >= p.facts.size() && c.fact - p.facts.size() < f.variables.size())
-        vars[c.fact].push_back(&c);
+    for (std::size_t i = at; i < path.transitions.size(); ++i) {
+      const transition_def& t = f.transitions[path.transitions[i]];
+      if (i > at && t.trigger != trigger_kind::automatic) break;
+      for (const condition& c : t.guard)
+        if (c.fact >= p.facts.size() && c.fact - p.facts.size() < f.variables.size())
+          vars[c.fact].push_back(&c);
+    }
     if (vars.empty()) return;
     out << "        payload:\n";
     for (const auto& [id, conds] : vars) {
@@ -220,6 +269,7 @@ struct skeleton_writer {
     }
     out << "    steps:\n" << leading;
     while (i < path.transitions.size()) {
+      const std::size_t at = i;
       const transition_def& t = f.transitions[path.transitions[i++]];
       if (!t.description.empty()) out << "      # " << one_line(t.description) << '\n';
       if (t.trigger == trigger_kind::timer) {
@@ -233,7 +283,7 @@ struct skeleton_writer {
         out << "      - event: " << yaml_scalar(t.event < f.events.size() ? f.events[t.event] : "?") << '\n'
             << "        as: " << yaml_scalar(role(t)) << '\n';
         if (!guard.empty()) out << "        # guard: " << one_line(guard) << '\n';
-        payload(t);
+        payload(path, at);
       }
       std::size_t k = i;
       std::ostringstream after;
