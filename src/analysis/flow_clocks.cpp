@@ -137,13 +137,46 @@ void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis
   // One run for a case opened without a decision (no clock running), and one per rule that
   // opens the flow: its clocks run from the start, and the request facts stay those its `when`
   // allows all along, so transitions whose guard contradicts it are left out.
+  const auto base = p.facts.size();
+  // An automatic transition that fires for every request in `facts` whatever the variables
+  // hold empties its state on entry: nothing after it (events, timers, later automatic
+  // transitions) fires there. Such transitions are cut from `usable`.
+  auto transient = [&](const region& facts, std::vector<bool>& usable) {
+    for (std::size_t st = 0; st < n && st < f.automatic_from.size(); ++st) {
+      std::uint32_t certain = npos;
+      for (std::uint32_t t : f.automatic_from[st]) {
+        if (!usable[t]) continue;
+        const transition_def& td = f.transitions[t];
+        const bool on_variables = std::any_of(td.guard.begin(), td.guard.end(),
+                                              [&](const condition& c) { return c.fact >= base; });
+        const bool always = !on_variables && std::all_of(facts.boxes().begin(), facts.boxes().end(), [&](const box& b) {
+          for (std::size_t d = 0; d < b.dims.size(); ++d) {
+            if (g.space()[d].fact < base && !b.dims[d].subset_of(g.guard(t).dims[d])) return false;
+          }
+          return true;
+        });
+        if (always) {
+          certain = t;
+          break;
+        }
+      }
+      if (certain == npos) continue;
+      const std::vector<std::uint32_t>& autos = f.automatic_from[st];
+      const auto last = std::find(autos.begin(), autos.end(), certain) + 1;
+      for (std::uint32_t t = 0; t < f.transitions.size(); ++t) {
+        if (f.transitions[t].from == st && std::find(autos.begin(), last, t) == last) usable[t] = false;
+      }
+    }
+  };
+
   std::vector<std::vector<clock_states>> runs;
   {
     clock_states opened = none;
     opened.reached = true;
-    runs.push_back(propagate(opened, g.usable_flags()));
+    std::vector<bool> usable = g.usable_flags();
+    transient(region(full_box(g.space())), usable);
+    runs.push_back(propagate(opened, usable));
   }
-  const auto base = p.facts.size();
   for (const decision_table& table : p.decisions) {
     std::vector<box> rule_boxes;  // each rule's `when`, built once the table opens this flow
     for (std::size_t ri = 0; ri < table.rules.size(); ++ri) {
@@ -179,6 +212,7 @@ void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis
           return true;
         });
       }
+      transient(facts, usable);
       runs.push_back(propagate(opened, usable));
     }
   }

@@ -44,10 +44,11 @@ struct analysed {
   analysis_report report;
 };
 
-analysed run(const std::string& flows, const std::string& rule_clocks = "[]") {
+analysed run(const std::string& flows, const std::string& rule_clocks = "[]", const std::string& rule_when = "") {
   analysed out;
   out.yaml = std::string(head) + flows;
   out.yaml.replace(out.yaml.find("CLOCKS"), 6, rule_clocks);
+  if (!rule_when.empty()) out.yaml.replace(out.yaml.find("then: {solution"), 0, "when: " + rule_when + ", ");
   const auto p = load_policy_string(out.yaml, "flows.yaml");
   analysis_options o;
   o.check_tables = false;
@@ -342,6 +343,31 @@ TEST(FlowAnalysis, ClocksOnTerminalStates) {
   EXPECT_THAT(f[2].diagnostic.message, HasSubstr("terminal state `ticking` starts clock `first_response` on entry"));
   ASSERT_EQ(f[2].related.size(), 1u);
   EXPECT_EQ(f[2].related[0].line, at(a.yaml, "ticking").line);
+}
+
+// The rule's requests always take the automatic transition out of `a`: `leak` never gets the
+// chance, so the clock cannot reach `leaky` — unless the rule also decides other requests.
+constexpr const char* transient_flow = R"(flows:
+  f:
+    start: a
+    states:
+      a: {customer: x}
+      b: {customer: x, on_entry: {stop: [first_response]}}
+      done: {customer: x, terminal: true}
+      leaky: {customer: x, terminal: true}  # leaky
+    transitions:
+      - {from: a, auto: true, when: {tier: vip}, to: b}
+      - {from: a, event: leak, to: leaky}
+      - {from: b, event: finish, to: done}
+)";
+
+TEST(FlowAnalysis, ClocksFollowTheRequestsOfTheOpeningRule) {
+  EXPECT_THAT(run(transient_flow, "[first_response]", "{tier: vip}").report.findings, IsEmpty());
+  const analysed any = run(transient_flow, "[first_response]");
+  const std::vector<finding> f = with_code(any.report, error_code::timer_on_terminal);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].diagnostic.where, at(any.yaml, "leaky"));
+  EXPECT_THAT(f[0].diagnostic.message, HasSubstr("nothing stops it on the way `a` → `leaky`"));
 }
 
 // ---- A405 ----
