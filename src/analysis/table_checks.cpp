@@ -96,7 +96,12 @@ std::string describe_values(const dimension& dim, const value_set& v) {
   if (count > 8) parts.push_back("and " + std::to_string(count - 8) + " more");
   if (v.has_absent()) parts.push_back("absent");
   std::string out = tick(dim.def->name);
-  if (parts.size() == 1) return out + " " + (v.has_absent() && !v.has_present() ? "absent" : "= " + parts[0]);
+  if (parts.size() == 1) {
+    if (!v.has_present()) return out + " absent";
+    const auto& [lo, hi] = v.intervals()[0];
+    if (listed || lo == hi) return out + " = " + parts[0];
+    return out + (parts[0].front() == '<' || parts[0].front() == '>' ? " " : " in ") + parts[0];
+  }
   out += " in [";
   for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
   return out + "]";
@@ -166,7 +171,7 @@ void budget_note(table_context& c, const std::string& check) {
       c, error_code::analysis_budget, severity::note, c.table.where,
       "the " + check + " of table " + tick(c.table.id) + " was skipped: its regions outgrew the budget of " +
           std::to_string(c.options.max_regions),
-      "raise `max_regions` or split the table into smaller tables"));
+      "raise the budget (`aftersale lint --max-regions N`) or split the table into smaller tables"));
 }
 
 void check_gaps(table_context& c) {

@@ -2,7 +2,7 @@
 // coverage, flow checks), printed as diagnostics or as one JSON document.
 //
 //   aftersale lint policies/default.yaml
-//   aftersale lint policies/*.yaml --format json --at 2026-10-01T12:00:00+08:00
+//   aftersale lint policies/*.yaml --format json --at 2026-10-01T12:00:00+08:00 --max-regions 50000
 //
 // Exit codes: 0 no error findings, 1 an error finding (or, with --strict, a warning) or a
 // policy that does not load, 2 a bad command line.
@@ -32,6 +32,8 @@ class lint_command final : public command {
     cmd_->add_option("--at", at_, "Instant witnesses are evaluated at (ISO 8601 with offset)");
     cmd_->add_option("--status-fact", status_fact_, "Enum fact of the coverage pairs (default: order_status)");
     cmd_->add_option("--request-fact", request_fact_, "Enum fact of the coverage pairs (default: request)");
+    cmd_->add_option("--max-regions", max_regions_, "Region budget per table check (default 200000)")
+        ->check(CLI::PositiveNumber);
     cmd_->add_flag("--strict", strict_, "Warnings fail too");
   }
 
@@ -50,6 +52,7 @@ class lint_command final : public command {
     }
     if (!status_fact_.empty()) options.status_fact = status_fact_;
     if (!request_fact_.empty()) options.request_fact = request_fact_;
+    if (max_regions_ > 0) options.max_regions = max_regions_;
 
     analysis_report all;
     bool load_failed = false;
@@ -85,6 +88,7 @@ class lint_command final : public command {
   std::string at_;
   std::string status_fact_;
   std::string request_fact_;
+  std::size_t max_regions_ = 0;
   bool strict_ = false;
 };
 
