@@ -26,6 +26,8 @@ bool roles_cover(const transition_def& earlier, const transition_def& later) {
   });
 }
 
+// The roles that may fire both event transitions, as `id`s (an empty list allows every role;
+// empty result: both allow every role, or not an event).
 std::vector<std::string> shared_roles(const policy& p, const transition_def& a, const transition_def& b) {
   std::vector<std::string> out;
   if (a.trigger != trigger_kind::event) return out;
