@@ -211,3 +211,6 @@ include("${CMAKE_CURRENT_SOURCE_DIR}/cli/store_policies.cmake")
 
 # aftersale test: the runner on passing, failing and malformed suites (tests/testing/).
 include("${CMAKE_CURRENT_SOURCE_DIR}/cli/test_runner.cmake")
+
+# aftersale lint: exit codes, text and JSON output (tests/lint/ fixtures).
+include("${CMAKE_CURRENT_SOURCE_DIR}/cli/lint.cmake")
