@@ -1,11 +1,15 @@
 // A policy test file skeleton (docs/testing.md format) from covering paths: one flow case per
 // path, with placeholder facts and payloads that the author replaces.
+#include <aftersale/case.hpp>
+#include <aftersale/decide.hpp>
 #include <aftersale/diagram.hpp>
+#include <aftersale/request.hpp>
 #include <aftersale/time.hpp>
 #include <algorithm>
 #include <cctype>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <sstream>
 
@@ -95,10 +99,29 @@ std::string value_text(const fact_def& def, std::int64_t v) {
 // One `name: value  # TODO ...` line for a fact or variable: a value every condition accepts
 // and every `avoid` condition refuses when there is one, else one every condition accepts, else
 // one the first accepts, else an ordinary value of the type.
-std::string placeholder(const fact_def& def, const std::vector<const condition*>& conds, std::int64_t now,
-                        const std::string& why, const std::vector<const condition*>& avoid = {}) {
+// The value as the request format takes it (what `bind` and `apply` read).
+fact_value request_value(const fact_def& def, std::int64_t v) {
+  switch (def.type) {
+    case fact_type::enumeration:
+    case fact_type::string:
+      return v >= 0 && static_cast<std::size_t>(v) < def.values.size() ? def.values[v]
+                                                                       : std::string("other text");
+    case fact_type::boolean:
+      return v != 0;
+    default:
+      return v;  // int, money; durations in seconds, timestamps in Unix seconds
+  }
+}
+
+struct placed {
+  std::string line;                   // `name: value  # TODO (...)`, or a comment
+  std::optional<std::int64_t> value;  // nothing: the fact is left out
+};
+
+placed placeholder(const fact_def& def, const std::vector<const condition*>& conds, std::int64_t now,
+                   const std::string& why, const std::vector<const condition*>& avoid = {}) {
   for (const condition* c : conds) {
-    if (c->op == condition_op::missing) return "# " + def.name + ": leave it out  # TODO (" + why + ")";
+    if (c->op == condition_op::missing) return {"# " + def.name + ": leave it out  # TODO (" + why + ")", {}};
   }
   std::vector<const condition*> all = conds;
   all.insert(all.end(), avoid.begin(), avoid.end());
@@ -119,7 +142,7 @@ std::string placeholder(const fact_def& def, const std::vector<const condition*>
   for (std::size_t i = 0; !chosen && i < tries.size(); ++i)
     if (!conds.empty() && conds.front()->test(tries[i])) chosen = tries[i];
   if (!chosen) chosen = def.default_value.value_or(def.type == fact_type::timestamp ? now : 0);
-  return def.name + ": " + value_text(def, *chosen) + "  # TODO (" + why + ")";
+  return {def.name + ": " + value_text(def, *chosen) + "  # TODO (" + why + ")", chosen};
 }
 
 struct skeleton_writer {
@@ -128,6 +151,11 @@ struct skeleton_writer {
   const skeleton_options& options;
   std::int64_t now;
   std::ostringstream out;
+  // The case walked along the path with the placeholder values, to find when each timer falls
+  // due; dropped (times stay placeholders) as soon as the walk leaves the path.
+  std::shared_ptr<const policy> shared;
+  std::optional<service_case> walk;
+  sys_seconds walk_now{};
 
   std::string state(std::uint32_t s) const { return s < f.states.size() ? f.states[s].id : "?"; }
 
@@ -176,11 +204,14 @@ struct skeleton_writer {
       return it == avoid.end() ? std::vector<const condition*>{} : it->second;
     };
     std::vector<std::string> lines;
+    request given;
     std::vector<bool> written(p.facts.size(), false);
     auto write = [&](std::uint32_t id, const std::vector<const condition*>& conds, const std::string& why) {
       if (written[id]) return;
       written[id] = true;
-      lines.push_back(placeholder(p.facts[id], conds, now, why, avoid_for(id)));
+      placed v = placeholder(p.facts[id], conds, now, why, avoid_for(id));
+      lines.push_back(v.line);
+      if (v.value) given.set(p.facts[id].name, request_value(p.facts[id], *v.value));
     };
     for (const auto& [id, conds] : by_fact) {
       if (id >= p.facts.size()) continue;
@@ -197,6 +228,7 @@ struct skeleton_writer {
     for (std::uint32_t id = 0; id < p.facts.size(); ++id) {
       if (p.facts[id].required && p.facts[id].derive == derivation::none) write(id, {}, "required");
     }
+    start_walk(given);
     if (lines.empty()) {
       out << "    facts: {}\n";
       return;
@@ -216,7 +248,7 @@ struct skeleton_writer {
 
   // The variables the event's guard reads, and those of the automatic transitions the path takes
   // right after it (they fire on the values the event carried).
-  void payload(const covering_path& path, std::size_t at) {
+  request payload(const covering_path& path, std::size_t at) {
     std::map<std::uint32_t, std::vector<const condition*>> vars;
     for (std::size_t i = at; i < path.transitions.size(); ++i) {
       const transition_def& t = f.transitions[path.transitions[i]];
@@ -225,13 +257,33 @@ struct skeleton_writer {
         if (c.fact >= p.facts.size() && c.fact - p.facts.size() < f.variables.size())
           vars[c.fact].push_back(&c);
     }
-    if (vars.empty()) return;
+    if (vars.empty()) return {};
+    request values;
     out << "        payload:\n";
     for (const auto& [id, conds] : vars) {
       const fact_def& def = f.variables[id - p.facts.size()];
-      out << "          "
-          << placeholder(def, conds, now, "guard: " + def.name + " " + one_line(conds.front()->text)) << '\n';
+      placed v = placeholder(def, conds, now, "guard: " + def.name + " " + one_line(conds.front()->text));
+      out << "          " << v.line << '\n';
+      if (v.value) values.set(def.name, request_value(def, *v.value));
     }
+    return values;
+  }
+
+  void start_walk(const request& given) {
+    walk.reset();
+    walk_now = sys_seconds{std::chrono::seconds{now}};
+    try {
+      bound_request b = bind(p, given);
+      derive_facts(p, b, walk_now);
+      walk = open_case(shared, f.id, b, walk_now);
+    } catch (const error&) {
+      // Facts the policy refuses: the times stay placeholders.
+    }
+  }
+
+  // The walked case is where the path expects it; else the walk stops.
+  void check_walk(std::uint32_t expected) {
+    if (walk && walk->state_index() != expected) walk.reset();
   }
 
   // Automatic transitions fire on entry: the state a step ends in is where the automatic
@@ -263,6 +315,7 @@ struct skeleton_writer {
     const std::string leading = out.str();
     std::swap(head, out);
     out << "    opened: {state: " << yaml_scalar(state(opened)) << "}\n";
+    check_walk(opened);
     if (i == path.transitions.size()) {
       out << "    steps: []\n" << leading;
       return;
@@ -276,14 +329,25 @@ struct skeleton_writer {
         const std::string due = t.timer.clock < p.clocks.size()
                                     ? "`" + p.clocks[t.timer.clock].id + "`"
                                     : analysis::duration_text(t.timer.after) + " in `" + state(t.from) + "`";
-        out << "      - advance: " << yaml_scalar(options.now) << "  # TODO: time when " << due
-            << " falls due\n";
+        std::optional<sys_seconds> when = walk ? next_deadline(*walk) : std::nullopt;
+        if (when) {
+          walk_now = *when;
+          advance(*walk, walk_now);
+        } else {
+          walk.reset();
+        }
+        out << "      - advance: " << yaml_scalar(when ? format_utc(*when) : options.now)
+            << "  # TODO: time when " << due << " falls due" << (when ? " (with these facts)" : "") << "\n";
       } else {
         const std::string guard = analysis::guard_text(p, f, t);
         out << "      - event: " << yaml_scalar(t.event < f.events.size() ? f.events[t.event] : "?") << '\n'
             << "        as: " << yaml_scalar(role(t)) << '\n';
         if (!guard.empty()) out << "        # guard: " << one_line(guard) << '\n';
-        payload(path, at);
+        request values = payload(path, at);
+        if (walk) {
+          const outcome o = apply(*walk, event{f.events[t.event], role(t), std::move(values), {}}, walk_now);
+          if (!o.accepted()) walk.reset();
+        }
       }
       std::size_t k = i;
       std::ostringstream after;
@@ -293,6 +357,7 @@ struct skeleton_writer {
       std::swap(after, out);
       i = k;
       out << "        expect: {state: " << yaml_scalar(state(lands)) << "}\n" << comments;
+      check_walk(lands);
     }
   }
 };
@@ -303,7 +368,9 @@ std::string paths_to_test_skeleton(const policy& p, const flow_def& f,
                                    const std::vector<covering_path>& paths, const skeleton_options& options) {
   const auto parsed = parse_timestamp(options.now);
   const std::int64_t now = parsed ? parsed->time_since_epoch().count() : 0;
-  skeleton_writer w{p, f, options, now, {}};
+  skeleton_writer w{p, f, options, now, {}, {}, {}, {}};
+  // Not owning: the walks end before this function returns.
+  w.shared = std::shared_ptr<const policy>(std::shared_ptr<const policy>(), &p);
   std::vector<bool> fired(f.transitions.size(), false);
   for (const covering_path& path : paths)
     for (std::uint32_t t : path.transitions)

@@ -177,7 +177,10 @@ TEST(Skeleton, ValidYamlWithOneCasePerPath) {
   EXPECT_EQ(c2["opened"]["state"].as<std::string>(), "submitted");
   EXPECT_EQ(c2["steps"][0]["as"].as<std::string>(), "supervisor");
   EXPECT_EQ(c2["steps"][0]["expect"]["state"].as<std::string>(), "reviewing");
-  EXPECT_TRUE(c2["steps"][1]["advance"].IsScalar());
+  // The timer's due time, found by walking the case with the placeholder values: approved at
+  // 10:00 (02:00Z), two days later.
+  EXPECT_EQ(c2["steps"][1]["advance"].as<std::string>(), "2026-03-04T02:00:00Z");
+  EXPECT_EQ(doc["cases"][2]["steps"][0]["advance"].as<std::string>(), "2026-03-02T04:00:00Z");  // 2 h
   EXPECT_EQ(c2["steps"][1]["expect"]["state"].as<std::string>(), "rejected");
   // No role named: `agent`.
   EXPECT_EQ(doc["cases"][2]["steps"][1]["as"].as<std::string>(), "agent");
@@ -214,22 +217,25 @@ TEST(Skeleton, EveryDefaultFlowGivesValidYaml) {
   }
 }
 
-// A flow without guards or timers: the skeleton runs and passes without an edit.
-TEST(Skeleton, RunsAndPassesForAGuardFreeFlow) {
+// A flow without guards or timers, and one with guards, an automatic transition and timers: the
+// skeletons run and pass without an edit.
+TEST(Skeleton, RunsAndPassesUnedited) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(::testing::TempDir()) / "aftersale_paths_skeleton";
   fs::create_directories(dir / "tests");
   { std::ofstream(dir / "policy.yaml") << head << flows; }
   const auto p = load_policy_file((dir / "policy.yaml").string());
-  const flow_def& f = p->flows[*p->find_flow("plain")];
-  const auto paths = covering_paths(*p, f);
-  {
-    std::ofstream(dir / "tests" / "plain.test.yaml")
+  std::size_t cases = 0;
+  for (const char* id : {"plain", "refund"}) {
+    const flow_def& f = p->flows[*p->find_flow(id)];
+    const auto paths = covering_paths(*p, f);
+    cases += paths.size();
+    std::ofstream(dir / "tests" / (std::string(id) + ".test.yaml"))
         << paths_to_test_skeleton(*p, f, paths, {"../policy.yaml", "2026-03-02T10:00:00+08:00", ""});
   }
   const aftersale::testing::test_report r = aftersale::testing::run_tests({(dir / "tests").string()});
   EXPECT_EQ(aftersale::testing::exit_code(r), 0) << aftersale::testing::render_text(r, {true, true});
-  EXPECT_EQ(r.passed, paths.size()) << aftersale::testing::render_text(r, {true, true});
+  EXPECT_EQ(r.passed, cases) << aftersale::testing::render_text(r, {true, true});
   EXPECT_EQ(r.failed, 0U);
 }
 
