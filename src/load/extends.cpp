@@ -224,6 +224,7 @@ struct merger {
     };
     std::vector<node> front;
     std::vector<placed> anchored;
+    std::vector<std::string> overridden;
     for (node rule : store.children) {
       node before_key, after_key;
       std::optional<node> before = rule.is_mapping() ? take(rule, "before", before_key) : std::nullopt;
@@ -231,6 +232,13 @@ struct merger {
       const std::string id = rule_id(rule);
       const std::size_t at = index_of(base, id);
       if (at < base.children.size()) {
+        if (std::find(overridden.begin(), overridden.end(), id) != overridden.end()) {
+          r.error(error_code::duplicate_id, *rule.find("id"),
+                  "rule `" + id + "` overrides the base rule of that id twice in table `" + table_id + "`",
+                  "keep one of the two overrides");
+          continue;
+        }
+        overridden.push_back(id);
         if (before || after) {
           r.error(error_code::override_refused, before ? before_key : after_key,
                   "rule `" + id + "` overrides the base rule of that id, which keeps its place in table `" +

@@ -292,6 +292,18 @@ TEST_F(extends_test, what_a_store_cannot_change_is_e212) {
   EXPECT_EQ(to_string(e[0].where), path("store.yaml") + ":7:27");
 }
 
+TEST_F(extends_test, overriding_one_base_rule_twice_is_e201) {
+  auto e = errors_of(std::string(header) + R"(decisions:
+  main:
+    rules:
+      - {id: fallback, when: {}, then: {solution: review}}
+      - {id: fallback, when: {}, then: {solution: decline}}
+)");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].code, error_code::duplicate_id);
+  EXPECT_EQ(to_string(e[0].where), path("store.yaml") + ":8:14");
+}
+
 TEST_F(extends_test, a_store_needs_its_own_id_and_version) {
   auto e = errors_of("format: 1\nextends: base/base.yaml\npolicy: {name: shop}\n");
   ASSERT_EQ(e.size(), 2u);
