@@ -3,7 +3,9 @@
 // For each protected outcome, the requests of its scope are split by the table's rules in hit
 // order (`first`: the part of rule i is scope ∩ rule i minus the earlier rules), every part whose
 // rule's outcome misses a requirement is a finding at that rule, and what no rule matches is a
-// finding at the table. Each finding carries a witness request the real evaluator has been run
+// finding at the table. Exact for `first` tables; for the other hit policies the part of rule i
+// is scope ∩ rule i and a finding is kept only where the evaluator selects rule i (a rule that
+// is selected only in a corner of its part no witness box reaches can be missed). Each finding carries a witness request the real evaluator has been run
 // on, and shows the outcome the base gives that request beside the store's. A policy without a
 // base is checked against its own protections.
 #include <aftersale/decide.hpp>
@@ -239,10 +241,10 @@ std::optional<witness_request> confirmed(const context& c, const region& part, s
     if (!w) continue;
     std::optional<decision> d = run(c.p, c.table_index, w->request, c.options.at);
     if (!d) continue;
-    if (rule_index == npos ? d->status() == decision_status::no_match
-                           : d->matched() && !d->matches().empty() && d->matches().front().rule == rule_index) {
-      return w;
-    }
+    // Multi-hit tables apply every selected rule: the rule counts when it is among them.
+    const bool selected = d->matched() && std::any_of(d->matches().begin(), d->matches().end(),
+                                                      [&](const rule_match& m) { return m.rule == rule_index; });
+    if (rule_index == npos ? d->status() == decision_status::no_match : selected) return w;
   }
   return std::nullopt;
 }

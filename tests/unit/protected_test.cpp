@@ -261,6 +261,28 @@ TEST_F(protected_test, a_policy_without_a_base_is_checked_against_its_own_protec
   EXPECT_THAT(fs[0].diagnostic.message, HasSubstr("rule `return_window` gives `review`"));
 }
 
+TEST_F(protected_test, a_collect_table_is_checked_rule_by_rule) {
+  write("collect.yaml", R"(format: 1
+policy: {id: c, version: "1", entry: main}
+vocabulary: {solutions: [refund, decline], parties: [customer, merchant]}
+facts:
+  days: {type: int, required: true}
+decisions:
+  main:
+    hit_policy: collect
+    rules:
+      - {id: always, when: {}, then: {solution: refund, fee_payer: merchant}}
+      - {id: late, when: {days: {gt: 3}}, then: {solution: decline, fee_payer: customer}}
+protected:
+  merchant_pays: {fee_payer: merchant}
+)");
+  auto p = load_policy_file((dir_ / "collect.yaml").string());
+  const auto fs = a410(*p);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_THAT(fs[0].diagnostic.message, HasSubstr("rule `late` gives `decline`"));
+  EXPECT_GT(std::stoi(value_of(fs[0], "days")), 3);
+}
+
 TEST_F(protected_test, protected_declarations_are_checked_when_loaded) {
   std::string text = base_text;
   text += "  broken:\n    when: {colour: red}\n    solution: [refund, nope]\n    clocks: {late: {within: {hours: 1}}}\n";
