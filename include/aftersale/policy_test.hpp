@@ -149,6 +149,9 @@ struct test_options {
   /// Fail (exit 1) when a policy's total row or transition coverage is below this percentage.
   std::optional<double> coverage_min;
   load_limits limits;  ///< for test files (policies use the loader's defaults)
+  /// Run every file against this policy instead of the one it names (`--policy`): a store owner
+  /// runs the baseline's tests on their store policy, and each failure is a behaviour change.
+  std::string policy_override;
 };
 
 /// Everything a run found.

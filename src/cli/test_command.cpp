@@ -24,6 +24,10 @@ class test_command final : public command {
                      "Fail (exit 1) when a policy's row or transition coverage is below PCT")
         ->check(CLI::Range(0.0, 100.0))
         ->option_text("PCT");
+    cmd_->add_option("--policy", policy_,
+                     "Run every file against this policy instead of the one it names (a store on the "
+                     "baseline's tests)")
+        ->option_text("POLICY");
     cmd_->add_option("--format", format_, "Output format: text (default) or json")
         ->check(CLI::IsMember({"text", "json"}));
   }
@@ -33,6 +37,7 @@ class test_command final : public command {
   int run() const override {
     testing::test_options options;
     if (cmd_->count("--coverage-min") > 0) options.coverage_min = coverage_min_;
+    options.policy_override = policy_;
     const std::vector<std::string> paths = paths_.empty() ? std::vector<std::string>{"."} : paths_;
     const testing::test_report report = testing::run_tests(paths, options);
     // --coverage-min reports what it measured, so it implies the coverage report.
@@ -48,6 +53,7 @@ class test_command final : public command {
   bool verbose_ = false;
   bool coverage_ = false;
   double coverage_min_ = 0;
+  std::string policy_;
   std::string format_ = "text";
 };
 

@@ -133,11 +133,13 @@ test_report run_suites(const std::vector<test_suite>& suites, const test_options
   std::vector<std::vector<std::size_t>> members;
   for (std::size_t i = 0; i < suites.size(); ++i) {
     report.files[i].path = suites[i].path;
-    report.files[i].policy_path = suites[i].policy_path;
-    const std::string key = policy_key(suites[i].policy_path);
+    const std::string& policy_path =
+        options.policy_override.empty() ? suites[i].policy_path : options.policy_override;
+    report.files[i].policy_path = policy_path;
+    const std::string key = policy_key(policy_path);
     auto [it, inserted] = by_key.emplace(key, report.policies.size());
     if (inserted) {
-      report.policies.push_back(policy_result{suites[i].policy_path, {}, {}, std::nullopt});
+      report.policies.push_back(policy_result{policy_path, {}, {}, std::nullopt});
       members.emplace_back();
     }
     report.policies[it->second].files.push_back(suites[i].path);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -298,6 +299,29 @@ TEST(PolicyTestRunner, BadPathsAndPoliciesAreErrors) {
   EXPECT_THAT(files, ElementsAre(fs::path(missing_policy).lexically_normal().string()));
   EXPECT_TRUE(errors.empty());
   EXPECT_TRUE(at::find_test_files({dir + "/../testing/pass"}, errors).size() == 2 && errors.empty());
+}
+
+TEST(PolicyTestRunner, AnotherPolicyRunsTheSameTests) {
+  // A variant of shop.yaml that answers unshipped orders differently: the suite written for
+  // shop.yaml, run against it, fails exactly where the behaviour changed.
+  std::ifstream in(shop);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string from = "then: {solution: refund_immediately,";
+  ASSERT_NE(text.find(from), std::string::npos);
+  text.replace(text.find(from), from.size(), "then: {solution: manual_review,");
+  scratch s("override");
+  at::test_options opt;
+  opt.policy_override = s.write("variant.yaml", text);
+  const at::test_report r = at::run_tests({dir + "/pass/decide.test.yaml"}, opt);
+  ASSERT_EQ(r.policies.size(), 1u);
+  EXPECT_EQ(r.policies[0].path, opt.policy_override);
+  EXPECT_EQ(r.files[0].policy_path, opt.policy_override);
+  EXPECT_EQ(r.failed, 1u);
+  EXPECT_EQ(r.passed, 3u);
+  const auto& c = find_case(r, "unshipped order, refunded at once");
+  ASSERT_EQ(c.failures.size(), 1u);
+  EXPECT_EQ(c.failures[0].message, "expected solution `refund_immediately`, got `manual_review`");
+  EXPECT_EQ(c.failures[0].where.line, 10u);
 }
 
 TEST(PolicyTestRunner, LoadedSuitesDescribeTheirCases) {
