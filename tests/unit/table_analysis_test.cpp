@@ -287,6 +287,37 @@ TEST(TableAnalysis, DaysAndHoursSinceAreTiedByTheirSource) {
   EXPECT_NE(shadowed[0]->diagnostic.message.find("can never match"), std::string::npos);
 }
 
+TEST(TableAnalysis, DerivedValuesAtInt64ExtremesAreNeverRealisedByOverflow) {
+  // No timestamp is 10^18 days (or hours) before or after `at`: both rules can never match, and
+  // the gap witness for everything else is an ordinary request.
+  const auto a = analyse(header + R"(calendars:
+  cn: {time_zone: Asia/Shanghai, hours: {mon: ["09:00-18:00"]}}
+facts:
+  delivered_at: {type: timestamp, required: true}
+  days: {type: int, derived: {days_since: delivered_at, calendar: cn}}
+  hours: {type: int, derived: {hours_since: delivered_at}}
+decisions:
+  main:
+    rules:
+      - id: far_past
+        when: {days: {ge: 1000000000000000000}}
+        then: {solution: refund}
+      - id: far_future
+        when: {hours: {le: -1000000000000000000}}
+        then: {solution: refund}
+      - id: extreme
+        when: {hours: {between: [9223372036854775806, 9223372036854775807]}}
+        then: {solution: refund}
+)");
+  const auto never = a.with(error_code::shadowed_rule);
+  ASSERT_EQ(never.size(), 3u);
+  for (const finding* f : never) EXPECT_NE(f->diagnostic.message.find("can never match"), std::string::npos);
+  const auto gaps = a.with(error_code::table_gap);
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(witness_value(*gaps[0], "days"), "0");
+  EXPECT_EQ(replay(a, *gaps[0]), aftersale::decision_status::no_match);
+}
+
 TEST(TableAnalysis, CalendarDaysCountLocalDates) {
   // On a calendar, 1 local date may be under 24 hours: days = 1 with hours < 24 is possible.
   const auto a = analyse(header + R"(calendars:
