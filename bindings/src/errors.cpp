@@ -1,7 +1,9 @@
 // The exception hierarchy (aftersale.Error and its subclasses) and the one translator that
 // turns the library's exceptions into it.
 #include <aftersale/case.hpp>
+#include <aftersale/diagram.hpp>
 #include <aftersale/error.hpp>
+#include <aftersale/policy_test.hpp>
 
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -17,6 +19,8 @@ PyObject* base_error = nullptr;
 PyObject* policy_error_type = nullptr;
 PyObject* request_error_type = nullptr;
 PyObject* snapshot_error_type = nullptr;
+PyObject* test_file_error_type = nullptr;
+PyObject* graphviz_error_type = nullptr;
 
 PyObject* new_exception(py::module_& m, const char* name, PyObject* base, const char* doc) {
   const std::string qualified = std::string("aftersale.") + name;
@@ -31,6 +35,17 @@ void raise_with(PyObject* type, const char* message, const py::dict& attributes)
   py::object instance = py::reinterpret_borrow<py::object>(type)(message);
   for (auto item : attributes) py::setattr(instance, item.first, item.second);
   PyErr_SetObject(type, instance.ptr());
+}
+
+// `.diagnostics` (every problem) and the first one's `.file`, `.line`, `.column`, `.code`.
+py::dict located(const std::vector<diagnostic>& ds) {
+  py::dict a;
+  a["diagnostics"] = py::cast(ds);
+  a["file"] = ds.empty() ? py::object(py::none()) : py::object(py::str(ds.front().where.file));
+  a["line"] = ds.empty() ? py::object(py::none()) : py::object(py::int_(ds.front().where.line));
+  a["column"] = ds.empty() ? py::object(py::none()) : py::object(py::int_(ds.front().where.column));
+  a["code"] = ds.empty() ? py::object(py::none()) : py::object(py::str(code_text(ds.front().code)));
+  return a;
 }
 
 }  // namespace
@@ -63,19 +78,25 @@ void register_errors(py::module_& m) {
                                      "A request does not fit the policy's facts: .code (E3xx) and .fact name it.");
   snapshot_error_type = new_exception(m, "SnapshotError", base_error,
                                       "A case snapshot could not be restored: .path is the JSON path of the problem (may be empty).");
+  test_file_error_type = new_exception(
+      m, "TestFileError", base_error,
+      "A policy test file is malformed or missing: .diagnostics lists every problem; .file, .line, .column, .code are the first's.");
+  // pytest would try to collect a class named Test* imported into a test module.
+  py::setattr(py::handle(test_file_error_type), "__test__", py::bool_(false));
+  graphviz_error_type = new_exception(m, "GraphvizError", base_error,
+                                      "Graphviz `dot` could not render a diagram: .not_found is True when `dot` is not on PATH.");
 
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const policy_error& e) {
+      raise_with(policy_error_type, e.what(), located(e.diagnostics()));
+    } catch (const testing::test_file_error& e) {
+      raise_with(test_file_error_type, e.what(), located(e.diagnostics()));
+    } catch (const graphviz_error& e) {
       py::dict a;
-      const auto& ds = e.diagnostics();
-      a["diagnostics"] = py::cast(ds);
-      a["file"] = ds.empty() ? py::object(py::none()) : py::object(py::str(ds.front().where.file));
-      a["line"] = ds.empty() ? py::object(py::none()) : py::object(py::int_(ds.front().where.line));
-      a["column"] = ds.empty() ? py::object(py::none()) : py::object(py::int_(ds.front().where.column));
-      a["code"] = ds.empty() ? py::object(py::none()) : py::object(py::str(code_text(ds.front().code)));
-      raise_with(policy_error_type, e.what(), a);
+      a["not_found"] = e.not_found();
+      raise_with(graphviz_error_type, e.what(), a);
     } catch (const request_error& e) {
       py::dict a;
       a["code"] = code_text(e.code());

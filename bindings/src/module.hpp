@@ -15,7 +15,7 @@ struct policy_handle {
   std::shared_ptr<const policy> ptr;
 };
 
-/// Error, PolicyError, RequestError, SnapshotError, Diagnostic and the exception translator.
+/// Error, PolicyError, RequestError, SnapshotError, TestFileError, GraphvizError, Diagnostic and the exception translator.
 void register_errors(py::module_& m);
 /// Decision and Deadline.
 void register_decision(py::module_& m);
@@ -23,6 +23,12 @@ void register_decision(py::module_& m);
 void register_policy(py::module_& m);
 /// Case, Outcome, Policy.open_case and Policy.open_case_in (after register_policy).
 void register_case(py::module_& m);
+/// Finding, Policy.lint and lint (after register_policy).
+void register_lint(py::module_& m);
+/// run_tests, TestReport and the classes of its results.
+void register_policy_tests(py::module_& m);
+/// Flow, Policy.flows, Policy.flow, the notebook displays of Policy and Case (after register_case).
+void register_flow(py::module_& m);
 
 /// `Policy.decide_many`: converts `requests` (a list of dicts or a dict of equal-length
 /// lists) under the GIL, decides without it on `threads` workers (0 = every core), and

@@ -9,7 +9,11 @@ def test_all_names_are_exported_and_exist():
     assert sorted(aftersale.__all__) == sorted(
         ["Case", "Deadline", "Decision", "Diagnostic", "Error", "Outcome", "Policy", "PolicyError", "RequestError",
          "SnapshotError",
-         "__version__", "load", "loads"])
+         "__version__", "load", "loads",
+         "Finding", "lint",
+         "TestReport", "CaseResult", "TestFailure", "Coverage", "TableCoverage", "FlowCoverage", "TestFileError",
+         "run_tests",
+         "Flow", "GraphvizError"])
     for name in aftersale.__all__:
         assert getattr(aftersale, name) is not None
 
@@ -30,7 +34,8 @@ def test_typing_files_ship_next_to_the_extension():
 
 def test_error_hierarchy():
     assert issubclass(aftersale.Error, Exception)
-    for sub in (aftersale.PolicyError, aftersale.RequestError, aftersale.SnapshotError):
+    for sub in (aftersale.PolicyError, aftersale.RequestError, aftersale.SnapshotError, aftersale.TestFileError,
+                aftersale.GraphvizError):
         assert issubclass(sub, aftersale.Error)
         assert sub.__module__ == "aftersale"
     assert not issubclass(aftersale.PolicyError, aftersale.RequestError)

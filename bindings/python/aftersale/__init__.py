@@ -17,38 +17,67 @@
     case.advance(later)                            # fires due timers
     back = aftersale.Case.restore(policy, case.snapshot())
 
+    for finding in policy.lint():                  # static analysis (A400-A411), with witnesses
+        print(finding)
+    report = aftersale.run_tests("policies/tests", coverage=True)   # *.test.yaml -> TestReport
+    policy.flows["return_then_refund"].to_svg()    # diagrams: to_dot, to_mermaid, to_svg
+
 Times are timezone-aware datetimes in and out (a naive datetime raises ValueError); money is
 int minor units (分). Errors derive from aftersale.Error.
 """
 
 from ._core import (
     Case,
+    CaseResult,
+    Coverage,
     Deadline,
     Decision,
     Diagnostic,
     Error,
+    Finding,
+    Flow,
+    FlowCoverage,
+    GraphvizError,
     Outcome,
     Policy,
     PolicyError,
     RequestError,
     SnapshotError,
+    TableCoverage,
+    TestFailure,
+    TestFileError,
+    TestReport,
     __version__,
+    lint,
     load,
     loads,
+    run_tests,
 )
 
 __all__ = [
     "Case",
+    "CaseResult",
+    "Coverage",
     "Deadline",
     "Decision",
     "Diagnostic",
     "Error",
+    "Finding",
+    "Flow",
+    "FlowCoverage",
+    "GraphvizError",
     "Outcome",
     "Policy",
     "PolicyError",
     "RequestError",
     "SnapshotError",
+    "TableCoverage",
+    "TestFailure",
+    "TestFileError",
+    "TestReport",
     "__version__",
+    "lint",
     "load",
     "loads",
+    "run_tests",
 ]
