@@ -106,8 +106,10 @@ std::vector<std::string> find_test_files(const std::vector<std::string>& paths,
       fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
       for (; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
-        // Hidden directories (.git, .cache) hold no tests of the project.
-        if (it->is_directory(ec) && !name.empty() && name[0] == '.') {
+        // Hidden directories (.git, .cache) and build trees (a CMakeCache.txt) hold no tests
+        // of the project, only copies or generated skeletons.
+        if (it->is_directory(ec) &&
+            ((!name.empty() && name[0] == '.') || fs::exists(it->path() / "CMakeCache.txt", ec))) {
           it.disable_recursion_pending();
         } else if (is_test_file(it->path()) && it->is_regular_file(ec)) {
           found.push_back(it->path());

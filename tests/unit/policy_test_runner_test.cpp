@@ -299,6 +299,14 @@ TEST(PolicyTestRunner, BadPathsAndPoliciesAreErrors) {
   EXPECT_THAT(files, ElementsAre(fs::path(missing_policy).lexically_normal().string()));
   EXPECT_TRUE(errors.empty());
   EXPECT_TRUE(at::find_test_files({dir + "/../testing/pass"}, errors).size() == 2 && errors.empty());
+
+  // Hidden directories and build trees are not searched.
+  fs::create_directories(fs::path(s.path()) / ".hidden");
+  fs::create_directories(fs::path(s.path()) / "build" / "sub");
+  s.write(".hidden/a.test.yaml", "cases: []\n");
+  s.write("build/CMakeCache.txt", "");
+  s.write("build/sub/b.test.yaml", "cases: []\n");
+  EXPECT_EQ(at::find_test_files({s.path()}, errors).size(), 1u);
 }
 
 TEST(PolicyTestRunner, AnotherPolicyRunsTheSameTests) {
