@@ -45,12 +45,14 @@ struct analysis_options {
   bool check_flows = true;
 };
 
-/// One fact of a witness request, as text the request format accepts (`delivered`, `129.00`,
-/// an ISO timestamp), or `absent` when the request leaves the fact out.
+/// One fact of a witness request, spelled as the request format takes it (`delivered`,
+/// money in minor units `12900`, `true`, `48h`, an ISO timestamp), or `absent` when the
+/// request leaves the fact out.
 struct witness_fact {
   std::string fact;
   std::string value;
   bool absent = false;
+  bool literal = false;  ///< int, money or bool: a JSON number / boolean, not a string
 };
 
 /// What one finding is about and where: the diagnostic (code, severity, location, message,

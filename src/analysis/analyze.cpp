@@ -122,6 +122,8 @@ std::string to_json(const analysis_report& r) {
         out += ':';
         if (f.witness[k].absent) {
           out += "null";
+        } else if (f.witness[k].literal) {
+          out += f.witness[k].value;  // a number or true/false, as request JSON wants it
         } else {
           json_string(out, f.witness[k].value);
         }

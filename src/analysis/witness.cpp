@@ -127,6 +127,12 @@ fact_value as_request_value(const fact_def& f, std::int64_t v) {
 
 }  // namespace
 
+void set_request_text(witness_fact& wf, const fact_def& f, std::int64_t v) {
+  // Money as minor units: request JSON, test files and event payloads refuse `129.00`.
+  wf.value = f.type == fact_type::money ? std::to_string(v) : detail::format_value(f, v);
+  wf.literal = f.type == fact_type::money || f.type == fact_type::integer || f.type == fact_type::boolean;
+}
+
 std::optional<witness_request> realize(const space& s, const box& b, sys_seconds at) {
   const policy& p = s.source();
   const std::size_t n_facts = p.facts.size();
@@ -201,7 +207,7 @@ std::optional<witness_request> realize(const space& s, const box& b, sys_seconds
     } else if (f.type == fact_type::string && facts.values[i] == string_other && chosen[i]) {
       wf.value = other_text(f);
     } else {
-      wf.value = format_fact_value(p, i, facts.values[i]);
+      set_request_text(wf, f, facts.values[i]);
     }
     w.facts.push_back(std::move(wf));
   }
@@ -219,7 +225,7 @@ std::vector<witness_fact> describe_point(const space& s, const box& b) {
       wf.value = "absent";
       wf.absent = true;
     } else {
-      wf.value = detail::format_value(*dim.def, *v);
+      set_request_text(wf, *dim.def, *v);
     }
     out.push_back(std::move(wf));
   }

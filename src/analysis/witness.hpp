@@ -26,6 +26,10 @@ struct witness_request {
 /// `delivered_at` must be absent).
 std::optional<witness_request> realize(const space& s, const box& b, sys_seconds at);
 
+/// Sets `wf.value` to `v` of fact `f` as the request format spells it (money in minor units),
+/// and `wf.literal` for values JSON writes unquoted.
+void set_request_text(witness_fact& wf, const fact_def& f, std::int64_t v);
+
 /// `fact=value` texts for a box of a flow's space (request facts and variables), without
 /// realising derived facts: for witnesses of guards.
 std::vector<witness_fact> describe_point(const space& s, const box& b);

@@ -214,3 +214,6 @@ include("${CMAKE_CURRENT_SOURCE_DIR}/cli/test_runner.cmake")
 
 # aftersale lint: exit codes, text and JSON output (tests/lint/ fixtures).
 include("${CMAKE_CURRENT_SOURCE_DIR}/cli/lint.cmake")
+
+# Lint witnesses replay through aftersale decide (money in minor units, typed JSON).
+include("${CMAKE_CURRENT_SOURCE_DIR}/cli/lint_witness.cmake")

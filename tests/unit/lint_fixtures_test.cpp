@@ -113,7 +113,7 @@ TEST_F(LintFixtures, TextShowsHelpWitnessAndRelatedLocations) {
             "tests/lint/A407_overlap.yaml:16:9: error[A407]: rules `cheap` and `shipped` of `unique` table "
             "`after_sales` both match requests with `order_status` = `shipped`, `amount` <= 50.00\n"
             "  help: make the conditions exclude each other, or use hit policy `first` if the earlier rule should win\n"
-            "  witness: order_status=shipped, amount=0.00\n"
+            "  witness: order_status=shipped, amount=0\n"
             "  see: tests/lint/A407_overlap.yaml:13:9");
 }
 
