@@ -39,6 +39,9 @@ struct diagram_options {
   bool show_roles = true;   ///< the roles allowed to send an event
   /// Also draws `reopen` (dotted) from every terminal state to the flow's `reopen.to`.
   bool show_reopen = false;
+  /// A state to mark as the current one (a case's state): filled in DOT, class `current` in
+  /// Mermaid. Empty, or an id the flow does not have: nothing is marked.
+  std::string highlight_state;
 };
 
 /// The flow as a Graphviz `digraph` (UTF-8), written with Boost.Graph's graphviz writer.

@@ -71,6 +71,8 @@ struct vertex_writer {
     out << "[label=" << quoted(analysis::state_label_lines(s, *options));
     if (s.terminal) out << ", shape=doublecircle";
     if (v == f->start) out << ", penwidth=2";
+    if (!options->highlight_state.empty() && s.id == options->highlight_state)
+      out << ", style=\"rounded,filled\", fillcolor=\"#ffe9a8\"";
     out << ']';
   }
 };

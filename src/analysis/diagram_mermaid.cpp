@@ -114,6 +114,11 @@ std::string flow_to_mermaid(const policy& p, const flow_def& f, const diagram_op
   }
   for (std::size_t s = 0; s < f.states.size(); ++s)
     if (f.states[s].terminal) out << "  " << ids[s] << " --> [*]\n";
+  for (std::size_t s = 0; s < f.states.size(); ++s) {
+    if (options.highlight_state.empty() || f.states[s].id != options.highlight_state) continue;
+    out << "  classDef current fill:#ffe9a8,stroke:#b58900,stroke-width:2px\n"
+        << "  class " << ids[s] << " current\n";
+  }
   return out.str();
 }
 
