@@ -35,8 +35,9 @@ diagram_labels labels_of(const std::string& labels) {
 }
 
 diagram_options options_of(const std::optional<std::string>& locale, const std::string& labels, bool guards, bool roles,
-                           bool reopen) {
+                           bool reopen, const std::optional<std::string>& highlight) {
   diagram_options o;
+  o.highlight_state = highlight.value_or("");
   o.locale = locale.value_or("");
   o.labels = labels_of(labels);
   o.show_guards = guards;
@@ -46,11 +47,11 @@ diagram_options options_of(const std::optional<std::string>& locale, const std::
 }
 
 // The SVG, or None when Graphviz is missing or fails: IPython then shows the next representation.
-py::object svg_or_none(const policy& p, const flow_def& f) {
+py::object svg_or_none(const policy& p, const flow_def& f, const diagram_options& o = {}) {
   std::string svg;
   try {
     py::gil_scoped_release unlocked;
-    svg = flow_to_svg(p, f, {});
+    svg = flow_to_svg(p, f, o);
   } catch (const graphviz_error&) {
     return py::none();
   }
@@ -59,9 +60,16 @@ py::object svg_or_none(const policy& p, const flow_def& f) {
 
 // A ```mermaid block, only when there is no SVG (a front end that has both would pick the
 // Markdown, which not every front end draws).
-py::object mermaid_fallback(const policy& p, const flow_def& f) {
-  if (!svg_or_none(p, f).is_none()) return py::none();
-  return py::str("```mermaid\n" + flow_to_mermaid(p, f, {}) + "```\n");
+py::object mermaid_fallback(const policy& p, const flow_def& f, const diagram_options& o = {}) {
+  if (!svg_or_none(p, f, o).is_none()) return py::none();
+  return py::str("```mermaid\n" + flow_to_mermaid(p, f, o) + "```\n");
+}
+
+// A case's flow with its current state marked.
+diagram_options current_state(const service_case& c) {
+  diagram_options o;
+  o.highlight_state = std::string(c.state_id());
+  return o;
 }
 
 std::string html_escape(std::string_view s) {
@@ -110,7 +118,7 @@ std::vector<std::string> state_ids(const flow_def& f, bool terminal_only) {
 constexpr const char* options_doc =
     "locale: label locale ('zh', 'en'; None: the label without a locale, else the first); labels: 'both', "
     "'agent', 'customer' or 'none'; guards, roles: show guards and allowed roles on transitions; reopen: draw "
-    "reopen edges from terminal states.";
+    "reopen edges from terminal states; highlight: a state id to mark (filled).";
 
 }  // namespace
 
@@ -126,29 +134,29 @@ void register_flow(py::module_& m) {
       .def(
           "to_dot",
           [](const flow_handle& h, const std::optional<std::string>& locale, const std::string& labels, bool guards,
-             bool roles, bool reopen) {
-            return flow_to_dot(*h.ptr, h.flow(), options_of(locale, labels, guards, roles, reopen));
+             bool roles, bool reopen, const std::optional<std::string>& highlight) {
+            return flow_to_dot(*h.ptr, h.flow(), options_of(locale, labels, guards, roles, reopen, highlight));
           },
           py::arg("locale") = py::none(), py::arg("labels") = "both", py::arg("guards") = true, py::arg("roles") = true,
-          py::arg("reopen") = false, (std::string("The flow as a Graphviz digraph. ") + options_doc).c_str())
+          py::arg("reopen") = false, py::arg("highlight") = py::none(), (std::string("The flow as a Graphviz digraph. ") + options_doc).c_str())
       .def(
           "to_mermaid",
           [](const flow_handle& h, const std::optional<std::string>& locale, const std::string& labels, bool guards,
-             bool roles, bool reopen) {
-            return flow_to_mermaid(*h.ptr, h.flow(), options_of(locale, labels, guards, roles, reopen));
+             bool roles, bool reopen, const std::optional<std::string>& highlight) {
+            return flow_to_mermaid(*h.ptr, h.flow(), options_of(locale, labels, guards, roles, reopen, highlight));
           },
           py::arg("locale") = py::none(), py::arg("labels") = "both", py::arg("guards") = true, py::arg("roles") = true,
-          py::arg("reopen") = false, (std::string("The flow as a Mermaid stateDiagram-v2. ") + options_doc).c_str())
+          py::arg("reopen") = false, py::arg("highlight") = py::none(), (std::string("The flow as a Mermaid stateDiagram-v2. ") + options_doc).c_str())
       .def(
           "to_svg",
           [](const flow_handle& h, const std::optional<std::string>& locale, const std::string& labels, bool guards,
-             bool roles, bool reopen) {
-            const diagram_options o = options_of(locale, labels, guards, roles, reopen);
+             bool roles, bool reopen, const std::optional<std::string>& highlight) {
+            const diagram_options o = options_of(locale, labels, guards, roles, reopen, highlight);
             py::gil_scoped_release unlocked;
             return flow_to_svg(*h.ptr, h.flow(), o);
           },
           py::arg("locale") = py::none(), py::arg("labels") = "both", py::arg("guards") = true, py::arg("roles") = true,
-          py::arg("reopen") = false,
+          py::arg("reopen") = false, py::arg("highlight") = py::none(),
           (std::string("The flow as SVG, drawn by Graphviz `dot`; raises GraphvizError when `dot` is missing or "
                        "fails. ") +
            options_doc)
@@ -193,8 +201,9 @@ void register_flow(py::module_& m) {
 
   auto case_class = py::reinterpret_borrow<py::class_<service_case>>(m.attr("Case"));
   case_class
-      .def("_repr_svg_", [](const service_case& c) { return svg_or_none(c.source_policy(), c.flow()); })
-      .def("_repr_markdown_", [](const service_case& c) { return mermaid_fallback(c.source_policy(), c.flow()); });
+      .def("_repr_svg_", [](const service_case& c) { return svg_or_none(c.source_policy(), c.flow(), current_state(c)); })
+      .def("_repr_markdown_",
+           [](const service_case& c) { return mermaid_fallback(c.source_policy(), c.flow(), current_state(c)); });
 }
 
 }  // namespace aftersale::python

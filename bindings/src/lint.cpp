@@ -28,20 +28,19 @@ const char* severity_text(severity s) {
 
 py::object text_or_none(const std::string& s) { return s.empty() ? py::object(py::none()) : py::object(py::str(s)); }
 
-// fact → value text, None for a fact the witness request leaves out; None without a witness.
-py::object witness_of(const finding& f) {
-  if (f.witness.empty()) return py::none();
-  py::dict out;
-  for (const witness_fact& w : f.witness) out[py::str(w.fact)] = w.absent ? py::object(py::none()) : py::object(py::str(w.value));
-  return std::move(out);
-}
-
 // The finding as `aftersale lint --format json` writes it (one element of `findings`).
 py::object finding_dict(const finding& f) {
   analysis_report one;
   one.findings.push_back(f);
   py::object doc = py::module_::import("json").attr("loads")(to_json(one));
   return doc["findings"][py::int_(0)];
+}
+
+// The witness as the JSON output has it (fact → value, None for a fact left out); None
+// without a witness.
+py::object witness_of(const finding& f) {
+  if (f.witness.empty()) return py::none();
+  return finding_dict(f)["witness"];
 }
 
 std::vector<finding> lint_policy(const policy& p, py::handle at, const std::string& status_fact,
@@ -74,8 +73,8 @@ void register_lint(py::module_& m) {
       .def_property_readonly("help", [](const finding& f) { return f.diagnostic.help; })
       .def_property_readonly("diagnostic", [](const finding& f) { return f.diagnostic; })
       .def_property_readonly("witness", &witness_of,
-                             "The request that shows the problem: {fact: value text, or None when left out}; None "
-                             "when the finding is not about requests.")
+                             "The request that shows the problem, as in the JSON output: {fact: value, or None when "
+                             "left out}; None when the finding is not about requests.")
       .def_property_readonly(
           "related",
           [](const finding& f) {

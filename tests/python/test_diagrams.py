@@ -107,20 +107,36 @@ def test_failing_dot_is_a_graphviz_error_too(policy, monkeypatch, tmp_path):
     assert f._repr_markdown_().startswith("```mermaid")
 
 
-def test_case_displays_its_flow(policy, now, no_dot):
-    request = {"order_status": "delivered", "request": "request_return_refund", "reason": "changed_mind",
-               "amount": 12900, "delivered_at": now, "resalable": True}
-    case = policy.open_case_in(FLOW, request, now)
+RETURN = {"order_status": "delivered", "request": "request_return_refund", "reason": "changed_mind",
+          "amount": 12900, "resalable": True}
+
+
+def test_highlight_marks_one_state(policy):
+    f = policy.flow(FLOW)
+    assert "fillcolor" not in f.to_dot()
+    marked = f.to_dot(highlight=f.start)
+    assert marked.count("fillcolor") == 1
+    assert f.to_dot(highlight="no_such_state") == f.to_dot()
+    mermaid = f.to_mermaid(highlight=f.start)
+    assert mermaid.startswith(f.to_mermaid())
+    assert f"\n  class {f.start} current\n" in mermaid
+
+
+def test_case_displays_its_flow_with_its_state_marked(policy, now, no_dot):
+    case = policy.open_case_in(FLOW, dict(RETURN, delivered_at=now), now)
     assert case._repr_svg_() is None
-    assert case._repr_markdown_() == policy.flow(FLOW)._repr_markdown_()
+    f = policy.flow(FLOW)
+    assert case._repr_markdown_() == "```mermaid\n" + f.to_mermaid(highlight=case.state) + "```\n"
+    assert case._repr_markdown_() != f._repr_markdown_()
 
 
 @needs_dot
-def test_case_svg_is_its_flow_svg(policy, now):
-    request = {"order_status": "delivered", "request": "request_return_refund", "reason": "changed_mind",
-               "amount": 12900, "delivered_at": now, "resalable": True}
-    case = policy.open_case_in(FLOW, request, now)
-    assert case._repr_svg_() == policy.flow(FLOW).to_svg()
+def test_case_svg_is_its_flow_svg_with_its_state_marked(policy, now):
+    case = policy.open_case_in(FLOW, dict(RETURN, delivered_at=now), now)
+    svg = case._repr_svg_()
+    assert svg == policy.flow(FLOW).to_svg(highlight=case.state)
+    assert svg != policy.flow(FLOW).to_svg()
+    assert case._repr_markdown_() is None
 
 
 def test_policy_html_summary(policy):

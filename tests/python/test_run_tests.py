@@ -10,6 +10,7 @@ from conftest import SOURCE_DIR
 
 DATA = pathlib.Path(__file__).resolve().parent / "data"
 FAILING = DATA / "failing" / "mixed.test.yaml"
+PASSING = DATA / "passing" / "flash_refund.test.yaml"
 MALFORMED = DATA / "malformed" / "bad_time.test.yaml"
 # The default policy's test files (helper moves may leave them in either place).
 POLICY_TESTS = next(p for p in (SOURCE_DIR / "policies" / "tests", SOURCE_DIR / "examples" / "stores" / "tests")
@@ -92,10 +93,12 @@ def test_failing_suite_reports_every_mismatch_at_its_line():
 
 
 def test_coverage_min_fails_a_run_under_it():
-    one = sorted(POLICY_TESTS.glob("decide_*.test.yaml"))[0]
-    assert aftersale.run_tests(one).ok
-    r = aftersale.run_tests(one, coverage_min=100.0)
+    assert aftersale.run_tests(PASSING).ok
+    r = aftersale.run_tests(PASSING, coverage_min=100.0, coverage=True)
     assert r.failed == 0 and r.coverage_shortfalls and not r.ok and r.exit_code == 1
+    (c,) = r.coverage.values()
+    assert c.rows_hit == 1 and "flash_refund_unshipped" in c.tables[0].hit + c.tables[1].hit
+    assert c.transitions_fired == 0 and all(f.fired == [] and f.missed for f in c.flows)
 
 
 def test_malformed_file_raises_test_file_error():

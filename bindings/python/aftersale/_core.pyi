@@ -175,13 +175,31 @@ class Flow:
     @property
     def events(self) -> list[str]: ...
     def to_dot(
-        self, locale: str | None = None, labels: Labels = "both", guards: bool = True, roles: bool = True, reopen: bool = False
+        self,
+        locale: str | None = None,
+        labels: Labels = "both",
+        guards: bool = True,
+        roles: bool = True,
+        reopen: bool = False,
+        highlight: str | None = None,
     ) -> str: ...
     def to_mermaid(
-        self, locale: str | None = None, labels: Labels = "both", guards: bool = True, roles: bool = True, reopen: bool = False
+        self,
+        locale: str | None = None,
+        labels: Labels = "both",
+        guards: bool = True,
+        roles: bool = True,
+        reopen: bool = False,
+        highlight: str | None = None,
     ) -> str: ...
     def to_svg(
-        self, locale: str | None = None, labels: Labels = "both", guards: bool = True, roles: bool = True, reopen: bool = False
+        self,
+        locale: str | None = None,
+        labels: Labels = "both",
+        guards: bool = True,
+        roles: bool = True,
+        reopen: bool = False,
+        highlight: str | None = None,
     ) -> str: ...
     def test_skeleton(self, policy_path: str, now: str | None = None, locale: str | None = None) -> str: ...
     def _repr_svg_(self) -> str | None: ...
@@ -207,7 +225,7 @@ class Finding:
     @property
     def diagnostic(self) -> Diagnostic: ...
     @property
-    def witness(self) -> dict[str, str | None] | None: ...
+    def witness(self) -> dict[str, str | int | bool | None] | None: ...
     @property
     def related(self) -> list[tuple[str, int, int]]: ...
     @property
