@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
+#include <map>
 
 #include "load/build_state.hpp"
 
@@ -38,9 +40,83 @@ std::string where_text(const std::vector<std::string>& files, const node& n) {
   return f + ':' + std::to_string(n.line) + ':' + std::to_string(n.column);
 }
 
+// Same YAML text up to layout, ignoring the mapping keys in `skip` at the top level.
+bool same_tree(const node& a, const node& b, std::initializer_list<std::string_view> skip = {}) {
+  if (a.what != b.what) return false;
+  if (a.is_scalar()) return a.value == b.value && a.quoted == b.quoted;
+  if (a.is_sequence()) {
+    if (a.children.size() != b.children.size()) return false;
+    for (std::size_t i = 0; i < a.children.size(); ++i)
+      if (!same_tree(a.children[i], b.children[i])) return false;
+    return true;
+  }
+  if (!a.is_mapping()) return true;
+  auto skipped = [&](const node& k) {
+    return k.is_scalar() && std::find(skip.begin(), skip.end(), k.value) != skip.end();
+  };
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < a.pairs(); ++i) {
+    if (skipped(a.key(i))) continue;
+    ++kept;
+    const node* other = a.key(i).is_scalar() ? b.find(a.key(i).value) : nullptr;
+    if (!other || !same_tree(a.val(i), *other)) return false;
+  }
+  std::size_t kept_b = 0;
+  for (std::size_t i = 0; i < b.pairs(); ++i) kept_b += skipped(b.key(i)) ? 0 : 1;
+  return kept == kept_b;
+}
+
 struct merger {
   reader& r;
   const std::vector<std::string>& files;  // names of the merged tree's files (store first)
+  // What the base's protected scopes read: the facts named in their `when` and, through
+  // `derived:`, the facts and calendars those are computed from, each with the protected
+  // outcome that needs it. A store redefining one would change the scope itself, and the
+  // analysis (which reads the scope with the merged definitions) could not see the weakening.
+  std::map<std::string, std::string> guarded_facts;
+  std::map<std::string, std::string> guarded_calendars;
+
+  void guard(const node& base_root) {
+    const node* prot = base_root.find("protected");
+    const node* facts = base_root.find("facts");
+    if (!prot || !prot->is_mapping()) return;
+    for (std::size_t i = 0; i < prot->pairs(); ++i) {
+      const node* when = prot->val(i).is_mapping() ? prot->val(i).find("when") : nullptr;
+      if (!when || !when->is_mapping()) continue;
+      for (std::size_t j = 0; j < when->pairs(); ++j) {
+        // Follow the derivation chain (bounded: a loop is the builder's error to report).
+        std::string f = when->key(j).value;
+        for (std::size_t steps = 0; steps < 64 && !f.empty(); ++steps) {
+          if (!guarded_facts.emplace(f, prot->key(i).value).second && steps > 0) break;
+          const node* decl = facts && facts->is_mapping() ? facts->find(f) : nullptr;
+          const node* derived = decl && decl->is_mapping() ? decl->find("derived") : nullptr;
+          f.clear();
+          if (!derived || !derived->is_mapping()) break;
+          if (const node* cal = derived->find("calendar"); cal && cal->is_scalar())
+            guarded_calendars.emplace(cal->value, prot->key(i).value);
+          for (const char* k : {"days_since", "hours_since", "map"})
+            if (const node* src = derived->find(k); src && src->is_scalar()) f = src->value;
+        }
+      }
+    }
+  }
+
+  // A store redefining what a protected scope reads must leave its meaning as it is.
+  void check_guarded(const std::map<std::string, std::string>& guarded, const char* what, const node& key,
+                     const node& old, const node& decl) {
+    const auto it = guarded.find(key.value);
+    if (it == guarded.end()) return;
+    // Descriptions may change; an enum may gain values (its base values are checked as E202).
+    if (same_tree(old, decl, {"description", "values"}) &&
+        (!old.find("values") || (decl.find("values") && decl.find("values")->is_sequence()))) {
+      return;
+    }
+    r.error(error_code::override_refused, key,
+            std::string(what) + " `" + key.value + "` is read by the base's protected outcome `" + it->second +
+                "` (" + where_text(files, old) + "); a store policy cannot change its meaning",
+            "keep the base's definition (only `description` and new enum values may change), or declare a new " +
+                std::string(what) + " under another name for the store's own rules");
+  }
 
   // Sets `key: value` in `into`: replaces the pair when the key exists (in place), else appends.
   void put(node& into, const node& key, const node& value) {
@@ -115,6 +191,7 @@ struct merger {
       const node& decl = store.val(i);
       const node* old = base.find(k.value);
       if (old && old->is_mapping() && decl.is_mapping()) check_fact_override(k.value, *old, decl);
+      if (old) check_guarded(guarded_facts, "fact", k, *old, decl);
       put(base, k, decl);
     }
   }
@@ -316,6 +393,10 @@ struct merger {
       } else if (k.value == "protected") {
         protected_section(*old, v);
       } else if (k.value == "calendars" || k.value == "clocks" || k.value == "flows") {
+        if (k.value == "calendars" && old->is_mapping() && v.is_mapping()) {
+          for (std::size_t j = 0; j < v.pairs(); ++j)
+            if (const node* c = old->find(v.key(j).value)) check_guarded(guarded_calendars, "calendar", v.key(j), *c, v.val(j));
+        }
         by_id(*old, v);
       } else {
         put(base, k, v);  // `format`, or a key the builder will refuse in the store
@@ -404,7 +485,8 @@ std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files
   const auto offset = static_cast<std::uint16_t>(files.size());
   shift_files(base.root, offset);
   files.insert(files.end(), base.files.begin(), base.files.end());
-  merger m{r, files};
+  merger m{r, files, {}, {}};
+  m.guard(base.root);
   node merged = std::move(base.root);
   if (merged.is_mapping()) m.merge(merged, root);
   root = std::move(merged);

@@ -292,6 +292,64 @@ TEST_F(extends_test, what_a_store_cannot_change_is_e212) {
   EXPECT_EQ(to_string(e[0].where), path("store.yaml") + ":7:27");
 }
 
+// A protected scope read with a store's redefinition of its facts would change what is
+// protected (days counted as hours, wrong items no longer the merchant's): refused, while a
+// description or new enum values still may change.
+TEST_F(extends_test, what_a_protected_scope_reads_cannot_be_redefined) {
+  write("base/protecting.yaml", R"(format: 1
+policy: {id: base, version: "1", entry: main}
+calendars: {cn: {time_zone: Asia/Shanghai, hours: {mon: ["09:00-18:00"]}}}
+vocabulary: {solutions: [refund, decline], parties: [customer, merchant]}
+facts:
+  reason: {type: enum, values: [changed_mind, wrong_item], required: true}
+  responsible: {type: enum, values: [customer, merchant], derived: {map: reason, cases: {changed_mind: customer, wrong_item: merchant}}}
+  delivered_at: {type: timestamp, required: true}
+  days: {type: int, derived: {days_since: delivered_at, calendar: cn}}
+  note: {type: string}
+decisions:
+  main:
+    rules:
+      - {id: in_time, when: {days: {le: 7}}, then: {solution: refund, fee_payer: merchant}}
+      - {id: late, when: {}, then: {solution: decline, fee_payer: merchant}}
+protected:
+  seven_days:
+    when: {days: {between: [0, 7]}}
+    solution: refund
+  merchant_pays:
+    when: {responsible: merchant}
+    fee_payer: merchant
+)");
+  const std::string head = "format: 1\nextends: base/protecting.yaml\npolicy: {id: store, version: \"1\"}\n";
+  struct refused {
+    std::string text;
+    std::string where;
+    std::string name;
+  };
+  const std::vector<refused> cases = {
+      {"facts:\n  days: {type: int, derived: {hours_since: delivered_at, calendar: cn}}\n", ":5:3", "fact `days`"},
+      {"facts:\n  delivered_at: {type: timestamp, default: \"2000-01-01T00:00:00Z\"}\n", ":5:3", "fact `delivered_at`"},
+      {"facts:\n  responsible: {type: enum, values: [customer, merchant], derived: {map: reason, cases: "
+       "{changed_mind: customer}}}\n",
+       ":5:3", "fact `responsible`"},
+      {"calendars:\n  cn: {time_zone: Pacific/Kiritimati, hours: {mon: [\"09:00-18:00\"]}}\n", ":5:3", "calendar `cn`"},
+  };
+  for (const refused& c : cases) {
+    SCOPED_TRACE(c.text);
+    const auto e = errors_of(head + c.text);
+    ASSERT_EQ(e.size(), 1u);
+    EXPECT_EQ(e[0].code, error_code::override_refused);
+    EXPECT_EQ(to_string(e[0].where), path("store.yaml") + c.where);
+    EXPECT_THAT(e[0].message, ::testing::HasSubstr(c.name + " is read by the base's protected outcome"));
+  }
+  // Harmless: a new description, a new enum value, a fact no scope reads.
+  EXPECT_THAT(errors_of(head + R"(facts:
+  days: {type: int, derived: {days_since: delivered_at, calendar: cn}, description: dates since delivery}
+  reason: {type: enum, values: [changed_mind, wrong_item, other], required: true}
+  note: {type: string, default: none}
+)"),
+              ::testing::IsEmpty());
+}
+
 TEST_F(extends_test, overriding_one_base_rule_twice_is_e201) {
   auto e = errors_of(std::string(header) + R"(decisions:
   main:
