@@ -106,16 +106,24 @@ struct merger {
                      const node& old, const node& decl) {
     const auto it = guarded.find(key.value);
     if (it == guarded.end()) return;
-    // Descriptions may change; an enum may gain values (its base values are checked as E202).
-    if (same_tree(old, decl, {"description", "values"}) &&
-        (!old.find("values") || (decl.find("values") && decl.find("values")->is_sequence()))) {
+    if (std::string_view(what) == "calendar") {
+      // Counting dates reads only the time zone: working hours and holidays may change.
+      const node* a = old.is_mapping() ? old.find("time_zone") : nullptr;
+      const node* b = decl.is_mapping() ? decl.find("time_zone") : nullptr;
+      if (a && b && same_tree(*a, *b)) return;
+    } else if (same_tree(old, decl, {"description", "values"}) &&
+               (!old.find("values") || (decl.find("values") && decl.find("values")->is_sequence()))) {
+      // Descriptions may change; an enum may gain values (its base values are checked as E202).
       return;
     }
     r.error(error_code::override_refused, key,
             std::string(what) + " `" + key.value + "` is read by the base's protected outcome `" + it->second +
                 "` (" + where_text(files, old) + "); a store policy cannot change its meaning",
-            "keep the base's definition (only `description` and new enum values may change), or declare a new " +
-                std::string(what) + " under another name for the store's own rules");
+            std::string_view(what) == "calendar"
+                ? "keep the base's `time_zone` (hours and holidays may change), or declare a new calendar for the "
+                  "store's own clocks"
+                : "keep the base's definition (only `description` and new enum values may change), or declare a new "
+                  "fact under another name for the store's own rules");
   }
 
   // Sets `key: value` in `into`: replaces the pair when the key exists (in place), else appends.

@@ -341,8 +341,10 @@ protected:
     EXPECT_EQ(to_string(e[0].where), path("store.yaml") + c.where);
     EXPECT_THAT(e[0].message, ::testing::HasSubstr(c.name + " is read by the base's protected outcome"));
   }
-  // Harmless: a new description, a new enum value, a fact no scope reads.
-  EXPECT_THAT(errors_of(head + R"(facts:
+  // Harmless: a new description, a new enum value, a fact no scope reads, the calendar's hours.
+  EXPECT_THAT(errors_of(head + R"(calendars:
+  cn: {time_zone: Asia/Shanghai, hours: {tue: ["10:00-12:00"]}}
+facts:
   days: {type: int, derived: {days_since: delivered_at, calendar: cn}, description: dates since delivery}
   reason: {type: enum, values: [changed_mind, wrong_item, other], required: true}
   note: {type: string, default: none}
