@@ -80,10 +80,20 @@ void count(test_report& report) {
   for (const auto& p : report.policies) report.error_count += p.load_errors.size();
 }
 
-std::string percent_text(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", v);
+std::string percent_text(double v, int decimals = 1) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f%%", decimals, v);
   return buf;
+}
+
+// `X is below MIN` with as many decimals as it takes for the two to differ (99.95 below 99.96,
+// never `100.0% is below 100.0%`).
+std::string below_text(double value, double min) {
+  int decimals = 1;
+  while (decimals < 6 && percent_text(value, decimals) == percent_text(min, decimals)) ++decimals;
+  std::string v = percent_text(value, decimals);
+  if (value < 100.0 && v.rfind("100.", 0) == 0) v = "99." + std::string(static_cast<std::size_t>(decimals), '9') + "%";
+  return v + " is below " + percent_text(min, decimals);
 }
 
 }  // namespace
@@ -175,13 +185,11 @@ test_report run_suites(const std::vector<test_suite>& suites, const test_options
       const double min = *options.coverage_min;
       if (pr.total->row_percent() < min) {
         report.coverage_shortfalls.push_back(pr.path + ": row coverage " +
-                                             percent_text(pr.total->row_percent()) + " is below " +
-                                             percent_text(min));
+                                             below_text(pr.total->row_percent(), min));
       }
       if (pr.total->transition_percent() < min) {
         report.coverage_shortfalls.push_back(pr.path + ": transition coverage " +
-                                             percent_text(pr.total->transition_percent()) + " is below " +
-                                             percent_text(min));
+                                             below_text(pr.total->transition_percent(), min));
       }
     }
   }

@@ -177,6 +177,33 @@ TEST(PolicyTestRunner, CoverageMinimumFailsBelowAndSaysWhich) {
   EXPECT_EQ(at::exit_code(both), 0);
 }
 
+// 1999 rows of 2000 is 99.95%: short of 100 it must never print as `100.0%` (the shortfall
+// read `row coverage 100.0% is below 100.0%`).
+TEST(PolicyTestRunner, CoverageJustShortOfTheMinimumIsNotPrintedAsIt) {
+  scratch s("near_full");
+  std::string policy = "format: 1\npolicy: {id: near_full, version: \"1\", entry: t}\nvocabulary: {solutions: [refund]}\n"
+                       "facts:\n  n: {type: int, required: true}\ndecisions:\n  t:\n    hit_policy: collect\n    rules:\n"
+                       "      - {id: never, when: {n: 1}, then: {solution: refund}}\n";
+  for (int i = 0; i < 1999; ++i) policy += "      - {id: r" + std::to_string(i) + ", when: {}, then: {solution: refund}}\n";
+  s.write("p.yaml", policy);
+  const std::string file = s.write(
+      "p.test.yaml", "policy: p.yaml\nnow: \"2026-01-01T00:00:00Z\"\ncases:\n  - {name: all_but_one, facts: {n: 0}, "
+                     "expect: {status: matched}}\n");
+  at::test_options opt;
+  opt.coverage_min = 100;
+  const at::test_report r = at::run_tests({file}, opt);
+  ASSERT_EQ(r.passed, 1u);
+  ASSERT_EQ(r.coverage_shortfalls.size(), 1u);
+  EXPECT_THAT(r.coverage_shortfalls[0], HasSubstr("row coverage 99.95% is below 100.00%"));
+  EXPECT_EQ(at::exit_code(r), 1);
+  const std::string text = at::render_text(r, {false, true});
+  EXPECT_THAT(text, HasSubstr("rows 1999/2000 (99.9%)"));
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("rows 1999/2000 (100.0%)")));
+
+  opt.coverage_min = 99.95;  // the boundary itself passes
+  EXPECT_TRUE(at::run_tests({file}, opt).coverage_shortfalls.empty());
+}
+
 TEST(PolicyTestRunner, MalformedFilesAreRefusedWithTheirLocation) {
   struct expected {
     const char* file;
