@@ -204,6 +204,24 @@ TEST(PolicyTestRunner, CoverageJustShortOfTheMinimumIsNotPrintedAsIt) {
   EXPECT_TRUE(at::run_tests({file}, opt).coverage_shortfalls.empty());
 }
 
+// A case counts what it exercised up to where it stopped: a transition fired before a step
+// that cannot run (an unknown role) is covered, as it is before a failed expectation.
+TEST(PolicyTestRunner, ACaseStoppedMidwayStillCountsWhatFired) {
+  scratch s("stopped_midway");
+  const std::string flow_case = "  - name: stops\n    flow: returns\n    facts: {order_status: delivered, amount: 5000}\n"
+                                "    steps:\n      - {event: approve, as: agent}\n";
+  const std::string errored = s.write("errored.test.yaml", head() + flow_case + "      - {event: ship, as: nobody}\n");
+  const std::string failed =
+      s.write("failed.test.yaml", head() + flow_case + "      - {event: ship, as: customer, expect: {state: nowhere}}\n");
+  for (const std::string& file : {errored, failed}) {
+    SCOPED_TRACE(file);
+    const at::test_report r = at::run_tests({file}, {});
+    ASSERT_EQ(r.policies.size(), 1u);
+    ASSERT_TRUE(r.policies[0].total.has_value());
+    EXPECT_GE(r.policies[0].total->transitions_fired, 1u);
+  }
+}
+
 TEST(PolicyTestRunner, MalformedFilesAreRefusedWithTheirLocation) {
   struct expected {
     const char* file;
