@@ -4,6 +4,7 @@
 #include <aftersale/policy_test.hpp>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,16 @@ class test_command final : public command {
                    "Report the decision rows, transitions and timers the tests exercised");
     cmd_->add_option("--coverage-min", coverage_min_,
                      "Fail (exit 1) when a policy's row or transition coverage is below PCT")
-        ->check(CLI::Range(0.0, 100.0))
+        ->check(CLI::Validator(
+            [](std::string& text) {
+              // Range alone lets `nan` through (it compares false with every coverage).
+              double v = 0;
+              std::istringstream in(text);
+              in >> v;
+              return in && in.eof() && v >= 0.0 && v <= 100.0 ? std::string()
+                                                             : "`" + text + "` is not a number from 0 to 100";
+            },
+            "PCT"))
         ->option_text("PCT");
     cmd_->add_option("--policy", policy_,
                      "Run every file against this policy instead of the one it names (a store on the "

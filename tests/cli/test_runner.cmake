@@ -21,6 +21,9 @@ if(TARGET aftersale_cli)
   aftersale_cli_test(test.missing_path EXIT 2 STDOUT "no_such_dir: error: no such file or directory\n.*0 passed, 0 failed, 1 error\n$"
                      ARGS test ${runner}/no_such_dir)
   aftersale_cli_test(test.bad_option EXIT 2 ARGS test --coverage-min 120 ${runner}/pass)
+  # `nan` compares false with everything: it passed the range check and disabled the minimum.
+  aftersale_cli_test(test.coverage_min_nan EXIT 2 STDERR "--coverage-min: .*a number from 0 to 100"
+                     ARGS test --coverage-min nan ${runner}/pass/decide.test.yaml)
 
   # Coverage: the report, and the minimum.
   aftersale_cli_test(test.coverage EXIT 0
