@@ -183,11 +183,11 @@ test_report run_suites(const std::vector<test_suite>& suites, const test_options
     pr.total = detail::summarize(*p, total);
     if (options.coverage_min) {
       const double min = *options.coverage_min;
-      if (pr.total->row_percent() < min) {
+      if (!(pr.total->row_percent() >= min)) {  // fails closed on a NaN minimum
         report.coverage_shortfalls.push_back(pr.path + ": row coverage " +
                                              below_text(pr.total->row_percent(), min));
       }
-      if (pr.total->transition_percent() < min) {
+      if (!(pr.total->transition_percent() >= min)) {  // fails closed on a NaN minimum
         report.coverage_shortfalls.push_back(pr.path + ": transition coverage " +
                                              below_text(pr.total->transition_percent(), min));
       }

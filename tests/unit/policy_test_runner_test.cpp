@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -202,6 +203,10 @@ TEST(PolicyTestRunner, CoverageJustShortOfTheMinimumIsNotPrintedAsIt) {
 
   opt.coverage_min = 99.95;  // the boundary itself passes
   EXPECT_TRUE(at::run_tests({file}, opt).coverage_shortfalls.empty());
+
+  // A minimum that is not a number (Python's float("nan")) fails closed, never disables the gate.
+  opt.coverage_min = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(at::exit_code(at::run_tests({file}, opt)), 1);
 }
 
 // A case counts what it exercised up to where it stopped: a transition fired before a step
