@@ -53,6 +53,7 @@ struct witness_fact {
   std::string value;
   bool absent = false;
   bool literal = false;  ///< int, money or bool: a JSON number / boolean, not a string
+  bool derived = false;  ///< computed from other facts: shown, but not part of the request
 };
 
 /// What one finding is about and where: the diagnostic (code, severity, location, message,

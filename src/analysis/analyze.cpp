@@ -91,6 +91,36 @@ std::string to_string(const finding& f) {
   return out;
 }
 
+namespace {
+
+// The witness facts that are (not) derived as one object in fact order; an absent fact is null,
+// int / money / bool values are JSON literals as request files take them. null without a witness.
+void json_witness(std::string& out, const std::vector<witness_fact>& facts, bool derived) {
+  if (facts.empty()) {
+    out += "null";
+    return;
+  }
+  out += '{';
+  bool first = true;
+  for (const witness_fact& w : facts) {
+    if (w.derived != derived) continue;
+    if (!first) out += ',';
+    first = false;
+    json_string(out, w.fact);
+    out += ':';
+    if (w.absent) {
+      out += "null";
+    } else if (w.literal) {
+      out += w.value;
+    } else {
+      json_string(out, w.value);
+    }
+  }
+  out += '}';
+}
+
+}  // namespace
+
 std::string to_json(const analysis_report& r) {
   std::string out = "{\"findings\":[";
   for (std::size_t i = 0; i < r.findings.size(); ++i) {
@@ -110,26 +140,12 @@ std::string to_json(const analysis_report& r) {
     json_string(out, f.table);
     out += ",\"flow\":";
     json_string(out, f.flow);
+    // `derived`: what the library computes from the request (days_since, map facts), shown for
+    // the reader; `witness`: the request itself (input facts), replayable by `decide`.
+    out += ",\"derived\":";
+    json_witness(out, f.witness, true);
     out += ",\"witness\":";
-    if (f.witness.empty()) {
-      out += "null";
-    } else {
-      // One object, facts in fact order; an absent fact is null.
-      out += '{';
-      for (std::size_t k = 0; k < f.witness.size(); ++k) {
-        if (k) out += ',';
-        json_string(out, f.witness[k].fact);
-        out += ':';
-        if (f.witness[k].absent) {
-          out += "null";
-        } else if (f.witness[k].literal) {
-          out += f.witness[k].value;  // a number or true/false, as request JSON wants it
-        } else {
-          json_string(out, f.witness[k].value);
-        }
-      }
-      out += '}';
-    }
+    json_witness(out, f.witness, false);
     out += ",\"related\":[";
     for (std::size_t k = 0; k < f.related.size(); ++k) {
       if (k) out += ',';

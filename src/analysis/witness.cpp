@@ -201,6 +201,7 @@ std::optional<witness_request> realize(const space& s, const box& b, sys_seconds
     const fact_def& f = p.facts[i];
     witness_fact wf;
     wf.fact = f.name;
+    wf.derived = f.derive != derivation::none;
     if (!facts.present[i]) {
       wf.value = "absent";
       wf.absent = true;
