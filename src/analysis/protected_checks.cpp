@@ -143,7 +143,14 @@ std::vector<std::string> shortfalls(const context& c, const rule_outcome& out) {
       std::find(c.o.solutions.begin(), c.o.solutions.end(), out.solution) == c.o.solutions.end()) {
     missing.push_back("the solution must be one of " + list_ids(v.solutions, c.o.solutions));
   }
-  const bool applies = c.o.if_solutions.empty() ||
+  // A solution the declaring policy does not know (a store added it) cannot be judged outside
+  // `if_solution`: the requirements apply to it, or renaming a return would escape them.
+  const auto& known = c.owner.vocabulary.solutions;
+  const bool unknown_to_owner =
+      out.solution < v.solutions.size() && std::none_of(known.begin(), known.end(), [&](const auto& sol) {
+        return sol.id == v.solutions[out.solution].id;
+      });
+  const bool applies = c.o.if_solutions.empty() || unknown_to_owner ||
                        std::find(c.o.if_solutions.begin(), c.o.if_solutions.end(), out.solution) != c.o.if_solutions.end();
   if (!applies) return missing;
   if (!c.o.fee_payers.empty() &&

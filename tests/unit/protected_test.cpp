@@ -210,6 +210,30 @@ TEST_F(protected_test, fee_payer_requirements_apply_to_the_listed_solutions_only
   EXPECT_EQ(value_of(fs[0], "fault"), "merchant");
 }
 
+// A solution the store adds is one the base could not list in `if_solution`: renaming the
+// exchange (`swap`) must not take the merchant's shipping away.
+TEST_F(protected_test, fee_payer_requirements_apply_to_solutions_the_store_adds) {
+  auto renamed = store(R"(vocabulary:
+  solutions: [swap]
+decisions:
+  main:
+    rules:
+      - {id: broken_exchange, when: {reason: broken}, then: {solution: swap, fee_payer: customer, clocks: [first_response]}}
+)");
+  const auto fs = a410(*renamed);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_THAT(fs[0].diagnostic.message, HasSubstr("`merchant_pays` is weakened: the fee payer must be `merchant`"));
+  // The store's new solution with the merchant paying keeps the protection.
+  auto kept = store(R"(vocabulary:
+  solutions: [swap]
+decisions:
+  main:
+    rules:
+      - {id: broken_exchange, when: {reason: broken}, then: {solution: swap, fee_payer: merchant, clocks: [first_response]}}
+)");
+  EXPECT_TRUE(a410(*kept).empty());
+}
+
 TEST_F(protected_test, clock_durations_are_compared_whatever_their_kind) {
   auto with_clock = [&](const std::string& within) {
     return a410(*store("clocks:\n  first_response: {within: " + within + "}\n"));
