@@ -41,3 +41,16 @@ run case apply policies/default.yaml "$snapshot" --event approve --as agent --id
 run case advance policies/default.yaml "$snapshot" --now 2026-10-17T09:00:00+08:00
 run case apply policies/default.yaml "$snapshot" --event return_shipped --as customer --now 2026-10-17T09:30:00+08:00
 run case show policies/default.yaml "$snapshot" --customer --locale en --now 2026-10-17T09:30:00+08:00
+
+# Tools for policy authors: static analysis, the policy's own tests with coverage, a diagram.
+run lint policies/default.yaml
+run test policies/tests --coverage
+# A store policy on the baseline passes; its weakened variant is refused with a witness (exit 1).
+run lint examples/stores/apparel.yaml
+status=0
+run lint examples/stores/apparel_weakened.yaml || status=$?
+if [[ $status -ne 1 ]]; then
+  echo "expected lint to refuse the weakened store policy (exit 1), got exit $status" >&2
+  exit 1
+fi
+run graph policies/default.yaml --flow return_then_refund --format mermaid --locale en
