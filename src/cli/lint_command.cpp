@@ -55,13 +55,21 @@ class lint_command final : public command {
     if (max_regions_ > 0) options.max_regions = max_regions_;
 
     analysis_report all;
+    analysis_report load_errors;  // diagnostics of policies that do not load
     bool load_failed = false;
     for (const std::string& file : policies_) {
       std::shared_ptr<const policy> p;
       try {
         p = load_policy_file(file);
       } catch (const policy_error& e) {
-        for (const auto& d : e.diagnostics()) std::cerr << to_string(d) << '\n';
+        // Text: on stderr like `validate`. Both formats count them, and JSON carries them as
+        // findings, so a script reading only stdout still sees why the run failed.
+        for (const auto& d : e.diagnostics()) {
+          if (format_ != "json") std::cerr << to_string(d) << '\n';
+          finding f;
+          f.diagnostic = d;
+          load_errors.findings.push_back(std::move(f));
+        }
         load_failed = true;
         continue;
       }
@@ -71,11 +79,12 @@ class lint_command final : public command {
     }
 
     if (format_ == "json") {
+      for (auto& f : load_errors.findings) all.findings.push_back(std::move(f));
       std::cout << to_json(all) << '\n';
     } else {
       for (const finding& f : all.findings) std::cout << to_string(f) << '\n';
-      std::cout << all.count(severity::error) << " errors, " << all.count(severity::warning) << " warnings, "
-                << all.count(severity::note) << " notes\n";
+      std::cout << all.count(severity::error) + load_errors.count(severity::error) << " errors, "
+                << all.count(severity::warning) << " warnings, " << all.count(severity::note) << " notes\n";
     }
     const bool failed = load_failed || all.has_errors() || (strict_ && all.count(severity::warning) > 0);
     return failed ? exit_findings : 0;

@@ -27,9 +27,11 @@ if(TARGET aftersale_cli)
   aftersale_cli_test(lint.pair_facts EXIT 0 STDOUT "^tests/lint/A409_uncovered_pair\\.yaml:11:3: warning.A406.[^\n]*\n[^\n]*\n[^\n]*\n0 errors, 1 warnings, 0 notes\n$"
                      ARGS lint ${lint_dir}/A409_uncovered_pair.yaml --request-fact nope)
   aftersale_cli_test(lint.at EXIT 0 STDOUT "0 errors" ARGS lint ${lint_dir}/A406_gap.yaml --at 2026-10-01T12:00:00+08:00)
-  # A policy that does not load: its diagnostics on stderr, exit 1.
-  aftersale_cli_test(lint.bad_policy EXIT 1 STDERR "error\\[E200\\]" STDOUT "0 errors, 0 warnings, 0 notes"
+  # A policy that does not load: its diagnostics on stderr and counted, exit 1; in JSON they are findings.
+  aftersale_cli_test(lint.bad_policy EXIT 1 STDERR "error\\[E200\\]" STDOUT "^[1-9][0-9]* errors, 0 warnings, 0 notes"
                      ARGS lint ${aftersale_cli_fixtures}/bad_reference.yaml)
+  aftersale_cli_test(lint.bad_policy_json EXIT 1 STDOUT "\"code\":\"E200\".*\"errors\":[1-9]"
+                     ARGS lint ${aftersale_cli_fixtures}/bad_reference.yaml --format json)
   aftersale_cli_test(lint.bad_at EXIT 2 STDERR "^--at: error: `yesterday` is not a timestamp"
                      ARGS lint ${lint_dir}/A406_gap.yaml --at yesterday)
   aftersale_cli_test(lint.bad_format EXIT 2 STDERR "--format" ARGS lint ${lint_dir}/A406_gap.yaml --format xml)
