@@ -36,8 +36,6 @@ rule_trace trace_rule(const rule& r, std::uint32_t index, const bound_request& f
   return t;
 }
 
-}  // namespace detail
-
 namespace {
 
 bool same_operand(const money_operand& a, const money_operand& b) {
@@ -51,7 +49,8 @@ bool same_amount(const amount_rule& a, const amount_rule& b) {
          same_operand(a.max, b.max) && a.rounding == b.rounding;
 }
 
-// `any`: rules may overlap only when they prescribe exactly the same thing.
+}  // namespace
+
 bool same_outcome(const rule_outcome& a, const rule_outcome& b) {
   return a.solution == b.solution && a.steps == b.steps && a.fee_payer == b.fee_payer && a.evidence == b.evidence &&
          a.escalation == b.escalation && a.remark_flag == b.remark_flag && a.remark == b.remark &&
@@ -59,6 +58,11 @@ bool same_outcome(const rule_outcome& a, const rule_outcome& b) {
          a.flow == b.flow && a.amounts.size() == b.amounts.size() &&
          std::equal(a.amounts.begin(), a.amounts.end(), b.amounts.begin(), same_amount);
 }
+
+}  // namespace detail
+
+namespace {
+
 
 // Solution priority: declaration order; a rule without a solution comes last.
 std::uint32_t priority_of(const decision_table& t, std::uint32_t rule) { return t.rules[rule].then.solution; }
@@ -101,7 +105,7 @@ decision evaluate(std::shared_ptr<const policy> p, std::uint32_t table_id, bound
         break;
       case hit_policy::any: {
         const bool agree = std::all_of(selected.begin(), selected.end(), [&](std::uint32_t r) {
-          return same_outcome(t.rules[r].then, t.rules[selected.front()].then);
+          return detail::same_outcome(t.rules[r].then, t.rules[selected.front()].then);
         });
         if (!agree) {
           status = decision_status::conflict;

@@ -60,4 +60,8 @@ std::string expected_text(const condition& c);
 /// policy has when there is none by that name.
 std::uint32_t find_table(const policy& p, std::string_view table);
 
+/// True when two rule outcomes prescribe exactly the same thing (where they were written does
+/// not matter): rules of an `any` table may overlap only then.
+bool same_outcome(const rule_outcome& a, const rule_outcome& b);
+
 }  // namespace aftersale::detail

@@ -17,26 +17,6 @@ namespace aftersale::analysis {
 
 namespace {
 
-bool same_operand(const money_operand& a, const money_operand& b) {
-  return a.what == b.what && a.value == b.value && a.ref == b.ref;
-}
-
-bool same_amount(const amount_rule& a, const amount_rule& b) {
-  return a.name == b.name && same_operand(a.of, b.of) && a.numerator == b.numerator &&
-         a.denominator == b.denominator && same_operand(a.minus, b.minus) && same_operand(a.min, b.min) &&
-         same_operand(a.max, b.max) && a.rounding == b.rounding;
-}
-
-// The evaluator's test for `any` tables (decide.cpp): overlapping rules must prescribe
-// exactly the same thing.
-bool same_outcome(const rule_outcome& a, const rule_outcome& b) {
-  return a.solution == b.solution && a.steps == b.steps && a.fee_payer == b.fee_payer && a.evidence == b.evidence &&
-         a.escalation == b.escalation && a.remark_flag == b.remark_flag && a.remark == b.remark &&
-         a.clocks == b.clocks && a.customer_label == b.customer_label && a.agent_label == b.agent_label &&
-         a.flow == b.flow && a.amounts.size() == b.amounts.size() &&
-         std::equal(a.amounts.begin(), a.amounts.end(), b.amounts.begin(), same_amount);
-}
-
 // True when some request of `b` exists. Only days/hours_since facts can make a non-empty box
 // unrealisable (their source must produce the values), so other boxes skip realize().
 bool realisable(const space& s, const box& b, sys_seconds at) {
@@ -221,7 +201,7 @@ void check_overlaps(table_context& c) {
   const auto& rules = c.table.rules;
   for (std::size_t j = 1; j < rules.size(); ++j) {
     for (std::size_t i = 0; i < j; ++i) {
-      if (!unique && same_outcome(rules[i].then, rules[j].then)) continue;
+      if (!unique && detail::same_outcome(rules[i].then, rules[j].then)) continue;
       if (!intersects(c.rule_boxes[i], c.rule_boxes[j])) continue;
       std::optional<box> both = intersect(c.rule_boxes[i], c.rule_boxes[j]);
       if (!both) continue;

@@ -80,6 +80,10 @@ bool read_type_and_values(build_state& s, const node& decl, const std::string& l
 /// The conditions of one `when:` cell (normally one; none for `any`).
 void read_condition(build_state& s, std::uint32_t fact, const node& cell, std::vector<condition>& out);
 
+/// The conditions of a `when:` mapping (fact name → cell) of `owner` (`rule `x``,
+/// `protected outcome `x``, as it reads in messages).
+void read_when(build_state& s, const node& when, const std::string& owner, std::vector<condition>& out);
+
 /// The `amounts:` mapping of a rule outcome.
 void read_amounts(build_state& s, const node& section, std::vector<amount_rule>& out);
 

@@ -315,4 +315,24 @@ void read_condition(build_state& s, std::uint32_t fact, const node& cell, std::v
   }
 }
 
+
+void read_when(build_state& s, const node& when, const std::string& owner, std::vector<condition>& out) {
+  if (!s.r.expect(when, node::kind::mapping, "`when` of " + owner)) return;
+  for (std::size_t i = 0; i < when.pairs(); ++i) {
+    const node& k = when.key(i);
+    if (!s.r.expect(k, node::kind::scalar, "a fact name in `when`")) continue;
+    const std::uint32_t fact = fact_id(s, k.value);
+    if (fact == npos) {
+      if (!quiet(s.broken_facts, k.value)) {
+        std::vector<std::string> declared;
+        for (const auto& f : s.p.facts) declared.push_back(f.name);
+        s.r.error(error_code::unknown_id, k, "unknown fact `" + k.value + "` in " + owner,
+                  "declared facts: " + quote_list(declared));
+      }
+      continue;
+    }
+    read_condition(s, fact, when.val(i), out);
+  }
+}
+
 }  // namespace aftersale::load

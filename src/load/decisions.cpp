@@ -15,33 +15,10 @@ std::optional<hit_policy> parse_hit_policy(std::string_view t) {
   return std::nullopt;
 }
 
-std::vector<std::string> fact_names(const policy& p) {
-  std::vector<std::string> out;
-  for (const auto& f : p.facts) out.push_back(f.name);
-  return out;
-}
-
 std::vector<std::string> clock_names(const policy& p) {
   std::vector<std::string> out;
   for (const auto& c : p.clocks) out.push_back(c.id);
   return out;
-}
-
-void read_when(build_state& s, const node& when, rule& r) {
-  if (!s.r.expect(when, node::kind::mapping, "`when` of rule `" + r.id + "`")) return;
-  for (std::size_t i = 0; i < when.pairs(); ++i) {
-    const node& k = when.key(i);
-    if (!s.r.expect(k, node::kind::scalar, "a fact name in `when`")) continue;
-    const std::uint32_t fact = fact_id(s, k.value);
-    if (fact == npos) {
-      if (!quiet(s.broken_facts, k.value)) {
-        s.r.error(error_code::unknown_id, k, "unknown fact `" + k.value + "` in rule `" + r.id + "`",
-                  "declared facts: " + quote_list(fact_names(s.p)));
-      }
-      continue;
-    }
-    read_condition(s, fact, when.val(i), r.conditions);
-  }
 }
 
 void read_ids(build_state& s, const node& n, const std::vector<vocabulary_entry>& list, std::string_view kind,
@@ -140,7 +117,7 @@ void read_rule(build_state& s, const node& n, decision_table& t) {
   }
   if (const node* d = n.find("description"))
     r.description = s.r.text(*d, "the description of " + label).value_or("");
-  if (const node* w = n.find("when")) read_when(s, *w, r);
+  if (const node* w = n.find("when")) read_when(s, *w, "rule `" + r.id + "`", r.conditions);
   if (const node* then = n.find("then")) read_then(s, *then, r);
   t.rules.push_back(std::move(r));
 }

@@ -9,30 +9,6 @@ namespace aftersale::load {
 
 namespace {
 
-std::vector<std::string> names_of_facts(const policy& p) {
-  std::vector<std::string> out;
-  for (const auto& f : p.facts) out.push_back(f.name);
-  return out;
-}
-
-void read_scope(build_state& s, const node& when, protected_outcome& o) {
-  if (!s.r.expect(when, node::kind::mapping, "`when` of protected outcome `" + o.id + "`")) return;
-  for (std::size_t i = 0; i < when.pairs(); ++i) {
-    const node& k = when.key(i);
-    if (!s.r.expect(k, node::kind::scalar, "a fact name in `when`")) continue;
-    const std::uint32_t fact = fact_id(s, k.value);
-    if (fact == npos) {
-      if (!quiet(s.broken_facts, k.value)) {
-        s.r.error(error_code::unknown_id, k,
-                  "unknown fact `" + k.value + "` in protected outcome `" + o.id + "`",
-                  "declared facts: " + quote_list(names_of_facts(s.p)));
-      }
-      continue;
-    }
-    read_condition(s, fact, when.val(i), o.scope);
-  }
-}
-
 // One id or a list of ids; `none` (parties only) stands for "nobody" and is stored as npos.
 void read_one_of(build_state& s, const node& n, const std::vector<vocabulary_entry>& list, std::string_view kind,
                  bool allow_none, std::vector<std::uint32_t>& out) {
@@ -111,7 +87,7 @@ void read_one(build_state& s, const node& key, const node& decl) {
                 "declared decision tables: " + quote_list(s.table_names));
     }
   }
-  if (const node* w = decl.find("when")) read_scope(s, *w, o);
+  if (const node* w = decl.find("when")) read_when(s, *w, "protected outcome `" + o.id + "`", o.scope);
   if (const node* n = decl.find("solution")) read_one_of(s, *n, s.p.vocabulary.solutions, "solutions", false, o.solutions);
   if (const node* n = decl.find("fee_payer")) read_one_of(s, *n, s.p.vocabulary.parties, "parties", true, o.fee_payers);
   if (const node* n = decl.find("clocks")) read_clock_requirements(s, *n, o);
