@@ -15,8 +15,7 @@ std::string code_text(error_code code) {
   return (number >= 400 && number < 500 ? 'A' : 'E') + std::to_string(number);
 }
 
-namespace {
-const char* severity_text(severity s) {
+std::string_view to_string(severity s) {
   switch (s) {
     case severity::error: return "error";
     case severity::warning: return "warning";
@@ -24,6 +23,8 @@ const char* severity_text(severity s) {
   }
   return "error";
 }
+
+namespace {
 
 std::string join_lines(const std::vector<diagnostic>& diagnostics) {
   std::string out;
@@ -38,7 +39,7 @@ std::string join_lines(const std::vector<diagnostic>& diagnostics) {
 std::string to_string(const diagnostic& d) {
   std::string out = to_string(d.where);
   if (!out.empty()) out += ": ";
-  out += severity_text(d.severity);
+  out += to_string(d.severity);
   out += '[' + code_text(d.code) + "]: " + d.message;
   if (!d.help.empty()) out += "\n  help: " + d.help;
   return out;

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace aftersale::python {
 
@@ -22,6 +23,9 @@ namespace py = pybind11;
 sys_seconds to_instant(py::handle value, const char* what);
 
 /// An aware `datetime` in UTC; instants beyond `datetime`'s range are clamped to its min/max.
+/// `s` with `& < > "` as HTML entities, for the notebook displays.
+std::string html_escape(std::string_view s);
+
 py::object to_datetime(sys_seconds t);
 
 /// A `timedelta` of `d`.

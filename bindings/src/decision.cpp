@@ -99,21 +99,6 @@ py::dict to_dict(const decision& d) {
   return out;
 }
 
-std::string html_escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 // A two-column table of the decision's fields, then the explanation.
 std::string to_html(const decision& d) {
   const py::dict fields = to_dict(d);
@@ -124,7 +109,7 @@ std::string to_html(const decision& d) {
     if (key == "deadlines") {
       for (const deadline_view& v : deadlines_of(d)) value += (value.empty() ? "" : "<br>") + html_escape(v.clock + ": " + v.local);
     } else if (!item.second.is_none()) {
-      value = html_escape(py::str(item.second));
+      value = html_escape(std::string(py::str(item.second)));
     }
     rows += "<tr><th style=\"text-align:left\">" + html_escape(key) + "</th><td style=\"text-align:left\">" + value + "</td></tr>";
   }

@@ -54,14 +54,7 @@ void register_errors(py::module_& m) {
   py::class_<diagnostic>(m, "Diagnostic", "One problem found in a policy: code, location, message.")
       .def_property_readonly("code", [](const diagnostic& d) { return code_text(d.code); })
       .def_property_readonly("severity",
-                             [](const diagnostic& d) {
-                               switch (d.severity) {
-                                 case severity::error: return "error";
-                                 case severity::warning: return "warning";
-                                 case severity::note: return "note";
-                               }
-                               return "error";
-                             })
+                             [](const diagnostic& d) { return std::string(to_string(d.severity)); })
       .def_property_readonly("file", [](const diagnostic& d) { return d.where.file; })
       .def_property_readonly("line", [](const diagnostic& d) { return d.where.line; })
       .def_property_readonly("column", [](const diagnostic& d) { return d.where.column; })

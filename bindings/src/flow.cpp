@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "convert.hpp"
 #include "module.hpp"
 
 namespace aftersale::python {
@@ -70,20 +71,6 @@ diagram_options current_state(const service_case& c) {
   diagram_options o;
   o.highlight_state = std::string(c.state_id());
   return o;
-}
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 // Id, version, tables with their row counts, flows with their state counts.

@@ -17,15 +17,6 @@ namespace {
 
 py::tuple location_tuple(const source_span& s) { return py::make_tuple(s.file, s.line, s.column); }
 
-const char* severity_text(severity s) {
-  switch (s) {
-    case severity::error: return "error";
-    case severity::warning: return "warning";
-    case severity::note: return "note";
-  }
-  return "error";
-}
-
 py::object text_or_none(const std::string& s) { return s.empty() ? py::object(py::none()) : py::object(py::str(s)); }
 
 // The finding as `aftersale lint --format json` writes it (one element of `findings`).
@@ -64,7 +55,7 @@ void register_lint(py::module_& m) {
   py::class_<finding>(m, "Finding",
                       "One problem or suspicion `lint` found: code (A400-A411), location, message, a witness request.")
       .def_property_readonly("code", [](const finding& f) { return code_text(f.diagnostic.code); })
-      .def_property_readonly("severity", [](const finding& f) { return severity_text(f.diagnostic.severity); },
+      .def_property_readonly("severity", [](const finding& f) { return std::string(to_string(f.diagnostic.severity)); },
                              "'error', 'warning' or 'note'")
       .def_property_readonly("file", [](const finding& f) { return f.diagnostic.where.file; })
       .def_property_readonly("line", [](const finding& f) { return f.diagnostic.where.line; })

@@ -90,6 +90,9 @@ std::string code_text(error_code code);
 
 enum class severity : std::uint8_t { error, warning, note };
 
+/// `error`, `warning`, `note`.
+std::string_view to_string(severity s);
+
 /// One problem found in a policy or a request.
 struct diagnostic {
   error_code code{};

@@ -16,15 +16,6 @@ std::string span_text(const source_span& s) {
   return s.file + ":" + std::to_string(s.line) + ":" + std::to_string(s.column);
 }
 
-std::string_view severity_word(severity s) {
-  switch (s) {
-    case severity::error: return "error";
-    case severity::warning: return "warning";
-    case severity::note: return "note";
-  }
-  return "error";
-}
-
 // JSON string escaping (RFC 8259): quotes, backslash and control characters; UTF-8 passes through.
 void json_string(std::string& out, std::string_view s) {
   out += '"';
@@ -129,7 +120,7 @@ std::string to_json(const analysis_report& r) {
     out += "{\"code\":";
     json_string(out, code_text(f.diagnostic.code));
     out += ",\"severity\":";
-    json_string(out, severity_word(f.diagnostic.severity));
+    json_string(out, to_string(f.diagnostic.severity));
     out += ",\"where\":";
     json_span(out, f.diagnostic.where);
     out += ",\"message\":";
