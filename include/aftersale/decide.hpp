@@ -135,10 +135,4 @@ void derive_facts(const policy& p, bound_request& facts, sys_seconds now);
 /// and for every earlier rule the first condition that failed and the value it saw.
 std::string explain(const decision& d);
 
-/// A fact's value as text (`delivered`, `true`, `129.00`, `48h`, ISO timestamp).
-std::string format_fact_value(const policy& p, std::uint32_t fact, std::int64_t value);
-
-/// Money in minor units as text with two decimals for the policy's currency (`129.00`).
-std::string format_money(std::int64_t minor);
-
 }  // namespace aftersale

@@ -255,7 +255,7 @@ struct effect {
   std::uint32_t target = npos;
   clock_action clock_op = clock_action::start;
   std::int64_t value = 0;
-  std::vector<amount_rule> amount;  ///< record_amount: exactly one rule (vector: amount_rule is incomplete here)
+  std::vector<amount_rule> amount;  ///< record_amount: exactly one rule
   std::string action;                                    ///< emit
   std::vector<std::pair<std::string, std::string>> args;  ///< emit: e.g. {"extend_receipt_deadline", "10d"}
   std::string text;                                      ///< remark
@@ -386,5 +386,11 @@ struct policy {
  private:
   std::map<std::string, std::uint32_t, std::less<>> fact_ids_, decision_ids_, clock_ids_, calendar_ids_, flow_ids_;
 };
+
+/// A fact's value as text (`delivered`, `true`, `129.00`, `48h`, ISO timestamp).
+std::string format_fact_value(const policy& p, std::uint32_t fact, std::int64_t value);
+
+/// Money in minor units as text with two decimals for the policy's currency (`129.00`).
+std::string format_money(std::int64_t minor);
 
 }  // namespace aftersale

@@ -11,7 +11,7 @@
 #include "analysis/checks.hpp"
 #include "analysis/region.hpp"
 #include "analysis/witness.hpp"
-#include "evaluate_internal.hpp"
+#include "model/semantics.hpp"
 
 namespace aftersale::analysis {
 

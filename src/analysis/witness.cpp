@@ -9,7 +9,7 @@
 #include <limits>
 #include <string>
 
-#include "evaluate_internal.hpp"
+#include "model/semantics.hpp"
 
 namespace aftersale::analysis {
 

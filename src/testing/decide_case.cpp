@@ -1,5 +1,5 @@
 // A decide case: decides the case's facts at its `now` and compares the decision with every
-// key its `expect` writes (the checks tests/unit/corpus_test.cpp made, reported as mismatches).
+// key its `expect` writes (the checks tests/decide/corpus_test.cpp made, reported as mismatches).
 #include <aftersale/calendar.hpp>
 #include <aftersale/decide.hpp>
 #include <map>

@@ -1,6 +1,6 @@
 // A flow case: opens a case (through the decision, or directly in a flow), then applies its
 // steps (events, `advance`) and checks the case after each (the checks
-// tests/unit/flow_corpus_test.cpp made, reported as mismatches at their lines).
+// tests/case/flow_corpus_test.cpp made, reported as mismatches at their lines).
 #include <aftersale/case.hpp>
 #include <aftersale/decide.hpp>
 #include <algorithm>

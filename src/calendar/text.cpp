@@ -1,0 +1,76 @@
+// business_calendar: local dates of instants, and local wall-clock text in and out.
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+#include "calendar/impl.hpp"
+#include "base/wall_clock.hpp"
+
+namespace aftersale {
+
+namespace {
+
+// Keeps arithmetic on instants (t + offset) away from int64 overflow; date/tz is asked about
+// years 0001..9999 only anyway.
+std::int64_t clamp_instant(sys_seconds t) {
+  constexpr std::int64_t k_limit = std::int64_t{1} << 50;
+  return std::clamp<std::int64_t>(t.time_since_epoch().count(), -k_limit, k_limit);
+}
+
+// `+08:00`, or `+00:53:28` for the odd historical offset with seconds.
+std::string offset_text(std::int64_t offset) {
+  const char sign = offset < 0 ? '-' : '+';
+  const std::int64_t a = offset < 0 ? -offset : offset;
+  std::array<char, 16> buf{};
+  if (a % 60 == 0) {
+    std::snprintf(buf.data(), buf.size(), "%c%02d:%02d", sign, static_cast<int>(a / 3600),
+                  static_cast<int>(a / 60 % 60));
+  } else {
+    std::snprintf(buf.data(), buf.size(), "%c%02d:%02d:%02d", sign, static_cast<int>(a / 3600),
+                  static_cast<int>(a / 60 % 60), static_cast<int>(a % 60));
+  }
+  return buf.data();
+}
+
+std::string wall_text(std::int64_t local, char separator) {
+  const detail::civil_time c = detail::civil_from_seconds(local);
+  std::array<char, 64> buf{};
+  std::snprintf(buf.data(), buf.size(), "%04lld-%02u-%02u%c%02d:%02d:%02d", static_cast<long long>(c.year),
+                c.month, c.day, separator, c.hour, c.minute, c.second);
+  return buf.data();
+}
+
+}  // namespace
+
+local_date business_calendar::local_date_of(sys_seconds t) const {
+  const detail::civil_time c = detail::civil_from_seconds(impl_->local_day(clamp_instant(t)) * detail::k_day);
+  return local_date{static_cast<int>(c.year), c.month, c.day};
+}
+
+std::int64_t business_calendar::local_days_between(sys_seconds from, sys_seconds to) const {
+  return impl_->local_day(clamp_instant(to)) - impl_->local_day(clamp_instant(from));
+}
+
+std::string business_calendar::format_local(sys_seconds t) const {
+  const std::int64_t s = clamp_instant(t);
+  const date::sys_info info =
+      impl_->zone->get_info(date::sys_seconds{std::chrono::seconds{std::clamp<std::int64_t>(
+          s, -719162 * detail::k_day, (detail::k_walk_last_day + 1) * detail::k_day - 1)}});
+  const std::int64_t offset = info.offset.count();
+  return wall_text(s + offset, ' ') + ' ' + info.abbrev + " (" + offset_text(offset) + ')';
+}
+
+std::string business_calendar::format_iso_local(sys_seconds t) const {
+  const std::int64_t s = clamp_instant(t);
+  const std::int64_t offset = impl_->offset_at(s);
+  return wall_text(s + offset, 'T') + offset_text(offset);
+}
+
+std::optional<sys_seconds> business_calendar::parse_local(std::string_view text) const {
+  detail::wall_clock w;
+  if (!detail::parse_wall_clock(text, w) || !text.empty()) return std::nullopt;
+  const std::int64_t local = detail::seconds_since_epoch(w);
+  return sys_seconds{std::chrono::seconds{impl_->to_sys(local, detail::local_rule::point)}};
+}
+
+}  // namespace aftersale

@@ -1,0 +1,305 @@
+// apply(): checks an event against the case (refusals in the documented order), plans the
+// transition with its effects and the automatic ones that follow, then commits.
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "case/runtime.hpp"
+#include "decide/encode.hpp"
+#include "base/utf8.hpp"
+
+namespace aftersale {
+
+using detail::case_access;
+using detail::planner;
+
+namespace detail {
+
+outcome make_outcome(const service_case& c, std::uint32_t event, std::uint32_t role) {
+  outcome o = case_access::make_outcome(&c.source_policy(), c.flow_index());
+  case_access::state(o) = c.state_index();
+  case_access::event(o) = event;
+  case_access::role(o) = role;
+  return o;
+}
+
+}  // namespace detail
+
+namespace {
+
+// The payload of an `event`, encoded for the flow's variables, or why it does not fit.
+struct encoded_payload {
+  std::vector<detail::planned_value> values;
+  std::string error;  ///< non-empty: bad_payload
+};
+
+// The request's wording is about facts; a payload fills variables. The code (`error[E301]: `)
+// belongs to request errors, not to refusals.
+std::string about_variable(std::string message) {
+  if (message.compare(0, 6, "error[") == 0) {
+    if (const auto end = message.find("]: "); end != std::string::npos) message.erase(0, end + 3);
+  }
+  static constexpr std::string_view fact = "fact `";
+  if (message.compare(0, fact.size(), fact) == 0) message.replace(0, fact.size(), "variable `");
+  static constexpr std::string_view of_fact = " of fact `";
+  if (const auto at = message.find(of_fact); at != std::string::npos)
+    message.replace(at, of_fact.size(), " of variable `");
+  return message;
+}
+
+encoded_payload encode_payload(const service_case& c, const request& payload) {
+  encoded_payload out;
+  const flow_def& f = c.flow();
+  const auto facts = static_cast<std::uint32_t>(c.source_policy().facts.size());
+  for (const auto& [name, value] : payload.values()) {
+    std::uint32_t var = npos;
+    for (std::uint32_t i = 0; i < f.variables.size(); ++i) {
+      if (f.variables[i].name == name) {
+        var = i;
+        break;
+      }
+    }
+    if (var == npos) {
+      out.error = c.source_policy().find_fact(name)
+                      ? "`" + name + "` is a fact of the request, not a variable of flow `" + f.id + "`"
+                      : "flow `" + f.id + "` has no variable `" + name + "`";
+      return out;
+    }
+    try {
+      out.values.push_back({facts + var, detail::encode_value(f.variables[var], value)});
+    } catch (const request_error& e) {
+      out.error = about_variable(e.what());
+      return out;
+    }
+  }
+  return out;
+}
+
+// Marks `o` refused; callers then `return o` so the outcome is built in place (NRVO).
+void refuse(outcome& o, refusal why) noexcept {
+  case_access::status(o) = outcome::status::refused;
+  case_access::reason(o) = why;
+}
+
+// The shared core of both `apply` forms. `payload` is null for the fast path; `role_name` and
+// `event_name` name what could not be resolved, for the message.
+outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::string_view id,
+                   const encoded_payload* payload, std::string_view role_name, std::string_view event_name) {
+  const policy& p = c.source_policy();
+  const flow_def& f = c.flow();
+  outcome o = detail::make_outcome(c, e.event, e.role);
+
+  const std::vector<std::string>& ids = c.applied_event_ids();
+  if (!id.empty() && std::binary_search(ids.begin(), ids.end(), id)) {
+    case_access::status(o) = outcome::status::duplicate;
+    case_access::detail(o).assign(id.data(), id.size());
+    return o;
+  }
+  if (e.role >= p.vocabulary.roles.size()) {
+    case_access::role(o) = npos;
+    case_access::detail(o).assign(role_name.data(), role_name.size());
+    refuse(o, refusal::unknown_role);
+    return o;
+  }
+  const bool is_close = e.event == resolved_event::close;
+  const bool is_reopen = e.event == resolved_event::reopen;
+  if (c.phase() == lifecycle_phase::closed && !is_reopen) {
+    refuse(o, refusal::case_closed);
+    return o;
+  }
+  // An id that is not UTF-8 would go into the history and the snapshot (JSON): refused as a bad
+  // payload rather than accepted into a case that could no longer be saved.
+  const bool bad_id = !id.empty() && !detail::valid_utf8(id);
+  const bool bad_payload = bad_id || (payload && !payload->error.empty());
+  const std::string_view payload_error = bad_id    ? std::string_view{"the event id is not valid UTF-8"}
+                                         : payload ? std::string_view{payload->error}
+                                                   : std::string_view{};
+
+  if (is_close || is_reopen) {
+    const auto input = is_close ? detail::lifecycle_input::close : detail::lifecycle_input::reopen;
+    if ((is_reopen && f.reopen_to >= f.states.size()) || !detail::lifecycle_next(c.phase(), input)) {
+      case_access::value(o) = static_cast<std::int64_t>(c.phase());  // for the message
+      refuse(o, refusal::wrong_phase);
+      return o;
+    }
+    if (bad_payload) {
+      case_access::detail(o).assign(payload_error.data(), payload_error.size());
+      refuse(o, refusal::bad_payload);
+      return o;
+    }
+    if (!planner::allows(is_close ? f.close_roles : f.reopen_roles, e.role)) {
+      refuse(o, refusal::role_not_allowed);
+      return o;
+    }
+    planner plan(c, now, case_access::actions(o));
+    plan.begin(is_close ? history_entry::kind::close : history_entry::kind::reopen, npos, e.role);
+    if (payload) {
+      for (const detail::planned_value& v : payload->values) plan.assign(v.index, v.value);
+    }
+    plan.lifecycle(input);
+    bool complete = true;
+    if (is_close) {
+      plan.stay();
+    } else {
+      plan.enter(f.reopen_to);
+      complete = plan.automatic();
+    }
+    plan.commit(c, id);
+    case_access::status(o) = outcome::status::accepted;
+    case_access::from(o) = case_access::state_of(o);
+    case_access::to(o) = plan.state();
+    case_access::steps(o) = plan.steps();
+    if (!complete) case_access::detail(o) = "automatic transitions stopped: they loop";
+    return o;
+  }
+
+  // A flow event. A resolved case sits in a terminal state: no flow transition applies.
+  const auto events = static_cast<std::uint32_t>(f.events.size());
+  if (e.event >= events || c.phase() == lifecycle_phase::resolved) {
+    if (e.event >= events) {
+      case_access::event(o) = npos;
+      case_access::detail(o).assign(event_name.data(), event_name.size());
+    }
+    refuse(o, refusal::unknown_event);
+    return o;
+  }
+  const std::size_t cell = static_cast<std::size_t>(c.state_index()) * events + e.event;
+  if (cell + 1 >= f.dispatch.size()) {
+    refuse(o, refusal::unknown_event);
+    return o;
+  }  // no table built
+  const std::uint32_t* first = f.dispatch_list.data() + f.dispatch[cell];
+  const std::uint32_t* last = f.dispatch_list.data() + f.dispatch[cell + 1];
+  if (first == last) {
+    refuse(o, refusal::unknown_event);
+    return o;
+  }
+  if (bad_payload) {
+    case_access::detail(o).assign(payload_error.data(), payload_error.size());
+    refuse(o, refusal::bad_payload);
+    return o;
+  }
+
+  // The first candidate in policy order whose roles and guard allow it; guards see the payload.
+  const auto choose = [&](const auto& get) {
+    std::uint32_t chosen = npos;
+    bool role_allowed = false;
+    for (const std::uint32_t* t = first; t != last; ++t) {
+      const transition_def& td = f.transitions[*t];
+      if (!planner::allows(td.roles, e.role)) continue;
+      const detail::guard_failure g = detail::check_guard(td.guard, get);
+      if (g.condition == npos) {
+        chosen = *t;
+        break;
+      }
+      if (!role_allowed) {
+        case_access::transition(o) = *t;
+        case_access::failed_condition(o) = g.condition;
+        case_access::value(o) = g.value;
+        case_access::value_present(o) = g.present;
+      }
+      role_allowed = true;
+    }
+    if (chosen == npos)
+      case_access::reason(o) = role_allowed ? refusal::guard_failed : refusal::role_not_allowed;
+    return chosen;
+  };
+  const auto accepted = [&](std::uint32_t chosen, std::uint32_t to, std::uint32_t steps) {
+    case_access::status(o) = outcome::status::accepted;
+    case_access::reason(o) = refusal::none;
+    case_access::transition(o) = chosen;
+    case_access::failed_condition(o) = npos;
+    case_access::value(o) = 0;
+    case_access::value_present(o) = false;
+    case_access::from(o) = case_access::state_of(o);
+    case_access::to(o) = to;
+    case_access::steps(o) = steps;
+  };
+
+  if (!payload || payload->values.empty()) {
+    // The common path: guards read the case itself, and a transition that only moves the case
+    // is committed without a plan.
+    const std::uint32_t chosen = choose(detail::case_values{c});
+    if (chosen == npos) {
+      refuse(o, case_access::reason(o));
+      return o;
+    }
+    const transition_def& t = f.transitions[chosen];
+    if (detail::plain_move(f, t)) {
+      detail::commit_move(c, history_entry::kind::event, chosen, e.role, t.to, now, id);
+      accepted(chosen, t.to, 1);
+      return o;
+    }
+  }
+
+  planner plan(c, now, case_access::actions(o));
+  plan.begin(history_entry::kind::event, npos, e.role);
+  if (payload) {
+    for (const detail::planned_value& v : payload->values) plan.assign(v.index, v.value);
+  }
+  const std::uint32_t chosen = choose([&plan](std::uint32_t i, std::int64_t& v) { return plan.get(i, v); });
+  if (chosen == npos) {
+    refuse(o, case_access::reason(o));
+    return o;
+  }
+
+  const transition_def& t = f.transitions[chosen];
+  plan.choose(chosen);
+  plan.effects(t);
+  plan.enter(t.to);
+  const bool complete = plan.automatic();
+  plan.commit(c, id);
+  accepted(chosen, plan.state(), plan.steps());
+  if (!complete) case_access::detail(o) = "automatic transitions stopped: they loop";
+  return o;
+}
+
+std::uint32_t find_role(const policy& p, std::string_view role) noexcept {
+  const std::vector<vocabulary_entry>& roles = p.vocabulary.roles;
+  for (std::uint32_t i = 0; i < roles.size(); ++i) {
+    if (roles[i].id == role) return i;
+  }
+  return npos;
+}
+
+std::uint32_t find_event(const flow_def& f, std::string_view name) noexcept {
+  if (name == "close") return resolved_event::close;
+  if (name == "reopen") return resolved_event::reopen;
+  for (std::uint32_t i = 0; i < f.events.size(); ++i) {
+    if (f.events[i] == name) return i;
+  }
+  return npos;
+}
+
+void check_open(const service_case& c) {
+  if (!c.policy_ptr()) throw std::invalid_argument("the case is empty: open it with open_case or from_json");
+}
+
+}  // namespace
+
+std::optional<resolved_event> resolve_event(const service_case& c, std::string_view name,
+                                            std::string_view role) {
+  check_open(c);
+  resolved_event e;
+  e.role = find_role(c.source_policy(), role);
+  e.event = find_event(c.flow(), name);
+  if (e.role == npos || e.event == npos) return std::nullopt;
+  return e;
+}
+
+outcome apply(service_case& c, const event& e, sys_seconds now) {
+  check_open(c);
+  resolved_event r;
+  r.role = find_role(c.source_policy(), e.actor_role);
+  r.event = find_event(c.flow(), e.name);
+  const encoded_payload payload = encode_payload(c, e.payload);
+  return apply_core(c, r, now, e.id, &payload, e.actor_role, e.name);
+}
+
+outcome apply(service_case& c, resolved_event e, sys_seconds now, std::string_view id) {
+  check_open(c);
+  return apply_core(c, e, now, id, nullptr, {}, {});
+}
+
+}  // namespace aftersale

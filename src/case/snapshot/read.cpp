@@ -1,0 +1,535 @@
+// Restores a case snapshot (format `aftersale-case/1`, docs/snapshots.md). Everything is
+// checked against the policy before the case exists, so a snapshot that does not fit gives a
+// `snapshot_error` naming the JSON path, never a case the runtime could trip over. The text is
+// read by the strict tape parser (case_json_tape.hpp, on RapidJSON): no allocation per value.
+#include <aftersale/case.hpp>
+#include <aftersale/time.hpp>
+#include <algorithm>
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "case/access.hpp"
+#include "case/snapshot/format.hpp"
+#include "case/snapshot/tape.hpp"
+
+namespace aftersale {
+
+namespace {
+
+namespace snap = detail::snapshot;
+using access = detail::case_access;
+
+constexpr std::int64_t k_iso_first = -62167219200;  // 0000-01-01T00:00:00Z
+constexpr std::int64_t k_iso_last = 253402300799;   // 9999-12-31T23:59:59Z
+
+// A JSON path built on the stack as the reader descends; text only when an error is thrown.
+struct where {
+  const where* parent = nullptr;
+  std::string_view key;
+  std::size_t index = 0;
+  bool is_index = false;
+
+  where operator[](std::string_view k) const { return where{this, k, 0, false}; }
+  where at(std::size_t i) const { return where{this, {}, i, true}; }
+
+  std::string str() const {
+    if (parent == nullptr) return "$";
+    std::string s = parent->str();
+    if (is_index) return s + "[" + std::to_string(index) + "]";
+    return s + "." + std::string(key);
+  }
+};
+
+// Text from the snapshot is quoted in messages; escapes may have put control characters in
+// it (`\n`, `\u0000`), which must not break the one-line message.
+std::string one_line(std::string s) {
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
+  return s;
+}
+
+[[noreturn]] void fail(const where& w, const std::string& message) {
+  throw snapshot_error(one_line(w.str()), one_line(message));
+}
+
+// Key comparison; most keys differ in length or first letter, so memcmp is rarely reached.
+bool same(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && a == b));
+}
+
+// A value in the parsed document.
+class value {
+ public:
+  value(const snap::tape& t, std::uint32_t i) : t_(&t), i_(i) {}
+  using kind = snap::node::kind;
+  const snap::node& node() const { return t_->nodes[i_]; }
+  kind type() const { return node().type; }
+  bool is(kind k) const { return node().type == k; }
+  std::string_view key() const { return node().key; }
+  std::uint32_t size() const { return node().count; }
+  // Children of an array or object, in order.
+  template <class F>
+  void each(F&& f) const {
+    std::uint32_t index = 0;
+    for (std::uint32_t k = i_ + 1; k < node().end; k = t_->nodes[k].end) f(value(*t_, k), index++);
+  }
+  std::optional<value> find(std::string_view k) const {
+    for (std::uint32_t c = i_ + 1; c < node().end; c = t_->nodes[c].end)
+      if (same(t_->nodes[c].key, k)) return value(*t_, c);
+    return std::nullopt;
+  }
+  // A member known to be present (checked by `expect_object`).
+  value operator[](std::string_view k) const { return *find(k); }
+  // The `n`-th element of an array (n < size()).
+  value at(std::uint32_t n) const {
+    std::uint32_t c = i_ + 1;
+    while (n-- > 0) c = t_->nodes[c].end;
+    return value(*t_, c);
+  }
+
+ private:
+  const snap::tape* t_;
+  std::uint32_t i_;
+};
+
+const char* kind_name(const value& v) {
+  switch (v.type()) {
+    case value::kind::null:
+      return "null";
+    case value::kind::object:
+      return "an object";
+    case value::kind::array:
+      return "an array";
+    case value::kind::string:
+      return "a string";
+    case value::kind::boolean:
+      return "a boolean";
+    case value::kind::integer:
+    case value::kind::big_integer:
+      return "an integer";
+    case value::kind::fraction:
+      return "a fraction";
+  }
+  return "something else";
+}
+
+[[noreturn]] void wrong_type(const value& v, const where& w, std::string_view expected) {
+  fail(w, "expected " + std::string(expected) + ", got " + kind_name(v));
+}
+
+// An object whose keys are all in `allowed`, each once, the first `required` of them present.
+void expect_object(const value& v, const where& w, std::initializer_list<std::string_view> allowed,
+                   std::size_t required) {
+  if (!v.is(value::kind::object)) wrong_type(v, w, "an object");
+  std::uint32_t seen = 0;  // bit i: allowed[i] met
+  v.each([&](const value& m, std::uint32_t) {
+    const std::string_view k = m.key();
+    std::uint32_t i = 0;
+    for (std::string_view a : allowed) {
+      if (same(a, k)) break;
+      ++i;
+    }
+    if (i == allowed.size()) fail(w[k], "unknown key `" + std::string(k) + "`");
+    if ((seen >> i) & 1U) fail(w, "key `" + std::string(k) + "` appears twice in one object");
+    seen |= 1U << i;
+  });
+  for (std::size_t i = 0; i < required; ++i)
+    if (((seen >> i) & 1U) == 0) fail(w, "missing key `" + std::string(allowed.begin()[i]) + "`");
+}
+
+std::string_view text(const value& v, const where& w) {
+  if (!v.is(value::kind::string)) wrong_type(v, w, "a string");
+  return v.node().text;
+}
+
+std::int64_t integer(const value& v, const where& w) {
+  if (v.is(value::kind::big_integer)) fail(w, "integer " + std::string(v.node().text) + " is out of range");
+  if (!v.is(value::kind::integer)) wrong_type(v, w, "an integer");
+  return v.node().number;
+}
+
+// Exactly the text `to_json` writes: canonical UTC, or integer seconds outside years 0000..9999.
+sys_seconds time(const value& v, const where& w) {
+  if (v.is(value::kind::string)) {
+    const std::string_view s = v.node().text;
+    if (const auto t = parse_timestamp(s); t && s.size() == 20 && s[10] == 'T' && s[19] == 'Z' && s[4] == '-')
+      return *t;
+  } else if (v.is(value::kind::integer)) {
+    const std::int64_t n = v.node().number;
+    if (n < k_iso_first || n > k_iso_last) return sys_seconds{std::chrono::seconds{n}};
+  }
+  fail(w, "expected an ISO 8601 UTC time like 2026-10-08T02:00:00Z");
+}
+
+template <class List>
+std::string one_of(const List& names) {
+  std::string s;
+  std::size_t n = 0;
+  for (const auto& name : names) {
+    if (n == 8) return s + ", ...";
+    s += (n++ == 0 ? "`" : ", `") + std::string(name) + "`";
+  }
+  return s.empty() ? "nothing (none declared)" : s;
+}
+
+template <std::size_t N>
+std::size_t named(const std::array<std::string_view, N>& names, const value& v, const where& w,
+                  std::string_view what) {
+  const std::string_view s = text(v, w);
+  if (const auto i = snap::find_name(names, s)) return *i;
+  fail(w, "unknown " + std::string(what) + " `" + std::string(s) + "`: expected one of " + one_of(names));
+}
+
+std::uint32_t vocabulary_id(const std::vector<vocabulary_entry>& list, const value& v, const where& w,
+                            std::string_view what) {
+  const std::string_view s = text(v, w);
+  for (std::uint32_t i = 0; i < list.size(); ++i)
+    if (list[i].id == s) return i;
+  fail(w, "unknown " + std::string(what) + " `" + std::string(s) + "`");
+}
+
+// A fact or variable value in the encoding of `fact_def`.
+std::int64_t fact_value(const fact_def& f, const value& v, const where& w) {
+  switch (f.type) {
+    case fact_type::enumeration:
+    case fact_type::string: {
+      if (f.type == fact_type::string && v.is(value::kind::object)) {
+        expect_object(v, w, {"other"}, 1);
+        const value other = v["other"];
+        if (!other.is(value::kind::boolean) || !other.node().truth) fail(w["other"], "expected true");
+        return string_other;
+      }
+      if (!v.is(value::kind::string))
+        wrong_type(v, w, f.type == fact_type::string ? "a string or {\"other\": true}" : "a string");
+      const std::string_view s = v.node().text;
+      for (std::size_t i = 0; i < f.values.size(); ++i)
+        if (f.values[i] == s) return static_cast<std::int64_t>(i);
+      if (f.type == fact_type::string)
+        fail(w, "`" + std::string(s) + "` is none of the literals of `" + f.name +
+                    "` (text the policy does not mention is written {\"other\": true})");
+      fail(w, "`" + std::string(s) + "` is not a value of `" + f.name + "`: expected one of " +
+                  one_of(f.values));
+    }
+    case fact_type::boolean:
+      if (!v.is(value::kind::boolean)) wrong_type(v, w, "true or false");
+      return v.node().truth ? 1 : 0;
+    case fact_type::timestamp:
+      return time(v, w).time_since_epoch().count();
+    case fact_type::integer:
+    case fact_type::money:
+    case fact_type::duration:
+      return integer(v, w);
+  }
+  fail(w, "unsupported type of `" + f.name + "`");
+}
+
+// The 64-bit structure hash written as 16 lowercase hexadecimal digits.
+std::optional<std::uint64_t> parse_hash(std::string_view s) {
+  if (s.size() != 16) return std::nullopt;
+  std::uint64_t h = 0;
+  for (char c : s) {
+    h <<= 4;
+    if (c >= '0' && c <= '9') {
+      h |= static_cast<std::uint64_t>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      h |= static_cast<std::uint64_t>(c - 'a' + 10);
+    } else {
+      return std::nullopt;
+    }
+  }
+  return h;
+}
+
+std::string hex64(std::uint64_t h) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string s(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) s[static_cast<std::size_t>(i)] = digits[h & 15];
+  return s;
+}
+
+class reader {
+ public:
+  reader(std::shared_ptr<const policy> p, const value& doc) : p_(std::move(p)), doc_(doc) {}
+
+  service_case read() {
+    const where root;
+    expect_object(doc_, root,
+                  {"format", "policy", "state", "phase", "escalation", "remark", "opened_at", "entered_at",
+                   "facts", "variables", "clocks", "applied_event_ids", "history"},
+                  13);
+    const std::string_view format = text(doc_["format"], root["format"]);
+    if (format != snap::format_tag)
+      fail(root["format"], "unsupported snapshot format `" + std::string(format) + "`: expected `" +
+                               std::string(snap::format_tag) + "`");
+    read_policy(doc_["policy"], root["policy"]);
+
+    service_case c;
+    access::policy_ptr(c) = p_;
+    access::flow(c) = flow_index_;
+    access::state(c) = state(doc_["state"], root["state"]);
+    access::phase(c) =
+        static_cast<lifecycle_phase>(named(snap::phase_names, doc_["phase"], root["phase"], "phase"));
+    check_phase(c, root["phase"]);
+    const value esc = doc_["escalation"];
+    access::escalation(c) = esc.is(value::kind::null)
+                                ? npos
+                                : vocabulary_id(p_->vocabulary.roles, esc, root["escalation"], "role");
+    if (c.phase() == lifecycle_phase::escalated && c.escalation() == npos)
+      fail(root["escalation"], "an escalated case has an escalation level (a role), not null");
+    read_remark(c, doc_["remark"], root["remark"]);
+    access::opened_at(c) = time(doc_["opened_at"], root["opened_at"]);
+    access::entered_at(c) = time(doc_["entered_at"], root["entered_at"]);
+    access::reset_values(c, static_cast<std::uint32_t>(p_->facts.size() + flow_->variables.size()));
+    read_facts(c, doc_["facts"], root["facts"]);
+    read_variables(c, doc_["variables"], root["variables"]);
+    read_clocks(c, doc_["clocks"], root["clocks"]);
+    read_ids(c, doc_["applied_event_ids"], root["applied_event_ids"]);
+    read_history(c, doc_["history"], root["history"]);
+    if (c.history().empty() || c.history().front().what != history_entry::kind::opened)
+      fail(root["history"], "a case's history starts with its `opened` entry");
+    if (migration_ != nullptr) record_migration(c);
+    return c;
+  }
+
+ private:
+  void read_policy(const value& v, const where& w) {
+    expect_object(v, w, {"id", "version", "flow", "structure_hash"}, 4);
+    const std::string_view id = text(v["id"], w["id"]);
+    if (id != p_->info.id)
+      fail(w["id"],
+           "the snapshot is of a case under policy `" + std::string(id) + "`, not `" + p_->info.id + "`");
+    const std::string_view version = text(v["version"], w["version"]);
+    const std::string_view flow = text(v["flow"], w["flow"]);
+    const auto f = p_->find_flow(flow);
+    if (!f) fail(w["flow"], "policy `" + p_->info.id + "` has no flow `" + std::string(flow) + "`");
+    flow_index_ = *f;
+    flow_ = &p_->flows[*f];
+    const std::string_view hash = text(v["structure_hash"], w["structure_hash"]);
+    const auto h = parse_hash(hash);
+    if (!h) fail(w["structure_hash"], "expected 16 lowercase hexadecimal digits");
+    if (*h == flow_->structure_hash) return;
+    // The flow's states or transitions changed: only a declared migration may map the case.
+    for (const flow_migration& m : flow_->migrations)
+      if (m.from_version == version) migration_ = &m;
+    if (migration_ == nullptr)
+      fail(w["structure_hash"], "flow `" + flow_->id + "` changed since the snapshot (structure " +
+                                    std::string(hash) + ", now " + hex64(flow_->structure_hash) +
+                                    ") and declares no migration from policy version `" +
+                                    std::string(version) + "`");
+  }
+
+  // A state id of the snapshot, through the migration's mapping when there is one.
+  std::uint32_t state(const value& v, const where& w) const {
+    const std::string_view id = text(v, w);
+    std::string_view target = id;
+    if (migration_ != nullptr) {
+      for (const auto& [from, to] : migration_->states)
+        if (from == id) target = to;
+    }
+    for (std::uint32_t i = 0; i < flow_->states.size(); ++i)
+      if (flow_->states[i].id == target) return i;
+    if (migration_ != nullptr)
+      fail(w, "state `" + std::string(id) + "` is no longer in flow `" + flow_->id +
+                  "` and the migration from version `" + migration_->from_version + "` does not map it");
+    fail(w, "unknown state `" + std::string(id) + "` in flow `" + flow_->id + "`");
+  }
+
+  // The lifecycle phase must be one the runtime can reach in this state, so a restored case
+  // answers events as the never-stopped case would.
+  void check_phase(const service_case& c, const where& w) const {
+    const state_def& s = flow_->states[c.state_index()];
+    const lifecycle_phase ph = c.phase();
+    bool ok = false;
+    if (s.terminal) {
+      ok = ph == lifecycle_phase::resolved || ph == lifecycle_phase::closed;
+    } else {
+      const lifecycle_phase own = s.phase == state_phase::waiting_on_customer
+                                      ? lifecycle_phase::waiting_on_customer
+                                      : lifecycle_phase::active;
+      ok = ph == own || ph == lifecycle_phase::escalated;
+    }
+    if (!ok)
+      fail(w, "phase `" + std::string(snap::phase_names[static_cast<std::size_t>(ph)]) +
+                  "` is impossible in " + (s.terminal ? "terminal " : "") + "state `" + s.id + "`");
+  }
+
+  void read_remark(service_case& c, const value& v, const where& w) const {
+    if (v.is(value::kind::null)) return;
+    expect_object(v, w, {"flag", "text"}, 2);
+    const value flag = v["flag"];
+    access::remark_flag(c) =
+        flag.is(value::kind::null) ? npos : vocabulary_id(p_->vocabulary.flags, flag, w["flag"], "flag");
+    access::remark(c) = text(v["text"], w["text"]);
+  }
+
+  void read_facts(service_case& c, const value& v, const where& w) const {
+    if (!v.is(value::kind::object)) wrong_type(v, w, "an object");
+    v.each([&](const value& m, std::uint32_t) {
+      const where wf = w[m.key()];
+      const auto f = p_->find_fact(m.key());
+      if (!f) fail(wf, "unknown fact `" + std::string(m.key()) + "`");
+      if (c.has_value(*f)) fail(w, "key `" + std::string(m.key()) + "` appears twice in one object");
+      access::set_value(c, *f, fact_value(p_->facts[*f], m, wf), true);
+    });
+  }
+
+  std::uint32_t variable(std::string_view name, const where& w) const {
+    for (std::uint32_t i = 0; i < flow_->variables.size(); ++i)
+      if (flow_->variables[i].name == name) return i;
+    fail(w, "unknown variable `" + std::string(name) + "` in flow `" + flow_->id + "`");
+  }
+
+  void read_variables(service_case& c, const value& v, const where& w) const {
+    if (!v.is(value::kind::object)) wrong_type(v, w, "an object");
+    v.each([&](const value& m, std::uint32_t) {
+      const where wv = w[m.key()];
+      const std::uint32_t i = variable(m.key(), wv);
+      if (c.has_value(p_->facts.size() + i))
+        fail(w, "key `" + std::string(m.key()) + "` appears twice in one object");
+      access::set_value(c, p_->facts.size() + i, fact_value(flow_->variables[i], m, wv), true);
+    });
+  }
+
+  void read_clocks(service_case& c, const value& v, const where& w) const {
+    if (!v.is(value::kind::array)) wrong_type(v, w, "an array");
+    std::vector<case_clock>& clocks = access::clocks(c);
+    clocks.reserve(v.size() + flow_->clocks.size());
+    v.each([&](const value& e, std::uint32_t i) {
+      const where wc = w.at(i);
+      expect_object(e, wc, {"clock", "status", "started", "due", "remaining_s"}, 2);
+      case_clock k;
+      const std::string_view id = text(e["clock"], wc["clock"]);
+      const auto ci = p_->find_clock(id);
+      if (!ci) fail(wc["clock"], "unknown clock `" + std::string(id) + "`");
+      if (!clocks.empty() && clocks.back().clock >= *ci)
+        fail(wc["clock"], "clock `" + std::string(id) +
+                              "` is out of order or repeated: clocks are listed once, in policy order");
+      k.clock = *ci;
+      k.state = static_cast<case_clock::status>(
+          named(snap::clock_status_names, e["status"], wc["status"], "status"));
+      if (const auto s = e.find("started")) k.started = time(*s, wc["started"]);
+      if (const auto d = e.find("due")) k.due = time(*d, wc["due"]);
+      if (const auto r = e.find("remaining_s")) {
+        const std::int64_t left = integer(*r, wc["remaining_s"]);
+        if (left < 0) fail(wc["remaining_s"], "the time left on a clock is never negative");
+        k.remaining = std::chrono::seconds{left};
+      }
+      if (k.state == case_clock::status::idle &&
+          (k.started != sys_seconds{} || k.due != sys_seconds{} || k.remaining.count() != 0))
+        fail(wc["status"], "an idle clock was never started: it has no `started`, `due` or `remaining_s`");
+      clocks.push_back(k);
+    });
+    // Every clock the flow mentions has a slot (the runtime updates clocks in place). One the
+    // snapshot lacks was added to the flow later: this case never started it.
+    for (std::uint32_t id : flow_->clocks) {
+      const auto it = std::lower_bound(clocks.begin(), clocks.end(), id,
+                                       [](const case_clock& k, std::uint32_t x) { return k.clock < x; });
+      if (it == clocks.end() || it->clock != id) {
+        case_clock k;
+        k.clock = id;
+        clocks.insert(it, k);
+      }
+    }
+  }
+
+  static void read_ids(service_case& c, const value& v, const where& w) {
+    if (!v.is(value::kind::array)) wrong_type(v, w, "an array");
+    std::vector<std::string>& ids = access::applied_ids(c);
+    ids.reserve(v.size());
+    v.each([&](const value& e, std::uint32_t i) {
+      const std::string_view id = text(e, w.at(i));
+      if (id.empty()) fail(w.at(i), "an applied event id is never empty");
+      if (!ids.empty() && !(std::string_view(ids.back()) < id))
+        fail(w.at(i), "event ids are listed once, sorted: `" + std::string(id) + "`");
+      ids.emplace_back(id);
+    });
+  }
+
+  void read_history(service_case& c, const value& v, const where& w) const {
+    if (!v.is(value::kind::array)) wrong_type(v, w, "an array");
+    std::vector<history_entry>& history = access::history(c);
+    history.reserve(v.size() + (migration_ != nullptr ? 1 : 0));
+    v.each([&](const value& e, std::uint32_t i) {
+      const where wh = w.at(i);
+      expect_object(e, wh, {"what", "at", "transition", "actor", "from", "to", "event_id", "assigned"}, 2);
+      history_entry h;
+      h.what = static_cast<history_entry::kind>(
+          named(snap::history_kind_names, e["what"], wh["what"], "history entry"));
+      h.at = time(e["at"], wh["at"]);
+      if (const auto t = e.find("transition")) {
+        const std::int64_t n = integer(*t, wh["transition"]);
+        // Under a migration the number refers to the old flow, whose size is unknown here.
+        if (n < 0 || (migration_ == nullptr && static_cast<std::uint64_t>(n) >= flow_->transitions.size()))
+          fail(wh["transition"], "flow `" + flow_->id + "` has no transition " + std::to_string(n));
+        // After a migration the old numbering means nothing: the entry keeps its states only.
+        h.transition = migration_ != nullptr ? npos : static_cast<std::uint32_t>(n);
+      }
+      if (const auto a = e.find("actor"))
+        h.actor_role = vocabulary_id(p_->vocabulary.roles, *a, wh["actor"], "role");
+      if (const auto f = e.find("from")) h.from = state(*f, wh["from"]);
+      if (const auto t = e.find("to")) h.to = state(*t, wh["to"]);
+      if (const auto id = e.find("event_id")) {
+        h.event_id = text(*id, wh["event_id"]);
+        if (h.event_id.empty()) fail(wh["event_id"], "an event id is left out rather than empty");
+      }
+      if (const auto a = e.find("assigned")) read_assigned(h, *a, wh["assigned"]);
+      history.push_back(std::move(h));
+    });
+  }
+
+  void read_assigned(history_entry& h, const value& v, const where& w) const {
+    if (!v.is(value::kind::array)) wrong_type(v, w, "an array");
+    h.assigned.reserve(v.size());
+    v.each([&](const value& pair, std::uint32_t i) {
+      const where wa = w.at(i);
+      if (!pair.is(value::kind::array) || pair.size() != 2) fail(wa, "expected a pair [variable, value]");
+      const std::uint32_t var = variable(text(pair.at(0), wa.at(0)), wa.at(0));
+      h.assigned.emplace_back(var, fact_value(flow_->variables[var], pair.at(1), wa.at(1)));
+    });
+  }
+
+  // A `migrated` entry records the restore under the new structure. It is dated at the latest
+  // instant the snapshot knows (restoring takes no clock reading), so history stays in order.
+  void record_migration(service_case& c) const {
+    sys_seconds at = std::max(c.opened_at(), c.entered_at());
+    for (const history_entry& h : c.history()) at = std::max(at, h.at);
+    history_entry h;
+    h.what = history_entry::kind::migrated;
+    h.at = at;
+    h.from = c.state_index();
+    h.to = c.state_index();
+    access::history(c).push_back(std::move(h));
+  }
+
+  std::shared_ptr<const policy> p_;
+  value doc_;
+  std::uint32_t flow_index_ = npos;
+  const flow_def* flow_ = nullptr;
+  const flow_migration* migration_ = nullptr;
+};
+
+}  // namespace
+
+service_case from_json(std::shared_ptr<const policy> p, std::string_view json_text) {
+  if (!p) throw snapshot_error("", "no policy to restore the snapshot under");
+  // One tape per thread, reused: restoring allocates only the case itself. After an unusually
+  // large snapshot the memory is given back rather than kept for the thread's lifetime.
+  thread_local snap::tape doc;
+  struct trim {
+    snap::tape& t;
+    ~trim() {
+      if (t.nodes.capacity() > 4096) std::vector<snap::node>().swap(t.nodes);
+      if (t.decoded.capacity() > 65536) std::string().swap(t.decoded);
+    }
+  } guard{doc};
+  snap::parse(json_text, doc);
+  return reader(std::move(p), value(doc, 0)).read();
+}
+
+}  // namespace aftersale

@@ -1,0 +1,80 @@
+// Timers: next_deadline() and advance(), which fires due timers one by one at their own due time.
+#include <algorithm>
+
+#include "case/runtime.hpp"
+#include "model/semantics.hpp"
+
+namespace aftersale {
+
+using detail::case_access;
+
+namespace detail {
+
+bool earliest_timer(const service_case& c, pending_timer& out) {
+  if (!c.policy_ptr()) return false;
+  const lifecycle_phase phase = c.phase();
+  if (phase == lifecycle_phase::closed || phase == lifecycle_phase::resolved) return false;
+  const flow_def& f = c.flow();
+  if (c.state_index() >= f.timers_from.size()) return false;
+  const policy& p = c.source_policy();
+  std::vector<emitted_action> unused;
+  const planner values(c, c.entered_at(), unused);
+  bool found = false;
+  for (std::uint32_t t : f.timers_from[c.state_index()]) {
+    const transition_def& td = f.transitions[t];
+    sys_seconds due{};
+    if (td.timer.clock != npos) {
+      // A clock timer catches the moment its clock falls due while the case is in the state.
+      const std::uint32_t slot = clock_slot(c.clocks(), td.timer.clock);
+      if (slot == npos || c.clocks()[slot].state != case_clock::status::running) continue;
+      due = c.clocks()[slot].due;
+    } else {
+      due = add_on_calendar(p, td.timer.calendar, c.entered_at(), td.timer.after);
+    }
+    // Only a moment after entering counts: a timer fired at its due time does not fire again
+    // in the state it entered, and a calendar with no working time never falls due.
+    if (due <= c.entered_at() || due == sys_seconds::max()) continue;
+    if (found && due >= out.due) continue;  // ties: the earlier transition wins
+    if (values.check(td.guard).condition != npos) continue;
+    out.due = due;
+    out.transition = t;
+    found = true;
+  }
+  return found;
+}
+
+}  // namespace detail
+
+std::optional<sys_seconds> next_deadline(const service_case& c) {
+  detail::pending_timer t;
+  if (!detail::earliest_timer(c, t)) return std::nullopt;
+  return t.due;
+}
+
+std::vector<outcome> advance(service_case& c, sys_seconds now) {
+  std::vector<outcome> fired;
+  detail::pending_timer t;
+  while (detail::earliest_timer(c, t) && t.due <= now) {
+    // Fired at its own due time, as if on time: history, deadlines and entered_at say so.
+    outcome o = detail::make_outcome(c, npos, npos);
+    const flow_def& f = c.flow();
+    const transition_def& td = f.transitions[t.transition];
+    detail::planner plan(c, t.due, case_access::actions(o));
+    plan.begin(history_entry::kind::timer, t.transition, npos);
+    plan.effects(td);
+    plan.enter(td.to);
+    const bool complete = plan.automatic();
+    detail::make_room(fired, 1);  // before the commit: nothing may fail after it
+    plan.commit(c, {});
+    case_access::status(o) = outcome::status::accepted;
+    case_access::transition(o) = t.transition;
+    case_access::from(o) = case_access::state_of(o);
+    case_access::to(o) = plan.state();
+    case_access::steps(o) = plan.steps();
+    if (!complete) case_access::detail(o) = "automatic transitions stopped: they loop";
+    fired.push_back(std::move(o));
+  }
+  return fired;
+}
+
+}  // namespace aftersale

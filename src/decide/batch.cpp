@@ -1,0 +1,298 @@
+// Batches: requests stored by fact, decided on several threads. The checks and messages of
+// the setters are bind()'s (src/request.cpp); tests/python compares the two row by row.
+#include <aftersale/batch.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "decide/evaluate.hpp"
+#include "decide/encode.hpp"
+
+namespace aftersale {
+
+namespace {
+
+std::string row_prefix(std::size_t row) { return "request " + std::to_string(row) + ": "; }
+
+[[noreturn]] void wrong_type(const fact_def& f, std::size_t row, const char* given) {
+  throw request_error(error_code::fact_type, f.name,
+                      row_prefix(row) + "fact `" + f.name + "` is " + std::string(to_string(f.type)) +
+                          " but was given " + given + ": expected " + detail::expected_kind(f.type));
+}
+
+std::string declared_values(const fact_def& f) {
+  std::string out;
+  for (const std::string& v : f.values) out += (out.empty() ? "`" : ", `") + v + '`';
+  return out.empty() ? "none" : out;
+}
+
+std::int64_t index_of(const std::vector<std::string>& values, std::string_view text) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i] == text) return static_cast<std::int64_t>(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
+request_columns::request_columns(const policy& p, std::size_t rows, std::size_t first_row)
+    : policy_(&p),
+      rows_(rows),
+      first_row_(first_row),
+      values_(p.facts.size(), std::vector<std::int64_t>(rows, 0)),
+      present_(p.facts.size(), std::vector<std::uint8_t>(rows, 0)) {}
+
+std::uint32_t request_columns::fact_id(std::string_view name) const {
+  const std::optional<std::uint32_t> id = policy_->find_fact(name);
+  if (!id) throw request_error(error_code::unknown_fact, std::string(name), "unknown fact `" + std::string(name) + "`");
+  return *id;
+}
+
+void request_columns::check(std::uint32_t fact, std::size_t row) const {
+  if (fact >= policy_->facts.size() || row >= rows_) {
+    throw std::out_of_range("fact " + std::to_string(fact) + ", request " + std::to_string(row) +
+                            " is outside the batch");
+  }
+  const fact_def& f = policy_->facts[fact];
+  if (f.derive != derivation::none) {
+    throw request_error(error_code::fact_type, f.name,
+                        row_prefix(first_row_ + row) + "fact `" + f.name +
+                            "` is derived: it is computed at decision time and cannot be given");
+  }
+}
+
+void request_columns::put(std::uint32_t fact, std::size_t row, std::int64_t value) {
+  values_[fact][row] = value;
+  present_[fact][row] = 1;
+  finished_ = false;
+}
+
+void request_columns::set_text(std::uint32_t fact, std::size_t row, std::string_view text) {
+  check(fact, row);
+  const fact_def& f = policy_->facts[fact];
+  switch (f.type) {
+    case fact_type::enumeration: {
+      const std::int64_t i = index_of(f.values, text);
+      if (i < 0) {
+        throw request_error(error_code::undeclared_value, f.name,
+                            row_prefix(first_row_ + row) + "`" + std::string(text) + "` is not a declared value of fact `" + f.name +
+                                "`: expected one of " + declared_values(f));
+      }
+      return put(fact, row, i);
+    }
+    case fact_type::string: {
+      const std::int64_t i = index_of(f.values, text);
+      return put(fact, row, i < 0 ? string_other : i);
+    }
+    case fact_type::duration: {
+      if (auto d = parse_duration(text)) return put(fact, row, d->count());
+      throw request_error(error_code::fact_type, f.name,
+                          row_prefix(first_row_ + row) + "`" + std::string(text) + "` is not a duration for fact `" + f.name +
+                              "`: write `48h`, `30m`, `1h30m`");
+    }
+    case fact_type::timestamp: {
+      if (auto t = parse_timestamp(text)) return put(fact, row, t->time_since_epoch().count());
+      throw request_error(error_code::fact_type, f.name,
+                          row_prefix(first_row_ + row) + "`" + std::string(text) + "` is not a timestamp for fact `" + f.name +
+                              "`: write ISO 8601 with an offset, e.g. `2026-10-01T10:00:00+08:00`");
+    }
+    case fact_type::integer:
+    case fact_type::money:
+    case fact_type::boolean: break;
+  }
+  wrong_type(f, first_row_ + row, "text");
+}
+
+void request_columns::set_int(std::uint32_t fact, std::size_t row, std::int64_t value) {
+  check(fact, row);
+  const fact_def& f = policy_->facts[fact];
+  switch (f.type) {
+    case fact_type::integer:
+    case fact_type::money:
+    case fact_type::duration:
+    case fact_type::timestamp: return put(fact, row, value);
+    case fact_type::enumeration:
+    case fact_type::string:
+    case fact_type::boolean: break;
+  }
+  wrong_type(f, first_row_ + row, "an integer");
+}
+
+void request_columns::set_bool(std::uint32_t fact, std::size_t row, bool value) {
+  check(fact, row);
+  const fact_def& f = policy_->facts[fact];
+  if (f.type != fact_type::boolean) wrong_type(f, first_row_ + row, "a bool");
+  put(fact, row, value ? 1 : 0);
+}
+
+void request_columns::set_time(std::uint32_t fact, std::size_t row, sys_seconds value) {
+  check(fact, row);
+  const fact_def& f = policy_->facts[fact];
+  if (f.type != fact_type::timestamp) wrong_type(f, first_row_ + row, "a timestamp");
+  put(fact, row, value.time_since_epoch().count());
+}
+
+void request_columns::set_duration(std::uint32_t fact, std::size_t row, std::chrono::seconds value) {
+  check(fact, row);
+  const fact_def& f = policy_->facts[fact];
+  if (f.type != fact_type::duration) wrong_type(f, first_row_ + row, "a duration");
+  put(fact, row, value.count());
+}
+
+void request_columns::finish() {
+  // Checked row by row, fact by fact, so the error names the first row missing something.
+  std::vector<std::uint32_t> required, defaulted;
+  for (std::uint32_t f = 0; f < policy_->facts.size(); ++f) {
+    const fact_def& d = policy_->facts[f];
+    if (d.derive != derivation::none) continue;
+    if (d.required) required.push_back(f);
+    else if (d.default_value) defaulted.push_back(f);
+  }
+  for (std::size_t r = 0; r < rows_; ++r) {
+    for (std::uint32_t f : required) {
+      if (!present_[f][r]) {
+        const std::string& name = policy_->facts[f].name;
+        throw request_error(error_code::missing_fact, name,
+                            row_prefix(first_row_ + r) + "required fact `" + name + "` is missing");
+      }
+    }
+  }
+  for (std::uint32_t f : defaulted) {
+    const std::int64_t v = *policy_->facts[f].default_value;
+    std::vector<std::int64_t>& values = values_[f];
+    std::vector<std::uint8_t>& present = present_[f];
+    for (std::size_t r = 0; r < rows_; ++r) {
+      if (!present[r]) {
+        values[r] = v;
+        present[r] = 1;
+      }
+    }
+  }
+  finished_ = true;
+}
+
+void request_columns::row(std::size_t row, bound_request& out) const {
+  const std::size_t n = policy_->facts.size();
+  out.values.resize(n);
+  out.present.resize(n);
+  for (std::size_t f = 0; f < n; ++f) {
+    out.values[f] = values_[f][row];
+    out.present[f] = present_[f][row];
+  }
+}
+
+namespace {
+
+// One worker's rows [begin, end): the fast path for `first` tables (no decision object, no
+// allocation per row), the full evaluator for the other hit policies.
+void decide_rows(const std::shared_ptr<const policy>& p, std::uint32_t table, const request_columns& in,
+                 sys_seconds now, std::size_t begin, std::size_t end, batch_decisions& out, bound_request& facts,
+                 std::vector<std::int64_t>& amounts, std::vector<std::uint8_t>& amount_present) {
+  const policy& pol = *p;
+  const decision_table& t = pol.decisions[table];
+  const std::size_t stride = out.amount_stride;
+  for (std::size_t r = begin; r < end; ++r) {
+    in.row(r, facts);
+    std::uint32_t rule = npos;
+    decision_status status = decision_status::no_match;
+    if (t.hit_policy == hit_policy::first) {
+      derive_facts(pol, facts, now);
+      rule = first_match(t, facts);
+      if (rule != npos) {
+        status = decision_status::matched;
+        if (stride != 0) detail::compute_amounts(t.rules[rule].then, facts, amounts, amount_present);
+      }
+    } else {
+      const decision d = decide(p, table, facts, now, decide_options{false});
+      status = d.status();
+      if (status == decision_status::matched) {
+        rule = d.matches().front().rule;
+        amounts = d.matches().front().amounts;
+        amount_present = d.matches().front().amount_present;
+      }
+    }
+    out.status[r] = status;
+    out.rule[r] = rule;
+    if (rule != npos && stride != 0) {
+      for (std::size_t k = 0; k < amounts.size() && k < stride; ++k) {
+        out.amounts[r * stride + k] = amounts[k];
+        out.amount_present[r * stride + k] = amount_present[k];
+      }
+    }
+  }
+}
+
+}  // namespace
+
+batch_decisions decide_batch(const std::shared_ptr<const policy>& p, const request_columns& in, sys_seconds now,
+                             batch_options options) {
+  if (!p) throw std::invalid_argument("decide_batch needs a policy, got none");
+  if (p->info.entry >= p->decisions.size()) {
+    throw request_error(error_code::unknown_decision, "", "policy `" + p->info.id + "` has no entry decision table");
+  }
+  return decide_batch(p, p->decisions[p->info.entry].id, in, now, options);
+}
+
+batch_decisions decide_batch(const std::shared_ptr<const policy>& p, std::string_view table,
+                             const request_columns& in, sys_seconds now, batch_options options) {
+  if (!p) throw std::invalid_argument("decide_batch needs a policy, got none");
+  const policy& pol = *p;
+  if (&in.source_policy() != &pol) throw std::invalid_argument("the batch was made for another policy");
+  if (!in.finished()) throw std::invalid_argument("the batch is not finished: call finish() after the last value");
+  const std::uint32_t id = detail::find_table(pol, table);
+  const decision_table& t = pol.decisions[id];
+
+  batch_decisions out;
+  out.table = id;
+  out.now = now;
+  const std::size_t rows = in.rows();
+  out.status.assign(rows, decision_status::no_match);
+  out.rule.assign(rows, npos);
+  for (const rule& r : t.rules) out.amount_stride = std::max(out.amount_stride, r.then.amounts.size());
+  out.amounts.assign(rows * out.amount_stride, 0);
+  out.amount_present.assign(rows * out.amount_stride, 0);
+  out.rule_deadlines.resize(t.rules.size());
+  for (std::size_t r = 0; r < t.rules.size(); ++r) detail::compute_deadlines(pol, t.rules[r].then, now, out.rule_deadlines[r]);
+
+  const std::size_t chunk = std::max<std::size_t>(options.chunk, 1);
+  const std::size_t chunks = (rows + chunk - 1) / chunk;
+  unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(chunks, 1)));
+
+  // Workers take chunks in turn; each row is written by exactly one worker.
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto work = [&] {
+    bound_request facts;
+    std::vector<std::int64_t> amounts;
+    std::vector<std::uint8_t> amount_present;
+    try {
+      for (std::size_t c = next++; c < chunks; c = next++) {
+        decide_rows(p, id, in, now, c * chunk, std::min(rows, (c + 1) * chunk), out, facts, amounts, amount_present);
+      }
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      next = chunks;
+    }
+  };
+  if (threads <= 1) {
+    work();
+  } else {
+    std::vector<std::thread> pool;
+    pool.reserve(threads - 1);
+    for (unsigned i = 1; i < threads; ++i) pool.emplace_back(work);
+    work();
+    for (std::thread& th : pool) th.join();
+  }
+  if (failure) std::rethrow_exception(failure);
+  return out;
+}
+
+}  // namespace aftersale

@@ -1,0 +1,247 @@
+// decide(): derive facts, find matching rules, apply the hit policy, compute what the
+// selected rules prescribe. Reads the policy only, so it is safe from any thread.
+#include <aftersale/decide.hpp>
+
+#include <algorithm>
+#include <stdexcept>
+#include <utility>
+
+#include "decide/evaluate.hpp"
+
+namespace aftersale {
+
+std::string_view to_string(decision_status s) {
+  switch (s) {
+    case decision_status::matched: return "matched";
+    case decision_status::no_match: return "no_match";
+    case decision_status::conflict: return "conflict";
+  }
+  return "?";
+}
+
+namespace detail {
+
+rule_trace trace_rule(const rule& r, std::uint32_t index, const bound_request& facts) {
+  rule_trace t;
+  t.rule = index;
+  for (std::uint32_t i = 0; i < r.conditions.size(); ++i) {
+    const condition& c = r.conditions[i];
+    const bool present = c.fact < facts.present.size() && facts.present[c.fact];
+    if (condition_holds(c, present, present ? facts.values[c.fact] : 0)) continue;
+    t.failed_condition = i;
+    t.fact_absent = !present;
+    t.actual = present ? facts.values[c.fact] : 0;
+    return t;
+  }
+  return t;
+}
+
+}  // namespace detail
+
+namespace {
+
+
+// Solution priority: declaration order; a rule without a solution comes last.
+std::uint32_t priority_of(const decision_table& t, std::uint32_t rule) { return t.rules[rule].then.solution; }
+
+decision evaluate(std::shared_ptr<const policy> p, std::uint32_t table_id, bound_request facts, sys_seconds now,
+                  const decide_options& options) {
+  const policy& pol = *p;
+  if (facts.values.size() != pol.facts.size() || facts.present.size() != pol.facts.size()) {
+    throw std::invalid_argument("the bound request has " + std::to_string(facts.values.size()) +
+                                " facts but the policy declares " + std::to_string(pol.facts.size()) +
+                                ": bind it with this policy");
+  }
+  derive_facts(pol, facts, now);
+  const decision_table& t = pol.decisions[table_id];
+  const auto rule_count = static_cast<std::uint32_t>(t.rules.size());
+
+  std::vector<std::uint32_t> selected;
+  decision_status status = decision_status::matched;
+  std::uint32_t traced = rule_count;  // how many rules (from the first) the trace covers
+  if (t.hit_policy == hit_policy::first) {
+    const std::uint32_t m = first_match(t, facts);
+    if (m != npos) {
+      selected.push_back(m);
+      traced = m + 1;
+    }
+  } else {
+    detail::all_matches(t, facts, selected);
+    switch (t.hit_policy) {
+      case hit_policy::unique:
+        if (selected.size() > 1) status = decision_status::conflict;
+        break;
+      case hit_policy::priority:
+        if (!selected.empty()) {
+          // min_element keeps the earliest of equal priorities: ties go to rule order.
+          const std::uint32_t best = *std::min_element(
+              selected.begin(), selected.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return priority_of(t, a) < priority_of(t, b); });
+          selected.assign(1, best);
+        }
+        break;
+      case hit_policy::any: {
+        const bool agree = std::all_of(selected.begin(), selected.end(), [&](std::uint32_t r) {
+          return detail::same_outcome(t.rules[r].then, t.rules[selected.front()].then);
+        });
+        if (!agree) {
+          status = decision_status::conflict;
+        } else if (!selected.empty()) {
+          selected.resize(1);  // identical outcomes: one answer
+        }
+        break;
+      }
+      case hit_policy::output_order:
+        std::stable_sort(selected.begin(), selected.end(),
+                         [&](std::uint32_t a, std::uint32_t b) { return priority_of(t, a) < priority_of(t, b); });
+        break;
+      case hit_policy::collect:
+      case hit_policy::rule_order:
+      case hit_policy::first: break;
+    }
+  }
+  if (selected.empty()) status = decision_status::no_match;
+
+  std::vector<rule_match> matches(selected.size());
+  for (std::size_t i = 0; i < selected.size(); ++i) {
+    rule_match& m = matches[i];
+    m.rule = selected[i];
+    const rule_outcome& then = t.rules[m.rule].then;
+    detail::compute_deadlines(pol, then, now, m.deadlines);
+    detail::compute_amounts(then, facts, m.amounts, m.amount_present);
+  }
+
+  std::vector<rule_trace> trace;
+  if (options.explain) {
+    trace.reserve(traced);
+    for (std::uint32_t r = 0; r < traced; ++r) trace.push_back(detail::trace_rule(t.rules[r], r, facts));
+  }
+  return decision(std::move(p), table_id, now, status, std::move(matches), std::move(trace), std::move(facts));
+}
+
+const policy& checked(const std::shared_ptr<const policy>& p) {
+  if (!p) throw std::invalid_argument("decide needs a policy, got none");
+  return *p;
+}
+
+std::uint32_t entry_of(const policy& p) {
+  if (p.info.entry >= p.decisions.size()) {
+    throw request_error(error_code::unknown_decision, "",
+                        "policy `" + p.info.id + "` has no entry decision table");
+  }
+  return p.info.entry;
+}
+
+}  // namespace
+
+decision::decision(std::shared_ptr<const policy> p, std::uint32_t table, sys_seconds now, decision_status status,
+                   std::vector<rule_match> matches, std::vector<rule_trace> trace, bound_request facts)
+    : policy_(std::move(p)),
+      table_(table),
+      now_(now),
+      status_(status),
+      matches_(std::move(matches)),
+      trace_(std::move(trace)),
+      facts_(std::move(facts)) {}
+
+const decision_table& decision::table() const { return policy_->decisions.at(table_); }
+
+const rule& decision::first_rule() const {
+  if (matches_.empty()) throw std::logic_error("the decision selected no rule");
+  return table().rules.at(matches_.front().rule);
+}
+
+std::string_view decision::rule_id() const { return first_rule().id; }
+
+std::string_view decision::solution() const {
+  const std::uint32_t s = first_rule().then.solution;
+  return s < policy_->vocabulary.solutions.size() ? std::string_view(policy_->vocabulary.solutions[s].id) : "";
+}
+
+namespace {
+std::string_view entry_id(const std::vector<vocabulary_entry>& list, std::uint32_t i) {
+  return i < list.size() ? std::string_view(list[i].id) : std::string_view();
+}
+}  // namespace
+
+std::string_view decision::fee_payer() const {
+  return entry_id(policy_->vocabulary.parties, first_rule().then.fee_payer);
+}
+std::string_view decision::escalation() const {
+  return entry_id(policy_->vocabulary.roles, first_rule().then.escalation);
+}
+std::string_view decision::remark_flag() const {
+  return entry_id(policy_->vocabulary.flags, first_rule().then.remark_flag);
+}
+
+std::vector<std::string_view> decision::evidence() const {
+  std::vector<std::string_view> out;
+  for (std::uint32_t e : first_rule().then.evidence) out.push_back(entry_id(policy_->vocabulary.evidence, e));
+  return out;
+}
+
+const std::vector<std::string>& decision::steps() const { return first_rule().then.steps; }
+
+const std::vector<deadline>& decision::deadlines() const {
+  first_rule();  // checks the precondition
+  return matches_.front().deadlines;
+}
+
+std::vector<std::pair<std::string_view, std::int64_t>> decision::amounts() const {
+  const rule& r = first_rule();
+  const rule_match& m = matches_.front();
+  std::vector<std::pair<std::string_view, std::int64_t>> out;
+  for (std::size_t i = 0; i < r.then.amounts.size() && i < m.amounts.size(); ++i) {
+    if (m.has_amount(i)) out.emplace_back(r.then.amounts[i].name, m.amounts[i]);
+  }
+  return out;
+}
+
+std::string_view decision::clock_id(const deadline& d) const {
+  return d.clock < policy_->clocks.size() ? std::string_view(policy_->clocks[d.clock].id) : std::string_view();
+}
+
+decision decide(std::shared_ptr<const policy> p, const bound_request& facts, sys_seconds now, decide_options options) {
+  const std::uint32_t table = entry_of(checked(p));
+  return evaluate(std::move(p), table, facts, now, options);
+}
+
+decision decide(std::shared_ptr<const policy> p, const request& r, sys_seconds now, decide_options options) {
+  const policy& pol = checked(p);
+  const std::uint32_t table = entry_of(pol);
+  bound_request facts = bind(pol, r);
+  return evaluate(std::move(p), table, std::move(facts), now, options);
+}
+
+decision decide(std::shared_ptr<const policy> p, std::string_view table, const request& r, sys_seconds now,
+                decide_options options) {
+  const policy& pol = checked(p);
+  const std::uint32_t id = detail::find_table(pol, table);
+  bound_request facts = bind(pol, r);
+  return evaluate(std::move(p), id, std::move(facts), now, options);
+}
+
+decision decide(std::shared_ptr<const policy> p, std::uint32_t table, const bound_request& facts, sys_seconds now,
+                decide_options options) {
+  const policy& pol = checked(p);
+  if (table >= pol.decisions.size()) {
+    throw request_error(error_code::unknown_decision, "",
+                        "no decision table number " + std::to_string(table) + ": the policy has " +
+                            std::to_string(pol.decisions.size()));
+  }
+  return evaluate(std::move(p), table, facts, now, options);
+}
+
+}  // namespace aftersale
+
+namespace aftersale::detail {
+
+std::uint32_t find_table(const policy& p, std::string_view table) {
+  if (const std::optional<std::uint32_t> id = p.find_decision(table)) return *id;
+  std::string known;
+  for (const decision_table& t : p.decisions) known += (known.empty() ? "`" : ", `") + t.id + '`';
+  throw request_error(error_code::unknown_decision, "",
+                      "unknown decision table `" + std::string(table) + "`: the policy has " + known);
+}
+
+}  // namespace aftersale::detail

@@ -1,0 +1,81 @@
+// Human-readable text for decisions: the explanation, fact values and money.
+#include <aftersale/decide.hpp>
+
+#include <algorithm>
+#include <array>
+
+#include "decide/evaluate.hpp"
+
+namespace aftersale {
+
+namespace {
+
+std::string located(const std::string& id, const source_span& where) {
+  std::string out = "`" + id + "`";
+  if (!where.file.empty() || where.line != 0) out += " (" + to_string(where) + ")";
+  return out;
+}
+
+std::string solution_text(const policy& p, const rule& r) {
+  const std::uint32_t s = r.then.solution;
+  return s < p.vocabulary.solutions.size() ? "solution `" + p.vocabulary.solutions[s].id + "`" : "no solution";
+}
+
+void fired(std::string& out, const decision& d, const rule_match& m) {
+  const policy& p = d.source_policy();
+  const rule& r = d.table().rules[m.rule];
+  out += "rule " + located(r.id, r.where) + " fired: " + solution_text(p, r) + '\n';
+  for (const deadline& dl : m.deadlines) out += "  deadline `" + std::string(d.clock_id(dl)) + "` due " + format_utc(dl.due) + '\n';
+  for (std::size_t i = 0; i < r.then.amounts.size() && i < m.amounts.size(); ++i) {
+    out += "  amount `" + r.then.amounts[i].name + "` ";
+    out += m.has_amount(i) ? "= " + format_money(m.amounts[i]) : "absent: it refers to a fact with no value";
+    out += '\n';
+  }
+}
+
+void skipped(std::string& out, const decision& d, const rule_trace& t) {
+  const policy& p = d.source_policy();
+  const rule& r = d.table().rules[t.rule];
+  const condition& c = r.conditions[t.failed_condition];
+  const std::string fact = c.fact < p.facts.size() ? p.facts[c.fact].name : "?";
+  out += "  skipped " + located(r.id, r.where) + ": `" + fact + "` is ";
+  out += t.fact_absent ? std::string("absent") : "`" + format_fact_value(p, c.fact, t.actual) + "`";
+  out += ", expected " + detail::expected_text(c);
+  if (c.where.line != 0) out += " (" + to_string(c.where) + ")";
+  out += '\n';
+}
+
+}  // namespace
+
+std::string explain(const decision& d) {
+  const decision_table& t = d.table();
+  std::string out;
+  switch (d.status()) {
+    case decision_status::matched:
+      for (const rule_match& m : d.matches()) fired(out, d, m);
+      break;
+    case decision_status::no_match:
+      out += "no rule of table " + located(t.id, t.where) + " matched\n";
+      break;
+    case decision_status::conflict: {
+      out += "rules in conflict under hit policy `" + std::string(to_string(t.hit_policy)) + "`:";
+      for (const rule_match& m : d.matches()) out += ' ' + located(t.rules[m.rule].id, t.rules[m.rule].where);
+      out += '\n';
+      break;
+    }
+  }
+  for (const rule_trace& tr : d.trace()) {
+    if (tr.rule >= t.rules.size()) continue;
+    if (tr.failed_condition < t.rules[tr.rule].conditions.size()) {
+      skipped(out, d, tr);
+    } else if (d.status() == decision_status::matched &&
+               std::none_of(d.matches().begin(), d.matches().end(),
+                            [&](const rule_match& m) { return m.rule == tr.rule; })) {
+      out += "  also matched " + located(t.rules[tr.rule].id, t.rules[tr.rule].where) + ": not selected by hit policy `" +
+             std::string(to_string(t.hit_policy)) + "`\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace aftersale

@@ -1,0 +1,158 @@
+// Requests and binding: checks caller-given facts against a policy and encodes them densely.
+#include <aftersale/model.hpp>
+#include <aftersale/request.hpp>
+
+#include <string>
+#include <utility>
+
+#include "decide/encode.hpp"
+
+namespace aftersale {
+
+request& request::set(std::string fact, fact_value value) {
+  values_.insert_or_assign(std::move(fact), std::move(value));
+  return *this;
+}
+
+request& request::erase(std::string_view fact) {
+  auto it = values_.find(fact);
+  if (it != values_.end()) values_.erase(it);
+  return *this;
+}
+
+namespace {
+
+// What the caller gave, in words, for "wrong type" messages.
+std::string given_kind(const fact_value& v) {
+  switch (v.index()) {
+    case 0: return "a bool";
+    case 1: return "an integer";
+    case 2: return "text";
+    case 3: return "a timestamp";
+    default: return "a duration";
+  }
+}
+
+[[noreturn]] void wrong_type(const fact_def& f, const fact_value& v) {
+  throw request_error(error_code::fact_type, f.name,
+                      "fact `" + f.name + "` is " + std::string(to_string(f.type)) + " but was given " + given_kind(v) +
+                          ": expected " + detail::expected_kind(f.type));
+}
+
+std::string declared_values(const fact_def& f) {
+  std::string out;
+  for (const std::string& v : f.values) out += (out.empty() ? "`" : ", `") + v + '`';
+  return out.empty() ? "none" : out;
+}
+
+// The index of `text` among `values`, or npos.
+std::uint32_t index_of(const std::vector<std::string>& values, const std::string& text) {
+  for (std::uint32_t i = 0; i < values.size(); ++i) {
+    if (values[i] == text) return i;
+  }
+  return npos;
+}
+
+}  // namespace
+
+std::int64_t detail::encode_value(const fact_def& f, const fact_value& v) {
+  switch (f.type) {
+    case fact_type::enumeration: {
+      const auto* s = std::get_if<std::string>(&v);
+      if (!s) wrong_type(f, v);
+      const std::uint32_t i = index_of(f.values, *s);
+      if (i == npos) {
+        throw request_error(error_code::undeclared_value, f.name,
+                            "`" + *s + "` is not a declared value of fact `" + f.name +
+                                "`: expected one of " + declared_values(f));
+      }
+      return i;
+    }
+    case fact_type::string: {
+      const auto* s = std::get_if<std::string>(&v);
+      if (!s) wrong_type(f, v);
+      const std::uint32_t i = index_of(f.values, *s);
+      return i == npos ? string_other : static_cast<std::int64_t>(i);
+    }
+    case fact_type::boolean: {
+      const auto* b = std::get_if<bool>(&v);
+      if (!b) wrong_type(f, v);
+      return *b ? 1 : 0;
+    }
+    case fact_type::integer:
+    case fact_type::money: {
+      const auto* i = std::get_if<std::int64_t>(&v);
+      if (!i) wrong_type(f, v);
+      return *i;
+    }
+    case fact_type::duration: {
+      if (const auto* d = std::get_if<std::chrono::seconds>(&v)) return d->count();
+      if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+      if (const auto* s = std::get_if<std::string>(&v)) {
+        if (auto d = parse_duration(*s)) return d->count();
+        throw request_error(error_code::fact_type, f.name,
+                            "`" + *s + "` is not a duration for fact `" + f.name + "`: write `48h`, `30m`, `1h30m`");
+      }
+      wrong_type(f, v);
+    }
+    case fact_type::timestamp: {
+      if (const auto* t = std::get_if<sys_seconds>(&v)) return t->time_since_epoch().count();
+      if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+      if (const auto* s = std::get_if<std::string>(&v)) {
+        if (auto t = parse_timestamp(*s)) return t->time_since_epoch().count();
+        throw request_error(error_code::fact_type, f.name,
+                            "`" + *s + "` is not a timestamp for fact `" + f.name +
+                                "`: write ISO 8601 with an offset, e.g. `2026-10-01T10:00:00+08:00`");
+      }
+      wrong_type(f, v);
+    }
+  }
+  wrong_type(f, v);
+}
+
+bound_request bind(const policy& p, const request& r) {
+  // Everything is built in a local and returned: a throw leaves nothing behind.
+  bound_request out;
+  out.values.assign(p.facts.size(), 0);
+  out.present.assign(p.facts.size(), 0);
+  for (const auto& [name, value] : r.values()) {
+    const std::optional<std::uint32_t> id = p.find_fact(name);
+    if (!id) throw request_error(error_code::unknown_fact, name, "unknown fact `" + name + "`");
+    const fact_def& f = p.facts[*id];
+    if (f.derive != derivation::none) {
+      throw request_error(error_code::fact_type, f.name,
+                          "fact `" + f.name + "` is derived: it is computed at decision time and cannot be given");
+    }
+    out.values[*id] = detail::encode_value(f, value);
+    out.present[*id] = 1;
+  }
+  for (std::uint32_t i = 0; i < p.facts.size(); ++i) {
+    const fact_def& f = p.facts[i];
+    if (out.present[i] || f.derive != derivation::none) continue;
+    if (f.required) throw request_error(error_code::missing_fact, f.name, "required fact `" + f.name + "` is missing");
+    if (f.default_value) {
+      out.values[i] = *f.default_value;
+      out.present[i] = 1;
+    }
+  }
+  return out;
+}
+
+}  // namespace aftersale
+
+namespace aftersale::detail {
+
+std::string expected_kind(fact_type t) {
+  switch (t) {
+    case fact_type::enumeration: return "one of its declared values";
+    case fact_type::integer: return "an integer";
+    case fact_type::money: return "an integer amount in minor units";
+    case fact_type::boolean: return "true or false";
+    case fact_type::duration: return "a duration such as `48h` or seconds";
+    case fact_type::timestamp: return "an ISO 8601 timestamp with offset or Unix seconds";
+    case fact_type::string: return "text";
+  }
+  return "a value";
+}
+
+}  // namespace aftersale::detail
