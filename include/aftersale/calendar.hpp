@@ -24,7 +24,7 @@
 namespace aftersale {
 
 namespace detail {
-struct calendar_access;  // test-only access to the day-by-day path (src/calendar_internal.hpp)
+struct calendar_access;  // test-only access to the day-by-day path (src/calendar/walk_access.hpp)
 }  // namespace detail
 
 /// Kinds of SLA duration.

@@ -1,5 +1,5 @@
 #pragma once
-// The one door through which the runtime (src/case_*.cpp) and the snapshot reader reach the
+// The one door through which the runtime (src/case/) and the snapshot reader reach the
 // private fields of a case and of an outcome. Public users see only accessors, so a case cannot
 // be put into a state the runtime would not produce.
 #include <aftersale/case.hpp>

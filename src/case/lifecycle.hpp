@@ -1,6 +1,6 @@
 #pragma once
 // The lifecycle every case shares, whatever its flow. The machine itself is a Boost.MSM state
-// machine (src/lifecycle.cpp, compiled as C++17 in its own object library because Boost.MSM 1.74
+// machine (src/case/lifecycle.cpp, compiled as C++17 in its own object library because Boost.MSM 1.74
 // does not build with g++ 12 in C++20 mode); this header is MSM-free so every other file builds
 // in either standard.
 #include <aftersale/case.hpp>

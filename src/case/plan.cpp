@@ -1,5 +1,5 @@
 // Planning a change to a case against the unchanged case, then committing it (see
-// case_internal.hpp for why the two are separate).
+// runtime.hpp for why the two are separate).
 #include <algorithm>
 #include <utility>
 

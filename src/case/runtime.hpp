@@ -1,5 +1,5 @@
 #pragma once
-// Internal: the pieces the case runtime is made of (src/case_*.cpp).
+// Internal: the pieces the case runtime is made of (src/case/).
 //
 // Every change to a case is first *planned* against the unchanged case (a `planner` records the
 // transitions it would fire, the values it would assign and the clocks it would change, in small

@@ -1,5 +1,5 @@
 // Batches: requests stored by fact, decided on several threads. The checks and messages of
-// the setters are bind()'s (src/request.cpp); tests/python compares the two row by row.
+// the setters are bind()'s (src/decide/request.cpp); tests/python compares the two row by row.
 #include <aftersale/batch.hpp>
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 #pragma once
-// Spellings of the snapshot format `aftersale-case/1`, shared by the writer (case_json.cpp)
-// and the reader (case_json_read.cpp). They are part of the file format, so they are fixed
+// Spellings of the snapshot format `aftersale-case/1`, shared by the writer (snapshot/write.cpp)
+// and the reader (snapshot/read.cpp). They are part of the file format, so they are fixed
 // here rather than borrowed from `to_string`: renaming an enum must not break old snapshots.
 #include <aftersale/case.hpp>
 #include <array>

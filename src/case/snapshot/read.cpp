@@ -1,7 +1,7 @@
 // Restores a case snapshot (format `aftersale-case/1`, docs/snapshots.md). Everything is
 // checked against the policy before the case exists, so a snapshot that does not fit gives a
 // `snapshot_error` naming the JSON path, never a case the runtime could trip over. The text is
-// read by the strict tape parser (case_json_tape.hpp, on RapidJSON): no allocation per value.
+// read by the strict tape parser (tape.hpp, on RapidJSON): no allocation per value.
 #include <aftersale/case.hpp>
 #include <aftersale/time.hpp>
 #include <algorithm>

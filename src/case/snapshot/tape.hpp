@@ -3,7 +3,7 @@
 // "tape"), with strings viewed in one decoded copy of the text, so restoring a case costs no
 // allocation per value (and none at all once the thread's tape has grown). Strict: RFC 8259
 // grammar, UTF-8 only, integers that fit in 64 bits, nesting at most `max_depth` deep. The
-// grammar, escapes and UTF-8 are RapidJSON's SAX reader's job (case_json_tape.cpp). (A key
+// grammar, escapes and UTF-8 are RapidJSON's SAX reader's job (tape.cpp). (A key
 // twice in one object is refused by the reader, which compares each object's keys with the
 // ones it expects anyway.)
 #include <cstdint>
