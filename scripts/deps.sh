@@ -4,6 +4,7 @@
 
 AFTERSALE_APT_PACKAGES=(
   cmake g++ make ccache git pkg-config
+  clang-format-14               # the format check (ctest `format`, scripts/check_format.sh)
   libyaml-cpp-dev               # policy YAML parser
   libboost-dev libboost-graph-dev
   libhowardhinnant-date-dev tzdata  # time zones for business calendars (OS tz database)
