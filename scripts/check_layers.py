@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Checks that no #include runs from a lower room to a higher one (docs/architecture.md).
+"""Checks that no #include runs from a lower room to a higher one, and that
+docs/architecture.md still describes the tree.
 
 Every C++ file of src/, include/aftersale/ and bindings/ belongs to a room; each room has a
 rank. A file may include headers of its own room and of rooms of a lower rank, never of a
@@ -7,6 +8,9 @@ higher rank, nor of another room of the same rank (load and decide are peers: ne
 lean on the other). Public headers belong to the room that implements them.
 
     scripts/check_layers.py [ROOT]      # exit 0: clean; 1: violations listed; 2: unknown file
+
+The document matches the tree when it names every room folder (`src/<room>/`), every source
+file of a room (`x.cpp` or its header `x.hpp`), and no `*.cpp`/`*.hpp` that does not exist.
 
 Run by ctest as `layers`. Adding a room, or a public header, means adding it here and to the
 picture in docs/architecture.md.
@@ -73,6 +77,30 @@ def room_of_include(kind: str, name: str) -> str | None:
     return None  # a system or third-party header, or a file beside the includer
 
 
+DOC_NAME = re.compile(r"`([A-Za-z0-9_./]+\.[ch]pp)`")
+
+
+def check_architecture_doc(root: pathlib.Path, files: list[pathlib.Path]) -> list[str]:
+    doc_path = root / "docs" / "architecture.md"
+    doc = doc_path.read_text(encoding="utf-8")
+    named = {pathlib.PurePosixPath(n).name for n in DOC_NAME.findall(doc)}
+    existing = {p.name for d in ("src", "include", "bindings", "tests", "bench")
+                for p in (root / d).rglob("*") if p.suffix in (".cpp", ".hpp")}
+    problems = [f"docs/architecture.md: names `{n}`, which is not in the tree" for n in sorted(named - existing)]
+    rooms = {p.parent.relative_to(root / "src") for p in files
+             if p.parts[len(root.parts)] == "src" and p.parent != root / "src"}
+    for room in sorted(str(r) for r in rooms):
+        if room != "cli" and f"`src/{room}/`" not in doc:
+            problems.append(f"docs/architecture.md: room `src/{room}/` is not described")
+    for p in files:
+        rel = p.relative_to(root)
+        if rel.parts[0] != "src" or rel.parts[1] == "cli":
+            continue
+        if f"{p.stem}.cpp" not in named and f"{p.stem}.hpp" not in named:
+            problems.append(f"docs/architecture.md: `{rel}` is in no room's description")
+    return problems
+
+
 def main() -> int:
     root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent.parent)
     files = [p for d in ("src", "include/aftersale", "bindings/src") for p in sorted((root / d).rglob("*"))
@@ -95,12 +123,16 @@ def main() -> int:
             elif RANKS[target] >= RANKS[room]:
                 violations.append(f"{where}: room `{room}` includes `{m.group(2)}` of room `{target}`"
                                   f" ({'a peer' if RANKS[target] == RANKS[room] else 'a higher layer'})")
+    doc_problems = check_architecture_doc(root, files)
+    for d in doc_problems:
+        print(d)
     for u in unknown:
         print(f"{u}: in no room (a file loose at the top of src/, or a public header missing from PUBLIC)")
     for v in violations:
         print(v)
-    print(f"{len(files)} files checked, {len(violations)} layer violations, {len(unknown)} files in no room")
-    return 2 if unknown else 1 if violations else 0
+    print(f"{len(files)} files checked, {len(violations)} layer violations, {len(unknown)} files in no room, "
+          f"{len(doc_problems)} differences from docs/architecture.md")
+    return 2 if unknown else 1 if violations or doc_problems else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,2 @@
+#pragma once
+// A case header; including it from base is the violation under test.

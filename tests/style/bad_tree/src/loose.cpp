@@ -1,0 +1,1 @@
+// A file loose at the top of src/: in no room.
