@@ -53,9 +53,9 @@ decision evaluate(std::shared_ptr<const policy> p, std::uint32_t table_id, bound
                                 " facts but the policy declares " + std::to_string(pol.facts.size()) +
                                 ": bind it with this policy");
   }
-  const detail::table_index& ix = detail::compiled_of(pol).tables[table_id];
   derive_facts(pol, facts, now);
   const decision_table& t = pol.decisions[table_id];
+  const detail::table_index& ix = detail::compiled_of(pol).tables[table_id];
   const auto rule_count = static_cast<std::uint32_t>(t.rules.size());
 
   std::vector<std::uint32_t> selected;

@@ -1,24 +1,19 @@
-// The one check that a policy's compiled part is there and fits it, for every entry point that
-// reads it (deciding, opening or restoring a case, analysing flows).
+// The errors for a policy whose compiled part is missing or does not fit it, and the look-up of
+// a flow's dispatch lists (compiled.hpp).
 #include "model/compiled.hpp"
 
 #include <functional>
 
 namespace aftersale::detail {
 
-const compiled_policy& compiled_of(const policy& p) {
-  const compiled_policy* c = p.compiled.get();
-  if (!c) {
+void throw_not_compiled(const policy& p) {
+  if (!p.compiled) {
     throw error("policy `" + p.info.id +
                 "` is not compiled: load it with load_policy_file/load_policy_string, or call "
                 "aftersale::compile_policy after building it in code");
   }
-  // Counts only: enough to never index past the tables, not a proof the rules are unchanged.
-  if (c->tables.size() != p.decisions.size() || c->flows.size() != p.flows.size()) {
-    throw error("policy `" + p.info.id +
-                "` was changed after it was compiled: call aftersale::compile_policy again");
-  }
-  return *c;
+  throw error("policy `" + p.info.id +
+              "` was changed after it was compiled: call aftersale::compile_policy again");
 }
 
 const flow_dispatch& dispatch_of(const policy& p, const flow_def& f) {

@@ -60,9 +60,19 @@ struct compiled_policy {
   std::vector<flow_dispatch> flows;  ///< one per policy::flows, same order
 };
 
+/// Throws the error `compiled_of` throws for `p`.
+[[noreturn]] void throw_not_compiled(const policy& p);
+
 /// `p`'s compiled part. @throws error when it is missing (a policy built in code without
 /// `compile_policy`) or was built for other tables or flows (a copy changed afterwards).
-const compiled_policy& compiled_of(const policy& p);
+/// Inline: `decide` calls it once per request.
+inline const compiled_policy& compiled_of(const policy& p) {
+  const compiled_policy* c = p.compiled.get();
+  // Counts only: enough to never index past the tables, not a proof the rules are unchanged.
+  if (!c || c->tables.size() != p.decisions.size() || c->flows.size() != p.flows.size())
+    throw_not_compiled(p);
+  return *c;
+}
 
 /// The dispatch lists of flow `f`, one of `p.flows`. @throws error as `compiled_of`, and when
 /// `f` is not one of `p.flows`.
