@@ -75,7 +75,7 @@ std::unique_ptr<neutral_case> make_case(int rules) {
 
   fnv64 h_first;
   for (const bound_request& b : c->bound) {
-    const std::uint32_t r = first_match(*c->table, b);
+    const std::uint32_t r = first_match(*c->p, c->p->info.entry, b);
     h_first.add(outcome_line(*c->p, r == npos ? nullptr : &c->table->rules[r].then));
   }
   expect_checksum("aftersale first_match", rules, h_first, want);
@@ -110,11 +110,13 @@ void if_chain(benchmark::State& state, int rules) {
 // to the matched rule's compiled outcome, as the if-chain returns a pointer to its row.
 void first_match_only(benchmark::State& state, int rules) {
   const neutral_case& c = get_case(rules);
+  const policy& p = *c.p;
+  const std::uint32_t entry = p.info.entry;
   const decision_table& table = *c.table;
   std::vector<const rule_outcome*> outs(c.bound.size());
   for (auto _ : state) {
     for (std::size_t i = 0; i < c.bound.size(); ++i) {
-      const std::uint32_t r = first_match(table, c.bound[i]);
+      const std::uint32_t r = first_match(p, entry, c.bound[i]);
       outs[i] = r == npos ? nullptr : &table.rules[r].then;
     }
     benchmark::ClobberMemory();

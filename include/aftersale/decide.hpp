@@ -123,10 +123,12 @@ decision decide(std::shared_ptr<const policy> p, std::string_view table, const r
 decision decide(std::shared_ptr<const policy> p, std::uint32_t table, const bound_request& facts, sys_seconds now,
                 decide_options options = {});
 
-/// The hot path: index of the first rule of `table` matching `facts`, or npos. Ignores the
-/// hit policy (for `first` tables this is the answer). Derived facts must already be in
-/// `facts` (see `derive_facts`). No allocation.
-std::uint32_t first_match(const decision_table& table, const bound_request& facts) noexcept;
+/// The hot path: index of the first rule of decision table `table` (an index into
+/// policy::decisions) matching `facts`, or npos. Ignores the hit policy (for `first` tables
+/// this is the answer). Derived facts must already be in `facts` (see `derive_facts`). No
+/// allocation. Reads the table's index in `p.compiled`: npos also when `p` is not compiled
+/// (see `compile_policy`) or has no such table.
+std::uint32_t first_match(const policy& p, std::uint32_t table, const bound_request& facts) noexcept;
 
 /// Fills the derived facts of `facts` for the instant `now`.
 void derive_facts(const policy& p, bound_request& facts, sys_seconds now);

@@ -31,4 +31,10 @@ std::shared_ptr<const policy> load_policy_file(const std::string& path, const lo
 std::shared_ptr<const policy> load_policy_string(std::string_view yaml, const std::string& file_name = "<string>",
                                                  const load_limits& limits = {});
 
+/// Builds the name lookups (`policy::build_lookups`) and `policy::compiled` (the decision
+/// tables' indexes, the flows' dispatch lists) from the rest of `p`. The loader calls it; call
+/// it on a policy built or changed in code before deciding with it or opening cases. Checks
+/// nothing: the ids in `p` must be in range (the loader guarantees it for what it returns).
+void compile_policy(policy& p);
+
 }  // namespace aftersale

@@ -10,7 +10,6 @@
 ///     std::shared_ptr<const aftersale::policy> p = aftersale::load_policy_file("policies/default.yaml");
 ///     std::optional<std::uint32_t> f = p->find_fact("order_status");
 #include <aftersale/calendar.hpp>
-#include <aftersale/detail/table_index.hpp>
 #include <aftersale/error.hpp>
 
 #include <cstdint>
@@ -24,6 +23,10 @@
 #include <vector>
 
 namespace aftersale {
+
+namespace detail {
+struct compiled_policy;  // src/model/compiled.hpp: the loader's indexes, opaque to users
+}  // namespace detail
 
 /// "No such id": an absent optional reference inside the model.
 inline constexpr std::uint32_t npos = std::numeric_limits<std::uint32_t>::max();
@@ -167,7 +170,6 @@ struct decision_table {
   std::string description;
   aftersale::hit_policy hit_policy = hit_policy::first;
   std::vector<rule> rules;
-  detail::table_index index;  ///< built by the loader from `rules`
   source_span where;
 };
 
@@ -312,12 +314,6 @@ struct flow_def {
   /// Every policy clock the flow mentions (state `on_entry`, clock effects, timers), sorted:
   /// a case gets one clock slot for each of these and each clock its decision started.
   std::vector<std::uint32_t> clocks;
-  /// Dispatch: `transitions` indexes for (state, event) are
-  /// `dispatch_list[dispatch[s * events.size() + e] .. dispatch[s * events.size() + e + 1])`.
-  std::vector<std::uint32_t> dispatch;
-  std::vector<std::uint32_t> dispatch_list;
-  std::vector<std::vector<std::uint32_t>> automatic_from;  ///< per state: automatic transitions, in order
-  std::vector<std::vector<std::uint32_t>> timers_from;     ///< per state: timer transitions, in order
   source_span where;
 };
 
@@ -360,6 +356,11 @@ struct policy_info {
 };
 
 /// A compiled policy. Immutable after loading; share it as `std::shared_ptr<const policy>`.
+///
+/// A policy may also be built (or a loaded one copied and changed) in code: fill the fields,
+/// then call `compile_policy` (load.hpp), which builds the name lookups and `compiled`.
+/// `decide`, `decide_batch`, `open_case` and `from_json` throw `aftersale::error` for a policy
+/// without its compiled part; `first_match` returns npos.
 struct policy {
   policy_info info;
   aftersale::vocabulary vocabulary;
@@ -373,6 +374,12 @@ struct policy {
   /// The policy `extends:` names, loaded on its own (itself with its own base, if any); null when
   /// the policy extends nothing. Keeps the base alive so a store's outcomes can be compared with it.
   std::shared_ptr<const policy> base;
+  /// What the loader derives from the fields above so that deciding and running cases never
+  /// search: a bitset index per decision table, dispatch lists per flow. Not part of what the
+  /// author wrote; opaque outside the library. Built by the loader (`compile_policy`); null in
+  /// a policy built in code until `compile_policy` is called. A copy shares it, so a copy whose
+  /// tables or flows change must be compiled again.
+  std::shared_ptr<const detail::compiled_policy> compiled;
 
   std::optional<std::uint32_t> find_fact(std::string_view name) const;
   std::optional<std::uint32_t> find_decision(std::string_view id) const;

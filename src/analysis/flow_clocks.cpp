@@ -9,6 +9,7 @@
 #include <deque>
 
 #include "analysis/flow_checks.hpp"
+#include "model/compiled.hpp"
 
 namespace aftersale::analysis {
 
@@ -74,6 +75,7 @@ struct clock_states {
 void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis_report& report) {
   const policy& p = g.source();
   const flow_def& f = g.flow();
+  const detail::flow_dispatch& dispatch = detail::dispatch_of(p, f);
   const std::size_t n = f.states.size();
   std::vector<site> sites;
   auto add_site = [&](std::string text, const source_span& where, std::uint32_t state) {
@@ -142,9 +144,9 @@ void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis
   // hold empties its state on entry: nothing after it (events, timers, later automatic
   // transitions) fires there. Such transitions are cut from `usable`.
   auto transient = [&](const region& facts, std::vector<bool>& usable) {
-    for (std::size_t st = 0; st < n && st < f.automatic_from.size(); ++st) {
+    for (std::size_t st = 0; st < n && st < dispatch.automatic_from.size(); ++st) {
       std::uint32_t certain = npos;
-      for (std::uint32_t t : f.automatic_from[st]) {
+      for (std::uint32_t t : dispatch.automatic_from[st]) {
         if (!usable[t]) continue;
         const transition_def& td = f.transitions[t];
         const bool on_variables = std::any_of(td.guard.begin(), td.guard.end(),
@@ -161,7 +163,7 @@ void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis
         }
       }
       if (certain == npos) continue;
-      const std::vector<std::uint32_t>& autos = f.automatic_from[st];
+      const std::vector<std::uint32_t>& autos = dispatch.automatic_from[st];
       const auto last = std::find(autos.begin(), autos.end(), certain) + 1;
       for (std::uint32_t t = 0; t < f.transitions.size(); ++t) {
         if (f.transitions[t].from == st && std::find(autos.begin(), last, t) == last) usable[t] = false;

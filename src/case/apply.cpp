@@ -164,13 +164,14 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
     refuse(o, refusal::unknown_event);
     return o;
   }
+  const detail::flow_dispatch& d = detail::dispatch_of(c);
   const std::size_t cell = static_cast<std::size_t>(c.state_index()) * events + e.event;
-  if (cell + 1 >= f.dispatch.size()) {
+  if (cell + 1 >= d.dispatch.size()) {
     refuse(o, refusal::unknown_event);
     return o;
   }  // no table built
-  const std::uint32_t* first = f.dispatch_list.data() + f.dispatch[cell];
-  const std::uint32_t* last = f.dispatch_list.data() + f.dispatch[cell + 1];
+  const std::uint32_t* first = d.dispatch_list.data() + d.dispatch[cell];
+  const std::uint32_t* last = d.dispatch_list.data() + d.dispatch[cell + 1];
   if (first == last) {
     refuse(o, refusal::unknown_event);
     return o;
@@ -226,7 +227,7 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
       return o;
     }
     const transition_def& t = f.transitions[chosen];
-    if (detail::plain_move(f, t)) {
+    if (detail::plain_move(f, d, t)) {
       detail::commit_move(c, history_entry::kind::event, chosen, e.role, t.to, now, id);
       accepted(chosen, t.to, 1);
       return o;

@@ -192,11 +192,12 @@ std::string outcome::message() const {
         allowed = f.close_roles;
       } else if (event_ == resolved_event::reopen) {
         allowed = f.reopen_roles;
-      } else if (event_ < f.events.size() && state_ < f.states.size()) {
+      } else if (event_ < f.events.size() && state_ < f.states.size() && p.compiled) {
+        const detail::flow_dispatch& d = p.compiled->flows[flow_];
         const std::size_t cell = static_cast<std::size_t>(state_) * f.events.size() + event_;
-        if (cell + 1 < f.dispatch.size()) {
-          for (std::uint32_t i = f.dispatch[cell]; i < f.dispatch[cell + 1]; ++i) {
-            for (std::uint32_t r : f.transitions[f.dispatch_list[i]].roles) {
+        if (cell + 1 < d.dispatch.size()) {
+          for (std::uint32_t i = d.dispatch[cell]; i < d.dispatch[cell + 1]; ++i) {
+            for (std::uint32_t r : f.transitions[d.dispatch_list[i]].roles) {
               if (std::find(allowed.begin(), allowed.end(), r) == allowed.end()) allowed.push_back(r);
             }
           }

@@ -27,6 +27,7 @@ service_case open_in(std::shared_ptr<const policy> p, std::uint32_t flow, const 
                      sys_seconds now) {
   const policy& pol = *p;
   const flow_def& f = pol.flows[flow];
+  detail::compiled_of(pol);  // the runtime reads its dispatch lists unchecked
   if (facts.values.size() != pol.facts.size() || facts.present.size() != pol.facts.size()) {
     throw std::invalid_argument("the facts have " + std::to_string(facts.values.size()) +
                                 " values but the policy declares " + std::to_string(pol.facts.size()) +

@@ -14,6 +14,7 @@ planner::planner(const service_case& c, sys_seconds now, std::vector<emitted_act
     : c_(c),
       p_(c.source_policy()),
       f_(c.flow()),
+      d_(dispatch_of(c)),
       now_(now),
       actions_(actions),
       state_(c.state_index()),
@@ -162,8 +163,8 @@ void planner::lifecycle(lifecycle_input in) noexcept {
 
 bool planner::automatic() {
   for (std::size_t n = 0; n < f_.states.size(); ++n) {
-    if (state_ >= f_.automatic_from.size()) return true;
-    const std::vector<std::uint32_t>& candidates = f_.automatic_from[state_];
+    if (state_ >= d_.automatic_from.size()) return true;
+    const std::vector<std::uint32_t>& candidates = d_.automatic_from[state_];
     const std::uint32_t* fired = nullptr;
     for (const std::uint32_t& t : candidates) {
       if (check(f_.transitions[t].guard).condition == npos) {
@@ -178,8 +179,8 @@ bool planner::automatic() {
     enter(t.to);
   }
   // Bound reached: stop only if another automatic transition would still fire.
-  if (state_ >= f_.automatic_from.size()) return true;
-  return std::none_of(f_.automatic_from[state_].begin(), f_.automatic_from[state_].end(),
+  if (state_ >= d_.automatic_from.size()) return true;
+  return std::none_of(d_.automatic_from[state_].begin(), d_.automatic_from[state_].end(),
                       [&](std::uint32_t t) { return check(f_.transitions[t].guard).condition == npos; });
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "case/access.hpp"
+#include "model/compiled.hpp"
 #include "model/semantics.hpp"
 #include "case/lifecycle.hpp"
 
@@ -152,11 +153,17 @@ struct case_values {
   }
 };
 
+/// The dispatch lists of `c`'s flow (`c` has a policy). Unchecked: a case gets its policy only
+/// from `open_case` or `from_json`, which check that it is compiled.
+inline const flow_dispatch& dispatch_of(const service_case& c) noexcept {
+  return c.source_policy().compiled->flows[c.flow_index()];
+}
+
 /// True when firing transition `t` only moves the case: no effects, a target without clock
 /// actions and without automatic transitions. Such a step needs no plan (`commit_move`).
-inline bool plain_move(const flow_def& f, const transition_def& t) noexcept {
+inline bool plain_move(const flow_def& f, const flow_dispatch& d, const transition_def& t) noexcept {
   return t.effects.empty() && f.states[t.to].on_entry.empty() &&
-         (t.to >= f.automatic_from.size() || f.automatic_from[t.to].empty());
+         (t.to >= d.automatic_from.size() || d.automatic_from[t.to].empty());
 }
 
 /// Fires a plain move (see `plain_move`) of `c` to state `to` at `now` as one history entry.
@@ -212,6 +219,7 @@ class planner {
   const service_case& c_;
   const policy& p_;
   const flow_def& f_;
+  const flow_dispatch& d_;
   sys_seconds now_;
   std::vector<emitted_action>& actions_;
   std::uint32_t state_;

@@ -15,12 +15,13 @@ bool earliest_timer(const service_case& c, pending_timer& out) {
   const lifecycle_phase phase = c.phase();
   if (phase == lifecycle_phase::closed || phase == lifecycle_phase::resolved) return false;
   const flow_def& f = c.flow();
-  if (c.state_index() >= f.timers_from.size()) return false;
+  const flow_dispatch& d = dispatch_of(c);
+  if (c.state_index() >= d.timers_from.size()) return false;
   const policy& p = c.source_policy();
   std::vector<emitted_action> unused;
   const planner values(c, c.entered_at(), unused);
   bool found = false;
-  for (std::uint32_t t : f.timers_from[c.state_index()]) {
+  for (std::uint32_t t : d.timers_from[c.state_index()]) {
     const transition_def& td = f.transitions[t];
     sys_seconds due{};
     if (td.timer.clock != npos) {

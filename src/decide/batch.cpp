@@ -12,6 +12,7 @@
 
 #include "decide/evaluate.hpp"
 #include "decide/encode.hpp"
+#include "model/compiled.hpp"
 
 namespace aftersale {
 
@@ -195,6 +196,7 @@ void decide_rows(const std::shared_ptr<const policy>& p, std::uint32_t table, co
                  std::vector<std::int64_t>& amounts, std::vector<std::uint8_t>& amount_present) {
   const policy& pol = *p;
   const decision_table& t = pol.decisions[table];
+  const detail::table_index& ix = detail::compiled_of(pol).tables[table];
   const std::size_t stride = out.amount_stride;
   for (std::size_t r = begin; r < end; ++r) {
     in.row(r, facts);
@@ -202,7 +204,7 @@ void decide_rows(const std::shared_ptr<const policy>& p, std::uint32_t table, co
     decision_status status = decision_status::no_match;
     if (t.hit_policy == hit_policy::first) {
       derive_facts(pol, facts, now);
-      rule = first_match(t, facts);
+      rule = detail::first_match(ix, facts);
       if (rule != npos) {
         status = decision_status::matched;
         if (stride != 0) detail::compute_amounts(t.rules[rule].then, facts, amounts, amount_present);
@@ -245,6 +247,7 @@ batch_decisions decide_batch(const std::shared_ptr<const policy>& p, std::string
   if (&in.source_policy() != &pol) throw std::invalid_argument("the batch was made for another policy");
   if (!in.finished()) throw std::invalid_argument("the batch is not finished: call finish() after the last value");
   const std::uint32_t id = detail::find_table(pol, table);
+  detail::compiled_of(pol);  // throws here, not in a worker, for a policy built in code and not compiled
   const decision_table& t = pol.decisions[id];
 
   batch_decisions out;

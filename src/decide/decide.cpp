@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "decide/evaluate.hpp"
+#include "model/compiled.hpp"
 
 namespace aftersale {
 
@@ -54,19 +55,20 @@ decision evaluate(std::shared_ptr<const policy> p, std::uint32_t table_id, bound
   }
   derive_facts(pol, facts, now);
   const decision_table& t = pol.decisions[table_id];
+  const detail::table_index& ix = detail::compiled_of(pol).tables[table_id];
   const auto rule_count = static_cast<std::uint32_t>(t.rules.size());
 
   std::vector<std::uint32_t> selected;
   decision_status status = decision_status::matched;
   std::uint32_t traced = rule_count;  // how many rules (from the first) the trace covers
   if (t.hit_policy == hit_policy::first) {
-    const std::uint32_t m = first_match(t, facts);
+    const std::uint32_t m = detail::first_match(ix, facts);
     if (m != npos) {
       selected.push_back(m);
       traced = m + 1;
     }
   } else {
-    detail::all_matches(t, facts, selected);
+    detail::all_matches(ix, facts, selected);
     switch (t.hit_policy) {
       case hit_policy::unique:
         if (selected.size() > 1) status = decision_status::conflict;

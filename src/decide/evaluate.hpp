@@ -11,8 +11,14 @@
 
 namespace aftersale::detail {
 
-/// Every rule of `table` matching `facts` (derived facts filled in), in rule order.
-void all_matches(const decision_table& table, const bound_request& facts, std::vector<std::uint32_t>& out);
+struct table_index;  // model/compiled.hpp
+
+/// The first rule of the table indexed by `ix` matching `facts` (derived facts filled in), or
+/// npos: `aftersale::first_match` without the look-up of the index.
+std::uint32_t first_match(const table_index& ix, const bound_request& facts) noexcept;
+
+/// Every rule of the table indexed by `ix` matching `facts` (derived facts filled in), in rule order.
+void all_matches(const table_index& ix, const bound_request& facts, std::vector<std::uint32_t>& out);
 
 /// The amounts of `then` for `facts`: `values[i]`/`present[i]` per `then.amounts[i]`.
 void compute_amounts(const rule_outcome& then, const bound_request& facts, std::vector<std::int64_t>& values,

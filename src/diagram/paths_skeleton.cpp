@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "diagram/text.hpp"
+#include "model/compiled.hpp"
 
 namespace aftersale {
 
@@ -148,6 +149,7 @@ placed placeholder(const fact_def& def, const std::vector<const condition*>& con
 struct skeleton_writer {
   const policy& p;
   const flow_def& f;
+  const detail::flow_dispatch& dispatch;
   const skeleton_options& options;
   std::int64_t now;
   std::ostringstream out;
@@ -183,8 +185,8 @@ struct skeleton_writer {
     }
     std::map<std::uint32_t, std::vector<const condition*>> out;
     for (std::uint32_t s : resting) {
-      if (s >= f.automatic_from.size()) continue;
-      for (std::uint32_t t : f.automatic_from[s]) {
+      if (s >= dispatch.automatic_from.size()) continue;
+      for (std::uint32_t t : dispatch.automatic_from[s]) {
         for (const condition& c : f.transitions[t].guard) {
           if (c.fact < p.facts.size() && c.op != condition_op::missing) {
             out[c.fact].push_back(&c);
@@ -368,7 +370,7 @@ std::string paths_to_test_skeleton(const policy& p, const flow_def& f,
                                    const std::vector<covering_path>& paths, const skeleton_options& options) {
   const auto parsed = parse_timestamp(options.now);
   const std::int64_t now = parsed ? parsed->time_since_epoch().count() : 0;
-  skeleton_writer w{p, f, options, now, {}, {}, {}, {}};
+  skeleton_writer w{p, f, detail::dispatch_of(p, f), options, now, {}, {}, {}, {}};
   // Not owning: the walks end before this function returns.
   w.shared = std::shared_ptr<const policy>(std::shared_ptr<const policy>(), &p);
   std::vector<bool> fired(f.transitions.size(), false);

@@ -1,6 +1,6 @@
-// What the runtime needs precomputed for a flow: the (state, event) dispatch table, automatic
-// and timer transitions per state, the clocks a case of the flow needs, the structure hash;
-// and the static check that automatic transitions cannot loop.
+// What the loader works out about a flow once it is read: the clocks a case of the flow needs,
+// the structure hash, and the static check that automatic transitions cannot loop. (The
+// dispatch lists the runtime reads are compiled with the rest of the policy: load/compile.cpp.)
 #include <algorithm>
 #include <deque>
 #include <string>
@@ -61,40 +61,14 @@ std::uint64_t structure_hash(const policy& p, const flow_def& f) {
 
 }  // namespace
 
-void index_flow(const policy& p, flow_def& f) {
-  const std::size_t states = f.states.size();
-  const std::size_t events = f.events.size();
-  std::vector<std::vector<std::uint32_t>> by_state_event(states * events);
-  f.automatic_from.assign(states, {});
-  f.timers_from.assign(states, {});
+void finish_flow(const policy& p, flow_def& f) {
   std::vector<std::uint32_t> clocks;
-  for (std::uint32_t i = 0; i < f.transitions.size(); ++i) {
-    const transition_def& t = f.transitions[i];
-    switch (t.trigger) {
-      case trigger_kind::event:
-        by_state_event[t.from * events + t.event].push_back(i);
-        break;
-      case trigger_kind::automatic:
-        f.automatic_from[t.from].push_back(i);
-        break;
-      case trigger_kind::timer:
-        f.timers_from[t.from].push_back(i);
-        if (t.timer.clock != npos) clocks.push_back(t.timer.clock);
-        break;
-    }
+  for (const transition_def& t : f.transitions) {
+    if (t.trigger == trigger_kind::timer && t.timer.clock != npos) clocks.push_back(t.timer.clock);
     for (const effect& e : t.effects) {
       if (e.kind == effect_kind::clock) clocks.push_back(e.target);
     }
   }
-  f.dispatch.clear();
-  f.dispatch_list.clear();
-  f.dispatch.reserve(by_state_event.size() + 1);
-  for (const auto& list : by_state_event) {
-    f.dispatch.push_back(static_cast<std::uint32_t>(f.dispatch_list.size()));
-    f.dispatch_list.insert(f.dispatch_list.end(), list.begin(), list.end());
-  }
-  f.dispatch.push_back(static_cast<std::uint32_t>(f.dispatch_list.size()));
-
   for (const state_def& st : f.states) {
     for (const clock_effect& e : st.on_entry) clocks.push_back(e.clock);
   }

@@ -42,8 +42,8 @@ void read_transitions(flow_context& c, const node& section);
 /// One item of a transition's `effects:` (a `set` of several variables gives several effects).
 void read_effect(flow_context& c, const node& item, std::vector<effect>& out);
 
-/// Dispatch table, automatic/timer lists per state, clocks and the structure hash.
-void index_flow(const policy& p, flow_def& f);
+/// The flow's `clocks` and `structure_hash`.
+void finish_flow(const policy& p, flow_def& f);
 /// E208 for automatic transitions that can lead back to their own state (guards ignored).
 void check_automatic_cycles(build_state& s, const flow_def& f);
 

@@ -1,5 +1,5 @@
 // Reads `flows:`: per flow its variables, states, start, transitions (flow_transitions.cpp),
-// close and reopen rules and migrations; then indexes it (flow_index.cpp).
+// close and reopen rules and migrations; then its clocks and structure hash (flow_index.cpp).
 #include <algorithm>
 #include <iterator>
 
@@ -263,7 +263,7 @@ void read_flow(build_state& s, const node& key, const node& decl) {
 
   // Cycles are checked on what could be read; the index only for a flow read without problems.
   check_automatic_cycles(s, f);
-  if (s.r.diagnostics().size() == errors_before) index_flow(s.p, f);
+  if (s.r.diagnostics().size() == errors_before) finish_flow(s.p, f);
   s.p.flows.push_back(std::move(f));
 }
 

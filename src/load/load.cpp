@@ -139,8 +139,7 @@ std::shared_ptr<const policy> build(const load::node& root, const std::vector<st
   if (r.failed()) fail(std::move(r.diagnostics()), file);
 
   p->info.content_hash = hash;
-  p->build_lookups();
-  for (decision_table& t : p->decisions) detail::build_table_index(*p, t);
+  compile_policy(*p);
   return p;
 }
 

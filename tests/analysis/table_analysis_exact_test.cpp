@@ -109,7 +109,7 @@ verdict brute_force(const aftersale::policy& p) {
         all = all && (facts.present[c.fact] ? c.test(facts.values[c.fact]) : c.op == aftersale::condition_op::missing);
       if (all) matching.push_back(i);
     }
-    const std::uint32_t first = aftersale::first_match(table, facts);
+    const std::uint32_t first = aftersale::first_match(p, 0, facts);
     EXPECT_EQ(first, matching.empty() ? aftersale::npos : static_cast<std::uint32_t>(matching[0]));
     if (matching.empty()) v.gap = true;
     else v.fires[matching[0]] = true;
@@ -211,7 +211,7 @@ decisions:
     if (d) r.set("delivered_at", *d);
     aftersale::bound_request facts = aftersale::bind(*p, r);
     aftersale::derive_facts(*p, facts, now);
-    const std::uint32_t m = aftersale::first_match(table, facts);
+    const std::uint32_t m = aftersale::first_match(*p, 0, facts);
     if (m == aftersale::npos) gap = true;
     else fires[m] = true;
   }

@@ -466,7 +466,7 @@ TEST(TableAnalysisBruteForce, FirstTablesGapsAndShadowedRules) {
     for (const auto& r : requests) {
       aftersale::bound_request facts = aftersale::bind(*a.p, r);
       aftersale::derive_facts(*a.p, facts, at);
-      const std::uint32_t m = aftersale::first_match(table, facts);
+      const std::uint32_t m = aftersale::first_match(*a.p, 0, facts);
       if (m == aftersale::npos) {
         gap = true;
       } else {

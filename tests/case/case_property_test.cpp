@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "model/compiled.hpp"
+
 namespace {
 
 using namespace aftersale;  // NOLINT: test file
@@ -146,18 +148,19 @@ class generator {
       // Mostly an event the current state has transitions for, by a role one of them allows,
       // so that sequences get somewhere.
       const flow_def& f = c.flow();
+      const detail::flow_dispatch& d = detail::dispatch_of(c.source_policy(), f);
       const std::size_t events = f.events.size();
       std::vector<std::uint32_t> live;
       for (std::uint32_t e = 0; e < events; ++e) {
         const std::size_t cell = c.state_index() * events + e;
-        if (f.dispatch[cell + 1] > f.dispatch[cell]) live.push_back(e);
+        if (d.dispatch[cell + 1] > d.dispatch[cell]) live.push_back(e);
       }
       if (!live.empty() && chance(70)) {
         const std::uint32_t e = pick(live);
         s.e.name = f.events[e];
         const std::size_t cell = c.state_index() * events + e;
         const std::uint32_t t =
-            f.dispatch_list[f.dispatch[cell] + below(f.dispatch[cell + 1] - f.dispatch[cell])];
+            d.dispatch_list[d.dispatch[cell] + below(d.dispatch[cell + 1] - d.dispatch[cell])];
         const std::vector<std::uint32_t>& allowed = f.transitions[t].roles;
         if (!allowed.empty() && chance(80))
           s.e.actor_role = test_policy()->vocabulary.roles[pick(allowed)].id;

@@ -225,13 +225,41 @@ TEST_F(decide_test, DeadlinesWithoutAnyCalendarUseUtcArithmetic) {
   t.rules.push_back(r);
   pol->decisions.push_back(t);
   pol->info.entry = 0;
-  pol->build_lookups();
-  aftersale::detail::build_table_index(*pol, pol->decisions[0]);
+  aftersale::compile_policy(*pol);
   auto d = aftersale::decide(pol, aftersale::request{}, now);
   ASSERT_TRUE(d.matched());
   ASSERT_EQ(d.deadlines().size(), 2u);
   EXPECT_EQ(d.deadlines()[0].due, now + 1h);
   EXPECT_EQ(d.deadlines()[1].due, now + 48h);
+}
+
+// A policy built in code has no compiled part until compile_policy: decide refuses it, the hot
+// path finds nothing; a copy whose tables change must be compiled again.
+TEST_F(decide_test, HandBuiltPolicyIsDecidedOnceCompiled) {
+  auto pol = std::make_shared<aftersale::policy>();
+  pol->info.id = "bare";
+  pol->vocabulary.solutions.push_back({"ok", "", {}});
+  aftersale::decision_table t;
+  t.id = "only";
+  aftersale::rule r;
+  r.id = "always";
+  r.then.solution = 0;
+  t.rules.push_back(r);
+  pol->decisions.push_back(t);
+  pol->info.entry = 0;
+  EXPECT_THROW(aftersale::decide(pol, aftersale::request{}, now), aftersale::error);
+  EXPECT_EQ(aftersale::first_match(*pol, 0, aftersale::bound_request{}), aftersale::npos);
+  aftersale::compile_policy(*pol);
+  EXPECT_TRUE(aftersale::decide(pol, aftersale::request{}, now).matched());
+  EXPECT_EQ(aftersale::first_match(*pol, 0, aftersale::bound_request{}), 0u);
+  EXPECT_EQ(aftersale::first_match(*pol, 1, aftersale::bound_request{}), aftersale::npos);  // no such table
+
+  auto copy = std::make_shared<aftersale::policy>(*pol);
+  t.id = "another";
+  copy->decisions.push_back(t);
+  EXPECT_THROW(aftersale::decide(copy, aftersale::request{}, now), aftersale::error);
+  aftersale::compile_policy(*copy);
+  EXPECT_TRUE(aftersale::decide(copy, 1, aftersale::bound_request{}, now).matched());
 }
 
 TEST_F(decide_test, DerivedFactsCountDaysAndHours) {
@@ -387,7 +415,7 @@ TEST_F(decide_test, BoundRequestOverloadDecidesTheEntryTable) {
   EXPECT_EQ(d.rule_id(), "seven_day_return");
   auto dd = b;
   aftersale::derive_facts(*p, dd, now);
-  EXPECT_EQ(aftersale::first_match(p->decisions[p->info.entry], dd), d.matches().front().rule);
+  EXPECT_EQ(aftersale::first_match(*p, p->info.entry, dd), d.matches().front().rule);
 }
 
 TEST_F(decide_test, ExplanationGolden) {

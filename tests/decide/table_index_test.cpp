@@ -1,12 +1,16 @@
-// The bitset index: its buckets, and a property test against a naive rule-by-rule scan.
+// The bitset index (built by compile_policy, read by first_match): its buckets, and a property
+// test against a naive rule-by-rule scan.
 #include <aftersale/decide.hpp>
-#include <aftersale/detail/table_index.hpp>
+#include <aftersale/load.hpp>
 #include <gtest/gtest.h>
 
 #include <limits>
 #include <memory>
 #include <random>
+#include <utility>
 #include <vector>
+
+#include "model/compiled.hpp"
 
 namespace {
 
@@ -76,6 +80,13 @@ std::shared_ptr<aftersale::policy> base_policy() {
   return p;
 }
 
+// `t` as the only table of `p`, compiled as the loader compiles it: its index.
+const aftersale::detail::table_index& compile_table(aftersale::policy& p, aftersale::decision_table t) {
+  p.decisions.assign(1, std::move(t));
+  aftersale::compile_policy(p);
+  return p.compiled->tables[0];
+}
+
 TEST(table_index, NumericColumnsBucketByTheBoundsRulesUse) {
   auto p = base_policy();
   aftersale::decision_table t;
@@ -86,8 +97,7 @@ TEST(table_index, NumericColumnsBucketByTheBoundsRulesUse) {
   r1.id = "other";
   r1.conditions.push_back(set_of(0, {1}, false));
   t.rules = {r0, r1};
-  aftersale::detail::build_table_index(*p, t);
-  const auto& ix = t.index;
+  const auto& ix = compile_table(*p, t);
   EXPECT_EQ(ix.words, 1u);
   ASSERT_EQ(ix.columns.size(), 2u);
   const aftersale::detail::column_index* count = nullptr;
@@ -112,34 +122,32 @@ TEST(table_index, ManyRulesSpanWordsAndFirstMatchFindsTheEarliest) {
     r.conditions.push_back(interval(2, i, i));  // count == i
     t.rules.push_back(r);
   }
-  aftersale::detail::build_table_index(*p, t);
-  EXPECT_EQ(t.index.words, 16u);
+  EXPECT_EQ(compile_table(*p, t).words, 16u);
   aftersale::bound_request b;
   b.values.assign(p->facts.size(), 0);
   b.present.assign(p->facts.size(), 0);
   b.present[2] = 1;
   for (std::int64_t v : {0, 63, 64, 500, 999}) {
     b.values[2] = v;
-    EXPECT_EQ(aftersale::first_match(t, b), static_cast<std::uint32_t>(v));
+    EXPECT_EQ(aftersale::first_match(*p, 0, b), static_cast<std::uint32_t>(v));
   }
   b.values[2] = 1000;
-  EXPECT_EQ(aftersale::first_match(t, b), aftersale::npos);
+  EXPECT_EQ(aftersale::first_match(*p, 0, b), aftersale::npos);
   b.present[2] = 0;
-  EXPECT_EQ(aftersale::first_match(t, b), aftersale::npos);
+  EXPECT_EQ(aftersale::first_match(*p, 0, b), aftersale::npos);
 }
 
 TEST(table_index, EmptyTableAndUnconditionalRules) {
   auto p = base_policy();
   aftersale::decision_table t;
-  aftersale::detail::build_table_index(*p, t);
+  compile_table(*p, t);
   aftersale::bound_request b;
   b.values.assign(p->facts.size(), 0);
   b.present.assign(p->facts.size(), 0);
-  EXPECT_EQ(aftersale::first_match(t, b), aftersale::npos);
+  EXPECT_EQ(aftersale::first_match(*p, 0, b), aftersale::npos);
   t.rules.resize(3);
-  aftersale::detail::build_table_index(*p, t);
-  EXPECT_TRUE(t.index.columns.empty());
-  EXPECT_EQ(aftersale::first_match(t, b), 0u);
+  EXPECT_TRUE(compile_table(*p, t).columns.empty());
+  EXPECT_EQ(aftersale::first_match(*p, 0, b), 0u);
 }
 
 // More columns than first_match keeps on its stack: the rest are looked up per word.
@@ -154,8 +162,7 @@ TEST(table_index, ManyColumnsBeyondTheCachedOnes) {
     r.conditions.push_back(interval(static_cast<std::uint32_t>((i * 7) % 70), 1, 1));
     t.rules.push_back(r);
   }
-  aftersale::detail::build_table_index(p, t);
-  ASSERT_EQ(t.index.columns.size(), 70u);
+  ASSERT_EQ(compile_table(p, t).columns.size(), 70u);
   std::mt19937_64 rng(7);
   for (int q = 0; q < 500; ++q) {
     aftersale::bound_request b;
@@ -167,7 +174,7 @@ TEST(table_index, ManyColumnsBeyondTheCachedOnes) {
     for (std::uint32_t i = 0; i < t.rules.size() && expected == aftersale::npos; ++i) {
       if (naive_matches(t.rules[i], b)) expected = i;
     }
-    ASSERT_EQ(aftersale::first_match(t, b), expected) << q;
+    ASSERT_EQ(aftersale::first_match(p, 0, b), expected) << q;
   }
 }
 
@@ -236,8 +243,7 @@ TEST(table_index, PropertyAgreesWithNaiveScan) {
     }
     p->decisions.push_back(t);
     p->info.entry = 0;
-    p->build_lookups();
-    aftersale::detail::build_table_index(*p, p->decisions[0]);
+    aftersale::compile_policy(*p);
     std::shared_ptr<const aftersale::policy> shared = p;
     const auto& table = p->decisions[0];
     aftersale::decide_options quiet;
@@ -253,7 +259,7 @@ TEST(table_index, PropertyAgreesWithNaiveScan) {
       for (std::uint32_t i = 0; i < table.rules.size(); ++i) {
         if (naive_matches(table.rules[i], b)) expected.push_back(i);
       }
-      const std::uint32_t first = aftersale::first_match(table, b);
+      const std::uint32_t first = aftersale::first_match(*p, 0, b);
       ASSERT_EQ(first, expected.empty() ? aftersale::npos : expected.front()) << "round " << round << " request " << q;
       auto d = aftersale::decide(shared, b, aftersale::sys_seconds{}, quiet);
       std::vector<std::uint32_t> got;

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "model/compiled.hpp"
+
 namespace {
 
 using namespace aftersale;
@@ -336,12 +338,13 @@ TEST(flow_load, TimersCloseReopenAndMigrations) {
 TEST(flow_load, DispatchAutomaticTimersAndClocks) {
   auto p = load(representative);
   const flow_def& f = only_flow(*p);
+  const detail::flow_dispatch& d = detail::dispatch_of(*p, f);
   const std::size_t events = f.events.size();
-  ASSERT_EQ(f.dispatch.size(), f.states.size() * events + 1);
+  ASSERT_EQ(d.dispatch.size(), f.states.size() * events + 1);
   auto candidates = [&](std::uint32_t state, std::uint32_t event) {
     const std::size_t k = state * events + event;
-    return std::vector<std::uint32_t>(f.dispatch_list.begin() + f.dispatch[k],
-                                      f.dispatch_list.begin() + f.dispatch[k + 1]);
+    return std::vector<std::uint32_t>(d.dispatch_list.begin() + d.dispatch[k],
+                                      d.dispatch_list.begin() + d.dispatch[k + 1]);
   };
   EXPECT_THAT(candidates(0, 0), ElementsAre(0u, 1u));  // two guarded `approve` from submitted, in order
   EXPECT_THAT(candidates(1, 1), ElementsAre(3u));
@@ -351,14 +354,14 @@ TEST(flow_load, DispatchAutomaticTimersAndClocks) {
   EXPECT_THAT(candidates(4, 0), ElementsAre(9u));
   EXPECT_TRUE(candidates(1, 0).empty());
   EXPECT_TRUE(candidates(5, 2).empty());
-  EXPECT_EQ(f.dispatch_list.size(), 7u);
-  ASSERT_EQ(f.automatic_from.size(), 6u);
-  EXPECT_THAT(f.automatic_from[0], ElementsAre(2u));
-  EXPECT_TRUE(f.automatic_from[1].empty());
-  ASSERT_EQ(f.timers_from.size(), 6u);
-  EXPECT_THAT(f.timers_from[2], ElementsAre(5u));
-  EXPECT_THAT(f.timers_from[3], ElementsAre(6u));
-  EXPECT_TRUE(f.timers_from[0].empty());
+  EXPECT_EQ(d.dispatch_list.size(), 7u);
+  ASSERT_EQ(d.automatic_from.size(), 6u);
+  EXPECT_THAT(d.automatic_from[0], ElementsAre(2u));
+  EXPECT_TRUE(d.automatic_from[1].empty());
+  ASSERT_EQ(d.timers_from.size(), 6u);
+  EXPECT_THAT(d.timers_from[2], ElementsAre(5u));
+  EXPECT_THAT(d.timers_from[3], ElementsAre(6u));
+  EXPECT_TRUE(d.timers_from[0].empty());
   // Every clock mentioned (entry actions, effects, timers), sorted; `unused` is not.
   EXPECT_THAT(f.clocks, ElementsAre(0u, 2u, 3u));
   EXPECT_EQ(p->find_flow("refund_before_picking"), 0u);
@@ -417,7 +420,7 @@ TEST(flow_load, ASmallFlowWithOnlyStates) {
                      "", ""));
   const flow_def& f = only_flow(*p);
   EXPECT_TRUE(f.events.empty());
-  EXPECT_THAT(f.dispatch, ElementsAre(0u));
+  EXPECT_THAT(detail::dispatch_of(*p, f).dispatch, ElementsAre(0u));
   EXPECT_TRUE(f.clocks.empty());
 }
 

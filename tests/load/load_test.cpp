@@ -11,6 +11,8 @@
 #include <ostream>
 #include <string>
 
+#include "model/compiled.hpp"
+
 namespace aftersale {
 // Readable failures for spans.
 void PrintTo(const source_span& s, std::ostream* os) { *os << to_string(s); }
@@ -286,7 +288,7 @@ TEST_F(full, HitPolicies) {
   EXPECT_EQ(table("ro").hit_policy, hit_policy::rule_order);
   EXPECT_EQ(table("oo").hit_policy, hit_policy::output_order);
   EXPECT_EQ(table("nohit").hit_policy, hit_policy::first);  // the default
-  EXPECT_EQ(table("after_sales").index.words, 1u);
+  EXPECT_EQ(detail::compiled_of(*p).tables[*p->find_decision("after_sales")].words, 1u);
 }
 
 TEST_F(full, ScalarListAndAnyConditions) {

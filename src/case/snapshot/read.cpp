@@ -17,6 +17,7 @@
 #include "case/access.hpp"
 #include "case/snapshot/format.hpp"
 #include "case/snapshot/tape.hpp"
+#include "model/compiled.hpp"
 
 namespace aftersale {
 
@@ -518,6 +519,7 @@ class reader {
 
 service_case from_json(std::shared_ptr<const policy> p, std::string_view json_text) {
   if (!p) throw snapshot_error("", "no policy to restore the snapshot under");
+  detail::compiled_of(*p);  // the runtime reads its dispatch lists unchecked
   // One tape per thread, reused: restoring allocates only the case itself. After an unusually
   // large snapshot the memory is given back rather than kept for the thread's lifetime.
   thread_local snap::tape doc;
