@@ -1,0 +1,49 @@
+#pragma once
+// Internal: the one way the library writes JSON (snapshots, lint reports, test reports).
+// RapidJSON's Writer validates UTF-8 and escapes; this wrapper keeps RapidJSON out of the
+// header (it is a private dependency) and pins the spelling every caller relies on.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace aftersale::detail {
+
+/// Appends one JSON value to a string. Strings: `"` and `\` escaped, control characters as
+/// `\n`, `\t`, ... or `\u001f` (lowercase hex, as snapshots always had), `/` and non-ASCII
+/// written as they are. Calls must form a well-formed document (asserted in debug builds).
+class json_writer {
+ public:
+  enum class layout : std::uint8_t {
+    compact,  ///< one line, no spaces (snapshots, lint)
+    pretty,   ///< two-space indent, `"key": value` (the test runner's report)
+  };
+
+  /// `document` names what is written, for the error message (`a snapshot`).
+  json_writer(std::string& out, std::string_view document, layout l = layout::compact);
+  ~json_writer();
+  json_writer(const json_writer&) = delete;
+  json_writer& operator=(const json_writer&) = delete;
+
+  void begin_object();
+  void end_object();
+  void begin_array();
+  void end_array();
+  /// @throws encoding_error when `k` is not valid UTF-8.
+  void key(std::string_view k);
+  /// @throws encoding_error when `s` is not valid UTF-8; the document is then abandoned.
+  void string(std::string_view s);
+  void integer(std::int64_t v);
+  void unsigned_integer(std::uint64_t v);
+  void number(double v);  ///< shortest text that reads back as `v` (`100.0`, `66.66666666666667`)
+  void boolean(bool v);
+  void null();
+  /// A value already spelled as JSON (`12900`, `true`), written as it is.
+  void literal(std::string_view json);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace aftersale::detail
