@@ -272,7 +272,7 @@ std::string describe(const service_case& c, const history_entry& h);
 /// Snapshot: JSON text with the policy id, version and flow structure hash, state, phase,
 /// facts and variables, clocks (absolute UTC), escalation, remark, applied ids and history.
 /// Format `aftersale-case/1`, deterministic (docs/snapshots.md).
-/// @throws error for an empty case, or an event id that is not valid UTF-8 (JSON cannot hold it).
+/// @throws error for an empty case; encoding_error for text that is not valid UTF-8 (JSON cannot hold it).
 std::string to_json(const service_case& c);
 
 /// Restores a snapshot. Exact: `to_json(from_json(p, s)) == s` for any `s` that `to_json` wrote.
