@@ -158,9 +158,9 @@ void render_case_text(std::ostream& out, const case_view& v) {
 }
 
 void render_outcome_text(std::ostream& out, const outcome_view& o, const std::string& heading) {
-  text_field(out, heading, {o.status + (o.reason.empty() ? "" : " (" + o.reason + ")")});
+  text_field(out, heading, {o.result + (o.reason.empty() ? "" : " (" + o.reason + ")")});
   text_field(out, "message", {o.message});
-  if (o.status == "accepted") {
+  if (o.accepted()) {
     std::vector<std::string> actions;
     for (const auto& a : o.actions) actions.push_back(action_text(a));
     text_field(out, "actions", actions);
@@ -225,11 +225,11 @@ ordered_json case_json(const case_view& v) {
 
 ordered_json outcome_json(const outcome_view& o) {
   ordered_json out = ordered_json::object();
-  out["status"] = o.status;
+  out["status"] = o.result;
   out["reason"] = text_or_null(o.reason);
   out["message"] = o.message;
-  out["from"] = text_or_null(o.from);
-  out["to"] = text_or_null(o.to);
+  out["from"] = text_or_null(o.from_state);
+  out["to"] = text_or_null(o.to_state);
   out["steps"] = o.steps;
   ordered_json actions = ordered_json::array();
   for (const auto& a : o.actions) {
