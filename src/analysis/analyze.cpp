@@ -129,8 +129,7 @@ void json_finding(detail::json_writer& w, const finding& f) {
 }  // namespace
 
 std::string to_json(const analysis_report& r) {
-  std::string out;
-  detail::json_writer w(out, "the analysis report");
+  detail::json_writer w("the analysis report");
   w.begin_object();
   w.key("findings");
   w.begin_array();
@@ -154,7 +153,7 @@ std::string to_json(const analysis_report& r) {
   w.key("notes");
   w.unsigned_integer(r.count(severity::note));
   w.end_object();
-  return out;
+  return w.take();
 }
 
 }  // namespace aftersale

@@ -1,12 +1,15 @@
-// RapidJSON's Writer, validating UTF-8 (kWriteValidateEncodingFlag), writing straight into the
-// caller's string.
+// RapidJSON's Writer, validating UTF-8 (kWriteValidateEncodingFlag), into RapidJSON's own
+// string buffer.
 #include "base/json_writer.hpp"
 
 #include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <aftersale/error.hpp>
-#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
 #include <optional>
 
 #include "base/utf8.hpp"
@@ -15,37 +18,78 @@ namespace aftersale::detail {
 
 namespace {
 
-// RapidJSON's output stream concept over a std::string.
-struct string_stream {
-  using Ch = char;
-  std::string& s;
-  void Put(char c) { s.push_back(c); }
-  void Flush() {}
-};
-
+using buffer = rapidjson::StringBuffer;
 constexpr unsigned k_flags = rapidjson::kWriteValidateEncodingFlag;
-using compact_writer =
-    rapidjson::Writer<string_stream, rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::CrtAllocator, k_flags>;
+using validating_writer =
+    rapidjson::Writer<buffer, rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::CrtAllocator, k_flags>;
+
+// The compact writer, plus a fast path for the common string (ids, times): ASCII with nothing to
+// escape, copied at once. RapidJSON would write the same bytes one by one through its UTF-8
+// validator, which made a snapshot 2.5 times slower than the hand-written writer it replaced.
+class compact_writer : public validating_writer {
+ public:
+  using validating_writer::validating_writer;
+  void plain_string(std::string_view s) {
+    Prefix(rapidjson::kStringType);  // also in key position: a key is a string to RapidJSON
+    char* p = os_->Push(s.size() + 2);
+    p[0] = '"';
+    std::memcpy(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
+    EndValue(true);
+  }
+};
 // RapidJSON 1.1.0 (Debian 12) cannot build a PrettyWriter with flags: its `Base` drops them.
 // The pretty layout checks UTF-8 itself (utf8.hpp, the same rules) before each string instead.
-using pretty_writer = rapidjson::PrettyWriter<string_stream>;
+using pretty_writer = rapidjson::PrettyWriter<buffer>;
 
 rapidjson::SizeType size_of(std::string_view s) { return static_cast<rapidjson::SizeType>(s.size()); }
 
 // RapidJSON spells `\u001F`; snapshots have always been `\u001f`, and `to_json(from_json(s)) == s`
 // must keep holding for them. Only text with a control character can need this.
-void lowercase_escapes(std::string& out, std::size_t from) {
-  for (std::size_t i = from; i + 1 < out.size(); ++i) {
-    if (out[i] != '\\') continue;
-    if (out[i + 1] == 'u')
-      for (std::size_t k = i + 2; k < i + 6 && k < out.size(); ++k)
-        if (out[k] >= 'A' && out[k] <= 'F') out[k] = static_cast<char>(out[k] - 'A' + 'a');
+void lowercase_escapes(char* text, std::size_t size) {
+  for (std::size_t i = 0; i + 1 < size; ++i) {
+    if (text[i] != '\\') continue;
+    if (text[i + 1] == 'u')
+      for (std::size_t k = i + 2; k < i + 6 && k < size; ++k)
+        if (text[k] >= 'A' && text[k] <= 'F') text[k] = static_cast<char>(text[k] - 'A' + 'a');
     ++i;  // the escaped character is never the start of another escape
   }
 }
 
-bool has_control(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+struct text_scan {
+  bool plain = true;     // printable ASCII without `"` or `\`: written as it is
+  bool control = false;  // has a control character: RapidJSON escapes it in uppercase hex
+};
+
+constexpr std::array<bool, 256> plain_bytes = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c) t[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return t;
+}();
+
+// True when one of the 8 bytes of `x` is not plain (SWAR: a control byte, a high bit, `"`, `\`).
+bool has_special(std::uint64_t x) {
+  constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  const auto zero_byte = [&](std::uint64_t v) { return (v - ones) & ~v & highs; };
+  return ((x - ones * 0x20) & ~x & highs) | (x & highs) | zero_byte(x ^ (ones * '"')) |
+         zero_byte(x ^ (ones * '\\'));
+}
+
+text_scan scan(std::string_view s) {
+  text_scan r;
+  // Plain text, the common case, eight bytes at a time; the rest byte by byte.
+  std::size_t i = 0;
+  for (std::uint64_t x; i + 8 <= s.size(); i += 8) {
+    std::memcpy(&x, s.data() + i, 8);
+    if (has_special(x)) break;
+  }
+  for (const char ch : s.substr(i)) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (plain_bytes[c]) continue;
+    r.plain = false;
+    if (c < 0x20) r.control = true;
+  }
+  return r;
 }
 
 // Non-ASCII bytes as `?`, so the message itself stays valid UTF-8.
@@ -58,12 +102,13 @@ std::string printable(std::string_view s) {
 }  // namespace
 
 struct json_writer::impl {
-  impl(std::string& out, std::string_view document, layout l) : out(out), document(document), stream{out} {
+  impl(std::string_view document, layout l, std::size_t capacity)
+      : document(document), out(&allocator, capacity) {
     if (l == layout::pretty) {
-      pretty.emplace(stream);
+      pretty.emplace(out, &allocator);
       pretty->SetIndent(' ', 2);
     } else {
-      compact.emplace(stream);
+      compact.emplace(out, &allocator);
     }
   }
 
@@ -74,27 +119,33 @@ struct json_writer::impl {
   }
 
   void text(std::string_view s, bool is_key) {
-    const std::size_t start = out.size();
+    const text_scan kind = scan(s);
+    if (kind.plain && compact) return compact->plain_string(s);
+    const std::size_t start = out.GetSize();
     const bool ok = (!pretty || valid_utf8(s)) && with([&](auto& w) {
                       return is_key ? w.Key(s.data(), size_of(s)) : w.String(s.data(), size_of(s));
                     });
     if (!ok) {
-      out.resize(start);
+      out.Pop(out.GetSize() - start);
       throw encoding_error("cannot write " + document + ": text `" + printable(s) + "` is not valid UTF-8");
     }
-    if (has_control(s)) lowercase_escapes(out, start);
+    if (kind.control) {
+      // The buffer's own storage (GetString only adds the terminator), so writable.
+      char* text = const_cast<char*>(out.GetString());
+      lowercase_escapes(text + start, out.GetSize() - start);
+    }
   }
 
-  std::string& out;
   std::string document;
-  string_stream stream;
+  rapidjson::CrtAllocator allocator;  // stateless: shared, so the buffer and writer allocate none
+  buffer out;
   // Only one is constructed: each allocates its level stack.
   std::optional<compact_writer> compact;
   std::optional<pretty_writer> pretty;
 };
 
-json_writer::json_writer(std::string& out, std::string_view document, layout l)
-    : impl_(std::make_unique<impl>(out, document, l)) {}
+json_writer::json_writer(std::string_view document, layout l, std::size_t capacity)
+    : impl_(std::make_unique<impl>(document, l, capacity)) {}
 json_writer::~json_writer() = default;
 
 void json_writer::begin_object() {
@@ -128,6 +179,12 @@ void json_writer::null() {
 }
 void json_writer::literal(std::string_view json) {
   impl_->with([json](auto& w) { return w.RawValue(json.data(), json.size(), rapidjson::kNumberType); });
+}
+
+std::string json_writer::take() {
+  std::string text(impl_->out.GetString(), impl_->out.GetSize());
+  impl_->out.Clear();
+  return text;
 }
 
 }  // namespace aftersale::detail

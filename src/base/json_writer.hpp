@@ -2,6 +2,7 @@
 // Internal: the one way the library writes JSON (snapshots, lint reports, test reports).
 // RapidJSON's Writer validates UTF-8 and escapes; this wrapper keeps RapidJSON out of the
 // header (it is a private dependency) and pins the spelling every caller relies on.
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -9,7 +10,7 @@
 
 namespace aftersale::detail {
 
-/// Appends one JSON value to a string. Strings: `"` and `\` escaped, control characters as
+/// Writes one JSON document; `take()` returns it. Strings: `"` and `\` escaped, control characters as
 /// `\n`, `\t`, ... or `\u001f` (lowercase hex, as snapshots always had), `/` and non-ASCII
 /// written as they are. Calls must form a well-formed document (asserted in debug builds).
 class json_writer {
@@ -19,8 +20,9 @@ class json_writer {
     pretty,   ///< two-space indent, `"key": value` (the test runner's report)
   };
 
-  /// `document` names what is written, for the error message (`a snapshot`).
-  json_writer(std::string& out, std::string_view document, layout l = layout::compact);
+  /// `document` names what is written, for the error message (`a snapshot`); `capacity`: the
+  /// bytes to reserve, when the caller can estimate the size.
+  explicit json_writer(std::string_view document, layout l = layout::compact, std::size_t capacity = 256);
   ~json_writer();
   json_writer(const json_writer&) = delete;
   json_writer& operator=(const json_writer&) = delete;
@@ -40,6 +42,9 @@ class json_writer {
   void null();
   /// A value already spelled as JSON (`12900`, `true`), written as it is.
   void literal(std::string_view json);
+
+  /// The text written so far (the whole document once it is complete); the writer is then empty.
+  std::string take();
 
  private:
   struct impl;

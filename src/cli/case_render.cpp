@@ -347,12 +347,9 @@ void outcome_json(json_writer& w, const outcome_view& o) {
 }
 
 void print_json(std::ostream& out, const std::function<void(json_writer&)>& write) {
-  std::string text;
-  {
-    json_writer w(text, "the output", json_writer::layout::pretty);
-    write(w);
-  }
-  out << text << '\n';
+  json_writer w("the output", json_writer::layout::pretty);
+  write(w);
+  out << w.take() << '\n';
 }
 
 }  // namespace aftersale::cli

@@ -128,18 +128,15 @@ void outcome_json(json_writer& w, const outcome& o, bool with_name) {
 }  // namespace
 
 void render_json(std::ostream& out, const std::vector<outcome>& outcomes) {
-  std::string text;
-  {
-    json_writer w(text, "the decision", json_writer::layout::pretty);
-    if (outcomes.size() == 1) {
-      outcome_json(w, outcomes.front(), false);
-    } else {
-      w.begin_array();
-      for (const auto& o : outcomes) outcome_json(w, o, true);
-      w.end_array();
-    }
+  json_writer w("the decision", json_writer::layout::pretty);
+  if (outcomes.size() == 1) {
+    outcome_json(w, outcomes.front(), false);
+  } else {
+    w.begin_array();
+    for (const auto& o : outcomes) outcome_json(w, o, true);
+    w.end_array();
   }
-  out << text << '\n';
+  out << w.take() << '\n';
 }
 
 }  // namespace aftersale::cli

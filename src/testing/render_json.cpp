@@ -150,8 +150,7 @@ void write_case(writer& w, const case_result& c) {
 }  // namespace
 
 std::string render_json(const test_report& report, const render_options& options) {
-  std::string out;
-  writer w(out, "the test report", writer::layout::pretty);
+  writer w("the test report", writer::layout::pretty);
   w.begin_object();
   key(w, "passed");
   size(w, report.passed);
@@ -204,8 +203,7 @@ std::string render_json(const test_report& report, const render_options& options
   }
   w.end_array();
   w.end_object();
-  out += '\n';
-  return out;
+  return w.take() + '\n';
 }
 
 }  // namespace aftersale::testing

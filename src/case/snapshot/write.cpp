@@ -26,7 +26,7 @@ constexpr std::int64_t k_iso_last = 253402300799;   // 9999-12-31T23:59:59Z
 // The snapshot's values over the JSON writer: times, and fact values by their declared type.
 class writer : public detail::json_writer {
  public:
-  explicit writer(std::string& out) : json_writer(out, "a snapshot") {}
+  explicit writer(std::size_t capacity) : json_writer("a snapshot", layout::compact, capacity) {}
 
   void time(sys_seconds t) {
     const std::int64_t s = t.time_since_epoch().count();
@@ -171,9 +171,7 @@ std::string to_json(const service_case& c) {
   if (!c.policy_ptr()) throw error("cannot write a snapshot of an empty case");
   const policy& p = c.source_policy();
   const flow_def& f = c.flow();
-  std::string out;
-  out.reserve(512 + 160 * c.history().size() + 64 * c.clocks().size());
-  writer w(out);
+  writer w(512 + 160 * c.history().size() + 64 * c.clocks().size());
 
   w.begin_object();
   w.key("format");
@@ -227,7 +225,7 @@ std::string to_json(const service_case& c) {
   for (const history_entry& h : c.history()) write_history(w, p, f, h);
   w.end_array();
   w.end_object();
-  return out;
+  return w.take();
 }
 
 }  // namespace aftersale
