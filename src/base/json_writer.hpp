@@ -1,7 +1,8 @@
 #pragma once
-// Internal: the one way the library writes JSON (snapshots, lint reports, test reports).
-// RapidJSON's Writer validates UTF-8 and escapes; this wrapper keeps RapidJSON out of the
-// header (it is a private dependency) and pins the spelling every caller relies on.
+// Internal: the one way aftersale writes JSON (snapshots, lint and test reports, and the CLI's
+// `--format json`, which has src/ on its include path). RapidJSON's Writer validates UTF-8 and
+// escapes; this wrapper keeps RapidJSON out of the header (a private dependency) and pins the
+// spelling every caller relies on.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -10,14 +11,15 @@
 
 namespace aftersale::detail {
 
-/// Writes one JSON document; `take()` returns it. Strings: `"` and `\` escaped, control characters as
-/// `\n`, `\t`, ... or `\u001f` (lowercase hex, as snapshots always had), `/` and non-ASCII
-/// written as they are. Calls must form a well-formed document (asserted in debug builds).
+/// Writes one JSON document; `take()` returns it. Strings: `"` and `\` escaped, control
+/// characters as `\n`, `\t`, ... or `\u001f` (lowercase hex, as snapshots always had), `/` and
+/// non-ASCII written as they are; text that is not UTF-8 is refused, never written or replaced.
+/// Calls must form a well-formed document (asserted in debug builds).
 class json_writer {
  public:
   enum class layout : std::uint8_t {
     compact,  ///< one line, no spaces (snapshots, lint)
-    pretty,   ///< two-space indent, `"key": value` (the test runner's report)
+    pretty,   ///< two-space indent, `"key": value` (the test runner's report, the CLI)
   };
 
   /// `document` names what is written, for the error message (`a snapshot`); `capacity`: the
