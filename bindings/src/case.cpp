@@ -18,17 +18,6 @@ namespace aftersale::python {
 
 namespace {
 
-// An outcome with its state ids resolved against the case's flow at the time it was produced
-// (the C++ outcome only borrows the policy).
-struct outcome_view {
-  std::string result;
-  std::optional<std::string> reason;  // None when accepted or duplicate
-  std::string message;
-  std::optional<std::string> from_state, to_state;
-  std::uint32_t steps = 0;
-  std::vector<emitted_action> actions;
-};
-
 py::object id_or_none(const std::vector<vocabulary_entry>& entries, std::uint32_t i) {
   return i < entries.size() ? py::object(py::str(entries[i].id)) : py::object(py::none());
 }
@@ -38,27 +27,9 @@ std::optional<std::string> state_id(const flow_def& f, std::uint32_t i) {
   return std::nullopt;
 }
 
-const char* result_text(outcome::status s) {
-  switch (s) {
-    case outcome::status::accepted: return "accepted";
-    case outcome::status::refused: return "refused";
-    case outcome::status::duplicate: return "duplicate";
-  }
-  return "refused";
-}
-
-outcome_view view_of(const service_case& c, const outcome& o) {
-  outcome_view v;
-  v.result = result_text(o.result());
-  if (o.reason() != refusal::none) v.reason = std::string(to_string(o.reason()));
-  v.message = o.message();
-  if (o.accepted()) {
-    v.from_state = state_id(c.flow(), o.from());
-    v.to_state = state_id(c.flow(), o.to());
-  }
-  v.steps = o.steps();
-  v.actions = o.actions();
-  return v;
+// The library's view: empty text (no reason, no state) is None in Python.
+py::object text_or_none(const std::string& s) {
+  return s.empty() ? py::object(py::none()) : py::object(py::str(s));
 }
 
 py::list actions_of(const outcome_view& v) {
@@ -134,13 +105,13 @@ outcome_view apply_event(service_case& c, const std::string& name, const std::st
   if (!payload.is_none()) e.payload = to_request(payload);
   if (!id.is_none()) e.id = id.cast<std::string>();
   const sys_seconds t = to_instant(now, "now");
-  return view_of(c, apply(c, e, t));
+  return make_outcome_view(c, apply(c, e, t));
 }
 
 std::vector<outcome_view> advance_case(service_case& c, py::handle now) {
   const sys_seconds t = to_instant(now, "now");
   std::vector<outcome_view> out;
-  for (const outcome& o : advance(c, t)) out.push_back(view_of(c, o));
+  for (const outcome& o : advance(c, t)) out.push_back(make_outcome_view(c, o));
   return out;
 }
 
@@ -150,12 +121,14 @@ std::string outcome_repr(const outcome_view& v) { return "<aftersale.Outcome " +
 
 void register_case(py::module_& m) {
   py::class_<outcome_view>(m, "Outcome", "The result of applying an event, or of one timer fired by advance.")
-      .def_property_readonly("accepted", [](const outcome_view& v) { return v.result == "accepted"; })
+      .def_property_readonly("accepted", &outcome_view::accepted)
       .def_readonly("result", &outcome_view::result, "'accepted', 'refused' or 'duplicate'")
-      .def_readonly("reason", &outcome_view::reason, "why it was refused ('unknown_event', 'guard_failed', ...), else None")
+      .def_property_readonly(
+          "reason", [](const outcome_view& v) { return text_or_none(v.reason); },
+          "why it was refused ('unknown_event', 'guard_failed', ...), else None")
       .def_readonly("message", &outcome_view::message)
-      .def_readonly("from_state", &outcome_view::from_state)
-      .def_readonly("to_state", &outcome_view::to_state)
+      .def_property_readonly("from_state", [](const outcome_view& v) { return text_or_none(v.from_state); })
+      .def_property_readonly("to_state", [](const outcome_view& v) { return text_or_none(v.to_state); })
       .def_readonly("steps", &outcome_view::steps, "transitions fired (the event's and the automatic ones)")
       .def_property_readonly("actions", &actions_of, "actions for the host: list of (name, args dict)")
       .def("__repr__", &outcome_repr);

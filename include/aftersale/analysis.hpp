@@ -91,6 +91,7 @@ std::string to_string(const finding& f);
 
 /// The report as one JSON document (`{"findings": [...], "coverage": [...], "errors": N,
 /// "warnings": N}`), for `aftersale lint --format json`.
+/// @throws encoding_error when a message, id or value is not valid UTF-8.
 std::string to_json(const analysis_report& r);
 
 }  // namespace aftersale

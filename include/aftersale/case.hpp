@@ -169,6 +169,23 @@ class outcome {
   std::vector<emitted_action> actions_;
 };
 
+/// `accepted`, `refused`, `duplicate`.
+std::string_view to_string(outcome::status s);
+
+/// An outcome with its names resolved, as plain values: what a host shows, logs or serialises.
+/// The CLI's `aftersale case` output and Python's `Outcome` are both this. Unlike `outcome` it
+/// borrows nothing, so it may outlive the policy.
+struct outcome_view {
+  std::string result;       ///< `accepted`, `refused` or `duplicate` (`to_string(outcome::status)`)
+  std::string reason;       ///< refused: `unknown_event`, ... (`to_string(refusal)`); else empty
+  std::string message;      ///< `outcome::message()`
+  std::string from_state;   ///< accepted: the state before; else empty
+  std::string to_state;     ///< accepted: the state after, automatic transitions included; else empty
+  std::uint32_t steps = 0;  ///< accepted: transitions fired (the event's and the automatic ones)
+  std::vector<emitted_action> actions;  ///< accepted: actions for the host, in the order emitted
+  bool accepted() const noexcept { return result == "accepted"; }
+};
+
 /// A case: its flow, state, lifecycle phase, facts and variables, clocks, escalation and history.
 /// Read through the accessors; change only through `apply`, `advance`, `from_json`.
 class service_case {
@@ -265,6 +282,10 @@ std::optional<sys_seconds> next_deadline(const service_case& c);
 /// One outcome per timer fired.
 std::vector<outcome> advance(service_case& c, sys_seconds now);
 
+/// The view of `o`, an outcome that `apply` or `advance` just returned for `c`: state ids are
+/// looked up in `c`'s flow, and the message is built once.
+outcome_view make_outcome_view(const service_case& c, const outcome& o);
+
 /// A readable line for a history entry: `2026-10-08T09:00:00Z agent approve: submitted → reviewed
 /// (set approved = true; emit notify_customer)`.
 std::string describe(const service_case& c, const history_entry& h);
@@ -272,7 +293,7 @@ std::string describe(const service_case& c, const history_entry& h);
 /// Snapshot: JSON text with the policy id, version and flow structure hash, state, phase,
 /// facts and variables, clocks (absolute UTC), escalation, remark, applied ids and history.
 /// Format `aftersale-case/1`, deterministic (docs/snapshots.md).
-/// @throws error for an empty case, or an event id that is not valid UTF-8 (JSON cannot hold it).
+/// @throws error for an empty case; encoding_error for text that is not valid UTF-8 (JSON cannot hold it).
 std::string to_json(const service_case& c);
 
 /// Restores a snapshot. Exact: `to_json(from_json(p, s)) == s` for any `s` that `to_json` wrote.

@@ -111,6 +111,14 @@ class error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Text could not be written as JSON because it is not valid UTF-8 (JSON holds UTF-8 only).
+/// Every JSON the library writes (snapshots, `to_json(analysis_report)`, the test runner's report)
+/// refuses such text rather than writing bytes a reader would reject or silently changing them.
+class encoding_error : public error {
+ public:
+  using error::error;
+};
+
 /// A policy could not be loaded. Carries every diagnostic found, in document order;
 /// `what()` is all of them, one per line.
 class policy_error : public error {

@@ -192,6 +192,7 @@ struct render_options {
 std::string render_text(const test_report& report, const render_options& options = {});
 
 /// The report as JSON (docs/testing.md, "JSON output"); coverage included when asked.
+/// @throws encoding_error when a name or message is not valid UTF-8.
 std::string render_json(const test_report& report, const render_options& options = {});
 
 }  // namespace aftersale::testing

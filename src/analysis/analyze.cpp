@@ -2,11 +2,11 @@
 #include <aftersale/analysis.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <string>
 #include <tuple>
 
 #include "analysis/checks.hpp"
+#include "base/json_writer.hpp"
 
 namespace aftersale {
 
@@ -16,34 +16,15 @@ std::string span_text(const source_span& s) {
   return s.file + ":" + std::to_string(s.line) + ":" + std::to_string(s.column);
 }
 
-// JSON string escaping (RFC 8259): quotes, backslash and control characters; UTF-8 passes through.
-void json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-}
-
-void json_span(std::string& out, const source_span& s) {
-  out += "{\"file\":";
-  json_string(out, s.file);
-  out += ",\"line\":" + std::to_string(s.line) + ",\"column\":" + std::to_string(s.column) + "}";
+void json_span(detail::json_writer& w, const source_span& s) {
+  w.begin_object();
+  w.key("file");
+  w.string(s.file);
+  w.key("line");
+  w.unsigned_integer(s.line);
+  w.key("column");
+  w.unsigned_integer(s.column);
+  w.end_object();
 }
 
 }  // namespace
@@ -86,92 +67,93 @@ namespace {
 
 // The witness facts that are (not) derived as one object in fact order; an absent fact is null,
 // int / money / bool values are JSON literals as request files take them. null without a witness.
-void json_witness(std::string& out, const std::vector<witness_fact>& facts, bool derived) {
-  if (facts.empty()) {
-    out += "null";
-    return;
-  }
-  out += '{';
-  bool first = true;
-  for (const witness_fact& w : facts) {
-    if (w.derived != derived) continue;
-    if (!first) out += ',';
-    first = false;
-    json_string(out, w.fact);
-    out += ':';
-    if (w.absent) {
-      out += "null";
-    } else if (w.literal) {
-      out += w.value;
+void json_witness(detail::json_writer& w, const std::vector<witness_fact>& facts, bool derived) {
+  if (facts.empty()) return w.null();
+  w.begin_object();
+  for (const witness_fact& f : facts) {
+    if (f.derived != derived) continue;
+    w.key(f.fact);
+    if (f.absent) {
+      w.null();
+    } else if (f.literal) {
+      w.literal(f.value);
     } else {
-      json_string(out, w.value);
+      w.string(f.value);
     }
   }
-  out += '}';
+  w.end_object();
+}
+
+void json_pairs(detail::json_writer& w, const char* key,
+                const std::vector<std::pair<std::string, std::string>>& v) {
+  w.key(key);
+  w.begin_array();
+  for (const auto& [first, second] : v) {
+    w.begin_array();
+    w.string(first);
+    w.string(second);
+    w.end_array();
+  }
+  w.end_array();
+}
+
+void json_finding(detail::json_writer& w, const finding& f) {
+  w.begin_object();
+  w.key("code");
+  w.string(code_text(f.diagnostic.code));
+  w.key("severity");
+  w.string(to_string(f.diagnostic.severity));
+  w.key("where");
+  json_span(w, f.diagnostic.where);
+  w.key("message");
+  w.string(f.diagnostic.message);
+  w.key("help");
+  w.string(f.diagnostic.help);
+  w.key("table");
+  w.string(f.table);
+  w.key("flow");
+  w.string(f.flow);
+  // `derived`: what the library computes from the request (days_since, map facts), shown for
+  // the reader; `witness`: the request itself (input facts), replayable by `decide`.
+  w.key("derived");
+  json_witness(w, f.witness, true);
+  w.key("witness");
+  json_witness(w, f.witness, false);
+  w.key("related");
+  w.begin_array();
+  for (const source_span& s : f.related) json_span(w, s);
+  w.end_array();
+  w.end_object();
 }
 
 }  // namespace
 
 std::string to_json(const analysis_report& r) {
-  std::string out = "{\"findings\":[";
-  for (std::size_t i = 0; i < r.findings.size(); ++i) {
-    const finding& f = r.findings[i];
-    if (i) out += ',';
-    out += "{\"code\":";
-    json_string(out, code_text(f.diagnostic.code));
-    out += ",\"severity\":";
-    json_string(out, to_string(f.diagnostic.severity));
-    out += ",\"where\":";
-    json_span(out, f.diagnostic.where);
-    out += ",\"message\":";
-    json_string(out, f.diagnostic.message);
-    out += ",\"help\":";
-    json_string(out, f.diagnostic.help);
-    out += ",\"table\":";
-    json_string(out, f.table);
-    out += ",\"flow\":";
-    json_string(out, f.flow);
-    // `derived`: what the library computes from the request (days_since, map facts), shown for
-    // the reader; `witness`: the request itself (input facts), replayable by `decide`.
-    out += ",\"derived\":";
-    json_witness(out, f.witness, true);
-    out += ",\"witness\":";
-    json_witness(out, f.witness, false);
-    out += ",\"related\":[";
-    for (std::size_t k = 0; k < f.related.size(); ++k) {
-      if (k) out += ',';
-      json_span(out, f.related[k]);
-    }
-    out += "]}";
+  detail::json_writer w("the analysis report");
+  w.begin_object();
+  w.key("findings");
+  w.begin_array();
+  for (const finding& f : r.findings) json_finding(w, f);
+  w.end_array();
+  w.key("coverage");
+  w.begin_array();
+  for (const pair_coverage& c : r.coverage) {
+    w.begin_object();
+    w.key("table");
+    w.string(c.table);
+    json_pairs(w, "unhandled", c.unhandled);
+    json_pairs(w, "catch_all_only", c.catch_all_only);
+    w.end_object();
   }
-  out += "],\"coverage\":[";
-  for (std::size_t i = 0; i < r.coverage.size(); ++i) {
-    const pair_coverage& c = r.coverage[i];
-    if (i) out += ',';
-    out += "{\"table\":";
-    json_string(out, c.table);
-    auto pairs = [&out](const char* key, const std::vector<std::pair<std::string, std::string>>& v) {
-      out += ",\"";
-      out += key;
-      out += "\":[";
-      for (std::size_t k = 0; k < v.size(); ++k) {
-        if (k) out += ',';
-        out += '[';
-        json_string(out, v[k].first);
-        out += ',';
-        json_string(out, v[k].second);
-        out += ']';
-      }
-      out += ']';
-    };
-    pairs("unhandled", c.unhandled);
-    pairs("catch_all_only", c.catch_all_only);
-    out += '}';
-  }
-  out += "],\"errors\":" + std::to_string(r.count(severity::error)) +
-         ",\"warnings\":" + std::to_string(r.count(severity::warning)) +
-         ",\"notes\":" + std::to_string(r.count(severity::note)) + "}";
-  return out;
+  w.end_array();
+  w.key("errors");
+  w.unsigned_integer(r.count(severity::error));
+  w.key("warnings");
+  w.unsigned_integer(r.count(severity::warning));
+  w.key("notes");
+  w.unsigned_integer(r.count(severity::note));
+  w.end_object();
+  return w.take();
 }
 
 }  // namespace aftersale

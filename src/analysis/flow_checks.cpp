@@ -13,18 +13,6 @@
 
 namespace aftersale::analysis {
 
-finding flow_finding(error_code code, severity s, const flow_def& f, const source_span& where, std::string message,
-                     std::string help) {
-  finding out;
-  out.diagnostic.code = code;
-  out.diagnostic.severity = s;
-  out.diagnostic.where = where;
-  out.diagnostic.message = std::move(message);
-  out.diagnostic.help = std::move(help);
-  out.flow = f.id;
-  return out;
-}
-
 std::string transition_text(const policy& p, const flow_def& f, std::uint32_t t) {
   const transition_def& td = f.transitions[t];
   const std::string route = "from `" + f.states[td.from].id + "` to `" + f.states[td.to].id + '`';

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/finding.hpp"
 #include "analysis/region.hpp"
 
 namespace aftersale::analysis {
@@ -69,10 +70,6 @@ void check_nondeterminism(const flow_guards& g, const analysis_options& options,
 void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis_report& report);
 
 // ---- texts shared by the checks ----
-
-/// A finding about flow `f` at `where`.
-finding flow_finding(error_code code, severity s, const flow_def& f, const source_span& where,
-                     std::string message, std::string help);
 
 /// "transition on `approve` from `a` to `b`", "automatic transition from `a` to `b`",
 /// "timer transition on clock `c` from `a` to `b`".

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "analysis/checks.hpp"
+#include "analysis/finding.hpp"
 #include "analysis/region.hpp"
 #include "analysis/witness.hpp"
 
@@ -217,11 +218,8 @@ std::string base_outcome(const context& c, const request& store_request, std::ve
 void report(context& c, const std::uint32_t rule_index, const std::vector<std::string>& missing,
             witness_request w) {
   const bool no_rule = rule_index == npos;
-  finding f;
-  f.table = c.table.id;
-  f.diagnostic.code = error_code::protected_weakened;
-  f.diagnostic.severity = severity::error;
-  f.diagnostic.where = no_rule ? c.table.where : c.table.rules[rule_index].where;
+  finding f = table_finding(error_code::protected_weakened, severity::error, c.table,
+                            no_rule ? c.table.where : c.table.rules[rule_index].where, {}, {});
   std::string what = no_rule ? "no rule of table " + tick(c.table.id) + " matches"
                              : "rule " + tick(c.table.rules[rule_index].id) + " " +
                                    describe(c.p, c.table.rules[rule_index].then, c.o);
@@ -257,13 +255,11 @@ std::optional<witness_request> confirmed(const context& c, const region& part, s
 }
 
 void budget_note(context& c) {
-  finding f;
-  f.table = c.table.id;
-  f.diagnostic = diagnostic{error_code::analysis_budget, severity::note, c.o.where,
-                            "the check of protected outcome " + tick(c.o.id) + " was stopped: its regions outgrew the budget of " +
-                                std::to_string(c.options.max_regions),
-                            "raise `max_regions`, or narrow the protected scope"};
-  c.report.findings.push_back(std::move(f));
+  c.report.findings.push_back(table_finding(error_code::analysis_budget, severity::note, c.table, c.o.where,
+                                            "the check of protected outcome " + tick(c.o.id) +
+                                                " was stopped: its regions outgrew the budget of " +
+                                                std::to_string(c.options.max_regions),
+                                            "raise `max_regions`, or narrow the protected scope"));
 }
 
 void check_one(context& c) {

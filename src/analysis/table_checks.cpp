@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analysis/checks.hpp"
+#include "analysis/finding.hpp"
 #include "analysis/region.hpp"
 #include "analysis/witness.hpp"
 #include "model/semantics.hpp"
@@ -134,21 +135,9 @@ std::vector<witness_fact> shown_facts(const table_context& c, std::vector<witnes
   return out;
 }
 
-finding make_finding(const table_context& c, error_code code, severity sev, const source_span& where,
-                     std::string message, std::string help) {
-  finding f;
-  f.diagnostic.code = code;
-  f.diagnostic.severity = sev;
-  f.diagnostic.where = where;
-  f.diagnostic.message = std::move(message);
-  f.diagnostic.help = std::move(help);
-  f.table = c.table.id;
-  return f;
-}
-
 void budget_note(table_context& c, const std::string& check) {
-  c.report.findings.push_back(make_finding(
-      c, error_code::analysis_budget, severity::note, c.table.where,
+  c.report.findings.push_back(table_finding(
+      error_code::analysis_budget, severity::note, c.table, c.table.where,
       "the " + check + " of table " + tick(c.table.id) + " was skipped: its regions outgrew the budget of " +
           std::to_string(c.options.max_regions),
       "raise the budget (`aftersale lint --max-regions N`) or split the table into smaller tables"));
@@ -189,8 +178,8 @@ void check_gaps(table_context& c) {
     if (total > 1) message += " (gap " + std::to_string(i + 1) + " of " + std::to_string(total) + " disjoint regions)";
     std::string help = "add a catch-all rule at the end, or rules for the requests listed";
     if (entry) help += "; these requests get `no_match` from `decide`";
-    finding f = make_finding(c, error_code::table_gap, severity::warning, c.table.where, std::move(message),
-                             std::move(help));
+    finding f = table_finding(error_code::table_gap, severity::warning, c.table, c.table.where,
+                              std::move(message), std::move(help));
     f.witness = shown_facts(c, std::move(shown[i].witness.facts));
     c.report.findings.push_back(std::move(f));
   }
@@ -215,8 +204,8 @@ void check_overlaps(table_context& c) {
       std::string help = unique ? "make the conditions exclude each other, or use hit policy `first` if the earlier rule should win"
                                 : "give both rules the same outcome, make their conditions exclude each other, or use hit "
                                   "policy `first`";
-      finding f = make_finding(c, error_code::table_overlap, unique ? severity::error : severity::warning,
-                               rules[j].where, std::move(message), std::move(help));
+      finding f = table_finding(error_code::table_overlap, unique ? severity::error : severity::warning,
+                                c.table, rules[j].where, std::move(message), std::move(help));
       f.witness = shown_facts(c, std::move(w->facts));
       f.related.push_back(rules[i].where);
       c.report.findings.push_back(std::move(f));
@@ -231,10 +220,11 @@ std::vector<bool> check_unsatisfiable(table_context& c) {
     if (realisable(c.s, c.rule_boxes[i], c.options.at)) continue;
     never[i] = true;
     const rule& r = c.table.rules[i];
-    c.report.findings.push_back(make_finding(
-        c, error_code::shadowed_rule, severity::warning, r.where,
-        "rule " + tick(r.id) + " of table " + tick(c.table.id) + " can never match: no request satisfies all of its conditions",
-        "remove the rule or fix the conditions that exclude each other"));
+    c.report.findings.push_back(
+        table_finding(error_code::shadowed_rule, severity::warning, c.table, r.where,
+                      "rule " + tick(r.id) + " of table " + tick(c.table.id) +
+                          " can never match: no request satisfies all of its conditions",
+                      "remove the rule or fix the conditions that exclude each other"));
   }
   return never;
 }
@@ -262,11 +252,11 @@ void check_shadowed(table_context& c, const std::vector<bool>& never) {
     if (!shadowed) continue;
     std::vector<std::string> ids;
     for (std::size_t j : covering) ids.push_back(rules[j].id);
-    finding f = make_finding(c, error_code::shadowed_rule, severity::warning, rules[i].where,
-                             "rule " + tick(rules[i].id) + " of `first` table " + tick(c.table.id) +
-                                 " can never fire: it is covered by earlier " + (ids.size() == 1 ? "rule " : "rules ") +
-                                 join_ids(ids, 8),
-                             "remove the rule, or move it before the rules that cover it if it should win");
+    finding f = table_finding(error_code::shadowed_rule, severity::warning, c.table, rules[i].where,
+                              "rule " + tick(rules[i].id) + " of `first` table " + tick(c.table.id) +
+                                  " can never fire: it is covered by earlier " +
+                                  (ids.size() == 1 ? "rule " : "rules ") + join_ids(ids, 8),
+                              "remove the rule, or move it before the rules that cover it if it should win");
     for (std::size_t j : covering) f.related.push_back(rules[j].where);
     c.report.findings.push_back(std::move(f));
   }
@@ -327,11 +317,12 @@ void check_coverage(table_context& c, std::uint32_t status, std::uint32_t reques
       list += (i ? ", " : "") + std::string("(") + tick(cov.unhandled[i].first) + ", " + tick(cov.unhandled[i].second) + ")";
     }
     if (cov.unhandled.size() > 12) list += " and " + std::to_string(cov.unhandled.size() - 12) + " more";
-    c.report.findings.push_back(make_finding(
-        c, error_code::uncovered_pair, severity::warning, c.table.where,
-        "table " + tick(c.table.id) + " handles no request for " + std::to_string(cov.unhandled.size()) + " (" +
-            tick(fs.name) + ", " + tick(fr.name) + ") " + (cov.unhandled.size() == 1 ? "pair: " : "pairs: ") + list,
-        "add rules for these pairs, or a catch-all rule if one answer fits them all"));
+    c.report.findings.push_back(
+        table_finding(error_code::uncovered_pair, severity::warning, c.table, c.table.where,
+                      "table " + tick(c.table.id) + " handles no request for " +
+                          std::to_string(cov.unhandled.size()) + " (" + tick(fs.name) + ", " + tick(fr.name) +
+                          ") " + (cov.unhandled.size() == 1 ? "pair: " : "pairs: ") + list,
+                      "add rules for these pairs, or a catch-all rule if one answer fits them all"));
   }
   c.report.coverage.push_back(std::move(cov));
 }

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "case_io.hpp"
 #include "case_payload.hpp"
@@ -56,9 +58,14 @@ void add_now(CLI::App* cmd, options& opt, const char* what) { cmd->add_option("-
 
 // ---- open ----------------------------------------------------------------------------
 
+/// The decision a case was opened from.
+struct decided {
+  std::string table, rule, solution, flow;
+};
+
 struct opened {
   service_case c;
-  ordered_json decision = nullptr;  ///< table, rule, solution, flow; null when --flow chose the flow
+  std::optional<decided> decision;  ///< nothing when --flow chose the flow
 };
 
 opened open_from_request(const std::shared_ptr<const policy>& p, const options& opt, const request_file& r,
@@ -85,12 +92,24 @@ opened open_from_request(const std::shared_ptr<const policy>& p, const options& 
   if (d.first_rule().then.flow.empty()) {
     fail(where, "no case to open: rule `" + std::string(d.rule_id()) + "` names no flow (give --flow)");
   }
-  out.decision = {{"table", d.table().id},
-                  {"rule", d.rule_id()},
-                  {"solution", d.solution()},
-                  {"flow", d.first_rule().then.flow}};
+  out.decision =
+      decided{d.table().id, std::string(d.rule_id()), std::string(d.solution()), d.first_rule().then.flow};
   out.c = open_case(d, now);
   return out;
+}
+
+void decision_json(json_writer& w, const std::optional<decided>& d) {
+  if (!d) return w.null();
+  w.begin_object();
+  w.key("table");
+  w.string(d->table);
+  w.key("rule");
+  w.string(d->rule);
+  w.key("solution");
+  w.string(d->solution);
+  w.key("flow");
+  w.string(d->flow);
+  w.end_object();
 }
 
 int run_open(const options& opt) {
@@ -123,17 +142,25 @@ int run_open(const options& opt) {
 
   case_view view = make_case_view(o.c, opt.locale, false, now);
   if (opt.format == "json") {
-    print_json(std::cout, {{"snapshot", opt.snapshot}, {"decision", o.decision}, {"case", case_json(view)}});
+    print_json(std::cout, [&](json_writer& w) {
+      w.begin_object();
+      w.key("snapshot");
+      w.string(opt.snapshot);
+      w.key("decision");
+      decision_json(w, o.decision);
+      w.key("case");
+      case_json(w, view);
+      w.end_object();
+    });
     return exit_case_ok;
   }
   text_field(std::cout, "saved", {opt.snapshot});
-  if (o.decision.is_null()) {
+  if (!o.decision) {
     text_field(std::cout, "decision", {"- (flow chosen with --flow)"});
   } else {
     text_field(
         std::cout, "decision",
-        {"rule " + o.decision["rule"].get<std::string>() + " → " + o.decision["solution"].get<std::string>() +
-         "  (table " + o.decision["table"].get<std::string>() + ")"});
+        {"rule " + o.decision->rule + " → " + o.decision->solution + "  (table " + o.decision->table + ")"});
   }
   render_case_text(std::cout, view);
   return exit_case_ok;
@@ -156,15 +183,29 @@ int run_apply(const options& opt) {
   outcome_view ov = make_outcome_view(c, o);
   case_view view = make_case_view(c, opt.locale, false, now, before);
   if (opt.format == "json") {
-    print_json(std::cout, {{"snapshot", opt.snapshot},
-                           {"written", write},
-                           {"event",
-                            {{"name", opt.event},
-                             {"role", opt.role},
-                             {"id", opt.id.empty() ? ordered_json(nullptr) : ordered_json(opt.id)}}},
-                           {"outcome", outcome_json(ov)},
-                           {"history", history_json(view.history)},
-                           {"case", case_json(view)}});
+    print_json(std::cout, [&](json_writer& w) {
+      w.begin_object();
+      w.key("snapshot");
+      w.string(opt.snapshot);
+      w.key("written");
+      w.boolean(write);
+      w.key("event");
+      w.begin_object();
+      w.key("name");
+      w.string(opt.event);
+      w.key("role");
+      w.string(opt.role);
+      w.key("id");
+      text_or_null(w, opt.id);
+      w.end_object();
+      w.key("outcome");
+      outcome_json(w, ov);
+      w.key("history");
+      history_json(w, view.history);
+      w.key("case");
+      case_json(w, view);
+      w.end_object();
+    });
   } else {
     render_outcome_text(std::cout, ov, "result");
     if (o.accepted()) {
@@ -190,15 +231,26 @@ int run_advance(const options& opt) {
   case_view view = make_case_view(c, opt.locale, false, now, before);
   const instant_view at = make_instant(*p, now);
   if (opt.format == "json") {
-    ordered_json timers = ordered_json::array();
-    for (const auto& o : fired) timers.push_back(outcome_json(make_outcome_view(c, o)));
-    print_json(std::cout, {{"snapshot", opt.snapshot},
-                           {"now", instant_json(at)},
-                           {"fired", fired.size()},
-                           {"written", write},
-                           {"timers", timers},
-                           {"history", history_json(view.history)},
-                           {"case", case_json(view)}});
+    print_json(std::cout, [&](json_writer& w) {
+      w.begin_object();
+      w.key("snapshot");
+      w.string(opt.snapshot);
+      w.key("now");
+      instant_json(w, at);
+      w.key("fired");
+      w.unsigned_integer(fired.size());
+      w.key("written");
+      w.boolean(write);
+      w.key("timers");
+      w.begin_array();
+      for (const auto& o : fired) outcome_json(w, make_outcome_view(c, o));
+      w.end_array();
+      w.key("history");
+      history_json(w, view.history);
+      w.key("case");
+      case_json(w, view);
+      w.end_object();
+    });
     return exit_case_ok;
   }
   text_field(std::cout, "advanced",
@@ -221,7 +273,7 @@ int run_show(const options& opt) {
   service_case c = read_case(p, opt.snapshot);
   case_view view = make_case_view(c, opt.locale, opt.customer, now);
   if (opt.format == "json") {
-    print_json(std::cout, case_json(view));
+    print_json(std::cout, [&](json_writer& w) { case_json(w, view); });
     return exit_case_ok;
   }
   text_field(std::cout, "case", {opt.snapshot});

@@ -15,10 +15,6 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
   return out;
 }
 
-ordered_json text_or_null(const std::string& s) {
-  return s.empty() ? ordered_json(nullptr) : ordered_json(s);
-}
-
 std::string state_line(const case_view& v) {
   std::string line = v.state;
   if (!v.label().empty()) line += "  " + v.label();
@@ -68,30 +64,57 @@ std::vector<std::string> progress(const case_view& v) {
 
 // Numbers as numbers (money in minor units, like request files and `decide`), booleans as
 // booleans, everything else as its text; null when unset.
-ordered_json value_json(const value_view& v) {
+void value_json(json_writer& w, const value_view& v) {
   switch (v.what) {
     case value_view::kind::unset:
-      return nullptr;
+      return w.null();
     case value_view::kind::integer:
-      return v.raw;
+      return w.integer(v.raw);
     case value_view::kind::boolean:
-      return v.raw != 0;
+      return w.boolean(v.raw != 0);
     case value_view::kind::text:
       break;
   }
-  return v.text;
+  w.string(v.text);
 }
 
-ordered_json clock_json(const clock_view& c) {
-  ordered_json out = ordered_json::object();
-  out["clock"] = c.clock;
-  out["label"] = text_or_null(c.label);
-  out["status"] = c.status;
-  out["started"] = c.started ? instant_json(*c.started) : ordered_json(nullptr);
-  out["due"] = c.due ? instant_json(*c.due) : ordered_json(nullptr);
-  out["remaining"] = text_or_null(c.remaining);
-  out["overdue"] = c.overdue;
-  return out;
+void instant_or_null(json_writer& w, const std::optional<instant_view>& t) {
+  if (!t) return w.null();
+  instant_json(w, *t);
+}
+
+void clock_json(json_writer& w, const clock_view& c) {
+  w.begin_object();
+  w.key("clock");
+  w.string(c.clock);
+  w.key("label");
+  text_or_null(w, c.label);
+  w.key("status");
+  w.string(c.status);
+  w.key("started");
+  instant_or_null(w, c.started);
+  w.key("due");
+  instant_or_null(w, c.due);
+  w.key("remaining");
+  text_or_null(w, c.remaining);
+  w.key("overdue");
+  w.boolean(c.overdue);
+  w.end_object();
+}
+
+void strings_json(json_writer& w, const std::vector<std::string>& items) {
+  w.begin_array();
+  for (const auto& s : items) w.string(s);
+  w.end_array();
+}
+
+void values_json(json_writer& w, const std::vector<value_view>& values) {
+  w.begin_object();
+  for (const auto& v : values) {
+    w.key(v.name);
+    value_json(w, v);
+  }
+  w.end_object();
 }
 
 }  // namespace
@@ -158,91 +181,175 @@ void render_case_text(std::ostream& out, const case_view& v) {
 }
 
 void render_outcome_text(std::ostream& out, const outcome_view& o, const std::string& heading) {
-  text_field(out, heading, {o.status + (o.reason.empty() ? "" : " (" + o.reason + ")")});
+  text_field(out, heading, {o.result + (o.reason.empty() ? "" : " (" + o.reason + ")")});
   text_field(out, "message", {o.message});
-  if (o.status == "accepted") {
+  if (o.accepted()) {
     std::vector<std::string> actions;
     for (const auto& a : o.actions) actions.push_back(action_text(a));
     text_field(out, "actions", actions);
   }
 }
 
-ordered_json instant_json(const instant_view& t) { return {{"utc", t.utc}, {"local", t.local_iso}}; }
+void text_or_null(json_writer& w, const std::string& s) {
+  if (s.empty()) return w.null();
+  w.string(s);
+}
 
-ordered_json history_json(const std::vector<history_view>& history) {
-  ordered_json out = ordered_json::array();
+void instant_json(json_writer& w, const instant_view& t) {
+  w.begin_object();
+  w.key("utc");
+  w.string(t.utc);
+  w.key("local");
+  w.string(t.local_iso);
+  w.end_object();
+}
+
+void history_json(json_writer& w, const std::vector<history_view>& history) {
+  w.begin_array();
   for (const auto& h : history) {
-    out.push_back({{"kind", h.kind},
-                   {"at", instant_json(h.at)},
-                   {"actor", text_or_null(h.actor)},
-                   {"from", text_or_null(h.from)},
-                   {"to", text_or_null(h.to)},
-                   {"event_id", text_or_null(h.event_id)},
-                   {"text", h.text}});
+    w.begin_object();
+    w.key("kind");
+    w.string(h.kind);
+    w.key("at");
+    instant_json(w, h.at);
+    w.key("actor");
+    text_or_null(w, h.actor);
+    w.key("from");
+    text_or_null(w, h.from);
+    w.key("to");
+    text_or_null(w, h.to);
+    w.key("event_id");
+    text_or_null(w, h.event_id);
+    w.key("text");
+    w.string(h.text);
+    w.end_object();
   }
-  return out;
+  w.end_array();
 }
 
-ordered_json case_json(const case_view& v) {
-  ordered_json out = ordered_json::object();
-  out["policy"] = {{"id", v.policy_id}, {"version", v.policy_version}};
-  out["flow"] = v.flow;
-  out["state"] = v.state;
-  out["label"] = text_or_null(v.label());
-  out["labels"] = {{"agent", text_or_null(v.agent_label)}, {"customer", text_or_null(v.customer_label)}};
-  if (v.customer) out["progress"] = progress(v);
-  out["terminal"] = v.terminal;
-  out["phase"] = v.phase;
-  out["escalation"] = text_or_null(v.escalation);
-  out["remark"] = v.remark_flag.empty() && v.remark.empty()
-                      ? ordered_json(nullptr)
-                      : ordered_json{{"flag", text_or_null(v.remark_flag)}, {"text", v.remark}};
-  out["opened_at"] = instant_json(v.opened_at);
-  out["entered_at"] = instant_json(v.entered_at);
-  ordered_json facts = ordered_json::object();
-  for (const auto& f : v.facts) facts[f.name] = value_json(f);
-  out["facts"] = facts;
-  ordered_json variables = ordered_json::object();
-  for (const auto& x : v.variables) variables[x.name] = value_json(x);
-  out["variables"] = variables;
-  ordered_json clocks = ordered_json::array();
-  for (const auto& c : v.clocks) clocks.push_back(clock_json(c));
-  out["clocks"] = clocks;
-  if (v.next_deadline) {
-    ordered_json next = instant_json(*v.next_deadline);
-    next["to"] = text_or_null(v.next_target);
-    next["due"] = v.next_due;
-    out["next_deadline"] = next;
+void case_json(json_writer& w, const case_view& v) {
+  w.begin_object();
+  w.key("policy");
+  w.begin_object();
+  w.key("id");
+  w.string(v.policy_id);
+  w.key("version");
+  w.string(v.policy_version);
+  w.end_object();
+  w.key("flow");
+  w.string(v.flow);
+  w.key("state");
+  w.string(v.state);
+  w.key("label");
+  text_or_null(w, v.label());
+  w.key("labels");
+  w.begin_object();
+  w.key("agent");
+  text_or_null(w, v.agent_label);
+  w.key("customer");
+  text_or_null(w, v.customer_label);
+  w.end_object();
+  if (v.customer) {
+    w.key("progress");
+    strings_json(w, progress(v));
+  }
+  w.key("terminal");
+  w.boolean(v.terminal);
+  w.key("phase");
+  w.string(v.phase);
+  w.key("escalation");
+  text_or_null(w, v.escalation);
+  w.key("remark");
+  if (v.remark_flag.empty() && v.remark.empty()) {
+    w.null();
   } else {
-    out["next_deadline"] = nullptr;
+    w.begin_object();
+    w.key("flag");
+    text_or_null(w, v.remark_flag);
+    w.key("text");
+    w.string(v.remark);
+    w.end_object();
   }
-  ordered_json events = ordered_json::array();
-  for (const auto& e : v.events) events.push_back({{"event", e.event}, {"roles", e.roles}});
-  out["events"] = events;
-  out["history"] = history_json(v.history);
-  return out;
+  w.key("opened_at");
+  instant_json(w, v.opened_at);
+  w.key("entered_at");
+  instant_json(w, v.entered_at);
+  w.key("facts");
+  values_json(w, v.facts);
+  w.key("variables");
+  values_json(w, v.variables);
+  w.key("clocks");
+  w.begin_array();
+  for (const auto& c : v.clocks) clock_json(w, c);
+  w.end_array();
+  w.key("next_deadline");
+  if (v.next_deadline) {
+    w.begin_object();
+    w.key("utc");
+    w.string(v.next_deadline->utc);
+    w.key("local");
+    w.string(v.next_deadline->local_iso);
+    w.key("to");
+    text_or_null(w, v.next_target);
+    w.key("due");
+    w.boolean(v.next_due);
+    w.end_object();
+  } else {
+    w.null();
+  }
+  w.key("events");
+  w.begin_array();
+  for (const auto& e : v.events) {
+    w.begin_object();
+    w.key("event");
+    w.string(e.event);
+    w.key("roles");
+    strings_json(w, e.roles);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("history");
+  history_json(w, v.history);
+  w.end_object();
 }
 
-ordered_json outcome_json(const outcome_view& o) {
-  ordered_json out = ordered_json::object();
-  out["status"] = o.status;
-  out["reason"] = text_or_null(o.reason);
-  out["message"] = o.message;
-  out["from"] = text_or_null(o.from);
-  out["to"] = text_or_null(o.to);
-  out["steps"] = o.steps;
-  ordered_json actions = ordered_json::array();
+void outcome_json(json_writer& w, const outcome_view& o) {
+  w.begin_object();
+  w.key("status");
+  w.string(o.result);
+  w.key("reason");
+  text_or_null(w, o.reason);
+  w.key("message");
+  w.string(o.message);
+  w.key("from");
+  text_or_null(w, o.from_state);
+  w.key("to");
+  text_or_null(w, o.to_state);
+  w.key("steps");
+  w.unsigned_integer(o.steps);
+  w.key("actions");
+  w.begin_array();
   for (const auto& a : o.actions) {
-    ordered_json args = ordered_json::object();
-    for (const auto& [k, val] : a.args) args[k] = val;
-    actions.push_back({{"name", a.name}, {"args", args}});
+    w.begin_object();
+    w.key("name");
+    w.string(a.name);
+    w.key("args");
+    w.begin_object();
+    for (const auto& [k, val] : a.args) {
+      w.key(k);
+      w.string(val);
+    }
+    w.end_object();
+    w.end_object();
   }
-  out["actions"] = actions;
-  return out;
+  w.end_array();
+  w.end_object();
 }
 
-void print_json(std::ostream& out, const ordered_json& doc) {
-  out << doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) << '\n';
+void print_json(std::ostream& out, const std::function<void(json_writer&)>& write) {
+  json_writer w("the output", json_writer::layout::pretty);
+  write(w);
+  out << w.take() << '\n';
 }
 
 }  // namespace aftersale::cli

@@ -1,15 +1,16 @@
 #pragma once
 // Output of `aftersale case`: text blocks (`name        value` lines, like `decide`) and JSON.
-#include <nlohmann/json.hpp>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "base/json_writer.hpp"
 #include "case_view.hpp"
 
 namespace aftersale::cli {
 
-using ordered_json = nlohmann::ordered_json;
+using json_writer = detail::json_writer;
 
 /// One `name        value` field; further lines are indented under the first.
 void text_field(std::ostream& out, const std::string& name, const std::vector<std::string>& lines);
@@ -24,15 +25,19 @@ void render_history_text(std::ostream& out, const std::vector<history_view>& his
 /// The outcome: `result`, `reason`, `message`, `actions`.
 void render_outcome_text(std::ostream& out, const outcome_view& o, const std::string& heading);
 
-ordered_json case_json(const case_view& v);
-ordered_json history_json(const std::vector<history_view>& history);
-ordered_json outcome_json(const outcome_view& o);
-ordered_json instant_json(const instant_view& t);
+// The JSON values, each written as one value (an object or an array) into `w`.
+void case_json(json_writer& w, const case_view& v);
+void history_json(json_writer& w, const std::vector<history_view>& history);
+void outcome_json(json_writer& w, const outcome_view& o);
+void instant_json(json_writer& w, const instant_view& t);
+/// `s`, or null when empty.
+void text_or_null(json_writer& w, const std::string& s);
 
 /// `name` or `name(by=10d, ...)`.
 std::string action_text(const emitted_action& a);
 
-/// Pretty JSON, invalid UTF-8 replaced, and a newline.
-void print_json(std::ostream& out, const ordered_json& doc);
+/// The document `write` writes, as pretty JSON (two-space indent) and a newline. Text that is not
+/// UTF-8 is refused (encoding_error), as everywhere the library writes JSON.
+void print_json(std::ostream& out, const std::function<void(json_writer&)>& write);
 
 }  // namespace aftersale::cli

@@ -216,28 +216,4 @@ case_view make_case_view(const service_case& c, const std::string& locale, bool 
   return v;
 }
 
-outcome_view make_outcome_view(const service_case& c, const outcome& o) {
-  outcome_view v;
-  switch (o.result()) {
-    case outcome::status::accepted:
-      v.status = "accepted";
-      break;
-    case outcome::status::refused:
-      v.status = "refused";
-      break;
-    case outcome::status::duplicate:
-      v.status = "duplicate";
-      break;
-  }
-  if (o.result() == outcome::status::refused) v.reason = std::string(to_string(o.reason()));
-  v.message = o.message();
-  if (o.accepted()) {
-    v.from = state_id(c.flow(), o.from());
-    v.to = state_id(c.flow(), o.to());
-    v.steps = o.steps();
-    v.actions = o.actions();
-  }
-  return v;
-}
-
 }  // namespace aftersale::cli

@@ -1,7 +1,7 @@
 #pragma once
-// What `aftersale case` prints about a case and about the outcome of an event or a timer, as
-// plain strings: built once from the runtime's objects, then rendered as text or JSON
-// (case_render.cpp).
+// What `aftersale case` prints about a case, as plain strings: built once from the runtime's
+// objects, then rendered as text or JSON (case_render.cpp). The outcome of an event or a timer
+// is the library's `outcome_view` (shared with the Python bindings).
 #include <aftersale/case.hpp>
 #include <cstddef>
 #include <optional>
@@ -81,18 +81,6 @@ struct case_view {
 /// `history_from`: the first history entry to include (later ones only, after an event).
 case_view make_case_view(const service_case& c, const std::string& locale, bool customer, sys_seconds now,
                          std::size_t history_from = 0);
-
-/// The outcome of one event (apply) or one timer (advance).
-struct outcome_view {
-  std::string status;  ///< `accepted`, `refused`, `duplicate`
-  std::string reason;  ///< refusal reason, empty otherwise
-  std::string message;
-  std::string from, to;  ///< accepted: state ids
-  std::uint32_t steps = 0;
-  std::vector<emitted_action> actions;
-};
-
-outcome_view make_outcome_view(const service_case& c, const outcome& o);
 
 /// `at` in the policy's default calendar (UTC without one).
 instant_view make_instant(const policy& p, sys_seconds at, std::uint32_t calendar = npos);

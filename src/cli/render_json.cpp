@@ -1,73 +1,142 @@
-#include <nlohmann/json.hpp>
+// `aftersale decide --format json`, written with the library's JSON writer (keys in the
+// documented order: status, table, rule, solution, ...).
+#include <string>
 
+#include "base/json_writer.hpp"
 #include "render.hpp"
 
 namespace aftersale::cli {
 namespace {
 
-// ordered_json keeps the keys in the documented order (status, table, rule, solution, ...).
-using json = nlohmann::ordered_json;
+using json_writer = detail::json_writer;
 
-json text_or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+void text_or_null(json_writer& w, const std::string& s) {
+  if (s.empty()) return w.null();
+  w.string(s);
+}
 
-json deadlines_json(const match_view& m) {
-  json out = json::array();
+void strings(json_writer& w, const std::vector<std::string>& items) {
+  w.begin_array();
+  for (const auto& s : items) w.string(s);
+  w.end_array();
+}
+
+void deadlines(json_writer& w, const match_view& m) {
+  w.begin_array();
   for (const auto& dl : m.deadlines) {
-    out.push_back({{"clock", dl.clock}, {"due_utc", dl.due_utc}, {"due_local", dl.due_local_iso}});
+    w.begin_object();
+    w.key("clock");
+    w.string(dl.clock);
+    w.key("due_utc");
+    w.string(dl.due_utc);
+    w.key("due_local");
+    w.string(dl.due_local_iso);
+    w.end_object();
   }
-  return out;
+  w.end_array();
 }
 
-json match_json(const match_view& m) {
-  json amounts = json::object();
-  for (const auto& [name, minor] : m.amounts) amounts[name] = minor;
-  json remark = nullptr;
-  if (!m.remark_flag.empty() || !m.remark_text.empty()) {
-    remark = {{"flag", text_or_null(m.remark_flag)}, {"text", m.remark_text}};
+// The fields of one match, in order; the first match's are also the outcome's top level.
+void match_fields(json_writer& w, const match_view& m) {
+  w.key("rule");
+  w.string(m.rule);
+  w.key("solution");
+  w.string(m.solution);
+  w.key("steps");
+  strings(w, m.steps);
+  w.key("fee_payer");
+  text_or_null(w, m.fee_payer);
+  w.key("evidence");
+  strings(w, m.evidence);
+  w.key("escalation");
+  text_or_null(w, m.escalation);
+  w.key("remark");
+  if (m.remark_flag.empty() && m.remark_text.empty()) {
+    w.null();
+  } else {
+    w.begin_object();
+    w.key("flag");
+    text_or_null(w, m.remark_flag);
+    w.key("text");
+    w.string(m.remark_text);
+    w.end_object();
   }
-  return {{"rule", m.rule},
-          {"solution", m.solution},
-          {"steps", m.steps},
-          {"fee_payer", text_or_null(m.fee_payer)},
-          {"evidence", m.evidence},
-          {"escalation", text_or_null(m.escalation)},
-          {"remark", remark},
-          {"amounts", amounts},
-          {"deadlines", deadlines_json(m)},
-          {"labels", {{"customer", text_or_null(m.customer_label)}, {"agent", text_or_null(m.agent_label)}}}};
+  w.key("amounts");
+  w.begin_object();
+  for (const auto& [name, minor] : m.amounts) {
+    w.key(name);
+    w.integer(minor);
+  }
+  w.end_object();
+  w.key("deadlines");
+  deadlines(w, m);
+  w.key("labels");
+  w.begin_object();
+  w.key("customer");
+  text_or_null(w, m.customer_label);
+  w.key("agent");
+  text_or_null(w, m.agent_label);
+  w.end_object();
 }
 
-json outcome_json(const outcome& o, bool with_name) {
-  json out = json::object();
-  if (with_name) out["request"] = o.request;
-  out["status"] = o.status;
-  out["table"] = o.table;
-  out["now"] = o.now_utc;
-  // The first match's outputs at the top level (for single-hit tables: the answer).
-  json first = o.matches.empty() || o.status != "matched" ? json(nullptr) : match_json(o.matches.front());
+// The same keys, all null: no rule matched.
+void null_fields(json_writer& w) {
   for (const char* key : {"rule", "solution", "steps", "fee_payer", "evidence", "escalation", "remark",
                           "amounts", "deadlines", "labels"}) {
-    out[key] = first.is_null() ? json(nullptr) : first[key];
+    w.key(key);
+    w.null();
+  }
+}
+
+void match_json(json_writer& w, const match_view& m) {
+  w.begin_object();
+  match_fields(w, m);
+  w.end_object();
+}
+
+void outcome_json(json_writer& w, const outcome& o, bool with_name) {
+  w.begin_object();
+  if (with_name) {
+    w.key("request");
+    w.string(o.request);
+  }
+  w.key("status");
+  w.string(o.status);
+  w.key("table");
+  w.string(o.table);
+  w.key("now");
+  w.string(o.now_utc);
+  // The first match's outputs at the top level (for single-hit tables: the answer).
+  if (o.matches.empty() || o.status != "matched") {
+    null_fields(w);
+  } else {
+    match_fields(w, o.matches.front());
   }
   if (o.multi_hit || o.matches.size() > 1) {
-    json matches = json::array();
-    for (const auto& m : o.matches) matches.push_back(match_json(m));
-    out["matches"] = matches;
+    w.key("matches");
+    w.begin_array();
+    for (const auto& m : o.matches) match_json(w, m);
+    w.end_array();
   }
-  if (!o.explanation.empty()) out["explanation"] = o.explanation;
-  return out;
+  if (!o.explanation.empty()) {
+    w.key("explanation");
+    strings(w, o.explanation);
+  }
+  w.end_object();
 }
 
 }  // namespace
 
 void render_json(std::ostream& out, const std::vector<outcome>& outcomes) {
+  json_writer w("the decision", json_writer::layout::pretty);
   if (outcomes.size() == 1) {
-    out << outcome_json(outcomes.front(), false).dump(2, ' ', false, json::error_handler_t::replace) << '\n';
-    return;
+    outcome_json(w, outcomes.front(), false);
+  } else {
+    w.begin_array();
+    for (const auto& o : outcomes) outcome_json(w, o, true);
+    w.end_array();
   }
-  json all = json::array();
-  for (const auto& o : outcomes) all.push_back(outcome_json(o, true));
-  out << all.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+  out << w.take() << '\n';
 }
 
 }  // namespace aftersale::cli

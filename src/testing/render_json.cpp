@@ -1,33 +1,32 @@
-// The report as JSON (`aftersale test --format json`), written with RapidJSON's writer.
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-
+// The report as JSON (`aftersale test --format json`), written with the library's JSON writer.
 #include <aftersale/policy_test.hpp>
 #include <string>
+
+#include "base/json_writer.hpp"
 
 namespace aftersale::testing {
 
 namespace {
 
-using writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+using writer = aftersale::detail::json_writer;
 
-void str(writer& w, const std::string& s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
-void key(writer& w, const char* k) { w.Key(k); }
-void size(writer& w, std::size_t n) { w.Uint64(static_cast<std::uint64_t>(n)); }
+void str(writer& w, std::string_view s) { w.string(s); }
+void key(writer& w, const char* k) { w.key(k); }
+void size(writer& w, std::size_t n) { w.unsigned_integer(n); }
 
 void location(writer& w, const source_span& s) {
   key(w, "file");
   str(w, s.file);
   key(w, "line");
-  w.Uint(s.line);
+  w.unsigned_integer(s.line);
   key(w, "column");
-  w.Uint(s.column);
+  w.unsigned_integer(s.column);
 }
 
 void diagnostics(writer& w, const std::vector<diagnostic>& ds) {
-  w.StartArray();
+  w.begin_array();
   for (const auto& d : ds) {
-    w.StartObject();
+    w.begin_object();
     location(w, d.where);
     key(w, "code");
     str(w, code_text(d.code));
@@ -35,35 +34,35 @@ void diagnostics(writer& w, const std::vector<diagnostic>& ds) {
     str(w, d.message);
     key(w, "help");
     str(w, d.help);
-    w.EndObject();
+    w.end_object();
   }
-  w.EndArray();
+  w.end_array();
 }
 
 void ids(writer& w, const std::vector<std::string>& v) {
-  w.StartArray();
+  w.begin_array();
   for (const auto& s : v) str(w, s);
-  w.EndArray();
+  w.end_array();
 }
 
 void counts(writer& w, const char* name, std::size_t n, std::size_t total, double percent) {
   key(w, name);
-  w.StartObject();
+  w.begin_object();
   key(w, "covered");
   size(w, n);
   key(w, "total");
   size(w, total);
   key(w, "percent");
-  w.Double(percent);
-  w.EndObject();
+  w.number(percent);
+  w.end_object();
 }
 
 void transitions(writer& w, const std::vector<transition_ref>& ts) {
-  w.StartArray();
+  w.begin_array();
   for (const auto& t : ts) {
-    w.StartObject();
+    w.begin_object();
     key(w, "index");
-    w.Uint(t.index);
+    w.unsigned_integer(t.index);
     location(w, t.where);
     key(w, "from");
     str(w, t.from);
@@ -72,34 +71,34 @@ void transitions(writer& w, const std::vector<transition_ref>& ts) {
     key(w, "to");
     str(w, t.to);
     key(w, "timer");
-    w.Bool(t.timer);
-    w.EndObject();
+    w.boolean(t.timer);
+    w.end_object();
   }
-  w.EndArray();
+  w.end_array();
 }
 
 void write_coverage(writer& w, const coverage& c) {
-  w.StartObject();
+  w.begin_object();
   counts(w, "rows", c.rows_hit, c.rows_total, c.row_percent());
   counts(w, "transitions", c.transitions_fired, c.transitions_total, c.transition_percent());
   counts(w, "timers", c.timers_fired, c.timers_total, c.timer_percent());
   key(w, "tables");
-  w.StartArray();
+  w.begin_array();
   for (const auto& t : c.tables) {
-    w.StartObject();
+    w.begin_object();
     key(w, "table");
     str(w, t.table);
     key(w, "hit");
     ids(w, t.hit);
     key(w, "missed");
     ids(w, t.missed);
-    w.EndObject();
+    w.end_object();
   }
-  w.EndArray();
+  w.end_array();
   key(w, "flows");
-  w.StartArray();
+  w.begin_array();
   for (const auto& f : c.flows) {
-    w.StartObject();
+    w.begin_object();
     key(w, "flow");
     str(w, f.flow);
     key(w, "timers_fired");
@@ -110,14 +109,14 @@ void write_coverage(writer& w, const coverage& c) {
     transitions(w, f.fired);
     key(w, "missed");
     transitions(w, f.missed);
-    w.EndObject();
+    w.end_object();
   }
-  w.EndArray();
-  w.EndObject();
+  w.end_array();
+  w.end_object();
 }
 
 void write_case(writer& w, const case_result& c) {
-  w.StartObject();
+  w.begin_object();
   key(w, "name");
   str(w, c.name);
   location(w, c.where);
@@ -126,9 +125,9 @@ void write_case(writer& w, const case_result& c) {
   key(w, "result");
   str(w, c.error ? "error" : c.passed ? "passed" : "failed");
   key(w, "failures");
-  w.StartArray();
+  w.begin_array();
   for (const auto& f : c.failures) {
-    w.StartObject();
+    w.begin_object();
     location(w, f.where);
     key(w, "field");
     str(w, f.field);
@@ -142,19 +141,17 @@ void write_case(writer& w, const case_result& c) {
       key(w, "detail");
       str(w, f.detail);
     }
-    w.EndObject();
+    w.end_object();
   }
-  w.EndArray();
-  w.EndObject();
+  w.end_array();
+  w.end_object();
 }
 
 }  // namespace
 
 std::string render_json(const test_report& report, const render_options& options) {
-  rapidjson::StringBuffer buffer;
-  writer w(buffer);
-  w.SetIndent(' ', 2);
-  w.StartObject();
+  writer w("the test report", writer::layout::pretty);
+  w.begin_object();
   key(w, "passed");
   size(w, report.passed);
   key(w, "failed");
@@ -162,36 +159,36 @@ std::string render_json(const test_report& report, const render_options& options
   key(w, "errors");
   size(w, report.error_count);
   key(w, "exit_code");
-  w.Int(exit_code(report));
+  w.integer(exit_code(report));
   key(w, "problems");
   diagnostics(w, report.errors);
   key(w, "coverage_shortfalls");
   ids(w, report.coverage_shortfalls);
   key(w, "files");
-  w.StartArray();
+  w.begin_array();
   for (const auto& f : report.files) {
-    w.StartObject();
+    w.begin_object();
     key(w, "path");
     str(w, f.path);
     key(w, "policy");
     str(w, f.policy_path);
     key(w, "cases");
-    w.StartArray();
+    w.begin_array();
     for (const auto& c : f.cases) write_case(w, c);
-    w.EndArray();
+    w.end_array();
     key(w, "problems");
     diagnostics(w, f.errors);
     if (options.coverage && f.covered) {
       key(w, "coverage");
       write_coverage(w, *f.covered);
     }
-    w.EndObject();
+    w.end_object();
   }
-  w.EndArray();
+  w.end_array();
   key(w, "policies");
-  w.StartArray();
+  w.begin_array();
   for (const auto& p : report.policies) {
-    w.StartObject();
+    w.begin_object();
     key(w, "path");
     str(w, p.path);
     key(w, "files");
@@ -202,11 +199,11 @@ std::string render_json(const test_report& report, const render_options& options
       key(w, "coverage");
       write_coverage(w, *p.total);
     }
-    w.EndObject();
+    w.end_object();
   }
-  w.EndArray();
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+  w.end_array();
+  w.end_object();
+  return w.take() + '\n';
 }
 
 }  // namespace aftersale::testing

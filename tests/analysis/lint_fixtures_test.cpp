@@ -147,4 +147,14 @@ TEST(LintJson, EscapesControlCharactersAndQuotes) {
   EXPECT_NE(json.find("\"notes\":1}"), std::string::npos) << json;
 }
 
+// JSON holds UTF-8 only: a report with other bytes is refused, not written as invalid JSON.
+TEST(LintJson, RefusesTextThatIsNotUtf8) {
+  aftersale::analysis_report r;
+  aftersale::finding f;
+  f.diagnostic.code = aftersale::error_code::table_gap;
+  f.diagnostic.message = "latin-1 caf\xE9";
+  r.findings.push_back(f);
+  EXPECT_THROW(aftersale::to_json(r), aftersale::encoding_error);
+}
+
 }  // namespace

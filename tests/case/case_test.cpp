@@ -266,6 +266,35 @@ TEST(Apply, EventFiresFirstAllowedTransition) {
   EXPECT_EQ(clock_of(c, "return_shipment").due, monday_10 + minutes(30) + hours(48));
 }
 
+// The plain view the CLI and the Python bindings show: ids resolved, nothing borrowed.
+TEST(Apply, OutcomeViewResolvesNames) {
+  EXPECT_EQ(to_string(outcome::status::duplicate), "duplicate");
+  service_case c = open_delivered(12900);
+  const outcome_view a = make_outcome_view(c, accept(c, ev("approve", "agent", {}, "evt-1"), monday_10));
+  EXPECT_TRUE(a.accepted());
+  EXPECT_EQ(a.result, "accepted");
+  EXPECT_EQ(a.reason, "");
+  EXPECT_EQ(a.message, "accepted: submitted → approved");
+  EXPECT_EQ(a.from_state, "submitted");
+  EXPECT_EQ(a.to_state, "approved");
+  EXPECT_EQ(a.steps, 1U);
+  ASSERT_EQ(a.actions.size(), 1U);
+  EXPECT_EQ(a.actions[0].name, "notify_customer");
+
+  const outcome_view r =
+      make_outcome_view(c, refused(c, ev("frobnicate", "agent"), monday_10, refusal::unknown_event));
+  EXPECT_FALSE(r.accepted());
+  EXPECT_EQ(r.result, "refused");
+  EXPECT_EQ(r.reason, "unknown_event");
+  EXPECT_EQ(r.from_state + r.to_state, "");
+  EXPECT_EQ(r.steps, 0U);
+  EXPECT_TRUE(r.actions.empty());
+
+  const outcome_view d = make_outcome_view(c, apply(c, ev("approve", "agent", {}, "evt-1"), monday_10));
+  EXPECT_EQ(d.result, "duplicate");
+  EXPECT_EQ(d.reason, "");
+}
+
 TEST(Apply, SecondCandidateForAnotherRole) {
   service_case c = open_delivered(90000);  // above the agents' limit
   refused(c, ev("approve", "agent"), monday_10, refusal::guard_failed);

@@ -181,3 +181,17 @@ def test_naive_datetime_is_refused(policy, case, example):
     with pytest.raises(ValueError, match="naive"):
         policy.open_case_in("return_then_refund", facts, naive)
     assert case.snapshot() == before
+
+
+def test_snapshot_refuses_text_that_is_not_utf8(tmp_path, example):
+    # A policy saved in Latin-1 loads, but its text cannot go into JSON: refused, never written broken.
+    source = (SOURCE_DIR / "policies" / "default.yaml").read_bytes()
+    remark = "text: 七天无理由退货".encode()
+    assert remark in source
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(source.replace(remark, b"text: caf\xe9"))
+    policy = aftersale.load(path)
+    facts, now = example
+    case = policy.open_case(policy.decide(facts, now), now)
+    with pytest.raises(aftersale.Error, match=r"cannot write a snapshot: text `caf\?` is not valid UTF-8"):
+        case.snapshot()
