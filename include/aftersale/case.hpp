@@ -183,9 +183,19 @@ class service_case {
   const state_def& state() const noexcept { return flow().states[state_]; }
   std::string_view state_id() const noexcept { return state().id; }
   lifecycle_phase phase() const noexcept { return phase_; }
-  /// Current escalation level (vocabulary role) or npos.
+  // Naming, as in decision: `x_index()` is an index into the policy (npos when none), `x_id()`
+  // the id as text (empty when none).
+  /// Current escalation level: index into vocabulary.roles, or npos.
+  std::uint32_t escalation_index() const noexcept { return escalation_; }
+  std::string_view escalation_id() const noexcept { return entry_id(policy_->vocabulary.roles, escalation_); }
+  /// The same as escalation_index() (its older name; note decision::escalation() is the id).
   std::uint32_t escalation() const noexcept { return escalation_; }
-  /// Order remark flag (vocabulary flag) or npos, and its text.
+  /// Order remark flag: index into vocabulary.flags, or npos; remark() is its text.
+  std::uint32_t remark_flag_index() const noexcept { return remark_flag_; }
+  std::string_view remark_flag_id() const noexcept {
+    return entry_id(policy_->vocabulary.flags, remark_flag_);
+  }
+  /// The same as remark_flag_index() (its older name).
   std::uint32_t remark_flag() const noexcept { return remark_flag_; }
   const std::string& remark() const noexcept { return remark_; }
   sys_seconds opened_at() const noexcept { return opened_at_; }

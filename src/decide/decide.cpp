@@ -154,24 +154,18 @@ const rule& decision::first_rule() const {
 std::string_view decision::rule_id() const { return first_rule().id; }
 
 std::string_view decision::solution() const {
-  const std::uint32_t s = first_rule().then.solution;
-  return s < policy_->vocabulary.solutions.size() ? std::string_view(policy_->vocabulary.solutions[s].id) : "";
+  return entry_id(policy_->vocabulary.solutions, first_rule().then.solution);
 }
-
-namespace {
-std::string_view entry_id(const std::vector<vocabulary_entry>& list, std::uint32_t i) {
-  return i < list.size() ? std::string_view(list[i].id) : std::string_view();
-}
-}  // namespace
-
 std::string_view decision::fee_payer() const {
   return entry_id(policy_->vocabulary.parties, first_rule().then.fee_payer);
 }
-std::string_view decision::escalation() const {
-  return entry_id(policy_->vocabulary.roles, first_rule().then.escalation);
+std::uint32_t decision::escalation_index() const { return first_rule().then.escalation; }
+std::string_view decision::escalation_id() const {
+  return entry_id(policy_->vocabulary.roles, escalation_index());
 }
-std::string_view decision::remark_flag() const {
-  return entry_id(policy_->vocabulary.flags, first_rule().then.remark_flag);
+std::uint32_t decision::remark_flag_index() const { return first_rule().then.remark_flag; }
+std::string_view decision::remark_flag_id() const {
+  return entry_id(policy_->vocabulary.flags, remark_flag_index());
 }
 
 std::vector<std::string_view> decision::evidence() const {

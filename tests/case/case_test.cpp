@@ -168,6 +168,18 @@ TEST(OpenCase, DecidedEscalationAndRemarkCarryOver) {
   EXPECT_EQ(c.remark(), "big return");
 }
 
+// `_id()` is the text, `_index()` the index into the vocabulary, as on decision.
+TEST(OpenCase, EscalationAndRemarkFlagAsIdAndIndex) {
+  const service_case c = open_delivered(200000);
+  EXPECT_EQ(c.escalation_id(), "supervisor");
+  EXPECT_EQ(c.escalation_index(), c.escalation());
+  EXPECT_EQ(entry_id(test_policy()->vocabulary.roles, c.escalation_index()), "supervisor");
+  EXPECT_EQ(c.remark_flag_id(), "yellow");
+  EXPECT_EQ(c.remark_flag_index(), c.remark_flag());
+  EXPECT_EQ(entry_index(test_policy()->vocabulary.flags, "yellow"), c.remark_flag_index());
+  EXPECT_EQ(entry_index(test_policy()->vocabulary.flags, "nope"), npos);
+}
+
 TEST(OpenCase, AutomaticChainOnEntry) {
   const service_case c = open_delivered(3000, "vip");
   EXPECT_EQ(c.state_id(), "approved");  // submitted → fast_lane → approved
@@ -193,6 +205,7 @@ TEST(OpenCase, ByFlowName) {
   EXPECT_EQ(c.flow().id, "timers");
   EXPECT_EQ(c.state_id(), "wait");
   EXPECT_EQ(c.escalation(), npos);
+  EXPECT_EQ(c.escalation_id(), "");
   EXPECT_TRUE(c.clocks().empty());
 }
 

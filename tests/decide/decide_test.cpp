@@ -194,6 +194,21 @@ TEST_F(decide_test, EmptyViewsForOutputsARuleDoesNotName) {
   EXPECT_TRUE(d.evidence().empty());
 }
 
+// `_id()` is the text, `_index()` the index into the vocabulary, as on service_case.
+TEST_F(decide_test, EscalationAndRemarkFlagAsIdAndIndex) {
+  auto d = aftersale::decide(p, delivered("changed_mind", now - 48h), now);
+  EXPECT_EQ(d.escalation_id(), "agent");
+  EXPECT_EQ(d.escalation_index(), 0u);  // roles: [agent, supervisor]
+  EXPECT_EQ(d.escalation(), d.escalation_id());
+  EXPECT_EQ(d.remark_flag_id(), "yellow");
+  EXPECT_EQ(d.remark_flag_index(), 0u);  // flags: [yellow, blue]
+  EXPECT_EQ(d.remark_flag(), d.remark_flag_id());
+  auto none = aftersale::decide(p, delivered("wrong_item", now - 48h), now);
+  EXPECT_EQ(none.escalation_id(), "");
+  EXPECT_EQ(none.escalation_index(), aftersale::npos);
+  EXPECT_EQ(none.remark_flag_index(), aftersale::npos);
+}
+
 TEST_F(decide_test, DeadlinesUseEachClocksCalendar) {
   auto d = aftersale::decide(p, delivered("changed_mind", now - 48h), now);
   ASSERT_EQ(d.deadlines().size(), 2u);

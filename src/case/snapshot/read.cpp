@@ -189,8 +189,7 @@ std::size_t named(const std::array<std::string_view, N>& names, const value& v, 
 std::uint32_t vocabulary_id(const std::vector<vocabulary_entry>& list, const value& v, const where& w,
                             std::string_view what) {
   const std::string_view s = text(v, w);
-  for (std::uint32_t i = 0; i < list.size(); ++i)
-    if (list[i].id == s) return i;
+  if (const std::uint32_t i = entry_index(list, s); i != npos) return i;
   fail(w, "unknown " + std::string(what) + " `" + std::string(s) + "`");
 }
 
@@ -280,7 +279,7 @@ class reader {
     access::escalation(c) = esc.is(value::kind::null)
                                 ? npos
                                 : vocabulary_id(p_->vocabulary.roles, esc, root["escalation"], "role");
-    if (c.phase() == lifecycle_phase::escalated && c.escalation() == npos)
+    if (c.phase() == lifecycle_phase::escalated && c.escalation_index() == npos)
       fail(root["escalation"], "an escalated case has an escalation level (a role), not null");
     read_remark(c, doc_["remark"], root["remark"]);
     access::opened_at(c) = time(doc_["opened_at"], root["opened_at"]);
