@@ -11,7 +11,9 @@
 ///     }
 ///     std::cout << aftersale::explain(d);                  // why: which rule fired, why earlier ones did not
 ///
-/// "No rule matched" and "rules in conflict" are results, not exceptions. `decide` is
+/// "No rule matched" and "rules in conflict" are results, not exceptions. Every `decide`
+/// throws `usage_error` (E500) for a null policy, and E501 for a bound request bound with
+/// another policy (fact count differs). `decide` is
 /// thread-safe: it only reads the policy.
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
@@ -86,7 +88,7 @@ class decision {
   const std::vector<rule_trace>& trace() const noexcept { return trace_; }
 
   // Convenience accessors for the first (for single-hit policies: the only) match.
-  // Precondition for each: matched().
+  // Precondition for each: matched(); without a selected rule they throw usage_error (E504).
   // Naming, as in service_case: `x_index()` is an index into the policy (npos when none),
   // `x_id()` the id as text (empty when none). solution() and fee_payer() are text.
   const rule& first_rule() const;

@@ -1,13 +1,12 @@
 // apply(): checks an event against the case (refusals in the documented order), plans the
 // transition with its effects and the automatic ones that follow, then commits.
 #include <algorithm>
-#include <stdexcept>
 #include <string>
 #include <utility>
 
+#include "base/utf8.hpp"
 #include "case/runtime.hpp"
 #include "decide/encode.hpp"
-#include "base/utf8.hpp"
 
 namespace aftersale {
 
@@ -265,7 +264,8 @@ std::uint32_t find_event(const flow_def& f, std::string_view name) noexcept {
 }
 
 void check_open(const service_case& c) {
-  if (!c.policy_ptr()) throw std::invalid_argument("the case is empty: open it with open_case or from_json");
+  if (!c.policy_ptr())
+    throw usage_error(error_code::no_policy, "the case is empty: open it with open_case or from_json");
 }
 
 }  // namespace

@@ -1,9 +1,7 @@
 // decide(): derive facts, find matching rules, apply the hit policy, compute what the
 // selected rules prescribe. Reads the policy only, so it is safe from any thread.
 #include <aftersale/decide.hpp>
-
 #include <algorithm>
-#include <stdexcept>
 #include <utility>
 
 #include "decide/evaluate.hpp"
@@ -48,9 +46,10 @@ decision evaluate(std::shared_ptr<const policy> p, std::uint32_t table_id, bound
                   const decide_options& options) {
   const policy& pol = *p;
   if (facts.values.size() != pol.facts.size() || facts.present.size() != pol.facts.size()) {
-    throw std::invalid_argument("the bound request has " + std::to_string(facts.values.size()) +
-                                " facts but the policy declares " + std::to_string(pol.facts.size()) +
-                                ": bind it with this policy");
+    throw usage_error(error_code::foreign_input,
+                      "the bound request has " + std::to_string(facts.values.size()) +
+                          " facts but the policy declares " + std::to_string(pol.facts.size()) +
+                          ": bind it with this policy");
   }
   derive_facts(pol, facts, now);
   const decision_table& t = pol.decisions[table_id];
@@ -120,7 +119,7 @@ decision evaluate(std::shared_ptr<const policy> p, std::uint32_t table_id, bound
 }
 
 const policy& checked(const std::shared_ptr<const policy>& p) {
-  if (!p) throw std::invalid_argument("decide needs a policy, got none");
+  if (!p) throw usage_error(error_code::no_policy, "decide needs a policy, got none");
   return *p;
 }
 
@@ -147,7 +146,7 @@ decision::decision(std::shared_ptr<const policy> p, std::uint32_t table, sys_sec
 const decision_table& decision::table() const { return policy_->decisions.at(table_); }
 
 const rule& decision::first_rule() const {
-  if (matches_.empty()) throw std::logic_error("the decision selected no rule");
+  if (matches_.empty()) throw usage_error(error_code::no_rule_selected, "the decision selected no rule");
   return table().rules.at(matches_.front().rule);
 }
 
