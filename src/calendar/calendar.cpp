@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 #include "calendar/impl.hpp"
@@ -72,10 +73,9 @@ std::vector<day_number> day_numbers(const std::vector<local_date>& dates, const 
   std::vector<day_number> out;
   out.reserve(dates.size());
   for (const local_date& d : dates) {
-    const date::year_month_day ymd{date::year{d.year}, date::month{d.month}, date::day{d.day}};
-    if (d.year < 1 || d.year > 9999 || !ymd.ok())
-      fail(error_code::invalid_value, std::string("invalid ") + what + " date " + date_text(d));
-    out.push_back(date::sys_days{ymd}.time_since_epoch().count());
+    const std::optional<day_number> day = existing_day(d);
+    if (!day) fail(error_code::invalid_value, std::string("invalid ") + what + " date " + date_text(d));
+    out.push_back(*day);
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -353,9 +353,8 @@ bool business_calendar::is_working_time(sys_seconds t) const {
 }
 
 bool business_calendar::is_working_day(local_date d) const {
-  const date::year_month_day ymd{date::year{d.year}, date::month{d.month}, date::day{d.day}};
-  if (d.year < 1 || d.year > 9999 || !ymd.ok()) return false;
-  return !impl_->hours_of(date::sys_days{ymd}.time_since_epoch().count()).empty();
+  const std::optional<day_number> day = existing_day(d);
+  return day && !impl_->hours_of(*day).empty();
 }
 
 // ---------------------------------------------------------------------------------------------

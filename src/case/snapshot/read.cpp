@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/time_range.hpp"
 #include "case/access.hpp"
 #include "case/snapshot/format.hpp"
 #include "case/snapshot/tape.hpp"
@@ -24,9 +25,6 @@ namespace {
 
 namespace snap = detail::snapshot;
 using access = detail::case_access;
-
-constexpr std::int64_t k_iso_first = -62167219200;  // 0000-01-01T00:00:00Z
-constexpr std::int64_t k_iso_last = 253402300799;   // 9999-12-31T23:59:59Z
 
 // A JSON path built on the stack as the reader descends; text only when an error is thrown.
 struct where {
@@ -162,7 +160,8 @@ sys_seconds time(const value& v, const where& w) {
       return *t;
   } else if (v.is(value::kind::integer)) {
     const std::int64_t n = v.node().number;
-    if (n < k_iso_first || n > k_iso_last) return sys_seconds{std::chrono::seconds{n}};
+    if (n < detail::k_iso_first_second || n > detail::k_iso_last_second)
+      return sys_seconds{std::chrono::seconds{n}};
   }
   fail(w, "expected an ISO 8601 UTC time like 2026-10-08T02:00:00Z");
 }
