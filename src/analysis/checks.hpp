@@ -3,9 +3,23 @@
 // on a loaded policy.
 #include <aftersale/analysis.hpp>
 
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace aftersale::analysis {
+
+/// A finding of `code` at `where`; the caller names its table or flow.
+inline finding finding_at(error_code code, severity s, const source_span& where, std::string message,
+                          std::string help) {
+  finding f;
+  f.diagnostic.code = code;
+  f.diagnostic.severity = s;
+  f.diagnostic.where = where;
+  f.diagnostic.message = std::move(message);
+  f.diagnostic.help = std::move(help);
+  return f;
+}
 
 /// Gaps (A406), overlaps (A407), shadowed rules (A408), (status × request) coverage (A409)
 /// and A411 budgets of every decision table: table_checks.cpp.

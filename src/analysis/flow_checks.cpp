@@ -15,12 +15,7 @@ namespace aftersale::analysis {
 
 finding flow_finding(error_code code, severity s, const flow_def& f, const source_span& where, std::string message,
                      std::string help) {
-  finding out;
-  out.diagnostic.code = code;
-  out.diagnostic.severity = s;
-  out.diagnostic.where = where;
-  out.diagnostic.message = std::move(message);
-  out.diagnostic.help = std::move(help);
+  finding out = finding_at(code, s, where, std::move(message), std::move(help));
   out.flow = f.id;
   return out;
 }

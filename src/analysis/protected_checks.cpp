@@ -217,11 +217,9 @@ std::string base_outcome(const context& c, const request& store_request, std::ve
 void report(context& c, const std::uint32_t rule_index, const std::vector<std::string>& missing,
             witness_request w) {
   const bool no_rule = rule_index == npos;
-  finding f;
+  finding f = finding_at(error_code::protected_weakened, severity::error,
+                         no_rule ? c.table.where : c.table.rules[rule_index].where, {}, {});
   f.table = c.table.id;
-  f.diagnostic.code = error_code::protected_weakened;
-  f.diagnostic.severity = severity::error;
-  f.diagnostic.where = no_rule ? c.table.where : c.table.rules[rule_index].where;
   std::string what = no_rule ? "no rule of table " + tick(c.table.id) + " matches"
                              : "rule " + tick(c.table.rules[rule_index].id) + " " +
                                    describe(c.p, c.table.rules[rule_index].then, c.o);

@@ -136,12 +136,7 @@ std::vector<witness_fact> shown_facts(const table_context& c, std::vector<witnes
 
 finding make_finding(const table_context& c, error_code code, severity sev, const source_span& where,
                      std::string message, std::string help) {
-  finding f;
-  f.diagnostic.code = code;
-  f.diagnostic.severity = sev;
-  f.diagnostic.where = where;
-  f.diagnostic.message = std::move(message);
-  f.diagnostic.help = std::move(help);
+  finding f = finding_at(code, sev, where, std::move(message), std::move(help));
   f.table = c.table.id;
   return f;
 }
