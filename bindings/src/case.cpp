@@ -18,18 +18,9 @@ namespace aftersale::python {
 
 namespace {
 
-py::object id_or_none(const std::vector<vocabulary_entry>& entries, std::uint32_t i) {
-  return i < entries.size() ? py::object(py::str(entries[i].id)) : py::object(py::none());
-}
-
 std::optional<std::string> state_id(const flow_def& f, std::uint32_t i) {
   if (i < f.states.size()) return f.states[i].id;
   return std::nullopt;
-}
-
-// The library's view: empty text (no reason, no state) is None in Python.
-py::object text_or_none(const std::string& s) {
-  return s.empty() ? py::object(py::none()) : py::object(py::str(s));
 }
 
 py::list actions_of(const outcome_view& v) {
@@ -82,7 +73,7 @@ py::list history_of(const service_case& c) {
     d["at"] = to_datetime(h.at);
     const bool has_event = h.transition < f.transitions.size() && f.transitions[h.transition].event < f.events.size();
     d["event"] = has_event ? py::object(py::str(f.events[f.transitions[h.transition].event])) : py::object(py::none());
-    d["actor"] = id_or_none(p.vocabulary.roles, h.actor_role);
+    d["actor"] = text_or_none(entry_id(p.vocabulary.roles, h.actor_role));
     d["from"] = state_id(f, h.from);
     d["to"] = state_id(f, h.to);
     d["event_id"] = h.event_id.empty() ? py::object(py::none()) : py::object(py::str(h.event_id));
@@ -146,9 +137,9 @@ void register_case(py::module_& m) {
           "The current state's label for agents (or, customer=True, for the customer) in `locale`.")
       .def_property_readonly("phase", [](const service_case& c) { return std::string(to_string(c.phase())); })
       .def_property_readonly("escalation",
-                             [](const service_case& c) { return id_or_none(c.source_policy().vocabulary.roles, c.escalation()); })
+                             [](const service_case& c) { return text_or_none(c.escalation_id()); })
       .def_property_readonly("remark_flag",
-                             [](const service_case& c) { return id_or_none(c.source_policy().vocabulary.flags, c.remark_flag()); })
+                             [](const service_case& c) { return text_or_none(c.remark_flag_id()); })
       .def_property_readonly("remark", [](const service_case& c) {
         return c.remark().empty() ? py::object(py::none()) : py::object(py::str(c.remark()));
       })

@@ -200,6 +200,10 @@ py::object fact_value_to_python(const fact_def& f, std::int64_t value) {
   return py::int_(value);
 }
 
+py::object text_or_none(std::string_view s) {
+  return s.empty() ? py::object(py::none()) : py::object(py::str(std::string(s)));
+}
+
 std::string html_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -23,6 +23,9 @@ namespace py = pybind11;
 sys_seconds to_instant(py::handle value, const char* what);
 
 /// An aware `datetime` in UTC; instants beyond `datetime`'s range are clamped to its min/max.
+/// None for empty text: an id a rule or case does not have (fee payer, escalation, flag, actor).
+py::object text_or_none(std::string_view s);
+
 /// `s` with `& < > "` as HTML entities, for the notebook displays.
 std::string html_escape(std::string_view s);
 

@@ -34,12 +34,6 @@ py::list per_rule_column(const std::vector<std::uint32_t>& rule, const std::vect
   return py::reinterpret_steal<py::list>(list);
 }
 
-py::object str_or_none(std::string_view s) { return s.empty() ? py::object(py::none()) : py::object(py::str(std::string(s))); }
-
-std::string_view vocabulary_id(const std::vector<vocabulary_entry>& list, std::uint32_t i) {
-  return i < list.size() ? std::string_view(list[i].id) : std::string_view();
-}
-
 // The request's prefix for errors found before the library sees the row.
 std::string row_prefix(std::size_t row) { return "request " + std::to_string(row) + ": "; }
 
@@ -186,10 +180,10 @@ py::dict to_columns(const policy& pol, const batch_decisions& out) {
   for (std::size_t r = 0; r < rules; ++r) {
     const rule_outcome& then = t.rules[r].then;
     rule_id[r] = py::str(t.rules[r].id);
-    solution[r] = str_or_none(vocabulary_id(voc.solutions, then.solution));
-    fee_payer[r] = str_or_none(vocabulary_id(voc.parties, then.fee_payer));
-    escalation[r] = str_or_none(vocabulary_id(voc.roles, then.escalation));
-    remark_flag[r] = str_or_none(vocabulary_id(voc.flags, then.remark_flag));
+    solution[r] = text_or_none(entry_id(voc.solutions, then.solution));
+    fee_payer[r] = text_or_none(entry_id(voc.parties, then.fee_payer));
+    escalation[r] = text_or_none(entry_id(voc.roles, then.escalation));
+    remark_flag[r] = text_or_none(entry_id(voc.flags, then.remark_flag));
   }
   result["rule_id"] = per_rule_column(out.rule, rule_id);
   result["solution"] = per_rule_column(out.rule, solution);

@@ -42,9 +42,6 @@ std::vector<deadline_view> deadlines_of(const decision& d) {
   return out;
 }
 
-// None for an empty id: the rule names no fee payer, escalation, flag, label.
-py::object text_or_none(std::string_view s) { return s.empty() ? py::object(py::none()) : py::object(py::str(std::string(s))); }
-
 py::object if_matched(const decision& d, std::string_view s) { return d.matched() ? text_or_none(s) : py::object(py::none()); }
 
 py::list rule_ids(const decision& d) {
@@ -85,14 +82,14 @@ py::dict to_dict(const decision& d) {
   out["rules"] = rule_ids(d);
   out["solution"] = if_matched(d, m ? d.solution() : "");
   out["fee_payer"] = if_matched(d, m ? d.fee_payer() : "");
-  out["escalation"] = if_matched(d, m ? d.escalation() : "");
+  out["escalation"] = if_matched(d, m ? d.escalation_id() : "");
   out["evidence"] = m ? strings(d.evidence()) : py::list();
   out["steps"] = m ? py::cast(d.steps()) : py::list();
   py::list dls;
   for (const deadline_view& v : deadlines_of(d)) dls.append(deadline_dict(v));
   out["deadlines"] = dls;
   out["amounts"] = amounts_of(d);
-  out["remark_flag"] = if_matched(d, m ? d.remark_flag() : "");
+  out["remark_flag"] = if_matched(d, m ? d.remark_flag_id() : "");
   out["remark"] = m ? text_or_none(d.first_rule().then.remark) : py::object(py::none());
   out["customer_label"] = m ? text_or_none(d.first_rule().then.customer_label) : py::object(py::none());
   out["agent_label"] = m ? text_or_none(d.first_rule().then.agent_label) : py::object(py::none());
@@ -136,12 +133,12 @@ void register_decision(py::module_& m) {
       .def_property_readonly("rules", &rule_ids)
       .def_property_readonly("solution", [](const decision& d) { return if_matched(d, d.matched() ? d.solution() : ""); })
       .def_property_readonly("fee_payer", [](const decision& d) { return if_matched(d, d.matched() ? d.fee_payer() : ""); })
-      .def_property_readonly("escalation", [](const decision& d) { return if_matched(d, d.matched() ? d.escalation() : ""); })
+      .def_property_readonly("escalation", [](const decision& d) { return if_matched(d, d.matched() ? d.escalation_id() : ""); })
       .def_property_readonly("evidence", [](const decision& d) { return d.matched() ? strings(d.evidence()) : py::list(); })
       .def_property_readonly("steps", [](const decision& d) { return d.matched() ? py::cast(d.steps()) : py::list(); })
       .def_property_readonly("deadlines", &deadlines_of)
       .def_property_readonly("amounts", &amounts_of)
-      .def_property_readonly("remark_flag", [](const decision& d) { return if_matched(d, d.matched() ? d.remark_flag() : ""); })
+      .def_property_readonly("remark_flag", [](const decision& d) { return if_matched(d, d.matched() ? d.remark_flag_id() : ""); })
       .def_property_readonly("remark", [](const decision& d) { return d.matched() ? text_or_none(d.first_rule().then.remark) : py::object(py::none()); })
       .def_property_readonly("customer_label", [](const decision& d) { return d.matched() ? text_or_none(d.first_rule().then.customer_label) : py::object(py::none()); })
       .def_property_readonly("agent_label", [](const decision& d) { return d.matched() ? text_or_none(d.first_rule().then.agent_label) : py::object(py::none()); })

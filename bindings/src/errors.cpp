@@ -18,6 +18,7 @@ namespace {
 PyObject* base_error = nullptr;
 PyObject* policy_error_type = nullptr;
 PyObject* request_error_type = nullptr;
+PyObject* usage_error_type = nullptr;
 PyObject* snapshot_error_type = nullptr;
 PyObject* test_file_error_type = nullptr;
 PyObject* graphviz_error_type = nullptr;
@@ -69,6 +70,9 @@ void register_errors(py::module_& m) {
       "A policy could not be loaded: .diagnostics lists every problem; .file, .line, .column, .code are the first's.");
   request_error_type = new_exception(m, "RequestError", base_error,
                                      "A request does not fit the policy's facts: .code (E3xx) and .fact name it.");
+  usage_error_type = new_exception(
+      m, "UsageError", base_error,
+      "The library was called the wrong way (a bug in the caller, not bad data): .code (E5xx).");
   snapshot_error_type = new_exception(m, "SnapshotError", base_error,
                                       "A case snapshot could not be restored: .path is the JSON path of the problem (may be empty).");
   test_file_error_type = new_exception(
@@ -95,11 +99,16 @@ void register_errors(py::module_& m) {
       a["code"] = code_text(e.code());
       a["fact"] = e.fact().empty() ? py::object(py::none()) : py::object(py::str(e.fact()));
       raise_with(request_error_type, e.what(), a);
+    } catch (const usage_error& e) {
+      py::dict a;
+      a["code"] = code_text(e.code());
+      raise_with(usage_error_type, e.what(), a);
     } catch (const snapshot_error& e) {
       py::dict a;
       a["path"] = e.path();
       raise_with(snapshot_error_type, e.what(), a);
     } catch (const error& e) {
+      // calendar_error and plain errors: the loader turns calendar problems into E203 itself.
       PyErr_SetString(base_error, e.what());
     }
   });

@@ -45,7 +45,7 @@ class request_columns {
 
   // Each setter checks the value like `bind`: @throws request_error naming the fact, its
   // message starting with `request <row>: `: wrong type or a derived fact (E301), an enum
-  // value not declared (E302). @throws std::out_of_range for a fact id or row out of range.
+  // value not declared (E302). @throws usage_error (E503) for a fact id or row out of range.
 
   /// Text: an enum or string value, an ISO 8601 timestamp with offset, a duration (`48h`).
   void set_text(std::uint32_t fact, std::size_t row, std::string_view text);
@@ -64,7 +64,7 @@ class request_columns {
   void row(std::size_t row, bound_request& out) const;
 
  private:
-  /// @throws std::out_of_range, or request_error (E301) for a derived fact
+  /// @throws usage_error (E503), or request_error (E301) for a derived fact
   void check(std::uint32_t fact, std::size_t row) const;
   void put(std::uint32_t fact, std::size_t row, std::int64_t value);
 
@@ -103,10 +103,12 @@ struct batch_decisions {
 };
 
 /// Decides every row of `in` with the policy's entry table, `explain` off.
-/// @throws std::invalid_argument when `in` was made for another policy or not finished
+/// @throws usage_error: E500 for a null policy, E501 when `in` was made for another policy,
+/// E502 when it is not finished; request_error (E304) when the policy has no entry table
 batch_decisions decide_batch(const std::shared_ptr<const policy>& p, const request_columns& in, sys_seconds now,
                              batch_options options = {});
-/// The same with the named table. @throws request_error (E304) for an unknown table
+/// The same with the named table. @throws request_error (E304) for an unknown table, and
+/// usage_error as above
 batch_decisions decide_batch(const std::shared_ptr<const policy>& p, std::string_view table,
                              const request_columns& in, sys_seconds now, batch_options options = {});
 

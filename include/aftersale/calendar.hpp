@@ -8,11 +8,12 @@
 ///     def.time_zone = "Asia/Shanghai";
 ///     def.week[0] = {{9 * 60, 12 * 60}, {13 * 60, 18 * 60}};  // Monday 09:00-12:00, 13:00-18:00
 ///     ...
-///     auto cal = aftersale::business_calendar::create(def);   // throws std::invalid_argument on a bad zone
+///     auto cal = aftersale::business_calendar::create(def);   // throws calendar_error on a bad zone
 ///     auto due = cal.add(now, {aftersale::clock_kind::business_days, 2});
 ///
 /// All instants are UTC; the zone is used only to find local dates and working hours.
 /// A `business_calendar` is immutable and cheap to copy (shared implementation).
+#include <aftersale/error.hpp>
 #include <aftersale/time.hpp>
 
 #include <array>
@@ -77,10 +78,25 @@ struct calendar_def {
   std::vector<working_period> makeup_hours;
 };
 
+/// A calendar definition that cannot be compiled. `code()` says what is wrong: E203 (unknown
+/// time zone), E204 (a period out of 00:00-24:00, opening after closing, overlapping; a date
+/// both a holiday and a make-up day), E108 (a date that does not exist), E106 (make-up days
+/// with no hours). `what()` is the message alone, starting with "calendar `id`: " when the
+/// calendar has an id. The loader reports these as diagnostics; code that builds a
+/// `calendar_def` itself sees the exception.
+class calendar_error : public error {
+ public:
+  calendar_error(error_code code, const std::string& message) : error(message), code_(code) {}
+  error_code code() const noexcept { return code_; }
+
+ private:
+  error_code code_;
+};
+
 /// A compiled calendar. Thread-safe; copies share one immutable implementation.
 class business_calendar {
  public:
-  /// Compiles a calendar. @throws std::invalid_argument when the time zone is unknown or
+  /// Compiles a calendar. @throws calendar_error when the time zone is unknown or
   /// the working periods are malformed (overlapping, out of 0..1440, open >= close).
   /// Also refused: periods of a day out of order, a date that does not exist, a date that is
   /// both a holiday and a make-up day, and make-up days with no hours to work. The message

@@ -200,9 +200,19 @@ class service_case {
   const state_def& state() const noexcept { return flow().states[state_]; }
   std::string_view state_id() const noexcept { return state().id; }
   lifecycle_phase phase() const noexcept { return phase_; }
-  /// Current escalation level (vocabulary role) or npos.
+  // Naming, as in decision: `x_index()` is an index into the policy (npos when none), `x_id()`
+  // the id as text (empty when none).
+  /// Current escalation level: index into vocabulary.roles, or npos.
+  std::uint32_t escalation_index() const noexcept { return escalation_; }
+  std::string_view escalation_id() const noexcept { return entry_id(policy_->vocabulary.roles, escalation_); }
+  /// The same as escalation_index() (its older name; note decision::escalation() is the id).
   std::uint32_t escalation() const noexcept { return escalation_; }
-  /// Order remark flag (vocabulary flag) or npos, and its text.
+  /// Order remark flag: index into vocabulary.flags, or npos; remark() is its text.
+  std::uint32_t remark_flag_index() const noexcept { return remark_flag_; }
+  std::string_view remark_flag_id() const noexcept {
+    return entry_id(policy_->vocabulary.flags, remark_flag_);
+  }
+  /// The same as remark_flag_index() (its older name).
   std::uint32_t remark_flag() const noexcept { return remark_flag_; }
   const std::string& remark() const noexcept { return remark_; }
   sys_seconds opened_at() const noexcept { return opened_at_; }
@@ -256,19 +266,21 @@ class service_case {
 /// @throws error when the decision did not match or its rule names no flow.
 service_case open_case(const decision& d, sys_seconds now);
 /// Opens a case in a named flow with the given facts (derived facts as bound).
-/// @throws error for an unknown flow.
+/// @throws error for an unknown flow; usage_error for a null policy (E500) or facts bound
+/// with another policy (E501).
 service_case open_case(std::shared_ptr<const policy> p, std::string_view flow, const bound_request& facts,
                        sys_seconds now);
 
 /// Resolves names against the case's flow and vocabulary. Returns nothing when the role is not
 /// declared or the event is neither the flow's nor `close`/`reopen` (apply the `event` form to
-/// get the refusal with its reason).
+/// get the refusal with its reason). @throws usage_error (E500) for an empty case.
 std::optional<resolved_event> resolve_event(const service_case& c, std::string_view name, std::string_view role);
 
 /// Applies an event at `now`. Accepted: payload values are assigned to variables, the first
 /// transition (in policy order) from the current state on that event whose roles and guard
 /// allow it fires (effects in order, then the target's clock actions), then automatic
 /// transitions; one history entry per transition. Refused or duplicate: `c` is untouched.
+/// @throws usage_error (E500) for an empty case (never opened).
 outcome apply(service_case& c, const event& e, sys_seconds now);
 /// The same for a resolved event without payload (the fast path).
 outcome apply(service_case& c, resolved_event e, sys_seconds now, std::string_view id = {});

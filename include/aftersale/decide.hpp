@@ -11,7 +11,9 @@
 ///     }
 ///     std::cout << aftersale::explain(d);                  // why: which rule fired, why earlier ones did not
 ///
-/// "No rule matched" and "rules in conflict" are results, not exceptions. `decide` is
+/// "No rule matched" and "rules in conflict" are results, not exceptions. Every `decide`
+/// throws `usage_error` (E500) for a null policy, and E501 for a bound request bound with
+/// another policy (fact count differs). `decide` is
 /// thread-safe: it only reads the policy.
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
@@ -86,13 +88,23 @@ class decision {
   const std::vector<rule_trace>& trace() const noexcept { return trace_; }
 
   // Convenience accessors for the first (for single-hit policies: the only) match.
-  // Precondition for each: matched().
+  // Precondition for each: matched(); without a selected rule they throw usage_error (E504).
+  // Naming, as in service_case: `x_index()` is an index into the policy (npos when none),
+  // `x_id()` the id as text (empty when none). solution() and fee_payer() are text.
   const rule& first_rule() const;
   std::string_view rule_id() const;
   std::string_view solution() const;
-  std::string_view fee_payer() const;    ///< empty when the rule names none
-  std::string_view escalation() const;   ///< empty when no escalation
-  std::string_view remark_flag() const;  ///< empty when none
+  std::string_view fee_payer() const;  ///< empty when the rule names none
+  /// Escalation level: index into vocabulary.roles, or npos when no escalation.
+  std::uint32_t escalation_index() const;
+  std::string_view escalation_id() const;  ///< empty when no escalation
+  /// The same as escalation_id() (its older name).
+  std::string_view escalation() const { return escalation_id(); }
+  /// Order remark flag: index into vocabulary.flags, or npos when none.
+  std::uint32_t remark_flag_index() const;
+  std::string_view remark_flag_id() const;  ///< empty when none
+  /// The same as remark_flag_id() (its older name).
+  std::string_view remark_flag() const { return remark_flag_id(); }
   std::vector<std::string_view> evidence() const;
   const std::vector<std::string>& steps() const;
   const std::vector<deadline>& deadlines() const;

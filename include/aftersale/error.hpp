@@ -83,6 +83,12 @@ enum class error_code : std::uint16_t {
   uncovered_pair = 409,        ///< an (order status, request type) pair no rule of a table handles
   protected_weakened = 410,    ///< a store policy gives a protected request a weaker outcome than its base
   analysis_budget = 411,       ///< the analysis stopped splitting regions at its budget; results are partial
+  // E5xx: the library called the wrong way (thrown as `usage_error`, never a policy finding)
+  no_policy = 500,         ///< a null policy pointer, or a case that was never opened
+  foreign_input = 501,     ///< a bound request or batch made with another policy
+  unfinished_input = 502,  ///< a batch used before `finish()`
+  out_of_bounds = 503,     ///< a fact id or row outside a batch
+  no_rule_selected = 504,  ///< a decision's rule accessor used when the decision selected no rule
 };
 
 /// `E104` for `error_code::duplicate_key`, `A406` for `error_code::table_gap`.
@@ -105,7 +111,11 @@ struct diagnostic {
 /// `file:line:col: error[E104]: message` and, when there is help, `\n  help: ...`.
 std::string to_string(const diagnostic& d);
 
-/// Base of every exception the library throws on bad input.
+/// Base of every exception the library throws. The library throws nothing else of its own
+/// (allocation failures aside): catching `aftersale::error` catches all of it. Subclasses:
+/// `policy_error`, `request_error`, `usage_error` (here), `calendar_error` (calendar.hpp),
+/// `snapshot_error` (case.hpp), `graphviz_error` (diagram.hpp), `testing::test_file_error`
+/// (policy_test.hpp). docs/errors.md lists them with their codes.
 class error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -141,6 +151,19 @@ class request_error : public error {
  private:
   error_code code_;
   std::string fact_;
+};
+
+/// The library was called the wrong way: a null policy, a request, batch or case that does
+/// not belong to the policy or is not ready, an index out of range, a rule accessor on a
+/// decision without a rule. A bug in the caller, not bad data: `code()` is an E5xx code.
+class usage_error : public error {
+ public:
+  /// `what()` is `error[E5xx]: message`, like `request_error`.
+  usage_error(error_code code, const std::string& message);
+  error_code code() const noexcept { return code_; }
+
+ private:
+  error_code code_;
 };
 
 }  // namespace aftersale

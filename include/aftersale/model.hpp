@@ -50,6 +50,12 @@ struct vocabulary {
   std::vector<std::uint32_t> escalation_ladder;
 };
 
+/// The id of entry `index` of a vocabulary list (`vocabulary.roles`, ...), or "" for npos or
+/// any index out of range: every "text of a solution/party/role/flag by index" goes here.
+std::string_view entry_id(const std::vector<vocabulary_entry>& list, std::uint32_t index) noexcept;
+/// The index of the entry with id `id` in a vocabulary list, or npos.
+std::uint32_t entry_index(const std::vector<vocabulary_entry>& list, std::string_view id) noexcept;
+
 enum class fact_type : std::uint8_t { enumeration, integer, money, boolean, duration, timestamp, string };
 
 /// `enum`, `int`, `money`, `bool`, `duration`, `timestamp`, `string`.

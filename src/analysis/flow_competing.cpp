@@ -31,17 +31,18 @@ bool roles_cover(const transition_def& earlier, const transition_def& later) {
 std::vector<std::string> shared_roles(const policy& p, const transition_def& a, const transition_def& b) {
   std::vector<std::string> out;
   if (a.trigger != trigger_kind::event) return out;
+  const auto add = [&](std::uint32_t r) {
+    const std::string_view id = entry_id(p.vocabulary.roles, r);
+    if (!id.empty()) out.push_back('`' + std::string(id) + '`');
+  };
   for (std::uint32_t r : a.roles) {
-    if (std::find(b.roles.begin(), b.roles.end(), r) != b.roles.end() && r < p.vocabulary.roles.size())
-      out.push_back('`' + p.vocabulary.roles[r].id + '`');
+    if (std::find(b.roles.begin(), b.roles.end(), r) != b.roles.end()) add(r);
   }
   if (out.empty() && b.roles.empty()) {
-    for (std::uint32_t r : a.roles)
-      if (r < p.vocabulary.roles.size()) out.push_back('`' + p.vocabulary.roles[r].id + '`');
+    for (std::uint32_t r : a.roles) add(r);
   }
   if (out.empty() && a.roles.empty()) {
-    for (std::uint32_t r : b.roles)
-      if (r < p.vocabulary.roles.size()) out.push_back('`' + p.vocabulary.roles[r].id + '`');
+    for (std::uint32_t r : b.roles) add(r);
   }
   return out;
 }

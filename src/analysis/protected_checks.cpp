@@ -175,10 +175,10 @@ std::vector<std::string> shortfalls(const context& c, const rule_outcome& out) {
 }
 
 std::string describe(const policy& p, const rule_outcome& out, const protected_outcome& o) {
-  std::string text = "gives " + (out.solution < p.vocabulary.solutions.size() ? tick(p.vocabulary.solutions[out.solution].id)
-                                                                             : std::string("no solution"));
-  text += ", fee payer " +
-          (out.fee_payer < p.vocabulary.parties.size() ? tick(p.vocabulary.parties[out.fee_payer].id) : "`none`");
+  const std::string_view solution = entry_id(p.vocabulary.solutions, out.solution);
+  const std::string_view payer = entry_id(p.vocabulary.parties, out.fee_payer);
+  std::string text = "gives " + (solution.empty() ? std::string("no solution") : tick(std::string(solution)));
+  text += ", fee payer " + (payer.empty() ? std::string("`none`") : tick(std::string(payer)));
   if (!o.clocks.empty()) {
     std::vector<std::string> clocks;
     for (std::uint32_t i : out.clocks) clocks.push_back(tick(p.clocks[i].id) + " " + duration_text(p.clocks[i].within));

@@ -51,4 +51,7 @@ policy_error::policy_error(std::vector<diagnostic> diagnostics)
 request_error::request_error(error_code code, std::string fact, std::string message)
     : error("error[" + code_text(code) + "]: " + message), code_(code), fact_(std::move(fact)) {}
 
+usage_error::usage_error(error_code code, const std::string& message)
+    : error("error[" + code_text(code) + "]: " + message), code_(code) {}
+
 }  // namespace aftersale

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 #include "calendar/impl.hpp"
@@ -39,7 +40,9 @@ std::string date_text(const local_date& d) {
 // Every message starts with the calendar it is about, when the calendar has an id.
 struct complaint {
   std::string prefix;
-  [[noreturn]] void operator()(const std::string& what) const { throw std::invalid_argument(prefix + what); }
+  [[noreturn]] void operator()(error_code code, const std::string& what) const {
+    throw calendar_error(code, prefix + what);
+  }
 };
 
 void check_periods(const std::vector<working_period>& periods, const std::string& where,
@@ -47,13 +50,22 @@ void check_periods(const std::vector<working_period>& periods, const std::string
   for (std::size_t i = 0; i < periods.size(); ++i) {
     const working_period& p = periods[i];
     if (p.open_minute < 0 || p.close_minute > 1440 || p.open_minute > 1440 || p.close_minute < 0)
-      fail("working period " + period_text(p) + " of " + where + " is outside 00:00-24:00");
+      fail(error_code::invalid_range,
+           "working period " + period_text(p) + " of " + where + " is outside 00:00-24:00");
     if (p.open_minute >= p.close_minute)
-      fail("working period " + period_text(p) + " of " + where + " must open before it closes");
+      fail(error_code::invalid_range,
+           "working period " + period_text(p) + " of " + where + " must open before it closes");
     if (i > 0 && periods[i - 1].close_minute > p.open_minute)
-      fail("working periods " + period_text(periods[i - 1]) + " and " + period_text(p) + " of " + where +
-           " overlap or are out of order");
+      fail(error_code::invalid_range, "working periods " + period_text(periods[i - 1]) + " and " +
+                                          period_text(p) + " of " + where + " overlap or are out of order");
   }
+}
+
+// The day of `d`, when that date exists in the calendar years 0001..9999.
+std::optional<day_number> existing_day(const local_date& d) {
+  const date::year_month_day ymd{date::year{d.year}, date::month{d.month}, date::day{d.day}};
+  if (!detail::is_calendar_year(d.year) || !ymd.ok()) return std::nullopt;
+  return date::sys_days{ymd}.time_since_epoch().count();
 }
 
 std::vector<day_number> day_numbers(const std::vector<local_date>& dates, const char* what,
@@ -61,10 +73,9 @@ std::vector<day_number> day_numbers(const std::vector<local_date>& dates, const 
   std::vector<day_number> out;
   out.reserve(dates.size());
   for (const local_date& d : dates) {
-    const date::year_month_day ymd{date::year{d.year}, date::month{d.month}, date::day{d.day}};
-    if (d.year < 1 || d.year > 9999 || !ymd.ok())
-      fail(std::string("invalid ") + what + " date " + date_text(d));
-    out.push_back(date::sys_days{ymd}.time_since_epoch().count());
+    const std::optional<day_number> day = existing_day(d);
+    if (!day) fail(error_code::invalid_value, std::string("invalid ") + what + " date " + date_text(d));
+    out.push_back(*day);
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -174,7 +185,7 @@ business_calendar business_calendar::create(calendar_def def) {
   try {
     p->zone = date::locate_zone(def.time_zone);
   } catch (const std::exception&) {
-    fail("unknown time zone `" + def.time_zone + "`");
+    fail(error_code::unknown_time_zone, "unknown time zone `" + def.time_zone + "`");
   }
   for (std::size_t i = 0; i < def.week.size(); ++i) {
     check_periods(def.week[i], std::string("`") + k_day_keys[i] + "`", fail);
@@ -185,11 +196,12 @@ business_calendar business_calendar::create(calendar_def def) {
   p->makeups = day_numbers(def.makeup_workdays, "make-up working day", fail);
   for (const day_number d : p->makeups) {
     if (std::binary_search(p->holidays.begin(), p->holidays.end(), d))
-      fail("date " + date_text(to_local_date(d)) + " is both a holiday and a make-up working day");
+      fail(error_code::invalid_range,
+           "date " + date_text(to_local_date(d)) + " is both a holiday and a make-up working day");
   }
   p->makeup_hours = def.makeup_hours.empty() ? def.week[0] : def.makeup_hours;
   if (!p->makeups.empty() && p->makeup_hours.empty())
-    fail("make-up working days need hours: set `makeup_hours` or Monday's hours");
+    fail(error_code::missing_key, "make-up working days need hours: set `makeup_hours` or Monday's hours");
   p->def = std::move(def);
   p->build_tables();
   return business_calendar(std::move(p));
@@ -341,9 +353,8 @@ bool business_calendar::is_working_time(sys_seconds t) const {
 }
 
 bool business_calendar::is_working_day(local_date d) const {
-  const date::year_month_day ymd{date::year{d.year}, date::month{d.month}, date::day{d.day}};
-  if (d.year < 1 || d.year > 9999 || !ymd.ok()) return false;
-  return !impl_->hours_of(date::sys_days{ymd}.time_since_epoch().count()).empty();
+  const std::optional<day_number> day = existing_day(d);
+  return day && !impl_->hours_of(*day).empty();
 }
 
 // ---------------------------------------------------------------------------------------------

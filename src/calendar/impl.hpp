@@ -8,6 +8,8 @@
 #include <limits>
 #include <vector>
 
+#include "base/time_range.hpp"
+
 namespace aftersale {
 namespace detail {
 
@@ -37,7 +39,14 @@ inline std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 inline constexpr day_number k_window_first = 16436;  // 2015-01-01
 inline constexpr day_number k_window_last = 27394;   // 2045-01-01
 /// The day-by-day walk gives up (returns sys_seconds::max()) past 9999-12-31.
-inline constexpr day_number k_walk_last_day = 2932896;
+inline constexpr day_number k_walk_last_day = (k_iso_last_second + 1) / k_day - 1;
+
+/// `t` moved into the instants the tz database is asked about (years 0001..9999).
+inline std::int64_t clamp_to_calendar_range(std::int64_t t) {
+  return t < k_calendar_first_second ? k_calendar_first_second
+         : t > k_iso_last_second     ? k_iso_last_second
+                                     : t;
+}
 
 }  // namespace detail
 

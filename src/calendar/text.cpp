@@ -54,8 +54,7 @@ std::int64_t business_calendar::local_days_between(sys_seconds from, sys_seconds
 std::string business_calendar::format_local(sys_seconds t) const {
   const std::int64_t s = clamp_instant(t);
   const date::sys_info info =
-      impl_->zone->get_info(date::sys_seconds{std::chrono::seconds{std::clamp<std::int64_t>(
-          s, -719162 * detail::k_day, (detail::k_walk_last_day + 1) * detail::k_day - 1)}});
+      impl_->zone->get_info(date::sys_seconds{std::chrono::seconds{detail::clamp_to_calendar_range(s)}});
   const std::int64_t offset = info.offset.count();
   return wall_text(s + offset, ' ') + ' ' + info.abbrev + " (" + offset_text(offset) + ')';
 }

@@ -15,10 +15,8 @@ using detail::local_rule;
 namespace {
 
 // date/tz is asked only about years 0001..9999; beyond that the answer would be meaningless.
-constexpr std::int64_t k_first_instant = -719162 * k_day;  // 0001-01-01
-constexpr std::int64_t k_last_instant = (detail::k_walk_last_day + 1) * k_day - 1;
-
-std::int64_t clamp_instant(std::int64_t t) { return std::clamp(t, k_first_instant, k_last_instant); }
+constexpr std::int64_t k_first_instant = detail::k_calendar_first_second;
+constexpr std::int64_t k_last_instant = detail::k_iso_last_second;
 
 }  // namespace
 
@@ -44,12 +42,12 @@ bool business_calendar::impl::no_work_after(day_number d) const {
 }
 
 std::int64_t business_calendar::impl::offset_at_tz(std::int64_t t) const {
-  const date::sys_seconds at{std::chrono::seconds{clamp_instant(t)}};
+  const date::sys_seconds at{std::chrono::seconds{detail::clamp_to_calendar_range(t)}};
   return zone->get_info(at).offset.count();
 }
 
 std::int64_t business_calendar::impl::to_sys_tz(std::int64_t local, local_rule rule) const {
-  const std::int64_t l = clamp_instant(local);
+  const std::int64_t l = detail::clamp_to_calendar_range(local);
   const date::local_info info = zone->get_info(date::local_seconds{std::chrono::seconds{l}});
   if (info.result == date::local_info::nonexistent && rule == local_rule::boundary)
     return info.first.end.time_since_epoch().count();
@@ -96,8 +94,8 @@ std::int64_t business_calendar::impl::walk_business_days(std::int64_t start, std
 }
 
 std::int64_t business_calendar::impl::walk_working_time(std::int64_t from, std::int64_t to) const {
-  from = clamp_instant(from);
-  to = clamp_instant(to);
+  from = detail::clamp_to_calendar_range(from);
+  to = detail::clamp_to_calendar_range(to);
   if (to <= from) return 0;
   std::int64_t sum = 0;
   const day_number last = local_day_tz(to) + 1;

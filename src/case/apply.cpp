@@ -1,13 +1,12 @@
 // apply(): checks an event against the case (refusals in the documented order), plans the
 // transition with its effects and the automatic ones that follow, then commits.
 #include <algorithm>
-#include <stdexcept>
 #include <string>
 #include <utility>
 
+#include "base/utf8.hpp"
 #include "case/runtime.hpp"
 #include "decide/encode.hpp"
-#include "base/utf8.hpp"
 
 namespace aftersale {
 
@@ -256,14 +255,6 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
   return o;
 }
 
-std::uint32_t find_role(const policy& p, std::string_view role) noexcept {
-  const std::vector<vocabulary_entry>& roles = p.vocabulary.roles;
-  for (std::uint32_t i = 0; i < roles.size(); ++i) {
-    if (roles[i].id == role) return i;
-  }
-  return npos;
-}
-
 std::uint32_t find_event(const flow_def& f, std::string_view name) noexcept {
   if (name == "close") return resolved_event::close;
   if (name == "reopen") return resolved_event::reopen;
@@ -274,7 +265,8 @@ std::uint32_t find_event(const flow_def& f, std::string_view name) noexcept {
 }
 
 void check_open(const service_case& c) {
-  if (!c.policy_ptr()) throw std::invalid_argument("the case is empty: open it with open_case or from_json");
+  if (!c.policy_ptr())
+    throw usage_error(error_code::no_policy, "the case is empty: open it with open_case or from_json");
 }
 
 }  // namespace
@@ -283,7 +275,7 @@ std::optional<resolved_event> resolve_event(const service_case& c, std::string_v
                                             std::string_view role) {
   check_open(c);
   resolved_event e;
-  e.role = find_role(c.source_policy(), role);
+  e.role = entry_index(c.source_policy().vocabulary.roles, role);
   e.event = find_event(c.flow(), name);
   if (e.role == npos || e.event == npos) return std::nullopt;
   return e;
@@ -292,7 +284,7 @@ std::optional<resolved_event> resolve_event(const service_case& c, std::string_v
 outcome apply(service_case& c, const event& e, sys_seconds now) {
   check_open(c);
   resolved_event r;
-  r.role = find_role(c.source_policy(), e.actor_role);
+  r.role = entry_index(c.source_policy().vocabulary.roles, e.actor_role);
   r.event = find_event(c.flow(), e.name);
   const encoded_payload payload = encode_payload(c, e.payload);
   return apply_core(c, r, now, e.id, &payload, e.actor_role, e.name);

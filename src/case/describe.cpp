@@ -13,8 +13,10 @@ using detail::case_access;
 
 namespace {
 
-std::string_view entry_id(const std::vector<vocabulary_entry>& list, std::uint32_t i) {
-  return i < list.size() ? std::string_view(list[i].id) : std::string_view("?");
+// An id for a readable line: `?` rather than nothing when the index names no entry.
+std::string_view shown_id(const std::vector<vocabulary_entry>& list, std::uint32_t i) {
+  const std::string_view id = entry_id(list, i);
+  return id.empty() ? std::string_view("?") : id;
 }
 
 std::string_view state_id(const flow_def& f, std::uint32_t s) {
@@ -72,12 +74,12 @@ std::string effects_text(const policy& p, const flow_def& f, const transition_de
           for (const auto& [k, v] : e->args) text += ' ' + k + '=' + v;
           break;
         case effect_kind::remark:
-          text = "remark " + std::string(entry_id(p.vocabulary.flags, e->target));
+          text = "remark " + std::string(shown_id(p.vocabulary.flags, e->target));
           if (!e->text.empty()) text += " \"" + e->text + '"';
           break;
         case effect_kind::escalate:
           text = "escalate " + std::string(e->target == npos ? std::string_view("next")
-                                                             : entry_id(p.vocabulary.roles, e->target));
+                                                             : shown_id(p.vocabulary.roles, e->target));
           break;
       }
       effect_parts.push_back(std::move(text));
@@ -108,7 +110,7 @@ std::string describe(const service_case& c, const history_entry& h) {
   const flow_def& f = c.flow();
   const transition_def* t = h.transition < f.transitions.size() ? &f.transitions[h.transition] : nullptr;
   std::string out = format_utc(h.at) + ' ';
-  if (h.actor_role != npos) out += std::string(entry_id(p.vocabulary.roles, h.actor_role)) + ' ';
+  if (h.actor_role != npos) out += std::string(shown_id(p.vocabulary.roles, h.actor_role)) + ' ';
   switch (h.what) {
     case history_entry::kind::opened:
       out += "opened in " + f.id;
@@ -185,7 +187,7 @@ std::string outcome::message() const {
       out += "role `" + detail_ + "` is not declared in the vocabulary";
       break;
     case refusal::role_not_allowed: {
-      out += "role `" + std::string(entry_id(p.vocabulary.roles, role_)) + "` may not send it here";
+      out += "role `" + std::string(shown_id(p.vocabulary.roles, role_)) + "` may not send it here";
       // Who may: the roles of the candidate transitions (or of close/reopen).
       std::vector<std::uint32_t> allowed;
       if (event_ == resolved_event::close) {
@@ -205,7 +207,7 @@ std::string outcome::message() const {
       }
       std::string list;
       for (std::uint32_t r : allowed)
-        list += (list.empty() ? "`" : ", `") + std::string(entry_id(p.vocabulary.roles, r)) + '`';
+        list += (list.empty() ? "`" : ", `") + std::string(shown_id(p.vocabulary.roles, r)) + '`';
       if (!list.empty()) out += " (allowed: " + list + ')';
       break;
     }

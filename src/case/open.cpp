@@ -1,7 +1,6 @@
 // open_case(): a new case in a flow, from a decision or from facts.
 #include <aftersale/decide.hpp>
 #include <algorithm>
-#include <stdexcept>
 #include <string>
 
 #include "case/runtime.hpp"
@@ -29,9 +28,10 @@ service_case open_in(std::shared_ptr<const policy> p, std::uint32_t flow, const 
   const flow_def& f = pol.flows[flow];
   detail::compiled_of(pol);  // the runtime reads its dispatch lists unchecked
   if (facts.values.size() != pol.facts.size() || facts.present.size() != pol.facts.size()) {
-    throw std::invalid_argument("the facts have " + std::to_string(facts.values.size()) +
-                                " values but the policy declares " + std::to_string(pol.facts.size()) +
-                                " facts: bind them with this policy");
+    throw usage_error(error_code::foreign_input, "the facts have " + std::to_string(facts.values.size()) +
+                                                     " values but the policy declares " +
+                                                     std::to_string(pol.facts.size()) +
+                                                     " facts: bind them with this policy");
   }
   if (f.start >= f.states.size()) throw error("flow `" + f.id + "` has no start state");
 
@@ -124,7 +124,7 @@ service_case open_case(const decision& d, sys_seconds now) {
 
 service_case open_case(std::shared_ptr<const policy> p, std::string_view flow, const bound_request& facts,
                        sys_seconds now) {
-  if (!p) throw std::invalid_argument("open_case needs a policy, got none");
+  if (!p) throw usage_error(error_code::no_policy, "open_case needs a policy, got none");
   const std::uint32_t f = flow_named(*p, flow);
   service_case c = open_in(std::move(p), f, facts, nullptr, nullptr, now, now);
   enter_start(c, nullptr, nullptr, now);

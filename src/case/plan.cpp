@@ -19,8 +19,8 @@ planner::planner(const service_case& c, sys_seconds now, std::vector<emitted_act
       actions_(actions),
       state_(c.state_index()),
       phase_(c.phase()),
-      escalation_(c.escalation()),
-      remark_flag_(c.remark_flag()),
+      escalation_(c.escalation_index()),
+      remark_flag_(c.remark_flag_index()),
       entered_at_(c.entered_at()) {}
 
 bool planner::get(std::uint32_t i, std::int64_t& out) const noexcept {

@@ -7,10 +7,6 @@
 namespace aftersale::cli {
 namespace {
 
-std::string vocabulary_id(const std::vector<vocabulary_entry>& entries, std::uint32_t index) {
-  return index < entries.size() ? entries[index].id : std::string();
-}
-
 // The calendar a clock's deadline is shown in: its own, else the policy's default.
 const business_calendar* calendar_for(const policy& p, std::uint32_t calendar) {
   if (calendar == npos) calendar = p.info.default_calendar;
@@ -46,12 +42,12 @@ match_view make_match(const policy& p, const decision_table& table, const rule_m
   const vocabulary& voc = p.vocabulary;
   v.rule = r.id;
   v.rule_where = to_string(r.where);
-  v.solution = vocabulary_id(voc.solutions, then.solution);
+  v.solution = std::string(entry_id(voc.solutions, then.solution));
   v.steps = then.steps;
-  v.fee_payer = vocabulary_id(voc.parties, then.fee_payer);
-  for (std::uint32_t e : then.evidence) v.evidence.push_back(vocabulary_id(voc.evidence, e));
-  v.escalation = vocabulary_id(voc.roles, then.escalation);
-  v.remark_flag = vocabulary_id(voc.flags, then.remark_flag);
+  v.fee_payer = std::string(entry_id(voc.parties, then.fee_payer));
+  for (std::uint32_t e : then.evidence) v.evidence.push_back(std::string(entry_id(voc.evidence, e)));
+  v.escalation = std::string(entry_id(voc.roles, then.escalation));
+  v.remark_flag = std::string(entry_id(voc.flags, then.remark_flag));
   v.remark_text = then.remark;
   for (std::size_t i = 0; i < then.amounts.size() && i < m.amounts.size(); ++i) {
     if (!m.has_amount(i)) continue;  // absent: it refers to a fact the request does not give

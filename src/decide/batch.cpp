@@ -56,8 +56,8 @@ std::uint32_t request_columns::fact_id(std::string_view name) const {
 
 void request_columns::check(std::uint32_t fact, std::size_t row) const {
   if (fact >= policy_->facts.size() || row >= rows_) {
-    throw std::out_of_range("fact " + std::to_string(fact) + ", request " + std::to_string(row) +
-                            " is outside the batch");
+    throw usage_error(error_code::out_of_bounds, "fact " + std::to_string(fact) + ", request " +
+                                                     std::to_string(row) + " is outside the batch");
   }
   const fact_def& f = policy_->facts[fact];
   if (f.derive != derivation::none) {
@@ -233,7 +233,7 @@ void decide_rows(const std::shared_ptr<const policy>& p, std::uint32_t table, co
 
 batch_decisions decide_batch(const std::shared_ptr<const policy>& p, const request_columns& in, sys_seconds now,
                              batch_options options) {
-  if (!p) throw std::invalid_argument("decide_batch needs a policy, got none");
+  if (!p) throw usage_error(error_code::no_policy, "decide_batch needs a policy, got none");
   if (p->info.entry >= p->decisions.size()) {
     throw request_error(error_code::unknown_decision, "", "policy `" + p->info.id + "` has no entry decision table");
   }
@@ -242,10 +242,14 @@ batch_decisions decide_batch(const std::shared_ptr<const policy>& p, const reque
 
 batch_decisions decide_batch(const std::shared_ptr<const policy>& p, std::string_view table,
                              const request_columns& in, sys_seconds now, batch_options options) {
-  if (!p) throw std::invalid_argument("decide_batch needs a policy, got none");
+  if (!p) throw usage_error(error_code::no_policy, "decide_batch needs a policy, got none");
   const policy& pol = *p;
-  if (&in.source_policy() != &pol) throw std::invalid_argument("the batch was made for another policy");
-  if (!in.finished()) throw std::invalid_argument("the batch is not finished: call finish() after the last value");
+  if (&in.source_policy() != &pol)
+    throw usage_error(error_code::foreign_input, "the batch was made for another policy");
+  if (!in.finished()) {
+    throw usage_error(error_code::unfinished_input,
+                      "the batch is not finished: call finish() after the last value");
+  }
   const std::uint32_t id = detail::find_table(pol, table);
   detail::compiled_of(pol);  // throws here, not in a worker, for a policy built in code and not compiled
   const decision_table& t = pol.decisions[id];

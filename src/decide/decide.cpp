@@ -1,9 +1,7 @@
 // decide(): derive facts, find matching rules, apply the hit policy, compute what the
 // selected rules prescribe. Reads the policy only, so it is safe from any thread.
 #include <aftersale/decide.hpp>
-
 #include <algorithm>
-#include <stdexcept>
 #include <utility>
 
 #include "decide/evaluate.hpp"
@@ -49,9 +47,10 @@ decision evaluate(std::shared_ptr<const policy> p, std::uint32_t table_id, bound
                   const decide_options& options) {
   const policy& pol = *p;
   if (facts.values.size() != pol.facts.size() || facts.present.size() != pol.facts.size()) {
-    throw std::invalid_argument("the bound request has " + std::to_string(facts.values.size()) +
-                                " facts but the policy declares " + std::to_string(pol.facts.size()) +
-                                ": bind it with this policy");
+    throw usage_error(error_code::foreign_input,
+                      "the bound request has " + std::to_string(facts.values.size()) +
+                          " facts but the policy declares " + std::to_string(pol.facts.size()) +
+                          ": bind it with this policy");
   }
   derive_facts(pol, facts, now);
   const decision_table& t = pol.decisions[table_id];
@@ -122,7 +121,7 @@ decision evaluate(std::shared_ptr<const policy> p, std::uint32_t table_id, bound
 }
 
 const policy& checked(const std::shared_ptr<const policy>& p) {
-  if (!p) throw std::invalid_argument("decide needs a policy, got none");
+  if (!p) throw usage_error(error_code::no_policy, "decide needs a policy, got none");
   return *p;
 }
 
@@ -149,31 +148,25 @@ decision::decision(std::shared_ptr<const policy> p, std::uint32_t table, sys_sec
 const decision_table& decision::table() const { return policy_->decisions.at(table_); }
 
 const rule& decision::first_rule() const {
-  if (matches_.empty()) throw std::logic_error("the decision selected no rule");
+  if (matches_.empty()) throw usage_error(error_code::no_rule_selected, "the decision selected no rule");
   return table().rules.at(matches_.front().rule);
 }
 
 std::string_view decision::rule_id() const { return first_rule().id; }
 
 std::string_view decision::solution() const {
-  const std::uint32_t s = first_rule().then.solution;
-  return s < policy_->vocabulary.solutions.size() ? std::string_view(policy_->vocabulary.solutions[s].id) : "";
+  return entry_id(policy_->vocabulary.solutions, first_rule().then.solution);
 }
-
-namespace {
-std::string_view entry_id(const std::vector<vocabulary_entry>& list, std::uint32_t i) {
-  return i < list.size() ? std::string_view(list[i].id) : std::string_view();
-}
-}  // namespace
-
 std::string_view decision::fee_payer() const {
   return entry_id(policy_->vocabulary.parties, first_rule().then.fee_payer);
 }
-std::string_view decision::escalation() const {
-  return entry_id(policy_->vocabulary.roles, first_rule().then.escalation);
+std::uint32_t decision::escalation_index() const { return first_rule().then.escalation; }
+std::string_view decision::escalation_id() const {
+  return entry_id(policy_->vocabulary.roles, escalation_index());
 }
-std::string_view decision::remark_flag() const {
-  return entry_id(policy_->vocabulary.flags, first_rule().then.remark_flag);
+std::uint32_t decision::remark_flag_index() const { return first_rule().then.remark_flag; }
+std::string_view decision::remark_flag_id() const {
+  return entry_id(policy_->vocabulary.flags, remark_flag_index());
 }
 
 std::vector<std::string_view> decision::evidence() const {

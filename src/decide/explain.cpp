@@ -17,8 +17,8 @@ std::string located(const std::string& id, const source_span& where) {
 }
 
 std::string solution_text(const policy& p, const rule& r) {
-  const std::uint32_t s = r.then.solution;
-  return s < p.vocabulary.solutions.size() ? "solution `" + p.vocabulary.solutions[s].id + "`" : "no solution";
+  const std::string_view id = entry_id(p.vocabulary.solutions, r.then.solution);
+  return id.empty() ? "no solution" : "solution `" + std::string(id) + "`";
 }
 
 void fired(std::string& out, const decision& d, const rule_match& m) {

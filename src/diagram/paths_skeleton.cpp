@@ -242,7 +242,8 @@ struct skeleton_writer {
   // The role sending the event: the first allowed, else `agent` (else the first declared role).
   std::string role(const transition_def& t) const {
     const auto& roles = p.vocabulary.roles;
-    if (!t.roles.empty() && t.roles.front() < roles.size()) return roles[t.roles.front()].id;
+    const std::string_view first = t.roles.empty() ? std::string_view() : entry_id(roles, t.roles.front());
+    if (!first.empty()) return std::string(first);
     for (const auto& r : roles)
       if (r.id == "agent") return r.id;
     return roles.empty() ? std::string("agent") : roles.front().id;

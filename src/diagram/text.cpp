@@ -59,7 +59,8 @@ std::string roles_text(const policy& p, const transition_def& t) {
   std::string out;
   for (std::uint32_t r : t.roles) {
     if (!out.empty()) out += ", ";
-    out += r < p.vocabulary.roles.size() ? p.vocabulary.roles[r].id : std::string("?");
+    const std::string_view id = entry_id(p.vocabulary.roles, r);
+    out += id.empty() ? std::string_view("?") : id;
   }
   return out;
 }

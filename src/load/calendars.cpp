@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
-#include <stdexcept>
 
 #include "load/build_state.hpp"
 
@@ -236,9 +235,14 @@ void read_calendar(build_state& s, const node& key, const node& decl) {
   }
   try {
     s.p.calendars.push_back(business_calendar::create(std::move(def)));
-  } catch (const std::invalid_argument&) {
-    s.r.error(error_code::unknown_time_zone, *zone, "unknown time zone `" + zone->value + "` in " + label,
-              "use an IANA time zone name such as `Asia/Shanghai` or `Europe/Berlin`");
+  } catch (const calendar_error& e) {
+    // The periods and dates were checked above with their own positions: only the zone is left.
+    if (e.code() == error_code::unknown_time_zone) {
+      s.r.error(error_code::unknown_time_zone, *zone, "unknown time zone `" + zone->value + "` in " + label,
+                "use an IANA time zone name such as `Asia/Shanghai` or `Europe/Berlin`");
+    } else {
+      s.r.error(e.code(), key, e.what(), "");
+    }
     s.broken_calendars.insert(key.value);
   }
 }

@@ -5,35 +5,19 @@
 #include <deque>
 #include <string>
 
+#include "base/hash.hpp"
 #include "load/flow_read.hpp"
 
 namespace aftersale::load {
 
 namespace {
 
-// FNV-1a 64. Texts end with a unit separator so that `ab`+`c` and `a`+`bc` differ.
-class fnv1a64 {
- public:
-  void byte(std::uint8_t b) {
-    h_ ^= b;
-    h_ *= 0x100000001b3ull;
-  }
-  void text(std::string_view t) {
-    for (unsigned char ch : t) byte(ch);
-    byte(0x1f);
-  }
-  std::uint64_t value() const { return h_; }
-
- private:
-  std::uint64_t h_ = 0xcbf29ce484222325ull;
-};
-
 // Over what a snapshot depends on, by id (not index, so adding an unrelated clock or calendar to
 // the policy keeps the hash): states with their terminal flag and phase, in order; transitions
 // with from, to, trigger, event name and timer, in order. Labels, descriptions, guards, roles and
 // effects are left out, so fixing a text or a guard does not invalidate stored cases.
 std::uint64_t structure_hash(const policy& p, const flow_def& f) {
-  fnv1a64 h;
+  detail::fnv1a64 h;
   for (const state_def& st : f.states) {
     h.text(st.id);
     h.byte(st.terminal ? 1 : 0);

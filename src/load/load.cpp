@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "base/hash.hpp"
 #include "load/build_state.hpp"
 #include "load/reader.hpp"
 #include "load/safe_yaml.hpp"
@@ -11,15 +12,6 @@
 namespace aftersale {
 
 namespace {
-
-std::uint64_t fnv1a64(std::string_view text) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
 
 // Document order; a store policy's own diagnostics before those in its bases.
 [[noreturn]] void fail(std::vector<diagnostic> diags, const std::string& primary = {}) {
@@ -154,7 +146,8 @@ loaded_tree load_tree(std::string_view text, const std::string& file, const load
   if (!root) fail(std::move(diags), file);
   std::vector<std::string> files{file};
   std::shared_ptr<const policy> base;
-  std::uint64_t hash = fnv1a64(text);
+  detail::fnv1a64 hash;
+  hash.bytes(text);
   if (root->is_mapping() && root->find("extends")) {
     reader merge(file);
     std::vector<diagnostic> base_errors;
@@ -165,12 +158,9 @@ loaded_tree load_tree(std::string_view text, const std::string& file, const load
       fail(std::move(all), file);
     }
     // The store's hash covers its base's text too: a changed base is a changed policy.
-    for (int i = 0; i < 8; ++i) {
-      hash ^= (base->info.content_hash >> (8 * i)) & 0xffu;
-      hash *= 0x100000001b3ull;
-    }
+    hash.u64(base->info.content_hash);
   }
-  auto p = build(*root, files, hash, base);
+  auto p = build(*root, files, hash.value(), base);
   return loaded_tree{std::move(*root), std::move(files), std::move(p)};
 }
 

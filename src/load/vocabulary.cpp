@@ -23,9 +23,7 @@ std::vector<std::string> ids_of(const std::vector<vocabulary_entry>& list) {
 std::uint32_t resolve_vocabulary(build_state& s, const node& n, const std::vector<vocabulary_entry>& list,
                                  std::string_view kind) {
   if (!s.r.expect(n, node::kind::scalar, "a reference to " + std::string(kind))) return npos;
-  for (std::uint32_t i = 0; i < list.size(); ++i) {
-    if (list[i].id == n.value) return i;
-  }
+  if (const std::uint32_t i = entry_index(list, n.value); i != npos) return i;
   // A list that could not be read at all (`kind:*`) or this entry was already reported.
   if (s.broken_vocabulary.count(std::string(kind) + ":*") == 0 &&
       s.broken_vocabulary.count(std::string(kind) + ':' + n.value) == 0) {

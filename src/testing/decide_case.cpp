@@ -73,8 +73,8 @@ void run_decide_case(case_context& ctx, const node& c) {
   check("rule", std::string(d.rule_id()), explain(d));
   check("solution", std::string(d.solution()));
   check("fee_payer", id_or_none(d.fee_payer()));
-  check("escalation", id_or_none(d.escalation()));
-  check("flag", id_or_none(d.remark_flag()));
+  check("escalation", id_or_none(d.escalation_id()));
+  check("flag", id_or_none(d.remark_flag_id()));
 
   if (const node* n = expect.find("evidence")) {
     std::vector<std::string> got;

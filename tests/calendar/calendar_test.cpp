@@ -80,11 +80,22 @@ calendar_def around_the_clock(const std::string& zone) {
   return def;
 }
 
+// Contract change: create() throws aftersale::calendar_error (was std::invalid_argument).
 std::string create_error(const calendar_def& def) {
   try {
     business_calendar::create(def);
-  } catch (const std::invalid_argument& e) {
+  } catch (const aftersale::calendar_error& e) {
     return e.what();
+  }
+  return "(no error)";
+}
+
+// The code of the calendar_error create() throws; any other exception fails the test.
+std::string create_code(const calendar_def& def) {
+  try {
+    business_calendar::create(def);
+  } catch (const aftersale::calendar_error& e) {
+    return aftersale::code_text(e.code());
   }
   return "(no error)";
 }
@@ -128,6 +139,26 @@ TEST(CalendarCreate, RejectsMalformedPeriods) {
   def.makeup_hours = {{h(10), h(9)}};
   EXPECT_EQ(create_error(def),
             "calendar `de`: working period 10:00-09:00 of `makeup_hours` must open before it closes");
+}
+
+TEST(CalendarCreate, EachRefusalCarriesItsDiagnosticCode) {
+  calendar_def def = cn_def();
+  def.time_zone = "Mars/Olympus";
+  EXPECT_EQ(create_code(def), "E203");
+  def = berlin_def();
+  def.week[2] = {{h(18), h(9)}};
+  EXPECT_EQ(create_code(def), "E204");
+  def = cn_def();
+  def.makeup_workdays.push_back({2026, 10, 3});
+  EXPECT_EQ(create_code(def), "E204");
+  def = cn_def();
+  def.holidays.push_back({2026, 2, 30});
+  EXPECT_EQ(create_code(def), "E108");
+  def = cn_def();
+  def.week[0].clear();
+  EXPECT_EQ(create_code(def), "E106");
+  def.time_zone = "Mars/Olympus";
+  EXPECT_THROW(business_calendar::create(def), aftersale::error);  // one catch for the library
 }
 
 TEST(CalendarCreate, AcceptsTouchingPeriodsAndMidnightClose) {

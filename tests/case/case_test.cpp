@@ -168,6 +168,18 @@ TEST(OpenCase, DecidedEscalationAndRemarkCarryOver) {
   EXPECT_EQ(c.remark(), "big return");
 }
 
+// `_id()` is the text, `_index()` the index into the vocabulary, as on decision.
+TEST(OpenCase, EscalationAndRemarkFlagAsIdAndIndex) {
+  const service_case c = open_delivered(200000);
+  EXPECT_EQ(c.escalation_id(), "supervisor");
+  EXPECT_EQ(c.escalation_index(), c.escalation());
+  EXPECT_EQ(entry_id(test_policy()->vocabulary.roles, c.escalation_index()), "supervisor");
+  EXPECT_EQ(c.remark_flag_id(), "yellow");
+  EXPECT_EQ(c.remark_flag_index(), c.remark_flag());
+  EXPECT_EQ(entry_index(test_policy()->vocabulary.flags, "yellow"), c.remark_flag_index());
+  EXPECT_EQ(entry_index(test_policy()->vocabulary.flags, "nope"), npos);
+}
+
 TEST(OpenCase, AutomaticChainOnEntry) {
   const service_case c = open_delivered(3000, "vip");
   EXPECT_EQ(c.state_id(), "approved");  // submitted → fast_lane → approved
@@ -193,6 +205,7 @@ TEST(OpenCase, ByFlowName) {
   EXPECT_EQ(c.flow().id, "timers");
   EXPECT_EQ(c.state_id(), "wait");
   EXPECT_EQ(c.escalation(), npos);
+  EXPECT_EQ(c.escalation_id(), "");
   EXPECT_TRUE(c.clocks().empty());
 }
 
@@ -206,8 +219,19 @@ TEST(OpenCase, Errors) {
     EXPECT_THAT(e.what(), HasSubstr("unknown flow `nope`"));
     EXPECT_THAT(e.what(), HasSubstr("`timers`"));
   }
-  EXPECT_THROW(open_case(test_policy(), "refund", bound_request{}, monday_10), std::invalid_argument);
-  EXPECT_THROW(open_case(nullptr, "refund", bound_request{}, monday_10), std::invalid_argument);
+  // Contract change: usage_error (E501, E500), was std::invalid_argument.
+  try {
+    open_case(test_policy(), "refund", bound_request{}, monday_10);
+    ADD_FAILURE() << "no error";
+  } catch (const usage_error& e) {
+    EXPECT_EQ(e.code(), error_code::foreign_input);
+  }
+  try {
+    open_case(nullptr, "refund", bound_request{}, monday_10);
+    ADD_FAILURE() << "no error";
+  } catch (const usage_error& e) {
+    EXPECT_EQ(e.code(), error_code::no_policy);
+  }
 }
 
 TEST(OpenCase, DecisionWithoutMatchOrFlowIsRefused) {
@@ -380,7 +404,17 @@ TEST(Apply, ResolvedEventWithIndexesOutOfRangeIsRefused) {
 
 TEST(Apply, EmptyCaseIsAnError) {
   service_case empty;
-  EXPECT_THROW(apply(empty, ev("approve", "agent"), monday_10), std::invalid_argument);
+  // Contract change: usage_error (E500), was std::invalid_argument; every entry point that
+  // needs an opened case says so the same way.
+  EXPECT_THROW(apply(empty, ev("approve", "agent"), monday_10), usage_error);
+  EXPECT_THROW(apply(empty, resolved_event{0, 0}, monday_10), usage_error);
+  EXPECT_THROW(resolve_event(empty, "approve", "agent"), usage_error);
+  try {
+    apply(empty, ev("approve", "agent"), monday_10);
+  } catch (const usage_error& e) {
+    EXPECT_EQ(e.code(), error_code::no_policy);
+    EXPECT_THAT(e.what(), HasSubstr("error[E500]: the case is empty"));
+  }
   EXPECT_FALSE(next_deadline(empty));
 }
 

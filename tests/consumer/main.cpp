@@ -3,6 +3,16 @@
 // C++17 and C++20. Exit 0 when the decision is the expected one.
 #include <aftersale/aftersale.hpp>
 #include <iostream>
+#include <type_traits>
+
+// The umbrella header is the whole public API: each of these fails to compile if a header is
+// left out of it.
+static_assert(std::is_class_v<aftersale::analysis_options>);
+static_assert(std::is_class_v<aftersale::batch_options>);
+static_assert(std::is_class_v<aftersale::diagram_options>);
+static_assert(std::is_base_of_v<aftersale::error, aftersale::testing::test_file_error>);
+static_assert(std::is_base_of_v<aftersale::error, aftersale::calendar_error>);
+static_assert(std::is_base_of_v<aftersale::error, aftersale::usage_error>);
 
 #if defined(AFTERSALE_CONSUMER_CXX) && AFTERSALE_CONSUMER_CXX >= 20
 static_assert(__cplusplus >= 202002L, "the consumer was asked to build as C++20");

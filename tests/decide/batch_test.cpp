@@ -162,7 +162,15 @@ TEST_F(BatchTest, SettersCheckLikeBindAndNameTheRequest) {
   EXPECT_THROW(in.set_bool(in.fact_id("amount"), 0, true), aftersale::request_error);
   EXPECT_THROW(in.set_int(in.fact_id("days"), 0, 3), aftersale::request_error);  // derived
   EXPECT_THROW(in.set_text(in.fact_id("wait"), 0, "soon"), aftersale::request_error);
-  EXPECT_THROW(in.set_text(status, 3, "paid"), std::out_of_range);
+  // Contract change: usage_error (E503), was std::out_of_range.
+  EXPECT_THROW(in.set_text(status, 3, "paid"), aftersale::usage_error);
+  EXPECT_THROW(in.set_int(99, 0, 1), aftersale::usage_error);
+  try {
+    in.set_bool(status, 7, true);
+    ADD_FAILURE() << "no error";
+  } catch (const aftersale::usage_error& e) {
+    EXPECT_EQ(e.code(), aftersale::error_code::out_of_bounds);
+  }
   try {
     (void)in.fact_id("colour");
     FAIL() << "no error";
@@ -176,7 +184,13 @@ TEST_F(BatchTest, FinishNamesTheFirstRequestMissingARequiredFact) {
   for (std::size_t r = 0; r < 3; ++r) in.set_text(in.fact_id("status"), r, "paid");
   in.set_int(in.fact_id("amount"), 0, 1);
   in.set_int(in.fact_id("amount"), 2, 1);
-  EXPECT_THROW(aftersale::decide_batch(p, in, now), std::invalid_argument);  // not finished
+  // Contract change: usage_error (E502), was std::invalid_argument.
+  try {
+    aftersale::decide_batch(p, in, now);
+    ADD_FAILURE() << "no error";
+  } catch (const aftersale::usage_error& e) {
+    EXPECT_EQ(e.code(), aftersale::error_code::unfinished_input);
+  }
   try {
     in.finish();
     FAIL() << "no error";
@@ -190,9 +204,17 @@ TEST_F(BatchTest, RefusesAnotherPolicyAndUnknownTables) {
   auto other = aftersale::load_policy_string(policy_yaml, "other.yaml");
   aftersale::request_columns in(*other, 0);
   in.finish();
-  EXPECT_THROW(aftersale::decide_batch(p, in, now), std::invalid_argument);
+  // Contract change: usage_error (E501, E500), was std::invalid_argument.
+  try {
+    aftersale::decide_batch(p, in, now);
+    ADD_FAILURE() << "no error";
+  } catch (const aftersale::usage_error& e) {
+    EXPECT_EQ(e.code(), aftersale::error_code::foreign_input);
+  }
   aftersale::request_columns mine(*p, 0);
   mine.finish();
+  EXPECT_THROW(aftersale::decide_batch(nullptr, mine, now), aftersale::usage_error);
+  EXPECT_THROW(aftersale::decide_batch(nullptr, "main", mine, now), aftersale::usage_error);
   EXPECT_THROW(aftersale::decide_batch(p, "nope", mine, now), aftersale::request_error);
   EXPECT_TRUE(aftersale::decide_batch(p, mine, now).rule.empty());
 }

@@ -194,6 +194,21 @@ TEST_F(decide_test, EmptyViewsForOutputsARuleDoesNotName) {
   EXPECT_TRUE(d.evidence().empty());
 }
 
+// `_id()` is the text, `_index()` the index into the vocabulary, as on service_case.
+TEST_F(decide_test, EscalationAndRemarkFlagAsIdAndIndex) {
+  auto d = aftersale::decide(p, delivered("changed_mind", now - 48h), now);
+  EXPECT_EQ(d.escalation_id(), "agent");
+  EXPECT_EQ(d.escalation_index(), 0u);  // roles: [agent, supervisor]
+  EXPECT_EQ(d.escalation(), d.escalation_id());
+  EXPECT_EQ(d.remark_flag_id(), "yellow");
+  EXPECT_EQ(d.remark_flag_index(), 0u);  // flags: [yellow, blue]
+  EXPECT_EQ(d.remark_flag(), d.remark_flag_id());
+  auto none = aftersale::decide(p, delivered("wrong_item", now - 48h), now);
+  EXPECT_EQ(none.escalation_id(), "");
+  EXPECT_EQ(none.escalation_index(), aftersale::npos);
+  EXPECT_EQ(none.remark_flag_index(), aftersale::npos);
+}
+
 TEST_F(decide_test, DeadlinesUseEachClocksCalendar) {
   auto d = aftersale::decide(p, delivered("changed_mind", now - 48h), now);
   ASSERT_EQ(d.deadlines().size(), 2u);
@@ -373,8 +388,39 @@ TEST_F(decide_test, NoMatchIsAResult) {
   EXPECT_EQ(d.status(), decision_status::no_match);
   EXPECT_FALSE(d.matched());
   EXPECT_TRUE(d.matches().empty());
-  EXPECT_THROW(d.rule_id(), std::logic_error);
+  // Contract change: usage_error (E504), was std::logic_error.
+  EXPECT_THROW(d.rule_id(), aftersale::usage_error);
   EXPECT_EQ(aftersale::to_string(d.status()), "no_match");
+}
+
+// Misuse throws usage_error with its E5xx code, never a bare std:: exception.
+TEST_F(decide_test, MisuseThrowsUsageErrorWithItsCode) {
+  const auto code_of = [](auto&& call) {
+    try {
+      call();
+    } catch (const aftersale::usage_error& e) {
+      return aftersale::code_text(e.code());
+    }
+    return std::string("no error");
+  };
+  const aftersale::request r = with_quantity(1);
+  EXPECT_EQ(code_of([&] { aftersale::decide(nullptr, r, now); }), "E500");
+  EXPECT_EQ(code_of([&] { aftersale::decide(nullptr, "uniq", r, now); }), "E500");
+  EXPECT_EQ(code_of([&] { aftersale::decide(nullptr, aftersale::bind(*p, r), now); }), "E500");
+  EXPECT_EQ(code_of([&] { aftersale::decide(nullptr, 0U, aftersale::bind(*p, r), now); }), "E500");
+  // A request bound with another policy: its fact count differs.
+  EXPECT_EQ(code_of([&] { aftersale::decide(p, aftersale::bound_request{}, now); }), "E501");
+  EXPECT_EQ(code_of([&] { aftersale::decide(p, 0U, aftersale::bound_request{}, now); }), "E501");
+  const auto none = aftersale::decide(p, "uniq", with_quantity(-4), now);
+  EXPECT_EQ(code_of([&] { (void)none.first_rule(); }), "E504");
+  EXPECT_EQ(code_of([&] { (void)none.solution(); }), "E504");
+  EXPECT_EQ(code_of([&] { (void)none.escalation_id(); }), "E504");
+  EXPECT_EQ(code_of([&] { (void)none.escalation_index(); }), "E504");
+  try {
+    (void)none.rule_id();
+  } catch (const aftersale::error& e) {  // one catch for everything the library throws
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("error[E504]: the decision selected no rule"));
+  }
 }
 
 TEST_F(decide_test, UnknownTableIsE304) {

@@ -8,7 +8,7 @@ import aftersale
 def test_all_names_are_exported_and_exist():
     assert sorted(aftersale.__all__) == sorted(
         ["Case", "Deadline", "Decision", "Diagnostic", "Error", "Outcome", "Policy", "PolicyError", "RequestError",
-         "SnapshotError",
+         "SnapshotError", "UsageError",
          "__version__", "load", "loads",
          "Finding", "lint",
          "TestReport", "CaseResult", "TestFailure", "Coverage", "TableCoverage", "FlowCoverage", "TestFileError",
@@ -35,7 +35,13 @@ def test_typing_files_ship_next_to_the_extension():
 def test_error_hierarchy():
     assert issubclass(aftersale.Error, Exception)
     for sub in (aftersale.PolicyError, aftersale.RequestError, aftersale.SnapshotError, aftersale.TestFileError,
-                aftersale.GraphvizError):
+                aftersale.GraphvizError, aftersale.UsageError):
         assert issubclass(sub, aftersale.Error)
         assert sub.__module__ == "aftersale"
     assert not issubclass(aftersale.PolicyError, aftersale.RequestError)
+
+
+def test_usage_error_is_its_own_class_with_a_code():
+    # The translator maps the C++ usage_error (E5xx) here: a caller bug, not a bad request.
+    assert not issubclass(aftersale.UsageError, aftersale.RequestError)
+    assert "E5" in aftersale.UsageError.__doc__

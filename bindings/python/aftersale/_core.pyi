@@ -26,6 +26,11 @@ class RequestError(Error):
     code: str
     fact: str | None
 
+class UsageError(Error):
+    """The library was called the wrong way (a bug in the caller, not bad data): codes E500-E504."""
+
+    code: str
+
 class SnapshotError(Error):
     """A case snapshot could not be restored; .path is the JSON path of the problem (may be empty)."""
 

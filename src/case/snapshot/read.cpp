@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/time_range.hpp"
 #include "case/access.hpp"
 #include "case/snapshot/format.hpp"
 #include "case/snapshot/tape.hpp"
@@ -25,9 +26,6 @@ namespace {
 
 namespace snap = detail::snapshot;
 using access = detail::case_access;
-
-constexpr std::int64_t k_iso_first = -62167219200;  // 0000-01-01T00:00:00Z
-constexpr std::int64_t k_iso_last = 253402300799;   // 9999-12-31T23:59:59Z
 
 // A JSON path built on the stack as the reader descends; text only when an error is thrown.
 struct where {
@@ -163,7 +161,8 @@ sys_seconds time(const value& v, const where& w) {
       return *t;
   } else if (v.is(value::kind::integer)) {
     const std::int64_t n = v.node().number;
-    if (n < k_iso_first || n > k_iso_last) return sys_seconds{std::chrono::seconds{n}};
+    if (n < detail::k_iso_first_second || n > detail::k_iso_last_second)
+      return sys_seconds{std::chrono::seconds{n}};
   }
   fail(w, "expected an ISO 8601 UTC time like 2026-10-08T02:00:00Z");
 }
@@ -190,8 +189,7 @@ std::size_t named(const std::array<std::string_view, N>& names, const value& v, 
 std::uint32_t vocabulary_id(const std::vector<vocabulary_entry>& list, const value& v, const where& w,
                             std::string_view what) {
   const std::string_view s = text(v, w);
-  for (std::uint32_t i = 0; i < list.size(); ++i)
-    if (list[i].id == s) return i;
+  if (const std::uint32_t i = entry_index(list, s); i != npos) return i;
   fail(w, "unknown " + std::string(what) + " `" + std::string(s) + "`");
 }
 
@@ -281,7 +279,7 @@ class reader {
     access::escalation(c) = esc.is(value::kind::null)
                                 ? npos
                                 : vocabulary_id(p_->vocabulary.roles, esc, root["escalation"], "role");
-    if (c.phase() == lifecycle_phase::escalated && c.escalation() == npos)
+    if (c.phase() == lifecycle_phase::escalated && c.escalation_index() == npos)
       fail(root["escalation"], "an escalated case has an escalation level (a role), not null");
     read_remark(c, doc_["remark"], root["remark"]);
     access::opened_at(c) = time(doc_["opened_at"], root["opened_at"]);
