@@ -4,20 +4,16 @@
 #include <aftersale/decide.hpp>
 #include <algorithm>
 
+#include "model/semantics.hpp"
+
 namespace aftersale::cli {
 namespace {
 
-std::string role_id(const policy& p, std::uint32_t role) {
-  return role < p.vocabulary.roles.size() ? p.vocabulary.roles[role].id : std::string();
-}
+std::string role_text(const policy& p, std::uint32_t role) { return std::string(entry_id(p.vocabulary.roles, role)); }
+
 
 std::string state_id(const flow_def& flow, std::uint32_t state) {
   return state < flow.states.size() ? flow.states[state].id : std::string();
-}
-
-const business_calendar* calendar_at(const policy& p, std::uint32_t calendar) {
-  if (calendar == npos) calendar = p.info.default_calendar;
-  return calendar < p.calendars.size() ? &p.calendars[calendar] : nullptr;
 }
 
 clock_view make_clock(const policy& p, const case_clock& slot, sys_seconds now) {
@@ -48,7 +44,7 @@ std::optional<sys_seconds> timer_due(const service_case& c, const transition_def
     if (slot == nullptr || slot->state != case_clock::status::running) return std::nullopt;
     return slot->due;
   }
-  if (const business_calendar* cal = calendar_at(p, t.timer.calendar))
+  if (const business_calendar* cal = detail::calendar_or_default(p, t.timer.calendar))
     return cal->add(c.entered_at(), t.timer.after);
   if (t.timer.after.kind == clock_kind::elapsed)
     return c.entered_at() + std::chrono::seconds{t.timer.after.amount};
@@ -68,7 +64,7 @@ std::string next_target(const service_case& c, sys_seconds due) {
 void add_roles(const policy& p, const std::vector<std::uint32_t>& roles, event_view& v, bool& any) {
   if (roles.empty()) any = true;
   for (std::uint32_t r : roles) {
-    std::string id = role_id(p, r);
+    std::string id = role_text(p, r);
     if (std::find(v.roles.begin(), v.roles.end(), id) == v.roles.end()) v.roles.push_back(id);
   }
 }
@@ -128,7 +124,7 @@ history_view make_history(const service_case& c, const history_entry& h, const s
   history_view v;
   v.kind = std::string(to_string(h.what));
   v.at = make_instant(p, h.at);
-  v.actor = role_id(p, h.actor_role);
+  v.actor = role_text(p, h.actor_role);
   v.from = state_id(flow, h.from);
   v.to = state_id(flow, h.to);
   v.event_id = h.event_id;
@@ -143,7 +139,7 @@ history_view make_history(const service_case& c, const history_entry& h, const s
 instant_view make_instant(const policy& p, sys_seconds at, std::uint32_t calendar) {
   instant_view v;
   v.utc = format_utc(at);
-  if (const business_calendar* cal = calendar_at(p, calendar)) {
+  if (const business_calendar* cal = detail::calendar_or_default(p, calendar)) {
     v.local = cal->format_local(at);
     v.local_iso = cal->format_iso_local(at);
   } else {
@@ -190,7 +186,7 @@ case_view make_case_view(const service_case& c, const std::string& locale, bool 
   v.customer = customer;
   v.terminal = state.terminal;
   v.phase = std::string(to_string(c.phase()));
-  v.escalation = role_id(p, c.escalation());
+  v.escalation = role_text(p, c.escalation());
   if (c.remark_flag() < p.vocabulary.flags.size()) v.remark_flag = p.vocabulary.flags[c.remark_flag()].id;
   v.remark = c.remark();
   v.opened_at = make_instant(p, c.opened_at());

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "base/json_writer.hpp"
+#include "base/time_range.hpp"
 #include "base/wall_clock.hpp"
 #include "case/snapshot/format.hpp"
 
@@ -18,11 +19,6 @@ namespace {
 
 namespace snap = detail::snapshot;
 
-// Years 0000..9999 are written as ISO 8601 text; anything else (only a request could carry
-// such a timestamp) as integer seconds since the epoch, so every value round-trips exactly.
-constexpr std::int64_t k_iso_first = -62167219200;  // 0000-01-01T00:00:00Z
-constexpr std::int64_t k_iso_last = 253402300799;   // 9999-12-31T23:59:59Z
-
 // The snapshot's values over the JSON writer: times, and fact values by their declared type.
 class writer : public detail::json_writer {
  public:
@@ -30,7 +26,9 @@ class writer : public detail::json_writer {
 
   void time(sys_seconds t) {
     const std::int64_t s = t.time_since_epoch().count();
-    if (s < k_iso_first || s > k_iso_last) return integer(s);
+    // Years 0000..9999 are written as ISO 8601 text; anything else (only a request could carry
+    // such a timestamp) as integer seconds since the epoch, so every value round-trips exactly.
+    if (s < detail::k_iso_first_second || s > detail::k_iso_last_second) return integer(s);
     // `YYYY-MM-DDTHH:MM:SSZ`, as format_utc writes it, without its printf.
     const detail::civil_time c = detail::civil_from_seconds(s);
     char buf[21] = "0000-00-00T00:00:00Z";
@@ -162,7 +160,7 @@ void write_clock(writer& w, const policy& p, const case_clock& k) {
 // A role, flag, ... id, or null for none.
 void id_or_null(writer& w, const std::vector<vocabulary_entry>& ids, std::uint32_t i) {
   if (i == npos) return w.null();
-  w.string(ids[i].id);
+  w.string(entry_id(ids, i));
 }
 
 }  // namespace
