@@ -1,13 +1,12 @@
 // decide() on the shipped default policy (policies/default.yaml) with a realistic request:
 // a 7-day no-reason return three days after delivery, which starts four SLA clocks (two
 // of them on the store's business calendar).
+#include <benchmark/benchmark.h>
+
 #include <aftersale/decide.hpp>
 #include <aftersale/load.hpp>
 #include <aftersale/request.hpp>
 #include <aftersale/time.hpp>
-
-#include <benchmark/benchmark.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -52,11 +51,15 @@ const prepared& get_prepared() {
     }
     const decision d = decide(c.p, c.facts, c.now, {false});
     if (!d.matched() || d.solution() != "return_then_refund" || d.deadlines().size() != 4) {
-      die("the request no longer reaches a rule that starts four clocks (status " + std::string(to_string(d.status())) +
-          (d.matched() ? ", rule `" + std::string(d.rule_id()) + "`, " + std::to_string(d.deadlines().size()) + " clocks" : "") +
+      die("the request no longer reaches a rule that starts four clocks (status " +
+          std::string(to_string(d.status())) +
+          (d.matched() ? ", rule `" + std::string(d.rule_id()) + "`, " +
+                             std::to_string(d.deadlines().size()) + " clocks"
+                       : "") +
           "): update the request in bench/default_policy_bench.cpp");
     }
-    std::fprintf(stderr, "default policy: rule `%s`, %zu deadlines\n", std::string(d.rule_id()).c_str(), d.deadlines().size());
+    std::fprintf(stderr, "default policy: rule `%s`, %zu deadlines\n", std::string(d.rule_id()).c_str(),
+                 d.deadlines().size());
     return c;
   }();
   return c;

@@ -4,20 +4,12 @@
 // dispatch phase only. Both engines' final states are checked (FNV-1a 64 of
 // `final_state|refunded_cents\n`) before anything is timed; a wrong checksum aborts the run.
 // Also: bytes per live case (heap counted by flow_heap.cpp), open_case, snapshot + restore.
-#include "neutral/flow_cases.hpp"
-#include "neutral/flow_convert.hpp"
-#include "neutral/flow_heap.hpp"
-#include "neutral/flow_switch.hpp"
-#include "neutral/workload.hpp"
+#include <benchmark/benchmark.h>
+#include <time.h>
 
 #include <aftersale/case.hpp>
 #include <aftersale/load.hpp>
 #include <aftersale/request.hpp>
-
-#include <benchmark/benchmark.h>
-
-#include <time.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +18,12 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "neutral/flow_cases.hpp"
+#include "neutral/flow_convert.hpp"
+#include "neutral/flow_heap.hpp"
+#include "neutral/flow_switch.hpp"
+#include "neutral/workload.hpp"
 
 namespace {
 
@@ -57,7 +55,8 @@ std::size_t history_bytes(const service_case& c) {
   std::size_t bytes = h.capacity() == 0 ? 0 : heap::block_bytes(h.data());
   for (const history_entry& e : h) {
     const char* id = e.event_id.data();
-    const bool inline_id = id >= reinterpret_cast<const char*>(&e) && id < reinterpret_cast<const char*>(&e + 1);
+    const bool inline_id =
+        id >= reinterpret_cast<const char*>(&e) && id < reinterpret_cast<const char*>(&e + 1);
     if (!inline_id) bytes += heap::block_bytes(id);
     if (e.assigned.capacity() != 0) bytes += heap::block_bytes(e.assigned.data());
   }
@@ -65,10 +64,10 @@ std::size_t history_bytes(const service_case& c) {
 }
 
 struct memory_figures {
-  double fresh = 0;                 // sizeof + heap, history excluded, just opened
-  double after = 0;                 // the same after all its events
-  double history_fresh = 0;         // history heap bytes, just opened
-  double history_after = 0;         // history heap bytes after all its events
+  double fresh = 0;                           // sizeof + heap, history excluded, just opened
+  double after = 0;                           // the same after all its events
+  double history_fresh = 0;                   // history heap bytes, just opened
+  double history_after = 0;                   // history heap bytes after all its events
   double blocks_fresh = 0, blocks_after = 0;  // live heap blocks per case (history included)
 };
 
@@ -78,9 +77,9 @@ struct flow_workload {
   std::shared_ptr<const policy> p;
   neutral_flow_cases cases;
   std::unique_ptr<flow_switch> sw;
-  std::vector<bound_request> facts;       // per case: amount_cents, inspection_ok
+  std::vector<bound_request> facts;         // per case: amount_cents, inspection_ok
   std::vector<std::string> neutral_events;  // names in flow.json order
-  std::vector<resolved_event> resolved;   // per neutral event index
+  std::vector<resolved_event> resolved;     // per neutral event index
   std::vector<service_case> ours;
   std::uint64_t events = 0;
   std::uint64_t accepted = 0;
@@ -90,7 +89,8 @@ struct flow_workload {
 };
 
 void expect_checksum(const char* engine, const fnv64& got) {
-  if (got.hex() != flow_checksum) die(std::string("WRONG CHECKSUM for ") + engine + ": got " + got.hex() + ", expected " + flow_checksum);
+  if (got.hex() != flow_checksum)
+    die(std::string("WRONG CHECKSUM for ") + engine + ": got " + got.hex() + ", expected " + flow_checksum);
   std::fprintf(stderr, "checksum ok: %-26s flow  %s\n", engine, flow_checksum);
 }
 
@@ -190,8 +190,10 @@ std::unique_ptr<flow_workload> make_workload() {
   memory_figures& m = w->memory;
   m.history_fresh = static_cast<double>(hist1) / dn;
   m.history_after = static_cast<double>(hist2) / dn;
-  m.fresh = static_cast<double>(sizeof(service_case)) + static_cast<double>(bytes1 - bytes0) / dn - m.history_fresh;
-  m.after = static_cast<double>(sizeof(service_case)) + static_cast<double>(bytes2 - bytes0) / dn - m.history_after;
+  m.fresh =
+      static_cast<double>(sizeof(service_case)) + static_cast<double>(bytes1 - bytes0) / dn - m.history_fresh;
+  m.after =
+      static_cast<double>(sizeof(service_case)) + static_cast<double>(bytes2 - bytes0) / dn - m.history_after;
   m.blocks_fresh = static_cast<double>(blocks1 - blocks0) / dn;
   m.blocks_after = static_cast<double>(blocks2 - blocks0) / dn;
 
@@ -199,14 +201,17 @@ std::unique_ptr<flow_workload> make_workload() {
   for (const service_case& c : w->ours) h_ours.add(our_line(c, *refunded_value));
   expect_checksum("aftersale apply (resolved)", h_ours);
   if (w->accepted != switch_accepted) {
-    die("accepted events differ: aftersale " + std::to_string(w->accepted) + ", switch " + std::to_string(switch_accepted));
+    die("accepted events differ: aftersale " + std::to_string(w->accepted) + ", switch " +
+        std::to_string(switch_accepted));
   }
   std::fprintf(stderr, "accepted events agree: %llu of %llu\n", static_cast<unsigned long long>(w->accepted),
                static_cast<unsigned long long>(w->events));
   std::fprintf(stderr,
-               "bytes per case (sizeof %zu + heap, history excluded): opened %.1f, after events %.1f; history %.1f -> %.1f; "
+               "bytes per case (sizeof %zu + heap, history excluded): opened %.1f, after events %.1f; "
+               "history %.1f -> %.1f; "
                "heap blocks %.2f -> %.2f\n",
-               sizeof(service_case), m.fresh, m.after, m.history_fresh, m.history_after, m.blocks_fresh, m.blocks_after);
+               sizeof(service_case), m.fresh, m.after, m.history_fresh, m.history_after, m.blocks_fresh,
+               m.blocks_after);
 
   // The typical case: the longest history among the commonest ending (refunded after 7 events).
   for (std::size_t i = 0; i < n; ++i) {
@@ -309,7 +314,8 @@ void BM_Flow_AftersaleCacheResident(benchmark::State& state) {
 void BM_Flow_AftersaleNamed(benchmark::State& state) {
   flow_workload& w = workload();
   std::vector<event> named;
-  for (const std::string& e : w.neutral_events) named.push_back(event{neutral_event_name(e), actor_role, {}, {}});
+  for (const std::string& e : w.neutral_events)
+    named.push_back(event{neutral_event_name(e), actor_role, {}, {}});
   double cpu = 0;
   for (auto _ : state) {
     state.PauseTiming();

@@ -2,15 +2,10 @@
 // generated C++ if-chain, on the same 100,000 requests, for 60 and 1,000 rules.
 // Every engine's answers are checked (FNV-1a 64 of the decision lines) before timing;
 // a wrong checksum aborts the run.
-#include "neutral/convert.hpp"
-#include "neutral/limit_shim.hpp"
-#include "neutral/workload.hpp"
+#include <benchmark/benchmark.h>
 
 #include <aftersale/decide.hpp>
 #include <aftersale/load.hpp>
-
-#include <benchmark/benchmark.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +13,10 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "neutral/convert.hpp"
+#include "neutral/limit_shim.hpp"
+#include "neutral/workload.hpp"
 
 namespace {
 
@@ -48,8 +47,8 @@ struct neutral_case {
 
 void expect_checksum(const char* engine, int rules, const fnv64& got, const char* want) {
   if (got.hex() != want) {
-    die(std::string("WRONG CHECKSUM for ") + engine + " on " + std::to_string(rules) + " rules: got " + got.hex() +
-        ", expected " + want);
+    die(std::string("WRONG CHECKSUM for ") + engine + " on " + std::to_string(rules) + " rules: got " +
+        got.hex() + ", expected " + want);
   }
   std::fprintf(stderr, "checksum ok: %-24s %4d rules  %s\n", engine, rules, want);
 }

@@ -65,7 +65,8 @@ void write_id_list(std::ostringstream& out, const char* key, const std::vector<s
 }  // namespace
 
 std::string neutral_table_to_yaml(const json& table, const std::string& policy_id) {
-  if (table.at("hit_policy").get<std::string>() != "first") throw std::runtime_error("only `first` tables are supported");
+  if (table.at("hit_policy").get<std::string>() != "first")
+    throw std::runtime_error("only `first` tables are supported");
   const json& rules = table.at("rules");
 
   // Vocabulary from the rules: solutions in order of first use; parties from the
@@ -123,7 +124,8 @@ std::string neutral_table_to_yaml(const json& table, const std::string& policy_i
       << "  utc:\n"
       << "    time_zone: UTC\n"
       << "    hours:\n";
-  for (const char* day : {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) out << "      " << day << ": [\"00:00-24:00\"]\n";
+  for (const char* day : {"mon", "tue", "wed", "thu", "fri", "sat", "sun"})
+    out << "      " << day << ": [\"00:00-24:00\"]\n";
   out << "clocks:\n";
   for (long long h : sla_hours) {
     out << "  " << clock_id(h) << ":\n"
@@ -136,7 +138,8 @@ std::string neutral_table_to_yaml(const json& table, const std::string& policy_i
       << "    rules:\n";
   for (const json& r : rules) {
     out << "      - id: " << lowercase(r.at("id").get<std::string>()) << "\n";
-    if (r.contains("description")) out << "        description: " << quoted(r.at("description").get<std::string>()) << "\n";
+    if (r.contains("description"))
+      out << "        description: " << quoted(r.at("description").get<std::string>()) << "\n";
     std::ostringstream when;
     // Conditions in the table's column order, like the generated if-chain.
     for (const json& col : table.at("inputs")) {
@@ -149,7 +152,9 @@ std::string neutral_table_to_yaml(const json& table, const std::string& policy_i
     for (const auto& item : r.at("when").items()) {
       bool known = false;
       for (const json& col : table.at("inputs")) known = known || col.at("name") == item.key();
-      if (!known) throw std::runtime_error("rule `" + r.at("id").get<std::string>() + "` tests unknown input `" + item.key() + "`");
+      if (!known)
+        throw std::runtime_error("rule `" + r.at("id").get<std::string>() + "` tests unknown input `" +
+                                 item.key() + "`");
     }
     if (!when.str().empty()) out << "        when:\n" << when.str();
     const json& then = r.at("then");

@@ -4,7 +4,6 @@
 // loader. Outputs map to: solution, fee_payer (a party), escalation (`supervisor` when
 // `escalate` is true) and one started clock `sla_<n>h` per distinct `sla_hours`.
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 namespace aftersale::bench {

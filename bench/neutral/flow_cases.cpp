@@ -19,7 +19,8 @@ neutral_flow_cases read_flow_cases_bin(const std::string& path, std::size_t even
     off += 4;
     return v;
   };
-  if (raw.size() < 8 || std::memcmp(raw.data(), "ASF1", 4) != 0) throw std::runtime_error(path + ": not an ASF1 file");
+  if (raw.size() < 8 || std::memcmp(raw.data(), "ASF1", 4) != 0)
+    throw std::runtime_error(path + ": not an ASF1 file");
   off = 4;
   const std::int32_t n = next();
   if (n < 0) throw std::runtime_error(path + ": negative case count");
@@ -36,7 +37,8 @@ neutral_flow_cases read_flow_cases_bin(const std::string& path, std::size_t even
     for (std::int32_t j = 0; j < k; ++j) {
       const std::int32_t e = next();
       if (e < 0 || static_cast<std::size_t>(e) >= event_count) {
-        throw std::runtime_error(path + ": case " + std::to_string(i) + " has event index " + std::to_string(e) + " out of range");
+        throw std::runtime_error(path + ": case " + std::to_string(i) + " has event index " +
+                                 std::to_string(e) + " out of range");
       }
       c.events.push_back(static_cast<std::uint8_t>(e));
     }

@@ -35,12 +35,15 @@ std::string value_type(const std::string& field, const std::string& neutral_type
 
 // One guard: `context.<field> <op> <literal>` → `<field>: <condition>`.
 std::string guard_condition(const std::string& name, const std::string& text) {
-  static const std::regex form(R"(^\s*context\.([a-z][a-z0-9_]*)\s*(<=|>=|<|>|==|!=)\s*(true|false|-?[0-9]+)\s*$)");
+  static const std::regex form(
+      R"(^\s*context\.([a-z][a-z0-9_]*)\s*(<=|>=|<|>|==|!=)\s*(true|false|-?[0-9]+)\s*$)");
   std::smatch m;
-  if (!std::regex_match(text, m, form)) throw std::runtime_error("guard `" + name + "` is not `context.x <op> literal`: " + text);
+  if (!std::regex_match(text, m, form))
+    throw std::runtime_error("guard `" + name + "` is not `context.x <op> literal`: " + text);
   const std::string op = m[2].str();
   const std::string v = m[3].str();
-  static const std::map<std::string, std::string> keys{{"<=", "le"}, {">=", "ge"}, {"<", "lt"}, {">", "gt"}, {"!=", "ne"}};
+  static const std::map<std::string, std::string> keys{
+      {"<=", "le"}, {">=", "ge"}, {"<", "lt"}, {">", "gt"}, {"!=", "ne"}};
   const std::string cond = op == "==" ? v : "{" + keys.at(op) + ": " + v + "}";
   return m[1].str() + ": " + cond;
 }
@@ -58,8 +61,10 @@ assignment action_effect(const std::string& name, const std::string& text) {
   if (std::regex_match(text, m, copy)) {
     return {m[1].str(), "{record: {" + m[1].str() + ": {of: " + m[2].str() + ", ratio: 1/1}}}"};
   }
-  if (std::regex_match(text, m, constant)) return {m[1].str(), "{set: {" + m[1].str() + ": " + m[2].str() + "}}"};
-  throw std::runtime_error("action `" + name + "` is not `context.a = context.b` or `context.a = literal`: " + text);
+  if (std::regex_match(text, m, constant))
+    return {m[1].str(), "{set: {" + m[1].str() + ": " + m[2].str() + "}}"};
+  throw std::runtime_error("action `" + name +
+                           "` is not `context.a = context.b` or `context.a = literal`: " + text);
 }
 
 std::string label(const std::string& state) {
@@ -88,7 +93,8 @@ std::string neutral_flow_to_yaml(const json& flow, const std::string& policy_id)
     assigned.insert(actions[a.key()].target);
   }
   std::map<std::string, std::string> guards;
-  for (const auto& g : flow.at("guards").items()) guards[g.key()] = guard_condition(g.key(), g.value().get<std::string>());
+  for (const auto& g : flow.at("guards").items())
+    guards[g.key()] = guard_condition(g.key(), g.value().get<std::string>());
   std::set<std::string> finals;
   for (const json& s : flow.at("final")) finals.insert(s.get<std::string>());
 
@@ -122,7 +128,9 @@ std::string neutral_flow_to_yaml(const json& flow, const std::string& policy_id)
 
   out << "flows:\n"
       << "  " << flow_id << ":\n"
-      << "    description: " << yaml_quoted("converted from the neutral workload (" + flow.at("format").get<std::string>() + ")") << "\n"
+      << "    description: "
+      << yaml_quoted("converted from the neutral workload (" + flow.at("format").get<std::string>() + ")")
+      << "\n"
       << "    start: " << flow.at("initial").get<std::string>() << "\n";
   if (!variables.str().empty()) out << "    variables:\n" << variables.str();
   out << "    states:\n";
@@ -134,7 +142,8 @@ std::string neutral_flow_to_yaml(const json& flow, const std::string& policy_id)
   }
   out << "    transitions:\n";
   for (const json& t : flow.at("transitions")) {
-    out << "      - {from: " << t.at("from").get<std::string>() << ", event: " << neutral_event_name(t.at("event").get<std::string>())
+    out << "      - {from: " << t.at("from").get<std::string>()
+        << ", event: " << neutral_event_name(t.at("event").get<std::string>())
         << ", to: " << t.at("to").get<std::string>();
     if (t.contains("guard")) {
       const std::string g = t.at("guard").get<std::string>();

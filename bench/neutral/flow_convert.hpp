@@ -7,7 +7,6 @@
 // Event names are lowercased; `close`/`reopen` are our lifecycle events, so a neutral event
 // of that name becomes `close_case`/`reopen_case`.
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 namespace aftersale::bench {

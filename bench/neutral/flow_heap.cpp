@@ -49,8 +49,12 @@ std::size_t block_bytes(const void* p) { return p == nullptr ? 0 : malloc_usable
 // not go through these).
 void* operator new(std::size_t n) { return aftersale::bench::heap::allocate_or_throw(n); }
 void* operator new[](std::size_t n) { return aftersale::bench::heap::allocate_or_throw(n); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return aftersale::bench::heap::allocate(n); }
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return aftersale::bench::heap::allocate(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  return aftersale::bench::heap::allocate(n);
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+  return aftersale::bench::heap::allocate(n);
+}
 void operator delete(void* p) noexcept { aftersale::bench::heap::release(p); }
 void operator delete[](void* p) noexcept { aftersale::bench::heap::release(p); }
 void operator delete(void* p, std::size_t) noexcept { aftersale::bench::heap::release(p); }

@@ -34,7 +34,8 @@ flow_switch::~flow_switch() = default;
 // The loops of flow_limit.cpp's one_pass().
 void flow_switch::create() {
   const std::size_t n = impl_->cases.size();
-  for (std::size_t i = 0; i < n; ++i) impl_->cases[i] = Case{impl_->amount[i], 0, State::requested, impl_->ok[i] != 0};
+  for (std::size_t i = 0; i < n; ++i)
+    impl_->cases[i] = Case{impl_->amount[i], 0, State::requested, impl_->ok[i] != 0};
   clobber();
 }
 
@@ -42,8 +43,8 @@ namespace {
 // Count: also count the accepted events (the verification pass); the timed pass does
 // exactly what flow_limit.cpp does.
 template <bool Count>
-std::uint64_t rounds(std::vector<Case>& case_vec, const std::vector<uint32_t>& begin_vec, const std::vector<Ev>& event_vec,
-                     int max_len) {
+std::uint64_t rounds(std::vector<Case>& case_vec, const std::vector<uint32_t>& begin_vec,
+                     const std::vector<Ev>& event_vec, int max_len) {
   const std::size_t n = case_vec.size();
   const uint32_t* ev_begin = begin_vec.data();
   const Ev* events = event_vec.data();

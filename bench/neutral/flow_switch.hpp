@@ -2,12 +2,12 @@
 // The hand-written switch of the neutral flow (shared/bench/flow_limit.cpp, compiled as it
 // is with its main() renamed: never copied into this repository) behind an interface that
 // does not expose its types.
-#include "flow_cases.hpp"
-
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+
+#include "flow_cases.hpp"
 
 namespace aftersale::bench {
 

@@ -16,11 +16,15 @@ struct limit_table::impl {
   std::vector<const Output*> outs;
 };
 
-limit_table::limit_table(int rules, const std::vector<std::int32_t>& records, int n, int fields) : impl_(new impl) {
-  if (rules != 60 && rules != 1000) throw std::invalid_argument("limit.cpp has tables of 60 and 1000 rules only");
+limit_table::limit_table(int rules, const std::vector<std::int32_t>& records, int n, int fields)
+    : impl_(new impl) {
+  if (rules != 60 && rules != 1000)
+    throw std::invalid_argument("limit.cpp has tables of 60 and 1000 rules only");
   impl_->rules = rules;
   impl_->inputs.resize(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) impl_->inputs[static_cast<std::size_t>(i)] = decode(&records[static_cast<std::size_t>(i) * static_cast<std::size_t>(fields)], fields == 9);
+  for (int i = 0; i < n; ++i)
+    impl_->inputs[static_cast<std::size_t>(i)] =
+        decode(&records[static_cast<std::size_t>(i) * static_cast<std::size_t>(fields)], fields == 9);
   impl_->outs.assign(static_cast<std::size_t>(n), nullptr);
 }
 
@@ -43,8 +47,8 @@ void limit_table::run() {
 std::string limit_table::line(std::size_t i) const {
   const Output* o = impl_->outs.at(i);
   if (!o) return "none\n";
-  return std::string(o->solution) + "|" + std::to_string(o->sla_hours) + "|" + FEE_PAYER_NAMES[static_cast<int>(o->fee_payer)] + "|" +
-         (o->escalate ? "1" : "0") + "\n";
+  return std::string(o->solution) + "|" + std::to_string(o->sla_hours) + "|" +
+         FEE_PAYER_NAMES[static_cast<int>(o->fee_payer)] + "|" + (o->escalate ? "1" : "0") + "\n";
 }
 
 std::size_t limit_table::size() const { return impl_->inputs.size(); }

@@ -24,12 +24,14 @@ std::string slurp(const std::string& path) {
 
 neutral_inputs read_inputs_bin(const std::string& path) {
   const std::string raw = slurp(path);
-  if (raw.size() < 12 || std::memcmp(raw.data(), "ASI1", 4) != 0) throw std::runtime_error(path + ": not an ASI1 file");
+  if (raw.size() < 12 || std::memcmp(raw.data(), "ASI1", 4) != 0)
+    throw std::runtime_error(path + ": not an ASI1 file");
   neutral_inputs in;
   std::memcpy(&in.n, raw.data() + 4, 4);
   std::memcpy(&in.fields, raw.data() + 8, 4);
   const std::size_t count = static_cast<std::size_t>(in.n) * static_cast<std::size_t>(in.fields);
-  if (in.n < 0 || in.fields <= 0 || raw.size() != 12 + count * 4) throw std::runtime_error(path + ": bad record count");
+  if (in.n < 0 || in.fields <= 0 || raw.size() != 12 + count * 4)
+    throw std::runtime_error(path + ": bad record count");
   in.records.resize(count);
   std::memcpy(in.records.data(), raw.data() + 12, count * 4);
   return in;
@@ -37,9 +39,11 @@ neutral_inputs read_inputs_bin(const std::string& path) {
 
 nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(slurp(path)); }
 
-std::vector<bound_request> bind_inputs(const policy& p, const nlohmann::json& table, const neutral_inputs& in) {
+std::vector<bound_request> bind_inputs(const policy& p, const nlohmann::json& table,
+                                       const neutral_inputs& in) {
   const nlohmann::json& cols = table.at("inputs");
-  if (cols.size() != static_cast<std::size_t>(in.fields)) throw std::runtime_error("inputs file and table disagree on the columns");
+  if (cols.size() != static_cast<std::size_t>(in.fields))
+    throw std::runtime_error("inputs file and table disagree on the columns");
   std::vector<bound_request> out;
   out.reserve(static_cast<std::size_t>(in.n));
   for (int i = 0; i < in.n; ++i) {
@@ -66,8 +70,8 @@ std::string outcome_line(const policy& p, const rule_outcome* o) {
   if (o->clocks.size() != 1) throw std::runtime_error("a converted rule starts exactly one clock");
   const clock_def& c = p.clocks.at(o->clocks[0]);
   const std::string fee = o->fee_payer == npos ? "" : p.vocabulary.parties.at(o->fee_payer).id;
-  return p.vocabulary.solutions.at(o->solution).id + "|" + std::to_string(c.within.amount / 3600) + "|" + fee + "|" +
-         (o->escalation != npos ? "1" : "0") + "\n";
+  return p.vocabulary.solutions.at(o->solution).id + "|" + std::to_string(c.within.amount / 3600) + "|" +
+         fee + "|" + (o->escalation != npos ? "1" : "0") + "\n";
 }
 
 std::string decision_line(const decision& d) {

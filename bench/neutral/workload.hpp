@@ -4,10 +4,8 @@
 #include <aftersale/decide.hpp>
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
-
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -41,7 +39,8 @@ nlohmann::json read_json(const std::string& path);
 /// Each record as an aftersale request (enum index → value id, bool 0/1 → false/true)
 /// bound to `p` with aftersale::bind. @throws std::runtime_error when the columns do not
 /// fit the table.
-std::vector<bound_request> bind_inputs(const policy& p, const nlohmann::json& table, const neutral_inputs& in);
+std::vector<bound_request> bind_inputs(const policy& p, const nlohmann::json& table,
+                                       const neutral_inputs& in);
 
 /// `solution|sla_hours|fee_payer|escalate\n` of a rule's compiled outcome: the SLA from
 /// the hours of the (single) clock it starts, escalate = it names an escalation role.

@@ -1,11 +1,10 @@
 // Case and Outcome: a case opened from a decision (or in a named flow) and moved by events and
 // timers. Thin: names and instants are converted here; every rule is the C++ runtime's.
-#include <aftersale/case.hpp>
-#include <aftersale/decide.hpp>
-
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <aftersale/case.hpp>
+#include <aftersale/decide.hpp>
 #include <optional>
 #include <string>
 #include <utility>
@@ -53,11 +52,13 @@ py::list clocks_of(const service_case& c) {
   const policy& p = c.source_policy();
   for (const case_clock& k : c.clocks()) {
     py::dict d;
-    d["clock"] = k.clock < p.clocks.size() ? py::object(py::str(p.clocks[k.clock].id)) : py::object(py::none());
+    d["clock"] =
+        k.clock < p.clocks.size() ? py::object(py::str(p.clocks[k.clock].id)) : py::object(py::none());
     d["state"] = std::string(to_string(k.state));
     d["started"] = k.state == case_clock::status::idle ? py::object(py::none()) : to_datetime(k.started);
     d["due"] = k.state == case_clock::status::running ? to_datetime(k.due) : py::object(py::none());
-    d["remaining"] = k.state == case_clock::status::paused ? to_timedelta(k.remaining) : py::object(py::none());
+    d["remaining"] =
+        k.state == case_clock::status::paused ? to_timedelta(k.remaining) : py::object(py::none());
     out.append(d);
   }
   return out;
@@ -71,15 +72,18 @@ py::list history_of(const service_case& c) {
     py::dict d;
     d["kind"] = std::string(to_string(h.what));
     d["at"] = to_datetime(h.at);
-    const bool has_event = h.transition < f.transitions.size() && f.transitions[h.transition].event < f.events.size();
-    d["event"] = has_event ? py::object(py::str(f.events[f.transitions[h.transition].event])) : py::object(py::none());
+    const bool has_event =
+        h.transition < f.transitions.size() && f.transitions[h.transition].event < f.events.size();
+    d["event"] =
+        has_event ? py::object(py::str(f.events[f.transitions[h.transition].event])) : py::object(py::none());
     d["actor"] = text_or_none(entry_id(p.vocabulary.roles, h.actor_role));
     d["from"] = state_id(f, h.from);
     d["to"] = state_id(f, h.to);
     d["event_id"] = h.event_id.empty() ? py::object(py::none()) : py::object(py::str(h.event_id));
     py::dict assigned;
     for (const auto& [i, value] : h.assigned) {
-      if (i < c.value_count()) assigned[py::str(value_def(c, i).name)] = fact_value_to_python(value_def(c, i), value);
+      if (i < c.value_count())
+        assigned[py::str(value_def(c, i).name)] = fact_value_to_python(value_def(c, i), value);
     }
     d["assigned"] = assigned;
     d["text"] = describe(c, h);
@@ -140,22 +144,27 @@ void register_case(py::module_& m) {
                              [](const service_case& c) { return text_or_none(c.escalation_id()); })
       .def_property_readonly("remark_flag",
                              [](const service_case& c) { return text_or_none(c.remark_flag_id()); })
-      .def_property_readonly("remark", [](const service_case& c) {
-        return c.remark().empty() ? py::object(py::none()) : py::object(py::str(c.remark()));
-      })
+      .def_property_readonly("remark",
+                             [](const service_case& c) {
+                               return c.remark().empty() ? py::object(py::none())
+                                                         : py::object(py::str(c.remark()));
+                             })
       .def_property_readonly("opened_at", [](const service_case& c) { return to_datetime(c.opened_at()); })
       .def_property_readonly("entered_at", [](const service_case& c) { return to_datetime(c.entered_at()); })
-      .def_property_readonly("facts", [](const service_case& c) { return values_of(c, 0, c.source_policy().facts.size()); })
-      .def_property_readonly("variables", [](const service_case& c) {
-        return values_of(c, c.source_policy().facts.size(), c.value_count());
-      })
+      .def_property_readonly(
+          "facts", [](const service_case& c) { return values_of(c, 0, c.source_policy().facts.size()); })
+      .def_property_readonly(
+          "variables",
+          [](const service_case& c) { return values_of(c, c.source_policy().facts.size(), c.value_count()); })
       .def_property_readonly("clocks", &clocks_of)
       .def_property_readonly("history", &history_of)
       .def_property_readonly("applied_event_ids", [](const service_case& c) { return c.applied_event_ids(); })
-      .def("apply", &apply_event, py::arg("event"), py::arg("actor"), py::arg("now"), py::arg("id") = py::none(),
-           py::arg("payload") = py::none(),
-           "Applies an event sent by a role at the aware datetime `now`. A refused or duplicate event leaves the case unchanged.")
-      .def("advance", &advance_case, py::arg("now"), "Fires every timer due at or before `now`, each at its own due time.")
+      .def("apply", &apply_event, py::arg("event"), py::arg("actor"), py::arg("now"),
+           py::arg("id") = py::none(), py::arg("payload") = py::none(),
+           "Applies an event sent by a role at the aware datetime `now`. A refused or duplicate event leaves "
+           "the case unchanged.")
+      .def("advance", &advance_case, py::arg("now"),
+           "Fires every timer due at or before `now`, each at its own due time.")
       .def(
           "next_deadline",
           [](const service_case& c) {
@@ -163,14 +172,19 @@ void register_case(py::module_& m) {
             return due ? to_datetime(*due) : py::object(py::none());
           },
           "The earliest pending timer of the current state (aware UTC datetime), or None.")
-      .def("snapshot", [](const service_case& c) { return to_json(c); }, "The case as JSON text (format aftersale-case/1).")
+      .def(
+          "snapshot", [](const service_case& c) { return to_json(c); },
+          "The case as JSON text (format aftersale-case/1).")
       .def_static(
           "restore",
           [](const policy_handle& p, const std::string& snapshot) { return from_json(p.ptr, snapshot); },
-          py::arg("policy"), py::arg("snapshot"), "Restores a snapshot against `policy`. Raises SnapshotError (.path).")
-      .def("__eq__", [](const service_case& a, const service_case& b) { return a == b; }, py::is_operator())
+          py::arg("policy"), py::arg("snapshot"),
+          "Restores a snapshot against `policy`. Raises SnapshotError (.path).")
+      .def(
+          "__eq__", [](const service_case& a, const service_case& b) { return a == b; }, py::is_operator())
       .def("__repr__", [](const service_case& c) {
-        return "<aftersale.Case " + c.flow().id + " " + std::string(c.state_id()) + " (" + std::string(to_string(c.phase())) + ")>";
+        return "<aftersale.Case " + c.flow().id + " " + std::string(c.state_id()) + " (" +
+               std::string(to_string(c.phase())) + ")>";
       });
 
   // Opening a case is a Policy method; Policy is registered before (register_policy).
@@ -178,7 +192,9 @@ void register_case(py::module_& m) {
   policy_class
       .def(
           "open_case",
-          [](const policy_handle&, const decision& d, py::handle now) { return open_case(d, to_instant(now, "now")); },
+          [](const policy_handle&, const decision& d, py::handle now) {
+            return open_case(d, to_instant(now, "now"));
+          },
           py::arg("decision"), py::arg("now"), "Opens a case in the flow the decision's rule names.")
       .def(
           "open_case_in",
@@ -186,7 +202,8 @@ void register_case(py::module_& m) {
             const bound_request facts = bind(*p.ptr, to_request(request_dict));
             return open_case(p.ptr, flow, facts, to_instant(now, "now"));
           },
-          py::arg("flow"), py::arg("request"), py::arg("now"), "Opens a case in a named flow with the given facts.");
+          py::arg("flow"), py::arg("request"), py::arg("now"),
+          "Opens a case in a named flow with the given facts.");
 }
 
 }  // namespace aftersale::python

@@ -49,9 +49,10 @@ std::int64_t delta_seconds(PyObject* td) {
 std::string type_name(PyObject* v) { return Py_TYPE(v)->tp_name; }
 
 [[noreturn]] void unsupported(const std::string& fact, PyObject* v, const std::string& prefix) {
-  throw request_error(error_code::fact_type, fact,
-                      prefix + "fact `" + fact + "` was given a value of type " + type_name(v) +
-                          ": give str, int, bool, an aware datetime or a timedelta (money is int minor units)");
+  throw request_error(
+      error_code::fact_type, fact,
+      prefix + "fact `" + fact + "` was given a value of type " + type_name(v) +
+          ": give str, int, bool, an aware datetime or a timedelta (money is int minor units)");
 }
 
 std::int64_t to_int64(PyObject* v) {
@@ -74,17 +75,18 @@ sys_seconds to_instant(py::handle value, const char* what) {
     PyObject* off = tz == Py_None ? Py_None : PyObject_CallMethod(v, "utcoffset", nullptr);
     if (!off) throw py::error_already_set();
     if (off == Py_None) {
-      throw py::value_error(std::string(what) +
-                            " is a naive datetime (no time zone): give an aware one, e.g. "
-                            "datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc) or tzinfo=ZoneInfo(\"Asia/Shanghai\")");
+      throw py::value_error(
+          std::string(what) +
+          " is a naive datetime (no time zone): give an aware one, e.g. "
+          "datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc) or tzinfo=ZoneInfo(\"Asia/Shanghai\")");
     }
     const py::object owned = py::reinterpret_steal<py::object>(off);
     offset = delta_seconds(off);
   }
   const std::int64_t days =
       days_from_civil(PyDateTime_GET_YEAR(v), PyDateTime_GET_MONTH(v), PyDateTime_GET_DAY(v));
-  const std::int64_t local = days * 86400 + PyDateTime_DATE_GET_HOUR(v) * 3600 + PyDateTime_DATE_GET_MINUTE(v) * 60 +
-                             PyDateTime_DATE_GET_SECOND(v);
+  const std::int64_t local = days * 86400 + PyDateTime_DATE_GET_HOUR(v) * 3600 +
+                             PyDateTime_DATE_GET_MINUTE(v) * 60 + PyDateTime_DATE_GET_SECOND(v);
   return sys_seconds{std::chrono::seconds{local - offset}};
 }
 
@@ -140,7 +142,8 @@ bool is_absent(PyObject* v) {
 
 request to_request(py::handle dict) {
   if (!PyDict_Check(dict.ptr())) {
-    throw py::type_error(std::string("a request is a dict of fact name to value, not ") + type_name(dict.ptr()));
+    throw py::type_error(std::string("a request is a dict of fact name to value, not ") +
+                         type_name(dict.ptr()));
   }
   request r;
   PyObject *key = nullptr, *value = nullptr;
@@ -171,7 +174,8 @@ void set_cell(request_columns& columns, std::uint32_t fact, std::size_t row, PyO
     ensure_datetime_api();
     const std::string& name = columns.source_policy().facts.at(fact).name;
     if (PyDateTime_Check(v)) {
-      const std::string what = "request " + std::to_string(columns.first_row() + row) + ": fact `" + name + "`";
+      const std::string what =
+          "request " + std::to_string(columns.first_row() + row) + ": fact `" + name + "`";
       columns.set_time(fact, row, to_instant(v, what.c_str()));
     } else if (PyDelta_Check(v)) {
       columns.set_duration(fact, row, std::chrono::seconds{delta_seconds(v)});
@@ -191,11 +195,15 @@ py::object fact_value_to_python(const fact_def& f, std::int64_t value) {
     case fact_type::string:
       if (value >= 0 && static_cast<std::uint64_t>(value) < f.values.size()) return py::str(f.values[value]);
       return py::none();
-    case fact_type::boolean: return py::bool_(value != 0);
+    case fact_type::boolean:
+      return py::bool_(value != 0);
     case fact_type::integer:
-    case fact_type::money: return py::int_(value);
-    case fact_type::duration: return to_timedelta(std::chrono::seconds{value});
-    case fact_type::timestamp: return to_datetime(sys_seconds{std::chrono::seconds{value}});
+    case fact_type::money:
+      return py::int_(value);
+    case fact_type::duration:
+      return to_timedelta(std::chrono::seconds{value});
+    case fact_type::timestamp:
+      return to_datetime(sys_seconds{std::chrono::seconds{value}});
   }
   return py::int_(value);
 }
@@ -209,11 +217,20 @@ std::string html_escape(std::string_view s) {
   out.reserve(s.size());
   for (const char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;

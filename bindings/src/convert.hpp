@@ -1,13 +1,12 @@
 #pragma once
 // Conversions between Python objects and the library's values: datetimes, timedeltas and
 // request facts. Only this file's .cpp uses the datetime C API.
+#include <pybind11/pybind11.h>
+
 #include <aftersale/batch.hpp>
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
 #include <aftersale/time.hpp>
-
-#include <pybind11/pybind11.h>
-
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

@@ -1,14 +1,13 @@
 // Policy.decide_many: Python requests → request_columns (under the GIL, one pass, no
 // per-request allocation) → decide_batch (GIL released, every core) → a dict of columns.
-#include <aftersale/batch.hpp>
-
 #include <pybind11/pybind11.h>
 
+#include <aftersale/batch.hpp>
 #include <algorithm>
 #include <exception>
 #include <memory>
-#include <thread>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -73,7 +72,8 @@ class python_requests {
     PyObject *key = nullptr, *value = nullptr;
     Py_ssize_t pos = 0;
     while (PyDict_Next(requests.ptr(), &pos, &key, &value)) {
-      if (!PyUnicode_Check(key)) throw py::type_error("column names are fact names (str), not " + type_name(key));
+      if (!PyUnicode_Check(key))
+        throw py::type_error("column names are fact names (str), not " + type_name(key));
       std::string name = py::handle(key).cast<std::string>();
       // Text is a sequence too: a single request dict passed by mistake would read as columns of characters.
       if (PyUnicode_Check(value) || PyBytes_Check(value) || !PySequence_Check(value)) {
@@ -84,8 +84,9 @@ class python_requests {
       if (!seq) throw py::error_already_set();
       const auto n = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(seq.ptr()));
       if (!columns_.empty() && n != rows_) {
-        throw py::value_error("column `" + name + "` has " + std::to_string(n) + " values but column `" + names.front() +
-                              "` has " + std::to_string(rows_) + ": every column needs one value per request");
+        throw py::value_error("column `" + name + "` has " + std::to_string(n) + " values but column `" +
+                              names.front() + "` has " + std::to_string(rows_) +
+                              ": every column needs one value per request");
       }
       rows_ = n;
       std::uint32_t fact = 0;
@@ -123,7 +124,8 @@ class python_requests {
     for (std::size_t r = 0; r < n; ++r) {
       PyObject* d = items[r];
       if (!PyDict_Check(d)) {
-        throw py::type_error(row_prefix(first + r) + "a request is a dict of fact name to value, not " + type_name(d));
+        throw py::type_error(row_prefix(first + r) + "a request is a dict of fact name to value, not " +
+                             type_name(d));
       }
       PyObject *key = nullptr, *value = nullptr;
       Py_ssize_t pos = 0;
@@ -136,7 +138,8 @@ class python_requests {
   std::uint32_t fact_of(PyObject* key, std::size_t row) {
     for (const auto& [k, id] : keys_)
       if (k.ptr() == key) return id;
-    if (!PyUnicode_Check(key)) throw py::type_error(row_prefix(row) + "fact names are str, not " + type_name(key));
+    if (!PyUnicode_Check(key))
+      throw py::type_error(row_prefix(row) + "fact names are str, not " + type_name(key));
     Py_ssize_t n = 0;
     const char* s = PyUnicode_AsUTF8AndSize(key, &n);
     if (!s) throw py::error_already_set();
@@ -176,7 +179,8 @@ py::dict to_columns(const policy& pol, const batch_decisions& out) {
   result["status"] = py::reinterpret_steal<py::list>(status);
 
   const vocabulary& voc = pol.vocabulary;
-  std::vector<py::object> rule_id(rules), solution(rules), fee_payer(rules), escalation(rules), remark_flag(rules);
+  std::vector<py::object> rule_id(rules), solution(rules), fee_payer(rules), escalation(rules),
+      remark_flag(rules);
   for (std::size_t r = 0; r < rules; ++r) {
     const rule_outcome& then = t.rules[r].then;
     rule_id[r] = py::str(t.rules[r].id);
@@ -243,7 +247,8 @@ py::dict to_columns(const policy& pol, const batch_decisions& out) {
 
 }  // namespace
 
-py::dict decide_many(const policy_handle& h, py::handle requests, py::handle now, py::handle table, unsigned threads) {
+py::dict decide_many(const policy_handle& h, py::handle requests, py::handle now, py::handle table,
+                     unsigned threads) {
   const policy& pol = *h.ptr;
   const sys_seconds at = to_instant(now, "now");
   std::string table_id;
@@ -301,9 +306,11 @@ py::dict decide_many(const policy_handle& h, py::handle requests, py::handle now
       try {
         const batch_decisions part = decide_batch(h.ptr, table_id, *b, at, options);
         const std::size_t first = b->first_row(), stride = part.amount_stride;
-        std::copy(part.status.begin(), part.status.end(), all.status.begin() + static_cast<std::ptrdiff_t>(first));
+        std::copy(part.status.begin(), part.status.end(),
+                  all.status.begin() + static_cast<std::ptrdiff_t>(first));
         std::copy(part.rule.begin(), part.rule.end(), all.rule.begin() + static_cast<std::ptrdiff_t>(first));
-        std::copy(part.amounts.begin(), part.amounts.end(), all.amounts.begin() + static_cast<std::ptrdiff_t>(first * stride));
+        std::copy(part.amounts.begin(), part.amounts.end(),
+                  all.amounts.begin() + static_cast<std::ptrdiff_t>(first * stride));
         std::copy(part.amount_present.begin(), part.amount_present.end(),
                   all.amount_present.begin() + static_cast<std::ptrdiff_t>(first * stride));
       } catch (...) {

@@ -1,10 +1,9 @@
 // Decision and Deadline: read-only views of a decision with Python values (aware UTC
 // datetimes, int minor units, None where the rule names nothing).
-#include <aftersale/decide.hpp>
-
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <aftersale/decide.hpp>
 #include <string>
 #include <vector>
 
@@ -42,7 +41,9 @@ std::vector<deadline_view> deadlines_of(const decision& d) {
   return out;
 }
 
-py::object if_matched(const decision& d, std::string_view s) { return d.matched() ? text_or_none(s) : py::object(py::none()); }
+py::object if_matched(const decision& d, std::string_view s) {
+  return d.matched() ? text_or_none(s) : py::object(py::none());
+}
 
 py::list rule_ids(const decision& d) {
   py::list out;
@@ -104,11 +105,13 @@ std::string to_html(const decision& d) {
     const std::string key = py::str(item.first);
     std::string value;
     if (key == "deadlines") {
-      for (const deadline_view& v : deadlines_of(d)) value += (value.empty() ? "" : "<br>") + html_escape(v.clock + ": " + v.local);
+      for (const deadline_view& v : deadlines_of(d))
+        value += (value.empty() ? "" : "<br>") + html_escape(v.clock + ": " + v.local);
     } else if (!item.second.is_none()) {
       value = html_escape(std::string(py::str(item.second)));
     }
-    rows += "<tr><th style=\"text-align:left\">" + html_escape(key) + "</th><td style=\"text-align:left\">" + value + "</td></tr>";
+    rows += "<tr><th style=\"text-align:left\">" + html_escape(key) + "</th><td style=\"text-align:left\">" +
+            value + "</td></tr>";
   }
   return "<table class=\"aftersale-decision\">" + rows + "</table><pre>" + html_escape(explain(d)) + "</pre>";
 }
@@ -119,31 +122,59 @@ void register_decision(py::module_& m) {
   py::class_<deadline_view>(m, "Deadline", "An SLA deadline a decision started.")
       .def_readonly("clock", &deadline_view::clock, "the clock id")
       .def_readonly("label", &deadline_view::label, "the clock's label (may be empty)")
-      .def_property_readonly("due", [](const deadline_view& v) { return to_datetime(v.due); }, "aware datetime in UTC")
+      .def_property_readonly(
+          "due", [](const deadline_view& v) { return to_datetime(v.due); }, "aware datetime in UTC")
       .def_readonly("local", &deadline_view::local, "the due time as text in the clock's calendar zone")
       .def("to_dict", &deadline_dict)
-      .def("__repr__", [](const deadline_view& v) { return "<aftersale.Deadline " + v.clock + " " + format_utc(v.due) + ">"; });
+      .def("__repr__", [](const deadline_view& v) {
+        return "<aftersale.Deadline " + v.clock + " " + format_utc(v.due) + ">";
+      });
 
   py::class_<decision>(m, "Decision", "What the policy prescribes for one request, and why.")
       .def_property_readonly("status", [](const decision& d) { return std::string(to_string(d.status())); })
       .def_property_readonly("matched", &decision::matched)
       .def_property_readonly("table", [](const decision& d) { return d.table().id; })
       .def_property_readonly("now", [](const decision& d) { return to_datetime(d.now()); })
-      .def_property_readonly("rule_id", [](const decision& d) { return d.matched() ? py::object(py::str(std::string(d.rule_id()))) : py::object(py::none()); })
+      .def_property_readonly("rule_id",
+                             [](const decision& d) {
+                               return d.matched() ? py::object(py::str(std::string(d.rule_id())))
+                                                  : py::object(py::none());
+                             })
       .def_property_readonly("rules", &rule_ids)
-      .def_property_readonly("solution", [](const decision& d) { return if_matched(d, d.matched() ? d.solution() : ""); })
-      .def_property_readonly("fee_payer", [](const decision& d) { return if_matched(d, d.matched() ? d.fee_payer() : ""); })
-      .def_property_readonly("escalation", [](const decision& d) { return if_matched(d, d.matched() ? d.escalation_id() : ""); })
-      .def_property_readonly("evidence", [](const decision& d) { return d.matched() ? strings(d.evidence()) : py::list(); })
-      .def_property_readonly("steps", [](const decision& d) { return d.matched() ? py::cast(d.steps()) : py::list(); })
+      .def_property_readonly("solution",
+                             [](const decision& d) { return if_matched(d, d.matched() ? d.solution() : ""); })
+      .def_property_readonly(
+          "fee_payer", [](const decision& d) { return if_matched(d, d.matched() ? d.fee_payer() : ""); })
+      .def_property_readonly(
+          "escalation", [](const decision& d) { return if_matched(d, d.matched() ? d.escalation_id() : ""); })
+      .def_property_readonly(
+          "evidence", [](const decision& d) { return d.matched() ? strings(d.evidence()) : py::list(); })
+      .def_property_readonly("steps",
+                             [](const decision& d) { return d.matched() ? py::cast(d.steps()) : py::list(); })
       .def_property_readonly("deadlines", &deadlines_of)
       .def_property_readonly("amounts", &amounts_of)
-      .def_property_readonly("remark_flag", [](const decision& d) { return if_matched(d, d.matched() ? d.remark_flag_id() : ""); })
-      .def_property_readonly("remark", [](const decision& d) { return d.matched() ? text_or_none(d.first_rule().then.remark) : py::object(py::none()); })
-      .def_property_readonly("customer_label", [](const decision& d) { return d.matched() ? text_or_none(d.first_rule().then.customer_label) : py::object(py::none()); })
-      .def_property_readonly("agent_label", [](const decision& d) { return d.matched() ? text_or_none(d.first_rule().then.agent_label) : py::object(py::none()); })
+      .def_property_readonly(
+          "remark_flag",
+          [](const decision& d) { return if_matched(d, d.matched() ? d.remark_flag_id() : ""); })
+      .def_property_readonly("remark",
+                             [](const decision& d) {
+                               return d.matched() ? text_or_none(d.first_rule().then.remark)
+                                                  : py::object(py::none());
+                             })
+      .def_property_readonly("customer_label",
+                             [](const decision& d) {
+                               return d.matched() ? text_or_none(d.first_rule().then.customer_label)
+                                                  : py::object(py::none());
+                             })
+      .def_property_readonly("agent_label",
+                             [](const decision& d) {
+                               return d.matched() ? text_or_none(d.first_rule().then.agent_label)
+                                                  : py::object(py::none());
+                             })
       .def("to_dict", &to_dict, "The decision as plain Python values.")
-      .def("explain", [](const decision& d) { return explain(d); }, "Which rule fired, and why earlier rules did not.")
+      .def(
+          "explain", [](const decision& d) { return explain(d); },
+          "Which rule fired, and why earlier rules did not.")
       .def("_repr_html_", &to_html)
       .def("__repr__", [](const decision& d) {
         std::string s = "<aftersale.Decision " + std::string(to_string(d.status()));

@@ -1,12 +1,12 @@
 // The exception hierarchy (aftersale.Error and its subclasses) and the one translator that
 // turns the library's exceptions into it.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
 #include <aftersale/case.hpp>
 #include <aftersale/diagram.hpp>
 #include <aftersale/error.hpp>
 #include <aftersale/policy_test.hpp>
-
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
 
 #include "module.hpp"
 
@@ -62,26 +62,32 @@ void register_errors(py::module_& m) {
       .def_readonly("message", &diagnostic::message)
       .def_readonly("help", &diagnostic::help)
       .def("__str__", [](const diagnostic& d) { return to_string(d); })
-      .def("__repr__", [](const diagnostic& d) { return "<aftersale.Diagnostic " + to_string(d.where) + " " + code_text(d.code) + ">"; });
+      .def("__repr__", [](const diagnostic& d) {
+        return "<aftersale.Diagnostic " + to_string(d.where) + " " + code_text(d.code) + ">";
+      });
 
-  base_error = new_exception(m, "Error", PyExc_Exception, "Base of every error aftersale raises on bad input.");
-  policy_error_type = new_exception(
-      m, "PolicyError", base_error,
-      "A policy could not be loaded: .diagnostics lists every problem; .file, .line, .column, .code are the first's.");
-  request_error_type = new_exception(m, "RequestError", base_error,
-                                     "A request does not fit the policy's facts: .code (E3xx) and .fact name it.");
+  base_error =
+      new_exception(m, "Error", PyExc_Exception, "Base of every error aftersale raises on bad input.");
+  policy_error_type = new_exception(m, "PolicyError", base_error,
+                                    "A policy could not be loaded: .diagnostics lists every problem; .file, "
+                                    ".line, .column, .code are the first's.");
+  request_error_type =
+      new_exception(m, "RequestError", base_error,
+                    "A request does not fit the policy's facts: .code (E3xx) and .fact name it.");
   usage_error_type = new_exception(
       m, "UsageError", base_error,
       "The library was called the wrong way (a bug in the caller, not bad data): .code (E5xx).");
-  snapshot_error_type = new_exception(m, "SnapshotError", base_error,
-                                      "A case snapshot could not be restored: .path is the JSON path of the problem (may be empty).");
-  test_file_error_type = new_exception(
-      m, "TestFileError", base_error,
-      "A policy test file is malformed or missing: .diagnostics lists every problem; .file, .line, .column, .code are the first's.");
+  snapshot_error_type = new_exception(
+      m, "SnapshotError", base_error,
+      "A case snapshot could not be restored: .path is the JSON path of the problem (may be empty).");
+  test_file_error_type = new_exception(m, "TestFileError", base_error,
+                                       "A policy test file is malformed or missing: .diagnostics lists every "
+                                       "problem; .file, .line, .column, .code are the first's.");
   // pytest would try to collect a class named Test* imported into a test module.
   py::setattr(py::handle(test_file_error_type), "__test__", py::bool_(false));
-  graphviz_error_type = new_exception(m, "GraphvizError", base_error,
-                                      "Graphviz `dot` could not render a diagram: .not_found is True when `dot` is not on PATH.");
+  graphviz_error_type = new_exception(
+      m, "GraphvizError", base_error,
+      "Graphviz `dot` could not render a diagram: .not_found is True when `dot` is not on PATH.");
 
   py::register_exception_translator([](std::exception_ptr p) {
     try {

@@ -1,8 +1,8 @@
 // aftersale._core: the extension behind the `aftersale` package. The bindings only convert
 // types and call the C++ API; the package's __init__.py re-exports the public names.
-#include <aftersale/version.hpp>
-
 #include "module.hpp"
+
+#include <aftersale/version.hpp>
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "After-sales policy as executable, testable data (C++ core).";

@@ -1,9 +1,8 @@
 #pragma once
 // The parts of the extension module `aftersale._core`, each registered by its own file.
-#include <aftersale/model.hpp>
-
 #include <pybind11/pybind11.h>
 
+#include <aftersale/model.hpp>
 #include <memory>
 
 namespace aftersale::python {
@@ -15,7 +14,8 @@ struct policy_handle {
   std::shared_ptr<const policy> ptr;
 };
 
-/// Error, PolicyError, RequestError, SnapshotError, TestFileError, GraphvizError, Diagnostic and the exception translator.
+/// Error, PolicyError, RequestError, SnapshotError, TestFileError, GraphvizError, Diagnostic and the
+/// exception translator.
 void register_errors(py::module_& m);
 /// Decision and Deadline.
 void register_decision(py::module_& m);
@@ -33,6 +33,7 @@ void register_flow(py::module_& m);
 /// `Policy.decide_many`: converts `requests` (a list of dicts or a dict of equal-length
 /// lists) under the GIL, decides without it on `threads` workers (0 = every core), and
 /// returns a dict of columns.
-py::dict decide_many(const policy_handle& p, py::handle requests, py::handle now, py::handle table, unsigned threads);
+py::dict decide_many(const policy_handle& p, py::handle requests, py::handle now, py::handle table,
+                     unsigned threads);
 
 }  // namespace aftersale::python

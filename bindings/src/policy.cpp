@@ -1,10 +1,9 @@
 // Policy, load and loads, and decide for one request.
-#include <aftersale/decide.hpp>
-#include <aftersale/load.hpp>
-
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <aftersale/decide.hpp>
+#include <aftersale/load.hpp>
 #include <string>
 
 #include "convert.hpp"
@@ -32,7 +31,8 @@ py::dict fact_dict(const fact_def& f) {
   return out;
 }
 
-decision decide_one(const policy_handle& p, py::handle request_dict, py::handle now, py::handle table, bool explain) {
+decision decide_one(const policy_handle& p, py::handle request_dict, py::handle now, py::handle table,
+                    bool explain) {
   const request r = to_request(request_dict);
   const sys_seconds t = to_instant(now, "now");
   const decide_options options{explain};
@@ -53,8 +53,9 @@ void register_policy(py::module_& m) {
       .def_property_readonly("entry",
                              [](const policy_handle& p) {
                                const policy& pol = *p.ptr;
-                               return pol.info.entry < pol.decisions.size() ? py::object(py::str(pol.decisions[pol.info.entry].id))
-                                                                            : py::object(py::none());
+                               return pol.info.entry < pol.decisions.size()
+                                          ? py::object(py::str(pol.decisions[pol.info.entry].id))
+                                          : py::object(py::none());
                              })
       .def_property_readonly("tables",
                              [](const policy_handle& p) {
@@ -74,18 +75,22 @@ void register_policy(py::module_& m) {
                                for (const clock_def& c : p.ptr->clocks) out.append(c.id);
                                return out;
                              })
-      .def_property_readonly("solutions", [](const policy_handle& p) { return ids(p.ptr->vocabulary.solutions); })
+      .def_property_readonly("solutions",
+                             [](const policy_handle& p) { return ids(p.ptr->vocabulary.solutions); })
       .def_property_readonly("parties", [](const policy_handle& p) { return ids(p.ptr->vocabulary.parties); })
       .def_property_readonly("roles", [](const policy_handle& p) { return ids(p.ptr->vocabulary.roles); })
       .def("decide", &decide_one, py::arg("request"), py::arg("now"), py::arg("table") = py::none(),
-           py::arg("explain") = true, "Decides one request (a dict of fact name to value) at the aware datetime `now`.")
+           py::arg("explain") = true,
+           "Decides one request (a dict of fact name to value) at the aware datetime `now`.")
       .def("decide_many", &decide_many, py::arg("requests"), py::arg("now"), py::arg("table") = py::none(),
            py::arg("threads") = 0u,
-           "Decides a list of request dicts, or a dict of equal-length columns, on every core; returns a dict of columns.")
+           "Decides a list of request dicts, or a dict of equal-length columns, on every core; returns a "
+           "dict of columns.")
       .def("__repr__", [](const policy_handle& p) {
         const policy& pol = *p.ptr;
-        return "<aftersale.Policy " + pol.info.id + " " + pol.info.version + ": " + std::to_string(pol.decisions.size()) +
-               " table(s), " + std::to_string(pol.facts.size()) + " facts>";
+        return "<aftersale.Policy " + pol.info.id + " " + pol.info.version + ": " +
+               std::to_string(pol.decisions.size()) + " table(s), " + std::to_string(pol.facts.size()) +
+               " facts>";
       });
 
   m.def(

@@ -20,7 +20,6 @@
 #include <aftersale/error.hpp>
 #include <aftersale/model.hpp>
 #include <aftersale/time.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -61,17 +60,17 @@ struct witness_fact {
 /// earlier rules that shadow a rule, the other transition of a nondeterministic pair, ...).
 struct finding {
   aftersale::diagnostic diagnostic;
-  std::vector<witness_fact> witness;   ///< empty when the finding has no witness request
+  std::vector<witness_fact> witness;  ///< empty when the finding has no witness request
   std::vector<source_span> related;
-  std::string table;                   ///< decision table id, when about a table
-  std::string flow;                    ///< flow id, when about a flow
+  std::string table;  ///< decision table id, when about a table
+  std::string flow;   ///< flow id, when about a flow
 };
 
 /// The (status × request) coverage of one table: the pairs some rule can match, and those only
 /// rules that mention neither fact (catch-alls) match.
 struct pair_coverage {
   std::string table;
-  std::vector<std::pair<std::string, std::string>> unhandled;      ///< no rule matches any request with the pair
+  std::vector<std::pair<std::string, std::string>> unhandled;  ///< no rule matches any request with the pair
   std::vector<std::pair<std::string, std::string>> catch_all_only;  ///< only rules constraining neither fact
 };
 

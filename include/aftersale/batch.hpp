@@ -17,7 +17,6 @@
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
 #include <aftersale/time.hpp>
-
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -105,8 +104,8 @@ struct batch_decisions {
 /// Decides every row of `in` with the policy's entry table, `explain` off.
 /// @throws usage_error: E500 for a null policy, E501 when `in` was made for another policy,
 /// E502 when it is not finished; request_error (E304) when the policy has no entry table
-batch_decisions decide_batch(const std::shared_ptr<const policy>& p, const request_columns& in, sys_seconds now,
-                             batch_options options = {});
+batch_decisions decide_batch(const std::shared_ptr<const policy>& p, const request_columns& in,
+                             sys_seconds now, batch_options options = {});
 /// The same with the named table. @throws request_error (E304) for an unknown table, and
 /// usage_error as above
 batch_decisions decide_batch(const std::shared_ptr<const policy>& p, std::string_view table,

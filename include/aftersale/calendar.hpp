@@ -15,7 +15,6 @@
 /// A `business_calendar` is immutable and cheap to copy (shared implementation).
 #include <aftersale/error.hpp>
 #include <aftersale/time.hpp>
-
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -30,10 +29,11 @@ struct calendar_access;  // test-only access to the day-by-day path (src/calenda
 
 /// Kinds of SLA duration.
 enum class clock_kind : std::uint8_t {
-  elapsed,         ///< wall-clock time: `{hours: 48}`, `{minutes: 5}`
-  calendar_days,   ///< the same local time N calendar days later (DST-aware): `{days: 10}`
-  business_time,   ///< working time on the calendar: `{business_hours: 8}`, `{business_minutes: 30}`
-  business_days,   ///< end of working hours on the Nth working day after the start's local date: `{business_days: 2}`
+  elapsed,        ///< wall-clock time: `{hours: 48}`, `{minutes: 5}`
+  calendar_days,  ///< the same local time N calendar days later (DST-aware): `{days: 10}`
+  business_time,  ///< working time on the calendar: `{business_hours: 8}`, `{business_minutes: 30}`
+  business_days,  ///< end of working hours on the Nth working day after the start's local date:
+                  ///< `{business_days: 2}`
 };
 
 /// An SLA duration: how much, counted how.

@@ -19,7 +19,6 @@
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
 #include <aftersale/time.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -40,7 +39,15 @@ struct case_access;  // the runtime's and the snapshot reader's access to a case
 /// The lifecycle every case shares, whatever its flow (a Boost.MSM machine inside the library):
 /// opened → active ⇄ waiting_on_customer → escalated → resolved → closed; `reopen` takes a resolved
 /// or closed case through `reopened` back into its flow.
-enum class lifecycle_phase : std::uint8_t { opened, active, waiting_on_customer, escalated, resolved, closed, reopened };
+enum class lifecycle_phase : std::uint8_t {
+  opened,
+  active,
+  waiting_on_customer,
+  escalated,
+  resolved,
+  closed,
+  reopened
+};
 
 /// `opened`, `active`, `waiting_on_customer`, ...
 std::string_view to_string(lifecycle_phase p);
@@ -70,8 +77,9 @@ enum class refusal : std::uint8_t {
   role_not_allowed,  ///< the actor's role may not fire it here
   guard_failed,      ///< every candidate transition the role may fire has a false guard
   case_closed,       ///< the case is closed (only `reopen` is accepted)
-  wrong_phase,       ///< a lifecycle event the phase does not allow (`close` before resolved, `reopen` without `reopen:`)
-  bad_payload,       ///< an unknown variable or a wrongly typed value in the payload; an id that is not UTF-8
+  wrong_phase,  ///< a lifecycle event the phase does not allow (`close` before resolved, `reopen` without
+                ///< `reopen:`)
+  bad_payload,  ///< an unknown variable or a wrongly typed value in the payload; an id that is not UTF-8
 };
 
 /// `unknown_event`, `role_not_allowed`, ...
@@ -90,10 +98,10 @@ struct emitted_action {
 /// so the runtime updates clocks in place.
 struct case_clock {
   enum class status : std::uint8_t { idle, running, paused, stopped };
-  std::uint32_t clock = npos;   ///< index into policy::clocks
+  std::uint32_t clock = npos;  ///< index into policy::clocks
   status state = status::idle;
-  sys_seconds started{};        ///< when it was (last) started
-  sys_seconds due{};            ///< running: absolute UTC deadline (may be in the past: overdue)
+  sys_seconds started{};              ///< when it was (last) started
+  sys_seconds due{};                  ///< running: absolute UTC deadline (may be in the past: overdue)
   std::chrono::seconds remaining{0};  ///< paused: working or elapsed time left when paused
   friend bool operator==(const case_clock& a, const case_clock& b) {
     return a.clock == b.clock && a.state == b.state && a.started == b.started && a.due == b.due &&
@@ -113,7 +121,7 @@ struct history_entry {
   std::uint32_t actor_role = npos;  ///< vocabulary role; npos for automatic and timer steps
   std::uint32_t from = npos;        ///< state indexes in the flow (npos: none, e.g. when opened)
   std::uint32_t to = npos;
-  std::string event_id;             ///< the idempotency key of the event, if any
+  std::string event_id;  ///< the idempotency key of the event, if any
   /// Variables assigned by this step (payload, `set`, `record`): (variable index, value).
   std::vector<std::pair<std::uint32_t, std::int64_t>> assigned;
   friend bool operator==(const history_entry& a, const history_entry& b) {
@@ -274,7 +282,8 @@ service_case open_case(std::shared_ptr<const policy> p, std::string_view flow, c
 /// Resolves names against the case's flow and vocabulary. Returns nothing when the role is not
 /// declared or the event is neither the flow's nor `close`/`reopen` (apply the `event` form to
 /// get the refusal with its reason). @throws usage_error (E500) for an empty case.
-std::optional<resolved_event> resolve_event(const service_case& c, std::string_view name, std::string_view role);
+std::optional<resolved_event> resolve_event(const service_case& c, std::string_view name,
+                                            std::string_view role);
 
 /// Applies an event at `now`. Accepted: payload values are assigned to variables, the first
 /// transition (in policy order) from the current state on that event whose roles and guard

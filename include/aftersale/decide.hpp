@@ -4,12 +4,15 @@
 ///
 ///     auto policy = aftersale::load_policy_file("policies/default.yaml");
 ///     aftersale::request r;  // ... facts ...
-///     aftersale::decision d = aftersale::decide(policy, r, aftersale::sys_seconds{std::chrono::seconds{1791417600}});
-///     if (d.status() == aftersale::decision_status::matched) {
+///     aftersale::decision d = aftersale::decide(policy, r,
+///     aftersale::sys_seconds{std::chrono::seconds{1791417600}}); if (d.status() ==
+///     aftersale::decision_status::matched) {
 ///       std::cout << d.solution() << '\n';                 // "return_then_refund"
-///       for (auto& dl : d.deadlines()) std::cout << d.clock_id(dl) << ' ' << aftersale::format_utc(dl.due) << '\n';
+///       for (auto& dl : d.deadlines()) std::cout << d.clock_id(dl) << ' ' << aftersale::format_utc(dl.due)
+///       << '\n';
 ///     }
-///     std::cout << aftersale::explain(d);                  // why: which rule fired, why earlier ones did not
+///     std::cout << aftersale::explain(d);                  // why: which rule fired, why earlier ones did
+///     not
 ///
 /// "No rule matched" and "rules in conflict" are results, not exceptions. Every `decide`
 /// throws `usage_error` (E500) for a null policy, and E501 for a bound request bound with
@@ -17,7 +20,6 @@
 /// thread-safe: it only reads the policy.
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
-
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -43,15 +45,17 @@ struct deadline {
 
 /// One rule selected by the hit policy, with what it computed.
 struct rule_match {
-  std::uint32_t rule = npos;            ///< index into the table's rules
-  std::vector<deadline> deadlines;      ///< one per `then.clocks`, same order
-  std::vector<std::int64_t> amounts;    ///< one per `then.amounts`, minor units (0 when absent)
+  std::uint32_t rule = npos;          ///< index into the table's rules
+  std::vector<deadline> deadlines;    ///< one per `then.clocks`, same order
+  std::vector<std::int64_t> amounts;  ///< one per `then.amounts`, minor units (0 when absent)
   /// One per `then.amounts`: 1 when the amount has a value, 0 when it is absent because it
   /// refers to a fact (or an earlier amount) that has none.
   std::vector<std::uint8_t> amount_present;
 
   /// True when amount `i` has a value.
-  bool has_amount(std::size_t i) const noexcept { return i < amount_present.size() && amount_present[i] != 0; }
+  bool has_amount(std::size_t i) const noexcept {
+    return i < amount_present.size() && amount_present[i] != 0;
+  }
 };
 
 /// Why one rule did or did not match, for explanations.
@@ -126,14 +130,15 @@ class decision {
 decision decide(std::shared_ptr<const policy> p, const bound_request& facts, sys_seconds now,
                 decide_options options = {});
 /// Binds then decides with the entry table. @throws request_error when the request does not fit.
-decision decide(std::shared_ptr<const policy> p, const request& r, sys_seconds now, decide_options options = {});
+decision decide(std::shared_ptr<const policy> p, const request& r, sys_seconds now,
+                decide_options options = {});
 /// Binds then decides with the named table. @throws request_error (E304 for an unknown table).
 decision decide(std::shared_ptr<const policy> p, std::string_view table, const request& r, sys_seconds now,
                 decide_options options = {});
 /// Decides a bound request with table `table` (an index into policy::decisions).
 /// @throws request_error (E304) when the policy has no such table.
-decision decide(std::shared_ptr<const policy> p, std::uint32_t table, const bound_request& facts, sys_seconds now,
-                decide_options options = {});
+decision decide(std::shared_ptr<const policy> p, std::uint32_t table, const bound_request& facts,
+                sys_seconds now, decide_options options = {});
 
 /// The hot path: index of the first rule of decision table `table` (an index into
 /// policy::decisions) matching `facts`, or npos. Ignores the hit policy (for `first` tables

@@ -40,30 +40,31 @@ std::string to_string(const source_span& where);
 /// with an example.
 enum class error_code : std::uint16_t {
   // E1xx: the YAML document itself
-  yaml_syntax = 100,       ///< not well-formed YAML
-  yaml_alias = 101,        ///< anchors and aliases are refused
-  too_deep = 102,          ///< nesting deeper than the loader accepts
-  too_large = 103,         ///< document larger than the loader accepts
-  duplicate_key = 104,     ///< the same key twice in one mapping
-  unknown_key = 105,       ///< a key the format does not define here
-  missing_key = 106,       ///< a required key is absent
-  wrong_node_kind = 107,   ///< a mapping, list or scalar was expected
-  invalid_value = 108,     ///< a scalar of the wrong shape (number, bool, duration, date, id)
-  file_unreadable = 109,   ///< the file could not be opened or read
+  yaml_syntax = 100,      ///< not well-formed YAML
+  yaml_alias = 101,       ///< anchors and aliases are refused
+  too_deep = 102,         ///< nesting deeper than the loader accepts
+  too_large = 103,        ///< document larger than the loader accepts
+  duplicate_key = 104,    ///< the same key twice in one mapping
+  unknown_key = 105,      ///< a key the format does not define here
+  missing_key = 106,      ///< a required key is absent
+  wrong_node_kind = 107,  ///< a mapping, list or scalar was expected
+  invalid_value = 108,    ///< a scalar of the wrong shape (number, bool, duration, date, id)
+  file_unreadable = 109,  ///< the file could not be opened or read
   // E2xx: names and references inside the policy
-  unknown_id = 200,        ///< a reference to something the policy does not declare
-  duplicate_id = 201,      ///< two declarations with one id
-  type_mismatch = 202,     ///< a value or operator that does not fit the fact's type
-  unknown_time_zone = 203, ///< not an IANA time zone name known to the tz database
-  invalid_range = 204,     ///< empty or inverted range (between [9, 3], opening after closing)
-  invalid_amount = 205,    ///< a money computation that cannot be evaluated (ratio /0, cycle)
-  empty_table = 206,       ///< a decision table with no rules
+  unknown_id = 200,           ///< a reference to something the policy does not declare
+  duplicate_id = 201,         ///< two declarations with one id
+  type_mismatch = 202,        ///< a value or operator that does not fit the fact's type
+  unknown_time_zone = 203,    ///< not an IANA time zone name known to the tz database
+  invalid_range = 204,        ///< empty or inverted range (between [9, 3], opening after closing)
+  invalid_amount = 205,       ///< a money computation that cannot be evaluated (ratio /0, cycle)
+  empty_table = 206,          ///< a decision table with no rules
   unsupported_version = 207,  ///< `format:` names a policy format this library cannot read
-  automatic_cycle = 208,   ///< automatic transitions of a flow that can lead back to their own state
+  automatic_cycle = 208,      ///< automatic transitions of a flow that can lead back to their own state
   terminal_transition = 209,  ///< a transition out of a terminal state of a flow
-  reserved_event = 210,    ///< `close` or `reopen` used as a flow's event name (they are lifecycle events)
-  extends_cycle = 211,     ///< a policy that extends itself, directly or through its bases
-  override_refused = 212,  ///< a store policy changes what its base fixes (entry table, hit policy, a protected outcome, a rule's place)
+  reserved_event = 210,       ///< `close` or `reopen` used as a flow's event name (they are lifecycle events)
+  extends_cycle = 211,        ///< a policy that extends itself, directly or through its bases
+  override_refused = 212,     ///< a store policy changes what its base fixes (entry table, hit policy, a
+                              ///< protected outcome, a rule's place)
   // E3xx: requests checked against a policy's facts
   unknown_fact = 300,      ///< the request names a fact the policy does not declare
   fact_type = 301,         ///< a value of the wrong type for the fact
@@ -71,18 +72,18 @@ enum class error_code : std::uint16_t {
   missing_fact = 303,      ///< a required fact is absent
   unknown_decision = 304,  ///< decide() was asked for a table the policy does not have
   // A4xx: findings of the static analysis (`analyze`, `aftersale lint`); printed `A400`, ...
-  unreachable_state = 400,     ///< a flow state no path from the start reaches
-  no_way_out = 401,            ///< a flow state from which no terminal state can be reached (dead end, closed cycle)
-  nondeterministic = 402,      ///< two transitions on one event from one state whose guards can both hold
-  guard_never_holds = 403,     ///< a transition whose guard no fact or variable value satisfies
-  timer_on_terminal = 404,     ///< a clock started on entering a terminal state, or still running in one
-  missing_label = 405,         ///< a flow state without a customer label (or without one of the flow's locales)
-  table_gap = 406,             ///< requests no rule of a decision table matches
-  table_overlap = 407,         ///< a request two rules of a `unique` (or disagreeing `any`) table both match
-  shadowed_rule = 408,         ///< a rule of a `first` table that earlier rules cover completely
-  uncovered_pair = 409,        ///< an (order status, request type) pair no rule of a table handles
-  protected_weakened = 410,    ///< a store policy gives a protected request a weaker outcome than its base
-  analysis_budget = 411,       ///< the analysis stopped splitting regions at its budget; results are partial
+  unreachable_state = 400,  ///< a flow state no path from the start reaches
+  no_way_out = 401,  ///< a flow state from which no terminal state can be reached (dead end, closed cycle)
+  nondeterministic = 402,    ///< two transitions on one event from one state whose guards can both hold
+  guard_never_holds = 403,   ///< a transition whose guard no fact or variable value satisfies
+  timer_on_terminal = 404,   ///< a clock started on entering a terminal state, or still running in one
+  missing_label = 405,       ///< a flow state without a customer label (or without one of the flow's locales)
+  table_gap = 406,           ///< requests no rule of a decision table matches
+  table_overlap = 407,       ///< a request two rules of a `unique` (or disagreeing `any`) table both match
+  shadowed_rule = 408,       ///< a rule of a `first` table that earlier rules cover completely
+  uncovered_pair = 409,      ///< an (order status, request type) pair no rule of a table handles
+  protected_weakened = 410,  ///< a store policy gives a protected request a weaker outcome than its base
+  analysis_budget = 411,     ///< the analysis stopped splitting regions at its budget; results are partial
   // E5xx: the library called the wrong way (thrown as `usage_error`, never a policy finding)
   no_policy = 500,         ///< a null policy pointer, or a case that was never opened
   foreign_input = 501,     ///< a bound request or batch made with another policy

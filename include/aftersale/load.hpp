@@ -9,7 +9,6 @@
 /// crashes on hostile input: anchors/aliases are refused, and documents over
 /// `load_limits` are refused before they are walked.
 #include <aftersale/model.hpp>
-
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -28,7 +27,8 @@ struct load_limits {
 std::shared_ptr<const policy> load_policy_file(const std::string& path, const load_limits& limits = {});
 
 /// Loads a policy from text; `file_name` is used in diagnostics. @throws policy_error
-std::shared_ptr<const policy> load_policy_string(std::string_view yaml, const std::string& file_name = "<string>",
+std::shared_ptr<const policy> load_policy_string(std::string_view yaml,
+                                                 const std::string& file_name = "<string>",
                                                  const load_limits& limits = {});
 
 /// Builds the name lookups (`policy::build_lookups`) and `policy::compiled` (the decision

@@ -11,7 +11,6 @@
 ///     std::optional<std::uint32_t> f = p->find_fact("order_status");
 #include <aftersale/calendar.hpp>
 #include <aftersale/error.hpp>
-
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -40,11 +39,12 @@ struct vocabulary_entry {
 
 /// The ids a policy speaks. The core knows no after-sales word; the policy declares them.
 struct vocabulary {
-  std::vector<vocabulary_entry> solutions;  ///< declaration order = priority for DMN `priority`/`output_order`
-  std::vector<vocabulary_entry> parties;    ///< who can pay shipping (`customer`, `merchant`, ...)
-  std::vector<vocabulary_entry> roles;      ///< actors and escalation levels (`agent`, `supervisor`, ...)
-  std::vector<vocabulary_entry> evidence;   ///< evidence kinds (`photos`, `packing_list`, ...)
-  std::vector<vocabulary_entry> flags;      ///< order remark flags (`yellow`, `blue`, ...)
+  std::vector<vocabulary_entry>
+      solutions;                           ///< declaration order = priority for DMN `priority`/`output_order`
+  std::vector<vocabulary_entry> parties;   ///< who can pay shipping (`customer`, `merchant`, ...)
+  std::vector<vocabulary_entry> roles;     ///< actors and escalation levels (`agent`, `supervisor`, ...)
+  std::vector<vocabulary_entry> evidence;  ///< evidence kinds (`photos`, `packing_list`, ...)
+  std::vector<vocabulary_entry> flags;     ///< order remark flags (`yellow`, `blue`, ...)
   /// Escalation ladder, lowest first (`agent`, `specialist`, `supervisor`, `platform`): indexes into roles.
   /// `escalate: next` climbs one rung.
   std::vector<std::uint32_t> escalation_ladder;
@@ -64,7 +64,8 @@ std::string_view to_string(fact_type t);
 /// How a derived fact is computed from other facts (and `now`) instead of being passed in.
 enum class derivation : std::uint8_t {
   none,
-  days_since,   ///< whole days from a timestamp fact to now (local calendar dates when a calendar is named, else elapsed 24 h periods)
+  days_since,   ///< whole days from a timestamp fact to now (local calendar dates when a calendar is named,
+                ///< else elapsed 24 h periods)
   hours_since,  ///< whole elapsed hours from a timestamp fact to now
   map,          ///< an enum fact mapped value-by-value from another enum fact
 };
@@ -106,10 +107,10 @@ struct condition {
   /// Normalised test, valid when `!uses_set`: `lo <= value && value <= hi`; negated when `negate`.
   std::int64_t lo = std::numeric_limits<std::int64_t>::min();
   std::int64_t hi = std::numeric_limits<std::int64_t>::max();
-  bool uses_set = false;            ///< test is membership in `set` (sorted), negated when `negate`
+  bool uses_set = false;  ///< test is membership in `set` (sorted), negated when `negate`
   bool negate = false;
   std::vector<std::int64_t> set;
-  std::string text;                 ///< the cell as written, for explanations (`in [shipped, delivered]`)
+  std::string text;  ///< the cell as written, for explanations (`in [shipped, delivered]`)
   source_span where;
 
   /// True when a present value passes. (`exists` passes any present value; `missing`
@@ -123,7 +124,7 @@ enum class rounding : std::uint8_t { down, up, half_up, half_even };
 /// earlier in the same rule.
 struct money_operand {
   enum class kind : std::uint8_t { none, constant, fact, amount } what = kind::none;
-  std::int64_t value = 0;  ///< constant (minor units)
+  std::int64_t value = 0;    ///< constant (minor units)
   std::uint32_t ref = npos;  ///< fact id or index into the rule's `amounts`
 };
 
@@ -143,18 +144,18 @@ struct amount_rule {
 
 /// What a rule prescribes.
 struct rule_outcome {
-  std::uint32_t solution = npos;          ///< index into vocabulary.solutions
-  std::vector<std::string> steps;         ///< ordered steps, as written
-  std::uint32_t fee_payer = npos;         ///< index into vocabulary.parties; npos = nobody / not applicable
-  std::vector<std::uint32_t> evidence;    ///< indexes into vocabulary.evidence
-  std::uint32_t escalation = npos;        ///< index into vocabulary.roles; npos = no escalation
-  std::uint32_t remark_flag = npos;       ///< index into vocabulary.flags
-  std::string remark;                     ///< remark text for the order (reason + handler + date is added by the host)
-  std::vector<std::uint32_t> clocks;      ///< indexes into policy::clocks, started when the decision is made
+  std::uint32_t solution = npos;        ///< index into vocabulary.solutions
+  std::vector<std::string> steps;       ///< ordered steps, as written
+  std::uint32_t fee_payer = npos;       ///< index into vocabulary.parties; npos = nobody / not applicable
+  std::vector<std::uint32_t> evidence;  ///< indexes into vocabulary.evidence
+  std::uint32_t escalation = npos;      ///< index into vocabulary.roles; npos = no escalation
+  std::uint32_t remark_flag = npos;     ///< index into vocabulary.flags
+  std::string remark;  ///< remark text for the order (reason + handler + date is added by the host)
+  std::vector<std::uint32_t> clocks;  ///< indexes into policy::clocks, started when the decision is made
   std::vector<amount_rule> amounts;
   std::string customer_label;
   std::string agent_label;
-  std::string flow;                       ///< the flow a case starts in (flows come with the workflow runtime)
+  std::string flow;  ///< the flow a case starts in (flows come with the workflow runtime)
 };
 
 struct rule {
@@ -255,7 +256,8 @@ enum class effect_kind : std::uint8_t {
   clock,          ///< `clock_op` on clock `target`
   emit,           ///< an action for the host system: `action` with `args`
   remark,         ///< set the order remark flag `target` (vocabulary.flags) with `text`
-  escalate,       ///< raise the escalation level to role `target` (vocabulary.roles); empty target = next rung of the ladder
+  escalate,  ///< raise the escalation level to role `target` (vocabulary.roles); empty target = next rung of
+             ///< the ladder
 };
 
 struct effect {
@@ -263,10 +265,10 @@ struct effect {
   std::uint32_t target = npos;
   clock_action clock_op = clock_action::start;
   std::int64_t value = 0;
-  std::vector<amount_rule> amount;  ///< record_amount: exactly one rule
-  std::string action;                                    ///< emit
+  std::vector<amount_rule> amount;                        ///< record_amount: exactly one rule
+  std::string action;                                     ///< emit
   std::vector<std::pair<std::string, std::string>> args;  ///< emit: e.g. {"extend_receipt_deadline", "10d"}
-  std::string text;                                      ///< remark
+  std::string text;                                       ///< remark
   source_span where;
 };
 
@@ -288,18 +290,18 @@ struct transition_def {
   std::uint32_t from = 0;  ///< index into states
   std::uint32_t to = 0;
   trigger_kind trigger = trigger_kind::event;
-  std::uint32_t event = npos;  ///< index into flow_def::events (trigger == event)
-  std::vector<condition> guard;       ///< all must hold; see the file comment for fact indexes
-  std::vector<std::uint32_t> roles;   ///< vocabulary.roles allowed to fire; empty = any role
-  std::vector<effect> effects;        ///< applied in order after leaving `from`, before entering `to`
-  timer_spec timer;                   ///< trigger == timer
+  std::uint32_t event = npos;        ///< index into flow_def::events (trigger == event)
+  std::vector<condition> guard;      ///< all must hold; see the file comment for fact indexes
+  std::vector<std::uint32_t> roles;  ///< vocabulary.roles allowed to fire; empty = any role
+  std::vector<effect> effects;       ///< applied in order after leaving `from`, before entering `to`
+  timer_spec timer;                  ///< trigger == timer
   std::string description;
   source_span where;
 };
 
 /// A state mapping that lets snapshots taken under an older version of the flow be restored.
 struct flow_migration {
-  std::string from_version;  ///< policy version the snapshot was taken under
+  std::string from_version;                                 ///< policy version the snapshot was taken under
   std::vector<std::pair<std::string, std::string>> states;  ///< old state id → new state id
   source_span where;
 };
@@ -307,16 +309,17 @@ struct flow_migration {
 struct flow_def {
   std::string id;
   std::string description;
-  std::uint32_t start = 0;              ///< index into states
+  std::uint32_t start = 0;  ///< index into states
   std::vector<state_def> states;
-  std::vector<std::string> events;      ///< the event names this flow knows
-  std::vector<fact_def> variables;      ///< typed case variables (same types as facts)
-  std::vector<transition_def> transitions;  ///< in the order written: for one (state, event) the first whose guard holds fires
+  std::vector<std::string> events;  ///< the event names this flow knows
+  std::vector<fact_def> variables;  ///< typed case variables (same types as facts)
+  std::vector<transition_def>
+      transitions;  ///< in the order written: for one (state, event) the first whose guard holds fires
   std::vector<flow_migration> migrations;
   std::vector<std::uint32_t> close_roles;   ///< roles that may send `close` to a resolved case; empty = any
   std::uint32_t reopen_to = npos;           ///< state a reopened case re-enters; npos = reopening refused
   std::vector<std::uint32_t> reopen_roles;  ///< roles that may send `reopen`; empty = any
-  std::uint64_t structure_hash = 0;     ///< FNV-1a 64 over states and transitions; snapshots record it
+  std::uint64_t structure_hash = 0;         ///< FNV-1a 64 over states and transitions; snapshots record it
   /// Every policy clock the flow mentions (state `on_entry`, clock effects, timers), sorted:
   /// a case gets one clock slot for each of these and each clock its decision started.
   std::vector<std::uint32_t> clocks;
@@ -338,14 +341,14 @@ struct protected_clock {
 struct protected_outcome {
   std::string id;
   std::string description;
-  std::uint32_t table = npos;               ///< index into policy::decisions (default: the entry table)
-  std::vector<condition> scope;             ///< `when:` as in rules; empty = every request
-  std::vector<std::uint32_t> solutions;     ///< one of these (vocabulary.solutions); empty = any
-  std::vector<std::uint32_t> fee_payers;    ///< one of these (vocabulary.parties, npos = `none`); empty = any
+  std::uint32_t table = npos;             ///< index into policy::decisions (default: the entry table)
+  std::vector<condition> scope;           ///< `when:` as in rules; empty = every request
+  std::vector<std::uint32_t> solutions;   ///< one of these (vocabulary.solutions); empty = any
+  std::vector<std::uint32_t> fee_payers;  ///< one of these (vocabulary.parties, npos = `none`); empty = any
   /// `if_solution:` the fee payer and clock requirements apply only to outcomes whose solution is
   /// one of these (e.g. return shipping exists only when goods travel back); empty = every outcome.
   std::vector<std::uint32_t> if_solutions;
-  std::vector<protected_clock> clocks;      ///< each must be started, within its duration
+  std::vector<protected_clock> clocks;  ///< each must be started, within its duration
   source_span where;
 };
 
@@ -354,10 +357,10 @@ struct policy_info {
   std::string id;
   std::string version;
   std::string name;
-  std::string currency = "CNY";     ///< ISO 4217; money is in its minor units
-  std::uint32_t entry = npos;       ///< index into decisions: the table `decide()` uses by default
+  std::string currency = "CNY";  ///< ISO 4217; money is in its minor units
+  std::uint32_t entry = npos;    ///< index into decisions: the table `decide()` uses by default
   std::uint32_t default_calendar = npos;
-  std::uint64_t content_hash = 0;   ///< FNV-1a 64 of the source text(s)
+  std::uint64_t content_hash = 0;  ///< FNV-1a 64 of the source text(s)
   source_span where;
 };
 
@@ -397,7 +400,8 @@ struct policy {
   void build_lookups();
 
  private:
-  std::map<std::string, std::uint32_t, std::less<>> fact_ids_, decision_ids_, clock_ids_, calendar_ids_, flow_ids_;
+  std::map<std::string, std::uint32_t, std::less<>> fact_ids_, decision_ids_, clock_ids_, calendar_ids_,
+      flow_ids_;
 };
 
 /// A fact's value as text (`delivered`, `true`, `129.00`, `48h`, ISO timestamp).

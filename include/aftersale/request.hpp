@@ -11,7 +11,6 @@
 ///     aftersale::bound_request b = aftersale::bind(*policy, r);  // throws request_error
 #include <aftersale/error.hpp>
 #include <aftersale/time.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -32,12 +31,18 @@ using fact_value = std::variant<bool, std::int64_t, std::string, sys_seconds, st
 class request {
  public:
   request& set(std::string fact, fact_value value);
-  request& set(std::string fact, const char* text) { return set(std::move(fact), fact_value(std::string(text))); }
+  request& set(std::string fact, const char* text) {
+    return set(std::move(fact), fact_value(std::string(text)));
+  }
   /// Without this, `set("opened", true)` would pick the `int` overload and store 1.
   request& set(std::string fact, bool value) { return set(std::move(fact), fact_value(value)); }
   request& set(std::string fact, int value) { return set(std::move(fact), fact_value(std::int64_t{value})); }
-  request& set(std::string fact, long long value) { return set(std::move(fact), fact_value(static_cast<std::int64_t>(value))); }
-  request& set(std::string fact, long value) { return set(std::move(fact), fact_value(static_cast<std::int64_t>(value))); }
+  request& set(std::string fact, long long value) {
+    return set(std::move(fact), fact_value(static_cast<std::int64_t>(value)));
+  }
+  request& set(std::string fact, long value) {
+    return set(std::move(fact), fact_value(static_cast<std::int64_t>(value)));
+  }
   /// Removes a fact; no-op when absent.
   request& erase(std::string_view fact);
 

@@ -1,6 +1,5 @@
 // analyze(): runs every check, orders the findings by location, and prints them as text or JSON.
 #include <aftersale/analysis.hpp>
-
 #include <algorithm>
 #include <string>
 #include <tuple>
@@ -32,8 +31,8 @@ void json_span(detail::json_writer& w, const source_span& s) {
 bool analysis_report::has_errors() const noexcept { return count(severity::error) > 0; }
 
 std::size_t analysis_report::count(severity s) const noexcept {
-  return static_cast<std::size_t>(std::count_if(findings.begin(), findings.end(),
-                                                [s](const finding& f) { return f.diagnostic.severity == s; }));
+  return static_cast<std::size_t>(std::count_if(
+      findings.begin(), findings.end(), [s](const finding& f) { return f.diagnostic.severity == s; }));
 }
 
 analysis_report analyze(const policy& p, const analysis_options& options) {

@@ -2,7 +2,6 @@
 // The checks `analyze()` runs, one file each (internal). Each appends its findings; none throws
 // on a loaded policy.
 #include <aftersale/analysis.hpp>
-
 #include <vector>
 
 namespace aftersale::analysis {

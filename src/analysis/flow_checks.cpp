@@ -1,14 +1,14 @@
 // The flow checks: `check_flows` runs them per flow. This file holds the graph checks — A400
 // (unreachable states), A401 (no way to a terminal state) — and A405 (labels); guards and
 // clocks have their own files (see flow_checks.hpp).
+#include "analysis/flow_checks.hpp"
+
 #include <algorithm>
+#include <boost/graph/strong_components.hpp>
 #include <set>
 #include <tuple>
 
-#include <boost/graph/strong_components.hpp>
-
 #include "analysis/checks.hpp"
-#include "analysis/flow_checks.hpp"
 #include "analysis/flow_graph.hpp"
 
 namespace aftersale::analysis {
@@ -22,7 +22,8 @@ std::string transition_text(const policy& p, const flow_def& f, std::uint32_t t)
     case trigger_kind::automatic:
       return "automatic transition " + route;
     case trigger_kind::timer:
-      if (td.timer.clock < p.clocks.size()) return "timer transition on clock `" + p.clocks[td.timer.clock].id + "` " + route;
+      if (td.timer.clock < p.clocks.size())
+        return "timer transition on clock `" + p.clocks[td.timer.clock].id + "` " + route;
       return "timer transition " + route;
   }
   return "transition " + route;
@@ -30,7 +31,8 @@ std::string transition_text(const policy& p, const flow_def& f, std::uint32_t t)
 
 std::string id_list(const std::vector<std::string>& ids) {
   std::string out;
-  for (std::size_t i = 0; i < ids.size(); ++i) out += (i == 0 ? "" : i + 1 == ids.size() ? " and " : ", ") + ids[i];
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == ids.size() ? " and " : ", ") + ids[i];
   return out;
 }
 
@@ -50,9 +52,10 @@ void check_reachable(const flow_guards& g, const std::vector<bool>& reached, ana
     if (reached[s]) continue;
     const state_def& st = f.states[s];
     std::string message = "state " + quoted(st.id) + " is unreachable: ";
-    message += ignoring_guards[s] ? "every path from the start " + quoted(f.states[f.start].id) +
-                                        " to it needs a transition whose guard never holds"
-                                  : "no transition leads to it from the start " + quoted(f.states[f.start].id);
+    message += ignoring_guards[s]
+                   ? "every path from the start " + quoted(f.states[f.start].id) +
+                         " to it needs a transition whose guard never holds"
+                   : "no transition leads to it from the start " + quoted(f.states[f.start].id);
     report.findings.push_back(flow_finding(error_code::unreachable_state, severity::warning, f, st.where,
                                            std::move(message),
                                            "add a transition to it, or remove the state if it is left over"));
@@ -108,8 +111,8 @@ void check_way_out(const flow_guards& g, const flow_graph& graph, const std::vec
                 (written ? " whose guard can hold" : "");
       help = "add a transition out of it, or mark it `terminal: true` if the case ends there";
     } else if (!leaves[c]) {
-      message = "no terminal state can be reached from " + quoted(st.id) + ": it is caught in the closed cycle " +
-                names(c) + " with no transition out of it";
+      message = "no terminal state can be reached from " + quoted(st.id) +
+                ": it is caught in the closed cycle " + names(c) + " with no transition out of it";
       help = "add a transition from one of these states towards a terminal state";
     } else {
       // The bottom components it leads to: where every path from it ends up.
@@ -124,8 +127,8 @@ void check_way_out(const flow_guards& g, const flow_graph& graph, const std::vec
                 id_list(traps);
       help = "add a transition towards a terminal state on the way";
     }
-    report.findings.push_back(
-        flow_finding(error_code::no_way_out, severity::error, f, st.where, std::move(message), std::move(help)));
+    report.findings.push_back(flow_finding(error_code::no_way_out, severity::error, f, st.where,
+                                           std::move(message), std::move(help)));
   }
 }
 
@@ -154,7 +157,8 @@ void check_labels(const flow_def& f, const std::vector<std::string>& locales, an
           "add `customer:` with the text customers see in this state"));
     }
     if (locales.size() < 2) continue;
-    for (const auto& [label, who] : {std::pair{&s.customer_label, "customer"}, std::pair{&s.agent_label, "agent"}}) {
+    for (const auto& [label, who] :
+         {std::pair{&s.customer_label, "customer"}, std::pair{&s.agent_label, "agent"}}) {
       if (label->empty()) continue;  // a missing customer label is reported above; agent labels are optional
       std::vector<std::string> missing;
       for (const std::string& l : locales) {

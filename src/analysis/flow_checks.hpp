@@ -6,7 +6,6 @@
 //                     and `check_flows` itself
 //   flow_clocks.cpp — A404 (clocks on terminal states)
 #include <aftersale/analysis.hpp>
-
 #include <cstdint>
 #include <string>
 #include <vector>

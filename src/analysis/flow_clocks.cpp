@@ -90,12 +90,14 @@ void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis
   std::vector<std::vector<std::uint32_t>> entry_sites(n);  // per state: a site per on_entry action
   for (std::size_t s = 0; s < n; ++s) {
     for (const clock_effect& k : f.states[s].on_entry)
-      entry_sites[s].push_back(add_site("on entering `" + f.states[s].id + '`', k.where, static_cast<std::uint32_t>(s)));
+      entry_sites[s].push_back(
+          add_site("on entering `" + f.states[s].id + '`', k.where, static_cast<std::uint32_t>(s)));
   }
   std::vector<std::vector<std::uint32_t>> effect_sites(f.transitions.size());
   for (std::uint32_t t = 0; t < f.transitions.size(); ++t) {
     for (const effect& e : f.transitions[t].effects)
-      effect_sites[t].push_back(e.kind == effect_kind::clock ? add_site("by the " + transition_text(p, f, t), e.where, f.transitions[t].from)
+      effect_sites[t].push_back(e.kind == effect_kind::clock ? add_site("by the " + transition_text(p, f, t),
+                                                                        e.where, f.transitions[t].from)
                                                              : no_site);
   }
   auto after_entry = [&](const clock_states& in, std::size_t s) {
@@ -149,14 +151,15 @@ void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis
       for (std::uint32_t t : dispatch.automatic_from[st]) {
         if (!usable[t]) continue;
         const transition_def& td = f.transitions[t];
-        const bool on_variables = std::any_of(td.guard.begin(), td.guard.end(),
-                                              [&](const condition& c) { return c.fact >= base; });
-        const bool always = !on_variables && std::all_of(facts.boxes().begin(), facts.boxes().end(), [&](const box& b) {
-          for (std::size_t d = 0; d < b.dims.size(); ++d) {
-            if (g.space()[d].fact < base && !b.dims[d].subset_of(g.guard(t).dims[d])) return false;
-          }
-          return true;
-        });
+        const bool on_variables =
+            std::any_of(td.guard.begin(), td.guard.end(), [&](const condition& c) { return c.fact >= base; });
+        const bool always =
+            !on_variables && std::all_of(facts.boxes().begin(), facts.boxes().end(), [&](const box& b) {
+              for (std::size_t d = 0; d < b.dims.size(); ++d) {
+                if (g.space()[d].fact < base && !b.dims[d].subset_of(g.guard(t).dims[d])) return false;
+              }
+              return true;
+            });
         if (always) {
           certain = t;
           break;
@@ -230,7 +233,8 @@ void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis
       finding x = flow_finding(
           error_code::timer_on_terminal, severity::warning, f, st.where,
           "terminal state `" + st.id + "` " + (k.action == clock_action::start ? "starts" : "resumes") +
-              " clock `" + p.clocks[k.clock].id + "` on entry: no timer fires in a resolved case, and the clock "
+              " clock `" + p.clocks[k.clock].id +
+              "` on entry: no timer fires in a resolved case, and the clock "
               "would fall overdue there",
           "remove the clock action from this terminal state, or move it to the state before");
       x.related.push_back(k.where);
@@ -257,16 +261,18 @@ void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis
         const std::uint32_t back = in[x].pred[c];
         if (back >= n) break;
         // From a terminal state the only way on is `reopen`.
-        path.insert(path.begin(), '`' + f.states[back].id + '`' + (f.states[back].terminal ? " (reopened)" : ""));
+        path.insert(path.begin(),
+                    '`' + f.states[back].id + '`' + (f.states[back].terminal ? " (reopened)" : ""));
         x = back;
       }
       std::string route;
       for (const std::string& step : path) route += (route.empty() ? "" : " → ") + step;
       finding x = flow_finding(
           error_code::timer_on_terminal, severity::warning, f, st.where,
-          "clock `" + p.clocks[c].id + "` can still be running when the case reaches terminal state `" + st.id +
-              "`" + (from ? ": it is started " + from->text + " and nothing stops it on the way " + route
-                          : std::string()),
+          "clock `" + p.clocks[c].id + "` can still be running when the case reaches terminal state `" +
+              st.id + "`" +
+              (from ? ": it is started " + from->text + " and nothing stops it on the way " + route
+                    : std::string()),
           "stop it on entering `" + st.id + "` (`on_entry: {stop: [" + p.clocks[c].id +
               "]}`) or on the transitions leading there");
       if (from) x.related.push_back(from->where);

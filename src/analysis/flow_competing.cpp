@@ -13,8 +13,9 @@ namespace {
 
 bool roles_meet(const transition_def& a, const transition_def& b) {
   if (a.trigger != trigger_kind::event || a.roles.empty() || b.roles.empty()) return true;
-  return std::any_of(a.roles.begin(), a.roles.end(),
-                     [&](std::uint32_t r) { return std::find(b.roles.begin(), b.roles.end(), r) != b.roles.end(); });
+  return std::any_of(a.roles.begin(), a.roles.end(), [&](std::uint32_t r) {
+    return std::find(b.roles.begin(), b.roles.end(), r) != b.roles.end();
+  });
 }
 
 // Every role that may fire `later` may also fire `earlier`.
@@ -56,8 +57,9 @@ std::string group_text(const policy& p, const flow_def& f, const transition_def&
     case trigger_kind::automatic:
       return "automatic transitions from " + from;
     case trigger_kind::timer:
-      return (t.timer.clock < p.clocks.size() ? "timer transitions on clock `" + p.clocks[t.timer.clock].id + '`'
-                                              : std::string("timer transitions of one duration")) +
+      return (t.timer.clock < p.clocks.size()
+                  ? "timer transitions on clock `" + p.clocks[t.timer.clock].id + '`'
+                  : std::string("timer transitions of one duration")) +
              " from " + from;
   }
   return from;
@@ -151,11 +153,12 @@ void check_nondeterminism(const flow_guards& g, const analysis_options& options,
       if (shadowed) {
         std::vector<std::string> lines;
         for (std::uint32_t i : covering) lines.push_back(line_of(f.transitions[i]));
-        message = "the " + transition_text(p, f, members[j]) + " never fires: the earlier " +
-                  (covering.size() == 1 ? "one at " : "ones at ") + id_list(lines) +
-                  (later.guard.empty() && f.transitions[covering.front()].guard.empty() && covering.size() == 1
-                       ? " has the same trigger and no guard"
-                       : " fire" + std::string(covering.size() == 1 ? "s" : "") + " in every case it could");
+        message =
+            "the " + transition_text(p, f, members[j]) + " never fires: the earlier " +
+            (covering.size() == 1 ? "one at " : "ones at ") + id_list(lines) +
+            (later.guard.empty() && f.transitions[covering.front()].guard.empty() && covering.size() == 1
+                 ? " has the same trigger and no guard"
+                 : " fire" + std::string(covering.size() == 1 ? "s" : "") + " in every case it could");
         help = "remove this transition, or narrow the earlier guard or roles so this one can fire";
       } else {
         const std::vector<std::string> roles = shared_roles(p, first, later);

@@ -44,8 +44,8 @@ std::vector<bool> search(const Graph& g, const std::vector<bool>& sources) {
   for (std::size_t v = 0; v < n && v < sources.size(); ++v) {
     // Sources found by an earlier search are already black: searching them again adds nothing.
     if (sources[v] && color[v] == boost::white_color) {
-      boost::breadth_first_visit(g, static_cast<typename boost::graph_traits<Graph>::vertex_descriptor>(v), queue,
-                                 visitor, colors);
+      boost::breadth_first_visit(g, static_cast<typename boost::graph_traits<Graph>::vertex_descriptor>(v),
+                                 queue, visitor, colors);
     }
   }
   return seen;

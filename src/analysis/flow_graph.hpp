@@ -6,9 +6,7 @@
 // Boost.Graph 1.74 headers compile without warnings under -Wall -Wextra -Wpedantic here (they
 // are system headers), so they are included directly.
 #include <aftersale/model.hpp>
-
 #include <boost/graph/adjacency_list.hpp>
-
 #include <cstdint>
 #include <vector>
 

@@ -64,7 +64,8 @@ std::string value_text(const fact_def& d, std::int64_t v) {
   switch (d.type) {
     case fact_type::enumeration:
     case fact_type::string:
-      if (v >= 0 && static_cast<std::uint64_t>(v) < d.values.size()) return d.values[static_cast<std::size_t>(v)];
+      if (v >= 0 && static_cast<std::uint64_t>(v) < d.values.size())
+        return d.values[static_cast<std::size_t>(v)];
       return d.type == fact_type::string ? "any other text" : std::to_string(v);
     case fact_type::boolean:
       return v ? "true" : "false";
@@ -171,10 +172,11 @@ void check_guards(const flow_guards& g, analysis_report& report) {
         reasons.push_back(id_list(texts) + " exclude each other");
       } else if (conflict.size() == 1 && conflict[0]->fact >= base) {
         const std::uint32_t v = conflict[0]->fact - base;
-        reasons.push_back(texts[0] + (g.payloads() ? " passes no value of the variable's type"
-                                                   : " asks for a value the flow never gives `" + name +
-                                                         "` (it can only be " +
-                                                         values_text(f.variables[v], g.variable_domain(v)) + ')'));
+        reasons.push_back(texts[0] +
+                          (g.payloads()
+                               ? " passes no value of the variable's type"
+                               : " asks for a value the flow never gives `" + name + "` (it can only be " +
+                                     values_text(f.variables[v], g.variable_domain(v)) + ')'));
       } else if (conflict.size() == 1) {
         reasons.push_back(texts[0] + " holds for no value of `" + name + '`');
       } else {
@@ -183,9 +185,9 @@ void check_guards(const flow_guards& g, analysis_report& report) {
     }
     std::string message = "the guard of the " + transition_text(p, f, t) + " never holds";
     for (std::size_t i = 0; i < reasons.size(); ++i) message += (i == 0 ? ": " : "; ") + reasons[i];
-    report.findings.push_back(flow_finding(error_code::guard_never_holds, severity::error, f, td.where,
-                                           std::move(message),
-                                           "correct the condition, or remove the transition: it can never fire"));
+    report.findings.push_back(
+        flow_finding(error_code::guard_never_holds, severity::error, f, td.where, std::move(message),
+                     "correct the condition, or remove the transition: it can never fire"));
   }
 }
 

@@ -5,11 +5,10 @@
 // rule's outcome misses a requirement is a finding at that rule, and what no rule matches is a
 // finding at the table. Exact for `first` tables; for the other hit policies the part of rule i
 // is scope ∩ rule i and a finding is kept only where the evaluator selects rule i (a rule that
-// is selected only in a corner of its part no witness box reaches can be missed). Each finding carries a witness request the real evaluator has been run
-// on, and shows the outcome the base gives that request beside the store's. A policy without a
-// base is checked against its own protections.
+// is selected only in a corner of its part no witness box reaches can be missed). Each finding carries a
+// witness request the real evaluator has been run on, and shows the outcome the base gives that request
+// beside the store's. A policy without a base is checked against its own protections.
 #include <aftersale/decide.hpp>
-
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -62,16 +61,17 @@ const calendar_def* calendar_of(const policy& p, const clock_def& c) {
 }
 
 bool same_periods(const std::vector<working_period>& a, const std::vector<working_period>& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const working_period& x, const working_period& y) {
-    return x.open_minute == y.open_minute && x.close_minute == y.close_minute;
-  });
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const working_period& x, const working_period& y) {
+                      return x.open_minute == y.open_minute && x.close_minute == y.close_minute;
+                    });
 }
 
 // Business durations compare only on one calendar: same zone, hours, holidays and make-up days.
 bool same_calendar(const calendar_def* a, const calendar_def* b) {
   if (!a || !b) return false;
-  if (a->time_zone != b->time_zone || a->holidays != b->holidays || a->makeup_workdays != b->makeup_workdays ||
-      !same_periods(a->makeup_hours, b->makeup_hours)) {
+  if (a->time_zone != b->time_zone || a->holidays != b->holidays ||
+      a->makeup_workdays != b->makeup_workdays || !same_periods(a->makeup_hours, b->makeup_hours)) {
     return false;
   }
   for (std::size_t d = 0; d < 7; ++d) {
@@ -93,17 +93,24 @@ bool provably_within(const clock_duration& actual, const clock_duration& require
     case k::elapsed:
       switch (required.kind) {
         case k::elapsed:
-        case k::business_time: return a <= r;
-        case k::calendar_days: return a <= r * day - dst;
-        case k::business_days: return a <= (r - 1) * day - dst;
+        case k::business_time:
+          return a <= r;
+        case k::calendar_days:
+          return a <= r * day - dst;
+        case k::business_days:
+          return a <= (r - 1) * day - dst;
       }
       break;
     case k::calendar_days:
       switch (required.kind) {
-        case k::elapsed: return a * day + dst <= r;
-        case k::calendar_days: return a <= r;
-        case k::business_days: return a <= r - 1;
-        case k::business_time: return false;
+        case k::elapsed:
+          return a * day + dst <= r;
+        case k::calendar_days:
+          return a <= r;
+        case k::business_days:
+          return a <= r - 1;
+        case k::business_time:
+          return false;
       }
       break;
     case k::business_time:
@@ -151,8 +158,9 @@ std::vector<std::string> shortfalls(const context& c, const rule_outcome& out) {
       out.solution < v.solutions.size() && std::none_of(known.begin(), known.end(), [&](const auto& sol) {
         return sol.id == v.solutions[out.solution].id;
       });
-  const bool applies = c.o.if_solutions.empty() || unknown_to_owner ||
-                       std::find(c.o.if_solutions.begin(), c.o.if_solutions.end(), out.solution) != c.o.if_solutions.end();
+  const bool applies =
+      c.o.if_solutions.empty() || unknown_to_owner ||
+      std::find(c.o.if_solutions.begin(), c.o.if_solutions.end(), out.solution) != c.o.if_solutions.end();
   if (!applies) return missing;
   if (!c.o.fee_payers.empty() &&
       std::find(c.o.fee_payers.begin(), c.o.fee_payers.end(), out.fee_payer) == c.o.fee_payers.end()) {
@@ -181,7 +189,8 @@ std::string describe(const policy& p, const rule_outcome& out, const protected_o
   text += ", fee payer " + (payer.empty() ? std::string("`none`") : tick(std::string(payer)));
   if (!o.clocks.empty()) {
     std::vector<std::string> clocks;
-    for (std::uint32_t i : out.clocks) clocks.push_back(tick(p.clocks[i].id) + " " + duration_text(p.clocks[i].within));
+    for (std::uint32_t i : out.clocks)
+      clocks.push_back(tick(p.clocks[i].id) + " " + duration_text(p.clocks[i].within));
     text += ", clocks ";
     if (clocks.empty()) text += "none";
     for (std::size_t i = 0; i < clocks.size(); ++i) text += (i ? ", " : "") + clocks[i];
@@ -231,9 +240,10 @@ void report(context& c, const std::uint32_t rule_index, const std::vector<std::s
     message += "; " + what;
   }
   f.diagnostic.message = std::move(message);
-  f.diagnostic.help = c.p.base ? "requests like the witness must keep what the base protects: narrow the rule, or place "
-                                 "it after the rules that give the protected outcome"
-                               : "make every request of the protected scope get an outcome that meets its requirements";
+  f.diagnostic.help =
+      c.p.base ? "requests like the witness must keep what the base protects: narrow the rule, or place "
+                 "it after the rules that give the protected outcome"
+               : "make every request of the protected scope get an outcome that meets its requirements";
   f.related.insert(f.related.begin(), c.o.where);
   f.witness = std::move(w.facts);
   c.report.findings.push_back(std::move(f));
@@ -247,8 +257,9 @@ std::optional<witness_request> confirmed(const context& c, const region& part, s
     std::optional<decision> d = run(c.p, c.table_index, w->request, c.options.at);
     if (!d) continue;
     // Multi-hit tables apply every selected rule: the rule counts when it is among them.
-    const bool selected = d->matched() && std::any_of(d->matches().begin(), d->matches().end(),
-                                                      [&](const rule_match& m) { return m.rule == rule_index; });
+    const bool selected =
+        d->matched() && std::any_of(d->matches().begin(), d->matches().end(),
+                                    [&](const rule_match& m) { return m.rule == rule_index; });
     if (rule_index == npos ? d->status() == decision_status::no_match : selected) return w;
   }
   return std::nullopt;
@@ -286,7 +297,8 @@ void check_one(context& c) {
     }
   }
   if (!rest.empty()) {
-    if (auto w = confirmed(c, rest, npos)) report(c, npos, {"requests of its scope must get a rule"}, std::move(*w));
+    if (auto w = confirmed(c, rest, npos))
+      report(c, npos, {"requests of its scope must get a rule"}, std::move(*w));
   }
 }
 

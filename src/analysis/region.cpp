@@ -38,10 +38,14 @@ std::uint64_t magnitude(std::int64_t v) noexcept {
 value_set type_domain(const fact_def& f) {
   switch (f.type) {
     case fact_type::enumeration:
-      return f.values.empty() ? value_set{} : value_set::range(0, static_cast<std::int64_t>(f.values.size()) - 1);
-    case fact_type::boolean: return value_set::range(0, 1);
-    case fact_type::string: return value_set::range(string_other, static_cast<std::int64_t>(f.values.size()) - 1);
-    default: return value_set::range(int_min, int_max);
+      return f.values.empty() ? value_set{}
+                              : value_set::range(0, static_cast<std::int64_t>(f.values.size()) - 1);
+    case fact_type::boolean:
+      return value_set::range(0, 1);
+    case fact_type::string:
+      return value_set::range(string_other, static_cast<std::int64_t>(f.values.size()) - 1);
+    default:
+      return value_set::range(int_min, int_max);
   }
 }
 
@@ -49,9 +53,12 @@ value_set type_domain(const fact_def& f) {
 value_set passing_present(const condition& c, const value_set& domain) {
   value_set present = domain.subtract(value_set::absent_only());
   switch (c.op) {
-    case condition_op::missing: return value_set{};
-    case condition_op::exists: return present;
-    default: break;
+    case condition_op::missing:
+      return value_set{};
+    case condition_op::exists:
+      return present;
+    default:
+      break;
   }
   const value_set tested = c.uses_set ? value_set::of(c.set) : value_set::range(c.lo, c.hi);
   return c.negate ? present.subtract(tested) : present.intersect(tested);
@@ -215,7 +222,8 @@ space::space(const policy& p) : policy_(&p) {
   // Map facts: follow the chain of maps to the fact at its root.
   for (std::uint32_t i = 0; i < n; ++i) {
     std::uint32_t f = i;
-    for (std::size_t steps = 0; f < n && p.facts[f].derive == derivation::map && steps <= n; ++steps) f = p.facts[f].source;
+    for (std::size_t steps = 0; f < n && p.facts[f].derive == derivation::map && steps <= n; ++steps)
+      f = p.facts[f].source;
     if (f < n && p.facts[f].derive != derivation::map) dim_of_fact_[i] = dim_of_fact_[f];
   }
 }
@@ -259,8 +267,8 @@ value_set values_of(const space& s, const condition& c) {
   if (c.fact < p.facts.size() && p.facts[c.fact].derive == derivation::map) {
     // The map fact's value for each root value: compose the mappings from the root outwards.
     std::vector<std::uint32_t> chain;  // map facts from `c.fact` down to the root's child
-    for (std::uint32_t f = c.fact; f < p.facts.size() && p.facts[f].derive == derivation::map &&
-                                   chain.size() <= p.facts.size();
+    for (std::uint32_t f = c.fact;
+         f < p.facts.size() && p.facts[f].derive == derivation::map && chain.size() <= p.facts.size();
          f = p.facts[f].source) {
       chain.push_back(f);
     }

@@ -13,7 +13,6 @@
 // `hours_since` facts are dimensions of their own; `dimension::time_source` ties them to the
 // timestamp they count from, so a witness can realise them together (see witness.hpp).
 #include <aftersale/model.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -59,9 +58,9 @@ class value_set {
 
 /// One dimension of a space.
 struct dimension {
-  std::uint32_t fact = npos;      ///< index into the condition fact space (facts, then flow variables)
-  const fact_def* def = nullptr;  ///< the fact or variable declaration
-  value_set domain;               ///< every value the dimension can take (absent only if possible)
+  std::uint32_t fact = npos;         ///< index into the condition fact space (facts, then flow variables)
+  const fact_def* def = nullptr;     ///< the fact or variable declaration
+  value_set domain;                  ///< every value the dimension can take (absent only if possible)
   std::uint32_t time_source = npos;  ///< days_since / hours_since: the timestamp fact it counts from
 };
 

@@ -1,7 +1,6 @@
 // Exact checks of decision tables by region algebra: gaps (A406), overlaps (A407), shadowed
 // rules (A408), (status × request) coverage (A409), and A411 when a region outgrows its budget.
 #include <aftersale/decide.hpp>
-
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -30,7 +29,8 @@ bool realisable(const space& s, const box& b, sys_seconds at) {
 }
 
 // The status the real evaluator gives `r` on table `table`, or nullopt when it refuses it.
-std::optional<decision_status> evaluate(const policy& p, std::uint32_t table, const request& r, sys_seconds at) {
+std::optional<decision_status> evaluate(const policy& p, std::uint32_t table, const request& r,
+                                        sys_seconds at) {
   try {
     // The policy outlives the decision: a non-owning pointer is enough.
     std::shared_ptr<const policy> view(&p, [](const policy*) {});
@@ -175,7 +175,8 @@ void check_gaps(table_context& c) {
   for (std::size_t i = 0; i < shown.size(); ++i) {
     std::string message = "no rule of table " + tick(c.table.id) + " matches requests with " +
                           describe_box(c.s, *shown[i].where);
-    if (total > 1) message += " (gap " + std::to_string(i + 1) + " of " + std::to_string(total) + " disjoint regions)";
+    if (total > 1)
+      message += " (gap " + std::to_string(i + 1) + " of " + std::to_string(total) + " disjoint regions)";
     std::string help = "add a catch-all rule at the end, or rules for the requests listed";
     if (entry) help += "; these requests get `no_match` from `decide`";
     finding f = table_finding(error_code::table_gap, severity::warning, c.table, c.table.where,
@@ -198,12 +199,14 @@ void check_overlaps(table_context& c) {
       if (!w) continue;
       if (evaluate(c.p, c.table_index, w->request, c.options.at) != decision_status::conflict) continue;
       std::string message = "rules " + tick(rules[i].id) + " and " + tick(rules[j].id) + " of " +
-                            (unique ? "`unique`" : "`any`") + " table " + tick(c.table.id) + " both match requests with " +
-                            describe_box(c.s, *both);
+                            (unique ? "`unique`" : "`any`") + " table " + tick(c.table.id) +
+                            " both match requests with " + describe_box(c.s, *both);
       if (!unique) message += ", and prescribe different outcomes";
-      std::string help = unique ? "make the conditions exclude each other, or use hit policy `first` if the earlier rule should win"
-                                : "give both rules the same outcome, make their conditions exclude each other, or use hit "
-                                  "policy `first`";
+      std::string help =
+          unique ? "make the conditions exclude each other, or use hit policy `first` if the earlier rule "
+                   "should win"
+                 : "give both rules the same outcome, make their conditions exclude each other, or use hit "
+                   "policy `first`";
       finding f = table_finding(error_code::table_overlap, unique ? severity::error : severity::warning,
                                 c.table, rules[j].where, std::move(message), std::move(help));
       f.witness = shown_facts(c, std::move(w->facts));
@@ -295,8 +298,10 @@ void check_coverage(table_context& c, std::uint32_t status, std::uint32_t reques
   cov.table = c.table.id;
   for (std::size_t a = 0; a < fs.values.size(); ++a) {
     for (std::size_t b = 0; b < fr.values.size(); ++b) {
-      const box pair = box_of(c.s, {equals(status, static_cast<std::int64_t>(a)), equals(request_fact, static_cast<std::int64_t>(b))});
-      if (!realisable(c.s, pair, c.options.at)) continue;  // the two facts exclude each other (maps of one enum)
+      const box pair = box_of(c.s, {equals(status, static_cast<std::int64_t>(a)),
+                                    equals(request_fact, static_cast<std::int64_t>(b))});
+      if (!realisable(c.s, pair, c.options.at))
+        continue;  // the two facts exclude each other (maps of one enum)
       bool by_specific = false, by_catch_all = false;
       for (std::size_t i = 0; i < rules.size() && !by_specific; ++i) {
         if (!specific[i] && by_catch_all) continue;
@@ -314,7 +319,8 @@ void check_coverage(table_context& c, std::uint32_t status, std::uint32_t reques
   if (!cov.unhandled.empty()) {
     std::string list;
     for (std::size_t i = 0; i < cov.unhandled.size() && i < 12; ++i) {
-      list += (i ? ", " : "") + std::string("(") + tick(cov.unhandled[i].first) + ", " + tick(cov.unhandled[i].second) + ")";
+      list += (i ? ", " : "") + std::string("(") + tick(cov.unhandled[i].first) + ", " +
+              tick(cov.unhandled[i].second) + ")";
     }
     if (cov.unhandled.size() > 12) list += " and " + std::to_string(cov.unhandled.size() - 12) + " more";
     c.report.findings.push_back(

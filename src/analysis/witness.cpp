@@ -3,7 +3,6 @@
 #include "analysis/witness.hpp"
 
 #include <aftersale/decide.hpp>
-
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -112,15 +111,20 @@ std::string other_text(const fact_def& f) {
 
 fact_value as_request_value(const fact_def& f, std::int64_t v) {
   switch (f.type) {
-    case fact_type::enumeration: return std::string(f.values[static_cast<std::size_t>(v)]);
+    case fact_type::enumeration:
+      return std::string(f.values[static_cast<std::size_t>(v)]);
     case fact_type::string:
       return v >= 0 && static_cast<std::uint64_t>(v) < f.values.size() ? f.values[static_cast<std::size_t>(v)]
                                                                        : other_text(f);
-    case fact_type::boolean: return v != 0;
-    case fact_type::duration: return std::chrono::seconds{v};
-    case fact_type::timestamp: return sys_seconds{std::chrono::seconds{v}};
+    case fact_type::boolean:
+      return v != 0;
+    case fact_type::duration:
+      return std::chrono::seconds{v};
+    case fact_type::timestamp:
+      return sys_seconds{std::chrono::seconds{v}};
     case fact_type::integer:
-    case fact_type::money: break;
+    case fact_type::money:
+      break;
   }
   return v;
 }
@@ -194,7 +198,8 @@ std::optional<witness_request> realize(const space& s, const box& b, sys_seconds
   derive_facts(p, facts, at);
   for (std::size_t d = 0; d < s.size(); ++d) {
     if (s[d].fact >= n_facts) continue;
-    const bool ok = facts.present[s[d].fact] ? b.dims[d].contains(facts.values[s[d].fact]) : b.dims[d].has_absent();
+    const bool ok =
+        facts.present[s[d].fact] ? b.dims[d].contains(facts.values[s[d].fact]) : b.dims[d].has_absent();
     if (!ok) return std::nullopt;
   }
   for (std::uint32_t i = 0; i < n_facts; ++i) {

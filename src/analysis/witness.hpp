@@ -3,7 +3,6 @@
 // (internal).
 #include <aftersale/analysis.hpp>
 #include <aftersale/request.hpp>
-
 #include <optional>
 #include <vector>
 
@@ -13,8 +12,9 @@ namespace aftersale::analysis {
 
 /// One concrete request, as the evaluator takes it and as a finding prints it.
 struct witness_request {
-  aftersale::request request;        ///< input facts only (derived facts come from their sources)
-  std::vector<witness_fact> facts;   ///< every dimension's value as text, derived facts included, in fact order
+  aftersale::request request;  ///< input facts only (derived facts come from their sources)
+  std::vector<witness_fact>
+      facts;  ///< every dimension's value as text, derived facts included, in fact order
 };
 
 /// A request inside `b` (request-fact dimensions of `s` only; flow variables are ignored),

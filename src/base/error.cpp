@@ -1,5 +1,4 @@
 #include <aftersale/error.hpp>
-
 #include <utility>
 
 namespace aftersale {
@@ -17,9 +16,12 @@ std::string code_text(error_code code) {
 
 std::string_view to_string(severity s) {
   switch (s) {
-    case severity::error: return "error";
-    case severity::warning: return "warning";
-    case severity::note: return "note";
+    case severity::error:
+      return "error";
+    case severity::warning:
+      return "warning";
+    case severity::note:
+      return "note";
   }
   return "error";
 }

@@ -3,8 +3,8 @@
 #include <array>
 #include <cstdio>
 
-#include "calendar/impl.hpp"
 #include "base/wall_clock.hpp"
+#include "calendar/impl.hpp"
 
 namespace aftersale {
 

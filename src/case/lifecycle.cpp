@@ -15,20 +15,19 @@
 // Boost 1.74's MSM pulls in headers it has since deprecated; their notices are not ours to fix.
 #define BOOST_ALLOW_DEPRECATED_HEADERS
 #define BOOST_BIND_GLOBAL_PLACEHOLDERS
+#include <array>
 #include <boost/mpl/vector/vector30.hpp>
 #include <boost/msm/back/state_machine.hpp>
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/state_machine_def.hpp>
-
-#include <array>
 #include <cstddef>
 
 namespace aftersale::detail {
 namespace {
 
 namespace msm = boost::msm;
-using msm::front::Row;
 using msm::front::none;
+using msm::front::Row;
 
 // Events: one per lifecycle_input.
 struct entered_active {};
@@ -108,12 +107,24 @@ using phase_table = std::array<std::array<std::int8_t, k_inputs>, k_phases>;
 
 void send(lifecycle_machine& m, lifecycle_input in) {
   switch (in) {
-    case lifecycle_input::entered_active: m.process_event(entered_active{}); break;
-    case lifecycle_input::entered_waiting: m.process_event(entered_waiting{}); break;
-    case lifecycle_input::escalated: m.process_event(escalated{}); break;
-    case lifecycle_input::entered_terminal: m.process_event(entered_terminal{}); break;
-    case lifecycle_input::close: m.process_event(close{}); break;
-    case lifecycle_input::reopen: m.process_event(reopen{}); break;
+    case lifecycle_input::entered_active:
+      m.process_event(entered_active{});
+      break;
+    case lifecycle_input::entered_waiting:
+      m.process_event(entered_waiting{});
+      break;
+    case lifecycle_input::escalated:
+      m.process_event(escalated{});
+      break;
+    case lifecycle_input::entered_terminal:
+      m.process_event(entered_terminal{});
+      break;
+    case lifecycle_input::close:
+      m.process_event(close{});
+      break;
+    case lifecycle_input::reopen:
+      m.process_event(reopen{});
+      break;
   }
 }
 
@@ -122,11 +133,20 @@ lifecycle_machine machine_in(lifecycle_phase phase) {
   lifecycle_machine m;
   m.start();
   switch (phase) {
-    case lifecycle_phase::opened: break;
-    case lifecycle_phase::active: send(m, lifecycle_input::entered_active); break;
-    case lifecycle_phase::waiting_on_customer: send(m, lifecycle_input::entered_waiting); break;
-    case lifecycle_phase::escalated: send(m, lifecycle_input::escalated); break;
-    case lifecycle_phase::resolved: send(m, lifecycle_input::entered_terminal); break;
+    case lifecycle_phase::opened:
+      break;
+    case lifecycle_phase::active:
+      send(m, lifecycle_input::entered_active);
+      break;
+    case lifecycle_phase::waiting_on_customer:
+      send(m, lifecycle_input::entered_waiting);
+      break;
+    case lifecycle_phase::escalated:
+      send(m, lifecycle_input::escalated);
+      break;
+    case lifecycle_phase::resolved:
+      send(m, lifecycle_input::entered_terminal);
+      break;
     case lifecycle_phase::closed:
       send(m, lifecycle_input::entered_terminal);
       send(m, lifecycle_input::close);

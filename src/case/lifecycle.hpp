@@ -4,7 +4,6 @@
 // does not build with g++ 12 in C++20 mode); this header is MSM-free so every other file builds
 // in either standard.
 #include <aftersale/case.hpp>
-
 #include <cstdint>
 #include <optional>
 

@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "case/access.hpp"
+#include "case/lifecycle.hpp"
 #include "model/compiled.hpp"
 #include "model/semantics.hpp"
-#include "case/lifecycle.hpp"
 
 namespace aftersale::detail {
 

@@ -9,8 +9,9 @@
 namespace aftersale::cli {
 namespace {
 
-std::string role_text(const policy& p, std::uint32_t role) { return std::string(entry_id(p.vocabulary.roles, role)); }
-
+std::string role_text(const policy& p, std::uint32_t role) {
+  return std::string(entry_id(p.vocabulary.roles, role));
+}
 
 std::string state_id(const flow_def& flow, std::uint32_t state) {
   return state < flow.states.size() ? flow.states[state].id : std::string();

@@ -5,7 +5,6 @@
 //   namespace { const aftersale::cli::command_registration lint{30, [](CLI::App& app) {
 //     return std::unique_ptr<aftersale::cli::command>(new lint_command(app)); }}; }
 #include <CLI/CLI.hpp>
-
 #include <memory>
 #include <vector>
 

@@ -25,12 +25,14 @@ constexpr int exit_usage = 2;
 class lint_command final : public command {
  public:
   explicit lint_command(CLI::App& app) {
-    cmd_ = app.add_subcommand("lint", "Analyse policies: table gaps, overlaps, shadowed rules, coverage, flows");
+    cmd_ =
+        app.add_subcommand("lint", "Analyse policies: table gaps, overlaps, shadowed rules, coverage, flows");
     cmd_->add_option("policies", policies_, "Policy files")->required();
     cmd_->add_option("--format", format_, "Output format: text (default) or json")
         ->check(CLI::IsMember({"text", "json"}));
     cmd_->add_option("--at", at_, "Instant witnesses are evaluated at (ISO 8601 with offset)");
-    cmd_->add_option("--status-fact", status_fact_, "Enum fact of the coverage pairs (default: order_status)");
+    cmd_->add_option("--status-fact", status_fact_,
+                     "Enum fact of the coverage pairs (default: order_status)");
     cmd_->add_option("--request-fact", request_fact_, "Enum fact of the coverage pairs (default: request)");
     cmd_->add_option("--max-regions", max_regions_, "Region budget per table check (default 200000)")
         ->check(CLI::PositiveNumber);
@@ -44,8 +46,9 @@ class lint_command final : public command {
     if (!at_.empty()) {
       const std::optional<sys_seconds> t = parse_timestamp(at_);
       if (!t) {
-        std::cerr << "--at: error: `" << at_
-                  << "` is not a timestamp: write ISO 8601 with an offset, e.g. `2026-10-01T12:00:00+08:00`\n";
+        std::cerr
+            << "--at: error: `" << at_
+            << "` is not a timestamp: write ISO 8601 with an offset, e.g. `2026-10-01T12:00:00+08:00`\n";
         return exit_usage;
       }
       options.at = *t;
@@ -101,9 +104,8 @@ class lint_command final : public command {
   bool strict_ = false;
 };
 
-const command_registration registration{30, [](CLI::App& app) {
-                                          return std::unique_ptr<command>(new lint_command(app));
-                                        }};
+const command_registration registration{
+    30, [](CLI::App& app) { return std::unique_ptr<command>(new lint_command(app)); }};
 
 }  // namespace
 }  // namespace aftersale::cli

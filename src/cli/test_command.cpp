@@ -29,8 +29,9 @@ class test_command final : public command {
               double v = 0;
               std::istringstream in(text);
               in >> v;
-              return in && in.eof() && v >= 0.0 && v <= 100.0 ? std::string()
-                                                             : "`" + text + "` is not a number from 0 to 100";
+              return in && in.eof() && v >= 0.0 && v <= 100.0
+                         ? std::string()
+                         : "`" + text + "` is not a number from 0 to 100";
             },
             "PCT"))
         ->option_text("PCT");

@@ -9,8 +9,11 @@ namespace {
 bool operand(const money_operand& o, const bound_request& facts, const std::vector<std::int64_t>& values,
              const std::vector<std::uint8_t>& present, std::size_t self, std::int64_t& out) {
   switch (o.what) {
-    case money_operand::kind::none: return false;
-    case money_operand::kind::constant: out = o.value; return true;
+    case money_operand::kind::none:
+      return false;
+    case money_operand::kind::constant:
+      out = o.value;
+      return true;
     case money_operand::kind::fact:
       if (o.ref >= facts.present.size() || !facts.present[o.ref]) return false;
       out = facts.values[o.ref];

@@ -1,7 +1,6 @@
 // Batches: requests stored by fact, decided on several threads. The checks and messages of
 // the setters are bind()'s (src/decide/request.cpp); tests/python compares the two row by row.
 #include <aftersale/batch.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -10,8 +9,8 @@
 #include <string>
 #include <thread>
 
-#include "decide/evaluate.hpp"
 #include "decide/encode.hpp"
+#include "decide/evaluate.hpp"
 #include "model/compiled.hpp"
 
 namespace aftersale {
@@ -50,7 +49,9 @@ request_columns::request_columns(const policy& p, std::size_t rows, std::size_t 
 
 std::uint32_t request_columns::fact_id(std::string_view name) const {
   const std::optional<std::uint32_t> id = policy_->find_fact(name);
-  if (!id) throw request_error(error_code::unknown_fact, std::string(name), "unknown fact `" + std::string(name) + "`");
+  if (!id)
+    throw request_error(error_code::unknown_fact, std::string(name),
+                        "unknown fact `" + std::string(name) + "`");
   return *id;
 }
 
@@ -81,8 +82,9 @@ void request_columns::set_text(std::uint32_t fact, std::size_t row, std::string_
       const std::int64_t i = index_of(f.values, text);
       if (i < 0) {
         throw request_error(error_code::undeclared_value, f.name,
-                            row_prefix(first_row_ + row) + "`" + std::string(text) + "` is not a declared value of fact `" + f.name +
-                                "`: expected one of " + declared_values(f));
+                            row_prefix(first_row_ + row) + "`" + std::string(text) +
+                                "` is not a declared value of fact `" + f.name + "`: expected one of " +
+                                declared_values(f));
       }
       return put(fact, row, i);
     }
@@ -93,18 +95,20 @@ void request_columns::set_text(std::uint32_t fact, std::size_t row, std::string_
     case fact_type::duration: {
       if (auto d = parse_duration(text)) return put(fact, row, d->count());
       throw request_error(error_code::fact_type, f.name,
-                          row_prefix(first_row_ + row) + "`" + std::string(text) + "` is not a duration for fact `" + f.name +
-                              "`: write `48h`, `30m`, `1h30m`");
+                          row_prefix(first_row_ + row) + "`" + std::string(text) +
+                              "` is not a duration for fact `" + f.name + "`: write `48h`, `30m`, `1h30m`");
     }
     case fact_type::timestamp: {
       if (auto t = parse_timestamp(text)) return put(fact, row, t->time_since_epoch().count());
       throw request_error(error_code::fact_type, f.name,
-                          row_prefix(first_row_ + row) + "`" + std::string(text) + "` is not a timestamp for fact `" + f.name +
+                          row_prefix(first_row_ + row) + "`" + std::string(text) +
+                              "` is not a timestamp for fact `" + f.name +
                               "`: write ISO 8601 with an offset, e.g. `2026-10-01T10:00:00+08:00`");
     }
     case fact_type::integer:
     case fact_type::money:
-    case fact_type::boolean: break;
+    case fact_type::boolean:
+      break;
   }
   wrong_type(f, first_row_ + row, "text");
 }
@@ -116,10 +120,12 @@ void request_columns::set_int(std::uint32_t fact, std::size_t row, std::int64_t 
     case fact_type::integer:
     case fact_type::money:
     case fact_type::duration:
-    case fact_type::timestamp: return put(fact, row, value);
+    case fact_type::timestamp:
+      return put(fact, row, value);
     case fact_type::enumeration:
     case fact_type::string:
-    case fact_type::boolean: break;
+    case fact_type::boolean:
+      break;
   }
   wrong_type(f, first_row_ + row, "an integer");
 }
@@ -151,8 +157,10 @@ void request_columns::finish() {
   for (std::uint32_t f = 0; f < policy_->facts.size(); ++f) {
     const fact_def& d = policy_->facts[f];
     if (d.derive != derivation::none) continue;
-    if (d.required) required.push_back(f);
-    else if (d.default_value) defaulted.push_back(f);
+    if (d.required)
+      required.push_back(f);
+    else if (d.default_value)
+      defaulted.push_back(f);
   }
   for (std::size_t r = 0; r < rows_; ++r) {
     for (std::uint32_t f : required) {
@@ -192,8 +200,9 @@ namespace {
 // One worker's rows [begin, end): the fast path for `first` tables (no decision object, no
 // allocation per row), the full evaluator for the other hit policies.
 void decide_rows(const std::shared_ptr<const policy>& p, std::uint32_t table, const request_columns& in,
-                 sys_seconds now, std::size_t begin, std::size_t end, batch_decisions& out, bound_request& facts,
-                 std::vector<std::int64_t>& amounts, std::vector<std::uint8_t>& amount_present) {
+                 sys_seconds now, std::size_t begin, std::size_t end, batch_decisions& out,
+                 bound_request& facts, std::vector<std::int64_t>& amounts,
+                 std::vector<std::uint8_t>& amount_present) {
   const policy& pol = *p;
   const decision_table& t = pol.decisions[table];
   const detail::table_index& ix = detail::compiled_of(pol).tables[table];
@@ -231,11 +240,12 @@ void decide_rows(const std::shared_ptr<const policy>& p, std::uint32_t table, co
 
 }  // namespace
 
-batch_decisions decide_batch(const std::shared_ptr<const policy>& p, const request_columns& in, sys_seconds now,
-                             batch_options options) {
+batch_decisions decide_batch(const std::shared_ptr<const policy>& p, const request_columns& in,
+                             sys_seconds now, batch_options options) {
   if (!p) throw usage_error(error_code::no_policy, "decide_batch needs a policy, got none");
   if (p->info.entry >= p->decisions.size()) {
-    throw request_error(error_code::unknown_decision, "", "policy `" + p->info.id + "` has no entry decision table");
+    throw request_error(error_code::unknown_decision, "",
+                        "policy `" + p->info.id + "` has no entry decision table");
   }
   return decide_batch(p, p->decisions[p->info.entry].id, in, now, options);
 }
@@ -264,11 +274,13 @@ batch_decisions decide_batch(const std::shared_ptr<const policy>& p, std::string
   out.amounts.assign(rows * out.amount_stride, 0);
   out.amount_present.assign(rows * out.amount_stride, 0);
   out.rule_deadlines.resize(t.rules.size());
-  for (std::size_t r = 0; r < t.rules.size(); ++r) detail::compute_deadlines(pol, t.rules[r].then, now, out.rule_deadlines[r]);
+  for (std::size_t r = 0; r < t.rules.size(); ++r)
+    detail::compute_deadlines(pol, t.rules[r].then, now, out.rule_deadlines[r]);
 
   const std::size_t chunk = std::max<std::size_t>(options.chunk, 1);
   const std::size_t chunks = (rows + chunk - 1) / chunk;
-  unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads =
+      options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(chunks, 1)));
 
   // Workers take chunks in turn; each row is written by exactly one worker.
@@ -281,7 +293,8 @@ batch_decisions decide_batch(const std::shared_ptr<const policy>& p, std::string
     std::vector<std::uint8_t> amount_present;
     try {
       for (std::size_t c = next++; c < chunks; c = next++) {
-        decide_rows(p, id, in, now, c * chunk, std::min(rows, (c + 1) * chunk), out, facts, amounts, amount_present);
+        decide_rows(p, id, in, now, c * chunk, std::min(rows, (c + 1) * chunk), out, facts, amounts,
+                    amount_present);
       }
     } catch (...) {
       const std::lock_guard<std::mutex> lock(failure_mutex);

@@ -11,9 +11,12 @@ namespace aftersale {
 
 std::string_view to_string(decision_status s) {
   switch (s) {
-    case decision_status::matched: return "matched";
-    case decision_status::no_match: return "no_match";
-    case decision_status::conflict: return "conflict";
+    case decision_status::matched:
+      return "matched";
+    case decision_status::no_match:
+      return "no_match";
+    case decision_status::conflict:
+      return "conflict";
   }
   return "?";
 }
@@ -39,12 +42,11 @@ rule_trace trace_rule(const rule& r, std::uint32_t index, const bound_request& f
 
 namespace {
 
-
 // Solution priority: declaration order; a rule without a solution comes last.
 std::uint32_t priority_of(const decision_table& t, std::uint32_t rule) { return t.rules[rule].then.solution; }
 
-decision evaluate(std::shared_ptr<const policy> p, std::uint32_t table_id, bound_request facts, sys_seconds now,
-                  const decide_options& options) {
+decision evaluate(std::shared_ptr<const policy> p, std::uint32_t table_id, bound_request facts,
+                  sys_seconds now, const decide_options& options) {
   const policy& pol = *p;
   if (facts.values.size() != pol.facts.size() || facts.present.size() != pol.facts.size()) {
     throw usage_error(error_code::foreign_input,
@@ -93,12 +95,14 @@ decision evaluate(std::shared_ptr<const policy> p, std::uint32_t table_id, bound
         break;
       }
       case hit_policy::output_order:
-        std::stable_sort(selected.begin(), selected.end(),
-                         [&](std::uint32_t a, std::uint32_t b) { return priority_of(t, a) < priority_of(t, b); });
+        std::stable_sort(selected.begin(), selected.end(), [&](std::uint32_t a, std::uint32_t b) {
+          return priority_of(t, a) < priority_of(t, b);
+        });
         break;
       case hit_policy::collect:
       case hit_policy::rule_order:
-      case hit_policy::first: break;
+      case hit_policy::first:
+        break;
     }
   }
   if (selected.empty()) status = decision_status::no_match;
@@ -117,7 +121,8 @@ decision evaluate(std::shared_ptr<const policy> p, std::uint32_t table_id, bound
     trace.reserve(traced);
     for (std::uint32_t r = 0; r < traced; ++r) trace.push_back(detail::trace_rule(t.rules[r], r, facts));
   }
-  return decision(std::move(p), table_id, now, status, std::move(matches), std::move(trace), std::move(facts));
+  return decision(std::move(p), table_id, now, status, std::move(matches), std::move(trace),
+                  std::move(facts));
 }
 
 const policy& checked(const std::shared_ptr<const policy>& p) {
@@ -135,8 +140,9 @@ std::uint32_t entry_of(const policy& p) {
 
 }  // namespace
 
-decision::decision(std::shared_ptr<const policy> p, std::uint32_t table, sys_seconds now, decision_status status,
-                   std::vector<rule_match> matches, std::vector<rule_trace> trace, bound_request facts)
+decision::decision(std::shared_ptr<const policy> p, std::uint32_t table, sys_seconds now,
+                   decision_status status, std::vector<rule_match> matches, std::vector<rule_trace> trace,
+                   bound_request facts)
     : policy_(std::move(p)),
       table_(table),
       now_(now),
@@ -193,10 +199,12 @@ std::vector<std::pair<std::string_view, std::int64_t>> decision::amounts() const
 }
 
 std::string_view decision::clock_id(const deadline& d) const {
-  return d.clock < policy_->clocks.size() ? std::string_view(policy_->clocks[d.clock].id) : std::string_view();
+  return d.clock < policy_->clocks.size() ? std::string_view(policy_->clocks[d.clock].id)
+                                          : std::string_view();
 }
 
-decision decide(std::shared_ptr<const policy> p, const bound_request& facts, sys_seconds now, decide_options options) {
+decision decide(std::shared_ptr<const policy> p, const bound_request& facts, sys_seconds now,
+                decide_options options) {
   const std::uint32_t table = entry_of(checked(p));
   return evaluate(std::move(p), table, facts, now, options);
 }
@@ -216,8 +224,8 @@ decision decide(std::shared_ptr<const policy> p, std::string_view table, const r
   return evaluate(std::move(p), id, std::move(facts), now, options);
 }
 
-decision decide(std::shared_ptr<const policy> p, std::uint32_t table, const bound_request& facts, sys_seconds now,
-                decide_options options) {
+decision decide(std::shared_ptr<const policy> p, std::uint32_t table, const bound_request& facts,
+                sys_seconds now, decide_options options) {
   const policy& pol = checked(p);
   if (table >= pol.decisions.size()) {
     throw request_error(error_code::unknown_decision, "",

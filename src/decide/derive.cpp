@@ -26,10 +26,12 @@ bool derive_one(const policy& p, bound_request& facts, std::uint32_t i, sys_seco
   if (!facts.present[f.source]) return true;
   const std::int64_t src = facts.values[f.source];
   switch (f.derive) {
-    case derivation::none: return true;
+    case derivation::none:
+      return true;
     case derivation::days_since: {
       if (f.calendar < p.calendars.size()) {
-        facts.values[i] = p.calendars[f.calendar].local_days_between(sys_seconds{std::chrono::seconds{src}}, now);
+        facts.values[i] =
+            p.calendars[f.calendar].local_days_between(sys_seconds{std::chrono::seconds{src}}, now);
       } else {
         facts.values[i] = floor_div(wide{now.time_since_epoch().count()} - src, 86400);
       }

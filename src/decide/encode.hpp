@@ -3,7 +3,6 @@
 // runtime (event payloads are values for flow variables, typed like facts).
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
-
 #include <cstdint>
 #include <string>
 

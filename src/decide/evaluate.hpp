@@ -2,7 +2,6 @@
 // Internal: the pieces decide() is made of, shared between the evaluator's source files (and
 // the analyser, which replays rules the way decide() reads them).
 #include <aftersale/decide.hpp>
-
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -25,7 +24,8 @@ void compute_amounts(const rule_outcome& then, const bound_request& facts, std::
                      std::vector<std::uint8_t>& present);
 
 /// The deadline of each clock in `then.clocks`, started at `now`.
-void compute_deadlines(const policy& p, const rule_outcome& then, sys_seconds now, std::vector<deadline>& out);
+void compute_deadlines(const policy& p, const rule_outcome& then, sys_seconds now,
+                       std::vector<deadline>& out);
 
 /// Rule `index` checked condition by condition: the first that fails, or npos.
 rule_trace trace_rule(const rule& r, std::uint32_t index, const bound_request& facts);

@@ -1,6 +1,5 @@
 // Human-readable text for decisions: the explanation, fact values and money.
 #include <aftersale/decide.hpp>
-
 #include <algorithm>
 #include <array>
 
@@ -25,7 +24,8 @@ void fired(std::string& out, const decision& d, const rule_match& m) {
   const policy& p = d.source_policy();
   const rule& r = d.table().rules[m.rule];
   out += "rule " + located(r.id, r.where) + " fired: " + solution_text(p, r) + '\n';
-  for (const deadline& dl : m.deadlines) out += "  deadline `" + std::string(d.clock_id(dl)) + "` due " + format_utc(dl.due) + '\n';
+  for (const deadline& dl : m.deadlines)
+    out += "  deadline `" + std::string(d.clock_id(dl)) + "` due " + format_utc(dl.due) + '\n';
   for (std::size_t i = 0; i < r.then.amounts.size() && i < m.amounts.size(); ++i) {
     out += "  amount `" + r.then.amounts[i].name + "` ";
     out += m.has_amount(i) ? "= " + format_money(m.amounts[i]) : "absent: it refers to a fact with no value";
@@ -71,8 +71,8 @@ std::string explain(const decision& d) {
     } else if (d.status() == decision_status::matched &&
                std::none_of(d.matches().begin(), d.matches().end(),
                             [&](const rule_match& m) { return m.rule == tr.rule; })) {
-      out += "  also matched " + located(t.rules[tr.rule].id, t.rules[tr.rule].where) + ": not selected by hit policy `" +
-             std::string(to_string(t.hit_policy)) + "`\n";
+      out += "  also matched " + located(t.rules[tr.rule].id, t.rules[tr.rule].where) +
+             ": not selected by hit policy `" + std::string(to_string(t.hit_policy)) + "`\n";
     }
   }
   return out;

@@ -1,7 +1,6 @@
 // Matching: a table's bitset index (built by the loader, model/compiled.hpp) ANDed per request
 // to find the matching rules without testing them one by one.
 #include <aftersale/decide.hpp>
-
 #include <algorithm>
 
 #include "decide/evaluate.hpp"
@@ -84,7 +83,8 @@ inline std::uint64_t word_at(const table_index& ix, const bound_request& facts, 
 
 // Calls `on_word(w, bits)` for each word with matches, in order, until it returns true.
 template <class OnWord>
-inline void scan(const table_index& ix, const bound_request& facts, OnWord on_word) noexcept(noexcept(on_word(0u, 0u))) {
+inline void scan(const table_index& ix, const bound_request& facts,
+                 OnWord on_word) noexcept(noexcept(on_word(0u, 0u))) {
   if (ix.words == 0) return;
   if (ix.words == 1) {
     // Up to 64 rules: one AND per column, no bookkeeping.
@@ -109,7 +109,9 @@ inline void scan(const table_index& ix, const bound_request& facts, OnWord on_wo
   }
 }
 
-inline std::uint32_t lowest_bit(std::uint64_t x) noexcept { return static_cast<std::uint32_t>(__builtin_ctzll(x)); }
+inline std::uint32_t lowest_bit(std::uint64_t x) noexcept {
+  return static_cast<std::uint32_t>(__builtin_ctzll(x));
+}
 
 inline std::uint32_t first_in(const table_index& ix, const bound_request& facts) noexcept {
   std::uint32_t found = npos;
@@ -122,7 +124,9 @@ inline std::uint32_t first_in(const table_index& ix, const bound_request& facts)
 
 }  // namespace
 
-std::uint32_t first_match(const table_index& ix, const bound_request& facts) noexcept { return first_in(ix, facts); }
+std::uint32_t first_match(const table_index& ix, const bound_request& facts) noexcept {
+  return first_in(ix, facts);
+}
 
 void all_matches(const table_index& ix, const bound_request& facts, std::vector<std::uint32_t>& out) {
   out.clear();

@@ -1,7 +1,6 @@
 // Requests and binding: checks caller-given facts against a policy and encodes them densely.
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
-
 #include <string>
 #include <utility>
 
@@ -25,18 +24,23 @@ namespace {
 // What the caller gave, in words, for "wrong type" messages.
 std::string given_kind(const fact_value& v) {
   switch (v.index()) {
-    case 0: return "a bool";
-    case 1: return "an integer";
-    case 2: return "text";
-    case 3: return "a timestamp";
-    default: return "a duration";
+    case 0:
+      return "a bool";
+    case 1:
+      return "an integer";
+    case 2:
+      return "text";
+    case 3:
+      return "a timestamp";
+    default:
+      return "a duration";
   }
 }
 
 [[noreturn]] void wrong_type(const fact_def& f, const fact_value& v) {
   throw request_error(error_code::fact_type, f.name,
-                      "fact `" + f.name + "` is " + std::string(to_string(f.type)) + " but was given " + given_kind(v) +
-                          ": expected " + detail::expected_kind(f.type));
+                      "fact `" + f.name + "` is " + std::string(to_string(f.type)) + " but was given " +
+                          given_kind(v) + ": expected " + detail::expected_kind(f.type));
 }
 
 std::string declared_values(const fact_def& f) {
@@ -90,8 +94,9 @@ std::int64_t detail::encode_value(const fact_def& f, const fact_value& v) {
       if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
       if (const auto* s = std::get_if<std::string>(&v)) {
         if (auto d = parse_duration(*s)) return d->count();
-        throw request_error(error_code::fact_type, f.name,
-                            "`" + *s + "` is not a duration for fact `" + f.name + "`: write `48h`, `30m`, `1h30m`");
+        throw request_error(
+            error_code::fact_type, f.name,
+            "`" + *s + "` is not a duration for fact `" + f.name + "`: write `48h`, `30m`, `1h30m`");
       }
       wrong_type(f, v);
     }
@@ -120,8 +125,9 @@ bound_request bind(const policy& p, const request& r) {
     if (!id) throw request_error(error_code::unknown_fact, name, "unknown fact `" + name + "`");
     const fact_def& f = p.facts[*id];
     if (f.derive != derivation::none) {
-      throw request_error(error_code::fact_type, f.name,
-                          "fact `" + f.name + "` is derived: it is computed at decision time and cannot be given");
+      throw request_error(
+          error_code::fact_type, f.name,
+          "fact `" + f.name + "` is derived: it is computed at decision time and cannot be given");
     }
     out.values[*id] = detail::encode_value(f, value);
     out.present[*id] = 1;
@@ -129,7 +135,8 @@ bound_request bind(const policy& p, const request& r) {
   for (std::uint32_t i = 0; i < p.facts.size(); ++i) {
     const fact_def& f = p.facts[i];
     if (out.present[i] || f.derive != derivation::none) continue;
-    if (f.required) throw request_error(error_code::missing_fact, f.name, "required fact `" + f.name + "` is missing");
+    if (f.required)
+      throw request_error(error_code::missing_fact, f.name, "required fact `" + f.name + "` is missing");
     if (f.default_value) {
       out.values[i] = *f.default_value;
       out.present[i] = 1;
@@ -144,13 +151,20 @@ namespace aftersale::detail {
 
 std::string expected_kind(fact_type t) {
   switch (t) {
-    case fact_type::enumeration: return "one of its declared values";
-    case fact_type::integer: return "an integer";
-    case fact_type::money: return "an integer amount in minor units";
-    case fact_type::boolean: return "true or false";
-    case fact_type::duration: return "a duration such as `48h` or seconds";
-    case fact_type::timestamp: return "an ISO 8601 timestamp with offset or Unix seconds";
-    case fact_type::string: return "text";
+    case fact_type::enumeration:
+      return "one of its declared values";
+    case fact_type::integer:
+      return "an integer";
+    case fact_type::money:
+      return "an integer amount in minor units";
+    case fact_type::boolean:
+      return "true or false";
+    case fact_type::duration:
+      return "a duration such as `48h` or seconds";
+    case fact_type::timestamp:
+      return "an ISO 8601 timestamp with offset or Unix seconds";
+    case fact_type::string:
+      return "text";
   }
   return "a value";
 }

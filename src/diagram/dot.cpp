@@ -3,9 +3,9 @@
 #include <cctype>
 #include <sstream>
 
-#include "diagram/text.hpp"
 #include "analysis/flow_graph.hpp"
 #include "diagram/graphviz_writer.hpp"
+#include "diagram/text.hpp"
 
 namespace aftersale {
 

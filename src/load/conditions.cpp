@@ -315,7 +315,6 @@ void read_condition(build_state& s, std::uint32_t fact, const node& cell, std::v
   }
 }
 
-
 void read_when(build_state& s, const node& when, const std::string& owner, std::vector<condition>& out) {
   if (!s.r.expect(when, node::kind::mapping, "`when` of " + owner)) return;
   for (std::size_t i = 0; i < when.pairs(); ++i) {

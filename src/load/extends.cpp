@@ -117,13 +117,14 @@ struct merger {
       return;
     }
     r.error(error_code::override_refused, key,
-            std::string(what) + " `" + key.value + "` is read by the base's protected outcome `" + it->second +
-                "` (" + where_text(files, old) + "); a store policy cannot change its meaning",
-            std::string_view(what) == "calendar"
-                ? "keep the base's `time_zone` (hours and holidays may change), or declare a new calendar for the "
-                  "store's own clocks"
-                : "keep the base's definition (only `description` and new enum values may change), or declare a new "
-                  "fact under another name for the store's own rules");
+            std::string(what) + " `" + key.value + "` is read by the base's protected outcome `" +
+                it->second + "` (" + where_text(files, old) + "); a store policy cannot change its meaning",
+            std::string_view(what) == "calendar" ? "keep the base's `time_zone` (hours and holidays may "
+                                                   "change), or declare a new calendar for the "
+                                                   "store's own clocks"
+                                                 : "keep the base's definition (only `description` and new "
+                                                   "enum values may change), or declare a new "
+                                                   "fact under another name for the store's own rules");
   }
 
   // Sets `key: value` in `into`: replaces the pair when the key exists (in place), else appends.
@@ -155,7 +156,8 @@ struct merger {
     }
     for (const char* key : {"id", "version"}) {  // the builder checks the rest of the merged header
       if (!store.find(key)) {
-        r.error(error_code::missing_key, store, "missing key `" + std::string(key) + "` in `policy` of a store policy",
+        r.error(error_code::missing_key, store,
+                "missing key `" + std::string(key) + "` in `policy` of a store policy",
                 "a store policy names its own `id` and `version`");
       }
     }
@@ -210,8 +212,9 @@ struct merger {
     if (!old_type || !new_type || !old_type->is_scalar() || !new_type->is_scalar()) return;
     if (old_type->value != new_type->value) {
       r.error(error_code::type_mismatch, *new_type,
-              "fact `" + name + "` is `" + old_type->value + "` in the base (" + where_text(files, *old_type) +
-                  "); a store policy cannot change its type to `" + new_type->value + "`",
+              "fact `" + name + "` is `" + old_type->value + "` in the base (" +
+                  where_text(files, *old_type) + "); a store policy cannot change its type to `" +
+                  new_type->value + "`",
               "keep `type: " + old_type->value + "`, or declare a new fact under another name");
       return;
     }
@@ -334,8 +337,8 @@ struct merger {
         continue;
       }
       if (before && after) {
-        r.error(error_code::override_refused, after_key,
-                "rule `" + id + "` has both `before` and `after`", "place a new rule with one of them");
+        r.error(error_code::override_refused, after_key, "rule `" + id + "` has both `before` and `after`",
+                "place a new rule with one of them");
         continue;
       }
       if (before || after) {
@@ -403,7 +406,8 @@ struct merger {
       } else if (k.value == "calendars" || k.value == "clocks" || k.value == "flows") {
         if (k.value == "calendars" && old->is_mapping() && v.is_mapping()) {
           for (std::size_t j = 0; j < v.pairs(); ++j)
-            if (const node* c = old->find(v.key(j).value)) check_guarded(guarded_calendars, "calendar", v.key(j), *c, v.val(j));
+            if (const node* c = old->find(v.key(j).value))
+              check_guarded(guarded_calendars, "calendar", v.key(j), *c, v.val(j));
         }
         by_id(*old, v);
       } else {
@@ -463,8 +467,7 @@ std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files
   if (std::find(links.begin(), links.end(), identity(base_file)) != links.end()) {
     std::vector<std::string> shown = chain;
     shown.push_back(files.front());
-    r.error(error_code::extends_cycle, *key,
-            "policy extends itself: " + chain_text(shown, base_file),
+    r.error(error_code::extends_cycle, *key, "policy extends itself: " + chain_text(shown, base_file),
             "a base policy must not extend, directly or through its own bases, a policy that extends it");
     return nullptr;
   }

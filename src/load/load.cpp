@@ -87,8 +87,8 @@ std::shared_ptr<const policy> build(const load::node& root, const std::vector<st
   load::build_state s{r, *p, {}, {}, {}, {}, {}, {}, {}, std::nullopt, false, false, {}};
   if (!r.expect(root, load::node::kind::mapping, "a policy")) fail(std::move(r.diagnostics()), file);
   r.check_keys(root, "the policy file",
-               {"format", "extends", "policy", "vocabulary", "facts", "calendars", "clocks", "decisions", "flows",
-                "protected"},
+               {"format", "extends", "policy", "vocabulary", "facts", "calendars", "clocks", "decisions",
+                "flows", "protected"},
                {"format", "policy", "vocabulary", "facts", "decisions"});
   if (const load::node* f = root.find("format"); f && !(f->is_scalar() && !f->quoted && f->value == "1")) {
     r.error(error_code::unsupported_version, *f, "unsupported policy format `" + load::show(*f) + "`",

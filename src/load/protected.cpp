@@ -10,8 +10,8 @@ namespace aftersale::load {
 namespace {
 
 // One id or a list of ids; `none` (parties only) stands for "nobody" and is stored as npos.
-void read_one_of(build_state& s, const node& n, const std::vector<vocabulary_entry>& list, std::string_view kind,
-                 bool allow_none, std::vector<std::uint32_t>& out) {
+void read_one_of(build_state& s, const node& n, const std::vector<vocabulary_entry>& list,
+                 std::string_view kind, bool allow_none, std::vector<std::uint32_t>& out) {
   std::vector<const node*> items;
   if (n.is_scalar()) {
     items.push_back(&n);
@@ -48,7 +48,8 @@ void read_clock_requirements(build_state& s, const node& n, protected_outcome& o
     }
     if (!s.r.expect(v, node::kind::mapping, "the requirement on clock `" + k.value + "`")) continue;
     if (!s.r.check_keys(v, "the requirement on clock `" + k.value + "`", {"within"}, {"within"})) continue;
-    auto within = read_within(s, *v.find("within"), "clock `" + k.value + "` of protected outcome `" + o.id + "`");
+    auto within =
+        read_within(s, *v.find("within"), "clock `" + k.value + "` of protected outcome `" + o.id + "`");
     if (within && c.clock != npos) {
       c.within = *within;
       o.clocks.push_back(std::move(c));
@@ -68,7 +69,8 @@ void read_one(build_state& s, const node& key, const node& decl) {
               "give every protected outcome its own id");
   }
   if (!s.r.expect(decl, node::kind::mapping, label)) return;
-  s.r.check_keys(decl, label, {"description", "table", "when", "solution", "fee_payer", "clocks", "if_solution"});
+  s.r.check_keys(decl, label,
+                 {"description", "table", "when", "solution", "fee_payer", "clocks", "if_solution"});
   if (!decl.find("solution") && !decl.find("fee_payer") && !decl.find("clocks")) {
     s.r.error(error_code::missing_key, decl, label + " requires nothing",
               "write at least one of `solution`, `fee_payer`, `clocks`");
@@ -88,8 +90,10 @@ void read_one(build_state& s, const node& key, const node& decl) {
     }
   }
   if (const node* w = decl.find("when")) read_when(s, *w, "protected outcome `" + o.id + "`", o.scope);
-  if (const node* n = decl.find("solution")) read_one_of(s, *n, s.p.vocabulary.solutions, "solutions", false, o.solutions);
-  if (const node* n = decl.find("fee_payer")) read_one_of(s, *n, s.p.vocabulary.parties, "parties", true, o.fee_payers);
+  if (const node* n = decl.find("solution"))
+    read_one_of(s, *n, s.p.vocabulary.solutions, "solutions", false, o.solutions);
+  if (const node* n = decl.find("fee_payer"))
+    read_one_of(s, *n, s.p.vocabulary.parties, "parties", true, o.fee_payers);
   if (const node* n = decl.find("clocks")) read_clock_requirements(s, *n, o);
   if (const node* n = decl.find("if_solution"))
     read_one_of(s, *n, s.p.vocabulary.solutions, "solutions", false, o.if_solutions);

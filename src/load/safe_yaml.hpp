@@ -20,7 +20,7 @@ struct node {
   bool quoted = false;  ///< scalar written in quotes: never a keyword, number or bool
   std::uint32_t line = 0;
   std::uint32_t column = 0;
-  std::uint16_t file = 0;  ///< which file the node was read from: index into the reader's file names
+  std::uint16_t file = 0;      ///< which file the node was read from: index into the reader's file names
   std::string value;           ///< scalar text
   std::vector<node> children;  ///< sequence: items; mapping: key, value, key, value, ...
 

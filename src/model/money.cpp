@@ -18,10 +18,14 @@ wide divide(wide n, wide q, rounding mode) {
   const wide away = n < 0 ? t - 1 : t + 1;  // one step away from zero
   const wide twice = 2 * (rem < 0 ? -rem : rem);
   switch (mode) {
-    case rounding::down: return n < 0 ? away : t;  // toward −∞
-    case rounding::up: return n > 0 ? away : t;    // toward +∞
-    case rounding::half_up: return twice >= q ? away : t;  // half away from zero
-    case rounding::half_even: return twice > q || (twice == q && t % 2 != 0) ? away : t;
+    case rounding::down:
+      return n < 0 ? away : t;  // toward −∞
+    case rounding::up:
+      return n > 0 ? away : t;  // toward +∞
+    case rounding::half_up:
+      return twice >= q ? away : t;  // half away from zero
+    case rounding::half_even:
+      return twice > q || (twice == q && t % 2 != 0) ? away : t;
   }
   return t;
 }

@@ -22,10 +22,10 @@ bool same_amount(const amount_rule& a, const amount_rule& b) {
 }  // namespace
 
 bool same_outcome(const rule_outcome& a, const rule_outcome& b) {
-  return a.solution == b.solution && a.steps == b.steps && a.fee_payer == b.fee_payer && a.evidence == b.evidence &&
-         a.escalation == b.escalation && a.remark_flag == b.remark_flag && a.remark == b.remark &&
-         a.clocks == b.clocks && a.customer_label == b.customer_label && a.agent_label == b.agent_label &&
-         a.flow == b.flow && a.amounts.size() == b.amounts.size() &&
+  return a.solution == b.solution && a.steps == b.steps && a.fee_payer == b.fee_payer &&
+         a.evidence == b.evidence && a.escalation == b.escalation && a.remark_flag == b.remark_flag &&
+         a.remark == b.remark && a.clocks == b.clocks && a.customer_label == b.customer_label &&
+         a.agent_label == b.agent_label && a.flow == b.flow && a.amounts.size() == b.amounts.size() &&
          std::equal(a.amounts.begin(), a.amounts.end(), b.amounts.begin(), same_amount);
 }
 

@@ -4,7 +4,6 @@
 // meaning of a condition, an amount, a clock and a value's text, private to none of them.
 #include <aftersale/model.hpp>
 #include <aftersale/time.hpp>
-
 #include <cstdint>
 #include <string>
 
@@ -40,7 +39,8 @@ const business_calendar* calendar_or_default(const policy& p, std::uint32_t id) 
 
 /// `start + d` on calendar `calendar` (see `calendar_or_default`); without a calendar, plain
 /// UTC arithmetic with a day of 24 h.
-sys_seconds add_on_calendar(const policy& p, std::uint32_t calendar, sys_seconds start, const clock_duration& d);
+sys_seconds add_on_calendar(const policy& p, std::uint32_t calendar, sys_seconds start,
+                            const clock_duration& d);
 
 /// When policy clock `clock`, started at `start`, falls due (on its calendar).
 sys_seconds clock_due(const policy& p, std::uint32_t clock, sys_seconds start);

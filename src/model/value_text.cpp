@@ -8,7 +8,8 @@ namespace aftersale {
 
 std::string format_money(std::int64_t minor) {
   // Magnitude in unsigned arithmetic so the lowest int64 has a magnitude too.
-  const std::uint64_t mag = minor < 0 ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
+  const std::uint64_t mag =
+      minor < 0 ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
   std::string cents = std::to_string(mag % 100);
   if (cents.size() < 2) cents.insert(0, 1, '0');
   return (minor < 0 ? "-" : "") + std::to_string(mag / 100) + '.' + cents;
@@ -26,11 +27,16 @@ std::string detail::format_value(const fact_def& f, std::int64_t value) {
       if (value >= 0 && static_cast<std::uint64_t>(value) < f.values.size()) return f.values[value];
       // string_other: the caller's text is not kept, only that it is none of the literals.
       return f.type == fact_type::string ? "other text" : std::to_string(value);
-    case fact_type::boolean: return value != 0 ? "true" : "false";
-    case fact_type::money: return format_money(value);
-    case fact_type::duration: return format_duration(std::chrono::seconds{value});
-    case fact_type::timestamp: return format_utc(sys_seconds{std::chrono::seconds{value}});
-    case fact_type::integer: break;
+    case fact_type::boolean:
+      return value != 0 ? "true" : "false";
+    case fact_type::money:
+      return format_money(value);
+    case fact_type::duration:
+      return format_duration(std::chrono::seconds{value});
+    case fact_type::timestamp:
+      return format_utc(sys_seconds{std::chrono::seconds{value}});
+    case fact_type::integer:
+      break;
   }
   return std::to_string(value);
 }

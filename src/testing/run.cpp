@@ -92,7 +92,8 @@ std::string below_text(double value, double min) {
   int decimals = 1;
   while (decimals < 6 && percent_text(value, decimals) == percent_text(min, decimals)) ++decimals;
   std::string v = percent_text(value, decimals);
-  if (value < 100.0 && v.rfind("100.", 0) == 0) v = "99." + std::string(static_cast<std::size_t>(decimals), '9') + "%";
+  if (value < 100.0 && v.rfind("100.", 0) == 0)
+    v = "99." + std::string(static_cast<std::size_t>(decimals), '9') + "%";
   return v + " is below " + percent_text(min, decimals);
 }
 

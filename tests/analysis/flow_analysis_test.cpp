@@ -44,7 +44,8 @@ struct analysed {
   analysis_report report;
 };
 
-analysed run(const std::string& flows, const std::string& rule_clocks = "[]", const std::string& rule_when = "") {
+analysed run(const std::string& flows, const std::string& rule_clocks = "[]",
+             const std::string& rule_when = "") {
   analysed out;
   out.yaml = std::string(head) + flows;
   out.yaml.replace(out.yaml.find("CLOCKS"), 6, rule_clocks);
@@ -66,7 +67,8 @@ source_span at(const std::string& yaml, const std::string& tag) {
   if (yaml[col] == '-') col += 2;
   source_span s;
   s.file = "flows.yaml";
-  s.line = static_cast<std::uint32_t>(std::count(yaml.begin(), yaml.begin() + static_cast<std::ptrdiff_t>(begin), '\n') + 1);
+  s.line = static_cast<std::uint32_t>(
+      std::count(yaml.begin(), yaml.begin() + static_cast<std::ptrdiff_t>(begin), '\n') + 1);
   s.column = static_cast<std::uint32_t>(col - begin + 1);
   return s;
 }
@@ -117,7 +119,8 @@ TEST(FlowAnalysis, UnreachableStates) {
   EXPECT_EQ(f[0].diagnostic.where, at(a.yaml, "orphan"));
   EXPECT_EQ(f[0].diagnostic.severity, severity::warning);
   EXPECT_EQ(f[0].flow, "f");
-  EXPECT_EQ(f[0].diagnostic.message, "state `orphan` is unreachable: no transition leads to it from the start `a`");
+  EXPECT_EQ(f[0].diagnostic.message,
+            "state `orphan` is unreachable: no transition leads to it from the start `a`");
 }
 
 TEST(FlowAnalysis, DeadEndsAndClosedCycles) {
@@ -126,16 +129,19 @@ TEST(FlowAnalysis, DeadEndsAndClosedCycles) {
   ASSERT_EQ(f.size(), 4u);
   for (const finding& x : f) EXPECT_EQ(x.diagnostic.severity, severity::error);
   EXPECT_EQ(f[0].diagnostic.where, at(a.yaml, "dead"));
-  EXPECT_EQ(f[0].diagnostic.message, "state `dead` is a dead end: it is not terminal and has no transition out");
+  EXPECT_EQ(f[0].diagnostic.message,
+            "state `dead` is a dead end: it is not terminal and has no transition out");
   EXPECT_EQ(f[1].diagnostic.where, at(a.yaml, "spin1"));
-  EXPECT_EQ(f[1].diagnostic.message,
-            "no terminal state can be reached from `spin1`: it is caught in the closed cycle `spin1` and `spin2` "
-            "with no transition out of it");
+  EXPECT_EQ(
+      f[1].diagnostic.message,
+      "no terminal state can be reached from `spin1`: it is caught in the closed cycle `spin1` and `spin2` "
+      "with no transition out of it");
   EXPECT_EQ(f[2].diagnostic.where, at(a.yaml, "spin2"));
   EXPECT_EQ(f[3].diagnostic.where, at(a.yaml, "lead"));
-  EXPECT_EQ(f[3].diagnostic.message,
-            "no terminal state can be reached from `lead`: every path from it ends in the closed cycle `spin1` and "
-            "`spin2`");
+  EXPECT_EQ(
+      f[3].diagnostic.message,
+      "no terminal state can be reached from `lead`: every path from it ends in the closed cycle `spin1` and "
+      "`spin2`");
 }
 
 TEST(FlowAnalysis, ReopenMakesItsTargetReachable) {
@@ -179,7 +185,8 @@ TEST(FlowAnalysis, GuardOnAVariableNoTransitionSets) {
   EXPECT_EQ(g[0].diagnostic.severity, severity::error);
   EXPECT_THAT(g[0].diagnostic.message,
               HasSubstr("the guard of the automatic transition from `a` to `never` never holds: `checked: "));
-  EXPECT_THAT(g[0].diagnostic.message, HasSubstr(" asks for a value the flow never gives `checked` (it can only be `false`)"));
+  EXPECT_THAT(g[0].diagnostic.message,
+              HasSubstr(" asks for a value the flow never gives `checked` (it can only be `false`)"));
   const std::vector<finding> u = with_code(a.report, error_code::unreachable_state);
   ASSERT_EQ(u.size(), 1u);
   EXPECT_EQ(u[0].diagnostic.where, at(a.yaml, "never"));
@@ -236,7 +243,8 @@ TEST(FlowAnalysis, GuardOnARequiredFactBeingMissing) {
   ASSERT_EQ(g.size(), 1u);
   EXPECT_EQ(g[0].diagnostic.where, at(a.yaml, "guard"));
   EXPECT_EQ(g[0].diagnostic.message,
-            "the guard of the transition on `go` from `stuck` to `done` never holds: `amount: missing` holds for no "
+            "the guard of the transition on `go` from `stuck` to `done` never holds: `amount: missing` holds "
+            "for no "
             "value of `amount`");
   // The only way out of `stuck` can never fire.
   const std::vector<finding> w = with_code(a.report, error_code::no_way_out);
@@ -280,9 +288,11 @@ TEST(FlowAnalysis, CompetingTransitions) {
 
   // A partial overlap: small amounts and VIPs; the other role and the general fallback are fine.
   EXPECT_EQ(f[0].diagnostic.where, at(a.yaml, "vip"));
-  EXPECT_EQ(f[0].diagnostic.message,
-            "transitions on `approve` from `a` can both fire for the same case and role `agent`: the first one "
-            "written (to `b`, line " + std::to_string(at(a.yaml, "small").line) + ") wins over this one (to `c`)");
+  EXPECT_EQ(
+      f[0].diagnostic.message,
+      "transitions on `approve` from `a` can both fire for the same case and role `agent`: the first one "
+      "written (to `b`, line " +
+          std::to_string(at(a.yaml, "small").line) + ") wins over this one (to `c`)");
   EXPECT_THAT(witness(f[0]), UnorderedElementsAre("amount=0", "tier=vip"));
   ASSERT_EQ(f[0].related.size(), 1u);
   EXPECT_EQ(f[0].related[0], at(a.yaml, "small"));
@@ -302,7 +312,8 @@ TEST(FlowAnalysis, CompetingTransitions) {
 
   // Automatic transitions: a variable a payload may set, and a fact.
   EXPECT_EQ(f[3].diagnostic.where, at(a.yaml, "auto2"));
-  EXPECT_THAT(f[3].diagnostic.message, HasSubstr("automatic transitions from `b` can both fire for the same case: "));
+  EXPECT_THAT(f[3].diagnostic.message,
+              HasSubstr("automatic transitions from `b` can both fire for the same case: "));
   EXPECT_THAT(witness(f[3]), UnorderedElementsAre("approved=true", "amount=1"));
 }
 
@@ -333,14 +344,17 @@ TEST(FlowAnalysis, ClocksOnTerminalStates) {
   ASSERT_EQ(f.size(), 3u);
   EXPECT_EQ(f[0].diagnostic.where, at(a.yaml, "leaky"));
   EXPECT_EQ(f[0].diagnostic.message,
-            "clock `first_response` can still be running when the case reaches terminal state `leaky`: it is started "
+            "clock `first_response` can still be running when the case reaches terminal state `leaky`: it is "
+            "started "
             "by decision rule `r1` and nothing stops it on the way `a` → `leaky`");
   EXPECT_EQ(f[1].diagnostic.where, at(a.yaml, "leaky"));
-  EXPECT_EQ(f[1].diagnostic.message,
-            "clock `follow_up` can still be running when the case reaches terminal state `leaky`: it is started on "
-            "entering `a` and nothing stops it on the way `a` → `leaky`");
+  EXPECT_EQ(
+      f[1].diagnostic.message,
+      "clock `follow_up` can still be running when the case reaches terminal state `leaky`: it is started on "
+      "entering `a` and nothing stops it on the way `a` → `leaky`");
   EXPECT_EQ(f[2].diagnostic.where, at(a.yaml, "ticking"));
-  EXPECT_THAT(f[2].diagnostic.message, HasSubstr("terminal state `ticking` starts clock `first_response` on entry"));
+  EXPECT_THAT(f[2].diagnostic.message,
+              HasSubstr("terminal state `ticking` starts clock `first_response` on entry"));
   ASSERT_EQ(f[2].related.size(), 1u);
   EXPECT_EQ(f[2].related[0].line, at(a.yaml, "ticking").line);
 }
@@ -388,7 +402,8 @@ TEST(FlowAnalysis, MissingLabels) {
   ASSERT_EQ(f.size(), 2u);
   EXPECT_EQ(f[0].diagnostic.where, at(a.yaml, "b"));
   EXPECT_EQ(f[0].diagnostic.message,
-            "the agent label of state `b` has no `en` text, though the policy's flows are labelled in `en` and `zh`");
+            "the agent label of state `b` has no `en` text, though the policy's flows are labelled in `en` "
+            "and `zh`");
   EXPECT_EQ(f[1].diagnostic.where, at(a.yaml, "done"));
   EXPECT_EQ(f[1].diagnostic.message,
             "state `done` has no customer label: customers would see the internal state id");

@@ -5,7 +5,6 @@
 
 #include <aftersale/aftersale.hpp>
 #include <aftersale/analysis.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -112,7 +111,8 @@ TEST_F(LintFixtures, TextShowsHelpWitnessAndRelatedLocations) {
   EXPECT_EQ(aftersale::to_string(r.findings[0]),
             "tests/lint/A407_overlap.yaml:16:9: error[A407]: rules `cheap` and `shipped` of `unique` table "
             "`after_sales` both match requests with `order_status` = `shipped`, `amount` <= 50.00\n"
-            "  help: make the conditions exclude each other, or use hit policy `first` if the earlier rule should win\n"
+            "  help: make the conditions exclude each other, or use hit policy `first` if the earlier rule "
+            "should win\n"
             "  witness: order_status=shipped, amount=0\n"
             "  see: tests/lint/A407_overlap.yaml:13:9");
 }
@@ -125,10 +125,13 @@ TEST_F(LintFixtures, JsonShape) {
                        0),
             0u)
       << json;
-  EXPECT_NE(json.find("\"witness\":{\"order_status\":\"shipped\",\"request\":\"refund\"}"), std::string::npos) << json;
-  EXPECT_NE(json.find("\"coverage\":[{\"table\":\"after_sales\",\"unhandled\":[[\"shipped\",\"refund\"],[\"shipped\","
-                      "\"complain\"]],\"catch_all_only\":[]}]"),
-            std::string::npos)
+  EXPECT_NE(json.find("\"witness\":{\"order_status\":\"shipped\",\"request\":\"refund\"}"), std::string::npos)
+      << json;
+  EXPECT_NE(
+      json.find(
+          "\"coverage\":[{\"table\":\"after_sales\",\"unhandled\":[[\"shipped\",\"refund\"],[\"shipped\","
+          "\"complain\"]],\"catch_all_only\":[]}]"),
+      std::string::npos)
       << json;
   EXPECT_NE(json.find("\"errors\":0,\"warnings\":2,\"notes\":0}"), std::string::npos) << json;
 }

@@ -1,14 +1,14 @@
 // Region algebra of the static analysis: value sets (int64 extremes included), box differences,
 // and box membership checked against the evaluator's own condition semantics.
+#include "analysis/region.hpp"
+
 #include <gtest/gtest.h>
 
 #include <aftersale/aftersale.hpp>
-
 #include <cstdint>
 #include <limits>
 #include <random>
 
-#include "analysis/region.hpp"
 #include "model/semantics.hpp"
 
 namespace {
@@ -37,9 +37,11 @@ TEST(ValueSet, Int64ExtremesDoNotOverflow) {
   EXPECT_EQ(all.subtract(value_set::of({hi64})).intervals(), iv({{lo64, hi64 - 1}}));
   EXPECT_EQ(all.subtract(value_set::of({0})).intervals(), iv({{lo64, -1}, {1, hi64}}));
   EXPECT_TRUE(all.subtract(all).empty());
-  EXPECT_EQ(value_set::of({hi64, hi64 - 1, lo64, lo64 + 1}).intervals(), iv({{lo64, lo64 + 1}, {hi64 - 1, hi64}}));
+  EXPECT_EQ(value_set::of({hi64, hi64 - 1, lo64, lo64 + 1}).intervals(),
+            iv({{lo64, lo64 + 1}, {hi64 - 1, hi64}}));
   EXPECT_EQ(value_set::range(0, hi64).unite(value_set::range(lo64, -1)), all);
-  EXPECT_EQ(value_set::range(hi64, hi64).unite(value_set::range(hi64 - 5, hi64)).intervals(), iv({{hi64 - 5, hi64}}));
+  EXPECT_EQ(value_set::range(hi64, hi64).unite(value_set::range(hi64 - 5, hi64)).intervals(),
+            iv({{hi64 - 5, hi64}}));
   EXPECT_TRUE(all.contains(lo64));
   EXPECT_TRUE(all.contains(hi64));
   EXPECT_EQ(value_set::range(lo64, -7).pick(), -7);
@@ -183,7 +185,8 @@ TEST(Box, SubtractIsDisjointAndExact) {
         }
     an::region r(a);
     ASSERT_TRUE(r.subtract(b, 100));
-    ASSERT_EQ(r.boxes().size(), std::count_if(pieces.begin(), pieces.end(), [](const box& x) { return !x.empty(); }));
+    ASSERT_EQ(r.boxes().size(),
+              std::count_if(pieces.begin(), pieces.end(), [](const box& x) { return !x.empty(); }));
   }
 }
 
@@ -211,7 +214,8 @@ TEST(Box, MembershipMatchesEvaluatorOnRandomConditions) {
     aftersale::condition c;
     c.fact = *p->find_fact(names[rng() % names.size()]);
     const aftersale::fact_def& f = p->facts[c.fact];
-    const std::int64_t n = f.type == aftersale::fact_type::integer ? 9 : static_cast<std::int64_t>(f.values.size());
+    const std::int64_t n =
+        f.type == aftersale::fact_type::integer ? 9 : static_cast<std::int64_t>(f.values.size());
     auto value = [&] {
       if (f.type == aftersale::fact_type::integer) return static_cast<std::int64_t>(rng() % 9) - 4;
       if (f.type == aftersale::fact_type::boolean) return static_cast<std::int64_t>(rng() % 2);
@@ -219,8 +223,12 @@ TEST(Box, MembershipMatchesEvaluatorOnRandomConditions) {
       return static_cast<std::int64_t>(rng() % n);
     };
     switch (rng() % 5) {
-      case 0: c.op = aftersale::condition_op::exists; break;
-      case 1: c.op = aftersale::condition_op::missing; break;
+      case 0:
+        c.op = aftersale::condition_op::exists;
+        break;
+      case 1:
+        c.op = aftersale::condition_op::missing;
+        break;
       case 2:
         c.op = aftersale::condition_op::in;
         c.uses_set = true;

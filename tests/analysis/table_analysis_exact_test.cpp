@@ -29,12 +29,20 @@ std::string pick(std::mt19937& rng, std::initializer_list<const char*> options) 
 
 std::string random_condition(std::mt19937& rng) {
   switch (rng() % 6) {
-    case 0: return "s: " + pick(rng, {"s1", "s2", "{ne: s1}", "{not_in: [s1, s2]}", "{missing: true}", "{exists: true}"});
-    case 1: return "d: " + pick(rng, {"a", "b", "{ne: b}", "{not_in: [a]}", "{missing: true}", "{exists: true}"});
-    case 2: return "k: " + pick(rng, {"2", "{ne: 2}", "{lt: 1}", "{ge: 2}", "{not_in: [0, 2]}", "{missing: true}"});
-    case 3: return "m: " + pick(rng, {"p", "q", "{ne: p}", "{missing: true}", "{exists: true}"});
-    case 4: return "m2: " + pick(rng, {"u", "{ne: u}", "{missing: true}", "{exists: true}"});
-    default: return "w: " + pick(rng, {"{lt: 100}", "{ge: 101}", "{between: [100, 101]}", "{ne: 0}", "{missing: true}"});
+    case 0:
+      return "s: " +
+             pick(rng, {"s1", "s2", "{ne: s1}", "{not_in: [s1, s2]}", "{missing: true}", "{exists: true}"});
+    case 1:
+      return "d: " + pick(rng, {"a", "b", "{ne: b}", "{not_in: [a]}", "{missing: true}", "{exists: true}"});
+    case 2:
+      return "k: " + pick(rng, {"2", "{ne: 2}", "{lt: 1}", "{ge: 2}", "{not_in: [0, 2]}", "{missing: true}"});
+    case 3:
+      return "m: " + pick(rng, {"p", "q", "{ne: p}", "{missing: true}", "{exists: true}"});
+    case 4:
+      return "m2: " + pick(rng, {"u", "{ne: u}", "{missing: true}", "{exists: true}"});
+    default:
+      return "w: " +
+             pick(rng, {"{lt: 100}", "{ge: 101}", "{between: [100, 101]}", "{ne: 0}", "{missing: true}"});
   }
 }
 
@@ -51,7 +59,8 @@ facts:
   w: {type: money}
 decisions:
   main:
-    hit_policy: )" + std::string(hit_policy) + "\n    rules:\n";
+    hit_policy: )" + std::string(hit_policy) +
+                     "\n    rules:\n";
   // The literals of `s` are always known, whichever rules were drawn.
   yaml += "      - {id: lit, when: {s: [s1, s2], k: 99}, then: {solution: review}}\n";
   const int rules = 2 + static_cast<int>(rng() % 5);
@@ -63,8 +72,8 @@ decisions:
     }
     std::string when;
     for (const auto& [fact, c] : by_fact) when += (when.empty() ? "" : ", ") + c;
-    yaml += "      - {id: r" + std::to_string(i) + ", when: {" + when + "}, then: {solution: " +
-            (rng() % 2 ? "refund" : "review") + "}}\n";
+    yaml += "      - {id: r" + std::to_string(i) + ", when: {" + when +
+            "}, then: {solution: " + (rng() % 2 ? "refund" : "review") + "}}\n";
   }
   return yaml;
 }
@@ -106,13 +115,16 @@ verdict brute_force(const aftersale::policy& p) {
     for (std::size_t i = 0; i < table.rules.size(); ++i) {
       bool all = true;
       for (const auto& c : table.rules[i].conditions)
-        all = all && (facts.present[c.fact] ? c.test(facts.values[c.fact]) : c.op == aftersale::condition_op::missing);
+        all = all && (facts.present[c.fact] ? c.test(facts.values[c.fact])
+                                            : c.op == aftersale::condition_op::missing);
       if (all) matching.push_back(i);
     }
     const std::uint32_t first = aftersale::first_match(p, 0, facts);
     EXPECT_EQ(first, matching.empty() ? aftersale::npos : static_cast<std::uint32_t>(matching[0]));
-    if (matching.empty()) v.gap = true;
-    else v.fires[matching[0]] = true;
+    if (matching.empty())
+      v.gap = true;
+    else
+      v.fires[matching[0]] = true;
     for (std::size_t x = 0; x < matching.size(); ++x)
       for (std::size_t y = x + 1; y < matching.size(); ++y) v.overlaps.emplace(matching[x], matching[y]);
   }
@@ -148,7 +160,8 @@ TEST(TableAnalysisExact, StringsDefaultsMapsOfMapsAndMoney) {
     std::set<std::pair<std::size_t, std::size_t>> found;
     for (const auto& f : report.findings) {
       if (f.diagnostic.code == error_code::table_gap) gap = true;
-      if (f.diagnostic.code == error_code::shadowed_rule) reported.at(rule_at(table, f.diagnostic.where)) = true;
+      if (f.diagnostic.code == error_code::shadowed_rule)
+        reported.at(rule_at(table, f.diagnostic.where)) = true;
       if (f.diagnostic.code == error_code::table_overlap)
         found.emplace(rule_at(table, f.related.at(0)), rule_at(table, f.diagnostic.where));
       EXPECT_NE(f.diagnostic.code, error_code::analysis_budget) << yaml;
@@ -193,10 +206,11 @@ decisions:
   const int rules = 2 + static_cast<int>(rng() % 4);
   for (int i = 0; i < rules; ++i) {
     std::string when;
-    if (rng() % 3) when += "days: " + pick(rng, {"{le: 0}", "1", "{le: 1}", "{ge: 2}", "2", "{between: [1, 2]}"});
     if (rng() % 3)
-      when += std::string(when.empty() ? "" : ", ") +
-              "hours: " + pick(rng, {"{lt: 23}", "{lt: 24}", "{ge: 24}", "{between: [22, 25]}", "{ge: 47}", "{lt: 48}"});
+      when += "days: " + pick(rng, {"{le: 0}", "1", "{le: 1}", "{ge: 2}", "2", "{between: [1, 2]}"});
+    if (rng() % 3)
+      when += std::string(when.empty() ? "" : ", ") + "hours: " +
+              pick(rng, {"{lt: 23}", "{lt: 24}", "{ge: 24}", "{between: [22, 25]}", "{ge: 47}", "{lt: 48}"});
     if (rng() % 5 == 0) when = "delivered_at: {missing: true}";
     yaml += "      - {id: r" + std::to_string(i) + ", when: {" + when + "}, then: {solution: refund}}\n";
   }
@@ -212,8 +226,10 @@ decisions:
     aftersale::bound_request facts = aftersale::bind(*p, r);
     aftersale::derive_facts(*p, facts, now);
     const std::uint32_t m = aftersale::first_match(*p, 0, facts);
-    if (m == aftersale::npos) gap = true;
-    else fires[m] = true;
+    if (m == aftersale::npos)
+      gap = true;
+    else
+      fires[m] = true;
   }
   aftersale::analysis_report report;
   aftersale::analysis_options options;
@@ -223,7 +239,8 @@ decisions:
   std::vector<bool> reported(table.rules.size(), false);
   for (const auto& f : report.findings) {
     if (f.diagnostic.code == error_code::table_gap) found_gap = true;
-    if (f.diagnostic.code == error_code::shadowed_rule) reported.at(rule_at(table, f.diagnostic.where)) = true;
+    if (f.diagnostic.code == error_code::shadowed_rule)
+      reported.at(rule_at(table, f.diagnostic.where)) = true;
   }
   EXPECT_EQ(found_gap, gap) << yaml;
   for (std::size_t i = 0; i < table.rules.size(); ++i)

@@ -5,7 +5,6 @@
 
 #include <aftersale/aftersale.hpp>
 #include <aftersale/analysis.hpp>
-
 #include <algorithm>
 #include <map>
 #include <random>
@@ -48,16 +47,24 @@ aftersale::request request_of(const aftersale::policy& p, const finding& f) {
     if (!id || w.absent || p.facts[*id].derive != aftersale::derivation::none) continue;
     const auto& def = p.facts[*id];
     switch (def.type) {
-      case aftersale::fact_type::boolean: r.set(w.fact, w.value == "true"); break;
-      case aftersale::fact_type::integer: r.set(w.fact, std::stoll(w.value)); break;
+      case aftersale::fact_type::boolean:
+        r.set(w.fact, w.value == "true");
+        break;
+      case aftersale::fact_type::integer:
+        r.set(w.fact, std::stoll(w.value));
+        break;
       case aftersale::fact_type::money: {  // `129.00` → 12900 minor units
         std::string digits = w.value;
         digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
         r.set(w.fact, std::stoll(digits));
         break;
       }
-      case aftersale::fact_type::timestamp: r.set(w.fact, *aftersale::parse_timestamp(w.value)); break;
-      default: r.set(w.fact, w.value); break;
+      case aftersale::fact_type::timestamp:
+        r.set(w.fact, *aftersale::parse_timestamp(w.value));
+        break;
+      default:
+        r.set(w.fact, w.value);
+        break;
     }
   }
   return r;
@@ -258,7 +265,8 @@ TEST(TableAnalysis, DaysSinceGapIsRealisedThroughTheTimestamp) {
   EXPECT_EQ(replay(a, *gaps[0]), aftersale::decision_status::no_match);
   EXPECT_EQ(witness_value(*gaps[0], "days"), "8");
   EXPECT_NE(witness_value(*gaps[0], "delivered_at"), "absent");
-  EXPECT_NE(gaps[0]->diagnostic.message.find("`days` in [8, absent]"), std::string::npos) << gaps[0]->diagnostic.message;
+  EXPECT_NE(gaps[0]->diagnostic.message.find("`days` in [8, absent]"), std::string::npos)
+      << gaps[0]->diagnostic.message;
 }
 
 TEST(TableAnalysis, DaysAndHoursSinceAreTiedByTheirSource) {
@@ -359,7 +367,8 @@ decisions:
 )");
   const auto pairs = a.with(error_code::uncovered_pair);
   ASSERT_EQ(pairs.size(), 1u);
-  EXPECT_NE(pairs[0]->diagnostic.message.find("(`shipped`, `refund`), (`shipped`, `complain`)"), std::string::npos)
+  EXPECT_NE(pairs[0]->diagnostic.message.find("(`shipped`, `refund`), (`shipped`, `complain`)"),
+            std::string::npos)
       << pairs[0]->diagnostic.message;
   ASSERT_EQ(a.report.coverage.size(), 1u);
   EXPECT_EQ(a.report.coverage[0].unhandled.size(), 2u);
@@ -394,18 +403,29 @@ decisions:
 // agree exactly on which tables have gaps, which rules never fire, and which pairs overlap.
 std::string random_condition(std::mt19937& rng) {
   switch (rng() % 9) {
-    case 0: return "e: " + std::string(1, "abc"[rng() % 3]);
-    case 1: return "e: {not_in: [" + std::string(1, "abc"[rng() % 3]) + "]}";
-    case 2: return rng() % 2 ? "e: {missing: true}" : "e: {exists: true}";
-    case 3: return "g: " + std::string(1, "xy"[rng() % 2]);
+    case 0:
+      return "e: " + std::string(1, "abc"[rng() % 3]);
+    case 1:
+      return "e: {not_in: [" + std::string(1, "abc"[rng() % 3]) + "]}";
+    case 2:
+      return rng() % 2 ? "e: {missing: true}" : "e: {exists: true}";
+    case 3:
+      return "g: " + std::string(1, "xy"[rng() % 2]);
     case 4: {
       const int lo = static_cast<int>(rng() % 7) - 3;
-      return "n: {between: [" + std::to_string(lo) + ", " + std::to_string(lo + static_cast<int>(rng() % 3)) + "]}";
+      return "n: {between: [" + std::to_string(lo) + ", " + std::to_string(lo + static_cast<int>(rng() % 3)) +
+             "]}";
     }
-    case 5: return std::string("n: {") + (rng() % 2 ? "ge: " : "lt: ") + std::to_string(static_cast<int>(rng() % 7) - 3) + "}";
-    case 6: return rng() % 3 ? "n: {ne: " + std::to_string(static_cast<int>(rng() % 7) - 3) + "}" : "n: {missing: true}";
-    case 7: return rng() % 2 ? "f: true" : "f: false";
-    default: return rng() % 3 ? "m: " + std::string(1, "pq"[rng() % 2]) : "m: {missing: true}";
+    case 5:
+      return std::string("n: {") + (rng() % 2 ? "ge: " : "lt: ") +
+             std::to_string(static_cast<int>(rng() % 7) - 3) + "}";
+    case 6:
+      return rng() % 3 ? "n: {ne: " + std::to_string(static_cast<int>(rng() % 7) - 3) + "}"
+                       : "n: {missing: true}";
+    case 7:
+      return rng() % 2 ? "f: true" : "f: false";
+    default:
+      return rng() % 3 ? "m: " + std::string(1, "pq"[rng() % 2]) : "m: {missing: true}";
   }
 }
 
@@ -421,7 +441,8 @@ std::string random_table(std::mt19937& rng, const char* hit_policy) {
     derived: {map: e, cases: {a: p, b: q}}
 decisions:
   main:
-    hit_policy: )" + std::string(hit_policy) + "\n    rules:\n";
+    hit_policy: )" + std::string(hit_policy) +
+                     "\n    rules:\n";
   const int rules = 2 + static_cast<int>(rng() % 5);
   for (int i = 0; i < rules; ++i) {
     std::map<std::string, std::string> by_fact;  // one condition per fact
@@ -431,8 +452,8 @@ decisions:
     }
     std::string when;
     for (const auto& [fact, c] : by_fact) when += (when.empty() ? "" : ", ") + c;
-    yaml += "      - id: r" + std::to_string(i) + "\n        when: {" + when + "}\n        then: {solution: " +
-            std::string(rng() % 2 ? "refund" : "review") + "}\n";
+    yaml += "      - id: r" + std::to_string(i) + "\n        when: {" + when +
+            "}\n        then: {solution: " + std::string(rng() % 2 ? "refund" : "review") + "}\n";
   }
   return yaml;
 }
@@ -492,7 +513,8 @@ TEST(TableAnalysisBruteForce, FirstTablesGapsAndShadowedRules) {
   EXPECT_GT(shadowed, 10);
 }
 
-void overlap_round(std::mt19937& rng, const char* hit_policy, const std::vector<aftersale::request>& requests) {
+void overlap_round(std::mt19937& rng, const char* hit_policy,
+                   const std::vector<aftersale::request>& requests) {
   const bool unique = std::string(hit_policy) == "unique";
   const std::string yaml = random_table(rng, hit_policy);
   const auto a = analyse(yaml);
@@ -506,7 +528,8 @@ void overlap_round(std::mt19937& rng, const char* hit_policy, const std::vector<
     for (std::size_t i = 0; i < table.rules.size(); ++i) {
       bool all = true;
       for (const auto& c : table.rules[i].conditions)
-        all = all && (facts.present[c.fact] ? c.test(facts.values[c.fact]) : c.op == aftersale::condition_op::missing);
+        all = all && (facts.present[c.fact] ? c.test(facts.values[c.fact])
+                                            : c.op == aftersale::condition_op::missing);
       if (all) matching.push_back(i);
     }
     gap = gap || matching.empty();

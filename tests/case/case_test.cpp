@@ -614,12 +614,14 @@ TEST(Idempotency, DuplicateIdChangesNothing) {
 TEST(Idempotency, AnIdThatIsNotUtf8IsRefusedSoTheCaseStaysSavable) {
   service_case c = open_delivered(12900);
   const service_case before = c;
-  const outcome o = refused(c, ev("approve", "agent", {}, std::string("msg-\xff")), monday_10, refusal::bad_payload);
+  const outcome o =
+      refused(c, ev("approve", "agent", {}, std::string("msg-\xff")), monday_10, refusal::bad_payload);
   EXPECT_EQ(o.message(), "refused `approve` in state `" + std::string(before.state_id()) +
                              "`: bad payload: the event id is not valid UTF-8");
   EXPECT_TRUE(c == before);
   const resolved_event approve = *resolve_event(c, "approve", "agent");
-  EXPECT_EQ(apply(c, approve, monday_10, "\xc3\x28").reason(), refusal::bad_payload);  // broken 2-byte sequence
+  EXPECT_EQ(apply(c, approve, monday_10, "\xc3\x28").reason(),
+            refusal::bad_payload);  // broken 2-byte sequence
   EXPECT_TRUE(c == before);
   // It is a payload problem: the refusals checked before payloads keep their precedence.
   refused(c, ev("approve", "intern", {}, std::string("msg-\xff")), monday_10, refusal::unknown_role);

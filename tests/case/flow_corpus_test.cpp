@@ -87,7 +87,8 @@ TEST(DefaultFlows, TheSuiteReachesATerminalStateAndFiresATimerInEveryFlow) {
     for (const auto& s : f.states)
       if (s.terminal) terminal.insert(s.id);
     const auto& fired = it->second->fired;
-    EXPECT_TRUE(std::any_of(fired.begin(), fired.end(), [&](const auto& t) { return terminal.count(t.to) > 0; }))
+    EXPECT_TRUE(
+        std::any_of(fired.begin(), fired.end(), [&](const auto& t) { return terminal.count(t.to) > 0; }))
         << "flow `" << f.id << "`: no case reaches a terminal state";
     EXPECT_GT(it->second->timers_fired, 0u) << "flow `" << f.id << "`: no case fires a timer";
   }

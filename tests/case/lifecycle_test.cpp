@@ -12,10 +12,10 @@ using aftersale::lifecycle_phase;
 using aftersale::detail::lifecycle_input;
 using aftersale::detail::lifecycle_next;
 
-constexpr lifecycle_phase k_phases[] = {lifecycle_phase::opened,   lifecycle_phase::active,
-                                        lifecycle_phase::waiting_on_customer, lifecycle_phase::escalated,
-                                        lifecycle_phase::resolved, lifecycle_phase::closed,
-                                        lifecycle_phase::reopened};
+constexpr lifecycle_phase k_phases[] = {
+    lifecycle_phase::opened,    lifecycle_phase::active,   lifecycle_phase::waiting_on_customer,
+    lifecycle_phase::escalated, lifecycle_phase::resolved, lifecycle_phase::closed,
+    lifecycle_phase::reopened};
 constexpr lifecycle_input k_inputs[] = {lifecycle_input::entered_active, lifecycle_input::entered_waiting,
                                         lifecycle_input::escalated,      lifecycle_input::entered_terminal,
                                         lifecycle_input::close,          lifecycle_input::reopen};
@@ -30,11 +30,16 @@ std::optional<lifecycle_phase> expected(lifecycle_phase p, lifecycle_input in) {
     case P::waiting_on_customer:
     case P::reopened:
       switch (in) {
-        case I::entered_active: return P::active;
-        case I::entered_waiting: return P::waiting_on_customer;
-        case I::escalated: return P::escalated;
-        case I::entered_terminal: return P::resolved;
-        default: return std::nullopt;
+        case I::entered_active:
+          return P::active;
+        case I::entered_waiting:
+          return P::waiting_on_customer;
+        case I::escalated:
+          return P::escalated;
+        case I::entered_terminal:
+          return P::resolved;
+        default:
+          return std::nullopt;
       }
     case P::escalated:
       if (in == I::entered_terminal) return P::resolved;

@@ -1,8 +1,8 @@
 // Money computations: rounding modes, minus/min/max chains, absent operands, extremes.
-#include <aftersale/decide.hpp>
-#include <aftersale/load.hpp>
 #include <gtest/gtest.h>
 
+#include <aftersale/decide.hpp>
+#include <aftersale/load.hpp>
 #include <limits>
 #include <map>
 #include <string>
@@ -66,13 +66,13 @@ TEST_F(amounts_test, RoundingOfPositiveHalves) {
   EXPECT_EQ(a["half_up"], 3);
   EXPECT_EQ(a["half_even"], 2);
   EXPECT_EQ(a["default"], 3);  // half_up
-  auto b = compute(7);  // 3.5
+  auto b = compute(7);         // 3.5
   EXPECT_EQ(b["half_even"], 4);
   EXPECT_EQ(b["half_up"], 4);
 }
 
 TEST_F(amounts_test, RoundingOfNegativeHalves) {
-  auto a = compute(-5);  // -2.5
+  auto a = compute(-5);           // -2.5
   EXPECT_EQ(a["down"], -3);       // toward −∞
   EXPECT_EQ(a["up"], -2);         // toward +∞
   EXPECT_EQ(a["half_up"], -3);    // away from zero
@@ -125,7 +125,7 @@ TEST_F(amounts_test, AbsentFactMakesTheAmountAbsent) {
   EXPECT_EQ(a.count("refund"), 0u);
   EXPECT_EQ(a.count("net"), 0u);
   EXPECT_EQ(a["goodwill"], 2000);  // a constant needs no fact
-  auto b = compute(12900);          // shipping absent: only `net` is absent
+  auto b = compute(12900);         // shipping absent: only `net` is absent
   EXPECT_EQ(b.count("net"), 0u);
   EXPECT_EQ(b.count("refund"), 1u);
   aftersale::request r;

@@ -1,10 +1,10 @@
 // request_columns and decide_batch: every row equals decide() on the same request; checks
 // and errors as bind() has them, naming the request.
+#include <gtest/gtest.h>
+
 #include <aftersale/batch.hpp>
 #include <aftersale/decide.hpp>
 #include <aftersale/load.hpp>
-#include <gtest/gtest.h>
-
 #include <random>
 #include <string>
 #include <vector>
@@ -156,7 +156,8 @@ TEST_F(BatchTest, SettersCheckLikeBindAndNameTheRequest) {
   } catch (const aftersale::request_error& e) {
     EXPECT_EQ(e.code(), aftersale::error_code::undeclared_value);
     EXPECT_EQ(e.fact(), "status");
-    EXPECT_NE(std::string(e.what()).find("request 2: `lost` is not a declared value"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("request 2: `lost` is not a declared value"), std::string::npos)
+        << e.what();
   }
   EXPECT_THROW(in.set_int(status, 0, 1), aftersale::request_error);
   EXPECT_THROW(in.set_bool(in.fact_id("amount"), 0, true), aftersale::request_error);
@@ -196,7 +197,8 @@ TEST_F(BatchTest, FinishNamesTheFirstRequestMissingARequiredFact) {
     FAIL() << "no error";
   } catch (const aftersale::request_error& e) {
     EXPECT_EQ(e.code(), aftersale::error_code::missing_fact);
-    EXPECT_NE(std::string(e.what()).find("request 1: required fact `amount` is missing"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("request 1: required fact `amount` is missing"), std::string::npos)
+        << e.what();
   }
 }
 

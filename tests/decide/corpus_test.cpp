@@ -2,10 +2,10 @@
 // with a real rule, and its decide cases (policies/tests/decide_*.test.yaml) stay a broad corpus.
 // The cases themselves run under `aftersale test policies/tests --coverage-min 100` (ctest
 // `cli.default_policy.tests`), which also checks that every rule of every table is reached.
-#include <aftersale/aftersale.hpp>
-#include <aftersale/policy_test.hpp>
 #include <gtest/gtest.h>
 
+#include <aftersale/aftersale.hpp>
+#include <aftersale/policy_test.hpp>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -23,7 +23,8 @@ using aftersale::policy;
 const std::string source_dir = AFTERSALE_SOURCE_DIR;
 
 std::shared_ptr<const policy> default_policy() {
-  static const std::shared_ptr<const policy> p = aftersale::load_policy_file(source_dir + "/policies/default.yaml");
+  static const std::shared_ptr<const policy> p =
+      aftersale::load_policy_file(source_dir + "/policies/default.yaml");
   return p;
 }
 
@@ -32,8 +33,8 @@ std::vector<fs::path> files_in(const fs::path& dir, const std::string& prefix, c
   std::vector<fs::path> out;
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
-    if (entry.is_regular_file() && name.size() >= prefix.size() + suffix.size() && name.rfind(prefix, 0) == 0 &&
-        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    if (entry.is_regular_file() && name.size() >= prefix.size() + suffix.size() &&
+        name.rfind(prefix, 0) == 0 && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
       out.push_back(entry.path());
     }
   }

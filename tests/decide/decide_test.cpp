@@ -1,9 +1,9 @@
 // decide(): hit policies, operators, absent facts, derived facts, deadlines, explanations.
-#include <aftersale/decide.hpp>
-#include <aftersale/load.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <aftersale/decide.hpp>
+#include <aftersale/load.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -158,7 +158,9 @@ class decide_test : public ::testing::Test {
     EXPECT_TRUE(d.facts().present[f]) << name;
     return d.facts().values[f];
   }
-  bool has(const aftersale::decision& d, const char* name) const { return d.facts().present[*p->find_fact(name)]; }
+  bool has(const aftersale::decision& d, const char* name) const {
+    return d.facts().present[*p->find_fact(name)];
+  }
 };
 
 aftersale::request with_quantity(int q) {
@@ -279,7 +281,8 @@ TEST_F(decide_test, HandBuiltPolicyIsDecidedOnceCompiled) {
 
 TEST_F(decide_test, DerivedFactsCountDaysAndHours) {
   // Delivered 2026-10-01T10:00+08:00 (02:00Z); now is 2026-10-08T00:00Z (08:00 in Shanghai).
-  auto d = aftersale::decide(p, delivered("changed_mind", *aftersale::parse_timestamp("2026-10-01T10:00:00+08:00")), now);
+  auto d = aftersale::decide(
+      p, delivered("changed_mind", *aftersale::parse_timestamp("2026-10-01T10:00:00+08:00")), now);
   EXPECT_EQ(fact(d, "days_since_delivery"), 6);  // 6 d 22 h elapsed
   EXPECT_EQ(fact(d, "local_days"), 7);           // Oct 1 → Oct 8 on the local calendar
   EXPECT_EQ(fact(d, "hours_since_delivery"), 166);
@@ -291,8 +294,9 @@ TEST_F(decide_test, DerivedDaysAreNegativeForAFutureAnchorAndFloored) {
   EXPECT_EQ(fact(d, "days_since_delivery"), -1);  // floor(-0.5), not 0
   EXPECT_EQ(fact(d, "hours_since_delivery"), -12);
   EXPECT_EQ(fact(d, "local_days"), 0);  // both 2026-10-08 in Shanghai
-  EXPECT_EQ(aftersale::decide(p, delivered("changed_mind", now + 49h), now).facts().values[*p->find_fact(
-                "days_since_delivery")],
+  EXPECT_EQ(aftersale::decide(p, delivered("changed_mind", now + 49h), now)
+                .facts()
+                .values[*p->find_fact("days_since_delivery")],
             -3);
   // -1 day is outside [0, 7]: the seven-day rule does not fire.
   EXPECT_EQ(d.rule_id(), "fallback");
@@ -328,8 +332,8 @@ TEST_F(decide_test, EveryOperator) {
       .set("sku", "abc")
       .set("wait", "48h")
       .set("delivered_at", "2026-09-30T23:59:59Z");
-  EXPECT_THAT(run("ops", r), ElementsAre("eq_enum", "in_enum", "le_int", "ge_int", "between_money", "exists_sku",
-                                         "eq_string", "ge_duration", "lt_timestamp"));
+  EXPECT_THAT(run("ops", r), ElementsAre("eq_enum", "in_enum", "le_int", "ge_int", "between_money",
+                                         "exists_sku", "eq_string", "ge_duration", "lt_timestamp"));
   r.set("reason", "wrong_item")
       .set("quantity", 2)
       .set("amount", std::int64_t{201})
@@ -337,11 +341,11 @@ TEST_F(decide_test, EveryOperator) {
       .set("wait", "47h59m")
       .set("delivered_at", "2026-10-01T00:00:00Z")
       .set("opened", true);
-  EXPECT_THAT(run("ops", r), ElementsAre("ne_enum", "in_enum", "not_in_enum", "lt_int", "le_int", "exists_sku",
-                                         "ne_string", "combined", "eq_bool"));
+  EXPECT_THAT(run("ops", r), ElementsAre("ne_enum", "in_enum", "not_in_enum", "lt_int", "le_int",
+                                         "exists_sku", "ne_string", "combined", "eq_bool"));
   r.set("reason", "quality_issue").set("quantity", 4).set("amount", std::int64_t{100});
-  EXPECT_THAT(run("ops", r), ElementsAre("ne_enum", "not_in_enum", "gt_int", "ge_int", "between_money", "exists_sku",
-                                         "ne_string", "combined", "eq_bool"));
+  EXPECT_THAT(run("ops", r), ElementsAre("ne_enum", "not_in_enum", "gt_int", "ge_int", "between_money",
+                                         "exists_sku", "ne_string", "combined", "eq_bool"));
 }
 
 TEST_F(decide_test, ConditionsOnAbsentFactsFailExceptMissing) {
@@ -438,7 +442,7 @@ TEST_F(decide_test, TraceOfFirstTablesStopsAtTheMatch) {
   EXPECT_EQ(d.rule_id(), "merchant_fault");
   ASSERT_EQ(d.trace().size(), 3u);
   EXPECT_EQ(d.trace()[0].failed_condition, 0u);
-  EXPECT_EQ(d.trace()[0].actual, 2);  // delivered
+  EXPECT_EQ(d.trace()[0].actual, 2);             // delivered
   EXPECT_EQ(d.trace()[1].failed_condition, 0u);  // reason
   EXPECT_EQ(d.trace()[2].failed_condition, aftersale::npos);
   aftersale::decide_options quiet;
@@ -451,7 +455,7 @@ TEST_F(decide_test, TraceOfOtherTablesCoversEveryRule) {
   r.set("order_status", "paid");
   auto d = aftersale::decide(p, "ops", r, now);
   ASSERT_EQ(d.trace().size(), d.table().rules.size());
-  EXPECT_TRUE(d.trace()[0].fact_absent);  // reason
+  EXPECT_TRUE(d.trace()[0].fact_absent);                       // reason
   EXPECT_EQ(d.trace()[10].failed_condition, aftersale::npos);  // missing_sku matched
 }
 
@@ -468,21 +472,23 @@ TEST_F(decide_test, ExplanationGolden) {
   auto r = delivered("changed_mind", now - 240h);
   r.set("amount", std::int64_t{12900});
   auto d = aftersale::decide(p, r, now);
-  EXPECT_EQ(aftersale::explain(d),
-            "rule `fallback` (decide.yaml:56:9) fired: solution `manual_review`\n"
-            "  skipped `not_delivered_refund` (decide.yaml:39:9): `order_status` is `delivered`, expected in "
-            "`[paid, shipped]` (decide.yaml:40:30)\n"
-            "  skipped `seven_day_return` (decide.yaml:42:9): `days_since_delivery` is `10`, expected between "
-            "`[0, 7]` (decide.yaml:43:59)\n"
-            "  skipped `merchant_fault` (decide.yaml:53:9): `responsible` is `customer`, expected eq `merchant` "
-            "(decide.yaml:54:29)\n");
+  EXPECT_EQ(
+      aftersale::explain(d),
+      "rule `fallback` (decide.yaml:56:9) fired: solution `manual_review`\n"
+      "  skipped `not_delivered_refund` (decide.yaml:39:9): `order_status` is `delivered`, expected in "
+      "`[paid, shipped]` (decide.yaml:40:30)\n"
+      "  skipped `seven_day_return` (decide.yaml:42:9): `days_since_delivery` is `10`, expected between "
+      "`[0, 7]` (decide.yaml:43:59)\n"
+      "  skipped `merchant_fault` (decide.yaml:53:9): `responsible` is `customer`, expected eq `merchant` "
+      "(decide.yaml:54:29)\n");
 }
 
 TEST_F(decide_test, ExplanationOfAMatchWithDeadlinesAndAmounts) {
   auto r = delivered("changed_mind", now - 24h);
   r.set("amount", std::int64_t{12900});
   const std::string text = aftersale::explain(aftersale::decide(p, r, now));
-  EXPECT_THAT(text, ::testing::HasSubstr("rule `seven_day_return` (decide.yaml:42:9) fired: solution `return_then_refund`\n"));
+  EXPECT_THAT(text, ::testing::HasSubstr(
+                        "rule `seven_day_return` (decide.yaml:42:9) fired: solution `return_then_refund`\n"));
   EXPECT_THAT(text, ::testing::HasSubstr("  deadline `first_response` due 2026-10-08T02:00:00Z\n"));
   EXPECT_THAT(text, ::testing::HasSubstr("  amount `refund` = 129.00\n"));
   EXPECT_THAT(text, ::testing::HasSubstr("`order_status` is `delivered`"));
@@ -499,7 +505,9 @@ TEST_F(decide_test, ExplanationOfAbsentFactsAndConflicts) {
 }
 
 TEST_F(decide_test, FormatsFactValues) {
-  auto f = [&](const char* name, std::int64_t v) { return aftersale::format_fact_value(*p, *p->find_fact(name), v); };
+  auto f = [&](const char* name, std::int64_t v) {
+    return aftersale::format_fact_value(*p, *p->find_fact(name), v);
+  };
   EXPECT_EQ(f("order_status", 2), "delivered");
   EXPECT_EQ(f("opened", 1), "true");
   EXPECT_EQ(f("opened", 0), "false");

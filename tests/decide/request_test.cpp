@@ -1,9 +1,9 @@
 // bind(): checking and encoding a request against a policy's facts.
+#include <gtest/gtest.h>
+
 #include <aftersale/decide.hpp>
 #include <aftersale/load.hpp>
 #include <aftersale/request.hpp>
-#include <gtest/gtest.h>
-
 #include <string>
 
 namespace {
@@ -129,11 +129,11 @@ TEST_F(bind_test, UnknownFactIsE300) {
 
 TEST_F(bind_test, WrongTypesAreE301) {
   const std::pair<const char*, aftersale::fact_value> cases[] = {
-      {"vip", std::string("yes")},                   // text for a bool
-      {"amount", true},                              // a bool for money
-      {"amount", std::string("129.00")},             // text for money
-      {"status", std::int64_t{1}},                   // an integer for an enum
-      {"wait", std::string("two days")},             // malformed duration
+      {"vip", std::string("yes")},                  // text for a bool
+      {"amount", true},                             // a bool for money
+      {"amount", std::string("129.00")},            // text for money
+      {"status", std::int64_t{1}},                  // an integer for an enum
+      {"wait", std::string("two days")},            // malformed duration
       {"delivered_at", std::string("2026-10-01")},  // timestamp without time and offset
       {"delivered_at", true},
       {"sku", std::int64_t{3}},
@@ -155,9 +155,10 @@ TEST_F(bind_test, UndeclaredEnumValueIsE302AndListsTheValues) {
   } catch (const aftersale::request_error& e) {
     EXPECT_EQ(e.code(), error_code::undeclared_value);
     EXPECT_EQ(e.fact(), "status");
-    EXPECT_STREQ(e.what(),
-                 "error[E302]: `lost` is not a declared value of fact `status`: expected one of `paid`, `shipped`, "
-                 "`delivered`");
+    EXPECT_STREQ(
+        e.what(),
+        "error[E302]: `lost` is not a declared value of fact `status`: expected one of `paid`, `shipped`, "
+        "`delivered`");
   }
 }
 

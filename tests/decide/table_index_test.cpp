@@ -1,9 +1,9 @@
 // The bitset index (built by compile_policy, read by first_match): its buckets, and a property
 // test against a naive rule-by-rule scan.
-#include <aftersale/decide.hpp>
-#include <aftersale/load.hpp>
 #include <gtest/gtest.h>
 
+#include <aftersale/decide.hpp>
+#include <aftersale/load.hpp>
 #include <limits>
 #include <memory>
 #include <random>
@@ -72,11 +72,11 @@ std::shared_ptr<aftersale::policy> base_policy() {
   p->info.id = "index_test";
   p->vocabulary.solutions.push_back({"ok", "", {}});
   p->facts.push_back(make_fact("status", fact_type::enumeration, {"a", "b", "c"}));  // 0
-  p->facts.push_back(make_fact("flag", fact_type::boolean));                          // 1
-  p->facts.push_back(make_fact("count", fact_type::integer));                         // 2
-  p->facts.push_back(make_fact("amount", fact_type::money));                          // 3
-  p->facts.push_back(make_fact("sku", fact_type::string, {"x", "y"}));                 // 4
-  p->facts.push_back(make_fact("at", fact_type::timestamp));                          // 5
+  p->facts.push_back(make_fact("flag", fact_type::boolean));                         // 1
+  p->facts.push_back(make_fact("count", fact_type::integer));                        // 2
+  p->facts.push_back(make_fact("amount", fact_type::money));                         // 3
+  p->facts.push_back(make_fact("sku", fact_type::string, {"x", "y"}));               // 4
+  p->facts.push_back(make_fact("at", fact_type::timestamp));                         // 5
   return p;
 }
 
@@ -183,12 +183,16 @@ TEST(table_index, ManyColumnsBeyondTheCachedOnes) {
 TEST(table_index, PropertyAgreesWithNaiveScan) {
   std::mt19937_64 rng(20261123);
   auto pick = [&](auto const& v) { return v[rng() % v.size()]; };
-  const std::vector<std::int64_t> numbers = {lowest, lowest + 1, -1000, -1, 0, 1, 2, 7, 8, 100, highest - 1, highest};
+  const std::vector<std::int64_t> numbers = {lowest, lowest + 1, -1000, -1,  0,           1,
+                                             2,      7,          8,     100, highest - 1, highest};
   auto random_value = [&](std::uint32_t fact) -> std::int64_t {
     switch (fact) {
-      case 0: return static_cast<std::int64_t>(rng() % 3);
-      case 1: return static_cast<std::int64_t>(rng() % 2);
-      case 4: return static_cast<std::int64_t>(rng() % 3) - 1;  // string_other, x, y
+      case 0:
+        return static_cast<std::int64_t>(rng() % 3);
+      case 1:
+        return static_cast<std::int64_t>(rng() % 2);
+      case 4:
+        return static_cast<std::int64_t>(rng() % 3) - 1;  // string_other, x, y
       default: {
         const std::int64_t v = pick(numbers);
         const int nudge = static_cast<int>(rng() % 3) - 1;  // also probe values next to bounds
@@ -201,8 +205,10 @@ TEST(table_index, PropertyAgreesWithNaiveScan) {
   auto random_condition = [&](std::uint32_t fact) -> condition {
     const bool numeric = fact == 2 || fact == 3 || fact == 5;
     switch (rng() % (numeric ? 9 : 6)) {
-      case 0: return presence(fact, true);
-      case 1: return presence(fact, false);
+      case 0:
+        return presence(fact, true);
+      case 1:
+        return presence(fact, false);
       case 2: {
         const std::int64_t v = random_value(fact);
         return interval(fact, v, v, rng() % 2 == 0);  // eq / ne
@@ -213,9 +219,12 @@ TEST(table_index, PropertyAgreesWithNaiveScan) {
         for (int k = 0, n = 1 + static_cast<int>(rng() % 3); k < n; ++k) vs.push_back(random_value(fact));
         return set_of(fact, vs, rng() % 2 == 0);  // in / not_in
       }
-      case 5: return interval(fact, random_value(fact), random_value(fact));  // maybe empty
-      case 6: return interval(fact, lowest, random_value(fact));              // lt / le
-      case 7: return interval(fact, random_value(fact), highest);             // gt / ge
+      case 5:
+        return interval(fact, random_value(fact), random_value(fact));  // maybe empty
+      case 6:
+        return interval(fact, lowest, random_value(fact));  // lt / le
+      case 7:
+        return interval(fact, random_value(fact), highest);  // gt / ge
       default: {
         std::int64_t a = random_value(fact), b = random_value(fact);
         if (a > b) std::swap(a, b);
@@ -260,7 +269,8 @@ TEST(table_index, PropertyAgreesWithNaiveScan) {
         if (naive_matches(table.rules[i], b)) expected.push_back(i);
       }
       const std::uint32_t first = aftersale::first_match(*p, 0, b);
-      ASSERT_EQ(first, expected.empty() ? aftersale::npos : expected.front()) << "round " << round << " request " << q;
+      ASSERT_EQ(first, expected.empty() ? aftersale::npos : expected.front())
+          << "round " << round << " request " << q;
       auto d = aftersale::decide(shared, b, aftersale::sys_seconds{}, quiet);
       std::vector<std::uint32_t> got;
       for (const auto& m : d.matches()) got.push_back(m.rule);

@@ -40,8 +40,9 @@ decisions:
 class extends_test : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("aftersale_extends_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    dir_ =
+        fs::temp_directory_path() /
+        ("aftersale_extends_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "base");
     write("base/base.yaml", base_text);
@@ -136,8 +137,7 @@ TEST_F(extends_test, a_rule_may_be_placed_relative_to_another_new_rule) {
       - {id: a, before: fallback, when: {days: 1}, then: {solution: refund}}
       - {id: b, after: a, when: {days: 2}, then: {solution: refund}}
 )"));
-  EXPECT_THAT(rule_ids(*p),
-              ::testing::ElementsAre("broken_refund", "late_decline", "a", "b", "fallback"));
+  EXPECT_THAT(rule_ids(*p), ::testing::ElementsAre("broken_refund", "late_decline", "a", "b", "fallback"));
 }
 
 TEST_F(extends_test, store_adds_vocabulary_facts_clocks_tables_and_flows) {
@@ -255,7 +255,8 @@ decisions:
     rules:
       - {id: mid_rule, before: fallback, when: {days: 5}, then: {solution: refund}}
 )");
-  auto p = load_policy_file(write("store.yaml", "format: 1\nextends: base/mid.yaml\npolicy: {id: s, version: \"3\"}\n"));
+  auto p = load_policy_file(
+      write("store.yaml", "format: 1\nextends: base/mid.yaml\npolicy: {id: s, version: \"3\"}\n"));
   ASSERT_NE(p->base, nullptr);
   ASSERT_NE(p->base->base, nullptr);
   EXPECT_EQ(p->base->info.id, "mid");
@@ -326,12 +327,15 @@ protected:
     std::string name;
   };
   const std::vector<refused> cases = {
-      {"facts:\n  days: {type: int, derived: {hours_since: delivered_at, calendar: cn}}\n", ":5:3", "fact `days`"},
-      {"facts:\n  delivered_at: {type: timestamp, default: \"2000-01-01T00:00:00Z\"}\n", ":5:3", "fact `delivered_at`"},
+      {"facts:\n  days: {type: int, derived: {hours_since: delivered_at, calendar: cn}}\n", ":5:3",
+       "fact `days`"},
+      {"facts:\n  delivered_at: {type: timestamp, default: \"2000-01-01T00:00:00Z\"}\n", ":5:3",
+       "fact `delivered_at`"},
       {"facts:\n  responsible: {type: enum, values: [customer, merchant], derived: {map: reason, cases: "
        "{changed_mind: customer}}}\n",
        ":5:3", "fact `responsible`"},
-      {"calendars:\n  cn: {time_zone: Pacific/Kiritimati, hours: {mon: [\"09:00-18:00\"]}}\n", ":5:3", "calendar `cn`"},
+      {"calendars:\n  cn: {time_zone: Pacific/Kiritimati, hours: {mon: [\"09:00-18:00\"]}}\n", ":5:3",
+       "calendar `cn`"},
   };
   for (const refused& c : cases) {
     SCOPED_TRACE(c.text);

@@ -57,7 +57,8 @@ class protected_test : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
-           ("aftersale_protected_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("aftersale_protected_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     write("base.yaml", base_text);
@@ -205,7 +206,8 @@ TEST_F(protected_test, fee_payer_requirements_apply_to_the_listed_solutions_only
 )");
   const auto fs = a410(*weak);
   ASSERT_EQ(fs.size(), 1u);
-  EXPECT_THAT(fs[0].diagnostic.message, HasSubstr("`merchant_pays` is weakened: the fee payer must be `merchant`"));
+  EXPECT_THAT(fs[0].diagnostic.message,
+              HasSubstr("`merchant_pays` is weakened: the fee payer must be `merchant`"));
   EXPECT_EQ(value_of(fs[0], "reason"), "broken");
   EXPECT_EQ(value_of(fs[0], "fault"), "merchant");
 }
@@ -222,7 +224,8 @@ decisions:
 )");
   const auto fs = a410(*renamed);
   ASSERT_EQ(fs.size(), 1u);
-  EXPECT_THAT(fs[0].diagnostic.message, HasSubstr("`merchant_pays` is weakened: the fee payer must be `merchant`"));
+  EXPECT_THAT(fs[0].diagnostic.message,
+              HasSubstr("`merchant_pays` is weakened: the fee payer must be `merchant`"));
   // The store's new solution with the merchant paying keeps the protection.
   auto kept = store(R"(vocabulary:
   solutions: [swap]
@@ -238,14 +241,15 @@ TEST_F(protected_test, clock_durations_are_compared_whatever_their_kind) {
   auto with_clock = [&](const std::string& within) {
     return a410(*store("clocks:\n  first_response: {within: " + within + "}\n"));
   };
-  EXPECT_TRUE(with_clock("{business_hours: 2}").empty());   // the same, on the same calendar
+  EXPECT_TRUE(with_clock("{business_hours: 2}").empty());  // the same, on the same calendar
   EXPECT_TRUE(with_clock("{business_minutes: 90}").empty());
-  EXPECT_TRUE(with_clock("{hours: 1}").empty());            // wall time is never longer than business time
+  EXPECT_TRUE(with_clock("{hours: 1}").empty());  // wall time is never longer than business time
   EXPECT_TRUE(with_clock("{minutes: 120}").empty());
   const auto longer = with_clock("{business_hours: 3}");
   ASSERT_EQ(longer.size(), 3u);  // each of the three rules starts it
-  EXPECT_THAT(longer[0].diagnostic.message,
-              HasSubstr("clock `first_response` runs 3 business hours, which is not always within 2 business hours"));
+  EXPECT_THAT(
+      longer[0].diagnostic.message,
+      HasSubstr("clock `first_response` runs 3 business hours, which is not always within 2 business hours"));
   EXPECT_EQ(with_clock("{hours: 3}").size(), 3u);
   EXPECT_EQ(with_clock("{business_days: 1}").size(), 3u);  // a business day is not 2 business hours
   EXPECT_EQ(with_clock("{days: 1}").size(), 3u);
@@ -269,9 +273,11 @@ TEST_F(protected_test, a_rule_that_does_not_start_the_clock_is_found) {
 )");
   const auto fs = a410(*p);
   ASSERT_EQ(fs.size(), 1u);
-  EXPECT_THAT(fs[0].diagnostic.message, HasSubstr("clock `first_response` must start (within 2 business hours)"));
-  EXPECT_THAT(fs[0].diagnostic.message, HasSubstr("the base's rule `fallback` gives `decline`, fee payer `none`, clocks "
-                                                  "`first_response` 2 business hours"));
+  EXPECT_THAT(fs[0].diagnostic.message,
+              HasSubstr("clock `first_response` must start (within 2 business hours)"));
+  EXPECT_THAT(fs[0].diagnostic.message,
+              HasSubstr("the base's rule `fallback` gives `decline`, fee payer `none`, clocks "
+                        "`first_response` 2 business hours"));
 }
 
 TEST_F(protected_test, a_policy_without_a_base_is_checked_against_its_own_protections) {
@@ -309,14 +315,17 @@ protected:
 
 TEST_F(protected_test, protected_declarations_are_checked_when_loaded) {
   std::string text = base_text;
-  text += "  broken:\n    when: {colour: red}\n    solution: [refund, nope]\n    clocks: {late: {within: {hours: 1}}}\n";
+  text +=
+      "  broken:\n    when: {colour: red}\n    solution: [refund, nope]\n    clocks: {late: {within: {hours: "
+      "1}}}\n";
   text += "  empty: {description: asks nothing}\n";
   try {
     load_policy_file(write("bad.yaml", text));
     FAIL() << "the protected section should be refused";
   } catch (const policy_error& e) {
     std::vector<std::string> got;
-    for (const diagnostic& d : e.diagnostics()) got.push_back(code_text(d.code) + "@" + std::to_string(d.where.line));
+    for (const diagnostic& d : e.diagnostics())
+      got.push_back(code_text(d.code) + "@" + std::to_string(d.where.line));
     EXPECT_THAT(got, ::testing::ElementsAre("E200@34", "E200@35", "E200@36", "E106@37"));
   }
 }
@@ -346,8 +355,10 @@ TEST(protected_shipped, the_apparel_store_passes_lint_and_its_weakened_variant_d
   const finding& f = *errors[0];
   EXPECT_EQ(f.diagnostic.code, error_code::protected_weakened);
   EXPECT_THAT(f.diagnostic.message, HasSubstr("`seven_day_return` is weakened"));
-  EXPECT_THAT(f.diagnostic.message, HasSubstr("the base's rule `seven_day_return_delivered` gives `return_then_refund`"));
-  EXPECT_THAT(f.diagnostic.message, HasSubstr("the store's rule `three_day_window` gives `decline_politely`"));
+  EXPECT_THAT(f.diagnostic.message,
+              HasSubstr("the base's rule `seven_day_return_delivered` gives `return_then_refund`"));
+  EXPECT_THAT(f.diagnostic.message,
+              HasSubstr("the store's rule `three_day_window` gives `decline_politely`"));
   // The witness, decided for real at the analysis instant, by both policies.
   request req;
   for (const witness_fact& w : f.witness) {

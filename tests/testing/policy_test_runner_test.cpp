@@ -182,14 +182,17 @@ TEST(PolicyTestRunner, CoverageMinimumFailsBelowAndSaysWhich) {
 // read `row coverage 100.0% is below 100.0%`).
 TEST(PolicyTestRunner, CoverageJustShortOfTheMinimumIsNotPrintedAsIt) {
   scratch s("near_full");
-  std::string policy = "format: 1\npolicy: {id: near_full, version: \"1\", entry: t}\nvocabulary: {solutions: [refund]}\n"
-                       "facts:\n  n: {type: int, required: true}\ndecisions:\n  t:\n    hit_policy: collect\n    rules:\n"
-                       "      - {id: never, when: {n: 1}, then: {solution: refund}}\n";
-  for (int i = 0; i < 1999; ++i) policy += "      - {id: r" + std::to_string(i) + ", when: {}, then: {solution: refund}}\n";
+  std::string policy =
+      "format: 1\npolicy: {id: near_full, version: \"1\", entry: t}\nvocabulary: {solutions: [refund]}\n"
+      "facts:\n  n: {type: int, required: true}\ndecisions:\n  t:\n    hit_policy: collect\n    rules:\n"
+      "      - {id: never, when: {n: 1}, then: {solution: refund}}\n";
+  for (int i = 0; i < 1999; ++i)
+    policy += "      - {id: r" + std::to_string(i) + ", when: {}, then: {solution: refund}}\n";
   s.write("p.yaml", policy);
-  const std::string file = s.write(
-      "p.test.yaml", "policy: p.yaml\nnow: \"2026-01-01T00:00:00Z\"\ncases:\n  - {name: all_but_one, facts: {n: 0}, "
-                     "expect: {status: matched}}\n");
+  const std::string file =
+      s.write("p.test.yaml",
+              "policy: p.yaml\nnow: \"2026-01-01T00:00:00Z\"\ncases:\n  - {name: all_but_one, facts: {n: 0}, "
+              "expect: {status: matched}}\n");
   at::test_options opt;
   opt.coverage_min = 100;
   const at::test_report r = at::run_tests({file}, opt);
@@ -213,11 +216,14 @@ TEST(PolicyTestRunner, CoverageJustShortOfTheMinimumIsNotPrintedAsIt) {
 // that cannot run (an unknown role) is covered, as it is before a failed expectation.
 TEST(PolicyTestRunner, ACaseStoppedMidwayStillCountsWhatFired) {
   scratch s("stopped_midway");
-  const std::string flow_case = "  - name: stops\n    flow: returns\n    facts: {order_status: delivered, amount: 5000}\n"
-                                "    steps:\n      - {event: approve, as: agent}\n";
-  const std::string errored = s.write("errored.test.yaml", head() + flow_case + "      - {event: ship, as: nobody}\n");
+  const std::string flow_case =
+      "  - name: stops\n    flow: returns\n    facts: {order_status: delivered, amount: 5000}\n"
+      "    steps:\n      - {event: approve, as: agent}\n";
+  const std::string errored =
+      s.write("errored.test.yaml", head() + flow_case + "      - {event: ship, as: nobody}\n");
   const std::string failed =
-      s.write("failed.test.yaml", head() + flow_case + "      - {event: ship, as: customer, expect: {state: nowhere}}\n");
+      s.write("failed.test.yaml",
+              head() + flow_case + "      - {event: ship, as: customer, expect: {state: nowhere}}\n");
   for (const std::string& file : {errored, failed}) {
     SCOPED_TRACE(file);
     const at::test_report r = at::run_tests({file}, {});
