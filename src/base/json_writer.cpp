@@ -162,6 +162,11 @@ void json_writer::end_array() {
 }
 void json_writer::key(std::string_view k) { impl_->text(k, true); }
 void json_writer::string(std::string_view s) { impl_->text(s, false); }
+
+void json_writer::string_or_null(std::string_view s) {
+  if (s.empty()) return null();
+  string(s);
+}
 void json_writer::integer(std::int64_t v) {
   impl_->with([v](auto& w) { return w.Int64(v); });
 }

@@ -37,6 +37,8 @@ class json_writer {
   void key(std::string_view k);
   /// @throws encoding_error when `s` is not valid UTF-8; the document is then abandoned.
   void string(std::string_view s);
+  /// `s`, or null when it is empty (an absent id or label). @throws encoding_error as `string`.
+  void string_or_null(std::string_view s);
   void integer(std::int64_t v);
   void unsigned_integer(std::uint64_t v);
   void number(double v);  ///< shortest text that reads back as `v` (`100.0`, `66.66666666666667`)

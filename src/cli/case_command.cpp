@@ -196,7 +196,7 @@ int run_apply(const options& opt) {
       w.key("role");
       w.string(opt.role);
       w.key("id");
-      text_or_null(w, opt.id);
+      w.string_or_null(opt.id);
       w.end_object();
       w.key("outcome");
       outcome_json(w, ov);

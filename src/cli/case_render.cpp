@@ -88,7 +88,7 @@ void clock_json(json_writer& w, const clock_view& c) {
   w.key("clock");
   w.string(c.clock);
   w.key("label");
-  text_or_null(w, c.label);
+  w.string_or_null(c.label);
   w.key("status");
   w.string(c.status);
   w.key("started");
@@ -96,7 +96,7 @@ void clock_json(json_writer& w, const clock_view& c) {
   w.key("due");
   instant_or_null(w, c.due);
   w.key("remaining");
-  text_or_null(w, c.remaining);
+  w.string_or_null(c.remaining);
   w.key("overdue");
   w.boolean(c.overdue);
   w.end_object();
@@ -190,9 +190,14 @@ void render_outcome_text(std::ostream& out, const outcome_view& o, const std::st
   }
 }
 
-void text_or_null(json_writer& w, const std::string& s) {
-  if (s.empty()) return w.null();
-  w.string(s);
+void remark_json(json_writer& w, const std::string& flag, const std::string& text) {
+  if (flag.empty() && text.empty()) return w.null();
+  w.begin_object();
+  w.key("flag");
+  w.string_or_null(flag);
+  w.key("text");
+  w.string(text);
+  w.end_object();
 }
 
 void instant_json(json_writer& w, const instant_view& t) {
@@ -213,13 +218,13 @@ void history_json(json_writer& w, const std::vector<history_view>& history) {
     w.key("at");
     instant_json(w, h.at);
     w.key("actor");
-    text_or_null(w, h.actor);
+    w.string_or_null(h.actor);
     w.key("from");
-    text_or_null(w, h.from);
+    w.string_or_null(h.from);
     w.key("to");
-    text_or_null(w, h.to);
+    w.string_or_null(h.to);
     w.key("event_id");
-    text_or_null(w, h.event_id);
+    w.string_or_null(h.event_id);
     w.key("text");
     w.string(h.text);
     w.end_object();
@@ -241,13 +246,13 @@ void case_json(json_writer& w, const case_view& v) {
   w.key("state");
   w.string(v.state);
   w.key("label");
-  text_or_null(w, v.label());
+  w.string_or_null(v.label());
   w.key("labels");
   w.begin_object();
   w.key("agent");
-  text_or_null(w, v.agent_label);
+  w.string_or_null(v.agent_label);
   w.key("customer");
-  text_or_null(w, v.customer_label);
+  w.string_or_null(v.customer_label);
   w.end_object();
   if (v.customer) {
     w.key("progress");
@@ -258,18 +263,9 @@ void case_json(json_writer& w, const case_view& v) {
   w.key("phase");
   w.string(v.phase);
   w.key("escalation");
-  text_or_null(w, v.escalation);
+  w.string_or_null(v.escalation);
   w.key("remark");
-  if (v.remark_flag.empty() && v.remark.empty()) {
-    w.null();
-  } else {
-    w.begin_object();
-    w.key("flag");
-    text_or_null(w, v.remark_flag);
-    w.key("text");
-    w.string(v.remark);
-    w.end_object();
-  }
+  remark_json(w, v.remark_flag, v.remark);
   w.key("opened_at");
   instant_json(w, v.opened_at);
   w.key("entered_at");
@@ -290,7 +286,7 @@ void case_json(json_writer& w, const case_view& v) {
     w.key("local");
     w.string(v.next_deadline->local_iso);
     w.key("to");
-    text_or_null(w, v.next_target);
+    w.string_or_null(v.next_target);
     w.key("due");
     w.boolean(v.next_due);
     w.end_object();
@@ -318,13 +314,13 @@ void outcome_json(json_writer& w, const outcome_view& o) {
   w.key("status");
   w.string(o.result);
   w.key("reason");
-  text_or_null(w, o.reason);
+  w.string_or_null(o.reason);
   w.key("message");
   w.string(o.message);
   w.key("from");
-  text_or_null(w, o.from_state);
+  w.string_or_null(o.from_state);
   w.key("to");
-  text_or_null(w, o.to_state);
+  w.string_or_null(o.to_state);
   w.key("steps");
   w.unsigned_integer(o.steps);
   w.key("actions");

@@ -30,8 +30,8 @@ void case_json(json_writer& w, const case_view& v);
 void history_json(json_writer& w, const std::vector<history_view>& history);
 void outcome_json(json_writer& w, const outcome_view& o);
 void instant_json(json_writer& w, const instant_view& t);
-/// `s`, or null when empty.
-void text_or_null(json_writer& w, const std::string& s);
+/// The `remark` value of a decision or a case: null, or `{"flag": id or null, "text": ...}`.
+void remark_json(json_writer& w, const std::string& flag, const std::string& text);
 
 /// `name` or `name(by=10d, ...)`.
 std::string action_text(const emitted_action& a);

@@ -111,7 +111,7 @@ value_view make_value(const fact_def& def, bool present, std::int64_t raw) {
   value_view v;
   v.name = def.name;
   if (!present) return v;
-  v.text = value_text(def, raw);
+  v.text = detail::format_value(def, raw);
   v.raw = raw;
   v.what = def.type == fact_type::boolean                                   ? value_view::kind::boolean
            : def.type == fact_type::integer || def.type == fact_type::money ? value_view::kind::integer
@@ -148,27 +148,6 @@ instant_view make_instant(const policy& p, sys_seconds at, std::uint32_t calenda
     v.local_iso = v.utc;
   }
   return v;
-}
-
-std::string value_text(const fact_def& variable, std::int64_t value) {
-  switch (variable.type) {
-    case fact_type::enumeration:
-    case fact_type::string:
-      if (value >= 0 && static_cast<std::uint64_t>(value) < variable.values.size())
-        return variable.values[value];
-      return variable.type == fact_type::string ? "other text" : std::to_string(value);
-    case fact_type::boolean:
-      return value != 0 ? "true" : "false";
-    case fact_type::money:
-      return format_money(value);
-    case fact_type::duration:
-      return format_duration(std::chrono::seconds{value});
-    case fact_type::timestamp:
-      return format_utc(sys_seconds{std::chrono::seconds{value}});
-    case fact_type::integer:
-      break;
-  }
-  return std::to_string(value);
 }
 
 case_view make_case_view(const service_case& c, const std::string& locale, bool customer, sys_seconds now,

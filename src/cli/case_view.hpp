@@ -85,7 +85,4 @@ case_view make_case_view(const service_case& c, const std::string& locale, bool 
 /// `at` in the policy's default calendar (UTC without one).
 instant_view make_instant(const policy& p, sys_seconds at, std::uint32_t calendar = npos);
 
-/// A value of a fact or flow variable as text (`true`, `129.00`, `48h`, enum value, ISO timestamp).
-std::string value_text(const fact_def& def, std::int64_t value);
-
 }  // namespace aftersale::cli

@@ -3,17 +3,13 @@
 #include <string>
 
 #include "base/json_writer.hpp"
+#include "case_render.hpp"
 #include "render.hpp"
 
 namespace aftersale::cli {
 namespace {
 
 using json_writer = detail::json_writer;
-
-void text_or_null(json_writer& w, const std::string& s) {
-  if (s.empty()) return w.null();
-  w.string(s);
-}
 
 void strings(json_writer& w, const std::vector<std::string>& items) {
   w.begin_array();
@@ -45,22 +41,13 @@ void match_fields(json_writer& w, const match_view& m) {
   w.key("steps");
   strings(w, m.steps);
   w.key("fee_payer");
-  text_or_null(w, m.fee_payer);
+  w.string_or_null(m.fee_payer);
   w.key("evidence");
   strings(w, m.evidence);
   w.key("escalation");
-  text_or_null(w, m.escalation);
+  w.string_or_null(m.escalation);
   w.key("remark");
-  if (m.remark_flag.empty() && m.remark_text.empty()) {
-    w.null();
-  } else {
-    w.begin_object();
-    w.key("flag");
-    text_or_null(w, m.remark_flag);
-    w.key("text");
-    w.string(m.remark_text);
-    w.end_object();
-  }
+  remark_json(w, m.remark_flag, m.remark_text);
   w.key("amounts");
   w.begin_object();
   for (const auto& [name, minor] : m.amounts) {
@@ -73,9 +60,9 @@ void match_fields(json_writer& w, const match_view& m) {
   w.key("labels");
   w.begin_object();
   w.key("customer");
-  text_or_null(w, m.customer_label);
+  w.string_or_null(m.customer_label);
   w.key("agent");
-  text_or_null(w, m.agent_label);
+  w.string_or_null(m.agent_label);
   w.end_object();
 }
 

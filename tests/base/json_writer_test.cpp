@@ -38,6 +38,16 @@ TEST(json_writer, writes_compact_documents) {
   EXPECT_EQ(w.take(), R"({"a":-12,"b":[true,null,18446744073709551615,12900,66.66666666666667],"c":{}})");
 }
 
+TEST(json_writer, writes_empty_text_as_null_when_asked) {
+  json_writer w("a test document");
+  w.begin_array();
+  w.string_or_null("");
+  w.string_or_null("agent");
+  w.string("");
+  w.end_array();
+  EXPECT_EQ(w.take(), R"([null,"agent",""])");
+}
+
 TEST(json_writer, writes_pretty_documents_with_two_space_indent) {
   json_writer w("a test document", json_writer::layout::pretty);
   w.begin_object();
