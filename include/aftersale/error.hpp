@@ -90,6 +90,7 @@ enum class error_code : std::uint16_t {
   unfinished_input = 502,  ///< a batch used before `finish()`
   out_of_bounds = 503,     ///< a fact id or row outside a batch
   no_rule_selected = 504,  ///< a decision's rule accessor used when the decision selected no rule
+  not_compiled = 505,      ///< a policy built in code used before `compile_policy`, or changed after it
 };
 
 /// `E104` for `error_code::duplicate_key`, `A406` for `error_code::table_gap`.

@@ -264,7 +264,12 @@ TEST_F(decide_test, HandBuiltPolicyIsDecidedOnceCompiled) {
   t.rules.push_back(r);
   pol->decisions.push_back(t);
   pol->info.entry = 0;
-  EXPECT_THROW(aftersale::decide(pol, aftersale::request{}, now), aftersale::error);
+  try {
+    aftersale::decide(pol, aftersale::request{}, now);
+    ADD_FAILURE() << "a policy that was never compiled was decided";
+  } catch (const aftersale::usage_error& e) {
+    EXPECT_EQ(e.code(), aftersale::error_code::not_compiled);
+  }
   EXPECT_EQ(aftersale::first_match(*pol, 0, aftersale::bound_request{}), aftersale::npos);
   aftersale::compile_policy(*pol);
   EXPECT_TRUE(aftersale::decide(pol, aftersale::request{}, now).matched());
@@ -274,7 +279,7 @@ TEST_F(decide_test, HandBuiltPolicyIsDecidedOnceCompiled) {
   auto copy = std::make_shared<aftersale::policy>(*pol);
   t.id = "another";
   copy->decisions.push_back(t);
-  EXPECT_THROW(aftersale::decide(copy, aftersale::request{}, now), aftersale::error);
+  EXPECT_THROW(aftersale::decide(copy, aftersale::request{}, now), aftersale::usage_error);
   aftersale::compile_policy(*copy);
   EXPECT_TRUE(aftersale::decide(copy, 1, aftersale::bound_request{}, now).matched());
 }
