@@ -1,8 +1,9 @@
-// RapidJSON's Writer, validating UTF-8 (kWriteValidateEncodingFlag), straight into the
-// std::string `take()` hands out (no second buffer, no copy at the end).
+// RapidJSON's Writer, validating UTF-8 (kWriteValidateEncodingFlag), into RapidJSON's own
+// string buffer.
 #include "base/json_writer.hpp"
 
 #include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <aftersale/error.hpp>
@@ -10,8 +11,6 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
-#include <string>
-#include <utility>
 
 #include "base/utf8.hpp"
 
@@ -19,13 +18,7 @@ namespace aftersale::detail {
 
 namespace {
 
-// RapidJSON's output stream concept over a std::string: the document is built where it ends up.
-struct buffer {
-  using Ch = char;
-  std::string text;
-  void Put(char c) { text.push_back(c); }
-  void Flush() {}
-};
+using buffer = rapidjson::StringBuffer;
 constexpr unsigned k_flags = rapidjson::kWriteValidateEncodingFlag;
 using validating_writer =
     rapidjson::Writer<buffer, rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::CrtAllocator, k_flags>;
@@ -38,10 +31,10 @@ class compact_writer : public validating_writer {
   using validating_writer::validating_writer;
   void plain_string(std::string_view s) {
     Prefix(rapidjson::kStringType);  // also in key position: a key is a string to RapidJSON
-    std::string& out = os_->text;
-    out.push_back('"');
-    out.append(s);
-    out.push_back('"');
+    char* p = os_->Push(s.size() + 2);
+    p[0] = '"';
+    std::memcpy(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
     EndValue(true);
   }
 };
@@ -109,8 +102,8 @@ std::string printable(std::string_view s) {
 }  // namespace
 
 struct json_writer::impl {
-  impl(std::string_view document, layout l, std::size_t capacity) : document(document) {
-    out.text.reserve(capacity);
+  impl(std::string_view document, layout l, std::size_t capacity)
+      : document(document), out(&allocator, capacity) {
     if (l == layout::pretty) {
       pretty.emplace(out, &allocator);
       pretty->SetIndent(' ', 2);
@@ -128,21 +121,23 @@ struct json_writer::impl {
   void text(std::string_view s, bool is_key) {
     const text_scan kind = scan(s);
     if (kind.plain && compact) return compact->plain_string(s);
-    const std::size_t start = out.text.size();
+    const std::size_t start = out.GetSize();
     const bool ok = (!pretty || valid_utf8(s)) && with([&](auto& w) {
                       return is_key ? w.Key(s.data(), size_of(s)) : w.String(s.data(), size_of(s));
                     });
     if (!ok) {
-      out.text.resize(start);
+      out.Pop(out.GetSize() - start);
       throw encoding_error("cannot write " + document + ": text `" + printable(s) + "` is not valid UTF-8");
     }
     if (kind.control) {
-      lowercase_escapes(out.text.data() + start, out.text.size() - start);
+      // The buffer's own storage (GetString only adds the terminator), so writable.
+      char* text = const_cast<char*>(out.GetString());
+      lowercase_escapes(text + start, out.GetSize() - start);
     }
   }
 
   std::string document;
-  rapidjson::CrtAllocator allocator;  // stateless: shared by the writer's level stack
+  rapidjson::CrtAllocator allocator;  // stateless: shared, so the buffer and writer allocate none
   buffer out;
   // Only one is constructed: each allocates its level stack.
   std::optional<compact_writer> compact;
@@ -192,8 +187,8 @@ void json_writer::literal(std::string_view json) {
 }
 
 std::string json_writer::take() {
-  std::string text = std::move(impl_->out.text);
-  impl_->out.text.clear();
+  std::string text(impl_->out.GetString(), impl_->out.GetSize());
+  impl_->out.Clear();
   return text;
 }
 
