@@ -166,8 +166,8 @@ case_view make_case_view(const service_case& c, const std::string& locale, bool 
   v.customer = customer;
   v.terminal = state.terminal;
   v.phase = std::string(to_string(c.phase()));
-  v.escalation = role_text(p, c.escalation());
-  if (c.remark_flag() < p.vocabulary.flags.size()) v.remark_flag = p.vocabulary.flags[c.remark_flag()].id;
+  v.escalation = role_text(p, c.escalation_index());
+  v.remark_flag = std::string(entry_id(p.vocabulary.flags, c.remark_flag_index()));
   v.remark = c.remark();
   v.opened_at = make_instant(p, c.opened_at());
   v.entered_at = make_instant(p, c.entered_at());

@@ -95,7 +95,7 @@ void write_history(writer& w, const policy& p, const flow_def& f, const history_
   }
   if (h.actor_role != npos) {
     w.key("actor");
-    w.string(p.vocabulary.roles[h.actor_role].id);
+    w.string(entry_id(p.vocabulary.roles, h.actor_role));
   }
   if (h.from != npos) {
     w.key("from");
@@ -190,14 +190,14 @@ std::string to_json(const service_case& c) {
   w.key("phase");
   w.string(snap::phase_names[static_cast<std::size_t>(c.phase())]);
   w.key("escalation");
-  id_or_null(w, p.vocabulary.roles, c.escalation());
+  id_or_null(w, p.vocabulary.roles, c.escalation_index());
   w.key("remark");
-  if (c.remark_flag() == npos && c.remark().empty()) {
+  if (c.remark_flag_index() == npos && c.remark().empty()) {
     w.null();
   } else {
     w.begin_object();
     w.key("flag");
-    id_or_null(w, p.vocabulary.flags, c.remark_flag());
+    id_or_null(w, p.vocabulary.flags, c.remark_flag_index());
     w.key("text");
     w.string(c.remark());
     w.end_object();
