@@ -1,9 +1,13 @@
 // The public entry points: read the file, parse it safely, build the policy section by
 // section, and either return the finished policy or throw every diagnostic at once.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <aftersale/load.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <vector>
 
@@ -161,22 +165,35 @@ std::optional<std::string> read_policy_text(const std::string& path, std::size_t
     why += ", not a regular file";
     return std::nullopt;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // Opened without blocking and checked again on the descriptor: a file swapped for a FIFO
+  // between the two looks does not hang the loader either.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
     why = "it cannot be opened";
+    return std::nullopt;
+  }
+  struct closer {
+    int fd;
+    ~closer() { ::close(fd); }
+  } const guard{fd};
+  struct stat opened {};
+  if (::fstat(fd, &opened) != 0 || !S_ISREG(opened.st_mode)) {
+    why = "it is not a regular file";
     return std::nullopt;
   }
   // Read in chunks and stop one chunk past the limit: enough to refuse a file that is too large.
   // The chunk is on the heap: bases are read one inside the other (extends.cpp).
   std::string text;
   std::vector<char> chunk(std::size_t{1} << 16);
-  while (in && text.size() <= max_bytes) {
-    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
-  }
-  if (in.bad()) {
-    why = "a read error occurred";
-    return std::nullopt;
+  while (text.size() <= max_bytes) {
+    const ssize_t got = ::read(fd, chunk.data(), chunk.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      why = "a read error occurred";
+      return std::nullopt;
+    }
+    if (got == 0) break;
+    text.append(chunk.data(), static_cast<std::size_t>(got));
   }
   return text;
 }
