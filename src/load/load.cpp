@@ -242,7 +242,7 @@ std::shared_ptr<const policy> load_policy_file(const std::string& path, const lo
   if (!text) {
     fail({diagnostic{error_code::file_unreadable, severity::error, source_span{path, 0, 0},
                      "cannot read policy file `" + path + "`: " + why,
-                     "check that the path is right and names a readable policy file"}});
+                     "check that the path is right and the file is readable"}});
   }
   return load_policy_string(*text, path, limits);
 }
