@@ -21,9 +21,15 @@ struct load_limits {
   std::size_t max_bytes = 16u << 20;  ///< document size
   std::size_t max_depth = 64;         ///< nesting of mappings and lists
   std::size_t max_nodes = 2'000'000;  ///< scalars + collections
+  /// `extends:` links followed from the file loaded: a policy extending a base that extends a
+  /// root is 2 deep; 0 refuses every `extends:`. Past it, the `extends:` of the file one link too
+  /// deep is refused with E213. Bases are loaded one inside the other, so the limit also bounds
+  /// the stack: 16 links load on a thread with a 1 MiB stack.
+  std::size_t max_extends_depth = 16;
 };
 
-/// Loads a policy file. @throws policy_error (E109 when the file cannot be read).
+/// Loads a policy file. @throws policy_error (E109 when the file cannot be read or is not a
+/// regular file: a directory, a FIFO or a device is refused before it is opened).
 std::shared_ptr<const policy> load_policy_file(const std::string& path, const load_limits& limits = {});
 
 /// Loads a policy from text; `file_name` is used in diagnostics. @throws policy_error

@@ -1,5 +1,6 @@
 // `extends:`: a store policy written on top of a base policy. The base is loaded on its own
-// (recursively: a base may extend another), then the store's YAML tree is merged onto the
+// (recursively: a base may extend another, up to `load_limits::max_extends_depth` links, which
+// also bounds the stack: nothing large lives in a frame), then the store's YAML tree is merged onto the
 // base's tree and the merged tree is built like any policy. Every node remembers its file, so
 // a diagnostic points into the store or the base, wherever the text was written.
 //
@@ -11,7 +12,6 @@
 // outcomes are added, never redefined.
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <initializer_list>
 #include <map>
 
@@ -430,6 +430,18 @@ std::string identity(const std::string& path) {
   return ec ? fs::path(path).lexically_normal().string() : canonical.string();
 }
 
+// Whether text that is not well-formed yaml was meant as a policy: a line `format:` at its
+// top level. Only then are the yaml errors (which may quote the text) reported as they are.
+bool looks_like_policy(std::string_view text) {
+  for (std::size_t at = 0; at < text.size();) {
+    if (text.compare(at, 7, "format:") == 0) return true;
+    const std::size_t eol = text.find('\n', at);
+    if (eol == std::string_view::npos) break;
+    at = eol + 1;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files, const load_limits& limits,
@@ -471,23 +483,43 @@ std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files
             "a base policy must not extend, directly or through its own bases, a policy that extends it");
     return nullptr;
   }
-  std::ifstream in(base_file, std::ios::binary);
-  std::string text;
-  if (in) {
-    char chunk[1 << 16];
-    while (in && text.size() <= limits.max_bytes) {
-      in.read(chunk, sizeof chunk);
-      text.append(chunk, static_cast<std::size_t>(in.gcount()));
-    }
+  if (links.size() > limits.max_extends_depth) {
+    r.error(error_code::extends_too_deep, *key,
+            "`extends` goes more than " + std::to_string(limits.max_extends_depth) +
+                " links deep: " + chain_text(chain, files.front()) + " -> `" + base_file + "`",
+            "extend a base nearer the root, or raise `load_limits.max_extends_depth`");
+    return nullptr;
   }
-  if (!in && !in.eof()) {
-    r.error(error_code::file_unreadable, *key, "cannot read base policy `" + base_file + "`",
-            "`extends` is relative to this file; check the path and that the file is readable");
+  std::string why;
+  std::optional<std::string> text = read_policy_text(base_file, limits.max_bytes, why);
+  if (!text) {
+    r.error(error_code::file_unreadable, *key, "cannot read base policy `" + base_file + "`: " + why,
+            "`extends` is relative to this file; name a readable policy file");
+    return nullptr;
+  }
+  // A file that is not a policy is refused without quoting it: `extends` may name any file the
+  // process can read, and its text (a key, a yaml error's context) must not reach a diagnostic.
+  std::vector<diagnostic> parse_errors;
+  std::optional<node> parsed = parse_yaml(*text, base_file, limits, parse_errors);
+  const char* not_policy = nullptr;
+  if (!parsed && !looks_like_policy(*text)) {
+    not_policy = "it is not yaml with `format:` at its top level";
+  } else if (parsed && !(parsed->is_mapping() && parsed->find("format"))) {
+    not_policy =
+        parsed->is_mapping() ? "its top level has no `format:` key" : "its top level is not a mapping";
+  }
+  if (not_policy) {
+    r.error(error_code::not_a_policy, *key, "base policy `" + base_file + "` is not a policy: " + not_policy,
+            "`extends` names a policy file (a mapping with `format: 1`), relative to this file");
+    return nullptr;
+  }
+  if (!parsed) {
+    base_errors = std::move(parse_errors);  // a policy with a yaml error: its diagnostics are its own
     return nullptr;
   }
   loaded_tree base;
   try {
-    base = load_tree(text, base_file, limits, links);
+    base = load_parsed(std::move(*parsed), *text, base_file, limits, links);
   } catch (const policy_error& e) {
     base_errors = e.diagnostics();
     return nullptr;

@@ -69,6 +69,8 @@ expectation expectations_of(const std::string& text, const std::string& rel) {
     if (line.rfind("# expect: ", 0) == 0) out.lines.push_back(rel + ':' + line.substr(10));
     if (line.rfind("# limits: max_nodes=", 0) == 0) out.limits.max_nodes = std::stoul(line.substr(20));
     if (line.rfind("# limits: max_depth=", 0) == 0) out.limits.max_depth = std::stoul(line.substr(20));
+    if (line.rfind("# limits: max_extends_depth=", 0) == 0)
+      out.limits.max_extends_depth = std::stoul(line.substr(28));
   }
   return out;
 }
@@ -104,8 +106,9 @@ TEST(errors_folder, EveryLoadErrorCodeHasAFile) {
     }
   }
   // E109 (unreadable file) cannot be a file in the folder; it is tested below.
-  for (const char* code : {"E100", "E101", "E102", "E103", "E104", "E105", "E106", "E107", "E108", "E200",
-                           "E201", "E202", "E203", "E204", "E205", "E206", "E207", "E208", "E209", "E210"}) {
+  for (const char* code :
+       {"E100", "E101", "E102", "E103", "E104", "E105", "E106", "E107", "E108", "E200", "E201", "E202",
+        "E203", "E204", "E205", "E206", "E207", "E208", "E209", "E210", "E211", "E212", "E213", "E214"}) {
     EXPECT_EQ(seen.count(code), 1u) << "no file in tests/errors expects " << code;
   }
 }

@@ -2,11 +2,15 @@
 // override the base's, what it may not change, and where diagnostics point.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <pthread.h>
+#include <sys/stat.h>
 
 #include <aftersale/decide.hpp>
 #include <aftersale/load.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -387,6 +391,137 @@ decisions: {main: {rules: [{id: r, after: x, then: {solution: refund}}]}}
 )");
   ASSERT_EQ(e.size(), 1u);
   EXPECT_EQ(e[0].code, error_code::unknown_key);
+}
+
+// ---- hardening: chain depth, files that are not regular, files that are not policies ----
+
+TEST_F(extends_test, a_chain_at_the_depth_limit_loads_on_a_one_mib_stack) {
+  const std::size_t limit = load_limits{}.max_extends_depth;
+  ASSERT_EQ(limit, 16u);
+  for (std::size_t i = 0; i < limit; ++i) {
+    write("p" + std::to_string(i) + ".yaml", "format: 1\nextends: p" + std::to_string(i + 1) +
+                                                 ".yaml\npolicy: {id: p" + std::to_string(i) +
+                                                 ", version: \"1\"}\n");
+  }
+  write("p" + std::to_string(limit) + ".yaml", base_text);
+  struct job {
+    std::string file;
+    std::string error;
+    std::size_t depth = 0;
+  } j{path("p0.yaml"), {}, 0};
+  pthread_attr_t attr;
+  ASSERT_EQ(pthread_attr_init(&attr), 0);
+  ASSERT_EQ(pthread_attr_setstacksize(&attr, std::size_t{1} << 20), 0);
+  pthread_t thread;
+  auto run = [](void* arg) -> void* {
+    auto* jb = static_cast<job*>(arg);
+    try {
+      for (auto p = load_policy_file(jb->file); p; p = p->base) ++jb->depth;
+    } catch (const std::exception& e) {
+      jb->error = e.what();
+    }
+    return nullptr;
+  };
+  ASSERT_EQ(pthread_create(&thread, &attr, run, &j), 0);
+  ASSERT_EQ(pthread_join(thread, nullptr), 0);
+  pthread_attr_destroy(&attr);
+  EXPECT_EQ(j.error, "");
+  EXPECT_EQ(j.depth, limit + 1);
+}
+
+TEST_F(extends_test, a_chain_past_the_limit_is_e213_at_the_extends_one_link_too_deep) {
+  load_limits limits;
+  limits.max_extends_depth = 3;
+  for (std::size_t i = 0; i < 4; ++i) {
+    write("p" + std::to_string(i) + ".yaml", "format: 1\npolicy: {id: p" + std::to_string(i) +
+                                                 ", version: \"1\"}\nextends: p" + std::to_string(i + 1) +
+                                                 ".yaml\n");
+  }
+  write("p4.yaml", base_text);
+  EXPECT_EQ(load_policy_file(path("p1.yaml"), limits)->base->base->base->info.id, "base");
+  try {
+    load_policy_file(path("p0.yaml"), limits);
+    FAIL() << "a chain of 4 links loaded with max_extends_depth = 3";
+  } catch (const policy_error& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    const diagnostic& d = e.diagnostics()[0];
+    EXPECT_EQ(d.code, error_code::extends_too_deep);
+    EXPECT_EQ(to_string(d.where), path("p3.yaml") + ":3:1");
+    EXPECT_EQ(d.message, "`extends` goes more than 3 links deep: `" + path("p0.yaml") + "` -> `" +
+                             path("p1.yaml") + "` -> `" + path("p2.yaml") + "` -> `" + path("p3.yaml") +
+                             "` -> `" + path("p4.yaml") + "`");
+  }
+  limits.max_extends_depth = 0;
+  EXPECT_THROW(load_policy_file(path("p3.yaml"), limits), policy_error);
+}
+
+TEST_F(extends_test, a_fifo_a_directory_or_a_device_as_base_is_e109_at_once) {
+  ASSERT_EQ(::mkfifo(path("base/pipe.yaml").c_str(), 0600), 0);
+  const std::pair<std::string, std::string> cases[] = {
+      {"base/pipe.yaml", "it is a fifo, not a regular file"},
+      {"base", "it is a directory, not a regular file"},
+      {"/dev/zero", "it is a device, not a regular file"},
+  };
+  for (const auto& [target, why] : cases) {
+    SCOPED_TRACE(target);
+    // Opening a FIFO without a writer would block: the load runs apart, and must end quickly.
+    auto done = std::async(std::launch::async, [&, target = target] {
+      return errors_of("format: 1\npolicy: {id: s, version: \"1\"}\nextends: " + target + "\n");
+    });
+    ASSERT_EQ(done.wait_for(std::chrono::seconds(10)), std::future_status::ready) << "the load hangs";
+    const auto e = done.get();
+    ASSERT_EQ(e.size(), 1u);
+    EXPECT_EQ(e[0].code, error_code::file_unreadable);
+    EXPECT_EQ(to_string(e[0].where), path("store.yaml") + ":3:1");
+    const std::string shown = target[0] == '/' ? target : path(target);
+    EXPECT_EQ(e[0].message, "cannot read base policy `" + shown + "`: " + why);
+  }
+}
+
+TEST_F(extends_test, load_policy_file_refuses_a_fifo_or_a_directory_before_opening_it) {
+  ASSERT_EQ(::mkfifo(path("pipe.yaml").c_str(), 0600), 0);
+  for (const std::string& target : {path("pipe.yaml"), path("base")}) {
+    auto done = std::async(std::launch::async, [target] {
+      try {
+        load_policy_file(target);
+      } catch (const policy_error& e) {
+        return e.diagnostics();
+      }
+      return std::vector<diagnostic>{};
+    });
+    ASSERT_EQ(done.wait_for(std::chrono::seconds(10)), std::future_status::ready) << target;
+    const auto e = done.get();
+    ASSERT_EQ(e.size(), 1u);
+    EXPECT_EQ(e[0].code, error_code::file_unreadable);
+    EXPECT_THAT(e[0].message, ::testing::HasSubstr("not a regular file"));
+  }
+}
+
+TEST_F(extends_test, a_base_that_is_not_a_policy_is_e214_and_its_text_is_never_quoted) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"root:$6$SECRETHASH:19000:0:99999:7:::\n", "its top level has no `format:` key"},
+      {"SECRET LINE ONE\nSECRET LINE TWO\n", "its top level is not a mapping"},
+      {"SECRETKEY: SECRETVALUE\n", "its top level has no `format:` key"},
+      {"- SECRETITEM\n", "its top level is not a mapping"},
+      {"SECRETKEY: [SECRETVALUE\n", "it is not yaml with `format:` at its top level"},
+      {"SECRETKEY: a\nSECRETKEY: b\n", "it is not yaml with `format:` at its top level"},
+  };
+  for (const auto& [text, why] : cases) {
+    SCOPED_TRACE(text);
+    write("base/secret", text);
+    const auto e = errors_of("format: 1\npolicy: {id: s, version: \"1\"}\nextends: base/secret\n");
+    ASSERT_EQ(e.size(), 1u);
+    EXPECT_EQ(e[0].code, error_code::not_a_policy);
+    EXPECT_EQ(to_string(e[0].where), path("store.yaml") + ":3:1");
+    EXPECT_EQ(e[0].message, "base policy `" + path("base/secret") + "` is not a policy: " + why);
+    EXPECT_THAT(to_string(e[0]) + e[0].help, ::testing::Not(::testing::HasSubstr("SECRET")));
+  }
+  // A policy with a yaml mistake keeps its own located diagnostic.
+  write("base/typo.yaml", "format: 1\npolicy: {id: b, version: \"1\"\n");
+  const auto e = errors_of("format: 1\npolicy: {id: s, version: \"1\"}\nextends: base/typo.yaml\n");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].code, error_code::yaml_syntax);
+  EXPECT_EQ(e[0].where.file, path("base/typo.yaml"));
 }
 
 TEST(extends_shipped, the_apparel_store_extends_the_default_policy) {
