@@ -77,4 +77,40 @@ TEST(Text, WrapBreaksAtSpacesAndInsideLongWords) {
   for (const auto& line : wrap("one two three four five six seven", 9)) EXPECT_LE(display_width(line), 9u);
 }
 
+TEST(RequestJson, DuplicateKeysAreRefusedWithTheirLine) {
+  try {
+    parse_request_json("{\"facts\": {\n  \"amount\": 1,\n  \"amount\": 2\n}}", "x", "dir/x.json");
+    FAIL() << "expected input_error";
+  } catch (const input_error& e) {
+    EXPECT_STREQ(e.what(),
+                 "dir/x.json:3: error: duplicate key `amount`: each key may appear once in an object");
+  }
+  // Escapes are decoded before comparing; the same key in different objects is fine.
+  EXPECT_THROW(parse_request_json(R"({"a": 1, "\u0061": 2})", "x", "x.json"), input_error);
+  EXPECT_THROW(parse_request_json(R"({"facts": {}, "facts": {}})", "x", "x.json"), input_error);
+  auto r = parse_request_json(R"({"facts": {"note": "a,\"b\" {"}, "note": "{\"facts\": 1}"})", "x", "x.json");
+  EXPECT_EQ(r.note, "{\"facts\": 1}");
+}
+
+TEST(RequestJson, NumbersOutOfRangeNameTheFile) {
+  try {
+    parse_request_json(R"({"amount": 1e400})", "x", "dir/x.json");
+    FAIL() << "expected input_error";
+  } catch (const input_error& e) {
+    std::string what = e.what();
+    EXPECT_EQ(what.rfind("dir/x.json: error: number out of range: ", 0), 0u) << what;
+    EXPECT_EQ(what.find("json.exception"), std::string::npos) << what;
+  }
+  for (const char* text : {R"({"amount": 18446744073709551616})", R"({"amount": -9223372036854775809})",
+                           R"({"amount": 9223372036854775808})"}) {
+    try {
+      parse_request_json(text, "x", "dir/x.json");
+      FAIL() << "expected input_error for " << text;
+    } catch (const input_error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("dir/x.json: error: fact `amount`: integer out of range", 0), 0u)
+          << e.what();
+    }
+  }
+}
+
 }  // namespace
