@@ -1,6 +1,9 @@
 // Unit tests of the CLI's helpers: request JSON reading and terminal text layout.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "request_json.hpp"
 #include "text.hpp"
 
@@ -9,6 +12,7 @@ namespace {
 using aftersale::cli::display_width;
 using aftersale::cli::input_error;
 using aftersale::cli::parse_request_json;
+using aftersale::cli::read_request_file;
 using aftersale::cli::wrap;
 
 TEST(RequestJson, WrappedFormReadsFactsNowAndNote) {
@@ -109,6 +113,37 @@ TEST(RequestJson, NumbersOutOfRangeNameTheFile) {
     } catch (const input_error& e) {
       EXPECT_EQ(std::string(e.what()).rfind("dir/x.json: error: fact `amount`: integer out of range", 0), 0u)
           << e.what();
+    }
+  }
+}
+
+TEST(RequestJson, FilesOverTheLimitAndDevicesAreRefusedNamingThem) {
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string big = (dir / "aftersale_cli_units_big_request.json").string();
+  {
+    // A valid request padded with spaces to one byte over the default 1 MiB.
+    std::ofstream out(big, std::ios::binary);
+    const std::string facts = R"({"amount": 1})";
+    out << facts << std::string(aftersale::cli::default_request_limit + 1 - facts.size(), ' ');
+  }
+  ASSERT_EQ(std::filesystem::file_size(big), aftersale::cli::default_request_limit + 1);
+  try {
+    read_request_file(big);
+    ADD_FAILURE() << "expected input_error";
+  } catch (const input_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              big +
+                  ": error: the request is larger than 1048576 bytes: a request file may be "
+                  "at most that (--max-request-bytes)");
+  }
+  EXPECT_EQ(read_request_file(big, aftersale::cli::default_request_limit + 1).facts.values().size(), 1u);
+  std::filesystem::remove(big);
+  if (std::filesystem::exists("/dev/zero")) {
+    try {
+      read_request_file("/dev/zero");
+      ADD_FAILURE() << "expected input_error";
+    } catch (const input_error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("/dev/zero: error: not a regular file", 0), 0u) << e.what();
     }
   }
 }
