@@ -73,6 +73,7 @@ enum class error_code : std::uint16_t {
   undeclared_value = 302,  ///< an enum value the fact does not declare
   missing_fact = 303,      ///< a required fact is absent
   unknown_decision = 304,  ///< decide() was asked for a table the policy does not have
+  negative_money = 305,    ///< a money fact or flow variable given a value below zero
   // A4xx: findings of the static analysis (`analyze`, `aftersale lint`); printed `A400`, ...
   unreachable_state = 400,  ///< a flow state no path from the start reaches
   no_way_out = 401,  ///< a flow state from which no terminal state can be reached (dead end, closed cycle)

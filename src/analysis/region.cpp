@@ -44,6 +44,8 @@ value_set type_domain(const fact_def& f) {
       return value_set::range(0, 1);
     case fact_type::string:
       return value_set::range(string_other, static_cast<std::int64_t>(f.values.size()) - 1);
+    case fact_type::money:
+      return value_set::range(0, int_max);  // requests refuse negative money (E305)
     default:
       return value_set::range(int_min, int_max);
   }

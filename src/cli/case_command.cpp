@@ -114,7 +114,7 @@ void decision_json(json_writer& w, const std::optional<decided>& d) {
 
 int run_open(const options& opt) {
   auto p = load(opt);
-  request_file r = read_request_file(opt.request);
+  request_file r = read_request_file(opt.request, opt.max_request_bytes);
   sys_seconds now{};
   if (!opt.now.empty()) {
     now = parse_instant(opt.now, "--now");
@@ -291,6 +291,10 @@ case_command::case_command(CLI::App& app) {
   open_->add_option("POLICY", opt_.policy, "Policy YAML file")->required();
   open_->add_option("--request,-r", opt_.request, "Request JSON file, or - for stdin")->required();
   open_->add_option("--output,-o", opt_.snapshot, "Case snapshot file to write")->required();
+  open_
+      ->add_option("--max-request-bytes", opt_.max_request_bytes,
+                   "Refuse a request file larger than this (default 1048576, 1 MiB)")
+      ->check(CLI::PositiveNumber);
   open_->add_option("--flow", opt_.flow, "Open this flow with the request's facts instead of deciding");
   add_now(open_, opt_,
           "Opening instant, ISO 8601 with offset (default: the request's `now`, else the wall clock)");

@@ -6,8 +6,11 @@
 //   aftersale case advance policy.yaml case.json --now 2026-11-23T10:00:00+08:00
 //   aftersale case show policy.yaml case.json --locale en --customer
 #include <CLI/CLI.hpp>
+#include <cstddef>
 #include <string>
 #include <vector>
+
+#include "request_json.hpp"
 
 namespace aftersale::cli {
 
@@ -35,6 +38,7 @@ class case_command {
     std::string policy;
     std::string snapshot;  ///< open: the file to write (-o); others: the file to read
     std::string request;
+    std::size_t max_request_bytes = default_request_limit;
     std::string flow;
     std::string now;
     std::string event;

@@ -74,6 +74,7 @@ struct decide_args {
   std::vector<std::string> requests;
   std::string now;
   std::string table;
+  std::size_t max_request_bytes = cli::default_request_limit;
   std::string format = "table";
   bool explain = false;
 };
@@ -123,7 +124,7 @@ int run_decide(const decide_args& args) {
   for (const auto& path : paths) {
     std::string where = path == "-" ? "<stdin>" : path;
     try {
-      cli::request_file r = cli::read_request_file(path);
+      cli::request_file r = cli::read_request_file(path, args.max_request_bytes);
       aftersale::sys_seconds now = decision_time(args, r);
       aftersale::decision d = args.table.empty()
                                   ? aftersale::decide(policy, r.facts, now, options)
@@ -164,6 +165,10 @@ int main(int argc, char** argv) {
   decide->add_option("--now", args.now, "Decision instant, ISO 8601 with offset; `now` for the wall clock");
   decide->add_option("--table", args.table, "Decision table id (default: the policy's entry table)");
   decide->add_option("--format", args.format, "Output format")->check(CLI::IsMember({"table", "json"}));
+  decide
+      ->add_option("--max-request-bytes", args.max_request_bytes,
+                   "Refuse a request file larger than this (default 1048576, 1 MiB)")
+      ->check(CLI::PositiveNumber);
   decide->add_flag("--explain", args.explain, "Explain why the rule matched and earlier ones did not");
 
   cli::case_command cases(app);

@@ -1,12 +1,13 @@
 #include "request_json.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <set>
+#include <vector>
 
 namespace aftersale::cli {
 namespace {
@@ -36,7 +37,14 @@ fact_value to_fact_value(const std::string& where, const std::string& fact, cons
       }
       return static_cast<std::int64_t>(u);
     }
-    case json::value_t::number_float:
+    case json::value_t::number_float: {
+      // nlohmann reads an integer beyond 64 bits as a float: say so rather than "a fraction".
+      const double d = v.get<double>();
+      if (std::trunc(d) == d && (d >= 9223372036854775808.0 || d <= -9223372036854775808.0)) {
+        throw input_error(where + ": error: fact `" + fact +
+                          "`: integer out of range: expected -9223372036854775808 to 9223372036854775807");
+      }
+    }
       // Money is integer minor units; a float here is almost always 129.00 meaning 12900.
       throw input_error(
           where + ": error: fact `" + fact +
@@ -61,6 +69,43 @@ std::string text_member(const std::string& where, const json& doc, const char* k
   return v.get<std::string>();
 }
 
+// Refuses a key given twice in one object, naming it and its line (nlohmann keeps the last one
+// silently). Runs on text nlohmann has parsed, so it only needs to find strings, brackets and commas.
+void check_duplicate_keys(std::string_view text, const std::string& path) {
+  struct frame {
+    bool object = false;
+    bool expect_key = false;
+    std::set<std::string> keys;
+  };
+  std::vector<frame> stack;
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+    } else if (c == '{' || c == '[') {
+      stack.push_back(frame{c == '{', c == '{', {}});
+    } else if (c == '}' || c == ']') {
+      if (!stack.empty()) stack.pop_back();
+    } else if (c == ',') {
+      if (!stack.empty() && stack.back().object) stack.back().expect_key = true;
+    } else if (c == '"') {
+      const std::size_t start = i;
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\') ++i;
+      }
+      if (stack.empty() || !stack.back().object || !stack.back().expect_key) continue;
+      stack.back().expect_key = false;
+      // The key as JSON means it (escapes decoded), so `"a"` and `"\u0061"` are the same key.
+      const std::string key = json::parse(text.substr(start, i + 1 - start)).get<std::string>();
+      if (!stack.back().keys.insert(key).second) {
+        throw input_error(path + ":" + std::to_string(line) + ": error: duplicate key `" + key +
+                          "`: each key may appear once in an object");
+      }
+    }
+  }
+}
+
 }  // namespace
 
 request_file parse_request_json(std::string_view text, std::string name, std::string path) {
@@ -69,7 +114,13 @@ request_file parse_request_json(std::string_view text, std::string name, std::st
     doc = json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
     throw input_error(path + ": error: invalid json: " + without_exception_tag(e.what()));
+  } catch (const json::out_of_range& e) {
+    // 406: a number beyond a double (`1e400`); nlohmann's text says "number overflow parsing '1e400'".
+    throw input_error(path + ": error: number out of range: " + without_exception_tag(e.what()));
+  } catch (const json::exception& e) {
+    throw input_error(path + ": error: invalid json: " + without_exception_tag(e.what()));
   }
+  check_duplicate_keys(text, path);
   if (!doc.is_object()) throw input_error(path + ": error: expected a json object of facts");
 
   request_file out;
@@ -93,17 +144,39 @@ request_file parse_request_json(std::string_view text, std::string name, std::st
   return out;
 }
 
-request_file read_request_file(const std::string& path) {
+namespace {
+
+// At most `limit` bytes of `in`; refuses more without reading past limit + one chunk.
+std::string read_bounded(std::istream& in, const std::string& where, std::size_t limit) {
   std::string text;
-  if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    return parse_request_json(text, "-", "<stdin>");
+  char chunk[65536];
+  while (in) {
+    in.read(chunk, sizeof chunk);
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (got == 0) break;
+    if (text.size() + got > limit) {
+      throw input_error(where + ": error: the request is larger than " + std::to_string(limit) +
+                        " bytes: a request file may be at most that (--max-request-bytes)");
+    }
+    text.append(chunk, got);
+  }
+  if (in.bad()) throw input_error(where + ": error: cannot read the request");
+  return text;
+}
+
+}  // namespace
+
+request_file read_request_file(const std::string& path, std::size_t limit) {
+  if (path == "-") return parse_request_json(read_bounded(std::cin, "<stdin>", limit), "-", "<stdin>");
+  // Only regular files and pipes: a device (`/dev/zero`) or a directory would never end or not parse.
+  std::error_code ec;
+  const auto kind = std::filesystem::status(path, ec).type();
+  if (!ec && kind != std::filesystem::file_type::regular && kind != std::filesystem::file_type::fifo) {
+    throw input_error(path + ": error: not a regular file: a request is read from a file, a pipe or `-`");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw input_error(path + ": error: cannot open the request file");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return parse_request_json(buffer.str(), std::filesystem::path(path).stem().string(), path);
+  return parse_request_json(read_bounded(in, path, limit), std::filesystem::path(path).stem().string(), path);
 }
 
 }  // namespace aftersale::cli

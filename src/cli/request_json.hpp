@@ -1,6 +1,7 @@
 #pragma once
 // Reading request files: JSON → aftersale::request.
 #include <aftersale/request.hpp>
+#include <cstddef>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -30,7 +31,12 @@ class input_error : public std::runtime_error {
 /// @throws input_error on malformed JSON, a fractional number, null, or a nested value
 request_file parse_request_json(std::string_view text, std::string name, std::string path);
 
-/// Reads one request file (`-` reads standard input). @throws input_error
-request_file read_request_file(const std::string& path);
+/// The most bytes a request file (or standard input) may hold unless `--max-request-bytes` says
+/// otherwise: 1 MiB. A request is a few hundred bytes; the bound keeps a wrong file from eating memory.
+inline constexpr std::size_t default_request_limit = 1024 * 1024;
+
+/// Reads one request file (`-` reads standard input), at most `limit` bytes; only regular files,
+/// pipes and standard input are read. @throws input_error naming the file
+request_file read_request_file(const std::string& path, std::size_t limit = default_request_limit);
 
 }  // namespace aftersale::cli

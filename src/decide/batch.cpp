@@ -117,8 +117,13 @@ void request_columns::set_int(std::uint32_t fact, std::size_t row, std::int64_t 
   check(fact, row);
   const fact_def& f = policy_->facts[fact];
   switch (f.type) {
-    case fact_type::integer:
     case fact_type::money:
+      if (value < 0) {
+        throw request_error(error_code::negative_money, f.name,
+                            row_prefix(first_row_ + row) + detail::negative_money_message(f, value));
+      }
+      return put(fact, row, value);
+    case fact_type::integer:
     case fact_type::duration:
     case fact_type::timestamp:
       return put(fact, row, value);

@@ -83,10 +83,15 @@ std::int64_t detail::encode_value(const fact_def& f, const fact_value& v) {
       if (!b) wrong_type(f, v);
       return *b ? 1 : 0;
     }
-    case fact_type::integer:
+    case fact_type::integer: {
+      const auto* i = std::get_if<std::int64_t>(&v);
+      if (!i) wrong_type(f, v);
+      return *i;
+    }
     case fact_type::money: {
       const auto* i = std::get_if<std::int64_t>(&v);
       if (!i) wrong_type(f, v);
+      if (*i < 0) throw request_error(error_code::negative_money, f.name, negative_money_message(f, *i));
       return *i;
     }
     case fact_type::duration: {
@@ -167,6 +172,11 @@ std::string expected_kind(fact_type t) {
       return "text";
   }
   return "a value";
+}
+
+std::string negative_money_message(const fact_def& f, std::int64_t minor_units) {
+  return "fact `" + f.name + "` is money and cannot be negative: was given " + std::to_string(minor_units) +
+         " (minor units)";
 }
 
 }  // namespace aftersale::detail

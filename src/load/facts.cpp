@@ -222,7 +222,15 @@ void complete(build_state& s, std::uint32_t index, const node& decl) {
     }
   }
   if (const node* def = decl.find("default")) {
-    if (auto v = read_fact_value(s, index, *def)) s.p.facts[index].default_value = *v;
+    if (auto v = read_fact_value(s, index, *def)) {
+      if (f.type == fact_type::money && *v < 0) {
+        // A request may not give negative money (E305); neither may a default.
+        s.r.error(error_code::invalid_value, *def, "`default` of money " + label + " is negative",
+                  "money is never negative: write 0 or more minor units");
+      } else {
+        s.p.facts[index].default_value = *v;
+      }
+    }
   }
 }
 

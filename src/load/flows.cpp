@@ -99,7 +99,16 @@ void read_variables(flow_context& c, const node& section) {
     if (const node* d = decl.find("default")) defaults.emplace_back(index, d);
   }
   for (const auto& [index, n] : defaults) {
-    if (auto v = read_fact_value(s, index, *n)) s.p.facts[index].default_value = *v;
+    if (auto v = read_fact_value(s, index, *n)) {
+      const fact_def& f = s.p.facts[index];
+      if (f.type == fact_type::money && *v < 0) {
+        // Payloads may not give negative money (E305); neither may a default.
+        s.r.error(error_code::invalid_value, *n, "`default` of money variable `" + f.name + "` is negative",
+                  "money is never negative: write 0 or more minor units");
+      } else {
+        s.p.facts[index].default_value = *v;
+      }
+    }
   }
 }
 

@@ -486,6 +486,10 @@ TEST(Refusal, BadPayload) {
   undeclared.set("condition", "scratched");
   EXPECT_THAT(refused(c, ev("inspect", "agent", undeclared), monday_10, refusal::bad_payload).message(),
               HasSubstr("not a declared value of variable `condition`"));
+  request negative;
+  negative.set("refund_amount", std::int64_t{-12900});
+  EXPECT_THAT(refused(c, ev("inspect", "agent", negative), monday_10, refusal::bad_payload).message(),
+              HasSubstr("variable `refund_amount` is money and cannot be negative: was given -12900"));
 }
 
 TEST(Refusal, Precedence) {

@@ -1,6 +1,9 @@
 // Unit tests of the CLI's helpers: request JSON reading and terminal text layout.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "request_json.hpp"
 #include "text.hpp"
 
@@ -9,6 +12,7 @@ namespace {
 using aftersale::cli::display_width;
 using aftersale::cli::input_error;
 using aftersale::cli::parse_request_json;
+using aftersale::cli::read_request_file;
 using aftersale::cli::wrap;
 
 TEST(RequestJson, WrappedFormReadsFactsNowAndNote) {
@@ -75,6 +79,73 @@ TEST(Text, WrapBreaksAtSpacesAndInsideLongWords) {
   EXPECT_EQ(wrap("退货退款处理", 4), (std::vector<std::string>{"退货", "退款", "处理"}));
   EXPECT_EQ(wrap("", 10), (std::vector<std::string>{""}));
   for (const auto& line : wrap("one two three four five six seven", 9)) EXPECT_LE(display_width(line), 9u);
+}
+
+TEST(RequestJson, DuplicateKeysAreRefusedWithTheirLine) {
+  try {
+    parse_request_json("{\"facts\": {\n  \"amount\": 1,\n  \"amount\": 2\n}}", "x", "dir/x.json");
+    FAIL() << "expected input_error";
+  } catch (const input_error& e) {
+    EXPECT_STREQ(e.what(),
+                 "dir/x.json:3: error: duplicate key `amount`: each key may appear once in an object");
+  }
+  // Escapes are decoded before comparing; the same key in different objects is fine.
+  EXPECT_THROW(parse_request_json(R"({"a": 1, "\u0061": 2})", "x", "x.json"), input_error);
+  EXPECT_THROW(parse_request_json(R"({"facts": {}, "facts": {}})", "x", "x.json"), input_error);
+  auto r = parse_request_json(R"({"facts": {"note": "a,\"b\" {"}, "note": "{\"facts\": 1}"})", "x", "x.json");
+  EXPECT_EQ(r.note, "{\"facts\": 1}");
+}
+
+TEST(RequestJson, NumbersOutOfRangeNameTheFile) {
+  try {
+    parse_request_json(R"({"amount": 1e400})", "x", "dir/x.json");
+    FAIL() << "expected input_error";
+  } catch (const input_error& e) {
+    std::string what = e.what();
+    EXPECT_EQ(what.rfind("dir/x.json: error: number out of range: ", 0), 0u) << what;
+    EXPECT_EQ(what.find("json.exception"), std::string::npos) << what;
+  }
+  for (const char* text : {R"({"amount": 18446744073709551616})", R"({"amount": -9223372036854775809})",
+                           R"({"amount": 9223372036854775808})"}) {
+    try {
+      parse_request_json(text, "x", "dir/x.json");
+      FAIL() << "expected input_error for " << text;
+    } catch (const input_error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("dir/x.json: error: fact `amount`: integer out of range", 0), 0u)
+          << e.what();
+    }
+  }
+}
+
+TEST(RequestJson, FilesOverTheLimitAndDevicesAreRefusedNamingThem) {
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string big = (dir / "aftersale_cli_units_big_request.json").string();
+  {
+    // A valid request padded with spaces to one byte over the default 1 MiB.
+    std::ofstream out(big, std::ios::binary);
+    const std::string facts = R"({"amount": 1})";
+    out << facts << std::string(aftersale::cli::default_request_limit + 1 - facts.size(), ' ');
+  }
+  ASSERT_EQ(std::filesystem::file_size(big), aftersale::cli::default_request_limit + 1);
+  try {
+    read_request_file(big);
+    ADD_FAILURE() << "expected input_error";
+  } catch (const input_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              big +
+                  ": error: the request is larger than 1048576 bytes: a request file may be "
+                  "at most that (--max-request-bytes)");
+  }
+  EXPECT_EQ(read_request_file(big, aftersale::cli::default_request_limit + 1).facts.values().size(), 1u);
+  std::filesystem::remove(big);
+  if (std::filesystem::exists("/dev/zero")) {
+    try {
+      read_request_file("/dev/zero");
+      ADD_FAILURE() << "expected input_error";
+    } catch (const input_error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("/dev/zero: error: not a regular file", 0), 0u) << e.what();
+    }
+  }
 }
 
 }  // namespace

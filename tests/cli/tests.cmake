@@ -137,6 +137,32 @@ if(TARGET aftersale_cli)
                      ARGS decide --policy ${good} --request ${errors}/fractional_money.json)
   aftersale_cli_test(decide.malformed_json EXIT 2 STDERR "malformed\\.json: error: invalid json: "
                      ARGS decide --policy ${good} --request ${errors}/malformed.json)
+  aftersale_cli_test(decide.negative_money EXIT 2
+                     STDERR "negative_money\\.json: error\\[E305\\]: fact `amount` is money and cannot be negative: was given -12900"
+                     ARGS decide --policy ${good} --request ${errors}/negative_money.json)
+  aftersale_cli_test(decide.duplicate_key EXIT 2
+                     STDERR "duplicate_key\\.json:4: error: duplicate key `amount`"
+                     ARGS decide --policy ${good} --request ${errors}/duplicate_key.json)
+  aftersale_cli_test(decide.number_overflow EXIT 2
+                     STDERR "^[^\n]*number_overflow\\.json: error: number out of range: [^\n]*1e400"
+                     STDOUT "^$" ARGS decide --policy ${good} --request ${errors}/number_overflow.json)
+  aftersale_cli_test(decide.integer_overflow EXIT 2
+                     STDERR "integer_overflow\\.json: error: fact `amount`: integer out of range"
+                     ARGS decide --policy ${good} --request ${errors}/integer_overflow.json)
+  # Requests are bounded (1 MiB unless --max-request-bytes): a larger file, stdin or a device is
+  # refused at once, naming it.
+  aftersale_cli_test(decide.request_too_large EXIT 2
+                     STDERR "changed_mind\\.json: error: the request is larger than 10 bytes"
+                     ARGS decide --policy ${good} --request ${requests}/changed_mind.json --max-request-bytes 10)
+  aftersale_cli_test(decide.stdin_too_large EXIT 2 STDERR "<stdin>: error: the request is larger than 10 bytes"
+                     INPUT ${requests}/changed_mind.json
+                     ARGS decide --policy ${good} --request - --max-request-bytes 10)
+  if(EXISTS /dev/zero)
+    aftersale_cli_test(decide.dev_zero EXIT 2 STDERR "/dev/zero: error: not a regular file"
+                       ARGS decide --policy ${good} --request /dev/zero)
+    aftersale_cli_test(case.open_dev_zero EXIT 2 STDERR "/dev/zero: error: not a regular file"
+                       ARGS case open ${good} --request /dev/zero -o ${CMAKE_CURRENT_BINARY_DIR}/dev_zero_case.json)
+  endif()
   aftersale_cli_test(decide.bad_policy EXIT 1 STDOUT "^$" STDERR "error\\[E200\\]"
                      ARGS decide --policy ${aftersale_cli_fixtures}/bad_reference.yaml
                           --request ${requests}/changed_mind.json)

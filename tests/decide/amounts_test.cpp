@@ -38,6 +38,13 @@ decisions:
             squeezed:  {of: amount, min: shipping, max: 200}
             goodwill:  {fixed: 2000}
             huge:      {of: amount, ratio: 9223372036854775807/1}
+            neg:           {of: amount, minus: shipping}
+            neg_down:      {of: neg, ratio: 1/2, rounding: down}
+            neg_up:        {of: neg, ratio: 1/2, rounding: up}
+            neg_half_up:   {of: neg, ratio: 1/2, rounding: half_up}
+            neg_half_even: {of: neg, ratio: 1/2, rounding: half_even}
+            neg_third_up:  {of: neg, ratio: 1/3, rounding: up}
+            neg_huge:      {of: neg, ratio: 9223372036854775807/1}
 )";
 
 const aftersale::sys_seconds now{std::chrono::seconds{1791417600}};
@@ -71,23 +78,25 @@ TEST_F(amounts_test, RoundingOfPositiveHalves) {
   EXPECT_EQ(b["half_up"], 4);
 }
 
+// Money facts are never negative (E305), but an amount can be: `neg` is amount − shipping.
 TEST_F(amounts_test, RoundingOfNegativeHalves) {
-  auto a = compute(-5);           // -2.5
-  EXPECT_EQ(a["down"], -3);       // toward −∞
-  EXPECT_EQ(a["up"], -2);         // toward +∞
-  EXPECT_EQ(a["half_up"], -3);    // away from zero
-  EXPECT_EQ(a["half_even"], -2);  // to even
-  auto b = compute(-7);           // -3.5
-  EXPECT_EQ(b["half_even"], -4);
-  EXPECT_EQ(b["down"], -4);
-  EXPECT_EQ(b["up"], -3);
+  auto a = compute(0, 5);  // -2.5
+  EXPECT_EQ(a["neg"], -5);
+  EXPECT_EQ(a["neg_down"], -3);       // toward −∞
+  EXPECT_EQ(a["neg_up"], -2);         // toward +∞
+  EXPECT_EQ(a["neg_half_up"], -3);    // away from zero
+  EXPECT_EQ(a["neg_half_even"], -2);  // to even
+  auto b = compute(0, 7);             // -3.5
+  EXPECT_EQ(b["neg_half_even"], -4);
+  EXPECT_EQ(b["neg_down"], -4);
+  EXPECT_EQ(b["neg_up"], -3);
 }
 
 TEST_F(amounts_test, RoundingAwayFromHalves) {
   auto a = compute(10);  // 10/3 = 3.33
   EXPECT_EQ(a["third_up"], 4);
-  auto b = compute(-10);  // -3.33
-  EXPECT_EQ(b["third_up"], -3);
+  auto b = compute(0, 10);  // -3.33
+  EXPECT_EQ(b["neg_third_up"], -3);
   auto c = compute(4);  // exact
   EXPECT_EQ(c["down"], 2);
   EXPECT_EQ(c["up"], 2);
@@ -139,10 +148,10 @@ TEST_F(amounts_test, AbsentFactMakesTheAmountAbsent) {
 TEST_F(amounts_test, ExtremesUse128BitIntermediatesAndSaturate) {
   constexpr auto top = std::numeric_limits<std::int64_t>::max();
   constexpr auto bottom = std::numeric_limits<std::int64_t>::min();
-  EXPECT_EQ(compute(top)["half_up"], top / 2 + 1);  // 4611686018427387903.5 → ...904
-  EXPECT_EQ(compute(bottom)["half_even"], bottom / 2);
-  EXPECT_EQ(compute(3)["huge"], top);  // 3 × (2^63 - 1) does not fit: saturated
-  EXPECT_EQ(compute(-3)["huge"], bottom);
+  EXPECT_EQ(compute(top)["half_up"], top / 2 + 1);          // 4611686018427387903.5 → ...904
+  EXPECT_EQ(compute(0, top)["neg_half_even"], bottom / 2);  // -4611686018427387903.5 → ...904
+  EXPECT_EQ(compute(3)["huge"], top);                       // 3 × (2^63 - 1) does not fit: saturated
+  EXPECT_EQ(compute(0, 3)["neg_huge"], bottom);
   EXPECT_EQ(compute(1)["huge"], top);
 }
 

@@ -180,6 +180,22 @@ TEST_F(BatchTest, SettersCheckLikeBindAndNameTheRequest) {
   }
 }
 
+TEST_F(BatchTest, NegativeMoneyIsE305AndNamesTheRequest) {
+  aftersale::request_columns in(*p, 3);
+  try {
+    in.set_int(in.fact_id("amount"), 1, -1);
+    FAIL() << "no error";
+  } catch (const aftersale::request_error& e) {
+    EXPECT_EQ(e.code(), aftersale::error_code::negative_money);
+    EXPECT_EQ(e.fact(), "amount");
+    EXPECT_NE(
+        std::string(e.what()).find("request 1: fact `amount` is money and cannot be negative: was given -1"),
+        std::string::npos)
+        << e.what();
+  }
+  in.set_int(in.fact_id("amount"), 1, 0);
+}
+
 TEST_F(BatchTest, FinishNamesTheFirstRequestMissingARequiredFact) {
   aftersale::request_columns in(*p, 3);
   for (std::size_t r = 0; r < 3; ++r) in.set_text(in.fact_id("status"), r, "paid");

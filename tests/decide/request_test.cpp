@@ -168,6 +168,21 @@ TEST_F(bind_test, MissingRequiredFactIsE303) {
   EXPECT_EQ(failure(r), std::make_pair(error_code::missing_fact, std::string("status")));
 }
 
+TEST_F(bind_test, NegativeMoneyIsE305AndNamesTheFact) {
+  auto r = base();
+  r.set("amount", std::int64_t{-12900});
+  EXPECT_EQ(failure(r), std::make_pair(error_code::negative_money, std::string("amount")));
+  try {
+    aftersale::bind(*p, r);
+  } catch (const aftersale::request_error& e) {
+    EXPECT_STREQ(
+        e.what(),
+        "error[E305]: fact `amount` is money and cannot be negative: was given -12900 (minor units)");
+  }
+  r.set("amount", std::int64_t{0});  // zero is an amount
+  EXPECT_EQ(aftersale::bind(*p, r).values[id("amount")], 0);
+}
+
 TEST_F(bind_test, RequestSetReplacesAndEraseRemoves) {
   aftersale::request r;
   r.set("status", "paid").set("status", "delivered").set("sku", "abc");

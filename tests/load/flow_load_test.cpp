@@ -478,6 +478,15 @@ TEST(flow_errors, SmallFlowLoads) {
   EXPECT_EQ(only_flow(*p).transitions.size(), 2u);
 }
 
+TEST(flow_errors, NegativeMoneyDefaultIsE108) {
+  EXPECT_THAT(errors(small_with(
+                  4, "    variables: {v: {type: bool}, m: {type: money, default: -1}, k: {type: int}}")),
+              ElementsAre(at(4, 60, "E108")));
+  EXPECT_EQ(
+      errors(small_with(4, "    variables: {v: {type: bool}, m: {type: money, default: 0}, k: {type: int}}")),
+      std::vector<std::string>{"loaded"});
+}
+
 TEST(flow_errors, UnknownIdsEachAtTheirNode) {
   EXPECT_THAT(errors(small_with(10, "      - {from: a, event: go, to: b, roles: [agent, boss]}")),
               ElementsAre(at(10, 52, "E200")));

@@ -108,6 +108,7 @@ def test_a_single_request_dict_is_not_columns(policy, now, refund_request):
     ({"amount": 1.5}, "E301", "amount", "request 2"),
     ({"reason": "bored"}, "E302", "reason", "request 2"),
     ({"amount": None}, "E303", "amount", "request 2"),
+    ({"amount": -1}, "E305", "amount", "request 2"),
     ({"days_since_delivery": 1}, "E301", "days_since_delivery", "request 2"),
 ])
 def test_row_errors_name_the_request(policy, now, refund_request, bad, code, fact, where):

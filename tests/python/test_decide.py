@@ -101,6 +101,7 @@ def test_none_means_absent(policy, now, refund_request):
     ({"days_since_delivery": 3}, "E301", "days_since_delivery"),
     ({"reason": "bored"}, "E302", "reason"),
     ({"amount": None}, "E303", "amount"),
+    ({"amount": -12900}, "E305", "amount"),
     ({"delivered_at": "yesterday"}, "E301", "delivered_at"),
 ])
 def test_request_errors(policy, now, refund_request, change, code, fact):

@@ -21,7 +21,7 @@ class PolicyError(Error):
     diagnostics: list[Diagnostic]
 
 class RequestError(Error):
-    """A request does not fit the policy's facts (codes E300-E304)."""
+    """A request does not fit the policy's facts (codes E300-E305)."""
 
     code: str
     fact: str | None
