@@ -12,6 +12,7 @@
 #include "case_payload.hpp"
 #include "case_render.hpp"
 #include "case_view.hpp"
+#include "policy_path.hpp"
 #include "request_json.hpp"
 
 namespace aftersale::cli {
@@ -25,7 +26,7 @@ using options = case_command::options;
 }
 
 std::shared_ptr<const policy> load(const options& opt) {
-  return load_policy_file(opt.policy);  // policy_error: reported by run()
+  return load_policy(opt.policy);  // policy_error: reported by run()
 }
 
 // The snapshot file as `to_json` wrote it, ending with a newline (a text file).
@@ -289,6 +290,7 @@ case_command::case_command(CLI::App& app) {
 
   open_ = case_->add_subcommand("open", "Decide a request and open a case in the rule's flow (or --flow)");
   open_->add_option("POLICY", opt_.policy, "Policy YAML file")->required();
+  add_policy_path_option(open_);
   open_->add_option("--request,-r", opt_.request, "Request JSON file, or - for stdin")->required();
   open_->add_option("--output,-o", opt_.snapshot, "Case snapshot file to write")->required();
   open_
@@ -305,6 +307,7 @@ case_command::case_command(CLI::App& app) {
   apply_ = case_->add_subcommand(
       "apply", "Send an event to a case; a refused event leaves the file untouched (exit 3)");
   apply_->add_option("POLICY", opt_.policy, "Policy YAML file")->required();
+  add_policy_path_option(apply_);
   apply_->add_option("CASE", opt_.snapshot, "Case snapshot file")->required();
   apply_->add_option("--event,-e", opt_.event, "Event name (a flow event, close or reopen)")->required();
   apply_->add_option("--as", opt_.role, "Role of the actor (customer, agent, system, ...)")->required();
@@ -316,6 +319,7 @@ case_command::case_command(CLI::App& app) {
 
   advance_ = case_->add_subcommand("advance", "Fire the timers due by --now, earliest first");
   advance_->add_option("POLICY", opt_.policy, "Policy YAML file")->required();
+  add_policy_path_option(advance_);
   advance_->add_option("CASE", opt_.snapshot, "Case snapshot file")->required();
   add_now(advance_, opt_, "Advance to this instant, ISO 8601 with offset, or now (default)");
   add_locale(advance_, opt_);
@@ -323,6 +327,7 @@ case_command::case_command(CLI::App& app) {
 
   show_ = case_->add_subcommand("show", "Print a case: state, clocks, next deadline, history");
   show_->add_option("POLICY", opt_.policy, "Policy YAML file")->required();
+  add_policy_path_option(show_);
   show_->add_option("CASE", opt_.snapshot, "Case snapshot file")->required();
   show_->add_flag("--customer", opt_.customer, "Show the customer-facing state label and progress");
   add_now(show_, opt_, "Instant to mark overdue clocks and due timers against, or now (default)");
