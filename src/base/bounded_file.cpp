@@ -51,14 +51,14 @@ bounded_text open_failure(int error) {
 }
 
 // Checks what was opened and reads it.
-bounded_text read_opened(int fd, const bounded_read_options& options) {
+bounded_text read_opened(int fd, const bounded_read_options& options, bool any_kind = false) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) return failure(read_status::unreadable, "it cannot be examined");
   const bool pipe = S_ISFIFO(st.st_mode);
-  if (!S_ISREG(st.st_mode) && !(pipe && options.pipes)) {
+  if (S_ISDIR(st.st_mode) || (!any_kind && !S_ISREG(st.st_mode) && !(pipe && options.pipes))) {
     return failure(read_status::not_regular, kind_of(st.st_mode) + ", not a regular file");
   }
-  if (pipe) {
+  if (pipe || any_kind) {
     // Wait for the writer: a pipe's text arrives as it is written.
     const int flags = ::fcntl(fd, F_GETFL);
     if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
@@ -84,7 +84,7 @@ bounded_text read_opened(int fd, const bounded_read_options& options) {
 }  // namespace
 
 bounded_text read_bounded_fd(int fd, const bounded_read_options& options) {
-  return read_opened(fd, options);
+  return read_opened(fd, options, true);
 }
 
 bounded_text read_bounded_file(const std::string& path, const bounded_read_options& options) {
@@ -121,7 +121,8 @@ bounded_text read_bounded_file_beneath(const std::string& root, const std::strin
     if (next.fd < 0) {
       const int error = errno;
       // A link where a folder was: the path changed since it was resolved.
-      if (error == ELOOP || error == ENOTDIR) return failure(read_status::not_regular, "a folder on its path is not a folder");
+      if (error == ELOOP || error == ENOTDIR)
+        return failure(read_status::not_regular, "a folder on its path is not a folder");
       return open_failure(error);
     }
     dir = std::move(next);

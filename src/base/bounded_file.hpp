@@ -33,7 +33,8 @@ struct bounded_read_options {
 /// open is still refused. More than `max_bytes`: `too_large` with the bytes read so far.
 bounded_text read_bounded_file(const std::string& path, const bounded_read_options& options);
 
-/// The same on a descriptor the caller opened (standard input); the descriptor stays open.
+/// The same on a descriptor the caller opened (standard input), whatever it is (a terminal too):
+/// the caller chose it. The descriptor stays open.
 bounded_text read_bounded_fd(int fd, const bounded_read_options& options);
 
 /// Reads `relative` beneath the directory `root` without leaving it: each component of

@@ -2,6 +2,9 @@
 
 #include <aftersale/aftersale.hpp>
 #include <aftersale/case.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -36,13 +39,43 @@ std::string snapshot_text(const service_case& c) {
   return text;
 }
 
-service_case read_case(const std::shared_ptr<const policy>& p, const std::string& path) {
-  const std::string text = read_text_file(path);
+service_case read_case(const std::shared_ptr<const policy>& p, const std::string& path,
+                       const std::string& text) {
   try {
     return from_json(p, text);
   } catch (const snapshot_error& e) {
     fail(path, e.what());  // what() starts with the JSON path: `$.clocks[2].due: ...`
   }
+}
+
+service_case read_case(const std::shared_ptr<const policy>& p, const std::string& path) {
+  return read_case(p, path, read_text_file(path));
+}
+
+std::chrono::milliseconds lock_wait(const options& opt) {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(opt.lock_wait * 1000));
+}
+
+// The instant of the case's last step: history is in time order, and a step at an earlier
+// `--now` would put it out of order (and run clocks backwards).
+sys_seconds last_step(const service_case& c) {
+  sys_seconds last = std::max(c.opened_at(), c.entered_at());
+  for (const history_entry& h : c.history()) last = std::max(last, h.at);
+  return last;
+}
+
+void refuse_going_back(const service_case& c, sys_seconds now) {
+  const sys_seconds last = last_step(c);
+  if (now < last) {
+    fail("--now", "`" + format_utc(now) + "` is earlier than the case's last step at `" + format_utc(last) +
+                      "`: a case's history only moves forward (give a later --now)");
+  }
+}
+
+void add_lock_wait(CLI::App* cmd, options& opt) {
+  cmd->add_option("--lock-wait", opt.lock_wait,
+                  "Seconds to wait while another process changes the same case file (default 10)")
+      ->check(CLI::Range(0.0, 3600.0));
 }
 
 void add_format(CLI::App* cmd, options& opt) {
@@ -128,6 +161,10 @@ int run_open(const options& opt) {
   if (!opt.force && std::filesystem::exists(opt.snapshot, ec)) {
     fail(opt.snapshot, "the file exists: give --force to replace it");
   }
+  // Replacing a case another process is changing waits for it (and keeps it out meanwhile).
+  std::optional<case_file_lock> lock;
+  if (opt.force && std::filesystem::is_regular_file(opt.snapshot, ec))
+    lock.emplace(opt.snapshot, lock_wait(opt));
   opened o;
   try {
     o = open_from_request(p, opt, r, now);
@@ -139,7 +176,8 @@ int run_open(const options& opt) {
   } catch (const error& e) {
     fail(r.path, e.what());
   }
-  write_file_atomically(opt.snapshot, snapshot_text(o.c));
+  // Without --force, created only if still absent: of two `case open` at once, one fails.
+  write_file_atomically(opt.snapshot, snapshot_text(o.c), opt.force);
 
   case_view view = make_case_view(o.c, opt.locale, false, now);
   if (opt.format == "json") {
@@ -172,7 +210,11 @@ int run_open(const options& opt) {
 int run_apply(const options& opt) {
   auto p = load(opt);
   const sys_seconds now = parse_instant(opt.now, "--now");
-  service_case c = read_case(p, opt.snapshot);
+  // Read, apply and write under one lock: a second `case apply` on the file waits and then
+  // applies its event to the case this one wrote.
+  const case_file_lock lock(opt.snapshot, lock_wait(opt));
+  service_case c = read_case(p, opt.snapshot, lock.read());
+  refuse_going_back(c, now);
   event e{opt.event, opt.role, parse_payload(c.flow(), opt.sets), opt.id};
   const std::size_t before = c.history().size();
   const outcome o = apply(c, e, now);
@@ -223,7 +265,9 @@ int run_apply(const options& opt) {
 int run_advance(const options& opt) {
   auto p = load(opt);
   const sys_seconds now = parse_instant(opt.now, "--now");
-  service_case c = read_case(p, opt.snapshot);
+  const case_file_lock lock(opt.snapshot, lock_wait(opt));
+  service_case c = read_case(p, opt.snapshot, lock.read());
+  refuse_going_back(c, now);
   const std::size_t before = c.history().size();
   const std::vector<outcome> fired = advance(c, now);
   const bool write = !fired.empty();
@@ -302,6 +346,7 @@ case_command::case_command(CLI::App& app) {
           "Opening instant, ISO 8601 with offset (default: the request's `now`, else the wall clock)");
   open_->add_flag("--force", opt_.force, "Replace the output file if it exists");
   add_locale(open_, opt_);
+  add_lock_wait(open_, opt_);
   add_format(open_, opt_);
 
   apply_ = case_->add_subcommand(
@@ -315,6 +360,7 @@ case_command::case_command(CLI::App& app) {
   apply_->add_option("--set", opt_.sets, "Payload: variable=value (repeat for several)");
   add_now(apply_, opt_, "Event instant, ISO 8601 with offset, or now (default)");
   add_locale(apply_, opt_);
+  add_lock_wait(apply_, opt_);
   add_format(apply_, opt_);
 
   advance_ = case_->add_subcommand("advance", "Fire the timers due by --now, earliest first");
@@ -323,6 +369,7 @@ case_command::case_command(CLI::App& app) {
   advance_->add_option("CASE", opt_.snapshot, "Case snapshot file")->required();
   add_now(advance_, opt_, "Advance to this instant, ISO 8601 with offset, or now (default)");
   add_locale(advance_, opt_);
+  add_lock_wait(advance_, opt_);
   add_format(advance_, opt_);
 
   show_ = case_->add_subcommand("show", "Print a case: state, clocks, next deadline, history");

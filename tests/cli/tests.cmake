@@ -31,7 +31,7 @@ if(TARGET aftersale_cli)
   add_executable(aftersale_cli_units_test "${CMAKE_CURRENT_SOURCE_DIR}/cli/cli_units_test.cpp"
                                           "${PROJECT_SOURCE_DIR}/src/cli/request_json.cpp"
                                           "${PROJECT_SOURCE_DIR}/src/cli/text.cpp")
-  target_include_directories(aftersale_cli_units_test PRIVATE "${PROJECT_SOURCE_DIR}/src/cli")
+  target_include_directories(aftersale_cli_units_test PRIVATE "${PROJECT_SOURCE_DIR}/src/cli" "${PROJECT_SOURCE_DIR}/src")
   target_link_libraries(aftersale_cli_units_test PRIVATE aftersale::aftersale nlohmann_json::nlohmann_json
                                                          GTest::gtest_main)
   aftersale_target_options(aftersale_cli_units_test)
@@ -158,9 +158,9 @@ if(TARGET aftersale_cli)
                      INPUT ${requests}/changed_mind.json
                      ARGS decide --policy ${good} --request - --max-request-bytes 10)
   if(EXISTS /dev/zero)
-    aftersale_cli_test(decide.dev_zero EXIT 2 STDERR "/dev/zero: error: not a regular file"
+    aftersale_cli_test(decide.dev_zero EXIT 2 STDERR "/dev/zero: error: it is a device, not a regular file"
                        ARGS decide --policy ${good} --request /dev/zero)
-    aftersale_cli_test(case.open_dev_zero EXIT 2 STDERR "/dev/zero: error: not a regular file"
+    aftersale_cli_test(case.open_dev_zero EXIT 2 STDERR "/dev/zero: error: it is a device, not a regular file"
                        ARGS case open ${good} --request /dev/zero -o ${CMAKE_CURRENT_BINARY_DIR}/dev_zero_case.json)
   endif()
   aftersale_cli_test(decide.bad_policy EXIT 1 STDOUT "^$" STDERR "error\\[E200\\]"
@@ -185,13 +185,20 @@ if(TARGET aftersale_cli)
   aftersale_case_scenario(open)
   aftersale_case_scenario(bad_snapshot)
   aftersale_case_scenario(default)
+  aftersale_case_scenario(time_order)
+  # Many `case apply` processes at once on one file: each waits for the lock, none is lost.
+  add_test(NAME cli.case.concurrent_apply
+           COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:aftersale_cli> "-DSOURCE=${PROJECT_SOURCE_DIR}"
+                   "-DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_case/concurrent_apply" -DN=16
+                   -P "${CMAKE_CURRENT_SOURCE_DIR}/cli/case_concurrent.cmake")
+  set_tests_properties(cli.case.concurrent_apply PROPERTIES LABELS cli)
   aftersale_cli_test(case.no_subcommand EXIT 2 STDERR "subcommand" ARGS case)
   aftersale_cli_test(case.help EXIT 0 STDOUT "open.*apply.*advance.*show" ARGS case --help)
 
   add_executable(aftersale_cli_case_units_test "${CMAKE_CURRENT_SOURCE_DIR}/cli/case_units_test.cpp"
                                                "${PROJECT_SOURCE_DIR}/src/cli/case_io.cpp"
                                                "${PROJECT_SOURCE_DIR}/src/cli/case_payload.cpp")
-  target_include_directories(aftersale_cli_case_units_test PRIVATE "${PROJECT_SOURCE_DIR}/src/cli")
+  target_include_directories(aftersale_cli_case_units_test PRIVATE "${PROJECT_SOURCE_DIR}/src/cli" "${PROJECT_SOURCE_DIR}/src")
   target_link_libraries(aftersale_cli_case_units_test PRIVATE aftersale::aftersale GTest::gtest_main)
   aftersale_target_options(aftersale_cli_case_units_test)
   gtest_discover_tests(aftersale_cli_case_units_test TEST_PREFIX cli. PROPERTIES LABELS cli DISCOVERY_TIMEOUT 60)
