@@ -447,20 +447,29 @@ const std::string* root_of(const fs::path& canonical, const std::vector<std::str
 }
 
 // Where a base named `target` in `from` is: next to `from`, then in each root (include paths),
-// the first that exists; the candidate next to `from` when none does (to say it is missing).
-// Returns the path as shown in diagnostics and its canonical form (empty when missing).
-std::pair<fs::path, fs::path> locate(const std::string& target, const std::string& from,
-                                     const std::vector<std::string>& roots) {
+// the first that exists below a root. Returns the path as shown in diagnostics, its canonical
+// form and whether it exists. When none does, the candidate next to `from`, missing; a file
+// outside every root is never looked at, so that a diagnostic cannot tell whether it exists.
+struct located {
+  fs::path shown, canonical;
+  bool exists = false;
+};
+
+located locate(const std::string& target, const std::string& from, const std::vector<std::string>& roots) {
   std::vector<fs::path> candidates{(fs::path(from).parent_path() / target).lexically_normal()};
   if (fs::path(target).is_relative()) {
     for (const std::string& root : roots) candidates.push_back((fs::path(root) / target).lexically_normal());
   }
   for (const fs::path& c : candidates) {
     std::error_code ec;
-    const fs::path canonical = fs::canonical(c, ec);
-    if (!ec) return {c, canonical};
+    const fs::path canonical = fs::weakly_canonical(c, ec);
+    if (ec || !root_of(canonical, roots)) continue;
+    if (fs::exists(fs::symlink_status(canonical, ec))) return {c, canonical, true};
   }
-  return {candidates.front(), {}};
+  std::error_code ec;
+  fs::path canonical = fs::weakly_canonical(candidates.front(), ec);
+  if (ec) canonical = fs::absolute(candidates.front(), ec);
+  return {candidates.front(), canonical, false};
 }
 
 // Whether text that is not well-formed yaml was meant as a policy: a line `format:` at its
@@ -517,8 +526,9 @@ std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files
     r.error(error_code::missing_key, root, "missing key `policy` in the store policy",
             "a store policy names its own `policy.id` and `policy.version`");
   }
-  const auto [path, canonical] = locate(*target, files.front(), roots);
-  const std::string base_file = path.string();
+  const located where = locate(*target, files.front(), roots);
+  const fs::path& canonical = where.canonical;
+  const std::string base_file = where.shown.string();
 
   std::vector<std::string> links = chain;
   links.push_back(identity(files.front()));
@@ -536,14 +546,8 @@ std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files
             "extend a base nearer the root, or raise `load_limits.max_extends_depth`");
     return nullptr;
   }
-  if (canonical.empty()) {
-    r.error(error_code::file_unreadable, *key,
-            "cannot read base policy `" + base_file + "`: it does not exist",
-            "`extends` is relative to this file, then to each policy path; name a readable policy file");
-    return nullptr;
-  }
   // Checked on the resolved path (links and `..` followed), before anything is opened: a base
-  // outside every root is refused without a look at what it holds.
+  // outside every root is refused without a look at what it holds, or whether it exists.
   const std::string* within = root_of(canonical, roots);
   if (!within) {
     r.error(error_code::outside_policy_paths, *key,
@@ -551,8 +555,14 @@ std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files
             roots.empty()
                 ? "a policy loaded from text has no folder of its own: name the folders of its bases "
                   "with `--policy-path` (`load_options::policy_paths`)"
-                : "a base lies in the policy's own folder or below, or in a folder named with "
-                  "`--policy-path` (`load_options::policy_paths`)");
+                : "`extends` may read below the policy's own folder and below each folder named "
+                  "with `--policy-path` (`load_options::policy_paths`)");
+    return nullptr;
+  }
+  if (!where.exists) {
+    r.error(error_code::file_unreadable, *key,
+            "cannot read base policy `" + base_file + "`: it does not exist",
+            "`extends` is relative to this file, then to each policy path; name a readable policy file");
     return nullptr;
   }
   // Opened beneath its root along the resolved path without following links: what was checked
