@@ -66,13 +66,13 @@ std::string integer_trouble(std::string_view text) {
     for (; digit(i); ++i) e = std::min<std::int64_t>(e * 10 + (s[i] - '0'), 1'000'000);
     shift += down ? -e : e;
   }
-  if (i != s.size() || (!point && !exponent && digits.size() <= 19)) return {};
+  if (i != s.size()) return {};
   digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size()));
   while (shift < 0 && !digits.empty() && digits.back() == '0') {
     digits.pop_back();
     ++shift;
   }
-  if (digits.empty()) return "is written as a decimal: write `0`";
+  if (digits.empty()) return point || exponent ? "is written as a decimal: write `0`" : "";
   if (shift < 0) return {};  // a fraction
   const std::string range = "is out of range: whole numbers go from " +
                             std::to_string(std::numeric_limits<std::int64_t>::min()) + " to " +
@@ -81,8 +81,10 @@ std::string integer_trouble(std::string_view text) {
   const std::string whole =
       (negative ? "-" : "") + digits + std::string(static_cast<std::size_t>(shift), '0');
   if (!parse_integer(whole)) return range;
-  return (exponent ? "is written with an exponent: write `" : "is written as a decimal: write `") + whole +
-         "`";
+  return std::string(exponent ? "is written with an exponent: write `"
+                     : point  ? "is written as a decimal: write `"
+                              : "has leading zeros: write `") +
+         whole + "`";
 }
 
 std::optional<bool> parse_bool(const node& n) {
