@@ -91,6 +91,15 @@ civil_time civil_from_seconds(std::int64_t seconds) {
   return c;
 }
 
+std::string wall_text(const civil_time& c, char separator) {
+  const bool expanded = c.year < 0 || c.year > 9999;
+  std::array<char, 64> buf{};
+  std::snprintf(buf.data(), buf.size(),
+                expanded ? "%+05lld-%02u-%02u%c%02d:%02d:%02d" : "%04lld-%02u-%02u%c%02d:%02d:%02d",
+                static_cast<long long>(c.year), c.month, c.day, separator, c.hour, c.minute, c.second);
+  return buf.data();
+}
+
 }  // namespace detail
 
 namespace {
@@ -170,15 +179,7 @@ std::optional<sys_seconds> parse_timestamp(std::string_view text) {
 }
 
 std::string format_utc(sys_seconds t) {
-  const detail::civil_time c = detail::civil_from_seconds(t.time_since_epoch().count());
-  std::array<char, 64> buf{};
-  // Years outside 0000..9999 in ISO 8601's expanded form (`+10000-...`, `-0001-...`), which
-  // parse_timestamp reads back: every instant prints as text the tool accepts.
-  const bool expanded = c.year < 0 || c.year > 9999;
-  std::snprintf(buf.data(), buf.size(),
-                expanded ? "%+05lld-%02u-%02uT%02d:%02d:%02dZ" : "%04lld-%02u-%02uT%02d:%02d:%02dZ",
-                static_cast<long long>(c.year), c.month, c.day, c.hour, c.minute, c.second);
-  return buf.data();
+  return detail::wall_text(detail::civil_from_seconds(t.time_since_epoch().count()), 'T') + 'Z';
 }
 
 namespace {

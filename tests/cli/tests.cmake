@@ -171,6 +171,16 @@ if(TARGET aftersale_cli)
                      ARGS decide --policy ${good} --request ${requests}/changed_mind.json
                           --request ${requests}/quality.json --request ${errors}/unknown_fact.json)
 
+  # A deadline past year 9999 prints in ISO 8601's expanded form, and --now reads it back.
+  aftersale_cli_test(decide.far_deadline EXIT 0
+                     STDOUT "\"due_utc\": \"\\+10240-06-28T00:00:00Z\",\n *\"due_local\": \"\\+10240-06-28T00:00:00\\+00:00\""
+                     ARGS decide --policy ${aftersale_cli_fixtures}/far_deadline.yaml
+                          --request ${aftersale_cli_fixtures}/far_deadline.json --format json)
+  aftersale_cli_test(decide.far_deadline_read_back EXIT 0 STDOUT "\"now\": \"\\+10240-06-28T00:00:00Z\""
+                     ARGS decide --policy ${aftersale_cli_fixtures}/far_deadline.yaml
+                          --request ${aftersale_cli_fixtures}/far_deadline.json --format json
+                          --now +10240-06-28T00:00:00Z)
+
   # case: walking a case by hand on a snapshot file (case_scenario.cmake runs several steps on
   # one file; fixtures/case_policy.yaml keeps these tests independent of the default flows).
   function(aftersale_case_scenario name)

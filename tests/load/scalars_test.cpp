@@ -58,7 +58,8 @@ TEST(policy_text, invalid_utf8_anywhere_is_refused_at_its_place) {
 
 TEST(integers, out_of_range_and_exponents_say_so) {
   using load::integer_trouble;
-  const std::string range = "is out of range: whole numbers go from -9223372036854775808 to 9223372036854775807";
+  const std::string range =
+      "is out of range: whole numbers go from -9223372036854775808 to 9223372036854775807";
   EXPECT_EQ(integer_trouble("18446744073709551616"), range);  // 2^64
   EXPECT_EQ(integer_trouble("-9223372036854775809"), range);
   EXPECT_EQ(integer_trouble("9223372036854775808"), range);
@@ -92,8 +93,9 @@ TEST(integers, the_loader_says_out_of_range_where_a_number_is_read) {
   EXPECT_THAT(e[0].message, ::testing::HasSubstr("is not an integer"));
 
   // A clock's duration: too many to count in seconds is out of range, not "must be positive".
-  const std::string clocks = "format: 1\npolicy: {id: p, version: \"1\", entry: main}\nvocabulary: {solutions: "
-                             "[refund]}\nfacts: {n: {type: int}}\nclocks:\n  c: {within: {days: ";
+  const std::string clocks =
+      "format: 1\npolicy: {id: p, version: \"1\", entry: main}\nvocabulary: {solutions: "
+      "[refund]}\nfacts: {n: {type: int}}\nclocks:\n  c: {within: {days: ";
   const std::string tail =
       "}, calendar: x}\ncalendars: {x: {time_zone: UTC, hours: {mon: [\"09:00-18:00\"]}}}\n"
       "decisions: {main: {rules: [{id: r1, when: {}, then: {solution: refund}}]}}\n";
