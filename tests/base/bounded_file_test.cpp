@@ -1,6 +1,8 @@
 // The one reader of files users name (base/bounded_file.hpp): regular files only unless pipes
 // are asked for, never blocking on a FIFO or a device, bounded, and beneath a folder without
 // following a link.
+#include "base/bounded_file.hpp"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -12,8 +14,6 @@
 #include <future>
 #include <string>
 
-#include "base/bounded_file.hpp"
-
 namespace {
 
 using namespace aftersale::detail;
@@ -22,8 +22,9 @@ namespace fs = std::filesystem;
 class bounded_file_test : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("aftersale_bounded_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    dir_ =
+        fs::temp_directory_path() /
+        ("aftersale_bounded_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "in");
     fs::create_directories(dir_ / "out");
