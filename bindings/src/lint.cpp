@@ -92,8 +92,7 @@ void register_lint(py::module_& m) {
       [](const policy_handle& p, py::handle at, const std::string& status_fact,
          const std::string& request_fact) { return lint_policy(*p.ptr, at, status_fact, request_fact); },
       py::arg("at") = py::none(), py::arg("status_fact") = analysis_options{}.status_fact,
-      py::arg("request_fact") = analysis_options{}.request_fact, py::arg("policy_paths") = py::none(),
-      lint_doc);
+      py::arg("request_fact") = analysis_options{}.request_fact, lint_doc);
 
   m.def(
       "lint",
@@ -112,7 +111,7 @@ void register_lint(py::module_& m) {
         return lint_policy(*loaded, at, status_fact, request_fact);
       },
       py::arg("policy"), py::arg("at") = py::none(), py::arg("status_fact") = analysis_options{}.status_fact,
-      py::arg("request_fact") = analysis_options{}.request_fact,
+      py::arg("request_fact") = analysis_options{}.request_fact, py::arg("policy_paths") = py::none(),
       "lint(policy_or_path, ...): Policy.lint on a Policy, or on the policy file at a path (PolicyError when "
       "it does "
       "not load).");

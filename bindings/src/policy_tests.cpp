@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "convert.hpp"
 #include "module.hpp"
 
 namespace aftersale::python {

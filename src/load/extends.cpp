@@ -553,7 +553,7 @@ std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files
     r.error(error_code::outside_policy_paths, *key,
             "base policy `" + base_file + "` is outside the folders policies may be read from",
             roots.empty()
-                ? "a policy loaded from text has no folder of its own: name the folders of its bases "
+                ? "no folder is allowed (text has no folder of its own): name the folders of its bases "
                   "with `--policy-path` (`load_options::policy_paths`)"
                 : "`extends` may read below the policy's own folder and below each folder named "
                   "with `--policy-path` (`load_options::policy_paths`)");
@@ -578,8 +578,9 @@ std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files
     return nullptr;
   }
   const std::optional<std::string> text = std::move(base_text.text);
-  // A file that is not a policy is refused without quoting it: `extends` may name any file the
-  // process can read, and its text (a key, a yaml error's context) must not reach a diagnostic.
+  // A file that is not a policy is refused without quoting it: `extends` may name any file below
+  // the roots (a data file next to the policy), and its text (a key, a yaml error's context)
+  // must not reach a diagnostic.
   std::vector<diagnostic> parse_errors;
   std::optional<node> parsed = parse_yaml(*text, base_file, limits, parse_errors);
   const char* not_policy = nullptr;

@@ -183,15 +183,17 @@ def test_naive_datetime_is_refused(policy, case, example):
     assert case.snapshot() == before
 
 
-def test_snapshot_refuses_text_that_is_not_utf8(tmp_path, example):
-    # A policy saved in Latin-1 loads, but its text cannot go into JSON: refused, never written broken.
+def test_a_policy_that_is_not_utf8_never_reaches_a_snapshot(tmp_path):
+    # A policy saved in Latin-1 is refused when loaded, at the byte (E100): its text cannot go into
+    # JSON, so no case of it is ever opened or written.
     source = (SOURCE_DIR / "policies" / "default.yaml").read_bytes()
     remark = "text: 七天无理由退货".encode()
     assert remark in source
+    at = source.index(remark)
     path = tmp_path / "latin1.yaml"
     path.write_bytes(source.replace(remark, b"text: caf\xe9"))
-    policy = aftersale.load(path)
-    facts, now = example
-    case = policy.open_case(policy.decide(facts, now), now)
-    with pytest.raises(aftersale.Error, match=r"cannot write a snapshot: text `caf\?` is not valid UTF-8"):
-        case.snapshot()
+    with pytest.raises(aftersale.PolicyError) as info:
+        aftersale.load(path)
+    e = info.value
+    assert (e.code, e.line) == ("E100", source[:at].count(b"\n") + 1)
+    assert "not valid utf-8" in e.diagnostics[0].message

@@ -96,7 +96,7 @@ def test_every_malformed_policy_reports_its_diagnostics(path):
     assert expected, "no # expect: line in " + path.name
     name = "tests/errors/" + path.name
     with pytest.raises(aftersale.PolicyError) as info:
-        aftersale.loads(path.read_text(), name=name)
+        aftersale.loads(path.read_text(), name=name, policy_paths=ERRORS_DIR)
     e = info.value
     got = [(str(d.line), str(d.column), d.code) for d in e.diagnostics if d.severity == "error"]
     assert got == expected
