@@ -57,6 +57,22 @@ file(GLOB leftovers "${WORK}/*.tmp-*")
 if(leftovers)
   list(APPEND failures "temporary files left behind: ${leftovers}")
 endif()
+# A lock held elsewhere (util-linux `flock`, when installed) for longer than --lock-wait: the
+# command gives up loudly, exit 2, and the file is untouched.
+find_program(flock_program flock)
+if(flock_program AND NOT failures)
+  file(SHA256 "${case}" before)
+  execute_process(COMMAND sh -c "\"$0\" \"$3\" sleep 3 & sleep 0.5; \"$1\" case apply \"$2\" \"$3\" --event touch --as agent --id held --now 2026-11-23T11:00:00+08:00 --lock-wait 0.5; code=$?; wait; exit $code"
+                          "${flock_program}" "${CLI}" "${policy}" "${case}"
+                  RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  file(SHA256 "${case}" after)
+  if(NOT code EQUAL 2 OR NOT err MATCHES "case\\.json: error: another process is changing this case \\(the file is locked\\); gave up after 500 ms \\(--lock-wait\\)")
+    list(APPEND failures "a held lock: exit ${code}, stderr: ${err}")
+  endif()
+  if(NOT before STREQUAL after)
+    list(APPEND failures "a held lock: the file changed")
+  endif()
+endif()
 if(failures)
   list(JOIN failures "\n  " text)
   message(FATAL_ERROR "concurrent case apply:\n  ${text}")
