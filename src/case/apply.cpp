@@ -127,12 +127,14 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
     case_access::detail(o).assign(id.data(), id.size());
     return o;
   }
-  // History stays in time order, so a snapshot's times can be checked against each other.
-  if (!c.history().empty() && now < c.history().back().at) {
-    case_access::detail(o) = "event at " + format_utc(now) + ", last change at " + format_utc(c.history().back().at);
+  // History stays in time order, so a snapshot's times can be checked against each other. Checked
+  // last, once the event would otherwise be accepted, so every other refusal reads as before.
+  const auto too_early = [&] {
+    if (c.history().empty() || !(now < c.history().back().at)) return false;
+    case_access::detail(o) = "sent at " + format_utc(now) + ", last change at " + format_utc(c.history().back().at);
     refuse(o, refusal::time_went_back);
-    return o;
-  }
+    return true;
+  };
   if (e.role >= p.vocabulary.roles.size()) {
     case_access::role(o) = npos;
     case_access::detail(o).assign(role_name.data(), role_name.size());
@@ -169,6 +171,7 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
       refuse(o, refusal::role_not_allowed);
       return o;
     }
+    if (too_early()) return o;
     planner plan(c, now, case_access::actions(o));
     plan.begin(is_close ? history_entry::kind::close : history_entry::kind::reopen, npos, e.role);
     if (payload) {
@@ -265,6 +268,7 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
     }
     const transition_def& t = f.transitions[chosen];
     if (detail::plain_move(f, d, t)) {
+      if (too_early()) return o;
       detail::commit_move(c, history_entry::kind::event, chosen, e.role, t.to, now, id, digest);
       accepted(chosen, t.to, 1);
       return o;
@@ -282,6 +286,7 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
     return o;
   }
 
+  if (too_early()) return o;
   const transition_def& t = f.transitions[chosen];
   plan.choose(chosen);
   plan.effects(t);

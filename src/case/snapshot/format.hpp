@@ -18,45 +18,82 @@ inline constexpr std::string_view format_tag = "aftersale-case/2";
 /// The previous format, still read (neither key; event digests unknown).
 inline constexpr std::string_view format_tag_1 = "aftersale-case/1";
 
-/// The `integrity` hash: FNV-1a 64 over the snapshot's JSON value as a stream of tokens (each
-/// key, each scalar, each container's kind and size after its contents), so that it covers the
-/// content but not its spelling: whitespace and escapes do not matter, every key, value and
-/// order does. The root object's own braces and its `integrity` member are left out. Edit
-/// detection, not security: anyone can recompute it.
-class content_hash {
+/// The `integrity` hash: FNV-1a 64 over the snapshot's JSON value, built bottom-up: a scalar
+/// from its type and value, an array from its elements in order, an object from its members in
+/// any order (a wrapping sum), the root object without its `integrity` member. So it covers the
+/// content but not its spelling: whitespace, escapes and the order of keys do not matter (the
+/// reader accepts them all), every key, value and array order does. Edit detection, not
+/// security: anyone can recompute it.
+namespace content_hash {
+
+inline std::uint64_t null() {
+  fnv1a64 h;
+  h.byte('n');
+  return h.value();
+}
+inline std::uint64_t boolean(bool b) {
+  fnv1a64 h;
+  h.byte('b');
+  h.byte(b ? 1 : 0);
+  return h.value();
+}
+inline std::uint64_t integer(std::int64_t v) {
+  fnv1a64 h;
+  h.byte('i');
+  h.u64(static_cast<std::uint64_t>(v));
+  return h.value();
+}
+inline std::uint64_t string(std::string_view s) {
+  fnv1a64 h;
+  h.byte('s');
+  h.text(s);
+  return h.value();
+}
+/// A number the writer never writes (a fraction, an integer beyond 64 bits), as written.
+inline std::uint64_t other_number(std::string_view text) {
+  fnv1a64 h;
+  h.byte('r');
+  h.text(text);
+  return h.value();
+}
+/// An object member: its key and its value's hash.
+inline std::uint64_t member(std::string_view key, std::uint64_t value) {
+  fnv1a64 h;
+  h.byte('k');
+  h.text(key);
+  h.u64(value);
+  return h.value();
+}
+
+/// The hash of an array (elements in order) or an object (members, see `member`, in any order).
+class container {
  public:
-  void key(std::string_view k) {
-    h_.byte('k');
-    h_.text(k);
+  explicit container(bool object) : object_(object) {}
+  bool is_object() const { return object_; }
+  void add(std::uint64_t h) {
+    ++count_;
+    if (object_) {
+      sum_ += h;
+    } else {
+      elements_.u64(h);
+    }
   }
-  void null() { h_.byte('n'); }
-  void boolean(bool b) {
-    h_.byte('b');
-    h_.byte(b ? 1 : 0);
+  std::uint64_t value() const {
+    fnv1a64 h;
+    h.byte(object_ ? '{' : '[');
+    h.u64(count_);
+    h.u64(object_ ? sum_ : elements_.value());
+    return h.value();
   }
-  void integer(std::int64_t v) {
-    h_.byte('i');
-    h_.u64(static_cast<std::uint64_t>(v));
-  }
-  void string(std::string_view s) {
-    h_.byte('s');
-    h_.text(s);
-  }
-  /// A number the writer never writes (a fraction, an integer beyond 64 bits), as written.
-  void other_number(std::string_view text) {
-    h_.byte('r');
-    h_.text(text);
-  }
-  /// The end of an object (`}`) or array (`]`) of `count` members or elements.
-  void close(char kind, std::uint32_t count) {
-    h_.byte(static_cast<std::uint8_t>(kind));
-    h_.u64(count);
-  }
-  std::uint64_t value() const { return h_.value(); }
 
  private:
-  fnv1a64 h_;
+  bool object_;
+  std::uint64_t count_ = 0;
+  std::uint64_t sum_ = 0;
+  fnv1a64 elements_;
 };
+
+}  // namespace content_hash
 
 inline constexpr std::array<std::string_view, 7> phase_names = {
     "opened", "active", "waiting_on_customer", "escalated", "resolved", "closed", "reopened"};

@@ -255,55 +255,35 @@ std::string hex64(std::uint64_t h) {
   return s;
 }
 
-// The `integrity` hash of a parsed snapshot (see snap::content_hash): the root's members in
-// order, its `integrity` member left out, each container closed after its contents.
-std::uint64_t content_hash_of(const snap::tape& t) {
-  struct open_container {
-    std::uint32_t end;
-    char kind;
-    std::uint32_t count;
-  };
-  std::vector<open_container> open;
-  snap::content_hash h;
-  const std::uint32_t end = t.nodes.empty() ? 0 : t.nodes[0].end;
-  for (std::uint32_t k = 1; k < end; ++k) {
-    while (!open.empty() && open.back().end <= k) {
-      h.close(open.back().kind, open.back().count);
-      open.pop_back();
-    }
-    const snap::node& n = t.nodes[k];
-    if (open.empty() && n.key == "integrity") {
-      k = n.end - 1;
-      continue;
-    }
-    if (open.empty() || open.back().kind == '}') h.key(n.key);
-    switch (n.type) {
-      case snap::node::kind::null:
-        h.null();
-        break;
-      case snap::node::kind::boolean:
-        h.boolean(n.truth);
-        break;
-      case snap::node::kind::integer:
-        h.integer(n.number);
-        break;
-      case snap::node::kind::big_integer:
-      case snap::node::kind::fraction:
-        h.other_number(n.text);
-        break;
-      case snap::node::kind::string:
-        h.string(n.text);
-        break;
-      case snap::node::kind::object:
-        open.push_back({n.end, '}', n.count});
-        break;
-      case snap::node::kind::array:
-        open.push_back({n.end, ']', n.count});
-        break;
-    }
+// The `integrity` hash (see snap::content_hash) of the value at node `i`; `root`: leave out
+// the `integrity` member. Recursive, but the tape is at most snap::max_depth deep.
+std::uint64_t content_hash_of(const snap::tape& t, std::uint32_t i, bool root) {
+  namespace ch = snap::content_hash;
+  const snap::node& n = t.nodes[i];
+  switch (n.type) {
+    case snap::node::kind::null:
+      return ch::null();
+    case snap::node::kind::boolean:
+      return ch::boolean(n.truth);
+    case snap::node::kind::integer:
+      return ch::integer(n.number);
+    case snap::node::kind::big_integer:
+    case snap::node::kind::fraction:
+      return ch::other_number(n.text);
+    case snap::node::kind::string:
+      return ch::string(n.text);
+    case snap::node::kind::array:
+    case snap::node::kind::object:
+      break;
   }
-  for (; !open.empty(); open.pop_back()) h.close(open.back().kind, open.back().count);
-  return h.value();
+  const bool object = n.type == snap::node::kind::object;
+  ch::container c(object);
+  for (std::uint32_t k = i + 1; k < n.end; k = t.nodes[k].end) {
+    if (root && t.nodes[k].key == "integrity") continue;
+    const std::uint64_t h = content_hash_of(t, k, false);
+    c.add(object ? ch::member(t.nodes[k].key, h) : h);
+  }
+  return c.value();
 }
 
 class reader {
@@ -750,7 +730,7 @@ class reader {
   void check_integrity(const value& v, const where& w) const {
     const std::optional<std::uint64_t> expected = parse_hash(text(v, w));
     if (!expected) fail(w, "expected 16 lowercase hexadecimal digits");
-    if (content_hash_of(doc_.document()) != *expected)
+    if (content_hash_of(doc_.document(), 0, true) != *expected)
       fail(w, "the snapshot's content does not match its integrity hash: it was changed after `to_json` wrote "
               "it (leave `integrity` out to restore a hand-edited snapshot)");
   }

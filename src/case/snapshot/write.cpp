@@ -25,15 +25,18 @@ namespace snap = detail::snapshot;
 class writer : public detail::json_writer {
  public:
   explicit writer(std::size_t capacity) : json_writer("a snapshot", layout::compact, capacity) {
-    open_.reserve(8);
+    open_.reserve(6);  // the snapshot nests at most 5 deep
   }
 
-  // The root object is written apart (its braces and the `integrity` member are not hashed).
-  void begin_root() { json_writer::begin_object(); }
+  // The root object: its `integrity` member, written last, is left out of the hash.
+  void begin_root() {
+    open_.push_back({snap::content_hash::container(true), {}});
+    json_writer::begin_object();
+  }
   void end_root() {
     json_writer::key("integrity");
     char buf[16];
-    std::uint64_t h = hash_.value();
+    std::uint64_t h = open_.back().hash.value();
     static constexpr char digits[] = "0123456789abcdef";
     for (int i = 15; i >= 0; --i, h >>= 4) buf[i] = digits[h & 15];
     json_writer::string(std::string_view(buf, 16));
@@ -41,48 +44,40 @@ class writer : public detail::json_writer {
   }
 
   void begin_object() {
-    counted();
-    open_.push_back(0);
+    open_.push_back({snap::content_hash::container(true), std::move(key_)});
     json_writer::begin_object();
   }
   void end_object() {
-    hash_.close('}', open_.back());
-    open_.pop_back();
     json_writer::end_object();
+    close();
   }
   void begin_array() {
-    counted();
-    open_.push_back(0);
+    open_.push_back({snap::content_hash::container(false), std::move(key_)});
     json_writer::begin_array();
   }
   void end_array() {
-    hash_.close(']', open_.back());
-    open_.pop_back();
     json_writer::end_array();
+    close();
   }
   void key(std::string_view k) {
-    hash_.key(k);
+    key_.assign(k.data(), k.size());
     json_writer::key(k);
   }
   void string(std::string_view s) {
-    counted();
-    hash_.string(s);
     json_writer::string(s);
+    hashed(snap::content_hash::string(s));
   }
   void integer(std::int64_t v) {
-    counted();
-    hash_.integer(v);
     json_writer::integer(v);
+    hashed(snap::content_hash::integer(v));
   }
   void boolean(bool b) {
-    counted();
-    hash_.boolean(b);
     json_writer::boolean(b);
+    hashed(snap::content_hash::boolean(b));
   }
   void null() {
-    counted();
-    hash_.null();
     json_writer::null();
+    hashed(snap::content_hash::null());
   }
 
   void time(sys_seconds t) {
@@ -136,12 +131,25 @@ class writer : public detail::json_writer {
   }
 
  private:
-  void counted() {
-    if (!open_.empty()) ++open_.back();
+  // A container being written: its hash so far and the key it stands under in its parent.
+  struct open_container {
+    snap::content_hash::container hash;
+    std::string key;
+  };
+  // A value written in the innermost open container (every value is inside the root).
+  void hashed(std::uint64_t h) {
+    open_container& parent = open_.back();
+    parent.hash.add(parent.hash.is_object() ? snap::content_hash::member(key_, h) : h);
+  }
+  void close() {
+    const std::uint64_t h = open_.back().hash.value();
+    key_ = std::move(open_.back().key);
+    open_.pop_back();
+    hashed(h);
   }
 
-  snap::content_hash hash_;
-  std::vector<std::uint32_t> open_;  ///< members or elements so far of each open container
+  std::vector<open_container> open_;
+  std::string key_;  ///< the key of the value being written, in an object
 };
 
 // 16 lowercase hexadecimal digits.
