@@ -716,10 +716,10 @@ class reader {
              "event id `" + std::string(seen[k].first) + "` is already on history entry " +
                  std::to_string(seen[k - 1].second) + ": an id is applied once");
     const std::vector<std::string>& ids = c.applied_event_ids();
-    for (const auto& [id, at] : seen)
-      if (!std::binary_search(ids.begin(), ids.end(), id))
-        fail(w["history"].at(at)["event_id"],
-             "event id `" + std::string(id) + "` is missing from `applied_event_ids`");
+    for (std::size_t i = 0; i < hs.size(); ++i)
+      if (!hs[i].event_id.empty() && !std::binary_search(ids.begin(), ids.end(), hs[i].event_id))
+        fail(w["history"].at(i)["event_id"],
+             "event id `" + hs[i].event_id + "` is missing from `applied_event_ids`");
     for (std::size_t k = 0; k < ids.size(); ++k) {
       const auto it = std::lower_bound(seen.begin(), seen.end(), std::pair<std::string_view, std::size_t>(ids[k], 0));
       if (it == seen.end() || it->first != ids[k])
