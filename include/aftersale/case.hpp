@@ -14,8 +14,9 @@
 /// Rules: a refused event leaves the case exactly as it was (strong guarantee); the same event
 /// sent again with an id already applied is a no-op reported as `duplicate`, while an applied id
 /// reused for another event (name, role or payload) is refused as a `conflict`; every accepted
-/// change is recorded in the history, in time order. A case is a value: copy it freely; it shares only the immutable policy. Functions on
-/// one case are not synchronised; different cases may be used from different threads.
+/// change is recorded in the history, in time order. A case is a value: copy it freely; it shares only the
+/// immutable policy. Functions on one case are not synchronised; different cases may be used from different
+/// threads.
 #include <aftersale/error.hpp>
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
@@ -78,9 +79,9 @@ enum class refusal : std::uint8_t {
   role_not_allowed,  ///< the actor's role may not fire it here
   guard_failed,      ///< every candidate transition the role may fire has a false guard
   case_closed,       ///< the case is closed (only `reopen` is accepted)
-  wrong_phase,  ///< a lifecycle event the phase does not allow (`close` before resolved, `reopen` without
-                ///< `reopen:`)
-  bad_payload,  ///< an unknown variable or a wrongly typed value in the payload; an id that is not UTF-8
+  wrong_phase,     ///< a lifecycle event the phase does not allow (`close` before resolved, `reopen` without
+                   ///< `reopen:`)
+  bad_payload,     ///< an unknown variable or a wrongly typed value in the payload; an id that is not UTF-8
   time_went_back,  ///< `now` is earlier than the case's last change (history stays in time order)
 };
 
@@ -194,9 +195,9 @@ std::string_view to_string(outcome::status s);
 /// The CLI's `aftersale case` output and Python's `Outcome` are both this. Unlike `outcome` it
 /// borrows nothing, so it may outlive the policy.
 struct outcome_view {
-  std::string result;       ///< `accepted`, `refused`, `duplicate` or `conflict` (`to_string(outcome::status)`)
-  std::string reason;       ///< refused: `unknown_event`, ... (`to_string(refusal)`); else empty
-  std::string message;      ///< `outcome::message()`
+  std::string result;   ///< `accepted`, `refused`, `duplicate` or `conflict` (`to_string(outcome::status)`)
+  std::string reason;   ///< refused: `unknown_event`, ... (`to_string(refusal)`); else empty
+  std::string message;  ///< `outcome::message()`
   std::string from_state;   ///< accepted: the state before; else empty
   std::string to_state;     ///< accepted: the state after, automatic transitions included; else empty
   std::uint32_t steps = 0;  ///< accepted: transitions fired (the event's and the automatic ones)

@@ -38,7 +38,8 @@ std::uint64_t event_digest(std::string_view event, std::string_view role, const 
       if (const auto* s = std::get_if<std::string>(&value)) h.text(*s);
       if (const auto* t = std::get_if<sys_seconds>(&value))
         h.u64(static_cast<std::uint64_t>(t->time_since_epoch().count()));
-      if (const auto* d = std::get_if<std::chrono::seconds>(&value)) h.u64(static_cast<std::uint64_t>(d->count()));
+      if (const auto* d = std::get_if<std::chrono::seconds>(&value))
+        h.u64(static_cast<std::uint64_t>(d->count()));
     }
   }
   return h.value() == 0 ? 1 : h.value();
@@ -131,7 +132,8 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
   // last, once the event would otherwise be accepted, so every other refusal reads as before.
   const auto too_early = [&] {
     if (c.history().empty() || !(now < c.history().back().at)) return false;
-    case_access::detail(o) = "sent at " + format_utc(now) + ", last change at " + format_utc(c.history().back().at);
+    case_access::detail(o) =
+        "sent at " + format_utc(now) + ", last change at " + format_utc(c.history().back().at);
     refuse(o, refusal::time_went_back);
     return true;
   };
@@ -341,12 +343,13 @@ outcome apply(service_case& c, resolved_event e, sys_seconds now, std::string_vi
     // The names the `event` form would have been given, so both forms agree on the digest.
     const policy& p = c.source_policy();
     const flow_def& f = c.flow();
-    const std::string_view name = e.event < f.events.size()         ? std::string_view(f.events[e.event])
+    const std::string_view name = e.event < f.events.size()           ? std::string_view(f.events[e.event])
                                   : e.event == resolved_event::close  ? std::string_view("close")
                                   : e.event == resolved_event::reopen ? std::string_view("reopen")
                                                                       : std::string_view();
-    const std::string_view role =
-        e.role < p.vocabulary.roles.size() ? std::string_view(p.vocabulary.roles[e.role].id) : std::string_view();
+    const std::string_view role = e.role < p.vocabulary.roles.size()
+                                      ? std::string_view(p.vocabulary.roles[e.role].id)
+                                      : std::string_view();
     digest = detail::event_digest(name, role, nullptr);
   }
   return apply_core(c, e, now, id, digest, nullptr, {}, {});

@@ -249,7 +249,8 @@ void check_step(service_case& c, const step& s, std::size_t& accepted, std::size
       } else {
         ++refused;
         ASSERT_TRUE(c == before) << "changed by: " << o.message();
-        const bool repeat = o.result() == outcome::status::duplicate || o.result() == outcome::status::conflict;
+        const bool repeat =
+            o.result() == outcome::status::duplicate || o.result() == outcome::status::conflict;
         EXPECT_EQ(repeat, !s.e.id.empty() && std::binary_search(before.applied_event_ids().begin(),
                                                                 before.applied_event_ids().end(), s.e.id));
         EXPECT_EQ(o.reason() == refusal::none, repeat) << o.message();

@@ -625,9 +625,10 @@ TEST(Idempotency, AnIdReusedForAnotherEventIsAConflictNotADuplicate) {
   // Another event, another role, another payload (or none), another spelling of a value: each a conflict.
   request other_note;
   other_note.set("note", "parcel fine");
-  const event reuses[] = {ev("reject", "agent", {}, "msg-2"),         ev("approve", "supervisor", {}, "msg-2"),
-                          ev("approve", "agent", note, "msg-2"),      ev("ship", "customer", {}, "msg-3"),
-                          ev("ship", "customer", other_note, "msg-3"), ev("ship", "agent", note, "msg-3")};
+  const event reuses[] = {
+      ev("reject", "agent", {}, "msg-2"),          ev("approve", "supervisor", {}, "msg-2"),
+      ev("approve", "agent", note, "msg-2"),       ev("ship", "customer", {}, "msg-3"),
+      ev("ship", "customer", other_note, "msg-3"), ev("ship", "agent", note, "msg-3")};
   for (const event& e : reuses) {
     const outcome o = apply(c, e, monday_10 + hours(2));
     EXPECT_EQ(o.result(), outcome::status::conflict) << e.name << " " << e.actor_role;
@@ -652,16 +653,19 @@ TEST(Idempotency, AnIdReusedForAnotherEventIsAConflictNotADuplicate) {
   EXPECT_TRUE(c == before);
   // The digest survives a snapshot: a restored case tells them apart the same way.
   service_case back = from_json(c.policy_ptr(), to_json(c));
-  EXPECT_EQ(apply(back, ev("ship", "customer", note, "msg-3"), monday_10).result(), outcome::status::duplicate);
+  EXPECT_EQ(apply(back, ev("ship", "customer", note, "msg-3"), monday_10).result(),
+            outcome::status::duplicate);
   EXPECT_EQ(apply(back, ev("ship", "customer", {}, "msg-3"), monday_10).result(), outcome::status::conflict);
 }
 
 TEST(Idempotency, AnEventEarlierThanTheLastChangeIsRefusedSoHistoryStaysInOrder) {
   service_case c = open_delivered(12900);
   accept(c, ev("approve", "agent"), monday_10 + hours(2));
-  const outcome o = refused(c, ev("ship", "customer", {}, "late"), monday_10 + hours(1), refusal::time_went_back);
+  const outcome o =
+      refused(c, ev("ship", "customer", {}, "late"), monday_10 + hours(1), refusal::time_went_back);
   EXPECT_EQ(to_string(o.reason()), "time_went_back");
-  EXPECT_NE(o.message().find("its time is earlier than the case's last change"), std::string::npos) << o.message();
+  EXPECT_NE(o.message().find("its time is earlier than the case's last change"), std::string::npos)
+      << o.message();
   EXPECT_TRUE(c.applied_event_ids().empty());  // not recorded: it may be sent again with its right time
   // Other refusals keep their precedence; the same time as the last change is fine.
   refused(c, ev("approve", "agent"), monday_10, refusal::unknown_event);

@@ -287,7 +287,8 @@ std::vector<service_case> default_cases() {
   aftersale::bound_request facts = aftersale::bind(*p, r);
   aftersale::derive_facts(*p, facts, start_time());
   std::vector<service_case> cases;
-  for (const aftersale::flow_def& f : p->flows) cases.push_back(aftersale::open_case(p, f.id, facts, start_time()));
+  for (const aftersale::flow_def& f : p->flows)
+    cases.push_back(aftersale::open_case(p, f.id, facts, start_time()));
   return cases;
 }
 
@@ -440,7 +441,8 @@ const std::vector<corruption>& corruptions() {
          if (i == npos) return std::nullopt;
          history_entry& h = access::history(c)[i];
          for (std::uint32_t t = 0; t < ts.size(); ++t) {
-           if (ts[t].trigger != ts[h.transition].trigger || (ts[t].from == h.from && ts[t].to == h.to)) continue;
+           if (ts[t].trigger != ts[h.transition].trigger || (ts[t].from == h.from && ts[t].to == h.to))
+             continue;
            h.transition = t;
            return at(i) + ".transition";
          }
@@ -503,8 +505,8 @@ const std::vector<corruption>& corruptions() {
        }},
       {"automatic and timer steps have no actor",
        [](service_case& c) -> std::optional<std::string> {
-         const std::size_t i =
-             find_entry(c, [](const history_entry& h) { return is(h, kind::automatic) || is(h, kind::timer); });
+         const std::size_t i = find_entry(
+             c, [](const history_entry& h) { return is(h, kind::automatic) || is(h, kind::timer); });
          if (i == npos) return std::nullopt;
          access::history(c)[i].actor_role = 0;
          return at(i) + ".actor";
@@ -573,8 +575,8 @@ const std::vector<corruption>& corruptions() {
            for (const auto& [var, value] : h.assigned) {
              const aftersale::fact_def& d = f.variables[var];
              if (d.type != aftersale::fact_type::integer && d.type != aftersale::fact_type::money) continue;
-             access::set_value(c, c.source_policy().facts.size() + var, c.value(c.source_policy().facts.size() + var) + 1,
-                               true);
+             access::set_value(c, c.source_policy().facts.size() + var,
+                               c.value(c.source_policy().facts.size() + var) + 1, true);
              return "$.variables." + d.name;
            }
          }

@@ -475,8 +475,9 @@ TEST_F(snapshot, refuses_a_phase_the_state_cannot_have) {
           "phase `active` is impossible in terminal state `refunded`");
   EXPECT_NO_THROW(aftersale::from_json(p, replaced(plain, R"("phase":"escalated")", R"("phase":"active")")));
   // Closed only after a `close` entry (the phase alone does not say whether the case is closed).
-  refused(replaced(plain, R"("state":"received","phase":"escalated")", R"("state":"refunded","phase":"closed")"),
-          "$.state", "the case is in state `refunded` but its last history entry ends in `received`");
+  refused(
+      replaced(plain, R"("state":"received","phase":"escalated")", R"("state":"refunded","phase":"closed")"),
+      "$.state", "the case is in state `refunded` but its last history entry ends in `received`");
 }
 
 TEST_F(snapshot, gives_a_missing_flow_clock_an_idle_slot) {

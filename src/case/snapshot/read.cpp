@@ -305,7 +305,8 @@ class reader {
                                "`)");
     }
     const std::optional<value> integrity = doc_.find("integrity");
-    if (integrity && format_ == 1) fail(root["integrity"], "unknown key `integrity` in format `aftersale-case/1`");
+    if (integrity && format_ == 1)
+      fail(root["integrity"], "unknown key `integrity` in format `aftersale-case/1`");
     read_policy(doc_["policy"], root["policy"]);
 
     service_case c;
@@ -508,8 +509,9 @@ class reader {
     history.reserve(v.size() + (migration_ != nullptr ? 1 : 0));
     v.each([&](const value& e, std::uint32_t i) {
       const where wh = w.at(i);
-      expect_object(e, wh,
-                    {"what", "at", "transition", "actor", "from", "to", "event_id", "assigned", "event_digest"}, 2);
+      expect_object(
+          e, wh, {"what", "at", "transition", "actor", "from", "to", "event_id", "assigned", "event_digest"},
+          2);
       history_entry h;
       h.what = static_cast<history_entry::kind>(
           named(snap::history_kind_names, e["what"], wh["what"], "history entry"));
@@ -534,7 +536,8 @@ class reader {
         if (format_ == 1) fail(wh["event_digest"], "unknown key `event_digest` in format `aftersale-case/1`");
         if (h.event_id.empty()) fail(wh["event_digest"], "an event digest goes with an `event_id`");
         const auto digest = parse_hash(text(*d, wh["event_digest"]));
-        if (!digest || *digest == 0) fail(wh["event_digest"], "expected 16 lowercase hexadecimal digits, not all 0");
+        if (!digest || *digest == 0)
+          fail(wh["event_digest"], "expected 16 lowercase hexadecimal digits, not all 0");
         h.event_digest = *digest;
       } else if (format_ != 1 && !h.event_id.empty()) {
         fail(wh, "missing key `event_digest`: an entry with an `event_id` has one");
@@ -590,9 +593,11 @@ class reader {
       if (i == 0 && h.from != npos) fail(wh["from"], "the `opened` entry comes from no state");
       if (i > 0 && h.from != hs[i - 1].to)
         fail(h.from == npos ? wh : wh["from"], "the entry starts in " + state_name(h.from) +
-                                                   " but the entry before it ended in " + state_name(hs[i - 1].to));
+                                                   " but the entry before it ended in " +
+                                                   state_name(hs[i - 1].to));
       const bool sent = h.what == kind::event || h.what == kind::close || h.what == kind::reopen;
-      if (sent && h.actor_role == npos) fail(wh, "missing key `actor`: an " + what + " names the role that sent it");
+      if (sent && h.actor_role == npos)
+        fail(wh, "missing key `actor`: an " + what + " names the role that sent it");
       if (!sent && h.actor_role != npos) fail(wh["actor"], "an " + what + " has no actor");
       if (!sent && !h.event_id.empty()) fail(wh["event_id"], "an " + what + " has no event id");
       const bool fires = h.what == kind::event || h.what == kind::automatic || h.what == kind::timer;
@@ -607,11 +612,12 @@ class reader {
                                       : h.what == kind::automatic ? trigger_kind::automatic
                                                                   : trigger_kind::timer;
         if (t.trigger != expected)
-          fail(wh["transition"], "transition " + std::to_string(h.transition) + " is not fired by an " + what);
+          fail(wh["transition"],
+               "transition " + std::to_string(h.transition) + " is not fired by an " + what);
         if (t.from != h.from || t.to != h.to)
-          fail(wh["transition"], "transition " + std::to_string(h.transition) + " goes from " + state_name(t.from) +
-                                     " to " + state_name(t.to) + ", not from " + state_name(h.from) + " to " +
-                                     state_name(h.to));
+          fail(wh["transition"], "transition " + std::to_string(h.transition) + " goes from " +
+                                     state_name(t.from) + " to " + state_name(t.to) + ", not from " +
+                                     state_name(h.from) + " to " + state_name(h.to));
       }
       if (!same_version() || i < since) continue;
       if (h.what == kind::opened && h.to != flow_->start)
@@ -633,10 +639,11 @@ class reader {
   void check_case(const service_case& c, const where& w) const {
     const std::vector<history_entry>& hs = c.history();
     if (c.state_index() != hs.back().to)
-      fail(w["state"], "the case is in state " + state_name(c.state_index()) + " but its last history entry ends in " +
-                           state_name(hs.back().to));
+      fail(w["state"], "the case is in state " + state_name(c.state_index()) +
+                           " but its last history entry ends in " + state_name(hs.back().to));
     if (c.opened_at() != hs.front().at)
-      fail(w["opened_at"], "a case is opened at the time of its `opened` entry, " + format_utc(hs.front().at));
+      fail(w["opened_at"],
+           "a case is opened at the time of its `opened` entry, " + format_utc(hs.front().at));
     const history_entry* entered = nullptr;  // the last entry that entered a state
     const history_entry* last = nullptr;     // the last change made under a flow (not `migrated`)
     for (const history_entry& h : hs) {
@@ -665,12 +672,14 @@ class reader {
                             "`, which it is derived from, has none");
       if (f.derive != derivation::map) continue;  // days and hours since depend on the decision's time
       const std::int64_t src = c.value(f.source);
-      const std::int64_t mapped = src >= 0 && static_cast<std::uint64_t>(src) < f.mapping.size() ? f.mapping[src] : -1;
+      const std::int64_t mapped =
+          src >= 0 && static_cast<std::uint64_t>(src) < f.mapping.size() ? f.mapping[src] : -1;
       if (mapped != c.value(i))
-        fail(w[f.name], "derived fact `" + f.name + "` is `" + detail::format_value(f, c.value(i)) + "` but `" +
-                            p_->facts[f.source].name + "` = `" + detail::format_value(p_->facts[f.source], src) +
-                            "` maps to " +
-                            (mapped < 0 ? std::string("no value") : "`" + detail::format_value(f, mapped) + "`"));
+        fail(w[f.name],
+             "derived fact `" + f.name + "` is `" + detail::format_value(f, c.value(i)) + "` but `" +
+                 p_->facts[f.source].name + "` = `" + detail::format_value(p_->facts[f.source], src) +
+                 "` maps to " +
+                 (mapped < 0 ? std::string("no value") : "`" + detail::format_value(f, mapped) + "`"));
     }
   }
 
@@ -698,8 +707,8 @@ class reader {
           expected[v] ? "`" + detail::format_value(def, *expected[v]) + "`" : std::string("no value");
       const std::string source = assigned[v] ? "the history last assigned it " : "it has ";
       if (!has) fail(w, "variable `" + def.name + "` is missing: " + source + should);
-      fail(w[def.name], "variable `" + def.name + "` is `" + detail::format_value(def, c.value(facts + v)) + "` but " +
-                            source + should);
+      fail(w[def.name], "variable `" + def.name + "` is `" + detail::format_value(def, c.value(facts + v)) +
+                            "` but " + source + should);
     }
   }
 
@@ -721,7 +730,8 @@ class reader {
         fail(w["history"].at(i)["event_id"],
              "event id `" + hs[i].event_id + "` is missing from `applied_event_ids`");
     for (std::size_t k = 0; k < ids.size(); ++k) {
-      const auto it = std::lower_bound(seen.begin(), seen.end(), std::pair<std::string_view, std::size_t>(ids[k], 0));
+      const auto it =
+          std::lower_bound(seen.begin(), seen.end(), std::pair<std::string_view, std::size_t>(ids[k], 0));
       if (it == seen.end() || it->first != ids[k])
         fail(w["applied_event_ids"].at(k), "no history entry has event id `" + ids[k] + "`");
     }
@@ -731,8 +741,9 @@ class reader {
     const std::optional<std::uint64_t> expected = parse_hash(text(v, w));
     if (!expected) fail(w, "expected 16 lowercase hexadecimal digits");
     if (content_hash_of(doc_.document(), 0, true) != *expected)
-      fail(w, "the snapshot's content does not match its integrity hash: it was changed after `to_json` wrote "
-              "it (leave `integrity` out to restore a hand-edited snapshot)");
+      fail(w,
+           "the snapshot's content does not match its integrity hash: it was changed after `to_json` wrote "
+           "it (leave `integrity` out to restore a hand-edited snapshot)");
   }
 
   // A `migrated` entry records a restore under another policy version: a new structure (through
