@@ -480,6 +480,65 @@ TEST_F(snapshot, refuses_a_phase_the_state_cannot_have) {
       "$.state", "the case is in state `refunded` but its last history entry ends in `received`");
 }
 
+// The invariants of docs/snapshots.md, a few with their exact wording (all of them, applied to
+// snapshots of the shipped policies, are in snapshot_property_test.cpp).
+TEST_F(snapshot, refuses_a_case_the_runtime_could_not_have_produced) {
+  const auto refused_plain = [&](const std::string& from, const std::string& to, const std::string& path,
+                                 const std::string& message) {
+    refused(replaced(plain, from, to), path, message);
+  };
+  refused_plain(
+      R"("entered_at":"2026-10-10T03:30:00Z")", R"("entered_at":"2026-10-08T01:00:00Z")", "$.entered_at",
+      "the current state was entered at the time of the last entry that entered it, 2026-10-10T03:30:00Z");
+  refused_plain(R"("opened_at":"2026-10-08T02:00:00Z")", R"("opened_at":"2026-10-08T01:00:00Z")",
+                "$.opened_at", "a case is opened at the time of its `opened` entry, 2026-10-08T02:00:00Z");
+  refused_plain(R"("state":"received")", R"("state":"inspecting")", "$.state",
+                "the case is in state `inspecting` but its last history entry ends in `received`");
+  refused_plain(R"("transition":4,)", R"("transition":1,)", "$.history[2].transition",
+                "transition 1 goes from `submitted` to `approved`, not from `approved` to `received`");
+  refused_plain(R"("actor":"customer")", R"("actor":"supervisor")", "$.history[2].actor",
+                "role `supervisor` is not allowed to send this event");
+  refused_plain(R"("from":"approved")", R"("from":"submitted")", "$.history[2].from",
+                "the entry starts in `submitted` but the entry before it ended in `approved`");
+  refused_plain(R"("at":"2026-10-08T02:30:00Z")", R"("at":"2026-10-08T01:30:00Z")", "$.history[1].at",
+                "history is in time order: this entry is earlier than the one before it");
+  refused_plain(R"(["evt-1","evt-2"])", R"(["evt-1"])", "$.history[2].event_id",
+                "event id `evt-2` is missing from `applied_event_ids`");
+  refused_plain(R"(["evt-1","evt-2"])", R"(["evt-1","evt-2","evt-3"])", "$.applied_event_ids[2]",
+                "no history entry has event id `evt-3`");
+  refused_plain(R"("event_id":"evt-2")", R"("event_id":"evt-1")", "$.history[2].event_id",
+                "event id `evt-1` is already on history entry 1: an id is applied once");
+  refused_plain(R"(,"event_digest":"00000000000000a2")", "", "$.history[2]",
+                "missing key `event_digest`: an entry with an `event_id` has one");
+  refused_plain(R"("tries":0)", R"("tries":5)", "$.variables.tries",
+                "variable `tries` is `5` but the history last assigned it `0`");
+  refused_plain(R"("due":"2026-10-13T03:30:00Z")", R"("due":"2026-10-09T03:30:00Z")", "$.clocks[2].due",
+                "a clock is never due before it started (2026-10-10T03:30:00Z)");
+  refused_plain(
+      R"("status":"running","started":"2026-10-10T03:30:00Z","due":"2026-10-13T03:30:00Z")",
+      R"("status":"running","started":"2026-10-10T03:30:00Z","due":"2026-10-13T03:30:00Z","remaining_s":5)",
+      "$.clocks[2].remaining_s", "a running clock keeps no time left");
+  refused_plain(R"({"what":"opened","at":"2026-10-08T02:00:00Z","to":"submitted"})",
+                R"({"what":"opened","at":"2026-10-08T02:00:00Z","actor":"agent","to":"submitted"})",
+                "$.history[0].actor", "an `opened` entry has no actor");
+}
+
+TEST_F(snapshot, detects_an_edit_by_its_integrity_hash) {
+  // Content the invariants cannot judge (a remark, a fact), changed: only the hash notices.
+  refused(
+      replaced(expected, "return requested", "return refused"), "$.integrity",
+      "the snapshot's content does not match its integrity hash: it was changed after `to_json` wrote it");
+  refused(replaced(expected, R"("amount":12900)", R"("amount":12901)"), "$.integrity", "does not match");
+  mutated(R"("integrity":")", R"("integrity":"x)", "$.integrity", "expected 16 lowercase hexadecimal digits");
+  // Spelling is not content: whitespace, escapes and key order keep the hash valid.
+  const std::string respelled = replaced(replaced(expected, R"("phase":"escalated",)", ""), R"("format":)",
+                                         "\n \"phase\" : \"esc\\u0061lated\",\t\"format\":");
+  EXPECT_EQ(aftersale::to_json(aftersale::from_json(p, respelled)), expected);
+  // Without the hash an edited snapshot is restored (on purpose, by whoever removed it).
+  EXPECT_EQ(aftersale::from_json(p, replaced(plain, "return requested", "return refused")).remark(),
+            "return refused \"fast\"\n");
+}
+
 TEST_F(snapshot, gives_a_missing_flow_clock_an_idle_slot) {
   // A clock the flow mentions but the snapshot lacks was added to the flow after the snapshot.
   const std::string without =

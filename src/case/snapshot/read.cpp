@@ -585,7 +585,9 @@ class reader {
     for (std::size_t i = 0; i < hs.size(); ++i) {
       const history_entry& h = hs[i];
       const where wh = w.at(i);
-      const std::string what = "`" + std::string(kind_text(h.what)) + "` entry";
+      const std::string_view k = kind_text(h.what);  // "an `event` entry", "a `timer` entry"
+      const std::string what = std::string(k[0] == 'a' || k[0] == 'e' || k[0] == 'o' ? "an `" : "a `") +
+                               std::string(k) + "` entry";
       if (i > 0 && h.what == kind::opened) fail(wh["what"], "only the first history entry is `opened`");
       if (i > 0 && h.at < hs[i - 1].at)
         fail(wh["at"], "history is in time order: this entry is earlier than the one before it");
@@ -597,23 +599,22 @@ class reader {
                                                    state_name(hs[i - 1].to));
       const bool sent = h.what == kind::event || h.what == kind::close || h.what == kind::reopen;
       if (sent && h.actor_role == npos)
-        fail(wh, "missing key `actor`: an " + what + " names the role that sent it");
-      if (!sent && h.actor_role != npos) fail(wh["actor"], "an " + what + " has no actor");
-      if (!sent && !h.event_id.empty()) fail(wh["event_id"], "an " + what + " has no event id");
+        fail(wh, "missing key `actor`: " + what + " names the role that sent it");
+      if (!sent && h.actor_role != npos) fail(wh["actor"], what + " has no actor");
+      if (!sent && !h.event_id.empty()) fail(wh["event_id"], what + " has no event id");
       const bool fires = h.what == kind::event || h.what == kind::automatic || h.what == kind::timer;
-      if (!fires && h.transition != npos) fail(wh["transition"], "an " + what + " fires no transition");
+      if (!fires && h.transition != npos) fail(wh["transition"], what + " fires no transition");
       if (fires && h.transition == npos && i >= since && migration_ == nullptr)
-        fail(wh, "missing key `transition`: an " + what + " names the transition it fired");
+        fail(wh, "missing key `transition`: " + what + " names the transition it fired");
       if ((h.what == kind::close || h.what == kind::migrated) && h.from != h.to)
-        fail(wh["to"], "a " + what + " stays in its state");
+        fail(wh["to"], what + " stays in its state");
       if (fires && h.transition != npos) {
         const transition_def& t = flow_->transitions[h.transition];
         const trigger_kind expected = h.what == kind::event       ? trigger_kind::event
                                       : h.what == kind::automatic ? trigger_kind::automatic
                                                                   : trigger_kind::timer;
         if (t.trigger != expected)
-          fail(wh["transition"],
-               "transition " + std::to_string(h.transition) + " is not fired by an " + what);
+          fail(wh["transition"], "transition " + std::to_string(h.transition) + " is not fired by " + what);
         if (t.from != h.from || t.to != h.to)
           fail(wh["transition"], "transition " + std::to_string(h.transition) + " goes from " +
                                      state_name(t.from) + " to " + state_name(t.to) + ", not from " +
@@ -632,7 +633,7 @@ class reader {
                                                     : nullptr;
       if (roles && !roles->empty() && std::find(roles->begin(), roles->end(), h.actor_role) == roles->end())
         fail(wh["actor"], "role `" + std::string(entry_id(p_->vocabulary.roles, h.actor_role)) +
-                              "` may not send this " + what);
+                              "` is not allowed to send this " + std::string(k));
     }
   }
 
