@@ -9,8 +9,6 @@
 #include <optional>
 #include <string_view>
 
-#include "base/hash.hpp"
-
 namespace aftersale::detail::snapshot {
 
 /// What `to_json` writes. `/2` added `event_digest` to history entries and the `integrity` hash.
@@ -18,50 +16,79 @@ inline constexpr std::string_view format_tag = "aftersale-case/2";
 /// The previous format, still read (neither key; event digests unknown).
 inline constexpr std::string_view format_tag_1 = "aftersale-case/1";
 
-/// The `integrity` hash: FNV-1a 64 over the snapshot's JSON value, built bottom-up: a scalar
-/// from its type and value, an array from its elements in order, an object from its members in
-/// any order (a wrapping sum), the root object without its `integrity` member. So it covers the
-/// content but not its spelling: whitespace, escapes and the order of keys do not matter (the
-/// reader accepts them all), every key, value and array order does. Edit detection, not
-/// security: anyone can recompute it.
+/// The `integrity` hash, built bottom-up over the snapshot's JSON value: a scalar from its type
+/// and value, an array from its elements in order, an object from its members in any order (a
+/// wrapping sum), the root object without its `integrity` member. So it covers the content but
+/// not its spelling: whitespace, escapes and the order of keys do not matter (the reader accepts
+/// them all), every key, value and array order does. Edit detection, not security: anyone can
+/// recompute it.
+///
+/// Each piece is hashed with FNV-1a's step (xor, multiply by the FNV prime) over 64-bit
+/// little-endian words rather than bytes, then finished with MurmurHash3's fmix64: a snapshot is
+/// hashed on every write and every read, and byte-at-a-time FNV cost as much as writing it. Each
+/// step is a bijection, so one changed word always changes the result. Stable across platforms
+/// (stored snapshots compare it): words are assembled byte by byte.
 namespace content_hash {
 
-inline std::uint64_t null() {
-  fnv1a64 h;
-  h.byte('n');
-  return h.value();
-}
+class hasher {
+ public:
+  explicit hasher(char tag) { word(static_cast<std::uint8_t>(tag)); }
+  void word(std::uint64_t w) { h_ = (h_ ^ w) * 0x100000001b3ull; }
+  /// The bytes of `s`, eight at a time, then its length (so that zero padding is not content).
+  void text(std::string_view s) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const std::size_t n = s.size();
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) word(load(p + i, 8));
+    if (i < n) word(load(p + i, n - i));
+    word(n);
+  }
+  std::uint64_t value() const {
+    std::uint64_t h = h_;  // fmix64: every input bit reaches every output bit
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+  }
+
+ private:
+  static std::uint64_t load(const unsigned char* p, std::size_t n) {
+    std::uint64_t w = 0;
+    for (std::size_t k = 0; k < n; ++k) w |= static_cast<std::uint64_t>(p[k]) << (8 * k);
+    return w;
+  }
+  std::uint64_t h_ = 0xcbf29ce484222325ull;
+};
+
+inline std::uint64_t null() { return hasher('n').value(); }
 inline std::uint64_t boolean(bool b) {
-  fnv1a64 h;
-  h.byte('b');
-  h.byte(b ? 1 : 0);
+  hasher h('b');
+  h.word(b ? 1 : 0);
   return h.value();
 }
 inline std::uint64_t integer(std::int64_t v) {
-  fnv1a64 h;
-  h.byte('i');
-  h.u64(static_cast<std::uint64_t>(v));
+  hasher h('i');
+  h.word(static_cast<std::uint64_t>(v));
   return h.value();
 }
 inline std::uint64_t string(std::string_view s) {
-  fnv1a64 h;
-  h.byte('s');
+  hasher h('s');
   h.text(s);
   return h.value();
 }
 /// A number the writer never writes (a fraction, an integer beyond 64 bits), as written.
 inline std::uint64_t other_number(std::string_view text) {
-  fnv1a64 h;
-  h.byte('r');
+  hasher h('r');
   h.text(text);
   return h.value();
 }
 /// An object member: its key and its value's hash.
 inline std::uint64_t member(std::string_view key, std::uint64_t value) {
-  fnv1a64 h;
-  h.byte('k');
+  hasher h('k');
   h.text(key);
-  h.u64(value);
+  h.word(value);
   return h.value();
 }
 
@@ -75,14 +102,13 @@ class container {
     if (object_) {
       sum_ += h;
     } else {
-      elements_.u64(h);
+      elements_.word(h);
     }
   }
   std::uint64_t value() const {
-    fnv1a64 h;
-    h.byte(object_ ? '{' : '[');
-    h.u64(count_);
-    h.u64(object_ ? sum_ : elements_.value());
+    hasher h(object_ ? '{' : '[');
+    h.word(count_);
+    h.word(object_ ? sum_ : elements_.value());
     return h.value();
   }
 
@@ -90,7 +116,7 @@ class container {
   bool object_;
   std::uint64_t count_ = 0;
   std::uint64_t sum_ = 0;
-  fnv1a64 elements_;
+  hasher elements_{'e'};
 };
 
 }  // namespace content_hash

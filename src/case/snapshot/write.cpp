@@ -44,7 +44,7 @@ class writer : public detail::json_writer {
   }
 
   void begin_object() {
-    open_.push_back({snap::content_hash::container(true), std::move(key_)});
+    open_.push_back({snap::content_hash::container(true), key_});
     json_writer::begin_object();
   }
   void end_object() {
@@ -52,7 +52,7 @@ class writer : public detail::json_writer {
     close();
   }
   void begin_array() {
-    open_.push_back({snap::content_hash::container(false), std::move(key_)});
+    open_.push_back({snap::content_hash::container(false), key_});
     json_writer::begin_array();
   }
   void end_array() {
@@ -60,7 +60,7 @@ class writer : public detail::json_writer {
     close();
   }
   void key(std::string_view k) {
-    key_.assign(k.data(), k.size());
+    key_ = k;
     json_writer::key(k);
   }
   void string(std::string_view s) {
@@ -134,7 +134,7 @@ class writer : public detail::json_writer {
   // A container being written: its hash so far and the key it stands under in its parent.
   struct open_container {
     snap::content_hash::container hash;
-    std::string key;
+    std::string_view key;
   };
   // A value written in the innermost open container (every value is inside the root).
   void hashed(std::uint64_t h) {
@@ -143,13 +143,14 @@ class writer : public detail::json_writer {
   }
   void close() {
     const std::uint64_t h = open_.back().hash.value();
-    key_ = std::move(open_.back().key);
+    key_ = open_.back().key;
     open_.pop_back();
     hashed(h);
   }
 
   std::vector<open_container> open_;
-  std::string key_;  ///< the key of the value being written, in an object
+  // Keys are literals or names the policy owns: views stay valid while the snapshot is written.
+  std::string_view key_;  ///< the key of the value being written, in an object
 };
 
 // 16 lowercase hexadecimal digits.
