@@ -667,7 +667,16 @@ TEST(snapshot_property, snapshots_of_format_1_still_restore) {
     ASSERT_NO_THROW(back = aftersale::from_json(s.p, old));
     const std::string again = aftersale::to_json(back);
     EXPECT_EQ(again.rfind(R"({"format":"aftersale-case/2")", 0), 0U);
-    EXPECT_EQ(as_format_1(again), old);  // the same case, only its digests are unknown
+    EXPECT_EQ(aftersale::to_json(aftersale::from_json(s.p, again)), again);
+    // The same case, its digests unknown, and a `migrated` entry after the old history (which
+    // the runtime did not keep in time order then; from here on it does).
+    ASSERT_EQ(back.history().size(), s.c.history().size() + 1);
+    EXPECT_EQ(back.history().back().what, history_entry::kind::migrated);
+    std::vector<history_entry> old_history = s.c.history();
+    for (history_entry& h : old_history) h.event_digest = 0;
+    EXPECT_TRUE(std::equal(old_history.begin(), old_history.end(), back.history().begin()));
+    EXPECT_EQ(back.state_index(), s.c.state_index());
+    EXPECT_EQ(back.applied_event_ids(), s.c.applied_event_ids());
     if (back.applied_event_ids().empty()) continue;
     // Without a digest an id applied again is taken for the same event: a duplicate, as in format 1.
     ++with_ids;
@@ -677,6 +686,16 @@ TEST(snapshot_property, snapshots_of_format_1_still_restore) {
               aftersale::outcome::status::duplicate);
   }
   EXPECT_GT(with_ids, 50U);
+  // Written when history could go back in time: still restored.
+  const auto longer = std::find_if(runtime_samples().rbegin(), runtime_samples().rend(), [](const sample& s) {
+    return s.c.history().size() >= 3 && s.c.history().back().what != history_entry::kind::close;
+  });
+  ASSERT_NE(longer, runtime_samples().rend());
+  service_case c = longer->c;
+  const auto& hs = access::history(c);
+  access::history(c)[hs.size() - 2].at = hs.back().at + 1h;  // an entry later than the one after it
+  EXPECT_NO_THROW(aftersale::from_json(c.policy_ptr(), as_format_1(aftersale::to_json(c))));
+  EXPECT_THROW(aftersale::from_json(c.policy_ptr(), aftersale::to_json(c)), aftersale::snapshot_error);
   // The keys of format 2 are refused in a snapshot that says it is format 1.
   for (const sample& s : runtime_samples()) {
     if (s.text.find("event_digest") == std::string::npos) continue;

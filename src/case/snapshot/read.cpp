@@ -339,7 +339,8 @@ class reader {
     check_variables(c, root["variables"]);
     check_ids(c, root);
     if (integrity) check_integrity(*integrity, root["integrity"]);
-    if (migration_ != nullptr || edited_) record_migration(c);
+    // A restore under another version, or of the previous format, starts a new stretch of history.
+    if (migration_ != nullptr || edited_ || format_ == 1) record_migration(c);
     return c;
   }
 
@@ -471,7 +472,8 @@ class reader {
           (k.started != sys_seconds{} || k.due != sys_seconds{} || k.remaining.count() != 0))
         fail(wc["status"], "an idle clock was never started: it has no `started`, `due` or `remaining_s`");
       // Starting sets a deadline after the start; pausing keeps it; resuming sets a later one.
-      if (k.state != case_clock::status::idle && k.due < k.started)
+      // (Format 1: the runtime did not keep time in order then, so a resume could go back.)
+      if (k.state != case_clock::status::idle && k.due < k.started && format_ != 1)
         fail(wc["due"], "a clock is never due before it started (" + format_utc(k.started) + ")");
       if (k.state == case_clock::status::running && k.remaining.count() != 0)
         fail(wc["remaining_s"], "a running clock keeps no time left: only a paused or stopped one does");
@@ -539,8 +541,6 @@ class reader {
         if (!digest || *digest == 0)
           fail(wh["event_digest"], "expected 16 lowercase hexadecimal digits, not all 0");
         h.event_digest = *digest;
-      } else if (format_ != 1 && !h.event_id.empty()) {
-        fail(wh, "missing key `event_digest`: an entry with an `event_id` has one");
       }
       if (const auto a = e.find("assigned")) read_assigned(h, *a, wh["assigned"]);
       history.push_back(std::move(h));
@@ -589,7 +589,9 @@ class reader {
       const std::string what = std::string(k[0] == 'a' || k[0] == 'e' || k[0] == 'o' ? "an `" : "a `") +
                                std::string(k) + "` entry";
       if (i > 0 && h.what == kind::opened) fail(wh["what"], "only the first history entry is `opened`");
-      if (i > 0 && h.at < hs[i - 1].at)
+      // Time order is kept since format 2 (`time_went_back`): from the last `migrated` entry on,
+      // which a restore of a format 1 snapshot adds.
+      if (i > 0 && i >= since && format_ != 1 && h.at < hs[i - 1].at)
         fail(wh["at"], "history is in time order: this entry is earlier than the one before it");
       if (h.to == npos) fail(wh, "missing key `to`: every history entry names the state it ends in");
       if (i == 0 && h.from != npos) fail(wh["from"], "the `opened` entry comes from no state");
@@ -602,6 +604,9 @@ class reader {
         fail(wh, "missing key `actor`: " + what + " names the role that sent it");
       if (!sent && h.actor_role != npos) fail(wh["actor"], what + " has no actor");
       if (!sent && !h.event_id.empty()) fail(wh["event_id"], what + " has no event id");
+      // Digests exist since format 2: a case restored from format 1 has none before its `migrated` entry.
+      if (!h.event_id.empty() && h.event_digest == 0 && format_ != 1 && i >= since)
+        fail(wh, "missing key `event_digest`: an entry with an `event_id` has one");
       const bool fires = h.what == kind::event || h.what == kind::automatic || h.what == kind::timer;
       if (!fires && h.transition != npos) fail(wh["transition"], what + " fires no transition");
       if (fires && h.transition == npos && i >= since && migration_ == nullptr)
@@ -748,9 +753,10 @@ class reader {
   }
 
   // A `migrated` entry records a restore under another policy version: a new structure (through
-  // a migration) or the same one (an edit to labels, guards, roles, effects, ...). It is dated at
-  // the latest instant the snapshot knows (restoring takes no clock reading), so history stays
-  // in order.
+  // a migration) or the same one (an edit to labels, guards, roles, effects, ...); or of a
+  // snapshot of format 1, written by a runtime that did not keep history in time order. It is
+  // dated at the latest instant the snapshot knows (restoring takes no clock reading), so history
+  // stays in order from there on.
   void record_migration(service_case& c) const {
     sys_seconds at = std::max(c.opened_at(), c.entered_at());
     for (const history_entry& h : c.history()) at = std::max(at, h.at);
