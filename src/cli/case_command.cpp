@@ -220,7 +220,8 @@ int run_apply(const options& opt) {
   const outcome o = apply(c, e, now);
   // Refused: the case is unchanged and so is the file. Duplicate: unchanged too, but writing
   // it back is harmless and keeps "accepted or duplicate = saved" simple for scripts.
-  const bool write = o.result() != outcome::status::refused;
+  const bool conflict = o.result() == outcome::status::conflict;  // unchanged; an error for the host
+  const bool write = o.result() != outcome::status::refused && !conflict;
   if (write) write_file_atomically(opt.snapshot, snapshot_text(c));
 
   outcome_view ov = make_outcome_view(c, o);
@@ -257,7 +258,7 @@ int run_apply(const options& opt) {
     }
     text_field(std::cout, write ? "saved" : "unchanged", {opt.snapshot});
   }
-  return o.result() == outcome::status::refused ? exit_case_refused : exit_case_ok;
+  return o.result() == outcome::status::refused || conflict ? exit_case_refused : exit_case_ok;
 }
 
 // ---- advance -------------------------------------------------------------------------

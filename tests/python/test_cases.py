@@ -123,6 +123,16 @@ def test_duplicate_event_id_is_a_no_op(case, example):
     assert case.snapshot() == after_first
 
 
+def test_event_id_reused_for_another_event_is_a_conflict(case, example):
+    _, now = example
+    assert case.apply("approve", "agent", now, id="evt-1").accepted
+    after_first = case.snapshot()
+    o = case.apply("approve", "agent", now, id="evt-1", payload={"no_such_variable": 1})
+    assert o.result == "conflict" and not o.accepted and o.reason is None
+    assert "evt-1" in o.message
+    assert case.snapshot() == after_first
+
+
 def test_advance_fires_the_48h_timer(case, example):
     _, now = example
     assert case.apply("approve", "agent", now, id="evt-1").accepted
