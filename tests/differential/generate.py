@@ -20,6 +20,7 @@ HOUR_SETS = [
     ["08:00-20:00"],
     ["00:00-06:00", "22:00-24:00"],
     ["01:30-04:00", "10:00-11:00"],
+    ["02:30-05:00"],
     ["10:00-10:30", "11:00-12:00", "15:00-24:00"],
 ]
 # DST changes near which some policies are placed (Berlin, New York, Sydney, 2026).
@@ -81,8 +82,10 @@ class PolicyGen:
             hours[w] = list(week if r.random() < 0.8 else r.choice(HOUR_SETS))
         if r.random() < 0.3:
             hours["sat"] = list(r.choice(HOUR_SETS))
-        if r.random() < 0.2:
-            hours["sun"] = [] if r.random() < 0.5 else list(r.choice(HOUR_SETS[3:5]))
+        if self.base in DST_DATES and r.random() < 0.5:
+            hours["sun"] = list(r.choice(HOUR_SETS[3:6]))  # DST changes happen on Sunday nights
+        elif r.random() < 0.2:
+            hours["sun"] = [] if r.random() < 0.5 else list(r.choice(HOUR_SETS[3:6]))
         cal = {"time_zone": r.choice(ZONES), "hours": hours}
         hol, taken = [], set()
         for _ in range(r.randrange(0, 4)):

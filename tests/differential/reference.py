@@ -186,6 +186,19 @@ class Calendar:
             return NEVER
         raise ValueError(kind)
 
+    def working_time_between(self, a: int, b: int) -> int:
+        """Working seconds in [a, b)."""
+        total = 0
+        day = self.local_date(a) - dt.timedelta(days=1)
+        end = self.local_date(b) + dt.timedelta(days=1)
+        while day <= end:
+            for p, q in self.periods(day):
+                lo, hi = max(p, a), min(q, b)
+                if hi > lo:
+                    total += hi - lo
+            day += dt.timedelta(days=1)
+        return total
+
     def local_days_between(self, a: int, b: int) -> int:
         return (self.local_date(b) - self.local_date(a)).days
 

@@ -68,6 +68,16 @@ def test_open_case_in_a_named_flow(policy, example):
     assert e.value.code == "E300"
 
 
+def test_open_case_in_computes_derived_facts(policy, example):
+    """open_case_in derives facts at `now` like decide: a flow guard on days_since sees a value."""
+    facts, now = example
+    d = policy.decide(facts, now)
+    c = policy.open_case_in("return_then_refund", facts, now)
+    assert c.facts["days_since_delivery"] is not None
+    for name in ("days_since_delivery", "hours_since_delivery", "responsible"):
+        assert c.facts[name] == policy.open_case(d, now).facts[name]
+
+
 def test_a_decision_without_a_flow_opens_no_case(now):
     p = aftersale.loads("""format: 1
 policy: {id: t, version: "1", entry: main}
