@@ -152,14 +152,14 @@ class FlowGen(generate.PolicyGen):
                 else:
                     key = r.choice(["minutes", "hours", "days", "business_hours", "business_minutes",
                                     "business_days"])
-                    amount = {"minutes": r.randrange(0, 600), "hours": r.randrange(0, 60),
-                              "days": r.randrange(0, 4), "business_hours": r.randrange(0, 20),
-                              "business_minutes": r.randrange(0, 600),
-                              "business_days": r.randrange(0, 3)}[key]
+                    amount = {"minutes": r.randrange(1, 600), "hours": r.randrange(1, 60),
+                              "days": r.randrange(1, 4), "business_hours": r.randrange(1, 20),
+                              "business_minutes": r.randrange(1, 600),
+                              "business_days": r.randrange(1, 3)}[key]  # a zero amount is E108
                     t["after"] = {key: amount}
-                    if r.random() < 0.5:
+                    if r.random() < 0.5 or "calendar" not in self.doc["policy"]:
                         t["after"]["calendar"] = r.choice(list(self.doc["calendars"]))
-            if "after" not in t and r.random() < 0.5:  # timers: no guard (see the README)
+            if r.random() < 0.5:
                 g = self._guard()
                 if g:
                     t["when"] = g
@@ -181,13 +181,18 @@ class FlowGen(generate.PolicyGen):
                 flow["reopen"]["roles"] = r.sample(self.doc["vocabulary"]["roles"], r.randrange(1, 3))
         return flow
 
-    def step(self, flow):
-        """One random step of an event stream: (kind, time increment, event, role, id, payload)."""
+    def step(self, live_events):
+        """One random step of an event stream: (kind, time increment, event, role, id, payload).
+
+        `live_events`: the events the current state has transitions for, picked more often."""
         r = self.r
         dtime = r.choice([0, 0, r.randrange(1, 3600), r.randrange(1, 3 * 86400)])
         if r.random() < 0.25:
             return {"kind": "advance", "dt": dtime}
-        ev = r.choice(EVENTS + ["close", "reopen", "bogus"] if r.random() < 0.3 else EVENTS)
+        if live_events and r.random() < 0.6:
+            ev = r.choice(live_events)
+        else:
+            ev = r.choice(EVENTS + ["close", "reopen", "bogus"] if r.random() < 0.3 else EVENTS)
         role = r.choice(self.doc["vocabulary"]["roles"] + (["ghost"] if r.random() < 0.05 else []))
         eid = f"e{r.randrange(0, 40)}" if r.random() < 0.5 else None
         payload = None
@@ -359,6 +364,12 @@ class RefCase:
 
     # -- timers
     def _timer_due(self, t):
+        """When a timer of the current state falls due; None when it never does.
+
+        A timer whose guard is false is not pending (variables and facts only change when a
+        transition enters a state, so the guard cannot change while the case stays)."""
+        if not self._guard(t):
+            return None
         after = t["after"]
         if "clock" in after:
             k = self.clocks[after["clock"]]
@@ -392,10 +403,6 @@ class RefCase:
                         best, bt = d, t
             if bt is None:
                 return fired
-            if not self._guard(bt):
-                # a timer whose guard is false at its due time: the generator writes no guard on
-                # timers, see run() -- reaching here is a generator bug
-                raise AssertionError("guarded timer")
             self.actions = []
             src = self.state
             self._fire(bt, best)
@@ -423,17 +430,21 @@ class RefCase:
         if event == "close":
             if self.phase != "resolved":
                 raise Refused("wrong_phase")
+            assigned = self._payload(payload)
             cr = self.flow.get("close_roles")
             if cr is not None and role not in cr:
                 raise Refused("role_not_allowed")
+            self.vars.update(assigned)  # an accepted close or reopen carries its payload too
             self.phase = "closed"
             return
         if event == "reopen":
             ro = self.flow.get("reopen")
             if ro is None or self.phase not in ("resolved", "closed"):
                 raise Refused("wrong_phase")
+            assigned = self._payload(payload)
             if "roles" in ro and role not in ro["roles"]:
                 raise Refused("role_not_allowed")
+            self.vars.update(assigned)
             self.phase = "reopened"
             self._enter(ro["to"], now)
             self._autos(now)
@@ -441,11 +452,7 @@ class RefCase:
         cands = [t for t in self.transitions if t["src"] == self.state and t.get("event") == event]
         if not cands:
             raise Refused("unknown_event")
-        assigned = {}
-        for k, v in (payload or {}).items():
-            if k not in self.vtypes or not self._typed(self.vtypes[k], v):
-                raise Refused("bad_payload")
-            assigned[k] = v
+        assigned = self._payload(payload)
         allowed = [t for t in cands if "roles" not in t or role in t["roles"]]
         if not allowed:
             raise Refused("role_not_allowed")
@@ -458,6 +465,14 @@ class RefCase:
                 return
         self.vars = saved
         raise Refused("guard_failed")
+
+    def _payload(self, payload):
+        assigned = {}
+        for k, v in (payload or {}).items():
+            if k not in self.vtypes or not self._typed(self.vtypes[k], v):
+                raise Refused("bad_payload")
+            assigned[k] = v
+        return assigned
 
     @staticmethod
     def _typed(t, v):
@@ -550,7 +565,7 @@ def run(args, mm):
             if not _same(seed, policy_yaml, mm, log, rc.view(), cxx_view(c), "after opening"):
                 break
             for k in range(args.steps):
-                st = gen.step(gen.doc["flows"]["f"])
+                st = gen.step(sorted({t["event"] for t in rc.transitions if t["src"] == rc.state and "event" in t}))
                 now += st["dt"]
                 st["now"] = utc(now).isoformat()
                 log["steps"].append(st)
