@@ -23,6 +23,7 @@ VARIABLES = {
     "v_money": {"type": "money"},
     "v_flag": {"type": "bool"},
     "v_kind": {"type": "enum", "values": ["k0", "k1", "k2"]},
+    "a0": {"type": "money"},  # named like an amount: a case opened from a decision starts with it
 }
 
 
@@ -40,6 +41,8 @@ class FlowGen(generate.PolicyGen):
             self.doc["policy"].setdefault("calendar", next(iter(self.doc["calendars"])))
         self.clock_ids = list(self.doc["clocks"])
         self.doc["flows"] = {"f": self._flow()}
+        for rule in self.doc["decisions"]["t"]["rules"]:
+            rule["then"]["flow"] = "f"
 
     def _var_value(self, name):
         r = self.r
@@ -189,7 +192,7 @@ class FlowGen(generate.PolicyGen):
         dtime = r.choice([0, 0, r.randrange(1, 3600), r.randrange(1, 3 * 86400)])
         if r.random() < 0.25:
             return {"kind": "advance", "dt": dtime}
-        if live_events and r.random() < 0.6:
+        if live_events and r.random() < 0.75:
             ev = r.choice(live_events)
         else:
             ev = r.choice(EVENTS + ["close", "reopen", "bogus"] if r.random() < 0.3 else EVENTS)
@@ -215,7 +218,7 @@ class Refused(Exception):
 
 
 class RefCase:
-    def __init__(self, pol: reference.Policy, flow_id: str, request: dict, now: int):
+    def __init__(self, pol: reference.Policy, flow_id: str, request: dict, now: int, decision=None):
         self.pol = pol
         self.flow = pol.flows[flow_id]
         self.types = dict(pol.fact_types())
@@ -226,13 +229,23 @@ class RefCase:
         for k, v in self.flow.get("variables", {}).items():
             if "default" in v:
                 self.vars[k] = pol.encode(v["type"], v["default"])
-        self.clock_ids = sorted(self._mentioned_clocks())
+        started = decision["deadlines"] if decision else {}
+        self.clock_ids = [c for c in pol.clocks if c in self._mentioned_clocks() or c in started]
         self.clocks = {c: {"status": "idle"} for c in self.clock_ids}
+        for c, due in started.items():  # clocks the decision started keep its deadlines
+            self.clocks[c] = {"status": "running", "started": now, "due": due}
         self.escalation = None
+        self.phase = "opened"
+        if decision:
+            for name, v in decision["amounts"].items():
+                if self.vtypes.get(name) == "money":
+                    self.vars[name] = v
+            if decision.get("escalation"):
+                self.escalation = decision["escalation"]
+                self.phase = "escalated"
         self.remark_flag = None
         self.remark_text = None
         self.applied = set()
-        self.phase = "opened"
         self.transitions = []  # one per state listed in `from`, in order
         for t in self.flow.get("transitions", []):
             for s in (t["from"] if isinstance(t["from"], list) else [t["from"]]):
@@ -538,7 +551,7 @@ def utc(t):
 
 def run(args, mm):
     stats = {"flow_policies": 0, "streams": 0, "steps": 0, "accepted": 0, "refused": 0, "duplicate": 0,
-             "timer_firings": 0}
+             "timer_firings": 0, "opened_from_decision": 0}
     reasons = {}
     for i in range(args.flows):
         seed = args.seed * 7000003 + i
@@ -555,12 +568,22 @@ def run(args, mm):
             now = gen.now()
             req = gen.request()
             log = {"open": {"now": utc(now).isoformat(), "request": req}, "steps": []}
+            decision = None
+            if s % 2:
+                decision = ref_pol.decide(req, now)
+                if decision["status"] != "matched":
+                    decision = None
             try:
-                c = pol.open_case_in("f", req, utc(now))
+                if decision:
+                    c = pol.open_case(pol.decide(req, utc(now)), utc(now))
+                else:
+                    c = pol.open_case_in("f", req, utc(now))
             except aftersale.Error as e:
-                mm.report(seed, policy_yaml, "stream", f"open_case_in failed: {e}", log)
+                mm.report(seed, policy_yaml, "stream", f"opening failed: {e}", log)
                 break
-            rc = RefCase(ref_pol, "f", req, now)
+            log["open"]["from_decision"] = decision is not None
+            stats["opened_from_decision"] += decision is not None
+            rc = RefCase(ref_pol, "f", req, now, decision)
             stats["streams"] += 1
             if not _same(seed, policy_yaml, mm, log, rc.view(), cxx_view(c), "after opening"):
                 break

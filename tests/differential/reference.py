@@ -354,7 +354,7 @@ class Policy:
             sel = [min(matched, key=prio)]  # min keeps the earliest of equal keys
         elif hp == "any":
             sel = matched
-            if any(r["then"] != matched[0]["then"] for r in matched):
+            if any(outcome(r["then"]) != outcome(matched[0]["then"]) for r in matched):
                 status = "conflict"
             else:
                 sel = matched[:1]
@@ -386,6 +386,11 @@ class Policy:
                 got[name] = v
             # an absent amount stays out of `got`, so later references to it are absent too
         return got
+
+
+def outcome(then: dict) -> dict:
+    """A rule's outcome as `any` compares it: `fee_payer: none` is the same as no fee payer."""
+    return {k: v for k, v in then.items() if not (k == "fee_payer" and v == "none")}
 
 
 def _round(fr: Fraction, mode: str) -> int:
