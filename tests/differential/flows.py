@@ -514,7 +514,7 @@ class RefCase:
 # ---------------------------------------------------------------------------------------------
 # The comparison
 
-MAX_DT = dt.datetime.max.replace(tzinfo=UTC)
+MAX_DT = dt.datetime.max.replace(tzinfo=UTC, microsecond=0)
 
 
 def _t(v):
@@ -522,7 +522,7 @@ def _t(v):
         return None
     if isinstance(v, dt.timedelta):
         return int(v.total_seconds()) if v < dt.timedelta.max else reference.NEVER
-    if v == MAX_DT:
+    if v >= MAX_DT:
         return reference.NEVER
     return int(v.timestamp())
 

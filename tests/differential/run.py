@@ -27,13 +27,14 @@ import generate  # noqa: E402
 import reference  # noqa: E402
 
 UTC = dt.timezone.utc
-MAX_DT = dt.datetime.max.replace(tzinfo=UTC)
+# A deadline that never falls due comes back as the last whole second Python can hold.
+MAX_DT = dt.datetime.max.replace(tzinfo=UTC, microsecond=0)
 
 
 def to_unix(v):
     if v is None:
         return None
-    if v == MAX_DT:
+    if v >= MAX_DT:
         return reference.NEVER
     return int(v.timestamp())
 
@@ -140,6 +141,18 @@ def run_policy(seed, n_requests, mm, stats, batch=200):
         for req in reqs[: max(1, k // 10)]:
             compare_single(pol_cxx, ref, gen, req, gen.now(), mm, policy_yaml, stats)
         done += k
+    for _ in range(max(1, n_requests // 100)):
+        req = gen.bad_request()
+        want = ref.check(req)
+        try:
+            pol_cxx.decide(req, utc(gen.now()), explain=False)
+            got = None
+        except aftersale.RequestError as e:
+            got = (e.code, e.fact)
+        stats["bad_requests"] += 1
+        if got != want:
+            mm.report(gen.seed, policy_yaml, "request", f"bad request: reference {want}, c++ {got}",
+                      {"request": json_request(req), "reference": want, "cxx": got})
 
 
 def main(argv=None):
@@ -153,7 +166,7 @@ def main(argv=None):
     ap.add_argument("--out", default="build/differential")
     args = ap.parse_args(argv)
     mm = Mismatches(args.out)
-    stats = {"policies": 0, "requests": 0, "singles": 0, "deadlines": 0, "amounts": 0}
+    stats = {"policies": 0, "requests": 0, "singles": 0, "deadlines": 0, "amounts": 0, "bad_requests": 0}
     t = time.time()
     for i in range(args.policies):
         run_policy(args.seed * 1000003 + i, args.requests, mm, stats)
