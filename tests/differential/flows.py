@@ -551,7 +551,7 @@ def utc(t):
 
 def run(args, mm):
     stats = {"flow_policies": 0, "streams": 0, "steps": 0, "accepted": 0, "refused": 0, "duplicate": 0,
-             "timer_firings": 0, "opened_from_decision": 0}
+             "timer_firings": 0, "opened_from_decision": 0, "snapshots": 0}
     reasons = {}
     for i in range(args.flows):
         seed = args.seed * 7000003 + i
@@ -604,6 +604,16 @@ def run(args, mm):
                     if "reason" in want:
                         reasons[want["reason"]] = reasons.get(want["reason"], 0) + 1
                 stats["steps"] += 1
+                if gen.r.random() < 0.1:
+                    # save and restore (snapshots.md): the restored case must equal the saved one
+                    # and carry on identically
+                    text = c.snapshot()
+                    back = aftersale.Case.restore(pol, text)
+                    stats["snapshots"] += 1
+                    if not (back == c and back.snapshot() == text):
+                        mm.report(seed, policy_yaml, "stream", f"snapshot round trip differs after step {k}", log)
+                        break
+                    c = back
                 if got != want:
                     log["reference"], log["cxx"] = want, got
                     mm.report(seed, policy_yaml, "stream", f"step {k} ({st}): reference {want}, c++ {got}", log)

@@ -49,6 +49,10 @@ def epoch(d: dt.date) -> int:
 
 
 def dur_text(s: int) -> str:
+    if s > 0 and s % 60 == 0 and s % 3600 and s > 3600 and (s // 60) % 7 == 0:
+        return f"{s // 3600}h{s % 3600 // 60}m"  # composite forms: 1h30m, 1d2h
+    if s > 86400 and s % 3600 == 0 and s % 86400 and (s // 3600) % 5 == 0:
+        return f"{s // 86400}d{s % 86400 // 3600}h"
     if s % 86400 == 0 and s:
         return f"{s // 86400}d"
     if s % 3600 == 0 and s:
