@@ -205,3 +205,41 @@ def test_snapshot_refuses_text_that_is_not_utf8(tmp_path, example):
     case = policy.open_case(policy.decide(facts, now), now)
     with pytest.raises(aftersale.Error, match=r"cannot write a snapshot: text `caf\?` is not valid UTF-8"):
         case.snapshot()
+
+
+NEVER_CLOCK_POLICY = """format: 1
+policy: {id: never_clock, version: "1", entry: t, calendar: c}
+vocabulary: {solutions: [s], roles: [agent]}
+facts: {x: {type: int}}
+calendars:
+  c: {time_zone: Asia/Shanghai, hours: {}}
+clocks:
+  k: {within: {business_hours: 1}}
+decisions:
+  t: {rules: [{id: r, when: {}, then: {solution: s, flow: f}}]}
+flows:
+  f:
+    start: open
+    states:
+      open: {on_entry: {start: k}}
+      waiting: {phase: waiting_on_customer, on_entry: {pause: k}}
+      back: {on_entry: {resume: k}}
+      done: {terminal: true}
+    transitions:
+      - {from: open, event: wait, to: waiting}
+      - {from: waiting, event: back, to: back}
+      - {from: back, event: finish, to: done}
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="pausing a never-due business clock keeps 0 s of working time "
+                   "left, so resuming it makes it due at once (found by tests/differential)")
+def test_pause_and_resume_keep_a_never_due_clock_never_due():
+    """A calendar without working hours: business time never ends, paused or not."""
+    now = datetime(2026, 10, 10, tzinfo=timezone.utc)
+    c = aftersale.loads(NEVER_CLOCK_POLICY).open_case_in("f", {}, now)
+    never = datetime.max.replace(tzinfo=timezone.utc, microsecond=0)
+    assert c.clocks[0]["due"] == never
+    assert c.apply("wait", "agent", now).accepted
+    assert c.apply("back", "agent", now + timedelta(hours=1)).accepted
+    assert c.clocks[0]["state"] == "running" and c.clocks[0]["due"] == never
