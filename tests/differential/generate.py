@@ -180,8 +180,13 @@ class PolicyGen:
         if ftype == "money":
             v = max(0, v)
         if ftype == "duration":
+            if not for_yaml and r.random() < 0.1:
+                return dt.timedelta(seconds=v)  # Python values go in too (docs/python.md)
             return dur_text(v) if (r.random() < 0.5 and v > 0) else v
         if ftype == "timestamp":
+            if not for_yaml and r.random() < 0.1:
+                from zoneinfo import ZoneInfo
+                return dt.datetime.fromtimestamp(v, ZoneInfo(r.choice(ZONES)))
             return iso(v, r.choice([0, 480, -300, 330, 60])) if (for_yaml or r.random() < 0.7) else v
         return v
 

@@ -30,6 +30,8 @@ WALK_END = dt.date(2045, 1, 1)
 def parse_duration(v) -> int:
     if isinstance(v, int):
         return v
+    if isinstance(v, dt.timedelta):
+        return int(v.total_seconds())
     total, num = 0, ""
     for ch in v:
         if ch.isdigit():
@@ -44,6 +46,8 @@ def parse_duration(v) -> int:
 def parse_timestamp(v) -> int:
     if isinstance(v, int):
         return v
+    if isinstance(v, dt.datetime):
+        return int(v.timestamp())
     return int(dt.datetime.fromisoformat(v.replace("Z", "+00:00")).timestamp())
 
 
@@ -273,8 +277,8 @@ class Policy:
             ok = {"enum": isinstance(v, str), "string": isinstance(v, str), "bool": isinstance(v, bool),
                   "int": isinstance(v, int) and not isinstance(v, bool),
                   "money": isinstance(v, int) and not isinstance(v, bool),
-                  "duration": isinstance(v, (str, int)) and not isinstance(v, bool),
-                  "timestamp": isinstance(v, (str, int)) and not isinstance(v, bool)}[t]
+                  "duration": isinstance(v, (str, int, dt.timedelta)) and not isinstance(v, bool),
+                  "timestamp": isinstance(v, (str, int, dt.datetime)) and not isinstance(v, bool)}[t]
             if ok and t == "timestamp" and isinstance(v, str):
                 ok = v[-1:] == "Z" or v[-6:-5] in ("+", "-")
             if not ok:

@@ -43,6 +43,15 @@ def utc(t: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(t, UTC)
 
 
+def _plain(v):
+    """JSON for the Python values a request may hold: the same instant or length, as text/seconds."""
+    if isinstance(v, dt.datetime):
+        return v.isoformat()
+    if isinstance(v, dt.timedelta):
+        return int(v.total_seconds())
+    return str(v)
+
+
 class Mismatches:
     def __init__(self, out_dir, limit=5):
         self.out_dir = out_dir
@@ -58,7 +67,7 @@ class Mismatches:
         with open(os.path.join(folder, "policy.yaml"), "w", encoding="utf-8") as f:
             f.write(policy_yaml)
         with open(os.path.join(folder, f"{what}.json"), "w", encoding="utf-8") as f:
-            json.dump(repro, f, ensure_ascii=False, indent=1, default=str)
+            json.dump(repro, f, ensure_ascii=False, indent=1, default=_plain)
         print(f"MISMATCH seed {seed} ({what}): {detail}\n  reproducer: {folder}/", flush=True)
 
 
@@ -67,7 +76,13 @@ def json_request(req):
 
 
 def compare_batch(pol_cxx, ref, gen, reqs, now, mm, policy_yaml, stats):
-    cols = pol_cxx.decide_many(reqs, utc(now), threads=1)
+    if gen.r.random() < 0.3:
+        # the other input form: a dict of columns, None for a fact left out, on every core
+        names = sorted({k for q in reqs for k in q})
+        columns = {k: [q.get(k) for q in reqs] for k in names}
+        cols = pol_cxx.decide_many(columns, utc(now), threads=0)
+    else:
+        cols = pol_cxx.decide_many(reqs, utc(now), threads=1)
     clocks = list(ref.clocks)
     for i, req in enumerate(reqs):
         exp = ref.decide(req, now)
