@@ -7,6 +7,14 @@ by one, calendars are walked date by date with zoneinfo, amounts use Python's un
 It works on the *generated* policy as a Python dict (the same dict generate.py turns into YAML), so
 it never parses YAML written by someone else; the generator writes only the spellings read here.
 Instants are Unix seconds (int). A deadline that never falls due is NEVER.
+
+Points the docs left open when this was written, settled by the comparison and now written in
+the docs: `fee_payer: none` is no fee payer (also for `any`); constant amount bounds with
+min > max are E204; timer durations must be positive; a guarded timer is pending only while its
+guard holds; `close`/`reopen` payloads are checked and assigned; a `remark` effect replaces the
+whole remark; reopening leaves phase `escalated`; the start state's `on_entry` and automatic
+transitions run at opening, after the decision's clocks are set; a paused `business_days` clock
+keeps working time; the decision-level deadlines and amounts are the first selected rule's.
 """
 
 from __future__ import annotations
