@@ -68,7 +68,10 @@ class Mismatches:
             f.write(policy_yaml)
         with open(os.path.join(folder, f"{what}.json"), "w", encoding="utf-8") as f:
             json.dump(repro, f, ensure_ascii=False, indent=1, default=_plain)
-        print(f"MISMATCH seed {seed} ({what}): {detail}\n  reproducer: {folder}/", flush=True)
+        print(f"MISMATCH seed {seed} ({what}): {detail}\n  reproducer: {folder}/ (policy.yaml, {what}.json; "
+              f"replay.py {folder})", flush=True)
+        if "request" in repro:
+            print("  request:", json.dumps(repro["request"], ensure_ascii=False, default=_plain), flush=True)
 
 
 def json_request(req):
