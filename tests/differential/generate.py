@@ -272,9 +272,9 @@ class PolicyGen:
 
             def operand():
                 return r.choice(refs) if r.random() < 0.6 else r.randrange(0, 20000)
-            a = {"of": r.choice(refs) if r.random() < 0.85 else r.randrange(0, 10**6)}
+            a = {"of": r.choice(refs) if r.random() < 0.8 else r.randrange(-10**6, 10**6)}
             if r.random() < 0.7:
-                q = r.choice([1, 2, 3, 7, 10, 100, 1000])
+                q = r.choice([1, 2, 2, 2, 4, 3, 7, 10, 100, 1000])  # halves: rounding ties
                 a["ratio"] = r.choice([f"{r.randrange(0, 3 * q)}/{q}", r.randrange(0, 4)])
             if r.random() < 0.4:
                 a["minus"] = operand()
