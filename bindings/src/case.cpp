@@ -199,8 +199,11 @@ void register_case(py::module_& m) {
       .def(
           "open_case_in",
           [](const policy_handle& p, const std::string& flow, py::handle request_dict, py::handle now) {
-            const bound_request facts = bind(*p.ptr, to_request(request_dict));
-            return open_case(p.ptr, flow, facts, to_instant(now, "now"));
+            // Derived facts (days_since, map, ...) at `now`, as decide() computes them: guards read them.
+            bound_request facts = bind(*p.ptr, to_request(request_dict));
+            const sys_seconds at = to_instant(now, "now");
+            derive_facts(*p.ptr, facts, at);
+            return open_case(p.ptr, flow, facts, at);
           },
           py::arg("flow"), py::arg("request"), py::arg("now"),
           "Opens a case in a named flow with the given facts.");
