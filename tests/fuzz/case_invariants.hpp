@@ -15,7 +15,8 @@ inline void check_case(const aftersale::service_case& c) {
   FUZZ_CHECK(c.flow_index() < p.flows.size(), "the case's flow is not in the policy");
   const aftersale::flow_def& f = c.flow();
   FUZZ_CHECK(c.state_index() < f.states.size(), "the case's state is not in its flow");
-  FUZZ_CHECK(c.value_count() == f.variables.size(), "one value slot per flow variable");
+  FUZZ_CHECK(c.value_count() == p.facts.size() + f.variables.size(),
+             "one value slot per fact and flow variable");
   FUZZ_CHECK(c.escalation_index() == aftersale::npos || c.escalation_index() < p.vocabulary.roles.size(),
              "escalation outside the roles");
   FUZZ_CHECK(c.remark_flag_index() == aftersale::npos || c.remark_flag_index() < p.vocabulary.flags.size(),
@@ -26,7 +27,8 @@ inline void check_case(const aftersale::service_case& c) {
   FUZZ_CHECK(terminal == done, "a terminal state is resolved or closed, any other state is neither");
   for (std::size_t i = 0; i < c.clocks().size(); ++i) {
     FUZZ_CHECK(c.clocks()[i].clock < p.clocks.size(), "a case clock outside the policy's clocks");
-    if (i > 0) FUZZ_CHECK(c.clocks()[i - 1].clock < c.clocks()[i].clock, "case clocks once each, in policy order");
+    if (i > 0)
+      FUZZ_CHECK(c.clocks()[i - 1].clock < c.clocks()[i].clock, "case clocks once each, in policy order");
   }
   const auto& ids = c.applied_event_ids();
   for (std::size_t i = 0; i < ids.size(); ++i) {

@@ -11,10 +11,13 @@
 #include <aftersale/case.hpp>
 #include <aftersale/error.hpp>
 #include <aftersale/request.hpp>
+#include <aftersale/time.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <vector>
@@ -28,27 +31,36 @@ using aftersale_fuzz::byte_reader;
 
 constexpr std::int64_t base_time = 1767758400;  // 2026-01-07T04:00:00Z
 
-// A value for a fact or variable: mostly one its type accepts, sometimes one it does not.
-aftersale::fact_value value_for(const aftersale::fact_def& f, byte_reader& in) {
+// AFTERSALE_FUZZ_TRACE=1 prints the stream an input makes (to read a reproducer).
+bool tracing() {
+  static const bool on = std::getenv("AFTERSALE_FUZZ_TRACE") != nullptr;
+  return on;
+}
+
+// A value for a fact or variable: mostly one its type accepts, sometimes (one time in `odd`) one
+// it does not. Facts get few odd values, so that most inputs get past `bind` to the flow.
+aftersale::fact_value value_for(const aftersale::fact_def& f, byte_reader& in, unsigned odd) {
   using aftersale::fact_type;
   const std::uint8_t how = in.byte();
-  if (how % 16 == 15) return in.text(12);  // any text, whatever the type
+  if (how % odd == odd - 1) return in.text(12);  // any text, whatever the type
+  const bool unusual = how % odd == odd - 2;     // an undeclared value, a huge or negative number
   switch (f.type) {
     case fact_type::enumeration:
     case fact_type::string:
-      if (!f.values.empty() && how % 8 != 7) return f.values[in.below(f.values.size())];
+      if (!f.values.empty() && !unusual) return f.values[in.below(f.values.size())];
       return in.text(8);
     case fact_type::integer:
     case fact_type::money: {
-      static constexpr std::int64_t small[] = {0, 1, 2, 3, 100, 999, 12900, -1};
-      return how % 4 == 3 ? in.wide() : small[in.below(8)];
+      static constexpr std::int64_t small[] = {0, 1, 2, 3, 100, 999, 12900, 1000000};
+      return unusual ? (in.byte() % 2 == 0 ? in.wide() : std::int64_t{-1}) : small[in.below(8)];
     }
     case fact_type::boolean:
       return in.byte() % 2 == 1;
     case fact_type::duration:
       return std::chrono::seconds{static_cast<std::int64_t>(in.below(60 * 24 * 30)) * 60};
     case fact_type::timestamp:
-      return aftersale::sys_seconds{std::chrono::seconds{base_time - static_cast<std::int64_t>(in.word() % 86400 * 60)}};
+      return aftersale::sys_seconds{
+          std::chrono::seconds{base_time - static_cast<std::int64_t>(in.word() % 86400 * 60)}};
   }
   return in.text(8);
 }
@@ -58,7 +70,8 @@ std::chrono::seconds step_of_time(byte_reader& in) {
   return std::chrono::seconds{units[in.below(6)] * static_cast<std::int64_t>(in.below(48))};
 }
 
-std::string pick(const std::vector<std::string>& known, std::initializer_list<const char*> extra, byte_reader& in) {
+std::string pick(const std::vector<std::string>& known, std::initializer_list<const char*> extra,
+                 byte_reader& in) {
   const std::size_t k = in.below(known.size() + extra.size() + 1);
   if (k < known.size()) return known[k];
   if (k < known.size() + extra.size()) return *(extra.begin() + (k - known.size()));
@@ -70,12 +83,23 @@ aftersale::event make_event(const aftersale::service_case& c, byte_reader& in) {
   std::vector<std::string> roles;
   for (const auto& r : c.source_policy().vocabulary.roles) roles.push_back(r.id);
   aftersale::event e;
-  e.name = pick(f.events, {"close", "reopen"}, in);
-  e.actor_role = pick(roles, {}, in);
+  // Mostly an event some transition of the current state takes, sent by a role it allows, so
+  // that streams get deep into the flow; else any event, any role.
+  std::vector<const aftersale::transition_def*> open;
+  for (const aftersale::transition_def& t : f.transitions)
+    if (t.from == c.state_index() && t.trigger == aftersale::trigger_kind::event) open.push_back(&t);
+  if (!open.empty() && in.byte() % 4 != 3) {
+    const aftersale::transition_def& t = *open[in.below(open.size())];
+    e.name = f.events[t.event];
+    e.actor_role = t.roles.empty() ? pick(roles, {}, in) : roles[t.roles[in.below(t.roles.size())]];
+  } else {
+    e.name = pick(f.events, {"close", "reopen"}, in);
+    e.actor_role = pick(roles, {}, in);
+  }
   for (std::size_t n = in.below(3); n > 0; --n) {
     const std::size_t v = in.below(f.variables.size() + 1);
     if (v < f.variables.size()) {
-      e.payload.set(f.variables[v].name, value_for(f.variables[v], in));
+      e.payload.set(f.variables[v].name, value_for(f.variables[v], in, 16));
     } else {
       e.payload.set(in.text(8), aftersale::fact_value(std::int64_t{1}));
     }
@@ -93,6 +117,10 @@ void apply_step(aftersale::service_case& c, const aftersale::event& e, aftersale
   aftersale::outcome o;
   try {
     o = aftersale::apply(c, e, now);
+    if (tracing())
+      std::fprintf(stderr, "%s event `%s` as `%s` id `%s` (%zu payload values): %s\n",
+                   aftersale::format_utc(now).c_str(), e.name.c_str(), e.actor_role.c_str(), e.id.c_str(),
+                   e.payload.values().size(), o.message().c_str());
   } catch (const std::exception& ex) {
     FUZZ_CHECK(false, std::string("apply threw: ") + ex.what());
   }
@@ -106,14 +134,16 @@ void apply_step(aftersale::service_case& c, const aftersale::event& e, aftersale
   } else {
     FUZZ_CHECK(c == before, "a refused or duplicate event changed the case");
     FUZZ_CHECK(aftersale::to_json(c) == snap, "a refused or duplicate event changed the snapshot");
-    if (o.result() == aftersale::outcome::status::duplicate) FUZZ_CHECK(seen, "a duplicate of an id never applied");
+    if (o.result() == aftersale::outcome::status::duplicate)
+      FUZZ_CHECK(seen, "a duplicate of an id never applied");
   }
   // The fast path (resolved event, no payload) must do exactly what the named event does.
   if (e.payload.values().empty()) {
     if (const auto r = aftersale::resolve_event(before, e.name, e.actor_role)) {
       aftersale::service_case fast = before;
       const aftersale::outcome of = aftersale::apply(fast, *r, now, e.id);
-      FUZZ_CHECK(of.result() == o.result() && of.reason() == o.reason(), "the resolved event's outcome differs");
+      FUZZ_CHECK(of.result() == o.result() && of.reason() == o.reason(),
+                 "the resolved event's outcome differs");
       FUZZ_CHECK(fast == c, "the resolved event left another case than the named event");
     }
   }
@@ -124,6 +154,9 @@ void advance_step(aftersale::service_case& c, aftersale::sys_seconds now) {
   std::vector<aftersale::outcome> fired;
   try {
     fired = aftersale::advance(c, now);
+    if (tracing())
+      std::fprintf(stderr, "%s advance: %zu fired, state `%s`\n", aftersale::format_utc(now).c_str(),
+                   fired.size(), std::string(c.state_id()).c_str());
   } catch (const std::exception& e) {
     FUZZ_CHECK(false, std::string("advance threw: ") + e.what());
   }
@@ -144,14 +177,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const aftersale::fact_def& f : p->facts) {
     if (f.derive != aftersale::derivation::none) continue;
     if (!f.required && in.byte() % 2 == 0) continue;
-    facts.set(f.name, value_for(f, in));
+    facts.set(f.name, value_for(f, in, 128));
   }
   aftersale::bound_request bound;
   try {
     bound = aftersale::bind(*p, facts);
-  } catch (const aftersale::error&) {
+  } catch (const aftersale::error& e) {
+    if (tracing()) std::fprintf(stderr, "facts refused: %s\n", e.what());
     return 0;  // facts the policy refuses: the request target covers binding
   }
+  if (tracing()) std::fprintf(stderr, "open flow `%s`\n", flow.id.c_str());
   aftersale::sys_seconds now{std::chrono::seconds{base_time}};
   aftersale::service_case c;
   try {

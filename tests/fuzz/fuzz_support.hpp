@@ -13,9 +13,9 @@
 
 // A broken property is a finding like a crash: print it and abort, so that libFuzzer saves the
 // input (crash-*) and the regression runner (regression_main.cpp) fails.
-#define FUZZ_CHECK(condition, what)                                                                \
-  do {                                                                                             \
-    if (!(condition)) ::aftersale_fuzz::property_failed(#condition, what, __FILE__, __LINE__);     \
+#define FUZZ_CHECK(condition, what)                                                            \
+  do {                                                                                         \
+    if (!(condition)) ::aftersale_fuzz::property_failed(#condition, what, __FILE__, __LINE__); \
   } while (false)
 
 namespace aftersale_fuzz {

@@ -47,7 +47,8 @@ void check_report(const aftersale::analysis_report& r) {
     if (i > 0) {
       const aftersale::source_span& a = r.findings[i - 1].diagnostic.where;
       const aftersale::source_span& b = d.where;
-      FUZZ_CHECK(std::tie(a.file, a.line, a.column) <= std::tie(b.file, b.line, b.column), "findings out of order");
+      FUZZ_CHECK(std::tie(a.file, a.line, a.column) <= std::tie(b.file, b.line, b.column),
+                 "findings out of order");
     }
   }
   FUZZ_CHECK(r.count(aftersale::severity::error) == errors, "count(error) disagrees with the findings");

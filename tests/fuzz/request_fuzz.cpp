@@ -31,7 +31,8 @@ bool same_matches(const decision& a, const decision& b) {
         x.deadlines.size() != y.deadlines.size())
       return false;
     for (std::size_t k = 0; k < x.deadlines.size(); ++k)
-      if (x.deadlines[k].clock != y.deadlines[k].clock || x.deadlines[k].due != y.deadlines[k].due) return false;
+      if (x.deadlines[k].clock != y.deadlines[k].clock || x.deadlines[k].due != y.deadlines[k].due)
+        return false;
   }
   return true;
 }

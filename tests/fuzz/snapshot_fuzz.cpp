@@ -41,7 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     c = aftersale::from_json(p, text);
   } catch (const aftersale::snapshot_error& e) {
-    FUZZ_CHECK(std::string(e.what()).rfind("$", 0) == 0, std::string("not located by a JSON path: ") + e.what());
+    FUZZ_CHECK(std::string(e.what()).rfind("$", 0) == 0,
+               std::string("not located by a JSON path: ") + e.what());
     return 0;
   } catch (const std::exception& e) {
     FUZZ_CHECK(false, std::string("from_json threw something other than snapshot_error: ") + e.what());

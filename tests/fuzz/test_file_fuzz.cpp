@@ -3,10 +3,10 @@
 // Properties: the reader throws only test_file_error, with located lowercase E1xx/E2xx
 // diagnostics; a file it accepts runs to a report with one result per case, each passed, failed
 // or in error, the totals agreeing; the JSON report is valid JSON.
-#include <aftersale/error.hpp>
-#include <aftersale/policy_test.hpp>
 #include <unistd.h>
 
+#include <aftersale/error.hpp>
+#include <aftersale/policy_test.hpp>
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
