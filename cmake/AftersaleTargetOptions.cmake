@@ -12,7 +12,8 @@ function(aftersale_target_options target)
     endif()
     if(AFTERSALE_BUILD_FUZZERS)
       # Coverage feedback for libFuzzer in every object; only the fuzz targets link its main.
-      target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+      target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link
+                                               -fsanitize-ignorelist=${PROJECT_SOURCE_DIR}/tests/fuzz/sanitizer_ignorelist.txt)
     endif()
   endif()
 endfunction()
