@@ -12,6 +12,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "base/utf8.hpp"
+
 namespace aftersale::load {
 
 const node* node::find(std::string_view k) const {
@@ -229,6 +231,25 @@ std::optional<node> parse_yaml(std::string_view text, const std::string& file, c
                                  " bytes, more than the limit of " + std::to_string(limits.max_bytes),
                              "split the policy or raise `load_limits.max_bytes`"});
     return std::nullopt;
+  }
+  // YAML is Unicode text, but yaml-cpp passes bytes that are not UTF-8 through into scalars; an
+  // id or a text holding them could never be written as JSON (snapshots, lint and test reports).
+  for (std::size_t i = 0, line = 1, line_start = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t n = c < 0x80 ? 1 : detail::utf8_sequence(text, i);
+    if (n == 0) {
+      out.push_back(diagnostic{
+          error_code::yaml_syntax, severity::error,
+          source_span{file, static_cast<std::uint32_t>(line), static_cast<std::uint32_t>(i - line_start + 1)},
+          "the text is not valid utf-8 here",
+          "save the file as UTF-8 (policies and test files are UTF-8 text)"});
+      return std::nullopt;
+    }
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+    i += n;
   }
   view_buffer buffer(text);
   std::istream in(&buffer);

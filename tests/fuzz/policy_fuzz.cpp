@@ -1,7 +1,8 @@
 // Fuzz target `policy`: any text → load_policy_string → analyze.
 // Properties: loading returns a policy or throws policy_error, nothing else; every diagnostic is a
 // located, lowercase E1xx/E2xx error inside the text; analysis of a loaded policy never throws, and
-// its findings are A4xx codes in document order with `has_errors()` agreeing with the counts.
+// its findings are A4xx codes in document order with `has_errors()` agreeing with the counts;
+// diagnostics and findings are UTF-8 (they are written as JSON by `aftersale lint`).
 #include <aftersale/analysis.hpp>
 #include <aftersale/error.hpp>
 #include <aftersale/load.hpp>
@@ -13,6 +14,7 @@
 #include <string>
 #include <tuple>
 
+#include "base/utf8.hpp"
 #include "fuzz_support.hpp"
 
 namespace {
@@ -32,6 +34,7 @@ void check_diagnostics(const aftersale::policy_error& e, std::string_view text) 
     FUZZ_CHECK(!d.where.file.empty(), line);
     if (d.where.file == name) FUZZ_CHECK(d.where.line <= lines, line);
     FUZZ_CHECK(line.find("error[E" + std::to_string(code) + "]") != std::string::npos, line);
+    FUZZ_CHECK(aftersale::detail::valid_utf8(line), "a diagnostic that is not UTF-8 (JSON cannot hold it)");
   }
 }
 
@@ -43,6 +46,9 @@ void check_report(const aftersale::analysis_report& r) {
     FUZZ_CHECK(code >= 400 && code < 500, aftersale::to_string(d));
     FUZZ_CHECK(!d.message.empty() && !std::isupper(static_cast<unsigned char>(d.message[0])),
                aftersale::to_string(d));
+    // lint --format json writes every finding: its text must be UTF-8.
+    FUZZ_CHECK(aftersale::detail::valid_utf8(aftersale::to_string(r.findings[i])),
+               "a finding that is not UTF-8");
     errors += d.severity == aftersale::severity::error ? 1 : 0;
     if (i > 0) {
       const aftersale::source_span& a = r.findings[i - 1].diagnostic.where;

@@ -183,15 +183,18 @@ def test_naive_datetime_is_refused(policy, case, example):
     assert case.snapshot() == before
 
 
-def test_snapshot_refuses_text_that_is_not_utf8(tmp_path, example):
-    # A policy saved in Latin-1 loads, but its text cannot go into JSON: refused, never written broken.
+def test_policy_text_that_is_not_utf8_is_refused_where_it_starts(tmp_path):
+    # A policy saved in Latin-1: its text could never go into a snapshot or a JSON report, so the
+    # loader refuses it (E100) at the first byte that is not UTF-8, column counted in bytes.
     source = (SOURCE_DIR / "policies" / "default.yaml").read_bytes()
     remark = "text: 七天无理由退货".encode()
     assert remark in source
+    latin1 = source.replace(remark, b"text: caf\xe9")
     path = tmp_path / "latin1.yaml"
-    path.write_bytes(source.replace(remark, b"text: caf\xe9"))
-    policy = aftersale.load(path)
-    facts, now = example
-    case = policy.open_case(policy.decide(facts, now), now)
-    with pytest.raises(aftersale.Error, match=r"cannot write a snapshot: text `caf\?` is not valid UTF-8"):
-        case.snapshot()
+    path.write_bytes(latin1)
+    bad = latin1.index(b"caf\xe9") + 3
+    line = latin1[:bad].count(b"\n") + 1
+    column = bad - (latin1.rfind(b"\n", 0, bad) + 1) + 1
+    expected = rf"latin1\.yaml:{line}:{column}: error\[E100\]: the text is not valid utf-8 here"
+    with pytest.raises(aftersale.PolicyError, match=expected):
+        aftersale.load(path)
