@@ -232,17 +232,25 @@ std::optional<node> parse_yaml(std::string_view text, const std::string& file, c
                              "split the policy or raise `load_limits.max_bytes`"});
     return std::nullopt;
   }
-  // YAML is Unicode text, but yaml-cpp passes bytes that are not UTF-8 through into scalars; an
-  // id or a text holding them could never be written as JSON (snapshots, lint and test reports).
+  // YAML is Unicode text, but yaml-cpp passes bytes that are not UTF-8 through into scalars (an
+  // id or a text holding them could never be written as JSON: snapshots, lint and test reports),
+  // and takes NUL bytes for UTF-16 or UTF-32 and decodes the rest as such. Policies and test
+  // files are UTF-8; control characters other than tab and line ends are not YAML characters.
   for (std::size_t i = 0, line = 1, line_start = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     const std::size_t n = c < 0x80 ? 1 : detail::utf8_sequence(text, i);
-    if (n == 0) {
+    const bool control = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+    if (n == 0 || control) {
+      static constexpr char hex[] = "0123456789abcdef";
+      std::string message = n == 0 ? std::string("the text is not valid utf-8 here")
+                                   : std::string("control character 0x") + hex[c >> 4] + hex[c & 15] +
+                                         " is not allowed in yaml text";
       out.push_back(diagnostic{
           error_code::yaml_syntax, severity::error,
           source_span{file, static_cast<std::uint32_t>(line), static_cast<std::uint32_t>(i - line_start + 1)},
-          "the text is not valid utf-8 here",
-          "save the file as UTF-8 (policies and test files are UTF-8 text)"});
+          std::move(message),
+          "save the file as UTF-8 text; inside a double-quoted string, write a control character as an "
+          "escape (`\\t`, `\\u0007`)"});
       return std::nullopt;
     }
     if (c == '\n') {
