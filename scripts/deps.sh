@@ -11,6 +11,7 @@ AFTERSALE_APT_PACKAGES=(
   rapidjson-dev                 # strict SAX parser that reads case snapshots
   libcli11-dev nlohmann-json3-dev   # the aftersale command-line tool
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang-14 libfuzzer-14-dev     # the fuzz targets (tests/fuzz, scripts/fuzz_ci.sh): libFuzzer needs clang
   nodejs                        # generates benchmark policies
   graphviz                      # `dot`: aftersale graph --format svg and its tests
   python3-dev pybind11-dev python3-pytest python3-pandas  # Python bindings (AFTERSALE_BUILD_PYTHON) and their tests

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # All tests: Debug with -Werror, AddressSanitizer and UBSan, then every ctest test; then the
-# Python package (Release) and its pytest suite.
+# Python package (Release) and its pytest suite; then every fuzz target for 30 s (clang-14).
 # Installs missing Debian packages with apt first (run as root on a fresh box).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,3 +21,7 @@ cmake -S . -B build/python -DCMAKE_BUILD_TYPE=Release -DAFTERSALE_DEVELOPER_MODE
   -DAFTERSALE_BUILD_PYTHON=ON -DAFTERSALE_BUILD_TESTS=ON -DAFTERSALE_BUILD_BENCH=OFF -DAFTERSALE_BUILD_EXAMPLES=OFF
 cmake --build build/python --target _core -j"$(nproc)"
 ctest --test-dir build/python -L python --output-on-failure
+
+# Fuzzing: each target of tests/fuzz for 30 s under libFuzzer + ASan + UBSan, fixed seed, in
+# build/fuzz (clang-14); fails on any crash or broken property. Longer: scripts/fuzz.sh TARGET SECONDS.
+scripts/fuzz_ci.sh 30

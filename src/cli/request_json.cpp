@@ -110,6 +110,11 @@ void check_duplicate_keys(std::string_view text, const std::string& path) {
 }  // namespace
 
 request_file parse_request_json(std::string_view text, std::string name, std::string path) {
+  // nlohmann's lexer takes a NUL byte for the end of the input and ignores whatever follows;
+  // JSON allows none anywhere (escaped `\u0000` inside a string is fine), so refuse it here.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    throw input_error(path + ": error: invalid json: a NUL byte at byte " + std::to_string(nul + 1));
+  }
   json doc;
   try {
     doc = json::parse(text.begin(), text.end());

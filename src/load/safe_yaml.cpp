@@ -214,20 +214,34 @@ class builder : public YAML::EventHandler {
   std::size_t nodes_ = 0;
 };
 
-// The line and column (1-based, in characters) of the first byte that is not well-formed UTF-8.
-std::optional<std::pair<std::uint32_t, std::uint32_t>> first_invalid_utf8(std::string_view text) {
-  const std::size_t bad = detail::first_invalid_utf8(text);
-  if (bad == std::string_view::npos) return std::nullopt;
-  const std::size_t line_start =
-      text.rfind('\n', bad) == std::string_view::npos ? 0 : text.rfind('\n', bad) + 1;
+// The first character a policy may not hold: a byte that is not well-formed UTF-8, or a control
+// character other than tab and line ends (not a YAML character; yaml-cpp takes NUL bytes for
+// UTF-16 or UTF-32 and decodes the rest as such). Line and column are 1-based, in characters.
+struct bad_character {
+  std::uint32_t line = 1;
   std::uint32_t column = 1;
-  for (std::size_t i = line_start; i < bad; ++column) {
+  std::string message;
+};
+
+std::optional<bad_character> first_bad_character(std::string_view text) {
+  std::uint32_t line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size(); ++column) {
     const auto c = static_cast<unsigned char>(text[i]);
-    i += c < 0x80 ? 1 : detail::utf8_sequence(text, i);
+    const std::size_t n = c < 0x80 ? 1 : detail::utf8_sequence(text, i);
+    if (n == 0) return bad_character{line, column, "the document is not valid utf-8 here"};
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      static constexpr char hex[] = "0123456789abcdef";
+      return bad_character{line, column,
+                           std::string("control character 0x") + hex[c >> 4] + hex[c & 15] +
+                               " is not allowed in yaml text"};
+    }
+    if (c == '\n') {
+      ++line;
+      column = 0;
+    }
+    i += n;
   }
-  const auto line = static_cast<std::uint32_t>(
-      std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n') + 1);
-  return std::make_pair(line, column);
+  return std::nullopt;
 }
 
 // yaml-cpp messages are mostly lowercase already; make sure of the house style.
@@ -249,12 +263,13 @@ std::optional<node> parse_yaml(std::string_view text, const std::string& file, c
                              "split the policy or raise `load_limits.max_bytes`"});
     return std::nullopt;
   }
-  // Every scalar (ids, labels, descriptions) reaches JSON and terminals: the text must be UTF-8.
-  // yaml-cpp passes invalid bytes through, and refuses escapes of what UTF-8 cannot hold itself.
-  if (auto bad = first_invalid_utf8(text)) {
-    out.push_back(
-        diagnostic{error_code::yaml_syntax, severity::error, source_span{file, bad->first, bad->second},
-                   "the document is not valid utf-8 here", "a policy is utf-8 text: save the file as utf-8"});
+  // Every scalar (ids, labels, descriptions) reaches JSON and terminals: the text must be UTF-8,
+  // and yaml-cpp passes invalid bytes through.
+  if (auto bad = first_bad_character(text)) {
+    out.push_back(diagnostic{error_code::yaml_syntax, severity::error,
+                             source_span{file, bad->line, bad->column}, std::move(bad->message),
+                             "a policy is utf-8 text: save the file as utf-8; inside a double-quoted "
+                             "string, write a control character as an escape (`\\t`, `\\u0007`)"});
     return std::nullopt;
   }
   view_buffer buffer(text);
