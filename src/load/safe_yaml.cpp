@@ -231,9 +231,9 @@ std::optional<bad_character> first_bad_character(std::string_view text) {
     if (n == 0) return bad_character{line, column, "the document is not valid utf-8 here"};
     if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
       static constexpr char hex[] = "0123456789abcdef";
-      return bad_character{line, column,
-                           std::string("control character 0x") + hex[c >> 4] + hex[c & 15] +
-                               " is not allowed in yaml text"};
+      return bad_character{
+          line, column,
+          std::string("control character 0x") + hex[c >> 4] + hex[c & 15] + " is not allowed in yaml text"};
     }
     if (c == '\n') {
       ++line;
