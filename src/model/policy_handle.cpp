@@ -1,6 +1,5 @@
 // The replaceable policy (policy_handle.hpp): a shared_ptr behind a mutex, checked on the way in.
 #include <aftersale/policy_handle.hpp>
-
 #include <utility>
 
 #include "model/compiled.hpp"

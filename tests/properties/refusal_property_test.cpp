@@ -54,8 +54,8 @@ const std::vector<subject>& subjects() {
 }
 
 // A case in flow `f` of `p` with random legal facts, or nothing when those facts do not bind.
-std::optional<service_case> open_in(const std::shared_ptr<const policy>& p, const flow_def& f, random_inputs& g,
-                                    sys_seconds now) {
+std::optional<service_case> open_in(const std::shared_ptr<const policy>& p, const flow_def& f,
+                                    random_inputs& g, sys_seconds now) {
   try {
     return open_case(p, f.id, bind(*p, g.request_for(*p, now, 0)), now);
   } catch (const request_error&) {
@@ -109,7 +109,8 @@ TEST(RefusalProperty, RefusedRequestsLeaveThePolicyAsItWas) {
     EXPECT_EQ(output_of(s.p), before) << s.name;
     EXPECT_GT(refused, 300U) << s.name;
     EXPECT_GT(decided, 300U) << s.name;
-    std::cout << "[ figures  ] " << s.name << ": " << decided << " requests decided, " << refused << " refused\n";
+    std::cout << "[ figures  ] " << s.name << ": " << decided << " requests decided, " << refused
+              << " refused\n";
   }
 }
 
@@ -150,8 +151,8 @@ TEST(RefusalProperty, RefusedEventsLeaveTheSnapshotBytesAsTheyWere) {
     EXPECT_EQ(output_of(s.p), policy_before) << s.name;
     EXPECT_GT(refused, 300U) << s.name;
     EXPECT_GT(accepted, 300U) << s.name;
-    std::cout << "[ figures  ] " << s.name << ": " << accepted << " events accepted, " << refused << " refused, "
-              << threw << " threw\n";
+    std::cout << "[ figures  ] " << s.name << ": " << accepted << " events accepted, " << refused
+              << " refused, " << threw << " threw\n";
   }
 }
 
@@ -168,7 +169,8 @@ std::string damaged(std::string json, random_inputs& g) {
       return json.erase(at, 1 + g.below(8));
     case 3: {
       const std::size_t digit = json.find_first_of("0123456789", at);
-      if (digit != std::string::npos) json[digit] = static_cast<char>('0' + (json[digit] - '0' + 1 + g.below(9)) % 10);
+      if (digit != std::string::npos)
+        json[digit] = static_cast<char>('0' + (json[digit] - '0' + 1 + g.below(9)) % 10);
       return json;
     }
     case 4: {  // a string value replaced by an unknown name
@@ -234,7 +236,8 @@ std::string damaged_policy(const std::string& text, random_inputs& g) {
       break;
     case 3: {
       const std::size_t colon = lines[at].find(": ");
-      if (colon != std::string::npos) lines[at].replace(colon + 2, std::string::npos, "no_such_thing_" + std::to_string(g.below(9)));
+      if (colon != std::string::npos)
+        lines[at].replace(colon + 2, std::string::npos, "no_such_thing_" + std::to_string(g.below(9)));
       break;
     }
     default:

@@ -21,7 +21,9 @@ class random_inputs {
  public:
   explicit random_inputs(std::uint64_t seed) : rng_(seed) {}
 
-  std::uint64_t below(std::uint64_t n) { return std::uniform_int_distribution<std::uint64_t>(0, n - 1)(rng_); }
+  std::uint64_t below(std::uint64_t n) {
+    return std::uniform_int_distribution<std::uint64_t>(0, n - 1)(rng_);
+  }
   bool chance(int percent) { return below(100) < static_cast<std::uint64_t>(percent); }
   template <class T>
   const T& pick(const std::vector<T>& v) {
@@ -42,7 +44,8 @@ class random_inputs {
       if (f.derive != derivation::none || (!f.required && chance(15))) continue;
       if (chance(illegal_percent)) {
         if (chance(50))
-          r.set(f.name, f.type == fact_type::string ? fact_value(std::int64_t{3}) : fact_value(std::string("bogus")));
+          r.set(f.name,
+                f.type == fact_type::string ? fact_value(std::int64_t{3}) : fact_value(std::string("bogus")));
         else
           r.set("no_such_fact_" + std::to_string(below(3)), std::int64_t{1});
         continue;
@@ -65,12 +68,14 @@ class random_inputs {
     if (!here.empty() && !chance(illegal_percent)) {
       const transition_def& t = *pick(here);
       e.name = f.events[t.event];
-      e.actor_role = t.roles.empty() || chance(10) ? pick(p.vocabulary.roles).id : p.vocabulary.roles[pick(t.roles)].id;
+      e.actor_role =
+          t.roles.empty() || chance(10) ? pick(p.vocabulary.roles).id : p.vocabulary.roles[pick(t.roles)].id;
     } else {
       const std::uint64_t roll = below(f.events.size() + 3);
-      e.name = roll < f.events.size() ? f.events[roll] : roll == f.events.size() ? "close"
-                                                    : roll == f.events.size() + 1 ? "reopen"
-                                                                                  : "no_such_event";
+      e.name = roll < f.events.size()        ? f.events[roll]
+               : roll == f.events.size()     ? "close"
+               : roll == f.events.size() + 1 ? "reopen"
+                                             : "no_such_event";
       e.actor_role = chance(90) ? pick(p.vocabulary.roles).id : "intern";
     }
     if (!f.variables.empty() && chance(30)) {
@@ -91,7 +96,8 @@ class random_inputs {
       case fact_type::enumeration:
         return f.values.empty() ? fact_value(std::string("none")) : fact_value(pick(f.values));
       case fact_type::string:
-        return f.values.empty() || chance(20) ? fact_value(std::string("something else")) : fact_value(pick(f.values));
+        return f.values.empty() || chance(20) ? fact_value(std::string("something else"))
+                                              : fact_value(pick(f.values));
       case fact_type::boolean:
         return fact_value(chance(50));
       case fact_type::timestamp:

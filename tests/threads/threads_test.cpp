@@ -53,10 +53,11 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 // and in two clocks (the deadlines of many decisions).
 struct versions {
   std::string text_a = read_file(AFTERSALE_SOURCE_DIR "/policies/default.yaml");
-  std::string text_b = replaced(
-      replaced(replaced(text_a, "version: \"2026.1\"", "version: \"2026.1-b\""),
-               "first_response:\n    within: {business_hours: 2}", "first_response:\n    within: {business_hours: 3}"),
-      "initial_proposal:\n    within: {hours: 24}", "initial_proposal:\n    within: {hours: 36}");
+  std::string text_b =
+      replaced(replaced(replaced(text_a, "version: \"2026.1\"", "version: \"2026.1-b\""),
+                        "first_response:\n    within: {business_hours: 2}",
+                        "first_response:\n    within: {business_hours: 3}"),
+               "initial_proposal:\n    within: {hours: 24}", "initial_proposal:\n    within: {hours: 36}");
   std::shared_ptr<const policy> a = load_policy_string(text_a, "default.yaml");
   std::shared_ptr<const policy> b = load_policy_string(text_b, "default-b.yaml");
 };
@@ -77,7 +78,8 @@ const sys_seconds friday = *parse_timestamp("2026-11-20T09:30:00+08:00");
 
 std::string view(const service_case& c, const outcome& o) {
   const outcome_view v = make_outcome_view(c, o);
-  std::string s = v.result + ' ' + v.reason + ' ' + v.from_state + "->" + v.to_state + ' ' + std::to_string(v.steps);
+  std::string s =
+      v.result + ' ' + v.reason + ' ' + v.from_state + "->" + v.to_state + ' ' + std::to_string(v.steps);
   for (const emitted_action& a : v.actions) s += " !" + a.name;
   return s + '\n';
 }
@@ -85,7 +87,8 @@ std::string view(const service_case& c, const outcome& o) {
 // One script: a random request decided on `p`, then (when its rule has a flow) a case opened from
 // the decision, or a copy of `shared`, taken through random events, timers and snapshot round
 // trips. Everything observable goes into the transcript; the same seed and policy give the same one.
-std::string transcript(const std::shared_ptr<const policy>& p, const service_case& shared, std::uint64_t seed) {
+std::string transcript(const std::shared_ptr<const policy>& p, const service_case& shared,
+                       std::uint64_t seed) {
   test_support::random_inputs g(seed);
   sys_seconds now = friday + std::chrono::minutes(g.below(14 * 24 * 60));
   std::string out = format_utc(now) + '\n';
@@ -97,9 +100,12 @@ std::string transcript(const std::shared_ptr<const policy>& p, const service_cas
   }
   out += std::string(to_string(d->status())) + '\n';
   if (!d->matched()) return out + explain(*d);
-  out += std::string(d->rule_id()) + ' ' + std::string(d->solution()) + ' ' + std::string(d->fee_payer()) + '\n';
-  for (const deadline& due : d->deadlines()) out += std::string(d->clock_id(due)) + ' ' + format_utc(due.due) + '\n';
-  for (const auto& [name, amount] : d->amounts()) out += std::string(name) + ' ' + std::to_string(amount) + '\n';
+  out +=
+      std::string(d->rule_id()) + ' ' + std::string(d->solution()) + ' ' + std::string(d->fee_payer()) + '\n';
+  for (const deadline& due : d->deadlines())
+    out += std::string(d->clock_id(due)) + ' ' + format_utc(due.due) + '\n';
+  for (const auto& [name, amount] : d->amounts())
+    out += std::string(name) + ' ' + std::to_string(amount) + '\n';
   const business_calendar& calendar = p->calendars.front();
   out += calendar.format_local(calendar.add(now, clock_duration{clock_kind::business_time, 5400})) + ' ' +
          (calendar.is_working_time(now) ? "working\n" : "closed\n");
@@ -141,7 +147,10 @@ TEST(Threads, WorkersDecideAndRunCasesWhileThePolicyIsReplaced) {
   ASSERT_NE(v.a->info.version, v.b->info.version);
   // A case every worker copies from: opened before the threads start, then only read.
   request r;
-  r.set("order_status", "delivered").set("request", "request_refund").set("reason", "changed_mind").set("amount", 12900);
+  r.set("order_status", "delivered")
+      .set("request", "request_refund")
+      .set("reason", "changed_mind")
+      .set("amount", 12900);
   const service_case shared = open_case(decide(v.a, r, friday), friday);
 
   // The answers, computed on this thread for both versions.
@@ -150,10 +159,12 @@ TEST(Threads, WorkersDecideAndRunCasesWhileThePolicyIsReplaced) {
   for (std::size_t i = 0; i < scripts; ++i) {
     expected[0].push_back(transcript(v.a, shared, seed_of(i)));
     expected[1].push_back(transcript(v.b, shared, seed_of(i)));
-    ASSERT_EQ(expected[0][i], transcript(v.a, shared, seed_of(i))) << "script " << i << " is not deterministic";
+    ASSERT_EQ(expected[0][i], transcript(v.a, shared, seed_of(i)))
+        << "script " << i << " is not deterministic";
     if (expected[0][i] != expected[1][i]) ++differ;
   }
-  ASSERT_GE(differ, scripts / 2) << "the two versions must give different answers for the swaps to be visible";
+  ASSERT_GE(differ, scripts / 2)
+      << "the two versions must give different answers for the swaps to be visible";
 
   policy_handle live(v.a);
   const std::size_t workers = std::max<std::size_t>(8, std::thread::hardware_concurrency());
@@ -187,8 +198,8 @@ TEST(Threads, WorkersDecideAndRunCasesWhileThePolicyIsReplaced) {
         const std::size_t script = (w * 7 + n) % scripts;
         const std::string got = transcript(pinned.policy, shared, seed_of(script));
         if (got != expected[which][script])
-          report("script " + std::to_string(script) + " under version " + pinned.policy->info.version + ":\n" + got +
-                 "\n--- expected:\n" + expected[which][script]);
+          report("script " + std::to_string(script) + " under version " + pinned.policy->info.version +
+                 ":\n" + got + "\n--- expected:\n" + expected[which][script]);
         ++runs_by_version[which];
         runs[w] = n + 1;
       }
@@ -209,7 +220,8 @@ TEST(Threads, WorkersDecideAndRunCasesWhileThePolicyIsReplaced) {
         } catch (const policy_error&) {
           ++refused_loads;
         }
-        if (live.version() != version_before || live.current() != before) report("a refused reload changed the handle");
+        if (live.version() != version_before || live.current() != before)
+          report("a refused reload changed the handle");
         live.replace(load_policy_string(k % 500 == 0 ? v.text_a : v.text_b, "reloaded.yaml"));
         ++fresh_loads;
       } else {
@@ -235,7 +247,8 @@ TEST(Threads, WorkersDecideAndRunCasesWhileThePolicyIsReplaced) {
     total += n;
   }
   std::cout << "[ figures  ] " << workers << " workers, " << swaps << " swaps, " << total << " scripts ("
-            << runs_by_version[0].load() << " on version A, " << runs_by_version[1].load() << " on version B)\n";
+            << runs_by_version[0].load() << " on version A, " << runs_by_version[1].load()
+            << " on version B)\n";
 }
 
 TEST(PolicyHandle, HandsOutTheCurrentPolicyWithItsVersion) {
@@ -263,7 +276,8 @@ TEST(PolicyHandle, RefusesANullOrUncompiledPolicyAndStaysAsItWas) {
   policy_handle live(v.a);
   auto uncompiled = std::make_shared<policy>(*v.b);
   uncompiled->compiled.reset();
-  for (const std::shared_ptr<const policy>& bad : {std::shared_ptr<const policy>(), std::shared_ptr<const policy>(uncompiled)}) {
+  for (const std::shared_ptr<const policy>& bad :
+       {std::shared_ptr<const policy>(), std::shared_ptr<const policy>(uncompiled)}) {
     try {
       live.replace(bad);
       FAIL() << "replace accepted a policy it must refuse";
