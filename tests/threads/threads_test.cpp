@@ -87,13 +87,19 @@ std::string view(const service_case& c, const outcome& o) {
 // One script: a random request decided on `p`, then (when its rule has a flow) a case opened from
 // the decision, or a copy of `shared`, taken through random events, timers and snapshot round
 // trips. Everything observable goes into the transcript; the same seed and policy give the same one.
-std::string transcript(const std::shared_ptr<const policy>& p, const service_case& shared,
+// What the workers did, for the figures printed at the end.
+struct tally {
+  std::size_t decisions = 0, cases = 0, events = 0, snapshots = 0;
+};
+
+std::string transcript(const std::shared_ptr<const policy>& p, const service_case& shared, tally& done,
                        std::uint64_t seed) {
   test_support::random_inputs g(seed);
   sys_seconds now = friday + std::chrono::minutes(g.below(14 * 24 * 60));
   std::string out = format_utc(now) + '\n';
   std::optional<decision> d;
   try {
+    ++done.decisions;
     d.emplace(decide(p, g.request_for(*p, now, 1), now));
   } catch (const request_error& e) {
     return out + "refused: " + e.what() + '\n';
@@ -116,6 +122,7 @@ std::string transcript(const std::shared_ptr<const policy>& p, const service_cas
   } else {
     try {
       c = open_case(*d, now);
+      ++done.cases;
     } catch (const error& e) {
       return out + "no case: " + e.what() + '\n';
     }
@@ -126,10 +133,12 @@ std::string transcript(const std::shared_ptr<const policy>& p, const service_cas
       for (const outcome& o : advance(c, now)) out += view(c, o);
     } else {
       out += view(c, apply(c, g.event_for(c, 10), now));
+      ++done.events;
     }
     if (g.chance(25)) {
       const std::string json = to_json(c);
       service_case back = from_json(c.policy_ptr(), json);
+      ++done.snapshots;
       if (to_json(back) != json) out += "snapshot round trip differs\n";
       c = std::move(back);
     }
@@ -155,11 +164,12 @@ TEST(Threads, WorkersDecideAndRunCasesWhileThePolicyIsReplaced) {
 
   // The answers, computed on this thread for both versions.
   std::vector<std::string> expected[2];
+  tally ignored;
   std::size_t differ = 0;
   for (std::size_t i = 0; i < scripts; ++i) {
-    expected[0].push_back(transcript(v.a, shared, seed_of(i)));
-    expected[1].push_back(transcript(v.b, shared, seed_of(i)));
-    ASSERT_EQ(expected[0][i], transcript(v.a, shared, seed_of(i)))
+    expected[0].push_back(transcript(v.a, shared, ignored, seed_of(i)));
+    expected[1].push_back(transcript(v.b, shared, ignored, seed_of(i)));
+    ASSERT_EQ(expected[0][i], transcript(v.a, shared, ignored, seed_of(i)))
         << "script " << i << " is not deterministic";
     if (expected[0][i] != expected[1][i]) ++differ;
   }
@@ -183,9 +193,11 @@ TEST(Threads, WorkersDecideAndRunCasesWhileThePolicyIsReplaced) {
 
   std::vector<std::thread> threads;
   std::vector<std::size_t> runs(workers, 0);
+  std::vector<tally> done(workers);
   for (std::size_t w = 0; w < workers; ++w) {
     threads.emplace_back([&, w] {
       std::uint64_t last_version = 0;
+      tally& mine = done[w];
       for (std::size_t n = 0; !swapping_done.load() || n < min_runs; ++n) {
         const policy_version pinned = live.current_version();
         if (pinned.version < last_version) report("the handle's version went back");
@@ -196,7 +208,7 @@ TEST(Threads, WorkersDecideAndRunCasesWhileThePolicyIsReplaced) {
           return;
         }
         const std::size_t script = (w * 7 + n) % scripts;
-        const std::string got = transcript(pinned.policy, shared, seed_of(script));
+        const std::string got = transcript(pinned.policy, shared, mine, seed_of(script));
         if (got != expected[which][script])
           report("script " + std::to_string(script) + " under version " + pinned.policy->info.version +
                  ":\n" + got + "\n--- expected:\n" + expected[which][script]);
@@ -225,7 +237,8 @@ TEST(Threads, WorkersDecideAndRunCasesWhileThePolicyIsReplaced) {
         live.replace(load_policy_string(k % 500 == 0 ? v.text_a : v.text_b, "reloaded.yaml"));
         ++fresh_loads;
       } else {
-        live.replace(k % 2 == 1 ? v.b : v.a);
+        // Alternating; the offset puts A and B in turn in place during the slow reloads.
+        live.replace((k + k / 250) % 2 == 1 ? v.b : v.a);
       }
       std::this_thread::sleep_for(std::chrono::microseconds(300));
     }
@@ -246,9 +259,17 @@ TEST(Threads, WorkersDecideAndRunCasesWhileThePolicyIsReplaced) {
     EXPECT_GE(n, min_runs);
     total += n;
   }
+  tally all;
+  for (const tally& t : done) {
+    all.decisions += t.decisions;
+    all.cases += t.cases;
+    all.events += t.events;
+    all.snapshots += t.snapshots;
+  }
   std::cout << "[ figures  ] " << workers << " workers, " << swaps << " swaps, " << total << " scripts ("
             << runs_by_version[0].load() << " on version A, " << runs_by_version[1].load()
-            << " on version B)\n";
+            << " on version B): " << all.decisions << " decisions, " << all.cases << " cases opened, "
+            << all.events << " events applied, " << all.snapshots << " snapshot round trips\n";
 }
 
 TEST(PolicyHandle, HandsOutTheCurrentPolicyWithItsVersion) {
