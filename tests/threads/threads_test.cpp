@@ -11,11 +11,13 @@
 // with one policy and half with the other would show up as a wrong answer.
 #include <gtest/gtest.h>
 
+#include <aftersale/analysis.hpp>
 #include <aftersale/case.hpp>
 #include <aftersale/decide.hpp>
 #include <aftersale/diagram.hpp>
 #include <aftersale/load.hpp>
 #include <aftersale/policy_handle.hpp>
+#include <aftersale/policy_test.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -148,6 +150,22 @@ std::string transcript(const std::shared_ptr<const policy>& p, const service_cas
   return out + to_json(c);
 }
 
+// What lint, the DOT writer and the policy test runner say: run by one more thread during the
+// swaps, compared with the answer computed beforehand.
+std::string audit(const policy& p) {
+  std::string out;
+  for (const finding& f : analyze(p).findings) out += to_string(f) + '\n';
+  for (const flow_def& f : p.flows) out += flow_to_dot(p, f);
+  return out;
+}
+
+std::string run_policy_tests() {
+  const aftersale::testing::test_report report =
+      aftersale::testing::run_tests({AFTERSALE_SOURCE_DIR "/policies/tests"});
+  return std::to_string(aftersale::testing::exit_code(report)) + '\n' +
+         aftersale::testing::render_text(report);
+}
+
 constexpr std::size_t scripts = 48;
 std::uint64_t seed_of(std::size_t script) { return 0x7e5a0000U + script; }
 
@@ -218,13 +236,29 @@ TEST(Threads, WorkersDecideAndRunCasesWhileThePolicyIsReplaced) {
     });
   }
 
-  const std::string broken = replaced(v.text_a, "entry: after_sales", "entry: no_such_table");
+  const std::string audited[2] = {audit(*v.a), audit(*v.b)};
+  const std::string tested = run_policy_tests();
+  ASSERT_EQ(tested.substr(0, 2), "0\n") << tested;
+  std::size_t audits = 0;
+  std::thread auditor([&] {
+    if (run_policy_tests() != tested) report("the policy tests ran differently");
+    while (!swapping_done.load() || audits == 0) {
+      const std::shared_ptr<const policy> p = live.current();
+      const int which = version_of(*p);
+      if (which < 0 || audit(*p) != audited[which])
+        report("lint or DOT differ under version " + p->info.version);
+      ++audits;
+    }
+  });
+
+  // Refused at its first lines (an unclosed flow sequence), so the swaps are not all reloads.
+  const std::string broken = replaced(v.text_a, "format: 1", "format: [1");
   std::size_t fresh_loads = 0, refused_loads = 0;
   std::thread swapper([&] {
     for (int k = 1; k <= swaps; ++k) {
       if (k % 250 == 0) {
         // Now and then a real reload: a policy loaded while the workers decide, and a broken
-        // one (its entry table does not exist) whose refusal must leave the handle as it was.
+        // one whose refusal must leave the handle as it was.
         const std::uint64_t version_before = live.version();
         const std::shared_ptr<const policy> before = live.current();
         try {
@@ -234,7 +268,9 @@ TEST(Threads, WorkersDecideAndRunCasesWhileThePolicyIsReplaced) {
         }
         if (live.version() != version_before || live.current() != before)
           report("a refused reload changed the handle");
-        live.replace(load_policy_string(k % 500 == 0 ? v.text_a : v.text_b, "reloaded.yaml"));
+        // Under the same names: locations in lint findings and explanations name the file.
+        live.replace(k % 500 == 0 ? load_policy_string(v.text_a, "default.yaml")
+                                  : load_policy_string(v.text_b, "default-b.yaml"));
         ++fresh_loads;
       } else {
         // Alternating; the offset puts A and B in turn in place during the slow reloads.
@@ -246,6 +282,7 @@ TEST(Threads, WorkersDecideAndRunCasesWhileThePolicyIsReplaced) {
   });
 
   swapper.join();
+  auditor.join();
   for (std::thread& t : threads) t.join();
 
   EXPECT_EQ(wrong.load(), 0U) << first_wrong;
@@ -269,7 +306,8 @@ TEST(Threads, WorkersDecideAndRunCasesWhileThePolicyIsReplaced) {
   std::cout << "[ figures  ] " << workers << " workers, " << swaps << " swaps, " << total << " scripts ("
             << runs_by_version[0].load() << " on version A, " << runs_by_version[1].load()
             << " on version B): " << all.decisions << " decisions, " << all.cases << " cases opened, "
-            << all.events << " events applied, " << all.snapshots << " snapshot round trips\n";
+            << all.events << " events applied, " << all.snapshots << " snapshot round trips; " << audits
+            << " lint + DOT audits, 1 policy test run\n";
 }
 
 TEST(PolicyHandle, HandsOutTheCurrentPolicyWithItsVersion) {
