@@ -14,7 +14,8 @@
 /// Rules: a refused event leaves the case exactly as it was (strong guarantee); an event id
 /// already applied is a no-op reported as `duplicate`; every accepted change is recorded in the
 /// history. A case is a value: copy it freely; it shares only the immutable policy. Functions on
-/// one case are not synchronised; different cases may be used from different threads.
+/// one case are not synchronised; different cases may be used from different threads
+/// (docs/threads.md).
 #include <aftersale/error.hpp>
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
