@@ -6,9 +6,10 @@
 // timers, round-trip snapshots, copy one shared case, draw flows and use the calendar, while one
 // more thread replaces the policy 1,000 times through a policy_handle, switching between two
 // versions whose deadlines and snapshots differ (and, four times, loading one afresh and failing
-// to load a broken one). Not only "no crash": every script's transcript is compared with the one
-// computed on one thread beforehand for the version the worker pinned, so a decision made half
-// with one policy and half with the other would show up as a wrong answer.
+// to load a broken one), and one more runs the policy tests, lint and the DOT writer. Not only
+// "no crash": every script's transcript is compared with the one computed on one thread
+// beforehand for the version the worker pinned, so a decision made half with one policy and half
+// with the other would show up as a wrong answer.
 #include <gtest/gtest.h>
 
 #include <aftersale/analysis.hpp>
