@@ -6,13 +6,15 @@
 // timers, round-trip snapshots, copy one shared case, draw flows and use the calendar, while one
 // more thread replaces the policy 1,000 times through a policy_handle, switching between two
 // versions whose deadlines and snapshots differ (and, four times, loading one afresh and failing
-// to load a broken one), and one more runs the policy tests, lint and the DOT writer. Not only
+// to load a broken one), and one more runs the policy tests, lint, the DOT writer and
+// decide_batch (with threads of its own). Not only
 // "no crash": every script's transcript is compared with the one computed on one thread
 // beforehand for the version the worker pinned, so a decision made half with one policy and half
 // with the other would show up as a wrong answer.
 #include <gtest/gtest.h>
 
 #include <aftersale/analysis.hpp>
+#include <aftersale/batch.hpp>
 #include <aftersale/case.hpp>
 #include <aftersale/decide.hpp>
 #include <aftersale/diagram.hpp>
@@ -160,6 +162,37 @@ std::string audit(const policy& p) {
   return out;
 }
 
+// decide_batch on its own threads (inside a thread of the test) gives every row what decide
+// gives that request alone.
+bool batch_agrees(const std::shared_ptr<const policy>& p, sys_seconds now) {
+  const std::uint32_t status_id = *p->find_fact("order_status"), kind_id = *p->find_fact("request");
+  const std::vector<std::string>& statuses = p->facts[status_id].values;
+  const std::vector<std::string>& kinds = p->facts[kind_id].values;
+  const std::size_t rows = statuses.size() * kinds.size();
+  request_columns in(*p, rows);
+  std::vector<request> one_by_one(rows);
+  for (std::size_t row = 0; row < rows; ++row) {
+    const std::string& s = statuses[row % statuses.size()];
+    const std::string& k = kinds[row / statuses.size()];
+    const auto amount = static_cast<std::int64_t>(row * 997 % 60000);
+    in.set_text(status_id, row, s);
+    in.set_text(kind_id, row, k);
+    in.set_int(*p->find_fact("amount"), row, amount);
+    one_by_one[row].set("order_status", s).set("request", k).set("amount", amount);
+  }
+  in.finish();
+  batch_options options;
+  options.threads = 3;
+  options.chunk = 7;
+  const batch_decisions out = decide_batch(p, in, now, options);
+  for (std::size_t row = 0; row < rows; ++row) {
+    const decision d = decide(p, one_by_one[row], now);
+    if (out.status[row] != d.status() || (d.matched() && out.rule[row] != d.matches().front().rule))
+      return false;
+  }
+  return true;
+}
+
 std::string run_policy_tests() {
   const aftersale::testing::test_report report =
       aftersale::testing::run_tests({AFTERSALE_SOURCE_DIR "/policies/tests"});
@@ -248,6 +281,7 @@ TEST(Threads, WorkersDecideAndRunCasesWhileThePolicyIsReplaced) {
       const int which = version_of(*p);
       if (which < 0 || audit(*p) != audited[which])
         report("lint or DOT differ under version " + p->info.version);
+      if (!batch_agrees(p, friday)) report("decide_batch and decide differ under version " + p->info.version);
       ++audits;
     }
   });
@@ -308,7 +342,7 @@ TEST(Threads, WorkersDecideAndRunCasesWhileThePolicyIsReplaced) {
             << runs_by_version[0].load() << " on version A, " << runs_by_version[1].load()
             << " on version B): " << all.decisions << " decisions, " << all.cases << " cases opened, "
             << all.events << " events applied, " << all.snapshots << " snapshot round trips; " << audits
-            << " lint + DOT audits, 1 policy test run\n";
+            << " lint + DOT + batch audits, 1 policy test run\n";
 }
 
 TEST(PolicyHandle, HandsOutTheCurrentPolicyWithItsVersion) {
