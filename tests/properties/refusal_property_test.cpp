@@ -44,10 +44,18 @@ struct subject {
   std::shared_ptr<const policy> p;
 };
 
+// The apparel store extends the baseline in policies/, a folder it may read from only when named.
+load_options with_baseline() {
+  load_options o;
+  o.policy_paths = {AFTERSALE_SOURCE_DIR "/policies"};
+  return o;
+}
+
 const std::vector<subject>& subjects() {
   static const std::vector<subject> all{
       {"default", load_policy_file(AFTERSALE_SOURCE_DIR "/policies/default.yaml")},
-      {"apparel", load_policy_file(AFTERSALE_SOURCE_DIR "/examples/stores/apparel.yaml")},
+      {"apparel",
+       load_policy_file(AFTERSALE_SOURCE_DIR "/examples/stores/apparel.yaml", {}, with_baseline())},
       {"runtime_flows", load_policy_file(AFTERSALE_SOURCE_DIR "/tests/policies/runtime_flows.yaml")},
   };
   return all;
