@@ -42,6 +42,7 @@ PUBLIC = {
     "time.hpp": "base",
     "calendar.hpp": "calendar",
     "model.hpp": "model",
+    "policy_handle.hpp": "model",
     "load.hpp": "load",
     "request.hpp": "decide",
     "decide.hpp": "decide",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # All tests: Debug with -Werror, AddressSanitizer and UBSan, then every ctest test; then the
-# Python package (Release) and its pytest suite; then every fuzz target for 30 s (clang-14).
+# threads test under ThreadSanitizer; then the Python package (Release) and its pytest suite;
+# then every fuzz target for 30 s (clang-14, libFuzzer + ASan + UBSan).
 # Installs missing Debian packages with apt first (run as root on a fresh box).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,9 +15,18 @@ cmake --build build/test -j"$(nproc)"
 cd build/test
 ctest --output-on-failure -j"$(nproc)"
 
+cd ../..
+
+# ThreadSanitizer (label `tsan`, docs/threads.md): its own build, since TSan cannot share one with
+# ASan; only the library and the threads test (8+ workers while the policy is swapped 1,000
+# times). The test sets TSAN_OPTIONS=halt_on_error=1: any report fails it.
+cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAFTERSALE_DEVELOPER_MODE=ON \
+  -DAFTERSALE_SANITIZERS=thread -DAFTERSALE_BUILD_TESTS=ON -DAFTERSALE_BUILD_BENCH=OFF -DAFTERSALE_BUILD_EXAMPLES=OFF
+cmake --build build/tsan --target aftersale_threads_test -j"$(nproc)"
+ctest --test-dir build/tsan -L tsan --output-on-failure
+
 # The Python package against Debian's /usr/bin/python3: a separate build without sanitizers
 # (an ASan-instrumented extension cannot be loaded into an uninstrumented interpreter).
-cd ../..
 cmake -S . -B build/python -DCMAKE_BUILD_TYPE=Release -DAFTERSALE_DEVELOPER_MODE=ON \
   -DAFTERSALE_BUILD_PYTHON=ON -DAFTERSALE_BUILD_TESTS=ON -DAFTERSALE_BUILD_BENCH=OFF -DAFTERSALE_BUILD_EXAMPLES=OFF
 cmake --build build/python --target _core -j"$(nproc)"

@@ -16,7 +16,7 @@
 /// reused for another event (name, role or payload) is refused as a `conflict`; every accepted
 /// change is recorded in the history, in time order. A case is a value: copy it freely; it shares only the
 /// immutable policy. Functions on one case are not synchronised; different cases may be used from different
-/// threads.
+/// threads (docs/threads.md).
 #include <aftersale/error.hpp>
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>

@@ -17,7 +17,7 @@
 /// "No rule matched" and "rules in conflict" are results, not exceptions. Every `decide`
 /// throws `usage_error` (E500) for a null policy, and E501 for a bound request bound with
 /// another policy (fact count differs). `decide` is
-/// thread-safe: it only reads the policy.
+/// thread-safe: it only reads the policy (docs/threads.md).
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
 #include <cstddef>

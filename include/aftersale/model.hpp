@@ -5,7 +5,8 @@
 /// Names are resolved to dense integer ids at load time (`fact_id`, `solution` index, ...)
 /// so evaluation never compares strings. Every element remembers where it was written.
 /// A `policy` is shared as `std::shared_ptr<const policy>`; nothing in it changes after
-/// loading, so one policy may be used from any number of threads at once.
+/// loading, so one policy may be used from any number of threads at once (docs/threads.md;
+/// `policy_handle.hpp` replaces one while others use it).
 ///
 ///     std::shared_ptr<const aftersale::policy> p = aftersale::load_policy_file("policies/default.yaml");
 ///     std::optional<std::uint32_t> f = p->find_fact("order_status");

@@ -52,7 +52,8 @@ class temp_file {
         std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/aftersale-" + suffix_tag + "-XXXXXX";
     name_.assign(pattern.begin(), pattern.end());
     name_.push_back('\0');
-    fd_ = ::mkstemp(name_.data());
+    // Close-on-exec: otherwise every child spawned meanwhile, by any thread, inherits it.
+    fd_ = ::mkostemp(name_.data(), O_CLOEXEC);
     if (fd_ < 0)
       throw graphviz_error(
           false, "cannot create a temporary file for graphviz: " + std::string(std::strerror(errno)));

@@ -13,6 +13,7 @@ static_assert(std::is_class_v<aftersale::diagram_options>);
 static_assert(std::is_base_of_v<aftersale::error, aftersale::testing::test_file_error>);
 static_assert(std::is_base_of_v<aftersale::error, aftersale::calendar_error>);
 static_assert(std::is_base_of_v<aftersale::error, aftersale::usage_error>);
+static_assert(!std::is_copy_constructible_v<aftersale::policy_handle>);
 
 #if defined(AFTERSALE_CONSUMER_CXX) && AFTERSALE_CONSUMER_CXX >= 20
 static_assert(__cplusplus >= 202002L, "the consumer was asked to build as C++20");
@@ -24,7 +25,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    auto policy = aftersale::load_policy_file(argv[1]);
+    aftersale::policy_handle live(aftersale::load_policy_file(argv[1]));
+    const std::shared_ptr<const aftersale::policy> policy = live.current();
     aftersale::request r;
     r.set("order_status", "delivered").set("reason", "changed_mind").set("amount", 12900);
     // Friday 20:00 in Shanghai: two business days end at Tuesday's close, 18:00 (10:00 UTC).

@@ -320,4 +320,22 @@ TEST(Svg, DotFailing) {
   }
 }
 
+TEST(Svg, DotInheritsNoTemporaryFile) {
+  // The temporary files are close-on-exec: a `dot` started by one call (or by another thread's
+  // call at the same moment) holds only its own stdin, stdout and stderr. This fake `dot` prints
+  // what its other descriptors point to.
+  const std::string dir = ::testing::TempDir() + "aftersale_fd_dot";
+  ASSERT_EQ(std::system(("mkdir -p '" + dir +
+                         "' && printf '#!/bin/sh\\nfor f in /proc/$$/fd/*; do case ${f##*/} in 0|1|2) ;; *) "
+                         "/usr/bin/readlink $f;; esac; done\\nexit 0\\n' > '" +
+                         dir + "/dot' && chmod +x '" + dir + "/dot'")
+                            .c_str()),
+            0);
+  const auto p = load();
+  scoped_path fake(dir.c_str());
+  const std::string open = flow_to_svg(*p, refund(*p), {});
+  EXPECT_THAT(open, HasSubstr("/dot\n"));  // the fake saw its own script: it did list
+  EXPECT_THAT(open, Not(HasSubstr("aftersale-"))) << open;
+}
+
 }  // namespace
