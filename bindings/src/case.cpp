@@ -177,7 +177,7 @@ void register_case(py::module_& m) {
           "The case as JSON text (format aftersale-case/2).")
       .def_static(
           "restore",
-          [](const policy_handle& p, const std::string& snapshot) { return from_json(p.ptr, snapshot); },
+          [](const py_policy& p, const std::string& snapshot) { return from_json(p.ptr, snapshot); },
           py::arg("policy"), py::arg("snapshot"),
           "Restores a snapshot against `policy`. Raises SnapshotError (.path).")
       .def(
@@ -188,17 +188,17 @@ void register_case(py::module_& m) {
       });
 
   // Opening a case is a Policy method; Policy is registered before (register_policy).
-  auto policy_class = py::reinterpret_borrow<py::class_<policy_handle>>(m.attr("Policy"));
+  auto policy_class = py::reinterpret_borrow<py::class_<py_policy>>(m.attr("Policy"));
   policy_class
       .def(
           "open_case",
-          [](const policy_handle&, const decision& d, py::handle now) {
+          [](const py_policy&, const decision& d, py::handle now) {
             return open_case(d, to_instant(now, "now"));
           },
           py::arg("decision"), py::arg("now"), "Opens a case in the flow the decision's rule names.")
       .def(
           "open_case_in",
-          [](const policy_handle& p, const std::string& flow, py::handle request_dict, py::handle now) {
+          [](const py_policy& p, const std::string& flow, py::handle request_dict, py::handle now) {
             // Derived facts (days_since, map, ...) at `now`, as decide() computes them: guards read them.
             bound_request facts = bind(*p.ptr, to_request(request_dict));
             const sys_seconds at = to_instant(now, "now");

@@ -247,7 +247,7 @@ py::dict to_columns(const policy& pol, const batch_decisions& out) {
 
 }  // namespace
 
-py::dict decide_many(const policy_handle& h, py::handle requests, py::handle now, py::handle table,
+py::dict decide_many(const py_policy& h, py::handle requests, py::handle now, py::handle table,
                      unsigned threads) {
   const policy& pol = *h.ptr;
   const sys_seconds at = to_instant(now, "now");

@@ -91,7 +91,7 @@ std::string policy_html(const policy& p) {
   return out;
 }
 
-flow_handle flow_named(const policy_handle& p, const std::string& id) {
+flow_handle flow_named(const py_policy& p, const std::string& id) {
   const std::optional<std::uint32_t> i = p.ptr->find_flow(id);
   if (!i) throw py::key_error("unknown flow `" + id + "`");
   return {p.ptr, *i};
@@ -187,11 +187,11 @@ void register_flow(py::module_& m) {
                " states, " + std::to_string(h.flow().transitions.size()) + " transitions>";
       });
 
-  auto policy_class = py::reinterpret_borrow<py::class_<policy_handle>>(m.attr("Policy"));
+  auto policy_class = py::reinterpret_borrow<py::class_<py_policy>>(m.attr("Policy"));
   policy_class
       .def_property_readonly(
           "flows",
-          [](const policy_handle& p) {
+          [](const py_policy& p) {
             py::dict flows;
             for (std::uint32_t i = 0; i < p.ptr->flows.size(); ++i)
               flows[py::str(p.ptr->flows[i].id)] = py::cast(flow_handle{p.ptr, i});
@@ -199,7 +199,7 @@ void register_flow(py::module_& m) {
           },
           "A read-only mapping flow id → Flow, in the order written.")
       .def("flow", &flow_named, py::arg("id"), "The flow `id`; raises KeyError when the policy has none.")
-      .def("_repr_html_", [](const policy_handle& p) { return policy_html(*p.ptr); });
+      .def("_repr_html_", [](const py_policy& p) { return policy_html(*p.ptr); });
 
   auto case_class = py::reinterpret_borrow<py::class_<service_case>>(m.attr("Case"));
   case_class

@@ -86,10 +86,10 @@ void register_lint(py::module_& m) {
       .def("__str__", [](const finding& f) { return to_string(f); })
       .def("__repr__", [](const finding& f) { return to_string(f); });
 
-  auto policy_class = py::reinterpret_borrow<py::class_<policy_handle>>(m.attr("Policy"));
+  auto policy_class = py::reinterpret_borrow<py::class_<py_policy>>(m.attr("Policy"));
   policy_class.def(
       "lint",
-      [](const policy_handle& p, py::handle at, const std::string& status_fact,
+      [](const py_policy& p, py::handle at, const std::string& status_fact,
          const std::string& request_fact) { return lint_policy(*p.ptr, at, status_fact, request_fact); },
       py::arg("at") = py::none(), py::arg("status_fact") = analysis_options{}.status_fact,
       py::arg("request_fact") = analysis_options{}.request_fact, lint_doc);
@@ -98,8 +98,8 @@ void register_lint(py::module_& m) {
       "lint",
       [](py::handle policy_or_path, py::handle at, const std::string& status_fact,
          const std::string& request_fact, py::handle policy_paths) {
-        if (py::isinstance<policy_handle>(policy_or_path))
-          return lint_policy(*policy_or_path.cast<const policy_handle&>().ptr, at, status_fact, request_fact);
+        if (py::isinstance<py_policy>(policy_or_path))
+          return lint_policy(*policy_or_path.cast<const py_policy&>().ptr, at, status_fact, request_fact);
         const std::string file =
             py::module_::import("os").attr("fsdecode")(policy_or_path).cast<std::string>();
         const load_options options = to_load_options(policy_paths);

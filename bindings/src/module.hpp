@@ -10,7 +10,7 @@ namespace aftersale::python {
 namespace py = pybind11;
 
 /// A loaded policy as Python sees it (the library shares policies as pointers to const).
-struct policy_handle {
+struct py_policy {
   std::shared_ptr<const policy> ptr;
 };
 
@@ -33,7 +33,7 @@ void register_flow(py::module_& m);
 /// `Policy.decide_many`: converts `requests` (a list of dicts or a dict of equal-length
 /// lists) under the GIL, decides without it on `threads` workers (0 = every core), and
 /// returns a dict of columns.
-py::dict decide_many(const policy_handle& p, py::handle requests, py::handle now, py::handle table,
+py::dict decide_many(const py_policy& p, py::handle requests, py::handle now, py::handle table,
                      unsigned threads);
 
 }  // namespace aftersale::python

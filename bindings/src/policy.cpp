@@ -31,7 +31,7 @@ py::dict fact_dict(const fact_def& f) {
   return out;
 }
 
-decision decide_one(const policy_handle& p, py::handle request_dict, py::handle now, py::handle table,
+decision decide_one(const py_policy& p, py::handle request_dict, py::handle now, py::handle table,
                     bool explain) {
   const request r = to_request(request_dict);
   const sys_seconds t = to_instant(now, "now");
@@ -43,42 +43,42 @@ decision decide_one(const policy_handle& p, py::handle request_dict, py::handle 
 }  // namespace
 
 void register_policy(py::module_& m) {
-  py::class_<policy_handle>(m, "Policy", "A loaded, immutable policy. Safe to use from several threads.")
-      .def_property_readonly("id", [](const policy_handle& p) { return p.ptr->info.id; })
-      .def_property_readonly("version", [](const policy_handle& p) { return p.ptr->info.version; })
-      .def_property_readonly("name", [](const policy_handle& p) { return p.ptr->info.name; })
-      .def_property_readonly("currency", [](const policy_handle& p) { return p.ptr->info.currency; })
-      .def_property_readonly("file", [](const policy_handle& p) { return p.ptr->info.where.file; })
-      .def_property_readonly("content_hash", [](const policy_handle& p) { return p.ptr->info.content_hash; })
+  py::class_<py_policy>(m, "Policy", "A loaded, immutable policy. Safe to use from several threads.")
+      .def_property_readonly("id", [](const py_policy& p) { return p.ptr->info.id; })
+      .def_property_readonly("version", [](const py_policy& p) { return p.ptr->info.version; })
+      .def_property_readonly("name", [](const py_policy& p) { return p.ptr->info.name; })
+      .def_property_readonly("currency", [](const py_policy& p) { return p.ptr->info.currency; })
+      .def_property_readonly("file", [](const py_policy& p) { return p.ptr->info.where.file; })
+      .def_property_readonly("content_hash", [](const py_policy& p) { return p.ptr->info.content_hash; })
       .def_property_readonly("entry",
-                             [](const policy_handle& p) {
+                             [](const py_policy& p) {
                                const policy& pol = *p.ptr;
                                return pol.info.entry < pol.decisions.size()
                                           ? py::object(py::str(pol.decisions[pol.info.entry].id))
                                           : py::object(py::none());
                              })
       .def_property_readonly("tables",
-                             [](const policy_handle& p) {
+                             [](const py_policy& p) {
                                py::list out;
                                for (const decision_table& t : p.ptr->decisions) out.append(t.id);
                                return out;
                              })
       .def_property_readonly("facts",
-                             [](const policy_handle& p) {
+                             [](const py_policy& p) {
                                py::dict out;
                                for (const fact_def& f : p.ptr->facts) out[py::str(f.name)] = fact_dict(f);
                                return out;
                              })
       .def_property_readonly("clocks",
-                             [](const policy_handle& p) {
+                             [](const py_policy& p) {
                                py::list out;
                                for (const clock_def& c : p.ptr->clocks) out.append(c.id);
                                return out;
                              })
       .def_property_readonly("solutions",
-                             [](const policy_handle& p) { return ids(p.ptr->vocabulary.solutions); })
-      .def_property_readonly("parties", [](const policy_handle& p) { return ids(p.ptr->vocabulary.parties); })
-      .def_property_readonly("roles", [](const policy_handle& p) { return ids(p.ptr->vocabulary.roles); })
+                             [](const py_policy& p) { return ids(p.ptr->vocabulary.solutions); })
+      .def_property_readonly("parties", [](const py_policy& p) { return ids(p.ptr->vocabulary.parties); })
+      .def_property_readonly("roles", [](const py_policy& p) { return ids(p.ptr->vocabulary.roles); })
       .def("decide", &decide_one, py::arg("request"), py::arg("now"), py::arg("table") = py::none(),
            py::arg("explain") = true,
            "Decides one request (a dict of fact name to value) at the aware datetime `now`.")
@@ -86,7 +86,7 @@ void register_policy(py::module_& m) {
            py::arg("threads") = 0u,
            "Decides a list of request dicts, or a dict of equal-length columns, on every core; returns a "
            "dict of columns.")
-      .def("__repr__", [](const policy_handle& p) {
+      .def("__repr__", [](const py_policy& p) {
         const policy& pol = *p.ptr;
         return "<aftersale.Policy " + pol.info.id + " " + pol.info.version + ": " +
                std::to_string(pol.decisions.size()) + " table(s), " + std::to_string(pol.facts.size()) +
@@ -99,7 +99,7 @@ void register_policy(py::module_& m) {
         const std::string file = py::module_::import("os").attr("fsdecode")(path).cast<std::string>();
         const load_options options = to_load_options(policy_paths, file_folder);
         py::gil_scoped_release unlocked;
-        return policy_handle{load_policy_file(file, load_limits{}, options)};
+        return py_policy{load_policy_file(file, load_limits{}, options)};
       },
       py::arg("path"), py::kw_only(), py::arg("policy_paths") = py::none(), py::arg("file_folder") = true,
       "Loads a policy file. Raises PolicyError with every problem found. `extends:` may read bases "
@@ -109,7 +109,7 @@ void register_policy(py::module_& m) {
       [](const std::string& text, const std::string& name, py::handle policy_paths) {
         const load_options options = to_load_options(policy_paths, false);
         py::gil_scoped_release unlocked;
-        return policy_handle{load_policy_string(text, name, load_limits{}, options)};
+        return py_policy{load_policy_string(text, name, load_limits{}, options)};
       },
       py::arg("text"), py::arg("name") = "<string>", py::kw_only(), py::arg("policy_paths") = py::none(),
       "Loads a policy from YAML text; `name` is the file name diagnostics show. Raises PolicyError. Text "
