@@ -288,7 +288,7 @@ TEST_F(full, HitPolicies) {
   EXPECT_EQ(table("ro").hit_policy, hit_policy::rule_order);
   EXPECT_EQ(table("oo").hit_policy, hit_policy::output_order);
   EXPECT_EQ(table("nohit").hit_policy, hit_policy::first);  // the default
-  EXPECT_EQ(detail::compiled_of(*p).tables[*p->find_decision("after_sales")].words, 1u);
+  EXPECT_EQ(detail::compiled_of(*p).tables[*p->find_decision("after_sales")].blocks.at(0).words, 1u);
 }
 
 TEST_F(full, ScalarListAndAnyConditions) {
