@@ -491,7 +491,9 @@ TEST(large, TwentyThousandRulesWithBoundsOfTheirOwnLoadAndDecide) {
           break;
         }
       }
-      if (shift == 0) EXPECT_EQ(expected, "r" + std::to_string(i));  // late rules too, in later blocks
+      if (shift == 0) {
+        EXPECT_EQ(expected, "r" + std::to_string(i));  // late rules too, in later blocks
+      }
       const decision d = decide(p, b, sys_seconds{});
       EXPECT_EQ(d.matched() ? std::string(d.rule_id()) : std::string(), expected) << i << " " << shift;
       matched += d.matched();
