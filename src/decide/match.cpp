@@ -113,16 +113,24 @@ inline std::uint32_t lowest_bit(std::uint64_t x) noexcept {
   return static_cast<std::uint32_t>(__builtin_ctzll(x));
 }
 
-inline std::uint32_t first_in(const table_index& ix, const bound_request& facts) noexcept {
+inline std::uint32_t first_in_block(const index_block& block, const bound_request& facts) noexcept {
   std::uint32_t found = npos;
-  for (const index_block& block : ix.blocks) {
-    scan(block, facts, [&](std::uint32_t w, std::uint64_t acc) noexcept {
-      found = block.first_rule + w * 64 + lowest_bit(acc);
-      return true;
-    });
-    if (found != npos) break;
-  }
+  scan(block, facts, [&](std::uint32_t w, std::uint64_t acc) noexcept {
+    found = w * 64 + lowest_bit(acc);
+    return true;
+  });
   return found;
+}
+
+inline std::uint32_t first_in(const table_index& ix, const bound_request& facts) noexcept {
+  // The first block holds every rule of all but very large tables: its answer is the answer.
+  const std::uint32_t found = first_in_block(ix.first, facts);
+  if (found != npos || ix.more.empty()) return found;
+  for (const index_block& block : ix.more) {
+    const std::uint32_t later = first_in_block(block, facts);
+    if (later != npos) return block.first_rule + later;
+  }
+  return npos;
 }
 
 }  // namespace
@@ -133,7 +141,8 @@ std::uint32_t first_match(const table_index& ix, const bound_request& facts) noe
 
 void all_matches(const table_index& ix, const bound_request& facts, std::vector<std::uint32_t>& out) {
   out.clear();
-  for (const index_block& block : ix.blocks) {
+  for (std::size_t i = 0, n = ix.blocks(); i < n; ++i) {
+    const index_block& block = ix.block(i);
     scan(block, facts, [&](std::uint32_t w, std::uint64_t acc) {
       for (; acc; acc &= acc - 1) out.push_back(block.first_rule + w * 64 + lowest_bit(acc));
       return false;

@@ -311,14 +311,15 @@ table_index index_table(const policy& p, const decision_table& table) {
     const std::size_t n = r - first;
     const std::size_t words = (n + 1 + 63) / 64;
     if (n >= min_block_rules && rows_after(table.rules[r], false) * words > block_budget_words) {
-      ix.blocks.push_back(index_block_of(p, table, first, n));
+      (first == 0 ? ix.first : ix.more.emplace_back()) = index_block_of(p, table, first, n);
       first = r;
       columns.clear();
       rows = 0;
     }
     rows = rows_after(table.rules[r], true);
   }
-  if (first < rules) ix.blocks.push_back(index_block_of(p, table, first, rules - first));
+  if (first < rules)
+    (first == 0 ? ix.first : ix.more.emplace_back()) = index_block_of(p, table, first, rules - first);
   return ix;
 }
 

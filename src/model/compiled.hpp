@@ -5,6 +5,7 @@
 // It hangs off `policy::compiled` (opaque to users); built by `compile_policy` (src/load), read
 // by decide, case, analysis and diagram. Read-only once built.
 #include <aftersale/model.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -52,7 +53,14 @@ struct index_block {
 };
 
 struct table_index {
-  std::vector<index_block> blocks;  ///< in rule order; empty for a table without rules
+  /// The block of rule 0 (of every rule, in all but very large tables), held inline: deciding
+  /// reaches it without following another pointer.
+  index_block first;
+  std::vector<index_block> more;  ///< the next blocks, in rule order
+
+  /// How many blocks (0 for a table without rules), and block `i` of them.
+  std::size_t blocks() const noexcept { return first.rules == 0 && more.empty() ? 0 : 1 + more.size(); }
+  const index_block& block(std::size_t i) const { return i == 0 ? first : more.at(i - 1); }
 };
 
 // ---------------------------------------------------------------------------------------------

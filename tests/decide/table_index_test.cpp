@@ -98,7 +98,7 @@ TEST(table_index, NumericColumnsBucketByTheBoundsRulesUse) {
   r1.id = "other";
   r1.conditions.push_back(set_of(0, {1}, false));
   t.rules = {r0, r1};
-  const auto& ix = compile_table(*p, t).blocks.at(0);
+  const auto& ix = compile_table(*p, t).block(0);
   EXPECT_EQ(ix.words, 1u);
   ASSERT_EQ(ix.columns.size(), 2u);
   const aftersale::detail::column_index* count = nullptr;
@@ -123,7 +123,7 @@ TEST(table_index, ManyRulesSpanWordsAndFirstMatchFindsTheEarliest) {
     r.conditions.push_back(interval(2, i, i));  // count == i
     t.rules.push_back(r);
   }
-  EXPECT_EQ(compile_table(*p, t).blocks.at(0).words, 16u);
+  EXPECT_EQ(compile_table(*p, t).block(0).words, 16u);
   aftersale::bound_request b;
   b.values.assign(p->facts.size(), 0);
   b.present.assign(p->facts.size(), 0);
@@ -141,13 +141,13 @@ TEST(table_index, ManyRulesSpanWordsAndFirstMatchFindsTheEarliest) {
 TEST(table_index, EmptyTableAndUnconditionalRules) {
   auto p = base_policy();
   aftersale::decision_table t;
-  EXPECT_TRUE(compile_table(*p, t).blocks.empty());
+  EXPECT_EQ(compile_table(*p, t).blocks(), 0u);
   aftersale::bound_request b;
   b.values.assign(p->facts.size(), 0);
   b.present.assign(p->facts.size(), 0);
   EXPECT_EQ(aftersale::first_match(*p, 0, b), aftersale::npos);
   t.rules.resize(3);
-  EXPECT_TRUE(compile_table(*p, t).blocks.at(0).columns.empty());
+  EXPECT_TRUE(compile_table(*p, t).block(0).columns.empty());
   EXPECT_EQ(aftersale::first_match(*p, 0, b), 0u);
 }
 
@@ -163,7 +163,7 @@ TEST(table_index, ManyColumnsBeyondTheCachedOnes) {
     r.conditions.push_back(interval(static_cast<std::uint32_t>((i * 7) % 70), 1, 1));
     t.rules.push_back(r);
   }
-  ASSERT_EQ(compile_table(p, t).blocks.at(0).columns.size(), 70u);
+  ASSERT_EQ(compile_table(p, t).block(0).columns.size(), 70u);
   std::mt19937_64 rng(7);
   for (int q = 0; q < 500; ++q) {
     aftersale::bound_request b;
@@ -266,7 +266,7 @@ std::size_t agrees_with_naive_scan(std::uint64_t seed, int rounds, bool large) {
     p->decisions.push_back(t);
     p->info.entry = 0;
     aftersale::compile_policy(*p);
-    most_blocks = std::max(most_blocks, p->compiled->tables[0].blocks.size());
+    most_blocks = std::max(most_blocks, p->compiled->tables[0].blocks());
     std::shared_ptr<const aftersale::policy> shared = p;
     const auto& table = p->decisions[0];
     aftersale::decide_options quiet;
@@ -323,12 +323,12 @@ TEST(table_index, DistinctBoundsPerRuleStayLinear) {
   }
   const auto& ix = compile_table(*p, t);
   std::size_t words = 0;
-  for (const auto& block : ix.blocks) {
-    for (const auto& c : block.columns) words += c.bits.size();
+  for (std::size_t i = 0; i < ix.blocks(); ++i) {
+    for (const auto& c : ix.block(i).columns) words += c.bits.size();
   }
   // One block would hold 2 × 40,001 buckets × 313 words (25 M words, 200 MB).
   EXPECT_LT(words, std::size_t{20} * 1000 * 1000 / 8);  // < 20 MB
-  EXPECT_GT(ix.blocks.size(), 1u);
+  EXPECT_GT(ix.blocks(), 1u);
   aftersale::bound_request b;
   b.values.assign(p->facts.size(), 0);
   b.present.assign(p->facts.size(), 0);

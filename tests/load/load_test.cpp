@@ -292,7 +292,7 @@ TEST_F(full, HitPolicies) {
   EXPECT_EQ(table("ro").hit_policy, hit_policy::rule_order);
   EXPECT_EQ(table("oo").hit_policy, hit_policy::output_order);
   EXPECT_EQ(table("nohit").hit_policy, hit_policy::first);  // the default
-  EXPECT_EQ(detail::compiled_of(*p).tables[*p->find_decision("after_sales")].blocks.at(0).words, 1u);
+  EXPECT_EQ(detail::compiled_of(*p).tables[*p->find_decision("after_sales")].block(0).words, 1u);
 }
 
 TEST_F(full, ScalarListAndAnyConditions) {
@@ -504,8 +504,9 @@ TEST(large, TwentyThousandRulesWithBoundsOfTheirOwnLoadAndDecide) {
   none.set("status", "s1").set("amount", std::int64_t{0}).set("days", rules + 1);
   EXPECT_FALSE(decide(p, none, sys_seconds{}).matched());
   std::size_t words = 0;
-  for (const auto& block : detail::compiled_of(*p).tables[0].blocks) {
-    for (const auto& c : block.columns) words += c.bits.size();
+  const detail::table_index& ix = detail::compiled_of(*p).tables[0];
+  for (std::size_t i = 0; i < ix.blocks(); ++i) {
+    for (const auto& c : ix.block(i).columns) words += c.bits.size();
   }
   // Buckets × rules would be 2 × 20,001 × 313 words (100 MB); the blocks keep it linear.
   EXPECT_LT(words * 8, std::size_t{32} << 20);
