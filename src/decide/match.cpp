@@ -122,15 +122,21 @@ inline std::uint32_t first_in_block(const index_block& block, const bound_reques
   return found;
 }
 
+// The blocks after the first (very large tables only): kept out of line, so the scan inlined
+// into `first_match` is the one-block scan alone.
+[[gnu::noinline]] std::uint32_t first_in_more(const table_index& ix, const bound_request& facts) noexcept {
+  for (const index_block& block : ix.more) {
+    const std::uint32_t found = first_in_block(block, facts);
+    if (found != npos) return block.first_rule + found;
+  }
+  return npos;
+}
+
 inline std::uint32_t first_in(const table_index& ix, const bound_request& facts) noexcept {
   // The first block holds every rule of all but very large tables: its answer is the answer.
   const std::uint32_t found = first_in_block(ix.first, facts);
-  if (found != npos || ix.more.empty()) return found;
-  for (const index_block& block : ix.more) {
-    const std::uint32_t later = first_in_block(block, facts);
-    if (later != npos) return block.first_rule + later;
-  }
-  return npos;
+  if (__builtin_expect(found == npos && !ix.more.empty(), 0)) return first_in_more(ix, facts);
+  return found;
 }
 
 }  // namespace
