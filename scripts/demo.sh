@@ -46,9 +46,10 @@ run case show policies/default.yaml "$snapshot" --customer --locale en --now 202
 run lint policies/default.yaml
 run test policies/tests --coverage
 # A store policy on the baseline passes; its weakened variant is refused with a witness (exit 1).
-run lint examples/stores/apparel.yaml
+# The stores extend policies/default.yaml, outside their folder: --policy-path allows it.
+run lint --policy-path policies examples/stores/apparel.yaml
 status=0
-run lint examples/stores/apparel_weakened.yaml || status=$?
+run lint --policy-path policies examples/stores/apparel_weakened.yaml || status=$?
 if [[ $status -ne 1 ]]; then
   echo "expected lint to refuse the weakened store policy (exit 1), got exit $status" >&2
   exit 1

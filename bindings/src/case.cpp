@@ -117,7 +117,7 @@ std::string outcome_repr(const outcome_view& v) { return "<aftersale.Outcome " +
 void register_case(py::module_& m) {
   py::class_<outcome_view>(m, "Outcome", "The result of applying an event, or of one timer fired by advance.")
       .def_property_readonly("accepted", &outcome_view::accepted)
-      .def_readonly("result", &outcome_view::result, "'accepted', 'refused' or 'duplicate'")
+      .def_readonly("result", &outcome_view::result, "'accepted', 'refused', 'duplicate' or 'conflict'")
       .def_property_readonly(
           "reason", [](const outcome_view& v) { return text_or_none(v.reason); },
           "why it was refused ('unknown_event', 'guard_failed', ...), else None")
@@ -161,8 +161,8 @@ void register_case(py::module_& m) {
       .def_property_readonly("applied_event_ids", [](const service_case& c) { return c.applied_event_ids(); })
       .def("apply", &apply_event, py::arg("event"), py::arg("actor"), py::arg("now"),
            py::arg("id") = py::none(), py::arg("payload") = py::none(),
-           "Applies an event sent by a role at the aware datetime `now`. A refused or duplicate event leaves "
-           "the case unchanged.")
+           "Applies an event sent by a role at the aware datetime `now`. A refused, duplicate or conflict "
+           "(an id already applied to another event) leaves the case unchanged.")
       .def("advance", &advance_case, py::arg("now"),
            "Fires every timer due at or before `now`, each at its own due time.")
       .def(
@@ -174,7 +174,7 @@ void register_case(py::module_& m) {
           "The earliest pending timer of the current state (aware UTC datetime), or None.")
       .def(
           "snapshot", [](const service_case& c) { return to_json(c); },
-          "The case as JSON text (format aftersale-case/1).")
+          "The case as JSON text (format aftersale-case/2).")
       .def_static(
           "restore",
           [](const policy_handle& p, const std::string& snapshot) { return from_json(p.ptr, snapshot); },
@@ -199,8 +199,11 @@ void register_case(py::module_& m) {
       .def(
           "open_case_in",
           [](const policy_handle& p, const std::string& flow, py::handle request_dict, py::handle now) {
-            const bound_request facts = bind(*p.ptr, to_request(request_dict));
-            return open_case(p.ptr, flow, facts, to_instant(now, "now"));
+            // Derived facts (days_since, map, ...) at `now`, as decide() computes them: guards read them.
+            bound_request facts = bind(*p.ptr, to_request(request_dict));
+            const sys_seconds at = to_instant(now, "now");
+            derive_facts(*p.ptr, facts, at);
+            return open_case(p.ptr, flow, facts, at);
           },
           py::arg("flow"), py::arg("request"), py::arg("now"),
           "Opens a case in a named flow with the given facts.");

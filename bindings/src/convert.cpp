@@ -236,4 +236,23 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
+std::vector<std::string> path_list(py::handle paths) {
+  py::object fsdecode = py::module_::import("os").attr("fsdecode");
+  std::vector<std::string> out;
+  if (py::isinstance<py::str>(paths) || py::isinstance<py::bytes>(paths) ||
+      py::hasattr(paths, "__fspath__")) {
+    out.push_back(fsdecode(paths).cast<std::string>());
+    return out;
+  }
+  for (py::handle p : paths) out.push_back(fsdecode(p).cast<std::string>());
+  return out;
+}
+
+load_options to_load_options(py::handle policy_paths, bool file_folder) {
+  load_options out;
+  if (!policy_paths.is_none()) out.policy_paths = path_list(policy_paths);
+  out.file_folder = file_folder;
+  return out;
+}
+
 }  // namespace aftersale::python

@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 
 #include <aftersale/batch.hpp>
+#include <aftersale/load.hpp>
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
 #include <aftersale/time.hpp>
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace aftersale::python {
 
@@ -50,5 +52,11 @@ void set_cell(request_columns& columns, std::uint32_t fact, std::size_t row, PyO
 /// A fact's encoded value as Python: enum/string value → str, bool, int/money → int,
 /// duration → timedelta, timestamp → datetime (UTC).
 py::object fact_value_to_python(const fact_def& f, std::int64_t value);
+
+/// One path (str, bytes or os.PathLike) or a sequence of them, decoded with os.fsdecode.
+std::vector<std::string> path_list(py::handle paths);
+
+/// The loader's options from `policy_paths=` (None, one path or a sequence) and `file_folder=`.
+load_options to_load_options(py::handle policy_paths, bool file_folder = true);
 
 }  // namespace aftersale::python

@@ -97,20 +97,21 @@ void register_lint(py::module_& m) {
   m.def(
       "lint",
       [](py::handle policy_or_path, py::handle at, const std::string& status_fact,
-         const std::string& request_fact) {
+         const std::string& request_fact, py::handle policy_paths) {
         if (py::isinstance<policy_handle>(policy_or_path))
           return lint_policy(*policy_or_path.cast<const policy_handle&>().ptr, at, status_fact, request_fact);
         const std::string file =
             py::module_::import("os").attr("fsdecode")(policy_or_path).cast<std::string>();
+        const load_options options = to_load_options(policy_paths);
         std::shared_ptr<const policy> loaded;
         {
           py::gil_scoped_release unlocked;
-          loaded = load_policy_file(file);
+          loaded = load_policy_file(file, load_limits{}, options);
         }
         return lint_policy(*loaded, at, status_fact, request_fact);
       },
       py::arg("policy"), py::arg("at") = py::none(), py::arg("status_fact") = analysis_options{}.status_fact,
-      py::arg("request_fact") = analysis_options{}.request_fact,
+      py::arg("request_fact") = analysis_options{}.request_fact, py::arg("policy_paths") = py::none(),
       "lint(policy_or_path, ...): Policy.lint on a Policy, or on the policy file at a path (PolicyError when "
       "it does "
       "not load).");

@@ -95,20 +95,25 @@ void register_policy(py::module_& m) {
 
   m.def(
       "load",
-      [](py::handle path) {
+      [](py::handle path, py::handle policy_paths, bool file_folder) {
         const std::string file = py::module_::import("os").attr("fsdecode")(path).cast<std::string>();
+        const load_options options = to_load_options(policy_paths, file_folder);
         py::gil_scoped_release unlocked;
-        return policy_handle{load_policy_file(file)};
+        return policy_handle{load_policy_file(file, load_limits{}, options)};
       },
-      py::arg("path"), "Loads a policy file. Raises PolicyError with every problem found.");
+      py::arg("path"), py::kw_only(), py::arg("policy_paths") = py::none(), py::arg("file_folder") = true,
+      "Loads a policy file. Raises PolicyError with every problem found. `extends:` may read bases "
+      "from the file's own folder (unless file_folder=False) and from the folders in policy_paths.");
   m.def(
       "loads",
-      [](const std::string& text, const std::string& name) {
+      [](const std::string& text, const std::string& name, py::handle policy_paths) {
+        const load_options options = to_load_options(policy_paths, false);
         py::gil_scoped_release unlocked;
-        return policy_handle{load_policy_string(text, name)};
+        return policy_handle{load_policy_string(text, name, load_limits{}, options)};
       },
-      py::arg("text"), py::arg("name") = "<string>",
-      "Loads a policy from YAML text; `name` is the file name diagnostics show. Raises PolicyError.");
+      py::arg("text"), py::arg("name") = "<string>", py::kw_only(), py::arg("policy_paths") = py::none(),
+      "Loads a policy from YAML text; `name` is the file name diagnostics show. Raises PolicyError. Text "
+      "has no folder: `extends:` may read bases only from the folders in policy_paths.");
 }
 
 }  // namespace aftersale::python

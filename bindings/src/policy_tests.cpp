@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "convert.hpp"
 #include "module.hpp"
 
 namespace aftersale::python {
@@ -26,24 +27,13 @@ struct report_handle {
 
 t::render_options render_of(const report_handle& r, bool verbose) { return {verbose, r.coverage}; }
 
-// One path (str or os.PathLike) or a sequence of them.
-std::vector<std::string> path_list(py::handle paths) {
-  py::object fsdecode = py::module_::import("os").attr("fsdecode");
-  std::vector<std::string> out;
-  if (py::isinstance<py::str>(paths) || py::isinstance<py::bytes>(paths) ||
-      py::hasattr(paths, "__fspath__")) {
-    out.push_back(fsdecode(paths).cast<std::string>());
-    return out;
-  }
-  for (py::handle p : paths) out.push_back(fsdecode(p).cast<std::string>());
-  return out;
-}
-
 // Finds and reads every test file first, so a missing path or a malformed file raises
 // TestFileError before any case runs; then runs them.
-report_handle run(py::handle paths, bool coverage, std::optional<double> coverage_min, bool check_snapshots) {
+report_handle run(py::handle paths, bool coverage, std::optional<double> coverage_min, bool check_snapshots,
+                  py::handle policy_paths) {
   const std::vector<std::string> given = path_list(paths);
   t::test_options options;
+  options.policy_load = to_load_options(policy_paths);
   options.coverage_min = coverage_min;
   options.check_snapshots = check_snapshots;
   py::gil_scoped_release unlocked;
@@ -219,7 +209,7 @@ void register_policy_tests(py::module_& m) {
 
   m.def(
       "run_tests", &run, py::arg("paths"), py::arg("coverage") = false, py::arg("coverage_min") = py::none(),
-      py::arg("check_snapshots") = true,
+      py::arg("check_snapshots") = true, py::arg("policy_paths") = py::none(),
       "Runs the policy test files (*.test.yaml) under `paths` (a path or a list; directories are searched). "
       "Raises TestFileError when a path does not exist or a file is malformed. coverage=True fills "
       "TestReport.coverage; coverage_min (percent) makes a policy under it fail the run.");

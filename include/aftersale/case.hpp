@@ -11,10 +11,12 @@
 ///     std::string snap = aftersale::to_json(c);                             // exact round trip
 ///     aftersale::service_case back = aftersale::from_json(policy, snap);   // timers survive a restart
 ///
-/// Rules: a refused event leaves the case exactly as it was (strong guarantee); an event id
-/// already applied is a no-op reported as `duplicate`; every accepted change is recorded in the
-/// history. A case is a value: copy it freely; it shares only the immutable policy. Functions on
-/// one case are not synchronised; different cases may be used from different threads.
+/// Rules: a refused event leaves the case exactly as it was (strong guarantee); the same event
+/// sent again with an id already applied is a no-op reported as `duplicate`, while an applied id
+/// reused for another event (name, role or payload) is refused as a `conflict`; every accepted
+/// change is recorded in the history, in time order. A case is a value: copy it freely; it shares only the
+/// immutable policy. Functions on one case are not synchronised; different cases may be used from different
+/// threads.
 #include <aftersale/error.hpp>
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
@@ -77,9 +79,10 @@ enum class refusal : std::uint8_t {
   role_not_allowed,  ///< the actor's role may not fire it here
   guard_failed,      ///< every candidate transition the role may fire has a false guard
   case_closed,       ///< the case is closed (only `reopen` is accepted)
-  wrong_phase,  ///< a lifecycle event the phase does not allow (`close` before resolved, `reopen` without
-                ///< `reopen:`)
-  bad_payload,  ///< an unknown variable or a wrongly typed value in the payload; an id that is not UTF-8
+  wrong_phase,     ///< a lifecycle event the phase does not allow (`close` before resolved, `reopen` without
+                   ///< `reopen:`)
+  bad_payload,     ///< an unknown variable or a wrongly typed value in the payload; an id that is not UTF-8
+  time_went_back,  ///< `now` is earlier than the case's last change (history stays in time order)
 };
 
 /// `unknown_event`, `role_not_allowed`, ...
@@ -122,11 +125,16 @@ struct history_entry {
   std::uint32_t from = npos;        ///< state indexes in the flow (npos: none, e.g. when opened)
   std::uint32_t to = npos;
   std::string event_id;  ///< the idempotency key of the event, if any
+  /// With `event_id`: a hash of the event as sent (name, actor role, payload), which tells the
+  /// same event sent again (`duplicate`) from the id reused for another one (`conflict`).
+  /// 0 when unknown (a snapshot of format `aftersale-case/1`).
+  std::uint64_t event_digest = 0;
   /// Variables assigned by this step (payload, `set`, `record`): (variable index, value).
   std::vector<std::pair<std::uint32_t, std::int64_t>> assigned;
   friend bool operator==(const history_entry& a, const history_entry& b) {
     return a.what == b.what && a.at == b.at && a.transition == b.transition && a.actor_role == b.actor_role &&
-           a.from == b.from && a.to == b.to && a.event_id == b.event_id && a.assigned == b.assigned;
+           a.from == b.from && a.to == b.to && a.event_id == b.event_id && a.event_digest == b.event_digest &&
+           a.assigned == b.assigned;
   }
 };
 
@@ -137,7 +145,10 @@ std::string_view to_string(history_entry::kind k);
 /// path (no emitted action); `message()` builds the text on demand.
 class outcome {
  public:
-  enum class status : std::uint8_t { accepted, refused, duplicate };
+  /// `duplicate`: the event's id was already applied with the same event (name, role, payload):
+  /// nothing changed. `conflict`: the id was already applied with another event: nothing changed,
+  /// and the host has a bug or a collision of ids to look into (`message()` says which id).
+  enum class status : std::uint8_t { accepted, refused, duplicate, conflict };
 
   status result() const noexcept { return status_; }
   bool accepted() const noexcept { return status_ == status::accepted; }
@@ -177,16 +188,16 @@ class outcome {
   std::vector<emitted_action> actions_;
 };
 
-/// `accepted`, `refused`, `duplicate`.
+/// `accepted`, `refused`, `duplicate`, `conflict`.
 std::string_view to_string(outcome::status s);
 
 /// An outcome with its names resolved, as plain values: what a host shows, logs or serialises.
 /// The CLI's `aftersale case` output and Python's `Outcome` are both this. Unlike `outcome` it
 /// borrows nothing, so it may outlive the policy.
 struct outcome_view {
-  std::string result;       ///< `accepted`, `refused` or `duplicate` (`to_string(outcome::status)`)
-  std::string reason;       ///< refused: `unknown_event`, ... (`to_string(refusal)`); else empty
-  std::string message;      ///< `outcome::message()`
+  std::string result;   ///< `accepted`, `refused`, `duplicate` or `conflict` (`to_string(outcome::status)`)
+  std::string reason;   ///< refused: `unknown_event`, ... (`to_string(refusal)`); else empty
+  std::string message;  ///< `outcome::message()`
   std::string from_state;   ///< accepted: the state before; else empty
   std::string to_state;     ///< accepted: the state after, automatic transitions included; else empty
   std::uint32_t steps = 0;  ///< accepted: transitions fired (the event's and the automatic ones)
@@ -288,7 +299,8 @@ std::optional<resolved_event> resolve_event(const service_case& c, std::string_v
 /// Applies an event at `now`. Accepted: payload values are assigned to variables, the first
 /// transition (in policy order) from the current state on that event whose roles and guard
 /// allow it fires (effects in order, then the target's clock actions), then automatic
-/// transitions; one history entry per transition. Refused or duplicate: `c` is untouched.
+/// transitions; one history entry per transition. Refused, duplicate or conflict: `c` is
+/// untouched. `now` earlier than the last history entry is refused (`time_went_back`).
 /// @throws usage_error (E500) for an empty case (never opened).
 outcome apply(service_case& c, const event& e, sys_seconds now);
 /// The same for a resolved event without payload (the fast path).
@@ -313,14 +325,17 @@ std::string describe(const service_case& c, const history_entry& h);
 
 /// Snapshot: JSON text with the policy id, version and flow structure hash, state, phase,
 /// facts and variables, clocks (absolute UTC), escalation, remark, applied ids and history.
-/// Format `aftersale-case/1`, deterministic (docs/snapshots.md).
+/// Format `aftersale-case/2`, deterministic, with an `integrity` hash of its content that
+/// `from_json` checks (edit detection, not security; docs/snapshots.md).
 /// @throws error for an empty case; encoding_error for text that is not valid UTF-8 (JSON cannot hold it).
 std::string to_json(const service_case& c);
 
 /// Restores a snapshot. Exact: `to_json(from_json(p, s)) == s` for any `s` that `to_json` wrote.
+/// Reads formats `aftersale-case/2` and `/1` (older snapshots; rewritten as `/2`).
 /// @throws snapshot_error when the JSON is malformed or does not fit (with its JSON path), names
-/// another policy, or the flow's structure changed and no migration from the snapshot's policy
-/// version maps its states.
+/// another policy, breaks an invariant the runtime keeps (a case it could not have produced,
+/// docs/snapshots.md), fails its integrity hash, or the flow's structure changed and no
+/// migration from the snapshot's policy version maps its states.
 service_case from_json(std::shared_ptr<const policy> p, std::string_view json);
 
 /// A snapshot could not be restored. `what()` says why, with the JSON path (`$.clocks[2].due`).

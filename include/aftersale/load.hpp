@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace aftersale {
 
@@ -48,14 +49,46 @@ struct load_limits {
   std::size_t max_flow_events = 1'000;
 };
 
-/// Loads a policy file. @throws policy_error (E109 when the file cannot be read or is not a
-/// regular file: a directory, a FIFO or a device is refused before it is opened).
-std::shared_ptr<const policy> load_policy_file(const std::string& path, const load_limits& limits = {});
+/// Where `extends:` may read base policies from: a set of folders, each with everything below
+/// it (docs/store-policies.md, "Where a base may live"). A base outside them is refused with
+/// E216 before it is opened; paths are compared after resolving symbolic links and `..`, and
+/// the base is then opened beneath its folder one component at a time without following links,
+/// so neither a link nor a renamed folder can lead out.
+///
+///     aftersale::load_options o;
+///     o.policy_paths = {"/srv/baseline"};  // uploaded store policies may extend only these
+///     o.file_folder = false;
+///     auto p = aftersale::load_policy_string(uploaded, "upload.yaml", {}, o);
+struct load_options {
+  /// Folders bases may be read from, like include paths: a relative `extends:` target is looked
+  /// for next to the file that writes it, then in each of these in order; the first that exists
+  /// is taken. A folder that does not exist is ignored.
+  std::vector<std::string> policy_paths;
+  /// `load_policy_file` only: the loaded file's own folder (and below) may be read from too. A
+  /// server that validates uploaded files turns it off to allow exactly `policy_paths`. Text
+  /// has no folder: `load_policy_string` reads bases from `policy_paths` only (none by default).
+  bool file_folder = true;
+};
 
-/// Loads a policy from text; `file_name` is used in diagnostics. @throws policy_error
+/// Loads a policy file; its `extends:` may read from the file's own folder (and below) only.
+/// @throws policy_error (E109 when the file cannot be read or is not a regular file: a
+/// directory, a FIFO or a device is refused before it blocks or is read).
+std::shared_ptr<const policy> load_policy_file(const std::string& path, const load_limits& limits = {});
+/// The same, with the folders `extends:` may read from. @throws policy_error (E216: a base
+/// outside them)
+std::shared_ptr<const policy> load_policy_file(const std::string& path, const load_limits& limits,
+                                               const load_options& options);
+
+/// Loads a policy from text; `file_name` is used in diagnostics. Text has no folder of its own:
+/// its `extends:` is refused (E216) unless the overload below names `policy_paths`.
+/// @throws policy_error
 std::shared_ptr<const policy> load_policy_string(std::string_view yaml,
                                                  const std::string& file_name = "<string>",
                                                  const load_limits& limits = {});
+/// The same, with the folders `extends:` may read from (without them, text extends nothing: every
+/// `extends:` is E216). @throws policy_error
+std::shared_ptr<const policy> load_policy_string(std::string_view yaml, const std::string& file_name,
+                                                 const load_limits& limits, const load_options& options);
 
 /// Builds the name lookups (`policy::build_lookups`) and `policy::compiled` (the decision
 /// tables' indexes, the flows' dispatch lists) from the rest of `p`. The loader calls it; call

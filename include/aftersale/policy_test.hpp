@@ -152,6 +152,9 @@ struct test_options {
   /// Run every file against this policy instead of the one it names (`--policy`): a store owner
   /// runs the baseline's tests on their store policy, and each failure is a behaviour change.
   std::string policy_override;
+  /// The folders the policies' `extends:` may read from (`--policy-path`); each policy's own
+  /// folder is allowed unless `policy_load.file_folder` is false.
+  load_options policy_load;
 };
 
 /// Everything a run found.

@@ -1,6 +1,96 @@
 // RapidJSON's Writer, validating UTF-8 (kWriteValidateEncodingFlag), into RapidJSON's own
-// string buffer.
+// string buffer, both on the work stack below.
 #include "base/json_writer.hpp"
+
+#include <rapidjson/allocators.h>
+#include <rapidjson/internal/stack.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <new>
+
+namespace aftersale::detail {
+namespace {
+/// RapidJSON's allocator under another name, so that the buffer and the writers get the stack below.
+struct json_allocator : rapidjson::CrtAllocator {};
+}  // namespace
+}  // namespace aftersale::detail
+
+namespace rapidjson::internal {
+
+// RapidJSON 1.1's own Stack starts with null pointers and its first push computes
+// `nullptr + n` (stack.h:117: `stackTop_ + sizeof(T) * count > stackEnd_`), undefined behaviour
+// that clang's UBSan reports on every writer and string buffer it builds (the snapshot reader,
+// tape.cpp, avoids its reader's stack altogether). This specialisation, for our allocator type
+// only, has the same interface and compares sizes instead of pointers. The Debian header is
+// left as it is.
+template <>
+class Stack<aftersale::detail::json_allocator> {
+ public:
+  Stack(aftersale::detail::json_allocator*, size_t capacity) : first_(std::max<size_t>(capacity, 64)) {}
+  Stack(const Stack&) = delete;
+  Stack& operator=(const Stack&) = delete;
+  ~Stack() { std::free(data_); }
+
+  void Clear() { size_ = 0; }
+  void ShrinkToFit() {}  // a buffer lives for one document: its memory is kept until then
+  bool Empty() const { return size_ == 0; }
+  size_t GetSize() const { return size_; }
+  size_t GetCapacity() const { return capacity_; }
+
+  template <typename T>
+  void Reserve(size_t count = 1) {
+    if (capacity_ - size_ < sizeof(T) * count) grow(sizeof(T) * count);
+  }
+  template <typename T>
+  T* Push(size_t count = 1) {
+    Reserve<T>(count);
+    return PushUnsafe<T>(count);
+  }
+  template <typename T>
+  T* PushUnsafe(size_t count = 1) {
+    T* at = reinterpret_cast<T*>(data_ + size_);
+    size_ += sizeof(T) * count;
+    return at;
+  }
+  template <typename T>
+  T* Pop(size_t count) {
+    size_ -= sizeof(T) * count;
+    return reinterpret_cast<T*>(data_ + size_);
+  }
+  template <typename T>
+  T* Top() {
+    return reinterpret_cast<T*>(data_ + size_ - sizeof(T));
+  }
+  template <typename T>
+  const T* Top() const {
+    return reinterpret_cast<const T*>(data_ + size_ - sizeof(T));
+  }
+  template <typename T>
+  T* Bottom() {
+    return reinterpret_cast<T*>(data_);
+  }
+  template <typename T>
+  const T* Bottom() const {
+    return reinterpret_cast<const T*>(data_);
+  }
+
+ private:
+  void grow(size_t more) {
+    const size_t want = std::max({size_ + more, capacity_ + capacity_ / 2, first_});
+    void* p = std::realloc(data_, want);  // malloc'd memory is aligned for any T pushed here
+    if (p == nullptr) throw std::bad_alloc();
+    data_ = static_cast<char*>(p);
+    capacity_ = want;
+  }
+
+  char* data_ = nullptr;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+  size_t first_;
+};
+
+}  // namespace rapidjson::internal
 
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
@@ -18,10 +108,10 @@ namespace aftersale::detail {
 
 namespace {
 
-using buffer = rapidjson::StringBuffer;
+using buffer = rapidjson::GenericStringBuffer<rapidjson::UTF8<>, json_allocator>;
 constexpr unsigned k_flags = rapidjson::kWriteValidateEncodingFlag;
 using validating_writer =
-    rapidjson::Writer<buffer, rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::CrtAllocator, k_flags>;
+    rapidjson::Writer<buffer, rapidjson::UTF8<>, rapidjson::UTF8<>, json_allocator, k_flags>;
 
 // The compact writer, plus a fast path for the common string (ids, times): ASCII with nothing to
 // escape, copied at once. RapidJSON would write the same bytes one by one through its UTF-8
@@ -40,7 +130,7 @@ class compact_writer : public validating_writer {
 };
 // RapidJSON 1.1.0 (Debian 12) cannot build a PrettyWriter with flags: its `Base` drops them.
 // The pretty layout checks UTF-8 itself (utf8.hpp, the same rules) before each string instead.
-using pretty_writer = rapidjson::PrettyWriter<buffer>;
+using pretty_writer = rapidjson::PrettyWriter<buffer, rapidjson::UTF8<>, rapidjson::UTF8<>, json_allocator>;
 
 rapidjson::SizeType size_of(std::string_view s) { return static_cast<rapidjson::SizeType>(s.size()); }
 
@@ -137,7 +227,7 @@ struct json_writer::impl {
   }
 
   std::string document;
-  rapidjson::CrtAllocator allocator;  // stateless: shared, so the buffer and writer allocate none
+  json_allocator allocator;  // stateless: shared, so the buffer and writer allocate none
   buffer out;
   // Only one is constructed: each allocates its level stack.
   std::optional<compact_writer> compact;

@@ -1,9 +1,11 @@
 #include <date/date.h>
 
 #include <aftersale/time.hpp>
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <limits>
+#include <string>
 
 #include "base/wall_clock.hpp"
 
@@ -89,9 +91,70 @@ civil_time civil_from_seconds(std::int64_t seconds) {
   return c;
 }
 
+std::string wall_text(const civil_time& c, char separator) {
+  const bool expanded = c.year < 0 || c.year > 9999;
+  std::array<char, 64> buf{};
+  std::snprintf(buf.data(), buf.size(),
+                expanded ? "%+05lld-%02u-%02u%c%02d:%02d:%02d" : "%04lld-%02u-%02u%c%02d:%02d:%02d",
+                static_cast<long long>(c.year), c.month, c.day, separator, c.hour, c.minute, c.second);
+  return buf.data();
+}
+
 }  // namespace detail
 
+namespace {
+
+__extension__ typedef __int128 wide;
+
+constexpr bool is_leap(std::int64_t y) { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); }
+
+// H. Hinnant's days_from_civil in 128 bits: every year an int64 second can reach.
+wide days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  const wide yy = static_cast<wide>(y) - (m <= 2 ? 1 : 0);
+  const wide era = (yy >= 0 ? yy : yy - 399) / 400;
+  const wide yoe = yy - era * 400;
+  const wide doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const wide doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// An ISO 8601 expanded year (`+10000-01-01T00:00:00Z`, `-0001-...`), as format_utc writes the
+// years outside 0000..9999: a sign and 4 to 12 digits. The rest is read as an ordinary
+// timestamp in a stand-in year with the same leap day, then moved to the year written.
+std::optional<wide> expanded_seconds(std::string_view& text) {
+  const bool negative = text.front() == '-';
+  text.remove_prefix(1);
+  std::int64_t year = 0;
+  std::size_t digits = 0;
+  for (; digits < text.size() && detail::is_digit(text[digits]); ++digits) {
+    if (digits == 12) return std::nullopt;
+    year = year * 10 + (text[digits] - '0');
+  }
+  if (digits < 4) return std::nullopt;
+  if (negative) year = -year;
+  text.remove_prefix(digits);
+  std::string stand_in = is_leap(year) ? "2000" : "2001";
+  stand_in.append(text.substr(0, std::min<std::size_t>(text.size(), 64)));
+  std::string_view rest = stand_in;
+  detail::wall_clock w;
+  if (!detail::parse_wall_clock(rest, w)) return std::nullopt;
+  text.remove_prefix(stand_in.size() - 4 - rest.size());  // what the wall clock took
+  return days_from_civil(year, w.month, w.day) * 86400 + w.hour * 3600 + w.minute * 60 + w.second;
+}
+
+}  // namespace
+
 std::optional<sys_seconds> parse_timestamp(std::string_view text) {
+  if (!text.empty() && (text.front() == '+' || text.front() == '-')) {
+    const std::optional<wide> local = expanded_seconds(text);
+    if (!local || text.empty()) return std::nullopt;
+    const std::optional<sys_seconds> zero = parse_timestamp(std::string("1970-01-01T00:00:00").append(text));
+    if (!zero) return std::nullopt;  // the offset, read the ordinary way
+    const wide utc = *local + zero->time_since_epoch().count();
+    if (utc < std::numeric_limits<std::int64_t>::min() || utc > std::numeric_limits<std::int64_t>::max())
+      return std::nullopt;
+    return sys_seconds{std::chrono::seconds{static_cast<std::int64_t>(utc)}};
+  }
   detail::wall_clock w;
   if (!detail::parse_wall_clock(text, w) || text.empty()) return std::nullopt;
   std::int64_t offset = 0;
@@ -116,11 +179,7 @@ std::optional<sys_seconds> parse_timestamp(std::string_view text) {
 }
 
 std::string format_utc(sys_seconds t) {
-  const detail::civil_time c = detail::civil_from_seconds(t.time_since_epoch().count());
-  std::array<char, 64> buf{};
-  std::snprintf(buf.data(), buf.size(), "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(c.year),
-                c.month, c.day, c.hour, c.minute, c.second);
-  return buf.data();
+  return detail::wall_text(detail::civil_from_seconds(t.time_since_epoch().count()), 'T') + 'Z';
 }
 
 namespace {

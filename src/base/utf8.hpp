@@ -1,5 +1,6 @@
 #pragma once
-// Internal: UTF-8 well-formedness, for text that must go into a JSON snapshot (event ids).
+// Internal: UTF-8 well-formedness, for text that must go into JSON: event ids, and every
+// policy document before it is parsed.
 #include <cstddef>
 #include <string_view>
 
@@ -30,18 +31,22 @@ inline std::size_t utf8_sequence(std::string_view s, std::size_t i) {
   return n;
 }
 
-/// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
-inline bool valid_utf8(std::string_view s) {
+/// The offset of the first byte of `s` that does not begin a well-formed UTF-8 sequence (no
+/// overlongs, no surrogates, nothing above U+10FFFF), or npos when `s` is well-formed.
+inline std::size_t first_invalid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;
       continue;
     }
     const std::size_t n = utf8_sequence(s, i);
-    if (n == 0) return false;
+    if (n == 0) return i;
     i += n;
   }
-  return true;
+  return std::string_view::npos;
 }
+
+/// True when `s` is well-formed UTF-8.
+inline bool valid_utf8(std::string_view s) { return first_invalid_utf8(s) == std::string_view::npos; }
 
 }  // namespace aftersale::detail

@@ -2,6 +2,7 @@
 // Internal: the wall-clock part of a timestamp, shared by parse_timestamp (time.cpp) and
 // business_calendar::parse_local (calendar_text.cpp). Not installed.
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace aftersale::detail {
@@ -35,5 +36,10 @@ struct civil_time {
   int second = 0;
 };
 civil_time civil_from_seconds(std::int64_t seconds);
+
+/// `YYYY-MM-DD<separator>HH:MM:SS`; a year outside 0000..9999 in ISO 8601's expanded form
+/// (`+10000`, `-0001`), which parse_timestamp reads back. format_utc and the calendars' local
+/// text both write through it, so every instant the tool prints is one it can read.
+std::string wall_text(const civil_time& c, char separator);
 
 }  // namespace aftersale::detail

@@ -33,11 +33,7 @@ std::string offset_text(std::int64_t offset) {
 }
 
 std::string wall_text(std::int64_t local, char separator) {
-  const detail::civil_time c = detail::civil_from_seconds(local);
-  std::array<char, 64> buf{};
-  std::snprintf(buf.data(), buf.size(), "%04lld-%02u-%02u%c%02d:%02d:%02d", static_cast<long long>(c.year),
-                c.month, c.day, separator, c.hour, c.minute, c.second);
-  return buf.data();
+  return detail::wall_text(detail::civil_from_seconds(local), separator);
 }
 
 }  // namespace

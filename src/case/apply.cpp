@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "base/hash.hpp"
 #include "base/utf8.hpp"
 #include "case/runtime.hpp"
 #include "decide/encode.hpp"
@@ -21,6 +22,27 @@ outcome make_outcome(const service_case& c, std::uint32_t event, std::uint32_t r
   case_access::event(o) = event;
   case_access::role(o) = role;
   return o;
+}
+
+std::uint64_t event_digest(std::string_view event, std::string_view role, const request* payload) {
+  fnv1a64 h;
+  h.text(event);
+  h.text(role);
+  if (payload) {
+    // As given (the map is ordered by name): a retry sends the same values spelled the same way.
+    for (const auto& [name, value] : payload->values()) {
+      h.text(name);
+      h.byte(static_cast<std::uint8_t>(value.index()));
+      if (const auto* b = std::get_if<bool>(&value)) h.byte(*b ? 1 : 0);
+      if (const auto* i = std::get_if<std::int64_t>(&value)) h.u64(static_cast<std::uint64_t>(*i));
+      if (const auto* s = std::get_if<std::string>(&value)) h.text(*s);
+      if (const auto* t = std::get_if<sys_seconds>(&value))
+        h.u64(static_cast<std::uint64_t>(t->time_since_epoch().count()));
+      if (const auto* d = std::get_if<std::chrono::seconds>(&value))
+        h.u64(static_cast<std::uint64_t>(d->count()));
+    }
+  }
+  return h.value() == 0 ? 1 : h.value();
 }
 
 }  // namespace detail
@@ -84,17 +106,37 @@ void refuse(outcome& o, refusal why) noexcept {
 // The shared core of both `apply` forms. `payload` is null for the fast path; `role_name` and
 // `event_name` name what could not be resolved, for the message.
 outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::string_view id,
-                   const encoded_payload* payload, std::string_view role_name, std::string_view event_name) {
+                   std::uint64_t digest, const encoded_payload* payload, std::string_view role_name,
+                   std::string_view event_name) {
   const policy& p = c.source_policy();
   const flow_def& f = c.flow();
   outcome o = detail::make_outcome(c, e.event, e.role);
 
   const std::vector<std::string>& ids = c.applied_event_ids();
   if (!id.empty() && std::binary_search(ids.begin(), ids.end(), id)) {
-    case_access::status(o) = outcome::status::duplicate;
+    // The same event again is a duplicate; the id reused for another event is a conflict. The
+    // entry is looked up only here, on the rare repeat (an unknown digest: a duplicate).
+    std::uint64_t first = 0;
+    for (auto h = c.history().rbegin(); h != c.history().rend(); ++h) {
+      if (h->event_id == id) {
+        first = h->event_digest;
+        break;
+      }
+    }
+    case_access::status(o) =
+        first == 0 || first == digest ? outcome::status::duplicate : outcome::status::conflict;
     case_access::detail(o).assign(id.data(), id.size());
     return o;
   }
+  // History stays in time order, so a snapshot's times can be checked against each other. Checked
+  // last, once the event would otherwise be accepted, so every other refusal reads as before.
+  const auto too_early = [&] {
+    if (c.history().empty() || !(now < c.history().back().at)) return false;
+    case_access::detail(o) =
+        "sent at " + format_utc(now) + ", last change at " + format_utc(c.history().back().at);
+    refuse(o, refusal::time_went_back);
+    return true;
+  };
   if (e.role >= p.vocabulary.roles.size()) {
     case_access::role(o) = npos;
     case_access::detail(o).assign(role_name.data(), role_name.size());
@@ -131,6 +173,7 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
       refuse(o, refusal::role_not_allowed);
       return o;
     }
+    if (too_early()) return o;
     planner plan(c, now, case_access::actions(o));
     plan.begin(is_close ? history_entry::kind::close : history_entry::kind::reopen, npos, e.role);
     if (payload) {
@@ -144,7 +187,7 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
       plan.enter(f.reopen_to);
       complete = plan.automatic();
     }
-    plan.commit(c, id);
+    plan.commit(c, id, digest);
     case_access::status(o) = outcome::status::accepted;
     case_access::from(o) = case_access::state_of(o);
     case_access::to(o) = plan.state();
@@ -227,7 +270,8 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
     }
     const transition_def& t = f.transitions[chosen];
     if (detail::plain_move(f, d, t)) {
-      detail::commit_move(c, history_entry::kind::event, chosen, e.role, t.to, now, id);
+      if (too_early()) return o;
+      detail::commit_move(c, history_entry::kind::event, chosen, e.role, t.to, now, id, digest);
       accepted(chosen, t.to, 1);
       return o;
     }
@@ -244,12 +288,13 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
     return o;
   }
 
+  if (too_early()) return o;
   const transition_def& t = f.transitions[chosen];
   plan.choose(chosen);
   plan.effects(t);
   plan.enter(t.to);
   const bool complete = plan.automatic();
-  plan.commit(c, id);
+  plan.commit(c, id, digest);
   accepted(chosen, plan.state(), plan.steps());
   if (!complete) case_access::detail(o) = "automatic transitions stopped: they loop";
   return o;
@@ -287,12 +332,27 @@ outcome apply(service_case& c, const event& e, sys_seconds now) {
   r.role = entry_index(c.source_policy().vocabulary.roles, e.actor_role);
   r.event = find_event(c.flow(), e.name);
   const encoded_payload payload = encode_payload(c, e.payload);
-  return apply_core(c, r, now, e.id, &payload, e.actor_role, e.name);
+  const std::uint64_t digest = e.id.empty() ? 0 : detail::event_digest(e.name, e.actor_role, &e.payload);
+  return apply_core(c, r, now, e.id, digest, &payload, e.actor_role, e.name);
 }
 
 outcome apply(service_case& c, resolved_event e, sys_seconds now, std::string_view id) {
   check_open(c);
-  return apply_core(c, e, now, id, nullptr, {}, {});
+  std::uint64_t digest = 0;
+  if (!id.empty()) {
+    // The names the `event` form would have been given, so both forms agree on the digest.
+    const policy& p = c.source_policy();
+    const flow_def& f = c.flow();
+    const std::string_view name = e.event < f.events.size()           ? std::string_view(f.events[e.event])
+                                  : e.event == resolved_event::close  ? std::string_view("close")
+                                  : e.event == resolved_event::reopen ? std::string_view("reopen")
+                                                                      : std::string_view();
+    const std::string_view role = e.role < p.vocabulary.roles.size()
+                                      ? std::string_view(p.vocabulary.roles[e.role].id)
+                                      : std::string_view();
+    digest = detail::event_digest(name, role, nullptr);
+  }
+  return apply_core(c, e, now, id, digest, nullptr, {}, {});
 }
 
 }  // namespace aftersale

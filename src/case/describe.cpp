@@ -166,6 +166,9 @@ std::string outcome::message() const {
     }
     case status::duplicate:
       return "duplicate: event id `" + detail_ + "` was already applied, nothing changed";
+    case status::conflict:
+      return "conflict: event id `" + detail_ +
+             "` was already applied to another event (name, role or payload differ), nothing changed";
     case status::refused:
       break;
   }
@@ -245,6 +248,9 @@ std::string outcome::message() const {
       break;
     case refusal::bad_payload:
       out += "bad payload: " + detail_;
+      break;
+    case refusal::time_went_back:
+      out += "its time is earlier than the case's last change (" + detail_ + ")";
       break;
   }
   return out;

@@ -11,6 +11,8 @@ std::string_view to_string(outcome::status s) {
       return "refused";
     case outcome::status::duplicate:
       return "duplicate";
+    case outcome::status::conflict:
+      return "conflict";
   }
   return "?";
 }

@@ -199,7 +199,7 @@ void write_step(history_entry& h, const planned_step& s) noexcept {
 }  // namespace
 
 void commit_move(service_case& c, history_entry::kind what, std::uint32_t transition, std::uint32_t role,
-                 std::uint32_t to, sys_seconds now, std::string_view id) {
+                 std::uint32_t to, sys_seconds now, std::string_view id, std::uint64_t digest) {
   // The allocating part first (nothing written yet), then noexcept writes only.
   std::vector<history_entry>& history = access::history(c);
   make_room(history, 1);
@@ -208,7 +208,9 @@ void commit_move(service_case& c, history_entry::kind what, std::uint32_t transi
     std::vector<std::string>& ids = access::applied_ids(c);
     make_room(ids, 1);
     std::string id_text(id), id_key(id);
-    history.emplace_back().event_id = std::move(id_text);
+    history_entry& h = history.emplace_back();
+    h.event_id = std::move(id_text);
+    h.event_digest = digest;
     ids.insert(std::lower_bound(ids.begin(), ids.end(), id_key), std::move(id_key));
   } else {
     history.emplace_back();  // capacity reserved: no reallocation
@@ -220,7 +222,7 @@ void commit_move(service_case& c, history_entry::kind what, std::uint32_t transi
   access::phase(c) = lifecycle_next(phase, entry_input(c.flow().states[to])).value_or(phase);
 }
 
-void planner::commit(service_case& c, std::string_view id) const {
+void planner::commit(service_case& c, std::string_view id, std::uint64_t digest) const {
   // 1. Everything that may throw, with nothing of the case changed yet or rolled back.
   std::vector<history_entry>& history = access::history(c);
   std::vector<std::string>& ids = access::applied_ids(c);
@@ -240,7 +242,10 @@ void planner::commit(service_case& c, std::string_view id) const {
       const planned_step& s = steps_[i];
       history_entry& h = history.emplace_back();  // capacity reserved: no reallocation
       write_step(h, s);
-      if (i == 0 && !id_text.empty()) h.event_id = std::move(id_text);
+      if (i == 0 && !id_text.empty()) {
+        h.event_id = std::move(id_text);
+        h.event_digest = digest;
+      }
       if (s.values_end > s.values_begin) {
         h.assigned.reserve(s.values_end - s.values_begin);
         for (std::uint32_t v = s.values_begin; v < s.values_end; ++v) {

@@ -169,7 +169,7 @@ inline bool plain_move(const flow_def& f, const flow_dispatch& d, const transiti
 /// Fires a plain move (see `plain_move`) of `c` to state `to` at `now` as one history entry.
 /// Strong guarantee, like `planner::commit`.
 void commit_move(service_case& c, history_entry::kind what, std::uint32_t transition, std::uint32_t role,
-                 std::uint32_t to, sys_seconds now, std::string_view id);
+                 std::uint32_t to, sys_seconds now, std::string_view id, std::uint64_t digest);
 
 /// Plans changes to one case without touching it, then commits them.
 class planner {
@@ -208,8 +208,9 @@ class planner {
   std::uint32_t steps() const noexcept { return static_cast<std::uint32_t>(steps_.size()); }
 
   /// Writes the plan into `c` (the case it was planned on), recording `id` as applied when not
-  /// empty. Strong guarantee: if it throws, `c` is unchanged.
-  void commit(service_case& c, std::string_view id) const;
+  /// empty, with the event's `digest` (see `event_digest`). Strong guarantee: if it throws, `c`
+  /// is unchanged.
+  void commit(service_case& c, std::string_view id, std::uint64_t digest = 0) const;
 
  private:
   case_clock clock(std::uint32_t slot) const noexcept;
@@ -235,6 +236,10 @@ class planner {
 
 // ---------------------------------------------------------------------------------------------
 // Applying (case_apply.cpp) and timers (case_timers.cpp)
+
+/// The hash of an event as sent, kept with its id in the history (`history_entry::event_digest`):
+/// the event and role names and the payload's values as given. Never 0 (0 means unknown).
+std::uint64_t event_digest(std::string_view event, std::string_view role, const request* payload);
 
 /// The outcome skeleton for an event on `c` (policy, flow, state, event and role filled in).
 outcome make_outcome(const service_case& c, std::uint32_t event, std::uint32_t role);

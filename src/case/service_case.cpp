@@ -43,6 +43,8 @@ std::string_view to_string(refusal r) {
       return "wrong_phase";
     case refusal::bad_payload:
       return "bad_payload";
+    case refusal::time_went_back:
+      return "time_went_back";
   }
   return "?";
 }

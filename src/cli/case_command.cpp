@@ -2,6 +2,9 @@
 
 #include <aftersale/aftersale.hpp>
 #include <aftersale/case.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -12,6 +15,7 @@
 #include "case_payload.hpp"
 #include "case_render.hpp"
 #include "case_view.hpp"
+#include "policy_path.hpp"
 #include "request_json.hpp"
 
 namespace aftersale::cli {
@@ -25,7 +29,7 @@ using options = case_command::options;
 }
 
 std::shared_ptr<const policy> load(const options& opt) {
-  return load_policy_file(opt.policy);  // policy_error: reported by run()
+  return load_policy(opt.policy);  // policy_error: reported by run()
 }
 
 // The snapshot file as `to_json` wrote it, ending with a newline (a text file).
@@ -35,13 +39,43 @@ std::string snapshot_text(const service_case& c) {
   return text;
 }
 
-service_case read_case(const std::shared_ptr<const policy>& p, const std::string& path) {
-  const std::string text = read_text_file(path);
+service_case read_case(const std::shared_ptr<const policy>& p, const std::string& path,
+                       const std::string& text) {
   try {
     return from_json(p, text);
   } catch (const snapshot_error& e) {
     fail(path, e.what());  // what() starts with the JSON path: `$.clocks[2].due: ...`
   }
+}
+
+service_case read_case(const std::shared_ptr<const policy>& p, const std::string& path) {
+  return read_case(p, path, read_text_file(path));
+}
+
+std::chrono::milliseconds lock_wait(const options& opt) {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(opt.lock_wait * 1000));
+}
+
+// The instant of the case's last step: history is in time order, and a step at an earlier
+// `--now` would put it out of order (and run clocks backwards).
+sys_seconds last_step(const service_case& c) {
+  sys_seconds last = std::max(c.opened_at(), c.entered_at());
+  for (const history_entry& h : c.history()) last = std::max(last, h.at);
+  return last;
+}
+
+void refuse_going_back(const service_case& c, sys_seconds now) {
+  const sys_seconds last = last_step(c);
+  if (now < last) {
+    fail("--now", "`" + format_utc(now) + "` is earlier than the case's last step at `" + format_utc(last) +
+                      "`: a case's history only moves forward (give a later --now)");
+  }
+}
+
+void add_lock_wait(CLI::App* cmd, options& opt) {
+  cmd->add_option("--lock-wait", opt.lock_wait,
+                  "Seconds to wait while another process changes the same case file (default 10)")
+      ->check(CLI::Range(0.0, 3600.0));
 }
 
 void add_format(CLI::App* cmd, options& opt) {
@@ -127,6 +161,10 @@ int run_open(const options& opt) {
   if (!opt.force && std::filesystem::exists(opt.snapshot, ec)) {
     fail(opt.snapshot, "the file exists: give --force to replace it");
   }
+  // Replacing a case another process is changing waits for it (and keeps it out meanwhile).
+  std::optional<case_file_lock> lock;
+  if (opt.force && std::filesystem::is_regular_file(opt.snapshot, ec))
+    lock.emplace(opt.snapshot, lock_wait(opt));
   opened o;
   try {
     o = open_from_request(p, opt, r, now);
@@ -138,7 +176,8 @@ int run_open(const options& opt) {
   } catch (const error& e) {
     fail(r.path, e.what());
   }
-  write_file_atomically(opt.snapshot, snapshot_text(o.c));
+  // Without --force, created only if still absent: of two `case open` at once, one fails.
+  write_file_atomically(opt.snapshot, snapshot_text(o.c), opt.force);
 
   case_view view = make_case_view(o.c, opt.locale, false, now);
   if (opt.format == "json") {
@@ -171,13 +210,18 @@ int run_open(const options& opt) {
 int run_apply(const options& opt) {
   auto p = load(opt);
   const sys_seconds now = parse_instant(opt.now, "--now");
-  service_case c = read_case(p, opt.snapshot);
+  // Read, apply and write under one lock: a second `case apply` on the file waits and then
+  // applies its event to the case this one wrote.
+  const case_file_lock lock(opt.snapshot, lock_wait(opt));
+  service_case c = read_case(p, opt.snapshot, lock.read());
+  refuse_going_back(c, now);
   event e{opt.event, opt.role, parse_payload(c.flow(), opt.sets), opt.id};
   const std::size_t before = c.history().size();
   const outcome o = apply(c, e, now);
   // Refused: the case is unchanged and so is the file. Duplicate: unchanged too, but writing
   // it back is harmless and keeps "accepted or duplicate = saved" simple for scripts.
-  const bool write = o.result() != outcome::status::refused;
+  const bool conflict = o.result() == outcome::status::conflict;  // unchanged; an error for the host
+  const bool write = o.result() != outcome::status::refused && !conflict;
   if (write) write_file_atomically(opt.snapshot, snapshot_text(c));
 
   outcome_view ov = make_outcome_view(c, o);
@@ -214,7 +258,7 @@ int run_apply(const options& opt) {
     }
     text_field(std::cout, write ? "saved" : "unchanged", {opt.snapshot});
   }
-  return o.result() == outcome::status::refused ? exit_case_refused : exit_case_ok;
+  return o.result() == outcome::status::refused || conflict ? exit_case_refused : exit_case_ok;
 }
 
 // ---- advance -------------------------------------------------------------------------
@@ -222,7 +266,9 @@ int run_apply(const options& opt) {
 int run_advance(const options& opt) {
   auto p = load(opt);
   const sys_seconds now = parse_instant(opt.now, "--now");
-  service_case c = read_case(p, opt.snapshot);
+  const case_file_lock lock(opt.snapshot, lock_wait(opt));
+  service_case c = read_case(p, opt.snapshot, lock.read());
+  refuse_going_back(c, now);
   const std::size_t before = c.history().size();
   const std::vector<outcome> fired = advance(c, now);
   const bool write = !fired.empty();
@@ -289,6 +335,7 @@ case_command::case_command(CLI::App& app) {
 
   open_ = case_->add_subcommand("open", "Decide a request and open a case in the rule's flow (or --flow)");
   open_->add_option("POLICY", opt_.policy, "Policy YAML file")->required();
+  add_policy_path_option(open_);
   open_->add_option("--request,-r", opt_.request, "Request JSON file, or - for stdin")->required();
   open_->add_option("--output,-o", opt_.snapshot, "Case snapshot file to write")->required();
   open_
@@ -300,11 +347,13 @@ case_command::case_command(CLI::App& app) {
           "Opening instant, ISO 8601 with offset (default: the request's `now`, else the wall clock)");
   open_->add_flag("--force", opt_.force, "Replace the output file if it exists");
   add_locale(open_, opt_);
+  add_lock_wait(open_, opt_);
   add_format(open_, opt_);
 
   apply_ = case_->add_subcommand(
       "apply", "Send an event to a case; a refused event leaves the file untouched (exit 3)");
   apply_->add_option("POLICY", opt_.policy, "Policy YAML file")->required();
+  add_policy_path_option(apply_);
   apply_->add_option("CASE", opt_.snapshot, "Case snapshot file")->required();
   apply_->add_option("--event,-e", opt_.event, "Event name (a flow event, close or reopen)")->required();
   apply_->add_option("--as", opt_.role, "Role of the actor (customer, agent, system, ...)")->required();
@@ -312,17 +361,21 @@ case_command::case_command(CLI::App& app) {
   apply_->add_option("--set", opt_.sets, "Payload: variable=value (repeat for several)");
   add_now(apply_, opt_, "Event instant, ISO 8601 with offset, or now (default)");
   add_locale(apply_, opt_);
+  add_lock_wait(apply_, opt_);
   add_format(apply_, opt_);
 
   advance_ = case_->add_subcommand("advance", "Fire the timers due by --now, earliest first");
   advance_->add_option("POLICY", opt_.policy, "Policy YAML file")->required();
+  add_policy_path_option(advance_);
   advance_->add_option("CASE", opt_.snapshot, "Case snapshot file")->required();
   add_now(advance_, opt_, "Advance to this instant, ISO 8601 with offset, or now (default)");
   add_locale(advance_, opt_);
+  add_lock_wait(advance_, opt_);
   add_format(advance_, opt_);
 
   show_ = case_->add_subcommand("show", "Print a case: state, clocks, next deadline, history");
   show_->add_option("POLICY", opt_.policy, "Policy YAML file")->required();
+  add_policy_path_option(show_);
   show_->add_option("CASE", opt_.snapshot, "Case snapshot file")->required();
   show_->add_flag("--customer", opt_.customer, "Show the customer-facing state label and progress");
   add_now(show_, opt_, "Instant to mark overdue clocks and due timers against, or now (default)");

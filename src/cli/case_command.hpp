@@ -49,6 +49,7 @@ class case_command {
     std::string format = "text";
     bool customer = false;
     bool force = false;
+    double lock_wait = 10;  ///< seconds to wait for another process changing the same case
   };
 
  private:

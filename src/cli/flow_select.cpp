@@ -6,11 +6,13 @@
 #include <fstream>
 #include <iostream>
 
+#include "policy_path.hpp"
+
 namespace aftersale::cli {
 
 std::shared_ptr<const policy> load_or_report(const std::string& file) {
   try {
-    return load_policy_file(file);
+    return load_policy(file);
   } catch (const policy_error& e) {
     for (const auto& d : e.diagnostics()) std::cerr << to_string(d) << '\n';
     return nullptr;

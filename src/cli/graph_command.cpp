@@ -12,6 +12,7 @@
 
 #include "command.hpp"
 #include "flow_select.hpp"
+#include "policy_path.hpp"
 
 namespace aftersale::cli {
 namespace {
@@ -21,6 +22,7 @@ class graph_command final : public command {
   explicit graph_command(CLI::App& app) {
     cmd_ = app.add_subcommand("graph", "Draw a flow: states, transitions, guards, roles, timers");
     cmd_->add_option("policy", policy_, "Policy file")->required();
+    add_policy_path_option(cmd_);
     cmd_->add_option("--flow,-f", flow_, "Flow id")->required();
     cmd_->add_option("--format", format_, "Output format: dot (default), mermaid or svg")
         ->check(CLI::IsMember({"dot", "mermaid", "svg"}));

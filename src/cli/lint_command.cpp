@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "policy_path.hpp"
 
 namespace aftersale::cli {
 namespace {
@@ -28,6 +29,7 @@ class lint_command final : public command {
     cmd_ =
         app.add_subcommand("lint", "Analyse policies: table gaps, overlaps, shadowed rules, coverage, flows");
     cmd_->add_option("policies", policies_, "Policy files")->required();
+    add_policy_path_option(cmd_);
     cmd_->add_option("--format", format_, "Output format: text (default) or json")
         ->check(CLI::IsMember({"text", "json"}));
     cmd_->add_option("--at", at_, "Instant witnesses are evaluated at (ISO 8601 with offset)");
@@ -63,7 +65,7 @@ class lint_command final : public command {
     for (const std::string& file : policies_) {
       std::shared_ptr<const policy> p;
       try {
-        p = load_policy_file(file);
+        p = load_policy(file);
       } catch (const policy_error& e) {
         // Text: on stderr like `validate`. Both formats count them, and JSON carries them as
         // findings, so a script reading only stdout still sees why the run failed.

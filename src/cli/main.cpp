@@ -16,6 +16,7 @@
 #include "case_command.hpp"
 #include "command.hpp"
 #include "outcome.hpp"
+#include "policy_path.hpp"
 #include "render.hpp"
 #include "request_json.hpp"
 
@@ -35,7 +36,7 @@ int run_validate(const std::vector<std::string>& files) {
   int status = 0;
   for (const auto& file : files) {
     try {
-      auto p = aftersale::load_policy_file(file);
+      auto p = cli::load_policy(file);
       std::size_t rules = 0;
       for (const auto& table : p->decisions) rules += table.rules.size();
       std::cout << "ok: " << file << " (" << p->facts.size() << " facts, " << p->decisions.size()
@@ -101,7 +102,7 @@ aftersale::sys_seconds decision_time(const decide_args& args, const cli::request
 int run_decide(const decide_args& args) {
   std::shared_ptr<const aftersale::policy> policy;
   try {
-    policy = aftersale::load_policy_file(args.policy);
+    policy = cli::load_policy(args.policy);
   } catch (const aftersale::policy_error& e) {
     print_diagnostics(e);
     return exit_policy_error;
@@ -156,10 +157,12 @@ int main(int argc, char** argv) {
   std::vector<std::string> policies;
   CLI::App* validate = app.add_subcommand("validate", "Load policies and report every problem found");
   validate->add_option("POLICY", policies, "Policy YAML files")->required();
+  cli::add_policy_path_option(validate);
 
   decide_args args;
   CLI::App* decide = app.add_subcommand("decide", "Decide requests with a policy");
   decide->add_option("--policy,-p", args.policy, "Policy YAML file")->required();
+  cli::add_policy_path_option(decide);
   decide->add_option("--request,-r", args.requests, "Request JSON file, a directory of them, or - for stdin")
       ->required();
   decide->add_option("--now", args.now, "Decision instant, ISO 8601 with offset; `now` for the wall clock");

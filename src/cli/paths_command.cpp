@@ -14,6 +14,7 @@
 
 #include "command.hpp"
 #include "flow_select.hpp"
+#include "policy_path.hpp"
 
 namespace aftersale::cli {
 namespace {
@@ -37,6 +38,7 @@ class paths_command final : public command {
     cmd_ = app.add_subcommand("paths",
                               "Event sequences covering every transition of a flow, as a test skeleton");
     cmd_->add_option("policy", policy_, "Policy file")->required();
+    add_policy_path_option(cmd_);
     cmd_->add_option("--flow,-f", flow_, "Flow id")->required();
     cmd_->add_option("--output,-o", output_, "Test file to write (default: stdout)");
     cmd_->add_option("--now", now_, "The `now:` of the test file (ISO 8601 with offset)");

@@ -2,12 +2,13 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <vector>
+
+#include "base/bounded_file.hpp"
 
 namespace aftersale::cli {
 namespace {
@@ -146,37 +147,31 @@ request_file parse_request_json(std::string_view text, std::string name, std::st
 
 namespace {
 
-// At most `limit` bytes of `in`; refuses more without reading past limit + one chunk.
-std::string read_bounded(std::istream& in, const std::string& where, std::size_t limit) {
-  std::string text;
-  char chunk[65536];
-  while (in) {
-    in.read(chunk, sizeof chunk);
-    const auto got = static_cast<std::size_t>(in.gcount());
-    if (got == 0) break;
-    if (text.size() + got > limit) {
-      throw input_error(where + ": error: the request is larger than " + std::to_string(limit) +
-                        " bytes: a request file may be at most that (--max-request-bytes)");
-    }
-    text.append(chunk, got);
+// The text of a bounded read, or input_error saying why there is none.
+std::string request_text(const detail::bounded_text& read, const std::string& where, std::size_t limit) {
+  if (read.status == detail::read_status::too_large) {
+    throw input_error(where + ": error: the request is larger than " + std::to_string(limit) +
+                      " bytes: a request file may be at most that (--max-request-bytes)");
   }
-  if (in.bad()) throw input_error(where + ": error: cannot read the request");
-  return text;
+  if (read.status == detail::read_status::not_regular) {
+    throw input_error(where + ": error: " + read.why + ": a request is read from a file, a pipe or `-`");
+  }
+  if (!read) throw input_error(where + ": error: cannot read the request file: " + read.why);
+  return read.text;
 }
 
 }  // namespace
 
 request_file read_request_file(const std::string& path, std::size_t limit) {
-  if (path == "-") return parse_request_json(read_bounded(std::cin, "<stdin>", limit), "-", "<stdin>");
-  // Only regular files and pipes: a device (`/dev/zero`) or a directory would never end or not parse.
-  std::error_code ec;
-  const auto kind = std::filesystem::status(path, ec).type();
-  if (!ec && kind != std::filesystem::file_type::regular && kind != std::filesystem::file_type::fifo) {
-    throw input_error(path + ": error: not a regular file: a request is read from a file, a pipe or `-`");
+  detail::bounded_read_options options;
+  options.max_bytes = limit;
+  options.pipes = true;  // `<(cmd)` and `/dev/stdin` are pipes
+  if (path == "-") {
+    return parse_request_json(request_text(detail::read_bounded_fd(0, options), "<stdin>", limit), "-",
+                              "<stdin>");
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw input_error(path + ": error: cannot open the request file");
-  return parse_request_json(read_bounded(in, path, limit), std::filesystem::path(path).stem().string(), path);
+  return parse_request_json(request_text(detail::read_bounded_file(path, options), path, limit),
+                            std::filesystem::path(path).stem().string(), path);
 }
 
 }  // namespace aftersale::cli

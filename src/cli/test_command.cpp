@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "policy_path.hpp"
 
 namespace aftersale::cli {
 namespace {
@@ -39,6 +40,7 @@ class test_command final : public command {
                      "Run every file against this policy instead of the one it names (a store on the "
                      "baseline's tests)")
         ->option_text("POLICY");
+    add_policy_path_option(cmd_);
     cmd_->add_option("--format", format_, "Output format: text (default) or json")
         ->check(CLI::IsMember({"text", "json"}));
   }
@@ -49,6 +51,7 @@ class test_command final : public command {
     testing::test_options options;
     if (cmd_->count("--coverage-min") > 0) options.coverage_min = coverage_min_;
     options.policy_override = policy_;
+    options.policy_load = policy_load_options();
     const std::vector<std::string> paths = paths_.empty() ? std::vector<std::string>{"."} : paths_;
     const testing::test_report report = testing::run_tests(paths, options);
     // --coverage-min reports what it measured, so it implies the coverage report.

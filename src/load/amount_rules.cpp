@@ -31,6 +31,11 @@ std::optional<money_operand> read_operand(build_state& s, const node& n, const s
   if (!n.quoted && !n.value.empty() &&
       (n.value[0] == '-' || n.value[0] == '+' || (n.value[0] >= '0' && n.value[0] <= '9'))) {
     auto v = parse_integer(n.value);
+    if (const std::string trouble = v ? std::string() : integer_trouble(n.value); !trouble.empty()) {
+      s.r.error(error_code::type_mismatch, n, role + ": `" + n.value + "` " + trouble,
+                "write money as a whole number of minor units in digits");
+      return std::nullopt;
+    }
     if (!v) {
       s.r.error(error_code::type_mismatch, n,
                 "`" + n.value + "` in " + role + " is not a whole amount of money",

@@ -116,26 +116,31 @@ struct loaded_tree {
 };
 
 /// Loads a policy from text (load.cpp); `chain` holds the files that extend this one, outermost
-/// first, to refuse cycles. @throws policy_error
+/// first, to refuse cycles; `roots` the canonical folders bases may be read from (`policy_roots`).
+/// @throws policy_error
 loaded_tree load_tree(std::string_view text, const std::string& file, const load_limits& limits,
-                      const std::vector<std::string>& chain);
+                      const std::vector<std::string>& chain, const std::vector<std::string>& roots);
 
 /// `load_tree` on a tree already parsed from `text` (extends.cpp parses a base to check that
 /// it is a policy before loading it). @throws policy_error
 loaded_tree load_parsed(node root, std::string_view text, const std::string& file, const load_limits& limits,
-                        const std::vector<std::string>& chain);
+                        const std::vector<std::string>& chain, const std::vector<std::string>& roots);
 
-/// The text of a policy file, or nullopt with `why` ("it is a directory, not a regular file",
-/// "it does not exist", ...). Only a regular file is opened: its type is checked first, so a
-/// FIFO or a device never blocks the loader (load.cpp).
-std::optional<std::string> read_policy_text(const std::string& path, std::size_t max_bytes, std::string& why);
+/// The folders `extends:` may read from when loading `file` (nullptr: text, which has no folder):
+/// `options.policy_paths` that exist and, for a file with `options.file_folder`, the file's own
+/// folder; each canonical (symbolic links and `..` resolved), so that containment is a prefix
+/// test (extends.cpp).
+std::vector<std::string> policy_roots(const load_options& options, const std::string* file);
 
 /// When `root` (a policy read from `files[0]`) has `extends:`, loads the base and replaces `root`
 /// by the store merged onto the base's tree, appending the base's files to `files` (extends.cpp).
-/// Returns the base; nullptr after reporting through `r` (E107-E109, E202, E211-E214, E200) or
-/// with the base's own diagnostics in `base_errors`, or when there is no `extends`.
+/// The base must lie below one of `roots` (E216) and is read beneath it, so that neither a
+/// symbolic link nor `..` leads out. Returns the base; nullptr after reporting through `r`
+/// (E107-E109, E202, E211-E214, E216, E200) or with the base's own diagnostics in `base_errors`,
+/// or when there is no `extends`.
 std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files, const load_limits& limits,
-                                     const std::vector<std::string>& chain, reader& r,
+                                     const std::vector<std::string>& chain,
+                                     const std::vector<std::string>& roots, reader& r,
                                      std::vector<diagnostic>& base_errors);
 
 }  // namespace aftersale::load

@@ -45,10 +45,18 @@ std::optional<clock_duration> read_within(build_state& s, const node& n, const s
   if (!amount) return std::nullopt;
   for (const unit& u : units) {
     if (u.key != key.value) continue;
-    if (*amount <= 0 || *amount > std::numeric_limits<std::int64_t>::max() / u.seconds / 1000) {
+    const std::int64_t most = std::numeric_limits<std::int64_t>::max() / u.seconds / 1000;
+    if (*amount <= 0) {
       s.r.error(error_code::invalid_value, n.val(0),
                 "`" + key.value + "` of " + label + " must be positive, found `" + n.val(0).value + "`",
                 "write a whole number greater than zero");
+      return std::nullopt;
+    }
+    if (*amount > most) {
+      s.r.error(error_code::invalid_value, n.val(0),
+                "`" + key.value + "` of " + label + " is out of range: at most " + std::to_string(most) +
+                    ", found `" + n.val(0).value + "`",
+                "write a shorter duration");
       return std::nullopt;
     }
     return clock_duration{u.kind, *amount * u.seconds};

@@ -15,6 +15,7 @@
 #include <initializer_list>
 #include <map>
 
+#include "base/bounded_file.hpp"
 #include "load/build_state.hpp"
 
 namespace aftersale::load {
@@ -430,6 +431,47 @@ std::string identity(const std::string& path) {
   return ec ? fs::path(path).lexically_normal().string() : canonical.string();
 }
 
+// The root below which `canonical` lies, or nullptr. Both are canonical, so a prefix of whole
+// components is containment: `/srv/base` holds `/srv/base/a.yaml`, not `/srv/baseline/a.yaml`.
+const std::string* root_of(const fs::path& canonical, const std::vector<std::string>& roots) {
+  for (const std::string& root : roots) {
+    const fs::path r(root);
+    auto a = r.begin();
+    auto b = canonical.begin();
+    for (; a != r.end() && b != canonical.end() && *a == *b; ++a, ++b) {
+    }
+    // A trailing empty component (`/srv/base/`) matches anything.
+    if ((a == r.end() || (std::next(a) == r.end() && a->empty())) && b != canonical.end()) return &root;
+  }
+  return nullptr;
+}
+
+// Where a base named `target` in `from` is: next to `from`, then in each root (include paths),
+// the first that exists below a root. Returns the path as shown in diagnostics, its canonical
+// form and whether it exists. When none does, the candidate next to `from`, missing; a file
+// outside every root is never looked at, so that a diagnostic cannot tell whether it exists.
+struct located {
+  fs::path shown, canonical;
+  bool exists = false;
+};
+
+located locate(const std::string& target, const std::string& from, const std::vector<std::string>& roots) {
+  std::vector<fs::path> candidates{(fs::path(from).parent_path() / target).lexically_normal()};
+  if (fs::path(target).is_relative()) {
+    for (const std::string& root : roots) candidates.push_back((fs::path(root) / target).lexically_normal());
+  }
+  for (const fs::path& c : candidates) {
+    std::error_code ec;
+    const fs::path canonical = fs::weakly_canonical(c, ec);
+    if (ec || !root_of(canonical, roots)) continue;
+    if (fs::exists(fs::symlink_status(canonical, ec))) return {c, canonical, true};
+  }
+  std::error_code ec;
+  fs::path canonical = fs::weakly_canonical(candidates.front(), ec);
+  if (ec) canonical = fs::absolute(candidates.front(), ec);
+  return {candidates.front(), canonical, false};
+}
+
 // Whether text that is not well-formed yaml was meant as a policy: a line `format:` at its
 // top level. Only then are the yaml errors (which may quote the text) reported as they are.
 bool looks_like_policy(std::string_view text) {
@@ -444,8 +486,21 @@ bool looks_like_policy(std::string_view text) {
 
 }  // namespace
 
+std::vector<std::string> policy_roots(const load_options& options, const std::string* file) {
+  std::vector<std::string> out;
+  auto add = [&](const fs::path& folder) {
+    std::error_code ec;
+    const fs::path canonical = fs::canonical(folder.empty() ? fs::path(".") : folder, ec);
+    if (!ec && fs::is_directory(canonical, ec)) out.push_back(canonical.string());
+  };
+  if (file && options.file_folder) add(fs::path(*file).parent_path());
+  for (const std::string& p : options.policy_paths) add(fs::path(p));
+  return out;
+}
+
 std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files, const load_limits& limits,
-                                     const std::vector<std::string>& chain, reader& r,
+                                     const std::vector<std::string>& chain,
+                                     const std::vector<std::string>& roots, reader& r,
                                      std::vector<diagnostic>& base_errors) {
   const node* key = nullptr;
   const node* value = nullptr;
@@ -471,8 +526,9 @@ std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files
     r.error(error_code::missing_key, root, "missing key `policy` in the store policy",
             "a store policy names its own `policy.id` and `policy.version`");
   }
-  const fs::path path = (fs::path(files.front()).parent_path() / *target).lexically_normal();
-  const std::string base_file = path.string();
+  const located where = locate(*target, files.front(), roots);
+  const fs::path& canonical = where.canonical;
+  const std::string base_file = where.shown.string();
 
   std::vector<std::string> links = chain;
   links.push_back(identity(files.front()));
@@ -490,15 +546,41 @@ std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files
             "extend a base nearer the root, or raise `load_limits.max_extends_depth`");
     return nullptr;
   }
-  std::string why;
-  std::optional<std::string> text = read_policy_text(base_file, limits.max_bytes, why);
-  if (!text) {
-    r.error(error_code::file_unreadable, *key, "cannot read base policy `" + base_file + "`: " + why,
-            "`extends` is relative to this file; name a readable policy file");
+  // Checked on the resolved path (links and `..` followed), before anything is opened: a base
+  // outside every root is refused without a look at what it holds, or whether it exists.
+  const std::string* within = root_of(canonical, roots);
+  if (!within) {
+    r.error(error_code::outside_policy_paths, *key,
+            "base policy `" + base_file + "` is outside the folders policies may be read from",
+            roots.empty()
+                ? "no folder is allowed (text has no folder of its own): name the folders of its bases "
+                  "with `--policy-path` (`load_options::policy_paths`)"
+                : "`extends` may read below the policy's own folder and below each folder named "
+                  "with `--policy-path` (`load_options::policy_paths`)");
     return nullptr;
   }
-  // A file that is not a policy is refused without quoting it: `extends` may name any file the
-  // process can read, and its text (a key, a yaml error's context) must not reach a diagnostic.
+  if (!where.exists) {
+    r.error(error_code::file_unreadable, *key,
+            "cannot read base policy `" + base_file + "`: it does not exist",
+            "`extends` is relative to this file, then to each policy path; name a readable policy file");
+    return nullptr;
+  }
+  // Opened beneath its root along the resolved path without following links: what was checked
+  // is what is read, even if a folder on the way is swapped for a link meanwhile.
+  detail::bounded_read_options read;
+  read.max_bytes = limits.max_bytes;
+  detail::bounded_text base_text =
+      detail::read_bounded_file_beneath(*within, canonical.lexically_relative(*within).string(), read);
+  if (!base_text && base_text.status != detail::read_status::too_large) {
+    r.error(error_code::file_unreadable, *key,
+            "cannot read base policy `" + base_file + "`: " + base_text.why,
+            "`extends` is relative to this file, then to each policy path; name a readable policy file");
+    return nullptr;
+  }
+  const std::optional<std::string> text = std::move(base_text.text);
+  // A file that is not a policy is refused without quoting it: `extends` may name any file below
+  // the roots (a data file next to the policy), and its text (a key, a yaml error's context)
+  // must not reach a diagnostic.
   std::vector<diagnostic> parse_errors;
   std::optional<node> parsed = parse_yaml(*text, base_file, limits, parse_errors);
   const char* not_policy = nullptr;
@@ -519,7 +601,7 @@ std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files
   }
   loaded_tree base;
   try {
-    base = load_parsed(std::move(*parsed), *text, base_file, limits, links);
+    base = load_parsed(std::move(*parsed), *text, base_file, limits, links, roots);
   } catch (const policy_error& e) {
     base_errors = e.diagnostics();
     return nullptr;

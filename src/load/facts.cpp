@@ -279,6 +279,11 @@ std::optional<std::int64_t> read_fact_value(build_state& s, std::uint32_t fact, 
     case fact_type::integer:
     case fact_type::money:
       if (auto v = n.quoted ? std::nullopt : parse_integer(n.value)) return *v;
+      if (const std::string trouble = n.quoted ? std::string() : integer_trouble(n.value); !trouble.empty()) {
+        s.r.error(error_code::type_mismatch, n, label + ": `" + n.value + "` " + trouble,
+                  "write a whole number in digits");
+        return std::nullopt;
+      }
       s.r.error(error_code::type_mismatch, n,
                 "`" + n.value + "` is not an integer, " + label + " is " +
                     (f.type == fact_type::money ? "money in minor units" : "an int"),

@@ -1,16 +1,11 @@
 // The public entry points: read the file, parse it safely, build the policy section by
 // section, and either return the finished policy or throw every diagnostic at once.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <aftersale/load.hpp>
 #include <algorithm>
-#include <cerrno>
-#include <filesystem>
 #include <optional>
 #include <vector>
 
+#include "base/bounded_file.hpp"
 #include "base/hash.hpp"
 #include "load/build_state.hpp"
 #include "load/reader.hpp"
@@ -147,68 +142,17 @@ std::shared_ptr<const policy> build(const load::node& root, const std::vector<st
 
 namespace load {
 
-std::optional<std::string> read_policy_text(const std::string& path, std::size_t max_bytes,
-                                            std::string& why) {
-  namespace fs = std::filesystem;
-  // Look before opening: opening a FIFO blocks until a writer comes, a device never ends.
-  std::error_code ec;
-  const fs::file_status st = fs::status(fs::path(path), ec);
-  if (ec || !fs::exists(st)) {
-    why = "it does not exist";
-    return std::nullopt;
-  }
-  if (!fs::is_regular_file(st)) {
-    why = fs::is_directory(st)                                 ? "it is a directory"
-          : fs::is_fifo(st)                                    ? "it is a fifo"
-          : fs::is_character_file(st) || fs::is_block_file(st) ? "it is a device"
-          : fs::is_socket(st)                                  ? "it is a socket"
-                                                               : "it is not a regular file";
-    why += ", not a regular file";
-    return std::nullopt;
-  }
-  // Opened without blocking and checked again on the descriptor: a file swapped for a FIFO
-  // between the two looks does not hang the loader either.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) {
-    why = "it cannot be opened";
-    return std::nullopt;
-  }
-  struct closer {
-    int fd;
-    ~closer() { ::close(fd); }
-  } const guard{fd};
-  struct stat opened {};
-  if (::fstat(fd, &opened) != 0 || !S_ISREG(opened.st_mode)) {
-    why = "it is not a regular file";
-    return std::nullopt;
-  }
-  // Read in chunks and stop one chunk past the limit: enough to refuse a file that is too large.
-  // The chunk is on the heap: bases are read one inside the other (extends.cpp).
-  std::string text;
-  std::vector<char> chunk(std::size_t{1} << 16);
-  while (text.size() <= max_bytes) {
-    const ssize_t got = ::read(fd, chunk.data(), chunk.size());
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      why = "a read error occurred";
-      return std::nullopt;
-    }
-    if (got == 0) break;
-    text.append(chunk.data(), static_cast<std::size_t>(got));
-  }
-  return text;
-}
-
 loaded_tree load_tree(std::string_view text, const std::string& file, const load_limits& limits,
-                      const std::vector<std::string>& chain) {
+                      const std::vector<std::string>& chain, const std::vector<std::string>& roots) {
   std::vector<diagnostic> diags;
   std::optional<node> root = parse_yaml(text, file, limits, diags);
   if (!root) fail(std::move(diags), file);
-  return load_parsed(std::move(*root), text, file, limits, chain);
+  return load_parsed(std::move(*root), text, file, limits, chain, roots);
 }
 
 loaded_tree load_parsed(node parsed, std::string_view text, const std::string& file,
-                        const load_limits& limits, const std::vector<std::string>& chain) {
+                        const load_limits& limits, const std::vector<std::string>& chain,
+                        const std::vector<std::string>& roots) {
   std::optional<node> root = std::move(parsed);
   std::vector<std::string> files{file};
   std::shared_ptr<const policy> base;
@@ -217,7 +161,7 @@ loaded_tree load_parsed(node parsed, std::string_view text, const std::string& f
   if (root->is_mapping() && root->find("extends")) {
     reader merge(file);
     std::vector<diagnostic> base_errors;
-    base = extend(*root, files, limits, chain, merge, base_errors);
+    base = extend(*root, files, limits, chain, roots, merge, base_errors);
     if (merge.failed() || !base_errors.empty()) {
       std::vector<diagnostic> all = std::move(merge.diagnostics());
       all.insert(all.end(), base_errors.begin(), base_errors.end());
@@ -233,19 +177,31 @@ loaded_tree load_parsed(node parsed, std::string_view text, const std::string& f
 }  // namespace load
 
 std::shared_ptr<const policy> load_policy_string(std::string_view yaml, const std::string& file_name,
+                                                 const load_limits& limits, const load_options& options) {
+  return load::load_tree(yaml, file_name, limits, {}, load::policy_roots(options, nullptr)).result;
+}
+
+std::shared_ptr<const policy> load_policy_string(std::string_view yaml, const std::string& file_name,
                                                  const load_limits& limits) {
-  return load::load_tree(yaml, file_name, limits, {}).result;
+  return load_policy_string(yaml, file_name, limits, load_options{});
+}
+
+std::shared_ptr<const policy> load_policy_file(const std::string& path, const load_limits& limits,
+                                               const load_options& options) {
+  detail::bounded_read_options read;
+  read.max_bytes = limits.max_bytes;
+  detail::bounded_text text = detail::read_bounded_file(path, read);
+  // Too large: the bytes read go on, for the parser to refuse with E103 and the size.
+  if (!text && text.status != detail::read_status::too_large) {
+    fail({diagnostic{error_code::file_unreadable, severity::error, source_span{path, 0, 0},
+                     "cannot read policy file `" + path + "`: " + text.why,
+                     "check that the path is right and the file is readable"}});
+  }
+  return load::load_tree(text.text, path, limits, {}, load::policy_roots(options, &path)).result;
 }
 
 std::shared_ptr<const policy> load_policy_file(const std::string& path, const load_limits& limits) {
-  std::string why;
-  std::optional<std::string> text = load::read_policy_text(path, limits.max_bytes, why);
-  if (!text) {
-    fail({diagnostic{error_code::file_unreadable, severity::error, source_span{path, 0, 0},
-                     "cannot read policy file `" + path + "`: " + why,
-                     "check that the path is right and the file is readable"}});
-  }
-  return load_policy_string(*text, path, limits);
+  return load_policy_file(path, limits, load_options{});
 }
 
 }  // namespace aftersale

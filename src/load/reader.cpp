@@ -42,6 +42,51 @@ std::optional<std::int64_t> parse_integer(std::string_view text) {
   return static_cast<std::int64_t>(v);
 }
 
+std::string integer_trouble(std::string_view text) {
+  std::string_view s = text;
+  const bool negative = !s.empty() && s[0] == '-';
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  const auto digit = [&](std::size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; };
+  std::string digits;
+  std::int64_t shift = 0;  // the value is digits × 10^shift
+  std::size_t i = 0;
+  for (; digit(i); ++i) digits += s[i];
+  const bool point = i < s.size() && s[i] == '.';
+  if (point) {
+    for (++i; digit(i); ++i, --shift) digits += s[i];
+  }
+  if (digits.empty()) return {};
+  const bool exponent = i < s.size() && (s[i] == 'e' || s[i] == 'E');
+  if (exponent) {
+    ++i;
+    const bool down = i < s.size() && s[i] == '-';
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    if (!digit(i)) return {};
+    std::int64_t e = 0;
+    for (; digit(i); ++i) e = std::min<std::int64_t>(e * 10 + (s[i] - '0'), 1'000'000);
+    shift += down ? -e : e;
+  }
+  if (i != s.size()) return {};
+  digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size()));
+  while (shift < 0 && !digits.empty() && digits.back() == '0') {
+    digits.pop_back();
+    ++shift;
+  }
+  if (digits.empty()) return point || exponent ? "is written as a decimal: write `0`" : "";
+  if (shift < 0) return {};  // a fraction
+  const std::string range = "is out of range: whole numbers go from " +
+                            std::to_string(std::numeric_limits<std::int64_t>::min()) + " to " +
+                            std::to_string(std::numeric_limits<std::int64_t>::max());
+  if (static_cast<std::int64_t>(digits.size()) + shift > 19) return range;
+  const std::string whole =
+      (negative ? "-" : "") + digits + std::string(static_cast<std::size_t>(shift), '0');
+  if (!parse_integer(whole)) return range;
+  return std::string(exponent ? "is written with an exponent: write `"
+                     : point  ? "is written as a decimal: write `"
+                              : "has leading zeros: write `") +
+         whole + "`";
+}
+
 std::optional<bool> parse_bool(const node& n) {
   if (!n.is_scalar() || n.quoted) return std::nullopt;
   if (n.value == "true" || n.value == "True" || n.value == "TRUE") return true;
@@ -130,7 +175,11 @@ std::optional<std::string> reader::id(const node& n, std::string_view what) {
 std::optional<std::int64_t> reader::integer(const node& n, std::string_view what) {
   if (!expect(n, node::kind::scalar, what)) return std::nullopt;
   auto v = n.quoted ? std::nullopt : parse_integer(n.value);
-  if (!v) {
+  if (const std::string trouble = v || n.quoted ? std::string() : integer_trouble(n.value);
+      !trouble.empty()) {
+    error(error_code::invalid_value, n, std::string(what) + ": `" + n.value + "` " + trouble,
+          "write a whole number in digits, without quotes");
+  } else if (!v) {
     error(error_code::invalid_value, n, std::string(what) + " must be an integer, found `" + n.value + "`",
           "write a whole number without quotes, e.g. `12`");
   }

@@ -59,6 +59,11 @@ class reader {
 
 /// Parses a plain decimal integer; nothing on overflow or other text.
 std::optional<std::int64_t> parse_integer(std::string_view text);
+/// Why `text`, a number `parse_integer` refuses, is not a 64-bit integer when the reason is not a
+/// fraction: `is out of range: ...` (`18446744073709551616`, `1e30`) or `is written with an
+/// exponent: write `10000000000`` (`1e10`, `10.0`). Empty for a fraction (`12.50`) or text that
+/// is no number: the caller's own message says those.
+std::string integer_trouble(std::string_view text);
 /// `true`/`false` (also `True`, `TRUE`, ...) when written without quotes.
 std::optional<bool> parse_bool(const node& n);
 /// A scalar as it would be written back (quotes added when it was quoted).

@@ -6,11 +6,14 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <istream>
 #include <streambuf>
 #include <string>
 #include <unordered_set>
 #include <utility>
+
+#include "base/utf8.hpp"
 
 namespace aftersale::load {
 
@@ -211,6 +214,22 @@ class builder : public YAML::EventHandler {
   std::size_t nodes_ = 0;
 };
 
+// The line and column (1-based, in characters) of the first byte that is not well-formed UTF-8.
+std::optional<std::pair<std::uint32_t, std::uint32_t>> first_invalid_utf8(std::string_view text) {
+  const std::size_t bad = detail::first_invalid_utf8(text);
+  if (bad == std::string_view::npos) return std::nullopt;
+  const std::size_t line_start =
+      text.rfind('\n', bad) == std::string_view::npos ? 0 : text.rfind('\n', bad) + 1;
+  std::uint32_t column = 1;
+  for (std::size_t i = line_start; i < bad; ++column) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    i += c < 0x80 ? 1 : detail::utf8_sequence(text, i);
+  }
+  const auto line = static_cast<std::uint32_t>(
+      std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n') + 1);
+  return std::make_pair(line, column);
+}
+
 // yaml-cpp messages are mostly lowercase already; make sure of the house style.
 std::string tidy(std::string msg) {
   if (!msg.empty() && msg[0] >= 'A' && msg[0] <= 'Z') msg[0] = static_cast<char>(msg[0] - 'A' + 'a');
@@ -228,6 +247,14 @@ std::optional<node> parse_yaml(std::string_view text, const std::string& file, c
                              "the document is " + std::to_string(text.size()) +
                                  " bytes, more than the limit of " + std::to_string(limits.max_bytes),
                              "split the policy or raise `load_limits.max_bytes`"});
+    return std::nullopt;
+  }
+  // Every scalar (ids, labels, descriptions) reaches JSON and terminals: the text must be UTF-8.
+  // yaml-cpp passes invalid bytes through, and refuses escapes of what UTF-8 cannot hold itself.
+  if (auto bad = first_invalid_utf8(text)) {
+    out.push_back(
+        diagnostic{error_code::yaml_syntax, severity::error, source_span{file, bad->first, bad->second},
+                   "the document is not valid utf-8 here", "a policy is utf-8 text: save the file as utf-8"});
     return std::nullopt;
   }
   view_buffer buffer(text);

@@ -266,7 +266,7 @@ class flow_runner {
     const std::string what = q(e.name) + " as " + q(e.actor_role);
     auto result_text = [&] {
       return o.result() == outcome::status::refused ? "refused " + std::string(to_string(o.reason()))
-                                                    : (o.accepted() ? "accepted" : "duplicate");
+                                                    : std::string(to_string(o.result()));
     };
     if (const node* n = expect.find("refused")) {
       if (o.result() != outcome::status::refused || o.reason() != refusal_of(n->value)) {
@@ -286,8 +286,9 @@ class flow_runner {
   }
 
   static refusal refusal_of(const std::string& text) {
-    for (auto r : {refusal::unknown_event, refusal::unknown_role, refusal::role_not_allowed,
-                   refusal::guard_failed, refusal::case_closed, refusal::wrong_phase, refusal::bad_payload}) {
+    for (auto r :
+         {refusal::unknown_event, refusal::unknown_role, refusal::role_not_allowed, refusal::guard_failed,
+          refusal::case_closed, refusal::wrong_phase, refusal::bad_payload, refusal::time_went_back}) {
       if (to_string(r) == text) return r;
     }
     return refusal::none;

@@ -163,7 +163,7 @@ test_report run_suites(const std::vector<test_suite>& suites, const test_options
     policy_result& pr = report.policies[g];
     std::shared_ptr<const policy> p;
     try {
-      p = load_policy_file(pr.path);
+      p = load_policy_file(pr.path, load_limits{}, options.policy_load);
     } catch (const policy_error& e) {
       pr.load_errors = e.diagnostics();
     } catch (const std::exception& e) {

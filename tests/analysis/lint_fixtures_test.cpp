@@ -82,7 +82,10 @@ TEST_F(LintFixtures, EveryFileReportsExactlyItsExpectedFindings) {
     ASSERT_FALSE(e.lines.empty()) << rel << ": no `# expect:` line";
     std::shared_ptr<const aftersale::policy> p;
     try {
-      p = aftersale::load_policy_file(rel);
+      // A store fixture extends the base of tests/errors/bases/, named as a policy path.
+      aftersale::load_options options;
+      options.policy_paths = {"tests/errors/bases"};
+      p = aftersale::load_policy_file(rel, {}, options);
     } catch (const aftersale::policy_error& err) {
       ADD_FAILURE() << rel << " does not load:\n" << err.what();
       continue;

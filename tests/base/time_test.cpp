@@ -85,7 +85,7 @@ TEST(FormatUtc, RoundTripsThroughParse) {
 }
 
 TEST(FormatUtc, ExtremesDoNotOverflow) {
-  EXPECT_EQ(format_utc(sys_seconds::max()), "292277026596-12-04T15:30:07Z");
+  EXPECT_EQ(format_utc(sys_seconds::max()), "+292277026596-12-04T15:30:07Z");
   EXPECT_FALSE(format_utc(sys_seconds::min()).empty());
 }
 
@@ -141,3 +141,39 @@ TEST(FormatDuration, RoundTripsThroughParse) {
 }
 
 }  // namespace
+
+// Every instant prints as text parse_timestamp reads back: years past 9999 (a deadline far in
+// the future) and before 0000 in ISO 8601's expanded form.
+TEST(FormatUtc, EveryInstantRoundTripsThroughParseTimestamp) {
+  EXPECT_EQ(format_utc(at(253402300799)), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(format_utc(at(253402300800)), "+10000-01-01T00:00:00Z");
+  EXPECT_EQ(format_utc(at(-62167219200)), "0000-01-01T00:00:00Z");
+  EXPECT_EQ(format_utc(at(-62167219201)), "-0001-12-31T23:59:59Z");
+  EXPECT_EQ(parse_timestamp("+10000-01-01T00:00:00Z"), at(253402300800));
+  EXPECT_EQ(parse_timestamp("+10000-01-01T08:00:00+08:00"), at(253402300800));
+  EXPECT_EQ(parse_timestamp("-0001-12-31T23:59:59Z"), at(-62167219201));
+  EXPECT_EQ(parse_timestamp("+2026-10-08T01:30:00Z"), at(1791423000));
+  const std::int64_t lo = std::numeric_limits<std::int64_t>::min();
+  const std::int64_t hi = std::numeric_limits<std::int64_t>::max();
+  for (std::int64_t s :
+       {lo, lo + 1, lo + 86399, std::int64_t{-62167219201}, std::int64_t{-1}, std::int64_t{0},
+        std::int64_t{253402300800}, std::int64_t{4102444800000},
+        std::int64_t{951782400} + std::int64_t{400} * 146097 * 86400 * 30, hi - 86400, hi - 1, hi}) {
+    SCOPED_TRACE(s);
+    EXPECT_EQ(parse_timestamp(format_utc(at(s))), at(s)) << format_utc(at(s));
+  }
+  for (std::int64_t s = -400LL * 366 * 86400 * 30; s < 400LL * 366 * 86400 * 30; s += 7777777777) {
+    ASSERT_EQ(parse_timestamp(format_utc(at(s))), at(s)) << format_utc(at(s));
+  }
+}
+
+TEST(ParseTimestamp, ExpandedYearsAreCheckedLikeOthers) {
+  EXPECT_EQ(parse_timestamp("+10001-02-29T00:00:00Z"), std::nullopt);  // not a leap year
+  EXPECT_NE(parse_timestamp("+10000-02-29T00:00:00Z"), std::nullopt);  // a leap year
+  EXPECT_EQ(parse_timestamp("+100-01-01T00:00:00Z"), std::nullopt);    // fewer than 4 digits
+  EXPECT_EQ(parse_timestamp("+1234567890123-01-01T00:00:00Z"), std::nullopt);
+  EXPECT_EQ(parse_timestamp("+292277026597-01-01T00:00:00Z"), std::nullopt);  // beyond int64 seconds
+  EXPECT_EQ(parse_timestamp("+10000-01-01T00:00:00"), std::nullopt);          // no offset
+  EXPECT_EQ(parse_timestamp("+10000-01-01T00:00:00Zjunk"), std::nullopt);
+  EXPECT_EQ(parse_timestamp("+"), std::nullopt);
+}

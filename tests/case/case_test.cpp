@@ -601,7 +601,7 @@ TEST(Idempotency, DuplicateIdChangesNothing) {
   EXPECT_EQ(dup.message(), "duplicate: event id `msg-2` was already applied, nothing changed");
   EXPECT_TRUE(c == before);
   // Duplicate wins over any refusal: a redelivery of an event that moved the case on.
-  EXPECT_EQ(apply(c, ev("frobnicate", "intern", {}, "msg-2"), monday_10).result(),
+  EXPECT_EQ(apply(c, ev("approve", "agent", {}, "msg-2"), monday_10 - hours(1)).result(),
             outcome::status::duplicate);
   accept(c, ev("ship", "customer", {}, "msg-1"), monday_10);
   EXPECT_EQ(c.applied_event_ids(), (std::vector<std::string>{"msg-1", "msg-2"}));  // sorted
@@ -613,6 +613,65 @@ TEST(Idempotency, DuplicateIdChangesNothing) {
   const resolved_event hold = *resolve_event(c, "hold", "agent");
   EXPECT_TRUE(apply(c, hold, monday_10, "msg-9").accepted());
   EXPECT_EQ(apply(c, hold, monday_10, "msg-9").result(), outcome::status::duplicate);
+}
+
+TEST(Idempotency, AnIdReusedForAnotherEventIsAConflictNotADuplicate) {
+  service_case c = open_delivered(12900);
+  accept(c, ev("approve", "agent", {}, "msg-2"), monday_10);
+  request note;
+  note.set("note", "parcel dented");
+  accept(c, ev("ship", "customer", note, "msg-3"), monday_10 + hours(1));
+  const service_case before = c;
+  // Another event, another role, another payload (or none), another spelling of a value: each a conflict.
+  request other_note;
+  other_note.set("note", "parcel fine");
+  const event reuses[] = {
+      ev("reject", "agent", {}, "msg-2"),          ev("approve", "supervisor", {}, "msg-2"),
+      ev("approve", "agent", note, "msg-2"),       ev("ship", "customer", {}, "msg-3"),
+      ev("ship", "customer", other_note, "msg-3"), ev("ship", "agent", note, "msg-3")};
+  for (const event& e : reuses) {
+    const outcome o = apply(c, e, monday_10 + hours(2));
+    EXPECT_EQ(o.result(), outcome::status::conflict) << e.name << " " << e.actor_role;
+    EXPECT_EQ(to_string(o.result()), "conflict");
+    EXPECT_FALSE(o.accepted());
+    EXPECT_EQ(o.reason(), refusal::none);
+    EXPECT_TRUE(c == before);
+  }
+  EXPECT_EQ(apply(c, ev("approve", "supervisor", {}, "msg-2"), monday_10).message(),
+            "conflict: event id `msg-2` was already applied to another event (name, role or payload differ), "
+            "nothing changed");
+  EXPECT_EQ(make_outcome_view(c, apply(c, ev("reject", "agent", {}, "msg-2"), monday_10)).result, "conflict");
+  // The same event again (payload included) stays a duplicate, whenever it comes.
+  EXPECT_EQ(apply(c, ev("ship", "customer", note, "msg-3"), monday_10).result(), outcome::status::duplicate);
+  EXPECT_EQ(apply(c, ev("approve", "agent", {}, "msg-2"), monday_10 + hours(9)).result(),
+            outcome::status::duplicate);
+  // Both forms of apply agree: a resolved event is the named one without payload.
+  const resolved_event approve = *resolve_event(c, "approve", "agent");
+  const resolved_event reject = *resolve_event(c, "reject", "agent");
+  EXPECT_EQ(apply(c, approve, monday_10, "msg-2").result(), outcome::status::duplicate);
+  EXPECT_EQ(apply(c, reject, monday_10, "msg-2").result(), outcome::status::conflict);
+  EXPECT_TRUE(c == before);
+  // The digest survives a snapshot: a restored case tells them apart the same way.
+  service_case back = from_json(c.policy_ptr(), to_json(c));
+  EXPECT_EQ(apply(back, ev("ship", "customer", note, "msg-3"), monday_10).result(),
+            outcome::status::duplicate);
+  EXPECT_EQ(apply(back, ev("ship", "customer", {}, "msg-3"), monday_10).result(), outcome::status::conflict);
+}
+
+TEST(Idempotency, AnEventEarlierThanTheLastChangeIsRefusedSoHistoryStaysInOrder) {
+  service_case c = open_delivered(12900);
+  accept(c, ev("approve", "agent"), monday_10 + hours(2));
+  const outcome o =
+      refused(c, ev("ship", "customer", {}, "late"), monday_10 + hours(1), refusal::time_went_back);
+  EXPECT_EQ(to_string(o.reason()), "time_went_back");
+  EXPECT_NE(o.message().find("its time is earlier than the case's last change"), std::string::npos)
+      << o.message();
+  EXPECT_TRUE(c.applied_event_ids().empty());  // not recorded: it may be sent again with its right time
+  // Other refusals keep their precedence; the same time as the last change is fine.
+  refused(c, ev("approve", "agent"), monday_10, refusal::unknown_event);
+  accept(c, ev("ship", "customer", {}, "late"), monday_10 + hours(2));
+  // advance() never goes back: timers fire at their own due time, after the state was entered.
+  EXPECT_TRUE(advance(c, monday_10).empty());
 }
 
 TEST(Idempotency, AnIdThatIsNotUtf8IsRefusedSoTheCaseStaysSavable) {

@@ -223,6 +223,26 @@ function(scenario_catch_up)
   expect_bytes_equal(done.json advance_again)
 endfunction()
 
+# ---- time only moves forward: an event or an advance before the case's last step is refused,
+# the file untouched; the same instant as the last step is accepted
+function(scenario_time_order)
+  step(open EXIT 0 ARGS case open ${policy} --request ${requests}/delivered.json -o ${case})
+  step(approve EXIT 0 STDOUT "result +accepted"
+       ARGS case apply ${policy} ${case} --event approve --as agent --now 2026-11-23T10:30:00+08:00)
+  keep_copy(approved.json)
+  step(event_before EXIT 2 STDOUT "^$"
+       STDERR "--now: error: `2026-11-23T02:29:59Z` is earlier than the case's last step at `2026-11-23T02:30:00Z`: a case's history only moves forward"
+       ARGS case apply ${policy} ${case} --event ship --as customer --now 2026-11-23T10:29:59+08:00)
+  expect_bytes_equal(approved.json event_before)
+  step(advance_before EXIT 2 STDERR "--now: error: [^\n]*is earlier than the case's last step"
+       ARGS case advance ${policy} ${case} --now 2026-11-22T10:00:00+08:00)
+  expect_bytes_equal(approved.json advance_before)
+  step(show_before EXIT 0 STDOUT "state +awaiting_return"
+       ARGS case show ${policy} ${case} --now 2026-11-22T10:00:00+08:00)
+  step(advance_same_instant EXIT 0 STDOUT "0 timers fired"
+       ARGS case advance ${policy} ${case} --now 2026-11-23T10:30:00+08:00)
+endfunction()
+
 # ---- opening: automatic transitions, --flow, --force, what cannot be opened
 function(scenario_open)
   step(automatic EXIT 0
@@ -278,7 +298,7 @@ function(scenario_bad_snapshot)
 
   step(malformed EXIT 2 STDERR "case_malformed\\.json: error: \\$: "
        ARGS case show ${policy} ${fixtures}/case_malformed.json)
-  step(missing EXIT 2 STDERR "no_such_case\\.json: error: cannot open the file"
+  step(missing EXIT 2 STDERR "no_such_case\\.json: error: cannot read the file: it does not exist"
        ARGS case show ${policy} ${WORK}/no_such_case.json)
   # A snapshot of another policy.
   step(other_policy EXIT 2 STDERR "case\\.json: error: [^\n]*cli_case_fixture"

@@ -143,7 +143,8 @@ TEST(RequestJson, FilesOverTheLimitAndDevicesAreRefusedNamingThem) {
       read_request_file("/dev/zero");
       ADD_FAILURE() << "expected input_error";
     } catch (const input_error& e) {
-      EXPECT_EQ(std::string(e.what()).rfind("/dev/zero: error: not a regular file", 0), 0u) << e.what();
+      EXPECT_EQ(std::string(e.what()).rfind("/dev/zero: error: it is a device, not a regular file", 0), 0u)
+          << e.what();
     }
   }
 }

@@ -31,7 +31,7 @@ if(TARGET aftersale_cli)
   add_executable(aftersale_cli_units_test "${CMAKE_CURRENT_SOURCE_DIR}/cli/cli_units_test.cpp"
                                           "${PROJECT_SOURCE_DIR}/src/cli/request_json.cpp"
                                           "${PROJECT_SOURCE_DIR}/src/cli/text.cpp")
-  target_include_directories(aftersale_cli_units_test PRIVATE "${PROJECT_SOURCE_DIR}/src/cli")
+  target_include_directories(aftersale_cli_units_test PRIVATE "${PROJECT_SOURCE_DIR}/src/cli" "${PROJECT_SOURCE_DIR}/src")
   target_link_libraries(aftersale_cli_units_test PRIVATE aftersale::aftersale nlohmann_json::nlohmann_json
                                                          GTest::gtest_main)
   aftersale_target_options(aftersale_cli_units_test)
@@ -158,9 +158,9 @@ if(TARGET aftersale_cli)
                      INPUT ${requests}/changed_mind.json
                      ARGS decide --policy ${good} --request - --max-request-bytes 10)
   if(EXISTS /dev/zero)
-    aftersale_cli_test(decide.dev_zero EXIT 2 STDERR "/dev/zero: error: not a regular file"
+    aftersale_cli_test(decide.dev_zero EXIT 2 STDERR "/dev/zero: error: it is a device, not a regular file"
                        ARGS decide --policy ${good} --request /dev/zero)
-    aftersale_cli_test(case.open_dev_zero EXIT 2 STDERR "/dev/zero: error: not a regular file"
+    aftersale_cli_test(case.open_dev_zero EXIT 2 STDERR "/dev/zero: error: it is a device, not a regular file"
                        ARGS case open ${good} --request /dev/zero -o ${CMAKE_CURRENT_BINARY_DIR}/dev_zero_case.json)
   endif()
   aftersale_cli_test(decide.bad_policy EXIT 1 STDOUT "^$" STDERR "error\\[E200\\]"
@@ -170,6 +170,16 @@ if(TARGET aftersale_cli)
   aftersale_cli_test(decide.some_bad EXIT 2 STDOUT "changed_mind" STDERR "E300"
                      ARGS decide --policy ${good} --request ${requests}/changed_mind.json
                           --request ${requests}/quality.json --request ${errors}/unknown_fact.json)
+
+  # A deadline past year 9999 prints in ISO 8601's expanded form, and --now reads it back.
+  aftersale_cli_test(decide.far_deadline EXIT 0
+                     STDOUT "\"due_utc\": \"\\+10240-06-28T00:00:00Z\",\n *\"due_local\": \"\\+10240-06-28T00:00:00\\+00:00\""
+                     ARGS decide --policy ${aftersale_cli_fixtures}/far_deadline.yaml
+                          --request ${aftersale_cli_fixtures}/far_deadline.json --format json)
+  aftersale_cli_test(decide.far_deadline_read_back EXIT 0 STDOUT "\"now\": \"\\+10240-06-28T00:00:00Z\""
+                     ARGS decide --policy ${aftersale_cli_fixtures}/far_deadline.yaml
+                          --request ${aftersale_cli_fixtures}/far_deadline.json --format json
+                          --now +10240-06-28T00:00:00Z)
 
   # case: walking a case by hand on a snapshot file (case_scenario.cmake runs several steps on
   # one file; fixtures/case_policy.yaml keeps these tests independent of the default flows).
@@ -185,13 +195,20 @@ if(TARGET aftersale_cli)
   aftersale_case_scenario(open)
   aftersale_case_scenario(bad_snapshot)
   aftersale_case_scenario(default)
+  aftersale_case_scenario(time_order)
+  # Many `case apply` processes at once on one file: each waits for the lock, none is lost.
+  add_test(NAME cli.case.concurrent_apply
+           COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:aftersale_cli> "-DSOURCE=${PROJECT_SOURCE_DIR}"
+                   "-DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_case/concurrent_apply" -DN=16
+                   -P "${CMAKE_CURRENT_SOURCE_DIR}/cli/case_concurrent.cmake")
+  set_tests_properties(cli.case.concurrent_apply PROPERTIES LABELS cli)
   aftersale_cli_test(case.no_subcommand EXIT 2 STDERR "subcommand" ARGS case)
   aftersale_cli_test(case.help EXIT 0 STDOUT "open.*apply.*advance.*show" ARGS case --help)
 
   add_executable(aftersale_cli_case_units_test "${CMAKE_CURRENT_SOURCE_DIR}/cli/case_units_test.cpp"
                                                "${PROJECT_SOURCE_DIR}/src/cli/case_io.cpp"
                                                "${PROJECT_SOURCE_DIR}/src/cli/case_payload.cpp")
-  target_include_directories(aftersale_cli_case_units_test PRIVATE "${PROJECT_SOURCE_DIR}/src/cli")
+  target_include_directories(aftersale_cli_case_units_test PRIVATE "${PROJECT_SOURCE_DIR}/src/cli" "${PROJECT_SOURCE_DIR}/src")
   target_link_libraries(aftersale_cli_case_units_test PRIVATE aftersale::aftersale GTest::gtest_main)
   aftersale_target_options(aftersale_cli_case_units_test)
   gtest_discover_tests(aftersale_cli_case_units_test TEST_PREFIX cli. PROPERTIES LABELS cli DISCOVERY_TIMEOUT 60)

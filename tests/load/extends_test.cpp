@@ -455,13 +455,12 @@ TEST_F(extends_test, a_chain_past_the_limit_is_e213_at_the_extends_one_link_too_
   EXPECT_THROW(load_policy_file(path("p3.yaml"), limits), policy_error);
 }
 
-TEST_F(extends_test, a_fifo_a_directory_or_a_device_as_base_is_e109_at_once) {
+TEST_F(extends_test, a_fifo_or_a_directory_as_base_is_e109_at_once) {
   ASSERT_EQ(::mkfifo(path("base/pipe.yaml").c_str(), 0600), 0);
   const std::pair<std::string, std::string> cases[] = {
       {"base/pipe.yaml", "it is a fifo, not a regular file"},
       {"base", "it is a directory, not a regular file"},
-      {"/dev/zero", "it is a device, not a regular file"},
-  };
+  };  // a device lies outside the policy's folder: E216 (extends_roots_test)
   for (const auto& [target, why] : cases) {
     SCOPED_TRACE(target);
     // Opening a FIFO without a writer would block: the load runs apart, and must end quickly.
@@ -524,8 +523,136 @@ TEST_F(extends_test, a_base_that_is_not_a_policy_is_e214_and_its_text_is_never_q
   EXPECT_EQ(e[0].where.file, path("base/typo.yaml"));
 }
 
+// ---- where a base may live: below the policy's own folder or a policy path (E216) ----------
+
+// A second folder next to the test's, outside it, holding a valid base policy.
+class extends_roots_test : public extends_test {
+ protected:
+  void SetUp() override {
+    extends_test::SetUp();
+    outside_ = dir_.string() + "_outside";
+    fs::remove_all(outside_);
+    fs::create_directories(outside_);
+    std::ofstream(outside_ / "base.yaml", std::ios::binary) << base_text;
+  }
+  void TearDown() override {
+    fs::remove_all(outside_);
+    extends_test::TearDown();
+  }
+  static void expect_outside(const std::vector<diagnostic>& e, const std::string& where) {
+    ASSERT_EQ(e.size(), 1u);
+    EXPECT_EQ(e[0].code, error_code::outside_policy_paths);
+    EXPECT_EQ(to_string(e[0].where), where);
+    EXPECT_THAT(e[0].message, ::testing::HasSubstr("is outside the folders policies may be read from"));
+  }
+  fs::path outside_;
+};
+
+std::string store_on(const std::string& target) {
+  return "format: 1\npolicy: {id: s, version: \"1\"}\nextends: " + target + "\n";
+}
+
+TEST_F(extends_roots_test, a_system_file_is_refused_before_it_is_read) {
+  for (const char* target : {"/etc/passwd", "/etc/shadow", "/proc/self/environ", "/dev/zero"}) {
+    SCOPED_TRACE(target);
+    const auto e = errors_of(store_on(target));
+    expect_outside(e, path("store.yaml") + ":3:1");
+    EXPECT_EQ(e[0].message,
+              std::string("base policy `") + target + "` is outside the folders policies may be read from");
+    EXPECT_THAT(to_string(e[0]), ::testing::Not(::testing::HasSubstr("root:")));
+  }
+}
+
+TEST_F(extends_roots_test, dot_dot_cannot_climb_out_of_the_policy_folder) {
+  const std::string up = "../" + fs::path(outside_).filename().string() + "/base.yaml";
+  expect_outside(errors_of(store_on(up)), path("store.yaml") + ":3:1");
+  expect_outside(errors_of(store_on("base/../../" + fs::path(outside_).filename().string() + "/base.yaml")),
+                 path("store.yaml") + ":3:1");
+  // `..` that stays inside is fine.
+  EXPECT_TRUE(errors_of(store_on("base/../base/base.yaml")).empty());
+}
+
+TEST_F(extends_roots_test, a_symbolic_link_cannot_lead_out) {
+  fs::create_symlink(outside_ / "base.yaml", dir_ / "base" / "link.yaml");
+  expect_outside(errors_of(store_on("base/link.yaml")), path("store.yaml") + ":3:1");
+  fs::create_directory_symlink(outside_, dir_ / "linked");
+  expect_outside(errors_of(store_on("linked/base.yaml")), path("store.yaml") + ":3:1");
+  // A link that stays inside is followed.
+  fs::create_symlink(dir_ / "base" / "base.yaml", dir_ / "inside.yaml");
+  EXPECT_TRUE(errors_of(store_on("inside.yaml")).empty());
+}
+
+TEST_F(extends_roots_test, a_base_of_a_base_is_held_to_the_same_roots) {
+  write("base/mid.yaml", store_on("../../" + fs::path(outside_).filename().string() + "/base.yaml"));
+  expect_outside(errors_of(store_on("base/mid.yaml")), path("base/mid.yaml") + ":3:1");
+}
+
+TEST_F(extends_roots_test, policy_paths_allow_a_folder_like_an_include_path) {
+  const std::string store = write("store.yaml", store_on("base.yaml"));
+  // Not next to the store: found in the policy path.
+  write("base.yaml", "");
+  fs::remove(dir_ / "base.yaml");
+  load_options o;
+  o.policy_paths = {outside_.string()};
+  auto p = load_policy_file(store, {}, o);
+  ASSERT_NE(p->base, nullptr);
+  EXPECT_EQ(p->base->info.where.file, (outside_ / "base.yaml").lexically_normal().string());
+  // Relative to the store, through `..`, once the folder is allowed.
+  const std::string up = "../" + fs::path(outside_).filename().string() + "/base.yaml";
+  EXPECT_NE(load_policy_file(write("store.yaml", store_on(up)), {}, o)->base, nullptr);
+}
+
+TEST_F(extends_roots_test, a_server_may_allow_exactly_its_baseline_folder) {
+  // Uploaded text has no folder: nothing is allowed unless named.
+  try {
+    load_policy_string(store_on("base.yaml"), "upload.yaml");
+    FAIL() << "text extended a file without a policy path";
+  } catch (const policy_error& e) {
+    expect_outside(e.diagnostics(), "upload.yaml:3:1");
+  }
+  load_options o;
+  o.policy_paths = {outside_.string()};
+  EXPECT_NE(load_policy_string(store_on("base.yaml"), "upload.yaml", {}, o)->base, nullptr);
+  // The baseline folder and nothing else: not the upload's folder, not a sibling.
+  o.file_folder = false;
+  try {
+    load_policy_file(write("store.yaml", store_on("base/base.yaml")), {}, o);
+    FAIL() << "the upload's own folder was allowed";
+  } catch (const policy_error& e) {
+    expect_outside(e.diagnostics(), path("store.yaml") + ":3:1");
+  }
+  try {
+    load_policy_string(store_on(path("base/base.yaml")), "upload.yaml", {}, o);
+    FAIL() << "an absolute path outside the baseline was allowed";
+  } catch (const policy_error& e) {
+    expect_outside(e.diagnostics(), "upload.yaml:3:1");
+  }
+  // A folder whose name starts like the root's is not inside it.
+  fs::create_directories(outside_.string() + "x");
+  std::ofstream(outside_.string() + "x/base.yaml", std::ios::binary) << base_text;
+  try {
+    load_policy_string(store_on(outside_.string() + "x/base.yaml"), "upload.yaml", {}, o);
+    FAIL() << "a sibling folder with a longer name was allowed";
+  } catch (const policy_error& e) {
+    expect_outside(e.diagnostics(), "upload.yaml:3:1");
+  }
+  fs::remove_all(outside_.string() + "x");
+}
+
+TEST(extends_shipped, the_apparel_store_needs_the_baseline_folder_as_a_policy_path) {
+  try {
+    load_policy_file(source_dir + "/examples/stores/apparel.yaml");
+    FAIL() << "the store read policies/ without a policy path";
+  } catch (const policy_error& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(e.diagnostics()[0].code, error_code::outside_policy_paths);
+  }
+}
+
 TEST(extends_shipped, the_apparel_store_extends_the_default_policy) {
-  auto p = load_policy_file(source_dir + "/examples/stores/apparel.yaml");
+  load_options o;
+  o.policy_paths = {source_dir + "/policies"};
+  auto p = load_policy_file(source_dir + "/examples/stores/apparel.yaml", {}, o);
   ASSERT_NE(p->base, nullptr);
   EXPECT_EQ(p->base->info.id, "cn_platform_baseline");
   EXPECT_TRUE(p->find_fact("hygiene_goods"));

@@ -342,10 +342,12 @@ TEST(protected_shipped, the_default_policy_meets_its_protections) {
 }
 
 TEST(protected_shipped, the_apparel_store_passes_lint_and_its_weakened_variant_does_not) {
-  auto apparel = load_policy_file(source_dir + "/examples/stores/apparel.yaml");
+  load_options baseline;  // the stores extend policies/default.yaml, outside their folder
+  baseline.policy_paths = {source_dir + "/policies"};
+  auto apparel = load_policy_file(source_dir + "/examples/stores/apparel.yaml", {}, baseline);
   EXPECT_FALSE(analyze(*apparel).has_errors());
 
-  auto weak = load_policy_file(source_dir + "/examples/stores/apparel_weakened.yaml");
+  auto weak = load_policy_file(source_dir + "/examples/stores/apparel_weakened.yaml", {}, baseline);
   const analysis_report r = analyze(*weak);
   std::vector<const finding*> errors;
   for (const finding& f : r.findings) {

@@ -125,3 +125,33 @@ def test_bad_arguments(policy, now, refund_request):
         policy.decide({1: "x"}, now)
     with pytest.raises(TypeError):
         policy.decide(refund_request, "2026-11-23T10:00:00Z")
+
+
+NEVER_POLICY = """format: 1
+policy: {id: never, version: "1", entry: t, calendar: c}
+vocabulary: {solutions: [s]}
+facts: {x: {type: int}}
+calendars:
+  c: {time_zone: Asia/Shanghai, hours: {}}
+clocks:
+  k: {within: {business_hours: 1}}
+decisions:
+  t: {rules: [{id: r, when: {}, then: {solution: s, clocks: [k]}}]}
+"""
+
+
+def test_a_deadline_that_never_falls_due_is_the_last_whole_second():
+    """Found by tests/differential: a calendar without working hours never lets business time end."""
+    now = datetime(2026, 10, 10, tzinfo=timezone.utc)
+    d = aftersale.loads(NEVER_POLICY).decide({}, now)
+    assert d.deadlines[0].due == datetime.max.replace(tzinfo=timezone.utc, microsecond=0)
+
+
+@pytest.mark.xfail(strict=True, reason="a never-due deadline is rendered from sys_seconds::max(): "
+                   "local text in year 35680317 (overflow), explain says year 292277026596")
+def test_a_deadline_that_never_falls_due_reads_sensibly():
+    now = datetime(2026, 10, 10, tzinfo=timezone.utc)
+    d = aftersale.loads(NEVER_POLICY).decide({}, now)
+    year = d.deadlines[0].local.split("-")[0]
+    assert "never" in d.deadlines[0].local or len(year) == 4
+    assert "292277026596" not in d.explain()

@@ -9,6 +9,8 @@ import aftersale
 from conftest import SOURCE_DIR
 
 WEAKENED = SOURCE_DIR / "examples" / "stores" / "apparel_weakened.yaml"
+# The stores extend the baseline in policies/, outside their own folder: named as a policy path.
+BASELINE = SOURCE_DIR / "policies"
 GAP = SOURCE_DIR / "tests" / "lint" / "A406_gap.yaml"  # shipped refunds match no rule (line 13)
 FIRST_LINE = re.compile(r"^(.+):(\d+):(\d+): (error|warning|note)\[(A4\d\d)\]: (.+)$")
 
@@ -67,7 +69,7 @@ def test_to_dict_is_the_cli_json():
 
 
 def test_weakened_store_policy_has_a410_with_witness_and_both_rules():
-    findings = aftersale.lint(WEAKENED)
+    findings = aftersale.lint(WEAKENED, policy_paths=[BASELINE])
     a410 = [f for f in findings if f.code == "A410"]
     assert len(a410) == 1
     f = a410[0]
@@ -82,9 +84,9 @@ def test_weakened_store_policy_has_a410_with_witness_and_both_rules():
 
 
 def test_lint_accepts_a_policy_or_a_path(policy):
-    loaded = aftersale.load(WEAKENED)
+    loaded = aftersale.load(WEAKENED, policy_paths=[BASELINE])
     assert [str(f) for f in aftersale.lint(loaded)] == [str(f) for f in loaded.lint()]
-    assert [str(f) for f in aftersale.lint(str(WEAKENED))] == [str(f) for f in loaded.lint()]
+    assert [str(f) for f in aftersale.lint(str(WEAKENED), policy_paths=str(BASELINE))] == [str(f) for f in loaded.lint()]
     assert [str(f) for f in aftersale.lint(policy)] == [str(f) for f in policy.lint()]
 
 

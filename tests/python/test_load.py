@@ -96,8 +96,42 @@ def test_every_malformed_policy_reports_its_diagnostics(path):
     assert expected, "no # expect: line in " + path.name
     name = "tests/errors/" + path.name
     with pytest.raises(aftersale.PolicyError) as info:
-        aftersale.loads(path.read_text(), name=name)
+        aftersale.loads(path.read_text(), name=name, policy_paths=ERRORS_DIR)
     e = info.value
     got = [(str(d.line), str(d.column), d.code) for d in e.diagnostics if d.severity == "error"]
     assert got == expected
     assert (e.file, str(e.line), str(e.column), e.code) == (name,) + expected[0]
+
+
+STORE = """format: 1
+extends: {base}
+policy: {{id: store, version: "1"}}
+"""
+
+
+def test_extends_reads_only_below_the_allowed_folders(tmp_path):
+    baseline = tmp_path / "baseline"
+    uploads = tmp_path / "uploads"
+    baseline.mkdir()
+    uploads.mkdir()
+    (baseline / "base.yaml").write_text(SMALL)
+    store = uploads / "store.yaml"
+    store.write_text(STORE.format(base="../baseline/base.yaml"))
+    # Outside the store's own folder: refused before it is read, at the `extends` key.
+    with pytest.raises(aftersale.PolicyError) as info:
+        aftersale.load(store)
+    assert (info.value.code, info.value.line, info.value.column) == ("E216", 2, 1)
+    assert aftersale.load(store, policy_paths=[baseline]).id == "store"
+    # Text has no folder: only policy_paths, searched like include paths.
+    text = STORE.format(base="base.yaml")
+    with pytest.raises(aftersale.PolicyError) as info:
+        aftersale.loads(text, "upload.yaml")
+    assert info.value.code == "E216"
+    assert aftersale.loads(text, "upload.yaml", policy_paths=baseline).id == "store"
+    # A server allowing exactly its baseline: the upload's own folder is not a root.
+    (uploads / "other.yaml").write_text(SMALL)
+    store.write_text(STORE.format(base="other.yaml"))
+    assert aftersale.load(store).id == "store"
+    with pytest.raises(aftersale.PolicyError) as info:
+        aftersale.load(store, policy_paths=[baseline], file_folder=False)
+    assert info.value.code == "E216"

@@ -19,7 +19,7 @@ POLICY_TESTS = next(p for p in (SOURCE_DIR / "policies" / "tests", SOURCE_DIR / 
 
 @pytest.fixture(scope="module")
 def default_report():
-    return aftersale.run_tests(POLICY_TESTS, coverage=True)
+    return aftersale.run_tests(POLICY_TESTS, coverage=True, policy_paths=[SOURCE_DIR / "policies"])
 
 
 def test_default_policy_tests_pass(default_report):

@@ -409,17 +409,29 @@ class Case:
     def _repr_svg_(self) -> str | None: ...
     def _repr_markdown_(self) -> str | None: ...
 
-def load(path: str | os.PathLike[str]) -> Policy: ...
-def loads(text: str, name: str = "<string>") -> Policy: ...
+def load(
+    path: str | os.PathLike[str],
+    *,
+    policy_paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+    file_folder: bool = True,
+) -> Policy: ...
+def loads(
+    text: str,
+    name: str = "<string>",
+    *,
+    policy_paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+) -> Policy: ...
 def lint(
     policy: Policy | str | os.PathLike[str],
     at: datetime | None = None,
     status_fact: str = "order_status",
     request_fact: str = "request",
+    policy_paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
 ) -> list[Finding]: ...
 def run_tests(
     paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     coverage: bool = False,
     coverage_min: float | None = None,
     check_snapshots: bool = True,
+    policy_paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
 ) -> TestReport: ...

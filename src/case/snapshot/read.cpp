@@ -1,7 +1,8 @@
-// Restores a case snapshot (format `aftersale-case/1`, docs/snapshots.md). Everything is
-// checked against the policy before the case exists, so a snapshot that does not fit gives a
-// `snapshot_error` naming the JSON path, never a case the runtime could trip over. The text is
-// read by the strict tape parser (tape.hpp, on RapidJSON): no allocation per value.
+// Restores a case snapshot (formats `aftersale-case/2` and `/1`, docs/snapshots.md). Everything
+// is checked against the policy and against the invariants the runtime keeps before the case
+// exists, so a snapshot that does not fit gives a `snapshot_error` naming the JSON path, never
+// a case the runtime could not have produced. The text is read by the strict tape parser
+// (tape.hpp, on RapidJSON): no allocation per value.
 #include <aftersale/case.hpp>
 #include <aftersale/time.hpp>
 #include <algorithm>
@@ -19,6 +20,7 @@
 #include "case/snapshot/format.hpp"
 #include "case/snapshot/tape.hpp"
 #include "model/compiled.hpp"
+#include "model/semantics.hpp"
 
 namespace aftersale {
 
@@ -85,6 +87,7 @@ class value {
   }
   // A member known to be present (checked by `expect_object`).
   value operator[](std::string_view k) const { return *find(k); }
+  const snap::tape& document() const { return *t_; }
   // The `n`-th element of an array (n < size()).
   value at(std::uint32_t n) const {
     std::uint32_t c = i_ + 1;
@@ -252,6 +255,37 @@ std::string hex64(std::uint64_t h) {
   return s;
 }
 
+// The `integrity` hash (see snap::content_hash) of the value at node `i`; `root`: leave out
+// the `integrity` member. Recursive, but the tape is at most snap::max_depth deep.
+std::uint64_t content_hash_of(const snap::tape& t, std::uint32_t i, bool root) {
+  namespace ch = snap::content_hash;
+  const snap::node& n = t.nodes[i];
+  switch (n.type) {
+    case snap::node::kind::null:
+      return ch::null();
+    case snap::node::kind::boolean:
+      return ch::boolean(n.truth);
+    case snap::node::kind::integer:
+      return ch::integer(n.number);
+    case snap::node::kind::big_integer:
+    case snap::node::kind::fraction:
+      return ch::other_number(n.text);
+    case snap::node::kind::string:
+      return ch::string(n.text);
+    case snap::node::kind::array:
+    case snap::node::kind::object:
+      break;
+  }
+  const bool object = n.type == snap::node::kind::object;
+  ch::container c(object);
+  for (std::uint32_t k = i + 1; k < n.end; k = t.nodes[k].end) {
+    if (root && t.nodes[k].key == "integrity") continue;
+    const std::uint64_t h = content_hash_of(t, k, false);
+    c.add(object ? ch::member(t.nodes[k].key, h) : h);
+  }
+  return c.value();
+}
+
 class reader {
  public:
   reader(std::shared_ptr<const policy> p, const value& doc) : p_(std::move(p)), doc_(doc) {}
@@ -260,12 +294,19 @@ class reader {
     const where root;
     expect_object(doc_, root,
                   {"format", "policy", "state", "phase", "escalation", "remark", "opened_at", "entered_at",
-                   "facts", "variables", "clocks", "applied_event_ids", "history"},
+                   "facts", "variables", "clocks", "applied_event_ids", "history", "integrity"},
                   13);
     const std::string_view format = text(doc_["format"], root["format"]);
-    if (format != snap::format_tag)
+    if (format == snap::format_tag_1) {
+      format_ = 1;
+    } else if (format != snap::format_tag) {
       fail(root["format"], "unsupported snapshot format `" + std::string(format) + "`: expected `" +
-                               std::string(snap::format_tag) + "`");
+                               std::string(snap::format_tag) + "` (or `" + std::string(snap::format_tag_1) +
+                               "`)");
+    }
+    const std::optional<value> integrity = doc_.find("integrity");
+    if (integrity && format_ == 1)
+      fail(root["integrity"], "unknown key `integrity` in format `aftersale-case/1`");
     read_policy(doc_["policy"], root["policy"]);
 
     service_case c;
@@ -292,7 +333,14 @@ class reader {
     read_history(c, doc_["history"], root["history"]);
     if (c.history().empty() || c.history().front().what != history_entry::kind::opened)
       fail(root["history"], "a case's history starts with its `opened` entry");
-    if (migration_ != nullptr) record_migration(c);
+    check_history(c, root["history"]);
+    check_case(c, root);
+    check_facts(c, root["facts"]);
+    check_variables(c, root["variables"]);
+    check_ids(c, root);
+    if (integrity) check_integrity(*integrity, root["integrity"]);
+    // A restore under another version, or of the previous format, starts a new stretch of history.
+    if (migration_ != nullptr || edited_ || format_ == 1) record_migration(c);
     return c;
   }
 
@@ -304,6 +352,7 @@ class reader {
       fail(w["id"],
            "the snapshot is of a case under policy `" + std::string(id) + "`, not `" + p_->info.id + "`");
     const std::string_view version = text(v["version"], w["version"]);
+    edited_ = version != p_->info.version;
     const std::string_view flow = text(v["flow"], w["flow"]);
     const auto f = p_->find_flow(flow);
     if (!f) fail(w["flow"], "policy `" + p_->info.id + "` has no flow `" + std::string(flow) + "`");
@@ -422,6 +471,12 @@ class reader {
       if (k.state == case_clock::status::idle &&
           (k.started != sys_seconds{} || k.due != sys_seconds{} || k.remaining.count() != 0))
         fail(wc["status"], "an idle clock was never started: it has no `started`, `due` or `remaining_s`");
+      // Starting sets a deadline after the start; pausing keeps it; resuming sets a later one.
+      // (Format 1: the runtime did not keep time in order then, so a resume could go back.)
+      if (k.state != case_clock::status::idle && k.due < k.started && format_ != 1)
+        fail(wc["due"], "a clock is never due before it started (" + format_utc(k.started) + ")");
+      if (k.state == case_clock::status::running && k.remaining.count() != 0)
+        fail(wc["remaining_s"], "a running clock keeps no time left: only a paused or stopped one does");
       clocks.push_back(k);
     });
     // Every clock the flow mentions has a slot (the runtime updates clocks in place). One the
@@ -456,7 +511,9 @@ class reader {
     history.reserve(v.size() + (migration_ != nullptr ? 1 : 0));
     v.each([&](const value& e, std::uint32_t i) {
       const where wh = w.at(i);
-      expect_object(e, wh, {"what", "at", "transition", "actor", "from", "to", "event_id", "assigned"}, 2);
+      expect_object(
+          e, wh, {"what", "at", "transition", "actor", "from", "to", "event_id", "assigned", "event_digest"},
+          2);
       history_entry h;
       h.what = static_cast<history_entry::kind>(
           named(snap::history_kind_names, e["what"], wh["what"], "history entry"));
@@ -477,6 +534,14 @@ class reader {
         h.event_id = text(*id, wh["event_id"]);
         if (h.event_id.empty()) fail(wh["event_id"], "an event id is left out rather than empty");
       }
+      if (const auto d = e.find("event_digest")) {
+        if (format_ == 1) fail(wh["event_digest"], "unknown key `event_digest` in format `aftersale-case/1`");
+        if (h.event_id.empty()) fail(wh["event_digest"], "an event digest goes with an `event_id`");
+        const auto digest = parse_hash(text(*d, wh["event_digest"]));
+        if (!digest || *digest == 0)
+          fail(wh["event_digest"], "expected 16 lowercase hexadecimal digits, not all 0");
+        h.event_digest = *digest;
+      }
       if (const auto a = e.find("assigned")) read_assigned(h, *a, wh["assigned"]);
       history.push_back(std::move(h));
     });
@@ -493,8 +558,205 @@ class reader {
     });
   }
 
-  // A `migrated` entry records the restore under the new structure. It is dated at the latest
-  // instant the snapshot knows (restoring takes no clock reading), so history stays in order.
+  // --- the invariants the runtime keeps (docs/snapshots.md, "Invariants") ---------------------
+  // Checks that depend on parts of the policy outside the flow's structure hash (roles, the
+  // start and reopen states, defaults, derivations) apply only to what was written under this
+  // very policy version: not when the snapshot names another version, and not to history
+  // before a `migrated` entry (which every restore under another version adds).
+
+  std::string state_name(std::uint32_t s) const {
+    return s < flow_->states.size() ? "`" + flow_->states[s].id + "`" : std::string("no state");
+  }
+  static std::string_view kind_text(history_entry::kind k) {
+    return snap::history_kind_names[static_cast<std::size_t>(k)];
+  }
+  // The first entry written under the current policy version: just after the last `migrated`.
+  static std::size_t current_since(const std::vector<history_entry>& hs) {
+    for (std::size_t i = hs.size(); i > 0; --i)
+      if (hs[i - 1].what == history_entry::kind::migrated) return i;
+    return 0;
+  }
+  bool same_version() const { return !edited_ && migration_ == nullptr; }
+
+  void check_history(const service_case& c, const where& w) const {
+    using kind = history_entry::kind;
+    const std::vector<history_entry>& hs = c.history();
+    const std::size_t since = current_since(hs);
+    for (std::size_t i = 0; i < hs.size(); ++i) {
+      const history_entry& h = hs[i];
+      const where wh = w.at(i);
+      const std::string_view k = kind_text(h.what);  // "an `event` entry", "a `timer` entry"
+      const std::string what = std::string(k[0] == 'a' || k[0] == 'e' || k[0] == 'o' ? "an `" : "a `") +
+                               std::string(k) + "` entry";
+      if (i > 0 && h.what == kind::opened) fail(wh["what"], "only the first history entry is `opened`");
+      // Time order is kept since format 2 (`time_went_back`): from the last `migrated` entry on,
+      // which a restore of a format 1 snapshot adds.
+      if (i > 0 && i >= since && format_ != 1 && h.at < hs[i - 1].at)
+        fail(wh["at"], "history is in time order: this entry is earlier than the one before it");
+      if (h.to == npos) fail(wh, "missing key `to`: every history entry names the state it ends in");
+      if (i == 0 && h.from != npos) fail(wh["from"], "the `opened` entry comes from no state");
+      if (i > 0 && h.from != hs[i - 1].to)
+        fail(h.from == npos ? wh : wh["from"], "the entry starts in " + state_name(h.from) +
+                                                   " but the entry before it ended in " +
+                                                   state_name(hs[i - 1].to));
+      const bool sent = h.what == kind::event || h.what == kind::close || h.what == kind::reopen;
+      if (sent && h.actor_role == npos)
+        fail(wh, "missing key `actor`: " + what + " names the role that sent it");
+      if (!sent && h.actor_role != npos) fail(wh["actor"], what + " has no actor");
+      if (!sent && !h.event_id.empty()) fail(wh["event_id"], what + " has no event id");
+      // Digests exist since format 2: a case restored from format 1 has none before its `migrated` entry.
+      if (!h.event_id.empty() && h.event_digest == 0 && format_ != 1 && i >= since)
+        fail(wh, "missing key `event_digest`: an entry with an `event_id` has one");
+      const bool fires = h.what == kind::event || h.what == kind::automatic || h.what == kind::timer;
+      if (!fires && h.transition != npos) fail(wh["transition"], what + " fires no transition");
+      if (fires && h.transition == npos && i >= since && migration_ == nullptr)
+        fail(wh, "missing key `transition`: " + what + " names the transition it fired");
+      if ((h.what == kind::close || h.what == kind::migrated) && h.from != h.to)
+        fail(wh["to"], what + " stays in its state");
+      if (fires && h.transition != npos) {
+        const transition_def& t = flow_->transitions[h.transition];
+        const trigger_kind expected = h.what == kind::event       ? trigger_kind::event
+                                      : h.what == kind::automatic ? trigger_kind::automatic
+                                                                  : trigger_kind::timer;
+        if (t.trigger != expected)
+          fail(wh["transition"], "transition " + std::to_string(h.transition) + " is not fired by " + what);
+        if (t.from != h.from || t.to != h.to)
+          fail(wh["transition"], "transition " + std::to_string(h.transition) + " goes from " +
+                                     state_name(t.from) + " to " + state_name(t.to) + ", not from " +
+                                     state_name(h.from) + " to " + state_name(h.to));
+      }
+      if (!same_version() || i < since) continue;
+      if (h.what == kind::opened && h.to != flow_->start)
+        fail(wh["to"], "a case opens in the start state " + state_name(flow_->start));
+      if (h.what == kind::reopen && h.to != flow_->reopen_to)
+        fail(wh["to"], flow_->reopen_to == npos ? "flow `" + flow_->id + "` does not allow `reopen`"
+                                                : "`reopen` enters " + state_name(flow_->reopen_to));
+      const std::vector<std::uint32_t>* roles = h.what == kind::close    ? &flow_->close_roles
+                                                : h.what == kind::reopen ? &flow_->reopen_roles
+                                                : h.what == kind::event && h.transition != npos
+                                                    ? &flow_->transitions[h.transition].roles
+                                                    : nullptr;
+      if (roles && !roles->empty() && std::find(roles->begin(), roles->end(), h.actor_role) == roles->end())
+        fail(wh["actor"], "role `" + std::string(entry_id(p_->vocabulary.roles, h.actor_role)) +
+                              "` is not allowed to send this " + std::string(k));
+    }
+  }
+
+  void check_case(const service_case& c, const where& w) const {
+    const std::vector<history_entry>& hs = c.history();
+    if (c.state_index() != hs.back().to)
+      fail(w["state"], "the case is in state " + state_name(c.state_index()) +
+                           " but its last history entry ends in " + state_name(hs.back().to));
+    if (c.opened_at() != hs.front().at)
+      fail(w["opened_at"],
+           "a case is opened at the time of its `opened` entry, " + format_utc(hs.front().at));
+    const history_entry* entered = nullptr;  // the last entry that entered a state
+    const history_entry* last = nullptr;     // the last change made under a flow (not `migrated`)
+    for (const history_entry& h : hs) {
+      if (h.what == history_entry::kind::migrated) continue;
+      last = &h;
+      if (h.what != history_entry::kind::close) entered = &h;
+    }
+    if (entered && c.entered_at() != entered->at)
+      fail(w["entered_at"], "the current state was entered at the time of the last entry that entered it, " +
+                                format_utc(entered->at));
+    const bool closed_last = last && last->what == history_entry::kind::close;
+    if ((c.phase() == lifecycle_phase::closed) != closed_last)
+      fail(w["phase"], closed_last ? "a case whose last change is `close` is closed"
+                                   : "a case is closed by a `close` entry, its last change");
+  }
+
+  // Derived facts agree with the facts they are derived from (under the policy that derived them).
+  void check_facts(const service_case& c, const where& w) const {
+    if (!same_version() || current_since(c.history()) != 0) return;
+    for (std::uint32_t i = 0; i < p_->facts.size(); ++i) {
+      const fact_def& f = p_->facts[i];
+      if (f.derive == derivation::none || !c.has_value(i)) continue;
+      if (f.source >= p_->facts.size() || !c.has_value(f.source))
+        fail(w[f.name], "derived fact `" + f.name + "` has a value but `" +
+                            (f.source < p_->facts.size() ? p_->facts[f.source].name : std::string("?")) +
+                            "`, which it is derived from, has none");
+      if (f.derive != derivation::map) continue;  // days and hours since depend on the decision's time
+      const std::int64_t src = c.value(f.source);
+      const std::int64_t mapped =
+          src >= 0 && static_cast<std::uint64_t>(src) < f.mapping.size() ? f.mapping[src] : -1;
+      if (mapped != c.value(i))
+        fail(w[f.name],
+             "derived fact `" + f.name + "` is `" + detail::format_value(f, c.value(i)) + "` but `" +
+                 p_->facts[f.source].name + "` = `" + detail::format_value(p_->facts[f.source], src) +
+                 "` maps to " +
+                 (mapped < 0 ? std::string("no value") : "`" + detail::format_value(f, mapped) + "`"));
+    }
+  }
+
+  // Variables hold what the history last assigned them; under this policy version, the others
+  // hold their defaults.
+  void check_variables(const service_case& c, const where& w) const {
+    const auto facts = static_cast<std::uint32_t>(p_->facts.size());
+    const auto n = static_cast<std::uint32_t>(flow_->variables.size());
+    std::vector<std::optional<std::int64_t>> expected(n);
+    std::vector<bool> assigned(n, false);
+    const bool pristine = same_version() && current_since(c.history()) == 0;
+    if (pristine)
+      for (std::uint32_t v = 0; v < n; ++v) expected[v] = flow_->variables[v].default_value;
+    for (const history_entry& h : c.history())
+      for (const auto& [var, val] : h.assigned) {
+        expected[var] = val;
+        assigned[var] = true;
+      }
+    for (std::uint32_t v = 0; v < n; ++v) {
+      if (!pristine && !assigned[v]) continue;
+      const fact_def& def = flow_->variables[v];
+      const bool has = c.has_value(facts + v);
+      if (has == expected[v].has_value() && (!has || c.value(facts + v) == *expected[v])) continue;
+      const std::string should =
+          expected[v] ? "`" + detail::format_value(def, *expected[v]) + "`" : std::string("no value");
+      const std::string source = assigned[v] ? "the history last assigned it " : "it has ";
+      if (!has) fail(w, "variable `" + def.name + "` is missing: " + source + should);
+      fail(w[def.name], "variable `" + def.name + "` is `" + detail::format_value(def, c.value(facts + v)) +
+                            "` but " + source + should);
+    }
+  }
+
+  // Every event id of the history is applied, and every applied id is on one history entry.
+  static void check_ids(const service_case& c, const where& w) {
+    std::vector<std::pair<std::string_view, std::size_t>> seen;  // id, history index
+    const std::vector<history_entry>& hs = c.history();
+    for (std::size_t i = 0; i < hs.size(); ++i)
+      if (!hs[i].event_id.empty()) seen.emplace_back(hs[i].event_id, i);
+    std::sort(seen.begin(), seen.end());
+    for (std::size_t k = 1; k < seen.size(); ++k)
+      if (seen[k].first == seen[k - 1].first)
+        fail(w["history"].at(seen[k].second)["event_id"],
+             "event id `" + std::string(seen[k].first) + "` is already on history entry " +
+                 std::to_string(seen[k - 1].second) + ": an id is applied once");
+    const std::vector<std::string>& ids = c.applied_event_ids();
+    for (std::size_t i = 0; i < hs.size(); ++i)
+      if (!hs[i].event_id.empty() && !std::binary_search(ids.begin(), ids.end(), hs[i].event_id))
+        fail(w["history"].at(i)["event_id"],
+             "event id `" + hs[i].event_id + "` is missing from `applied_event_ids`");
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      const auto it =
+          std::lower_bound(seen.begin(), seen.end(), std::pair<std::string_view, std::size_t>(ids[k], 0));
+      if (it == seen.end() || it->first != ids[k])
+        fail(w["applied_event_ids"].at(k), "no history entry has event id `" + ids[k] + "`");
+    }
+  }
+
+  void check_integrity(const value& v, const where& w) const {
+    const std::optional<std::uint64_t> expected = parse_hash(text(v, w));
+    if (!expected) fail(w, "expected 16 lowercase hexadecimal digits");
+    if (content_hash_of(doc_.document(), 0, true) != *expected)
+      fail(w,
+           "the snapshot's content does not match its integrity hash: it was changed after `to_json` wrote "
+           "it (leave `integrity` out to restore a hand-edited snapshot)");
+  }
+
+  // A `migrated` entry records a restore under another policy version: a new structure (through
+  // a migration) or the same one (an edit to labels, guards, roles, effects, ...); or of a
+  // snapshot of format 1, written by a runtime that did not keep history in time order. It is
+  // dated at the latest instant the snapshot knows (restoring takes no clock reading), so history
+  // stays in order from there on.
   void record_migration(service_case& c) const {
     sys_seconds at = std::max(c.opened_at(), c.entered_at());
     for (const history_entry& h : c.history()) at = std::max(at, h.at);
@@ -511,6 +773,8 @@ class reader {
   std::uint32_t flow_index_ = npos;
   const flow_def* flow_ = nullptr;
   const flow_migration* migration_ = nullptr;
+  int format_ = 2;       ///< 1 for `aftersale-case/1`
+  bool edited_ = false;  ///< the snapshot names another policy version than the policy's
 };
 
 }  // namespace

@@ -15,14 +15,19 @@ namespace aftersale::detail::snapshot {
 
 namespace {
 
-// Grammar, escapes and UTF-8 are checked while reading; without recursion, so deep input cannot
-// overflow the stack. Not kParseStopWhenDoneFlag: text after the document is an error. NaN and
-// Infinity are refused because kParseNanAndInfFlag is not given. In situ: strings are decoded
-// inside a copy of the text (the tape's `decoded`), which is faster than RapidJSON's default of
-// building each one on a side stack. Numbers come as their text, which this file reads as a
-// 64-bit integer, or keeps as a fraction or an integer too big, for the reader to refuse at its path.
-constexpr unsigned parse_flags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag |
-                                 rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag;
+// Grammar, escapes and UTF-8 are checked while reading. Not kParseStopWhenDoneFlag: text after
+// the document is an error. NaN and Infinity are refused because kParseNanAndInfFlag is not
+// given. In situ: strings are decoded inside a copy of the text (the tape's `decoded`), which is
+// faster than RapidJSON's default of building each one on a side stack. Numbers come as their
+// text, which this file reads as a 64-bit integer, or keeps as a fraction or an integer too big,
+// for the reader to refuse at its path.
+//
+// Recursive, not kParseIterativeFlag: with in-situ strings and numbers the recursive reader never
+// touches its work stack, whose first push in RapidJSON 1.1 computes `nullptr + n` (stack.h:117,
+// undefined behaviour that UBSan reports). Deep input still cannot overflow the C++ stack: the
+// handler refuses an object or array nested deeper than max_depth before the reader descends.
+constexpr unsigned parse_flags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseInsituFlag |
+                                 rapidjson::kParseNumbersAsStringsFlag;
 
 // Reads (and decodes strings inside) a NUL-terminated copy of the text. Positions are those of
 // the original text: decoding writes only behind the read position.
@@ -142,9 +147,9 @@ class builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, builder> 
   }
 
   bool open(node::kind k) {
-    // Called before `{` or `[` is taken: the reader stands at it.
+    // Called just after `{` or `[` is taken: the error is reported at it.
     if (depth_ >= max_depth)
-      return fail_at(in_.Tell(), "nested deeper than " + std::to_string(max_depth) + " levels");
+      return fail_at(in_.Tell() - 1, "nested deeper than " + std::to_string(max_depth) + " levels");
     const std::uint32_t at = push(k);
     if (at == npos) return false;
     open_[static_cast<std::size_t>(depth_++)] = at;
@@ -228,7 +233,7 @@ void parse(std::string_view text, tape& out) {
   out.nodes.clear();
   out.nodes.reserve(text.size() / 6 + 4);  // about one value per 6-10 bytes of snapshot
   out.decoded.assign(text.data(), text.size());
-  // One reader per thread: its work stack keeps its memory from one snapshot to the next.
+  // One reader per thread (it is cheap: its work stack stays unused, see parse_flags).
   thread_local rapidjson::Reader reader;
   source in(&out.decoded[0]);  // NUL-terminated, as std::string always is
   builder b(text, out.decoded.data(), in, out);

@@ -1,4 +1,4 @@
-// Writes a case snapshot (format `aftersale-case/1`, docs/snapshots.md). Streamed through the
+// Writes a case snapshot (format `aftersale-case/2`, docs/snapshots.md). Streamed through the
 // library's JSON writer rather than built as a tree: the text must be byte-for-byte
 // deterministic (the reader rewrites what it read identically) and a snapshot is taken often,
 // so it should be cheap.
@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/json_writer.hpp"
 #include "base/time_range.hpp"
@@ -20,9 +21,64 @@ namespace {
 namespace snap = detail::snapshot;
 
 // The snapshot's values over the JSON writer: times, and fact values by their declared type.
+// Everything written inside the root object also goes into the `integrity` hash (format.hpp).
 class writer : public detail::json_writer {
  public:
-  explicit writer(std::size_t capacity) : json_writer("a snapshot", layout::compact, capacity) {}
+  explicit writer(std::size_t capacity) : json_writer("a snapshot", layout::compact, capacity) {
+    open_.reserve(6);  // the snapshot nests at most 5 deep
+  }
+
+  // The root object: its `integrity` member, written last, is left out of the hash.
+  void begin_root() {
+    open_.push_back({snap::content_hash::container(true), {}});
+    json_writer::begin_object();
+  }
+  void end_root() {
+    json_writer::key("integrity");
+    char buf[16];
+    std::uint64_t h = open_.back().hash.value();
+    static constexpr char digits[] = "0123456789abcdef";
+    for (int i = 15; i >= 0; --i, h >>= 4) buf[i] = digits[h & 15];
+    json_writer::string(std::string_view(buf, 16));
+    json_writer::end_object();
+  }
+
+  void begin_object() {
+    open_.push_back({snap::content_hash::container(true), key_});
+    json_writer::begin_object();
+  }
+  void end_object() {
+    json_writer::end_object();
+    close();
+  }
+  void begin_array() {
+    open_.push_back({snap::content_hash::container(false), key_});
+    json_writer::begin_array();
+  }
+  void end_array() {
+    json_writer::end_array();
+    close();
+  }
+  void key(std::string_view k) {
+    key_ = k;
+    json_writer::key(k);
+  }
+  void string(std::string_view s) {
+    json_writer::string(s);
+    hashed(snap::content_hash::string(s));
+  }
+  void integer(std::int64_t v) {
+    json_writer::integer(v);
+    hashed(snap::content_hash::integer(v));
+  }
+  void boolean(bool b) {
+    json_writer::boolean(b);
+    hashed(snap::content_hash::boolean(b));
+  }
+  void null() {
+    json_writer::null();
+    hashed(snap::content_hash::null());
+  }
 
   void time(sys_seconds t) {
     const std::int64_t s = t.time_since_epoch().count();
@@ -73,6 +129,28 @@ class writer : public detail::json_writer {
     // Integers, and (never produced by the runtime) an out-of-range code: the reader refuses it.
     integer(v);
   }
+
+ private:
+  // A container being written: its hash so far and the key it stands under in its parent.
+  struct open_container {
+    snap::content_hash::container hash;
+    std::string_view key;
+  };
+  // A value written in the innermost open container (every value is inside the root).
+  void hashed(std::uint64_t h) {
+    open_container& parent = open_.back();
+    parent.hash.add(parent.hash.is_object() ? snap::content_hash::member(key_, h) : h);
+  }
+  void close() {
+    const std::uint64_t h = open_.back().hash.value();
+    key_ = open_.back().key;
+    open_.pop_back();
+    hashed(h);
+  }
+
+  std::vector<open_container> open_;
+  // Keys are literals or names the policy owns: views stay valid while the snapshot is written.
+  std::string_view key_;  ///< the key of the value being written, in an object
 };
 
 // 16 lowercase hexadecimal digits.
@@ -108,6 +186,10 @@ void write_history(writer& w, const policy& p, const flow_def& f, const history_
   if (!h.event_id.empty()) {
     w.key("event_id");
     w.string(h.event_id);
+    if (h.event_digest != 0) {
+      w.key("event_digest");
+      write_hash(w, h.event_digest);
+    }
   }
   if (!h.assigned.empty()) {
     // Pairs, not an object: one step may assign a variable twice (payload, then `set`), and
@@ -171,7 +253,7 @@ std::string to_json(const service_case& c) {
   const flow_def& f = c.flow();
   writer w(512 + 160 * c.history().size() + 64 * c.clocks().size());
 
-  w.begin_object();
+  w.begin_root();
   w.key("format");
   w.string(snap::format_tag);
   w.key("policy");
@@ -222,7 +304,7 @@ std::string to_json(const service_case& c) {
   w.begin_array();
   for (const history_entry& h : c.history()) write_history(w, p, f, h);
   w.end_array();
-  w.end_object();
+  w.end_root();
   return w.take();
 }
 
