@@ -67,6 +67,7 @@ enum class error_code : std::uint16_t {
                               ///< protected outcome, a rule's place)
   extends_too_deep = 213,     ///< more `extends:` links than `load_limits::max_extends_depth`
   not_a_policy = 214,         ///< `extends:` names a file that is not a policy (its text is not quoted)
+  over_budget = 215,          ///< more rules, enum values, flows, states or events than `load_limits` allows
   outside_policy_paths = 216,  ///< `extends:` names a base outside the folders policies may be read from
   // E3xx: requests checked against a policy's facts
   unknown_fact = 300,      ///< the request names a fact the policy does not declare

@@ -27,6 +27,26 @@ struct load_limits {
   /// deep is refused with E213. Bases are loaded one inside the other, so the limit also bounds
   /// the stack: 16 links load on a thread with a 1 MiB stack.
   std::size_t max_extends_depth = 16;
+
+  // Budgets: what a valid policy may declare. Loading and analysing take time and memory in
+  // proportion to these counts (never to the values written), so a document within `max_bytes`
+  // cannot make the loader, `decide` or `lint` run away; past a budget, the count is refused
+  // with E215 before anything proportional to it is built. Real policies stay far below: the
+  // shipped default policy has a few hundred rules, enums of a few dozen values, a handful of
+  // flows of a dozen states.
+
+  /// Rules of all decision tables together. 100,000 rules load in a few seconds and index in a
+  /// few hundred MB at most; a hand-written policy has hundreds.
+  std::size_t max_rules = 100'000;
+  /// Values of one enum fact or flow variable, entries of one `vocabulary` list. 500,000 values
+  /// load in about a second; a real enum has dozens.
+  std::size_t max_enum_values = 500'000;
+  /// Flows of a policy; a real policy has a handful.
+  std::size_t max_flows = 1'000;
+  /// States of one flow, and distinct events of one flow: a flow's dispatch table has states ×
+  /// events cells (at most 1,000,000, 4 MB, at the defaults); a real flow has a dozen of each.
+  std::size_t max_flow_states = 1'000;
+  std::size_t max_flow_events = 1'000;
 };
 
 /// Where `extends:` may read base policies from: a set of folders, each with everything below

@@ -78,7 +78,9 @@ std::string value_text(const fact_def& d, std::int64_t v) {
 std::string values_text(const fact_def& d, const value_set& s) {
   std::vector<std::string> parts;
   for (const auto& [lo, hi] : s.intervals()) {
-    if (lo == lowest || hi == highest || hi - lo > 20) {
+    // The width in unsigned arithmetic: `hi - lo` overflows for intervals wider than 2^63.
+    if (lo == lowest || hi == highest ||
+        static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) > 20) {
       parts.push_back("values from " + value_text(d, lo) + " to " + value_text(d, hi));
       continue;
     }

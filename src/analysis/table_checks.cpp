@@ -60,10 +60,11 @@ std::string describe_values(const dimension& dim, const value_set& v) {
   std::size_t count = 0;
   for (const auto& [lo, hi] : v.intervals()) {
     if (listed) {
-      for (std::int64_t x = lo;; ++x) {
-        if (++count <= 8) parts.push_back(tick(detail::format_value(*dim.def, x)));
-        if (x == hi) break;
-      }
+      // The first eight values are named and the rest counted: never a loop over the interval.
+      const std::uint64_t n = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) + 1;
+      for (std::uint64_t k = 0; k < n && count + k < 8; ++k)
+        parts.push_back(tick(detail::format_value(*dim.def, lo + static_cast<std::int64_t>(k))));
+      count += n;
     } else if (lo == hi) {
       parts.push_back(detail::format_value(*dim.def, lo));
     } else if (lo == std::numeric_limits<std::int64_t>::min()) {

@@ -1,5 +1,5 @@
-// Matching: a table's bitset index (built by the loader, model/compiled.hpp) ANDed per request
-// to find the matching rules without testing them one by one.
+// Matching: a table's bitset index (built by the loader, model/compiled.hpp) ANDed per request,
+// block by block, to find the matching rules without testing them one by one.
 #include <aftersale/decide.hpp>
 #include <algorithm>
 
@@ -51,7 +51,7 @@ struct resolved {
   const std::uint32_t* visit_end = nullptr;
 };
 
-inline void resolve(const table_index& ix, const bound_request& facts, resolved& r) noexcept {
+inline void resolve(const index_block& ix, const bound_request& facts, resolved& r) noexcept {
   const std::size_t n = std::min(ix.columns.size(), cached_columns);
   r.cached = n;
   r.start = 0;
@@ -69,7 +69,7 @@ inline void resolve(const table_index& ix, const bound_request& facts, resolved&
 
 // The AND of every column's bucket word `w`. Column bits exist only for real rules, so
 // `all` is needed only for a table without columns.
-inline std::uint64_t word_at(const table_index& ix, const bound_request& facts, const resolved& r,
+inline std::uint64_t word_at(const index_block& ix, const bound_request& facts, const resolved& r,
                              std::uint32_t w) noexcept {
   if (ix.columns.empty()) return ix.all[w];
   std::uint64_t acc = r.rows[0][w];
@@ -83,7 +83,7 @@ inline std::uint64_t word_at(const table_index& ix, const bound_request& facts, 
 
 // Calls `on_word(w, bits)` for each word with matches, in order, until it returns true.
 template <class OnWord>
-inline void scan(const table_index& ix, const bound_request& facts,
+inline void scan(const index_block& ix, const bound_request& facts,
                  OnWord on_word) noexcept(noexcept(on_word(0u, 0u))) {
   if (ix.words == 0) return;
   if (ix.words == 1) {
@@ -113,12 +113,29 @@ inline std::uint32_t lowest_bit(std::uint64_t x) noexcept {
   return static_cast<std::uint32_t>(__builtin_ctzll(x));
 }
 
-inline std::uint32_t first_in(const table_index& ix, const bound_request& facts) noexcept {
+inline std::uint32_t first_in_block(const index_block& block, const bound_request& facts) noexcept {
   std::uint32_t found = npos;
-  scan(ix, facts, [&](std::uint32_t w, std::uint64_t acc) noexcept {
+  scan(block, facts, [&](std::uint32_t w, std::uint64_t acc) noexcept {
     found = w * 64 + lowest_bit(acc);
     return true;
   });
+  return found;
+}
+
+// The blocks after the first (very large tables only): kept out of line, so the scan inlined
+// into `first_match` is the one-block scan alone.
+[[gnu::noinline]] std::uint32_t first_in_more(const table_index& ix, const bound_request& facts) noexcept {
+  for (const index_block& block : ix.more) {
+    const std::uint32_t found = first_in_block(block, facts);
+    if (found != npos) return block.first_rule + found;
+  }
+  return npos;
+}
+
+inline std::uint32_t first_in(const table_index& ix, const bound_request& facts) noexcept {
+  // The first block holds every rule of all but very large tables: its answer is the answer.
+  const std::uint32_t found = first_in_block(ix.first, facts);
+  if (__builtin_expect(found == npos && !ix.more.empty(), 0)) return first_in_more(ix, facts);
   return found;
 }
 
@@ -130,10 +147,13 @@ std::uint32_t first_match(const table_index& ix, const bound_request& facts) noe
 
 void all_matches(const table_index& ix, const bound_request& facts, std::vector<std::uint32_t>& out) {
   out.clear();
-  scan(ix, facts, [&](std::uint32_t w, std::uint64_t acc) {
-    for (; acc; acc &= acc - 1) out.push_back(w * 64 + lowest_bit(acc));
-    return false;
-  });
+  for (std::size_t i = 0, n = ix.blocks(); i < n; ++i) {
+    const index_block& block = ix.block(i);
+    scan(block, facts, [&](std::uint32_t w, std::uint64_t acc) {
+      for (; acc; acc &= acc - 1) out.push_back(block.first_rule + w * 64 + lowest_bit(acc));
+      return false;
+    });
+  }
 }
 
 }  // namespace aftersale::detail

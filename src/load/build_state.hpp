@@ -4,6 +4,7 @@
 // state is touched, so a failed load leaves no trace.
 #include <aftersale/load.hpp>
 #include <aftersale/model.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -33,7 +34,22 @@ struct build_state {
   /// `flows:` section exists but is not a mapping (already reported; no cascade of errors).
   bool flow_names_known = true;
   std::vector<std::string> flow_names;  ///< every declared flow id, readable or not
+  /// Enum values and string literals by name, per index into p.facts (`value_index`, facts.cpp):
+  /// an enum may declare many values, and a look-up per condition must not scan them. A flow's
+  /// variables drop their entries when they leave p.facts (flows.cpp).
+  std::unordered_map<std::uint32_t, std::unordered_map<std::string, std::int64_t>> value_ids;
+  /// Vocabulary ids by name, per list (`resolve_vocabulary`), built on first use once the
+  /// vocabulary is read.
+  std::unordered_map<const void*, std::unordered_map<std::string, std::uint32_t>> vocabulary_ids;
+  /// The budgets of `load_limits` (rules, enum values, flows, states: E215).
+  const load_limits& limits;
 };
+
+/// E215 at `at` when `count` `what` (plural, as the message says it) is more than `limit`, the
+/// budget `load_limits.<field>`; true when within budget. Called as soon as a count is known,
+/// before anything proportional to it is built.
+bool within_budget(build_state& s, const node& at, std::size_t count, std::size_t limit,
+                   std::string_view what, std::string_view field);
 
 /// True when references to `name` must stay quiet: it, or its whole section (`*`), was
 /// already reported.

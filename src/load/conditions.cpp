@@ -1,6 +1,8 @@
 // Reads one `when:` cell and normalises it to an interval or a set (see model.hpp).
 #include <algorithm>
+#include <cstdint>
 #include <limits>
+#include <utility>
 
 #include "load/build_state.hpp"
 
@@ -10,8 +12,6 @@ namespace {
 
 constexpr std::int64_t lowest = std::numeric_limits<std::int64_t>::min();
 constexpr std::int64_t highest = std::numeric_limits<std::int64_t>::max();
-// A bounded interval with exclusions becomes one set when it has at most this many values.
-constexpr std::int64_t max_expanded_set = 4096;
 
 bool ordered(fact_type t) {
   return t == fact_type::integer || t == fact_type::money || t == fact_type::duration ||
@@ -136,7 +136,10 @@ class cell_reader {
   }
 
   // Several operators of one mapping, all required: intersected into one condition when it
-  // can be, else an interval followed by a negated set.
+  // can be, else an interval followed by a negated set. Nothing here is proportional to the
+  // values written: an interval with exclusions stays an interval and a list, never the values
+  // between its bounds (`{ge: -4611686018427387904, ne: 5, le: 4611686018427387904}` is two
+  // conditions, not 2^63 values).
   bool combine(const node& cell, std::vector<part> parts, std::vector<condition>& out) {
     std::string text;
     for (const part& p : parts) text += (text.empty() ? "" : ", ") + p.text;
@@ -151,7 +154,7 @@ class cell_reader {
         std::remove_if(parts.begin(), parts.end(),
                        [&](const part& p) { return p.op == condition_op::exists && parts.size() > 1; }),
         parts.end());
-    if (parts.size() == 1) {
+    if (parts.size() == 1 && (parts[0].op == condition_op::exists || parts[0].op == condition_op::missing)) {
       parts[0].text = text;
       push(cell, parts[0], out);
       return true;
@@ -160,6 +163,7 @@ class cell_reader {
     std::optional<std::vector<std::int64_t>> only;  // values allowed by `eq`-less sets
     std::vector<std::int64_t> excluded;
     for (const part& p : parts) {
+      if (p.op == condition_op::exists || p.op == condition_op::missing) continue;
       if (p.uses_set && !p.negate) {
         if (!only) {
           only = p.set;
@@ -181,28 +185,28 @@ class cell_reader {
       }
     }
     std::sort(excluded.begin(), excluded.end());
+    excluded.erase(std::unique(excluded.begin(), excluded.end()), excluded.end());
     auto allowed = [&](std::int64_t v) {
       return lo <= v && v <= hi && !std::binary_search(excluded.begin(), excluded.end(), v);
     };
+    std::vector<std::int64_t> values;  // `only` less what the other tests refuse
+    if (only) std::copy_if(only->begin(), only->end(), std::back_inserter(values), allowed);
+    if (only ? values.empty() : !admits_some(lo, hi, excluded))
+      return never_all(cell, text, !only && lo <= hi);
+    if (parts.size() == 1) {
+      parts[0].text = text;
+      push(cell, parts[0], out);
+      return true;
+    }
     part result;
     result.text = text;
-    if (only || (!excluded.empty() && lo != lowest && hi != highest && hi - lo < max_expanded_set)) {
-      std::vector<std::int64_t> values;
-      if (only) {
-        std::copy_if(only->begin(), only->end(), std::back_inserter(values), allowed);
-      } else {
-        for (std::int64_t v = lo; v <= hi; ++v) {
-          if (allowed(v)) values.push_back(v);
-        }
-      }
-      if (values.empty()) return never_all(cell, text);
+    if (only) {
       result.op = condition_op::in;
       result.uses_set = true;
       result.set = std::move(values);
       push(cell, result, out);
       return true;
     }
-    if (lo > hi) return never_all(cell, text);
     const bool bounded = lo != lowest || hi != highest;
     if (bounded || excluded.empty()) {
       result.op = condition_op::between;
@@ -210,8 +214,11 @@ class cell_reader {
       result.hi = hi;
       push(cell, result, out);
     }
+    // Only the exclusions inside the interval matter.
+    excluded.erase(
+        std::remove_if(excluded.begin(), excluded.end(), [&](std::int64_t v) { return v < lo || v > hi; }),
+        excluded.end());
     if (!excluded.empty()) {
-      excluded.erase(std::unique(excluded.begin(), excluded.end()), excluded.end());
       part rest;
       rest.op = condition_op::not_in;
       rest.uses_set = true;
@@ -250,10 +257,36 @@ class cell_reader {
                "use a bound inside the range of 64-bit integers");
     return std::nullopt;
   }
-  bool never_all(const node& at, const std::string& text) {
+  // The values a present value of the fact can take: enums and bools are finite, so a
+  // condition that excludes each of their values can never hold.
+  std::pair<std::int64_t, std::int64_t> domain() const {
+    if (f_.type == fact_type::enumeration) return {0, static_cast<std::int64_t>(f_.values.size()) - 1};
+    if (f_.type == fact_type::boolean) return {0, 1};
+    return {lowest, highest};
+  }
+  // True when some value of the domain lies in [lo, hi] and outside `excluded` (sorted, unique):
+  // counted, never enumerated.
+  bool admits_some(std::int64_t lo, std::int64_t hi, const std::vector<std::int64_t>& excluded) const {
+    const auto [dlo, dhi] = domain();
+    lo = std::max(lo, dlo);
+    hi = std::min(hi, dhi);
+    if (lo > hi) return false;
+    const auto first = std::lower_bound(excluded.begin(), excluded.end(), lo);
+    const auto last = std::upper_bound(excluded.begin(), excluded.end(), hi);
+    const auto inside = static_cast<std::uint64_t>(last - first);
+    // hi - lo in unsigned arithmetic: the width of any int64 interval, without overflow.
+    const std::uint64_t width = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
+    return inside == 0 || inside - 1 < width;
+  }
+  // `excludes`: the interval is not empty, its values are all excluded (`ne`, `not_in`).
+  bool never_all(const node& at, const std::string& text, bool excludes) {
+    const bool finite = f_.type == fact_type::enumeration || f_.type == fact_type::boolean;
     s_.r.error(error_code::invalid_range, at,
                "condition `" + text + "` on fact `" + f_.name + "` can never hold",
-               "the tests of one condition are all required: make their ranges overlap");
+               excludes && finite ? "it rules out every value of " + std::string(to_string(f_.type)) +
+                                        " fact `" + f_.name + "`: leave at least one value allowed"
+               : excludes ? "it rules out every value between its bounds: leave at least one allowed"
+                          : "the tests of one condition are all required: make their ranges overlap");
     return false;
   }
 

@@ -1,5 +1,7 @@
 // Reads `decisions:`: tables of rules with their conditions and outcomes.
 #include <algorithm>
+#include <string>
+#include <unordered_set>
 
 #include "load/build_state.hpp"
 
@@ -93,7 +95,8 @@ void read_then(build_state& s, const node& then, rule& r) {
   }
 }
 
-void read_rule(build_state& s, const node& n, decision_table& t) {
+// `ids`: the rule ids of `t` so far (a scan per rule would be quadratic in the table).
+void read_rule(build_state& s, const node& n, decision_table& t, std::unordered_set<std::string>& ids) {
   if (!s.r.expect(n, node::kind::mapping, "a rule of table `" + t.id + "`")) return;
   rule r;
   r.where = s.r.span(n);
@@ -103,9 +106,7 @@ void read_rule(build_state& s, const node& n, decision_table& t) {
   s.r.check_keys(n, label, {"id", "description", "when", "then"}, {"id", "then"});
   if (id) {
     if (auto v = s.r.id(*id, "a rule id")) {
-      const bool dup =
-          std::any_of(t.rules.begin(), t.rules.end(), [&](const rule& other) { return other.id == *v; });
-      if (dup) {
+      if (!ids.insert(*v).second) {
         s.r.error(error_code::duplicate_id, *id,
                   "rule `" + *v + "` is declared twice in table `" + t.id + "`",
                   "give every rule of a table its own id");
@@ -122,7 +123,8 @@ void read_rule(build_state& s, const node& n, decision_table& t) {
   t.rules.push_back(std::move(r));
 }
 
-void read_table(build_state& s, const node& key, const node& decl) {
+// `rules_before`: the rules of the tables before this one; on return, with this table's too.
+void read_table(build_state& s, const node& key, const node& decl, std::size_t& rules_before) {
   auto id = s.r.id(key, "a decision table id");
   const std::string label = "table `" + key.value + "`";
   if (!s.r.expect(decl, node::kind::mapping, label)) return;
@@ -148,8 +150,16 @@ void read_table(build_state& s, const node& key, const node& decl) {
       s.r.error(error_code::empty_table, *rules, label + " has no rules",
                 "add at least one rule under `rules:`");
     }
-    t.rules.reserve(rules->children.size());
-    for (const node& r : rules->children) read_rule(s, r, t);
+    // The budget is checked before a rule is read; past it, no later table's rules are read.
+    const bool within = rules_before <= s.limits.max_rules &&
+                        within_budget(s, *rules, rules_before + rules->children.size(), s.limits.max_rules,
+                                      "rules (in the tables up to " + label + ")", "max_rules");
+    rules_before += rules->children.size();
+    if (within) {
+      t.rules.reserve(rules->children.size());
+      std::unordered_set<std::string> ids;
+      for (const node& r : rules->children) read_rule(s, r, t, ids);
+    }
   }
   s.p.decisions.push_back(std::move(t));
 }
@@ -162,7 +172,8 @@ void read_decisions(build_state& s, const node& section) {
     s.r.error(error_code::empty_table, section, "the policy has no decision tables",
               "declare at least one table under `decisions:`");
   }
-  for (std::size_t i = 0; i < section.pairs(); ++i) read_table(s, section.key(i), section.val(i));
+  std::size_t rules = 0;
+  for (std::size_t i = 0; i < section.pairs(); ++i) read_table(s, section.key(i), section.val(i), rules);
 }
 
 }  // namespace aftersale::load

@@ -3,6 +3,8 @@
 #include <aftersale/time.hpp>
 #include <algorithm>
 #include <chrono>
+#include <string>
+#include <unordered_set>
 
 #include "load/build_state.hpp"
 
@@ -46,10 +48,24 @@ std::uint32_t resolve_fact(build_state& s, const node& n, fact_type type, std::s
   return f;
 }
 
-std::optional<std::int64_t> value_index(const fact_def& f, std::string_view v) {
-  auto it = std::find(f.values.begin(), f.values.end(), v);
-  if (it == f.values.end()) return std::nullopt;
-  return it - f.values.begin();
+// The index of value `v` of fact `fact` (an enum value or a string literal), through a hash
+// map once the fact has more than a few values.
+std::optional<std::int64_t> value_index(build_state& s, std::uint32_t fact, std::string_view v) {
+  const fact_def& f = s.p.facts[fact];
+  if (f.values.size() <= 16) {
+    auto it = std::find(f.values.begin(), f.values.end(), v);
+    if (it == f.values.end()) return std::nullopt;
+    return it - f.values.begin();
+  }
+  auto& ids = s.value_ids[fact];
+  if (ids.size() != f.values.size()) {
+    ids.clear();
+    ids.reserve(f.values.size());
+    for (std::size_t i = 0; i < f.values.size(); ++i) ids.emplace(f.values[i], static_cast<std::int64_t>(i));
+  }
+  auto it = ids.find(std::string(v));
+  if (it == ids.end()) return std::nullopt;
+  return it->second;
 }
 
 // Declares one fact: its name, type and (for enums) values.
@@ -76,19 +92,22 @@ bool read_type_and_values(build_state& s, const node& decl, const std::string& l
       s.r.error(error_code::missing_key, decl, "missing key `values` in " + label,
                 "an enum " + std::string(noun) + " lists its values: `values: [a, b]`");
       ok = false;
-    } else if (s.r.expect(*values, node::kind::sequence, "the values of " + label)) {
+    } else if (!s.r.expect(*values, node::kind::sequence, "the values of " + label) ||
+               !within_budget(s, *values, values->children.size(), s.limits.max_enum_values,
+                              "values of " + label, "max_enum_values")) {
+      ok = false;
+    } else {
+      std::unordered_set<std::string> seen;  // a scan per value would be quadratic in the list
       for (const node& v : values->children) {
         auto id = s.r.id(v, "a value of " + label);
         if (!id) continue;
-        if (value_index(f, *id)) {
+        if (!seen.insert(*id).second) {
           s.r.error(error_code::duplicate_id, v, "value `" + *id + "` is declared twice in " + label,
                     "remove one of the two");
           continue;
         }
         f.values.push_back(*id);
       }
-    } else {
-      ok = false;
     }
   } else if (ok && values) {
     s.r.error(error_code::unknown_key, *values,
@@ -163,14 +182,14 @@ void read_derivation(build_state& s, std::uint32_t self, const node& d) {
       const node& from = cases->key(i);
       const node& to = cases->val(i);
       if (!s.r.expect(from, node::kind::scalar, "a case of " + label)) continue;
-      auto from_index = value_index(src, from.value);
+      auto from_index = value_index(s, f.source, from.value);
       if (!from_index) {
         s.r.error(error_code::type_mismatch, from,
                   "`" + from.value + "` is not a value of fact `" + src.name + "`",
                   "values of `" + src.name + "`: " + quote_list(src.values));
       }
       if (!s.r.expect(to, node::kind::scalar, "the result of a case of " + label)) continue;
-      auto to_index = value_index(f, to.value);
+      auto to_index = value_index(s, self, to.value);
       if (!to_index) {
         s.r.error(error_code::type_mismatch, to, "`" + to.value + "` is not a value of fact `" + f.name + "`",
                   "values of `" + f.name + "`: " + quote_list(f.values));
@@ -248,7 +267,7 @@ std::optional<std::int64_t> read_fact_value(build_state& s, std::uint32_t fact, 
   }
   switch (f.type) {
     case fact_type::enumeration:
-      if (auto i = value_index(f, n.value)) return *i;
+      if (auto i = value_index(s, fact, n.value)) return *i;
       s.r.error(error_code::type_mismatch, n, "`" + n.value + "` is not a value of enum " + label,
                 "values of `" + f.name + "`: " + quote_list(f.values));
       return std::nullopt;
@@ -285,9 +304,11 @@ std::optional<std::int64_t> read_fact_value(build_state& s, std::uint32_t fact, 
                 "write ISO 8601 with an offset: `2026-10-01T10:00:00+08:00`");
       return std::nullopt;
     case fact_type::string: {
-      if (auto i = value_index(f, n.value)) return *i;
+      if (auto i = value_index(s, fact, n.value)) return *i;
       f.values.push_back(n.value);
-      return static_cast<std::int64_t>(f.values.size() - 1);
+      const auto index = static_cast<std::int64_t>(f.values.size() - 1);
+      if (auto ids = s.value_ids.find(fact); ids != s.value_ids.end()) ids->second.emplace(n.value, index);
+      return index;
     }
   }
   return std::nullopt;

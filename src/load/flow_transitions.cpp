@@ -113,7 +113,16 @@ void read_transition(flow_context& c, const node& n) {
     if (name) {
       auto it = std::find(f.events.begin(), f.events.end(), *name);
       t.event = static_cast<std::uint32_t>(it - f.events.begin());
-      if (it == f.events.end()) f.events.push_back(*name);
+      if (it == f.events.end()) {
+        f.events.push_back(*name);
+        // Dispatch is a (state, event) table: the events are budgeted like the states. Reported
+        // once, at the first event past the budget (the policy is refused, nothing is compiled).
+        if (f.events.size() == s.limits.max_flow_events + 1) {
+          within_budget(s, *event, f.events.size(), s.limits.max_flow_events, "events of flow `" + f.id + "`",
+                        "max_flow_events");
+          complete = false;
+        }
+      }
     }
     complete = complete && name.has_value();
   } else if (automatic) {

@@ -178,6 +178,11 @@ void read_states(flow_context& c, const node& section) {
                 "declare at least the start state under `states:`");
     c.states_broken = true;  // references to states would only repeat this
   }
+  if (!within_budget(c.s, section, section.pairs(), c.s.limits.max_flow_states, "states of " + c.label(),
+                     "max_flow_states")) {
+    c.states_broken = true;
+    return;
+  }
   for (std::size_t i = 0; i < section.pairs(); ++i) read_state(c, section.key(i), section.val(i));
 }
 
@@ -256,6 +261,8 @@ void read_flow(build_state& s, const node& key, const node& decl) {
   f.variables.assign(std::make_move_iterator(s.p.facts.begin() + c.first_variable),
                      std::make_move_iterator(s.p.facts.end()));
   s.p.facts.resize(c.first_variable);
+  for (auto it = s.value_ids.begin(); it != s.value_ids.end();)
+    it = it->first >= c.first_variable ? s.value_ids.erase(it) : std::next(it);
   s.broken_facts = broken_before;
   // The shared value, condition and amount readers speak of facts; here those are variables.
   for (auto d = s.r.diagnostics().begin() + static_cast<std::ptrdiff_t>(errors_before);
@@ -329,6 +336,7 @@ void read_roles(build_state& s, const node& n, std::string_view what, std::vecto
 
 void read_flows(build_state& s, const node& section) {
   if (!s.r.expect(section, node::kind::mapping, "the `flows` section")) return;
+  if (!within_budget(s, section, section.pairs(), s.limits.max_flows, "flows", "max_flows")) return;
   for (std::size_t i = 0; i < section.pairs(); ++i) read_flow(s, section.key(i), section.val(i));
 }
 

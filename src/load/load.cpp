@@ -81,12 +81,13 @@ void read_entry(load::build_state& s, const load::node& n) {
 }
 
 std::shared_ptr<const policy> build(const load::node& root, const std::vector<std::string>& files,
-                                    std::uint64_t hash, std::shared_ptr<const policy> base) {
+                                    std::uint64_t hash, std::shared_ptr<const policy> base,
+                                    const load_limits& limits) {
   load::reader r(files);
   const std::string& file = files.front();
   auto p = std::make_shared<policy>();
   p->base = std::move(base);
-  load::build_state s{r, *p, {}, {}, {}, {}, {}, {}, {}, std::nullopt, false, false, {}};
+  load::build_state s{r, *p, {}, {}, {}, {}, {}, {}, {}, std::nullopt, false, false, {}, {}, {}, limits};
   if (!r.expect(root, load::node::kind::mapping, "a policy")) fail(std::move(r.diagnostics()), file);
   r.check_keys(root, "the policy file",
                {"format", "extends", "policy", "vocabulary", "facts", "calendars", "clocks", "decisions",
@@ -169,7 +170,7 @@ loaded_tree load_parsed(node parsed, std::string_view text, const std::string& f
     // The store's hash covers its base's text too: a changed base is a changed policy.
     hash.u64(base->info.content_hash);
   }
-  auto p = build(*root, files, hash.value(), base);
+  auto p = build(*root, files, hash.value(), base, limits);
   return loaded_tree{std::move(*root), std::move(files), std::move(p)};
 }
 

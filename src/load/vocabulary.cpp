@@ -1,5 +1,7 @@
 // Reads `vocabulary:`: five lists of ids, each item a bare id or `{id, label}`.
 #include <algorithm>
+#include <string>
+#include <unordered_set>
 
 #include "load/build_state.hpp"
 
@@ -20,10 +22,31 @@ std::vector<std::string> ids_of(const std::vector<vocabulary_entry>& list) {
   return out;
 }
 
+bool within_budget(build_state& s, const node& at, std::size_t count, std::size_t limit,
+                   std::string_view what, std::string_view field) {
+  if (count <= limit) return true;
+  s.r.error(
+      error_code::over_budget, at,
+      std::to_string(count) + " " + std::string(what) + " are more than the budget of " +
+          std::to_string(limit),
+      "split the policy, or raise `load_limits." + std::string(field) + "` for a generated policy you trust");
+  return false;
+}
+
 std::uint32_t resolve_vocabulary(build_state& s, const node& n, const std::vector<vocabulary_entry>& list,
                                  std::string_view kind) {
   if (!s.r.expect(n, node::kind::scalar, "a reference to " + std::string(kind))) return npos;
-  if (const std::uint32_t i = entry_index(list, n.value); i != npos) return i;
+  if (list.size() <= 16) {
+    if (const std::uint32_t i = entry_index(list, n.value); i != npos) return i;
+  } else {
+    // Long lists: a hash map built on first use (the vocabulary is complete by then).
+    auto& ids = s.vocabulary_ids[&list];
+    if (ids.size() != list.size()) {
+      ids.clear();
+      for (std::uint32_t i = 0; i < list.size(); ++i) ids.emplace(list[i].id, i);
+    }
+    if (auto it = ids.find(n.value); it != ids.end()) return it->second;
+  }
   // A list that could not be read at all (`kind:*`) or this entry was already reported.
   if (s.broken_vocabulary.count(std::string(kind) + ":*") == 0 &&
       s.broken_vocabulary.count(std::string(kind) + ':' + n.value) == 0) {
@@ -41,6 +64,12 @@ void read_list(build_state& s, const node& n, std::string_view kind, std::vector
     s.broken_vocabulary.insert(std::string(kind) + ":*");
     return;
   }
+  if (!within_budget(s, n, n.children.size(), s.limits.max_enum_values, "entries of " + what,
+                     "max_enum_values")) {
+    s.broken_vocabulary.insert(std::string(kind) + ":*");
+    return;
+  }
+  std::unordered_set<std::string> seen;  // a scan per entry would be quadratic in the list
   for (const node& item : n.children) {
     const node* id_node = &item;
     vocabulary_entry e;
@@ -62,9 +91,7 @@ void read_list(build_state& s, const node& n, std::string_view kind, std::vector
       if (id_node->is_scalar()) s.broken_vocabulary.insert(std::string(kind) + ':' + id_node->value);
       continue;
     }
-    const bool dup =
-        std::any_of(out.begin(), out.end(), [&](const vocabulary_entry& v) { return v.id == *id; });
-    if (dup) {
+    if (!seen.insert(*id).second) {
       s.r.error(error_code::duplicate_id, *id_node, "`" + *id + "` is declared twice in " + what,
                 "remove one of the two entries");
       continue;
@@ -78,14 +105,16 @@ void read_list(build_state& s, const node& n, std::string_view kind, std::vector
 void read_ladder(build_state& s, const node& n) {
   if (!s.r.expect(n, node::kind::sequence, "`vocabulary.escalation_ladder`")) return;
   std::vector<std::uint32_t>& ladder = s.p.vocabulary.escalation_ladder;
+  std::vector<bool> on_ladder(s.p.vocabulary.roles.size());
   for (const node& item : n.children) {
     const std::uint32_t role = resolve_vocabulary(s, item, s.p.vocabulary.roles, "roles");
     if (role == npos) continue;
-    if (std::find(ladder.begin(), ladder.end(), role) != ladder.end()) {
+    if (on_ladder[role]) {
       s.r.error(error_code::duplicate_id, item, "role `" + item.value + "` is on the escalation ladder twice",
                 "list each role once, lowest first");
       continue;
     }
+    on_ladder[role] = true;
     ladder.push_back(role);
   }
 }

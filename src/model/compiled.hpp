@@ -1,9 +1,11 @@
 #pragma once
 // Internal: what the loader compiles from a policy besides the policy itself, so that deciding
-// and running cases never search: a bitset index per decision table and dispatch lists per flow.
+// and running cases never search: a bitset index per decision table (in blocks of rules) and
+// dispatch lists per flow.
 // It hangs off `policy::compiled` (opaque to users); built by `compile_policy` (src/load), read
 // by decide, case, analysis and diagram. Read-only once built.
 #include <aftersale/model.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -12,11 +14,17 @@ namespace aftersale::detail {
 // ---------------------------------------------------------------------------------------------
 // Decision tables
 //
-// For each fact some rule tests, values fall into buckets (an enum value, a bool, a string
-// literal, or an interval between the numeric bounds the rules mention, plus one bucket for
-// "absent"). Each bucket holds a bitset of the rules a value in that bucket satisfies (rules
-// that do not test the fact have their bit set everywhere). The rules that match a request
-// are the AND of one bitset per indexed fact.
+// The rules are cut into blocks of consecutive rules (one block for all but very large tables).
+// In a block, for each fact some rule of the block tests, values fall into buckets (an enum
+// value, a bool, a string literal, or an interval between the values the block's conditions
+// mention, plus one bucket for "absent"). Each bucket holds a bitset of the block's rules a value
+// in that bucket satisfies (rules that do not test the fact have their bit set everywhere). The
+// rules of a block that match a request are the AND of one bitset per indexed fact.
+//
+// INVARIANT (memory): a block's bitsets hold (buckets + 1) × words words per column, and the
+// loader closes a block once that passes a fixed budget (`block_budget_words` in compile.cpp),
+// so the index grows with the number of rules and conditions, never with their product or with
+// the values written (an enum of 200,000 values is bucketed by the values the block mentions).
 
 struct column_index {
   std::uint32_t fact = 0;
@@ -33,12 +41,26 @@ struct column_index {
   std::vector<std::uint32_t> nonzero_begin;  ///< buckets + 2 offsets
 };
 
-struct table_index {
+/// The index of rules `first_rule .. first_rule + rules` of a table; bit i is rule first_rule + i.
+struct index_block {
+  std::uint32_t first_rule = 0;
+  std::uint32_t rules = 0;
   std::uint32_t words = 0;  ///< 64-bit words per bitset = ceil(rules / 64)
   /// Most selective first (fewest rules per bucket on average), so the word-by-word AND
   /// reaches zero early.
   std::vector<column_index> columns;
-  std::vector<std::uint64_t> all;  ///< every rule (for a table whose rules test nothing)
+  std::vector<std::uint64_t> all;  ///< every rule (for a block whose rules test nothing)
+};
+
+struct table_index {
+  /// The block of rule 0 (of every rule, in all but very large tables), held inline: deciding
+  /// reaches it without following another pointer.
+  index_block first;
+  std::vector<index_block> more;  ///< the next blocks, in rule order
+
+  /// How many blocks (0 for a table without rules), and block `i` of them.
+  std::size_t blocks() const noexcept { return first.rules == 0 && more.empty() ? 0 : 1 + more.size(); }
+  const index_block& block(std::size_t i) const { return i == 0 ? first : more.at(i - 1); }
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 
 #include <aftersale/decide.hpp>
 #include <aftersale/load.hpp>
+#include <algorithm>
 #include <limits>
 #include <memory>
 #include <random>
@@ -97,7 +98,7 @@ TEST(table_index, NumericColumnsBucketByTheBoundsRulesUse) {
   r1.id = "other";
   r1.conditions.push_back(set_of(0, {1}, false));
   t.rules = {r0, r1};
-  const auto& ix = compile_table(*p, t);
+  const auto& ix = compile_table(*p, t).block(0);
   EXPECT_EQ(ix.words, 1u);
   ASSERT_EQ(ix.columns.size(), 2u);
   const aftersale::detail::column_index* count = nullptr;
@@ -122,7 +123,7 @@ TEST(table_index, ManyRulesSpanWordsAndFirstMatchFindsTheEarliest) {
     r.conditions.push_back(interval(2, i, i));  // count == i
     t.rules.push_back(r);
   }
-  EXPECT_EQ(compile_table(*p, t).words, 16u);
+  EXPECT_EQ(compile_table(*p, t).block(0).words, 16u);
   aftersale::bound_request b;
   b.values.assign(p->facts.size(), 0);
   b.present.assign(p->facts.size(), 0);
@@ -140,13 +141,13 @@ TEST(table_index, ManyRulesSpanWordsAndFirstMatchFindsTheEarliest) {
 TEST(table_index, EmptyTableAndUnconditionalRules) {
   auto p = base_policy();
   aftersale::decision_table t;
-  compile_table(*p, t);
+  EXPECT_EQ(compile_table(*p, t).blocks(), 0u);
   aftersale::bound_request b;
   b.values.assign(p->facts.size(), 0);
   b.present.assign(p->facts.size(), 0);
   EXPECT_EQ(aftersale::first_match(*p, 0, b), aftersale::npos);
   t.rules.resize(3);
-  EXPECT_TRUE(compile_table(*p, t).columns.empty());
+  EXPECT_TRUE(compile_table(*p, t).block(0).columns.empty());
   EXPECT_EQ(aftersale::first_match(*p, 0, b), 0u);
 }
 
@@ -162,7 +163,7 @@ TEST(table_index, ManyColumnsBeyondTheCachedOnes) {
     r.conditions.push_back(interval(static_cast<std::uint32_t>((i * 7) % 70), 1, 1));
     t.rules.push_back(r);
   }
-  ASSERT_EQ(compile_table(p, t).columns.size(), 70u);
+  ASSERT_EQ(compile_table(p, t).block(0).columns.size(), 70u);
   std::mt19937_64 rng(7);
   for (int q = 0; q < 500; ++q) {
     aftersale::bound_request b;
@@ -179,9 +180,12 @@ TEST(table_index, ManyColumnsBeyondTheCachedOnes) {
 }
 
 // Random tables and requests: the index agrees with the naive scan, for the first match
-// and for every match (through a `collect` table).
-TEST(table_index, PropertyAgreesWithNaiveScan) {
-  std::mt19937_64 rng(20261123);
+// and for every match (through a `collect` table). `large`: tables of thousands of rules over
+// many distinct bounds (cut into several blocks) and an enum of 1,000 values (bucketed by the
+// values rules mention); returns how many blocks the largest table had.
+std::size_t agrees_with_naive_scan(std::uint64_t seed, int rounds, bool large) {
+  std::mt19937_64 rng(seed);
+  std::size_t most_blocks = 0;
   auto pick = [&](auto const& v) { return v[rng() % v.size()]; };
   const std::vector<std::int64_t> numbers = {lowest, lowest + 1, -1000, -1,  0,           1,
                                              2,      7,          8,     100, highest - 1, highest};
@@ -193,7 +197,10 @@ TEST(table_index, PropertyAgreesWithNaiveScan) {
         return static_cast<std::int64_t>(rng() % 2);
       case 4:
         return static_cast<std::int64_t>(rng() % 3) - 1;  // string_other, x, y
+      case 6:
+        return static_cast<std::int64_t>(rng() % 1000);
       default: {
+        if (large && rng() % 2 == 0) return static_cast<std::int64_t>(rng() % 20000) - 10000;
         const std::int64_t v = pick(numbers);
         const int nudge = static_cast<int>(rng() % 3) - 1;  // also probe values next to bounds
         if (nudge < 0 && v != lowest) return v - 1;
@@ -233,12 +240,18 @@ TEST(table_index, PropertyAgreesWithNaiveScan) {
     }
   };
   int matched = 0, unmatched = 0;
-  for (int round = 0; round < 300; ++round) {
+  for (int round = 0; round < rounds; ++round) {
     auto p = base_policy();
+    if (large) {
+      std::vector<std::string> values;
+      for (int v = 0; v < 1000; ++v) values.push_back("v" + std::to_string(v));
+      p->facts.push_back(make_fact("big", fact_type::enumeration, std::move(values)));  // 6
+    }
     aftersale::decision_table t;
     t.id = "t";
     t.hit_policy = aftersale::hit_policy::collect;
-    const int rules = 1 + static_cast<int>(rng() % (round % 10 == 0 ? 300 : 90));
+    const int rules = large ? 3000 + static_cast<int>(rng() % 2000)
+                            : 1 + static_cast<int>(rng() % (round % 10 == 0 ? 300 : 90));
     for (int i = 0; i < rules; ++i) {
       aftersale::rule r;
       r.id = "r" + std::to_string(i);
@@ -253,6 +266,7 @@ TEST(table_index, PropertyAgreesWithNaiveScan) {
     p->decisions.push_back(t);
     p->info.entry = 0;
     aftersale::compile_policy(*p);
+    most_blocks = std::max(most_blocks, p->compiled->tables[0].blocks());
     std::shared_ptr<const aftersale::policy> shared = p;
     const auto& table = p->decisions[0];
     aftersale::decide_options quiet;
@@ -269,18 +283,61 @@ TEST(table_index, PropertyAgreesWithNaiveScan) {
         if (naive_matches(table.rules[i], b)) expected.push_back(i);
       }
       const std::uint32_t first = aftersale::first_match(*p, 0, b);
-      ASSERT_EQ(first, expected.empty() ? aftersale::npos : expected.front())
+      EXPECT_EQ(first, expected.empty() ? aftersale::npos : expected.front())
           << "round " << round << " request " << q;
       auto d = aftersale::decide(shared, b, aftersale::sys_seconds{}, quiet);
       std::vector<std::uint32_t> got;
       for (const auto& m : d.matches()) got.push_back(m.rule);
-      ASSERT_EQ(got, expected) << "round " << round << " request " << q;
+      EXPECT_EQ(got, expected) << "round " << round << " request " << q;
+      if (got != expected) return most_blocks;
       (expected.empty() ? unmatched : matched)++;
     }
   }
   // The generator must exercise both outcomes, or the test proves little.
-  EXPECT_GT(matched, 1000);
-  EXPECT_GT(unmatched, 300);
+  EXPECT_GT(matched, rounds * 3);
+  // Large tables nearly always have a match; their matches come from every block (`collect`).
+  if (!large) {
+    EXPECT_GT(unmatched, rounds);
+  }
+  return most_blocks;
+}
+
+TEST(table_index, PropertyAgreesWithNaiveScan) { agrees_with_naive_scan(20261123, 300, false); }
+
+// Large tables: several blocks, and a large enum bucketed by breakpoints, still agree.
+TEST(table_index, PropertyLargeTablesInBlocksAgreeWithNaiveScan) {
+  EXPECT_GT(agrees_with_naive_scan(20261207, 4, true), 1u);
+}
+
+// The index of a table whose every rule has its own bounds grows linearly: blocks keep each
+// bitset within a fixed budget instead of buckets × rules.
+TEST(table_index, DistinctBoundsPerRuleStayLinear) {
+  auto p = base_policy();
+  aftersale::decision_table t;
+  const int rules = 20000;
+  for (int i = 0; i < rules; ++i) {
+    aftersale::rule r;
+    r.conditions.push_back(interval(2, i * 3, highest));      // count >= 3i
+    r.conditions.push_back(interval(3, rules - i, highest));  // amount >= rules - i
+    t.rules.push_back(r);
+  }
+  const auto& ix = compile_table(*p, t);
+  std::size_t words = 0;
+  for (std::size_t i = 0; i < ix.blocks(); ++i) {
+    for (const auto& c : ix.block(i).columns) words += c.bits.size();
+  }
+  // One block would hold 2 × 40,001 buckets × 313 words (25 M words, 200 MB).
+  EXPECT_LT(words, std::size_t{20} * 1000 * 1000 / 8);  // < 20 MB
+  EXPECT_GT(ix.blocks(), 1u);
+  aftersale::bound_request b;
+  b.values.assign(p->facts.size(), 0);
+  b.present.assign(p->facts.size(), 0);
+  b.present[2] = b.present[3] = 1;
+  for (int i : {0, 1, 4999, 5000, 12345, 19999}) {
+    b.values[2] = i * 3;      // rules 0..i pass the count test
+    b.values[3] = rules - i;  // rules i.. pass the amount test
+    EXPECT_EQ(aftersale::first_match(*p, 0, b), static_cast<std::uint32_t>(i)) << i;
+  }
 }
 
 }  // namespace

@@ -3,7 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <aftersale/analysis.hpp>
+#include <aftersale/decide.hpp>
 #include <aftersale/load.hpp>
+#include <aftersale/request.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +14,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -71,6 +75,7 @@ expectation expectations_of(const std::string& text, const std::string& rel) {
     if (line.rfind("# limits: max_depth=", 0) == 0) out.limits.max_depth = std::stoul(line.substr(20));
     if (line.rfind("# limits: max_extends_depth=", 0) == 0)
       out.limits.max_extends_depth = std::stoul(line.substr(28));
+    if (line.rfind("# limits: max_rules=", 0) == 0) out.limits.max_rules = std::stoul(line.substr(20));
   }
   return out;
 }
@@ -111,7 +116,7 @@ TEST(errors_folder, EveryLoadErrorCodeHasAFile) {
   // E109 (unreadable file) cannot be a file in the folder; it is tested below.
   for (const char* code : {"E100", "E101", "E102", "E103", "E104", "E105", "E106", "E107", "E108",
                            "E200", "E201", "E202", "E203", "E204", "E205", "E206", "E207", "E208",
-                           "E209", "E210", "E211", "E212", "E213", "E214", "E216"}) {
+                           "E209", "E210", "E211", "E212", "E213", "E214", "E215", "E216"}) {
     EXPECT_EQ(seen.count(code), 1u) << "no file in tests/errors expects " << code;
   }
 }
@@ -195,6 +200,160 @@ TEST(golden, MessagesFollowTheHouseStyle) {
       EXPECT_EQ(d.message.find("std::"), std::string::npos);
       EXPECT_EQ(d.message.find('\n'), std::string::npos);
     }
+  }
+}
+
+// ---- budgets (load_limits): E215 as soon as a count is known ----
+
+// A policy with `rules` rules in each of two tables, an enum of `values` values, `flows` flows of
+// `states` states each and `events` events in each flow.
+std::string sized_policy(int rules, int values, int flows, int states, int events) {
+  std::string t = "format: 1\npolicy: {id: p, version: \"1\", entry: a}\nvocabulary: {solutions: [ok]}\n";
+  t += "facts:\n  e: {type: enum, values: [";
+  for (int v = 0; v < values; ++v) t += (v ? ", v" : "v") + std::to_string(v);
+  t += "]}\ndecisions:\n";
+  for (const char* table : {"a", "b"}) {
+    t += std::string("  ") + table + ":\n    rules:\n";
+    for (int r = 0; r < rules; ++r)
+      t += "      - {id: r" + std::to_string(r) + ", when: {e: v0}, then: {solution: ok}}\n";
+  }
+  if (flows > 0) {
+    t += "flows:\n";
+    for (int f = 0; f < flows; ++f) {
+      t += "  f" + std::to_string(f) + ":\n    start: s0\n    states:\n";
+      for (int st = 0; st < states; ++st) t += "      s" + std::to_string(st) + ": {}\n";
+      t += "    transitions:\n";
+      for (int ev = 0; ev < events; ++ev)
+        t += "      - {from: s0, event: e" + std::to_string(ev) + ", to: s0}\n";
+    }
+  }
+  return t;
+}
+
+TEST(budgets, EachBudgetIsRefusedWithE215AtTheCountedList) {
+  const std::string text = sized_policy(3, 4, 2, 3, 2);
+  ASSERT_NO_THROW(load_policy_string(text));
+  load_limits exact;
+  exact.max_rules = 6;
+  exact.max_enum_values = 4;
+  exact.max_flows = 2;
+  exact.max_flow_states = 3;
+  exact.max_flow_events = 2;
+  EXPECT_NO_THROW(load_policy_string(text, "t.yaml", exact)) << "a count equal to its budget loads";
+
+  load_limits rules = exact;
+  rules.max_rules = 5;  // the second table's 3 rules bring the policy to 6
+  EXPECT_THAT(prefixes(errors_of(text, "t.yaml", rules)), ::testing::ElementsAre("t.yaml:14:7: error[E215]"));
+  rules.max_rules = 2;  // the first table is over: reported once, the second is not read
+  EXPECT_THAT(prefixes(errors_of(text, "t.yaml", rules)), ::testing::ElementsAre("t.yaml:9:7: error[E215]"));
+  const auto message = errors_of(text, "t.yaml", rules);
+  ASSERT_EQ(message.size(), 1u);
+  EXPECT_EQ(to_string(message[0]),
+            "t.yaml:9:7: error[E215]: 3 rules (in the tables up to table `a`) are more than the budget of 2\n"
+            "  help: split the policy, or raise `load_limits.max_rules` for a generated policy you trust");
+
+  load_limits values = exact;
+  values.max_enum_values = 3;
+  EXPECT_THAT(prefixes(errors_of(text, "t.yaml", values)),
+              ::testing::ElementsAre("t.yaml:5:27: error[E215]"));
+  const std::string vocabulary =
+      "format: 1\npolicy: {id: p, version: \"1\", entry: a}\n"
+      "vocabulary: {solutions: [ok, no, maybe, later]}\nfacts: {}\n"
+      "decisions: {a: {rules: [{id: r, then: {solution: ok}}]}}\n";
+  EXPECT_THAT(prefixes(errors_of(vocabulary, "t.yaml", values)),
+              ::testing::ElementsAre("t.yaml:3:25: error[E215]"));
+
+  load_limits flows = exact;
+  flows.max_flows = 1;
+  EXPECT_THAT(prefixes(errors_of(text, "t.yaml", flows)), ::testing::ElementsAre("t.yaml:18:3: error[E215]"));
+
+  load_limits states = exact;
+  states.max_flow_states = 2;
+  EXPECT_THAT(prefixes(errors_of(text, "t.yaml", states)),
+              ::testing::ElementsAre("t.yaml:21:7: error[E215]", "t.yaml:30:7: error[E215]"));
+
+  load_limits events = exact;
+  events.max_flow_events = 1;
+  EXPECT_THAT(prefixes(errors_of(text, "t.yaml", events)),
+              ::testing::ElementsAre("t.yaml:26:27: error[E215]", "t.yaml:35:27: error[E215]"));
+}
+
+TEST(budgets, DefaultsAreFarAboveRealPoliciesAndBelowHarm) {
+  const load_limits d;
+  EXPECT_EQ(d.max_rules, 100'000u);
+  EXPECT_EQ(d.max_enum_values, 500'000u);
+  EXPECT_EQ(d.max_flows, 1'000u);
+  EXPECT_EQ(d.max_flow_states, 1'000u);
+  EXPECT_EQ(d.max_flow_events, 1'000u);
+}
+
+// ---- conditions that can never hold (E204), counted rather than enumerated ----
+
+std::string one_condition(const std::string& fact_decl, const std::string& cell) {
+  return "format: 1\npolicy: {id: p, version: \"1\", entry: t}\nvocabulary: {solutions: [ok]}\n"
+         "facts: {x: " +
+         fact_decl + "}\ndecisions: {t: {rules: [{id: r, when: {x: " + cell + "}, then: {solution: ok}}]}}\n";
+}
+
+TEST(impossible, EnumAndIntConditionsNoValueMeetsAreE204) {
+  const std::string abc = "{type: enum, values: [a, b, c]}";
+  for (const auto& [decl, cell] : std::vector<std::pair<std::string, std::string>>{
+           {abc, "{not_in: [a, b, c]}"},
+           {abc, "{not_in: [c, a, b, a]}"},
+           {abc, "{ne: a, not_in: [b, c]}"},
+           {abc, "{in: [a, b], not_in: [a, b]}"},
+           {abc, "{eq: b, ne: b}"},
+           {"{type: enum, values: [only]}", "{ne: only}"},
+           {"{type: bool}", "{eq: true, ne: true}"},
+           {"{type: int}", "{ge: 1, le: 3, not_in: [1, 2, 3]}"},
+           {"{type: int}", "{ge: 9223372036854775807, ne: 9223372036854775807}"},
+           {"{type: int}", "{ge: 5, le: 2}"},
+       }) {
+    SCOPED_TRACE(cell);
+    const std::string text = one_condition(decl, cell);
+    EXPECT_THAT(prefixes(errors_of(text)), ::testing::ElementsAre("t.yaml:5:43: error[E204]"));
+  }
+  const auto ds = errors_of(one_condition(abc, "{ne: a, not_in: [b, c]}"));
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(to_string(ds[0]),
+            "t.yaml:5:43: error[E204]: condition `ne a, not_in [b, c]` on fact `x` can never hold\n"
+            "  help: it rules out every value of enum fact `x`: leave at least one value allowed");
+  // One value left, or a type with values beyond those written: they load.
+  for (const auto& [decl, cell] : std::vector<std::pair<std::string, std::string>>{
+           {abc, "{ne: a, not_in: [b]}"},
+           {abc, "{not_in: [a, b]}"},
+           {"{type: string}", "{not_in: [a, b]}"},
+           {"{type: int}", "{ge: 1, le: 3, not_in: [1, 3]}"},
+           {"{type: bool}", "{ne: true}"},
+       }) {
+    SCOPED_TRACE(cell);
+    EXPECT_NO_THROW(load_policy_string(one_condition(decl, cell), "t.yaml"));
+  }
+}
+
+// A tiny policy whose values are huge: nothing is enumerated between its bounds, so it loads,
+// decides and is analysed in memory that does not depend on the values (it used to grow past
+// 11 GB and end in std::bad_alloc).
+TEST(hostile, WideIntRangeWithExclusionsStaysTheSizeOfItsText) {
+  for (const std::string& cell :
+       {std::string("{ge: -4611686018427387904, ne: 5, le: 4611686018427387904}"),
+        std::string("{ge: -9223372036854775808, not_in: [5, 6], le: 9223372036854775807}"),
+        std::string("{gt: -9223372036854775808, ne: 5, lt: 9223372036854775807}"),
+        std::string("{ge: 0, le: 4000, ne: 5}")}) {
+    SCOPED_TRACE(cell);
+    const std::string text =
+        "format: 1\npolicy: {id: p, version: \"1\", entry: t}\n"
+        "vocabulary: {solutions: [ok, no]}\nfacts: {n: {type: int}}\n"
+        "decisions: {t: {rules: [{id: r1, when: {n: " +
+        cell + "}, then: {solution: ok}}, {id: r2, then: {solution: no}}]}}\n";
+    std::shared_ptr<const policy> p = load_policy_string(text, "t.yaml");
+    std::size_t stored = 0;  // values kept by the conditions: the ones written, no more
+    for (const condition& c : p->decisions[0].rules[0].conditions) stored += c.set.size();
+    EXPECT_LE(stored, 2u);
+    const sys_seconds now{};
+    EXPECT_EQ(decide(p, request().set("n", 7), now).rule_id(), "r1");
+    EXPECT_EQ(decide(p, request().set("n", 5), now).rule_id(), "r2");
+    EXPECT_NO_THROW(analyze(*p));
   }
 }
 

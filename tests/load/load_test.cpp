@@ -2,8 +2,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <aftersale/decide.hpp>
 #include <aftersale/load.hpp>
+#include <aftersale/request.hpp>
 #include <aftersale/time.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -11,6 +14,7 @@
 #include <ostream>
 #include <string>
 
+#include "../../bench/large_policy.hpp"
 #include "model/compiled.hpp"
 
 namespace aftersale {
@@ -288,7 +292,7 @@ TEST_F(full, HitPolicies) {
   EXPECT_EQ(table("ro").hit_policy, hit_policy::rule_order);
   EXPECT_EQ(table("oo").hit_policy, hit_policy::output_order);
   EXPECT_EQ(table("nohit").hit_policy, hit_policy::first);  // the default
-  EXPECT_EQ(detail::compiled_of(*p).tables[*p->find_decision("after_sales")].words, 1u);
+  EXPECT_EQ(detail::compiled_of(*p).tables[*p->find_decision("after_sales")].block(0).words, 1u);
 }
 
 TEST_F(full, ScalarListAndAnyConditions) {
@@ -363,12 +367,17 @@ TEST_F(full, NegatedAndCombinedConditions) {
   EXPECT_EQ(r.conditions[5].lo, 11);
   EXPECT_EQ(r.conditions[5].hi, 500);
 
-  // {ge: 2, ne: 4, le: 6} → the set {2, 3, 5, 6}; {ge: 0, ne: 4} → an interval and an exclusion.
+  // {ge: 2, ne: 4, le: 6} and {ge: 0, ne: 4} → an interval and an exclusion: the values between
+  // the bounds are never listed (a wide range would list billions).
   const decision_table& t = table("second");
-  ASSERT_EQ(t.rules[1].conditions.size(), 1u);
-  EXPECT_TRUE(t.rules[1].conditions[0].uses_set);
-  EXPECT_THAT(t.rules[1].conditions[0].set, ElementsAre(2, 3, 5, 6));
+  ASSERT_EQ(t.rules[1].conditions.size(), 2u);
+  EXPECT_FALSE(t.rules[1].conditions[0].uses_set);
+  EXPECT_EQ(t.rules[1].conditions[0].lo, 2);
+  EXPECT_EQ(t.rules[1].conditions[0].hi, 6);
+  EXPECT_TRUE(t.rules[1].conditions[1].negate);
+  EXPECT_THAT(t.rules[1].conditions[1].set, ElementsAre(4));
   EXPECT_EQ(t.rules[1].conditions[0].text, "ge 2, ne 4, le 6");
+  EXPECT_EQ(t.rules[1].conditions[1].text, "ge 2, ne 4, le 6");
   ASSERT_EQ(t.rules[2].conditions.size(), 2u);
   EXPECT_EQ(t.rules[2].conditions[0].lo, 0);
   EXPECT_EQ(t.rules[2].conditions[0].hi, highest);
@@ -453,6 +462,72 @@ TEST(load, PolicyIsUsableAfterTheTextIsGone) {
     text.assign(text.size(), 'x');
   }
   EXPECT_EQ(p->facts[0].name, "order_status");
+}
+
+// ---- large valid policies (bench/large_policy.hpp): they load, decide, and the index stays
+// linear. Not timed (bench/load_bench.cpp measures them); the sizes keep the suite fast.
+
+TEST(large, TwentyThousandRulesWithBoundsOfTheirOwnLoadAndDecide) {
+  const int rules = 20'000;
+  std::shared_ptr<const policy> p = load_policy_string(bench::many_rules_policy(rules), "many.yaml");
+  ASSERT_EQ(p->decisions[0].rules.size(), static_cast<std::size_t>(rules));
+  // Requests near the rules' bounds, answered by the index (several blocks) and by testing the
+  // rules one by one.
+  const auto& rules_of = p->decisions[0].rules;
+  int matched = 0;
+  for (int i : {0, 5, 13, 4005, 7777, 19997, 19999}) {
+    for (int shift : {-1, 0, 1}) {
+      request r;
+      r.set("status", "s" + std::to_string(i % 8))
+          .set("amount", std::max<std::int64_t>(0, std::int64_t{7} * i + shift))
+          .set("days", rules - i + shift);
+      const bound_request b = bind(*p, r);
+      std::string expected;
+      for (const rule& candidate : rules_of) {
+        bool all = true;
+        for (const condition& c : candidate.conditions) all = all && c.test(b.values[c.fact]);
+        if (all) {
+          expected = candidate.id;
+          break;
+        }
+      }
+      if (shift == 0) {
+        EXPECT_EQ(expected, "r" + std::to_string(i));  // late rules too, in later blocks
+      }
+      const decision d = decide(p, b, sys_seconds{});
+      EXPECT_EQ(d.matched() ? std::string(d.rule_id()) : std::string(), expected) << i << " " << shift;
+      matched += d.matched();
+    }
+  }
+  EXPECT_GT(matched, 5);
+  request none;
+  none.set("status", "s1").set("amount", std::int64_t{0}).set("days", rules + 1);
+  EXPECT_FALSE(decide(p, none, sys_seconds{}).matched());
+  std::size_t words = 0;
+  const detail::table_index& ix = detail::compiled_of(*p).tables[0];
+  for (std::size_t i = 0; i < ix.blocks(); ++i) {
+    for (const auto& c : ix.block(i).columns) words += c.bits.size();
+  }
+  // Buckets × rules would be 2 × 20,001 × 313 words (100 MB); the blocks keep it linear.
+  EXPECT_LT(words * 8, std::size_t{32} << 20);
+}
+
+TEST(large, TwoHundredThousandEnumValuesLoadAndDecide) {
+  std::shared_ptr<const policy> p = load_policy_string(bench::many_values_policy(200'000), "values.yaml");
+  ASSERT_EQ(p->facts[0].values.size(), 200'000u);
+  EXPECT_EQ(decide(p, request().set("sku_class", "v199999"), sys_seconds{}).rule_id(), "last");
+  EXPECT_EQ(decide(p, request().set("sku_class", "v1"), sys_seconds{}).matched(), false);
+  EXPECT_EQ(decide(p, request().set("sku_class", "v77"), sys_seconds{}).rule_id(), "rest");
+  // A duplicate among them is still found, at its place.
+  std::string dup = bench::many_values_policy(200'000);
+  dup.replace(dup.find("v199999]"), 7, "v123456");
+  try {
+    load_policy_string(dup, "values.yaml");
+    FAIL() << "a duplicate value loaded";
+  } catch (const policy_error& e) {
+    ASSERT_FALSE(e.diagnostics().empty());
+    EXPECT_EQ(e.diagnostics()[0].code, error_code::duplicate_id);  // then the rule's `v199999`: E202
+  }
 }
 
 }  // namespace
