@@ -89,8 +89,9 @@ void register_lint(py::module_& m) {
   auto policy_class = py::reinterpret_borrow<py::class_<py_policy>>(m.attr("Policy"));
   policy_class.def(
       "lint",
-      [](const py_policy& p, py::handle at, const std::string& status_fact,
-         const std::string& request_fact) { return lint_policy(*p.ptr, at, status_fact, request_fact); },
+      [](const py_policy& p, py::handle at, const std::string& status_fact, const std::string& request_fact) {
+        return lint_policy(*p.ptr, at, status_fact, request_fact);
+      },
       py::arg("at") = py::none(), py::arg("status_fact") = analysis_options{}.status_fact,
       py::arg("request_fact") = analysis_options{}.request_fact, lint_doc);
 

@@ -75,8 +75,7 @@ void register_policy(py::module_& m) {
                                for (const clock_def& c : p.ptr->clocks) out.append(c.id);
                                return out;
                              })
-      .def_property_readonly("solutions",
-                             [](const py_policy& p) { return ids(p.ptr->vocabulary.solutions); })
+      .def_property_readonly("solutions", [](const py_policy& p) { return ids(p.ptr->vocabulary.solutions); })
       .def_property_readonly("parties", [](const py_policy& p) { return ids(p.ptr->vocabulary.parties); })
       .def_property_readonly("roles", [](const py_policy& p) { return ids(p.ptr->vocabulary.roles); })
       .def("decide", &decide_one, py::arg("request"), py::arg("now"), py::arg("table") = py::none(),
