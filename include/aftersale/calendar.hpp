@@ -138,9 +138,10 @@ class business_calendar {
   /// Whole local calendar dates from `from` to `to` (negative when `to` is earlier).
   std::int64_t local_days_between(sys_seconds from, sys_seconds to) const;
 
-  /// `2026-10-08 17:30:00 CST (+08:00)` in the calendar's zone.
+  /// `2026-10-08 17:30:00 CST (+08:00)` in the calendar's zone; `never` for `never_due`.
   std::string format_local(sys_seconds t) const;
-  /// `2026-10-08T17:30:00+08:00`: ISO 8601 with the zone's offset at that instant.
+  /// `2026-10-08T17:30:00+08:00`: ISO 8601 with the zone's offset at that instant; `never`
+  /// for `never_due`.
   std::string format_iso_local(sys_seconds t) const;
 
   /// An instant from a local wall-clock time (`2026-10-08 17:30` or `2026-10-08T17:30:00`),

@@ -39,7 +39,7 @@ def test_decision_attributes(policy, now, refund_request):
     assert dl.clock == "intercept_before_refund" and dl.label == "拦截/取消后退款"
     assert dl.due == datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc) and dl.due.tzinfo is timezone.utc
     assert dl.local == "2026-11-25 18:00:00 CST (+08:00)"
-    assert dl.to_dict() == {"clock": dl.clock, "label": dl.label, "due": dl.due, "local": dl.local}
+    assert dl.to_dict() == {"clock": dl.clock, "label": dl.label, "due": dl.due, "local": dl.local, "never": dl.never}
     assert "flash_refund_unshipped" in repr(d) and "intercept_before_refund" in repr(dl)
 
 
