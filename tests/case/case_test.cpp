@@ -799,14 +799,15 @@ flows:
     EXPECT_EQ(c.find_clock(k)->state, case_clock::status::paused);
     // The snapshot of the paused case says `never` and restores the same case.
     const std::string snap = to_json(c);
-    EXPECT_THAT(snap, HasSubstr(R"({"clock":"k","status":"paused","started":"2026-11-23T02:00:00Z","due":"never"})"));
+    EXPECT_THAT(
+        snap, HasSubstr(R"({"clock":"k","status":"paused","started":"2026-11-23T02:00:00Z","due":"never"})"));
     service_case restored = from_json(p, snap);
     EXPECT_TRUE(restored == c);
     now += hours(30);
     accept(restored, ev("back", "agent"), now);
     EXPECT_EQ(restored.find_clock(k)->state, case_clock::status::running);
     EXPECT_EQ(restored.find_clock(k)->due, never_due);
-    EXPECT_EQ(restored.find_clock(e)->due, now);  // resumed with nothing left: due at once
+    EXPECT_EQ(restored.find_clock(e)->due, now);       // resumed with nothing left: due at once
     EXPECT_EQ(next_deadline(restored), std::nullopt);  // the timer on `k` never fires
     EXPECT_TRUE(advance(restored, now + hours(24 * 365)).empty());
     EXPECT_EQ(restored.state_id(), "back");

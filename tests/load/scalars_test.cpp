@@ -113,7 +113,7 @@ TEST(integers, the_loader_says_out_of_range_where_a_number_is_read) {
 // of 365.25 days in its unit, so that no deadline saturates at the largest instant.
 TEST(durations, at_most_100_years_in_every_unit) {
   const std::pair<const char*, std::int64_t> most[] = {
-      {"seconds", 3155760000},      {"minutes", 52596000},         {"hours", 876600},         {"days", 36525},
+      {"seconds", 3155760000},        {"minutes", 52596000},      {"hours", 876600},        {"days", 36525},
       {"business_minutes", 52596000}, {"business_hours", 876600}, {"business_days", 36525},
   };
   const auto policy = [](const std::string& clock, const std::string& timer) {
