@@ -205,6 +205,7 @@ if(TARGET aftersale_cli)
   aftersale_case_scenario(bad_snapshot)
   aftersale_case_scenario(default)
   aftersale_case_scenario(time_order)
+  aftersale_case_scenario(never)
   # Many `case apply` processes at once on one file: each waits for the lock, none is lost.
   add_test(NAME cli.case.concurrent_apply
            COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:aftersale_cli> "-DSOURCE=${PROJECT_SOURCE_DIR}"
