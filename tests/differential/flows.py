@@ -245,7 +245,7 @@ class RefCase:
                 self.phase = "escalated"
         self.remark_flag = None
         self.remark_text = None
-        self.applied = set()
+        self.applied = {}  # event id -> (name, role, payload) of the event applied with it
         self.transitions = []  # one per state listed in `from`, in order
         for t in self.flow.get("transitions", []):
             for s in (t["from"] if isinstance(t["from"], list) else [t["from"]]):
@@ -425,14 +425,17 @@ class RefCase:
     # -- events
     def apply(self, event, role, now, eid=None, payload=None):
         self.actions = []
+        # workflow.md "Duplicate or conflict?": the same event again is a duplicate; another event
+        # under an applied id is a conflict. Both change nothing.
+        sent = (event, role, sorted((payload or {}).items()))
         if eid and eid in self.applied:
-            return {"result": "duplicate"}
+            return {"result": "duplicate" if self.applied[eid] == sent else "conflict"}
         try:
             self._check_and_fire(event, role, now, payload)
         except Refused as r:
             return {"result": "refused", "reason": r.reason}
         if eid:
-            self.applied.add(eid)
+            self.applied[eid] = sent
         return {"result": "accepted", "actions": self.actions}
 
     def _check_and_fire(self, event, role, now, payload):
@@ -552,7 +555,7 @@ def utc(t):
 
 
 def run(args, mm):
-    stats = {"flow_policies": 0, "streams": 0, "steps": 0, "accepted": 0, "refused": 0, "duplicate": 0,
+    stats = {"flow_policies": 0, "streams": 0, "steps": 0, "accepted": 0, "refused": 0, "duplicate": 0, "conflict": 0,
              "timer_firings": 0, "opened_from_decision": 0, "snapshots": 0}
     reasons = {}
     for i in range(args.flows):
