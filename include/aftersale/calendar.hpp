@@ -119,7 +119,8 @@ class business_calendar {
   /// - calendar_days: a wall-clock time that falls in a DST gap is read with the offset before
   ///   the gap (02:30 becomes 03:30); a repeated wall-clock time is the earlier instant.
   /// - When no working time is left (a calendar with no hours), the deadline is
-  ///   `sys_seconds::max()`; elapsed and calendar days saturate at max()/min() instead of overflowing.
+  ///   `never_due` (`sys_seconds::max()`); elapsed and calendar days saturate at max()/min()
+  ///   instead of overflowing.
   /// O(log n) and allocation-free for starts between local 2015-01-01 and 2045-01-01 (precomputed
   /// tables); elsewhere the same answers come from a walk over local dates.
   sys_seconds add(sys_seconds start, const clock_duration& d) const;
