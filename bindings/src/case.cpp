@@ -57,8 +57,9 @@ py::list clocks_of(const service_case& c) {
     d["state"] = std::string(to_string(k.state));
     d["started"] = k.state == case_clock::status::idle ? py::object(py::none()) : to_datetime(k.started);
     d["due"] = k.state == case_clock::status::running ? to_datetime(k.due) : py::object(py::none());
-    d["remaining"] =
-        k.state == case_clock::status::paused ? to_timedelta(k.remaining) : py::object(py::none());
+    d["remaining"] = k.state != case_clock::status::paused ? py::object(py::none())
+                     : k.due == never_due ? to_timedelta(std::chrono::seconds::max())  // never ends
+                                          : to_timedelta(k.remaining);
     out.append(d);
   }
   return out;

@@ -92,7 +92,9 @@ sys_seconds to_instant(py::handle value, const char* what) {
 
 py::object to_datetime(sys_seconds t) {
   ensure_datetime_api();
-  // datetime covers years 1..9999; a deadline that never falls due is sys_seconds::max().
+  // datetime covers years 1..9999; a deadline that never falls due (never_due) is
+  // datetime.max without microseconds, and so is any instant past 9999, which datetime cannot
+  // hold (`Deadline.local` and `explain()` still tell them apart: `never`, or the year).
   constexpr std::int64_t lowest = -62135596800;   // 0001-01-01T00:00:00Z
   constexpr std::int64_t highest = 253402300799;  // 9999-12-31T23:59:59Z
   std::int64_t s = t.time_since_epoch().count();
@@ -112,9 +114,15 @@ py::object to_datetime(sys_seconds t) {
 
 py::object to_timedelta(std::chrono::seconds d) {
   ensure_datetime_api();
+  // timedelta covers +-999999999 days: beyond (only the time left on a clock that never falls
+  // due, seconds::max()) it is timedelta.max without microseconds, as never_due is datetime.max.
+  constexpr std::int64_t k_days = 999999999;
   const std::int64_t s = d.count();
-  const std::int64_t days = (s >= 0 ? s : s - 86399) / 86400;
-  PyObject* out = PyDelta_FromDSU(static_cast<int>(days), static_cast<int>(s - days * 86400), 0);
+  std::int64_t days = (s >= 0 ? s : s - 86399) / 86400;
+  std::int64_t rest = s - days * 86400;
+  if (days > k_days) days = k_days, rest = 86399;
+  if (days < -k_days) days = -k_days, rest = 0;
+  PyObject* out = PyDelta_FromDSU(static_cast<int>(days), static_cast<int>(rest), 0);
   if (!out) throw py::error_already_set();
   return py::reinterpret_steal<py::object>(out);
 }

@@ -70,6 +70,7 @@ py::dict deadline_dict(const deadline_view& v) {
   out["label"] = v.label;
   out["due"] = to_datetime(v.due);
   out["local"] = v.local;
+  out["never"] = v.due == never_due;
   return out;
 }
 
@@ -125,6 +126,10 @@ void register_decision(py::module_& m) {
       .def_property_readonly(
           "due", [](const deadline_view& v) { return to_datetime(v.due); }, "aware datetime in UTC")
       .def_readonly("local", &deadline_view::local, "the due time as text in the clock's calendar zone")
+      .def_property_readonly(
+          "never", [](const deadline_view& v) { return v.due == never_due; },
+          "True when it never falls due (a business clock on a calendar without working hours): "
+          "`due` is then datetime.max without microseconds and `local` is 'never'")
       .def("to_dict", &deadline_dict)
       .def("__repr__", [](const deadline_view& v) {
         return "<aftersale.Deadline " + v.clock + " " + format_utc(v.due) + ">";

@@ -119,7 +119,8 @@ class business_calendar {
   /// - calendar_days: a wall-clock time that falls in a DST gap is read with the offset before
   ///   the gap (02:30 becomes 03:30); a repeated wall-clock time is the earlier instant.
   /// - When no working time is left (a calendar with no hours), the deadline is
-  ///   `sys_seconds::max()`; elapsed and calendar days saturate at max()/min() instead of overflowing.
+  ///   `never_due` (`sys_seconds::max()`); elapsed and calendar days saturate at max()/min()
+  ///   instead of overflowing.
   /// O(log n) and allocation-free for starts between local 2015-01-01 and 2045-01-01 (precomputed
   /// tables); elsewhere the same answers come from a walk over local dates.
   sys_seconds add(sys_seconds start, const clock_duration& d) const;
@@ -138,9 +139,10 @@ class business_calendar {
   /// Whole local calendar dates from `from` to `to` (negative when `to` is earlier).
   std::int64_t local_days_between(sys_seconds from, sys_seconds to) const;
 
-  /// `2026-10-08 17:30:00 CST (+08:00)` in the calendar's zone.
+  /// `2026-10-08 17:30:00 CST (+08:00)` in the calendar's zone; `never` for `never_due`.
   std::string format_local(sys_seconds t) const;
-  /// `2026-10-08T17:30:00+08:00`: ISO 8601 with the zone's offset at that instant.
+  /// `2026-10-08T17:30:00+08:00`: ISO 8601 with the zone's offset at that instant; `never`
+  /// for `never_due`.
   std::string format_iso_local(sys_seconds t) const;
 
   /// An instant from a local wall-clock time (`2026-10-08 17:30` or `2026-10-08T17:30:00`),

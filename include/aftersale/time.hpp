@@ -26,7 +26,14 @@ using sys_seconds = std::chrono::time_point<std::chrono::system_clock, std::chro
 /// Offsets may be `Z`, `+HH:MM`, `+HHMM` or `+HH`; a fraction of a second (`:00.250`) is dropped.
 std::optional<sys_seconds> parse_timestamp(std::string_view text);
 
-/// Formats as `YYYY-MM-DDTHH:MM:SSZ`.
+/// The due time of a deadline that never falls due: a business clock on a calendar without
+/// working hours, or one whose working time runs past 9999-12-31. Every text and JSON output
+/// writes it as `never` (format_utc, business_calendar::format_local, explain, the CLI and
+/// snapshots); Python shows it as `datetime.max` without microseconds.
+inline constexpr sys_seconds never_due = sys_seconds::max();
+
+/// Formats as `YYYY-MM-DDTHH:MM:SSZ` (years outside 0000..9999 in ISO 8601's expanded form,
+/// `+10000-01-01T00:00:00Z`, which parse_timestamp reads back); `never_due` as `never`.
 std::string format_utc(sys_seconds t);
 
 /// Parses a duration written as a number and a unit: `90s`, `30m`, `48h`, `10d` (d = 24 h),

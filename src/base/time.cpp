@@ -179,6 +179,7 @@ std::optional<sys_seconds> parse_timestamp(std::string_view text) {
 }
 
 std::string format_utc(sys_seconds t) {
+  if (t == never_due) return "never";
   return detail::wall_text(detail::civil_from_seconds(t.time_since_epoch().count()), 'T') + 'Z';
 }
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <limits>
 
 #include "base/wall_clock.hpp"
 #include "calendar/impl.hpp"
@@ -36,6 +37,19 @@ std::string wall_text(std::int64_t local, char separator) {
   return detail::wall_text(detail::civil_from_seconds(local), separator);
 }
 
+// `t` shifted by the zone's `offset` at that instant. The zone is asked about a clamped
+// instant, but the text is of `t` itself: an instant past year 35 million is written as it is
+// (in ISO 8601's expanded year), never as the clamp's. Within a day of the int64 limits, where
+// t + offset would overflow, the text is UTC's (offset 0).
+std::int64_t shifted(sys_seconds t, std::int64_t& offset) {
+  constexpr std::int64_t k_margin = 2 * detail::k_day;
+  const std::int64_t s = t.time_since_epoch().count();
+  if (s > std::numeric_limits<std::int64_t>::max() - k_margin ||
+      s < std::numeric_limits<std::int64_t>::min() + k_margin)
+    offset = 0;
+  return s + offset;
+}
+
 }  // namespace
 
 local_date business_calendar::local_date_of(sys_seconds t) const {
@@ -48,17 +62,21 @@ std::int64_t business_calendar::local_days_between(sys_seconds from, sys_seconds
 }
 
 std::string business_calendar::format_local(sys_seconds t) const {
+  if (t == never_due) return "never";
   const std::int64_t s = clamp_instant(t);
   const date::sys_info info =
       impl_->zone->get_info(date::sys_seconds{std::chrono::seconds{detail::clamp_to_calendar_range(s)}});
-  const std::int64_t offset = info.offset.count();
-  return wall_text(s + offset, ' ') + ' ' + info.abbrev + " (" + offset_text(offset) + ')';
+  std::int64_t offset = info.offset.count();
+  const std::int64_t local = shifted(t, offset);
+  return wall_text(local, ' ') + ' ' + (offset == info.offset.count() ? info.abbrev : std::string("UTC")) +
+         " (" + offset_text(offset) + ')';
 }
 
 std::string business_calendar::format_iso_local(sys_seconds t) const {
-  const std::int64_t s = clamp_instant(t);
-  const std::int64_t offset = impl_->offset_at(s);
-  return wall_text(s + offset, 'T') + offset_text(offset);
+  if (t == never_due) return "never";
+  std::int64_t offset = impl_->offset_at(clamp_instant(t));
+  const std::int64_t local = shifted(t, offset);
+  return wall_text(local, 'T') + offset_text(offset);
 }
 
 std::optional<sys_seconds> business_calendar::parse_local(std::string_view text) const {

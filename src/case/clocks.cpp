@@ -30,10 +30,12 @@ case_clock clock_after(const policy& p, case_clock k, clock_action action, sys_s
       return k;
     case clock_action::pause: {
       if (k.state != status::running) return k;
-      // An overdue clock is paused with nothing left: resuming it leaves it due at once.
+      // An overdue clock is paused with nothing left: resuming it leaves it due at once. One
+      // that never falls due keeps `due` == never_due (as its snapshot does), and resuming it
+      // leaves it never due: its time left is not a number of seconds.
       const business_calendar* cal = calendar_or_default(p, def.calendar);
       std::chrono::seconds left{0};
-      if (k.due > now)
+      if (k.due > now && k.due != never_due)
         left =
             cal && counts_working_time(def.within.kind) ? cal->working_time_between(now, k.due) : k.due - now;
       k.state = status::paused;
@@ -46,7 +48,7 @@ case_clock clock_after(const policy& p, case_clock k, clock_action action, sys_s
           counts_working_time(def.within.kind) ? clock_kind::business_time : clock_kind::elapsed,
           k.remaining.count()};
       k.state = status::running;
-      k.due = add_on_calendar(p, def.calendar, now, rest);
+      if (k.due != never_due) k.due = add_on_calendar(p, def.calendar, now, rest);
       k.remaining = std::chrono::seconds{0};
       return k;
     }

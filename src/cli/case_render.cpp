@@ -29,7 +29,8 @@ std::vector<std::string> clock_lines(const case_view& v) {
   for (const auto& c : v.clocks) {
     std::string line = pad(c.clock, id_w) + "  " + pad(c.status, 7);
     if (c.due) line += "  due " + c.due->local + (c.overdue ? "  OVERDUE" : "");
-    if (!c.remaining.empty()) line += "  " + c.remaining + " left";
+    // A paused clock that never falls due has no time left to count: `due never`, as when running.
+    if (!c.remaining.empty()) line += c.remaining == "never" ? "  due never" : "  " + c.remaining + " left";
     if (!c.label.empty()) line += "  " + c.label;
     while (!line.empty() && line.back() == ' ') line.pop_back();
     lines.push_back(line);

@@ -32,7 +32,9 @@ clock_view make_clock(const policy& p, const case_clock& slot, sys_seconds now) 
     v.due = make_instant(p, slot.due, calendar);
     v.overdue = slot.due < now;
   }
-  if (slot.state == case_clock::status::paused) v.remaining = format_duration(slot.remaining);
+  // A paused clock that never falls due has no time left to count: `never`, as its due time.
+  if (slot.state == case_clock::status::paused)
+    v.remaining = slot.due == never_due ? std::string("never") : format_duration(slot.remaining);
   return v;
 }
 

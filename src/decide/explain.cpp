@@ -25,7 +25,8 @@ void fired(std::string& out, const decision& d, const rule_match& m) {
   const rule& r = d.table().rules[m.rule];
   out += "rule " + located(r.id, r.where) + " fired: " + solution_text(p, r) + '\n';
   for (const deadline& dl : m.deadlines)
-    out += "  deadline `" + std::string(d.clock_id(dl)) + "` due " + format_utc(dl.due) + '\n';
+    out += "  deadline `" + std::string(d.clock_id(dl)) + "` " +
+           (dl.due == never_due ? std::string("never falls due") : "due " + format_utc(dl.due)) + '\n';
   for (std::size_t i = 0; i < r.then.amounts.size() && i < m.amounts.size(); ++i) {
     out += "  amount `" + r.then.amounts[i].name + "` ";
     out += m.has_amount(i) ? "= " + format_money(m.amounts[i]) : "absent: it refers to a fact with no value";

@@ -1,6 +1,4 @@
 // Reads `clocks:`: SLA definitions with exactly one duration key in `within`.
-#include <limits>
-
 #include "load/build_state.hpp"
 
 namespace aftersale::load {
@@ -21,6 +19,18 @@ constexpr unit units[] = {
     {"business_hours", clock_kind::business_time, 3600},
     {"business_days", clock_kind::business_days, 1},
 };
+
+// The longest duration a policy may write, in every unit: 100 years of 365.25 days (36525
+// days, 876600 hours, ...). An after-sales promise (a warranty, a retention period) runs for
+// years, not centuries; the bound keeps every deadline from a present-day start a real date
+// that every output (ISO 8601 text, Python datetime) can hold, instead of saturating at the
+// largest instant. Days and business days count dates; the rest count seconds.
+constexpr std::int64_t k_most_days = 36525;
+
+std::int64_t most_of(const unit& u) {
+  const bool counts_days = u.kind == clock_kind::calendar_days || u.kind == clock_kind::business_days;
+  return counts_days ? k_most_days : k_most_days * 86400 / u.seconds;
+}
 
 }  // namespace
 
@@ -45,7 +55,7 @@ std::optional<clock_duration> read_within(build_state& s, const node& n, const s
   if (!amount) return std::nullopt;
   for (const unit& u : units) {
     if (u.key != key.value) continue;
-    const std::int64_t most = std::numeric_limits<std::int64_t>::max() / u.seconds / 1000;
+    const std::int64_t most = most_of(u);
     if (*amount <= 0) {
       s.r.error(error_code::invalid_value, n.val(0),
                 "`" + key.value + "` of " + label + " must be positive, found `" + n.val(0).value + "`",
@@ -55,8 +65,8 @@ std::optional<clock_duration> read_within(build_state& s, const node& n, const s
     if (*amount > most) {
       s.r.error(error_code::invalid_value, n.val(0),
                 "`" + key.value + "` of " + label + " is out of range: at most " + std::to_string(most) +
-                    ", found `" + n.val(0).value + "`",
-                "write a shorter duration");
+                    " (100 years), found `" + n.val(0).value + "`",
+                "a policy's durations are at most 100 years: write a shorter duration");
       return std::nullopt;
     }
     return clock_duration{u.kind, *amount * u.seconds};

@@ -113,10 +113,12 @@ void run_decide_case(case_context& ctx, const node& c) {
         ctx.error(n->key(i), "unknown clock " + q(name), "clocks: " + load::quote_list(known));
       }
       const business_calendar& cal = calendar_of(p, *clock);
-      const auto due = cal.parse_local(n->val(i).value);
+      // `never`: a deadline that never falls due, as format_local writes it.
+      const std::string& text = n->val(i).value;
+      const auto due = text == "never" ? std::optional<sys_seconds>(never_due) : cal.parse_local(text);
       if (!due) {
-        ctx.error(n->val(i), "deadline " + q(name) + ": cannot read " + q(n->val(i).value) + " as local time",
-                  "write the local time on the clock's calendar, e.g. `2026-10-14 10:20:00`");
+        ctx.error(n->val(i), "deadline " + q(name) + ": cannot read " + q(text) + " as local time",
+                  "write the local time on the clock's calendar, e.g. `2026-10-14 10:20:00`, or `never`");
       }
       const auto it = got.find(name);
       if (it == got.end()) {

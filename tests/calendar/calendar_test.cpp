@@ -14,6 +14,8 @@ using aftersale::calendar_def;
 using aftersale::clock_duration;
 using aftersale::clock_kind;
 using aftersale::local_date;
+using aftersale::never_due;
+using aftersale::parse_timestamp;
 using aftersale::sys_seconds;
 using aftersale::working_period;
 using aftersale::detail::calendar_access;
@@ -495,7 +497,24 @@ TEST(CalendarWindow, ExtremeInputsSaturate) {
   EXPECT_EQ(cn().add(sys_seconds::max(), business_days(1)), sys_seconds::max());
   EXPECT_EQ(cn().add(sys_seconds::max(), business_hours(1)), sys_seconds::max());
   EXPECT_FALSE(cn().is_working_time(sys_seconds::max()));
-  EXPECT_FALSE(cn().format_local(sys_seconds::max()).empty());
+  EXPECT_EQ(cn().format_local(never_due), "never");
+  EXPECT_EQ(cn().format_iso_local(never_due), "never");
+}
+
+// Local text of an instant is that instant's, however far: never a clamped date (year
+// 35680317 for anything past 2^50 s), and the ISO form reads back as the same instant.
+TEST(CalendarText, FarInstantsAreWrittenAsTheyAre) {
+  const sys_seconds three_days_short = never_due - hours(72);
+  EXPECT_EQ(cn().format_local(three_days_short), "+292277026596-12-01 23:30:07 CST (+08:00)");
+  EXPECT_EQ(cn().format_iso_local(three_days_short), "+292277026596-12-01T23:30:07+08:00");
+  // Within a day of the end, t + offset would overflow: written in UTC.
+  EXPECT_EQ(cn().format_local(never_due - seconds{1}), "+292277026596-12-04 15:30:06 UTC (+00:00)");
+  for (const sys_seconds t : {three_days_short, never_due - seconds{1}, sys_seconds::min(),
+                              ts("+10099-10-08T10:00:00Z"), sys_seconds{seconds{std::int64_t{1} << 51}}}) {
+    const auto back = parse_timestamp(cn().format_iso_local(t));
+    ASSERT_TRUE(back.has_value()) << cn().format_iso_local(t);
+    EXPECT_EQ(*back, t) << cn().format_iso_local(t);
+  }
 }
 
 // Random starts inside the window: the tables and the walk must agree exactly.

@@ -757,6 +757,73 @@ TEST(Clocks, PauseDuringWorkResumeDuringLunch) {
   EXPECT_EQ(clock_of(c, "inspection").due, at("2026-11-24T10:30:00+08:00"));  // 5 h Mon + 1.5 h Tue
 }
 
+// A business clock on a calendar without working hours never falls due (never_due), and
+// pausing and resuming it, at any time and across a snapshot taken while paused, keeps it so:
+// its time left is not a number of seconds (found by tests/differential).
+TEST(Clocks, NeverDueClockStaysNeverDueAcrossPauseAndResume) {
+  constexpr const char* text = R"(format: 1
+policy: {id: never_clock, version: "1", entry: t, calendar: c}
+vocabulary: {solutions: [s], roles: [agent]}
+facts: {x: {type: int}}
+calendars:
+  c: {time_zone: Asia/Shanghai, hours: {}}
+clocks:
+  k: {within: {business_hours: 1}}
+  e: {within: {hours: 1}, calendar: c}
+decisions:
+  t: {rules: [{id: r, when: {}, then: {solution: s, flow: f}}]}
+flows:
+  f:
+    start: open
+    states:
+      open: {on_entry: {start: [k, e]}}
+      waiting: {phase: waiting_on_customer, on_entry: {pause: [k, e]}}
+      back: {on_entry: {resume: [k, e]}}
+      done: {terminal: true}
+    transitions:
+      - {from: open, event: wait, to: waiting}
+      - {from: waiting, event: back, to: back}
+      - {from: back, event: wait, to: waiting}
+      - {from: back, after: {clock: k}, to: done}
+)";
+  const auto p = load_policy_string(text, "never_clock.yaml");
+  service_case c = open_case(p, "f", bind(*p, request{}), monday_10);
+  const std::uint32_t k = *p->find_clock("k");
+  const std::uint32_t e = *p->find_clock("e");
+  EXPECT_EQ(c.find_clock(k)->due, never_due);
+  EXPECT_EQ(c.find_clock(e)->due, monday_10 + hours(1));  // an elapsed clock still falls due
+  sys_seconds now = monday_10;
+  for (int round = 0; round < 3; ++round) {
+    now += hours(5);  // the elapsed clock is overdue by now: paused with nothing left
+    accept(c, ev("wait", "agent"), now);
+    EXPECT_EQ(c.find_clock(k)->state, case_clock::status::paused);
+    // The snapshot of the paused case says `never` and restores the same case.
+    const std::string snap = to_json(c);
+    EXPECT_THAT(
+        snap, HasSubstr(R"({"clock":"k","status":"paused","started":"2026-11-23T02:00:00Z","due":"never"})"));
+    service_case restored = from_json(p, snap);
+    EXPECT_TRUE(restored == c);
+    now += hours(30);
+    accept(restored, ev("back", "agent"), now);
+    EXPECT_EQ(restored.find_clock(k)->state, case_clock::status::running);
+    EXPECT_EQ(restored.find_clock(k)->due, never_due);
+    EXPECT_EQ(restored.find_clock(e)->due, now);       // resumed with nothing left: due at once
+    EXPECT_EQ(next_deadline(restored), std::nullopt);  // the timer on `k` never fires
+    EXPECT_TRUE(advance(restored, now + hours(24 * 365)).empty());
+    EXPECT_EQ(restored.state_id(), "back");
+    c = restored;
+  }
+  // A snapshot from before `never` was written (never_due as integer seconds) still restores.
+  std::string old = to_json(c);
+  const std::string never_text = R"("due":"never")";
+  const std::size_t at_never = old.find(never_text);
+  ASSERT_NE(at_never, std::string::npos);
+  old.replace(at_never, never_text.size(), R"("due":9223372036854775807)");
+  old.erase(old.find(R"(,"integrity":")"), 31);  // the edit breaks the hash; it may be left out
+  EXPECT_EQ(old.back(), '}');
+  EXPECT_TRUE(from_json(p, old) == c);
+}
+
 TEST(Clocks, BusinessDaysClockPausesInWorkingTime) {
   request r;
   r.set("order_status", "paid_unshipped").set("amount", std::int64_t{1001});

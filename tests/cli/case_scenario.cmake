@@ -243,6 +243,28 @@ function(scenario_time_order)
        ARGS case advance ${policy} ${case} --now 2026-11-23T10:30:00+08:00)
 endfunction()
 
+# ---- a clock that never falls due: `never` in text, JSON and the snapshot, across pause/resume
+function(scenario_never)
+  set(never_policy "${fixtures}/never_case.yaml")
+  step(open EXIT 0 STDOUT "clocks +k  running  due never\n"
+       ARGS case open ${never_policy} --request ${fixtures}/far_deadline.json -o ${case} --now 2026-10-10T00:00:00Z)
+  step(pause EXIT 0 STDOUT "clocks +k  paused   due never\n" STDOUT_NOT "left"
+       ARGS case apply ${never_policy} ${case} --event wait --as agent --now 2026-10-10T01:00:00Z)
+  file(READ "${case}" snapshot)
+  if(NOT snapshot MATCHES "\"clock\":\"k\",\"status\":\"paused\",\"started\":\"2026-10-10T00:00:00Z\",\"due\":\"never\"}")
+    message(FATAL_ERROR "step pause: the snapshot does not keep `\"due\":\"never\"`:\n${snapshot}")
+  endif()
+  step(paused_json EXIT 0 STDOUT "\"status\": \"paused\"" "\"remaining\": \"never\""
+       ARGS case show ${never_policy} ${case} --now 2026-10-10T01:00:00Z --format json)
+  step(resume EXIT 0 STDOUT "clocks +k  running  due never\n"
+       ARGS case apply ${never_policy} ${case} --event back --as agent --now 2026-10-11T01:00:00Z)
+  step(json EXIT 0 STDOUT "\"due\": {\n *\"utc\": \"never\",\n *\"local\": \"never\"" "\"overdue\": false"
+       "\"next_deadline\": null"
+       ARGS case show ${never_policy} ${case} --now 2100-01-01T00:00:00Z --format json)
+  step(advance EXIT 0 STDOUT "0 timers fired"
+       ARGS case advance ${never_policy} ${case} --now 2100-01-01T00:00:00Z)
+endfunction()
+
 # ---- opening: automatic transitions, --flow, --force, what cannot be opened
 function(scenario_open)
   step(automatic EXIT 0

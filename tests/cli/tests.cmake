@@ -173,13 +173,22 @@ if(TARGET aftersale_cli)
 
   # A deadline past year 9999 prints in ISO 8601's expanded form, and --now reads it back.
   aftersale_cli_test(decide.far_deadline EXIT 0
-                     STDOUT "\"due_utc\": \"\\+10240-06-28T00:00:00Z\",\n *\"due_local\": \"\\+10240-06-28T00:00:00\\+00:00\""
+                     STDOUT "\"due_utc\": \"\\+10050-01-01T00:00:00Z\",\n *\"due_local\": \"\\+10050-01-01T00:00:00\\+00:00\""
                      ARGS decide --policy ${aftersale_cli_fixtures}/far_deadline.yaml
                           --request ${aftersale_cli_fixtures}/far_deadline.json --format json)
-  aftersale_cli_test(decide.far_deadline_read_back EXIT 0 STDOUT "\"now\": \"\\+10240-06-28T00:00:00Z\""
+  aftersale_cli_test(decide.far_deadline_read_back EXIT 0 STDOUT "\"now\": \"\\+10050-01-01T00:00:00Z\""
                      ARGS decide --policy ${aftersale_cli_fixtures}/far_deadline.yaml
                           --request ${aftersale_cli_fixtures}/far_deadline.json --format json
-                          --now +10240-06-28T00:00:00Z)
+                          --now +10050-01-01T00:00:00Z)
+  # A deadline that never falls due is `never` in JSON, in text and in the explanation.
+  aftersale_cli_test(decide.never_json EXIT 0
+                     STDOUT "\"due_utc\": \"never\",\n *\"due_local\": \"never\""
+                     ARGS decide --policy ${aftersale_cli_fixtures}/never_deadline.yaml
+                          --request ${aftersale_cli_fixtures}/far_deadline.json --format json)
+  aftersale_cli_test(decide.never_text EXIT 0 STDOUT "reply +never +a reply.*deadline `reply` never falls due"
+                     STDOUT_NOT "[0-9]{6}-"
+                     ARGS decide --policy ${aftersale_cli_fixtures}/never_deadline.yaml
+                          --request ${aftersale_cli_fixtures}/far_deadline.json --explain)
 
   # case: walking a case by hand on a snapshot file (case_scenario.cmake runs several steps on
   # one file; fixtures/case_policy.yaml keeps these tests independent of the default flows).
@@ -196,6 +205,7 @@ if(TARGET aftersale_cli)
   aftersale_case_scenario(bad_snapshot)
   aftersale_case_scenario(default)
   aftersale_case_scenario(time_order)
+  aftersale_case_scenario(never)
   # Many `case apply` processes at once on one file: each waits for the lock, none is lost.
   add_test(NAME cli.case.concurrent_apply
            COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:aftersale_cli> "-DSOURCE=${PROJECT_SOURCE_DIR}"

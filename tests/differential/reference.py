@@ -14,7 +14,8 @@ min > max are E204; timer durations must be positive; a guarded timer is pending
 guard holds; `close`/`reopen` payloads are checked and assigned; a `remark` effect replaces the
 whole remark; reopening leaves phase `escalated`; the start state's `on_entry` and automatic
 transitions run at opening, after the decision's clocks are set; a paused `business_days` clock
-keeps working time; the decision-level deadlines and amounts are the first selected rule's.
+keeps working time; the decision-level deadlines and amounts are the first selected rule's; a
+clock that never falls due stays so when paused (its time left is NEVER) and resumed.
 """
 
 from __future__ import annotations

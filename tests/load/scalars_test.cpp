@@ -109,4 +109,44 @@ TEST(integers, the_loader_says_out_of_range_where_a_number_is_read) {
   }
 }
 
+// Every duration a policy writes (a clock's `within`, a timer's `after`) is at most 100 years
+// of 365.25 days in its unit, so that no deadline saturates at the largest instant.
+TEST(durations, at_most_100_years_in_every_unit) {
+  const std::pair<const char*, std::int64_t> most[] = {
+      {"seconds", 3155760000},        {"minutes", 52596000},      {"hours", 876600},        {"days", 36525},
+      {"business_minutes", 52596000}, {"business_hours", 876600}, {"business_days", 36525},
+  };
+  const auto policy = [](const std::string& clock, const std::string& timer) {
+    return "format: 1\npolicy: {id: p, version: \"1\", entry: main, calendar: x}\n"
+           "vocabulary: {solutions: [refund], roles: [agent]}\nfacts: {n: {type: int}}\n"
+           "calendars: {x: {time_zone: UTC, hours: {mon: [\"09:00-18:00\"]}}}\n"
+           "clocks:\n  c: {within: {" +
+           clock +
+           "}}\n"
+           "decisions: {main: {rules: [{id: r1, when: {}, then: {solution: refund, flow: f}}]}}\n"
+           "flows:\n  f:\n    start: a\n    states: {a: {}, b: {terminal: true}}\n"
+           "    transitions:\n      - {from: a, after: {" +
+           timer + "}, to: b}\n";
+  };
+  for (const auto& [unit, n] : most) {
+    SCOPED_TRACE(unit);
+    const std::string at_most = std::string(unit) + ": " + std::to_string(n);
+    const std::string beyond = std::string(unit) + ": " + std::to_string(n + 1);
+    EXPECT_TRUE(errors_of(policy(at_most, at_most)).empty());
+    for (int where = 0; where < 2; ++where) {
+      const auto e = errors_of(where == 0 ? policy(beyond, at_most) : policy(at_most, beyond));
+      ASSERT_EQ(e.size(), 1u);
+      EXPECT_EQ(e[0].code, error_code::invalid_value);
+      // At the value: in the clock on line 7, in the timer on line 14.
+      const std::size_t key_length = std::string(unit).size();
+      const std::string value_at = where == 0 ? "p.yaml:7:" + std::to_string(18 + key_length)
+                                              : "p.yaml:14:" + std::to_string(29 + key_length);
+      EXPECT_EQ(to_string(e[0].where), value_at);
+      EXPECT_THAT(e[0].message, ::testing::HasSubstr("is out of range: at most " + std::to_string(n) +
+                                                     " (100 years), found `" + std::to_string(n + 1) + "`"));
+      EXPECT_THAT(e[0].help, ::testing::HasSubstr("at most 100 years"));
+    }
+  }
+}
+
 }  // namespace

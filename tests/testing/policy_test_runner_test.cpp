@@ -212,6 +212,26 @@ TEST(PolicyTestRunner, CoverageJustShortOfTheMinimumIsNotPrintedAsIt) {
   EXPECT_EQ(at::exit_code(at::run_tests({file}, opt)), 1);
 }
 
+// A deadline that never falls due is expected as `never`, the word every output writes for it.
+TEST(PolicyTestRunner, ADeadlineThatNeverFallsDueIsExpectedAsNever) {
+  scratch s("never");
+  s.write("p.yaml",
+          "format: 1\npolicy: {id: never, version: \"1\", entry: t, calendar: closed}\n"
+          "vocabulary: {solutions: [refund]}\nfacts: {n: {type: int}}\n"
+          "calendars: {closed: {time_zone: Asia/Shanghai, hours: {}}}\n"
+          "clocks: {k: {within: {business_hours: 1}}}\n"
+          "decisions: {t: {rules: [{id: r, when: {}, then: {solution: refund, clocks: [k]}}]}}\n");
+  const std::string file =
+      s.write("p.test.yaml",
+              "policy: p.yaml\nnow: \"2026-01-01T00:00:00Z\"\ncases:\n"
+              "  - {name: never, facts: {n: 0}, expect: {deadlines: {k: never}}}\n"
+              "  - {name: a date, facts: {n: 0}, expect: {deadlines: {k: \"2026-01-02 10:00:00\"}}}\n");
+  const at::test_report r = at::run_tests({file});
+  EXPECT_EQ(r.passed, 1u) << at::render_text(r);
+  EXPECT_EQ(r.failed, 1u) << at::render_text(r);
+  EXPECT_THAT(at::render_text(r), HasSubstr("expected deadline `k` `2026-01-02 10:00:00`, got `never`"));
+}
+
 // A case counts what it exercised up to where it stopped: a transition fired before a step
 // that cannot run (an unknown role) is covered, as it is before a failed expectation.
 TEST(PolicyTestRunner, ACaseStoppedMidwayStillCountsWhatFired) {

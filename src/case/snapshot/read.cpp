@@ -462,7 +462,9 @@ class reader {
       k.state = static_cast<case_clock::status>(
           named(snap::clock_status_names, e["status"], wc["status"], "status"));
       if (const auto s = e.find("started")) k.started = time(*s, wc["started"]);
-      if (const auto d = e.find("due")) k.due = time(*d, wc["due"]);
+      // `never`: a clock that never falls due (written as the integer of never_due before).
+      if (const auto d = e.find("due"))
+        k.due = d->is(value::kind::string) && d->node().text == "never" ? never_due : time(*d, wc["due"]);
       if (const auto r = e.find("remaining_s")) {
         const std::int64_t left = integer(*r, wc["remaining_s"]);
         if (left < 0) fail(wc["remaining_s"], "the time left on a clock is never negative");

@@ -230,7 +230,10 @@ void write_clock(writer& w, const policy& p, const case_clock& k) {
   }
   if (k.due != sys_seconds{}) {
     w.key("due");
-    w.time(k.due);
+    if (k.due == never_due)
+      w.string("never");  // a clock that never falls due
+    else
+      w.time(k.due);
   }
   if (k.remaining.count() != 0) {
     w.key("remaining_s");
