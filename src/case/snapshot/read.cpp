@@ -474,8 +474,8 @@ class reader {
           (k.started != sys_seconds{} || k.due != sys_seconds{} || k.remaining.count() != 0))
         fail(wc["status"], "an idle clock was never started: it has no `started`, `due` or `remaining_s`");
       // Starting sets a deadline after the start; pausing keeps it; resuming sets a later one.
-      // (Format 1: the runtime did not keep time in order then, so a resume could go back.)
-      if (k.state != case_clock::status::idle && k.due < k.started && format_ != 1)
+      // Format 1 too: the case is written back as format 2, which must restore again.
+      if (k.state != case_clock::status::idle && k.due < k.started)
         fail(wc["due"], "a clock is never due before it started (" + format_utc(k.started) + ")");
       if (k.state == case_clock::status::running && k.remaining.count() != 0)
         fail(wc["remaining_s"], "a running clock keeps no time left: only a paused or stopped one does");
