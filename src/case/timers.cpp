@@ -56,11 +56,14 @@ std::vector<outcome> advance(service_case& c, sys_seconds now) {
   std::vector<outcome> fired;
   detail::pending_timer t;
   while (detail::earliest_timer(c, t) && t.due <= now) {
-    // Fired at its own due time, as if on time: history, deadlines and entered_at say so.
+    // Fired at its own due time, as if on time: history, deadlines and entered_at say so. Never
+    // before the last history entry, though: a case restored from a format-1 snapshot may hold
+    // steps later than its state's entry, and history stays in time order.
     outcome o = detail::make_outcome(c, npos, npos);
     const flow_def& f = c.flow();
     const transition_def& td = f.transitions[t.transition];
-    detail::planner plan(c, t.due, case_access::actions(o));
+    const sys_seconds at = c.history().empty() ? t.due : std::max(t.due, c.history().back().at);
+    detail::planner plan(c, at, case_access::actions(o));
     plan.begin(history_entry::kind::timer, t.transition, npos);
     plan.effects(td);
     plan.enter(td.to);
