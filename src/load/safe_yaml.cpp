@@ -93,6 +93,13 @@ class builder : public YAML::EventHandler {
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     node n = make(mark, node::kind::scalar, anchor);
+    // The text was checked before parsing, but yaml-cpp 0.7 turns the escapes `\_` (U+00A0) and
+    // `\N` (U+0085) of a double-quoted scalar into a single raw byte, not UTF-8.
+    if (!detail::valid_utf8(value)) {
+      report(error_code::yaml_syntax, mark, "this quoted text is not valid utf-8 once its escapes are read",
+             "write the character itself instead of the escape `\\_` or `\\N`");
+      throw stop_reading{};
+    }
     n.quoted = tag != "?";
     n.value = value;
     add(std::move(n));

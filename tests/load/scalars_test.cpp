@@ -56,6 +56,20 @@ TEST(policy_text, invalid_utf8_anywhere_is_refused_at_its_place) {
   }
 }
 
+// yaml-cpp 0.7 reads the escapes `\_` and `\N` of a double-quoted scalar as one raw byte (0xa0,
+// 0x85), not UTF-8; the loader refuses the scalar instead of carrying the byte into JSON. Escapes
+// yaml-cpp encodes properly still work.
+TEST(policy_text, escapes_that_do_not_give_utf8_are_refused_at_the_scalar) {
+  EXPECT_TRUE(errors_of(policy_with("  n: {type: int, description: \"a\\x41\\u00e9\\t\\u2028\"}\n")).empty());
+  for (const std::string escape : {"\\_", "\\N"}) {
+    SCOPED_TRACE(escape);
+    const auto e = errors_of(policy_with("  n: {type: int, description: \"on" + escape + "entry\"}\n"));
+    ASSERT_EQ(e.size(), 1u);
+    EXPECT_EQ(to_string(e[0].where), "p.yaml:5:31");  // the opening quote
+    EXPECT_EQ(e[0].message, "this quoted text is not valid utf-8 once its escapes are read");
+  }
+}
+
 TEST(integers, out_of_range_and_exponents_say_so) {
   using load::integer_trouble;
   const std::string range =
