@@ -90,9 +90,9 @@ struct log_entry {
   std::string message;
   std::vector<emitted_action> actions;
   std::string from_state, to_state;
-  std::uint32_t steps = 0;    ///< transitions fired (`advance`: timers fired)
-  std::int64_t version = 0;   ///< the case's version after this row
-  std::string snapshot;       ///< `opened`: the case as opened; else empty
+  std::uint32_t steps = 0;   ///< transitions fired (`advance`: timers fired)
+  std::int64_t version = 0;  ///< the case's version after this row
+  std::string snapshot;      ///< `opened`: the case as opened; else empty
 };
 
 /// Which cases `list` returns; empty fields match everything.
@@ -111,9 +111,9 @@ struct due_case {
 
 /// What `fire_due` did.
 struct fire_report {
-  std::size_t cases = 0;    ///< cases advanced (each in its own transaction)
-  std::size_t timers = 0;   ///< timers fired in them
-  std::size_t skipped = 0;  ///< listed as due, but another handle fired them first
+  std::size_t cases = 0;              ///< cases advanced (each in its own transaction)
+  std::size_t timers = 0;             ///< timers fired in them
+  std::size_t skipped = 0;            ///< listed as due, but another handle fired them first
   std::vector<std::string> advanced;  ///< ids of the cases advanced, in the order fired
 };
 
@@ -168,8 +168,8 @@ class case_store {
   /// Up to `limit` cases whose next timer is due at or before `now`, earliest first.
   std::vector<due_case> due(sys_seconds now, std::size_t limit) const;
   /// Fires the due timers of up to `limit` due cases, each case in its own transaction; a case
-  /// another handle fired meanwhile is skipped. A case whose policy is not in the registry
-  /// throws E603 (after the cases before it were committed).
+  /// another handle fired meanwhile is skipped. Only cases pinned to a policy in this handle's
+  /// registry are fired: the others are left for a worker that has their policy.
   fire_report fire_due(sys_seconds now, std::size_t limit);
 
  private:

@@ -52,7 +52,10 @@ class case_store::backend {
   virtual std::vector<log_entry> read_log(std::string_view case_id) = 0;
 
   virtual std::vector<stored_case_info> list_cases(const case_filter& f) = 0;
-  virtual std::vector<due_case> list_due(sys_seconds now, std::size_t limit) = 0;
+  /// Due cases, earliest first; with `policies` non-empty, only cases pinned to one of those
+  /// content hashes.
+  virtual std::vector<due_case> list_due(sys_seconds now, std::size_t limit,
+                                         const std::vector<std::uint64_t>& policies) = 0;
 };
 
 /// The SQLite backend (sqlite_backend.cpp).

@@ -72,7 +72,8 @@ CREATE UNIQUE INDEX case_log_change ON case_log(case_id, version) WHERE changed 
 )sql";
 
 constexpr const char* case_columns =
-    "case_id, version, policy_id, policy_version, policy_hash, flow, state, phase, opened_at, updated_at, next_due";
+    "case_id, version, policy_id, policy_version, policy_hash, flow, state, phase, opened_at, updated_at, "
+    "next_due";
 
 std::int64_t seconds(sys_seconds t) { return t.time_since_epoch().count(); }
 sys_seconds at_seconds(std::int64_t s) { return sys_seconds(std::chrono::seconds(s)); }
@@ -125,8 +126,7 @@ class sqlite_backend final : public case_store::backend {
       const std::string why = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
       sqlite3_close(db_);
       db_ = nullptr;
-      throw store_error(error_code::store_unavailable,
-                        "cannot open the store `" + path + "`: " + why);
+      throw store_error(error_code::store_unavailable, "cannot open the store `" + path + "`: " + why);
     }
     try {
       sqlite3_extended_result_codes(db_, 1);
@@ -135,10 +135,12 @@ class sqlite_backend final : public case_store::backend {
       {
         query q(*this, prepare("PRAGMA journal_mode = WAL"));
         if (!q.step() || q.text(0) != "wal")
-          throw store_error(error_code::store_unavailable,
-                            "the store `" + path + "` cannot use WAL mode (journal mode `" + q.text(0) + "`)");
+          throw store_error(
+              error_code::store_unavailable,
+              "the store `" + path + "` cannot use WAL mode (journal mode `" + q.text(0) + "`)");
       }
-      exec(o.sync == store_options::durability::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+      exec(o.sync == store_options::durability::full ? "PRAGMA synchronous = FULL"
+                                                     : "PRAGMA synchronous = NORMAL");
       migrate();
     } catch (...) {
       close();
@@ -151,10 +153,12 @@ class sqlite_backend final : public case_store::backend {
     const int primary = rc & 0xff;
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
       throw store_error(error_code::store_unavailable,
-                        "the store `" + path_ + "` stayed locked by another writer for longer than the busy timeout (" +
+                        "the store `" + path_ +
+                            "` stayed locked by another writer for longer than the busy timeout (" +
                             std::to_string(options_.busy_timeout.count()) + " ms)");
-    throw store_error(error_code::store_unavailable,
-                      "the store `" + path_ + "`: " + std::string(db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc)));
+    throw store_error(
+        error_code::store_unavailable,
+        "the store `" + path_ + "`: " + std::string(db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc)));
   }
 
   sqlite3_stmt* prepare(const char* sql) {
@@ -185,7 +189,8 @@ class sqlite_backend final : public case_store::backend {
   }
 
   std::optional<case_row> read_case(std::string_view id, bool with_snapshot) override {
-    static const std::string without = std::string("SELECT ") + case_columns + " FROM cases WHERE case_id = ?1";
+    static const std::string without =
+        std::string("SELECT ") + case_columns + " FROM cases WHERE case_id = ?1";
     static const std::string with =
         std::string("SELECT ") + case_columns + ", snapshot FROM cases WHERE case_id = ?1";
     query q(*this, prepare(with_snapshot ? with.c_str() : without.c_str()));
@@ -206,9 +211,10 @@ class sqlite_backend final : public case_store::backend {
   }
 
   bool update_case(const case_row& r, std::int64_t expected) override {
-    query q(*this, prepare("UPDATE cases SET version = ?2, policy_id = ?3, policy_version = ?4, policy_hash = ?5, "
-                           "flow = ?6, state = ?7, phase = ?8, opened_at = ?9, updated_at = ?10, next_due = ?11, "
-                           "snapshot = ?12 WHERE case_id = ?1 AND version = ?13"));
+    query q(*this,
+            prepare("UPDATE cases SET version = ?2, policy_id = ?3, policy_version = ?4, policy_hash = ?5, "
+                    "flow = ?6, state = ?7, phase = ?8, opened_at = ?9, updated_at = ?10, next_due = ?11, "
+                    "snapshot = ?12 WHERE case_id = ?1 AND version = ?13"));
     bind_info(q, r.info).bind(12, r.snapshot).bind(13, expected);
     q.step();
     return sqlite3_changes(db_) == 1;
@@ -227,14 +233,16 @@ class sqlite_backend final : public case_store::backend {
     if (!q.step()) return std::nullopt;
     const std::optional<std::uint64_t> d = parse_hex64(q.text(0));
     if (!d)
-      throw store_error(error_code::store_unavailable,
-                        "the store `" + path_ + "` holds a malformed digest for event id `" + std::string(event_id) + "`");
+      throw store_error(
+          error_code::store_unavailable,
+          "the store `" + path_ + "` holds a malformed digest for event id `" + std::string(event_id) + "`");
     return d;
   }
 
   void insert_event_id(std::string_view case_id, std::string_view event_id, std::uint64_t digest,
                        std::int64_t log_seq) override {
-    query q(*this, prepare("INSERT INTO event_ids (case_id, event_id, digest, log_seq) VALUES (?1, ?2, ?3, ?4)"));
+    query q(*this,
+            prepare("INSERT INTO event_ids (case_id, event_id, digest, log_seq) VALUES (?1, ?2, ?3, ?4)"));
     q.bind(1, case_id).bind(2, event_id).bind(3, hex64(digest)).bind(4, log_seq);
     q.step();
   }
@@ -247,13 +255,17 @@ class sqlite_backend final : public case_store::backend {
   }
 
   void append_log(std::string_view case_id, const log_entry& e, bool changed) override {
-    query q(*this, prepare("INSERT INTO case_log (case_id, seq, kind, event, actor, event_id, at, payload, result, "
-                           "reason, message, actions, from_state, to_state, steps, version, changed, snapshot) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"));
+    query q(
+        *this,
+        prepare("INSERT INTO case_log (case_id, seq, kind, event, actor, event_id, at, payload, result, "
+                "reason, message, actions, from_state, to_state, steps, version, changed, snapshot) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"));
     q.bind(1, case_id).bind(2, e.seq).bind(3, e.kind).bind(4, e.event).bind(5, e.actor).bind(6, e.event_id);
     q.bind(7, seconds(e.at)).bind(8, e.payload_json).bind(9, e.result).bind(10, e.reason).bind(11, e.message);
     q.bind(12, actions_to_json(e.actions)).bind(13, e.from_state).bind(14, e.to_state);
-    q.bind(15, static_cast<std::int64_t>(e.steps)).bind(16, e.version).bind(17, std::int64_t{changed ? 1 : 0});
+    q.bind(15, static_cast<std::int64_t>(e.steps))
+        .bind(16, e.version)
+        .bind(17, std::int64_t{changed ? 1 : 0});
     q.bind(18, e.snapshot);
     q.step();
   }
@@ -305,10 +317,22 @@ class sqlite_backend final : public case_store::backend {
     return out;
   }
 
-  std::vector<due_case> list_due(sys_seconds now, std::size_t limit) override {
-    query q(*this, prepare("SELECT case_id, next_due FROM cases WHERE next_due IS NOT NULL AND next_due <= ?1 "
-                           "ORDER BY next_due, case_id LIMIT ?2"));
+  std::vector<due_case> list_due(sys_seconds now, std::size_t limit,
+                                 const std::vector<std::uint64_t>& policies) override {
+    // Walks the partial index on next_due in order; the policy filter is checked per due row.
+    query q(*this,
+            policies.empty()
+                ? prepare("SELECT case_id, next_due FROM cases WHERE next_due IS NOT NULL AND next_due <= ?1 "
+                          "ORDER BY next_due, case_id LIMIT ?2")
+                : prepare("SELECT case_id, next_due FROM cases WHERE next_due IS NOT NULL AND next_due <= ?1 "
+                          "AND policy_hash IN (SELECT value FROM json_each(?3)) "
+                          "ORDER BY next_due, case_id LIMIT ?2"));
     q.bind(1, seconds(now)).bind(2, static_cast<std::int64_t>(limit));
+    if (!policies.empty()) {
+      std::string hashes = "[";
+      for (const std::uint64_t h : policies) hashes += (hashes.size() > 1 ? ",\"" : "\"") + hex64(h) + "\"";
+      q.bind(3, hashes + "]");
+    }
     std::vector<due_case> out;
     while (q.step()) out.push_back({q.text(0), at_seconds(q.integer(1))});
     return out;
@@ -332,8 +356,16 @@ class sqlite_backend final : public case_store::backend {
   }
 
   static query& bind_info(query& q, const stored_case_info& i) {
-    q.bind(1, i.id).bind(2, i.version).bind(3, i.policy_id).bind(4, i.policy_version).bind(5, hex64(i.policy_hash));
-    q.bind(6, i.flow).bind(7, i.state).bind(8, i.phase).bind(9, seconds(i.opened_at)).bind(10, seconds(i.updated_at));
+    q.bind(1, i.id)
+        .bind(2, i.version)
+        .bind(3, i.policy_id)
+        .bind(4, i.policy_version)
+        .bind(5, hex64(i.policy_hash));
+    q.bind(6, i.flow)
+        .bind(7, i.state)
+        .bind(8, i.phase)
+        .bind(9, seconds(i.opened_at))
+        .bind(10, seconds(i.updated_at));
     q.bind(11, i.next_due);
     return q;
   }
@@ -342,16 +374,21 @@ class sqlite_backend final : public case_store::backend {
   void migrate() {
     begin_write();
     try {
-      exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+      exec(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT "
+          "NULL)");
       const int have = schema_version();
       if (have > case_store::current_schema_version)
-        throw store_error(error_code::schema_too_new,
-                          "the store `" + path_ + "` has schema version " + std::to_string(have) +
-                              ", newer than this library's " + std::to_string(case_store::current_schema_version) +
-                              ": open it with a newer aftersale");
+        throw store_error(error_code::schema_too_new, "the store `" + path_ + "` has schema version " +
+                                                          std::to_string(have) +
+                                                          ", newer than this library's " +
+                                                          std::to_string(case_store::current_schema_version) +
+                                                          ": open it with a newer aftersale");
       if (have < 1) {
         exec(migration_1);
-        query q(*this, prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (1, strftime('%s','now'))"));
+        query q(
+            *this,
+            prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (1, strftime('%s','now'))"));
         q.step();
       }
       commit();
@@ -372,8 +409,9 @@ class sqlite_backend final : public case_store::backend {
   std::string path_;
   store_options options_;
   sqlite3* db_ = nullptr;
-  std::unordered_map<const char*, sqlite3_stmt*> cache_;  // keyed by the SQL's address: literals and statements_
-  std::set<std::string> statements_;                       // the list queries, built once each
+  std::unordered_map<const char*, sqlite3_stmt*>
+      cache_;                         // keyed by the SQL's address: literals and statements_
+  std::set<std::string> statements_;  // the list queries, built once each
 };
 
 bool query::step() {

@@ -47,8 +47,8 @@ std::string quoted(std::string_view id) { return "`" + std::string(id) + "`"; }
 }
 
 // The denormalised columns of a case, from the case itself.
-stored_case_info describe_row(std::string_view id, const service_case& c, std::int64_t version, sys_seconds opened,
-                              sys_seconds now) {
+stored_case_info describe_row(std::string_view id, const service_case& c, std::int64_t version,
+                              sys_seconds opened, sys_seconds now) {
   stored_case_info i;
   i.id = std::string(id);
   i.version = version;
@@ -78,7 +78,8 @@ void fill_outcome(log_entry& e, const outcome_view& v) {
 
 }  // namespace
 
-case_store::case_store(std::unique_ptr<backend> b) : backend_(std::move(b)), registry_(std::make_unique<registry>()) {}
+case_store::case_store(std::unique_ptr<backend> b)
+    : backend_(std::move(b)), registry_(std::make_unique<registry>()) {}
 case_store::case_store(case_store&&) noexcept = default;
 case_store& case_store::operator=(case_store&&) noexcept = default;
 case_store::~case_store() = default;
@@ -92,16 +93,18 @@ int case_store::schema_version() const { return backend_->schema_version(); }
 void case_store::add_policy(std::shared_ptr<const policy> p) {
   if (!p) throw usage_error(error_code::no_policy, "add_policy needs a policy, got none");
   if (p->info.content_hash == 0)
-    throw store_error(error_code::unknown_policy,
-                      "policy " + quoted(p->info.id) +
-                          " has no content hash (built in code?): a case cannot be pinned to it; load it from text");
+    throw store_error(
+        error_code::unknown_policy,
+        "policy " + quoted(p->info.id) +
+            " has no content hash (built in code?): a case cannot be pinned to it; load it from text");
   registry_->by_hash.emplace(p->info.content_hash, std::move(p));
 }
 
 namespace {
 
 const std::shared_ptr<const policy>& pinned(
-    const std::unordered_map<std::uint64_t, std::shared_ptr<const policy>>& by_hash, const stored_case_info& i) {
+    const std::unordered_map<std::uint64_t, std::shared_ptr<const policy>>& by_hash,
+    const stored_case_info& i) {
   const auto it = by_hash.find(i.policy_hash);
   if (it == by_hash.end())
     throw store_error(error_code::unknown_policy,
@@ -152,9 +155,9 @@ store_result case_store::apply(std::string_view case_id, const event& ev, sys_se
   if (!row) no_case(case_id);
   const std::int64_t version = row->info.version;
   if (expected_version && *expected_version != version)
-    throw store_error(error_code::version_conflict, "case " + quoted(case_id) + " is at version " +
-                                                        std::to_string(version) + ", not " +
-                                                        std::to_string(*expected_version) + ": read it again");
+    throw store_error(error_code::version_conflict,
+                      "case " + quoted(case_id) + " is at version " + std::to_string(version) + ", not " +
+                          std::to_string(*expected_version) + ": read it again");
   e.seq = backend_->next_log_seq(case_id);
   e.version = version;
 
@@ -165,11 +168,12 @@ store_result case_store::apply(std::string_view case_id, const event& ev, sys_se
       outcome_view v;
       if (*seen == digest) {
         v.result = "duplicate";
-        v.message = "duplicate: event id " + quoted(ev.id) + " was already applied to case " + quoted(case_id);
+        v.message =
+            "duplicate: event id " + quoted(ev.id) + " was already applied to case " + quoted(case_id);
       } else {
         v.result = "conflict";
-        v.message = "conflict: event id " + quoted(ev.id) + " was already applied to case " + quoted(case_id) +
-                    " with another event (name, role or payload)";
+        v.message = "conflict: event id " + quoted(ev.id) + " was already applied to case " +
+                    quoted(case_id) + " with another event (name, role or payload)";
       }
       fill_outcome(e, v);
       backend_->append_log(case_id, e, false);
@@ -218,7 +222,8 @@ std::vector<log_entry> case_store::history(std::string_view case_id) const {
 service_case case_store::replay(std::string_view case_id) const {
   const std::vector<log_entry> log = history(case_id);
   if (log.empty() || log.front().kind != "opened")
-    throw store_error(error_code::store_unavailable, "the log of case " + quoted(case_id) + " has no `opened` row");
+    throw store_error(error_code::store_unavailable,
+                      "the log of case " + quoted(case_id) + " has no `opened` row");
   std::optional<case_row> row = backend_->read_case(case_id, false);
   if (!row) no_case(case_id);
   service_case c = from_json(pinned(registry_->by_hash, row->info), log.front().snapshot);
@@ -229,20 +234,25 @@ service_case case_store::replay(std::string_view case_id) const {
     } else if (e.kind == "advance") {
       advance(c, e.at);
     } else {
-      throw store_error(error_code::store_unavailable,
-                        "the log of case " + quoted(case_id) + " has a row of unknown kind " + quoted(e.kind));
+      throw store_error(error_code::store_unavailable, "the log of case " + quoted(case_id) +
+                                                           " has a row of unknown kind " + quoted(e.kind));
     }
   }
   return c;
 }
 
 std::vector<due_case> case_store::due(sys_seconds now, std::size_t limit) const {
-  return backend_->list_due(now, limit);
+  return backend_->list_due(now, limit, {});
 }
 
 fire_report case_store::fire_due(sys_seconds now, std::size_t limit) {
   fire_report report;
-  for (const due_case& d : backend_->list_due(now, limit)) {
+  // Only cases this handle can restore: a case pinned to a policy it was not given is left to
+  // a worker that has it (and never blocks the cases behind it).
+  std::vector<std::uint64_t> policies;
+  for (const auto& [hash, p] : registry_->by_hash) policies.push_back(hash);
+  if (policies.empty()) return report;
+  for (const due_case& d : backend_->list_due(now, limit, policies)) {
     write_transaction tx(*backend_);
     std::optional<case_row> row = backend_->read_case(d.id, true);
     // Re-checked under the write lock: another handle may have fired it since it was listed.

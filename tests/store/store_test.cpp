@@ -197,7 +197,8 @@ TEST(Store, AppliesEventsAndLogsEveryOutcome) {
 
   const std::vector<log_entry> log = s.history("T-1");
   ASSERT_EQ(log.size(), 6U);
-  const std::vector<std::string> results = {"accepted", "accepted", "refused", "duplicate", "conflict", "accepted"};
+  const std::vector<std::string> results = {"accepted",  "accepted", "refused",
+                                            "duplicate", "conflict", "accepted"};
   for (std::size_t i = 0; i < log.size(); ++i) {
     EXPECT_EQ(log[i].seq, static_cast<std::int64_t>(i + 1));
     EXPECT_EQ(log[i].result, results[i]) << i;
@@ -221,7 +222,9 @@ TEST(Store, DuplicateAndConflictAreAnsweredFromTheTable) {
   s.open_case("T-1", intake(policy_v1()), t0);
   // An id the case has never seen, but that the table says was applied with another event:
   // the store must answer from the table (conflict), not from the snapshot (which would accept).
-  sql(db.path(), "INSERT INTO event_ids (case_id, event_id, digest, log_seq) VALUES ('T-1', 'x', '0000000000000001', 1)");
+  sql(db.path(),
+      "INSERT INTO event_ids (case_id, event_id, digest, log_seq) VALUES ('T-1', 'x', '0000000000000001', "
+      "1)");
   const store_result r = s.apply("T-1", note("x", 1), t0 + minutes(1));
   EXPECT_EQ(r.outcome.result, "conflict");
   EXPECT_EQ(s.get("T-1").info.version, 1);
@@ -349,7 +352,8 @@ TEST(Store, AFailedOperationLeavesNothingHalfWritten) {
   const std::string before = to_json(s.get("T-1").value);
 
   fail_log_rows(db.path(), "event");
-  EXPECT_EQ(store_code_of([&] { s.apply("T-1", note("e1", 1), t0 + minutes(1)); }), error_code::store_unavailable);
+  EXPECT_EQ(store_code_of([&] { s.apply("T-1", note("e1", 1), t0 + minutes(1)); }),
+            error_code::store_unavailable);
   EXPECT_EQ(to_json(s.get("T-1").value), before);
   EXPECT_EQ(s.get("T-1").info.version, 1);
   EXPECT_EQ(count(db.path(), "SELECT count(*) FROM event_ids"), 0);
@@ -365,7 +369,8 @@ TEST(Store, AFailedOperationLeavesNothingHalfWritten) {
   EXPECT_EQ(s.fire_due(t0 + hours(3), 10).timers, 2U);
 
   fail_log_rows(db.path(), "opened");
-  EXPECT_EQ(store_code_of([&] { s.open_case("T-2", intake(policy_v1()), t0); }), error_code::store_unavailable);
+  EXPECT_EQ(store_code_of([&] { s.open_case("T-2", intake(policy_v1()), t0); }),
+            error_code::store_unavailable);
   EXPECT_FALSE(s.contains("T-2"));
   sql(db.path(), "DROP TRIGGER inject");
   EXPECT_EQ(count(db.path(), "SELECT count(*) FROM case_log WHERE case_id = 'T-2'"), 0);
@@ -386,9 +391,13 @@ TEST(Store, CasesArePinnedToTheirPolicysContentHash) {
   // Same flow, same shape, another text: the old case is not read with it.
   EXPECT_EQ(store_code_of([&] { s.get("old"); }), error_code::unknown_policy);
   EXPECT_EQ(store_code_of([&] { s.apply("old", note("e", 1), t0); }), error_code::unknown_policy);
-  EXPECT_EQ(store_code_of([&] { s.fire_due(t0 + hours(1), 10); }), error_code::unknown_policy);
+  // A worker fires only the cases it has the policy for; the others stay due for another.
+  const fire_report fired = s.fire_due(t0 + hours(1), 10);
+  EXPECT_EQ(fired.advanced, std::vector<std::string>{"new"});
+  EXPECT_EQ(s.due(t0 + hours(1), 10).size(), 1U);
+  EXPECT_EQ(s.due(t0 + hours(1), 10).at(0).id, "old");
   EXPECT_EQ(s.history("old").size(), 1U);  // the refused calls wrote nothing
-  EXPECT_EQ(s.get("new").info.state, "open");
+  EXPECT_EQ(s.get("new").info.state, "reminded");
   s.add_policy(policy_v1());  // the exact text it was opened under
   EXPECT_EQ(s.apply("old", note("e", 1), t0).outcome.result, "accepted");
 }
@@ -481,7 +490,7 @@ TEST(Store, ProcessesApplyingAndFiringOnOneFile) {
         std::size_t timers = 0;
         for (int k = 0; k < steps; ++k) {
           const sys_seconds now = t0 + seconds(60 * k);  // 2 hours in all: every timer falls due
-          const int pair = p / 2;                         // processes 0,1 send the same ids; 2,3 too
+          const int pair = p / 2;                        // processes 0,1 send the same ids; 2,3 too
           const std::string id = "C-" + std::to_string((k * 5 + pair) % cases);
           const std::string eid = "e-" + std::to_string(pair) + "-" + std::to_string(k);
           const store_result r = s.apply(id, note(eid, k), now);
@@ -540,7 +549,8 @@ TEST(Store, ProcessesApplyingAndFiringOnOneFile) {
   EXPECT_EQ(logged_accepted, told_accepted);
   EXPECT_EQ(timers_reported, timers_stored);
   EXPECT_EQ(timers_stored, static_cast<std::size_t>(2 * cases));
-  EXPECT_EQ(count(db.path(), "SELECT count(*) FROM event_ids"), static_cast<std::int64_t>(told_accepted.size()));
+  EXPECT_EQ(count(db.path(), "SELECT count(*) FROM event_ids"),
+            static_cast<std::int64_t>(told_accepted.size()));
 }
 
 }  // namespace
