@@ -69,6 +69,10 @@ CREATE TABLE case_log (
   PRIMARY KEY (case_id, seq)
 );
 CREATE UNIQUE INDEX case_log_change ON case_log(case_id, version) WHERE changed = 1;
+CREATE TRIGGER case_log_no_update BEFORE UPDATE ON case_log
+  BEGIN SELECT RAISE(ABORT, 'case_log is append-only'); END;
+CREATE TRIGGER case_log_no_delete BEFORE DELETE ON case_log
+  BEGIN SELECT RAISE(ABORT, 'case_log is append-only'); END;
 )sql";
 
 constexpr const char* case_columns =

@@ -403,6 +403,23 @@ TEST(Store, CasesArePinnedToTheirPolicysContentHash) {
   EXPECT_EQ(s.apply("old", note("e", 1), t0).outcome.result, "accepted");
 }
 
+// The log is append-only in the database itself, not only by the store's habit.
+TEST(Store, TheLogRefusesUpdatesAndDeletes) {
+  temp_db db;
+  {
+    case_store s = open_store(db.path());
+    s.open_case("T-1", intake(policy_v1()), t0);
+  }
+  for (const char* statement : {"UPDATE case_log SET result = 'refused'", "DELETE FROM case_log"}) {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db.path().c_str(), &raw), SQLITE_OK);
+    EXPECT_NE(sqlite3_exec(raw, statement, nullptr, nullptr, nullptr), SQLITE_OK) << statement;
+    EXPECT_NE(std::string(sqlite3_errmsg(raw)).find("append-only"), std::string::npos) << sqlite3_errmsg(raw);
+    sqlite3_close(raw);
+  }
+  EXPECT_EQ(count(db.path(), "SELECT count(*) FROM case_log WHERE result = 'accepted'"), 1);
+}
+
 TEST(Store, SchemaNewerThanTheLibraryIsRefused) {
   temp_db db;
   { case_store s = case_store::open_sqlite(db.path()); }
