@@ -151,7 +151,7 @@ store_result case_store::apply(std::string_view case_id, const event& ev, sys_se
   e.payload_json = payload_to_json(ev.payload);
 
   write_transaction tx(*backend_);
-  std::optional<case_row> row = backend_->read_case(case_id, false);
+  const std::optional<case_row> row = backend_->read_case(case_id, true);
   if (!row) no_case(case_id);
   const std::int64_t version = row->info.version;
   if (expected_version && *expected_version != version)
@@ -182,7 +182,6 @@ store_result case_store::apply(std::string_view case_id, const event& ev, sys_se
     }
   }
 
-  row = backend_->read_case(case_id, true);
   const std::shared_ptr<const policy>& p = pinned(registry_->by_hash, row->info);
   service_case c = from_json(p, row->snapshot);
   const outcome o = aftersale::apply(c, ev, now);
