@@ -170,6 +170,8 @@ class case_store {
   /// Fires the due timers of up to `limit` due cases, each case in its own transaction; a case
   /// another handle fired meanwhile is skipped. Only cases pinned to a policy in this handle's
   /// registry are fired: the others are left for a worker that has their policy.
+  /// @throws store_error E600 (e.g. the lock was held past the busy timeout) or snapshot_error;
+  /// the cases fired before the failure stay fired, the one being fired is rolled back.
   fire_report fire_due(sys_seconds now, std::size_t limit);
 
  private:
