@@ -26,6 +26,9 @@
 namespace aftersale {
 
 class decision;
+namespace detail {
+struct store_access;  // a store over any backend (src/store/backend.hpp; tests wrap one)
+}
 
 /// A store operation failed; nothing was written. `what()` is `error[E6xx]: message`.
 class store_error : public error {
@@ -175,6 +178,7 @@ class case_store {
   fire_report fire_due(sys_seconds now, std::size_t limit);
 
  private:
+  friend struct detail::store_access;
   explicit case_store(std::unique_ptr<backend> b);
   struct registry;
   std::unique_ptr<backend> backend_;

@@ -58,6 +58,12 @@ class case_store::backend {
                                          const std::vector<std::uint64_t>& policies) = 0;
 };
 
+/// A store over any backend: for backends that wrap another (the tests put a hook in
+/// front of SQLite's to interleave two handles deterministically).
+struct detail::store_access {
+  static case_store make(std::unique_ptr<case_store::backend> b) { return case_store(std::move(b)); }
+};
+
 /// The SQLite backend (sqlite_backend.cpp).
 std::unique_ptr<case_store::backend> make_sqlite_backend(const std::string& path, const store_options& o);
 
