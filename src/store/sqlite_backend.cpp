@@ -3,8 +3,11 @@
 #include <sqlite3.h>
 
 #include <aftersale/store.hpp>
+#include <chrono>
+#include <cstdint>
 #include <set>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -134,7 +137,7 @@ class sqlite_backend final : public case_store::backend {
     }
     try {
       sqlite3_extended_result_codes(db_, 1);
-      sqlite3_busy_timeout(db_, static_cast<int>(o.busy_timeout.count()));
+      sqlite3_busy_handler(db_, &sqlite_backend::on_busy, this);
       exec("PRAGMA foreign_keys = ON");
       {
         query q(*this, prepare("PRAGMA journal_mode = WAL"));
@@ -152,6 +155,20 @@ class sqlite_backend final : public case_store::backend {
     }
   }
   ~sqlite_backend() override { close(); }
+
+  // Waiting for another connection's write lock. SQLite's own handler (sqlite3_busy_timeout)
+  // sleeps up to 100 ms between tries, so a process that writes in a tight loop takes the lock
+  // back every time and starves the others past their timeout (the store tests met this with
+  // three processes). Short, jittered sleeps give every waiter a fair chance.
+  static int on_busy(void* self, int tries) {
+    auto& b = *static_cast<sqlite_backend*>(self);
+    const auto now = std::chrono::steady_clock::now();
+    if (tries == 0) b.busy_since_ = now;
+    if (now - b.busy_since_ >= b.options_.busy_timeout) return 0;
+    b.jitter_ = b.jitter_ * 6364136223846793005ULL + 1442695040888963407ULL;
+    std::this_thread::sleep_for(std::chrono::microseconds(200 + (b.jitter_ >> 33) % 800));
+    return 1;
+  }
 
   [[noreturn]] void fail(int rc) const {
     const int primary = rc & 0xff;
@@ -412,6 +429,8 @@ class sqlite_backend final : public case_store::backend {
   friend class query;
   std::string path_;
   store_options options_;
+  std::chrono::steady_clock::time_point busy_since_{};
+  std::uint64_t jitter_ = reinterpret_cast<std::uintptr_t>(this);
   sqlite3* db_ = nullptr;
   std::unordered_map<const char*, sqlite3_stmt*>
       cache_;                         // keyed by the SQL's address: literals and statements_
