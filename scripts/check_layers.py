@@ -28,6 +28,7 @@ RANKS = {
     "decide": 3,
     "case": 4,
     "analysis": 5,
+    "store": 5,  # the case store: above case, a peer of analysis (neither uses the other)
     "diagram": 6,
     "testing": 6,
     "umbrella": 6.5,  # include/aftersale/aftersale.hpp: the whole public API, for users
@@ -48,6 +49,7 @@ PUBLIC = {
     "decide.hpp": "decide",
     "batch.hpp": "decide",
     "case.hpp": "case",
+    "store.hpp": "store",
     "analysis.hpp": "analysis",
     "diagram.hpp": "diagram",
     "policy_test.hpp": "testing",

@@ -9,6 +9,7 @@ AFTERSALE_APT_PACKAGES=(
   libboost-dev libboost-graph-dev
   libhowardhinnant-date-dev tzdata  # time zones for business calendars (OS tz database)
   rapidjson-dev                 # strict SAX parser that reads case snapshots
+  libsqlite3-dev                # the case store's embedded database (src/store/sqlite_backend.cpp)
   libcli11-dev nlohmann-json3-dev   # the aftersale command-line tool
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libfuzzer-14-dev     # the fuzz targets (tests/fuzz, scripts/fuzz_ci.sh): libFuzzer needs clang

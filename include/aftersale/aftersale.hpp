@@ -25,5 +25,6 @@
 #include <aftersale/policy_handle.hpp>
 #include <aftersale/policy_test.hpp>
 #include <aftersale/request.hpp>
+#include <aftersale/store.hpp>
 #include <aftersale/time.hpp>
 #include <aftersale/version.hpp>

@@ -1,0 +1,83 @@
+#pragma once
+// The primitives a database gives the case store (docs/store.md, "The interface both backends
+// share"). The store's logic (store.cpp) is written once over them; each backend implements
+// them with its own SQL. Every method throws store_error (E600) on a database failure.
+#include <aftersale/store.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aftersale {
+
+/// One row of `cases`, snapshot included.
+struct case_row {
+  stored_case_info info;
+  std::string snapshot;
+};
+
+class case_store::backend {
+ public:
+  virtual ~backend() = default;
+  backend() = default;
+  backend(const backend&) = delete;
+  backend& operator=(const backend&) = delete;
+
+  virtual int schema_version() = 0;
+
+  /// A write transaction that holds the write lock from its start (SQLite: BEGIN IMMEDIATE).
+  virtual void begin_write() = 0;
+  virtual void commit() = 0;
+  /// Never throws: called while unwinding.
+  virtual void rollback() noexcept = 0;
+
+  virtual std::optional<case_row> read_case(std::string_view id, bool with_snapshot) = 0;
+  /// Inserts a new case row; false when the id is taken.
+  virtual bool insert_case(const case_row& row) = 0;
+  /// Writes `row` (its `info.version` is the new version) where the stored version is
+  /// `expected`; false when no row matched (another writer changed it).
+  virtual bool update_case(const case_row& row, std::int64_t expected) = 0;
+  virtual void record_policy(const policy_info& p, sys_seconds now) = 0;
+
+  /// The digest stored with an applied event id, if any.
+  virtual std::optional<std::uint64_t> find_event_id(std::string_view case_id, std::string_view event_id) = 0;
+  virtual void insert_event_id(std::string_view case_id, std::string_view event_id, std::uint64_t digest,
+                               std::int64_t log_seq) = 0;
+
+  /// The next log sequence number of a case (1 for a new case).
+  virtual std::int64_t next_log_seq(std::string_view case_id) = 0;
+  /// `changed`: the row records a change of the case (its `version` must then be unique).
+  virtual void append_log(std::string_view case_id, const log_entry& e, bool changed) = 0;
+  virtual std::vector<log_entry> read_log(std::string_view case_id) = 0;
+
+  virtual std::vector<stored_case_info> list_cases(const case_filter& f) = 0;
+  /// Due cases, earliest first; with `policies` non-empty, only cases pinned to one of those
+  /// content hashes.
+  virtual std::vector<due_case> list_due(sys_seconds now, std::size_t limit,
+                                         const std::vector<std::uint64_t>& policies) = 0;
+};
+
+/// A store over any backend: for backends that wrap another (the tests put a hook in
+/// front of SQLite's to interleave two handles deterministically).
+struct detail::store_access {
+  static case_store make(std::unique_ptr<case_store::backend> b) { return case_store(std::move(b)); }
+};
+
+/// The SQLite backend (sqlite_backend.cpp).
+std::unique_ptr<case_store::backend> make_sqlite_backend(const std::string& path, const store_options& o);
+
+/// `0123456789abcdef`: 16 lowercase hex digits, as the store writes hashes and digests.
+std::string hex64(std::uint64_t v);
+/// The inverse; nothing for text that is not 16 hex digits.
+std::optional<std::uint64_t> parse_hex64(std::string_view s);
+
+/// A payload as a JSON object (`{"amount":12900,"note":"x"}`), and back. Values keep their
+/// kind: integers, booleans, strings; timestamps and durations as `{"t":N}` / `{"s":N}`.
+std::string payload_to_json(const request& r);
+request payload_from_json(std::string_view json);
+/// Emitted actions as a JSON array, and back.
+std::string actions_to_json(const std::vector<emitted_action>& a);
+std::vector<emitted_action> actions_from_json(std::string_view json);
+
+}  // namespace aftersale

@@ -1,0 +1,303 @@
+// The case store's logic, written once over the backend's primitives (backend.hpp): the
+// policy registry, one transaction per operation, duplicate and conflict answered from the
+// event-id table, the version check, fire_due, and the audit log. docs/store.md.
+#include <aftersale/decide.hpp>
+#include <aftersale/store.hpp>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "case/runtime.hpp"
+#include "store/backend.hpp"
+
+namespace aftersale {
+
+store_error::store_error(error_code code, const std::string& message)
+    : error("error[" + code_text(code) + "]: " + message), code_(code) {}
+
+struct case_store::registry {
+  std::unordered_map<std::uint64_t, std::shared_ptr<const policy>> by_hash;
+};
+
+namespace {
+
+// Rolls back unless committed: every operation writes whole or not at all.
+class write_transaction {
+ public:
+  explicit write_transaction(case_store::backend& b) : b_(b) { b_.begin_write(); }
+  ~write_transaction() {
+    if (!done_) b_.rollback();
+  }
+  write_transaction(const write_transaction&) = delete;
+  write_transaction& operator=(const write_transaction&) = delete;
+  void commit() {
+    b_.commit();
+    done_ = true;
+  }
+
+ private:
+  case_store::backend& b_;
+  bool done_ = false;
+};
+
+std::string quoted(std::string_view id) { return "`" + std::string(id) + "`"; }
+
+[[noreturn]] void no_case(std::string_view id) {
+  throw store_error(error_code::unknown_case, "no case " + quoted(id) + " in the store");
+}
+
+// The denormalised columns of a case, from the case itself.
+stored_case_info describe_row(std::string_view id, const service_case& c, std::int64_t version,
+                              sys_seconds opened, sys_seconds now) {
+  stored_case_info i;
+  i.id = std::string(id);
+  i.version = version;
+  const policy_info& p = c.source_policy().info;
+  i.policy_id = p.id;
+  i.policy_version = p.version;
+  i.policy_hash = p.content_hash;
+  i.flow = c.flow().id;
+  i.state = std::string(c.state_id());
+  i.phase = std::string(to_string(c.phase()));
+  i.opened_at = opened;
+  i.updated_at = now;
+  const std::optional<sys_seconds> due = next_deadline(c);
+  if (due && *due != never_due) i.next_due = *due;
+  return i;
+}
+
+void fill_outcome(log_entry& e, const outcome_view& v) {
+  e.result = v.result;
+  e.reason = v.reason;
+  e.message = v.message;
+  e.actions = v.actions;
+  e.from_state = v.from_state;
+  e.to_state = v.to_state;
+  e.steps = v.steps;
+}
+
+}  // namespace
+
+case_store::case_store(std::unique_ptr<backend> b)
+    : backend_(std::move(b)), registry_(std::make_unique<registry>()) {}
+case_store::case_store(case_store&&) noexcept = default;
+case_store& case_store::operator=(case_store&&) noexcept = default;
+case_store::~case_store() = default;
+
+case_store case_store::open_sqlite(const std::string& path, const store_options& options) {
+  return case_store(make_sqlite_backend(path, options));
+}
+
+int case_store::schema_version() const { return backend_->schema_version(); }
+
+void case_store::add_policy(std::shared_ptr<const policy> p) {
+  if (!p) throw usage_error(error_code::no_policy, "add_policy needs a policy, got none");
+  if (p->info.content_hash == 0)
+    throw store_error(
+        error_code::unknown_policy,
+        "policy " + quoted(p->info.id) +
+            " has no content hash (built in code?): a case cannot be pinned to it; load it from text");
+  registry_->by_hash.emplace(p->info.content_hash, std::move(p));
+}
+
+namespace {
+
+const std::shared_ptr<const policy>& pinned(
+    const std::unordered_map<std::uint64_t, std::shared_ptr<const policy>>& by_hash,
+    const stored_case_info& i) {
+  const auto it = by_hash.find(i.policy_hash);
+  if (it == by_hash.end())
+    throw store_error(error_code::unknown_policy,
+                      "case " + quoted(i.id) + " is pinned to policy " + quoted(i.policy_id) + " version " +
+                          quoted(i.policy_version) + " (content hash " + hex64(i.policy_hash) +
+                          "), which this store was not given: add_policy it");
+  return it->second;
+}
+
+}  // namespace
+
+stored_case_info case_store::open_case(std::string_view case_id, const decision& d, sys_seconds now) {
+  service_case c = aftersale::open_case(d, now);  // throws before anything is written
+  add_policy(d.policy_ptr());
+  case_row row{describe_row(case_id, c, 1, now, now), to_json(c)};
+
+  write_transaction tx(*backend_);
+  backend_->record_policy(c.source_policy().info, now);
+  if (!backend_->insert_case(row))
+    throw store_error(error_code::unknown_case, "a case " + quoted(case_id) + " already exists in the store");
+  log_entry e;
+  e.seq = backend_->next_log_seq(case_id);
+  e.kind = "opened";
+  e.at = now;
+  e.payload_json = "{}";
+  e.result = "accepted";
+  e.to_state = row.info.state;
+  e.steps = static_cast<std::uint32_t>(c.history().size());
+  e.version = 1;
+  e.snapshot = row.snapshot;
+  backend_->append_log(case_id, e, true);
+  tx.commit();
+  return row.info;
+}
+
+store_result case_store::apply(std::string_view case_id, const event& ev, sys_seconds now,
+                               std::optional<std::int64_t> expected_version) {
+  log_entry e;
+  e.kind = "event";
+  e.event = ev.name;
+  e.actor = ev.actor_role;
+  e.event_id = ev.id;
+  e.at = now;
+  e.payload_json = payload_to_json(ev.payload);
+
+  write_transaction tx(*backend_);
+  const std::optional<case_row> row = backend_->read_case(case_id, true);
+  if (!row) no_case(case_id);
+  const std::int64_t version = row->info.version;
+  if (expected_version && *expected_version != version)
+    throw store_error(error_code::version_conflict,
+                      "case " + quoted(case_id) + " is at version " + std::to_string(version) + ", not " +
+                          std::to_string(*expected_version) + ": read it again");
+  e.seq = backend_->next_log_seq(case_id);
+  e.version = version;
+
+  // Exactly once: the table answers for ids already applied, before the case is read.
+  const std::uint64_t digest = ev.id.empty() ? 0 : detail::event_digest(ev.name, ev.actor_role, &ev.payload);
+  if (!ev.id.empty()) {
+    if (const std::optional<std::uint64_t> seen = backend_->find_event_id(case_id, ev.id)) {
+      outcome_view v;
+      if (*seen == digest) {
+        v.result = "duplicate";
+        v.message =
+            "duplicate: event id " + quoted(ev.id) + " was already applied to case " + quoted(case_id);
+      } else {
+        v.result = "conflict";
+        v.message = "conflict: event id " + quoted(ev.id) + " was already applied to case " +
+                    quoted(case_id) + " with another event (name, role or payload)";
+      }
+      fill_outcome(e, v);
+      backend_->append_log(case_id, e, false);
+      tx.commit();
+      return {std::move(v), version};
+    }
+  }
+
+  const std::shared_ptr<const policy>& p = pinned(registry_->by_hash, row->info);
+  service_case c = from_json(p, row->snapshot);
+  const outcome o = aftersale::apply(c, ev, now);
+  outcome_view v = make_outcome_view(c, o);
+  fill_outcome(e, v);
+  if (o.accepted()) {
+    case_row next{describe_row(case_id, c, version + 1, row->info.opened_at, now), to_json(c)};
+    if (!backend_->update_case(next, version))
+      throw store_error(error_code::version_conflict,
+                        "case " + quoted(case_id) + " was changed by another writer: apply the event again");
+    if (!ev.id.empty()) backend_->insert_event_id(case_id, ev.id, digest, e.seq);
+    e.version = version + 1;
+  }
+  backend_->append_log(case_id, e, o.accepted());
+  tx.commit();
+  return {std::move(v), e.version};
+}
+
+stored_case case_store::get(std::string_view case_id) const {
+  std::optional<case_row> row = backend_->read_case(case_id, true);
+  if (!row) no_case(case_id);
+  const std::shared_ptr<const policy>& p = pinned(registry_->by_hash, row->info);
+  return {row->info, from_json(p, row->snapshot)};
+}
+
+bool case_store::contains(std::string_view case_id) const {
+  return backend_->read_case(case_id, false).has_value();
+}
+
+std::vector<stored_case_info> case_store::list(const case_filter& f) const { return backend_->list_cases(f); }
+
+std::vector<log_entry> case_store::history(std::string_view case_id) const {
+  if (!backend_->read_case(case_id, false)) no_case(case_id);
+  return backend_->read_log(case_id);
+}
+
+service_case case_store::replay(std::string_view case_id) const {
+  const std::vector<log_entry> log = history(case_id);
+  if (log.empty() || log.front().kind != "opened")
+    throw store_error(error_code::store_unavailable,
+                      "the log of case " + quoted(case_id) + " has no `opened` row");
+  std::optional<case_row> row = backend_->read_case(case_id, false);
+  if (!row) no_case(case_id);
+  service_case c = from_json(pinned(registry_->by_hash, row->info), log.front().snapshot);
+  for (std::size_t i = 1; i < log.size(); ++i) {
+    const log_entry& e = log[i];
+    if (e.kind == "event") {
+      aftersale::apply(c, event{e.event, e.actor, payload_from_json(e.payload_json), e.event_id}, e.at);
+    } else if (e.kind == "advance") {
+      advance(c, e.at);
+    } else {
+      throw store_error(error_code::store_unavailable, "the log of case " + quoted(case_id) +
+                                                           " has a row of unknown kind " + quoted(e.kind));
+    }
+  }
+  return c;
+}
+
+std::vector<due_case> case_store::due(sys_seconds now, std::size_t limit) const {
+  return backend_->list_due(now, limit, {});
+}
+
+fire_report case_store::fire_due(sys_seconds now, std::size_t limit) {
+  fire_report report;
+  // Only cases this handle can restore: a case pinned to a policy it was not given is left to
+  // a worker that has it (and never blocks the cases behind it).
+  std::vector<std::uint64_t> policies;
+  for (const auto& [hash, p] : registry_->by_hash) policies.push_back(hash);
+  if (policies.empty()) return report;
+  for (const due_case& d : backend_->list_due(now, limit, policies)) {
+    write_transaction tx(*backend_);
+    std::optional<case_row> row = backend_->read_case(d.id, true);
+    // Re-checked under the write lock: another handle may have fired it since it was listed.
+    if (!row || !row->info.next_due || *row->info.next_due > now) {
+      ++report.skipped;
+      continue;  // rolled back: nothing was written
+    }
+    const std::int64_t version = row->info.version;
+    service_case c = from_json(pinned(registry_->by_hash, row->info), row->snapshot);
+    const std::string from_state(c.state_id());
+    const std::vector<outcome> fired = advance(c, now);
+    case_row next{describe_row(d.id, c, fired.empty() ? version : version + 1, row->info.opened_at,
+                               fired.empty() ? row->info.updated_at : now),
+                  fired.empty() ? std::move(row->snapshot) : to_json(c)};
+    if (!backend_->update_case(next, version)) {
+      ++report.skipped;
+      continue;
+    }
+    if (fired.empty()) {
+      // The index said due but no timer was: the column is brought back in line, no change logged.
+      tx.commit();
+      continue;
+    }
+    log_entry e;
+    e.seq = backend_->next_log_seq(d.id);
+    e.kind = "advance";
+    e.at = now;
+    e.payload_json = "{}";
+    e.result = "accepted";
+    for (const outcome& o : fired) {
+      const outcome_view v = make_outcome_view(c, o);
+      if (!e.message.empty()) e.message += "; ";
+      e.message += v.message;
+      e.actions.insert(e.actions.end(), v.actions.begin(), v.actions.end());
+    }
+    e.from_state = from_state;
+    e.to_state = std::string(c.state_id());
+    e.steps = static_cast<std::uint32_t>(fired.size());
+    e.version = version + 1;
+    backend_->append_log(d.id, e, true);
+    tx.commit();
+    ++report.cases;
+    report.timers += fired.size();
+    report.advanced.push_back(d.id);
+  }
+  return report;
+}
+
+}  // namespace aftersale
