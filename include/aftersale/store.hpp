@@ -129,6 +129,13 @@ class case_store {
   /// @throws store_error E600 (cannot open), E601 (schema newer than this library).
   static case_store open_sqlite(const std::string& path, const store_options& options = {});
 
+  /// Opens a store by URL, the form the CLI and the worker take:
+  /// - `sqlite:PATH` or a plain `PATH` (no scheme): `open_sqlite(PATH)`;
+  /// - `postgresql://…` or `postgres://…`: a PostgreSQL database (a libpq connection URI,
+  ///   e.g. `postgresql:///aftersale?host=/run/pg&port=5433`), schema created or migrated.
+  /// @throws store_error E600 (cannot connect, unknown scheme), E601 (schema newer).
+  static case_store open(const std::string& url, const store_options& options = {});
+
   case_store(case_store&&) noexcept;
   case_store& operator=(case_store&&) noexcept;
   ~case_store();

@@ -67,6 +67,9 @@ struct detail::store_access {
 /// The SQLite backend (sqlite_backend.cpp).
 std::unique_ptr<case_store::backend> make_sqlite_backend(const std::string& path, const store_options& o);
 
+/// The PostgreSQL backend (postgres_backend.cpp); `url` is a libpq connection URI.
+std::unique_ptr<case_store::backend> make_postgres_backend(const std::string& url, const store_options& o);
+
 /// `0123456789abcdef`: 16 lowercase hex digits, as the store writes hashes and digests.
 std::string hex64(std::uint64_t v);
 /// The inverse; nothing for text that is not 16 hex digits.

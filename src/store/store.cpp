@@ -88,6 +88,19 @@ case_store case_store::open_sqlite(const std::string& path, const store_options&
   return case_store(make_sqlite_backend(path, options));
 }
 
+case_store case_store::open(const std::string& url, const store_options& options) {
+  const auto starts_with = [&url](std::string_view prefix) { return url.rfind(prefix, 0) == 0; };
+  if (starts_with("postgresql://") || starts_with("postgres://"))
+    return case_store(make_postgres_backend(url, options));
+  if (starts_with("sqlite:")) return open_sqlite(url.substr(7), options);
+  const std::size_t colon = url.find("://");
+  if (colon != std::string::npos)
+    throw store_error(error_code::store_unavailable,
+                      "unknown store URL scheme `" + url.substr(0, colon) +
+                          "`: use `sqlite:PATH`, a path, or `postgresql://...`");
+  return open_sqlite(url, options);
+}
+
 int case_store::schema_version() const { return backend_->schema_version(); }
 
 void case_store::add_policy(std::shared_ptr<const policy> p) {
