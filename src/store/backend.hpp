@@ -32,7 +32,16 @@ class case_store::backend {
   /// Never throws: called while unwinding.
   virtual void rollback() noexcept = 0;
 
+  /// Inside a write transaction, PostgreSQL also locks the row (`FOR UPDATE`) until the
+  /// transaction ends: writers of one case take turns, so the store's read-then-update
+  /// loses no update (the version check stays as the fence).
   virtual std::optional<case_row> read_case(std::string_view id, bool with_snapshot) = 0;
+  /// The claim of a due case, inside a write transaction: the row (with its snapshot) when
+  /// its `next_due` is at or before `now` and no other transaction holds it, else nothing
+  /// (fired or being fired by another worker: skipped, never waited for). SQLite: the write
+  /// lock of BEGIN IMMEDIATE is the claim. PostgreSQL: `FOR UPDATE SKIP LOCKED`; the claim
+  /// ends with the transaction, so a worker that dies releases it (docs/store.md).
+  virtual std::optional<case_row> claim_due(std::string_view id, sys_seconds now) = 0;
   /// Inserts a new case row; false when the id is taken.
   virtual bool insert_case(const case_row& row) = 0;
   /// Writes `row` (its `info.version` is the new version) where the stored version is
