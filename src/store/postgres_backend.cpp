@@ -382,12 +382,20 @@ class postgres_backend final : public case_store::backend {
       if (key == "password") password_ = value;
     }
     PQconninfoFree(opts);
-    where_ = "`postgresql://" + host + (port.empty() ? "" : ":" + port) + "/" + db + "`";
+    // A host that is a directory is a Unix socket's: it goes in the query, as libpq spells it.
+    if (!host.empty() && host.front() == '/')
+      where_ = "`postgresql:///" + db + "?host=" + host + (port.empty() ? "" : "&port=" + port) + "`";
+    else
+      where_ = "`postgresql://" + host + (port.empty() ? "" : ":" + port) + "/" + db + "`";
   }
 
   // libpq's messages name hosts and users, not passwords; removed anyway, should one echo it.
+  // Also on one line: libpq's messages end with a newline and may continue on indented lines.
   std::string scrub(std::string m) const {
-    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+    for (char& c : m)
+      if (c == '\n' || c == '\t') c = ' ';
+    for (std::size_t at = m.find("  "); at != std::string::npos; at = m.find("  ")) m.erase(at, 1);
+    while (!m.empty() && m.back() == ' ') m.pop_back();
     if (password_.empty()) return m;
     for (std::size_t at = m.find(password_); at != std::string::npos; at = m.find(password_))
       m.replace(at, password_.size(), "***");
@@ -426,11 +434,11 @@ class postgres_backend final : public case_store::backend {
                         "the store " + where_ + ": a case stayed locked by another writer for longer than " +
                             "the busy timeout (" + std::to_string(options_.busy_timeout.count()) + " ms)");
     if (code == "25P03" || PQstatus(conn_) != CONNECTION_OK)
-      throw store_error(error_code::store_unavailable,
-                        "lost the connection to the store " + where_ +
-                            " (a transaction idle for longer than the lease of " +
-                            std::to_string(options_.lease.count()) +
-                            " ms is ended by the server; nothing of it was written): " + why);
+      throw store_error(
+          error_code::store_unavailable,
+          "lost the connection to the store " + where_ +
+              " (the server went away, or ended a transaction idle for longer than the lease of " +
+              std::to_string(options_.lease.count()) + " ms): " + why);
     throw store_error(error_code::store_unavailable, "the store " + where_ + ": " + why);
   }
 

@@ -12,13 +12,14 @@
 namespace aftersale::testing_hooks {
 
 struct hooks {
-  std::function<void()> before_begin;                // run once, before the next begin_write
+  std::function<void()> before_begin;                 // run once, before the next begin_write
   std::function<void(std::string_view)> after_claim;  // run after each successful claim_due
 };
 
 class hooked_backend final : public case_store::backend {
  public:
-  hooked_backend(std::unique_ptr<case_store::backend> inner, hooks& h) : inner_(std::move(inner)), hooks_(h) {}
+  hooked_backend(std::unique_ptr<case_store::backend> inner, hooks& h)
+      : inner_(std::move(inner)), hooks_(h) {}
   int schema_version() override { return inner_->schema_version(); }
   void begin_write() override {
     if (hooks_.before_begin) std::exchange(hooks_.before_begin, nullptr)();  // once
