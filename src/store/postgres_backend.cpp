@@ -427,8 +427,10 @@ class postgres_backend final : public case_store::backend {
   [[noreturn]] void fail(const PGresult* r) {
     const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
     const std::string code = state ? state : "";
-    std::string why = scrub(r ? PQresultErrorMessage(r) : PQerrorMessage(conn_));
-    if (why.empty()) why = scrub(PQerrorMessage(conn_));
+    // The server's primary message (lowercase, no `ERROR:` prefix) and its SQLSTATE; libpq's
+    // own message when the server sent none (a connection lost).
+    const char* primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    std::string why = primary ? scrub(primary) + " (sqlstate " + code + ")" : scrub(PQerrorMessage(conn_));
     if (code == "55P03")
       throw store_error(error_code::store_unavailable,
                         "the store " + where_ + ": a case stayed locked by another writer for longer than " +

@@ -89,6 +89,8 @@ class test_db {
   /// Runs SQL; the error message, empty on success.
   virtual std::string try_sql(const std::string& statement) = 0;
   virtual std::int64_t count(const std::string& query) = 0;
+  /// A table's columns in order, joined by commas.
+  virtual std::string columns(const std::string& table) = 0;
   /// Makes inserting log rows of `kind` fail, after the case row was written; undo() removes it.
   virtual void fail_log_rows(const std::string& kind) = 0;
   virtual void undo_failure() = 0;
@@ -129,6 +131,19 @@ class sqlite_db final : public test_db {
     sqlite3_finalize(s);
     sqlite3_close(db);
     return n;
+  }
+  std::string columns(const std::string& table) override {
+    sqlite3* db = nullptr;
+    sqlite3_open(path_.c_str(), &db);
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(db, ("SELECT name FROM pragma_table_info('" + table + "') ORDER BY cid").c_str(), -1,
+                       &s, nullptr);
+    std::string out;
+    while (s && sqlite3_step(s) == SQLITE_ROW)
+      out += (out.empty() ? "" : ",") + std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return out;
   }
   void fail_log_rows(const std::string& kind) override {
     sql("CREATE TRIGGER inject BEFORE INSERT ON case_log WHEN NEW.kind = '" + kind +
@@ -176,6 +191,16 @@ class postgres_db final : public test_db {
     const std::int64_t n = PQntuples(r) == 1 ? std::strtoll(PQgetvalue(r, 0, 0), nullptr, 10) : -1;
     PQclear(r);
     return n;
+  }
+  std::string columns(const std::string& table) override {
+    PGresult* r =
+        PQexec(admin_, ("SELECT column_name FROM information_schema.columns WHERE table_schema = '" +
+                        schema_ + "' AND table_name = '" + table + "' ORDER BY ordinal_position")
+                           .c_str());
+    std::string out;
+    for (int i = 0; i < PQntuples(r); ++i) out += (out.empty() ? "" : ",") + std::string(PQgetvalue(r, i, 0));
+    PQclear(r);
+    return out;
   }
   void fail_log_rows(const std::string& kind) override {
     sql("CREATE FUNCTION inject() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.kind = '" + kind +
@@ -395,6 +420,23 @@ TEST_P(StoreOn, TheLogRefusesUpdatesAndDeletes) {
     EXPECT_NE(db().try_sql("TRUNCATE case_log CASCADE").find("append-only"), std::string::npos);
   }
   EXPECT_EQ(db().count("SELECT count(*) FROM case_log WHERE result = 'accepted'"), 1);
+}
+
+// One schema on both backends: the tables and columns docs/store.md lists, in that order.
+TEST_P(StoreOn, TheSchemaIsTheOneDocumented) {
+  open();
+  const std::map<std::string, std::string> expected = {
+      {"schema_migrations", "version,applied_at"},
+      {"policies", "content_hash,policy_id,policy_version,first_used"},
+      {"cases",
+       "case_id,version,policy_id,policy_version,policy_hash,flow,state,phase,opened_at,updated_at,next_due,"
+       "snapshot"},
+      {"event_ids", "case_id,event_id,digest,log_seq"},
+      {"case_log",
+       "case_id,seq,kind,event,actor,event_id,at,payload,result,reason,message,actions,from_state,to_state,"
+       "steps,version,changed,snapshot"},
+  };
+  for (const auto& [table, columns] : expected) EXPECT_EQ(db().columns(table), columns) << table;
 }
 
 TEST_P(StoreOn, SchemaVersions) {
