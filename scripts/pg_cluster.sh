@@ -67,7 +67,7 @@ start() {  # DIR PORT
     chmod o+x "$(dirname "$dir")" 2>/dev/null || true
   fi
   chmod 700 "$dir"
-  as_server_user "$bin/initdb" -D "$dir" -A trust -U postgres --no-sync >"$dir.initdb.log" 2>&1 || {
+  as_server_user "$bin/initdb" -D "$dir" -A trust -U postgres -E UTF8 --locale=C --no-sync >"$dir.initdb.log" 2>&1 || {
     cat "$dir.initdb.log" >&2
     echo "pg_cluster: initdb failed in \`$dir\`" >&2
     return 1

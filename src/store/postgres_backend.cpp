@@ -411,7 +411,7 @@ class postgres_backend final : public case_store::backend {
         "SET lock_timeout = " + std::to_string(options_.busy_timeout.count()) +
         "; SET idle_in_transaction_session_timeout = " + std::to_string(options_.lease.count()) +
         "; SET synchronous_commit = " + (options_.sync == store_options::durability::full ? "on" : "off") +
-        "; SET client_min_messages = warning";
+        "; SET client_min_messages = warning; SET client_encoding = 'UTF8'";
     simple(sql.c_str());
   }
 
