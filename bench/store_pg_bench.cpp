@@ -63,7 +63,8 @@ void BM_StoreApplyOnPostgres(benchmark::State& state) {
   }
   const bench_schema schema(server(), "apply");
   case_store s = case_store::open(schema.url());
-  const std::shared_ptr<const policy> p = load_policy_file(AFTERSALE_SOURCE_DIR "/tests/policies/store_flows.yaml");
+  const std::shared_ptr<const policy> p =
+      load_policy_file(AFTERSALE_SOURCE_DIR "/tests/policies/store_flows.yaml");
   request r;
   r.set("order_status", "delivered").set("amount", 1000);
   const decision d = decide(p, r, t0);
@@ -72,8 +73,8 @@ void BM_StoreApplyOnPostgres(benchmark::State& state) {
   for (auto _ : state) {
     request payload;
     payload.set("last", n);
-    const store_result res =
-        s.apply("B-" + std::to_string(n % cases), event{"note", "agent", payload, "e" + std::to_string(n)}, t0);
+    const store_result res = s.apply("B-" + std::to_string(n % cases),
+                                     event{"note", "agent", payload, "e" + std::to_string(n)}, t0);
     benchmark::DoNotOptimize(res);
     ++n;
   }

@@ -139,6 +139,8 @@ class rows {
     return std::strtoll(PQgetvalue(r_.get(), row, col), nullptr, 10);
   }
   bool null(int row, int col) const { return PQgetisnull(r_.get(), row, col) != 0; }
+  /// The command's tag, e.g. `COMMIT`.
+  std::string status() const { return PQcmdStatus(r_.get()); }
   /// Rows an INSERT or UPDATE touched.
   std::int64_t affected() const { return std::strtoll(PQcmdTuples(r_.get()), nullptr, 10); }
 
@@ -182,24 +184,30 @@ class postgres_backend final : public case_store::backend {
     return static_cast<int>(r.integer(0, 0));
   }
 
+  // Round trips: BEGIN and the writes whose answer the store does not need (record_policy,
+  // insert_event_id, append_log) are queued and sent, in one pipeline, with the next statement
+  // that needs an answer or with COMMIT. An apply is then five round trips, not eight; an
+  // error in a queued write surfaces there, and the whole transaction is rolled back as ever.
   void begin_write() override {
     reconnect_if_lost();
-    simple("BEGIN");
+    queue_.clear();
+    queue_.push_back({"BEGIN", params(), false});
     in_tx_ = true;
+    begun_ = false;
   }
   void commit() override {
-    in_tx_ = false;
-    result_ptr r(PQexec(conn_, "COMMIT"));
-    check(r.get());
+    const rows r = execute("COMMIT", params(), false);
     // COMMIT of a transaction that failed earlier answers ROLLBACK instead of an error.
-    if (std::string(PQcmdStatus(r.get())) != "COMMIT")
+    if (r.status() != "COMMIT")
       throw store_error(error_code::store_unavailable,
                         "the store " + where_ + " rolled the transaction back instead of committing it");
+    in_tx_ = begun_ = false;
   }
   void rollback() noexcept override {
-    if (!in_tx_) return;
-    in_tx_ = false;
-    if (conn_ && PQstatus(conn_) == CONNECTION_OK) PQclear(PQexec(conn_, "ROLLBACK"));
+    queue_.clear();
+    const bool sent = in_tx_ && begun_;
+    in_tx_ = begun_ = false;
+    if (sent && conn_ && PQstatus(conn_) == CONNECTION_OK) PQclear(PQexec(conn_, "ROLLBACK"));
   }
 
   std::optional<case_row> read_case(std::string_view id, bool with_snapshot) override {
@@ -249,7 +257,7 @@ class postgres_backend final : public case_store::backend {
     static const std::string sql =
         "INSERT INTO policies (content_hash, policy_id, policy_version, first_used) VALUES ($1, $2, $3, $4) "
         "ON CONFLICT (content_hash) DO NOTHING";
-    run(sql, params().add(hex64(pi.content_hash)).add(pi.id).add(pi.version).add(seconds(now)));
+    write(sql, params().add(hex64(pi.content_hash)).add(pi.id).add(pi.version).add(seconds(now)));
   }
 
   std::optional<std::uint64_t> find_event_id(std::string_view case_id, std::string_view event_id) override {
@@ -268,7 +276,7 @@ class postgres_backend final : public case_store::backend {
                        std::int64_t log_seq) override {
     static const std::string sql =
         "INSERT INTO event_ids (case_id, event_id, digest, log_seq) VALUES ($1, $2, $3, $4)";
-    run(sql, params().add(case_id).add(event_id).add(hex64(digest)).add(log_seq));
+    write(sql, params().add(case_id).add(event_id).add(hex64(digest)).add(log_seq));
   }
 
   std::int64_t next_log_seq(std::string_view case_id) override {
@@ -286,7 +294,7 @@ class postgres_backend final : public case_store::backend {
     p.add(e.payload_json).add(e.result).add(e.reason).add(e.message).add(actions_to_json(e.actions));
     p.add(e.from_state).add(e.to_state).add(static_cast<std::int64_t>(e.steps)).add(e.version);
     p.add(std::int64_t{changed ? 1 : 0}).add(e.snapshot);
-    run(sql, p);
+    write(sql, std::move(p));
   }
 
   std::vector<log_entry> read_log(std::string_view case_id) override {
@@ -454,20 +462,84 @@ class postgres_backend final : public case_store::backend {
     check(r.get());
   }
 
-  // A statement prepared once per connection and run with its parameters.
-  rows run(const std::string& sql, const params& p) {
-    if (!in_tx_) reconnect_if_lost();
+  // A statement prepared once per connection (SQL -> name), run with its parameters.
+  const std::string& prepared(const std::string& sql, int n_params) {
     auto it = prepared_.find(sql);
     if (it == prepared_.end()) {
       const std::string name = "s" + std::to_string(prepared_.size());
-      const result_ptr r(PQprepare(conn_, name.c_str(), sql.c_str(), p.size(), nullptr));
+      const result_ptr r(PQprepare(conn_, name.c_str(), sql.c_str(), n_params, nullptr));
       check(r.get());
       it = prepared_.emplace(sql, name).first;
     }
-    const std::vector<const char*> values = p.pointers();
-    result_ptr r(PQexecPrepared(conn_, it->second.c_str(), p.size(), values.data(), nullptr, nullptr, 0));
-    check(r.get());
-    return rows(std::move(r));
+    return it->second;
+  }
+
+  rows run(const std::string& sql, const params& p) {
+    if (!in_tx_) reconnect_if_lost();
+    return execute(sql, p, true);
+  }
+
+  // A write whose answer is not needed: queued inside a transaction, run at once outside.
+  void write(const std::string& sql, params p) {
+    if (!in_tx_) {
+      run(sql, p);
+      return;
+    }
+    prepared(sql, p.size());
+    queue_.push_back({sql, std::move(p), true});
+  }
+
+  struct queued {
+    std::string sql;
+    params p;
+    bool prepare;  // false: BEGIN and COMMIT, sent as they are
+  };
+
+  bool send(const queued& q) {
+    const std::vector<const char*> values = q.p.pointers();
+    return q.prepare ? PQsendQueryPrepared(conn_, prepared(q.sql, q.p.size()).c_str(), q.p.size(),
+                                           values.data(), nullptr, nullptr, 0) == 1
+                     : PQsendQueryParams(conn_, q.sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  }
+
+  // Runs the queue and then this statement; its result. One round trip either way.
+  rows execute(const std::string& sql, const params& p, bool prepare) {
+    if (queue_.empty()) {
+      const std::vector<const char*> values = p.pointers();
+      result_ptr r(prepare ? PQexecPrepared(conn_, prepared(sql, p.size()).c_str(), p.size(), values.data(),
+                                            nullptr, nullptr, 0)
+                           : PQexec(conn_, sql.c_str()));
+      check(r.get());
+      return rows(std::move(r));
+    }
+    if (prepare) prepared(sql, p.size());  // before the pipeline: preparing waits for its answer
+    std::vector<queued> batch = std::move(queue_);
+    queue_.clear();
+    batch.push_back({sql, p, prepare});
+    begun_ = true;  // BEGIN, when queued, is the batch's first statement
+    if (PQenterPipelineMode(conn_) != 1) fail(nullptr);
+    std::vector<result_ptr> results;
+    bool sent = true;
+    for (const queued& q : batch) sent = sent && send(q);
+    sent = sent && PQpipelineSync(conn_) == 1;
+    // Each statement's result then a null; the sync's result last. A lost connection ends early.
+    for (std::size_t i = 0; sent && i < batch.size() && PQstatus(conn_) == CONNECTION_OK; ++i) {
+      result_ptr r(PQgetResult(conn_));
+      if (!r) break;
+      while (PGresult* more = PQgetResult(conn_)) PQclear(more);
+      results.push_back(std::move(r));
+    }
+    if (results.size() == batch.size()) {
+      while (PGresult* s = PQgetResult(conn_)) {
+        const bool sync = PQresultStatus(s) == PGRES_PIPELINE_SYNC;
+        PQclear(s);
+        if (sync) break;
+      }
+    }
+    PQexitPipelineMode(conn_);
+    for (const result_ptr& r : results) check(r.get());
+    if (results.size() != batch.size()) fail(nullptr);
+    return rows(std::move(results.back()));
   }
 
   static stored_case_info info_of(const rows& r, int i) {
@@ -496,7 +568,8 @@ class postgres_backend final : public case_store::backend {
   // Creates the schema in an empty database, applies missing migrations, refuses a newer
   // schema; one transaction, serialised with other processes doing the same.
   void migrate() {
-    begin_write();
+    simple("BEGIN");
+    in_tx_ = begun_ = true;
     try {
       simple(schema_lock);
       simple(
@@ -531,7 +604,9 @@ class postgres_backend final : public case_store::backend {
   std::string where_;
   std::string password_;
   PGconn* conn_ = nullptr;
-  bool in_tx_ = false;
+  bool in_tx_ = false;  // inside begin_write .. commit or rollback
+  bool begun_ = false;  // and BEGIN has reached the server
+  std::vector<queued> queue_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL -> statement name
 };
 
