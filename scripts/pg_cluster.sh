@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the store's tests (docs/store.md, "Tests on PostgreSQL").
 #
-#   scripts/pg_cluster.sh start DIR [PORT]   # initdb in DIR (emptied first), start; prints the URL
+#   scripts/pg_cluster.sh start DIR [PORT]   # initdb in DIR (a cluster there is stopped and wiped;
+#                                            # any other non-empty DIR is refused); prints the URL
 #   scripts/pg_cluster.sh stop DIR           # pg_ctl -m fast stop; DIR stays (remove it yourself)
 #   scripts/pg_cluster.sh run DIR -- CMD...  # start, run CMD with AFTERSALE_TEST_PG_URL set, stop
 #                                            # (also on failure or Ctrl-C); exits with CMD's status
@@ -9,8 +10,9 @@
 # The server listens on a Unix socket in DIR only (no TCP), trusts local connections and runs
 # without fsync (a test cluster: nothing in it must survive a power loss). The server refuses
 # to run as root: as root, DIR is given to the `postgres` user and the server runs as that user.
-# PORT (default 55432) names the socket; a port whose socket is in use elsewhere is refused, and
-# `run` then tries the next ten. Exit status 2: no PostgreSQL server installed.
+# PORT (default 55432) only names the socket (no TCP), so clusters in different directories never
+# clash; `run` still tries the next ten ports should a start fail. Exit status 2: no PostgreSQL
+# server installed. A `run` killed with SIGKILL cannot stop its server: `stop DIR` does.
 set -euo pipefail
 
 pg_bin() {
@@ -51,8 +53,12 @@ start() {  # DIR PORT
     echo "pg_cluster: \`$dir\` is too long for a socket directory (at most 80 characters)" >&2
     return 1
   fi
-  # A socket of this port already in DIR: a cluster left running there; stop it first.
-  if [ -S "$dir/.s.PGSQL.$port" ] && [ -f "$dir/postmaster.pid" ]; then
+  if [ -d "$dir" ] && [ -n "$(ls -A "$dir")" ] && [ ! -f "$dir/PG_VERSION" ]; then
+    echo "pg_cluster: \`$dir\` is not empty and holds no cluster: refusing to wipe it" >&2
+    return 1
+  fi
+  # A cluster left running in DIR: stopped before it is wiped.
+  if [ -f "$dir/postmaster.pid" ]; then
     as_server_user "$bin/pg_ctl" -D "$dir" -m immediate stop >/dev/null 2>&1 || true
   fi
   rm -rf "$dir"
@@ -92,7 +98,7 @@ stop() {  # DIR
 }
 
 usage() {
-  sed -n '2,13p' "$0" >&2
+  sed -n '2,15p' "$0" >&2
   exit 64
 }
 
