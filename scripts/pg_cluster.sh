@@ -15,13 +15,17 @@
 # server installed. A `run` killed with SIGKILL cannot stop its server: `stop DIR` does.
 set -euo pipefail
 
-pg_bin() {
+pg_bin() {  # AFTERSALE_PG_BINDIR, else pg_config's, else the newest Debian one
   local d
+  if [ -n "${AFTERSALE_PG_BINDIR:-}" ]; then
+    if [ -x "$AFTERSALE_PG_BINDIR/initdb" ]; then echo "$AFTERSALE_PG_BINDIR"; return 0; fi
+    return 1
+  fi
   if command -v pg_config >/dev/null 2>&1; then
     d="$(pg_config --bindir 2>/dev/null || true)"
     if [ -x "$d/initdb" ]; then echo "$d"; return 0; fi
   fi
-  for d in /usr/lib/postgresql/*/bin; do
+  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
     if [ -x "$d/initdb" ]; then echo "$d"; return 0; fi
   done
   return 1
@@ -124,8 +128,11 @@ case "$cmd" in
     for port in $(seq 55432 55442); do
       # Some other server's socket for this port would clash in a shared directory; ours is
       # private, so only a failed start (e.g. the port's lock file in /tmp) moves us on.
-      if url="$(start "$dir" "$port")"; then break; fi
-      status=$?
+      if url="$(start "$dir" "$port")"; then
+        break
+      else
+        status=$?
+      fi
       [ "$status" -eq 2 ] && exit 2
       url=""
     done

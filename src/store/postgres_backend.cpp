@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 
 #include <aftersale/store.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -415,9 +416,13 @@ class postgres_backend final : public case_store::backend {
     prepared_.clear();
     // Waits for another writer's row lock: the busy timeout. A transaction left idle (a hung
     // worker) is ended by the server after the lease, releasing its locks and claims.
+    // At least 1 ms each: 0 would turn PostgreSQL's timeouts off (wait forever, no lease).
+    const auto at_least_1 = [](std::chrono::milliseconds t) {
+      return std::to_string(std::max<long long>(t.count(), 1));
+    };
     const std::string sql =
-        "SET lock_timeout = " + std::to_string(options_.busy_timeout.count()) +
-        "; SET idle_in_transaction_session_timeout = " + std::to_string(options_.lease.count()) +
+        "SET lock_timeout = " + at_least_1(options_.busy_timeout) +
+        "; SET idle_in_transaction_session_timeout = " + at_least_1(options_.lease) +
         "; SET synchronous_commit = " + (options_.sync == store_options::durability::full ? "on" : "off") +
         "; SET client_min_messages = warning; SET client_encoding = 'UTF8'";
     simple(sql.c_str());
