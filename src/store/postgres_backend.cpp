@@ -406,7 +406,7 @@ class postgres_backend final : public case_store::backend {
     for (std::size_t at = m.find("  "); at != std::string::npos; at = m.find("  ")) m.erase(at, 1);
     while (!m.empty() && m.back() == ' ') m.pop_back();
     if (password_.empty()) return m;
-    for (std::size_t at = m.find(password_); at != std::string::npos; at = m.find(password_))
+    for (std::size_t at = m.find(password_); at != std::string::npos; at = m.find(password_, at + 3))
       m.replace(at, password_.size(), "***");
     return m;
   }
