@@ -2,8 +2,8 @@
 //
 //   aftersale store init --store cases.db
 //   aftersale store open --store cases.db -p policies/default.yaml --request req.json --case RMA-1
-//   aftersale store apply --store cases.db -p policies/default.yaml --case RMA-1 --event approve --actor agent
-//   aftersale store list|show|due|breaches --store cases.db ...
+//   aftersale store apply --store cases.db -p policies/default.yaml --case RMA-1 --event approve --actor
+//   agent aftersale store list|show|due|breaches --store cases.db ...
 #include <aftersale/aftersale.hpp>
 #include <algorithm>
 #include <iostream>
@@ -351,7 +351,8 @@ class store_command final : public command {
         ->check(CLI::PositiveNumber);
     add_format(due_, o_);
 
-    breaches_ = store_->add_subcommand("breaches", "List SLA clocks past their deadline at --now, across cases");
+    breaches_ =
+        store_->add_subcommand("breaches", "List SLA clocks past their deadline at --now, across cases");
     add_store_option(breaches_, o_.target);
     add_policies_option(breaches_, o_.target, true);
     add_filters(breaches_, o_);
@@ -415,9 +416,8 @@ class store_command final : public command {
   CLI::App *breaches_ = nullptr, *open_ = nullptr, *apply_ = nullptr;
 };
 
-const command_registration registration{50, [](CLI::App& app) {
-                                          return std::unique_ptr<command>(new store_command(app));
-                                        }};
+const command_registration registration{
+    50, [](CLI::App& app) { return std::unique_ptr<command>(new store_command(app)); }};
 
 }  // namespace
 }  // namespace aftersale::cli

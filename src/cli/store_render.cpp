@@ -38,8 +38,8 @@ void render_cases_text(std::ostream& out, const std::vector<stored_case_info>& c
     rows.push_back({c.id, std::to_string(c.version), c.flow, c.state, c.phase, policy_text(c),
                     format_utc(c.opened_at), format_utc(c.updated_at), utc_or_dash(c.next_due)});
   }
-  render_columns(out, {"case", "version", "flow", "state", "phase", "policy", "opened", "updated", "next due"},
-                 rows);
+  render_columns(
+      out, {"case", "version", "flow", "state", "phase", "policy", "opened", "updated", "next due"}, rows);
 }
 
 void render_case_row_text(std::ostream& out, const stored_case_info& c, bool with_state) {
@@ -63,12 +63,12 @@ void render_log_text(std::ostream& out, const std::vector<log_entry>& log) {
                              ? std::string("-")
                              : or_dash(e.from_state) + " → " + or_dash(e.to_state);
     rows.push_back({std::to_string(e.seq), format_utc(e.at), e.kind, or_dash(e.event), or_dash(e.actor),
-                    or_dash(e.event_id), or_dash(e.result), or_dash(e.reason), states, std::to_string(e.steps),
-                    std::to_string(e.version), or_dash(actions_text(e.actions))});
+                    or_dash(e.event_id), or_dash(e.result), or_dash(e.reason), states,
+                    std::to_string(e.steps), std::to_string(e.version), or_dash(actions_text(e.actions))});
   }
   render_columns(out,
-                 {"seq", "at", "kind", "event", "actor", "id", "result", "reason", "states", "steps", "version",
-                  "actions"},
+                 {"seq", "at", "kind", "event", "actor", "id", "result", "reason", "states", "steps",
+                  "version", "actions"},
                  rows);
 }
 

@@ -6,11 +6,11 @@
 // finishes, each case in its own transaction, so no commit is ever cut in half. Store errors
 // are logged and retried with a growing pause; a schema newer than this aftersale (E601) or a
 // policy the store refuses (E603) stops the worker, since retrying cannot help.
-#include <aftersale/aftersale.hpp>
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
+#include <aftersale/aftersale.hpp>
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -197,14 +197,14 @@ int run_worker(const worker_options& o) {
       }
       auto until = wake;
       if (o.status_every > 0)
-        until = std::min(until, last_status + std::chrono::milliseconds(
-                                                  static_cast<std::int64_t>(o.status_every * 1000)));
+        until = std::min(
+            until, last_status + std::chrono::milliseconds(static_cast<std::int64_t>(o.status_every * 1000)));
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - steady::now());
       if (stop_signals::stopping() || steady::now() >= wake) break;
       if (left.count() > 0) stop_signals::sleep_for(left);
     }
   }
-  const char* why = stop_signal == SIGTERM ? "stopped (SIGTERM)"
+  const char* why = stop_signal == SIGTERM  ? "stopped (SIGTERM)"
                     : stop_signal == SIGINT ? "stopped (SIGINT)"
                                             : "done";
   status_line(why, all, since(started));
@@ -217,7 +217,8 @@ class worker_command final : public command {
     cmd_ = app.add_subcommand("worker", "Fire due timers of a store in batches until SIGTERM or SIGINT");
     add_store_option(cmd_, o_.target);
     add_policies_option(cmd_, o_.target, true);
-    cmd_->add_option("--batch", o_.batch, "Cases fired per batch (default 100)")->check(CLI::Range(1, 100000));
+    cmd_->add_option("--batch", o_.batch, "Cases fired per batch (default 100)")
+        ->check(CLI::Range(1, 100000));
     cmd_->add_option("--interval", o_.interval, "Seconds to sleep when nothing more is due (default 5)")
         ->check(CLI::Range(0.0, 86400.0));
     cmd_->add_option("--status-every", o_.status_every,
@@ -241,9 +242,8 @@ class worker_command final : public command {
   CLI::App* cmd_ = nullptr;
 };
 
-const command_registration registration{60, [](CLI::App& app) {
-                                          return std::unique_ptr<command>(new worker_command(app));
-                                        }};
+const command_registration registration{
+    60, [](CLI::App& app) { return std::unique_ptr<command>(new worker_command(app)); }};
 
 }  // namespace
 }  // namespace aftersale::cli
