@@ -179,6 +179,24 @@ if(SCENARIO STREQUAL "walk")
   step(show_json_row_only EXIT 0 ARGS store show --store ${db} --case RMA-1 --format json)
   expect_json(show_json_row_only return_follow_up row state)
 
+  # Payloads three ways: --payload-file, --set (read by the variable's type), never two at once.
+  file(WRITE "${WORK}/empty_payload.json" "{}\n")
+  step(shipped EXIT 0 STDOUT "^result +accepted\nmessage +accepted: return_follow_up → return_in_transit\n"
+       ARGS store apply --store ${db} -p ${policy} --case RMA-1 --event return_shipped --actor customer
+            --id evt-2 --now 2026-10-17T10:00:00+08:00)
+  step(received EXIT 0 STDOUT "^result +accepted\n[^\n]*→ received\n"
+       ARGS store apply --store ${db} -p ${policy} --case RMA-1 --event return_received --actor warehouse
+            --payload-file ${WORK}/empty_payload.json --now 2026-10-18T10:00:00+08:00)
+  step(two_payloads EXIT 2 STDERR "--payload: error: give the payload one way"
+       ARGS store apply --store ${db} -p ${policy} --case RMA-1 --event inspect --actor warehouse
+            --set goods_resalable=true --payload "{}" --now 2026-10-18T11:00:00+08:00)
+  step(inspect EXIT 0 STDOUT "^result +accepted\n[^\n]*received → refund_due\n" "\nversion +6\n"
+       ARGS store apply --store ${db} -p ${policy} --case RMA-1 --event inspect --actor warehouse
+            --set goods_resalable=true --expected-version 5 --now 2026-10-18T11:00:00+08:00)
+  step(inspect_json EXIT 0 ARGS store show --store ${db} --case RMA-1 --format json)
+  expect_json(inspect_json ON log 9 payload goods_resalable)  # a JSON boolean (string(JSON) says ON)
+  expect_json(inspect_json refund_due row state)
+
 elseif(SCENARIO STREQUAL "errors")
   step(bad_scheme EXIT 4 STDOUT "^$" STDERR "^error\\[E600\\]: unknown store URL scheme `mysql`"
        ARGS store list --store mysql://localhost/cases)
@@ -253,9 +271,27 @@ elseif(SCENARIO STREQUAL "crafted")
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "sqlite3 failed: ${rc}")
   endif()
+  # RMA-0 is due at the same instant and sorts first: it fires before RMA-1 fails, and stays fired.
+  step(open_rma0 EXIT 0 ARGS store open --store ${db} -p ${policy} --request ${request} --case RMA-0)
+  step(approve_rma0 EXIT 0 ARGS store apply --store ${db} -p ${policy} --case RMA-0 --event approve --actor agent
+                                --now 2026-10-14T10:30:00+08:00)
   step(worker_bad_snapshot EXIT 4
-       STDERR "\nworker: error: [^\n]*\nworker: stopped on an error: 0 cases advanced, 0 timers fired, 0 skipped, 1 errors"
-       ARGS worker --store ${db} -p ${policy} --once --now 2026-10-17T09:00:00+08:00)
+       STDERR "\nworker: error: \\$: missing key `format`\nworker: stopped on an error: "
+       ARGS worker --store ${db} -p ${policy} --once --now 2026-10-17T09:00:00+08:00 -v)
+  # fire_due throws away its report with the error, so the worker cannot count RMA-0; but RMA-0's
+  # transaction committed before RMA-1 failed.
+  step(rma0_fired EXIT 0 STDOUT "\nRMA-1 " STDOUT_NOT "RMA-0" ARGS store due --store ${db} --now 2026-10-17T09:00:00+08:00)
+  # Running, it logs the error, retries after 1 s, 2 s, ..., and still stops cleanly on SIGTERM.
+  find_program(timeout timeout)
+  if(timeout)
+    execute_process(COMMAND "${timeout}" --preserve-status -s TERM 2.5 "${CLI}" worker --store ${db}
+                            -p ${policy} --now 2026-10-17T09:00:00+08:00 --status-every 0
+                    WORKING_DIRECTORY "${SOURCE}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0 OR NOT err MATCHES "\nworker: error: [^\n]*\nworker: retrying in 1\.0 s\n(.*\n)?worker: error: [^\n]*\nworker: retrying in 2\.0 s\n"
+       OR NOT err MATCHES "\nworker: stopped \\(SIGTERM\\): 0 cases advanced, 0 timers fired, 0 skipped, [23] errors in ")
+      message(FATAL_ERROR "step `worker_retries`: exit ${rc}\n--- stderr ---\n${err}")
+    endif()
+  endif()
 else()
   message(FATAL_ERROR "store_scenario.cmake: unknown scenario `${SCENARIO}`")
 endif()
