@@ -3,7 +3,7 @@
 # Included by tests/cli/tests.cmake.
 #   ctest -R 'cli\.store\.|cli\.worker\.'
 if(TARGET aftersale_cli)
-  foreach(scenario walk errors pinning crafted)
+  foreach(scenario walk errors pinning crafted never)
     add_test(NAME cli.store.${scenario}
              COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:aftersale_cli> "-DSOURCE=${PROJECT_SOURCE_DIR}"
                      "-DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_store/${scenario}" -DSCENARIO=${scenario}

@@ -197,6 +197,20 @@ if(SCENARIO STREQUAL "walk")
   expect_json(inspect_json ON log 9 payload goods_resalable)  # a JSON boolean (string(JSON) says ON)
   expect_json(inspect_json refund_due row state)
 
+elseif(SCENARIO STREQUAL "never")
+  # A clock on a calendar without working time never falls due: never listed as due, never
+  # breached, however late --now is; the worker fires nothing.
+  set(never_policy tests/cli/fixtures/never_case.yaml)
+  step(open EXIT 0 STDOUT "\nclocks +k  running  due never\n"
+       ARGS store open --store ${db} -p ${never_policy} --request tests/cli/fixtures/far_deadline.json --case N-1
+            --now 2026-10-10T00:00:00Z)
+  step(list EXIT 0 STDOUT "\nN-1 +1 +f +open +active +never_clock 1 +[^ ]+ +[^ ]+ +-\n$" ARGS store list --store ${db})
+  step(breaches EXIT 0 STDOUT "\n0 breaches in 1 case at 2100-01-01T00:00:00Z\n$"
+       ARGS store breaches --store ${db} -p ${never_policy} --now 2100-01-01T00:00:00Z)
+  step(due EXIT 0 STDOUT_NOT "N-1" ARGS store due --store ${db} --now 2100-01-01T00:00:00Z)
+  step(worker EXIT 0 STDERR "done: 0 cases advanced, 0 timers fired"
+       ARGS worker --store ${db} -p ${never_policy} --once --now 2100-01-01T00:00:00Z)
+
 elseif(SCENARIO STREQUAL "errors")
   step(bad_scheme EXIT 4 STDOUT "^$" STDERR "^error\\[E600\\]: unknown store URL scheme `mysql`"
        ARGS store list --store mysql://localhost/cases)
