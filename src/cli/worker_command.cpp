@@ -2,8 +2,9 @@
 //
 //   aftersale worker --store cases.db --policy policies/default.yaml --interval 5
 //
-// A signal only sets a flag (and wakes the sleep through a self-pipe): the batch being fired
-// finishes, each case in its own transaction, so no commit is ever cut in half. Store errors
+// A batch is up to --batch cases fired one `fire_due(now, 1)` call each, each case in its own
+// transaction. A signal only sets a flag (and wakes the sleep through a self-pipe): the case
+// being fired finishes, so no commit is ever cut in half, and the worker stops before the next. Store errors
 // are logged and retried with a growing pause; a schema newer than this aftersale (E601) or a
 // policy the store refuses (E603) stops the worker, since retrying cannot help.
 #include <fcntl.h>
@@ -107,7 +108,7 @@ struct worker_options {
 };
 
 struct totals {
-  std::size_t batches = 0, cases = 0, timers = 0, skipped = 0, errors = 0;
+  std::size_t cases = 0, timers = 0, skipped = 0, errors = 0;
 };
 
 std::string seconds_text(double s) {
@@ -146,22 +147,32 @@ int run_worker(const worker_options& o) {
   std::cerr << "worker: started on " << o.target.url << " with " << policies.size()
             << (policies.size() == 1 ? " policy" : " policies") << ", batches of " << o.batch << std::endl;
   while (!stop_signals::stopping()) {
-    bool more = false;  // a full batch: more may be due, so no pause
+    bool more = false;  // the batch stopped before the due cases ran out: no pause
     try {
       if (!store) store.emplace(open_store(o.target.url, policies));
       const sys_seconds now = fixed_now ? *fixed_now : wall_clock();
-      const fire_report r = store->fire_due(now, o.batch);
-      for (auto* t : {&all, &period}) {
-        ++t->batches;
-        t->cases += r.cases;
-        t->timers += r.timers;
-        t->skipped += r.skipped;
+      // One case per call: a stop signal is honoured between two cases' transactions, and the
+      // cases fired before an error are counted (fire_due's report is lost when it throws).
+      std::size_t fired_round = 0;
+      bool drained = false;
+      while (fired_round < o.batch && !stop_signals::stopping()) {
+        const fire_report r = store->fire_due(now, 1);
+        for (auto* t : {&all, &period}) {
+          t->cases += r.cases;
+          t->timers += r.timers;
+          t->skipped += r.skipped;
+        }
+        if (o.verbose)
+          for (const auto& id : r.advanced) std::cout << "advanced " << id << std::endl;
+        if (r.cases + r.skipped == 0) {
+          drained = true;  // nothing due (left) at `now`
+          break;
+        }
+        ++fired_round;
       }
-      if (o.verbose)
-        for (const auto& id : r.advanced) std::cout << "advanced " << id << std::endl;
       backoff = 0;
-      more = r.cases + r.skipped >= o.batch;
-      if (o.once && r.cases + r.skipped == 0) break;
+      more = !drained;
+      if (o.once && drained) break;
     } catch (const store_error& e) {
       ++all.errors;
       ++period.errors;
@@ -174,7 +185,7 @@ int run_worker(const worker_options& o) {
       backoff = backoff == 0 ? 1 : std::min(backoff * 2, o.max_backoff);
       std::cerr << "worker: retrying in " << seconds_text(backoff) << " s" << std::endl;
     } catch (const error& e) {
-      // A case the store cannot restore (snapshot_error): logged; the batch is tried again later.
+      // A case the store cannot restore (snapshot_error): logged; it is tried again after the pause.
       ++all.errors;
       ++period.errors;
       std::cerr << "worker: error: " << e.what() << std::endl;
@@ -217,7 +228,8 @@ class worker_command final : public command {
     cmd_ = app.add_subcommand("worker", "Fire due timers of a store in batches until SIGTERM or SIGINT");
     add_store_option(cmd_, o_.target);
     add_policies_option(cmd_, o_.target, true);
-    cmd_->add_option("--batch", o_.batch, "Cases fired per batch (default 100)")
+    cmd_->add_option("--batch", o_.batch,
+                     "Cases fired before the worker looks at the clock again (default 100)")
         ->check(CLI::Range(1, 100000));
     cmd_->add_option("--interval", o_.interval, "Seconds to sleep when nothing more is due (default 5)")
         ->check(CLI::Range(0.0, 86400.0));

@@ -17,6 +17,12 @@ if(TARGET aftersale_cli)
                      -P "${CMAKE_CURRENT_SOURCE_DIR}/cli/store_worker_signal.cmake")
     set_tests_properties(cli.worker.sig${signal} PROPERTIES LABELS cli TIMEOUT 60)
   endforeach()
+  # Stopped while firing 20,001 due cases: between two cases, every case counted.
+  add_test(NAME cli.worker.sigTERM_busy
+           COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:aftersale_cli> "-DSOURCE=${PROJECT_SOURCE_DIR}"
+                   "-DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_store/sigTERM_busy" -DSIGNAL=TERM -DBUSY=ON
+                   -P "${CMAKE_CURRENT_SOURCE_DIR}/cli/store_worker_signal.cmake")
+  set_tests_properties(cli.worker.sigTERM_busy PROPERTIES LABELS cli TIMEOUT 120 SKIP_REGULAR_EXPRESSION "SKIPPED:")
   aftersale_cli_test(store.help EXIT 0 STDOUT "init.*migrate.*list.*show.*due.*breaches.*open.*apply"
                      ARGS store --help)
   aftersale_cli_test(store.no_subcommand EXIT 2 STDERR "subcommand" ARGS store)
