@@ -17,7 +17,7 @@ if(TARGET aftersale_cli)
                      -P "${CMAKE_CURRENT_SOURCE_DIR}/cli/store_worker_signal.cmake")
     set_tests_properties(cli.worker.sig${signal} PROPERTIES LABELS cli TIMEOUT 60)
   endforeach()
-  # Stopped while firing 20,001 due cases: between two cases, every case counted.
+  # Stopped while firing 5,001 due cases: between two cases, every case counted.
   add_test(NAME cli.worker.sigTERM_busy
            COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:aftersale_cli> "-DSOURCE=${PROJECT_SOURCE_DIR}"
                    "-DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_store/sigTERM_busy" -DSIGNAL=TERM -DBUSY=ON

@@ -25,7 +25,7 @@ foreach(args
   endif()
 endforeach()
 
-# BUSY: 20,000 more copies of the case, written with the sqlite3 shell, so that the signal arrives
+# BUSY: 5,000 more copies of the case, written with the sqlite3 shell, so that the signal arrives
 # while the worker is firing: it must stop between two cases, and the cases it says it advanced
 # must be exactly those no longer due.
 set(total 1)
@@ -35,8 +35,8 @@ if(BUSY)
     message("SKIPPED: the sqlite3 shell is not installed (Debian: sqlite3)")
     return()
   endif()
-  set(total 20001)
-  execute_process(COMMAND "${sqlite3}" "${db}" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO cases SELECT printf('RMA-%05d', i), version, policy_id, policy_version, policy_hash, flow, state, phase, opened_at, updated_at, next_due, snapshot FROM cases, n WHERE case_id = 'RMA-1'"
+  set(total 5001)
+  execute_process(COMMAND "${sqlite3}" "${db}" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) INSERT INTO cases SELECT printf('RMA-%05d', i), version, policy_id, policy_version, policy_hash, flow, state, phase, opened_at, updated_at, next_due, snapshot FROM cases, n WHERE case_id = 'RMA-1'"
                   RESULT_VARIABLE rc ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "sqlite3 failed: ${err}")
