@@ -61,8 +61,8 @@ class case_store::backend {
   virtual std::vector<log_entry> read_log(std::string_view case_id) = 0;
 
   virtual std::vector<stored_case_info> list_cases(const case_filter& f) = 0;
-  /// Due cases, earliest first; with `policies` non-empty, only cases pinned to one of those
-  /// content hashes.
+  /// Due cases, earliest first; with `policies` non-empty (fire_due's listing), only cases
+  /// pinned to one of those content hashes, and (PostgreSQL) none another transaction holds.
   virtual std::vector<due_case> list_due(sys_seconds now, std::size_t limit,
                                          const std::vector<std::uint64_t>& policies) = 0;
 };

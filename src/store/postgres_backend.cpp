@@ -348,14 +348,17 @@ class postgres_backend final : public case_store::backend {
 
   std::vector<due_case> list_due(sys_seconds now, std::size_t limit,
                                  const std::vector<std::uint64_t>& policies) override {
-    // Walks the partial index on next_due in order, a bounded batch; no lock: each case is
+    // Walks the partial index on next_due in order, a bounded batch. Listing for fire_due (with
+    // policies), rows another worker holds right now are passed over (SKIP LOCKED; the lock is
+    // let go when this statement ends): workers that each take one case per call take
+    // different ones instead of all finding the head of the queue claimed. Each case is then
     // claimed in its own transaction (claim_due).
     static const std::string all =
         "SELECT case_id, next_due FROM cases WHERE next_due IS NOT NULL AND next_due <= $1 "
         "ORDER BY next_due, case_id LIMIT $2";
     static const std::string some =
         "SELECT case_id, next_due FROM cases WHERE next_due IS NOT NULL AND next_due <= $1 "
-        "AND policy_hash = ANY($3::text[]) ORDER BY next_due, case_id LIMIT $2";
+        "AND policy_hash = ANY($3::text[]) ORDER BY next_due, case_id LIMIT $2 FOR UPDATE SKIP LOCKED";
     params p;
     p.add(seconds(now)).add(static_cast<std::int64_t>(limit));
     if (!policies.empty()) {
