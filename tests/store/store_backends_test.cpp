@@ -575,7 +575,9 @@ TEST_P(StoreOn, WorkersFireEachTimerOnceWhileOneIsKilledHoldingAClaim) {
   char byte = 0;
   ASSERT_EQ(::read(claimed[0], &byte, 1), 1);  // the victim holds a claim now
   std::vector<pid_t> children;
-  const std::string out = "/tmp/aftersale-fire-" + std::to_string(::getpid()) + "-" + GetParam();
+  const std::string out = (std::filesystem::temp_directory_path() /
+                           ("aftersale-fire-" + std::to_string(::getpid()) + "-" + GetParam() + "-"))
+                              .string();
   for (int w = 0; w < workers; ++w) {
     const pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
