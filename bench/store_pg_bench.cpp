@@ -1,18 +1,23 @@
 // An event through the case store on PostgreSQL against the lower bound of the same work done
 // by hand: one transaction inserting a log row and updating a case row with its new snapshot,
-// with prepared statements, on the same server and connection settings. Needs
+// with prepared statements, on the same server and connection settings; and the timers 1, 2
+// and 4 worker processes fire per second, each taking one case per fire_due call (the worker
+// CLI's way). Needs
 // AFTERSALE_TEST_PG_URL (scripts/pg_cluster.sh start DIR PORT prints one); without it each
 // benchmark reports an error and measures nothing. Each run works in a fresh schema, dropped
 // at the end.
 #include <benchmark/benchmark.h>
 #include <libpq-fe.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <aftersale/decide.hpp>
 #include <aftersale/load.hpp>
 #include <aftersale/store.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -117,6 +122,62 @@ void BM_BareInsertUpdateOnPostgres(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// 2,000 cases with two timers each, all due; W processes fire them (one case per call) until
+// none is due. Wall time of the firing only; items: timers.
+void BM_WorkersFireDueOnPostgres(benchmark::State& state) {
+  if (!server()) {
+    state.SkipWithError("AFTERSALE_TEST_PG_URL is not set");
+    return;
+  }
+  constexpr int due_cases = 2000;
+  const int workers = static_cast<int>(state.range(0));
+  const std::shared_ptr<const policy> p =
+      load_policy_file(AFTERSALE_SOURCE_DIR "/tests/policies/store_flows.yaml");
+  request r;
+  r.set("order_status", "delivered").set("amount", 1000);
+  const decision d = decide(p, r, t0);
+  const sys_seconds later = t0 + std::chrono::hours(3);
+  for (auto _ : state) {
+    const bench_schema schema(server(), "fire" + std::to_string(workers));
+    {
+      case_store s = case_store::open(schema.url());
+      for (int i = 0; i < due_cases; ++i) s.open_case("F-" + std::to_string(i), d, t0);
+    }
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<pid_t> children;
+    for (int w = 0; w < workers; ++w) {
+      const pid_t pid = ::fork();
+      if (pid == 0) {
+        try {
+          case_store s = case_store::open(schema.url());
+          s.add_policy(p);
+          while (!s.due(later, 1).empty()) s.fire_due(later, 1);
+        } catch (...) {
+          std::_Exit(1);
+        }
+        std::_Exit(0);
+      }
+      children.push_back(pid);
+    }
+    bool ok = true;
+    for (const pid_t pid : children) {
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    }
+    state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    if (!ok) state.SkipWithError("a worker failed");
+  }
+  state.SetItemsProcessed(state.iterations() * 2 * due_cases);
+}
+
+BENCHMARK(BM_WorkersFireDueOnPostgres)
+    ->Arg(1)
+    ->Arg(2)
+    ->Arg(4)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StoreApplyOnPostgres)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
 BENCHMARK(BM_BareInsertUpdateOnPostgres)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
 
