@@ -21,6 +21,7 @@
 #include "request_json.hpp"
 #include "store_render.hpp"
 #include "store_support.hpp"
+#include "store_url.hpp"
 
 namespace aftersale::cli {
 namespace {
@@ -54,8 +55,8 @@ bool json(const store_options_cli& o) { return o.format == "json"; }
 int run_init(const store_options_cli& o, bool migrate) {
   case_store store = case_store::open(o.target.url);
   const int version = store.schema_version();
-  std::cout << (migrate ? "migrated " : "initialised ") << o.target.url << ": schema version " << version
-            << " (this aftersale writes " << case_store::current_schema_version << ")\n";
+  std::cout << (migrate ? "migrated " : "initialised ") << printable_url(o.target.url) << ": schema version "
+            << version << " (this aftersale writes " << case_store::current_schema_version << ")\n";
   return exit_store_ok;
 }
 

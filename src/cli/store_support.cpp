@@ -7,6 +7,7 @@
 #include "case_view.hpp"
 #include "policy_path.hpp"
 #include "request_json.hpp"
+#include "store_url.hpp"
 #include "text.hpp"
 
 namespace aftersale::cli {

@@ -26,6 +26,7 @@
 #include "command.hpp"
 #include "request_json.hpp"
 #include "store_support.hpp"
+#include "store_url.hpp"
 
 namespace aftersale::cli {
 namespace {
@@ -144,7 +145,7 @@ int run_worker(const worker_options& o) {
   auto last_status = started;
   totals all, period;
   double backoff = 0;
-  std::cerr << "worker: started on " << o.target.url << " with " << policies.size()
+  std::cerr << "worker: started on " << printable_url(o.target.url) << " with " << policies.size()
             << (policies.size() == 1 ? " policy" : " policies") << ", batches of " << o.batch << std::endl;
   while (!stop_signals::stopping()) {
     bool more = false;  // the batch stopped before the due cases ran out: no pause

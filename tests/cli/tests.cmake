@@ -30,7 +30,8 @@ if(TARGET aftersale_cli)
   # The CLI's helpers, tested directly (they are not part of the library).
   add_executable(aftersale_cli_units_test "${CMAKE_CURRENT_SOURCE_DIR}/cli/cli_units_test.cpp"
                                           "${PROJECT_SOURCE_DIR}/src/cli/request_json.cpp"
-                                          "${PROJECT_SOURCE_DIR}/src/cli/text.cpp")
+                                          "${PROJECT_SOURCE_DIR}/src/cli/text.cpp"
+                                          "${PROJECT_SOURCE_DIR}/src/cli/store_url.cpp")
   target_include_directories(aftersale_cli_units_test PRIVATE "${PROJECT_SOURCE_DIR}/src/cli" "${PROJECT_SOURCE_DIR}/src")
   target_link_libraries(aftersale_cli_units_test PRIVATE aftersale::aftersale nlohmann_json::nlohmann_json
                                                          GTest::gtest_main)
