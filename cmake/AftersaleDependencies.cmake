@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # What each library the static library links stands for outside CMake, so that the pkg-config
 # file and the Debian packages derive their dependencies from what src/CMakeLists.txt really
 # links (target_link_libraries(aftersale PRIVATE ...)), and cannot drift from it.

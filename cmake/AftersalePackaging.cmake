@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Debian packages with CPack (scripts/package.sh runs it on a Release build configured with
 # -DCMAKE_INSTALL_PREFIX=/usr):
 #   libaftersale-dev   component `dev`: headers, libaftersale.a, CMake and pkg-config files, policies

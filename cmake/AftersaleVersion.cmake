@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Reads the version numbers from include/aftersale/version.hpp, the one place they are written
 # (docs/versioning.md). Included before project(), which takes AFTERSALE_VERSION from here.
 # Sets AFTERSALE_VERSION (MAJOR.MINOR.PATCH), AFTERSALE_POLICY_FORMAT_VERSION and

@@ -35,7 +35,7 @@ fi
 # The Debian packages: one Release build with the CLI and the bindings, installed under /usr.
 cmake -S "$root" -B "$build/deb" -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" \
   -DCMAKE_INSTALL_PREFIX=/usr -DAFTERSALE_INSTALL=ON -DAFTERSALE_BUILD_EXAMPLES=ON \
-  -DAFTERSALE_BUILD_PYTHON=ON -DPython_EXECUTABLE="$python" -DAFTERSALE_PYTHON_INSTALL_DIR=lib/python3/dist-packages \
+  -DAFTERSALE_BUILD_PYTHON=ON -DPython_EXECUTABLE="$python" -DAFTERSALE_PYTHON_INSTALL_DIR:STRING=lib/python3/dist-packages \
   -DAFTERSALE_BUILD_TESTS=OFF -DAFTERSALE_BUILD_BENCH=OFF -DAFTERSALE_DEVELOPER_MODE=OFF -DAFTERSALE_SANITIZERS= >/dev/null
 cmake --build "$build/deb" -j "$jobs"
 rm -rf "$build/deb/packages"

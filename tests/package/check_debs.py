@@ -42,6 +42,25 @@ def names(depends: str) -> set:
             if alt.strip()}
 
 
+# The C and C++ runtime every binary loads.
+RUNTIME = {"libc6", "libgcc-s1", "libstdc++6"}
+
+
+def needed(binary: pathlib.Path) -> list:
+    """The NEEDED entries of an ELF file (readelf -d)."""
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", run(["readelf", "-d", binary]))
+
+
+def owners_of(soname: str) -> set:
+    """The Debian packages that hold a shared library on this machine (libm.so.6: libc6, and
+    libc6-i386 for /lib32)."""
+    result = subprocess.run(["dpkg-query", "-S", f"*/{soname}"], capture_output=True, text=True)
+    if result.returncode != 0:
+        return set()
+    return {name.split(":")[0].strip() for line in result.stdout.splitlines()
+            for name in line.rsplit(": ", 1)[0].split(",")}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dist", type=pathlib.Path, required=True)
@@ -51,6 +70,7 @@ def main() -> int:
     ap.add_argument("--runtime-depends", default="")
     ap.add_argument("--cxx", default="c++")
     args = ap.parse_args()
+    args.source, args.dist, args.work = (a.resolve() for a in (args.source, args.dist, args.work))
     version = library_version(args.source)
     check = Checks()
 
@@ -69,20 +89,32 @@ def main() -> int:
         print(f"{package}: {deb.stat().st_size} bytes, Version {fields['Version']}, Depends: {fields['Depends']}")
         check.equal(fields["Version"], f"{version}-1", f"{package}: Version")
         depends = names(fields["Depends"])
-        expected = {"tzdata"}
         if package == "libaftersale-dev":
-            expected |= names(args.dev_depends)
+            # Users of the static library link what it links: every -dev package of it.
+            expected = names(args.dev_depends) | {"tzdata"}
+            check.equal(depends, expected, f"{package}: Depends")
         else:
-            expected |= names(args.runtime_depends) | {"libc6", "libstdc++6"}
-        if package == "python3-aftersale":
-            expected.add("python3")
-        check.true(expected <= depends, f"{package}: Depends lacks {sorted(expected - depends)}")
-        files = [line.split()[-1].lstrip("./") for line in run(["dpkg-deb", "-c", str(deb)]).splitlines()]
+            # dpkg-shlibdeps names what the binary loads; each must be a library we link (so in
+            # docs/licenses.md) or the C/C++ runtime. Which of them it loads is checked below.
+            allowed = names(args.runtime_depends) | RUNTIME | {"tzdata", "python3"}
+            check.true(depends <= allowed, f"{package}: Depends on {sorted(depends - allowed)}, which the "
+                                           f"library does not link (cmake/AftersaleDependencies.cmake)")
+            check.true({"tzdata", "libc6", "libstdc++6"} <= depends, f"{package}: Depends lacks the runtime")
+            check.true(package != "python3-aftersale" or "python3" in depends, f"{package}: no python3")
+        files = [line.split()[-1].lstrip("./") for line in run(["dpkg-deb", "-c", str(deb)]).splitlines()
+                 if not line.endswith("/")]
         for pattern in PACKAGES.get(package, []) + [f"usr/share/doc/{package}/copyright",
                                                      f"usr/share/doc/{package}/NOTICE"]:
             check.true(any(pathlib.PurePosixPath(f).match(pattern) for f in files),
                        f"{package}: no file {pattern}")
         run(["dpkg-deb", "-x", str(deb), str(root)])
+        # Each shared library a binary of the package loads comes from a package it depends on.
+        for binary in [f for f in files if f.startswith("usr/bin/") or f.endswith(".so")]:
+            for lib in needed(root / binary):
+                owners = owners_of(lib)
+                check.true(not owners or owners & depends,
+                           f"{package}: {binary} loads {lib} (package {' or '.join(sorted(owners))}), "
+                           f"not in Depends")
     if check.failed:
         return check.report()
 
@@ -113,7 +145,8 @@ def main() -> int:
     major_minor = ".".join(version.split(".")[:2])
     build = args.work / "cmake-consumer"
     run(["cmake", "-S", str(consumer), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release", f"-DCMAKE_CXX_COMPILER={args.cxx}",
-         "-DAFTERSALE_CONSUMER_MODE=find_package", f"-DAFTERSALE_CONSUMER_REQUEST={major_minor}",
+         "-DCMAKE_CXX_STANDARD=17", "-DAFTERSALE_CONSUMER_MODE=find_package",
+         f"-DAFTERSALE_CONSUMER_REQUEST={major_minor}",
          f"-DCMAKE_PREFIX_PATH={usr}", f"-DAFTERSALE_EXPECTED_PREFIX={usr}"])
     run(["cmake", "--build", str(build), "-j", "2"])
     print(run([str(build / "consumer"), str(consumer / "policy.yaml")]).strip())

@@ -27,6 +27,7 @@ def main() -> int:
     ap.add_argument("--work", type=pathlib.Path, required=True)
     ap.add_argument("--source", type=pathlib.Path, required=True)
     args = ap.parse_args()
+    args.source, args.dist, args.work = (a.resolve() for a in (args.source, args.dist, args.work))
     version = library_version(args.source)
     check = Checks()
 
