@@ -24,8 +24,9 @@ FIND = re.compile(r"^\s*find_(?:package|dependency)\(\s*([A-Za-z0-9_.+-]+)", re.
 SHIPPED_TABLE = "## In what we distribute"
 # Folders whose CMake files build what we distribute; tests/ and bench/ only build and measure.
 SHIPPED_DIRS = ("src", "bindings", "cmake")
-# Our own package, which the consumer tests find.
-OURS = {"aftersale"}
+# Our own package, which the consumer tests find, and CMake's modules that find tools rather than
+# code (what pkg-config then finds is a dependency like any other, with its own row).
+NOT_DEPENDENCIES = {"aftersale", "PkgConfig"}
 
 
 def cmake_files(root: pathlib.Path):
@@ -92,7 +93,7 @@ def main() -> int:
         for m in FIND.finditer(strip_comments(text)):
             found.setdefault(m.group(1), set()).add(rel)
     for package, files in sorted(found.items()):
-        if package in OURS:
+        if package in NOT_DEPENDENCIES:
             continue
         where = ", ".join(sorted(str(f) for f in files))
         if package not in by_package:
