@@ -6,8 +6,8 @@
 #   python3-aftersale_<v>-1_<arch>.deb  the Python module for /usr/bin/python3
 #   aftersale-<v>-cp3X-cp3X-linux_<arch>.whl   the same module as a wheel (pip, offline)
 # Release builds in BUILD (default build/package), reused between runs (ccache makes a fresh one
-# cheap when the sources are unchanged). Needs the packages of scripts/deps.sh plus dpkg-dev
-# (dpkg-shlibdeps computes the binaries' Depends), fakeroot is not needed.
+# cheap when the sources are unchanged). Needs the packages of scripts/deps.sh (dpkg-dev:
+# dpkg-shlibdeps computes the binaries' Depends; python3-setuptools, -wheel, -pip: the wheel).
 #
 #   scripts/package.sh [--build-dir BUILD] [--out OUT] [--jobs N]
 # Prints one line per package: its name, size and path. docs/versioning.md, "Packages".
@@ -26,6 +26,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 out="$(mkdir -p "${out:-$build/dist}" && cd "${out:-$build/dist}" && pwd)"
+# On a fresh machine (as root) this installs what is missing (scripts/deps.sh).
+source scripts/deps.sh
+aftersale_ensure_deps
 python=/usr/bin/python3 # Debian's pybind11 belongs to it; so does python3-aftersale
 launcher=()
 if command -v ccache >/dev/null; then
