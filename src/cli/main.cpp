@@ -152,7 +152,13 @@ int run_decide(const decide_args& args) {
 
 int main(int argc, char** argv) {
   CLI::App app{"aftersale: after-sales policy as executable, testable data"};
-  app.set_version_flag("--version", std::string("aftersale ") + AFTERSALE_VERSION_STRING);
+  // What this binary reads and writes, for bug reports and upgrade checks (docs/versioning.md).
+  app.set_version_flag(
+      "--version", std::string("aftersale ") + AFTERSALE_VERSION_STRING + "\npolicy format " +
+                       AFTERSALE_VERSION_STRINGIFY(AFTERSALE_POLICY_FORMAT_VERSION) +
+                       "\nsnapshot format aftersale-case/" +
+                       AFTERSALE_VERSION_STRINGIFY(AFTERSALE_SNAPSHOT_FORMAT_VERSION) + "\nstore schema " +
+                       std::to_string(aftersale::case_store::current_schema_version));
   app.require_subcommand(1);
 
   std::vector<std::string> policies;

@@ -42,7 +42,10 @@ if(TARGET aftersale_cli)
   set(requests "${aftersale_cli_fixtures}/requests")
   set(errors "${aftersale_cli_fixtures}/errors")
 
-  aftersale_cli_test(version EXIT 0 STDOUT "^aftersale ${PROJECT_VERSION}\n$" ARGS --version)
+  # The three numbers come from include/aftersale/version.hpp (and store.hpp), as CMake's do.
+  aftersale_cli_test(version EXIT 0
+                     STDOUT "^aftersale ${PROJECT_VERSION}\npolicy format ${AFTERSALE_POLICY_FORMAT_VERSION}\nsnapshot format aftersale-case/${AFTERSALE_SNAPSHOT_FORMAT_VERSION}\nstore schema [0-9]+\n$"
+                     ARGS --version)
   aftersale_cli_test(no_command EXIT 2 STDERR "subcommand" ARGS)
 
   # validate

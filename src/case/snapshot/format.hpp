@@ -3,6 +3,7 @@
 // and the reader (snapshot/read.cpp). They are part of the file format, so they are fixed
 // here rather than borrowed from `to_string`: renaming an enum must not break old snapshots.
 #include <aftersale/case.hpp>
+#include <aftersale/version.hpp>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -11,8 +12,13 @@
 
 namespace aftersale::detail::snapshot {
 
-/// What `to_json` writes. `/2` added `event_digest` to history entries and the `integrity` hash.
-inline constexpr std::string_view format_tag = "aftersale-case/2";
+/// What `to_json` writes (AFTERSALE_SNAPSHOT_FORMAT_VERSION, version.hpp). `/2` added `event_digest` to
+/// history entries and the `integrity` hash.
+inline constexpr std::string_view format_tag =
+    "aftersale-case/" AFTERSALE_VERSION_STRINGIFY(AFTERSALE_SNAPSHOT_FORMAT_VERSION);
+static_assert(AFTERSALE_SNAPSHOT_FORMAT_VERSION == 2,
+              "a new snapshot format keeps a reader for the previous one (read.cpp), a migration note in "
+              "docs/snapshots.md and a CHANGELOG entry (docs/versioning.md)");
 /// The previous format, still read (neither key; event digests unknown).
 inline constexpr std::string_view format_tag_1 = "aftersale-case/1";
 
