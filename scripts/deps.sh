@@ -19,6 +19,7 @@ AFTERSALE_APT_PACKAGES=(
   nodejs                        # generates benchmark policies
   graphviz                      # `dot`: aftersale graph --format svg and its tests
   python3-dev pybind11-dev python3-pytest python3-pandas  # Python bindings (AFTERSALE_BUILD_PYTHON) and their tests
+  dpkg-dev python3-setuptools python3-wheel python3-pip python3-venv  # packages: CPack debs, the wheel (scripts/package.sh)
   python3-matplotlib python3-nbclient python3-ipykernel python3-nbformat  # the example notebook, run headless by ctest
 )
 
