@@ -44,6 +44,7 @@ PUBLIC = {
     "calendar.hpp": "calendar",
     "model.hpp": "model",
     "policy_handle.hpp": "model",
+    "observer.hpp": "model",
     "load.hpp": "load",
     "request.hpp": "decide",
     "decide.hpp": "decide",
