@@ -109,7 +109,8 @@ int main(int argc, char** argv) {
     const std::string policy_path = argc > 1 ? argv[1] : "policies/default.yaml";
     const bool temporary = argc <= 2;
     const std::string store_path =
-        temporary ? (std::filesystem::temp_directory_path() / "aftersale-observer-counts.db").string() : argv[2];
+        temporary ? (std::filesystem::temp_directory_path() / "aftersale-observer-counts.db").string()
+                  : argv[2];
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(store_path + suffix);
 
     const std::shared_ptr<const aftersale::policy> policy = aftersale::load_policy_file(policy_path);

@@ -148,8 +148,9 @@ void register_store(py::module_& m) {
           },
           py::arg("url"), py::arg("busy_timeout") = 5.0, py::arg("durable") = true,
           "Opens (creating or migrating the schema) the store at `url`; `busy_timeout` in seconds.")
-      .def_property_readonly("schema_version",
-                             [](py_store& s) { return s.call([](case_store& c) { return c.schema_version(); }); })
+      .def_property_readonly(
+          "schema_version",
+          [](py_store& s) { return s.call([](case_store& c) { return c.schema_version(); }); })
       .def(
           "add_policy",
           [](py_store& s, const py_policy& p) {
@@ -159,7 +160,8 @@ void register_store(py::module_& m) {
               return 0;
             });
           },
-          py::arg("policy"), "Adds a policy to the handle's registry: cases pinned to its content hash can be read.")
+          py::arg("policy"),
+          "Adds a policy to the handle's registry: cases pinned to its content hash can be read.")
       .def(
           "open_case",
           [](py_store& s, const std::string& id, const decision& d, py::handle now) {
@@ -179,8 +181,9 @@ void register_store(py::module_& m) {
             e.id = optional_text(event_id);
             const sys_seconds t = to_instant(now, "now");
             const std::optional<std::int64_t> expected =
-                expected_version.is_none() ? std::nullopt
-                                           : std::optional<std::int64_t>(expected_version.cast<std::int64_t>());
+                expected_version.is_none()
+                    ? std::nullopt
+                    : std::optional<std::int64_t>(expected_version.cast<std::int64_t>());
             return result_dict(s.call([&](case_store& c) { return c.apply(id, e, t, expected); }));
           },
           py::arg("case_id"), py::arg("event"), py::arg("actor"), py::arg("payload") = py::none(),
@@ -197,9 +200,10 @@ void register_store(py::module_& m) {
             return d;
           },
           py::arg("case_id"), "The case's row as a dict, with the restored Case under 'case'.")
-      .def(
-          "__contains__",
-          [](py_store& s, const std::string& id) { return s.call([&](case_store& c) { return c.contains(id); }); })
+      .def("__contains__",
+           [](py_store& s, const std::string& id) {
+             return s.call([&](case_store& c) { return c.contains(id); });
+           })
       .def(
           "list",
           [](py_store& s, py::handle state, py::handle phase, py::handle flow, std::size_t limit) {
@@ -213,19 +217,23 @@ void register_store(py::module_& m) {
               out.append(info_dict(i));
             return out;
           },
-          py::kw_only(), py::arg("state") = py::none(), py::arg("phase") = py::none(), py::arg("flow") = py::none(),
-          py::arg("limit") = 1000, "Case rows matching every filter given, by id.")
+          py::kw_only(), py::arg("state") = py::none(), py::arg("phase") = py::none(),
+          py::arg("flow") = py::none(), py::arg("limit") = 1000,
+          "Case rows matching every filter given, by id.")
       .def(
           "history",
           [](py_store& s, const std::string& id) {
             py::list out;
-            for (const log_entry& e : s.call([&](case_store& c) { return c.history(id); })) out.append(log_dict(e));
+            for (const log_entry& e : s.call([&](case_store& c) { return c.history(id); }))
+              out.append(log_dict(e));
             return out;
           },
           py::arg("case_id"), "The case's append-only log, in order, as dicts.")
       .def(
           "replay",
-          [](py_store& s, const std::string& id) { return s.call([&](case_store& c) { return c.replay(id); }); },
+          [](py_store& s, const std::string& id) {
+            return s.call([&](case_store& c) { return c.replay(id); });
+          },
           py::arg("case_id"), "The case rebuilt from its log alone (equals get(id)['case']).")
       .def(
           "due",
@@ -240,7 +248,8 @@ void register_store(py::module_& m) {
             }
             return out;
           },
-          py::arg("now"), py::arg("limit") = 1000, "Cases whose next timer is due at or before `now`, earliest first.")
+          py::arg("now"), py::arg("limit") = 1000,
+          "Cases whose next timer is due at or before `now`, earliest first.")
       .def(
           "fire_due",
           [](py_store& s, py::handle now, std::size_t limit) {
@@ -252,7 +261,8 @@ void register_store(py::module_& m) {
           "{'cases', 'timers', 'skipped', 'advanced'}.")
       .def(
           "migrate",
-          [](py_store& s, const std::string& id, const py_policy& to, py::handle now, const std::string& actor) {
+          [](py_store& s, const std::string& id, const py_policy& to, py::handle now,
+             const std::string& actor) {
             const sys_seconds t = to_instant(now, "now");
             std::shared_ptr<const policy> ptr = to.ptr;
             return info_dict(s.call([&](case_store& c) { return c.migrate(id, ptr, t, actor); }));
@@ -261,7 +271,8 @@ void register_store(py::module_& m) {
           "Moves the case to another version of its policy (one transaction, a `migrated` log row). Raises "
           "StoreError E608 (another policy), E609 (no such flow or state), E610 (does not restore).")
       .def("close", &py_store::close, "Closes the database connection; later calls raise StoreError E600.")
-      .def("__enter__", [](py_store& s) -> py_store& { return s; }, py::return_value_policy::reference)
+      .def(
+          "__enter__", [](py_store& s) -> py_store& { return s; }, py::return_value_policy::reference)
       .def("__exit__", [](py_store& s, py::args) { s.close(); });
 }
 

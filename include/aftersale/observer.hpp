@@ -43,8 +43,8 @@
 
 namespace aftersale {
 
-class decision;     // decide.hpp
-struct event;       // case.hpp
+class decision;       // decide.hpp
+struct event;         // case.hpp
 struct outcome_view;  // case.hpp
 
 /// An event the store applied, or refused (`outcome.result`: `refused`, `duplicate`, `conflict`).
@@ -52,7 +52,7 @@ struct event_notice {
   std::string_view case_id;
   const aftersale::event& event;
   const aftersale::outcome_view& outcome;
-  sys_seconds at;  ///< the call's `now`
+  sys_seconds at;            ///< the call's `now`
   std::int64_t version = 0;  ///< the case's version after the call
 };
 

@@ -8,8 +8,8 @@
 
 #include "base/hash.hpp"
 #include "decide/evaluate.hpp"
-#include "model/observe.hpp"
 #include "model/compiled.hpp"
+#include "model/observe.hpp"
 
 namespace aftersale {
 
@@ -126,7 +126,8 @@ decision evaluate(std::shared_ptr<const policy> p, std::uint32_t table_id, bound
     for (std::uint32_t r = 0; r < traced; ++r) trace.push_back(detail::trace_rule(t.rules[r], r, facts));
   }
   decision d(std::move(p), table_id, now, status, std::move(matches), std::move(trace), std::move(facts));
-  if (options.observer) detail::notify(options.observer, "on_decision", [&d](observer& o) { o.on_decision(d); });
+  if (options.observer)
+    detail::notify(options.observer, "on_decision", [&d](observer& o) { o.on_decision(d); });
   return d;
 }
 

@@ -289,11 +289,12 @@ class sqlite_backend final : public case_store::backend {
   void append_log(std::string_view case_id, const log_entry& e, bool changed) override {
     query q(
         *this,
-        prepare("INSERT INTO case_log (case_id, seq, kind, event, actor, event_id, at, payload, result, "
-                "reason, message, actions, from_state, to_state, steps, version, changed, snapshot, "
-                "decision_id, policy_hash, from_policy_hash) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-                "?20, ?21)"));
+        prepare(
+            "INSERT INTO case_log (case_id, seq, kind, event, actor, event_id, at, payload, result, "
+            "reason, message, actions, from_state, to_state, steps, version, changed, snapshot, "
+            "decision_id, policy_hash, from_policy_hash) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+            "?20, ?21)"));
     q.bind(1, case_id).bind(2, e.seq).bind(3, e.kind).bind(4, e.event).bind(5, e.actor).bind(6, e.event_id);
     q.bind(7, seconds(e.at)).bind(8, e.payload_json).bind(9, e.result).bind(10, e.reason).bind(11, e.message);
     q.bind(12, actions_to_json(e.actions)).bind(13, e.from_state).bind(14, e.to_state);
@@ -307,10 +308,11 @@ class sqlite_backend final : public case_store::backend {
   }
 
   std::vector<log_entry> read_log(std::string_view case_id) override {
-    query q(*this, prepare("SELECT seq, kind, event, actor, event_id, at, payload, result, reason, message, "
-                           "actions, from_state, to_state, steps, version, snapshot, decision_id, policy_hash, "
-                           "from_policy_hash FROM case_log "
-                           "WHERE case_id = ?1 ORDER BY seq"));
+    query q(*this,
+            prepare("SELECT seq, kind, event, actor, event_id, at, payload, result, reason, message, "
+                    "actions, from_state, to_state, steps, version, snapshot, decision_id, policy_hash, "
+                    "from_policy_hash FROM case_log "
+                    "WHERE case_id = ?1 ORDER BY seq"));
     q.bind(1, case_id);
     std::vector<log_entry> out;
     while (q.step()) {

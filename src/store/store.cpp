@@ -94,7 +94,8 @@ std::vector<sla_breach> breaches_between(const service_case& before, sys_seconds
   const policy& p = before.source_policy();
   for (const case_clock& k : before.clocks()) {
     if (k.state != case_clock::status::running || k.due == never_due) continue;
-    if (k.due > previous && k.due <= now && k.clock < p.clocks.size()) out.push_back({p.clocks[k.clock].id, k.due});
+    if (k.due > previous && k.due <= now && k.clock < p.clocks.size())
+      out.push_back({p.clocks[k.clock].id, k.due});
   }
   return out;
 }
@@ -122,8 +123,9 @@ void tell_warnings(observer& o, std::string_view case_id, const std::vector<emit
 void tell_breaches(observer& o, std::string_view case_id, const std::vector<sla_breach>& breaches,
                    sys_seconds now) {
   for (const sla_breach& b : breaches)
-    detail::notify(&o, "on_sla_breach",
-                   [&](observer& obs) { obs.on_sla_breach({case_id, b.clock, "1", b.due, now}); });
+    detail::notify(&o, "on_sla_breach", [&](observer& obs) {
+      obs.on_sla_breach({case_id, b.clock, "1", b.due, now});
+    });
 }
 
 }  // namespace
@@ -256,8 +258,9 @@ store_result case_store::apply(std::string_view case_id, const event& ev, sys_se
       backend_->append_log(case_id, e, false);
       tx.commit();
       if (observer* o = registry_->observer.get())
-        detail::notify(o, "on_event_refused",
-                       [&](observer& obs) { obs.on_event_refused({case_id, ev, v, now, version}); });
+        detail::notify(o, "on_event_refused", [&](observer& obs) {
+          obs.on_event_refused({case_id, ev, v, now, version});
+        });
       return {std::move(v), version};
     }
   }
@@ -323,7 +326,8 @@ service_case case_store::replay(std::string_view case_id) const {
   // by schema 1 do not, and those cases were never migrated, so the case row's is it.
   std::uint64_t opened_under = log.front().policy_hash;
   if (opened_under == 0) {
-    const auto first_move = std::find_if(log.begin(), log.end(), [](const log_entry& e) { return e.kind == "migrated"; });
+    const auto first_move =
+        std::find_if(log.begin(), log.end(), [](const log_entry& e) { return e.kind == "migrated"; });
     opened_under = first_move != log.end() ? first_move->from_policy_hash : row->info.policy_hash;
   }
   service_case c = from_json(logged_policy(registry_->by_hash, case_id, opened_under), log.front().snapshot);
@@ -408,8 +412,7 @@ fire_report case_store::fire_due(sys_seconds now, std::size_t limit) {
     report.advanced.push_back(d.id);
     if (watcher) {
       for (const outcome_view& v : views)
-        detail::notify(watcher, "on_timer_fired",
-                       [&](observer& obs) { obs.on_timer_fired({d.id, v, now}); });
+        detail::notify(watcher, "on_timer_fired", [&](observer& obs) { obs.on_timer_fired({d.id, v, now}); });
       tell_warnings(*watcher, d.id, e.actions, now);
       tell_breaches(*watcher, d.id, breaches, now);
     }
@@ -419,13 +422,14 @@ fire_report case_store::fire_due(sys_seconds now, std::size_t limit) {
 
 void case_store::set_observer(std::shared_ptr<observer> o) { registry_->observer = std::move(o); }
 
-stored_case_info case_store::migrate(std::string_view case_id, std::shared_ptr<const policy> to, sys_seconds now,
-                                     std::string_view actor) {
+stored_case_info case_store::migrate(std::string_view case_id, std::shared_ptr<const policy> to,
+                                     sys_seconds now, std::string_view actor) {
   if (!to) throw usage_error(error_code::no_policy, "migrate needs a policy to move the case to, got none");
   if (to->info.content_hash == 0)
-    throw store_error(error_code::unknown_policy,
-                      "policy " + quoted(to->info.id) +
-                          " has no content hash (built in code?): a case cannot be pinned to it; load it from text");
+    throw store_error(
+        error_code::unknown_policy,
+        "policy " + quoted(to->info.id) +
+            " has no content hash (built in code?): a case cannot be pinned to it; load it from text");
 
   write_transaction tx(*backend_);
   const std::optional<case_row> row = backend_->read_case(case_id, true);
@@ -436,7 +440,8 @@ stored_case_info case_store::migrate(std::string_view case_id, std::shared_ptr<c
   if (to->info.id != from->info.id)
     throw store_error(error_code::migration_other_policy,
                       "case " + quoted(case_id) + " is under policy " + quoted(from->info.id) + ", not " +
-                          quoted(to->info.id) + ": a case migrates only to another version of its own policy");
+                          quoted(to->info.id) +
+                          ": a case migrates only to another version of its own policy");
 
   const service_case c = from_json(from, row->snapshot);
   const std::string state(c.state_id());
@@ -448,15 +453,17 @@ stored_case_info case_store::migrate(std::string_view case_id, std::shared_ptr<c
                                                           " does not have");
   const bool has_state = std::any_of(flow->states.begin(), flow->states.end(),
                                      [&](const state_def& st) { return st.id == state; });
-  const bool mapped = std::any_of(flow->migrations.begin(), flow->migrations.end(), [&](const flow_migration& m) {
-    return m.from_version == from->info.version &&
-           std::any_of(m.states.begin(), m.states.end(), [&](const auto& kv) { return kv.first == state; });
-  });
+  const bool mapped =
+      std::any_of(flow->migrations.begin(), flow->migrations.end(), [&](const flow_migration& m) {
+        return m.from_version == from->info.version &&
+               std::any_of(m.states.begin(), m.states.end(),
+                           [&](const auto& kv) { return kv.first == state; });
+      });
   if (!has_state && !mapped)
     throw store_error(error_code::migration_no_state,
                       "case " + quoted(case_id) + " is in state " + quoted(state) + " of flow " +
-                          quoted(c.flow().id) + ", which " + target + " does not have (nor maps from version " +
-                          quoted(from->info.version) + ")");
+                          quoted(c.flow().id) + ", which " + target +
+                          " does not have (nor maps from version " + quoted(from->info.version) + ")");
   service_case moved;
   try {
     moved = from_json(to, row->snapshot);
@@ -478,8 +485,8 @@ stored_case_info case_store::migrate(std::string_view case_id, std::shared_ptr<c
   e.at = now;
   e.payload_json = "{}";
   e.result = "accepted";
-  e.message = "migrated from policy " + quoted(from->info.id) + " version " + quoted(from->info.version) + " (" +
-              hex64(from->info.content_hash) + ") to version " + quoted(to->info.version) + " (" +
+  e.message = "migrated from policy " + quoted(from->info.id) + " version " + quoted(from->info.version) +
+              " (" + hex64(from->info.content_hash) + ") to version " + quoted(to->info.version) + " (" +
               hex64(to->info.content_hash) + ")";
   e.from_state = state;
   e.to_state = std::string(moved.state_id());

@@ -61,9 +61,11 @@ const std::shared_ptr<const policy>& v2() {
 // Version 3: `reminded` renamed `nudged`, with a migration from version 1 that maps it.
 const std::shared_ptr<const policy>& v3() {
   static const std::shared_ptr<const policy> p = [] {
-    std::string text = std::regex_replace(with_version(read_text(policy_path), "3"), std::regex("reminded"), "nudged");
+    std::string text =
+        std::regex_replace(with_version(read_text(policy_path), "3"), std::regex("reminded"), "nudged");
     text = replaced(text, "    start: open\n",
-                    "    start: open\n    migrations:\n      - from_version: \"1\"\n        states: {reminded: nudged}\n");
+                    "    start: open\n    migrations:\n      - from_version: \"1\"\n        states: "
+                    "{reminded: nudged}\n");
     return load_policy_string(text, "store_flows_v3.yaml");
   }();
   return p;
@@ -153,8 +155,8 @@ TEST(StoreAudit, DecisionIdIsDeterministicAndNamesItsInputs) {
   EXPECT_EQ(a.id(), intake(v1()).id());  // same policy text, request and instant
   decide_options quiet;
   quiet.explain = false;
-  EXPECT_EQ(a.id(), intake(v1(), 1000, t0, quiet).id());  // options are not inputs
-  EXPECT_NE(a.id(), intake(v1(), 1001).id());              // another request
+  EXPECT_EQ(a.id(), intake(v1(), 1000, t0, quiet).id());                     // options are not inputs
+  EXPECT_NE(a.id(), intake(v1(), 1001).id());                                // another request
   EXPECT_NE(a.id(), intake(v1(), 1000, t0 + std::chrono::seconds(1)).id());  // another instant
   EXPECT_NE(a.id(), intake(v2()).id());  // another policy text, even with the same rules
   // An absent fact differs from any present value.
@@ -321,12 +323,13 @@ struct recorder : observer {
   }
   void on_sla_warning(const sla_notice& n) override {
     ++counts["warning"];
-    sla.push_back("warning " + std::string(n.case_id) + " " + std::string(n.clock) + " " + std::string(n.fraction));
+    sla.push_back("warning " + std::string(n.case_id) + " " + std::string(n.clock) + " " +
+                  std::string(n.fraction));
   }
   void on_sla_breach(const sla_notice& n) override {
     ++counts["breach"];
-    sla.push_back("breach " + std::string(n.case_id) + " " + std::string(n.clock) + " " + format_utc(n.due) + " at " +
-                  format_utc(n.at));
+    sla.push_back("breach " + std::string(n.case_id) + " " + std::string(n.clock) + " " + format_utc(n.due) +
+                  " at " + format_utc(n.at));
   }
 };
 
@@ -350,8 +353,8 @@ TEST(StoreAudit, ObserversAreToldOfDecisionsEventsTimersAndSlas) {
   s.open_case("O-1", d, t0);
   s.open_case("O-2", d, t0);
   s.apply("O-1", {"note", "agent", {}, "n-1"}, t0 + minutes(1));
-  s.apply("O-1", {"note", "agent", {}, "n-1"}, t0 + minutes(2));         // duplicate
-  s.apply("O-1", {"answer", "customer", {}, "a-1"}, t0 + minutes(3));    // role refused
+  s.apply("O-1", {"note", "agent", {}, "n-1"}, t0 + minutes(2));       // duplicate
+  s.apply("O-1", {"answer", "customer", {}, "a-1"}, t0 + minutes(3));  // role refused
   EXPECT_EQ(rec->counts["applied"], 1);
   EXPECT_EQ(rec->counts["refused:duplicate"], 1);
   EXPECT_EQ(rec->counts["refused:refused"], 1);
@@ -400,7 +403,8 @@ TEST(StoreAudit, AHookThatThrowsIsE506AfterTheWorkIsDone) {
     ADD_FAILURE() << "the hook's exception was lost";
   } catch (const usage_error& e) {
     EXPECT_EQ(e.code(), error_code::observer_failed);
-    EXPECT_NE(std::string(e.what()).find("`on_event_applied` threw: disk full"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("`on_event_applied` threw: disk full"), std::string::npos)
+        << e.what();
   }
   EXPECT_EQ(s.get("X-1").info.state, "answered");  // committed before the hook ran
   thrower t;
