@@ -1,7 +1,9 @@
 """The case store from Python: a round trip on a temporary SQLite file with the default policy,
 fire_due, migrate between policy versions, the audit fields, and errors with their codes."""
 
+import sqlite3
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -183,7 +185,39 @@ def test_a_store_without_the_policy_refuses_with_e603(tmp_path, policy):
         assert e.value.code == "E603"
 
 
-def test_store_calls_release_the_gil(tmp_path, policy):
+def test_a_store_call_waiting_for_a_lock_releases_the_gil(tmp_path, policy):
+    """A thread's `apply` waits for a write lock another connection holds. The main thread can
+    release that lock only if it gets the GIL meanwhile: were the GIL held while waiting, the
+    lock would outlast the 3 s busy timeout and `apply` would fail with E600."""
+    path = str(tmp_path / "cases.db")
+    with aftersale.Store.open(path) as s:
+        s.open_case("RMA-1", policy.decide(flash_refund(), NOW), NOW)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    result = {}
+
+    def work():
+        try:
+            with aftersale.Store.open(path, busy_timeout=3.0) as s:
+                s.add_policy(policy)
+                started = time.monotonic()
+                result["out"] = s.apply("RMA-1", "refund_paid", "finance", id="p", now=NOW + timedelta(minutes=1))
+                result["waited"] = time.monotonic() - started
+        except Exception as x:  # noqa: BLE001 - reported below
+            result["error"] = x
+
+    t = threading.Thread(target=work)
+    t.start()
+    time.sleep(0.3)
+    holder.execute("COMMIT")
+    holder.close()
+    t.join()
+    assert "error" not in result, result.get("error")
+    assert result["out"]["accepted"]
+    assert result["waited"] < 2.5
+
+
+def test_threads_with_their_own_handles(tmp_path, policy):
     """Threads each with their own handle on one file: they all finish, and the log is whole."""
     path = str(tmp_path / "cases.db")
     with aftersale.Store.open(path) as s:
