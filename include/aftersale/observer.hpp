@@ -20,7 +20,7 @@
 /// - `on_timer_fired`: by `case_store::fire_due`, once per timer, after that case's commit.
 /// - `on_sla_warning`: for every action named `sla_warning` that an applied event or a fired
 ///   timer emitted (after the commit), with its `clock` and `fraction` arguments.
-/// - `on_sla_breach`: by `case_store::apply` and `fire_due`, after the commit, for each clock
+/// - `on_sla_breach`: by `case_store::apply`, `fire_due` and `migrate`, after the commit, for each clock
 ///   of the case that is running and whose deadline is at or before the call's `now` but was
 ///   not before the case's previous change: each breach is reported once, by the call that
 ///   first moves the case past it.

@@ -473,6 +473,10 @@ stored_case_info case_store::migrate(std::string_view case_id, std::shared_ptr<c
   }
 
   const std::int64_t version = row->info.version;
+  // A migration is a change of the case: deadlines it moves past are reported by it.
+  observer* const watcher = registry_->observer.get();
+  std::vector<sla_breach> breaches;
+  if (watcher) breaches = breaches_between(c, row->info.updated_at, now);
   case_row next{describe_row(case_id, moved, version + 1, row->info.opened_at, now), to_json(moved)};
   backend_->record_policy(to->info, now);
   if (!backend_->update_case(next, version))
@@ -496,6 +500,7 @@ stored_case_info case_store::migrate(std::string_view case_id, std::shared_ptr<c
   backend_->append_log(case_id, e, true);
   tx.commit();
   registry_->by_hash.emplace(to->info.content_hash, std::move(to));
+  if (watcher) tell_breaches(*watcher, case_id, breaches, now);
   return next.info;
 }
 

@@ -378,6 +378,11 @@ TEST(StoreAudit, ObserversAreToldOfDecisionsEventsTimersAndSlas) {
   s.fire_due(t0 + hours(3), 10);
   s.fire_due(t0 + hours(4), 10);
   EXPECT_EQ(rec->counts["timer"], 3);
+  // A migration is a change too: O-3's reply deadline (11:00) passed before it moved at 11:10.
+  s.open_case("O-3", d, t0);
+  s.migrate("O-3", v2(), t0 + hours(1) + minutes(10));
+  EXPECT_EQ(rec->sla.back(), "breach O-3 reply 2026-11-23T11:00:00Z at 2026-11-23T11:10:00Z");
+  rec->sla.pop_back();
   EXPECT_EQ(rec->sla, (std::vector<std::string>{
                           "warning O-1 final 0.5",
                           "breach O-1 reply 2026-11-23T11:00:00Z at 2026-11-23T11:30:00Z",
