@@ -10,6 +10,9 @@ AFTERSALE_APT_PACKAGES=(
   libhowardhinnant-date-dev tzdata  # time zones for business calendars (OS tz database)
   rapidjson-dev                 # strict SAX parser that reads case snapshots
   libsqlite3-dev                # the case store's embedded database (src/store/sqlite_backend.cpp)
+  libpq-dev                     # libpq: the case store's PostgreSQL backend (src/store/postgres_backend.cpp)
+  postgresql                    # the server the PostgreSQL store tests start a throwaway cluster of (scripts/pg_cluster.sh)
+  sqlite3                       # the sqlite3 shell: CLI store tests craft damaged stores with it
   libcli11-dev nlohmann-json3-dev   # the aftersale command-line tool
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libfuzzer-14-dev     # the fuzz targets (tests/fuzz, scripts/fuzz_ci.sh): libFuzzer needs clang

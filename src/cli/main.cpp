@@ -3,9 +3,10 @@
 //   aftersale validate policies/default.yaml
 //   aftersale decide --policy policies/default.yaml --request examples/requests/
 //   aftersale case open|apply|advance|show ...   (case_command.hpp)
+//   aftersale store ... and aftersale worker      (store_command.cpp, worker_command.cpp)
 //
 // Exit codes: 0 ok, 1 a policy does not load, 2 a request or the command line is wrong,
-// 3 `case apply`: the case refused the event.
+// 3 `case apply`, `store apply`: the case refused the event, 4 `store`, `worker`: the store failed.
 #include <CLI/CLI.hpp>
 #include <aftersale/aftersale.hpp>
 #include <algorithm>

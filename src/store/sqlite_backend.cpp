@@ -150,13 +150,10 @@ class sqlite_backend final : public case_store::backend {
       sqlite3_extended_result_codes(db_, 1);
       sqlite3_busy_handler(db_, &sqlite_backend::on_busy, this);
       exec("PRAGMA foreign_keys = ON");
-      {
-        query q(*this, prepare("PRAGMA journal_mode = WAL"));
-        if (!q.step() || q.text(0) != "wal")
-          throw store_error(
-              error_code::store_unavailable,
-              "the store `" + path + "` cannot use WAL mode (journal mode `" + q.text(0) + "`)");
-      }
+      const std::string mode = journal_mode_wal();
+      if (mode != "wal")
+        throw store_error(error_code::store_unavailable,
+                          "the store `" + path + "` cannot use WAL mode (journal mode `" + mode + "`)");
       exec(o.sync == store_options::durability::full ? "PRAGMA synchronous = FULL"
                                                      : "PRAGMA synchronous = NORMAL");
       migrate();
@@ -179,6 +176,28 @@ class sqlite_backend final : public case_store::backend {
     b.jitter_ = b.jitter_ * 6364136223846793005ULL + 1442695040888963407ULL;
     std::this_thread::sleep_for(std::chrono::microseconds(200 + (b.jitter_ >> 33) % 800));
     return 1;
+  }
+
+  // Switching a new file to WAL needs it to itself: while another process creates the schema,
+  // SQLite answers SQLITE_BUSY at once, without calling the busy handler. So the switch is
+  // retried here with the handler's own sleeps, up to the busy timeout (processes opening an
+  // empty file together, tests/store/store_backends_test.cpp, met this).
+  std::string journal_mode_wal() {
+    for (int tries = 0;; ++tries) {
+      sqlite3_stmt* s = nullptr;
+      int rc = sqlite3_prepare_v2(db_, "PRAGMA journal_mode = WAL", -1, &s, nullptr);
+      std::string mode;
+      if (rc == SQLITE_OK) {
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+          const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+          mode = p ? p : "";
+        }
+      }
+      sqlite3_finalize(s);
+      if (rc == SQLITE_ROW) return mode;
+      if ((rc & 0xff) != SQLITE_BUSY || on_busy(this, tries) == 0) fail(rc);
+    }
   }
 
   [[noreturn]] void fail(int rc) const {
@@ -231,6 +250,9 @@ class sqlite_backend final : public case_store::backend {
     case_row r{info_of(q), with_snapshot ? q.text(11) : std::string()};
     return r;
   }
+
+  // BEGIN IMMEDIATE's write lock is the claim: the caller re-checks next_due.
+  std::optional<case_row> claim_due(std::string_view id, sys_seconds) override { return read_case(id, true); }
 
   bool insert_case(const case_row& r) override {
     static const std::string sql = std::string("INSERT INTO cases (") + case_columns +

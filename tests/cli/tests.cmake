@@ -273,3 +273,7 @@ include("${CMAKE_CURRENT_SOURCE_DIR}/cli/lint.cmake")
 
 # Lint witnesses replay through aftersale decide (money in minor units, typed JSON).
 include("${CMAKE_CURRENT_SOURCE_DIR}/cli/lint_witness.cmake")
+
+# aftersale store and aftersale worker on a temporary SQLite store (store_scenario.cmake,
+# store_worker_signal.cmake).
+include("${CMAKE_CURRENT_SOURCE_DIR}/cli/store_cli.cmake")
