@@ -74,6 +74,16 @@ py::dict deadline_dict(const deadline_view& v) {
   return out;
 }
 
+py::dict audit_dict(const decision& d) {
+  const decision_audit a = d.audit();
+  py::dict out;
+  out["decision_id"] = a.decision_id;
+  out["policy_id"] = a.policy_id;
+  out["policy_version"] = a.policy_version;
+  out["policy_hash"] = a.policy_hash_hex();
+  return out;
+}
+
 py::dict to_dict(const decision& d) {
   py::dict out;
   const bool m = d.matched();
@@ -95,6 +105,7 @@ py::dict to_dict(const decision& d) {
   out["remark"] = m ? text_or_none(d.first_rule().then.remark) : py::object(py::none());
   out["customer_label"] = m ? text_or_none(d.first_rule().then.customer_label) : py::object(py::none());
   out["agent_label"] = m ? text_or_none(d.first_rule().then.agent_label) : py::object(py::none());
+  out["audit"] = audit_dict(d);
   return out;
 }
 
@@ -176,6 +187,21 @@ void register_decision(py::module_& m) {
                                return d.matched() ? text_or_none(d.first_rule().then.agent_label)
                                                   : py::object(py::none());
                              })
+      .def_property_readonly(
+          "decision_id", [](const decision& d) { return d.id(); },
+          "16 hex digits, deterministic: a hash of the policy's content hash, the table, the request's "
+          "canonical form and `now` (the same inputs always give the same id)")
+      .def_property_readonly(
+          "policy_id", [](const decision& d) { return d.source_policy().info.id; },
+          "the id of the policy that made the decision")
+      .def_property_readonly(
+          "policy_version", [](const decision& d) { return d.source_policy().info.version; },
+          "the version of the policy that made the decision")
+      .def_property_readonly(
+          "policy_hash", [](const decision& d) { return d.audit().policy_hash_hex(); },
+          "the content hash of the exact policy text (bases included), 16 hex digits")
+      .def_property_readonly("audit", &audit_dict,
+                             "{'decision_id', 'policy_id', 'policy_version', 'policy_hash'}")
       .def("to_dict", &to_dict, "The decision as plain Python values.")
       .def(
           "explain", [](const decision& d) { return explain(d); },

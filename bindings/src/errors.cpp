@@ -7,6 +7,7 @@
 #include <aftersale/diagram.hpp>
 #include <aftersale/error.hpp>
 #include <aftersale/policy_test.hpp>
+#include <aftersale/store.hpp>
 
 #include "module.hpp"
 
@@ -22,6 +23,7 @@ PyObject* usage_error_type = nullptr;
 PyObject* snapshot_error_type = nullptr;
 PyObject* test_file_error_type = nullptr;
 PyObject* graphviz_error_type = nullptr;
+PyObject* store_error_type = nullptr;
 
 PyObject* new_exception(py::module_& m, const char* name, PyObject* base, const char* doc) {
   const std::string qualified = std::string("aftersale.") + name;
@@ -89,6 +91,11 @@ void register_errors(py::module_& m) {
       m, "GraphvizError", base_error,
       "Graphviz `dot` could not render a diagram: .not_found is True when `dot` is not on PATH.");
 
+  store_error_type = new_exception(
+      m, "StoreError", base_error,
+      "A case store operation failed and wrote nothing (unless .code is E506, raised as UsageError): "
+      ".code (E6xx) names why (docs/errors.md).");
+
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
@@ -109,6 +116,10 @@ void register_errors(py::module_& m) {
       py::dict a;
       a["code"] = code_text(e.code());
       raise_with(usage_error_type, e.what(), a);
+    } catch (const store_error& e) {
+      py::dict a;
+      a["code"] = code_text(e.code());
+      raise_with(store_error_type, e.what(), a);
     } catch (const snapshot_error& e) {
       py::dict a;
       a["path"] = e.path();

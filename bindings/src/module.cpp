@@ -11,6 +11,7 @@ PYBIND11_MODULE(_core, m) {
   aftersale::python::register_decision(m);
   aftersale::python::register_policy(m);
   aftersale::python::register_case(m);
+  aftersale::python::register_store(m);
   aftersale::python::register_lint(m);
   aftersale::python::register_policy_tests(m);
   aftersale::python::register_flow(m);

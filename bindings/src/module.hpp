@@ -30,6 +30,9 @@ void register_policy_tests(py::module_& m);
 /// Flow, Policy.flows, Policy.flow, the notebook displays of Policy and Case (after register_case).
 void register_flow(py::module_& m);
 
+/// Store (the case store), after register_case (it returns Case objects).
+void register_store(py::module_& m);
+
 /// `Policy.decide_many`: converts `requests` (a list of dicts or a dict of equal-length
 /// lists) under the GIL, decides without it on `threads` workers (0 = every core), and
 /// returns a dict of columns.

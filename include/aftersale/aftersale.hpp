@@ -22,6 +22,7 @@
 #include <aftersale/error.hpp>
 #include <aftersale/load.hpp>
 #include <aftersale/model.hpp>
+#include <aftersale/observer.hpp>
 #include <aftersale/policy_handle.hpp>
 #include <aftersale/policy_test.hpp>
 #include <aftersale/request.hpp>

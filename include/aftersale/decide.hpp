@@ -21,6 +21,7 @@
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -66,10 +67,32 @@ struct rule_trace {
   std::int64_t actual = 0;                ///< the value the failed condition saw (when present)
 };
 
+class observer;  // observer.hpp
+
 struct decide_options {
   /// Record a trace: every rule the hit policy looked at, with the first condition that
   /// failed. Costs time proportional to the rules before the match.
   bool explain = true;
+  /// Told of the decision (`observer::on_decision`) on the calling thread before `decide`
+  /// returns; not owned. Null (the default): nothing is called and nothing is paid but a test
+  /// of the pointer. See observer.hpp for what an observer may do.
+  aftersale::observer* observer = nullptr;
+};
+
+/// Who made a decision and from what: the audit fields (docs/store.md, "Audit fields").
+struct decision_audit {
+  /// 16 lowercase hex digits: FNV-1a 64 of the policy's content hash, the table, the request's
+  /// canonical form (every fact as bound against that exact policy, derived facts included)
+  /// and `now`. Deterministic: the same policy text, request and instant give the same id, so
+  /// replaying a logged request reproduces it, and two processes deciding the same request
+  /// agree without coordination. It names the inputs, not an occurrence: deciding the same
+  /// request twice at the same instant gives one id (the decisions are identical too).
+  std::string decision_id;
+  std::string policy_id;
+  std::string policy_version;
+  std::uint64_t policy_hash = 0;  ///< `policy_info::content_hash`: the exact text, bases included
+  /// `policy_hash` as 16 lowercase hex digits (as decide's JSON and the store write it).
+  std::string policy_hash_hex() const;
 };
 
 /// The result of `decide`. Holds the policy alive; ids are views into it.
@@ -115,6 +138,14 @@ class decision {
   /// Computed amounts of the first match as (name, minor units); absent amounts are left out.
   std::vector<std::pair<std::string_view, std::int64_t>> amounts() const;
   std::string_view clock_id(const deadline& d) const;
+
+  /// The decision id (`decision_audit::decision_id`): 16 lowercase hex digits, computed on
+  /// each call from the policy's content hash, the table, the facts and `now` (decide itself
+  /// pays nothing for it). The number itself is `id_value()`.
+  std::string id() const;
+  std::uint64_t id_value() const noexcept;
+  /// The decision id with the policy id, version and content hash that produced it.
+  decision_audit audit() const;
 
  private:
   std::shared_ptr<const policy> policy_;

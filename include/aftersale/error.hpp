@@ -96,6 +96,7 @@ enum class error_code : std::uint16_t {
   out_of_bounds = 503,     ///< a fact id or row outside a batch
   no_rule_selected = 504,  ///< a decision's rule accessor used when the decision selected no rule
   not_compiled = 505,      ///< a policy built in code used before `compile_policy`, or changed after it
+  observer_failed = 506,   ///< an observer hook threw (observer.hpp); the call's work was done
   // E6xx: the case store (thrown as `store_error`, store.hpp)
   store_unavailable =
       600,                 ///< the database cannot be opened or read, a statement failed, or it stayed locked
@@ -103,6 +104,10 @@ enum class error_code : std::uint16_t {
   unknown_case = 602,      ///< no case with that id, or a new case under an id already used
   unknown_policy = 603,    ///< the case's policy (by content hash) is not in the registry, or has no hash
   version_conflict = 604,  ///< the case changed since it was read (optimistic version check)
+  // 605-607: reserved for other store work being merged alongside
+  migration_other_policy = 608,  ///< `migrate` to a policy with another id (not a version of the case's)
+  migration_no_state = 609,  ///< `migrate` to a version without the case's flow, or its state (after mapping)
+  migration_refused = 610,   ///< `migrate`: the case's snapshot does not restore under the target version
 };
 
 /// `E104` for `error_code::duplicate_key`, `A406` for `error_code::table_gap`.

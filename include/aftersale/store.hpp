@@ -26,6 +26,7 @@
 namespace aftersale {
 
 class decision;
+class observer;
 namespace detail {
 struct store_access;  // a store over any backend (src/store/backend.hpp; tests wrap one)
 }
@@ -88,9 +89,9 @@ struct store_result {
 /// One row of a case's append-only log.
 struct log_entry {
   std::int64_t seq = 0;      ///< 1, 2, ... per case
-  std::string kind;          ///< `opened`, `event`, `advance`
+  std::string kind;          ///< `opened`, `event`, `advance`, `migrated`
   std::string event;         ///< `event`: name as sent
-  std::string actor;         ///< `event`: actor role as sent
+  std::string actor;         ///< `event`: actor role as sent; `migrated`: who moved it (as given)
   std::string event_id;      ///< `event`: idempotency key, may be empty
   sys_seconds at{};          ///< the `now` of the call
   std::string payload_json;  ///< `event`: the payload as a JSON object (`{}` when none)
@@ -102,6 +103,14 @@ struct log_entry {
   std::uint32_t steps = 0;   ///< transitions fired (`advance`: timers fired)
   std::int64_t version = 0;  ///< the case's version after this row
   std::string snapshot;      ///< `opened`: the case as opened; else empty
+  /// `opened`: the decision's id (`decision::id()`, 16 hex digits) the case was opened from.
+  /// Empty on other rows, and on rows written by schema version 1.
+  std::string decision_id;
+  /// `opened`: the policy the case was opened under; `migrated`: the policy it moved to
+  /// (content hashes). 0 on other rows, and on rows written by schema version 1.
+  std::uint64_t policy_hash = 0;
+  /// `migrated`: the policy it moved from. 0 on other rows.
+  std::uint64_t from_policy_hash = 0;
 };
 
 /// Which cases `list` returns; empty fields match everything.
@@ -147,7 +156,7 @@ class case_store {
   ~case_store();
 
   /// The schema version this library writes, and the one the store holds.
-  static constexpr int current_schema_version = 1;
+  static constexpr int current_schema_version = 2;
   int schema_version() const;
 
   /// Adds a policy to this handle's registry (keyed by content hash). Cases pinned to it can
@@ -189,6 +198,24 @@ class case_store {
   /// @throws store_error E600 (e.g. the lock was held past the busy timeout) or snapshot_error;
   /// the cases fired before the failure stay fired, the one being fired is rolled back.
   fire_report fire_due(sys_seconds now, std::size_t limit);
+
+  /// Moves an open case to another version of its policy, explicitly, in one transaction: the
+  /// case's snapshot is restored under `to` (the flow's `migrations:` map its states; the case
+  /// gets a `migrated` history entry when the version differs), its row is re-pinned to `to`'s
+  /// content hash, and a `migrated` log row records from which hash to which, `actor` and
+  /// `now`. `to` is added to the registry. A case already on `to` is left as it is (nothing
+  /// written). Refused with nothing written:
+  /// @throws store_error E602 (no such case), E603 (the case's policy is not in the registry,
+  /// or `to` has no content hash), E608 (`to` is another policy: its id differs), E609 (`to`
+  /// has no flow of the case's id, or that flow has neither the case's state nor a migration
+  /// from the case's version mapping it), E610 (the snapshot does not restore under `to`),
+  /// E604, E600; usage_error E500 for a null policy.
+  stored_case_info migrate(std::string_view case_id, std::shared_ptr<const policy> to, sys_seconds now,
+                           std::string_view actor = "system");
+
+  /// Sets (or, with null, removes) the observer told of events applied or refused, timers
+  /// fired and SLA warnings and breaches, after each transaction commits (observer.hpp).
+  void set_observer(std::shared_ptr<observer> o);
 
  private:
   friend struct detail::store_access;

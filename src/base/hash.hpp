@@ -2,6 +2,7 @@
 // FNV-1a 64: the policy content hash and the flow structure hash. Not cryptographic; stable
 // across platforms and versions, because stored snapshots compare these values.
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace aftersale::detail {
@@ -30,5 +31,13 @@ class fnv1a64 {
  private:
   std::uint64_t h_ = 0xcbf29ce484222325ull;
 };
+
+/// `0123456789abcdef`: 16 lowercase hex digits, as hashes and ids are written.
+inline std::string hex16(std::uint64_t v) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = digits[v & 0xf];
+  return out;
+}
 
 }  // namespace aftersale::detail

@@ -85,6 +85,7 @@ outcome make_outcome(const decision& d, std::string request, std::string note, b
                 table.hit_policy == hit_policy::output_order;
   for (const rule_match& m : d.matches()) o.matches.push_back(make_match(p, table, m));
   if (explain) o.explanation = split_lines(aftersale::explain(d));
+  o.audit = d.audit();
   return o;
 }
 

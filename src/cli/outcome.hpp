@@ -46,6 +46,7 @@ struct outcome {
   bool multi_hit = false;  ///< the table's hit policy can select several rules
   std::vector<match_view> matches;
   std::vector<std::string> explanation;  ///< lines; empty unless asked for
+  decision_audit audit;                  ///< decision id, policy id, version and content hash
 };
 
 /// Resolves a decision into printable values. `explain` adds the explanation lines.

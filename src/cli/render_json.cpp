@@ -109,6 +109,18 @@ void outcome_json(json_writer& w, const outcome& o, bool with_name) {
     w.key("explanation");
     strings(w, o.explanation);
   }
+  // Who decided, from what: the decision id and the exact policy text's identity.
+  w.key("audit");
+  w.begin_object();
+  w.key("decision_id");
+  w.string(o.audit.decision_id);
+  w.key("policy_id");
+  w.string(o.audit.policy_id);
+  w.key("policy_version");
+  w.string(o.audit.policy_version);
+  w.key("policy_hash");
+  w.string(o.audit.policy_hash_hex());
+  w.end_object();
   w.end_object();
 }
 

@@ -1,11 +1,15 @@
 // decide(): derive facts, find matching rules, apply the hit policy, compute what the
 // selected rules prescribe. Reads the policy only, so it is safe from any thread.
 #include <aftersale/decide.hpp>
+#include <aftersale/observer.hpp>
 #include <algorithm>
+#include <exception>
 #include <utility>
 
+#include "base/hash.hpp"
 #include "decide/evaluate.hpp"
 #include "model/compiled.hpp"
+#include "model/observe.hpp"
 
 namespace aftersale {
 
@@ -44,6 +48,12 @@ namespace {
 
 // Solution priority: declaration order; a rule without a solution comes last.
 std::uint32_t priority_of(const decision_table& t, std::uint32_t rule) { return t.rules[rule].then.solution; }
+
+// Out of line and cold: decide without an observer pays a test of the pointer, nothing more
+// (no exception landing pad in the hot function).
+[[gnu::noinline, gnu::cold]] void tell_observer(observer& o, const decision& d) {
+  detail::notify(&o, "on_decision", [&d](observer& obs) { obs.on_decision(d); });
+}
 
 decision evaluate(std::shared_ptr<const policy> p, std::uint32_t table_id, bound_request facts,
                   sys_seconds now, const decide_options& options) {
@@ -121,8 +131,9 @@ decision evaluate(std::shared_ptr<const policy> p, std::uint32_t table_id, bound
     trace.reserve(traced);
     for (std::uint32_t r = 0; r < traced; ++r) trace.push_back(detail::trace_rule(t.rules[r], r, facts));
   }
-  return decision(std::move(p), table_id, now, status, std::move(matches), std::move(trace),
-                  std::move(facts));
+  decision d(std::move(p), table_id, now, status, std::move(matches), std::move(trace), std::move(facts));
+  if (options.observer) tell_observer(*options.observer, d);
+  return d;
 }
 
 const policy& checked(const std::shared_ptr<const policy>& p) {
@@ -197,6 +208,35 @@ std::vector<std::pair<std::string_view, std::int64_t>> decision::amounts() const
   }
   return out;
 }
+
+std::uint64_t decision::id_value() const noexcept {
+  detail::fnv1a64 h;
+  h.text("aftersale-decision/1");
+  h.u64(policy_->info.content_hash);
+  h.u64(table_);
+  h.u64(facts_.values.size());
+  for (std::size_t i = 0; i < facts_.values.size(); ++i) {
+    const bool present = i < facts_.present.size() && facts_.present[i] != 0;
+    h.byte(present ? 1 : 0);
+    // An absent fact's slot may hold anything: only present values are part of the request.
+    if (present) h.u64(static_cast<std::uint64_t>(facts_.values[i]));
+  }
+  h.u64(static_cast<std::uint64_t>(now_.time_since_epoch().count()));
+  return h.value();
+}
+
+std::string decision::id() const { return detail::hex16(id_value()); }
+
+decision_audit decision::audit() const {
+  decision_audit a;
+  a.decision_id = id();
+  a.policy_id = policy_->info.id;
+  a.policy_version = policy_->info.version;
+  a.policy_hash = policy_->info.content_hash;
+  return a;
+}
+
+std::string decision_audit::policy_hash_hex() const { return detail::hex16(policy_hash); }
 
 std::string_view decision::clock_id(const deadline& d) const {
   return d.clock < policy_->clocks.size() ? std::string_view(policy_->clocks[d.clock].id)

@@ -84,6 +84,16 @@ CREATE TRIGGER case_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON case_
   FOR EACH STATEMENT EXECUTE FUNCTION case_log_append_only();
 )sql";
 
+// Version 2, as sqlite_backend.cpp's: the audit fields of a log row (`opened`: the decision id
+// and the policy opened under; `migrated`: the policies moved from and to). Rows of version 1
+// keep ''. ADD COLUMN with a constant default rewrites no row, so the append-only trigger is not
+// involved.
+constexpr const char* migration_2 = R"sql(
+ALTER TABLE case_log ADD COLUMN decision_id TEXT COLLATE "C" NOT NULL DEFAULT '',
+  ADD COLUMN policy_hash TEXT COLLATE "C" NOT NULL DEFAULT '',
+  ADD COLUMN from_policy_hash TEXT COLLATE "C" NOT NULL DEFAULT '';
+)sql";
+
 // Serialises schema creation between processes that open an empty database at once; a
 // transaction-scoped lock (released at COMMIT), never a session lock.
 constexpr const char* schema_lock = "SELECT pg_advisory_xact_lock(7453010365432840961)";
@@ -288,20 +298,27 @@ class postgres_backend final : public case_store::backend {
   void append_log(std::string_view case_id, const log_entry& e, bool changed) override {
     static const std::string sql =
         "INSERT INTO case_log (case_id, seq, kind, event, actor, event_id, at, payload, result, reason, "
-        "message, actions, from_state, to_state, steps, version, changed, snapshot) VALUES ($1, $2, $3, $4, "
-        "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+        "message, actions, from_state, to_state, steps, version, changed, snapshot, decision_id, "
+        "policy_hash, "
+        "from_policy_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+        "$17, "
+        "$18, $19, $20, $21)";
     params p;
     p.add(case_id).add(e.seq).add(e.kind).add(e.event).add(e.actor).add(e.event_id).add(seconds(e.at));
     p.add(e.payload_json).add(e.result).add(e.reason).add(e.message).add(actions_to_json(e.actions));
     p.add(e.from_state).add(e.to_state).add(static_cast<std::int64_t>(e.steps)).add(e.version);
-    p.add(std::int64_t{changed ? 1 : 0}).add(e.snapshot);
+    p.add(std::int64_t{changed ? 1 : 0}).add(e.snapshot).add(e.decision_id);
+    p.add(e.policy_hash ? hex64(e.policy_hash) : std::string());
+    p.add(e.from_policy_hash ? hex64(e.from_policy_hash) : std::string());
     write(sql, std::move(p));
   }
 
   std::vector<log_entry> read_log(std::string_view case_id) override {
     static const std::string sql =
         "SELECT seq, kind, event, actor, event_id, at, payload, result, reason, message, actions, "
-        "from_state, to_state, steps, version, snapshot FROM case_log WHERE case_id = $1 ORDER BY seq";
+        "from_state, to_state, steps, version, snapshot, decision_id, policy_hash, from_policy_hash FROM "
+        "case_log "
+        "WHERE case_id = $1 ORDER BY seq";
     const rows r = run(sql, params().add(case_id));
     std::vector<log_entry> out;
     for (int i = 0; i < r.count(); ++i) {
@@ -322,6 +339,9 @@ class postgres_backend final : public case_store::backend {
       e.steps = static_cast<std::uint32_t>(r.integer(i, 13));
       e.version = r.integer(i, 14);
       e.snapshot = r.text(i, 15);
+      e.decision_id = r.text(i, 16);
+      e.policy_hash = parse_hex64(r.text(i, 17)).value_or(0);
+      e.from_policy_hash = parse_hex64(r.text(i, 18)).value_or(0);
       out.push_back(std::move(e));
     }
     return out;
@@ -594,6 +614,12 @@ class postgres_backend final : public case_store::backend {
         simple(migration_1);
         simple(
             "INSERT INTO schema_migrations (version, applied_at) VALUES (1, extract(epoch FROM "
+            "now())::bigint)");
+      }
+      if (have < 2) {
+        simple(migration_2);
+        simple(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (2, extract(epoch FROM "
             "now())::bigint)");
       }
       commit();

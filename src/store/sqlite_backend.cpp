@@ -78,6 +78,17 @@ CREATE TRIGGER case_log_no_delete BEFORE DELETE ON case_log
   BEGIN SELECT RAISE(ABORT, 'case_log is append-only'); END;
 )sql";
 
+// Version 2: the audit fields of a log row. `opened` rows name the decision the case was opened
+// from and the policy (content hash) it was opened under; `migrated` rows the policies it moved
+// from and to. Rows written under version 1 keep '' (replay then reads the case row's policy:
+// version 1 had no migration). ADD COLUMN does not rewrite rows, so the append-only triggers
+// are not involved.
+constexpr const char* migration_2 = R"sql(
+ALTER TABLE case_log ADD COLUMN decision_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE case_log ADD COLUMN policy_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE case_log ADD COLUMN from_policy_hash TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr const char* case_columns =
     "case_id, version, policy_id, policy_version, policy_hash, flow, state, phase, opened_at, updated_at, "
     "next_due";
@@ -139,13 +150,10 @@ class sqlite_backend final : public case_store::backend {
       sqlite3_extended_result_codes(db_, 1);
       sqlite3_busy_handler(db_, &sqlite_backend::on_busy, this);
       exec("PRAGMA foreign_keys = ON");
-      {
-        query q(*this, prepare("PRAGMA journal_mode = WAL"));
-        if (!q.step() || q.text(0) != "wal")
-          throw store_error(
-              error_code::store_unavailable,
-              "the store `" + path + "` cannot use WAL mode (journal mode `" + q.text(0) + "`)");
-      }
+      const std::string mode = journal_mode_wal();
+      if (mode != "wal")
+        throw store_error(error_code::store_unavailable,
+                          "the store `" + path + "` cannot use WAL mode (journal mode `" + mode + "`)");
       exec(o.sync == store_options::durability::full ? "PRAGMA synchronous = FULL"
                                                      : "PRAGMA synchronous = NORMAL");
       migrate();
@@ -168,6 +176,28 @@ class sqlite_backend final : public case_store::backend {
     b.jitter_ = b.jitter_ * 6364136223846793005ULL + 1442695040888963407ULL;
     std::this_thread::sleep_for(std::chrono::microseconds(200 + (b.jitter_ >> 33) % 800));
     return 1;
+  }
+
+  // Switching a new file to WAL needs it to itself: while another process creates the schema,
+  // SQLite answers SQLITE_BUSY at once, without calling the busy handler. So the switch is
+  // retried here with the handler's own sleeps, up to the busy timeout (processes opening an
+  // empty file together, tests/store/store_backends_test.cpp, met this).
+  std::string journal_mode_wal() {
+    for (int tries = 0;; ++tries) {
+      sqlite3_stmt* s = nullptr;
+      int rc = sqlite3_prepare_v2(db_, "PRAGMA journal_mode = WAL", -1, &s, nullptr);
+      std::string mode;
+      if (rc == SQLITE_OK) {
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+          const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+          mode = p ? p : "";
+        }
+      }
+      sqlite3_finalize(s);
+      if (rc == SQLITE_ROW) return mode;
+      if ((rc & 0xff) != SQLITE_BUSY || on_busy(this, tries) == 0) fail(rc);
+    }
   }
 
   [[noreturn]] void fail(int rc) const {
@@ -281,23 +311,30 @@ class sqlite_backend final : public case_store::backend {
   void append_log(std::string_view case_id, const log_entry& e, bool changed) override {
     query q(
         *this,
-        prepare("INSERT INTO case_log (case_id, seq, kind, event, actor, event_id, at, payload, result, "
-                "reason, message, actions, from_state, to_state, steps, version, changed, snapshot) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"));
+        prepare(
+            "INSERT INTO case_log (case_id, seq, kind, event, actor, event_id, at, payload, result, "
+            "reason, message, actions, from_state, to_state, steps, version, changed, snapshot, "
+            "decision_id, policy_hash, from_policy_hash) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+            "?20, ?21)"));
     q.bind(1, case_id).bind(2, e.seq).bind(3, e.kind).bind(4, e.event).bind(5, e.actor).bind(6, e.event_id);
     q.bind(7, seconds(e.at)).bind(8, e.payload_json).bind(9, e.result).bind(10, e.reason).bind(11, e.message);
     q.bind(12, actions_to_json(e.actions)).bind(13, e.from_state).bind(14, e.to_state);
     q.bind(15, static_cast<std::int64_t>(e.steps))
         .bind(16, e.version)
         .bind(17, std::int64_t{changed ? 1 : 0});
-    q.bind(18, e.snapshot);
+    q.bind(18, e.snapshot).bind(19, e.decision_id);
+    q.bind(20, e.policy_hash ? hex64(e.policy_hash) : std::string());
+    q.bind(21, e.from_policy_hash ? hex64(e.from_policy_hash) : std::string());
     q.step();
   }
 
   std::vector<log_entry> read_log(std::string_view case_id) override {
-    query q(*this, prepare("SELECT seq, kind, event, actor, event_id, at, payload, result, reason, message, "
-                           "actions, from_state, to_state, steps, version, snapshot FROM case_log "
-                           "WHERE case_id = ?1 ORDER BY seq"));
+    query q(*this,
+            prepare("SELECT seq, kind, event, actor, event_id, at, payload, result, reason, message, "
+                    "actions, from_state, to_state, steps, version, snapshot, decision_id, policy_hash, "
+                    "from_policy_hash FROM case_log "
+                    "WHERE case_id = ?1 ORDER BY seq"));
     q.bind(1, case_id);
     std::vector<log_entry> out;
     while (q.step()) {
@@ -318,6 +355,9 @@ class sqlite_backend final : public case_store::backend {
       e.steps = static_cast<std::uint32_t>(q.integer(13));
       e.version = q.integer(14);
       e.snapshot = q.text(15);
+      e.decision_id = q.text(16);
+      e.policy_hash = parse_hex64(q.text(17)).value_or(0);
+      e.from_policy_hash = parse_hex64(q.text(18)).value_or(0);
       out.push_back(std::move(e));
     }
     return out;
@@ -410,16 +450,24 @@ class sqlite_backend final : public case_store::backend {
                                                           ": open it with a newer aftersale");
       if (have < 1) {
         exec(migration_1);
-        query q(
-            *this,
-            prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (1, strftime('%s','now'))"));
-        q.step();
+        record_version(1);
+      }
+      if (have < 2) {
+        exec(migration_2);
+        record_version(2);
       }
       commit();
     } catch (...) {
       rollback();
       throw;
     }
+  }
+
+  void record_version(std::int64_t v) {
+    query q(*this,
+            prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, strftime('%s','now'))"));
+    q.bind(1, v);
+    q.step();
   }
 
   void close() noexcept {

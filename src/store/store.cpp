@@ -2,12 +2,15 @@
 // policy registry, one transaction per operation, duplicate and conflict answered from the
 // event-id table, the version check, fire_due, and the audit log. docs/store.md.
 #include <aftersale/decide.hpp>
+#include <aftersale/observer.hpp>
 #include <aftersale/store.hpp>
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <utility>
 
 #include "case/runtime.hpp"
+#include "model/observe.hpp"
 #include "store/backend.hpp"
 
 namespace aftersale {
@@ -17,6 +20,7 @@ store_error::store_error(error_code code, const std::string& message)
 
 struct case_store::registry {
   std::unordered_map<std::uint64_t, std::shared_ptr<const policy>> by_hash;
+  std::shared_ptr<aftersale::observer> observer;  ///< null: no hooks are called
 };
 
 namespace {
@@ -76,6 +80,54 @@ void fill_outcome(log_entry& e, const outcome_view& v) {
   e.steps = v.steps;
 }
 
+// What a change did to SLA clocks, for the observer: the clocks of the case *before* the change
+// that were running with a deadline after the case's previous change and at or before `now`
+// (each breach is thus reported once, by the first change past it), and the `sla_warning`
+// actions the change emitted.
+struct sla_breach {
+  std::string clock;
+  sys_seconds due;
+};
+
+std::vector<sla_breach> breaches_between(const service_case& before, sys_seconds previous, sys_seconds now) {
+  std::vector<sla_breach> out;
+  const policy& p = before.source_policy();
+  for (const case_clock& k : before.clocks()) {
+    if (k.state != case_clock::status::running || k.due == never_due) continue;
+    if (k.due > previous && k.due <= now && k.clock < p.clocks.size())
+      out.push_back({p.clocks[k.clock].id, k.due});
+  }
+  return out;
+}
+
+std::string_view arg_of(const emitted_action& a, std::string_view name) {
+  for (const auto& [k, v] : a.args)
+    if (k == name) return v;
+  return {};
+}
+
+void tell_warnings(observer& o, std::string_view case_id, const std::vector<emitted_action>& actions,
+                   sys_seconds now) {
+  for (const emitted_action& a : actions) {
+    if (a.name != "sla_warning") continue;
+    sys_seconds due{};
+    if (const std::string_view d = arg_of(a, "due"); !d.empty()) {
+      if (const std::optional<sys_seconds> t = parse_timestamp(d)) due = *t;
+    }
+    detail::notify(&o, "on_sla_warning", [&](observer& obs) {
+      obs.on_sla_warning({case_id, arg_of(a, "clock"), arg_of(a, "fraction"), due, now});
+    });
+  }
+}
+
+void tell_breaches(observer& o, std::string_view case_id, const std::vector<sla_breach>& breaches,
+                   sys_seconds now) {
+  for (const sla_breach& b : breaches)
+    detail::notify(&o, "on_sla_breach", [&](observer& obs) {
+      obs.on_sla_breach({case_id, b.clock, "1", b.due, now});
+    });
+}
+
 }  // namespace
 
 case_store::case_store(std::unique_ptr<backend> b)
@@ -127,6 +179,18 @@ const std::shared_ptr<const policy>& pinned(
   return it->second;
 }
 
+// A policy the log of a case names (replay: the one it was opened under, or migrated to).
+const std::shared_ptr<const policy>& logged_policy(
+    const std::unordered_map<std::uint64_t, std::shared_ptr<const policy>>& by_hash, std::string_view case_id,
+    std::uint64_t hash) {
+  const auto it = by_hash.find(hash);
+  if (it == by_hash.end())
+    throw store_error(error_code::unknown_policy,
+                      "the log of case " + quoted(case_id) + " runs under the policy with content hash " +
+                          hex64(hash) + ", which this store was not given: add_policy it");
+  return it->second;
+}
+
 }  // namespace
 
 stored_case_info case_store::open_case(std::string_view case_id, const decision& d, sys_seconds now) {
@@ -148,6 +212,8 @@ stored_case_info case_store::open_case(std::string_view case_id, const decision&
   e.steps = static_cast<std::uint32_t>(c.history().size());
   e.version = 1;
   e.snapshot = row.snapshot;
+  e.decision_id = d.id();
+  e.policy_hash = c.source_policy().info.content_hash;
   backend_->append_log(case_id, e, true);
   tx.commit();
   return row.info;
@@ -191,12 +257,20 @@ store_result case_store::apply(std::string_view case_id, const event& ev, sys_se
       fill_outcome(e, v);
       backend_->append_log(case_id, e, false);
       tx.commit();
+      if (observer* o = registry_->observer.get())
+        detail::notify(o, "on_event_refused", [&](observer& obs) {
+          obs.on_event_refused({case_id, ev, v, now, version});
+        });
       return {std::move(v), version};
     }
   }
 
   const std::shared_ptr<const policy>& p = pinned(registry_->by_hash, row->info);
   service_case c = from_json(p, row->snapshot);
+  // Only with an observer: the clocks a change moves past are read before the change.
+  observer* const watcher = registry_->observer.get();
+  std::vector<sla_breach> breaches;
+  if (watcher) breaches = breaches_between(c, row->info.updated_at, now);
   const outcome o = aftersale::apply(c, ev, now);
   outcome_view v = make_outcome_view(c, o);
   fill_outcome(e, v);
@@ -210,6 +284,16 @@ store_result case_store::apply(std::string_view case_id, const event& ev, sys_se
   }
   backend_->append_log(case_id, e, o.accepted());
   tx.commit();
+  if (watcher) {
+    const event_notice n{case_id, ev, v, now, e.version};
+    if (o.accepted()) {
+      detail::notify(watcher, "on_event_applied", [&](observer& obs) { obs.on_event_applied(n); });
+      tell_warnings(*watcher, case_id, v.actions, now);
+      tell_breaches(*watcher, case_id, breaches, now);
+    } else {
+      detail::notify(watcher, "on_event_refused", [&](observer& obs) { obs.on_event_refused(n); });
+    }
+  }
   return {std::move(v), e.version};
 }
 
@@ -238,13 +322,24 @@ service_case case_store::replay(std::string_view case_id) const {
                       "the log of case " + quoted(case_id) + " has no `opened` row");
   std::optional<case_row> row = backend_->read_case(case_id, false);
   if (!row) no_case(case_id);
-  service_case c = from_json(pinned(registry_->by_hash, row->info), log.front().snapshot);
+  // The policy the case was opened under: the `opened` row names it (schema 2); rows written
+  // by schema 1 do not, and those cases were never migrated, so the case row's is it.
+  std::uint64_t opened_under = log.front().policy_hash;
+  if (opened_under == 0) {
+    const auto first_move =
+        std::find_if(log.begin(), log.end(), [](const log_entry& e) { return e.kind == "migrated"; });
+    opened_under = first_move != log.end() ? first_move->from_policy_hash : row->info.policy_hash;
+  }
+  service_case c = from_json(logged_policy(registry_->by_hash, case_id, opened_under), log.front().snapshot);
   for (std::size_t i = 1; i < log.size(); ++i) {
     const log_entry& e = log[i];
     if (e.kind == "event") {
       aftersale::apply(c, event{e.event, e.actor, payload_from_json(e.payload_json), e.event_id}, e.at);
     } else if (e.kind == "advance") {
       advance(c, e.at);
+    } else if (e.kind == "migrated") {
+      // As `migrate` did it: the case's snapshot restored under the target version.
+      c = from_json(logged_policy(registry_->by_hash, case_id, e.policy_hash), to_json(c));
     } else {
       throw store_error(error_code::store_unavailable, "the log of case " + quoted(case_id) +
                                                            " has a row of unknown kind " + quoted(e.kind));
@@ -275,6 +370,9 @@ fire_report case_store::fire_due(sys_seconds now, std::size_t limit) {
     }
     const std::int64_t version = row->info.version;
     service_case c = from_json(pinned(registry_->by_hash, row->info), row->snapshot);
+    observer* const watcher = registry_->observer.get();
+    std::vector<sla_breach> breaches;
+    if (watcher) breaches = breaches_between(c, row->info.updated_at, now);
     const std::string from_state(c.state_id());
     const std::vector<outcome> fired = advance(c, now);
     case_row next{describe_row(d.id, c, fired.empty() ? version : version + 1, row->info.opened_at,
@@ -295,11 +393,14 @@ fire_report case_store::fire_due(sys_seconds now, std::size_t limit) {
     e.at = now;
     e.payload_json = "{}";
     e.result = "accepted";
+    std::vector<outcome_view> views;
+    views.reserve(fired.size());
     for (const outcome& o : fired) {
-      const outcome_view v = make_outcome_view(c, o);
+      outcome_view v = make_outcome_view(c, o);
       if (!e.message.empty()) e.message += "; ";
       e.message += v.message;
       e.actions.insert(e.actions.end(), v.actions.begin(), v.actions.end());
+      views.push_back(std::move(v));
     }
     e.from_state = from_state;
     e.to_state = std::string(c.state_id());
@@ -310,8 +411,98 @@ fire_report case_store::fire_due(sys_seconds now, std::size_t limit) {
     ++report.cases;
     report.timers += fired.size();
     report.advanced.push_back(d.id);
+    if (watcher) {
+      for (const outcome_view& v : views)
+        detail::notify(watcher, "on_timer_fired", [&](observer& obs) { obs.on_timer_fired({d.id, v, now}); });
+      tell_warnings(*watcher, d.id, e.actions, now);
+      tell_breaches(*watcher, d.id, breaches, now);
+    }
   }
   return report;
+}
+
+void case_store::set_observer(std::shared_ptr<observer> o) { registry_->observer = std::move(o); }
+
+stored_case_info case_store::migrate(std::string_view case_id, std::shared_ptr<const policy> to,
+                                     sys_seconds now, std::string_view actor) {
+  if (!to) throw usage_error(error_code::no_policy, "migrate needs a policy to move the case to, got none");
+  if (to->info.content_hash == 0)
+    throw store_error(
+        error_code::unknown_policy,
+        "policy " + quoted(to->info.id) +
+            " has no content hash (built in code?): a case cannot be pinned to it; load it from text");
+
+  write_transaction tx(*backend_);
+  const std::optional<case_row> row = backend_->read_case(case_id, true);
+  if (!row) no_case(case_id);
+  const std::shared_ptr<const policy>& from = pinned(registry_->by_hash, row->info);
+  if (from->info.content_hash == to->info.content_hash) return row->info;  // already there: nothing written
+  const std::string target = "policy " + quoted(to->info.id) + " version " + quoted(to->info.version);
+  if (to->info.id != from->info.id)
+    throw store_error(error_code::migration_other_policy,
+                      "case " + quoted(case_id) + " is under policy " + quoted(from->info.id) + ", not " +
+                          quoted(to->info.id) +
+                          ": a case migrates only to another version of its own policy");
+
+  const service_case c = from_json(from, row->snapshot);
+  const std::string state(c.state_id());
+  const auto flow = std::find_if(to->flows.begin(), to->flows.end(),
+                                 [&](const flow_def& f) { return f.id == c.flow().id; });
+  if (flow == to->flows.end())
+    throw store_error(error_code::migration_no_state, "case " + quoted(case_id) + " is in flow " +
+                                                          quoted(c.flow().id) + ", which " + target +
+                                                          " does not have");
+  const bool has_state = std::any_of(flow->states.begin(), flow->states.end(),
+                                     [&](const state_def& st) { return st.id == state; });
+  const bool mapped =
+      std::any_of(flow->migrations.begin(), flow->migrations.end(), [&](const flow_migration& m) {
+        return m.from_version == from->info.version &&
+               std::any_of(m.states.begin(), m.states.end(),
+                           [&](const auto& kv) { return kv.first == state; });
+      });
+  if (!has_state && !mapped)
+    throw store_error(error_code::migration_no_state,
+                      "case " + quoted(case_id) + " is in state " + quoted(state) + " of flow " +
+                          quoted(c.flow().id) + ", which " + target +
+                          " does not have (nor maps from version " + quoted(from->info.version) + ")");
+  service_case moved;
+  try {
+    moved = from_json(to, row->snapshot);
+  } catch (const snapshot_error& x) {
+    throw store_error(error_code::migration_refused,
+                      "case " + quoted(case_id) + " cannot move to " + target + ": " + x.what());
+  }
+
+  const std::int64_t version = row->info.version;
+  // A migration is a change of the case: deadlines it moves past are reported by it.
+  observer* const watcher = registry_->observer.get();
+  std::vector<sla_breach> breaches;
+  if (watcher) breaches = breaches_between(c, row->info.updated_at, now);
+  case_row next{describe_row(case_id, moved, version + 1, row->info.opened_at, now), to_json(moved)};
+  backend_->record_policy(to->info, now);
+  if (!backend_->update_case(next, version))
+    throw store_error(error_code::version_conflict,
+                      "case " + quoted(case_id) + " was changed by another writer: migrate it again");
+  log_entry e;
+  e.seq = backend_->next_log_seq(case_id);
+  e.kind = "migrated";
+  e.actor = std::string(actor);
+  e.at = now;
+  e.payload_json = "{}";
+  e.result = "accepted";
+  e.message = "migrated from policy " + quoted(from->info.id) + " version " + quoted(from->info.version) +
+              " (" + hex64(from->info.content_hash) + ") to version " + quoted(to->info.version) + " (" +
+              hex64(to->info.content_hash) + ")";
+  e.from_state = state;
+  e.to_state = std::string(moved.state_id());
+  e.version = version + 1;
+  e.policy_hash = to->info.content_hash;
+  e.from_policy_hash = from->info.content_hash;
+  backend_->append_log(case_id, e, true);
+  tx.commit();
+  registry_->by_hash.emplace(to->info.content_hash, std::move(to));
+  if (watcher) tell_breaches(*watcher, case_id, breaches, now);
+  return next.info;
 }
 
 }  // namespace aftersale

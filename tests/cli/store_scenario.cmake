@@ -76,7 +76,7 @@ endfunction()
 # A store with RMA-1 opened from the example request (2026-10-14 10:15 +08:00) and approved at
 # 10:30: its return_shipment_follow_up clock falls due on 2026-10-16 10:30 +08:00.
 macro(open_and_approve)
-  step(init EXIT 0 STDERR_EMPTY STDOUT "^initialised [^\n]*cases\\.db: schema version 1 " ARGS store init --store ${db})
+  step(init EXIT 0 STDERR_EMPTY STDOUT "^initialised [^\n]*cases\\.db: schema version 2 " ARGS store init --store ${db})
   step(open EXIT 0 STDERR_EMPTY
        STDOUT "^opened +RMA-1  \\(version 1\\)\ndecision +rule seven_day_return_delivered → return_then_refund"
               "\nstate +requested "
@@ -91,8 +91,8 @@ endmacro()
 if(SCENARIO STREQUAL "walk")
   open_and_approve()
   # init on an existing store changes nothing; sqlite: URLs name the same file.
-  step(init_again EXIT 0 STDOUT "schema version 1" ARGS store init --store sqlite:${db})
-  step(migrate EXIT 0 STDOUT "^migrated [^\n]*: schema version 1 " ARGS store migrate --store ${db})
+  step(init_again EXIT 0 STDOUT "schema version 2" ARGS store init --store sqlite:${db})
+  step(migrate EXIT 0 STDOUT "^migrated [^\n]*: schema version 2 " ARGS store migrate --store ${db})
   step(open_taken EXIT 4 STDERR "error\\[E602\\]: a case `RMA-1` already exists"
        ARGS store open --store ${db} -p ${policy} --request ${request} --case RMA-1)
 
@@ -267,7 +267,7 @@ elseif(SCENARIO STREQUAL "crafted")
   endif()
   open_and_approve()
   file(COPY_FILE "${db}" "${WORK}/newer.db")
-  execute_process(COMMAND "${sqlite3}" "${WORK}/newer.db" "INSERT INTO schema_migrations VALUES (2, 0)"
+  execute_process(COMMAND "${sqlite3}" "${WORK}/newer.db" "INSERT INTO schema_migrations VALUES (3, 0)"
                   RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "sqlite3 failed: ${rc}")
@@ -275,7 +275,7 @@ elseif(SCENARIO STREQUAL "crafted")
   foreach(cmd "store;migrate" "store;list" "worker;-p;${policy}")
     string(REPLACE ";" "_" label "${cmd}")
     step(newer_${label} EXIT 4
-         STDERR "error\\[E601\\]: the store `[^`]*newer\\.db` has schema version 2, newer than this library's 1"
+         STDERR "error\\[E601\\]: the store `[^`]*newer\\.db` has schema version 3, newer than this library's 2"
          ARGS ${cmd} --store ${WORK}/newer.db)
   endforeach()
   # A case whose snapshot no longer reads: the worker logs the error; --once stops with exit 4,

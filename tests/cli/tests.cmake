@@ -85,6 +85,9 @@ if(TARGET aftersale_cli)
                      ARGS decide --policy ${good} --request ${requests}/quality.json --format json)
   aftersale_cli_test(decide.explain EXIT 0 STDOUT "\"explanation\": .\n *\"rule `seven_day_return`"
                      ARGS decide --policy ${good} --request ${requests}/changed_mind.json --format json --explain)
+  aftersale_cli_test(decide.json_audit EXIT 0
+                     STDOUT "\"audit\": {\n *\"decision_id\": \"[0-9a-f]+\",\n *\"policy_id\": \"cli_fixture\",\n *\"policy_version\": \"1\",\n *\"policy_hash\": \"[0-9a-f]+\"\n *}\n}\n$"
+                     ARGS decide --policy ${good} --request ${requests}/changed_mind.json --format json)
   aftersale_cli_test(decide.multi_hit EXIT 0
                      STDOUT "\"matches\": .*\"rule\": \"note_delivered\".*\"rule\": \"note_quality\""
                      ARGS decide --policy ${good} --table extras --request ${requests}/quality.json --format json)

@@ -15,7 +15,8 @@ def test_all_names_are_exported_and_exist():
          "Finding", "lint",
          "TestReport", "CaseResult", "TestFailure", "Coverage", "TableCoverage", "FlowCoverage", "TestFileError",
          "run_tests",
-         "Flow", "GraphvizError"])
+         "Flow", "GraphvizError",
+         "Store", "StoreError"])
     for name in aftersale.__all__:
         assert getattr(aftersale, name) is not None
 
@@ -40,7 +41,7 @@ def test_typing_files_ship_next_to_the_extension():
 def test_error_hierarchy():
     assert issubclass(aftersale.Error, Exception)
     for sub in (aftersale.PolicyError, aftersale.RequestError, aftersale.SnapshotError, aftersale.TestFileError,
-                aftersale.GraphvizError, aftersale.UsageError):
+                aftersale.GraphvizError, aftersale.UsageError, aftersale.StoreError):
         assert issubclass(sub, aftersale.Error)
         assert sub.__module__ == "aftersale"
     assert not issubclass(aftersale.PolicyError, aftersale.RequestError)

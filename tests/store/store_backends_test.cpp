@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <set>
@@ -257,7 +258,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, StoreOnPostgres, ::testing::Values("postgres"
 
 TEST_P(StoreOn, OperationsAndTheirLog) {
   case_store s = open();
-  EXPECT_EQ(s.schema_version(), 1);
+  EXPECT_EQ(s.schema_version(), case_store::current_schema_version);
   const stored_case_info info = s.open_case("T-1", intake(), t0);
   EXPECT_EQ(info.version, 1);
   ASSERT_TRUE(info.next_due.has_value());
@@ -438,9 +439,40 @@ TEST_P(StoreOn, TheSchemaIsTheOneDocumented) {
       {"event_ids", "case_id,event_id,digest,log_seq"},
       {"case_log",
        "case_id,seq,kind,event,actor,event_id,at,payload,result,reason,message,actions,from_state,to_state,"
-       "steps,version,changed,snapshot"},
+       "steps,version,changed,snapshot,decision_id,policy_hash,from_policy_hash"},
   };
   for (const auto& [table, columns] : expected) EXPECT_EQ(db().columns(table), columns) << table;
+}
+
+// The audit fields of schema 2 and a logged migration, on both backends: the `opened` row keeps
+// the decision id and policy hash, `migrate` re-pins the case and logs both hashes, and replay
+// follows it (tests/store/store_audit_test.cpp covers the rest on SQLite).
+TEST_P(StoreOn, AuditFieldsAndAMigrationReplay) {
+  std::string text;
+  {
+    std::ifstream in(AFTERSALE_SOURCE_DIR "/tests/policies/store_flows.yaml");
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const std::string v1 = "version: \"1\"";
+  text.replace(text.find(v1), v1.size(), "version: \"2\"");
+  const std::shared_ptr<const policy> v2 = load_policy_string(text, "store_flows_v2.yaml");
+  case_store s = open();
+  const decision d = intake();
+  s.open_case("T-1", d, t0);
+  s.fire_due(t0 + hours(1), 10);
+  const stored_case_info moved = s.migrate("T-1", v2, t0 + hours(1) + minutes(1), "ops");
+  EXPECT_EQ(moved.policy_hash, v2->info.content_hash);
+  EXPECT_EQ(s.fire_due(t0 + hours(2), 10).advanced, std::vector<std::string>{"T-1"});
+  const std::vector<log_entry> log = s.history("T-1");
+  ASSERT_EQ(log.size(), 4U);
+  EXPECT_EQ(log[0].decision_id, d.id());
+  EXPECT_EQ(log[0].policy_hash, policy_v1()->info.content_hash);
+  EXPECT_EQ(log[2].kind, "migrated");
+  EXPECT_EQ(log[2].actor, "ops");
+  EXPECT_EQ(log[2].from_policy_hash, policy_v1()->info.content_hash);
+  EXPECT_EQ(log[2].policy_hash, v2->info.content_hash);
+  EXPECT_EQ(to_json(s.replay("T-1")), to_json(s.get("T-1").value));
+  EXPECT_EQ(db().count("SELECT count(*) FROM policies"), 2);
 }
 
 TEST_P(StoreOn, SchemaVersions) {
@@ -448,18 +480,18 @@ TEST_P(StoreOn, SchemaVersions) {
     case_store s = open();
     s.open_case("T-1", intake(), t0);
   }
-  // Version 1 reopened: nothing migrated again, everything there.
+  // The current version reopened: nothing migrated again, everything there.
   {
     case_store s = open();
-    EXPECT_EQ(s.schema_version(), 1);
+    EXPECT_EQ(s.schema_version(), case_store::current_schema_version);
     EXPECT_EQ(s.get("T-1").info.version, 1);
-    EXPECT_EQ(db().count("SELECT count(*) FROM schema_migrations"), 1);
+    EXPECT_EQ(db().count("SELECT count(*) FROM schema_migrations"), case_store::current_schema_version);
   }
-  db().sql("INSERT INTO schema_migrations (version, applied_at) VALUES (2, 0)");
+  db().sql("INSERT INTO schema_migrations (version, applied_at) VALUES (3, 0)");
   const std::string e = store_error_of([&] { open(); });
   EXPECT_NE(e.find("error[E601]"), std::string::npos) << e;
-  EXPECT_NE(e.find("schema version 2, newer than this library's 1"), std::string::npos) << e;
-  EXPECT_EQ(db().count("SELECT count(*) FROM schema_migrations"), 2);  // nothing written
+  EXPECT_NE(e.find("schema version 3, newer than this library's 2"), std::string::npos) << e;
+  EXPECT_EQ(db().count("SELECT count(*) FROM schema_migrations"), 3);  // nothing written
 }
 
 // Processes that open an empty database at once: the schema is created once, all of them work.
@@ -495,7 +527,7 @@ TEST_P(StoreOn, ProcessesCreatingTheSchemaAtOnce) {
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   }
-  EXPECT_EQ(db().count("SELECT count(*) FROM schema_migrations"), 1);
+  EXPECT_EQ(db().count("SELECT count(*) FROM schema_migrations"), case_store::current_schema_version);
   EXPECT_EQ(open().list().size(), static_cast<std::size_t>(processes));
 }
 

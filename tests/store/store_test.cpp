@@ -147,7 +147,7 @@ std::size_t timers_in(const service_case& c) {
 TEST(Store, OpensCaseWithDenormalisedColumnsAndOpenedLogRow) {
   temp_db db;
   case_store s = case_store::open_sqlite(db.path());
-  EXPECT_EQ(s.schema_version(), 1);
+  EXPECT_EQ(s.schema_version(), 2);
   const stored_case_info info = s.open_case("T-1", intake(policy_v1()), t0);
   EXPECT_EQ(info.version, 1);
   EXPECT_EQ(info.flow, "ticket");
@@ -474,13 +474,13 @@ TEST(Store, TheLogRefusesUpdatesAndDeletes) {
 TEST(Store, SchemaNewerThanTheLibraryIsRefused) {
   temp_db db;
   { case_store s = case_store::open_sqlite(db.path()); }
-  sql(db.path(), "INSERT INTO schema_migrations (version, applied_at) VALUES (2, 0)");
+  sql(db.path(), "INSERT INTO schema_migrations (version, applied_at) VALUES (3, 0)");
   try {
     case_store::open_sqlite(db.path());
     ADD_FAILURE() << "a newer schema was opened";
   } catch (const store_error& e) {
     EXPECT_EQ(e.code(), error_code::schema_too_new);
-    EXPECT_NE(std::string(e.what()).find("schema version 2, newer than this library's 1"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("schema version 3, newer than this library's 2"), std::string::npos)
         << e.what();
   }
 }
@@ -518,7 +518,7 @@ TEST(Store, ReopeningTheFileRestoresEverything) {
     log = s.history("T-1");
   }
   case_store s = open_store(db.path());
-  EXPECT_EQ(s.schema_version(), 1);
+  EXPECT_EQ(s.schema_version(), 2);
   EXPECT_EQ(to_json(s.get("T-1").value), snapshot);
   const std::vector<log_entry> again = s.history("T-1");
   ASSERT_EQ(again.size(), log.size());
@@ -530,7 +530,7 @@ TEST(Store, ReopeningTheFileRestoresEverything) {
   }
   EXPECT_EQ(to_json(s.replay("T-1")), snapshot);
   EXPECT_EQ(s.apply("T-1", note("e1", 3), t0 + hours(1)).outcome.result, "duplicate");
-  EXPECT_EQ(count(db.path(), "SELECT count(*) FROM schema_migrations"), 1);
+  EXPECT_EQ(count(db.path(), "SELECT count(*) FROM schema_migrations"), case_store::current_schema_version);
 }
 
 // Several processes on one file: each applies events (every id is sent by two processes) and

@@ -17,6 +17,11 @@
     case.advance(later)                            # fires due timers
     back = aftersale.Case.restore(policy, case.snapshot())
 
+    store = aftersale.Store.open("cases.db")        # SQLite (or postgresql://...): cases in a database
+    store.open_case("RMA-1", d, now)               # d.decision_id, d.policy_hash: the audit fields
+    store.apply("RMA-1", "approve", "agent", id="evt-1", now=now)
+    store.fire_due(later, 500)                     # each timer fires once, across processes
+
     for finding in policy.lint():                  # static analysis (A400-A411), with witnesses
         print(finding)
     report = aftersale.run_tests("policies/tests", coverage=True)   # *.test.yaml -> TestReport
@@ -43,6 +48,8 @@ from ._core import (
     PolicyError,
     RequestError,
     SnapshotError,
+    Store,
+    StoreError,
     TableCoverage,
     TestFailure,
     TestFileError,
@@ -72,6 +79,8 @@ __all__ = [
     "PolicyError",
     "RequestError",
     "SnapshotError",
+    "Store",
+    "StoreError",
     "TableCoverage",
     "TestFailure",
     "TestFileError",
