@@ -129,10 +129,18 @@ struct due_case {
 
 /// What `fire_due` did.
 struct fire_report {
+  /// A due case that could not be fired because what is stored for it does not restore (a
+  /// snapshot edited behind the store's back): rolled back and held (see `fire_due`).
+  struct failure {
+    std::string id;
+    std::string message;  ///< names the case and the reason
+  };
   std::size_t cases = 0;              ///< cases advanced (each in its own transaction)
   std::size_t timers = 0;             ///< timers fired in them
   std::size_t skipped = 0;            ///< listed as due, but another handle fired them first
+  std::size_t held = 0;               ///< due, but passed over: they failed on this handle before
   std::vector<std::string> advanced;  ///< ids of the cases advanced, in the order fired
+  std::vector<failure> failed;        ///< due cases that could not be fired in this call
 };
 
 /// Cases in a database. Move-only; one thread at a time per handle.
@@ -156,6 +164,9 @@ class case_store {
   ~case_store();
 
   /// The schema version this library writes, and the one the store holds.
+  /// How long (in `now` time) `fire_due` passes over a case it failed to restore.
+  static constexpr std::chrono::hours failed_case_retry{1};
+
   static constexpr int current_schema_version = 2;
   int schema_version() const;
 
@@ -195,8 +206,11 @@ class case_store {
   /// Fires the due timers of up to `limit` due cases, each case in its own transaction; a case
   /// another handle fired meanwhile is skipped. Only cases pinned to a policy in this handle's
   /// registry are fired: the others are left for a worker that has their policy.
-  /// @throws store_error E600 (e.g. the lock was held past the busy timeout) or snapshot_error;
-  /// the cases fired before the failure stay fired, the one being fired is rolled back.
+  /// A case whose stored snapshot does not restore is rolled back, listed in `failed`, and
+  /// held by this handle (passed over, so it never blocks the cases behind it) until `now`
+  /// reaches its failure time plus `failed_case_retry`.
+  /// @throws store_error E600 (e.g. the lock was held past the busy timeout): the cases fired
+  /// before the failure stay fired, the one being fired is rolled back.
   fire_report fire_due(sys_seconds now, std::size_t limit);
 
   /// Moves an open case to another version of its policy, explicitly, in one transaction: the

@@ -165,7 +165,16 @@ int run_worker(const worker_options& o) {
         }
         if (o.verbose)
           for (const auto& id : r.advanced) std::cout << "advanced " << id << std::endl;
-        if (r.cases + r.skipped == 0) {
+        // A case whose stored snapshot does not restore: logged once, then held by the store (passed
+        // over for an hour of `now`), so the cases behind it keep firing.
+        for (const auto& f : r.failed) {
+          ++all.errors;
+          ++period.errors;
+          std::cerr << "worker: error: " << f.message << " (passed over for "
+                    << std::chrono::duration_cast<std::chrono::minutes>(case_store::failed_case_retry).count()
+                    << " min)" << std::endl;
+        }
+        if (r.cases + r.skipped + r.failed.size() == 0) {
           drained = true;  // nothing due (left) at `now`
           break;
         }
@@ -173,7 +182,13 @@ int run_worker(const worker_options& o) {
       }
       backoff = 0;
       more = !drained;
-      if (o.once && drained) break;
+      if (o.once && drained) {
+        if (all.errors > 0) {
+          status_line("stopped on an error", all, since(started));
+          return exit_store_error;
+        }
+        break;
+      }
     } catch (const store_error& e) {
       ++all.errors;
       ++period.errors;
@@ -186,7 +201,7 @@ int run_worker(const worker_options& o) {
       backoff = backoff == 0 ? 1 : std::min(backoff * 2, o.max_backoff);
       std::cerr << "worker: retrying in " << seconds_text(backoff) << " s" << std::endl;
     } catch (const error& e) {
-      // A case the store cannot restore (snapshot_error): logged; it is tried again after the pause.
+      // Anything else the library throws (an observer, a usage error): logged, tried again after a pause.
       ++all.errors;
       ++period.errors;
       std::cerr << "worker: error: " << e.what() << std::endl;

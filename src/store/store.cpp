@@ -21,6 +21,8 @@ store_error::store_error(error_code code, const std::string& message)
 struct case_store::registry {
   std::unordered_map<std::uint64_t, std::shared_ptr<const policy>> by_hash;
   std::shared_ptr<aftersale::observer> observer;  ///< null: no hooks are called
+  /// Cases `fire_due` failed to restore, with the `now` from which they are tried again.
+  std::unordered_map<std::string, sys_seconds> held;
 };
 
 namespace {
@@ -119,6 +121,14 @@ void tell_warnings(observer& o, std::string_view case_id, const std::vector<emit
     });
   }
 }
+
+// What firing one case did, for the observer hooks called after its commit.
+struct fired_case {
+  std::size_t timers = 0;
+  std::vector<outcome_view> views;
+  std::vector<emitted_action> actions;
+  std::vector<sla_breach> breaches;
+};
 
 void tell_breaches(observer& o, std::string_view case_id, const std::vector<sla_breach>& breaches,
                    sys_seconds now) {
@@ -359,63 +369,92 @@ fire_report case_store::fire_due(sys_seconds now, std::size_t limit) {
   std::vector<std::uint64_t> policies;
   for (const auto& [hash, p] : registry_->by_hash) policies.push_back(hash);
   if (policies.empty()) return report;
-  for (const due_case& d : backend_->list_due(now, limit, policies)) {
+  // A case that failed on this handle is passed over until its retry time, so it never takes the
+  // place of the due cases behind it: list as many more as are held.
+  auto& held = registry_->held;
+  std::size_t holding = 0;
+  for (const auto& [id, retry] : held) holding += retry > now ? 1 : 0;
+  // One due case in its own transaction; false: another handle fired it first (rolled back).
+  const auto fire_case = [this, now](const std::string& id, fired_case& done) -> bool {
     write_transaction tx(*backend_);
     // Claimed under the write lock, due re-checked: another handle may have fired it since it
     // was listed, or be firing it now (PostgreSQL: skipped, not waited for).
-    std::optional<case_row> row = backend_->claim_due(d.id, now);
-    if (!row || !row->info.next_due || *row->info.next_due > now) {
-      ++report.skipped;
-      continue;  // rolled back: nothing was written
-    }
+    std::optional<case_row> row = backend_->claim_due(id, now);
+    if (!row || !row->info.next_due || *row->info.next_due > now) return false;  // rolled back
     const std::int64_t version = row->info.version;
     service_case c = from_json(pinned(registry_->by_hash, row->info), row->snapshot);
-    observer* const watcher = registry_->observer.get();
-    std::vector<sla_breach> breaches;
-    if (watcher) breaches = breaches_between(c, row->info.updated_at, now);
+    if (registry_->observer) done.breaches = breaches_between(c, row->info.updated_at, now);
     const std::string from_state(c.state_id());
     const std::vector<outcome> fired = advance(c, now);
-    case_row next{describe_row(d.id, c, fired.empty() ? version : version + 1, row->info.opened_at,
+    case_row next{describe_row(id, c, fired.empty() ? version : version + 1, row->info.opened_at,
                                fired.empty() ? row->info.updated_at : now),
                   fired.empty() ? std::move(row->snapshot) : to_json(c)};
-    if (!backend_->update_case(next, version)) {
-      ++report.skipped;
-      continue;
-    }
+    if (!backend_->update_case(next, version)) return false;
     if (fired.empty()) {
       // The index said due but no timer was: the column is brought back in line, no change logged.
       tx.commit();
-      continue;
+      return true;
     }
     log_entry e;
-    e.seq = backend_->next_log_seq(d.id);
+    e.seq = backend_->next_log_seq(id);
     e.kind = "advance";
     e.at = now;
     e.payload_json = "{}";
     e.result = "accepted";
-    std::vector<outcome_view> views;
-    views.reserve(fired.size());
     for (const outcome& o : fired) {
       outcome_view v = make_outcome_view(c, o);
       if (!e.message.empty()) e.message += "; ";
       e.message += v.message;
       e.actions.insert(e.actions.end(), v.actions.begin(), v.actions.end());
-      views.push_back(std::move(v));
+      done.views.push_back(std::move(v));
     }
     e.from_state = from_state;
     e.to_state = std::string(c.state_id());
     e.steps = static_cast<std::uint32_t>(fired.size());
     e.version = version + 1;
-    backend_->append_log(d.id, e, true);
+    backend_->append_log(id, e, true);
     tx.commit();
+    done.timers = fired.size();
+    done.actions = std::move(e.actions);
+    return true;
+  };
+  std::size_t taken = 0;
+  for (const due_case& d : backend_->list_due(now, limit + holding, policies)) {
+    if (taken == limit) break;
+    if (const auto h = held.find(d.id); h != held.end()) {
+      if (h->second > now) {
+        ++report.held;
+        continue;
+      }
+      held.erase(h);
+    }
+    ++taken;
+    fired_case done;
+    try {
+      if (!fire_case(d.id, done)) {
+        ++report.skipped;
+        continue;
+      }
+    } catch (const store_error&) {
+      throw;  // the database, not the case: the caller retries the whole call
+    } catch (const usage_error&) {
+      throw;
+    } catch (const error& e) {
+      // What is stored for this case does not restore (a snapshot edited behind the store's back,
+      // say): rolled back, reported, held; the cases behind it still fire.
+      held[d.id] = now + failed_case_retry;
+      report.failed.push_back({d.id, "case " + quoted(d.id) + " could not be fired: " + e.what()});
+      continue;
+    }
+    if (done.timers == 0) continue;  // the index said due but no timer was: column realigned
     ++report.cases;
-    report.timers += fired.size();
+    report.timers += done.timers;
     report.advanced.push_back(d.id);
-    if (watcher) {
-      for (const outcome_view& v : views)
+    if (observer* const watcher = registry_->observer.get()) {
+      for (const outcome_view& v : done.views)
         detail::notify(watcher, "on_timer_fired", [&](observer& obs) { obs.on_timer_fired({d.id, v, now}); });
-      tell_warnings(*watcher, d.id, e.actions, now);
-      tell_breaches(*watcher, d.id, breaches, now);
+      tell_warnings(*watcher, d.id, done.actions, now);
+      tell_breaches(*watcher, d.id, done.breaches, now);
     }
   }
   return report;

@@ -345,6 +345,40 @@ TEST(Store, DueListsByNextDueAndFireDueFiresEachTimerOnce) {
   EXPECT_TRUE(a.due(t0 + hours(100), 100).empty());
 }
 
+// A case whose stored snapshot no longer restores is reported and passed over: it never blocks
+// the due cases behind it, is retried after `failed_case_retry`, and is never half-written.
+TEST(Store, ACaseThatDoesNotRestoreIsHeldAndNeverBlocksTheQueue) {
+  temp_db db;
+  case_store s = open_store(db.path());
+  for (int i = 0; i < 3; ++i) s.open_case("T-" + std::to_string(i), intake(policy_v1()), t0);
+  sql(db.path(), "UPDATE cases SET snapshot = '{}' WHERE case_id = 'T-0'");
+  const sys_seconds now = t0 + minutes(64);
+
+  const fire_report first = s.fire_due(now, 1);  // T-0 sorts first
+  EXPECT_EQ(first.cases, 0U);
+  ASSERT_EQ(first.failed.size(), 1U);
+  EXPECT_EQ(first.failed[0].id, "T-0");
+  EXPECT_NE(first.failed[0].message.find("case `T-0` could not be fired: "), std::string::npos)
+      << first.failed[0].message;
+
+  const fire_report rest = s.fire_due(now, 10);
+  EXPECT_EQ(rest.held, 1U);
+  EXPECT_TRUE(rest.failed.empty());
+  EXPECT_EQ(rest.advanced, (std::vector<std::string>{"T-1", "T-2"}));
+  // Held until its retry time, then tried (and reported) again; nothing about it was written.
+  EXPECT_EQ(s.fire_due(now + case_store::failed_case_retry - seconds(1), 10).held, 1U);
+  const fire_report retried = s.fire_due(now + case_store::failed_case_retry, 10);
+  EXPECT_EQ(retried.held, 0U);
+  ASSERT_EQ(retried.failed.size(), 1U);
+  EXPECT_EQ(count(db.path(), "SELECT version FROM cases WHERE case_id = 'T-0'"), 1);
+  EXPECT_EQ(count(db.path(), "SELECT COUNT(*) FROM case_log WHERE case_id = 'T-0'"), 1);
+  // Another handle (a restarted worker) has held nothing: it tries the case once, then holds it.
+  case_store other = open_store(db.path());
+  EXPECT_EQ(other.fire_due(now, 10).failed.size(), 1U);
+  EXPECT_EQ(other.fire_due(now, 10).held, 1U);
+  EXPECT_EQ(s.due(now, 10).size(), 1U);  // still due: a repaired case fires
+}
+
 case_store hooked_store(const std::string& path, testing_hooks::hooks& hooks) {
   case_store s = detail::store_access::make(
       std::make_unique<testing_hooks::hooked_backend>(make_sqlite_backend(path, {}), hooks));
