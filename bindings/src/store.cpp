@@ -125,6 +125,15 @@ py::dict report_dict(const fire_report& r) {
   d["timers"] = r.timers;
   d["skipped"] = r.skipped;
   d["advanced"] = r.advanced;
+  d["held"] = r.held;
+  py::list failed;
+  for (const fire_report::failure& f : r.failed) {
+    py::dict one;
+    one["id"] = f.id;
+    one["message"] = f.message;
+    failed.append(std::move(one));
+  }
+  d["failed"] = std::move(failed);
   return d;
 }
 
@@ -258,7 +267,7 @@ void register_store(py::module_& m) {
           },
           py::arg("now"), py::arg("limit") = 500,
           "Fires the due timers of up to `limit` cases (each case in its own transaction); returns "
-          "{'cases', 'timers', 'skipped', 'advanced'}.")
+          "{'cases', 'timers', 'skipped', 'advanced', 'held', 'failed'}: `failed` lists the cases whose snapshot did not restore ({'id', 'message'}); they are then held (passed over) for an hour of `now`.")
       .def(
           "migrate",
           [](py_store& s, const std::string& id, const py_policy& to, py::handle now,

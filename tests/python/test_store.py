@@ -124,11 +124,26 @@ def test_fire_due_fires_each_timer_once(store, policy, tmp_path):
     assert len(report["advanced"]) == 2
     rest = store.fire_due(later)
     assert rest["cases"] == 1 and rest["advanced"] == sorted(set(["RMA-0", "RMA-1", "RMA-2"]) - set(report["advanced"]))
-    assert store.fire_due(later) == {"cases": 0, "timers": 0, "skipped": 0, "advanced": []}
+    assert store.fire_due(later) == {"cases": 0, "timers": 0, "skipped": 0, "advanced": [], "held": 0,
+                                     "failed": []}
     for i in range(3):
         assert store.get(f"RMA-{i}")["state"] == "payout_overdue"
         assert [e["kind"] for e in store.history(f"RMA-{i}")] == ["opened", "advance"]
         assert store.replay(f"RMA-{i}") == store.get(f"RMA-{i}")["case"]
+
+
+def test_a_case_that_does_not_restore_is_reported_and_held(store, policy, tmp_path):
+    for i in range(2):
+        store.open_case(f"RMA-{i}", policy.decide(flash_refund(), NOW), NOW)
+    with sqlite3.connect(tmp_path / "cases.db") as db:
+        db.execute("UPDATE cases SET snapshot = '{}' WHERE case_id = 'RMA-0'")
+    later = NOW + timedelta(days=7)
+    report = store.fire_due(later)
+    assert report["advanced"] == ["RMA-1"]
+    assert [f["id"] for f in report["failed"]] == ["RMA-0"]
+    assert "case `RMA-0` could not be fired" in report["failed"][0]["message"]
+    again = store.fire_due(later)
+    assert again["held"] == 1 and again["failed"] == [] and again["cases"] == 0
 
 
 def test_migrate_moves_a_case_and_logs_it(store, policy):
