@@ -106,9 +106,13 @@ struct case_clock {
   sys_seconds started{};              ///< when it was (last) started
   sys_seconds due{};                  ///< running: absolute UTC deadline (may be in the past: overdue)
   std::chrono::seconds remaining{0};  ///< paused: working or elapsed time left when paused
+  /// The notices (`clock_def::warn_at`) already sent since the clock was last started or reset:
+  /// 0 none, else the highest percentage of its limit notified (100: `sla_breached` was sent).
+  /// Each notice is sent once; a restarted clock sends them again.
+  std::uint8_t notified = 0;
   friend bool operator==(const case_clock& a, const case_clock& b) {
     return a.clock == b.clock && a.state == b.state && a.started == b.started && a.due == b.due &&
-           a.remaining == b.remaining;
+           a.remaining == b.remaining && a.notified == b.notified;
   }
 };
 
@@ -141,8 +145,8 @@ struct history_entry {
 /// `opened`, `event`, `automatic`, `timer`, `close`, `reopen`, `migrated`.
 std::string_view to_string(history_entry::kind k);
 
-/// The result of `apply`, or of one timer fired by `advance`. Allocates nothing on the common
-/// path (no emitted action); `message()` builds the text on demand.
+/// The result of `apply`, or of one timer or SLA notice fired by `advance`. Allocates nothing on
+/// the common path (no emitted action); `message()` builds the text on demand.
 class outcome {
  public:
   /// `duplicate`: the event's id was already applied with the same event (name, role, payload):
@@ -158,8 +162,18 @@ class outcome {
   std::uint32_t to() const noexcept { return to_; }
   /// Accepted: transitions fired (the event's and the automatic ones that followed).
   std::uint32_t steps() const noexcept { return steps_; }
-  /// Accepted: actions for the host, in the order they were emitted.
+  /// Accepted: actions for the host, in the order they were emitted (an `apply` lists those of
+  /// the timers and notices it fired first, then the event's).
   const std::vector<emitted_action>& actions() const noexcept { return actions_; }
+  /// `apply`: the timers and SLA notices that fell due at or before `now` and fired before the
+  /// event, in time order (their steps and actions come first in `steps()` and `actions()`;
+  /// `from()` is the state before them). 0 for a refused event: the case is unchanged and they
+  /// are still due. `advance`: 0.
+  std::uint32_t fired_before() const noexcept { return fired_before_; }
+  /// An SLA notice fired by `advance` (no transition, `steps()` 0): the policy clock, and the
+  /// percentage of its limit reached (100: `sla_breached`). npos and 0 otherwise.
+  std::uint32_t notice_clock() const noexcept { return notice_clock_; }
+  std::uint32_t notice_percent() const noexcept { return notice_percent_; }
   /// guard_failed: the transition and the index in its guard of the first false condition,
   /// and the value the condition saw (`value_present` false when the value was absent).
   std::uint32_t transition() const noexcept { return transition_; }
@@ -183,6 +197,8 @@ class outcome {
   std::uint32_t state_ = npos;  ///< the state the event was sent in
   std::uint32_t from_ = npos, to_ = npos, steps_ = 0;
   std::uint32_t transition_ = npos, failed_condition_ = npos;
+  std::uint32_t fired_before_ = 0;
+  std::uint32_t notice_clock_ = npos, notice_percent_ = 0;
   std::int64_t value_ = 0;
   std::string detail_;  ///< refusals with a name the flow does not know (unknown event/role/variable)
   std::vector<emitted_action> actions_;

@@ -50,6 +50,12 @@ struct clock_states {
         if ((b & paused) && !(b & running)) origin[clock] = where;
         b = static_cast<std::uint8_t>(((b & paused) ? running : 0) | (b & running));
         break;
+      case clock_action::reset:  // a running or paused clock runs again; an idle or stopped one stays
+        if (b != 0) {
+          b = running;
+          origin[clock] = where;
+        }
+        break;
     }
   }
 

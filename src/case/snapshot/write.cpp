@@ -239,6 +239,10 @@ void write_clock(writer& w, const policy& p, const case_clock& k) {
     w.key("remaining_s");
     w.integer(k.remaining.count());
   }
+  if (k.notified != 0) {
+    w.key("notified");
+    w.integer(k.notified);
+  }
   w.end_object();
 }
 
