@@ -653,7 +653,7 @@ TEST(snapshot_property, an_edit_no_invariant_sees_is_caught_by_the_integrity_has
 // A snapshot of the previous format, `aftersale-case/1`: no event digests, no integrity hash.
 std::string as_format_1(std::string s) {
   s = without_integrity(std::move(s));
-  s.replace(s.find("aftersale-case/2"), 16, "aftersale-case/1");
+  s.replace(s.find("aftersale-case/3"), 16, "aftersale-case/1");
   for (std::size_t at; (at = s.find(R"(,"event_digest":")")) != std::string::npos;) s.erase(at, 34);
   return s;
 }
@@ -661,12 +661,13 @@ std::string as_format_1(std::string s) {
 TEST(snapshot_property, snapshots_of_format_1_still_restore) {
   std::size_t with_ids = 0;
   for (const sample& s : runtime_samples()) {
+    if (s.text.find("\"notified\"") != std::string::npos) continue;  // SLA notices came with format 3
     const std::string old = as_format_1(s.text);
     SCOPED_TRACE(old);
     service_case back;
     ASSERT_NO_THROW(back = aftersale::from_json(s.p, old));
     const std::string again = aftersale::to_json(back);
-    EXPECT_EQ(again.rfind(R"({"format":"aftersale-case/2")", 0), 0U);
+    EXPECT_EQ(again.rfind(R"({"format":"aftersale-case/3")", 0), 0U);
     EXPECT_EQ(aftersale::to_json(aftersale::from_json(s.p, again)), again);
     // The same case, its digests unknown, and a `migrated` entry after the old history (which
     // the runtime did not keep in time order then; from here on it does).
@@ -696,14 +697,50 @@ TEST(snapshot_property, snapshots_of_format_1_still_restore) {
   access::history(c)[hs.size() - 2].at = hs.back().at + 1h;  // an entry later than the one after it
   EXPECT_NO_THROW(aftersale::from_json(c.policy_ptr(), as_format_1(aftersale::to_json(c))));
   EXPECT_THROW(aftersale::from_json(c.policy_ptr(), aftersale::to_json(c)), aftersale::snapshot_error);
-  // The keys of format 2 are refused in a snapshot that says it is format 1.
+  // The keys of formats 2 and 3 are refused in a snapshot that says it is format 1.
   for (const sample& s : runtime_samples()) {
     if (s.text.find("event_digest") == std::string::npos) continue;
     std::string mislabelled = s.text;
-    mislabelled.replace(s.text.find("aftersale-case/2"), 16, "aftersale-case/1");
+    mislabelled.replace(s.text.find("aftersale-case/3"), 16, "aftersale-case/1");
     EXPECT_THROW(aftersale::from_json(s.p, mislabelled), aftersale::snapshot_error);  // `integrity`
     EXPECT_THROW(aftersale::from_json(s.p, without_integrity(mislabelled)), aftersale::snapshot_error);
     break;
+  }
+}
+
+// A snapshot of format `aftersale-case/2`: no clock has sent an SLA notice. The same case
+// restores, without a `migrated` entry, and is written as format 3.
+TEST(snapshot_property, snapshots_of_format_2_restore_as_the_same_case) {
+  std::size_t checked = 0;
+  for (const sample& s : runtime_samples()) {
+    if (s.text.find("\"notified\"") != std::string::npos) continue;
+    std::string old = without_integrity(s.text);
+    old.replace(old.find("aftersale-case/3"), 16, "aftersale-case/2");
+    SCOPED_TRACE(old);
+    service_case back;
+    ASSERT_NO_THROW(back = aftersale::from_json(s.p, old));
+    EXPECT_EQ(back, s.c);
+    EXPECT_EQ(aftersale::to_json(back), s.text);
+    ++checked;
+  }
+  EXPECT_GT(checked, 100U);
+  // `notified` is format 3's: refused in a snapshot that says it is format 2.
+  const sample& any = runtime_samples().front();
+  service_case c = any.c;
+  ASSERT_FALSE(c.clocks().empty());
+  access::clocks(c)[0].state = aftersale::case_clock::status::stopped;
+  access::clocks(c)[0].started = start_time();
+  access::clocks(c)[0].due = start_time() + 1h;
+  access::clocks(c)[0].notified = 100;
+  std::string text = without_integrity(aftersale::to_json(c));
+  ASSERT_NE(text.find("\"notified\":100"), std::string::npos);
+  EXPECT_NO_THROW(aftersale::from_json(any.p, text));
+  text.replace(text.find("aftersale-case/3"), 16, "aftersale-case/2");
+  try {
+    aftersale::from_json(any.p, text);
+    ADD_FAILURE() << "a format-2 snapshot with `notified` was accepted";
+  } catch (const aftersale::snapshot_error& e) {
+    EXPECT_EQ(e.path(), "$.clocks[0].notified") << e.what();
   }
 }
 

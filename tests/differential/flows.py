@@ -2,8 +2,9 @@
 
 The interpreter (RefCase) follows docs/workflow.md and the flow sections of docs/policy-format.md
 only: checks in the documented order, effects in order, on-entry clock actions in the fixed order
-stop, pause, resume, start, automatic chains, timers earliest first each at its own due time, and
-the lifecycle phases of the table in workflow.md.
+stop, pause, resume, start, automatic chains, timers earliest first each at its own due time (also
+before an event: `apply` fires the timers due by then first, and keeps them only when the event is
+accepted), and the lifecycle phases of the table in workflow.md.
 """
 
 from __future__ import annotations
@@ -430,13 +431,27 @@ class RefCase:
         sent = (event, role, sorted((payload or {}).items()))
         if eid and eid in self.applied:
             return {"result": "duplicate" if self.applied[eid] == sent else "conflict"}
+        # workflow.md "Applying an event": timers due at or before the event fire first, as
+        # `advance` would; a refused event changes nothing, its due timers included.
+        saved = self._save()
+        fired = self.advance(now)
+        self.actions = []
         try:
             self._check_and_fire(event, role, now, payload)
         except Refused as r:
+            self._restore(saved)
             return {"result": "refused", "reason": r.reason}
         if eid:
             self.applied[eid] = sent
-        return {"result": "accepted", "actions": self.actions}
+        return {"result": "accepted", "actions": [a for f in fired for a in f["actions"]] + self.actions}
+
+    def _save(self):
+        return (self.state, self.entered_at, self.phase, self.escalation, self.remark_flag, self.remark_text,
+                dict(self.vars), {c: dict(k) for c, k in self.clocks.items()})
+
+    def _restore(self, saved):
+        (self.state, self.entered_at, self.phase, self.escalation, self.remark_flag, self.remark_text,
+         self.vars, self.clocks) = saved
 
     def _check_and_fire(self, event, role, now, payload):
         if role not in self.pol.roles:
