@@ -92,6 +92,7 @@ enum class error_code : std::uint16_t {
   uncovered_pair = 409,      ///< an (order status, request type) pair no rule of a table handles
   protected_weakened = 410,  ///< a store policy gives a protected request a weaker outcome than its base
   analysis_budget = 411,     ///< the analysis stopped splitting regions at its budget; results are partial
+  reset_never_applies = 412,  ///< a clock `reset` where the clock is never running or paused: it does nothing
   // E5xx: the library called the wrong way (thrown as `usage_error`, never a policy finding)
   no_policy = 500,         ///< a null policy pointer, or a case that was never opened
   foreign_input = 501,     ///< a bound request or batch made with another policy
