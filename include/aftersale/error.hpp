@@ -69,7 +69,7 @@ enum class error_code : std::uint16_t {
   not_a_policy = 214,         ///< `extends:` names a file that is not a policy (its text is not quoted)
   over_budget = 215,          ///< more rules, enum values, flows, states or events than `load_limits` allows
   outside_policy_paths = 216,  ///< `extends:` names a base outside the folders policies may be read from
-  warning_fraction = 217,      ///< a clock's `warn_at` item that is not a whole percentage between 0 % and 100 %
+  warning_fraction = 217,  ///< a clock's `warn_at` item that is not a whole percentage between 0 % and 100 %
   warnings_out_of_order = 218,  ///< a clock's `warn_at` percentages that do not strictly increase
   no_warnings = 219,            ///< a clock's `warn_at` that lists no warning
   // E3xx: requests checked against a policy's facts

@@ -1,10 +1,10 @@
-// A404: SLA clocks on terminal states (and A412, resets that never apply, from the same analysis). Entering a terminal state resolves the case and no timer
-// fires in a resolved case, but the runtime does not stop its clocks: a clock left running keeps
-// its deadline in the case (and its snapshot), falls overdue, and reports an SLA breach for a
-// case that is already settled; after `reopen` its old deadline is still the one that counts.
-// So: clocks a terminal state starts (or resumes) on entry, and clocks that can still be running
-// when one is entered, found by a may-analysis over the flow graph (paths, not guards: a
-// transition whose guard never holds is left out).
+// A404: SLA clocks on terminal states (and A412, resets that never apply, from the same analysis). Entering a
+// terminal state resolves the case and no timer fires in a resolved case, but the runtime does not stop its
+// clocks: a clock left running keeps its deadline in the case (and its snapshot), falls overdue, and reports
+// an SLA breach for a case that is already settled; after `reopen` its old deadline is still the one that
+// counts. So: clocks a terminal state starts (or resumes) on entry, and clocks that can still be running when
+// one is entered, found by a may-analysis over the flow graph (paths, not guards: a transition whose guard
+// never holds is left out).
 #include <algorithm>
 #include <deque>
 
@@ -118,11 +118,12 @@ void check_resets(const policy& p, const flow_def& f, const std::vector<bool>& u
   }
   const auto report_reset = [&](std::uint32_t clock, const source_span& where, const std::string& site) {
     const std::string id = clock < p.clocks.size() ? p.clocks[clock].id : "?";
-    report.findings.push_back(flow_finding(
-        error_code::reset_never_applies, severity::warning, f, where,
-        "`reset` of clock `" + id + "` " + site + " never applies: the clock is idle or stopped on every "
-            "path there, and a reset only restarts a running or paused clock",
-        "write `start: " + id + "` to start the clock, or remove the reset"));
+    report.findings.push_back(
+        flow_finding(error_code::reset_never_applies, severity::warning, f, where,
+                     "`reset` of clock `" + id + "` " + site +
+                         " never applies: the clock is idle or stopped on every "
+                         "path there, and a reset only restarts a running or paused clock",
+                     "write `start: " + id + "` to start the clock, or remove the reset"));
   };
   for (std::size_t s = 0; s < n; ++s) {
     if (!reached[s]) continue;

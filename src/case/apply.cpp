@@ -386,8 +386,8 @@ outcome apply(service_case& c, resolved_event e, sys_seconds now, std::string_vi
                                       : std::string_view();
     digest = detail::event_digest(name, role, nullptr);
   }
-  return after_due_timers(c, now,
-                          [&](service_case& in) { return apply_core(in, e, now, id, digest, nullptr, {}, {}); });
+  return after_due_timers(
+      c, now, [&](service_case& in) { return apply_core(in, e, now, id, digest, nullptr, {}, {}); });
 }
 
 }  // namespace aftersale

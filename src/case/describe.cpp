@@ -160,10 +160,9 @@ std::string outcome::message() const {
     case status::accepted: {
       if (notice_clock_ < p.clocks.size()) {
         const std::string clock = "clock `" + p.clocks[notice_clock_].id + "`";
-        return notice_percent_ >= 100
-                   ? "accepted: sla_breached: " + clock + " reached its deadline"
-                   : "accepted: sla_warning: " + clock + " reached " + std::to_string(notice_percent_) +
-                         "% of its limit";
+        return notice_percent_ >= 100 ? "accepted: sla_breached: " + clock + " reached its deadline"
+                                      : "accepted: sla_warning: " + clock + " reached " +
+                                            std::to_string(notice_percent_) + "% of its limit";
       }
       std::string out =
           "accepted: " + std::string(state_id(f, from_)) + " → " + std::string(state_id(f, to_));

@@ -80,8 +80,9 @@ void make_room(V& v, std::size_t extra, std::size_t first = 8) {
 
 /// Clock `k` after `action` at `now`, computed on the clock's calendar: `start` sets a new
 /// deadline, `pause` freezes the time left (working time for business clocks), `resume` counts
-/// it again from `now`, `reset` starts a running or paused clock again, `stop` marks it met. An action that does not apply (pausing a clock that
-/// is not running, resuming one that is not paused, stopping an idle one) changes nothing.
+/// it again from `now`, `reset` starts a running or paused clock again, `stop` marks it met. An action that
+/// does not apply (pausing a clock that is not running, resuming one that is not paused, stopping an idle
+/// one) changes nothing.
 case_clock clock_after(const policy& p, case_clock k, clock_action action, sys_seconds now);
 
 /// The next SLA notice a clock sends: a running clock whose policy clock has `warn_at` warns at

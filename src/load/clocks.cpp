@@ -130,9 +130,9 @@ void read_clock(build_state& s, const node& key, const node& decl) {
     s.broken_clocks.insert(key.value);
     return;
   }
-  bool ok = s.r.check_keys(decl, label, {"within", "calendar", "warn_at", "label", "description"},
-                              {"within"}) &&
-            id.has_value();
+  bool ok =
+      s.r.check_keys(decl, label, {"within", "calendar", "warn_at", "label", "description"}, {"within"}) &&
+      id.has_value();
   clock_def c;
   if (id) c.id = *id;
   c.where = s.r.span(key);

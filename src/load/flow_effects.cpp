@@ -8,8 +8,8 @@ namespace aftersale::load {
 
 namespace {
 
-constexpr std::string_view effect_keys[] = {"set",  "record", "start",  "stop",    "pause",
-                                            "resume", "reset", "emit", "remark", "escalate"};
+constexpr std::string_view effect_keys[] = {"set",    "record", "start", "stop",   "pause",
+                                            "resume", "reset",  "emit",  "remark", "escalate"};
 
 std::vector<std::string> variable_names(const flow_context& c, std::optional<fact_type> only = std::nullopt) {
   std::vector<std::string> out;
@@ -206,9 +206,9 @@ void read_effect(flow_context& c, const node& item, std::vector<effect>& out) {
   if (key && key->value == "emit") {
     s.r.check_keys(item, "an effect", {"emit", "args"});
   } else {
-    s.r.check_keys(item, "an effect",
-                   {"set", "record", "start", "stop", "pause", "resume", "reset", "emit", "remark",
-                    "escalate"});
+    s.r.check_keys(
+        item, "an effect",
+        {"set", "record", "start", "stop", "pause", "resume", "reset", "emit", "remark", "escalate"});
   }
   if (kinds != 1) {
     s.r.error(

@@ -76,7 +76,7 @@ TEST(SlaWarnings, FireInOrderAtTheirFractionsEachOnce) {
   EXPECT_EQ(warned[1].notice_percent(), 80U);
   EXPECT_EQ(warned[0].message(), "accepted: sla_warning: clock `reply` reached 50% of its limit");
   EXPECT_EQ(clock_of(c, "reply").notified, 80);
-  EXPECT_EQ(c.history().size(), 1U);  // notices are not transitions
+  EXPECT_EQ(c.history().size(), 1U);               // notices are not transitions
   EXPECT_TRUE(advance(c, t0 + hours(9)).empty());  // each once
   EXPECT_EQ(next_deadline(c), t0 + hours(10));
   const std::vector<outcome> breached = advance(c, t0 + hours(10));
@@ -216,7 +216,8 @@ TEST(ApplyAfterDueTimers, ARefusedEventChangesNothingAndLeavesThemDue) {
 // Random streams: sending every event with or without an `advance` call before it ends in the
 // same case, with the same outcomes and the same actions in the same order.
 TEST(ApplyAfterDueTimers, InterleavingAdvanceOrNotGivesTheSameCase) {
-  const std::vector<std::string> names{"take", "ask", "answer", "nudge", "note", "met", "finish", "close", "reopen"};
+  const std::vector<std::string> names{"take", "ask",    "answer", "nudge", "note",
+                                       "met",  "finish", "close",  "reopen"};
   std::size_t fired_before = 0, accepted = 0;
   for (std::uint64_t seed = 0; seed < 400; ++seed) {
     std::mt19937_64 rng(seed);

@@ -119,7 +119,7 @@ service_case hand_built(const std::shared_ptr<const aftersale::policy>& p,
   clocks[0].state = case_clock::status::stopped;  // first_response
   clocks[0].started = t("2026-10-08T02:00:00Z");
   clocks[0].due = t("2026-10-08T04:00:00Z");
-  clocks[0].notified = 50;  // its 50 % warning was sent before it was stopped
+  clocks[0].notified = 50;                       // its 50 % warning was sent before it was stopped
   clocks[1].state = case_clock::status::paused;  // return_shipment
   clocks[1].started = t("2026-10-08T02:30:00Z");
   clocks[1].due = t("2026-10-10T02:30:00Z");  // kept from when it ran

@@ -473,11 +473,13 @@ class reader {
         k.remaining = std::chrono::seconds{left};
       }
       if (const auto n = e.find("notified")) {
-        if (format_ < 3) fail(wc["notified"], "unknown key `notified` in format `aftersale-case/" +
-                                                  std::to_string(format_) + "`");
+        if (format_ < 3)
+          fail(wc["notified"],
+               "unknown key `notified` in format `aftersale-case/" + std::to_string(format_) + "`");
         const std::int64_t percent = integer(*n, wc["notified"]);
         if (percent <= 0 || percent > 100)
-          fail(wc["notified"], "a clock's notices are a percentage of its limit, from 1 to 100 (0 is left out)");
+          fail(wc["notified"],
+               "a clock's notices are a percentage of its limit, from 1 to 100 (0 is left out)");
         k.notified = static_cast<std::uint8_t>(percent);
       }
       if (k.state == case_clock::status::idle && (k.started != sys_seconds{} || k.due != sys_seconds{} ||
