@@ -170,8 +170,9 @@ std::string outcome::message() const {
       if (event_ == resolved_event::reopen) out += " (reopen)";
       if (event_ == npos && transition_ < f.transitions.size()) out += " (timer)";
       if (fired_before_ > 0)
-        out += " (after " + std::to_string(fired_before_) + (fired_before_ == 1 ? " timer" : " timers") +
-               " due before the event)";
+        out += fired_before_ == 1
+                   ? std::string(" (after 1 due timer or SLA notice)")
+                   : " (after " + std::to_string(fired_before_) + " due timers and SLA notices)";
       if (!detail_.empty()) out += "; " + detail_;
       return out;
     }

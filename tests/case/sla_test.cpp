@@ -188,7 +188,7 @@ TEST(ApplyAfterDueTimers, AnEventFiresTheTimersDueBeforeIt) {
                                                      "sla_breached reply 100", "call_customer"}));
   EXPECT_EQ(o.steps(), 2U);  // the timer and the event
   EXPECT_EQ(c.state_id(), "late");
-  EXPECT_EQ(o.message(), "accepted: working → late (after 4 timers due before the event)");
+  EXPECT_EQ(o.message(), "accepted: working → late (after 4 due timers and SLA notices)");
   ASSERT_EQ(c.history().size(), before.history().size() + 2);
   EXPECT_EQ(c.history()[before.history().size()].what, history_entry::kind::timer);
   EXPECT_EQ(c.history()[before.history().size()].at, t0 + hours(10));
