@@ -2,9 +2,10 @@
 
 The interpreter (RefCase) follows docs/workflow.md and the flow sections of docs/policy-format.md
 only: checks in the documented order, effects in order, on-entry clock actions in the fixed order
-stop, pause, resume, start, automatic chains, timers earliest first each at its own due time (also
+stop, pause, resume, reset, start, automatic chains, timers earliest first each at its own due time (also
 before an event: `apply` fires the timers due by then first, and keeps them only when the event is
-accepted), and the lifecycle phases of the table in workflow.md.
+accepted), and the lifecycle phases of the table in workflow.md. SLA notices (`warn_at`) are not
+modelled: the generator declares no warnings, so the library sends none here.
 """
 
 from __future__ import annotations
@@ -265,7 +266,7 @@ class RefCase:
             if "clock" in t.get("after", {}):
                 out.add(t["after"]["clock"])
             for e in t.get("effects", []):
-                for k in ("start", "stop", "pause", "resume"):
+                for k in ("start", "stop", "pause", "resume", "reset"):
                     if k in e:
                         out |= set(e[k] if isinstance(e[k], list) else [e[k]])
         return out
@@ -281,7 +282,9 @@ class RefCase:
         k = self.clocks[c]
         kind, amount = self._kind(c)
         business = kind in ("business_time", "business_days")
-        if action == "start":
+        if action == "reset" and k["status"] not in ("running", "paused"):
+            return  # workflow.md: a reset restarts only a clock that is counting
+        if action in ("start", "reset"):
             self.clocks[c] = {"status": "running", "started": now, "due": self.pol.deadline(c, now)}
         elif action == "stop":
             if k["status"] in ("running", "paused"):
@@ -316,7 +319,7 @@ class RefCase:
         self.state = state
         self.entered_at = now
         oe = st.get("on_entry", {})
-        for action in ("stop", "pause", "resume", "start"):
+        for action in ("stop", "pause", "resume", "reset", "start"):
             v = oe.get(action, [])
             for c in (v if isinstance(v, list) else [v]):
                 self.clock_action(action, c, now)
@@ -360,7 +363,7 @@ class RefCase:
                 self.escalation = role
                 self.phase = "escalated"
             else:
-                for action in ("start", "stop", "pause", "resume"):
+                for action in ("start", "stop", "pause", "resume", "reset"):
                     if action in e:
                         v = e[action]
                         for c in (v if isinstance(v, list) else [v]):
