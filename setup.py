@@ -1,11 +1,16 @@
-"""pip install for the aftersale Python package, offline, with Debian's setuptools.
+# SPDX-License-Identifier: Apache-2.0
+"""Builds the aftersale Python package's extension with CMake; the metadata is in pyproject.toml.
+
+Offline, with Debian's setuptools (python3-setuptools, python3-wheel):
 
     /usr/bin/python3 -m venv --system-site-packages .venv && . .venv/bin/activate
     pip install --no-build-isolation --no-index .
+    pip wheel --no-build-isolation --no-index . -w dist
 
 The extension is built by CMake (AFTERSALE_BUILD_PYTHON) for the interpreter running pip;
 pybind11 and the Python headers come from Debian (pybind11-dev, python3-dev).
-AFTERSALE_JOBS sets the build's parallelism (default 2).
+Environment: AFTERSALE_JOBS sets the build's parallelism (default 2); AFTERSALE_BUILD_DIR names
+the CMake build folder (default: inside setuptools' build_temp), so that repeated builds reuse it.
 """
 
 import os
@@ -22,8 +27,15 @@ ROOT = pathlib.Path(__file__).resolve().parent
 
 
 def version():
+    """MAJOR.MINOR.PATCH from include/aftersale/version.hpp, the one place they are written."""
     text = (ROOT / "include" / "aftersale" / "version.hpp").read_text()
-    return re.search(r'AFTERSALE_VERSION_STRING "([^"]+)"', text).group(1)
+    parts = []
+    for part in ("MAJOR", "MINOR", "PATCH"):
+        found = re.search(r"^#define AFTERSALE_VERSION_%s +([0-9]+)$" % part, text, re.M)
+        if not found:
+            raise RuntimeError("include/aftersale/version.hpp: no AFTERSALE_VERSION_%s" % part)
+        parts.append(found.group(1))
+    return ".".join(parts)
 
 
 class CMakeExtension(Extension):
@@ -36,7 +48,8 @@ class CMakeBuild(build_ext):
 
     def build_extension(self, ext):
         target = pathlib.Path(self.get_ext_fullpath(ext.name)).resolve()
-        build = pathlib.Path(self.build_temp).resolve() / "cmake"
+        build = pathlib.Path(os.environ.get("AFTERSALE_BUILD_DIR") or
+                             pathlib.Path(self.build_temp).resolve() / "cmake").resolve()
         subprocess.check_call([
             "cmake", "-S", str(ROOT), "-B", str(build),
             "-DCMAKE_BUILD_TYPE=Release",
@@ -55,14 +68,7 @@ class CMakeBuild(build_ext):
 
 
 setup(
-    name="aftersale",
     version=version(),
-    description="After-sales policy as executable, testable data",
-    packages=["aftersale"],
-    package_dir={"": "bindings/python"},
-    package_data={"aftersale": ["_core.pyi", "py.typed"]},
     ext_modules=[CMakeExtension("aftersale._core")],
     cmdclass={"build_ext": CMakeBuild},
-    python_requires=">=3.8",
-    zip_safe=False,
 )

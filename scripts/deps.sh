@@ -10,12 +10,16 @@ AFTERSALE_APT_PACKAGES=(
   libhowardhinnant-date-dev tzdata  # time zones for business calendars (OS tz database)
   rapidjson-dev                 # strict SAX parser that reads case snapshots
   libsqlite3-dev                # the case store's embedded database (src/store/sqlite_backend.cpp)
+  libpq-dev                     # libpq: the case store's PostgreSQL backend (src/store/postgres_backend.cpp)
+  postgresql                    # the server the PostgreSQL store tests start a throwaway cluster of (scripts/pg_cluster.sh)
+  sqlite3                       # the sqlite3 shell: CLI store tests craft damaged stores with it
   libcli11-dev nlohmann-json3-dev   # the aftersale command-line tool
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libfuzzer-14-dev     # the fuzz targets (tests/fuzz, scripts/fuzz_ci.sh): libFuzzer needs clang
   nodejs                        # generates benchmark policies
   graphviz                      # `dot`: aftersale graph --format svg and its tests
   python3-dev pybind11-dev python3-pytest python3-pandas  # Python bindings (AFTERSALE_BUILD_PYTHON) and their tests
+  dpkg-dev python3-setuptools python3-wheel python3-pip python3-venv  # packages: CPack debs, the wheel (scripts/package.sh)
   python3-matplotlib python3-nbclient python3-ipykernel python3-nbformat  # the example notebook, run headless by ctest
 )
 

@@ -347,13 +347,14 @@ std::string describe(const service_case& c, const history_entry& h);
 
 /// Snapshot: JSON text with the policy id, version and flow structure hash, state, phase,
 /// facts and variables, clocks (absolute UTC), escalation, remark, applied ids and history.
-/// Format `aftersale-case/3`, deterministic, with an `integrity` hash of its content that
+/// Format `aftersale-case/3` — or `/2`, the format older releases read, for a case none of whose
+/// clocks sent an SLA notice — deterministic, with an `integrity` hash of its content that
 /// `from_json` checks (edit detection, not security; docs/snapshots.md).
 /// @throws error for an empty case; encoding_error for text that is not valid UTF-8 (JSON cannot hold it).
 std::string to_json(const service_case& c);
 
 /// Restores a snapshot. Exact: `to_json(from_json(p, s)) == s` for any `s` that `to_json` wrote.
-/// Reads formats `aftersale-case/3`, `/2` and `/1` (older snapshots; rewritten as `/3`).
+/// Reads formats `aftersale-case/3`, `/2` and `/1` (`/1` is rewritten as `/2` or `/3`).
 /// @throws snapshot_error when the JSON is malformed or does not fit (with its JSON path), names
 /// another policy, breaks an invariant the runtime keeps (a case it could not have produced,
 /// docs/snapshots.md), fails its integrity hash, or the flow's structure changed and no

@@ -40,15 +40,21 @@ class store_error : public error {
   error_code code_;
 };
 
-/// How a SQLite store is opened.
+/// How a store is opened.
 struct store_options {
   /// `full` (default): `synchronous=FULL`, a commit survives a power loss. `normal`:
   /// `synchronous=NORMAL` in WAL mode, never corrupt and safe against an application crash,
-  /// but the last commits before a power loss or OS crash may be lost (faster).
+  /// but the last commits before a power loss or OS crash may be lost (faster). PostgreSQL:
+  /// `synchronous_commit` on / off.
   enum class durability : std::uint8_t { full, normal };
   durability sync = durability::full;
-  /// How long a writer waits for another connection's write lock before failing (E600).
+  /// How long a writer waits for another connection's write lock (PostgreSQL: a case's row
+  /// lock, `lock_timeout`) before failing (E600).
   std::chrono::milliseconds busy_timeout{5000};
+  /// PostgreSQL: how long a transaction may sit idle (a hung or partitioned worker) before the
+  /// server ends its session, rolling it back and releasing its claims
+  /// (`idle_in_transaction_session_timeout`, measured by the database's clock; at least 1 ms).
+  std::chrono::milliseconds lease{30000};
 };
 
 /// A case row without its snapshot: what listing shows.

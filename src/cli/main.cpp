@@ -3,9 +3,10 @@
 //   aftersale validate policies/default.yaml
 //   aftersale decide --policy policies/default.yaml --request examples/requests/
 //   aftersale case open|apply|advance|show ...   (case_command.hpp)
+//   aftersale store ... and aftersale worker      (store_command.cpp, worker_command.cpp)
 //
 // Exit codes: 0 ok, 1 a policy does not load, 2 a request or the command line is wrong,
-// 3 `case apply`: the case refused the event.
+// 3 `case apply`, `store apply`: the case refused the event, 4 `store`, `worker`: the store failed.
 #include <CLI/CLI.hpp>
 #include <aftersale/aftersale.hpp>
 #include <algorithm>
@@ -151,7 +152,13 @@ int run_decide(const decide_args& args) {
 
 int main(int argc, char** argv) {
   CLI::App app{"aftersale: after-sales policy as executable, testable data"};
-  app.set_version_flag("--version", std::string("aftersale ") + AFTERSALE_VERSION_STRING);
+  // What this binary reads and writes, for bug reports and upgrade checks (docs/versioning.md).
+  app.set_version_flag(
+      "--version", std::string("aftersale ") + AFTERSALE_VERSION_STRING + "\npolicy format " +
+                       AFTERSALE_VERSION_STRINGIFY(AFTERSALE_POLICY_FORMAT_VERSION) +
+                       "\nsnapshot format aftersale-case/" +
+                       AFTERSALE_VERSION_STRINGIFY(AFTERSALE_SNAPSHOT_FORMAT_VERSION) + "\nstore schema " +
+                       std::to_string(aftersale::case_store::current_schema_version));
   app.require_subcommand(1);
 
   std::vector<std::string> policies;

@@ -1,6 +1,7 @@
 // The public entry points: read the file, parse it safely, build the policy section by
 // section, and either return the finished policy or throw every diagnostic at once.
 #include <aftersale/load.hpp>
+#include <aftersale/version.hpp>
 #include <algorithm>
 #include <optional>
 #include <vector>
@@ -93,9 +94,11 @@ std::shared_ptr<const policy> build(const load::node& root, const std::vector<st
                {"format", "extends", "policy", "vocabulary", "facts", "calendars", "clocks", "decisions",
                 "flows", "protected"},
                {"format", "policy", "vocabulary", "facts", "decisions"});
-  if (const load::node* f = root.find("format"); f && !(f->is_scalar() && !f->quoted && f->value == "1")) {
+  constexpr const char* readable_format = AFTERSALE_VERSION_STRINGIFY(AFTERSALE_POLICY_FORMAT_VERSION);
+  if (const load::node* f = root.find("format");
+      f && !(f->is_scalar() && !f->quoted && f->value == readable_format)) {
     r.error(error_code::unsupported_version, *f, "unsupported policy format `" + load::show(*f) + "`",
-            "this library reads `format: 1`");
+            std::string("this library reads `format: ") + readable_format + "`");
     // Another format may mean other keys: reporting them would only add noise.
     fail(std::move(r.diagnostics()), file);
   }

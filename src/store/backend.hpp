@@ -32,7 +32,16 @@ class case_store::backend {
   /// Never throws: called while unwinding.
   virtual void rollback() noexcept = 0;
 
+  /// Inside a write transaction, PostgreSQL also locks the row (`FOR UPDATE`) until the
+  /// transaction ends: writers of one case take turns, so the store's read-then-update
+  /// loses no update (the version check stays as the fence).
   virtual std::optional<case_row> read_case(std::string_view id, bool with_snapshot) = 0;
+  /// The claim of a due case, inside a write transaction: the row (with its snapshot) when
+  /// its `next_due` is at or before `now` and no other transaction holds it, else nothing
+  /// (fired or being fired by another worker: skipped, never waited for). SQLite: the write
+  /// lock of BEGIN IMMEDIATE is the claim. PostgreSQL: `FOR UPDATE SKIP LOCKED`; the claim
+  /// ends with the transaction, so a worker that dies releases it (docs/store.md).
+  virtual std::optional<case_row> claim_due(std::string_view id, sys_seconds now) = 0;
   /// Inserts a new case row; false when the id is taken.
   virtual bool insert_case(const case_row& row) = 0;
   /// Writes `row` (its `info.version` is the new version) where the stored version is
@@ -52,8 +61,8 @@ class case_store::backend {
   virtual std::vector<log_entry> read_log(std::string_view case_id) = 0;
 
   virtual std::vector<stored_case_info> list_cases(const case_filter& f) = 0;
-  /// Due cases, earliest first; with `policies` non-empty, only cases pinned to one of those
-  /// content hashes.
+  /// Due cases, earliest first; with `policies` non-empty (fire_due's listing), only cases
+  /// pinned to one of those content hashes, and (PostgreSQL) none another transaction holds.
   virtual std::vector<due_case> list_due(sys_seconds now, std::size_t limit,
                                          const std::vector<std::uint64_t>& policies) = 0;
 };

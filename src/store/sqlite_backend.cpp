@@ -221,6 +221,9 @@ class sqlite_backend final : public case_store::backend {
     return r;
   }
 
+  // BEGIN IMMEDIATE's write lock is the claim: the caller re-checks next_due.
+  std::optional<case_row> claim_due(std::string_view id, sys_seconds) override { return read_case(id, true); }
+
   bool insert_case(const case_row& r) override {
     static const std::string sql = std::string("INSERT INTO cases (") + case_columns +
                                    ", snapshot) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "

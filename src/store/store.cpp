@@ -266,8 +266,9 @@ fire_report case_store::fire_due(sys_seconds now, std::size_t limit) {
   if (policies.empty()) return report;
   for (const due_case& d : backend_->list_due(now, limit, policies)) {
     write_transaction tx(*backend_);
-    std::optional<case_row> row = backend_->read_case(d.id, true);
-    // Re-checked under the write lock: another handle may have fired it since it was listed.
+    // Claimed under the write lock, due re-checked: another handle may have fired it since it
+    // was listed, or be firing it now (PostgreSQL: skipped, not waited for).
+    std::optional<case_row> row = backend_->claim_due(d.id, now);
     if (!row || !row->info.next_due || *row->info.next_due > now) {
       ++report.skipped;
       continue;  // rolled back: nothing was written

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "request_json.hpp"
+#include "store_url.hpp"
 #include "text.hpp"
 
 namespace {
@@ -150,3 +151,22 @@ TEST(RequestJson, FilesOverTheLimitAndDevicesAreRefusedNamingThem) {
 }
 
 }  // namespace
+
+// Every way libpq lets a URL carry a password is masked; nothing else changes.
+TEST(StoreUrl, PrintableUrlNeverShowsAPassword) {
+  using aftersale::cli::printable_url;
+  EXPECT_EQ(printable_url("postgresql://app:s3cret@db.example:5432/cases"),
+            "postgresql://app:***@db.example:5432/cases");
+  EXPECT_EQ(printable_url("postgres://app:p@ss@db/cases"), "postgres://app:***@db/cases");
+  EXPECT_EQ(printable_url("postgresql:///cases?host=/run/pg&password=s3cret&port=5433"),
+            "postgresql:///cases?host=/run/pg&password=***&port=5433");
+  EXPECT_EQ(printable_url("postgresql:///cases?PassWord=s3cret"), "postgresql:///cases?PassWord=***");
+  EXPECT_EQ(printable_url("postgresql://app@db/cases?sslmode=require"),
+            "postgresql://app@db/cases?sslmode=require");
+  EXPECT_EQ(printable_url("postgresql://db/cases?passwordless=1"), "postgresql://db/cases?passwordless=1");
+  EXPECT_EQ(printable_url("sqlite:cases.db"), "sqlite:cases.db");
+  EXPECT_EQ(printable_url("/var/lib/a:b@c.db"), "/var/lib/a:b@c.db");
+  for (const char* url : {"postgresql://u:secret@h/d", "postgresql://h/d?password=secret",
+                          "postgresql://u:secret@h/d?password=secret"})
+    EXPECT_EQ(printable_url(url).find("secret"), std::string::npos) << url;
+}

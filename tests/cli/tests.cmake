@@ -30,7 +30,8 @@ if(TARGET aftersale_cli)
   # The CLI's helpers, tested directly (they are not part of the library).
   add_executable(aftersale_cli_units_test "${CMAKE_CURRENT_SOURCE_DIR}/cli/cli_units_test.cpp"
                                           "${PROJECT_SOURCE_DIR}/src/cli/request_json.cpp"
-                                          "${PROJECT_SOURCE_DIR}/src/cli/text.cpp")
+                                          "${PROJECT_SOURCE_DIR}/src/cli/text.cpp"
+                                          "${PROJECT_SOURCE_DIR}/src/cli/store_url.cpp")
   target_include_directories(aftersale_cli_units_test PRIVATE "${PROJECT_SOURCE_DIR}/src/cli" "${PROJECT_SOURCE_DIR}/src")
   target_link_libraries(aftersale_cli_units_test PRIVATE aftersale::aftersale nlohmann_json::nlohmann_json
                                                          GTest::gtest_main)
@@ -41,7 +42,10 @@ if(TARGET aftersale_cli)
   set(requests "${aftersale_cli_fixtures}/requests")
   set(errors "${aftersale_cli_fixtures}/errors")
 
-  aftersale_cli_test(version EXIT 0 STDOUT "^aftersale ${PROJECT_VERSION}\n$" ARGS --version)
+  # The three numbers come from include/aftersale/version.hpp (and store.hpp), as CMake's do.
+  aftersale_cli_test(version EXIT 0
+                     STDOUT "^aftersale ${PROJECT_VERSION}\npolicy format ${AFTERSALE_POLICY_FORMAT_VERSION}\nsnapshot format aftersale-case/${AFTERSALE_SNAPSHOT_FORMAT_VERSION}\nstore schema [0-9]+\n$"
+                     ARGS --version)
   aftersale_cli_test(no_command EXIT 2 STDERR "subcommand" ARGS)
 
   # validate
@@ -270,3 +274,7 @@ include("${CMAKE_CURRENT_SOURCE_DIR}/cli/lint.cmake")
 
 # Lint witnesses replay through aftersale decide (money in minor units, typed JSON).
 include("${CMAKE_CURRENT_SOURCE_DIR}/cli/lint_witness.cmake")
+
+# aftersale store and aftersale worker on a temporary SQLite store (store_scenario.cmake,
+# store_worker_signal.cmake).
+include("${CMAKE_CURRENT_SOURCE_DIR}/cli/store_cli.cmake")

@@ -1,7 +1,11 @@
 # Steps of the consumer tests, run with `cmake -P` so each starts from a fresh binary dir.
 #   -DSTEP=install  -DSOURCE_DIR=<repo> -DBINARY_DIR=<dir> -DPREFIX=<dir>
 #   -DSTEP=consumer -DSOURCE_DIR=<tests/consumer> -DBINARY_DIR=<dir> -DMODE=... -DSTANDARD=17|20
-#                   [-DPREFIX=<dir>] [-DREPO_DIR=<repo>]
+#                   [-DPREFIX=<dir>] [-DREPO_DIR=<repo>] [-DREQUEST=<version find_package asks for>]
+#   -DSTEP=incompatible -DSOURCE_DIR=<tests/consumer> -DBINARY_DIR=<dir> -DPREFIX=<dir> -DREQUEST=<version>
+#                   find_package(aftersale <REQUEST> REQUIRED) must fail, and say why
+#   -DSTEP=make     -DSOURCE_DIR=<tests/consumer> -DBINARY_DIR=<dir> -DPKG_CONFIG_PATH=<dir> [-DSTANDARD=17|20]
+#                   the consumer built by tests/consumer/Makefile with pkg-config
 # Common: -DLAUNCHER=<ccache or empty> -DCXX=<compiler> -DJOBS=<n>
 cmake_minimum_required(VERSION 3.21)
 
@@ -28,7 +32,7 @@ if(STEP STREQUAL "install")
   run(${CMAKE_COMMAND} --install "${BINARY_DIR}" --prefix "${PREFIX}")
   run("${PREFIX}/bin/aftersale" --version)
   foreach(f lib/cmake/aftersale/aftersaleConfig.cmake lib/cmake/aftersale/aftersaleConfigVersion.cmake
-          include/aftersale/aftersale.hpp share/aftersale/policies)
+          lib/pkgconfig/aftersale.pc include/aftersale/aftersale.hpp share/aftersale/policies)
     if(NOT EXISTS "${PREFIX}/${f}")
       message(FATAL_ERROR "not installed: ${PREFIX}/${f}")
     endif()
@@ -40,9 +44,40 @@ elseif(STEP STREQUAL "consumer")
   else()
     list(APPEND args -DAFTERSALE_SOURCE_DIR=${REPO_DIR})
   endif()
+  if(REQUEST)
+    list(APPEND args -DAFTERSALE_CONSUMER_REQUEST=${REQUEST})
+  endif()
   run(${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${BINARY_DIR}" ${args})
   run(${CMAKE_COMMAND} --build "${BINARY_DIR}" -j ${JOBS})
   run("${BINARY_DIR}/consumer" "${SOURCE_DIR}/policy.yaml")
+elseif(STEP STREQUAL "incompatible")
+  # The version file (aftersaleConfigVersion.cmake) must refuse REQUEST, with CMake's own message
+  # naming the version it found.
+  execute_process(COMMAND ${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${BINARY_DIR}" ${common_args}
+                          -DAFTERSALE_CONSUMER_MODE=find_package -DAFTERSALE_CONSUMER_REQUEST=${REQUEST}
+                          -DCMAKE_PREFIX_PATH=${PREFIX} -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
+                          -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF
+                  RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(result EQUAL 0)
+    message(FATAL_ERROR "find_package(aftersale ${REQUEST} REQUIRED) was accepted:\n${out}${err}")
+  endif()
+  if(NOT err MATCHES "compatible with requested version \"${REQUEST}\"" OR NOT err MATCHES "version: [0-9]+\\.[0-9]+\\.[0-9]+")
+    message(FATAL_ERROR "find_package(aftersale ${REQUEST}) failed, but not by its version check:\n${err}")
+  endif()
+  message(STATUS "refused as expected: find_package(aftersale ${REQUEST} REQUIRED)")
+elseif(STEP STREQUAL "make")
+  find_program(make_program NAMES make gmake REQUIRED)
+  if(NOT STANDARD)
+    set(STANDARD 17)
+  endif()
+  file(MAKE_DIRECTORY "${BINARY_DIR}")
+  set(ENV{PKG_CONFIG_PATH} "${PKG_CONFIG_PATH}")
+  set(cxx "${CXX}")
+  if(LAUNCHER)
+    set(cxx "${LAUNCHER} ${CXX}")
+  endif()
+  run(${make_program} -f "${SOURCE_DIR}/Makefile" "OUT=${BINARY_DIR}" "CXX=${cxx}" "CXXSTD=c++${STANDARD}")
+  run("${BINARY_DIR}/consumer" "${SOURCE_DIR}/policy.yaml")
 else()
-  message(FATAL_ERROR "STEP must be install or consumer")
+  message(FATAL_ERROR "STEP must be install, consumer, incompatible or make")
 endif()

@@ -1,6 +1,8 @@
 """The package: curated names, stub and marker files, the error hierarchy."""
 
+import os
 import pathlib
+import re
 
 import aftersale
 
@@ -19,8 +21,11 @@ def test_all_names_are_exported_and_exist():
 
 
 def test_version_is_the_library_version():
-    parts = aftersale.__version__.split(".")
-    assert len(parts) == 3 and all(p.isdigit() for p in parts)
+    # include/aftersale/version.hpp is the one source (docs/versioning.md).
+    header = (pathlib.Path(os.environ["AFTERSALE_SOURCE_DIR"]) / "include" / "aftersale" / "version.hpp").read_text()
+    numbers = [re.search(r"^#define AFTERSALE_VERSION_%s ([0-9]+)$" % part, header, re.M).group(1)
+               for part in ("MAJOR", "MINOR", "PATCH")]
+    assert aftersale.__version__ == ".".join(numbers)
 
 
 def test_typing_files_ship_next_to_the_extension():

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "store/backend.hpp"
+#include "store/hooked_backend.hpp"
 
 namespace {
 
@@ -344,52 +345,9 @@ TEST(Store, DueListsByNextDueAndFireDueFiresEachTimerOnce) {
   EXPECT_TRUE(a.due(t0 + hours(100), 100).empty());
 }
 
-// The SQLite backend with a hook run before each write transaction begins: what another handle
-// does there happens between this handle's reads and its transaction, deterministically.
-class hooked_backend final : public case_store::backend {
- public:
-  hooked_backend(std::unique_ptr<case_store::backend> inner, std::function<void()>& hook)
-      : inner_(std::move(inner)), hook_(hook) {}
-  int schema_version() override { return inner_->schema_version(); }
-  void begin_write() override {
-    if (hook_) std::exchange(hook_, nullptr)();  // once
-    inner_->begin_write();
-  }
-  void commit() override { inner_->commit(); }
-  void rollback() noexcept override { inner_->rollback(); }
-  std::optional<case_row> read_case(std::string_view id, bool snapshot) override {
-    return inner_->read_case(id, snapshot);
-  }
-  bool insert_case(const case_row& r) override { return inner_->insert_case(r); }
-  bool update_case(const case_row& r, std::int64_t expected) override {
-    return inner_->update_case(r, expected);
-  }
-  void record_policy(const policy_info& p, sys_seconds now) override { inner_->record_policy(p, now); }
-  std::optional<std::uint64_t> find_event_id(std::string_view c, std::string_view e) override {
-    return inner_->find_event_id(c, e);
-  }
-  void insert_event_id(std::string_view c, std::string_view e, std::uint64_t d, std::int64_t seq) override {
-    inner_->insert_event_id(c, e, d, seq);
-  }
-  std::int64_t next_log_seq(std::string_view c) override { return inner_->next_log_seq(c); }
-  void append_log(std::string_view c, const log_entry& e, bool changed) override {
-    inner_->append_log(c, e, changed);
-  }
-  std::vector<log_entry> read_log(std::string_view c) override { return inner_->read_log(c); }
-  std::vector<stored_case_info> list_cases(const case_filter& f) override { return inner_->list_cases(f); }
-  std::vector<due_case> list_due(sys_seconds now, std::size_t limit,
-                                 const std::vector<std::uint64_t>& p) override {
-    return inner_->list_due(now, limit, p);
-  }
-
- private:
-  std::unique_ptr<case_store::backend> inner_;
-  std::function<void()>& hook_;
-};
-
-case_store hooked_store(const std::string& path, std::function<void()>& hook) {
-  case_store s =
-      detail::store_access::make(std::make_unique<hooked_backend>(make_sqlite_backend(path, {}), hook));
+case_store hooked_store(const std::string& path, testing_hooks::hooks& hooks) {
+  case_store s = detail::store_access::make(
+      std::make_unique<testing_hooks::hooked_backend>(make_sqlite_backend(path, {}), hooks));
   s.add_policy(policy_v1());
   return s;
 }
@@ -398,12 +356,12 @@ case_store hooked_store(const std::string& path, std::function<void()>& hook) {
 // skip it: the timer fires once.
 TEST(Store, ACaseFiredByAnotherHandleAfterListingIsSkipped) {
   temp_db db;
-  std::function<void()> hook;
-  case_store a = hooked_store(db.path(), hook);
+  testing_hooks::hooks hooks;
+  case_store a = hooked_store(db.path(), hooks);
   case_store b = open_store(db.path());
   a.open_case("T-1", intake(policy_v1()), t0);
   fire_report by_b;
-  hook = [&] { by_b = b.fire_due(t0 + hours(1), 10); };
+  hooks.before_begin = [&] { by_b = b.fire_due(t0 + hours(1), 10); };
   const fire_report by_a = a.fire_due(t0 + hours(1), 10);
   EXPECT_EQ(by_b.timers, 1U);
   EXPECT_EQ(by_a.timers, 0U);
@@ -419,12 +377,12 @@ TEST(Store, ACaseFiredByAnotherHandleAfterListingIsSkipped) {
 // (a retry racing the original): one is accepted, the other answered `duplicate`.
 TEST(Store, TheSameEventFromTwoHandlesIsAppliedOnce) {
   temp_db db;
-  std::function<void()> hook;
-  case_store a = hooked_store(db.path(), hook);
+  testing_hooks::hooks hooks;
+  case_store a = hooked_store(db.path(), hooks);
   case_store b = open_store(db.path());
   a.open_case("T-1", intake(policy_v1()), t0);
   store_result by_b;
-  hook = [&] { by_b = b.apply("T-1", note("e1", 1), t0 + minutes(1)); };
+  hooks.before_begin = [&] { by_b = b.apply("T-1", note("e1", 1), t0 + minutes(1)); };
   const store_result by_a = a.apply("T-1", note("e1", 1), t0 + minutes(1));
   EXPECT_EQ(by_b.outcome.result, "accepted");
   EXPECT_EQ(by_a.outcome.result, "duplicate");

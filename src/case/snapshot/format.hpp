@@ -3,6 +3,7 @@
 // and the reader (snapshot/read.cpp). They are part of the file format, so they are fixed
 // here rather than borrowed from `to_string`: renaming an enum must not break old snapshots.
 #include <aftersale/case.hpp>
+#include <aftersale/version.hpp>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -11,9 +12,14 @@
 
 namespace aftersale::detail::snapshot {
 
-/// What `to_json` writes. `/3` added a clock's `notified` (the SLA notices it sent); `/2` added
-/// `event_digest` to history entries and the `integrity` hash.
-inline constexpr std::string_view format_tag = "aftersale-case/3";
+/// What `to_json` writes (AFTERSALE_SNAPSHOT_FORMAT_VERSION, version.hpp). `/3` added a clock's
+/// `notified` (the SLA notices it sent); `/2` added `event_digest` to history entries and the
+/// `integrity` hash.
+inline constexpr std::string_view format_tag =
+    "aftersale-case/" AFTERSALE_VERSION_STRINGIFY(AFTERSALE_SNAPSHOT_FORMAT_VERSION);
+static_assert(AFTERSALE_SNAPSHOT_FORMAT_VERSION == 3,
+              "a new snapshot format keeps a reader for the previous one (read.cpp), a migration note in "
+              "docs/snapshots.md and a CHANGELOG entry (docs/versioning.md)");
 /// The previous formats, still read: `/2` (no `notified`: no notice was sent) and `/1` (neither
 /// `event_digest` nor `integrity` either; event digests unknown).
 inline constexpr std::string_view format_tag_2 = "aftersale-case/2";
