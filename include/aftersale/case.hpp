@@ -6,8 +6,8 @@
 ///     aftersale::service_case c = aftersale::open_case(d, now);             // starts in the rule's flow
 ///     aftersale::outcome o = aftersale::apply(c, {"approve", "agent", {}, "evt-1"}, now);
 ///     if (!o.accepted()) std::cerr << o.message() << '\n';                 // the case is unchanged
-///     if (auto due = aftersale::next_deadline(c)) { ... }                  // the next timer
-///     aftersale::advance(c, later);                                        // fires due timers in order
+///     if (auto due = aftersale::next_deadline(c)) { ... }                  // the next timer or SLA notice
+///     aftersale::advance(c, later);                                        // fires them in order
 ///     std::string snap = aftersale::to_json(c);                             // exact round trip
 ///     aftersale::service_case back = aftersale::from_json(policy, snap);   // timers survive a restart
 ///
@@ -106,9 +106,13 @@ struct case_clock {
   sys_seconds started{};              ///< when it was (last) started
   sys_seconds due{};                  ///< running: absolute UTC deadline (may be in the past: overdue)
   std::chrono::seconds remaining{0};  ///< paused: working or elapsed time left when paused
+  /// The notices (`clock_def::warn_at`) already sent since the clock was last started or reset:
+  /// 0 none, else the highest percentage of its limit notified (100: `sla_breached` was sent).
+  /// Each notice is sent once; a restarted clock sends them again.
+  std::uint8_t notified = 0;
   friend bool operator==(const case_clock& a, const case_clock& b) {
     return a.clock == b.clock && a.state == b.state && a.started == b.started && a.due == b.due &&
-           a.remaining == b.remaining;
+           a.remaining == b.remaining && a.notified == b.notified;
   }
 };
 
@@ -141,8 +145,8 @@ struct history_entry {
 /// `opened`, `event`, `automatic`, `timer`, `close`, `reopen`, `migrated`.
 std::string_view to_string(history_entry::kind k);
 
-/// The result of `apply`, or of one timer fired by `advance`. Allocates nothing on the common
-/// path (no emitted action); `message()` builds the text on demand.
+/// The result of `apply`, or of one timer or SLA notice fired by `advance`. Allocates nothing on
+/// the common path (no emitted action); `message()` builds the text on demand.
 class outcome {
  public:
   /// `duplicate`: the event's id was already applied with the same event (name, role, payload):
@@ -158,8 +162,18 @@ class outcome {
   std::uint32_t to() const noexcept { return to_; }
   /// Accepted: transitions fired (the event's and the automatic ones that followed).
   std::uint32_t steps() const noexcept { return steps_; }
-  /// Accepted: actions for the host, in the order they were emitted.
+  /// Accepted: actions for the host, in the order they were emitted (an `apply` lists those of
+  /// the timers and notices it fired first, then the event's).
   const std::vector<emitted_action>& actions() const noexcept { return actions_; }
+  /// `apply`: the timers and SLA notices that fell due at or before `now` and fired before the
+  /// event, in time order (their steps and actions come first in `steps()` and `actions()`;
+  /// `from()` is the state before them). 0 for a refused event: the case is unchanged and they
+  /// are still due. `advance`: 0.
+  std::uint32_t fired_before() const noexcept { return fired_before_; }
+  /// An SLA notice fired by `advance` (no transition, `steps()` 0): the policy clock, and the
+  /// percentage of its limit reached (100: `sla_breached`). npos and 0 otherwise.
+  std::uint32_t notice_clock() const noexcept { return notice_clock_; }
+  std::uint32_t notice_percent() const noexcept { return notice_percent_; }
   /// guard_failed: the transition and the index in its guard of the first false condition,
   /// and the value the condition saw (`value_present` false when the value was absent).
   std::uint32_t transition() const noexcept { return transition_; }
@@ -183,6 +197,8 @@ class outcome {
   std::uint32_t state_ = npos;  ///< the state the event was sent in
   std::uint32_t from_ = npos, to_ = npos, steps_ = 0;
   std::uint32_t transition_ = npos, failed_condition_ = npos;
+  std::uint32_t fired_before_ = 0;
+  std::uint32_t notice_clock_ = npos, notice_percent_ = 0;
   std::int64_t value_ = 0;
   std::string detail_;  ///< refusals with a name the flow does not know (unknown event/role/variable)
   std::vector<emitted_action> actions_;
@@ -296,23 +312,29 @@ service_case open_case(std::shared_ptr<const policy> p, std::string_view flow, c
 std::optional<resolved_event> resolve_event(const service_case& c, std::string_view name,
                                             std::string_view role);
 
-/// Applies an event at `now`. Accepted: payload values are assigned to variables, the first
+/// Applies an event at `now`. First the timers and SLA notices due at or before `now` fire, as
+/// `advance` would; the event then meets the case where they led. Accepted: they are kept (their
+/// steps and actions come first in the outcome, `fired_before()`), payload values are assigned to
+/// variables, the first
 /// transition (in policy order) from the current state on that event whose roles and guard
 /// allow it fires (effects in order, then the target's clock actions), then automatic
 /// transitions; one history entry per transition. Refused, duplicate or conflict: `c` is
-/// untouched. `now` earlier than the last history entry is refused (`time_went_back`).
+/// untouched, its due timers included. `now` earlier than the last history entry is refused
+/// (`time_went_back`).
 /// @throws usage_error (E500) for an empty case (never opened).
 outcome apply(service_case& c, const event& e, sys_seconds now);
 /// The same for a resolved event without payload (the fast path).
 outcome apply(service_case& c, resolved_event e, sys_seconds now, std::string_view id = {});
 
-/// The earliest pending timer of the current state: a timer transition on a running clock's
-/// deadline, or a duration since the state was entered. Nothing when no timer is pending.
+/// The earliest pending timer: a timer transition of the current state (on a running clock's
+/// deadline, or a duration since the state was entered), or the next SLA notice of a running
+/// clock with `warn_at` (a warning, or the breach at its deadline). Nothing when none is pending.
 std::optional<sys_seconds> next_deadline(const service_case& c);
 
-/// Fires every timer due at or before `now`, earliest first (ties: transition order), each at
-/// its own due time — so a case restored after days offline ends exactly as if fired on time.
-/// One outcome per timer fired.
+/// Fires every timer and SLA notice due at or before `now`, earliest first (ties: notices in clock
+/// order, then transitions in policy order), each at its own due time — so a case restored after
+/// days offline ends exactly as if fired on time. One outcome per timer or notice fired; a notice
+/// (`sla_warning`, `sla_breached`) is sent once, recorded in its clock (`case_clock::notified`).
 std::vector<outcome> advance(service_case& c, sys_seconds now);
 
 /// The view of `o`, an outcome that `apply` or `advance` just returned for `c`: state ids are
@@ -325,13 +347,14 @@ std::string describe(const service_case& c, const history_entry& h);
 
 /// Snapshot: JSON text with the policy id, version and flow structure hash, state, phase,
 /// facts and variables, clocks (absolute UTC), escalation, remark, applied ids and history.
-/// Format `aftersale-case/2`, deterministic, with an `integrity` hash of its content that
+/// Format `aftersale-case/3` — or `/2`, the format older releases read, for a case none of whose
+/// clocks sent an SLA notice — deterministic, with an `integrity` hash of its content that
 /// `from_json` checks (edit detection, not security; docs/snapshots.md).
 /// @throws error for an empty case; encoding_error for text that is not valid UTF-8 (JSON cannot hold it).
 std::string to_json(const service_case& c);
 
 /// Restores a snapshot. Exact: `to_json(from_json(p, s)) == s` for any `s` that `to_json` wrote.
-/// Reads formats `aftersale-case/2` and `/1` (older snapshots; rewritten as `/2`).
+/// Reads formats `aftersale-case/3`, `/2` and `/1` (`/1` is rewritten as `/2` or `/3`).
 /// @throws snapshot_error when the JSON is malformed or does not fit (with its JSON path), names
 /// another policy, breaks an invariant the runtime keeps (a case it could not have produced,
 /// docs/snapshots.md), fails its integrity hash, or the flow's structure changed and no

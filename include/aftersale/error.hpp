@@ -69,6 +69,9 @@ enum class error_code : std::uint16_t {
   not_a_policy = 214,         ///< `extends:` names a file that is not a policy (its text is not quoted)
   over_budget = 215,          ///< more rules, enum values, flows, states or events than `load_limits` allows
   outside_policy_paths = 216,  ///< `extends:` names a base outside the folders policies may be read from
+  warning_fraction = 217,  ///< a clock's `warn_at` item that is not a whole percentage between 0 % and 100 %
+  warnings_out_of_order = 218,  ///< a clock's `warn_at` percentages that do not strictly increase
+  no_warnings = 219,            ///< a clock's `warn_at` that lists no warning
   // E3xx: requests checked against a policy's facts
   unknown_fact = 300,      ///< the request names a fact the policy does not declare
   fact_type = 301,         ///< a value of the wrong type for the fact
@@ -89,6 +92,7 @@ enum class error_code : std::uint16_t {
   uncovered_pair = 409,      ///< an (order status, request type) pair no rule of a table handles
   protected_weakened = 410,  ///< a store policy gives a protected request a weaker outcome than its base
   analysis_budget = 411,     ///< the analysis stopped splitting regions at its budget; results are partial
+  reset_never_applies = 412,  ///< a clock `reset` where the clock is never running or paused: it does nothing
   // E5xx: the library called the wrong way (thrown as `usage_error`, never a policy finding)
   no_policy = 500,         ///< a null policy pointer, or a case that was never opened
   foreign_input = 501,     ///< a bound request or batch made with another policy

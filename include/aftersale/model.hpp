@@ -188,6 +188,10 @@ struct clock_def {
   std::string label;
   clock_duration within;
   std::uint32_t calendar = npos;  ///< index into policy::calendars (npos: the policy's default calendar)
+  /// `warn_at`: percentages of the limit (1..99, strictly increasing) at which a case sends an
+  /// `sla_warning`; a clock with warnings also sends `sla_breached` at 100 % (docs/workflow.md).
+  /// Empty: the clock sends no notices.
+  std::vector<std::uint8_t> warn_at;
   source_span where;
 };
 
@@ -226,6 +230,8 @@ enum class clock_action : std::uint8_t {
   stop,    ///< the clock is met and no longer runs
   pause,   ///< waiting on the customer: remaining time is frozen
   resume,  ///< continue a paused clock with its remaining time
+  reset,   ///< a running or paused clock starts again from now with its full limit (and its warnings);
+           ///< an idle or stopped one stays as it is
 };
 
 struct clock_effect {

@@ -13,9 +13,9 @@
 
 /// The policy file format this library reads (`format: 1` at the top of a policy).
 #define AFTERSALE_POLICY_FORMAT_VERSION 1
-/// The case snapshot format `to_json` writes (`"format": "aftersale-case/2"`); `from_json`
+/// The case snapshot format `to_json` writes (`"format": "aftersale-case/3"`); `from_json`
 /// also reads every older one (docs/snapshots.md).
-#define AFTERSALE_SNAPSHOT_FORMAT_VERSION 2
+#define AFTERSALE_SNAPSHOT_FORMAT_VERSION 3
 
 #define AFTERSALE_VERSION_STRINGIFY_(x) #x
 #define AFTERSALE_VERSION_STRINGIFY(x) AFTERSALE_VERSION_STRINGIFY_(x)

@@ -12,7 +12,7 @@ void check_tables(const policy& p, const analysis_options& options, analysis_rep
 
 /// Unreachable states (A400), no way to a terminal state (A401), nondeterminism (A402),
 /// guards that never hold (A403), clocks on terminal states (A404), missing customer labels
-/// (A405) of every flow, with Boost.Graph: flow_checks.cpp.
+/// (A405), resets that never apply (A412) of every flow, with Boost.Graph: flow_checks.cpp.
 void check_flows(const policy& p, const analysis_options& options, analysis_report& report);
 
 /// Protected outcomes a store policy must not weaken (A410): protected_checks.cpp.

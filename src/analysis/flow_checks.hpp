@@ -4,7 +4,7 @@
 //   flow_competing.cpp — A402 (two transitions can fire for the same case)
 //   flow_checks.cpp — the graph checks A400 (unreachable), A401 (no way out), A405 (labels),
 //                     and `check_flows` itself
-//   flow_clocks.cpp — A404 (clocks on terminal states)
+//   flow_clocks.cpp — A404 (clocks on terminal states), A412 (resets that never apply)
 #include <aftersale/analysis.hpp>
 #include <cstdint>
 #include <string>
@@ -63,7 +63,8 @@ void check_guards(const flow_guards& g, analysis_report& report);
 /// can fire for the same case, and those earlier ones leave no case to.
 void check_nondeterminism(const flow_guards& g, const analysis_options& options, analysis_report& report);
 
-/// A404: clocks started on entering a terminal state, or still running when one is entered.
+/// A404: clocks started on entering a terminal state, or still running when one is entered; and
+/// A412: a clock `reset` where the clock is never running or paused, from the same analysis.
 /// Rules that open the flow are followed one by one (their clocks, the requests they decide);
 /// `max_boxes` bounds the regions of those requests.
 void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis_report& report);

@@ -1,10 +1,10 @@
-// A404: SLA clocks on terminal states. Entering a terminal state resolves the case and no timer
-// fires in a resolved case, but the runtime does not stop its clocks: a clock left running keeps
-// its deadline in the case (and its snapshot), falls overdue, and reports an SLA breach for a
-// case that is already settled; after `reopen` its old deadline is still the one that counts.
-// So: clocks a terminal state starts (or resumes) on entry, and clocks that can still be running
-// when one is entered, found by a may-analysis over the flow graph (paths, not guards: a
-// transition whose guard never holds is left out).
+// A404: SLA clocks on terminal states (and A412, resets that never apply, from the same analysis). Entering a
+// terminal state resolves the case and no timer fires in a resolved case, but the runtime does not stop its
+// clocks: a clock left running keeps its deadline in the case (and its snapshot), falls overdue, and reports
+// an SLA breach for a case that is already settled; after `reopen` its old deadline is still the one that
+// counts. So: clocks a terminal state starts (or resumes) on entry, and clocks that can still be running when
+// one is entered, found by a may-analysis over the flow graph (paths, not guards: a transition whose guard
+// never holds is left out).
 #include <algorithm>
 #include <deque>
 
@@ -50,6 +50,12 @@ struct clock_states {
         if ((b & paused) && !(b & running)) origin[clock] = where;
         b = static_cast<std::uint8_t>(((b & paused) ? running : 0) | (b & running));
         break;
+      case clock_action::reset:  // a running or paused clock runs again; an idle or stopped one stays
+        if (b != 0) {
+          b = running;
+          origin[clock] = where;
+        }
+        break;
     }
   }
 
@@ -69,6 +75,74 @@ struct clock_states {
     return changed;
   }
 };
+
+// A412: a `reset` whose clock is idle or stopped on every path that reaches it does nothing
+// (a reset only restarts a counting clock). Checked at each on_entry action and each effect of
+// a usable transition, over every run; a state no run reaches is A400's.
+void check_resets(const policy& p, const flow_def& f, const std::vector<bool>& usable,
+                  const std::vector<std::vector<clock_states>>& runs,
+                  const std::vector<std::vector<std::uint32_t>>& entry_sites,
+                  const std::vector<std::vector<std::uint32_t>>& effect_sites, analysis_report& report) {
+  const std::size_t n = f.states.size();
+  std::vector<std::vector<char>> entry_applies(n), effect_applies(f.transitions.size());
+  std::vector<char> reached(n, 0), fired(f.transitions.size(), 0);
+  for (std::size_t s = 0; s < n; ++s) entry_applies[s].assign(f.states[s].on_entry.size(), 0);
+  for (std::size_t t = 0; t < f.transitions.size(); ++t)
+    effect_applies[t].assign(f.transitions[t].effects.size(), 0);
+  const auto counting = [](const clock_states& v, std::uint32_t clock) {
+    return clock < v.bits.size() && v.bits[clock] != 0;
+  };
+  for (const std::vector<clock_states>& in : runs) {
+    for (std::size_t s = 0; s < n; ++s) {
+      if (!in[s].reached) continue;
+      reached[s] = 1;
+      clock_states v = in[s];
+      for (std::size_t i = 0; i < f.states[s].on_entry.size(); ++i) {
+        const clock_effect& k = f.states[s].on_entry[i];
+        if (k.action == clock_action::reset && counting(v, k.clock)) entry_applies[s][i] = 1;
+        v.apply(k.action, k.clock, entry_sites[s][i]);
+      }
+      for (std::uint32_t t = 0; t < f.transitions.size(); ++t) {
+        const transition_def& td = f.transitions[t];
+        if (td.from != s || !usable[t]) continue;
+        fired[t] = 1;
+        clock_states w = v;
+        for (std::size_t i = 0; i < td.effects.size(); ++i) {
+          const effect& e = td.effects[i];
+          if (e.kind != effect_kind::clock) continue;
+          if (e.clock_op == clock_action::reset && counting(w, e.target)) effect_applies[t][i] = 1;
+          w.apply(e.clock_op, e.target, effect_sites[t][i]);
+        }
+      }
+    }
+  }
+  const auto report_reset = [&](std::uint32_t clock, const source_span& where, const std::string& site) {
+    const std::string id = clock < p.clocks.size() ? p.clocks[clock].id : "?";
+    report.findings.push_back(
+        flow_finding(error_code::reset_never_applies, severity::warning, f, where,
+                     "`reset` of clock `" + id + "` " + site +
+                         " never applies: the clock is idle or stopped on every "
+                         "path there, and a reset only restarts a running or paused clock",
+                     "write `start: " + id + "` to start the clock, or remove the reset"));
+  };
+  for (std::size_t s = 0; s < n; ++s) {
+    if (!reached[s]) continue;
+    for (std::size_t i = 0; i < f.states[s].on_entry.size(); ++i) {
+      const clock_effect& k = f.states[s].on_entry[i];
+      if (k.action == clock_action::reset && !entry_applies[s][i])
+        report_reset(k.clock, k.where, "on entering `" + f.states[s].id + "`");
+    }
+  }
+  for (std::uint32_t t = 0; t < f.transitions.size(); ++t) {
+    if (!fired[t]) continue;
+    const transition_def& td = f.transitions[t];
+    for (std::size_t i = 0; i < td.effects.size(); ++i) {
+      const effect& e = td.effects[i];
+      if (e.kind == effect_kind::clock && e.clock_op == clock_action::reset && !effect_applies[t][i])
+        report_reset(e.target, e.where, "by the " + transition_text(p, f, t));
+    }
+  }
+}
 
 }  // namespace
 
@@ -221,6 +295,8 @@ void check_terminal_clocks(const flow_guards& g, std::size_t max_boxes, analysis
       runs.push_back(propagate(opened, usable));
     }
   }
+
+  check_resets(p, f, g.usable_flags(), runs, entry_sites, effect_sites, report);
 
   for (std::size_t s = 0; s < n; ++s) {
     const state_def& st = f.states[s];

@@ -58,6 +58,9 @@ struct case_access {
   static std::int64_t& value(outcome& o) { return o.value_; }
   static std::string& detail(outcome& o) { return o.detail_; }
   static std::vector<emitted_action>& actions(outcome& o) { return o.actions_; }
+  static std::uint32_t& fired_before(outcome& o) { return o.fired_before_; }
+  static std::uint32_t& notice_clock(outcome& o) { return o.notice_clock_; }
+  static std::uint32_t& notice_percent(outcome& o) { return o.notice_percent_; }
   static const policy* policy_of(const outcome& o) { return o.policy_; }
   static std::uint32_t flow_of(const outcome& o) { return o.flow_; }
   static std::uint32_t event_of(const outcome& o) { return o.event_; }

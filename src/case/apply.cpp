@@ -1,5 +1,6 @@
-// apply(): checks an event against the case (refusals in the documented order), plans the
-// transition with its effects and the automatic ones that follow, then commits.
+// apply(): fires the timers that fell due before the event, checks the event against the case
+// (refusals in the documented order), plans the transition with its effects and the automatic
+// ones that follow, then commits.
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -300,6 +301,37 @@ outcome apply_core(service_case& c, resolved_event e, sys_seconds now, std::stri
   return o;
 }
 
+// Timers and SLA notices due at or before `now` fire first, in time order, as `advance` would:
+// an event never overtakes a timer that fell due before it was sent (an event that re-enters
+// the state would otherwise start the state over, and its clock timer would never fire). Then
+// `core` applies the event in the state they led to. They fire on a copy of the case, kept only
+// when the event is accepted: a refused event changes nothing, and its due timers stay due for
+// `advance`, which fires them at the same instants.
+template <class Core>
+outcome after_due_timers(service_case& c, sys_seconds now, const Core& core) {
+  detail::pending_timer t;
+  if (!detail::earliest_timer(c, t) || now < t.due) return core(c);
+  service_case next = c;
+  std::vector<outcome> fired;
+  detail::fire_due_timers(next, now, fired);
+  outcome o = core(next);
+  if (!o.accepted() || fired.empty()) return o;
+  std::vector<emitted_action>& actions = case_access::actions(o);
+  std::vector<emitted_action> all;
+  std::uint32_t steps = 0;
+  for (const outcome& f : fired) {
+    steps += f.steps();
+    all.insert(all.end(), f.actions().begin(), f.actions().end());
+  }
+  all.insert(all.end(), actions.begin(), actions.end());
+  actions.swap(all);  // noexcept from here
+  case_access::steps(o) += steps;
+  case_access::from(o) = c.state_index();
+  case_access::fired_before(o) = static_cast<std::uint32_t>(fired.size());
+  c = std::move(next);
+  return o;
+}
+
 std::uint32_t find_event(const flow_def& f, std::string_view name) noexcept {
   if (name == "close") return resolved_event::close;
   if (name == "reopen") return resolved_event::reopen;
@@ -333,7 +365,9 @@ outcome apply(service_case& c, const event& e, sys_seconds now) {
   r.event = find_event(c.flow(), e.name);
   const encoded_payload payload = encode_payload(c, e.payload);
   const std::uint64_t digest = e.id.empty() ? 0 : detail::event_digest(e.name, e.actor_role, &e.payload);
-  return apply_core(c, r, now, e.id, digest, &payload, e.actor_role, e.name);
+  return after_due_timers(c, now, [&](service_case& in) {
+    return apply_core(in, r, now, e.id, digest, &payload, e.actor_role, e.name);
+  });
 }
 
 outcome apply(service_case& c, resolved_event e, sys_seconds now, std::string_view id) {
@@ -352,7 +386,8 @@ outcome apply(service_case& c, resolved_event e, sys_seconds now, std::string_vi
                                       : std::string_view();
     digest = detail::event_digest(name, role, nullptr);
   }
-  return apply_core(c, e, now, id, digest, nullptr, {}, {});
+  return after_due_timers(
+      c, now, [&](service_case& in) { return apply_core(in, e, now, id, digest, nullptr, {}, {}); });
 }
 
 }  // namespace aftersale

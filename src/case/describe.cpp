@@ -38,6 +38,8 @@ std::string_view clock_verb(clock_action a) {
       return "pause";
     case clock_action::resume:
       return "resume";
+    case clock_action::reset:
+      return "reset";
   }
   return "?";
 }
@@ -156,11 +158,21 @@ std::string outcome::message() const {
   const flow_def& f = p.flows[flow_];
   switch (status_) {
     case status::accepted: {
+      if (notice_clock_ < p.clocks.size()) {
+        const std::string clock = "clock `" + p.clocks[notice_clock_].id + "`";
+        return notice_percent_ >= 100 ? "accepted: sla_breached: " + clock + " reached its deadline"
+                                      : "accepted: sla_warning: " + clock + " reached " +
+                                            std::to_string(notice_percent_) + "% of its limit";
+      }
       std::string out =
           "accepted: " + std::string(state_id(f, from_)) + " → " + std::string(state_id(f, to_));
       if (event_ == resolved_event::close) out += " (close)";
       if (event_ == resolved_event::reopen) out += " (reopen)";
       if (event_ == npos && transition_ < f.transitions.size()) out += " (timer)";
+      if (fired_before_ > 0)
+        out += fired_before_ == 1
+                   ? std::string(" (after 1 due timer or SLA notice)")
+                   : " (after " + std::to_string(fired_before_) + " due timers and SLA notices)";
       if (!detail_.empty()) out += "; " + detail_;
       return out;
     }

@@ -76,13 +76,21 @@ void make_room(V& v, std::size_t extra, std::size_t first = 8) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Clocks (case_clocks.cpp)
+// Clocks (clocks.cpp)
 
 /// Clock `k` after `action` at `now`, computed on the clock's calendar: `start` sets a new
 /// deadline, `pause` freezes the time left (working time for business clocks), `resume` counts
-/// it again from `now`, `stop` marks it met. An action that does not apply (pausing a clock that
-/// is not running, resuming one that is not paused, stopping an idle one) changes nothing.
+/// it again from `now`, `reset` starts a running or paused clock again, `stop` marks it met. An action that
+/// does not apply (pausing a clock that is not running, resuming one that is not paused, stopping an idle
+/// one) changes nothing.
 case_clock clock_after(const policy& p, case_clock k, clock_action action, sys_seconds now);
+
+/// The next SLA notice a clock sends: a running clock whose policy clock has `warn_at` warns at
+/// each percentage of its limit above `k.notified` (when the time left is the rest of the limit,
+/// so the warnings move with a paused deadline), then reports the breach (100) at its deadline.
+/// Writes its instant and percentage; false when none is pending (not running, a clock without
+/// warnings, never due, or every notice sent).
+bool next_notice(const policy& p, const case_clock& k, sys_seconds& at, std::uint8_t& percent);
 
 /// Index in `clocks` (sorted by policy clock) of the slot for `policy_clock`, or npos.
 std::uint32_t clock_slot(const std::vector<case_clock>& clocks, std::uint32_t policy_clock) noexcept;
@@ -244,12 +252,18 @@ std::uint64_t event_digest(std::string_view event, std::string_view role, const 
 /// The outcome skeleton for an event on `c` (policy, flow, state, event and role filled in).
 outcome make_outcome(const service_case& c, std::uint32_t event, std::uint32_t role);
 
-/// The earliest timer transition of the current state that can fire: its due time and index.
-/// Nothing when the case is resolved or closed, or no timer is pending.
+/// The earliest timer of the case: a timer transition of the current state that can fire, or
+/// an SLA notice of a running clock (`next_notice`). Ties: notices first (in clock order), then
+/// transitions in policy order. Nothing when the case is resolved or closed, or nothing is pending.
 struct pending_timer {
   sys_seconds due;
-  std::uint32_t transition = npos;
+  std::uint32_t transition = npos;  ///< a timer transition; npos for a notice
+  std::uint32_t slot = npos;        ///< a notice: the clock slot
+  std::uint8_t percent = 0;         ///< a notice: the percentage of the limit (100: the breach)
 };
 bool earliest_timer(const service_case& c, pending_timer& out);
+
+/// Fires every timer and notice due at or before `now` (see `advance`), appending one outcome each.
+void fire_due_timers(service_case& c, sys_seconds now, std::vector<outcome>& fired);
 
 }  // namespace aftersale::detail

@@ -1,4 +1,8 @@
 // Reads `clocks:`: SLA definitions with exactly one duration key in `within`.
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "load/build_state.hpp"
 
 namespace aftersale::load {
@@ -76,6 +80,49 @@ std::optional<clock_duration> read_within(build_state& s, const node& n, const s
 
 namespace {
 
+// `warn_at: [50%, 80%]`: whole percentages strictly between 0 % and 100 % (the breach itself
+// is the 100 % notice), strictly increasing. A bad list leaves the clock without warnings and
+// marks it broken, so nothing else reports on it.
+bool read_warnings(build_state& s, const node& n, const std::string& label, std::vector<std::uint8_t>& out) {
+  const std::string what = "`warn_at` of " + label;
+  if (!s.r.expect(n, node::kind::sequence, what)) return false;
+  if (n.children.empty()) {
+    s.r.error(error_code::no_warnings, n, what + " lists no warning",
+              "list percentages of the limit, like `[50%, 80%]`, or remove `warn_at`");
+    return false;
+  }
+  bool ok = true;
+  for (const node& item : n.children) {
+    if (!s.r.expect(item, node::kind::scalar, "a warning of " + label)) {
+      ok = false;
+      continue;
+    }
+    const std::string& v = item.value;
+    const bool digits = v.size() >= 2 && v.size() <= 4 && v.back() == '%' &&
+                        std::all_of(v.begin(), v.end() - 1, [](char ch) { return ch >= '0' && ch <= '9'; });
+    const int percent = digits ? std::stoi(v.substr(0, v.size() - 1)) : -1;
+    if (percent <= 0 || percent >= 100) {
+      s.r.error(error_code::warning_fraction, item,
+                "warning `" + v + "` of " + label + " is not a percentage between 0% and 100%",
+                "write a whole percentage of the limit, like `50%`, above 0% and below 100% (the "
+                "deadline itself is the 100% notice, `sla_breached`)");
+      ok = false;
+      continue;
+    }
+    if (!out.empty() && percent <= out.back()) {
+      s.r.error(error_code::warnings_out_of_order, item,
+                "warning `" + v + "` of " + label + " does not come after `" + std::to_string(out.back()) +
+                    "%`: warnings are listed once each, in increasing order",
+                "list the percentages from the smallest to the largest, each once");
+      ok = false;
+      continue;
+    }
+    out.push_back(static_cast<std::uint8_t>(percent));
+  }
+  if (!ok) out.clear();
+  return ok;
+}
+
 void read_clock(build_state& s, const node& key, const node& decl) {
   auto id = s.r.id(key, "a clock id");
   const std::string label = "clock `" + key.value + "`";
@@ -83,8 +130,9 @@ void read_clock(build_state& s, const node& key, const node& decl) {
     s.broken_clocks.insert(key.value);
     return;
   }
-  bool ok = s.r.check_keys(decl, label, {"within", "calendar", "label", "description"}, {"within"}) &&
-            id.has_value();
+  bool ok =
+      s.r.check_keys(decl, label, {"within", "calendar", "warn_at", "label", "description"}, {"within"}) &&
+      id.has_value();
   clock_def c;
   if (id) c.id = *id;
   c.where = s.r.span(key);
@@ -120,6 +168,7 @@ void read_clock(build_state& s, const node& key, const node& decl) {
   } else {
     ok = false;  // `policy.calendar` is wrong and already reported
   }
+  if (const node* n = decl.find("warn_at")) ok = read_warnings(s, *n, label, c.warn_at) && ok;
   if (const node* n = decl.find("label")) {
     if (auto t = s.r.text(*n, "the label of " + label)) c.label = *t;
   }

@@ -1,4 +1,4 @@
-// Reads one item of a transition's `effects:`: set, record, start/stop/pause/resume, emit,
+// Reads one item of a transition's `effects:`: set, record, start/stop/pause/resume/reset, emit,
 // remark, escalate.
 #include <algorithm>
 
@@ -8,8 +8,8 @@ namespace aftersale::load {
 
 namespace {
 
-constexpr std::string_view effect_keys[] = {"set",    "record", "start",  "stop",    "pause",
-                                            "resume", "emit",   "remark", "escalate"};
+constexpr std::string_view effect_keys[] = {"set",    "record", "start", "stop",   "pause",
+                                            "resume", "reset",  "emit",  "remark", "escalate"};
 
 std::vector<std::string> variable_names(const flow_context& c, std::optional<fact_type> only = std::nullopt) {
   std::vector<std::string> out;
@@ -206,15 +206,16 @@ void read_effect(flow_context& c, const node& item, std::vector<effect>& out) {
   if (key && key->value == "emit") {
     s.r.check_keys(item, "an effect", {"emit", "args"});
   } else {
-    s.r.check_keys(item, "an effect",
-                   {"set", "record", "start", "stop", "pause", "resume", "emit", "remark", "escalate"});
+    s.r.check_keys(
+        item, "an effect",
+        {"set", "record", "start", "stop", "pause", "resume", "reset", "emit", "remark", "escalate"});
   }
   if (kinds != 1) {
     s.r.error(
         kinds == 0 ? error_code::missing_key : error_code::invalid_value, item,
         kinds == 0 ? "an effect names no action" : "an effect names more than one action",
-        "write one per list item: `set`, `record`, `start`, `stop`, `pause`, `resume`, `emit`, `remark` "
-        "or `escalate`");
+        "write one per list item: `set`, `record`, `start`, `stop`, `pause`, `resume`, `reset`, `emit`, "
+        "`remark` or `escalate`");
     return;
   }
   const node& value = *item.find(key->value);
@@ -225,6 +226,7 @@ void read_effect(flow_context& c, const node& item, std::vector<effect>& out) {
   if (k == "stop") return read_clock_effect(c, value, clock_action::stop, k, out);
   if (k == "pause") return read_clock_effect(c, value, clock_action::pause, k, out);
   if (k == "resume") return read_clock_effect(c, value, clock_action::resume, k, out);
+  if (k == "reset") return read_clock_effect(c, value, clock_action::reset, k, out);
   if (k == "emit") return read_emit(c, item, value, out);
   if (k == "remark") return read_remark(c, item, value, out);
   read_escalate(c, item, value, out);

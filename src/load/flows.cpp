@@ -154,11 +154,12 @@ void read_state(flow_context& c, const node& key, const node& decl) {
   if (st.terminal) st.phase = state_phase::resolved;
   if (const node* n = decl.find("on_entry");
       n && s.r.expect(*n, node::kind::mapping, "`on_entry` of " + label)) {
-    s.r.check_keys(*n, "`on_entry` of " + label, {"start", "stop", "pause", "resume"});
+    s.r.check_keys(*n, "`on_entry` of " + label, {"start", "stop", "pause", "resume", "reset"});
     // Fixed order whatever the written order: a clock stopped and restarted on entry restarts.
     for (auto [k, action] : {std::pair<const char*, clock_action>{"stop", clock_action::stop},
                              {"pause", clock_action::pause},
                              {"resume", clock_action::resume},
+                             {"reset", clock_action::reset},
                              {"start", clock_action::start}}) {
       if (const node* list = n->find(k)) {
         read_clock_list(c, *list, action, "`on_entry." + std::string(k) + "` of " + label, st.on_entry);

@@ -848,7 +848,14 @@ TEST(Clocks, OverdueClockStaysRunningUntilStopped) {
   // Without advance the clock is simply overdue; the timer is pending at its deadline.
   EXPECT_EQ(clock_of(c, "return_shipment").state, case_clock::status::running);
   EXPECT_EQ(next_deadline(c), due);
-  accept(c, ev("ship", "customer"), due + hours(5));  // late, but the event still applies
+  // An event sent after the deadline meets the timer first (it moved the case on, where `ship`
+  // has no transition): refused, and the case is unchanged, its timer still due.
+  const service_case before = c;
+  const outcome late = apply(c, ev("ship", "customer"), due + hours(5));
+  EXPECT_EQ(late.reason(), refusal::unknown_event) << late.message();
+  EXPECT_EQ(c, before);
+  EXPECT_EQ(clock_of(c, "return_shipment").state, case_clock::status::running);  // overdue
+  accept(c, ev("ship", "customer"), due - std::chrono::seconds(1));  // a second early: the event first
   EXPECT_EQ(clock_of(c, "return_shipment").state, case_clock::status::stopped);
   EXPECT_EQ(clock_of(c, "return_shipment").due, due);  // kept: when it was due
 }

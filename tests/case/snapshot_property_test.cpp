@@ -661,12 +661,13 @@ std::string as_format_1(std::string s) {
 TEST(snapshot_property, snapshots_of_format_1_still_restore) {
   std::size_t with_ids = 0;
   for (const sample& s : runtime_samples()) {
+    if (s.text.find("\"notified\"") != std::string::npos) continue;  // SLA notices came with format 3
     const std::string old = as_format_1(s.text);
     SCOPED_TRACE(old);
     service_case back;
     ASSERT_NO_THROW(back = aftersale::from_json(s.p, old));
     const std::string again = aftersale::to_json(back);
-    EXPECT_EQ(again.rfind(R"({"format":"aftersale-case/2")", 0), 0U);
+    EXPECT_EQ(again.rfind(R"({"format":"aftersale-case/2")", 0), 0U);  // no notice sent: format 2
     EXPECT_EQ(aftersale::to_json(aftersale::from_json(s.p, again)), again);
     // The same case, its digests unknown, and a `migrated` entry after the old history (which
     // the runtime did not keep in time order then; from here on it does).
@@ -696,14 +697,56 @@ TEST(snapshot_property, snapshots_of_format_1_still_restore) {
   access::history(c)[hs.size() - 2].at = hs.back().at + 1h;  // an entry later than the one after it
   EXPECT_NO_THROW(aftersale::from_json(c.policy_ptr(), as_format_1(aftersale::to_json(c))));
   EXPECT_THROW(aftersale::from_json(c.policy_ptr(), aftersale::to_json(c)), aftersale::snapshot_error);
-  // The keys of format 2 are refused in a snapshot that says it is format 1.
+  // The keys of formats 2 and 3 are refused in a snapshot that says it is format 1.
   for (const sample& s : runtime_samples()) {
     if (s.text.find("event_digest") == std::string::npos) continue;
     std::string mislabelled = s.text;
+    if (s.text.find("aftersale-case/2") == std::string::npos) continue;
     mislabelled.replace(s.text.find("aftersale-case/2"), 16, "aftersale-case/1");
     EXPECT_THROW(aftersale::from_json(s.p, mislabelled), aftersale::snapshot_error);  // `integrity`
     EXPECT_THROW(aftersale::from_json(s.p, without_integrity(mislabelled)), aftersale::snapshot_error);
     break;
+  }
+}
+
+// Format 3 is written only for a case that needs it (a clock that sent an SLA notice); any
+// other is written as format 2, as before, so workers that read only format 2 still read it
+// (docs/versioning.md, "read before write"). Both restore exactly.
+TEST(snapshot_property, format_3_only_when_a_notice_was_sent) {
+  std::size_t with = 0, without = 0;
+  for (const sample& s : runtime_samples()) {
+    const bool notices = std::any_of(s.c.clocks().begin(), s.c.clocks().end(),
+                                     [](const aftersale::case_clock& k) { return k.notified != 0; });
+    SCOPED_TRACE(s.text);
+    EXPECT_EQ(
+        s.text.rfind(notices ? R"({"format":"aftersale-case/3")" : R"({"format":"aftersale-case/2")", 0), 0U);
+    EXPECT_EQ(s.text.find("\"notified\"") != std::string::npos, notices);
+    service_case back;
+    ASSERT_NO_THROW(back = aftersale::from_json(s.p, s.text));
+    EXPECT_EQ(back, s.c);
+    EXPECT_EQ(aftersale::to_json(back), s.text);
+    ++(notices ? with : without);
+  }
+  EXPECT_GT(with, 5U);  // the default policy's contact clocks warn
+  EXPECT_GT(without, 100U);
+  // `notified` is format 3's: refused in a snapshot that says it is format 2.
+  const sample& any = runtime_samples().front();
+  service_case c = any.c;
+  ASSERT_FALSE(c.clocks().empty());
+  access::clocks(c)[0].state = aftersale::case_clock::status::stopped;
+  access::clocks(c)[0].started = start_time();
+  access::clocks(c)[0].due = start_time() + 1h;
+  access::clocks(c)[0].notified = 100;
+  std::string text = without_integrity(aftersale::to_json(c));
+  ASSERT_NE(text.find("\"notified\":100"), std::string::npos);
+  ASSERT_EQ(text.rfind(R"({"format":"aftersale-case/3")", 0), 0U);
+  EXPECT_NO_THROW(aftersale::from_json(any.p, text));
+  text.replace(text.find("aftersale-case/3"), 16, "aftersale-case/2");
+  try {
+    aftersale::from_json(any.p, text);
+    ADD_FAILURE() << "a format-2 snapshot with `notified` was accepted";
+  } catch (const aftersale::snapshot_error& e) {
+    EXPECT_EQ(e.path(), "$.clocks[0].notified") << e.what();
   }
 }
 

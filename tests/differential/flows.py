@@ -2,8 +2,10 @@
 
 The interpreter (RefCase) follows docs/workflow.md and the flow sections of docs/policy-format.md
 only: checks in the documented order, effects in order, on-entry clock actions in the fixed order
-stop, pause, resume, start, automatic chains, timers earliest first each at its own due time, and
-the lifecycle phases of the table in workflow.md.
+stop, pause, resume, reset, start, automatic chains, timers earliest first each at its own due time (also
+before an event: `apply` fires the timers due by then first, and keeps them only when the event is
+accepted), and the lifecycle phases of the table in workflow.md. SLA notices (`warn_at`) are not
+modelled: the generator declares no warnings, so the library sends none here.
 """
 
 from __future__ import annotations
@@ -264,7 +266,7 @@ class RefCase:
             if "clock" in t.get("after", {}):
                 out.add(t["after"]["clock"])
             for e in t.get("effects", []):
-                for k in ("start", "stop", "pause", "resume"):
+                for k in ("start", "stop", "pause", "resume", "reset"):
                     if k in e:
                         out |= set(e[k] if isinstance(e[k], list) else [e[k]])
         return out
@@ -280,7 +282,9 @@ class RefCase:
         k = self.clocks[c]
         kind, amount = self._kind(c)
         business = kind in ("business_time", "business_days")
-        if action == "start":
+        if action == "reset" and k["status"] not in ("running", "paused"):
+            return  # workflow.md: a reset restarts only a clock that is counting
+        if action in ("start", "reset"):
             self.clocks[c] = {"status": "running", "started": now, "due": self.pol.deadline(c, now)}
         elif action == "stop":
             if k["status"] in ("running", "paused"):
@@ -315,7 +319,7 @@ class RefCase:
         self.state = state
         self.entered_at = now
         oe = st.get("on_entry", {})
-        for action in ("stop", "pause", "resume", "start"):
+        for action in ("stop", "pause", "resume", "reset", "start"):
             v = oe.get(action, [])
             for c in (v if isinstance(v, list) else [v]):
                 self.clock_action(action, c, now)
@@ -359,7 +363,7 @@ class RefCase:
                 self.escalation = role
                 self.phase = "escalated"
             else:
-                for action in ("start", "stop", "pause", "resume"):
+                for action in ("start", "stop", "pause", "resume", "reset"):
                     if action in e:
                         v = e[action]
                         for c in (v if isinstance(v, list) else [v]):
@@ -430,13 +434,27 @@ class RefCase:
         sent = (event, role, sorted((payload or {}).items()))
         if eid and eid in self.applied:
             return {"result": "duplicate" if self.applied[eid] == sent else "conflict"}
+        # workflow.md "Applying an event": timers due at or before the event fire first, as
+        # `advance` would; a refused event changes nothing, its due timers included.
+        saved = self._save()
+        fired = self.advance(now)
+        self.actions = []
         try:
             self._check_and_fire(event, role, now, payload)
         except Refused as r:
+            self._restore(saved)
             return {"result": "refused", "reason": r.reason}
         if eid:
             self.applied[eid] = sent
-        return {"result": "accepted", "actions": self.actions}
+        return {"result": "accepted", "actions": [a for f in fired for a in f["actions"]] + self.actions}
+
+    def _save(self):
+        return (self.state, self.entered_at, self.phase, self.escalation, self.remark_flag, self.remark_text,
+                dict(self.vars), {c: dict(k) for c, k in self.clocks.items()})
+
+    def _restore(self, saved):
+        (self.state, self.entered_at, self.phase, self.escalation, self.remark_flag, self.remark_text,
+         self.vars, self.clocks) = saved
 
     def _check_and_fire(self, event, role, now, payload):
         if role not in self.pol.roles:

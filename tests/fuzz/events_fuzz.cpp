@@ -160,8 +160,14 @@ void advance_step(aftersale::service_case& c, aftersale::sys_seconds now) {
   } catch (const std::exception& e) {
     FUZZ_CHECK(false, std::string("advance threw: ") + e.what());
   }
-  for (const aftersale::outcome& o : fired) FUZZ_CHECK(o.accepted(), "advance reported a step it refused");
-  FUZZ_CHECK(c.history().size() >= before + fired.size(), "a fired timer left no history");
+  std::size_t steps = 0;
+  for (const aftersale::outcome& o : fired) {
+    FUZZ_CHECK(o.accepted(), "advance reported a step it refused");
+    // A timer transition leaves history; an SLA notice (no transition) leaves none.
+    FUZZ_CHECK((o.steps() > 0) != (o.notice_clock() != aftersale::npos), "neither a timer nor an SLA notice");
+    steps += o.steps();
+  }
+  FUZZ_CHECK(c.history().size() == before + steps, "the history does not hold the timers fired");
   const auto next = aftersale::next_deadline(c);
   FUZZ_CHECK(!next || *next > now, "a deadline at or before the instant advanced to is still pending");
 }

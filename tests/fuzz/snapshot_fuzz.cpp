@@ -24,8 +24,14 @@ void advance_to(aftersale::service_case& c, aftersale::sys_seconds t) {
   } catch (const std::exception& e) {
     FUZZ_CHECK(false, std::string("advance threw: ") + e.what());
   }
-  for (const aftersale::outcome& o : fired) FUZZ_CHECK(o.accepted(), "advance reported a step it refused");
-  FUZZ_CHECK(c.history().size() >= before + fired.size(), "a fired timer left no history");
+  std::size_t steps = 0;
+  for (const aftersale::outcome& o : fired) {
+    FUZZ_CHECK(o.accepted(), "advance reported a step it refused");
+    // A timer transition leaves history; an SLA notice (no transition) leaves none.
+    FUZZ_CHECK((o.steps() > 0) != (o.notice_clock() != aftersale::npos), "neither a timer nor an SLA notice");
+    steps += o.steps();
+  }
+  FUZZ_CHECK(c.history().size() == before + steps, "the history does not hold the timers fired");
   if (fired.empty()) FUZZ_CHECK(c.history().size() == before, "history changed with nothing fired");
   const auto next = aftersale::next_deadline(c);
   FUZZ_CHECK(!next || *next > t, "a deadline at or before the instant advanced to is still pending");

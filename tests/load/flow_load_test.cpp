@@ -646,4 +646,28 @@ TEST(flow_errors, MessagesNameTheIdsAndWhatIsDeclared) {
   }
 }
 
+TEST(flow_load, ClockWarningsAndResets) {
+  const auto p = load_policy_file(AFTERSALE_SOURCE_DIR "/tests/policies/sla_flows.yaml");
+  EXPECT_EQ(p->clocks[*p->find_clock("reply")].warn_at, (std::vector<std::uint8_t>{50, 80}));
+  EXPECT_EQ(p->clocks[*p->find_clock("review")].warn_at, std::vector<std::uint8_t>{25});
+  EXPECT_TRUE(p->clocks[*p->find_clock("quiet")].warn_at.empty());
+  const flow_def& f = p->flows[*p->find_flow("chat")];
+  const auto nudge = std::find_if(f.transitions.begin(), f.transitions.end(),
+                                  [&](const transition_def& t) { return f.events[t.event] == "nudge"; });
+  ASSERT_NE(nudge, f.transitions.end());
+  ASSERT_EQ(nudge->effects.size(), 1u);
+  EXPECT_EQ(nudge->effects[0].kind, effect_kind::clock);
+  EXPECT_EQ(nudge->effects[0].clock_op, clock_action::reset);
+  EXPECT_EQ(nudge->effects[0].target, *p->find_clock("reply"));
+  // On entry, `reset` runs after `resume` and before `start`, whatever the written order.
+  std::string text = std::string(head) + representative;
+  const std::string from = "{on_entry: {resume: [first_response]}}";
+  text.replace(text.find(from), from.size(),
+               "{on_entry: {start: [first_response], reset: first_response, stop: [first_response]}}");
+  const auto q = load_policy_string(text, "t.yaml");
+  std::vector<clock_action> order;
+  for (const clock_effect& k : q->flows[0].states[4].on_entry) order.push_back(k.action);
+  EXPECT_EQ(order, (std::vector<clock_action>{clock_action::stop, clock_action::reset, clock_action::start}));
+}
+
 }  // namespace

@@ -54,7 +54,8 @@ def test_open_from_a_decision(policy, example, case):
     assert opened["kind"] == "opened" and opened["to"] == "requested" and opened["from"] is None
     assert opened["text"] == "2026-10-14T02:15:00Z opened in return_then_refund: requested"
     assert case.applied_event_ids == []
-    assert case.next_deadline() is None
+    # first_response (2 business hours) sends its 50 % SLA warning after one working hour
+    assert case.next_deadline() == datetime(2026, 10, 14, 3, 15, tzinfo=timezone.utc)
 
 
 def test_open_case_in_a_named_flow(policy, example):
@@ -96,8 +97,11 @@ def test_accepted_event(case, example):
     o = case.apply("approve", "agent", later, id="evt-1")
     assert o.accepted and o.result == "accepted" and o.reason is None
     assert (o.from_state, o.to_state) == ("requested", "awaiting_return")
-    assert o.actions == [("extend_receipt_deadline", {"by": "10d"}), ("notify_customer", {"about": "return_address"})]
-    assert o.message == "accepted: requested → awaiting_return"
+    # The warning due at that very moment fires first (docs/workflow.md, "Timers first").
+    warning = ("sla_warning", {"clock": "first_response", "fraction": "50", "deadline": "2026-10-14T05:45:00Z"})
+    assert o.actions == [warning, ("extend_receipt_deadline", {"by": "10d"}),
+                         ("notify_customer", {"about": "return_address"})]
+    assert o.message == "accepted: requested → awaiting_return (after 1 due timer or SLA notice)"
     assert case.state == "awaiting_return"
     assert case.entered_at == later.astimezone(timezone.utc)
     assert case.applied_event_ids == ["evt-1"]

@@ -1,5 +1,5 @@
 #pragma once
-// Spellings of the snapshot format `aftersale-case/2`, shared by the writer (snapshot/write.cpp)
+// Spellings of the snapshot format `aftersale-case/3`, shared by the writer (snapshot/write.cpp)
 // and the reader (snapshot/read.cpp). They are part of the file format, so they are fixed
 // here rather than borrowed from `to_string`: renaming an enum must not break old snapshots.
 #include <aftersale/case.hpp>
@@ -12,14 +12,17 @@
 
 namespace aftersale::detail::snapshot {
 
-/// What `to_json` writes (AFTERSALE_SNAPSHOT_FORMAT_VERSION, version.hpp). `/2` added `event_digest` to
-/// history entries and the `integrity` hash.
+/// What `to_json` writes (AFTERSALE_SNAPSHOT_FORMAT_VERSION, version.hpp). `/3` added a clock's
+/// `notified` (the SLA notices it sent); `/2` added `event_digest` to history entries and the
+/// `integrity` hash.
 inline constexpr std::string_view format_tag =
     "aftersale-case/" AFTERSALE_VERSION_STRINGIFY(AFTERSALE_SNAPSHOT_FORMAT_VERSION);
-static_assert(AFTERSALE_SNAPSHOT_FORMAT_VERSION == 2,
+static_assert(AFTERSALE_SNAPSHOT_FORMAT_VERSION == 3,
               "a new snapshot format keeps a reader for the previous one (read.cpp), a migration note in "
               "docs/snapshots.md and a CHANGELOG entry (docs/versioning.md)");
-/// The previous format, still read (neither key; event digests unknown).
+/// The previous formats, still read: `/2` (no `notified`: no notice was sent) and `/1` (neither
+/// `event_digest` nor `integrity` either; event digests unknown).
+inline constexpr std::string_view format_tag_2 = "aftersale-case/2";
 inline constexpr std::string_view format_tag_1 = "aftersale-case/1";
 
 /// The `integrity` hash, built bottom-up over the snapshot's JSON value: a scalar from its type

@@ -299,10 +299,12 @@ class reader {
     const std::string_view format = text(doc_["format"], root["format"]);
     if (format == snap::format_tag_1) {
       format_ = 1;
+    } else if (format == snap::format_tag_2) {
+      format_ = 2;
     } else if (format != snap::format_tag) {
       fail(root["format"], "unsupported snapshot format `" + std::string(format) + "`: expected `" +
-                               std::string(snap::format_tag) + "` (or `" + std::string(snap::format_tag_1) +
-                               "`)");
+                               std::string(snap::format_tag) + "` (or `" + std::string(snap::format_tag_2) +
+                               "`, `" + std::string(snap::format_tag_1) + "`)");
     }
     const std::optional<value> integrity = doc_.find("integrity");
     if (integrity && format_ == 1)
@@ -450,7 +452,7 @@ class reader {
     clocks.reserve(v.size() + flow_->clocks.size());
     v.each([&](const value& e, std::uint32_t i) {
       const where wc = w.at(i);
-      expect_object(e, wc, {"clock", "status", "started", "due", "remaining_s"}, 2);
+      expect_object(e, wc, {"clock", "status", "started", "due", "remaining_s", "notified"}, 2);
       case_clock k;
       const std::string_view id = text(e["clock"], wc["clock"]);
       const auto ci = p_->find_clock(id);
@@ -470,9 +472,20 @@ class reader {
         if (left < 0) fail(wc["remaining_s"], "the time left on a clock is never negative");
         k.remaining = std::chrono::seconds{left};
       }
-      if (k.state == case_clock::status::idle &&
-          (k.started != sys_seconds{} || k.due != sys_seconds{} || k.remaining.count() != 0))
-        fail(wc["status"], "an idle clock was never started: it has no `started`, `due` or `remaining_s`");
+      if (const auto n = e.find("notified")) {
+        if (format_ < 3)
+          fail(wc["notified"],
+               "unknown key `notified` in format `aftersale-case/" + std::to_string(format_) + "`");
+        const std::int64_t percent = integer(*n, wc["notified"]);
+        if (percent <= 0 || percent > 100)
+          fail(wc["notified"],
+               "a clock's notices are a percentage of its limit, from 1 to 100 (0 is left out)");
+        k.notified = static_cast<std::uint8_t>(percent);
+      }
+      if (k.state == case_clock::status::idle && (k.started != sys_seconds{} || k.due != sys_seconds{} ||
+                                                  k.remaining.count() != 0 || k.notified != 0))
+        fail(wc["status"],
+             "an idle clock was never started: it has no `started`, `due`, `remaining_s` or `notified`");
       // Starting sets a deadline after the start; pausing keeps it; resuming sets a later one.
       // Format 1 too: the case is written back as format 2, which must restore again.
       if (k.state != case_clock::status::idle && k.due < k.started)
@@ -775,7 +788,7 @@ class reader {
   std::uint32_t flow_index_ = npos;
   const flow_def* flow_ = nullptr;
   const flow_migration* migration_ = nullptr;
-  int format_ = 2;       ///< 1 for `aftersale-case/1`
+  int format_ = 3;       ///< 1 for `aftersale-case/1`, 2 for `/2`
   bool edited_ = false;  ///< the snapshot names another policy version than the policy's
 };
 

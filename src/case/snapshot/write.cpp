@@ -1,9 +1,10 @@
-// Writes a case snapshot (format `aftersale-case/2`, docs/snapshots.md). Streamed through the
+// Writes a case snapshot (format `aftersale-case/3`, docs/snapshots.md). Streamed through the
 // library's JSON writer rather than built as a tree: the text must be byte-for-byte
 // deterministic (the reader rewrites what it read identically) and a snapshot is taken often,
 // so it should be cheap.
 #include <aftersale/case.hpp>
 #include <aftersale/time.hpp>
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -239,6 +240,10 @@ void write_clock(writer& w, const policy& p, const case_clock& k) {
     w.key("remaining_s");
     w.integer(k.remaining.count());
   }
+  if (k.notified != 0) {
+    w.key("notified");
+    w.integer(k.notified);
+  }
   w.end_object();
 }
 
@@ -256,9 +261,13 @@ std::string to_json(const service_case& c) {
   const flow_def& f = c.flow();
   writer w(512 + 160 * c.history().size() + 64 * c.clocks().size());
 
+  // The oldest format that holds the case: a fleet mid-upgrade (docs/versioning.md, "read before
+  // write") still reads every case whose clocks sent no SLA notice, byte for byte as before.
+  const bool notices =
+      std::any_of(c.clocks().begin(), c.clocks().end(), [](const case_clock& k) { return k.notified != 0; });
   w.begin_root();
   w.key("format");
-  w.string(snap::format_tag);
+  w.string(notices ? snap::format_tag : snap::format_tag_2);
   w.key("policy");
   w.begin_object();
   w.key("id");
