@@ -175,7 +175,8 @@ void register_case(py::module_& m) {
           "The earliest pending timer of the current state (aware UTC datetime), or None.")
       .def(
           "snapshot", [](const service_case& c) { return to_json(c); },
-          "The case as JSON text (format aftersale-case/3 when a clock has sent an SLA notice, else /2; docs/snapshots.md).")
+          "The case as JSON text (format aftersale-case/3 when a clock has sent an SLA notice, else /2; "
+          "docs/snapshots.md).")
       .def_static(
           "restore",
           [](const py_policy& p, const std::string& snapshot) { return from_json(p.ptr, snapshot); },

@@ -267,7 +267,9 @@ void register_store(py::module_& m) {
           },
           py::arg("now"), py::arg("limit") = 500,
           "Fires the due timers of up to `limit` cases (each case in its own transaction); returns "
-          "{'cases', 'timers', 'skipped', 'advanced', 'held', 'failed'}: `failed` lists the cases whose snapshot did not restore ({'id', 'message'}); they are then held (passed over) for an hour of `now`.")
+          "{'cases', 'timers', 'skipped', 'advanced', 'held', 'failed'}: `failed` lists the cases whose "
+          "snapshot did not restore ({'id', 'message'}); they are then held (passed over) for an hour of "
+          "`now`.")
       .def(
           "migrate",
           [](py_store& s, const std::string& id, const py_policy& to, py::handle now,

@@ -366,18 +366,21 @@ TEST(StoreAudit, ObserversAreToldOfDecisionsEventsTimersAndSlas) {
   EXPECT_EQ(rec->counts["warning"], 2);
   // The reply clock's deadline passed in that call: one breach each, reported by that call.
   EXPECT_EQ(rec->counts["breach"], 2);
-  // O-1 answered at 12:30: the final clock (due 12:00) was breached before that event; the
-  // reply clock was reported already.
   s.set_observer(nullptr);  // removed: not told
   s.apply("O-2", {"note", "agent", {}, "n-2"}, t0 + hours(1) + minutes(40));
   EXPECT_EQ(rec->counts["applied"], 1);
   s.set_observer(rec);
-  s.apply("O-1", {"answer", "agent", {}, "a-2"}, t0 + hours(2) + minutes(30));
-  EXPECT_EQ(rec->counts["breach"], 3);
-  // O-2 expires at 12:00 (fired at 13:00): the final clock's breach, once; nothing more after.
+  // O-1 answered at 12:30: `apply` first fires what fell due before it, the final clock's expiry
+  // at 12:00, and the answer is then refused in the expired state. A refusal changes nothing, so
+  // the expiry is still due and no breach is reported yet.
+  EXPECT_EQ(s.apply("O-1", {"answer", "agent", {}, "a-2"}, t0 + hours(2) + minutes(30)).outcome.result,
+            "refused");
+  EXPECT_EQ(rec->counts["refused:refused"], 2);
+  EXPECT_EQ(rec->counts["breach"], 2);
+  // Both expire at 12:00 (fired at 13:00): the final clock's breach, once each; nothing after.
   s.fire_due(t0 + hours(3), 10);
   s.fire_due(t0 + hours(4), 10);
-  EXPECT_EQ(rec->counts["timer"], 3);
+  EXPECT_EQ(rec->counts["timer"], 4);
   // A migration is a change too: O-3's reply deadline (11:00) passed before it moved at 11:10.
   s.open_case("O-3", d, t0);
   s.migrate("O-3", v2(), t0 + hours(1) + minutes(10));
@@ -388,7 +391,7 @@ TEST(StoreAudit, ObserversAreToldOfDecisionsEventsTimersAndSlas) {
                           "breach O-1 reply 2026-11-23T11:00:00Z at 2026-11-23T11:30:00Z",
                           "warning O-2 final 0.5",
                           "breach O-2 reply 2026-11-23T11:00:00Z at 2026-11-23T11:30:00Z",
-                          "breach O-1 final 2026-11-23T12:00:00Z at 2026-11-23T12:30:00Z",
+                          "breach O-1 final 2026-11-23T12:00:00Z at 2026-11-23T13:00:00Z",
                           "breach O-2 final 2026-11-23T12:00:00Z at 2026-11-23T13:00:00Z",
                       }));
 }
