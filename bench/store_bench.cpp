@@ -190,6 +190,7 @@ std::string apply_file(std::int64_t normal) {
 
 void BM_Store_Apply(benchmark::State& state) {
   const std::string path = apply_file(state.range(0));
+  remove_db(path);  // each run opens its cases afresh
   apply_loop loop(path, with_sync(state.range(0)));
   for (auto _ : state) loop.one(state);
   state.SetItemsProcessed(state.iterations());
