@@ -113,9 +113,12 @@ class bare_sqlite {
     if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) die("cannot open " + path);
     exec("PRAGMA journal_mode = WAL");
     exec(normal ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL");
-    exec("CREATE TABLE IF NOT EXISTS bare_row (id TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT NULL)");
-    exec("CREATE TABLE IF NOT EXISTS bare_log (id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL, "
-         "PRIMARY KEY (id, seq))");
+    exec(
+        "CREATE TABLE IF NOT EXISTS bare_row (id TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT "
+        "NULL)");
+    exec(
+        "CREATE TABLE IF NOT EXISTS bare_log (id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL, "
+        "PRIMARY KEY (id, seq))");
     exec("INSERT OR IGNORE INTO bare_row VALUES ('r', 0, '')");
     insert_ = prepare("INSERT INTO bare_log (id, seq, data) VALUES ('r', ?1, ?2)");
     update_ = prepare("UPDATE bare_row SET version = ?1, data = ?2 WHERE id = 'r'");
@@ -158,7 +161,8 @@ struct apply_loop {
   store_options options;
   case_store store;
   long long opened = 0, k = 0;
-  apply_loop(const std::string& u, const store_options& o) : url(u), options(o), store(case_store::open(u, o)) {
+  apply_loop(const std::string& u, const store_options& o)
+      : url(u), options(o), store(case_store::open(u, o)) {
     store.add_policy(bench_policy());
   }
   void one(benchmark::State& state) {
@@ -205,7 +209,12 @@ void BM_Bare_InsertUpdate(benchmark::State& state) {
   for (auto _ : state) bare.transaction(++k, data);
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_Bare_InsertUpdate)->ArgName("normal")->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Bare_InsertUpdate)
+    ->ArgName("normal")
+    ->Arg(0)
+    ->Arg(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 
 // --- finding and claiming the next 1,000 due ---------------------------------------------
 
@@ -262,11 +271,14 @@ class restorer {
     exec("BEGIN IMMEDIATE");
     exec("DROP TRIGGER case_log_no_delete");
     exec("DELETE FROM case_log WHERE case_id IN " + ids_ + " AND kind = 'advance'");
-    exec("CREATE TRIGGER case_log_no_delete BEFORE DELETE ON case_log "
-         "BEGIN SELECT RAISE(ABORT, 'case_log is append-only'); END");
-    exec("UPDATE cases SET (version, state, phase, updated_at, next_due, snapshot) = (SELECT version, state, "
-         "phase, updated_at, next_due, snapshot FROM temp.saved s WHERE s.case_id = cases.case_id) "
-         "WHERE case_id IN " + ids_);
+    exec(
+        "CREATE TRIGGER case_log_no_delete BEFORE DELETE ON case_log "
+        "BEGIN SELECT RAISE(ABORT, 'case_log is append-only'); END");
+    exec(
+        "UPDATE cases SET (version, state, phase, updated_at, next_due, snapshot) = (SELECT version, state, "
+        "phase, updated_at, next_due, snapshot FROM temp.saved s WHERE s.case_id = cases.case_id) "
+        "WHERE case_id IN " +
+        ids_);
     exec("COMMIT");
   }
 
@@ -402,9 +414,12 @@ void BM_Pg_Bare_InsertUpdate(benchmark::State& state) {
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) die(PQresultErrorMessage(r));
     PQclear(r);
   };
-  exec("CREATE TABLE IF NOT EXISTS bare_row (id TEXT PRIMARY KEY, version BIGINT NOT NULL, data TEXT NOT NULL)");
-  exec("CREATE TABLE IF NOT EXISTS bare_log (id TEXT NOT NULL, seq BIGINT NOT NULL, data TEXT NOT NULL, "
-       "PRIMARY KEY (id, seq))");
+  exec(
+      "CREATE TABLE IF NOT EXISTS bare_row (id TEXT PRIMARY KEY, version BIGINT NOT NULL, data TEXT NOT "
+      "NULL)");
+  exec(
+      "CREATE TABLE IF NOT EXISTS bare_log (id TEXT NOT NULL, seq BIGINT NOT NULL, data TEXT NOT NULL, "
+      "PRIMARY KEY (id, seq))");
   exec("TRUNCATE bare_log");
   exec("INSERT INTO bare_row VALUES ('r', 0, '') ON CONFLICT DO NOTHING");
   const std::string data(200, 'x');

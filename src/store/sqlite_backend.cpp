@@ -524,8 +524,8 @@ class sqlite_backend final : public case_store::backend {
   std::uint64_t jitter_ = reinterpret_cast<std::uintptr_t>(this);
   sqlite3* db_ = nullptr;
   std::unordered_map<const char*, sqlite3_stmt*>
-      cache_;                         // keyed by the SQL's address: literals and statements_
-  std::set<std::string> statements_;  // the list and update statements, built once each
+      cache_;                             // keyed by the SQL's address: literals and statements_
+  std::set<std::string> statements_;      // the list and update statements, built once each
   std::optional<stored_case_info> read_;  // the case row last read in this write transaction
 };
 

@@ -11,9 +11,9 @@
 //                                                   send the M events of the shared list (event k:
 //                                                   id `e-k` to case `c-(k*7919 mod N)`), starting
 //                                                   at k = W*M/P, each dated `at` after its case
-//                                                   was opened (seed's spread); append `case id result` to FILE
-//                                                   once each result is known; skip ids FILE
-//                                                   already answers (a restarted worker resumes)
+//                                                   was opened (seed's spread); append `case id result` to
+//                                                   FILE once each result is known; skip ids FILE already
+//                                                   answers (a restarted worker resumes)
 //   crash_driver churn URL --cases N --blob BYTES --round R
 //                                                   apply large notes in a loop until killed
 //                                                   (torn writes: kill during commit), dated
@@ -99,8 +99,8 @@ args parse(int argc, char** argv) {
 
 store_options options_of(const args& a) {
   store_options o;
-  o.sync = a.get("sync", "full") == "normal" ? store_options::durability::normal
-                                             : store_options::durability::full;
+  o.sync =
+      a.get("sync", "full") == "normal" ? store_options::durability::normal : store_options::durability::full;
   o.busy_timeout = std::chrono::milliseconds(a.number("busy-ms", 60000));
   return o;
 }
@@ -254,7 +254,8 @@ int check(const args& a) {
     const std::string id = case_id(i);
     const stored_case c = store.get(id);
     const std::vector<log_entry> log = store.history(id);
-    if (to_json(store.replay(id)) != to_json(c.value)) v.fail(id + ": stored state differs from its log replayed");
+    if (to_json(store.replay(id)) != to_json(c.value))
+      v.fail(id + ": stored state differs from its log replayed");
     if (log.empty() || log.back().version != c.info.version)
       v.fail(id + ": version " + std::to_string(c.info.version) + " is not its last log row's");
     std::uint32_t steps = 0;
@@ -264,7 +265,8 @@ int check(const args& a) {
         if (e.steps == 0) v.fail(id + ": an advance row fired nothing");
       } else if (e.kind == "event" && e.result == "accepted") {
         ++accepted;
-        if (!e.event_id.empty() && !logged.insert({id, e.event_id}).second) v.fail(id + ": " + e.event_id + " applied twice");
+        if (!e.event_id.empty() && !logged.insert({id, e.event_id}).second)
+          v.fail(id + ": " + e.event_id + " applied twice");
       } else if (e.kind == "event") {
         ++refused_or_duplicate;
       }
@@ -293,10 +295,11 @@ int check(const args& a) {
       v.fail(eid + ": wrong digest in the event-id table");
   }
   if (complete && !store.due(t0 + hours(24 * 365), 1).empty()) v.fail("a case is still due");
-  std::printf("check: %lld cases, %zu timers fired (%s), %zu events accepted (%zu with ids: %zu told, %zu "
-              "unreported), %zu refused or duplicate: %s\n",
-              cases, timers, complete ? "4 each" : "partial", accepted, logged.size(), told.size(), unreported,
-              refused_or_duplicate, v.failures ? "FAILED" : "ok");
+  std::printf(
+      "check: %lld cases, %zu timers fired (%s), %zu events accepted (%zu with ids: %zu told, %zu "
+      "unreported), %zu refused or duplicate: %s\n",
+      cases, timers, complete ? "4 each" : "partial", accepted, logged.size(), told.size(), unreported,
+      refused_or_duplicate, v.failures ? "FAILED" : "ok");
   return v.failures ? 1 : 0;
 }
 
