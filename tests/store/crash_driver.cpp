@@ -4,9 +4,10 @@
 //
 //   crash_driver seed URL CASES [--spread S]        open CASES cases of tests/store/crash_flows.yaml
 //                                                   at T0 + i*S/CASES, in one transaction
-//   crash_driver worker URL --until S [--step S] [--batch B]
+//   crash_driver worker URL --until S [--step S] [--batch B] [--drain S]
 //                                                   fire_due at T0+step, T0+2*step, ... T0+until,
-//                                                   each until nothing is due
+//                                                   each until nothing is due; --drain: then wait
+//                                                   up to S seconds for cases still due
 //   crash_driver events URL --cases N --count M --worker W --workers P --at S --spread S --out FILE
 //                                                   send the M events of the shared list (event k:
 //                                                   id `e-k` to case `c-(k*7919 mod N)`), starting
@@ -45,6 +46,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "case/runtime.hpp"
@@ -152,6 +154,16 @@ int worker(const args& a) {
       if (r.cases == 0 && r.skipped == 0) break;
     }
     if (s >= until) break;
+  }
+  // --drain S: keep trying for up to S seconds while something is still due at `until` (cases a
+  // killed worker had claimed, until its claim runs out on a backend with leases).
+  const auto give_up = std::chrono::steady_clock::now() + seconds(a.number("drain", 0));
+  while (!store.due(t0 + seconds(until), 1).empty() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const fire_report r = store.fire_due(t0 + seconds(until), batch);
+    timers += r.timers;
+    cases += r.cases;
+    skipped += r.skipped;
   }
   std::printf("worker %d: %zu timers fired in %zu cases, %zu skipped\n", static_cast<int>(::getpid()), timers,
               cases, skipped);

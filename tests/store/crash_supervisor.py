@@ -189,8 +189,8 @@ def main():
         log("no worker was killed before it finished: make the run larger or --kill-every smaller")
         sys.exit(1)
     # Whatever is left (events mode: every timer) by one worker that is not killed.
-    final = run(driver + ["worker", url, "--until", str(horizon + 24 * 3600), "--step", str(horizon + 24 * 3600)]
-                + sync)
+    final = run(driver + ["worker", url, "--until", str(horizon + 24 * 3600), "--step", str(horizon + 24 * 3600),
+                          "--drain", "120"] + sync)
     check = driver + ["check", url, "--cases", str(a.cases), "--events", str(a.events), "--kills",
                       str(pool.kills), "--complete"] + sync
     if told:
