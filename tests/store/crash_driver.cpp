@@ -23,7 +23,8 @@
 //                                                   the proof, below; exit 0 when it holds
 //
 // `check`: the file opens (SQLite: `PRAGMA integrity_check` is `ok`); for every case the stored
-// state equals its log replayed and its version equals its last log row's; no event id is
+// state equals its log replayed, its version equals its last log row's, and its state, phase
+// and next_due columns equal its snapshot's; no event id is
 // logged as accepted twice; every id a worker was told was accepted is logged; at most one
 // accepted id per kill was never reported (committed, then killed before the answer was
 // written); the event-id table holds exactly the ids logged as accepted (looked up for every id
@@ -268,6 +269,12 @@ int check(const args& a) {
     const std::vector<log_entry> log = store.history(id);
     if (to_json(store.replay(id)) != to_json(c.value))
       v.fail(id + ": stored state differs from its log replayed");
+    // The denormalised columns say what the snapshot says (update_case writes only those that
+    // changed).
+    const std::optional<sys_seconds> due = next_deadline(c.value);
+    if (c.info.state != c.value.state_id() || c.info.phase != to_string(c.value.phase()) ||
+        c.info.next_due != (due && *due != never_due ? due : std::nullopt))
+      v.fail(id + ": the row's state, phase or next_due differ from its snapshot's");
     if (log.empty() || log.back().version != c.info.version)
       v.fail(id + ": version " + std::to_string(c.info.version) + " is not its last log row's");
     std::uint32_t steps = 0;
@@ -286,7 +293,8 @@ int check(const args& a) {
     timers += steps;
     if (steps > timers_per_case) v.fail(id + ": " + std::to_string(steps) + " timers fired, the flow has 4");
     if (complete && (steps != timers_per_case || c.info.state != "done" || c.info.next_due))
-      v.fail(id + ": " + std::to_string(steps) + " timers fired (not 4), state `" + c.info.state + "`");
+      v.fail(id + ": " + std::to_string(steps) + " timers fired, state `" + c.info.state +
+             "`: expected 4, `done` and no timer left");
   }
   for (const auto& t : told)
     if (!logged.count(t)) v.fail("told accepted but not in the log: " + t.first + " " + t.second);
