@@ -48,8 +48,6 @@ for (const [arg, name] of [['0', 'full'], ['1', 'normal']]) {
   const s = median[`BM_Store_Apply/normal:${arg}/real_time`], b = median[`BM_Bare_InsertUpdate/normal:${arg}/real_time`];
   if (s && b) console.log(`  apply, synchronous=${name.padEnd(6)} ${us(s).toFixed(0).padStart(6)} us / bare txn ${us(b).toFixed(0).padStart(6)} us = ${(us(s) / us(b)).toFixed(2)}x  (goal <= 2x)`);
 }
-const pgs = median['BM_Pg_Apply/real_time'], pgb = median['BM_Pg_Bare_InsertUpdate/real_time'];
-if (pgs && pgb) console.log(`  apply, PostgreSQL       ${us(pgs).toFixed(0).padStart(6)} us / bare txn ${us(pgb).toFixed(0).padStart(6)} us = ${(us(pgs) / us(pgb)).toFixed(2)}x  (goal <= 2x)`);
 for (const what of ['Due1000', 'FireDue1000'])
   console.log(`  ${what.padEnd(12)} ` + ['10000', '100000', '1000000'].map((n) => {
     const b = median[`BM_Store_${what}/open:${n}`];
@@ -57,7 +55,7 @@ for (const what of ['Due1000', 'FireDue1000'])
   }).join(', '));
 for (const w of [1, 2, 4]) {
   const b = median[`BM_Store_Timers/workers:${w}/iterations:1/manual_time`];
-  if (b) console.log(`  timers/s, ${w} worker(s) (${b.label}): ${b.timers_per_s.toFixed(0)}`);
+  if (b) console.log(`  timers/s, ${w} worker(s), SQLite: ${b.timers_per_s.toFixed(0)}`);
 }
 JS
 fi

@@ -16,18 +16,13 @@
 //   put back outside the timing, so every iteration claims the same cases. The seeded files are
 //   kept in $AFTERSALE_BENCH_DATA (default: the temp folder) and reused.
 // - BM_Store_Timers/<workers>: 1, 2 and 4 processes (fork) firing the timers of 2,000 due cases
-//   (one timer each, one transaction each, durability full), wall time until none is due:
-//   timers per second in all. With AFTERSALE_TEST_PG_URL set, on that PostgreSQL database;
-//   else on a SQLite file (one writer at a time: more processes do not fire more).
-// - BM_Pg_Apply / BM_Pg_Bare_InsertUpdate: the first pair on AFTERSALE_TEST_PG_URL (skipped,
-//   saying so, without it).
+//   (one timer each, one transaction each, durability full) on a SQLite file, wall time until
+//   none is due: timers per second in all (one writer at a time: more processes do not fire
+//   more). The same pair and the workers on PostgreSQL: bench/store_pg_bench.cpp.
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#ifdef AFTERSALE_BENCH_HAS_LIBPQ
-#include <libpq-fe.h>
-#endif
 
 #include <aftersale/decide.hpp>
 #include <aftersale/load.hpp>
@@ -317,28 +312,16 @@ BENCHMARK(BM_Store_FireDue1000)
 
 // --- timers per second by 1, 2, 4 processes -------------------------------------------------
 
-std::string timers_url() {
-  const char* pg = std::getenv("AFTERSALE_TEST_PG_URL");
-  if (pg && *pg) return pg;
+std::string timers_file() {
   return data_dir() + "/aftersale-bench-timers-" + std::to_string(::getpid()) + ".db";
 }
 
-void reset(const std::string& url) {
-  if (url.rfind("postgres", 0) == 0) {
-    const std::string cmd = "psql -q -v ON_ERROR_STOP=1 '" + url +
-                            "' -c 'DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;' >/dev/null";
-    if (std::system(cmd.c_str()) != 0) die("cannot empty the PostgreSQL database (psql)");
-  } else {
-    remove_db(url);
-  }
-}
-
 void BM_Store_Timers(benchmark::State& state) {
-  const std::string url = timers_url();
+  const std::string url = timers_file();
   const long long cases = 2000;
   const int workers = static_cast<int>(state.range(0));
   for (auto _ : state) {
-    reset(url);
+    remove_db(url);
     seed(url, {}, 0, cases, cases, 0);  // every case's first timer due at t0 + 1h
     const auto start = std::chrono::steady_clock::now();
     std::vector<pid_t> children;
@@ -370,10 +353,9 @@ void BM_Store_Timers(benchmark::State& state) {
     case_store s = case_store::open(url);
     if (!s.due(t0 + hours(1), 1).empty()) die("timers left due");
   }
-  if (url.rfind("postgres", 0) != 0) remove_db(url);
+  remove_db(url);
   state.counters["timers_per_s"] =
       benchmark::Counter(static_cast<double>(cases * state.iterations()), benchmark::Counter::kIsRate);
-  state.SetLabel(url.rfind("postgres", 0) == 0 ? "postgresql" : "sqlite");
 }
 BENCHMARK(BM_Store_Timers)
     ->ArgName("workers")
@@ -383,60 +365,6 @@ BENCHMARK(BM_Store_Timers)
     ->UseManualTime()
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
-
-// --- PostgreSQL: apply vs a bare transaction -------------------------------------------------
-
-std::string pg_url(benchmark::State& state) {
-  const char* pg = std::getenv("AFTERSALE_TEST_PG_URL");
-  if (!pg || !*pg) state.SkipWithError("AFTERSALE_TEST_PG_URL not set: PostgreSQL benchmarks skipped");
-  return pg ? pg : "";
-}
-
-void BM_Pg_Apply(benchmark::State& state) {
-  const std::string url = pg_url(state);
-  if (url.empty()) return;
-  reset(url);
-  apply_loop loop(url, {});
-  for (auto _ : state) loop.one(state);
-  state.SetItemsProcessed(state.iterations());
-}
-BENCHMARK(BM_Pg_Apply)->UseRealTime()->Unit(benchmark::kMicrosecond);
-
-#ifdef AFTERSALE_BENCH_HAS_LIBPQ
-void BM_Pg_Bare_InsertUpdate(benchmark::State& state) {
-  const std::string url = pg_url(state);
-  if (url.empty()) return;
-  PGconn* c = PQconnectdb(url.c_str());
-  if (PQstatus(c) != CONNECTION_OK) die(PQerrorMessage(c));
-  const auto exec = [c](const char* sql, int n = 0, const char* const* values = nullptr) {
-    PGresult* r = PQexecParams(c, sql, n, nullptr, values, nullptr, nullptr, 0);
-    const ExecStatusType s = PQresultStatus(r);
-    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) die(PQresultErrorMessage(r));
-    PQclear(r);
-  };
-  exec(
-      "CREATE TABLE IF NOT EXISTS bare_row (id TEXT PRIMARY KEY, version BIGINT NOT NULL, data TEXT NOT "
-      "NULL)");
-  exec(
-      "CREATE TABLE IF NOT EXISTS bare_log (id TEXT NOT NULL, seq BIGINT NOT NULL, data TEXT NOT NULL, "
-      "PRIMARY KEY (id, seq))");
-  exec("TRUNCATE bare_log");
-  exec("INSERT INTO bare_row VALUES ('r', 0, '') ON CONFLICT DO NOTHING");
-  const std::string data(200, 'x');
-  long long k = 0;
-  for (auto _ : state) {
-    const std::string seq = std::to_string(++k);
-    const char* values[] = {seq.c_str(), data.c_str()};
-    exec("BEGIN");
-    exec("INSERT INTO bare_log (id, seq, data) VALUES ('r', $1, $2)", 2, values);
-    exec("UPDATE bare_row SET version = $1, data = $2 WHERE id = 'r'", 2, values);
-    exec("COMMIT");
-  }
-  PQfinish(c);
-  state.SetItemsProcessed(state.iterations());
-}
-BENCHMARK(BM_Pg_Bare_InsertUpdate)->UseRealTime()->Unit(benchmark::kMicrosecond);
-#endif
 
 }  // namespace
 

@@ -39,6 +39,9 @@ class batched final : public case_store::backend {
   void commit() override {}
   void rollback() noexcept override {}
   std::optional<case_row> read_case(std::string_view id, bool s) override { return in_.read_case(id, s); }
+  std::optional<case_row> claim_due(std::string_view id, sys_seconds now) override {
+    return in_.claim_due(id, now);
+  }
   bool insert_case(const case_row& r) override { return in_.insert_case(r); }
   bool update_case(const case_row& r, std::int64_t v) override { return in_.update_case(r, v); }
   void record_policy(const policy_info& p, sys_seconds now) override { in_.record_policy(p, now); }
