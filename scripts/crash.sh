@@ -4,7 +4,8 @@
 # exactly once, every accepted event logged once, every case equal to its log replayed.
 # ctest runs the same supervisor at CI size (label `crash`); this runs >= 100,000 timers.
 #   scripts/crash.sh                      # SQLite in $BUILD_DIR (default build/crash), Release
-#   AFTERSALE_TEST_PG_URL=postgresql://... scripts/crash.sh    # PostgreSQL too (schema dropped!)
+#   AFTERSALE_TEST_PG_URL=postgresql://... scripts/crash.sh    # PostgreSQL there (schema dropped!),
+#                                         # else on a throwaway cluster (scripts/pg_cluster.sh)
 #   CASES=25000 WORKERS=4 EVENTS=40000 SEED=7 SYNC=full scripts/crash.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,13 +34,18 @@ echo "== SQLite: both at once"
 "${supervise[@]}" --url "$db/both.db" --mode both --cases "$((cases / 5))" --events "$((events / 4))" --seed "$((seed + 2))"
 echo "== SQLite: torn writes, 200 kills during commits"
 "${supervise[@]}" --url "$db/torn.db" --mode torn --cases 50 --rounds 200 --seed "$((seed + 3))"
-if [ -n "${AFTERSALE_TEST_PG_URL:-}" ]; then
-  echo "== PostgreSQL: $cases cases, $((cases * 4)) timers, $workers workers"
-  "${supervise[@]}" --url "$AFTERSALE_TEST_PG_URL" --mode timers --cases "$cases" --seed "$seed"
+# PostgreSQL: on AFTERSALE_TEST_PG_URL, else on a throwaway cluster (tests/store/crash_pg.sh).
+pg=("$root/tests/store/crash_pg.sh" --driver "$driver" --workers "$workers" --sync "$sync" --kill-every "$kill_every")
+echo "== PostgreSQL: $cases cases, $((cases * 4)) timers, $workers workers"
+set +e
+"${pg[@]}" --mode timers --cases "$cases" --seed "$seed"
+status=$?
+if [ "$status" -eq 0 ]; then
   echo "== PostgreSQL: both at once"
-  "${supervise[@]}" --url "$AFTERSALE_TEST_PG_URL" --mode both --cases "$((cases / 5))" --events "$events" \
-    --seed "$((seed + 2))"
-else
-  echo "== PostgreSQL: SKIPPED (set AFTERSALE_TEST_PG_URL to a throwaway database)"
+  "${pg[@]}" --mode both --cases "$((cases / 5))" --events "$events" --seed "$((seed + 2))"
+  status=$?
 fi
+set -e
+[ "$status" -eq 77 ] && echo "== PostgreSQL: SKIPPED (no server: see above)"
+[ "$status" -ne 0 ] && [ "$status" -ne 77 ] && exit "$status"
 rm -rf "$db"
