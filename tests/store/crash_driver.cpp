@@ -15,10 +15,9 @@
 //                                                   was opened (seed's spread); append `case id result` to
 //                                                   FILE once each result is known; skip ids FILE already
 //                                                   answers (a restarted worker resumes)
-//   crash_driver churn URL --cases N --blob BYTES --round R
-//                                                   apply large notes in a loop until killed
+//   crash_driver churn URL --cases N --blob BYTES  apply large notes in a loop until killed
 //                                                   (torn writes: kill during commit), dated
-//                                                   from T0 + R*10^6 s
+//                                                   a second apart from the latest change
 //   crash_driver check URL --cases N [--events M] [--told FILE...] [--kills K] [--complete]
 //                                                   the proof, below; exit 0 when it holds
 //
@@ -206,7 +205,11 @@ int churn(const args& a) {
   case_store store = case_store::open(a.positional.at(0), options_of(a));
   store.add_policy(crash_policy());
   const long long cases = a.number("cases", 1);
-  const long long round = a.number("round", 0);  // restarts continue later in time
+  // Dated from the latest change on: each case gets a note every `cases` seconds, so its
+  // hourly timer never falls due and every note is accepted (a whole transaction of pages).
+  sys_seconds start = t0;
+  for (const stored_case_info& i : store.list({"", "", "", static_cast<std::size_t>(cases)}))
+    start = std::max(start, i.updated_at);
   std::string varied(static_cast<std::size_t>(a.number("blob", 4000)), 'x');
   std::fprintf(stdout, "ready\n");
   std::fflush(stdout);
@@ -214,7 +217,8 @@ int churn(const args& a) {
     // Each note rewrites the case's snapshot (its history keeps every blob) and logs the
     // payload: transactions of many pages, so that a kill lands inside a commit.
     varied[static_cast<std::size_t>(k) % varied.size()] = static_cast<char>('a' + k % 26);
-    store.apply(case_id(k % cases), note(k, varied), t0 + seconds(round * 1000000 + k));
+    const store_result r = store.apply(case_id(k % cases), note(k, varied), start + seconds(k + 1));
+    if (r.outcome.result != "accepted") throw std::runtime_error("a note was refused: " + r.outcome.message);
   }
 }
 
@@ -277,12 +281,15 @@ int check(const args& a) {
       v.fail(id + ": the row's state, phase or next_due differ from its snapshot's");
     if (log.empty() || log.back().version != c.info.version)
       v.fail(id + ": version " + std::to_string(c.info.version) + " is not its last log row's");
+    // Timers fired, from the log: `advance` rows, and the timers an accepted note fired before
+    // it (`apply` fires what fell due first; a note is one transition, the rest are timers).
     std::uint32_t steps = 0;
     for (const log_entry& e : log) {
       if (e.kind == "advance") {
         steps += e.steps;
         if (e.steps == 0) v.fail(id + ": an advance row fired nothing");
       } else if (e.kind == "event" && e.result == "accepted") {
+        steps += e.steps - 1;
         ++accepted;
         if (!e.event_id.empty() && !logged.insert({id, e.event_id}).second)
           v.fail(id + ": " + e.event_id + " applied twice");
@@ -290,6 +297,13 @@ int check(const args& a) {
         ++refused_or_duplicate;
       }
     }
+    // ... and from the case itself: its history's timer entries.
+    std::uint32_t in_history = 0;
+    for (const history_entry& h : c.value.history())
+      in_history += h.what == history_entry::kind::timer ? 1 : 0;
+    if (in_history != steps)
+      v.fail(id + ": the log fired " + std::to_string(steps) + " timers, the case's history has " +
+             std::to_string(in_history));
     timers += steps;
     if (steps > timers_per_case) v.fail(id + ": " + std::to_string(steps) + " timers fired, the flow has 4");
     if (complete && (steps != timers_per_case || c.info.state != "done" || c.info.next_due))

@@ -146,7 +146,7 @@ def main():
     if a.mode == "torn":
         log(run(driver + ["seed", url, str(a.cases), "--spread", "0"] + sync))
         for r in range(a.rounds):
-            p = subprocess.Popen(driver + ["churn", url, "--cases", str(a.cases), "--round", str(r + 1)] + sync,
+            p = subprocess.Popen(driver + ["churn", url, "--cases", str(a.cases)] + sync,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             if p.stdout.readline().strip() != "ready":
                 log("churn did not start:", p.communicate())
