@@ -27,9 +27,10 @@
 // logged as accepted twice; every id a worker was told was accepted is logged; at most one
 // accepted id per kill was never reported (committed, then killed before the answer was
 // written); the event-id table holds exactly the ids logged as accepted (looked up for every id
-// of the list); with --complete, every case fired exactly its four timers (the sum of its
-// `advance` rows' steps, checked against the flow, not against what the workers said) and
-// nothing is due any more. Options: --sync normal|full (default full).
+// of the list); the timers a case fired, counted from its log (`advance` rows, and the timers a
+// note fired first) and from its history, agree, and never exceed the flow's four; with
+// --complete, every case fired exactly four (checked against the flow, not against what the
+// workers said) and nothing is due any more. Options: --sync normal|full (default full).
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
