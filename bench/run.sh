@@ -33,6 +33,33 @@ for exe in "$build"/bench/aftersale_*_bench; do
   ran+=("$out/$name.json")
 done
 
+# The case store (aftersale_store_bench): an event through the store as a multiple of a bare
+# insert+update transaction on the same file, same durability (median wall time, same run).
+store="$out/aftersale_store_bench.json"
+if [ -s "$store" ] && command -v node >/dev/null; then
+  node - "$store" <<'JS'
+const fs = require('fs');
+const median = {};
+for (const b of JSON.parse(fs.readFileSync(process.argv[2], 'utf8')).benchmarks)
+  if (b.aggregate_name === 'median') median[b.run_name] = b;
+const us = (b) => (b.real_time * (b.time_unit === 'ms' ? 1000 : b.time_unit === 'ns' ? 0.001 : 1));
+console.log('\ncase store (median wall time, same run)');
+for (const [arg, name] of [['0', 'full'], ['1', 'normal']]) {
+  const s = median[`BM_Store_Apply/normal:${arg}/real_time`], b = median[`BM_Bare_InsertUpdate/normal:${arg}/real_time`];
+  if (s && b) console.log(`  apply, synchronous=${name.padEnd(6)} ${us(s).toFixed(0).padStart(6)} us / bare txn ${us(b).toFixed(0).padStart(6)} us = ${(us(s) / us(b)).toFixed(2)}x  (goal <= 2x)`);
+}
+for (const what of ['Due1000', 'FireDue1000'])
+  console.log(`  ${what.padEnd(12)} ` + ['10000', '100000', '1000000'].map((n) => {
+    const b = median[`BM_Store_${what}/open:${n}`];
+    return `${(+n).toLocaleString('en')} open: ${b ? (us(b) / 1000).toFixed(2) + ' ms' : 'n/a'}`;
+  }).join(', '));
+for (const w of [1, 2, 4]) {
+  const b = median[`BM_Store_Timers/workers:${w}/iterations:1/manual_time`];
+  if (b) console.log(`  timers/s, ${w} worker(s), SQLite: ${b.timers_per_s.toFixed(0)}`);
+}
+JS
+fi
+
 neutral="$out/aftersale_neutral_bench.json"
 if [ ! -f "$neutral" ] && [ ! -f "$out/aftersale_flow_bench.json" ]; then
   echo "neutral workload benchmarks were not built (node or the shared bench folder missing): no ratios"

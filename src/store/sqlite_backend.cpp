@@ -5,6 +5,7 @@
 #include <aftersale/store.hpp>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -233,9 +234,16 @@ class sqlite_backend final : public case_store::backend {
     return static_cast<int>(q.integer(0));
   }
 
-  void begin_write() override { exec("BEGIN IMMEDIATE"); }
-  void commit() override { exec("COMMIT"); }
+  void begin_write() override {
+    read_.reset();
+    exec("BEGIN IMMEDIATE");
+  }
+  void commit() override {
+    read_.reset();
+    exec("COMMIT");
+  }
   void rollback() noexcept override {
+    read_.reset();
     if (db_ && !sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
 
@@ -248,6 +256,8 @@ class sqlite_backend final : public case_store::backend {
     q.bind(1, id);
     if (!q.step()) return std::nullopt;
     case_row r{info_of(q), with_snapshot ? q.text(11) : std::string()};
+    // Inside a write transaction the row cannot change under us: update_case compares with it.
+    if (!sqlite3_get_autocommit(db_)) read_ = r.info;
     return r;
   }
 
@@ -264,13 +274,43 @@ class sqlite_backend final : public case_store::backend {
     return sqlite3_changes(db_) == 1;
   }
 
+  // Writes only the columns that changed since the row was read in this transaction: SQLite
+  // rewrites the entries of every index whose column is SET, changed or not, and each index
+  // touched is one more page in the WAL at every commit (an event that keeps the state and the
+  // timer writes the row alone). Without that read, every column.
   bool update_case(const case_row& r, std::int64_t expected) override {
-    query q(*this,
-            prepare("UPDATE cases SET version = ?2, policy_id = ?3, policy_version = ?4, policy_hash = ?5, "
-                    "flow = ?6, state = ?7, phase = ?8, opened_at = ?9, updated_at = ?10, next_due = ?11, "
-                    "snapshot = ?12 WHERE case_id = ?1 AND version = ?13"));
-    bind_info(q, r.info).bind(12, r.snapshot).bind(13, expected);
+    const stored_case_info& i = r.info;
+    const bool same_shape = read_ && read_->id == i.id && read_->version == expected &&
+                            read_->policy_id == i.policy_id && read_->policy_version == i.policy_version &&
+                            read_->policy_hash == i.policy_hash && read_->flow == i.flow &&
+                            read_->opened_at == i.opened_at;
+    if (!same_shape) {
+      query q(*this,
+              prepare("UPDATE cases SET version = ?2, policy_id = ?3, policy_version = ?4, policy_hash = ?5, "
+                      "flow = ?6, state = ?7, phase = ?8, opened_at = ?9, updated_at = ?10, next_due = ?11, "
+                      "snapshot = ?12 WHERE case_id = ?1 AND version = ?13"));
+      bind_info(q, i).bind(12, r.snapshot).bind(13, expected);
+      q.step();
+      read_.reset();
+      return sqlite3_changes(db_) == 1;
+    }
+    // One statement per combination of the columns that may change, each prepared once.
+    const bool state = read_->state != i.state, phase = read_->phase != i.phase,
+               due = read_->next_due != i.next_due;
+    std::string sql = "UPDATE cases SET version = ?2, updated_at = ?3, snapshot = ?4";
+    if (state) sql += ", state = ?5";
+    if (phase) sql += ", phase = ?6";
+    if (due) sql += ", next_due = ?7";
+    sql += " WHERE case_id = ?1 AND version = ?8";
+    const std::string& key = *statements_.insert(std::move(sql)).first;
+    query q(*this, prepare(key.c_str()));
+    q.bind(1, i.id).bind(2, i.version).bind(3, seconds(i.updated_at)).bind(4, r.snapshot);
+    if (state) q.bind(5, i.state);
+    if (phase) q.bind(6, i.phase);
+    if (due) q.bind(7, i.next_due);
+    q.bind(8, expected);
     q.step();
+    read_.reset();
     return sqlite3_changes(db_) == 1;
   }
 
@@ -484,8 +524,9 @@ class sqlite_backend final : public case_store::backend {
   std::uint64_t jitter_ = reinterpret_cast<std::uintptr_t>(this);
   sqlite3* db_ = nullptr;
   std::unordered_map<const char*, sqlite3_stmt*>
-      cache_;                         // keyed by the SQL's address: literals and statements_
-  std::set<std::string> statements_;  // the list queries, built once each
+      cache_;                             // keyed by the SQL's address: literals and statements_
+  std::set<std::string> statements_;      // the list and update statements, built once each
+  std::optional<stored_case_info> read_;  // the case row last read in this write transaction
 };
 
 bool query::step() {
