@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // decide() on the shipped default policy (policies/default.yaml) with a realistic request:
 // a 7-day no-reason return three days after delivery, which starts four SLA clocks (two
 // of them on the store's business calendar).

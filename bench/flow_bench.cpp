@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The neutral flow workload (shared/bench): aftersale's case runtime against the hand-written
 // C++ switch (shared/bench/flow_limit.cpp), on the same 100,000 cases with the same protocol:
 // create all cases, then round r sends every case its r-th event; events/s counts the

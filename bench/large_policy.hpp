@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Generated policies far larger than real ones, for the load benchmarks (bench/load_bench.cpp)
 // and the tests that load them (tests/load/load_test.cpp): the text is made here, in C++, so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Loading policies far larger than real ones (bench/large_policy.hpp): 50,000 rules whose every
 // rule has bounds of its own, and an enum of 200,000 values. Loading must stay about linear:
 // the targets (docs/benchmarks.md) are 50,000 rules in <= 3 s and 200,000 values in <= 1 s.

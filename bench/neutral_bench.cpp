@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The neutral workload (shared/bench): aftersale's FIRST-hit decisions against the
 // generated C++ if-chain, on the same 100,000 requests, for 60 and 1,000 rules.
 // Every engine's answers are checked (FNV-1a 64 of the decision lines) before timing;

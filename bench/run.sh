@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the benchmarks in Release and runs them all, then prints aftersale's speed as a
 # ratio to the generated C++ if-chain (decisions) and the hand-written switch (flows)
 # measured in the same run.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The case store against its database's own cost, measured in the same run (docs/benchmarks.md,
 // "The case store"). Policy: tests/store/crash_flows.yaml (a chain of four hourly timers and a
 // `note` event with an int payload).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An event through the case store on PostgreSQL against the lower bound of the same work done
 // by hand: one transaction inserting a log row and updating a case row with its new snapshot,
 // with prepared statements, on the same server and connection settings; and the timers 1, 2

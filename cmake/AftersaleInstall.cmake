@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Install rules, the package config for find_package(aftersale) and the pkg-config file:
 #   lib/libaftersale.a, include/aftersale/**, bin/aftersale (when built),
 #   lib/cmake/aftersale/{aftersaleConfig,aftersaleConfigVersion,aftersaleTargets}.cmake,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Options for targets of this project only (never for consumers' targets).
 function(aftersale_target_options target)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")

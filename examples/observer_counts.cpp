@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Counting what the library does with an observer (include/aftersale/observer.hpp), printed in
 // the Prometheus text exposition format — what a host's /metrics endpoint would serve.
 //

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Fails when clang-format-14 (.clang-format at the top) would change any tracked C++ file.
 #   scripts/check_format.sh          # check (ctest `format`)
 #   scripts/check_format.sh --fix    # rewrite the files in place

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Checks that no #include runs from a lower room to a higher one, and that
 docs/architecture.md still describes the tree.
 

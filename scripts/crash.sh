@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The case store's crash tests at full size (docs/store.md, "What happens on a crash"): worker
 # processes killed with SIGKILL at random moments and restarted, then every timer checked fired
 # exactly once, every accepted event logged once, every case equal to its log replayed.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The main job: build the aftersale CLI (Release), decide every example request with the
 # default policy and walk one case through its flow. Installs missing Debian packages with apt
 # first (run as root on a fresh box).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Build and test dependencies of aftersale on Debian 12, in one place.
 # Sourced by demo.sh and test.sh:  source scripts/deps.sh && aftersale_ensure_deps
 # docs/dependencies.md says why each package is here.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The long differential run: the library (Release Python package in build/python) against the
 # reference evaluator of tests/differential on POLICIES generated policies with
 # REQUESTS_PER_POLICY requests each, and as many flow policies with STREAMS event streams of

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs one libFuzzer target for a while:   scripts/fuzz.sh TARGET SECONDS [libFuzzer flags...]
 # TARGET: policy | request | snapshot | events | test_file   (tests/README.md, "Fuzzing").
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The fuzz stage of scripts/test.sh: every fuzz target for a short, bounded time (default 30 s
 # each; scripts/fuzz_ci.sh SECONDS), reproducibly (fixed -seed, -max_len, the committed seeds
 # only, a scratch corpus). Fails on the first crash or broken property. Longer runs:

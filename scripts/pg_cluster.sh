@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A throwaway PostgreSQL cluster for the store's tests (docs/store.md, "Tests on PostgreSQL").
 #
 #   scripts/pg_cluster.sh start DIR [PORT]   # initdb in DIR (a cluster there is stopped and wiped;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # All tests: Debug with -Werror, AddressSanitizer and UBSan, then every ctest test (the PostgreSQL
 # store tests on a throwaway cluster, required); then the threads test under ThreadSanitizer; then
 # the Python package (Release) and its pytest suite; then the Debian packages and the wheel, used

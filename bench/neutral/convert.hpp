@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Converts a table of the neutral benchmark workload (JSON, see shared/bench/README.md
 // "Formats") into a policy in our YAML format, so the benchmark runs through the real

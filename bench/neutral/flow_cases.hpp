@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The neutral flow workload's cases (data/flow-cases-100k.bin, `ASF1`, see
 // shared/bench/README.md "Formats"), read once for every engine.

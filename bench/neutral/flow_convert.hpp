@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Converts the neutral return-and-refund flow (data/flow.json, see shared/bench/README.md)
 // into a policy in our YAML format, so the flow benchmark runs through the real loader.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Counts heap memory while switched on, by replacing the global operator new/delete of the
 // benchmark binary (flow_heap.cpp). Sizes are what the allocator hands out

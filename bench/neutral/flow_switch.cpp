@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Compiles shared/bench/flow_limit.cpp as it is (its main() renamed) and drives its `send`.
 // AFTERSALE_FLOW_LIMIT_CPP is that file's path.
 #define main flow_limit_unused_main

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The hand-written switch of the neutral flow (shared/bench/flow_limit.cpp, compiled as it
 // is with its main() renamed: never copied into this repository) behind an interface that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Compiles the generated limit.cpp as it is (its main() renamed) and wraps its decide
 // functions. AFTERSALE_LIMIT_CPP is the generated file's path in the build tree.
 #define main limit_unused_main

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The generated if-chain of the neutral workload (build/limit.cpp, produced by gen.js in
 // the build tree), behind an interface that does not expose its types.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The neutral workload's requests and checksums, read from the data gen.js wrote into
 // the build tree (AFTERSALE_NEUTRAL_DIR).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """decide_many on the neutral 60-rule workload (../shared/bench), from Python.
 
 Converts data/rules-60.json to a policy (as bench/neutral/convert.cpp does), repeats the

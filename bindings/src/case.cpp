@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Case and Outcome: a case opened from a decision (or in a named flow) and moved by events and
 // timers. Thin: names and instants are converted here; every rule is the C++ runtime's.
 #include <pybind11/pybind11.h>

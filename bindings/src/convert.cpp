@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Python values ⇄ library values. Datetimes go through the C API (no per-value attribute
 // look-ups) because batches convert millions of them.
 #include "convert.hpp"

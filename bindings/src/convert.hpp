@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Conversions between Python objects and the library's values: datetimes, timedeltas and
 // request facts. Only this file's .cpp uses the datetime C API.

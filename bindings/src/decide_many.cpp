@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Policy.decide_many: Python requests → request_columns (under the GIL, one pass, no
 // per-request allocation) → decide_batch (GIL released, every core) → a dict of columns.
 #include <pybind11/pybind11.h>

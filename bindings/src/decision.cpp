@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Decision and Deadline: read-only views of a decision with Python values (aware UTC
 // datetimes, int minor units, None where the rule names nothing).
 #include <pybind11/pybind11.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The exception hierarchy (aftersale.Error and its subclasses) and the one translator that
 // turns the library's exceptions into it.
 #include <pybind11/pybind11.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Flow and the diagrams of include/aftersale/diagram.hpp: Policy.flows, Policy.flow(id), the
 // DOT / Mermaid / SVG text of a flow, a test skeleton covering every transition, and the
 // notebook displays of Flow, Case (its flow's diagram) and Policy (a summary).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Finding, Policy.lint and lint: the static analysis of include/aftersale/analysis.hpp with its
 // findings as Python objects. Every check is the C++ `analyze`.
 #include <pybind11/pybind11.h>

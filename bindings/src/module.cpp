@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // aftersale._core: the extension behind the `aftersale` package. The bindings only convert
 // types and call the C++ API; the package's __init__.py re-exports the public names.
 #include "module.hpp"

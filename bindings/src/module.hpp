@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The parts of the extension module `aftersale._core`, each registered by its own file.
 #include <pybind11/pybind11.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Policy, load and loads, and decide for one request.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>

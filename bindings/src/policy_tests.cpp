@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // run_tests and its report (TestReport, CaseResult, TestFailure, Coverage, TableCoverage,
 // FlowCoverage): the policy test runner of include/aftersale/policy_test.hpp. Every check and
 // every count is the C++ runner's; this file converts paths in and the report out.

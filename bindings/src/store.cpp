@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Store: the case store (store.hpp) from Python. Rows, outcomes, reports and log entries are
 // plain dicts; instants are aware UTC datetimes; hashes are 16 hex digits. The GIL is released
 // around every database call (a per-handle mutex keeps one call at a time on a handle, as the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Decide a generated batch of after-sales requests with the default policy, show the solution
 mix and the deadline distribution, then walk one case through its flow.
 

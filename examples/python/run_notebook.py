@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Executes a notebook headless with nbclient (kernel `python3` of the interpreter running this
 script) in the notebook's folder; exits non-zero when a cell raises.
 

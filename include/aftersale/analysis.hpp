@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 /// @file
 /// Static analysis of a compiled policy: what is wrong or suspicious before anything goes live.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 /// @file
 /// Deciding many requests at once. Requests are stored by fact (one column of encoded values

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 /// @file
 /// Business calendars: working hours per weekday, rest days, public holidays and make-up

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 /// @file
 /// The case runtime: a case (售后单) moves through its flow by events and timers.

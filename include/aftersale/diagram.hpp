@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 /// @file
 /// Diagrams of a flow (Graphviz DOT, Mermaid, SVG) and generated event sequences that cover

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 /// @file
 /// The policy test runner behind `aftersale test`: reads `*.test.yaml` files (docs/testing.md),

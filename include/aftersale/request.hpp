@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 /// @file
 /// Requests: the facts of one after-sales request, checked against a policy's schema.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 /// @file
 /// The case store: cases in a database, each operation one transaction (docs/store.md).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 /// @file
 /// The one source of aftersale's version numbers, for `#if` checks and for the CLI's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // analyze(): runs every check, orders the findings by location, and prints them as text or JSON.
 #include <aftersale/analysis.hpp>
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The checks `analyze()` runs, one file each (internal). Each appends its findings; none throws
 // on a loaded policy.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: the one way a check builds a finding, so every finding has its diagnostic filled in
 // the same way and names the table or the flow it is about.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The flow checks: `check_flows` runs them per flow. This file holds the graph checks — A400
 // (unreachable states), A401 (no way to a terminal state) — and A405 (labels); guards and
 // clocks have their own files (see flow_checks.hpp).

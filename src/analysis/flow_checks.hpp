@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The parts of `check_flows` (internal), one file each:
 //   flow_guards.cpp — guards as boxes, and A403 (guards that never hold)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A404: SLA clocks on terminal states (and A412, resets that never apply, from the same analysis). Entering a
 // terminal state resolves the case and no timer fires in a resolved case, but the runtime does not stop its
 // clocks: a clock left running keeps its deadline in the case (and its snapshot), falls overdue, and reports

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A402: transitions that compete for the same case (same state and event, automatic ones of a
 // state, timers due together), where an earlier one wins for some case or for all of them.
 #include <algorithm>

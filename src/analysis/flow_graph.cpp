@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Boost.Graph view of a flow and the two reachability questions the checks ask of it.
 #include "analysis/flow_graph.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The Boost.Graph view of a flow (internal): vertex `i` is `flow_def::states[i]`, and each
 // transition is one edge carrying its index into `flow_def::transitions`. Used by the flow

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Guards of a flow as boxes (request facts and payload-aware variable domains), and the guards
 // that can never hold (A403).
 #include <algorithm>

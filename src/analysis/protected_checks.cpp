@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Protected outcomes (A410): a store policy must not weaken what its base guarantees.
 //
 // For each protected outcome, the requests of its scope are split by the table's rules in hit

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Region algebra over fact values: value sets, spaces, boxes and unions of disjoint boxes.
 #include "analysis/region.hpp"
 

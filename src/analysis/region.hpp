@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Region algebra for the exact analysis of conditions (internal).
 //

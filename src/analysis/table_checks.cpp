@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Exact checks of decision tables by region algebra: gaps (A406), overlaps (A407), shadowed
 // rules (A408), (status × request) coverage (A409), and A411 when a region outgrows its budget.
 #include <aftersale/decide.hpp>

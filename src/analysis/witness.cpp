@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Concrete witness requests for boxes of requests: one value per fact, with days_since /
 // hours_since facts realised through the timestamp they count from.
 #include "analysis/witness.hpp"

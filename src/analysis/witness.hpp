@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Turning a box of requests into one concrete request the real evaluator can be run on
 // (internal).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: reading a file that a user named, without trusting it. The policy loader, `extends:`
 // and the CLI's request and snapshot readers all read through here, so each gets the same

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // FNV-1a 64: the policy content hash and the flow structure hash. Not cryptographic; stable
 // across platforms and versions, because stored snapshots compare these values.

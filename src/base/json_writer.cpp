@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RapidJSON's Writer, validating UTF-8 (kWriteValidateEncodingFlag), into RapidJSON's own
 // string buffer, both on the work stack below.
 #include "base/json_writer.hpp"

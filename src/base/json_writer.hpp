@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: the one way aftersale writes JSON (snapshots, lint and test reports, and the CLI's
 // `--format json`, which has src/ on its include path). RapidJSON's Writer validates UTF-8 and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: the instants that have ISO 8601 text (four-digit years) and the years the calendars
 // ask the tz database about. Snapshots, calendars and their text share these bounds.

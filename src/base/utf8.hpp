@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: UTF-8 well-formedness, for text that must go into JSON: event ids, and every
 // policy document before it is parsed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: the wall-clock part of a timestamp, shared by parse_timestamp (time.cpp) and
 // business_calendar::parse_local (calendar_text.cpp). Not installed.

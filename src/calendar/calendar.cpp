@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // business_calendar: validation, the precomputed window tables, and the O(log n) hot path.
 #include <algorithm>
 #include <array>

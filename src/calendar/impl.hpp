@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: the compiled form of a business_calendar, shared by the calendar_*.cpp files.
 // This is the only place that sees date/tz; public headers never include it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // business_calendar: local dates of instants, and local wall-clock text in and out.
 #include <algorithm>
 #include <array>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The definition per local date, conversions through date/tz, and the day-by-day walk that
 // answers outside the precomputed window (and, in tests, checks the window tables).
 #include <algorithm>

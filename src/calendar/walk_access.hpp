@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal, for tests: the day-by-day path of business_calendar, which works for any date and
 // uses date/tz directly, without the precomputed window tables. The fast path must agree with it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The one door through which the runtime (src/case/) and the snapshot reader reach the
 // private fields of a case and of an outcome. Public users see only accessors, so a case cannot

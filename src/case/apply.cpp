@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // apply(): fires the timers that fell due before the event, checks the event against the case
 // (refusals in the documented order), plans the transition with its effects and the automatic
 // ones that follow, then commits.

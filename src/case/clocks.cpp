@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SLA clocks of a case: start, pause, resume, reset and stop, each counted on the clock's
 // calendar, and the SLA notices (`warn_at` warnings, then the breach) a running clock sends.
 #include <algorithm>

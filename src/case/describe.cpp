@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Text for people: a history entry as one line (`describe`) and why an event was accepted or
 // refused (`outcome::message`). Both are rebuilt from the policy on demand, so a case and an
 // outcome stay compact.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The lifecycle every case shares, as a Boost.MSM state machine.
 //
 // Why MSM here and an interpreter for flows: MSM machines are fixed at compile time, which fits

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The lifecycle every case shares, whatever its flow. The machine itself is a Boost.MSM state
 // machine (src/case/lifecycle.cpp, compiled as C++17 in its own object library because Boost.MSM 1.74

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // open_case(): a new case in a flow, from a decision or from facts.
 #include <aftersale/decide.hpp>
 #include <algorithm>

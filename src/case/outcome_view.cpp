@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // make_outcome_view(): one outcome as plain values, for the CLI and the Python bindings alike.
 #include <aftersale/case.hpp>
 

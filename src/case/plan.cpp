@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Planning a change to a case against the unchanged case, then committing it (see
 // runtime.hpp for why the two are separate).
 #include <algorithm>

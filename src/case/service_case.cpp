@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // service_case accessors, comparison and the names of the runtime's enums.
 #include <aftersale/case.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Timers: next_deadline() and advance(), which fires due timers one by one at their own due time:
 // timer transitions of the current state and the SLA notices of running clocks.
 #include <algorithm>

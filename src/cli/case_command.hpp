@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // `aftersale case open|apply|advance|show`: walk a case by hand, one snapshot file per case.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Files and instants for `aftersale case`: reading a snapshot, replacing it atomically, and
 // reading `--now`.

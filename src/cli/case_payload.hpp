@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // `--set var=value` options of `aftersale case apply` → the event's payload.
 #include <aftersale/model.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Output of `aftersale case`: text blocks (`name        value` lines, like `decide`) and JSON.
 #include <functional>

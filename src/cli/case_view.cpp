@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "case_view.hpp"
 
 #include <aftersale/calendar.hpp>

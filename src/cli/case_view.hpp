@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What `aftersale case` prints about a case, as plain strings: built once from the runtime's
 // objects, then rendered as text or JSON (case_render.cpp). The outcome of an event or a timer

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Subcommands that register themselves, so each lives in its own file and main.cpp never
 // lists them: a file defines a `command` and one `command_registration` object.

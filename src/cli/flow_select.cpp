@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "flow_select.hpp"
 
 #include <aftersale/load.hpp>

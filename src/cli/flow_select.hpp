@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Loading a policy and choosing one of its flows, for `aftersale graph` and `aftersale paths`.
 #include <aftersale/model.hpp>

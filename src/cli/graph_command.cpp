@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `aftersale graph POLICY --flow F`: a flow as a diagram (Graphviz DOT, Mermaid, or SVG through
 // Graphviz's `dot`).
 //

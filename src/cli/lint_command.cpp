@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `aftersale lint POLICY...`: the static analysis of policies (gaps, overlaps, shadowed rules,
 // coverage, flow checks), printed as diagnostics or as one JSON document.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `aftersale`: validate policies and decide requests from the command line.
 //
 //   aftersale validate policies/default.yaml

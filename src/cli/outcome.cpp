@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "outcome.hpp"
 
 #include <aftersale/calendar.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What the CLI prints about one decision, as plain strings: built once from an
 // aftersale::decision, then rendered as a table or as JSON.

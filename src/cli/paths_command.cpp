@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `aftersale paths POLICY --flow F`: short event sequences that together fire every transition
 // of a flow, written as a policy test file skeleton (docs/diagrams.md, docs/testing.md).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // `--policy-path DIR`: the folders a policy's `extends:` may read bases from, besides the
 // policy's own folder (aftersale::load_options). Every command that loads a policy takes it;

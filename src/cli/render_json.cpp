@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `aftersale decide --format json`, written with the library's JSON writer (keys in the
 // documented order: status, table, rule, solution, ...).
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `aftersale store`: cases in a database (docs/store.md) from the command line.
 //
 //   aftersale store init --store cases.db

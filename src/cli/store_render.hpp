@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Output of `aftersale store`: case rows, a case's log, due cases and SLA breaches, as text
 // tables (like `decide`'s) or JSON through the library's writer.

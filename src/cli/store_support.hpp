@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What `aftersale store` and `aftersale worker` share: opening a store by URL with the policies
 // the command line names, the exit codes, the SLA breaches of a case, and a plain table.

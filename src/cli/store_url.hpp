@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A store URL as the CLI prints it (status lines, `store init`): never a password.
 #include <string>

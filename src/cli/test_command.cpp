@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `aftersale test [PATHS...]`: runs policy test files (docs/testing.md) and prints the report.
 // Exit: 0 all passed, 1 a case failed or coverage is below --coverage-min, 2 a test file, a
 // policy or the command line is wrong.

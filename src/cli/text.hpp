@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Terminal text helpers: display width of UTF-8 text (CJK is two columns wide),
 // word wrapping and padding, so tables stay aligned with Chinese labels in them.

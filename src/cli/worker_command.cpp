@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `aftersale worker`: fires due timers of a store in batches until SIGTERM or SIGINT.
 //
 //   aftersale worker --store cases.db --policy policies/default.yaml --interval 5

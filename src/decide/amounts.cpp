@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Money computations of a rule outcome: exact integer arithmetic with declared rounding.
 #include "decide/evaluate.hpp"
 

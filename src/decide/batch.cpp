@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Batches: requests stored by fact, decided on several threads. The checks and messages of
 // the setters are bind()'s (src/decide/request.cpp); tests/python compares the two row by row.
 #include <aftersale/batch.hpp>

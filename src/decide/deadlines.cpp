@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SLA deadlines of a rule outcome, each on its clock's business calendar.
 #include "decide/evaluate.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // decide(): derive facts, find matching rules, apply the hit policy, compute what the
 // selected rules prescribe. Reads the policy only, so it is safe from any thread.
 #include <aftersale/decide.hpp>

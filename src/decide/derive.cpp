@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Derived facts: computed at decision time from other facts and `now`.
 #include <aftersale/decide.hpp>
 

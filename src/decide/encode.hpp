@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: how a caller's value is encoded for a declared fact, shared by `bind` and the case
 // runtime (event payloads are values for flow variables, typed like facts).

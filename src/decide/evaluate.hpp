@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: the pieces decide() is made of, shared between the evaluator's source files (and
 // the analyser, which replays rules the way decide() reads them).

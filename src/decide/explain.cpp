@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Human-readable text for decisions: the explanation, fact values and money.
 #include <aftersale/decide.hpp>
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Matching: a table's bitset index (built by the loader, model/compiled.hpp) ANDed per request,
 // block by block, to find the matching rules without testing them one by one.
 #include <aftersale/decide.hpp>

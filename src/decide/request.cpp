@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Requests and binding: checks caller-given facts against a policy and encodes them densely.
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A flow as Graphviz DOT, through Boost.Graph's `write_graphviz` with property writers.
 #include <aftersale/diagram.hpp>
 #include <cctype>

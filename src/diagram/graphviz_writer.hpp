@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Boost.Graph's graphviz writer, included in one place (internal).
 //

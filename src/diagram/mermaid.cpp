@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A flow as a Mermaid `stateDiagram-v2`.
 #include <aftersale/diagram.hpp>
 #include <cctype>

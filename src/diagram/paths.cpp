@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Event sequences from the start state that together fire every reachable transition.
 #include <aftersale/diagram.hpp>
 #include <algorithm>

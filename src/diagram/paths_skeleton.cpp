@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A policy test file skeleton (docs/testing.md format) from covering paths: one flow case per
 // path, with placeholder facts and payloads that the author replaces.
 #include <aftersale/case.hpp>

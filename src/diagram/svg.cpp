@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SVG through Graphviz's `dot -Tsvg`, run as a child process on the DOT text.
 #include <fcntl.h>
 #include <spawn.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Texts shared by the DOT and Mermaid writers and the test skeleton.
 #include "diagram/text.hpp"
 

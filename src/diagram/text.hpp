@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The texts diagrams and generated test skeletons share (internal): state labels, what
 // triggers a transition, its guard and roles.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reads a rule's `amounts:`: ordered money computations in integer arithmetic.
 #include <algorithm>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: what the section readers share while one policy is being built. Each section
 // reader adds its part to `p` and reports problems through `r`; nothing outside this

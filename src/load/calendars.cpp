@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reads `calendars:` into calendar_def and compiles each with business_calendar::create.
 #include <algorithm>
 #include <array>

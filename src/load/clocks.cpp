@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reads `clocks:`: SLA definitions with exactly one duration key in `within`.
 #include <algorithm>
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // compile_policy(): what is derived from a finished policy so that deciding and running cases
 // never search (src/model/compiled.hpp): a bitset index per decision table, in blocks of rules
 // so that it grows linearly with the table, and per flow the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reads one `when:` cell and normalises it to an interval or a set (see model.hpp).
 #include <algorithm>
 #include <cstdint>

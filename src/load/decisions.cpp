@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reads `decisions:`: tables of rules with their conditions and outcomes.
 #include <algorithm>
 #include <string>

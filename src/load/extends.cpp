@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `extends:`: a store policy written on top of a base policy. The base is loaded on its own
 // (recursively: a base may extend another, up to `load_limits::max_extends_depth` links, which
 // also bounds the stack: nothing large lives in a frame), then the store's YAML tree is merged onto the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reads `facts:`: declarations first (names, types, enum values), then what refers to other
 // facts or calendars (defaults, derivations), so a fact may refer to one declared later.
 #include <aftersale/time.hpp>

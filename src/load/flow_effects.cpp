@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reads one item of a transition's `effects:`: set, record, start/stop/pause/resume/reset, emit,
 // remark, escalate.
 #include <algorithm>

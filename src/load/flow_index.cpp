@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the loader works out about a flow once it is read: the clocks a case of the flow needs,
 // the structure hash, and the static check that automatic transitions cannot loop. (The
 // dispatch lists the runtime reads are compiled with the rest of the policy: load/compile.cpp.)

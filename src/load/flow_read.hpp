@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: what the flow readers (flows.cpp, flow_transitions.cpp, flow_effects.cpp,
 // flow_index.cpp) share while one flow is read.

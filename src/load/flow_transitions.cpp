@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reads a flow's `transitions:`: trigger (event, auto, after), from/to, guard, roles, effects.
 // A `from` list becomes one transition per state, in the order listed.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reads `flows:`: per flow its variables, states, start, transitions (flow_transitions.cpp),
 // close and reopen rules and migrations; then its clocks and structure hash (flow_index.cpp).
 #include <algorithm>

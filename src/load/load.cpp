@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The public entry points: read the file, parse it safely, build the policy section by
 // section, and either return the finished policy or throw every diagnostic at once.
 #include <aftersale/load.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reads `protected:`: outcomes a platform policy guarantees and a store policy that extends it
 // must not weaken (checked by the analysis, A410). Read after the tables, the entry table and the
 // clocks, which the requirements name.

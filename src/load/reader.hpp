@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: reads typed values out of the YAML tree and collects diagnostics instead of
 // stopping at the first problem. Every reader returns an empty optional after reporting.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "load/safe_yaml.hpp"
 
 #include <yaml-cpp/depthguard.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: a bounded, alias-free YAML reader. yaml-cpp's event parser feeds a small tree
 // of our own, so the document is parsed once, every node keeps its position, lookups never

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reads `vocabulary:`: five lists of ids, each item a bare id or `{id, label}`.
 #include <algorithm>
 #include <string>

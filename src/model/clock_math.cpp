@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Clock arithmetic shared by decisions, cases and analysis: where a duration ends on a
 // policy's business calendar, or in plain UTC when the policy has no calendar.
 #include <cstdint>

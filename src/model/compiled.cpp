@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The errors for a policy whose compiled part is missing or does not fit it, and the look-up of
 // a flow's dispatch lists (compiled.hpp).
 #include "model/compiled.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: what the loader compiles from a policy besides the policy itself, so that deciding
 // and running cases never search: a bitset index per decision table (in blocks of rules) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Money arithmetic shared by decisions and flows: exact integer computation of one amount
 // rule with its declared rounding (128-bit intermediate, saturating result).
 #include <limits>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Calling an observer hook (observer.hpp): an exception escaping a hook becomes usage_error
 // E506, thrown after the caller's work is done.

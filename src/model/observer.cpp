@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Observer hooks that throw: the one place that turns their exception into E506 (observer.hpp).
 #include <aftersale/error.hpp>
 #include <exception>

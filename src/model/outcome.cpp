@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Comparing rule outcomes by what they prescribe (where they were written does not matter):
 // the `any` hit policy, the overlap analysis and store policy checks share this one meaning.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The replaceable policy (policy_handle.hpp): a shared_ptr behind a mutex, checked on the way in.
 #include <aftersale/policy_handle.hpp>
 #include <utility>

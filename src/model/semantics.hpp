@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: what the policy's words mean, shared by every layer that evaluates them — the
 // evaluator (src/decide), the case runtime (src/case) and the analyser (src/analysis). One

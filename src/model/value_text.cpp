@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Policy values as text (`delivered`, `129.00`, `48h`) and conditions as written, shared by
 // explanations, case views and lint findings.
 #include <aftersale/model.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Vocabulary lookups by index and by id, shared by every room that shows or resolves an id.
 #include <aftersale/model.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The primitives a database gives the case store (docs/store.md, "The interface both backends
 // share"). The store's logic (store.cpp) is written once over them; each backend implements

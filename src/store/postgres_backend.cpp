@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The PostgreSQL backend of the case store: one libpq connection, prepared statements, the
 // same schema as SQLite's in PostgreSQL types, row locks for writers of one case and
 // `FOR UPDATE SKIP LOCKED` claims for due timers (docs/store.md, "PostgreSQL"). Only this

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the store writes into text columns besides snapshots: hashes as hex, event payloads and
 // emitted actions as JSON (written through the one JSON writer, read with RapidJSON's DOM:
 // these documents are small and written by the store itself).

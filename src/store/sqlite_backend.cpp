@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The SQLite backend of the case store: one connection, WAL, prepared statements, the schema
 // and its migrations table (docs/store.md, "Schema"). Only this file sees sqlite3.h.
 #include <sqlite3.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The case store's logic, written once over the backend's primitives (backend.hpp): the
 // policy registry, one transaction per operation, duplicate and conflict answered from the
 // event-id table, the version check, fire_due, and the audit log. docs/store.md.

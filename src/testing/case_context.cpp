@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reporting, facts and coverage flags shared by the decide and flow case runners.
 #include "testing/case_context.hpp"
 

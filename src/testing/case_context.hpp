@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: what running one case needs (the policy, the file, where hits are recorded) and
 // how it reports: `fail` records a mismatch and goes on; `error` stops the case because the

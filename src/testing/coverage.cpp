@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Coverage: the rows, transitions and timers a set of cases exercised, from their hit flags.
 #include "testing/coverage.hpp"
 

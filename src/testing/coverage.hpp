@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: turns hit flags into the public coverage report.
 #include <aftersale/model.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A decide case: decides the case's facts at its `now` and compares the decision with every
 // key its `expect` writes (the checks tests/decide/corpus_test.cpp made, reported as mismatches).
 #include <aftersale/calendar.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A flow case: opens a case (through the decision, or directly in a flow), then applies its
 // steps (events, `advance`) and checks the case after each (the checks
 // tests/case/flow_corpus_test.cpp made, reported as mismatches at their lines).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The report as JSON (`aftersale test --format json`), written with the library's JSON writer.
 #include <aftersale/policy_test.hpp>
 #include <string>

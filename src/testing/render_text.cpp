@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The runner's text output (what `aftersale test` prints).
 #include <aftersale/policy_test.hpp>
 #include <algorithm>

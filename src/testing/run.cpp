@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // run_tests: finds the test files, loads each policy once (files naming the same policy share
 // it and its coverage total), runs every case and collects the report.
 #include <aftersale/load.hpp>

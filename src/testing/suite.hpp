@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Internal: a test file as read by load_test_file. The document stays a tree of positioned
 // nodes (src/load/safe_yaml.hpp); load_test_file has checked its structure, so the runner only

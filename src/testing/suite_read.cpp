@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // load_test_file: reads a test file with the loader's bounded, alias-free YAML reader and checks
 // its structure (keys, kinds, times, names) before anything runs, collecting every problem.
 #include <aftersale/case.hpp>

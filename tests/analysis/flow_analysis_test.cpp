@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Static analysis of flows (A400-A405): small flows built to have exactly known unreachable
 // states, dead ends, closed cycles, competing and shadowed transitions, guards that never
 // hold, clocks left running in terminal states and missing labels; and the default policy.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The data-driven folder tests/lint/: one small policy per analysis finding code, its expected
 // findings in leading `# expect:` comments (see tests/lint/README.md), checked against analyze()
 // in report order; plus the text and JSON shapes of a report.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Region algebra of the static analysis: value sets (int64 extremes included), box differences,
 // and box membership checked against the evaluator's own condition semantics.
 #include "analysis/region.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Brute-force cross-check of the table analysis on what the first brute-force test leaves out:
 // string facts (a request's text that is none of the literals), facts with defaults given or
 // left out, a map fact over a map fact, money, and `ne` / `not_in` / `exists` / `missing` on

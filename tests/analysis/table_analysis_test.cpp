@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Exact decision-table analysis: tables built to have known gaps, overlaps and shadowed rules
 // (map-derived and days_since facts included), every witness replayed through decide(), and a
 // brute-force cross-check of random small tables against the evaluator on every request.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one reader of files users name (base/bounded_file.hpp): regular files only unless pipes
 // are asked for, never blocking on a FIFO or a device, bounded, and beneath a folder without
 // following a link.

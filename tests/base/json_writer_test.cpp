@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The library's one JSON writer (base/json_writer.hpp): the exact spelling snapshots, lint and
 // the test runner rely on, and refusal of text that is not UTF-8.
 #include "base/json_writer.hpp"

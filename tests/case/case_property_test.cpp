@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Property test of the case runtime on tests/policies/runtime_flows.yaml: thousands of random
 // sequences of events (random names including unknown ones, random roles, payloads of right and
 // wrong types, repeated ids), fast-path events with random indexes, and advance() calls at

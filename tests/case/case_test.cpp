@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The case runtime on tests/policies/runtime_flows.yaml: opening cases, every refusal and its
 // message, payloads, automatic chains, clocks on a business calendar, timers, escalation,
 // close/reopen, idempotency, describe().

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Structure of the shipped default flows and of their test files. The flow cases themselves
 // (policies/tests/flow_<flow>.test.yaml) run under `aftersale test policies/tests
 // --coverage-min 100` (ctest `cli.default_policy.tests`), snapshots checked after every step;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The lifecycle table derived from the Boost.MSM machine, checked cell by cell against the
 // phases documented in docs/workflow.md.
 #include "case/lifecycle.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SLA warnings, breaches and clock resets (tests/policies/sla_flows.yaml): notices fire like
 // timers, in time order, each once (also across snapshots), move with a paused clock, start over
 // on a reset and stop with a stopped clock; `apply` fires the timers due before its event first.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Properties of case snapshots over random event sequences (fixed seeds, so failures repeat):
 //  - snapshot → restore → continue ends exactly like never stopping (case and snapshot text);
 //  - every refused or duplicate event leaves the snapshot byte-identical;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Case snapshots: the exact text to_json writes, the exact round trip, every way from_json
 // refuses a snapshot (with its JSON path), and restoring across policy versions (migrations).
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Concurrent `aftersale case apply` on one snapshot file: N real processes at once, each with its
 # own event id. With the file locked for the whole read-modify-write, every one is accepted and
 # the file ends with all N events; without the lock, processes read the same case and the last

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Multi-step tests of `aftersale case`: each scenario runs the CLI several times on one
 # snapshot file and checks exit codes, output and the file's bytes between steps.
 #   cmake -DCLI=<aftersale> -DSOURCE=<project dir> -DWORK=<scratch dir> -DSCENARIO=<name> -P case_scenario.cmake

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests of `aftersale case` helpers: `--set` payloads, atomic snapshot writes, `--now`.
 #include <gtest/gtest.h>
 

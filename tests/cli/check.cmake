@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Runs a command and checks its exit code and output; used by the CLI tests.
 #   cmake -DEXPECT_EXIT=0 [-DSTDOUT_MATCHES=re] [-DSTDERR_MATCHES=re] [-DSTDOUT_NOT_MATCHES=re]
 #         [-DSTDERR_EMPTY=ON] [-DINPUT=file] -P check.cmake -- program args...

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests of the CLI's helpers: request JSON reading and terminal text layout.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The shipped default policy's test files (policies/tests/*.test.yaml): every decide and flow case
 # passes, and together they reach every decision row and fire every transition of
 # policies/default.yaml. Included by tests/cli/tests.cmake.

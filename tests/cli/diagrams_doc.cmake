@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # docs/diagrams.md shows the output of `aftersale graph` for a shipped flow: it must be the
 # output of today's binary, so the page cannot drift.
 #   cmake -DCLI=aftersale -DDOC=docs/diagrams.md -P diagrams_doc.cmake   (run in the source dir)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Tests of `aftersale graph` and `aftersale paths` (label `cli`), and the yaml-cpp link of the
 # paths unit test (it parses the skeletons it writes). Included by tests/cli/tests.cmake.
 if(TARGET aftersale_paths_test)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Tests of `aftersale lint` (label `cli`): exit codes, the text summary, the JSON shape, and
 # bad command lines. Included by tests/cli/tests.cmake.
 if(TARGET aftersale_cli)

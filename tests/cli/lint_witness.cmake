@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Lint witnesses are requests `aftersale decide` accepts (money in minor units, numbers and
 # booleans typed in JSON). Included by tests/cli/tests.cmake.
 if(TARGET aftersale_cli)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # `aftersale paths -o FILE` writes a test file naming the policy relative to FILE, and
 # `aftersale test` runs that skeleton of a guard-free flow and passes it as written.
 #   cmake -DCLI=aftersale -DPOLICY=fixture.yaml -DWORK=dir -P paths_skeleton.cmake

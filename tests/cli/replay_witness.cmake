@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Replays the witness of every A406 finding `aftersale lint --format json` prints for a policy
 # through `aftersale decide`: each must be a valid request and get `no_match`.
 #   cmake -DCLI=aftersale -DPOLICY=file -DAT=instant -DWORK=dir -P replay_witness.cmake

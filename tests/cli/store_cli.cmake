@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Tests of `aftersale store` and `aftersale worker` (label `cli`): scenarios on a temporary SQLite
 # store with the shipped default policy, and the worker stopped by SIGTERM and SIGINT.
 # Included by tests/cli/tests.cmake.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Store policies on the platform baseline (examples/stores/): the apparel shop's test file passes
 # and lint finds no error in it; the deliberately weakened variant is refused with A410, its
 # witness and both outcomes. The stores extend policies/default.yaml, outside their own folder:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Multi-step tests of `aftersale store` and `aftersale worker` on a temporary SQLite store, with
 # the shipped default policy and example requests: each scenario runs the CLI several times on one
 # store file and checks exit codes, output and JSON.

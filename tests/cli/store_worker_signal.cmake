@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # `aftersale worker` stops on SIGTERM and SIGINT: started in the background on a store with a case
 # due, it fires it, then is sent the signal while it sleeps (--interval 60) and must exit 0 with
 # its summary within a second.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # `aftersale test` (label cli): exit codes, `FAIL file:line` lines, the closing line and
 # --coverage-min, on the suites of tests/testing/. Included by tests/cli/tests.cmake.
 if(TARGET aftersale_cli)

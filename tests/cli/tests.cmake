@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Tests of the `aftersale` command-line tool (label `cli`): each runs the built binary via
 # check.cmake and checks its exit code and output. Included by tests/CMakeLists.txt.
 #   ctest -L cli

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A consumer of aftersale: load a policy, decide one request, check the answer.
 // Built by tests/consumer/tests.cmake with add_subdirectory and with find_package, in
 // C++17 and C++20. Exit 0 when the decision is the expected one.

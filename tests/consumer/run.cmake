@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Steps of the consumer tests, run with `cmake -P` so each starts from a fresh binary dir.
 #   -DSTEP=install  -DSOURCE_DIR=<repo> -DBINARY_DIR=<dir> -DPREFIX=<dir>
 #   -DSTEP=consumer -DSOURCE_DIR=<tests/consumer> -DBINARY_DIR=<dir> -DMODE=... -DSTANDARD=17|20

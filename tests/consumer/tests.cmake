@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Consumer-project tests (label `consumer`): build tests/consumer against aftersale the
 # ways users do — add_subdirectory and find_package after `cmake --install`, each in C++17 and
 # C++20, and a plain Makefile with pkg-config — then run it; and check that find_package refuses

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Money computations: rounding modes, minus/min/max chains, absent operands, extremes.
 #include <gtest/gtest.h>
 

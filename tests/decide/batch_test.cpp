@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // request_columns and decide_batch: every row equals decide() on the same request; checks
 // and errors as bind() has them, naming the request.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The shipped default policy: it loads, every example request in examples/requests/ decides
 // with a real rule, and its decide cases (policies/tests/decide_*.test.yaml) stay a broad corpus.
 // The cases themselves run under `aftersale test policies/tests --coverage-min 100` (ctest

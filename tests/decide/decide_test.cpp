@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // decide(): hit policies, operators, absent facts, derived facts, deadlines, explanations.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bind(): checking and encoding a request against a policy's facts.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The bitset index (built by compile_policy, read by first_match): its buckets, and a property
 // test against a naive rule-by-rule scan.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // diagram_options::highlight_state: the current state of a case marked in DOT and Mermaid, and
 // nothing marked (output unchanged) without it or for an id the flow does not have.
 #include <gmock/gmock.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Diagrams of a flow: DOT (structure, markers, escaping, accepted by Graphviz), Mermaid, SVG
 // through `dot`, and the error when `dot` is not on PATH.
 #include <gmock/gmock.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Covering paths of a flow and the test skeleton written from them: the greedy cover on a
 // small flow, every transition of every default flow covered by valid walks from the start, the
 // skeleton valid YAML with one case per path, and a skeleton that the test runner passes as is.

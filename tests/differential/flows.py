@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Flows: random flows and event streams, a reference case interpreter, the step-by-step comparison.
 
 The interpreter (RefCase) follows docs/workflow.md and the flow sections of docs/policy-format.md

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Random valid policies, requests and event streams for the differential test (seeded).
 
 A policy is built as a plain dict, the same dict reference.py reads, and written to YAML text by

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A deliberately simple second evaluator of aftersale policies, written from the documents only.
 
 Sources: docs/policy-format.md, docs/evaluation.md, docs/calendar.md, docs/workflow.md. It shares

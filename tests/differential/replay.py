@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Replays a reproducer folder written by run.py and prints both sides step by step.
 
     PYTHONPATH=build/python/bindings/python /usr/bin/python3 tests/differential/replay.py DIR

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Differential test: the C++ library (through the `aftersale` package) against reference.py.
 
     run.py [--policies N] [--requests N] [--flows N] [--steps N] [--seed S] [--out DIR]

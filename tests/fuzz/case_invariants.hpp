@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The runtime's invariants, checked on a case after every step of the fuzz targets `snapshot`
 // and `events`: what docs/snapshots.md says `from_json` accepts must hold of every case the

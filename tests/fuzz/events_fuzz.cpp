@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target `events`: the fuzzer's bytes choose a flow of the default policy, the facts it opens
 // with, then a stream of steps: events (a flow event, `close`, `reopen` or any name; a declared
 // role or any; payload values; idempotency ids from a small set, so duplicates happen) and

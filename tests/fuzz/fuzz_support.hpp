@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What the fuzz targets share: a property check that stops the run, a reader that turns the
 // fuzzer's bytes into choices, and the default policy, loaded once per process.

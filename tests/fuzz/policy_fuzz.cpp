@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target `policy`: any text → load_policy_string → analyze.
 // Properties: loading returns a policy or throws policy_error, nothing else; every diagnostic is a
 // located, lowercase E1xx/E2xx error inside the text; analysis of a loaded policy never throws, and

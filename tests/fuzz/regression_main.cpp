@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A plain main for the fuzz harnesses, so that any compiler's build (the gcc Debug + ASan build
 // of scripts/test.sh included) runs the committed seed corpora and crash reproducers through the
 // same properties libFuzzer checks:  aftersale_fuzz_<target> DIR_OR_FILE...

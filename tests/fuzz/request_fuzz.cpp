@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target `request`: JSON text → the CLI's request reader (src/cli/request_json.cpp, the only
 // JSON request reader; the library takes `aftersale::request` objects) → bind to the default
 // policy → decide → open the rule's flow.

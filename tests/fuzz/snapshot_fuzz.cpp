@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target `snapshot`: any text → from_json under the default policy → round trip → advance.
 // Properties: the reader throws only snapshot_error; a case it accepts keeps the runtime's
 // invariants (case_invariants.hpp: its snapshot restores to an equal case and the same text);

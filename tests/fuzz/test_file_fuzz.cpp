@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target `test_file`: any text as a policy test file (`*.test.yaml`) → the test runner's
 // reader (load_test_file) → its cases run against the default policy → both reports rendered.
 // Properties: the reader throws only test_file_error, with located lowercase E1xx/E2xx

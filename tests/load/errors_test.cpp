@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Malformed policies: the data-driven folder tests/errors/, exact messages for a few golden
 // cases, and hostile documents the loader must refuse without crashing.
 #include <gmock/gmock.h>

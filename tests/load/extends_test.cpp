@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Store policies on a base (`extends:`): what a store inherits, how its rules are placed and
 // override the base's, what it may not change, and where diagnostics point.
 #include <gmock/gmock.h>

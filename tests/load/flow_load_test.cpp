@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Loading flows: a representative flow with every field checked, the structure hash, and each
 // load error with its exact position and code.
 #include <gmock/gmock.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Loading a complete policy: every feature of the format, and the model it becomes.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

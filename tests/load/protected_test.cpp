@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Protected outcomes (A410): purpose-built store policies that keep or weaken what their base
 // protects, each finding's place, message and witness checked against the real evaluator.
 #include <gmock/gmock.h>

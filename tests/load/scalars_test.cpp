@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the loader says about text it cannot take: a policy that is not UTF-8 (refused before it
 // is parsed, at the first bad byte) and integers that are no 64-bit integer (out of range, or
 // written with an exponent, never called "a fraction").

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Refusals change nothing (docs/architecture.md, "Contracts"), as a property over random inputs
 // generated from the shipped policies (policies/default.yaml, the apparel store that extends it)
 // and the runtime test policy, many seeds each:

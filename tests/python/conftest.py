@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared fixtures: the repository's default policy, a fixed `now`, generated requests.
 
 Run from the build tree's package: PYTHONPATH=<build>/bindings/python python3 -m pytest -W error tests/python

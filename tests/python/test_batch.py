@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Policy.decide_many: equal to one-by-one decide, both input forms, errors."""
 
 from datetime import datetime, timezone

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Cases from Python: open, apply, advance, snapshot and restore, through the C++ runtime."""
 
 import json

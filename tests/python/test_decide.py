@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Policy.decide and Decision: attributes, to_dict, explain, HTML, request errors."""
 
 from datetime import datetime, timezone

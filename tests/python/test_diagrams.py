@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Flows and their diagrams: Policy.flows, Flow.to_dot/to_mermaid/to_svg, notebook displays."""
 
 import os

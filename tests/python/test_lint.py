@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Policy.lint and aftersale.lint: the C++ analysis (A400-A411) with its findings as objects."""
 
 import re

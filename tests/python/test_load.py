@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """load, loads, Policy attributes, PolicyError with exact locations."""
 
 import pathlib

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The package: curated names, stub and marker files, the error hierarchy."""
 
 import os

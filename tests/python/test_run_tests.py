@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """aftersale.run_tests: the policy test runner (*.test.yaml) and its report."""
 
 import json

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The case store from Python: a round trip on a temporary SQLite file with the default policy,
 fire_due, migrate between policy versions, the audit fields, and errors with their codes."""
 

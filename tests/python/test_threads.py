@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """decide_many and decide from several Python threads at once."""
 
 import threading

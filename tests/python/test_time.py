@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Times: aware datetimes in any zone, naive ones refused, DST, UTC out."""
 
 from datetime import datetime, timedelta, timezone

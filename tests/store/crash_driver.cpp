@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The crash tests' worker program (docs/store.md, "What happens on a crash"): real processes
 // that tests/store/crash_supervisor.py starts, kills with SIGKILL at random moments and
 // restarts. Every subcommand takes a store URL (`sqlite:PATH`, a path, `postgresql://...`).

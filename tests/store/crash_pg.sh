@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # ctest `store.crash.postgresql`: the crash tests (crash_supervisor.py) on PostgreSQL.
 #
 #   tests/store/crash_pg.sh SUPERVISOR-ARGS...        (without --url: the URL is provided here)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Crash tests of the case store with real processes (docs/store.md, "What happens on a crash").
 
 Starts worker processes of tests/store/crash_driver.cpp on one store, kills random ones with

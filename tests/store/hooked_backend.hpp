@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A backend wrapped with hooks, to make races deterministic: what another handle does in
 // `before_begin` happens between this handle's reads and its transaction; `after_claim` runs

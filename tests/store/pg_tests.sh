@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # ctest `store.postgres`: the PostgreSQL half of the store tests on a throwaway cluster.
 #
 #   tests/store/pg_tests.sh BUILD/tests/aftersale_store_backends_test [gtest args...]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The audit trail and its neighbours (docs/store.md, "Audit fields", "Migrating a case",
 // "Observers"): deterministic decision ids, the `opened` row's decision id and policy hash,
 // schema 1 files migrated to 2 with their rows, `case_store::migrate` (moved, refused with

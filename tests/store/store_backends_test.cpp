@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The case store on every backend (docs/store.md): the same tests on SQLite (always) and on
 // PostgreSQL (when AFTERSALE_TEST_PG_URL names a server; each test in a fresh schema, dropped
 // afterwards). Without the URL the PostgreSQL cases are SKIPPED, loudly; ctest `store.postgres`

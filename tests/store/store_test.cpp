@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The case store on SQLite (docs/store.md) with tests/policies/store_flows.yaml: every
 // operation, all-or-nothing transactions (failures injected with SQL triggers), duplicate and
 // conflict answered from the event-id table, version checks with two handles on one file,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Random requests and events generated from a policy's own declarations: its facts (values of
 // the right type, mostly declared ones) and the transitions of a case's current state (mostly an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Stores for the crash tests and the store benchmarks, built from the backend primitives
 // (src/store/backend.hpp) so that a test can keep a pointer to the backend:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The policy test runner (include/aftersale/policy_test.hpp) on the suites of tests/testing/:
 // passing and failing suites with known mismatch lines, malformed and hostile test files, and
 // coverage that counts exactly the rows the evaluator selected and the transitions cases fired.

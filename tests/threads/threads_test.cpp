@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The thread-safety contract (docs/threads.md) under load, and policy_handle's own behaviour.
 //
 // ThreadSanitizer runs this file (label `tsan`: scripts/test.sh builds build/tsan with

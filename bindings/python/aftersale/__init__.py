@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """aftersale: after-sales policy as executable, testable data.
 
     import aftersale

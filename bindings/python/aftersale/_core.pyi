@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Type stub for the extension module aftersale._core (hand-written; keep in step with
 # bindings/src/*.cpp).
 import os

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Spellings of the snapshot format `aftersale-case/3`, shared by the writer (snapshot/write.cpp)
 // and the reader (snapshot/read.cpp). They are part of the file format, so they are fixed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Restores a case snapshot (formats `aftersale-case/2` and `/1`, docs/snapshots.md). Everything
 // is checked against the policy and against the invariants the runtime keeps before the case
 // exists, so a snapshot that does not fit gives a `snapshot_error` naming the JSON path, never

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The strict JSON reader behind `from_json` (see tape.hpp for why it exists): RapidJSON's
 // SAX reader checks the grammar, escapes and UTF-8; the handler below only lays the values out as
 // a tape and enforces what RapidJSON does not (nesting depth, lone low surrogates).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A strict JSON reader for snapshots: the whole text becomes one flat vector of nodes (a
 // "tape"), with strings viewed in one decoded copy of the text, so restoring a case costs no

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writes a case snapshot (format `aftersale-case/3`, docs/snapshots.md). Streamed through the
 // library's JSON writer rather than built as a tree: the text must be byte-for-byte
 // deterministic (the reader rewrites what it read identically) and a snapshot is taken often,
