@@ -18,6 +18,17 @@ struct case_row {
   std::string snapshot;
 };
 
+/// What `apply` reads in its write transaction before it decides (`read_for_write`).
+struct write_reads {
+  /// The case row with its snapshot, locked as `read_case`'s; nothing: no such case.
+  std::optional<case_row> row;
+  /// The case's next log sequence number (meaningful only with a row).
+  std::int64_t next_seq = 1;
+  /// The digest stored with the event id asked about; nothing when none was asked (empty id)
+  /// or it was never applied.
+  std::optional<std::uint64_t> seen;
+};
+
 class case_store::backend {
  public:
   virtual ~backend() = default;
@@ -60,6 +71,20 @@ class case_store::backend {
   /// `changed`: the row records a change of the case (its `version` must then be unique).
   virtual void append_log(std::string_view case_id, const log_entry& e, bool changed) = 0;
   virtual std::vector<log_entry> read_log(std::string_view case_id) = 0;
+
+  /// Inside a write transaction: the case row (with its snapshot, locked as `read_case`'s),
+  /// its next log sequence number and, with a non-empty `event_id`, the digest stored with
+  /// it; each read after the row's lock is held, so they see what the previous writer of the
+  /// case committed. This default calls `read_case`, `next_log_seq` and `find_event_id`;
+  /// PostgreSQL sends the three reads in one round trip (docs/store.md, "PostgreSQL").
+  virtual write_reads read_for_write(std::string_view case_id, std::string_view event_id) {
+    write_reads w;
+    w.row = read_case(case_id, true);
+    if (!w.row) return w;
+    w.next_seq = next_log_seq(case_id);
+    if (!event_id.empty()) w.seen = find_event_id(case_id, event_id);
+    return w;
+  }
 
   virtual std::vector<stored_case_info> list_cases(const case_filter& f) = 0;
   /// Due cases, earliest first; with `policies` non-empty (fire_due's listing), only cases

@@ -198,8 +198,10 @@ class postgres_backend final : public case_store::backend {
 
   // Round trips: BEGIN and the writes whose answer the store does not need (record_policy,
   // insert_event_id, append_log) are queued and sent, in one pipeline, with the next statement
-  // that needs an answer or with COMMIT. An apply is then five round trips, not eight; an
-  // error in a queued write surfaces there, and the whole transaction is rolled back as ever.
+  // that needs an answer or with COMMIT; read_for_write sends its two reads in the same
+  // pipeline. An apply is then three round trips (BEGIN+lock+reads, update, writes+COMMIT), not
+  // eight; an error in a queued write surfaces there, and the whole transaction is rolled back
+  // as ever.
   void begin_write() override {
     reconnect_if_lost();
     queue_.clear();
@@ -235,6 +237,33 @@ class postgres_backend final : public case_store::backend {
     const rows r = run(sql[(in_tx_ ? 2 : 0) + (with_snapshot ? 1 : 0)], params().add(id));
     if (r.count() == 0) return std::nullopt;
     return case_row{info_of(r, 0), with_snapshot ? r.text(0, 11) : std::string()};
+  }
+
+  // The row's lock, then the two reads, in one pipeline: BEGIN (when queued), the row `FOR
+  // UPDATE`, then one statement for the next log seq and the event id's digest. Not one
+  // statement: its snapshot would be taken before waiting for the lock, so after another
+  // writer of the case commits, its log row and event id would be missed (a duplicate seq; a
+  // duplicate event applied twice, refused only by the event_ids key). The second statement
+  // starts once the first has the lock, with a snapshot of its own (READ COMMITTED).
+  write_reads read_for_write(std::string_view case_id, std::string_view event_id) override {
+    static const std::string row_sql[2] = {
+        std::string("SELECT ") + case_columns + ", snapshot FROM cases WHERE case_id = $1",
+        std::string("SELECT ") + case_columns + ", snapshot FROM cases WHERE case_id = $1 FOR UPDATE",
+    };
+    static const std::string reads_sql =
+        "SELECT (SELECT coalesce(max(seq), 0) + 1 FROM case_log WHERE case_id = $1), "
+        "(SELECT digest FROM event_ids WHERE case_id = $1 AND event_id = $2)";
+    if (!in_tx_) reconnect_if_lost();
+    std::vector<queued> wanted;
+    wanted.push_back({row_sql[in_tx_ ? 1 : 0], params().add(case_id), true});
+    wanted.push_back({reads_sql, params().add(case_id).add(event_id), true});
+    const std::vector<rows> r = execute_all(std::move(wanted));
+    write_reads w;
+    if (r[0].count() == 0) return w;
+    w.row = case_row{info_of(r[0], 0), r[0].text(0, 11)};
+    w.next_seq = r[1].integer(0, 0);
+    if (!event_id.empty() && !r[1].null(0, 1)) w.seen = digest_of(r[1].text(0, 1), event_id);
+    return w;
   }
 
   std::optional<case_row> claim_due(std::string_view id, sys_seconds now) override {
@@ -276,12 +305,7 @@ class postgres_backend final : public case_store::backend {
     static const std::string sql = "SELECT digest FROM event_ids WHERE case_id = $1 AND event_id = $2";
     const rows r = run(sql, params().add(case_id).add(event_id));
     if (r.count() == 0) return std::nullopt;
-    const std::optional<std::uint64_t> d = parse_hex64(r.text(0, 0));
-    if (!d)
-      throw store_error(
-          error_code::store_unavailable,
-          "the store " + where_ + " holds a malformed digest for event id `" + std::string(event_id) + "`");
-    return d;
+    return digest_of(r.text(0, 0), event_id);
   }
 
   void insert_event_id(std::string_view case_id, std::string_view event_id, std::uint64_t digest,
@@ -541,11 +565,22 @@ class postgres_backend final : public case_store::backend {
       check(r.get());
       return rows(std::move(r));
     }
-    if (prepare) prepared(sql, p.size());  // before the pipeline: preparing waits for its answer
+    std::vector<rows> r = execute_all({{sql, p, prepare}});
+    return std::move(r.back());
+  }
+
+  // Runs the queue and then `wanted`, in one pipeline (one round trip); the results of
+  // `wanted`, in order. Each statement runs after the one before it has finished (and, in
+  // READ COMMITTED, with a snapshot of its own): a read queued after a `FOR UPDATE` sees what
+  // the lock's previous holder committed.
+  std::vector<rows> execute_all(std::vector<queued> wanted) {
+    for (const queued& q : wanted)
+      if (q.prepare) prepared(q.sql, q.p.size());  // before the pipeline: preparing waits for its answer
     std::vector<queued> batch = std::move(queue_);
     queue_.clear();
-    batch.push_back({sql, p, prepare});
-    begun_ = true;  // BEGIN, when queued, is the batch's first statement
+    const std::size_t first_wanted = batch.size();
+    for (queued& q : wanted) batch.push_back(std::move(q));
+    if (in_tx_) begun_ = true;  // BEGIN, when queued, is the batch's first statement
     if (PQenterPipelineMode(conn_) != 1) fail(nullptr);
     std::vector<result_ptr> results;
     bool sent = true;
@@ -568,7 +603,18 @@ class postgres_backend final : public case_store::backend {
     PQexitPipelineMode(conn_);
     for (const result_ptr& r : results) check(r.get());
     if (results.size() != batch.size()) fail(nullptr);
-    return rows(std::move(results.back()));
+    std::vector<rows> out;
+    for (std::size_t i = first_wanted; i < results.size(); ++i) out.emplace_back(std::move(results[i]));
+    return out;
+  }
+
+  std::uint64_t digest_of(const std::string& text, std::string_view event_id) const {
+    const std::optional<std::uint64_t> d = parse_hex64(text);
+    if (!d)
+      throw store_error(
+          error_code::store_unavailable,
+          "the store " + where_ + " holds a malformed digest for event id `" + std::string(event_id) + "`");
+    return *d;
   }
 
   static stored_case_info info_of(const rows& r, int i) {

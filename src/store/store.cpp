@@ -241,20 +241,22 @@ store_result case_store::apply(std::string_view case_id, const event& ev, sys_se
   e.payload_json = payload_to_json(ev.payload);
 
   write_transaction tx(*backend_);
-  const std::optional<case_row> row = backend_->read_case(case_id, true);
+  // The row (locked), the next log seq and the event id's digest: one round trip on PostgreSQL.
+  const write_reads reads = backend_->read_for_write(case_id, ev.id);
+  const std::optional<case_row>& row = reads.row;
   if (!row) no_case(case_id);
   const std::int64_t version = row->info.version;
   if (expected_version && *expected_version != version)
     throw store_error(error_code::version_conflict,
                       "case " + quoted(case_id) + " is at version " + std::to_string(version) + ", not " +
                           std::to_string(*expected_version) + ": read it again");
-  e.seq = backend_->next_log_seq(case_id);
+  e.seq = reads.next_seq;
   e.version = version;
 
   // Exactly once: the table answers for ids already applied, before the case is read.
   const std::uint64_t digest = ev.id.empty() ? 0 : detail::event_digest(ev.name, ev.actor_role, &ev.payload);
   if (!ev.id.empty()) {
-    if (const std::optional<std::uint64_t> seen = backend_->find_event_id(case_id, ev.id)) {
+    if (const std::optional<std::uint64_t>& seen = reads.seen) {
       outcome_view v;
       if (*seen == digest) {
         v.result = "duplicate";

@@ -57,6 +57,9 @@ class batched final : public case_store::backend {
     in_.append_log(c, e, changed);
   }
   std::vector<log_entry> read_log(std::string_view c) override { return in_.read_log(c); }
+  write_reads read_for_write(std::string_view c, std::string_view e) override {
+    return in_.read_for_write(c, e);
+  }
   std::vector<stored_case_info> list_cases(const case_filter& f) override { return in_.list_cases(f); }
   std::vector<due_case> list_due(sys_seconds now, std::size_t limit,
                                  const std::vector<std::uint64_t>& policies) override {
