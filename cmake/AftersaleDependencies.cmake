@@ -15,7 +15,10 @@ set(AFTERSALE_DEPENDENCY_MAP
     "Boost::boost||libboost-dev|"
     "Boost::headers||libboost-dev|"
     "SQLite::SQLite3|sqlite3|libsqlite3-dev|libsqlite3-0"
-    "PostgreSQL::PostgreSQL|libpq|libpq-dev|libpq5")
+    # -lpq, not the libpq module: Debian's libpq.pc lists private libraries for a static libpq
+    # (-lpgcommon -lpgport -lgssapi_krb5) that Debian does not ship, so `pkg-config --static`
+    # through it cannot link; the shared libpq.so needs none of them.
+    "PostgreSQL::PostgreSQL|-lpq|libpq-dev|libpq5")
 
 # aftersale_linked_dependencies(<target> <prefix>) sets, from <target>'s LINK_LIBRARIES:
 #   <prefix>_TARGETS        the linked targets, as written

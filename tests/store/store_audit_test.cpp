@@ -240,7 +240,7 @@ TEST(StoreAudit, MigrateMovesACaseToAnotherVersionAndLogsIt) {
   EXPECT_EQ(s.get("M-1").info.policy_hash, v3()->info.content_hash);
   EXPECT_EQ(s.get("M-1").value.history().back().what, history_entry::kind::migrated);
 
-  const log_entry& row = s.history("M-1").back();
+  const log_entry row = s.history("M-1").back();  // a copy: history() returns a new vector
   EXPECT_EQ(row.kind, "migrated");
   EXPECT_EQ(row.actor, "ops:alice");
   EXPECT_EQ(row.at, at);
