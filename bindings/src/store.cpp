@@ -151,6 +151,9 @@ void register_store(py::module_& m) {
           "open",
           [](const std::string& url, double busy_timeout, bool durable) {
             store_options o;
+            // Checked before the cast: inf, nan or 1e300 seconds would be undefined behaviour.
+            if (!(busy_timeout > 0 && busy_timeout <= 86400.0))
+              throw py::value_error("busy_timeout must be a number of seconds above 0 and at most 86400");
             o.busy_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(busy_timeout * 1000));
             o.sync = durable ? store_options::durability::full : store_options::durability::normal;
             py::gil_scoped_release unlocked;

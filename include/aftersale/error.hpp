@@ -109,6 +109,8 @@ enum class error_code : std::uint16_t {
   unknown_case = 602,      ///< no case with that id, or a new case under an id already used
   unknown_policy = 603,    ///< the case's policy (by content hash) is not in the registry, or has no hash
   version_conflict = 604,  ///< the case changed since it was read (optimistic version check)
+  malformed_row = 605,     ///< a row or column the store did not write (edited behind its back)
+  unstorable_text = 606,   ///< a case id, event name, actor or event id with a NUL byte
   migration_other_policy = 608,  ///< `migrate` to a policy with another id (not a version of the case's)
   migration_no_state = 609,  ///< `migrate` to a version without the case's flow, or its state (after mapping)
   migration_refused = 610,   ///< `migrate`: the case's snapshot does not restore under the target version

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
+#include <string_view>
 
 namespace aftersale::cli {
 
@@ -18,15 +20,26 @@ std::string printable_url(const std::string& url) {
     const std::size_t colon = out.find(':', start);
     if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
   }
-  // `password=` among the parameters (`?a=1&password=x`), whatever its case.
+  // Parameters: only those known to hold no secret keep their value. Any other (`password`,
+  // `sslpassword`, a percent-encoded name libpq would decode, ...) is printed as `name=***`.
+  static constexpr std::string_view shown[] = {"host",
+                                               "hostaddr",
+                                               "port",
+                                               "dbname",
+                                               "user",
+                                               "sslmode",
+                                               "application_name",
+                                               "connect_timeout",
+                                               "target_session_attrs"};
   const std::size_t query = out.find('?');
   for (std::size_t p = query; p != std::string::npos && p < out.size(); p = out.find('&', p + 1)) {
     const std::size_t key = p + 1;
     const std::size_t stop = std::min(out.find('&', key), out.size());
-    std::string name = out.substr(key, std::min(out.find('=', key), stop) - key);
+    const std::size_t eq = std::min(out.find('=', key), stop);
+    std::string name = out.substr(key, eq - key);
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (name == "password" && key + name.size() < stop)
-      out.replace(key + name.size() + 1, stop - key - name.size() - 1, "***");
+    if (eq < stop && std::find(std::begin(shown), std::end(shown), name) == std::end(shown))
+      out.replace(eq + 1, stop - eq - 1, "***");
   }
   return out;
 }

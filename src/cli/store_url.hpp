@@ -5,8 +5,9 @@
 
 namespace aftersale::cli {
 
-/// `url` with its password, in the user part (`user:secret@`) or as a `password=` parameter
-/// (any case), replaced by `***`. Everything else is kept; a path is returned as it is.
+/// `url` with its password in the user part (`user:secret@`) and the value of every parameter
+/// not known to be harmless (`password=`, `sslpassword=`, any name not in the list) replaced by
+/// `***`. Host, port, database, user and the like are kept; a path is returned as it is.
 std::string printable_url(const std::string& url);
 
 }  // namespace aftersale::cli

@@ -99,6 +99,11 @@ struct detail::store_access {
   static case_store make(std::unique_ptr<case_store::backend> b) { return case_store(std::move(b)); }
 };
 
+/// A `schema_migrations` version as read from the database, for `backend::schema_version`: a
+/// value beyond `int` reads as `INT_MAX` (newer than any library: E601), a negative one is a
+/// row the store did not write (E600).
+int schema_version_from(std::int64_t stored);
+
 /// The SQLite backend (sqlite_backend.cpp).
 std::unique_ptr<case_store::backend> make_sqlite_backend(const std::string& path, const store_options& o);
 

@@ -193,7 +193,7 @@ class postgres_backend final : public case_store::backend {
 
   int schema_version() override {
     const rows r = run("SELECT coalesce(max(version), 0) FROM schema_migrations", params());
-    return static_cast<int>(r.integer(0, 0));
+    return schema_version_from(r.integer(0, 0));
   }
 
   // Round trips: BEGIN and the writes whose answer the store does not need (record_policy,
@@ -612,7 +612,7 @@ class postgres_backend final : public case_store::backend {
     const std::optional<std::uint64_t> d = parse_hex64(text);
     if (!d)
       throw store_error(
-          error_code::store_unavailable,
+          error_code::malformed_row,
           "the store " + where_ + " holds a malformed digest for event id `" + std::string(event_id) + "`");
     return *d;
   }

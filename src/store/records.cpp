@@ -6,6 +6,7 @@
 #include <rapidjson/error/en.h>
 
 #include <aftersale/store.hpp>
+#include <limits>
 #include <string>
 #include <variant>
 
@@ -17,18 +18,26 @@ namespace aftersale {
 namespace {
 
 [[noreturn]] void corrupt(std::string_view what, std::string_view why) {
-  throw store_error(error_code::store_unavailable,
+  throw store_error(error_code::malformed_row,
                     "the store holds a malformed " + std::string(what) + ": " + std::string(why));
 }
 
 rapidjson::Document parse(std::string_view json, std::string_view what) {
   rapidjson::Document d;
-  d.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
+  // Iterative: a column written behind the store's back may nest a million deep, and the
+  // recursive parser would overflow the stack on it.
+  d.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (d.HasParseError()) corrupt(what, rapidjson::GetParseError_En(d.GetParseError()));
   return d;
 }
 
 }  // namespace
+
+int schema_version_from(std::int64_t stored) {
+  if (stored < 0) corrupt("schema version", std::to_string(stored) + " is negative");
+  return stored > std::numeric_limits<int>::max() ? std::numeric_limits<int>::max()
+                                                  : static_cast<int>(stored);
+}
 
 std::string hex64(std::uint64_t v) {
   static constexpr char digits[] = "0123456789abcdef";

@@ -6,6 +6,7 @@
 #include <aftersale/store.hpp>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <set>
 #include <string>
@@ -112,6 +113,9 @@ class query {
   query& operator=(const query&) = delete;
 
   query& bind(int i, std::string_view text) {
+    if (text.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+      throw store_error(error_code::store_unavailable, "a text of " + std::to_string(text.size()) +
+                                                           " bytes is more than SQLite stores in one column");
     check(sqlite3_bind_text(s_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
     return *this;
   }
@@ -152,6 +156,9 @@ class sqlite_backend final : public case_store::backend {
       sqlite3_extended_result_codes(db_, 1);
       sqlite3_busy_handler(db_, &sqlite_backend::on_busy, this);
       exec("PRAGMA foreign_keys = ON");
+      // A file from elsewhere may carry its own triggers and views: they may not call functions
+      // that SQLite does not mark harmless (the store's own triggers only RAISE).
+      exec("PRAGMA trusted_schema = OFF");
       const std::string mode = journal_mode_wal();
       if (mode != "wal")
         throw store_error(error_code::store_unavailable,
@@ -232,7 +239,7 @@ class sqlite_backend final : public case_store::backend {
   int schema_version() override {
     query q(*this, prepare("SELECT coalesce(max(version), 0) FROM schema_migrations"));
     q.step();
-    return static_cast<int>(q.integer(0));
+    return schema_version_from(q.integer(0));
   }
 
   void begin_write() override {
@@ -329,7 +336,7 @@ class sqlite_backend final : public case_store::backend {
     const std::optional<std::uint64_t> d = parse_hex64(q.text(0));
     if (!d)
       throw store_error(
-          error_code::store_unavailable,
+          error_code::malformed_row,
           "the store `" + path_ + "` holds a malformed digest for event id `" + std::string(event_id) + "`");
     return d;
   }

@@ -6,6 +6,8 @@
 #include <aftersale/observer.hpp>
 #include <aftersale/store.hpp>
 #include <algorithm>
+#include <cctype>
+#include <limits>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -48,6 +50,30 @@ class write_transaction {
 };
 
 std::string quoted(std::string_view id) { return "`" + std::string(id) + "`"; }
+
+// Text PostgreSQL cannot hold (it ends a `text` value at a NUL byte, so `A\0x` would be read as
+// `A`): refused before anything is read or written, on every backend alike.
+void check_text(std::string_view what, std::string_view value) {
+  if (value.find('\0') != std::string_view::npos)
+    throw store_error(error_code::unstorable_text,
+                      "the " + std::string(what) + " " + quoted(value.substr(0, value.find('\0'))) +
+                          "... contains a NUL byte, which the store cannot keep");
+}
+
+// A version the store never writes (it starts at 1 and adds 1): the row was edited behind its back.
+std::int64_t checked_version(const stored_case_info& i) {
+  if (i.version <= 0 || i.version == std::numeric_limits<std::int64_t>::max())
+    throw store_error(error_code::malformed_row, "case " + quoted(i.id) + " has version " +
+                                                     std::to_string(i.version) +
+                                                     ", which the store never writes");
+  return i.version;
+}
+
+// The most a listing asks the database for: a `size_t` beyond it would turn negative as SQL's
+// int64 LIMIT (no limit at all on SQLite).
+std::size_t capped(std::size_t limit) {
+  return std::min<std::size_t>(limit, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max() / 2));
+}
 
 [[noreturn]] void no_case(std::string_view id) {
   throw store_error(error_code::unknown_case, "no case " + quoted(id) + " in the store");
@@ -156,6 +182,16 @@ case_store case_store::open(const std::string& url, const store_options& options
   if (starts_with("postgresql://") || starts_with("postgres://"))
     return case_store(make_postgres_backend(url, options));
   if (starts_with("sqlite:")) return open_sqlite(url.substr(7), options);
+  // A libpq key=value string or a URL without `//` must not become a file named after it
+  // (password and all): only URLs reach PostgreSQL.
+  std::string lower = url.substr(0, 8);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (lower.rfind("postgres", 0) == 0 || url.find("password=") != std::string::npos ||
+      url.find("host=") != std::string::npos)
+    throw store_error(
+        error_code::store_unavailable,
+        "a PostgreSQL store is opened by URL (`postgresql://[user@]host[:port]/db?...`), not by "
+        "a connection string; anything else is a SQLite path");
   const std::size_t colon = url.find("://");
   if (colon != std::string::npos)
     throw store_error(error_code::store_unavailable,
@@ -205,6 +241,7 @@ const std::shared_ptr<const policy>& logged_policy(
 }  // namespace
 
 stored_case_info case_store::open_case(std::string_view case_id, const decision& d, sys_seconds now) {
+  check_text("case id", case_id);
   service_case c = aftersale::open_case(d, now);  // throws before anything is written
   add_policy(d.policy_ptr());
   case_row row{describe_row(case_id, c, 1, now, now), to_json(c)};
@@ -232,6 +269,10 @@ stored_case_info case_store::open_case(std::string_view case_id, const decision&
 
 store_result case_store::apply(std::string_view case_id, const event& ev, sys_seconds now,
                                std::optional<std::int64_t> expected_version) {
+  check_text("case id", case_id);
+  check_text("event name", ev.name);
+  check_text("actor role", ev.actor_role);
+  check_text("event id", ev.id);
   log_entry e;
   e.kind = "event";
   e.event = ev.name;
@@ -245,7 +286,7 @@ store_result case_store::apply(std::string_view case_id, const event& ev, sys_se
   const write_reads reads = backend_->read_for_write(case_id, ev.id);
   const std::optional<case_row>& row = reads.row;
   if (!row) no_case(case_id);
-  const std::int64_t version = row->info.version;
+  const std::int64_t version = checked_version(row->info);
   if (expected_version && *expected_version != version)
     throw store_error(error_code::version_conflict,
                       "case " + quoted(case_id) + " is at version " + std::to_string(version) + ", not " +
@@ -311,6 +352,7 @@ store_result case_store::apply(std::string_view case_id, const event& ev, sys_se
 }
 
 stored_case case_store::get(std::string_view case_id) const {
+  check_text("case id", case_id);
   std::optional<case_row> row = backend_->read_case(case_id, true);
   if (!row) no_case(case_id);
   const std::shared_ptr<const policy>& p = pinned(registry_->by_hash, row->info);
@@ -318,12 +360,18 @@ stored_case case_store::get(std::string_view case_id) const {
 }
 
 bool case_store::contains(std::string_view case_id) const {
+  check_text("case id", case_id);
   return backend_->read_case(case_id, false).has_value();
 }
 
-std::vector<stored_case_info> case_store::list(const case_filter& f) const { return backend_->list_cases(f); }
+std::vector<stored_case_info> case_store::list(const case_filter& f) const {
+  case_filter bounded = f;
+  bounded.limit = capped(f.limit);
+  return backend_->list_cases(bounded);
+}
 
 std::vector<log_entry> case_store::history(std::string_view case_id) const {
+  check_text("case id", case_id);
   if (!backend_->read_case(case_id, false)) no_case(case_id);
   return backend_->read_log(case_id);
 }
@@ -331,7 +379,7 @@ std::vector<log_entry> case_store::history(std::string_view case_id) const {
 service_case case_store::replay(std::string_view case_id) const {
   const std::vector<log_entry> log = history(case_id);
   if (log.empty() || log.front().kind != "opened")
-    throw store_error(error_code::store_unavailable,
+    throw store_error(error_code::malformed_row,
                       "the log of case " + quoted(case_id) + " has no `opened` row");
   std::optional<case_row> row = backend_->read_case(case_id, false);
   if (!row) no_case(case_id);
@@ -354,19 +402,20 @@ service_case case_store::replay(std::string_view case_id) const {
       // As `migrate` did it: the case's snapshot restored under the target version.
       c = from_json(logged_policy(registry_->by_hash, case_id, e.policy_hash), to_json(c));
     } else {
-      throw store_error(error_code::store_unavailable, "the log of case " + quoted(case_id) +
-                                                           " has a row of unknown kind " + quoted(e.kind));
+      throw store_error(error_code::malformed_row, "the log of case " + quoted(case_id) +
+                                                       " has a row of unknown kind " + quoted(e.kind));
     }
   }
   return c;
 }
 
 std::vector<due_case> case_store::due(sys_seconds now, std::size_t limit) const {
-  return backend_->list_due(now, limit, {});
+  return backend_->list_due(now, capped(limit), {});
 }
 
 fire_report case_store::fire_due(sys_seconds now, std::size_t limit) {
   fire_report report;
+  limit = capped(limit);
   // Only cases this handle can restore: a case pinned to a policy it was not given is left to
   // a worker that has it (and never blocks the cases behind it).
   std::vector<std::uint64_t> policies;
@@ -384,7 +433,10 @@ fire_report case_store::fire_due(sys_seconds now, std::size_t limit) {
     // was listed, or be firing it now (PostgreSQL: skipped, not waited for).
     std::optional<case_row> row = backend_->claim_due(id, now);
     if (!row || !row->info.next_due || *row->info.next_due > now) return false;  // rolled back
-    const std::int64_t version = row->info.version;
+    // Migrated meanwhile (by another handle) to a version this one was not given: left to a
+    // worker that has it, as the listing would have.
+    if (registry_->by_hash.count(row->info.policy_hash) == 0) return false;
+    const std::int64_t version = checked_version(row->info);
     service_case c = from_json(pinned(registry_->by_hash, row->info), row->snapshot);
     if (registry_->observer) done.breaches = breaches_between(c, row->info.updated_at, now);
     const std::string from_state(c.state_id());
@@ -421,6 +473,11 @@ fire_report case_store::fire_due(sys_seconds now, std::size_t limit) {
     done.actions = std::move(e.actions);
     return true;
   };
+  const auto hold = [&](const std::string& id, const error& e) {
+    const sys_seconds latest = sys_seconds::max() - failed_case_retry;  // `now` may be far in the future
+    held[id] = now > latest ? sys_seconds::max() : now + failed_case_retry;
+    report.failed.push_back({id, "case " + quoted(id) + " could not be fired: " + e.what()});
+  };
   std::size_t taken = 0;
   for (const due_case& d : backend_->list_due(now, limit + holding, policies)) {
     if (taken == limit) break;
@@ -438,18 +495,23 @@ fire_report case_store::fire_due(sys_seconds now, std::size_t limit) {
         ++report.skipped;
         continue;
       }
-    } catch (const store_error&) {
-      throw;  // the database, not the case: the caller retries the whole call
+    } catch (const store_error& e) {
+      // The database, not the case: the caller retries the whole call. A malformed row is the case's.
+      if (e.code() != error_code::malformed_row) throw;
+      hold(d.id, e);
+      continue;
     } catch (const usage_error&) {
       throw;
     } catch (const error& e) {
       // What is stored for this case does not restore (a snapshot edited behind the store's back,
       // say): rolled back, reported, held; the cases behind it still fire.
-      held[d.id] = now + failed_case_retry;
-      report.failed.push_back({d.id, "case " + quoted(d.id) + " could not be fired: " + e.what()});
+      hold(d.id, e);
       continue;
     }
-    if (done.timers == 0) continue;  // the index said due but no timer was: column realigned
+    if (done.timers == 0) {
+      ++report.skipped;  // the index said due but no timer was: column realigned, nothing fired
+      continue;
+    }
     ++report.cases;
     report.timers += done.timers;
     report.advanced.push_back(d.id);
@@ -474,9 +536,12 @@ stored_case_info case_store::migrate(std::string_view case_id, std::shared_ptr<c
         "policy " + quoted(to->info.id) +
             " has no content hash (built in code?): a case cannot be pinned to it; load it from text");
 
+  check_text("case id", case_id);
+  check_text("actor", actor);
   write_transaction tx(*backend_);
   const std::optional<case_row> row = backend_->read_case(case_id, true);
   if (!row) no_case(case_id);
+  checked_version(row->info);
   const std::shared_ptr<const policy>& from = pinned(registry_->by_hash, row->info);
   if (from->info.content_hash == to->info.content_hash) return row->info;  // already there: nothing written
   const std::string target = "policy " + quoted(to->info.id) + " version " + quoted(to->info.version);

@@ -164,10 +164,14 @@ TEST(StoreUrl, PrintableUrlNeverShowsAPassword) {
   EXPECT_EQ(printable_url("postgresql:///cases?PassWord=s3cret"), "postgresql:///cases?PassWord=***");
   EXPECT_EQ(printable_url("postgresql://app@db/cases?sslmode=require"),
             "postgresql://app@db/cases?sslmode=require");
-  EXPECT_EQ(printable_url("postgresql://db/cases?passwordless=1"), "postgresql://db/cases?passwordless=1");
+  EXPECT_EQ(printable_url("postgresql://db/cases?passwordless=1"), "postgresql://db/cases?passwordless=***");
+  EXPECT_EQ(printable_url("postgresql://db/cases?sslpassword=s3cret&port=5"),
+            "postgresql://db/cases?sslpassword=***&port=5");
+  EXPECT_EQ(printable_url("postgresql://db/cases?pass%77ord=s3cret"), "postgresql://db/cases?pass%77ord=***");
   EXPECT_EQ(printable_url("sqlite:cases.db"), "sqlite:cases.db");
   EXPECT_EQ(printable_url("/var/lib/a:b@c.db"), "/var/lib/a:b@c.db");
   for (const char* url : {"postgresql://u:secret@h/d", "postgresql://h/d?password=secret",
-                          "postgresql://u:secret@h/d?password=secret"})
+                          "postgresql://u:secret@h/d?password=secret", "postgresql://h/d?sslpassword=secret",
+                          "postgresql://h/d?pass%77ord=secret", "postgresql://h/d?PASSWORD=secret&x=secret"})
     EXPECT_EQ(printable_url(url).find("secret"), std::string::npos) << url;
 }

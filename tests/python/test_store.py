@@ -147,6 +147,12 @@ def test_a_case_that_does_not_restore_is_reported_and_held(store, policy, tmp_pa
     assert again["held"] == 1 and again["failed"] == [] and again["cases"] == 0
 
 
+@pytest.mark.parametrize("seconds", [float("inf"), float("nan"), 1e300, 0, -1])
+def test_a_busy_timeout_out_of_range_is_refused(tmp_path, seconds):
+    with pytest.raises(ValueError, match="busy_timeout"):
+        aftersale.Store.open(str(tmp_path / "cases.db"), busy_timeout=seconds)
+
+
 def test_migrate_moves_a_case_and_logs_it(store, policy):
     text = DEFAULT_POLICY.read_text()
     v2 = version_of(text, "2026.2")

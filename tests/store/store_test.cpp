@@ -408,6 +408,62 @@ TEST(Store, ACaseFiredByAnotherHandleAfterListingIsSkipped) {
   EXPECT_EQ(to_json(a.replay("T-1")), to_json(c.value));
 }
 
+// Handle a (version 1 only) lists a due case; before it claims it, handle b migrates the case to
+// version 2. a passes over it (skipped), as its listing would have: no E603, no abort.
+TEST(Store, ACaseMigratedAfterListingToAVersionTheHandleLacksIsSkipped) {
+  temp_db db;
+  testing_hooks::hooks hooks;
+  case_store a = hooked_store(db.path(), hooks);
+  case_store b = open_store(db.path());
+  b.add_policy(policy_v2());
+  a.open_case("T-1", intake(policy_v1()), t0);
+  a.open_case("T-2", intake(policy_v1()), t0 + minutes(1));
+  hooks.before_begin = [&] { b.migrate("T-1", policy_v2(), t0 + minutes(30)); };
+  const fire_report r = a.fire_due(t0 + hours(2), 10);
+  EXPECT_EQ(r.skipped, 1U);
+  EXPECT_TRUE(r.failed.empty());
+  EXPECT_EQ(r.advanced, std::vector<std::string>{"T-2"});
+  EXPECT_EQ(b.fire_due(t0 + hours(2), 10).advanced, std::vector<std::string>{"T-1"});
+}
+
+// Rows edited behind the store's back: a version it never writes is E605 for apply and a held
+// case for fire_due; text with a NUL byte is refused (E606) before anything is read.
+TEST(Store, MalformedRowsAndNulBytesAreRefused) {
+  temp_db db;
+  case_store s = open_store(db.path());
+  s.open_case("T-1", intake(policy_v1()), t0);
+  s.open_case("T-2", intake(policy_v1()), t0);
+  for (const char* bad : {"0", "-3", "9223372036854775807"}) {
+    sql(db.path(), std::string("UPDATE cases SET version = ") + bad + " WHERE case_id = 'T-1'");
+    EXPECT_EQ(store_code_of([&] { s.apply("T-1", note("e1", 1), t0 + minutes(1)); }),
+              error_code::malformed_row)
+        << bad;
+  }
+  const fire_report r = s.fire_due(t0 + hours(2), 10);
+  ASSERT_EQ(r.failed.size(), 1U);
+  EXPECT_EQ(r.failed[0].id, "T-1");
+  EXPECT_NE(r.failed[0].message.find("which the store never writes"), std::string::npos)
+      << r.failed[0].message;
+  EXPECT_EQ(r.advanced, std::vector<std::string>{"T-2"});
+  // A payload column nested a million deep: refused as malformed, not a stack overflow.
+  sql(db.path(),
+      "INSERT INTO case_log (case_id, seq, kind, event, actor, event_id, at, payload, result, reason, "
+      "message, actions, from_state, to_state, steps, version, changed, snapshot) SELECT 'T-2', 99, "
+      "'event', 'note', 'agent', '', 0, '{}', 'refused', '', '', "
+      "replace(hex(zeroblob(500000)), '00', '[') || ']', '', '', 0, 1, 0, ''");
+  EXPECT_EQ(store_code_of([&] { s.history("T-2"); }), error_code::malformed_row);
+  using namespace std::string_literals;
+  EXPECT_EQ(store_code_of([&] { s.get("T-\0x"s); }), error_code::unstorable_text);
+  EXPECT_EQ(store_code_of([&] { s.open_case("T-\0x"s, intake(policy_v1()), t0); }),
+            error_code::unstorable_text);
+  EXPECT_EQ(store_code_of([&] { s.apply("T-2", note("e\0a"s, 1), t0 + minutes(1)); }),
+            error_code::unstorable_text);
+  EXPECT_EQ(store_code_of([&] { s.apply("T-2", note("e1", 1, "agent\0x"s), t0 + minutes(1)); }),
+            error_code::unstorable_text);
+  EXPECT_EQ(store_code_of([&] { s.contains("T-2\0x"s); }), error_code::unstorable_text);  // not read as T-2
+  EXPECT_EQ(count(db.path(), "SELECT count(*) FROM event_ids"), 0);
+}
+
 // Handle a sends an event; before its transaction begins, handle b applies the same event
 // (a retry racing the original): one is accepted, the other answered `duplicate`.
 TEST(Store, TheSameEventFromTwoHandlesIsAppliedOnce) {
@@ -529,6 +585,21 @@ TEST(Store, FilesThatCannotBeOpenedAreE600) {
   EXPECT_EQ(store_code_of([&] { case_store::open_sqlite(db.path()); }), error_code::store_unavailable);
   EXPECT_EQ(store_code_of([&] { case_store::open_sqlite("/nonexistent-folder/x/cases.db"); }),
             error_code::store_unavailable);
+  // A connection string is not a path: no file named after it (password and all) is created.
+  const std::filesystem::path cwd = std::filesystem::current_path();
+  std::filesystem::current_path(std::filesystem::path(db.path()).parent_path());
+  for (const std::string url :
+       {"host=db password=secret dbname=x", "postgresql:db", "POSTGRES:x", "cases.db?password=x"}) {
+    try {
+      case_store::open(url);
+      ADD_FAILURE() << url;
+    } catch (const store_error& e) {
+      EXPECT_EQ(e.code(), error_code::store_unavailable) << url;
+      EXPECT_EQ(std::string(e.what()).find("secret"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(url)) << url;
+  }
+  std::filesystem::current_path(cwd);
 }
 
 TEST(Store, APolicyWithoutContentHashCannotBePinned) {
