@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "support/sqlite_files.hpp"
+
 namespace {
 
 using namespace aftersale;  // NOLINT: test file
@@ -105,37 +107,8 @@ decision intake(const std::shared_ptr<const policy>& p, std::int64_t amount = 10
   return decide(p, r, now, o);
 }
 
-class temp_db {
- public:
-  temp_db() {
-    static std::atomic<int> counter{0};
-    path_ = (std::filesystem::temp_directory_path() /
-             ("aftersale-audit-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".db"))
-                .string();
-    remove();
-  }
-  ~temp_db() { remove(); }
-  temp_db(const temp_db&) = delete;
-  temp_db& operator=(const temp_db&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  void remove() {
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path_ + suffix);
-  }
-  std::string path_;
-};
-
-void sql(const std::string& path, const std::string& statement) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* err = nullptr;
-  const int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &err);
-  const std::string message = err ? err : "";
-  sqlite3_free(err);
-  sqlite3_close(db);
-  ASSERT_EQ(rc, SQLITE_OK) << message;
-}
+using testing_sqlite::sql;
+using testing_sqlite::temp_db;
 
 template <class F>
 error_code store_code_of(F&& f) {
