@@ -6,8 +6,8 @@
 
 1. Runnable blocks. Every fenced block whose info string is `sh runnable` in ROOT/docs/*.md,
    ROOT/README.md and ROOT/CONTRIBUTING.md is run, in document order, one command at a time:
-   each non-blank line that is not a `#` comment is a command; a line ending in `\\` or `|`
-   continues on the next. In a block written as a terminal session (its first command starts
+   each non-blank line that is not a `#` comment is a command; a line ending in `\\`, `|`, `&&`
+   or `||` continues on the next. In a block written as a terminal session (its first command starts
    with `$ `), the commands are the `$ ` lines and the lines after each, up to the next `$ `
    line, are its expected output (stdout and stderr together), compared line by line: `…`
    inside a line stands for any text, and a line that is only `…` or `...` for any lines.
@@ -18,7 +18,7 @@
    (or `output differs`) and the command's output.
 2. Relative links. Every Markdown link `[text](target)` outside code in those files and in
    ROOT/tests/README.md and ROOT/policies/README.md whose target is not a URL must name a file
-   or folder that exists, and a `#fragment` must name a heading of the target Markdown file
+   or folder of the tree that exists, and a `#fragment` must name a heading of the target Markdown file
    (GitHub's anchors: lowercase, punctuation dropped, spaces to `-`, `-1`, `-2` for repeats).
    A broken one prints `FILE:LINE: broken link `TARGET`: REASON`.
 
@@ -37,6 +37,7 @@ FENCE = re.compile(r"^( {0,3})(```+|~~~+)\s*(.*?)\s*$")
 LINK = re.compile(r"(?<!!)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 COMMAND_TIMEOUT = 120
+CONTINUATIONS = ("\\", "|", "&&", "||")
 
 
 def doc_files(root):
@@ -91,7 +92,7 @@ def commands(start, body):
             pending_line = start + offset
             line = line[2:] if session else line
         pending.append(line)
-        if stripped.endswith("\\") or stripped.endswith("|"):
+        if stripped.endswith(CONTINUATIONS):
             continue
         result.append((pending_line, "\n".join(pending), [] if session else None))
         pending = []
@@ -152,9 +153,17 @@ def run_blocks(root, doc, aftersale_dir, problems):
                     what = "output differs from the doc"
                 else:
                     continue
-                shown = "\n".join("    " + line for line in text.split("\n")) if text else "    (no output)"
+                shown = indent(text.split("\n")) if text else "    (no output)"
+                if code == 0:
+                    while expected and not expected[-1].strip():
+                        expected = expected[:-1]
+                    shown = f"  the doc shows:\n{indent(expected)}\n  the command printed:\n{shown}"
                 problems.append(f"{rel}:{line_no}: {what}: {command.strip()}\n{shown}")
     return len(blocks), count
+
+
+def indent(lines):
+    return "\n".join("    " + line for line in lines)
 
 
 def slug(heading):
@@ -205,6 +214,9 @@ def check_links(root, doc, problems, cache):
             count += 1
             path_part, _, fragment = target.partition("#")
             dest = (doc.parent / path_part).resolve() if path_part else doc
+            if path_part and dest != root and root not in dest.parents:
+                problems.append(f"{rel}:{number}: broken link `{target}`: outside the project's tree")
+                continue
             if path_part and not dest.exists():
                 problems.append(f"{rel}:{number}: broken link `{target}`: no such file or folder")
                 continue
