@@ -204,7 +204,19 @@ void read_derivation(build_state& s, std::uint32_t self, const node& d) {
   if (is_days) {
     s.r.check_keys(d, label, {"days_since", "calendar"});
   } else {
-    s.r.check_keys(d, label, {"hours_since"});
+    // `calendar:` is refused with its reason: hours_since counts elapsed hours. Working hours
+    // are what a clock counts (`within: {business_hours: N}`), with `add` bounded by the
+    // deadline; counting them back to an anchor decades away would walk day by day.
+    s.r.check_keys(d, label, {"hours_since", "calendar"});
+    for (std::size_t i = 0; i < d.pairs(); ++i) {
+      if (d.key(i).is_scalar() && d.key(i).value == "calendar") {
+        s.r.error(
+            error_code::unknown_key, d.key(i),
+            "unknown key `calendar` in " + label + ": `hours_since` counts elapsed hours, on no calendar",
+            "count local calendar dates with `days_since` and `calendar:`, or working hours with a "
+            "clock: `within: {business_hours: N}`");
+      }
+    }
   }
   if (f.type != fact_type::integer) {
     s.r.error(error_code::type_mismatch, is_days ? *days : *hours,

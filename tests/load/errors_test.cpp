@@ -176,6 +176,28 @@ decisions: {main: {rules: [{id: r1, then: {solution: a}}]}}
             "  help: allowed keys: `id`, `version`, `name`, `currency`, `entry`, `calendar`");
 }
 
+// docs/policy-format.md: `calendar:` is for `days_since` (local dates); `hours_since` counts
+// elapsed hours, and the refusal says where working hours are counted instead.
+TEST(golden, HoursSinceTakesNoCalendar) {
+  const auto ds = errors_of(R"(format: 1
+policy: {id: p, version: "1", entry: main}
+vocabulary: {solutions: [a]}
+facts:
+  delivered_at: {type: timestamp}
+  hours: {type: int, derived: {hours_since: delivered_at, calendar: cn}}
+calendars: {cn: {time_zone: Asia/Shanghai, hours: {mon: ["09:00-18:00"]}}}
+decisions: {main: {rules: [{id: r1, then: {solution: a}}]}}
+)",
+                            "h.yaml");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(
+      to_string(ds[0]),
+      "h.yaml:6:59: error[E105]: unknown key `calendar` in the derivation of fact `hours`: `hours_since` "
+      "counts elapsed hours, on no calendar\n"
+      "  help: count local calendar dates with `days_since` and `calendar:`, or working hours with a clock: "
+      "`within: {business_hours: N}`");
+}
+
 TEST(golden, LongListsAreTruncated) {
   std::string solutions;
   for (int i = 0; i < 20; ++i) solutions += (i ? ", s" : "s") + std::to_string(i);
