@@ -103,7 +103,8 @@ TEST_F(documented_answers, FeePayerNoneAndNoFeePayerAreOneOutcomeInAnAnyTable) {
 TEST_F(documented_answers, MissingFalseMeansTheFactHasAValue) {
   aftersale::request with_sku;
   with_sku.set("sku", "A1");
-  EXPECT_THAT(ids(aftersale::decide(p, "presence", with_sku, now)), ElementsAre("missing_false", "exists_true"));
+  EXPECT_THAT(ids(aftersale::decide(p, "presence", with_sku, now)),
+              ElementsAre("missing_false", "exists_true"));
   EXPECT_THAT(ids(aftersale::decide(p, "presence", aftersale::request{}, now)),
               ElementsAre("missing_true", "exists_false"));
 }
