@@ -33,7 +33,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-FENCE = re.compile(r"^( {0,3})(```+|~~~+)\s*(.*?)\s*$")
+FENCE = re.compile(r"^( {0,3})(```+(?=[^`]*$)|~~~+)\s*(.*?)\s*$")  # a ``` info string has no backtick
 LINK = re.compile(r"(?<!!)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 COMMAND_TIMEOUT = 120
