@@ -28,6 +28,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -105,21 +106,40 @@ def matches(expected, actual):
     """Whether output lines match the lines a block shows (`…` wildcards, `...` any lines)."""
     while expected and not expected[-1].strip():
         expected = expected[:-1]
-    if not expected:
-        return not actual
-    head = expected[0].rstrip()
-    if head.strip() in ("…", "..."):
-        return any(matches(expected[1:], actual[i:]) for i in range(len(actual) + 1))
-    if not actual:
-        return False
-    pattern = ".*".join(re.escape(part) for part in head.split("…"))
-    return re.fullmatch(pattern, actual[0].rstrip()) is not None and matches(expected[1:], actual[1:])
+    # reachable[j]: the expected lines so far can match the first j output lines.
+    reachable = [True] + [False] * len(actual)
+    for line in expected:
+        line = line.rstrip()
+        if line.strip() in ("…", "..."):
+            for j in range(1, len(actual) + 1):
+                reachable[j] = reachable[j] or reachable[j - 1]
+            continue
+        pattern = re.compile(".*".join(re.escape(part) for part in line.split("…")))
+        reachable = [False] + [reachable[j] and pattern.fullmatch(actual[j].rstrip()) is not None
+                               for j in range(len(actual))]
+    return reachable[len(actual)]
 
 
 def scratch_copy(root, into):
     """A copy of ROOT without build trees and version control, for commands to write in."""
     ignore = shutil.ignore_patterns(".git", "build", "build-*", "build_*", "__pycache__")
     shutil.copytree(root, into, ignore=ignore, symlinks=True)
+
+
+def run(command, cwd, env):
+    """Runs one command with bash in its own process group; returns (exit code or why it was
+    stopped, stdout and stderr together). On timeout the whole group is killed, so a
+    background child cannot keep the pipe open."""
+    process = subprocess.Popen(["bash", "-o", "pipefail", "-c", command], cwd=cwd, env=env,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    try:
+        output, _ = process.communicate(timeout=COMMAND_TIMEOUT)
+        return process.returncode, output
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        output, _ = process.communicate()
+        return f"timeout after {COMMAND_TIMEOUT} s", output
 
 
 def run_blocks(root, doc, aftersale_dir, problems):
@@ -139,13 +159,7 @@ def run_blocks(root, doc, aftersale_dir, problems):
         for start, body in blocks:
             for line_no, command, expected in commands(start, body):
                 count += 1
-                try:
-                    done = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=tree, env=env,
-                                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                          stderr=subprocess.STDOUT, timeout=COMMAND_TIMEOUT)
-                    code, output = done.returncode, done.stdout
-                except subprocess.TimeoutExpired as timeout:
-                    code, output = f"timeout after {COMMAND_TIMEOUT} s", timeout.stdout or b""
+                code, output = run(command, tree, env)
                 text = output.decode("utf-8", "replace").rstrip("\n")
                 if code != 0:
                     what = f"command failed (exit {code})"
