@@ -139,11 +139,125 @@ decisions: {main: {rules: [{id: r1, then: {solution: refund}}]}}
 }
 
 TEST(golden, DuplicateKey) {
-  const auto ds = errors_of("format: 1\nformat: 1\n", "dup.yaml");
+  const auto ds = errors_of(R"(format: 1
+format: 1
+policy: {id: p, version: "1", entry: main}
+vocabulary: {solutions: [refund]}
+facts: {}
+decisions: {main: {rules: [{id: r1, then: {solution: refund}}]}}
+)",
+                            "dup.yaml");
   ASSERT_EQ(ds.size(), 1u);
   EXPECT_EQ(to_string(ds[0]),
             "dup.yaml:2:1: error[E104]: duplicate key `format`\n"
             "  help: each key may appear once in a mapping: remove or rename one of them");
+}
+
+// One duplicate key does not hide the file's other problems: the first of the two keys is
+// kept, the second (and its value) left out, and the walk goes on.
+TEST(golden, DuplicateKeyDoesNotHideTheOtherErrors) {
+  const auto ds = errors_of(R"(format: 1
+policy: {id: p, version: "1", entry: main}
+vocabulary: {solutions: [refund, reject]}
+facts:
+  status: {type: enum, values: [open, closed]}
+  status: {type: int, bogus: 1}
+decisions:
+  main:
+    rules:
+      - {id: r1, when: {staus: open}, then: {solution: refnd}}
+)",
+                            "dup.yaml");
+  std::string all;
+  for (const diagnostic& d : ds) all += to_string(d) + '\n';
+  EXPECT_EQ(all,
+            "dup.yaml:6:3: error[E104]: duplicate key `status`\n"
+            "  help: each key may appear once in a mapping: remove or rename one of them\n"
+            "dup.yaml:10:25: error[E200]: unknown fact `staus` in rule `r1`\n"
+            "  help: did you mean `status`? declared facts: `status`\n"
+            "dup.yaml:10:56: error[E200]: unknown solution `refnd`\n"
+            "  help: did you mean `refund`? declared solutions: `refund`, `reject`\n");
+}
+
+TEST(golden, AliasDoesNotHideTheOtherErrors) {
+  const auto ds = errors_of(R"(format: 1
+policy: {id: p, version: "1", entry: main}
+vocabulary: {solutions: &s [refund, reject]}
+facts: {}
+decisions: {main: {rules: [{id: r1, then: {solution: refnd}}]}}
+)",
+                            "alias.yaml");
+  EXPECT_EQ(prefixes(ds),
+            (std::vector<std::string>{"alias.yaml:3:25: error[E101]", "alias.yaml:5:54: error[E200]"}));
+}
+
+// Every unknown name the loader resolves suggests the nearest declared ones.
+TEST(golden, UnknownNamesSuggestTheNearest) {
+  const auto ds = errors_of(R"(format: 1
+policy: {id: p, version: "1", entry: main, calendar: stor}
+vocabulary:
+  solutions: [refund, return_refund]
+  parties: [customer, merchant]
+  roles: [agent, supervisor]
+  evidence: [photos]
+  flags: [yellow]
+facts:
+  amount: {type: money}
+  delivered_at: {type: timestamp}
+  days: {type: int, derived: {days_since: delivered_at, calendar: stor}}
+calendars:
+  store: {time_zone: Asia/Shanghai, hours: {mon: ["09:00-18:00"], thur: ["09:00-18:00"]}}
+clocks:
+  reply: {within: {hours: 1}, calendar: stor}
+decisions:
+  main:
+    rules:
+      - id: r1
+        when: {amount: {let: 100}}
+        then: {solution: refund, fee_payer: custmer, evidence: [photo], flags: [yelow], clocks: [rpely],
+               flow: retrun}
+  other: {rules: [{id: r2, then: {solution: refund}}]}
+flows:
+  return:
+    start: submited
+    states:
+      submitted: {}
+      done: {terminal: true}
+    transitions:
+      - {from: submitted, event: finish, to: doen, roles: [agnet]}
+)",
+                            "names.yaml");
+  std::vector<std::string> lines;
+  for (const diagnostic& d : ds) lines.push_back(to_string(d));
+  EXPECT_THAT(lines,
+              ::testing::ElementsAre(
+                  "names.yaml:2:54: error[E200]: unknown calendar `stor` in `policy.calendar`\n"
+                  "  help: did you mean `store`? declared calendars: `store`",
+                  "names.yaml:12:65: error[E200]: unknown calendar `stor`\n"
+                  "  help: did you mean `store`? declared calendars: `store`",
+                  "names.yaml:14:70: error[E105]: unknown weekday `thur` in `hours` of calendar `store`\n"
+                  "  help: did you mean `thu`? weekdays: `mon`, `tue`, `wed`, `thu`, `fri`, `sat`, `sun`",
+                  "names.yaml:16:43: error[E200]: unknown calendar `stor` in clock `reply`\n"
+                  "  help: did you mean `store`? declared calendars: `store`",
+                  "names.yaml:21:25: error[E105]: unknown operator `let` in a condition on fact `amount`\n"
+                  "  help: did you mean `lt`, `le` or `gt`? operators: `eq`, `ne`, `in`, `not_in`, `lt`, "
+                  "`le`, `gt`, `ge`, `between`, `exists`, `missing`",
+                  "names.yaml:22:46: error[E200]: unknown party `custmer`\n"
+                  "  help: did you mean `customer`? declared parties: `customer`, `merchant`",
+                  "names.yaml:22:67: error[E200]: unknown evidence `photo`\n"
+                  "  help: did you mean `photos`? declared evidence: `photos`",
+                  "names.yaml:22:84: error[E200]: unknown flag `yelow`\n"
+                  "  help: did you mean `yellow`? declared flags: `yellow`",
+                  "names.yaml:22:101: error[E200]: unknown clock `rpely` in rule `r1`\n"
+                  "  help: did you mean `reply`? declared clocks: `reply`",
+                  "names.yaml:23:22: error[E200]: unknown flow `retrun` in rule `r1`\n"
+                  "  help: did you mean `return`? declared flows: `return`",
+                  "names.yaml:27:12: error[E200]: unknown state `submited` in `start` of flow `return`\n"
+                  "  help: did you mean `submitted`? states of flow `return`: `submitted`, `done`",
+                  "names.yaml:32:52: error[E200]: unknown state `doen` in a transition of flow `return`\n"
+                  "  help: did you mean `done`? states of flow `return`: `submitted`, `done`",
+                  "names.yaml:32:67: error[E200]: unknown role `agnet`\n"
+                  "  help: did you mean `agent`? declared roles: `agent`, `supervisor`"));
 }
 
 TEST(golden, MissingKeyAtTheParentMapping) {
@@ -173,7 +287,8 @@ decisions: {main: {rules: [{id: r1, then: {solution: a}}]}}
   ASSERT_EQ(ds.size(), 1u);
   EXPECT_EQ(to_string(ds[0]),
             "k.yaml:2:44: error[E105]: unknown key `currancy` in `policy`\n"
-            "  help: allowed keys: `id`, `version`, `name`, `currency`, `entry`, `calendar`");
+            "  help: did you mean `currency`? allowed keys: `id`, `version`, `name`, `currency`, `entry`, "
+            "`calendar`");
 }
 
 TEST(golden, LongListsAreTruncated) {
