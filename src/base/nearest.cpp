@@ -51,7 +51,8 @@ std::vector<std::string> nearest_names(std::string_view word, const std::vector<
   std::vector<std::string> out;
   for (const near& n : found) {
     if (out.size() == limit) break;
-    if (std::find(out.begin(), out.end(), candidates[n.order]) == out.end()) out.push_back(candidates[n.order]);
+    if (std::find(out.begin(), out.end(), candidates[n.order]) == out.end())
+      out.push_back(candidates[n.order]);
   }
   return out;
 }

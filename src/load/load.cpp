@@ -158,7 +158,14 @@ loaded_tree load_tree(std::string_view text, const std::string& file, const load
   try {
     load_parsed(std::move(*root), text, file, limits, chain, roots);
   } catch (const policy_error& e) {
-    diags.insert(diags.end(), e.diagnostics().begin(), e.diagnostics().end());
+    // An alias reads as nothing: what the walk says at its very place is only that.
+    const std::vector<diagnostic> parsed = diags;
+    for (const diagnostic& d : e.diagnostics()) {
+      const bool at_alias = std::any_of(parsed.begin(), parsed.end(), [&](const diagnostic& a) {
+        return a.code == error_code::yaml_alias && a.where == d.where;
+      });
+      if (!at_alias) diags.push_back(d);
+    }
   }
   fail(std::move(diags), file);
 }

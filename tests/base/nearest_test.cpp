@@ -26,7 +26,8 @@ TEST(NearestNames, NearestFirstTiesInCandidateOrderAtMostLimit) {
   const names candidates{"state_b", "state_a", "stat_a", "state_c", "state_d"};
   // `state_x` is one substitution from each `state_?` and two edits from `stat_a`.
   EXPECT_EQ(nearest_names("state_x", candidates), (names{"state_b", "state_a", "state_c"}));
-  EXPECT_EQ(nearest_names("state_x", candidates, 5), (names{"state_b", "state_a", "state_c", "state_d", "stat_a"}));
+  EXPECT_EQ(nearest_names("state_x", candidates, 5),
+            (names{"state_b", "state_a", "state_c", "state_d", "stat_a"}));
   EXPECT_EQ(nearest_names("state_x", candidates, 1), names{"state_b"});
   EXPECT_EQ(nearest_names("stat_a", candidates, 1), names{"state_a"});
 }

@@ -146,7 +146,7 @@ if(TARGET aftersale_cli)
   aftersale_cli_test(decide.malformed_json EXIT 2 STDERR "malformed\\.json: error: invalid json: "
                      ARGS decide --policy ${good} --request ${errors}/malformed.json)
   aftersale_cli_test(decide.negative_money EXIT 2
-                     STDERR "negative_money\\.json: error\\[E305\\]: fact `amount` is money and cannot be negative: was given -12900"
+                     STDERR "negative_money\\.json#/facts/amount: error\\[E305\\]: fact `amount` is money and cannot be negative: was given -12900"
                      ARGS decide --policy ${good} --request ${errors}/negative_money.json)
   aftersale_cli_test(decide.duplicate_key EXIT 2
                      STDERR "duplicate_key\\.json:4: error: duplicate key `amount`"
