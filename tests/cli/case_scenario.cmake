@@ -289,6 +289,9 @@ function(scenario_open)
        ARGS case open ${policy} --request ${requests}/delivered_no_amount.json -o ${WORK}/none.json)
   step(unknown_flow EXIT 2 STDERR "--flow: error: unknown flow `nope` \\(flows: `quick_refund`, `return_refund`\\)"
        ARGS case open ${policy} --request ${requests}/delivered.json -o ${WORK}/none.json --flow nope)
+  step(misspelt_flow EXIT 2
+       STDERR "--flow: error: unknown flow `quick_refnd` \\(flows: `quick_refund`, `return_refund`\\); did you mean `quick_refund`\\?\n$"
+       ARGS case open ${policy} --request ${requests}/delivered.json -o ${WORK}/none.json --flow quick_refnd)
   step(bad_request EXIT 2 STDERR "unknown_fact\\.json#/facts/colour: error\\[E300\\]: [^\n]*`colour`"
        ARGS case open ${policy} --request ${fixtures}/errors/unknown_fact.json -o ${WORK}/none.json --flow quick_refund)
   step(bad_now EXIT 2 STDERR "--now: error: not an ISO 8601 timestamp with an offset: `tomorrow`"
