@@ -193,7 +193,15 @@ bound_request bind_dict(const policy& p, py::handle dict) {
   try {
     bind(p, r);
   } catch (const request_error& e) {
-    problems.insert(problems.end(), e.problems().begin(), e.problems().end());
+    // A fact whose value was refused here was given: it is not also missing.
+    const std::size_t refused = problems.size();
+    for (const request_problem& p : e.problems()) {
+      const bool given =
+          p.code == error_code::missing_fact &&
+          std::any_of(problems.begin(), problems.begin() + static_cast<std::ptrdiff_t>(refused),
+                      [&](const request_problem& q) { return q.fact == p.fact; });
+      if (!given) problems.push_back(p);
+    }
     omitted = e.omitted();
   }
   // bind's order: the given facts by name, then the missing ones.

@@ -197,7 +197,8 @@ class request_error : public error {
 
   /// One problem.
   request_error(error_code code, std::string fact, std::string message, std::string help = {});
-  /// Several problems (at least one), in the order found; `omitted` more were found and left out.
+  /// Several problems, in the order found; `omitted` more were found and left out. An empty list
+  /// stands for one E301 problem `the request was refused`, so `problems()` is never empty.
   explicit request_error(std::vector<request_problem> problems, std::size_t omitted = 0);
 
   /// The first problem's code and fact.

@@ -6,6 +6,7 @@
 #include <aftersale/load.hpp>
 #include <aftersale/request.hpp>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -228,6 +229,19 @@ TEST_F(bind_test, ListsAtMostMaxProblemsAndCountsTheRest) {
     const std::string what = e.what();
     EXPECT_EQ(what.substr(what.rfind('\n') + 1), "error: 5 more problems not listed");
   }
+}
+
+TEST(request_error_type, OneProblemOrSeveralNeverNone) {
+  const aftersale::request_error one(error_code::unknown_fact, "x", "unknown fact `x`", "did you mean `y`?");
+  EXPECT_STREQ(one.what(), "error[E300]: unknown fact `x`\n  help: did you mean `y`?");
+  ASSERT_EQ(one.problems().size(), 1u);
+  EXPECT_EQ(one.problems()[0].help, "did you mean `y`?");
+  const aftersale::request_error none(std::vector<aftersale::request_problem>{});
+  EXPECT_EQ(none.code(), error_code::fact_type);
+  EXPECT_STREQ(none.what(), "error[E301]: the request was refused");
+  const aftersale::request_error capped({{error_code::missing_fact, "a", "required fact `a` is missing", ""}},
+                                        1);
+  EXPECT_STREQ(capped.what(), "error[E303]: required fact `a` is missing\nerror: 1 more problem not listed");
 }
 
 TEST_F(bind_test, DecideReportsEveryProblemToo) {
