@@ -203,7 +203,7 @@ void register_case(py::module_& m) {
           "open_case_in",
           [](const py_policy& p, const std::string& flow, py::handle request_dict, py::handle now) {
             // Derived facts (days_since, map, ...) at `now`, as decide() computes them: guards read them.
-            bound_request facts = bind(*p.ptr, to_request(request_dict));
+            bound_request facts = bind_dict(*p.ptr, request_dict);
             const sys_seconds at = to_instant(now, "now");
             derive_facts(*p.ptr, facts, at);
             return open_case(p.ptr, flow, facts, at);

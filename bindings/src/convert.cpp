@@ -5,6 +5,7 @@
 
 #include <datetime.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -165,6 +166,56 @@ request to_request(py::handle dict) {
     r.set(std::move(name), std::move(v));
   }
   return r;
+}
+
+bound_request bind_dict(const policy& p, py::handle dict) {
+  if (!PyDict_Check(dict.ptr())) {
+    throw py::type_error(std::string("a request is a dict of fact name to value, not ") +
+                         type_name(dict.ptr()));
+  }
+  request r;
+  std::vector<request_problem> problems;
+  PyObject *key = nullptr, *value = nullptr;
+  Py_ssize_t pos = 0;
+  while (PyDict_Next(dict.ptr(), &pos, &key, &value)) {
+    if (!PyUnicode_Check(key)) throw py::type_error("fact names are str, not " + type_name(key));
+    if (is_absent(value)) continue;
+    std::string name = py::handle(key).cast<std::string>();
+    try {
+      fact_value v = to_fact_value(name, value);
+      r.set(std::move(name), std::move(v));
+    } catch (const request_error& e) {
+      problems.insert(problems.end(), e.problems().begin(), e.problems().end());
+    }
+  }
+  if (problems.empty()) return bind(p, r);
+  std::size_t omitted = 0;
+  try {
+    bind(p, r);
+  } catch (const request_error& e) {
+    // A fact whose value was refused here was given: it is not also missing.
+    const std::size_t refused = problems.size();
+    for (const request_problem& p : e.problems()) {
+      const bool given =
+          p.code == error_code::missing_fact &&
+          std::any_of(problems.begin(), problems.begin() + static_cast<std::ptrdiff_t>(refused),
+                      [&](const request_problem& q) { return q.fact == p.fact; });
+      if (!given) problems.push_back(p);
+    }
+    omitted = e.omitted();
+  }
+  // bind's order: the given facts by name, then the missing ones.
+  std::stable_sort(problems.begin(), problems.end(), [](const request_problem& a, const request_problem& b) {
+    const bool a_missing = a.code == error_code::missing_fact;
+    const bool b_missing = b.code == error_code::missing_fact;
+    if (a_missing != b_missing) return b_missing;
+    return !a_missing && a.fact < b.fact;
+  });
+  if (problems.size() > request_error::max_problems) {
+    omitted += problems.size() - request_error::max_problems;
+    problems.resize(request_error::max_problems);
+  }
+  throw request_error(std::move(problems), omitted);
 }
 
 void set_cell(request_columns& columns, std::uint32_t fact, std::size_t row, PyObject* v) {

@@ -46,6 +46,12 @@ bool is_absent(PyObject* value);
 /// A request dict as a `request`; absent values (see `is_absent`) are left out.
 request to_request(py::handle dict);
 
+/// A request dict bound to `p`. A value of a type the library has no value for (float, list, ...)
+/// is reported with the problems `bind` finds, in one request_error listing them all (given facts
+/// in name order, then missing ones).
+/// @throws request_error, py::value_error for a naive datetime
+bound_request bind_dict(const policy& p, py::handle dict);
+
 /// Sets fact `fact` of row `row` from a Python value; an absent value leaves it unset.
 /// @throws request_error as the setters do, py::value_error for a naive datetime
 void set_cell(request_columns& columns, std::uint32_t fact, std::size_t row, PyObject* value);

@@ -69,14 +69,30 @@ void register_errors(py::module_& m) {
         return "<aftersale.Diagnostic " + to_string(d.where) + " " + code_text(d.code) + ">";
       });
 
+  py::class_<request_problem>(m, "RequestProblem",
+                              "One problem of a request: code (E3xx), fact (None for the whole request), "
+                              "message, help.")
+      .def_property_readonly("code", [](const request_problem& p) { return code_text(p.code); })
+      .def_property_readonly("fact",
+                             [](const request_problem& p) {
+                               return p.fact.empty() ? py::object(py::none()) : py::object(py::str(p.fact));
+                             })
+      .def_readonly("message", &request_problem::message)
+      .def_readonly("help", &request_problem::help)
+      .def("__str__", [](const request_problem& p) { return to_string(p); })
+      .def("__repr__", [](const request_problem& p) {
+        return "<aftersale.RequestProblem " + code_text(p.code) + (p.fact.empty() ? "" : " " + p.fact) + ">";
+      });
+
   base_error =
       new_exception(m, "Error", PyExc_Exception, "Base of every error aftersale raises on bad input.");
   policy_error_type = new_exception(m, "PolicyError", base_error,
                                     "A policy could not be loaded: .diagnostics lists every problem; .file, "
                                     ".line, .column, .code are the first's.");
-  request_error_type =
-      new_exception(m, "RequestError", base_error,
-                    "A request does not fit the policy's facts: .code (E3xx) and .fact name it.");
+  request_error_type = new_exception(
+      m, "RequestError", base_error,
+      "A request does not fit the policy's facts: .problems lists every problem (RequestProblem); "
+      ".code (E3xx) and .fact are the first's; .omitted counts problems past the list's cap.");
   usage_error_type = new_exception(
       m, "UsageError", base_error,
       "The library was called the wrong way (a bug in the caller, not bad data): .code (E5xx).");
@@ -112,6 +128,8 @@ void register_errors(py::module_& m) {
       py::dict a;
       a["code"] = code_text(e.code());
       a["fact"] = e.fact().empty() ? py::object(py::none()) : py::object(py::str(e.fact()));
+      a["problems"] = py::cast(e.problems());
+      a["omitted"] = e.omitted();
       raise_with(request_error_type, e.what(), a);
     } catch (const usage_error& e) {
       py::dict a;

@@ -34,11 +34,17 @@ py::dict fact_dict(const fact_def& f) {
 
 decision decide_one(const py_policy& p, py::handle request_dict, py::handle now, py::handle table,
                     bool explain) {
-  const request r = to_request(request_dict);
-  const sys_seconds t = to_instant(now, "now");
   const decide_options options{explain};
-  if (table.is_none()) return decide(p.ptr, r, t, options);
-  return decide(p.ptr, table.cast<std::string>(), r, t, options);
+  if (table.is_none()) {
+    const bound_request r = bind_dict(*p.ptr, request_dict);
+    return decide(p.ptr, r, to_instant(now, "now"), options);
+  }
+  // An unknown table is reported first, as decide() does, naming the tables.
+  const std::string name = table.cast<std::string>();
+  const std::optional<std::uint32_t> id = p.ptr->find_decision(name);
+  if (!id) return decide(p.ptr, name, request{}, to_instant(now, "now"), options);
+  const bound_request r = bind_dict(*p.ptr, request_dict);
+  return decide(p.ptr, *id, r, to_instant(now, "now"), options);
 }
 
 }  // namespace

@@ -165,17 +165,53 @@ class policy_error : public error {
   std::vector<diagnostic> diagnostics_;
 };
 
+/// One problem of a request (`request_error::problems`).
+struct request_problem {
+  error_code code{};
+  std::string fact;     ///< the fact (or flow variable) it is about; empty for the request as a whole
+  std::string message;  ///< lowercase, no trailing period, ids in backticks
+  std::string help;     ///< how to fix it (`did you mean `order_status`?`); may be empty
+};
+
+/// `error[E300]: message` and, when there is help, `\n  help: ...`.
+std::string to_string(const request_problem& p);
+
 /// A request does not fit the policy's declared facts (unknown fact, wrong type,
-/// undeclared enum value, missing required fact). Names the fact.
+/// undeclared enum value, missing required fact). Binding reports every problem of a request
+/// at once, not the first only:
+///
+///     try {
+///       aftersale::bind(*p, r);
+///     } catch (const aftersale::request_error& e) {
+///       for (const auto& problem : e.problems()) std::cerr << to_string(problem) << '\n';
+///     }
+///
+/// `bind` and `decide` list the given facts' problems in fact-name order, then the missing
+/// required facts in the policy's order; at most `max_problems`, `omitted()` counts the rest.
+/// `what()` is every listed problem (`to_string`), one after the other, then
+/// `error: N more problems not listed` when some were left out.
 class request_error : public error {
  public:
-  request_error(error_code code, std::string fact, std::string message);
-  error_code code() const noexcept { return code_; }
-  const std::string& fact() const noexcept { return fact_; }
+  /// The most problems one error lists.
+  static constexpr std::size_t max_problems = 20;
+
+  /// One problem.
+  request_error(error_code code, std::string fact, std::string message, std::string help = {});
+  /// Several problems, in the order found; `omitted` more were found and left out. An empty list
+  /// stands for one E301 problem `the request was refused`, so `problems()` is never empty.
+  explicit request_error(std::vector<request_problem> problems, std::size_t omitted = 0);
+
+  /// The first problem's code and fact.
+  error_code code() const noexcept { return problems_.front().code; }
+  const std::string& fact() const noexcept { return problems_.front().fact; }
+  /// Every problem listed (never empty, at most `max_problems`).
+  const std::vector<request_problem>& problems() const noexcept { return problems_; }
+  /// How many more problems were found than `problems()` lists.
+  std::size_t omitted() const noexcept { return omitted_; }
 
  private:
-  error_code code_;
-  std::string fact_;
+  std::vector<request_problem> problems_;
+  std::size_t omitted_ = 0;
 };
 
 /// The library was called the wrong way: a null policy, a request, batch or case that does

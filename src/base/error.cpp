@@ -51,8 +51,43 @@ std::string to_string(const diagnostic& d) {
 policy_error::policy_error(std::vector<diagnostic> diagnostics)
     : error(join_lines(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
-request_error::request_error(error_code code, std::string fact, std::string message)
-    : error("error[" + code_text(code) + "]: " + message), code_(code), fact_(std::move(fact)) {}
+std::string to_string(const request_problem& p) {
+  std::string out = "error[" + code_text(p.code) + "]: " + p.message;
+  if (!p.help.empty()) out += "\n  help: " + p.help;
+  return out;
+}
+
+namespace {
+
+std::vector<request_problem> at_least_one(std::vector<request_problem> problems) {
+  if (problems.empty())
+    problems.push_back(request_problem{error_code::fact_type, {}, "the request was refused", {}});
+  return problems;
+}
+
+std::string request_text(const std::vector<request_problem>& problems, std::size_t omitted) {
+  std::string out;
+  for (const request_problem& p : problems) {
+    if (!out.empty()) out += '\n';
+    out += to_string(p);
+  }
+  if (omitted != 0) {
+    out += "\nerror: " + std::to_string(omitted) + (omitted == 1 ? " more problem" : " more problems") +
+           " not listed";
+  }
+  return out;
+}
+
+}  // namespace
+
+request_error::request_error(error_code code, std::string fact, std::string message, std::string help)
+    : request_error(std::vector<request_problem>{
+          request_problem{code, std::move(fact), std::move(message), std::move(help)}}) {}
+
+request_error::request_error(std::vector<request_problem> problems, std::size_t omitted)
+    : error(request_text(at_least_one(problems), omitted)),
+      problems_(at_least_one(std::move(problems))),
+      omitted_(omitted) {}
 
 usage_error::usage_error(error_code code, const std::string& message)
     : error("error[" + code_text(code) + "]: " + message), code_(code) {}

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "base/hash.hpp"
+#include "base/nearest.hpp"
 #include "base/utf8.hpp"
 #include "case/runtime.hpp"
 #include "decide/encode.hpp"
@@ -84,9 +85,14 @@ encoded_payload encode_payload(const service_case& c, const request& payload) {
       }
     }
     if (var == npos) {
-      out.error = c.source_policy().find_fact(name)
-                      ? "`" + name + "` is a fact of the request, not a variable of flow `" + f.id + "`"
-                      : "flow `" + f.id + "` has no variable `" + name + "`";
+      out.error =
+          c.source_policy().find_fact(name)
+              ? "`" + name + "` is a fact of the request, not a variable of flow `" + f.id + "`"
+              : detail::with_did_you_mean("flow `" + f.id + "` has no variable `" + name + "`", name, [&] {
+                  std::vector<std::string> names;
+                  for (const fact_def& v : f.variables) names.push_back(v.name);
+                  return names;
+                }());
       return out;
     }
     try {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "base/nearest.hpp"
 #include "case/runtime.hpp"
 #include "model/semantics.hpp"
 
@@ -194,13 +195,20 @@ std::string outcome::message() const {
       break;
     case refusal::unknown_event:
       if (event_ >= f.events.size()) {
-        out += "flow `" + f.id + "` has no such event";
+        std::vector<std::string> events = f.events;
+        events.insert(events.end(), {"close", "reopen"});
+        out += detail::with_did_you_mean("flow `" + f.id + "` has no such event", detail_, events);
       } else {
         out += "no transition on it from this state";
       }
       break;
     case refusal::unknown_role:
-      out += "role `" + detail_ + "` is not declared in the vocabulary";
+      out +=
+          detail::with_did_you_mean("role `" + detail_ + "` is not declared in the vocabulary", detail_, [&] {
+            std::vector<std::string> ids;
+            for (const auto& r : p.vocabulary.roles) ids.push_back(r.id);
+            return ids;
+          }());
       break;
     case refusal::role_not_allowed: {
       out += "role `" + std::string(shown_id(p.vocabulary.roles, role_)) + "` may not send it here";

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 
+#include "base/nearest.hpp"
 #include "case/runtime.hpp"
 
 namespace aftersale {
@@ -15,9 +16,14 @@ namespace {
 std::uint32_t flow_named(const policy& p, std::string_view id) {
   if (const std::optional<std::uint32_t> f = p.find_flow(id)) return *f;
   std::string known;
-  for (const flow_def& f : p.flows) known += (known.empty() ? "`" : ", `") + f.id + '`';
-  throw error("unknown flow `" + std::string(id) + "`: the policy has " +
-              (known.empty() ? "no flows" : known));
+  std::vector<std::string> ids;
+  for (const flow_def& f : p.flows) {
+    known += (known.empty() ? "`" : ", `") + f.id + '`';
+    ids.push_back(f.id);
+  }
+  throw error(detail::with_did_you_mean(
+      "unknown flow `" + std::string(id) + "`: the policy has " + (known.empty() ? "no flows" : known), id,
+      ids));
 }
 
 // The case with its values and clock slots, before the start state is entered. `rule_match`

@@ -2,6 +2,7 @@
 // service_case accessors, comparison and the names of the runtime's enums.
 #include <aftersale/case.hpp>
 
+#include "base/nearest.hpp"
 #include "case/runtime.hpp"
 
 namespace aftersale {
@@ -96,7 +97,11 @@ std::optional<std::int64_t> service_case::value(std::string_view name) const {
     }
   }
   if (i == npos) {
-    throw error("unknown fact or variable `" + std::string(name) + "` in flow `" + flow().id + "`");
+    std::vector<std::string> names;
+    for (const fact_def& f : policy_->facts) names.push_back(f.name);
+    for (const fact_def& v : flow().variables) names.push_back(v.name);
+    throw error(detail::with_did_you_mean(
+        "unknown fact or variable `" + std::string(name) + "` in flow `" + flow().id + "`", name, names));
   }
   if (!has_value(i)) return std::nullopt;
   return slots_[i];

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "base/nearest.hpp"
 #include "case_io.hpp"
 #include "case_payload.hpp"
 #include "case_render.hpp"
@@ -110,9 +111,15 @@ opened open_from_request(const std::shared_ptr<const policy>& p, const options& 
   if (!opt.flow.empty()) {
     if (!p->find_flow(opt.flow)) {
       std::string known;
-      for (const auto& f : p->flows) known += (known.empty() ? "`" : ", `") + f.id + "`";
-      fail("--flow", "unknown flow `" + opt.flow + "`" +
-                         (known.empty() ? ": the policy has no flows" : " (flows: " + known + ")"));
+      std::vector<std::string> ids;
+      for (const auto& f : p->flows) {
+        known += (known.empty() ? "`" : ", `") + f.id + "`";
+        ids.push_back(f.id);
+      }
+      fail("--flow", detail::with_did_you_mean(
+                         "unknown flow `" + opt.flow + "`" +
+                             (known.empty() ? ": the policy has no flows" : " (flows: " + known + ")"),
+                         opt.flow, ids));
     }
     bound_request facts = bind(*p, r.facts);
     derive_facts(*p, facts, now);
@@ -170,8 +177,8 @@ int run_open(const options& opt) {
   try {
     o = open_from_request(p, opt, r, now);
   } catch (const request_error& e) {
-    // `file: error[E300]: ...`, as `decide` prints request errors
-    throw input_error((r.path == "-" ? std::string("<stdin>") : r.path) + ": " + e.what());
+    // `file#/facts/name: error[E300]: ...`, as `decide` prints request errors
+    throw input_error(located(r, e));
   } catch (const input_error&) {
     throw;
   } catch (const error& e) {

@@ -7,6 +7,7 @@
 //     return std::unique_ptr<aftersale::cli::command>(new lint_command(app)); }}; }
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace aftersale::cli {
@@ -31,5 +32,11 @@ struct command_registration {
 
 /// The registered subcommands, built on `app` in their order.
 std::vector<std::unique_ptr<command>> build_registered_commands(CLI::App& app);
+
+/// When the command line (`argv` without the program) names a subcommand that does not exist
+/// (`aftersale decde`, `aftersale case aply`), what to print: `error: unknown command `decde``
+/// and a `help:` line with the nearest subcommands; empty otherwise. Only a level that takes no
+/// positional arguments is checked, where a bare word can only be a subcommand.
+std::string unknown_command(const CLI::App& app, const std::vector<std::string>& args);
 
 }  // namespace aftersale::cli

@@ -129,10 +129,15 @@ int run_decide(const decide_args& args) {
     try {
       cli::request_file r = cli::read_request_file(path, args.max_request_bytes);
       aftersale::sys_seconds now = decision_time(args, r);
-      aftersale::decision d = args.table.empty()
-                                  ? aftersale::decide(policy, r.facts, now, options)
-                                  : aftersale::decide(policy, args.table, r.facts, now, options);
-      outcomes.push_back(cli::make_outcome(d, r.name, r.note, args.explain));
+      try {
+        aftersale::decision d = args.table.empty()
+                                    ? aftersale::decide(policy, r.facts, now, options)
+                                    : aftersale::decide(policy, args.table, r.facts, now, options);
+        outcomes.push_back(cli::make_outcome(d, r.name, r.note, args.explain));
+      } catch (const aftersale::request_error& e) {
+        std::cerr << cli::located(r, e) << '\n';  // `path#/facts/name: error[E300]: ...`, every problem
+        status = exit_request_error;
+      }
     } catch (const aftersale::request_error& e) {
       std::cerr << where << ": " << e.what() << '\n';
       status = exit_request_error;
@@ -189,6 +194,12 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (const std::string unknown =
+            cli::unknown_command(app, std::vector<std::string>(argv + 1, argv + argc));
+        !unknown.empty()) {
+      std::cerr << unknown << '\n';  // `aftersale decde`: did you mean `decide`?
+      return exit_request_error;
+    }
     int code = app.exit(e);
     return code == 0 ? 0 : exit_request_error;
   }

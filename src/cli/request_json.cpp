@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/bounded_file.hpp"
+#include "base/nearest.hpp"
 
 namespace aftersale::cli {
 namespace {
@@ -24,7 +25,41 @@ std::string without_exception_tag(const std::string& what) {
   return what;
 }
 
-fact_value to_fact_value(const std::string& where, const std::string& fact, const json& v) {
+// Problems of one request file, each `where: error: message` with an optional help line.
+class problems {
+ public:
+  explicit problems(std::string path) : path_(std::move(path)) {}
+  void add(const std::string& pointer, const std::string& message, const std::string& help = {}) {
+    if (listed_ == aftersale::request_error::max_problems) {
+      ++omitted_;
+      return;
+    }
+    ++listed_;
+    if (!text_.empty()) text_ += '\n';
+    text_ += path_ + (pointer.empty() ? "" : "#" + pointer) + ": error: " + message;
+    if (!help.empty()) text_ += "\n  help: " + help;
+  }
+  // Throws them all as one input_error, if there are any.
+  void raise() const {
+    if (listed_ == 0) return;
+    std::string text = text_;
+    if (omitted_ != 0) {
+      text += "\n" + path_ + ": error: " + std::to_string(omitted_) +
+              (omitted_ == 1 ? " more problem" : " more problems") + " not listed";
+    }
+    throw input_error(text);
+  }
+
+ private:
+  std::string path_;
+  std::string text_;
+  std::size_t listed_ = 0;
+  std::size_t omitted_ = 0;
+};
+
+// A fact's value, or nothing after adding the reason it has none to `out`.
+std::optional<fact_value> to_fact_value(problems& out, const std::string& pointer, const std::string& fact,
+                                        const json& v) {
   switch (v.type()) {
     case json::value_t::string:
       return v.get<std::string>();
@@ -35,7 +70,8 @@ fact_value to_fact_value(const std::string& where, const std::string& fact, cons
     case json::value_t::number_unsigned: {
       auto u = v.get<std::uint64_t>();
       if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-        throw input_error(where + ": error: fact `" + fact + "`: integer out of range");
+        out.add(pointer, "fact `" + fact + "`: integer out of range");
+        return std::nullopt;
       }
       return static_cast<std::int64_t>(u);
     }
@@ -43,32 +79,36 @@ fact_value to_fact_value(const std::string& where, const std::string& fact, cons
       // nlohmann reads an integer beyond 64 bits as a float: say so rather than "a fraction".
       const double d = v.get<double>();
       if (std::trunc(d) == d && (d >= 9223372036854775808.0 || d <= -9223372036854775808.0)) {
-        throw input_error(where + ": error: fact `" + fact +
-                          "`: integer out of range: expected -9223372036854775808 to 9223372036854775807");
+        out.add(pointer, "fact `" + fact +
+                             "`: integer out of range: expected -9223372036854775808 to 9223372036854775807");
+        return std::nullopt;
       }
     }
       // Money is integer minor units; a float here is almost always 129.00 meaning 12900.
-      throw input_error(
-          where + ": error: fact `" + fact +
-          "`: numbers with a fraction are not accepted: give money in minor units (12900 for 129.00)");
+      out.add(pointer,
+              "fact `" + fact +
+                  "`: numbers with a fraction are not accepted: give money in minor units (12900 for "
+                  "129.00)");
+      return std::nullopt;
     case json::value_t::null:
-      throw input_error(where + ": error: fact `" + fact +
-                        "`: null is not a value: leave the fact out instead");
+      out.add(pointer, "fact `" + fact + "`: null is not a value: leave the fact out instead");
+      return std::nullopt;
     default:
-      throw input_error(where + ": error: fact `" + fact + "`: expected a string, an integer or a boolean");
+      // `{"fact": {...}}`: most likely `facts` misspelt.
+      out.add(pointer, "fact `" + fact + "`: expected a string, an integer or a boolean",
+              v.is_object() ? detail::did_you_mean(fact, {"facts"}) : std::string());
+      return std::nullopt;
   }
 }
 
-aftersale::request to_request(const std::string& where, const json& facts) {
+// The facts of `facts` (at JSON pointer `at`), every bad value added to `out`.
+aftersale::request to_request(problems& out, const std::string& at, const json& facts) {
   aftersale::request r;
-  for (const auto& [name, value] : facts.items()) r.set(name, to_fact_value(where, name, value));
+  for (const auto& [name, value] : facts.items()) {
+    if (auto v = to_fact_value(out, at + "/" + json_pointer_token(name), name, value))
+      r.set(name, std::move(*v));
+  }
   return r;
-}
-
-std::string text_member(const std::string& where, const json& doc, const char* key) {
-  const json& v = doc.at(key);
-  if (!v.is_string()) throw input_error(where + ": error: `" + key + "` must be a string");
-  return v.get<std::string>();
 }
 
 // Refuses a key given twice in one object, naming it and its line (nlohmann keeps the last one
@@ -133,21 +173,85 @@ request_file parse_request_json(std::string_view text, std::string name, std::st
   request_file out;
   out.name = std::move(name);
   out.path = std::move(path);
+  problems found(out.path);
   auto facts_it = doc.find("facts");
-  if (facts_it == doc.end() || !facts_it->is_object()) {
-    // A plain facts object: every member is a fact.
-    out.facts = to_request(out.path, doc);
+  if (facts_it == doc.end()) {
+    // A plain facts object: every member is a fact. `now` and `note` beside facts mean the
+    // wrapped form was meant with its facts left at the top level.
+    for (const char* key : {"now", "note"}) {
+      if (doc.contains(key)) {
+        found.add(std::string("/") + key,
+                  std::string("`") + key +
+                      "` sits at the top level with the facts: a request with `now` or "
+                      "`note` puts its facts under `facts`",
+                  "write `{\"facts\": {\"order_status\": ...}, \"now\": ...}`, or leave `now` and `note` "
+                  "out and give --now");
+      }
+    }
+    out.facts = to_request(found, "", doc);
+    found.raise();
     return out;
+  }
+  if (!facts_it->is_object()) {
+    found.add("/facts", "`facts` must be a json object of facts, found " + std::string(facts_it->type_name()),
+              "write `\"facts\": {\"order_status\": \"delivered\", ...}`");
   }
   for (const auto& [key, value] : doc.items()) {
     (void)value;
     if (key != "facts" && key != "now" && key != "note") {
-      throw input_error(out.path + ": error: unknown key `" + key + "`: expected `facts`, `now` or `note`");
+      std::string help = detail::did_you_mean(key, {"facts", "now", "note"});
+      if (help.empty()) help = "if `" + key + "` is a fact, move it under `facts`";
+      found.add("/" + json_pointer_token(key), "unknown key `" + key + "`: expected `facts`, `now` or `note`",
+                help);
     }
   }
-  out.facts = to_request(out.path, *facts_it);
-  if (doc.contains("now")) out.now = text_member(out.path, doc, "now");
-  if (doc.contains("note")) out.note = text_member(out.path, doc, "note");
+  out.facts_pointer = "/facts";
+  if (facts_it->is_object()) out.facts = to_request(found, out.facts_pointer, *facts_it);
+  for (const char* key : {"now", "note"}) {
+    auto it = doc.find(key);
+    if (it == doc.end()) continue;
+    if (!it->is_string()) {
+      found.add(std::string("/") + key, std::string("`") + key + "` must be a string");
+    } else if (std::string_view(key) == "now") {
+      out.now = it->get<std::string>();
+    } else {
+      out.note = it->get<std::string>();
+    }
+  }
+  found.raise();
+  return out;
+}
+
+std::string json_pointer_token(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string located(const request_file& r, const request_error& e) {
+  std::string out;
+  for (const request_problem& p : e.problems()) {
+    if (!out.empty()) out += '\n';
+    out += r.path;
+    if (p.code == error_code::missing_fact) {
+      if (!r.facts_pointer.empty()) out += "#" + r.facts_pointer;  // where it belongs
+    } else if (!p.fact.empty()) {
+      out += "#" + r.facts_pointer + "/" + json_pointer_token(p.fact);
+    }
+    out += ": " + to_string(p);
+  }
+  if (e.omitted() != 0) {
+    out += "\n" + r.path + ": error: " + std::to_string(e.omitted()) +
+           (e.omitted() == 1 ? " more problem" : " more problems") + " not listed";
+  }
   return out;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Reading request files: JSON → aftersale::request.
+#include <aftersale/error.hpp>
 #include <aftersale/request.hpp>
 #include <cstddef>
 #include <optional>
@@ -17,7 +18,17 @@ struct request_file {
   std::string note;                ///< free text from the file's `note`, may be empty
   std::optional<std::string> now;  ///< the file's `now`, as written
   aftersale::request facts;
+  std::string
+      facts_pointer;  ///< JSON pointer of the facts object: `/facts`, or empty for a plain facts object
 };
+
+/// `key` as one token of a JSON pointer (RFC 6901): `~` as `~0`, `/` as `~1`.
+std::string json_pointer_token(std::string_view key);
+
+/// Every problem of `e`, a request read from `r`, located by JSON pointer, one after the other:
+/// `x.json#/facts/amount: error[E301]: ...` (the facts object for a missing fact, the file alone
+/// for a problem of the whole request), each with its `help:` line.
+std::string located(const request_file& r, const request_error& e);
 
 /// A request file that is not valid JSON or not of the expected shape.
 class input_error : public std::runtime_error {
@@ -29,7 +40,10 @@ class input_error : public std::runtime_error {
 /// or a plain facts object. Strings become string values (enum, string, timestamp and
 /// duration facts), integers become integers (int, money in minor units), booleans
 /// booleans; the policy checks the types later, when the request is bound.
-/// @throws input_error on malformed JSON, a fractional number, null, or a nested value
+/// @throws input_error on malformed JSON; else naming every problem found (at most
+/// `request_error::max_problems`), each `path#/json/pointer: error: ...`: a fractional number,
+/// null or a nested value as a fact, an unknown key beside `facts`, `now` or `note` beside facts
+/// at the top level (the wrapped form with its facts not under `facts`)
 request_file parse_request_json(std::string_view text, std::string name, std::string path);
 
 /// The most bytes a request file (or standard input) may hold unless `--max-request-bytes` says

@@ -203,7 +203,7 @@ int run_open(const store_options_cli& o) {
   try {
     d = decide(policies.front(), r.facts, now);
   } catch (const request_error& e) {
-    throw input_error(where + ": " + e.what());  // `file: error[E300]: ...`, as `decide` prints it
+    throw input_error(located(r, e));  // `file#/facts/name: error[E300]: ...`, as `decide` prints it
   }
   if (!d->matched())
     fail(where, "no case to open: the decision is `" + std::string(to_string(d->status())) + "`");

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "base/hash.hpp"
+#include "base/nearest.hpp"
 #include "decide/evaluate.hpp"
 #include "model/compiled.hpp"
 #include "model/observe.hpp"
@@ -283,9 +284,14 @@ namespace aftersale::detail {
 std::uint32_t find_table(const policy& p, std::string_view table) {
   if (const std::optional<std::uint32_t> id = p.find_decision(table)) return *id;
   std::string known;
-  for (const decision_table& t : p.decisions) known += (known.empty() ? "`" : ", `") + t.id + '`';
+  std::vector<std::string> ids;
+  for (const decision_table& t : p.decisions) {
+    known += (known.empty() ? "`" : ", `") + t.id + '`';
+    ids.push_back(t.id);
+  }
   throw request_error(error_code::unknown_decision, "",
-                      "unknown decision table `" + std::string(table) + "`: the policy has " + known);
+                      "unknown decision table `" + std::string(table) + "`: the policy has " + known,
+                      did_you_mean(table, ids));
 }
 
 }  // namespace aftersale::detail

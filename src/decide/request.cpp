@@ -4,7 +4,9 @@
 #include <aftersale/request.hpp>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "base/nearest.hpp"
 #include "decide/encode.hpp"
 
 namespace aftersale {
@@ -121,33 +123,82 @@ std::int64_t detail::encode_value(const fact_def& f, const fact_value& v) {
   wrong_type(f, v);
 }
 
+namespace {
+
+// Every problem of a request, in the order found, at most `request_error::max_problems`.
+struct problem_list {
+  std::vector<request_problem> listed;
+  std::size_t omitted = 0;
+
+  void add(request_problem p) {
+    if (listed.size() < request_error::max_problems) {
+      listed.push_back(std::move(p));
+    } else {
+      ++omitted;
+    }
+  }
+  void add(const request_error& e) {
+    for (const request_problem& p : e.problems()) add(p);
+    omitted += e.omitted();
+  }
+};
+
+// The facts a request may give: the declared ones that are not derived.
+std::vector<std::string> givable_facts(const policy& p) {
+  std::vector<std::string> out;
+  for (const fact_def& f : p.facts)
+    if (f.derive == derivation::none) out.push_back(f.name);
+  return out;
+}
+
+}  // namespace
+
 bound_request bind(const policy& p, const request& r) {
-  // Everything is built in a local and returned: a throw leaves nothing behind.
+  // Everything is built in a local and returned: a throw leaves nothing behind. Every problem
+  // is collected (given facts in name order, then missing ones in declaration order) and
+  // thrown together.
   bound_request out;
   out.values.assign(p.facts.size(), 0);
   out.present.assign(p.facts.size(), 0);
+  problem_list problems;
   for (const auto& [name, value] : r.values()) {
     const std::optional<std::uint32_t> id = p.find_fact(name);
-    if (!id) throw request_error(error_code::unknown_fact, name, "unknown fact `" + name + "`");
+    if (!id) {
+      problems.add(request_problem{error_code::unknown_fact, name, "unknown fact `" + name + "`",
+                                   detail::did_you_mean(name, givable_facts(p))});
+      continue;
+    }
     const fact_def& f = p.facts[*id];
     if (f.derive != derivation::none) {
-      throw request_error(
-          error_code::fact_type, f.name,
-          "fact `" + f.name + "` is derived: it is computed at decision time and cannot be given");
+      problems.add(request_problem{
+          error_code::fact_type,
+          f.name,
+          "fact `" + f.name + "` is derived: it is computed at decision time and cannot be given",
+          {}});
+      continue;
     }
-    out.values[*id] = detail::encode_value(f, value);
+    try {
+      out.values[*id] = detail::encode_value(f, value);
+    } catch (const request_error& e) {
+      problems.add(e);
+      continue;
+    }
     out.present[*id] = 1;
   }
   for (std::uint32_t i = 0; i < p.facts.size(); ++i) {
     const fact_def& f = p.facts[i];
-    if (out.present[i] || f.derive != derivation::none) continue;
-    if (f.required)
-      throw request_error(error_code::missing_fact, f.name, "required fact `" + f.name + "` is missing");
+    if (out.present[i] || f.derive != derivation::none || r.values().count(f.name) != 0) continue;
+    if (f.required) {
+      problems.add(
+          request_problem{error_code::missing_fact, f.name, "required fact `" + f.name + "` is missing", {}});
+      continue;
+    }
     if (f.default_value) {
       out.values[i] = *f.default_value;
       out.present[i] = 1;
     }
   }
+  if (!problems.listed.empty()) throw request_error(std::move(problems.listed), problems.omitted);
   return out;
 }
 

@@ -75,8 +75,15 @@ std::optional<money_operand> read_operand(build_state& s, const node& n, const s
   s.r.error(error_code::invalid_amount, n,
             later ? "amount `" + n.value + "` is used in " + role + " before it is computed"
                   : "unknown amount or money fact `" + n.value + "` in " + role,
-            "use an integer, a money fact (" + quote_list(money_facts(s.p)) + ") or an earlier amount (" +
-                quote_list(earlier) + ")");
+            suggest(
+                later ? std::string() : n.value,
+                [&] {
+                  std::vector<std::string> names = money_facts(s.p);
+                  names.insert(names.end(), earlier.begin(), earlier.end());
+                  return names;
+                }(),
+                "use an integer, a money fact (" + quote_list(money_facts(s.p)) + ") or an earlier amount (" +
+                    quote_list(earlier) + ")"));
   return std::nullopt;
 }
 

@@ -191,7 +191,8 @@ void read_calendar(build_state& s, const node& key, const node& decl) {
       auto it = std::find(weekdays.begin(), weekdays.end(), day.value);
       if (!day.is_scalar() || it == weekdays.end()) {
         s.r.error(error_code::unknown_key, day, "unknown weekday `" + show(day) + "` in `hours` of " + label,
-                  "weekdays: `mon`, `tue`, `wed`, `thu`, `fri`, `sat`, `sun`");
+                  suggest(show(day), {"mon", "tue", "wed", "thu", "fri", "sat", "sun"},
+                          "weekdays: `mon`, `tue`, `wed`, `thu`, `fri`, `sat`, `sun`"));
         ok = false;
         continue;
       }

@@ -152,8 +152,9 @@ void read_clock(build_state& s, const node& key, const node& decl) {
         c.calendar = *found;
       } else {
         if (!quiet(s.broken_calendars, cal->value)) {
-          s.r.error(error_code::unknown_id, *cal, "unknown calendar `" + cal->value + "` in " + label,
-                    "declared calendars: " + quote_list(s.calendar_names));
+          s.r.error(
+              error_code::unknown_id, *cal, "unknown calendar `" + cal->value + "` in " + label,
+              suggest(cal->value, s.calendar_names, "declared calendars: " + quote_list(s.calendar_names)));
         }
         ok = false;
       }

@@ -325,8 +325,10 @@ void read_condition(build_state& s, std::uint32_t fact, const node& cell, std::v
           s.r.error(
               error_code::unknown_key, k,
               "unknown operator `" + show(k) + "` in a condition on fact `" + s.p.facts[fact].name + "`",
-              "operators: `eq`, `ne`, `in`, `not_in`, `lt`, `le`, `gt`, `ge`, `between`, `exists`, "
-              "`missing`");
+              suggest(show(k),
+                      {"eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "between", "exists", "missing"},
+                      "operators: `eq`, `ne`, `in`, `not_in`, `lt`, `le`, `gt`, `ge`, `between`, `exists`, "
+                      "`missing`"));
           ok = false;
           continue;
         }
@@ -360,7 +362,7 @@ void read_when(build_state& s, const node& when, const std::string& owner, std::
         std::vector<std::string> declared;
         for (const auto& f : s.p.facts) declared.push_back(f.name);
         s.r.error(error_code::unknown_id, k, "unknown fact `" + k.value + "` in " + owner,
-                  "declared facts: " + quote_list(declared));
+                  suggest(k.value, declared, "declared facts: " + quote_list(declared)));
       }
       continue;
     }

@@ -74,7 +74,7 @@ void read_then(build_state& s, const node& then, rule& r) {
         o.clocks.push_back(static_cast<std::uint32_t>(it - s.p.clocks.begin()));
       } else if (!quiet(s.broken_clocks, item.value)) {
         s.r.error(error_code::unknown_id, item, "unknown clock `" + item.value + "` in rule `" + r.id + "`",
-                  "declared clocks: " + quote_list(clock_names(s.p)));
+                  suggest(item.value, clock_names(s.p), "declared clocks: " + quote_list(clock_names(s.p))));
       }
     }
   }
@@ -91,7 +91,7 @@ void read_then(build_state& s, const node& then, rule& r) {
     const bool known = std::find(s.flow_names.begin(), s.flow_names.end(), o.flow) != s.flow_names.end();
     if (n->is_scalar() && s.flow_names_known && !known) {
       s.r.error(error_code::unknown_id, *n, "unknown flow `" + o.flow + "` in rule `" + r.id + "`",
-                "declared flows: " + quote_list(s.flow_names));
+                suggest(o.flow, s.flow_names, "declared flows: " + quote_list(s.flow_names)));
     }
   }
 }

@@ -361,7 +361,7 @@ struct merger {
         r.error(error_code::unknown_id, p.anchor,
                 "unknown rule `" + p.anchor.value + "` in table `" + table_id + "` to place rule `" +
                     rule_id(p.rule) + "` " + (p.before ? "before" : "after"),
-                "rules of the table: " + quote_list(ids));
+                suggest(p.anchor.value, ids, "rules of the table: " + quote_list(ids)));
         continue;
       }
       base.children.insert(base.children.begin() + static_cast<std::ptrdiff_t>(at + (p.before ? 0 : 1)),
@@ -605,6 +605,10 @@ std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files
     base = load_parsed(std::move(*parsed), *text, base_file, limits, links, roots);
   } catch (const policy_error& e) {
     base_errors = e.diagnostics();
+  }
+  if (!parse_errors.empty() || !base_errors.empty()) {
+    // A duplicate key or an alias in the base refuses it along with its other problems.
+    base_errors.insert(base_errors.begin(), parse_errors.begin(), parse_errors.end());
     return nullptr;
   }
   // The base's nodes keep their files, numbered after the store's.

@@ -35,7 +35,9 @@ std::uint32_t resolve_fact(build_state& s, const node& n, fact_type type, std::s
   if (f == npos) {
     if (!quiet(s.broken_facts, n.value)) {
       s.r.error(error_code::unknown_id, n, "unknown fact `" + n.value + "` in " + std::string(role),
-                "declared " + std::string(to_string(type)) + " facts: " + quote_list(fact_names(s.p, type)));
+                suggest(n.value, fact_names(s.p, type),
+                        "declared " + std::string(to_string(type)) +
+                            " facts: " + quote_list(fact_names(s.p, type))));
     }
     return npos;
   }
@@ -234,7 +236,7 @@ void read_derivation(build_state& s, std::uint32_t self, const node& d) {
     }
     if (f.calendar == npos && !quiet(s.broken_calendars, cal->value)) {
       s.r.error(error_code::unknown_id, *cal, "unknown calendar `" + cal->value + "`",
-                "declared calendars: " + quote_list(s.calendar_names));
+                suggest(cal->value, s.calendar_names, "declared calendars: " + quote_list(s.calendar_names)));
     }
   }
 }

@@ -31,7 +31,8 @@ std::uint32_t resolve_variable(flow_context& c, const node& n, std::string_view 
             i != npos
                 ? "`" + n.value + "` in " + std::string(what) + " is a fact of the request, not a variable"
                 : "unknown variable `" + n.value + "` in " + std::string(what),
-            "variables of " + c.label() + ": " + quote_list(variable_names(c)));
+            suggest(i != npos ? std::string() : n.value, variable_names(c),
+                    "variables of " + c.label() + ": " + quote_list(variable_names(c))));
   return npos;
 }
 

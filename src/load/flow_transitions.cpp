@@ -30,8 +30,9 @@ void read_guard(flow_context& c, const node& when, const std::string& what, std:
       if (!quiet(s.broken_facts, k.value)) {
         s.r.error(error_code::unknown_id, k,
                   "unknown fact or variable `" + k.value + "` in a guard of " + c.label(),
-                  "declared facts: " + quote_list(guard_names(s, c.first_variable, false)) +
-                      "; variables: " + quote_list(guard_names(s, c.first_variable, true)));
+                  suggest(k.value, guard_names(s, 0, false),
+                          "declared facts: " + quote_list(guard_names(s, c.first_variable, false)) +
+                              "; variables: " + quote_list(guard_names(s, c.first_variable, true))));
       }
       continue;
     }

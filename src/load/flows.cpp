@@ -294,7 +294,8 @@ std::uint32_t resolve_state(flow_context& c, const node& n, std::string_view rol
   }
   if (!c.states_broken && c.broken_states.count(n.value) == 0) {
     c.s.r.error(error_code::unknown_id, n, "unknown state `" + n.value + "` in " + std::string(role),
-                "states of " + c.label() + ": " + quote_list(names_of_states(c.f)));
+                suggest(n.value, names_of_states(c.f),
+                        "states of " + c.label() + ": " + quote_list(names_of_states(c.f))));
   }
   return npos;
 }
@@ -306,7 +307,7 @@ std::uint32_t resolve_clock(build_state& s, const node& n, std::string_view role
   }
   if (!quiet(s.broken_clocks, n.value)) {
     s.r.error(error_code::unknown_id, n, "unknown clock `" + n.value + "` in " + std::string(role),
-              "declared clocks: " + quote_list(clock_names(s.p)));
+              suggest(n.value, clock_names(s.p), "declared clocks: " + quote_list(clock_names(s.p))));
   }
   return npos;
 }
@@ -318,7 +319,7 @@ std::uint32_t resolve_calendar(build_state& s, const node& n, std::string_view r
   }
   if (!quiet(s.broken_calendars, n.value)) {
     s.r.error(error_code::unknown_id, n, "unknown calendar `" + n.value + "` in " + std::string(role),
-              "declared calendars: " + quote_list(s.calendar_names));
+              suggest(n.value, s.calendar_names, "declared calendars: " + quote_list(s.calendar_names)));
   }
   return npos;
 }

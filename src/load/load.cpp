@@ -61,7 +61,8 @@ void read_header(load::build_state& s, const load::node& n) {
         info.default_calendar = *s.default_calendar;
       } else if (!load::quiet(s.broken_calendars, v->value)) {
         r.error(error_code::unknown_id, *v, "unknown calendar `" + v->value + "` in `policy.calendar`",
-                "declared calendars: " + load::quote_list(s.calendar_names));
+                load::suggest(v->value, s.calendar_names,
+                              "declared calendars: " + load::quote_list(s.calendar_names)));
       }
     }
   }
@@ -78,7 +79,8 @@ void read_entry(load::build_state& s, const load::node& n) {
       std::find(s.table_names.begin(), s.table_names.end(), v->value) != s.table_names.end();
   if (s.p.info.entry == npos && !declared) {
     s.r.error(error_code::unknown_id, *v, "unknown decision table `" + v->value + "` in `policy.entry`",
-              "declared decision tables: " + load::quote_list(s.table_names));
+              load::suggest(v->value, s.table_names,
+                            "declared decision tables: " + load::quote_list(s.table_names)));
   }
 }
 
@@ -151,7 +153,21 @@ loaded_tree load_tree(std::string_view text, const std::string& file, const load
   std::vector<diagnostic> diags;
   std::optional<node> root = parse_yaml(text, file, limits, diags);
   if (!root) fail(std::move(diags), file);
-  return load_parsed(std::move(*root), text, file, limits, chain, roots);
+  if (diags.empty()) return load_parsed(std::move(*root), text, file, limits, chain, roots);
+  // A duplicate key or an alias refuses the document, but not alone: its other problems too.
+  try {
+    load_parsed(std::move(*root), text, file, limits, chain, roots);
+  } catch (const policy_error& e) {
+    // An alias reads as nothing: what the walk says at its very place is only that.
+    const std::vector<diagnostic> parsed = diags;
+    for (const diagnostic& d : e.diagnostics()) {
+      const bool at_alias = std::any_of(parsed.begin(), parsed.end(), [&](const diagnostic& a) {
+        return a.code == error_code::yaml_alias && a.where == d.where;
+      });
+      if (!at_alias) diags.push_back(d);
+    }
+  }
+  fail(std::move(diags), file);
 }
 
 loaded_tree load_parsed(node parsed, std::string_view text, const std::string& file,

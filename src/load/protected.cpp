@@ -45,7 +45,7 @@ void read_clock_requirements(build_state& s, const node& n, protected_outcome& o
       std::vector<std::string> names;
       for (const clock_def& d : s.p.clocks) names.push_back(d.id);
       s.r.error(error_code::unknown_id, k, "unknown clock `" + k.value + "` in " + label,
-                "declared clocks: " + quote_list(names));
+                suggest(k.value, names, "declared clocks: " + quote_list(names)));
     }
     if (!s.r.expect(v, node::kind::mapping, "the requirement on clock `" + k.value + "`")) continue;
     if (!s.r.check_keys(v, "the requirement on clock `" + k.value + "`", {"within"}, {"within"})) continue;
@@ -87,7 +87,7 @@ void read_one(build_state& s, const node& key, const node& decl) {
     if (o.table == npos &&
         std::find(s.table_names.begin(), s.table_names.end(), t->value) == s.table_names.end()) {
       s.r.error(error_code::unknown_id, *t, "unknown decision table `" + t->value + "` in " + label,
-                "declared decision tables: " + quote_list(s.table_names));
+                suggest(t->value, s.table_names, "declared decision tables: " + quote_list(s.table_names)));
     }
   }
   if (const node* w = decl.find("when")) read_when(s, *w, "protected outcome `" + o.id + "`", o.scope);

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "base/nearest.hpp"
+
 namespace aftersale::load {
 
 std::string quote_list(const std::vector<std::string>& names, std::size_t limit) {
@@ -16,6 +18,12 @@ std::string quote_list(const std::vector<std::string>& names, std::size_t limit)
   }
   if (names.size() > shown) out += " and " + std::to_string(names.size() - shown) + " more";
   return out;
+}
+
+std::string suggest(std::string_view word, const std::vector<std::string>& names, std::string help) {
+  std::string hint = detail::did_you_mean(word, names);
+  if (hint.empty()) return help;
+  return help.empty() ? hint : hint + ' ' + help;
 }
 
 bool is_id(std::string_view text) {
@@ -143,8 +151,9 @@ bool reader::check_keys(const node& map, std::string_view what,
       continue;
     }
     if (std::find(allowed.begin(), allowed.end(), k.value) == allowed.end()) {
+      const std::vector<std::string> keys(allowed.begin(), allowed.end());
       error(error_code::unknown_key, k, "unknown key `" + k.value + "` in " + std::string(what),
-            "allowed keys: " + quote_list(std::vector<std::string>(allowed.begin(), allowed.end()), 32));
+            suggest(k.value, keys, "allowed keys: " + quote_list(keys, 32)));
       ok = false;
     }
   }

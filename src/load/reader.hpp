@@ -17,6 +17,10 @@ namespace aftersale::load {
 /// `` `a`, `b`, `c` `` — at most `limit` names, then `and N more`.
 std::string quote_list(const std::vector<std::string>& names, std::size_t limit = 12);
 
+/// `help` for an unknown `word`, led by `did you mean ...?` when some of `names` are near it
+/// (base/nearest.hpp): `did you mean `refund`? declared solutions: ...`.
+std::string suggest(std::string_view word, const std::vector<std::string>& names, std::string help);
+
 /// True for `[a-z][a-z0-9_]*`.
 bool is_id(std::string_view text);
 

@@ -123,6 +123,7 @@ class builder : public YAML::EventHandler {
     // scanned, large ones (generated or hostile) stay linear overall.
     std::unordered_set<std::string> keys;
     bool indexed = false;
+    bool drop_value = false;  // the last key was a duplicate: its value is left out too
   };
 
   static constexpr std::size_t scan_limit = 16;
@@ -198,6 +199,10 @@ class builder : public YAML::EventHandler {
       return;
     }
     open_node& parent = stack_.back();
+    if (parent.drop_value) {
+      parent.drop_value = false;
+      return;
+    }
     const bool is_key = parent.n.what == node::kind::mapping && parent.n.children.size() % 2 == 0;
     // yaml-cpp marks an empty value (`facts:` and nothing) at the next token, often lines
     // below: point at its key instead.
@@ -209,8 +214,11 @@ class builder : public YAML::EventHandler {
       }
     }
     if (is_key && n.what == node::kind::scalar && seen_before(parent, n.value)) {
+      // The first one stays, so the rest of the document is still read and checked.
       report_at(error_code::duplicate_key, n.line, n.column, "duplicate key `" + n.value + "`",
                 "each key may appear once in a mapping: remove or rename one of them");
+      parent.drop_value = true;
+      return;
     }
     parent.n.children.push_back(std::move(n));
   }
@@ -283,10 +291,12 @@ std::optional<node> parse_yaml(std::string_view text, const std::string& file, c
   view_buffer buffer(text);
   std::istream in(&buffer);
   builder b(file, limits, out);
+  bool stopped = true;  // the document was not read to its end
   try {
     YAML::Parser parser(in);
     while (parser.HandleNextDocument(b)) {
     }
+    stopped = false;
   } catch (const stop_reading&) {
   } catch (const YAML::DeepRecursion& e) {
     out.push_back(diagnostic{
@@ -297,7 +307,10 @@ std::optional<node> parse_yaml(std::string_view text, const std::string& file, c
         error_code::yaml_syntax, severity::error, source_span{file, to_line(e.mark), to_column(e.mark)},
         tidy(e.msg), "fix the yaml syntax at this position (indent with spaces, close brackets and quotes)"});
   }
-  if (out.size() != before) return std::nullopt;
+  // Anchors, aliases (read as null) and duplicate keys (the first kept) leave a whole tree: the
+  // caller goes on to report the document's other problems too.
+  if (stopped || (out.size() != before && (!b.result || b.result->is_null()))) return std::nullopt;
+  if (out.size() != before) return std::move(b.result);
   if (!b.result || (b.result->is_null() && b.documents <= 1)) {
     out.push_back(
         diagnostic{error_code::missing_key, severity::error, source_span{file, 1, 1}, "the policy is empty",

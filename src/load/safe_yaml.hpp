@@ -41,7 +41,10 @@ struct node {
 std::string_view kind_name(node::kind k);
 
 /// Parses `text` as one YAML document under `limits`. On any problem appends diagnostics
-/// (E100-E104, E106 for an empty document) to `out` and returns nothing.
+/// (E100-E104, E106 for an empty document) to `out`. A problem that stops the reading (syntax,
+/// a limit, bad text) returns nothing; anchors, aliases (E101, each read as null) and duplicate
+/// keys (E104, the first of the keys kept with its value) still return the whole tree, so the
+/// caller can report the document's other problems too: the document is refused either way.
 std::optional<node> parse_yaml(std::string_view text, const std::string& file, const load_limits& limits,
                                std::vector<diagnostic>& out);
 

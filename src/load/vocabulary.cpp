@@ -51,8 +51,9 @@ std::uint32_t resolve_vocabulary(build_state& s, const node& n, const std::vecto
   // A list that could not be read at all (`kind:*`) or this entry was already reported.
   if (s.broken_vocabulary.count(std::string(kind) + ":*") == 0 &&
       s.broken_vocabulary.count(std::string(kind) + ':' + n.value) == 0) {
-    s.r.error(error_code::unknown_id, n, "unknown " + singular(kind) + " `" + n.value + "`",
-              "declared " + std::string(kind) + ": " + quote_list(ids_of(list)));
+    s.r.error(
+        error_code::unknown_id, n, "unknown " + singular(kind) + " `" + n.value + "`",
+        suggest(n.value, ids_of(list), "declared " + std::string(kind) + ": " + quote_list(ids_of(list))));
   }
   return npos;
 }

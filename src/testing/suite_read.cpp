@@ -227,7 +227,7 @@ test_suite load_test_file(const std::string& path, const load_limits& limits) {
   std::ostringstream text;
   text << in.rdbuf();
   auto root = load::parse_yaml(text.str(), path, limits, diags);
-  if (!root) throw test_file_error(std::move(diags));
+  if (!root || !diags.empty()) throw test_file_error(std::move(diags));
 
   auto data = std::make_shared<detail::suite_data>();
   data->path = path;

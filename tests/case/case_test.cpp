@@ -428,6 +428,18 @@ TEST(Refusal, UnknownEventName) {
   EXPECT_EQ(o.message(), "refused `frobnicate` in state `submitted`: flow `return_refund` has no such event");
 }
 
+TEST(Refusal, UnknownEventSuggestsTheNearestEvents) {
+  service_case c = open_delivered(12900);
+  const outcome o = refused(c, ev("aprove", "agent"), monday_10, refusal::unknown_event);
+  EXPECT_EQ(o.message(),
+            "refused `aprove` in state `submitted`: flow `return_refund` has no such event; did you mean "
+            "`approve`?");
+  const outcome closing = refused(c, ev("clsoe", "agent"), monday_10, refusal::unknown_event);
+  EXPECT_EQ(closing.message(),
+            "refused `clsoe` in state `submitted`: flow `return_refund` has no such event; did you mean "
+            "`close`?");
+}
+
 TEST(Refusal, EventWithoutTransitionFromThisState) {
   service_case c = open_delivered(12900);
   const outcome o = refused(c, ev("ship", "customer"), monday_10, refusal::unknown_event);
@@ -439,6 +451,26 @@ TEST(Refusal, UnknownRole) {
   const outcome o = refused(c, ev("approve", "intern"), monday_10, refusal::unknown_role);
   EXPECT_EQ(o.message(),
             "refused `approve` in state `submitted`: role `intern` is not declared in the vocabulary");
+}
+
+TEST(Refusal, UnknownRoleSuggestsTheNearestRoles) {
+  service_case c = open_delivered(12900);
+  const outcome o = refused(c, ev("approve", "agnet"), monday_10, refusal::unknown_role);
+  EXPECT_EQ(o.message(),
+            "refused `approve` in state `submitted`: role `agnet` is not declared in the vocabulary; did you "
+            "mean `agent`?");
+}
+
+TEST(OpenCase, UnknownFlowSuggestsTheNearestFlows) {
+  request r;
+  r.set("order_status", "delivered");
+  try {
+    open_case(test_policy(), "return_refnd", bind(*test_policy(), r), monday_10);
+    FAIL() << "opened";
+  } catch (const error& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.substr(what.find(';')), "; did you mean `return_refund`?");
+  }
 }
 
 TEST(Refusal, RoleNotAllowed) {

@@ -434,6 +434,8 @@ TEST_F(snapshot, refuses_unknown_ids) {
           "policy `snapshot_test` has no flow `exchange`");
   mutated(R"("state":"received")", R"("state":"lost")", "$.state",
           "unknown state `lost` in flow `return_refund`");
+  mutated(R"("state":"received")", R"("state":"recieved")", "$.state",
+          "unknown state `recieved` in flow `return_refund`; did you mean `received`?");
   mutated(R"("phase":"escalated")", R"("phase":"sleeping")", "$.phase",
           "unknown phase `sleeping`: expected one of");
   mutated(R"("escalation":"specialist")", R"("escalation":"ceo")", "$.escalation", "unknown role `ceo`");

@@ -106,6 +106,10 @@ function(scenario_walk)
   step(refused_unknown_role EXIT 3 STDOUT "result +refused \\(unknown_role\\)\nmessage +[^\n]*`courier`"
        ARGS case apply ${policy} ${case} --event approve --as courier --now 2026-11-23T10:10:00+08:00)
   expect_bytes_equal(opened.json refused_unknown_role)
+  step(refused_misspelt_event EXIT 3
+       STDOUT "\"message\": \"refused `aprove` in state `[a-z_]+`: flow `[a-z_]+` has no such event; did you mean `approve`\\?\""
+       ARGS case apply ${policy} ${case} --event aprove --as agent --format json --now 2026-11-23T10:10:00+08:00)
+  expect_bytes_equal(opened.json refused_misspelt_event)
   step(refused_json EXIT 3 STDOUT "\"written\": false" "\"status\": \"refused\",\n *\"reason\": \"role_not_allowed\""
        ARGS case apply ${policy} ${case} --event approve --as customer --format json --now 2026-11-23T10:10:00+08:00)
   expect_bytes_equal(opened.json refused_json)
@@ -285,7 +289,10 @@ function(scenario_open)
        ARGS case open ${policy} --request ${requests}/delivered_no_amount.json -o ${WORK}/none.json)
   step(unknown_flow EXIT 2 STDERR "--flow: error: unknown flow `nope` \\(flows: `quick_refund`, `return_refund`\\)"
        ARGS case open ${policy} --request ${requests}/delivered.json -o ${WORK}/none.json --flow nope)
-  step(bad_request EXIT 2 STDERR "unknown_fact\\.json: error\\[E300\\]: [^\n]*`colour`"
+  step(misspelt_flow EXIT 2
+       STDERR "--flow: error: unknown flow `quick_refnd` \\(flows: `quick_refund`, `return_refund`\\); did you mean `quick_refund`\\?\n$"
+       ARGS case open ${policy} --request ${requests}/delivered.json -o ${WORK}/none.json --flow quick_refnd)
+  step(bad_request EXIT 2 STDERR "unknown_fact\\.json#/facts/colour: error\\[E300\\]: [^\n]*`colour`"
        ARGS case open ${policy} --request ${fixtures}/errors/unknown_fact.json -o ${WORK}/none.json --flow quick_refund)
   step(bad_now EXIT 2 STDERR "--now: error: not an ISO 8601 timestamp with an offset: `tomorrow`"
        ARGS case open ${policy} --request ${requests}/delivered.json -o ${WORK}/none.json --now tomorrow)

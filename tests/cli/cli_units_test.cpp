@@ -2,6 +2,7 @@
 // Unit tests of the CLI's helpers: request JSON reading and terminal text layout.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -54,7 +55,8 @@ TEST(RequestJson, ErrorsNameTheFileAndTheFact) {
     parse_request_json(R"({"facts": {"amount": 1.5}})", "x", "dir/x.json");
     FAIL() << "expected input_error";
   } catch (const input_error& e) {
-    EXPECT_EQ(std::string(e.what()).rfind("dir/x.json: error: fact `amount`: ", 0), 0u) << e.what();
+    EXPECT_EQ(std::string(e.what()).rfind("dir/x.json#/facts/amount: error: fact `amount`: ", 0), 0u)
+        << e.what();
   }
   try {
     parse_request_json("{\"facts\": ", "x", "dir/x.json");
@@ -64,6 +66,86 @@ TEST(RequestJson, ErrorsNameTheFileAndTheFact) {
     EXPECT_EQ(what.rfind("dir/x.json: error: invalid json: ", 0), 0u) << what;
     EXPECT_EQ(what.find("json.exception"), std::string::npos) << what;
   }
+}
+
+// The reader's message for `text` (read as `x.json`), or "" when it reads.
+std::string reader_error(std::string_view text) {
+  try {
+    parse_request_json(text, "x", "x.json");
+  } catch (const input_error& e) {
+    return e.what();
+  }
+  return {};
+}
+
+TEST(RequestJson, ReportsEveryUnreadableValueLocatedByJsonPointer) {
+  EXPECT_EQ(reader_error(R"({"facts": {"a/b": 1.5, "c~d": null, "ok": 1, "tags": ["x"]}})"),
+            "x.json#/facts/a~1b: error: fact `a/b`: numbers with a fraction are not accepted: give money in "
+            "minor units (12900 for 129.00)\n"
+            "x.json#/facts/c~0d: error: fact `c~d`: null is not a value: leave the fact out instead\n"
+            "x.json#/facts/tags: error: fact `tags`: expected a string, an integer or a boolean");
+  // A plain facts object: pointers from the top.
+  EXPECT_EQ(
+      reader_error(R"({"amount": 1.5})"),
+      "x.json#/amount: error: fact `amount`: numbers with a fraction are not accepted: give money in minor "
+      "units (12900 for 129.00)");
+}
+
+TEST(RequestJson, CapsTheProblemsItLists) {
+  std::string text = "{";
+  for (int i = 0; i < 25; ++i)
+    text += std::string(i ? ", " : "") + "\"f" + std::to_string(10 + i) + "\": null";
+  const std::string what = reader_error(text + "}");
+  EXPECT_EQ(std::count(what.begin(), what.end(), '\n'), 20);
+  EXPECT_EQ(what.substr(what.rfind('\n') + 1), "x.json: error: 5 more problems not listed");
+}
+
+TEST(RequestJson, FactsAtTheTopLevelBesideNowGetAHint) {
+  EXPECT_EQ(
+      reader_error(R"({"order_status": "delivered", "now": "2026-11-20T20:00:00+08:00", "note": "n"})"),
+      "x.json#/now: error: `now` sits at the top level with the facts: a request with `now` or `note` puts "
+      "its facts under `facts`\n"
+      "  help: write `{\"facts\": {\"order_status\": ...}, \"now\": ...}`, or leave `now` and `note` out and "
+      "give --now\n"
+      "x.json#/note: error: `note` sits at the top level with the facts: a request with `now` or `note` puts "
+      "its facts under `facts`\n"
+      "  help: write `{\"facts\": {\"order_status\": ...}, \"now\": ...}`, or leave `now` and `note` out and "
+      "give --now");
+  EXPECT_EQ(
+      reader_error(R"({"facts": {"order_status": "delivered"}, "reason": "changed_mind", "nowe": "x"})"),
+      "x.json#/nowe: error: unknown key `nowe`: expected `facts`, `now` or `note`\n"
+      "  help: did you mean `now` or `note`?\n"
+      "x.json#/reason: error: unknown key `reason`: expected `facts`, `now` or `note`\n"
+      "  help: if `reason` is a fact, move it under `facts`");
+  EXPECT_EQ(reader_error(R"({"fact": {"order_status": "delivered"}})"),
+            "x.json#/fact: error: fact `fact`: expected a string, an integer or a boolean\n"
+            "  help: did you mean `facts`?");
+  EXPECT_EQ(reader_error(R"({"facts": [], "now": 5})"),
+            "x.json#/facts: error: `facts` must be a json object of facts, found array\n"
+            "  help: write `\"facts\": {\"order_status\": \"delivered\", ...}`\n"
+            "x.json#/now: error: `now` must be a string");
+}
+
+TEST(RequestJson, LocatesEveryRequestProblemByJsonPointer) {
+  auto wrapped = parse_request_json(R"({"facts": {"a/b": 1}})", "x", "x.json");
+  const aftersale::request_error e(
+      {{aftersale::error_code::unknown_fact, "a/b", "unknown fact `a/b`", "did you mean `ab`?"},
+       {aftersale::error_code::missing_fact, "status", "required fact `status` is missing", ""},
+       {aftersale::error_code::unknown_decision, "", "unknown decision table `t`", ""}},
+      2);
+  EXPECT_EQ(aftersale::cli::located(wrapped, e),
+            "x.json#/facts/a~1b: error[E300]: unknown fact `a/b`\n"
+            "  help: did you mean `ab`?\n"
+            "x.json#/facts: error[E303]: required fact `status` is missing\n"
+            "x.json: error[E304]: unknown decision table `t`\n"
+            "x.json: error: 2 more problems not listed");
+  auto plain = parse_request_json(R"({"a": 1})", "x", "x.json");
+  EXPECT_EQ(
+      aftersale::cli::located(plain, aftersale::request_error(aftersale::error_code::fact_type, "a", "m")),
+      "x.json#/a: error[E301]: m");
+  EXPECT_EQ(
+      aftersale::cli::located(plain, aftersale::request_error(aftersale::error_code::missing_fact, "s", "m")),
+      "x.json: error[E303]: m");
 }
 
 TEST(Text, DisplayWidthCountsWideCharactersTwice) {
@@ -113,7 +195,9 @@ TEST(RequestJson, NumbersOutOfRangeNameTheFile) {
       parse_request_json(text, "x", "dir/x.json");
       FAIL() << "expected input_error for " << text;
     } catch (const input_error& e) {
-      EXPECT_EQ(std::string(e.what()).rfind("dir/x.json: error: fact `amount`: integer out of range", 0), 0u)
+      EXPECT_EQ(
+          std::string(e.what()).rfind("dir/x.json#/amount: error: fact `amount`: integer out of range", 0),
+          0u)
           << e.what();
     }
   }

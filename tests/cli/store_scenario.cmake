@@ -229,7 +229,7 @@ elseif(SCENARIO STREQUAL "errors")
   step(bad_policy EXIT 1 STDERR "bad_reference\\.yaml:[0-9]+:[0-9]+: error\\[E200\\]"
        ARGS store breaches --store ${db} -p tests/cli/fixtures/bad_reference.yaml)
   step(bad_now EXIT 2 STDERR "--now: error: not an ISO 8601 timestamp" ARGS store due --store ${db} --now tomorrow)
-  step(request_error EXIT 2 STDERR "unknown_fact\\.json: error\\[E300\\]"
+  step(request_error EXIT 2 STDERR "unknown_fact\\.json#/facts/colour: error\\[E300\\]"
        ARGS store open --store ${db} -p ${policy} --request tests/cli/fixtures/errors/unknown_fact.json --case X)
   step(missing_store EXIT 2 STDERR "--store is required" ARGS store list)
 

@@ -17,7 +17,7 @@ if(TARGET aftersale_cli)
   aftersale_cli_test(test.mixed EXIT 1 STDOUT "\n9 passed, 3 failed\n$"
                      ARGS test ${runner}/pass ${runner}/fail)
   aftersale_cli_test(test.malformed EXIT 2
-                     STDOUT "tests/testing/malformed/unknown_fact\\.test\\.yaml:7:43: error: case `colour is not a fact`: unknown fact `colour`\n.*tests/testing/malformed/unknown_key\\.test\\.yaml:7:5: error: unknown key `expected` in a case\n  help: allowed keys: `name`, .*\n1 passed, 0 failed, 6 errors\n$"
+                     STDOUT "tests/testing/malformed/unknown_fact\\.test\\.yaml:7:43: error: case `colour is not a fact`: unknown fact `colour`\n.*tests/testing/malformed/unknown_key\\.test\\.yaml:7:5: error: unknown key `expected` in a case\n  help: did you mean `expect`\\? allowed keys: `name`, .*\n1 passed, 0 failed, 6 errors\n$"
                      ARGS test ${runner}/malformed)
   aftersale_cli_test(test.missing_path EXIT 2 STDOUT "no_such_dir: error: no such file or directory\n.*0 passed, 0 failed, 1 error\n$"
                      ARGS test ${runner}/no_such_dir)

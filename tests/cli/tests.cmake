@@ -137,7 +137,7 @@ if(TARGET aftersale_cli)
                      ARGS decide --policy ${good} --request ${requests} --now 2026-11-20T20:00:00+08:00)
 
   # decide: errors
-  aftersale_cli_test(decide.unknown_fact EXIT 2 STDERR "unknown_fact\\.json: error\\[E300\\]: [^\n]*`colour`"
+  aftersale_cli_test(decide.unknown_fact EXIT 2 STDERR "unknown_fact\\.json#/facts/colour: error\\[E300\\]: [^\n]*`colour`"
                      ARGS decide --policy ${good} --request ${errors}/unknown_fact.json)
   aftersale_cli_test(decide.undeclared_value EXIT 2 STDERR "error\\[E302\\]: [^\n]*`order_status`"
                      ARGS decide --policy ${good} --request ${errors}/undeclared_value.json)
@@ -146,7 +146,7 @@ if(TARGET aftersale_cli)
   aftersale_cli_test(decide.malformed_json EXIT 2 STDERR "malformed\\.json: error: invalid json: "
                      ARGS decide --policy ${good} --request ${errors}/malformed.json)
   aftersale_cli_test(decide.negative_money EXIT 2
-                     STDERR "negative_money\\.json: error\\[E305\\]: fact `amount` is money and cannot be negative: was given -12900"
+                     STDERR "negative_money\\.json#/facts/amount: error\\[E305\\]: fact `amount` is money and cannot be negative: was given -12900"
                      ARGS decide --policy ${good} --request ${errors}/negative_money.json)
   aftersale_cli_test(decide.duplicate_key EXIT 2
                      STDERR "duplicate_key\\.json:4: error: duplicate key `amount`"
@@ -155,8 +155,34 @@ if(TARGET aftersale_cli)
                      STDERR "^[^\n]*number_overflow\\.json: error: number out of range: [^\n]*1e400"
                      STDOUT "^$" ARGS decide --policy ${good} --request ${errors}/number_overflow.json)
   aftersale_cli_test(decide.integer_overflow EXIT 2
-                     STDERR "integer_overflow\\.json: error: fact `amount`: integer out of range"
+                     STDERR "integer_overflow\\.json#/facts/amount: error: fact `amount`: integer out of range"
                      ARGS decide --policy ${good} --request ${errors}/integer_overflow.json)
+  # Every problem of a request at once, each located by the JSON pointer of its fact; the
+  # nearest declared fact for an unknown one.
+  aftersale_cli_test(decide.every_problem EXIT 2 STDOUT "^$"
+                     STDERR "^[^\n]*three_bad_facts\\.json#/facts/amount: error\\[E301\\]: fact `amount` is money but was given text: expected an integer amount in minor units\n[^\n]*three_bad_facts\\.json#/facts/order_staus: error\\[E300\\]: unknown fact `order_staus`\n  help: did you mean `order_status`\\?\n[^\n]*three_bad_facts\\.json#/facts/reason: error\\[E302\\]: `bored` is not a declared value of fact `reason`: expected one of `changed_mind`, `quality_issue`\n[^\n]*three_bad_facts\\.json#/facts: error\\[E303\\]: required fact `order_status` is missing\n$"
+                     ARGS decide --policy ${good} --request ${errors}/three_bad_facts.json)
+  aftersale_cli_test(decide.every_unreadable_value EXIT 2
+                     STDERR "^[^\n]*reader_problems\\.json#/facts/amount: error: fact `amount`: numbers with a fraction are not accepted: give money in minor units \\(12900 for 129\\.00\\)\n[^\n]*reader_problems\\.json#/facts/opened: error: fact `opened`: null is not a value: leave the fact out instead\n[^\n]*reader_problems\\.json#/facts/reason: error: fact `reason`: expected a string, an integer or a boolean\n$"
+                     ARGS decide --policy ${good} --request ${errors}/reader_problems.json)
+  # Facts at the top level next to `now`: a hint to put them under `facts`.
+  aftersale_cli_test(decide.facts_at_top_level EXIT 2
+                     STDERR "^[^\n]*facts_at_top_level\\.json#/now: error: `now` sits at the top level with the facts: a request with `now` or `note` puts its facts under `facts`\n  help: write `{\"facts\": {\"order_status\": \\.\\.\\.}, \"now\": \\.\\.\\.}`, or leave `now` and `note` out and give --now\n$"
+                     ARGS decide --policy ${good} --request ${errors}/facts_at_top_level.json)
+  aftersale_cli_test(decide.keys_beside_facts EXIT 2
+                     STDERR "^[^\n]*beside_facts\\.json#/nwo: error: unknown key `nwo`: expected `facts`, `now` or `note`\n  help: did you mean `now`\\?\n[^\n]*beside_facts\\.json#/reason: error: unknown key `reason`: expected `facts`, `now` or `note`\n  help: if `reason` is a fact, move it under `facts`\n$"
+                     ARGS decide --policy ${good} --request ${errors}/beside_facts.json)
+  aftersale_cli_test(decide.misspelt_table EXIT 2
+                     STDERR "changed_mind\\.json: error\\[E304\\]: unknown decision table `after_sale`: the policy has [^\n]*\n  help: did you mean `after_sales`\\?\n$"
+                     ARGS decide --policy ${good} --request ${requests}/changed_mind.json --table after_sale)
+  # An unknown subcommand: the nearest ones.
+  aftersale_cli_test(unknown_command EXIT 2 STDOUT "^$"
+                     STDERR "^error: unknown command `decde` for `aftersale`\n  help: did you mean `decide`\\? commands: `validate`, `decide`, [^\n]*`case`[^\n]*\n$"
+                     ARGS decde --policy ${good})
+  aftersale_cli_test(unknown_case_command EXIT 2
+                     STDERR "^error: unknown command `aply` for `aftersale case`\n  help: did you mean `apply`\\? commands: `open`, `apply`[^\n]*\n$"
+                     ARGS case aply x.yaml)
+
   # Requests are bounded (1 MiB unless --max-request-bytes): a larger file, stdin or a device is
   # refused at once, naming it.
   aftersale_cli_test(decide.request_too_large EXIT 2

@@ -6,6 +6,7 @@
 #include <aftersale/load.hpp>
 #include <aftersale/request.hpp>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -182,6 +183,99 @@ TEST_F(bind_test, NegativeMoneyIsE305AndNamesTheFact) {
   }
   r.set("amount", std::int64_t{0});  // zero is an amount
   EXPECT_EQ(aftersale::bind(*p, r).values[id("amount")], 0);
+}
+
+TEST_F(bind_test, ReportsEveryProblemInOneErrorGivenFactsByNameThenMissingOnes) {
+  aftersale::request r;                           // no `status` (required)
+  r.set("vip", "yes");                            // wrong type
+  r.set("amout", std::int64_t{12900});            // unknown, near `amount`
+  r.set("sku", "abc");                            // fine
+  r.set("colour", "red");                         // unknown, near nothing
+  r.set("days_since_delivery", std::int64_t{3});  // derived
+  try {
+    aftersale::bind(*p, r);
+    FAIL() << "no error";
+  } catch (const aftersale::request_error& e) {
+    ASSERT_EQ(e.problems().size(), 5u);
+    EXPECT_EQ(e.omitted(), 0u);
+    // The first problem is code() and fact(), as before several were reported.
+    EXPECT_EQ(e.code(), error_code::unknown_fact);
+    EXPECT_EQ(e.fact(), "amout");
+    EXPECT_EQ(e.problems()[0].help, "did you mean `amount`?");
+    EXPECT_EQ(e.problems()[4].code, error_code::missing_fact);
+    EXPECT_EQ(e.problems()[4].fact, "status");
+    EXPECT_STREQ(e.what(),
+                 "error[E300]: unknown fact `amout`\n"
+                 "  help: did you mean `amount`?\n"
+                 "error[E300]: unknown fact `colour`\n"
+                 "error[E301]: fact `days_since_delivery` is derived: it is computed at decision time and "
+                 "cannot be given\n"
+                 "error[E301]: fact `vip` is bool but was given text: expected true or false\n"
+                 "error[E303]: required fact `status` is missing");
+  }
+}
+
+TEST_F(bind_test, ListsAtMostMaxProblemsAndCountsTheRest) {
+  aftersale::request r = base();
+  const std::size_t given = aftersale::request_error::max_problems + 5;
+  for (std::size_t i = 0; i < given; ++i) r.set("unknown_" + std::to_string(100 + i), true);
+  try {
+    aftersale::bind(*p, r);
+    FAIL() << "no error";
+  } catch (const aftersale::request_error& e) {
+    EXPECT_EQ(e.problems().size(), aftersale::request_error::max_problems);
+    EXPECT_EQ(e.omitted(), 5u);
+    EXPECT_EQ(e.problems().front().fact, "unknown_100");
+    const std::string what = e.what();
+    EXPECT_EQ(what.substr(what.rfind('\n') + 1), "error: 5 more problems not listed");
+  }
+}
+
+TEST(request_error_type, OneProblemOrSeveralNeverNone) {
+  const aftersale::request_error one(error_code::unknown_fact, "x", "unknown fact `x`", "did you mean `y`?");
+  EXPECT_STREQ(one.what(), "error[E300]: unknown fact `x`\n  help: did you mean `y`?");
+  ASSERT_EQ(one.problems().size(), 1u);
+  EXPECT_EQ(one.problems()[0].help, "did you mean `y`?");
+  const aftersale::request_error none(std::vector<aftersale::request_problem>{});
+  EXPECT_EQ(none.code(), error_code::fact_type);
+  EXPECT_STREQ(none.what(), "error[E301]: the request was refused");
+  const aftersale::request_error capped({{error_code::missing_fact, "a", "required fact `a` is missing", ""}},
+                                        1);
+  EXPECT_STREQ(capped.what(), "error[E303]: required fact `a` is missing\nerror: 1 more problem not listed");
+}
+
+TEST_F(bind_test, DecideReportsEveryProblemToo) {
+  aftersale::request r;
+  r.set("staus", "paid");
+  try {
+    aftersale::decide(p, r, aftersale::sys_seconds{});
+    FAIL() << "no error";
+  } catch (const aftersale::request_error& e) {
+    EXPECT_STREQ(e.what(),
+                 "error[E300]: unknown fact `staus`\n"
+                 "  help: did you mean `status`?\n"
+                 "error[E303]: required fact `status` is missing");
+  }
+}
+
+TEST(decide_errors, UnknownTableSuggestsTheNearestOnes) {
+  const auto p = aftersale::load_policy_string(R"(format: 1
+policy: {id: p, version: "1", entry: main}
+vocabulary: {solutions: [ok]}
+facts: {}
+decisions:
+  main: {rules: [{id: r1, then: {solution: ok}}]}
+  remedy: {rules: [{id: r1, then: {solution: ok}}]}
+)",
+                                               "p.yaml");
+  try {
+    aftersale::decide(p, "mian", aftersale::request{}, aftersale::sys_seconds{});
+    FAIL() << "no error";
+  } catch (const aftersale::request_error& e) {
+    EXPECT_STREQ(e.what(),
+                 "error[E304]: unknown decision table `mian`: the policy has `main`, `remedy`\n"
+                 "  help: did you mean `main`?");
+  }
 }
 
 TEST_F(bind_test, RequestSetReplacesAndEraseRemoves) {

@@ -2,8 +2,9 @@
 // Fuzz target `request`: JSON text → the CLI's request reader (src/cli/request_json.cpp, the only
 // JSON request reader; the library takes `aftersale::request` objects) → bind to the default
 // policy → decide → open the rule's flow.
-// Properties: the reader throws only input_error, bind only aftersale::error; a bound request has
-// one slot per fact; deciding with and without the explanation, from the request or from its
+// Properties: the reader throws only input_error, bind only aftersale::error (a request_error lists
+// every problem, E300-E305, capped, in what() in order, the first one's code and fact its own); a bound
+// request has one slot per fact; deciding with and without the explanation, from the request or from its
 // bound form, gives the same decision; `matched` exactly when some rule was selected; a case
 // opened from the decision survives a snapshot round trip.
 #include <aftersale/case.hpp>
@@ -59,6 +60,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   aftersale::bound_request bound;
   try {
     bound = aftersale::bind(*p, file.facts);
+  } catch (const aftersale::request_error& e) {
+    // Every problem at once: one to `max_problems` of them, E300-E305, the first one's code and
+    // fact are the error's, and what() prints each.
+    FUZZ_CHECK(!e.problems().empty() && e.problems().size() <= aftersale::request_error::max_problems,
+               "a request error lists no problem or more than its cap");
+    FUZZ_CHECK(e.code() == e.problems().front().code && e.fact() == e.problems().front().fact,
+               "code() and fact() are not the first problem's");
+    std::size_t at = 0;
+    const std::string what = e.what();
+    for (const aftersale::request_problem& problem : e.problems()) {
+      const auto code = static_cast<unsigned>(problem.code);
+      FUZZ_CHECK(code >= 300 && code <= 305, aftersale::to_string(problem));
+      at = what.find(aftersale::to_string(problem), at);
+      FUZZ_CHECK(at != std::string::npos, "what() does not list a problem in order: " + what);
+    }
+    return 0;
   } catch (const aftersale::error&) {
     return 0;
   } catch (const std::exception& e) {

@@ -521,7 +521,9 @@ TEST(flow_errors, RuleFlowMustNameADeclaredFlow) {
 }
 
 TEST(flow_errors, DuplicatesMissingKeysAndWrongKinds) {
-  EXPECT_THAT(errors(small_with(7, "      a: {}")), ElementsAre(at(7, 7, "E104")));
+  // The second `a` replaces `b`: the duplicate is reported and so is every reference to `b`.
+  EXPECT_THAT(errors(small_with(7, "      a: {}")),
+              ElementsAre(at(7, 7, "E104"), at(10, 34, "E200"), at(11, 16, "E200")));
   EXPECT_THAT(errors(small_with(3, "    description: no start")), ElementsAre(at(3, 5, "E106")));
   EXPECT_THAT(errors(small_with(3, "    start: [a]")), ElementsAre(at(3, 12, "E107")));
   // No states: reported once, not again for every reference to a state.

@@ -113,6 +113,33 @@ def test_request_errors(policy, now, refund_request, change, code, fact):
     assert "`" + fact + "`" in str(info.value)
 
 
+def test_request_errors_list_every_problem(policy, now, refund_request):
+    r = dict(refund_request, amount=129.0, ordr_status="paid_unshipped", reason="bored")
+    del r["order_status"]
+    with pytest.raises(aftersale.RequestError) as info:
+        policy.decide(r, now)
+    e = info.value
+    # Given facts by name, then the missing required ones; the first is .code and .fact.
+    assert [(p.code, p.fact) for p in e.problems] == [
+        ("E301", "amount"), ("E300", "ordr_status"), ("E302", "reason"), ("E303", "order_status")]
+    assert (e.code, e.fact, e.omitted) == ("E301", "amount", 0)
+    assert all(isinstance(p, aftersale.RequestProblem) for p in e.problems)
+    unknown = e.problems[1]
+    assert unknown.message == "unknown fact `ordr_status`"
+    assert unknown.help == "did you mean `order_status`?"
+    assert str(unknown) == "error[E300]: unknown fact `ordr_status`\n  help: did you mean `order_status`?"
+    assert repr(unknown) == "<aftersale.RequestProblem E300 ordr_status>"
+    assert str(e).splitlines()[-1] == "error[E303]: required fact `order_status` is missing"
+
+
+def test_request_errors_are_capped(policy, now, refund_request):
+    r = dict(refund_request, **{f"unknown_{i:03}": True for i in range(30)})
+    with pytest.raises(aftersale.RequestError) as info:
+        policy.decide(r, now)
+    assert len(info.value.problems) == 20 and info.value.omitted == 10
+    assert str(info.value).splitlines()[-1] == "error: 10 more problems not listed"
+
+
 def test_unknown_table(policy, now, refund_request):
     with pytest.raises(aftersale.RequestError) as info:
         policy.decide(refund_request, now, table="nope")

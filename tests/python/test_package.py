@@ -11,7 +11,7 @@ import aftersale
 def test_all_names_are_exported_and_exist():
     assert sorted(aftersale.__all__) == sorted(
         ["Case", "Deadline", "Decision", "Diagnostic", "Error", "Outcome", "Policy", "PolicyError", "RequestError",
-         "SnapshotError", "UsageError",
+         "RequestProblem", "SnapshotError", "UsageError",
          "__version__", "load", "loads",
          "Finding", "lint",
          "TestReport", "CaseResult", "TestFailure", "Coverage", "TableCoverage", "FlowCoverage", "TestFileError",

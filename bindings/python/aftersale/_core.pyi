@@ -21,11 +21,25 @@ class PolicyError(Error):
     code: str | None
     diagnostics: list[Diagnostic]
 
+class RequestProblem:
+    """One problem of a request: its code (E300-E305), fact (None for the whole request), message and help."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def fact(self) -> str | None: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def help(self) -> str: ...
+
 class RequestError(Error):
-    """A request does not fit the policy's facts (codes E300-E305)."""
+    """A request does not fit the policy's facts (codes E300-E305): every problem, and the first's code and fact."""
 
     code: str
     fact: str | None
+    problems: list[RequestProblem]
+    omitted: int
 
 class UsageError(Error):
     """The library was called the wrong way (a bug in the caller, not bad data): codes E500-E506."""

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/nearest.hpp"
 #include "base/time_range.hpp"
 #include "case/access.hpp"
 #include "case/snapshot/format.hpp"
@@ -388,7 +389,10 @@ class reader {
     if (migration_ != nullptr)
       fail(w, "state `" + std::string(id) + "` is no longer in flow `" + flow_->id +
                   "` and the migration from version `" + migration_->from_version + "` does not map it");
-    fail(w, "unknown state `" + std::string(id) + "` in flow `" + flow_->id + "`");
+    std::vector<std::string> states;
+    for (const state_def& st : flow_->states) states.push_back(st.id);
+    fail(w, detail::with_did_you_mean("unknown state `" + std::string(id) + "` in flow `" + flow_->id + "`",
+                                      id, states));
   }
 
   // The lifecycle phase must be one the runtime can reach in this state, so a restored case
