@@ -231,7 +231,7 @@ std::string expected_kind(fact_type t) {
     case fact_type::string:
       return "text";
     case fact_type::decimal:
-      return "a decimal number (text such as `4.8`, a whole number, or a decimal)";
+      return "a decimal number such as `4.8`";
   }
   return "a value";
 }

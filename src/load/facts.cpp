@@ -85,7 +85,7 @@ std::optional<std::int64_t> decimal_literal(build_state& s, const fact_def& f, c
                   " digits after the point, decimal fact `" + f.name + "` has scale " +
                   std::to_string(f.scale),
               "decimals are never rounded: write at most " + std::to_string(f.scale) +
-                  " digits after the point, or raise the fact's `scale`");
+                  (f.scale == 1 ? " digit" : " digits") + " after the point, or raise the fact's `scale`");
     return std::nullopt;
   }
   const std::optional<std::int64_t> units = detail::rescale(d->units, d->scale, f.scale);
