@@ -70,8 +70,8 @@ std::optional<std::int64_t> aggregate_of(const decision_table& t, const std::vec
       out = std::max(out, v);
     } else if (__builtin_add_overflow(out, v, &out)) {
       throw request_error(error_code::aggregate_overflow, "",
-                          "the sum of amount `" + a.output + "` over the rules table `" + t.id +
-                              "` selected overflows 64-bit minor units");
+                          "the sum of amount `" + a.output + "` over the selected rules of table `" + t.id +
+                              "` overflows 64-bit minor units");
     }
   }
   return out;

@@ -149,8 +149,8 @@ TEST_F(tables_test, ASumBeyond64BitsIsAnError) {
   } catch (const aftersale::request_error& e) {
     EXPECT_EQ(e.code(), aftersale::error_code::aggregate_overflow);
     EXPECT_STREQ(e.what(),
-                 "error[E308]: the sum of amount `big` over the rules table `overflow` selected overflows "
-                 "64-bit minor units");
+                 "error[E308]: the sum of amount `big` over the selected rules of table `overflow` "
+                 "overflows 64-bit minor units");
   }
 }
 

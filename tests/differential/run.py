@@ -127,6 +127,9 @@ def compare_single(pol_cxx, ref, gen, req, now, mm, policy_yaml, stats):
     exp = ref.decide(req, now)
     got = {"status": d.status, "rules": list(d.rules)}
     want = {"status": exp["status"], "rules": exp["rules"]}
+    if "aggregate" in exp:
+        got["aggregate"] = d.aggregate
+        want["aggregate"] = exp["aggregate"]
     if exp["status"] == "matched":
         got["deadlines"] = {x.clock: to_unix(x.due) for x in d.deadlines}
         got["amounts"] = dict(d.amounts)

@@ -3,11 +3,12 @@
 # bindings/src/*.cpp).
 import os
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, Literal, Mapping, Sequence, Union
 
 __version__: str
 
-FactValue = Union[str, int, bool, datetime, timedelta, None]
+FactValue = Union[str, int, bool, datetime, timedelta, Decimal, None]
 
 class Error(Exception):
     """Base of every error aftersale raises on bad input."""
@@ -113,6 +114,9 @@ class Decision:
     def deadlines(self) -> list[Deadline]: ...
     @property
     def amounts(self) -> dict[str, int]: ...
+    @property
+    def aggregate(self) -> int | None:
+        """An aggregating collect table's sum, min or max of its output (minor units), or its count."""
     @property
     def remark_flag(self) -> str | None: ...
     @property
