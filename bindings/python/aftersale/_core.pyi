@@ -23,7 +23,7 @@ class PolicyError(Error):
     diagnostics: list[Diagnostic]
 
 class RequestError(Error):
-    """A request does not fit the policy's facts (codes E300-E305)."""
+    """A request does not fit the policy's facts (codes E300-E308)."""
 
     code: str
     fact: str | None
