@@ -134,7 +134,7 @@ namespace {
 // decimal.Decimal, looked up once and kept for the life of the interpreter.
 PyObject* decimal_class() {
   static PyObject* cls = [] {
-    return py::module_::import("decimal").attr("Decimal").release().ptr();
+    return py::object(py::module_::import("decimal").attr("Decimal")).release().ptr();
   }();
   return cls;
 }

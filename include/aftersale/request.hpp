@@ -30,6 +30,12 @@ struct policy;
 struct decimal {
   std::int64_t units = 0;
   std::uint8_t scale = 0;
+
+  /// The same as written: units and scale (`4.8` and `4.80` differ, as a fact's scale tells them apart).
+  friend bool operator==(const decimal& a, const decimal& b) noexcept {
+    return a.units == b.units && a.scale == b.scale;
+  }
+  friend bool operator!=(const decimal& a, const decimal& b) noexcept { return !(a == b); }
 };
 
 /// Reads decimal text (`4.8`, `-0.05`, `12`): an optional `-`, digits, and optionally `.` and
