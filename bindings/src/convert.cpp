@@ -50,11 +50,11 @@ std::int64_t delta_seconds(PyObject* td) {
 std::string type_name(PyObject* v) { return Py_TYPE(v)->tp_name; }
 
 [[noreturn]] void unsupported(const std::string& fact, PyObject* v, const std::string& prefix) {
-  throw request_error(
-      error_code::fact_type, fact,
-      prefix + "fact `" + fact + "` was given a value of type " + type_name(v) +
-          ": give str, int, bool, an aware datetime, a timedelta or a decimal.Decimal (money is int minor units; "
-              "a float is never taken, even for a decimal fact: give Decimal or str)");
+  throw request_error(error_code::fact_type, fact,
+                      prefix + "fact `" + fact + "` was given a value of type " + type_name(v) +
+                          ": give str, int, bool, an aware datetime, a timedelta or a decimal.Decimal (money "
+                          "is int minor units; "
+                          "a float is never taken, even for a decimal fact: give Decimal or str)");
 }
 
 std::int64_t to_int64(PyObject* v) {
@@ -146,9 +146,10 @@ bool is_decimal(PyObject* v) { return PyObject_IsInstance(v, decimal_class()) ==
 fact_value decimal_value(const std::string& fact, PyObject* v, const std::string& prefix) {
   const std::string text = py::str(py::module_::import("builtins").attr("format")(py::handle(v), "f"));
   if (const std::optional<decimal> d = parse_decimal(text)) return *d;
-  throw request_error(error_code::bad_decimal, fact,
-                      prefix + "`" + text + "` is not a decimal number for fact `" + fact +
-                          "`: give a finite Decimal with at most 18 digits after the point that fits 64 bits");
+  throw request_error(
+      error_code::bad_decimal, fact,
+      prefix + "`" + text + "` is not a decimal number for fact `" + fact +
+          "`: give a finite Decimal with at most 18 digits after the point that fits 64 bits");
 }
 
 }  // namespace

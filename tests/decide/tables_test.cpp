@@ -93,9 +93,10 @@ class tables_test : public ::testing::Test {
 
 // The diagnostics of loading `facts` and `decisions` under a fixed head, one per line.
 std::string load_errors(const std::string& body) {
-  const std::string text = "format: 1\npolicy: {id: p, version: \"1\", entry: main}\n"
-                           "vocabulary: {solutions: [refund, compensate]}\n" +
-                           body;
+  const std::string text =
+      "format: 1\npolicy: {id: p, version: \"1\", entry: main}\n"
+      "vocabulary: {solutions: [refund, compensate]}\n" +
+      body;
   try {
     aftersale::load_policy_string(text, "p.yaml");
   } catch (const aftersale::policy_error& e) {
@@ -107,7 +108,8 @@ std::string load_errors(const std::string& body) {
 // ---- aggregates ----------------------------------------------------------------------------
 
 TEST_F(tables_test, SumAddsTheOutputOfEverySelectedRule) {
-  const auto d = decide("compensation", request().set("late_days", 4).set("damaged", true).set("price", 12000));
+  const auto d =
+      decide("compensation", request().set("late_days", 4).set("damaged", true).set("price", 12000));
   ASSERT_EQ(d.matches().size(), 2u);
   EXPECT_EQ(d.aggregate(), 500 + 1200);
   EXPECT_EQ(aftersale::aggregate_line(d), "sum of amount `compensation` = 17.00");
@@ -176,12 +178,13 @@ TEST(aggregate_load, EachMistakeIsLocatedWithItsExactMessage) {
                         "    rules: [{id: r, then: {solution: refund}}]\n"),
             "p.yaml:8:34: error[E227]: `sum` needs a number, output `steps` of table `main` is not one\n"
             "  help: aggregate an amount the rules compute under `amounts:`");
-  EXPECT_EQ(load_errors("facts: {}\ndecisions:\n  main:\n    hit_policy: collect\n"
-                        "    aggregate: {op: sum, output: c}\n    rules:\n"
-                        "      - {id: r, then: {solution: refund, amounts: {c: {fixed: 1}}}}\n"
-                        "      - {id: s, then: {solution: refund}}\n"),
-            "p.yaml:11:23: error[E226]: rule `s` of table `main` computes no amount `c`, which the table sums\n"
-            "  help: every rule says what it contributes: add `c: {fixed: 0}` under its `amounts:` if nothing");
+  EXPECT_EQ(
+      load_errors("facts: {}\ndecisions:\n  main:\n    hit_policy: collect\n"
+                  "    aggregate: {op: sum, output: c}\n    rules:\n"
+                  "      - {id: r, then: {solution: refund, amounts: {c: {fixed: 1}}}}\n"
+                  "      - {id: s, then: {solution: refund}}\n"),
+      "p.yaml:11:23: error[E226]: rule `s` of table `main` computes no amount `c`, which the table sums\n"
+      "  help: every rule says what it contributes: add `c: {fixed: 0}` under its `amounts:` if nothing");
   EXPECT_EQ(load_errors("facts: {}\ndecisions:\n  main:\n    hit_policy: collect\n"
                         "    aggregate: {op: max, output: cc}\n"
                         "    rules: [{id: r, then: {solution: refund, amounts: {c: {fixed: 1}}}}]\n"),
@@ -193,10 +196,12 @@ TEST(aggregate_load, EachMistakeIsLocatedWithItsExactMessage) {
 
 TEST_F(tables_test, RequestsOutsideTheRangeAreRefusedNamingFactValueAndRange) {
   EXPECT_EQ(refusal(request().set("score", 101)), "error[E306]: fact `score` is 101: its range is 0..100");
-  EXPECT_EQ(refusal(request().set("late_days", -1)), "error[E306]: fact `late_days` is -1: its range is 0..30");
+  EXPECT_EQ(refusal(request().set("late_days", -1)),
+            "error[E306]: fact `late_days` is -1: its range is 0..30");
   EXPECT_EQ(refusal(request().set("price", 1000001)),
             "error[E306]: fact `price` is 10000.01: its range is at most 10000.00");
-  EXPECT_EQ(refusal(request().set("rating", "5.1")), "error[E306]: fact `rating` is 5.1: its range is 0.0..5.0");
+  EXPECT_EQ(refusal(request().set("rating", "5.1")),
+            "error[E306]: fact `rating` is 5.1: its range is 0.0..5.0");
   EXPECT_EQ(refusal(request().set("score", 100).set("late_days", 30).set("price", 1000000)), "accepted");
 }
 
@@ -229,21 +234,24 @@ TEST(range_load, EachMistakeIsLocatedWithItsExactMessage) {
   EXPECT_EQ(load_errors("facts: {s: {type: int, min: 0, max: 100, default: -5}}\n" + tail),
             "p.yaml:4:51: error[E229]: `default` of fact `s` is -5, outside its range 0..100\n"
             "  help: a request outside the range is refused (E306): write a value inside it");
-  EXPECT_EQ(load_errors("facts: {s: {type: int, min: 0}}\n"
-                        "decisions: {main: {rules: [{id: r, when: {s: {gt: -3}}, then: {solution: refund}}]}}\n"),
-            "p.yaml:5:51: error[E229]: a value of fact `s` is -3, outside its range at least 0\n"
-            "  help: a request outside the range is refused (E306): write a value inside it");
-  EXPECT_EQ(load_errors("facts: {s: {type: int, min: 0, max: 100}}\n"
-                        "decisions: {main: {rules: [{id: r, when: {s: {gt: 100}}, then: {solution: refund}}]}}\n"),
-            "p.yaml:5:46: error[E204]: condition `gt 100` on fact `s` can never hold\n"
-            "  help: fact `s` ranges over 0..100: no value of it passes");
+  EXPECT_EQ(
+      load_errors("facts: {s: {type: int, min: 0}}\n"
+                  "decisions: {main: {rules: [{id: r, when: {s: {gt: -3}}, then: {solution: refund}}]}}\n"),
+      "p.yaml:5:51: error[E229]: a value of fact `s` is -3, outside its range at least 0\n"
+      "  help: a request outside the range is refused (E306): write a value inside it");
+  EXPECT_EQ(
+      load_errors("facts: {s: {type: int, min: 0, max: 100}}\n"
+                  "decisions: {main: {rules: [{id: r, when: {s: {gt: 100}}, then: {solution: refund}}]}}\n"),
+      "p.yaml:5:46: error[E204]: condition `gt 100` on fact `s` can never hold\n"
+      "  help: fact `s` ranges over 0..100: no value of it passes");
 }
 
 TEST(range_lint, TheRangeIsTheDomainSoNoGapOutsideIt) {
   const auto p = aftersale::load_policy_file(AFTERSALE_SOURCE_DIR "/tests/lint/A406_gap_ranged.yaml");
   const aftersale::analysis_report r = aftersale::analyze(*p);
   ASSERT_EQ(r.findings.size(), 1u);
-  EXPECT_EQ(r.findings[0].diagnostic.message, "no rule of table `review` matches requests with `score` in 60..69");
+  EXPECT_EQ(r.findings[0].diagnostic.message,
+            "no rule of table `review` matches requests with `score` in 60..69");
 }
 
 // ---- decimal facts -------------------------------------------------------------------------
@@ -260,7 +268,8 @@ TEST(decimal_text, ParsedDigitByDigit) {
   d = aftersale::parse_decimal("-9223372036854775808");
   ASSERT_TRUE(d);
   EXPECT_EQ(d->units, std::numeric_limits<std::int64_t>::min());
-  for (const char* bad : {"", "-", ".5", "5.", "1e3", "+1", " 1", "1.2.3", "9223372036854775808", "0x10", "1,5"})
+  for (const char* bad :
+       {"", "-", ".5", "5.", "1e3", "+1", " 1", "1.2.3", "9223372036854775808", "0x10", "1,5"})
     EXPECT_FALSE(aftersale::parse_decimal(bad)) << bad;
   EXPECT_EQ(aftersale::format_decimal(480, 2), "4.80");
   EXPECT_EQ(aftersale::format_decimal(-5, 1), "-0.5");
@@ -286,11 +295,13 @@ TEST_F(tables_test, DecimalsAreNeverRounded) {
   EXPECT_EQ(refusal(request().set_scaled("rating", 480, 2)),
             "error[E307]: `4.80` has 2 digits after the point, fact `rating` has scale 1: decimals are never "
             "rounded, give at most 1 digit after the point");
-  EXPECT_EQ(refusal(request().set("rating", "4,8")),
-            "error[E307]: `4,8` is not a decimal number for fact `rating`: write digits with an optional point, "
-            "e.g. `4.5`");
-  EXPECT_EQ(refusal(request().set("rating", true)),
-            "error[E301]: fact `rating` is decimal but was given a bool: expected a decimal number such as `4.8`");
+  EXPECT_EQ(
+      refusal(request().set("rating", "4,8")),
+      "error[E307]: `4,8` is not a decimal number for fact `rating`: write digits with an optional point, "
+      "e.g. `4.5`");
+  EXPECT_EQ(
+      refusal(request().set("rating", true)),
+      "error[E301]: fact `rating` is decimal but was given a bool: expected a decimal number such as `4.8`");
   EXPECT_EQ(refusal(request().set("score", aftersale::fact_value(aftersale::decimal{45, 1}))),
             "error[E301]: fact `score` is int but was given a decimal: expected an integer");
   EXPECT_EQ(refusal(request().set("price", aftersale::fact_value(aftersale::decimal{12900, 2}))),
@@ -313,9 +324,10 @@ TEST(decimal_load, EachMistakeIsLocatedWithItsExactMessage) {
   EXPECT_EQ(load_errors("facts: {r: {type: decimal}}\n" + tail),
             "p.yaml:4:12: error[E230]: decimal fact `r` has no `scale`\n"
             "  help: write the digits after the point the values have: `scale: 1` for a 4.8 rating");
-  EXPECT_EQ(load_errors("facts: {r: {type: decimal, scale: 0}}\n" + tail),
-            "p.yaml:4:35: error[E230]: `scale` of decimal fact `r` must be a whole number from 1 to 9, found `0`\n"
-            "  help: write the digits after the point the values have: `scale: 1` for a 4.8 rating");
+  EXPECT_EQ(
+      load_errors("facts: {r: {type: decimal, scale: 0}}\n" + tail),
+      "p.yaml:4:35: error[E230]: `scale` of decimal fact `r` must be a whole number from 1 to 9, found `0`\n"
+      "  help: write the digits after the point the values have: `scale: 1` for a 4.8 rating");
   EXPECT_EQ(load_errors("facts: {r: {type: int, scale: 2}}\n" + tail),
             "p.yaml:4:31: error[E230]: `scale` applies to decimal facts only, fact `r` is int\n"
             "  help: remove `scale` or declare `type: decimal`");

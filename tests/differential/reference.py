@@ -311,7 +311,8 @@ class Policy:
             if t == "money" and v < 0:
                 return "E305", name
             if t == "decimal":
-                m = re.fullmatch(r"-?[0-9]+(\.([0-9]+))?", v if isinstance(v, str) else format(v, "f"))
+                text = v if isinstance(v, str) else str(v) if isinstance(v, int) else format(v, "f")
+                m = re.fullmatch(r"-?[0-9]+(\.([0-9]+))?", text)
                 if not m or len(m.group(2) or "") > f["scale"]:
                     return "E307", name
             if "min" in f or "max" in f:
