@@ -51,10 +51,11 @@ std::int64_t delta_seconds(PyObject* td) {
 std::string type_name(PyObject* v) { return Py_TYPE(v)->tp_name; }
 
 [[noreturn]] void unsupported(const std::string& fact, PyObject* v, const std::string& prefix) {
-  throw request_error(
-      error_code::fact_type, fact,
-      prefix + "fact `" + fact + "` was given a value of type " + type_name(v) +
-          ": give str, int, bool, an aware datetime or a timedelta (money is int minor units)");
+  throw request_error(error_code::fact_type, fact,
+                      prefix + "fact `" + fact + "` was given a value of type " + type_name(v) +
+                          ": give str, int, bool, an aware datetime, a timedelta or a decimal.Decimal (money "
+                          "is int minor units; "
+                          "a float is never taken, even for a decimal fact: give Decimal or str)");
 }
 
 std::int64_t to_int64(PyObject* v) {
@@ -129,10 +130,36 @@ py::object to_timedelta(std::chrono::seconds d) {
   return py::reinterpret_steal<py::object>(out);
 }
 
+namespace {
+
+// decimal.Decimal, looked up once and kept for the life of the interpreter.
+PyObject* decimal_class() {
+  static PyObject* cls = [] {
+    return py::object(py::module_::import("decimal").attr("Decimal")).release().ptr();
+  }();
+  return cls;
+}
+
+bool is_decimal(PyObject* v) { return PyObject_IsInstance(v, decimal_class()) == 1; }
+
+// A decimal.Decimal as an exact decimal, from its fixed-point text (never a float): `4.80` keeps
+// its two digits, so a fact of scale 1 refuses it as `bind` refuses the text.
+fact_value decimal_value(const std::string& fact, PyObject* v, const std::string& prefix) {
+  const std::string text = py::str(py::module_::import("builtins").attr("format")(py::handle(v), "f"));
+  if (const std::optional<decimal> d = parse_decimal(text)) return *d;
+  throw request_error(
+      error_code::bad_decimal, fact,
+      prefix + "`" + text + "` is not a decimal number for fact `" + fact +
+          "`: give a finite Decimal with at most 18 digits after the point that fits 64 bits");
+}
+
+}  // namespace
+
 fact_value to_fact_value(const std::string& fact, py::handle value) {
   ensure_datetime_api();
   PyObject* v = value.ptr();
   if (PyUnicode_Check(v)) return fact_value(value.cast<std::string>());
+  if (is_decimal(v)) return decimal_value(fact, v, "");
   if (PyBool_Check(v)) return fact_value(v == Py_True);
   if (PyLong_Check(v)) return fact_value(to_int64(v));
   if (PyDateTime_Check(v)) return fact_value(to_instant(value, ("fact `" + fact + "`").c_str()));
@@ -230,6 +257,11 @@ void set_cell(request_columns& columns, std::uint32_t fact, std::size_t row, PyO
     columns.set_int(fact, row, to_int64(v));
   } else if (is_absent(v)) {
     return;
+  } else if (is_decimal(v)) {
+    const std::string& name = columns.source_policy().facts.at(fact).name;
+    const std::string prefix = "request " + std::to_string(columns.first_row() + row) + ": ";
+    const decimal d = std::get<decimal>(decimal_value(name, v, prefix));
+    columns.set_text(fact, row, format_decimal(d.units, d.scale));
   } else {
     ensure_datetime_api();
     const std::string& name = columns.source_policy().facts.at(fact).name;
@@ -264,6 +296,8 @@ py::object fact_value_to_python(const fact_def& f, std::int64_t value) {
       return to_timedelta(std::chrono::seconds{value});
     case fact_type::timestamp:
       return to_datetime(sys_seconds{std::chrono::seconds{value}});
+    case fact_type::decimal:
+      return py::reinterpret_borrow<py::object>(decimal_class())(format_decimal(value, f.scale));
   }
   return py::int_(value);
 }

@@ -52,6 +52,11 @@ py::list rule_ids(const decision& d) {
   return out;
 }
 
+// The table's aggregate (decision::aggregate), or None.
+py::object aggregate_of(const decision& d) {
+  return d.aggregate() ? py::object(py::int_(*d.aggregate())) : py::object(py::none());
+}
+
 py::dict amounts_of(const decision& d) {
   py::dict out;
   if (!d.matched()) return out;
@@ -102,6 +107,7 @@ py::dict to_dict(const decision& d) {
   for (const deadline_view& v : deadlines_of(d)) dls.append(deadline_dict(v));
   out["deadlines"] = dls;
   out["amounts"] = amounts_of(d);
+  out["aggregate"] = aggregate_of(d);
   out["remark_flag"] = if_matched(d, m ? d.remark_flag_id() : "");
   out["remark"] = m ? text_or_none(d.first_rule().then.remark) : py::object(py::none());
   out["customer_label"] = m ? text_or_none(d.first_rule().then.customer_label) : py::object(py::none());
@@ -170,6 +176,9 @@ void register_decision(py::module_& m) {
                              [](const decision& d) { return d.matched() ? py::cast(d.steps()) : py::list(); })
       .def_property_readonly("deadlines", &deadlines_of)
       .def_property_readonly("amounts", &amounts_of)
+      .def_property_readonly("aggregate", &aggregate_of,
+                             "An aggregating collect table's sum, min or max (minor units) or count; None "
+                             "without one (docs/evaluation.md)")
       .def_property_readonly(
           "remark_flag",
           [](const decision& d) { return if_matched(d, d.matched() ? d.remark_flag_id() : ""); })

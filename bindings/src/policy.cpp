@@ -29,6 +29,10 @@ py::dict fact_dict(const fact_def& f) {
   out["default"] = f.default_value ? fact_value_to_python(f, *f.default_value) : py::object(py::none());
   out["derived"] = f.derive != derivation::none;
   out["description"] = f.description;
+  // The range (in the fact's own values: Decimal for decimals) and a decimal's scale; None without.
+  out["min"] = f.min ? fact_value_to_python(f, *f.min) : py::object(py::none());
+  out["max"] = f.max ? fact_value_to_python(f, *f.max) : py::object(py::none());
+  out["scale"] = f.type == fact_type::decimal ? py::object(py::int_(f.scale)) : py::object(py::none());
   return out;
 }
 

@@ -17,13 +17,15 @@
 ///
 /// "No rule matched" and "rules in conflict" are results, not exceptions. Every `decide`
 /// throws `usage_error` (E500) for a null policy, and E501 for a bound request bound with
-/// another policy (fact count differs). `decide` is
+/// another policy (fact count differs), and `request_error` E308 when an aggregating table's
+/// `sum` overflows 64 bits. `decide` is
 /// thread-safe: it only reads the policy (docs/threads.md).
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,7 +102,8 @@ struct decision_audit {
 class decision {
  public:
   decision(std::shared_ptr<const policy> p, std::uint32_t table, sys_seconds now, decision_status status,
-           std::vector<rule_match> matches, std::vector<rule_trace> trace, bound_request facts);
+           std::vector<rule_match> matches, std::vector<rule_trace> trace, bound_request facts,
+           std::optional<std::int64_t> aggregate = std::nullopt);
 
   decision_status status() const noexcept { return status_; }
   bool matched() const noexcept { return status_ == decision_status::matched; }
@@ -140,6 +143,14 @@ class decision {
   std::vector<std::pair<std::string_view, std::int64_t>> amounts() const;
   std::string_view clock_id(const deadline& d) const;
 
+  /// The table's `aggregate` over the selected rules (`table().aggregate` says which op and
+  /// output): for `sum`, `min` and `max`, the amount in minor units; for `count`, the number of
+  /// selected rules (0 when none matched). nullopt when the table aggregates nothing, when no
+  /// rule matched (`sum`, `min`, `max`), or when a selected rule's amount is absent (it refers to
+  /// a fact with no value: an unknown part makes the whole unknown, nothing is left out silently).
+  /// A `sum` beyond 64 bits is never returned: `decide` throws `request_error` E308 instead.
+  const std::optional<std::int64_t>& aggregate() const noexcept { return aggregate_; }
+
   /// The decision id (`decision_audit::decision_id`): 16 lowercase hex digits, computed on
   /// each call from the policy's content hash, the table, the facts and `now` (decide itself
   /// pays nothing for it). The number itself is `id_value()`.
@@ -156,6 +167,7 @@ class decision {
   std::vector<rule_match> matches_;
   std::vector<rule_trace> trace_;
   bound_request facts_;
+  std::optional<std::int64_t> aggregate_;
 };
 
 /// Decides a bound request with the policy's entry table.
@@ -185,5 +197,10 @@ void derive_facts(const policy& p, bound_request& facts, sys_seconds now);
 /// A readable, multi-line account of the decision: the rule that fired with its location,
 /// and for every earlier rule the first condition that failed and the value it saw.
 std::string explain(const decision& d);
+
+/// The aggregate of an aggregating `collect` table as one line of text (`sum of amount
+/// \`compensation\` = 35.00`, `count of the selected rules = 2`, or why it is absent); "" when
+/// the table aggregates nothing. `explain` prints it after the rules that fired.
+std::string aggregate_line(const decision& d);
 
 }  // namespace aftersale

@@ -73,6 +73,13 @@ enum class error_code : std::uint16_t {
   warning_fraction = 217,  ///< a clock's `warn_at` item that is not a whole percentage between 0 % and 100 %
   warnings_out_of_order = 218,  ///< a clock's `warn_at` percentages that do not strictly increase
   no_warnings = 219,            ///< a clock's `warn_at` that lists no warning
+  aggregate_misplaced = 225,    ///< `aggregate` on a table whose hit policy is not `collect`, or a bad op
+  aggregate_output = 226,       ///< an aggregated output some rule of the table does not compute
+  aggregate_type = 227,         ///< `sum`/`min`/`max` over an output that is not a number (a solution, ...)
+  invalid_fact_range = 228,     ///< `min`/`max` on a fact that is not int, money or decimal, or min > max
+  value_out_of_range = 229,     ///< a default or condition value outside its fact's `min`/`max`
+  decimal_scale = 230,          ///< a decimal fact without a `scale` of 1..9, or `scale` on another type
+  decimal_digits = 231,         ///< a decimal value with more digits after the point than the fact's scale
   // E3xx: requests checked against a policy's facts
   unknown_fact = 300,      ///< the request names a fact the policy does not declare
   fact_type = 301,         ///< a value of the wrong type for the fact
@@ -80,6 +87,9 @@ enum class error_code : std::uint16_t {
   missing_fact = 303,      ///< a required fact is absent
   unknown_decision = 304,  ///< decide() was asked for a table the policy does not have
   negative_money = 305,    ///< a money fact or flow variable given a value below zero
+  out_of_range = 306,      ///< a value outside the fact's declared `min`/`max`
+  bad_decimal = 307,       ///< decimal text that is no number, or more digits after the point than the scale
+  aggregate_overflow = 308,  ///< an aggregate (a `sum`) beyond the 64-bit range of minor units
   // A4xx: findings of the static analysis (`analyze`, `aftersale lint`); printed `A400`, ...
   unreachable_state = 400,  ///< a flow state no path from the start reaches
   no_way_out = 401,  ///< a flow state from which no terminal state can be reached (dead end, closed cycle)

@@ -58,9 +58,18 @@ std::string_view entry_id(const std::vector<vocabulary_entry>& list, std::uint32
 /// The index of the entry with id `id` in a vocabulary list, or npos.
 std::uint32_t entry_index(const std::vector<vocabulary_entry>& list, std::string_view id) noexcept;
 
-enum class fact_type : std::uint8_t { enumeration, integer, money, boolean, duration, timestamp, string };
+enum class fact_type : std::uint8_t {
+  enumeration,
+  integer,
+  money,
+  boolean,
+  duration,
+  timestamp,
+  string,
+  decimal
+};
 
-/// `enum`, `int`, `money`, `bool`, `duration`, `timestamp`, `string`.
+/// `enum`, `int`, `money`, `bool`, `duration`, `timestamp`, `string`, `decimal`.
 std::string_view to_string(fact_type t);
 
 /// How a derived fact is computed from other facts (and `now`) instead of being passed in.
@@ -77,7 +86,7 @@ enum class derivation : std::uint8_t {
 /// Values are stored as `std::int64_t`: enum → index into `values`, bool → 0/1,
 /// int → itself, money → minor units, duration → seconds, timestamp → seconds since the
 /// Unix epoch (UTC), string → index into `values` (the literals the policy mentions) or
-/// `string_other` for any other text.
+/// `string_other` for any other text, decimal → the value × 10^`scale` (4.8 at scale 2 → 480).
 struct fact_def {
   std::string name;
   fact_type type = fact_type::integer;
@@ -89,8 +98,16 @@ struct fact_def {
   std::uint32_t source = npos;        ///< derived: the anchor timestamp fact or the mapped enum fact
   std::uint32_t calendar = npos;      ///< days_since: count local dates on this calendar
   std::vector<std::int32_t> mapping;  ///< map: source value index → own value index, -1 = absent
+  /// int, money, decimal: the smallest and largest value a request may give (stored form, so a
+  /// decimal's bounds are scaled too); absent = no bound. Lint takes them as the fact's domain.
+  std::optional<std::int64_t> min;
+  std::optional<std::int64_t> max;
+  std::uint8_t scale = 0;  ///< decimal: digits after the decimal point (1..9); 0 for other types
   source_span where;
 };
+
+/// The largest `scale` of a decimal fact.
+inline constexpr std::uint8_t max_decimal_scale = 9;
 
 /// Value of a string fact that matches none of the literals the policy mentions.
 inline constexpr std::int64_t string_other = -1;
@@ -174,11 +191,28 @@ enum class hit_policy : std::uint8_t { unique, first, priority, any, collect, ru
 /// `unique`, `first`, ...
 std::string_view to_string(hit_policy h);
 
+/// What an aggregating `collect` table computes over its selected rules (DMN C+, C<, C>, C#).
+enum class aggregate_op : std::uint8_t { none, sum, min, max, count };
+
+/// `none`, `sum`, `min`, `max`, `count`.
+std::string_view to_string(aggregate_op op);
+
+/// `aggregate: {op: sum, output: compensation}` of a `collect` table: the amount `output` that
+/// every rule computes, summed (or its least or greatest value) over the selected rules; `count`
+/// counts the selected rules and names no output.
+struct table_aggregate {
+  aggregate_op op = aggregate_op::none;
+  std::string output;                 ///< the amount's name; empty for `count`
+  std::vector<std::uint32_t> amount;  ///< per rule: index into its `then.amounts` (empty for `count`)
+  source_span where;
+};
+
 struct decision_table {
   std::string id;
   std::string description;
   aftersale::hit_policy hit_policy = hit_policy::first;
   std::vector<rule> rules;
+  table_aggregate aggregate;  ///< `collect` only; op `none` when the table aggregates nothing
   source_span where;
 };
 
@@ -417,5 +451,9 @@ std::string format_fact_value(const policy& p, std::uint32_t fact, std::int64_t 
 
 /// Money in minor units as text with two decimals for the policy's currency (`129.00`).
 std::string format_money(std::int64_t minor);
+
+/// A scaled decimal as text with exactly `scale` digits after the point: (480, 2) → `4.80`,
+/// (-5, 1) → `-0.5`; scale 0 prints the integer.
+std::string format_decimal(std::int64_t units, std::uint8_t scale);
 
 }  // namespace aftersale

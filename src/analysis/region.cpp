@@ -45,8 +45,11 @@ value_set type_domain(const fact_def& f) {
       return value_set::range(0, 1);
     case fact_type::string:
       return value_set::range(string_other, static_cast<std::int64_t>(f.values.size()) - 1);
-    case fact_type::money:
-      return value_set::range(0, int_max);  // requests refuse negative money (E305)
+    case fact_type::money:  // requests refuse negative money (E305) and values outside min/max (E306)
+      return value_set::range(f.min.value_or(0), f.max.value_or(int_max));
+    case fact_type::integer:
+    case fact_type::decimal:
+      return value_set::range(f.min.value_or(int_min), f.max.value_or(int_max));
     default:
       return value_set::range(int_min, int_max);
   }

@@ -72,8 +72,10 @@ std::string describe_values(const dimension& dim, const value_set& v) {
       parts.push_back("<= " + detail::format_value(*dim.def, hi));
     } else if (hi == std::numeric_limits<std::int64_t>::max()) {
       parts.push_back(">= " + detail::format_value(*dim.def, lo));
-    } else if (lo == 0 && dim.def->type == fact_type::money) {  // money starts at 0 (E305)
-      parts.push_back("<= " + detail::format_value(*dim.def, hi));
+    } else if (lo == dim.def->min.value_or(0) && (dim.def->min || dim.def->type == fact_type::money)) {
+      parts.push_back("<= " + detail::format_value(*dim.def, hi));  // the fact's least value (money: 0, E305)
+    } else if (dim.def->max && hi == *dim.def->max) {
+      parts.push_back(">= " + detail::format_value(*dim.def, lo));  // the fact's greatest value
     } else {
       parts.push_back(detail::format_value(*dim.def, lo) + ".." + detail::format_value(*dim.def, hi));
     }

@@ -123,6 +123,8 @@ fact_value as_request_value(const fact_def& f, std::int64_t v) {
       return std::chrono::seconds{v};
     case fact_type::timestamp:
       return sys_seconds{std::chrono::seconds{v}};
+    case fact_type::decimal:
+      return decimal{v, f.scale};
     case fact_type::integer:
     case fact_type::money:
       break;

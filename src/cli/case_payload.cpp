@@ -44,6 +44,7 @@ fact_value to_value(const fact_def* variable, const std::string& text) {
     case fact_type::string:
     case fact_type::duration:
     case fact_type::timestamp:
+    case fact_type::decimal:  // decimal text is read exactly when the value is bound
       break;
   }
   return text;

@@ -85,6 +85,12 @@ outcome make_outcome(const decision& d, std::string request, std::string note, b
   o.multi_hit = table.hit_policy == hit_policy::collect || table.hit_policy == hit_policy::rule_order ||
                 table.hit_policy == hit_policy::output_order;
   for (const rule_match& m : d.matches()) o.matches.push_back(make_match(p, table, m));
+  if (table.aggregate.op != aggregate_op::none) {
+    o.aggregate_op = std::string(to_string(table.aggregate.op));
+    o.aggregate_output = table.aggregate.output;
+    o.aggregate = d.aggregate();
+    o.aggregate_text = aggregate_line(d);
+  }
   if (explain) o.explanation = split_lines(aftersale::explain(d));
   o.audit = d.audit();
   return o;

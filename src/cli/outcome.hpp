@@ -4,6 +4,7 @@
 // aftersale::decision, then rendered as a table or as JSON.
 #include <aftersale/decide.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,6 +47,13 @@ struct outcome {
   std::string status;      ///< `matched`, `no_match`, `conflict`
   bool multi_hit = false;  ///< the table's hit policy can select several rules
   std::vector<match_view> matches;
+  /// An aggregating `collect` table's aggregate (decision::aggregate): op (`sum`, ...; empty when
+  /// the table aggregates nothing), the amount it is over (empty for `count`), the value (minor
+  /// units, or a count; nullopt when absent) and the line `explain` prints for it.
+  std::string aggregate_op;
+  std::string aggregate_output;
+  std::optional<std::int64_t> aggregate;
+  std::string aggregate_text;
   std::vector<std::string> explanation;  ///< lines; empty unless asked for
   decision_audit audit;                  ///< decision id, policy id, version and content hash
 };

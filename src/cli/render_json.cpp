@@ -106,6 +106,22 @@ void outcome_json(json_writer& w, const outcome& o, bool with_name) {
     for (const auto& m : o.matches) match_json(w, m);
     w.end_array();
   }
+  if (!o.aggregate_op.empty()) {
+    // {"op": "sum", "output": "compensation", "value": 3500}: minor units, or a count; null when absent.
+    w.key("aggregate");
+    w.begin_object();
+    w.key("op");
+    w.string(o.aggregate_op);
+    w.key("output");
+    w.string_or_null(o.aggregate_output);
+    w.key("value");
+    if (o.aggregate) {
+      w.integer(*o.aggregate);
+    } else {
+      w.null();
+    }
+    w.end_object();
+  }
   if (!o.explanation.empty()) {
     w.key("explanation");
     strings(w, o.explanation);

@@ -154,6 +154,7 @@ void render_record(std::ostream& out, const outcome& o) {
       field(out, "solution", {o.matches[i].solution});
     }
   }
+  if (!o.aggregate_text.empty()) field(out, "aggregate", {o.aggregate_text});
   if (!o.explanation.empty()) {
     out << "\nwhy:\n";
     for (const auto& line : o.explanation) out << "  " << line << '\n';

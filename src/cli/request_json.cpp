@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "request_json.hpp"
 
-#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <limits>
@@ -24,6 +23,36 @@ std::string without_exception_tag(const std::string& what) {
   }
   return what;
 }
+
+// nlohmann's DOM builder, except that a number with a fraction or an exponent is kept as the
+// text it was written as (in a binary value, which JSON text never produces otherwise): a
+// decimal fact is read exactly from that text, never through a double (docs/policy-format.md).
+class exact_numbers {
+ public:
+  explicit exact_numbers(json& root) : dom_(root) {}
+  bool null() { return dom_.null(); }
+  bool boolean(bool v) { return dom_.boolean(v); }
+  bool number_integer(json::number_integer_t v) { return dom_.number_integer(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return dom_.number_unsigned(v); }
+  bool number_float(json::number_float_t, const std::string& text) {
+    json::binary_t b(std::vector<std::uint8_t>(text.begin(), text.end()));
+    return dom_.binary(b);
+  }
+  bool string(std::string& v) { return dom_.string(v); }
+  bool binary(json::binary_t& v) { return dom_.binary(v); }
+  bool start_object(std::size_t n) { return dom_.start_object(n); }
+  bool key(std::string& k) { return dom_.key(k); }
+  bool end_object() { return dom_.end_object(); }
+  bool start_array(std::size_t n) { return dom_.start_array(n); }
+  bool end_array() { return dom_.end_array(); }
+  template <class Exception>
+  bool parse_error(std::size_t at, const std::string& token, const Exception& e) {
+    return dom_.parse_error(at, token, e);  // throws e
+  }
+
+ private:
+  nlohmann::detail::json_sax_dom_parser<json> dom_;
+};
 
 // Problems of one request file, each `where: error: message` with an optional help line.
 class problems {
@@ -61,6 +90,20 @@ class problems {
 std::optional<fact_value> to_fact_value(problems& out, const std::string& pointer, const std::string& fact,
                                         const json& v) {
   switch (v.type()) {
+    case json::value_t::binary: {  // a number with a fraction or an exponent, as written
+      const json::binary_t& b = v.get_binary();
+      const std::string text(b.begin(), b.end());
+      if (const std::optional<decimal> d = parse_decimal(text)) return fact_value(*d);
+      // nlohmann reads an integer beyond 64 bits as a float: say so rather than "a fraction".
+      if (text.find_first_not_of("-0123456789") == std::string::npos) {
+        out.add(pointer, "fact `" + fact +
+                             "`: integer out of range: expected -9223372036854775808 to 9223372036854775807");
+        return std::nullopt;
+      }
+      out.add(pointer, "fact `" + fact + "`: `" + text +
+                           "` is not accepted: write a number with digits and an optional point, no exponent");
+      return std::nullopt;
+    }
     case json::value_t::string:
       return v.get<std::string>();
     case json::value_t::boolean:
@@ -75,21 +118,6 @@ std::optional<fact_value> to_fact_value(problems& out, const std::string& pointe
       }
       return static_cast<std::int64_t>(u);
     }
-    case json::value_t::number_float: {
-      // nlohmann reads an integer beyond 64 bits as a float: say so rather than "a fraction".
-      const double d = v.get<double>();
-      if (std::trunc(d) == d && (d >= 9223372036854775808.0 || d <= -9223372036854775808.0)) {
-        out.add(pointer, "fact `" + fact +
-                             "`: integer out of range: expected -9223372036854775808 to 9223372036854775807");
-        return std::nullopt;
-      }
-    }
-      // Money is integer minor units; a float here is almost always 129.00 meaning 12900.
-      out.add(pointer,
-              "fact `" + fact +
-                  "`: numbers with a fraction are not accepted: give money in minor units (12900 for "
-                  "129.00)");
-      return std::nullopt;
     case json::value_t::null:
       out.add(pointer, "fact `" + fact + "`: null is not a value: leave the fact out instead");
       return std::nullopt;
@@ -158,7 +186,8 @@ request_file parse_request_json(std::string_view text, std::string name, std::st
   }
   json doc;
   try {
-    doc = json::parse(text.begin(), text.end());
+    exact_numbers builder(doc);
+    json::sax_parse(text.begin(), text.end(), &builder);
   } catch (const json::parse_error& e) {
     throw input_error(path + ": error: invalid json: " + without_exception_tag(e.what()));
   } catch (const json::out_of_range& e) {

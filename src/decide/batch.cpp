@@ -39,6 +39,20 @@ std::int64_t index_of(const std::vector<std::string>& values, std::string_view t
   return -1;
 }
 
+// `v` encoded as `bind` encodes it (decimals, ranges), its error prefixed with the row.
+std::int64_t encoded(const fact_def& f, std::size_t row, const fact_value& v) {
+  try {
+    const std::int64_t x = detail::encode_value(f, v);
+    detail::check_range(f, x);
+    return x;
+  } catch (const request_error& e) {
+    const std::string what = e.what();  // "error[E306]: message"
+    const std::size_t at = what.find("]: ");
+    throw request_error(e.code(), e.fact(),
+                        row_prefix(row) + (at == std::string::npos ? what : what.substr(at + 3)));
+  }
+}
+
 }  // namespace
 
 request_columns::request_columns(const policy& p, std::size_t rows, std::size_t first_row)
@@ -106,6 +120,8 @@ void request_columns::set_text(std::uint32_t fact, std::size_t row, std::string_
                               "` is not a timestamp for fact `" + f.name +
                               "`: write ISO 8601 with an offset, e.g. `2026-10-01T10:00:00+08:00`");
     }
+    case fact_type::decimal:
+      return put(fact, row, encoded(f, first_row_ + row, fact_value(std::string(text))));
     case fact_type::integer:
     case fact_type::money:
     case fact_type::boolean:
@@ -123,8 +139,10 @@ void request_columns::set_int(std::uint32_t fact, std::size_t row, std::int64_t 
         throw request_error(error_code::negative_money, f.name,
                             row_prefix(first_row_ + row) + detail::negative_money_message(f, value));
       }
-      return put(fact, row, value);
+      return put(fact, row, encoded(f, first_row_ + row, fact_value(value)));
     case fact_type::integer:
+    case fact_type::decimal:
+      return put(fact, row, encoded(f, first_row_ + row, fact_value(value)));
     case fact_type::duration:
     case fact_type::timestamp:
       return put(fact, row, value);

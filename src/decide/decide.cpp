@@ -51,6 +51,33 @@ namespace {
 // Solution priority: declaration order; a rule without a solution comes last.
 std::uint32_t priority_of(const decision_table& t, std::uint32_t rule) { return t.rules[rule].then.solution; }
 
+// The aggregate of a `collect` table over its selected rules (decision::aggregate).
+std::optional<std::int64_t> aggregate_of(const decision_table& t, const std::vector<rule_match>& matches) {
+  const table_aggregate& a = t.aggregate;
+  if (a.op == aggregate_op::none) return std::nullopt;
+  if (a.op == aggregate_op::count) return static_cast<std::int64_t>(matches.size());
+  if (matches.empty()) return std::nullopt;
+  std::int64_t out = 0;
+  for (std::size_t i = 0; i < matches.size(); ++i) {
+    const rule_match& m = matches[i];
+    const std::uint32_t at = m.rule < a.amount.size() ? a.amount[m.rule] : npos;
+    if (at == npos || !m.has_amount(at)) return std::nullopt;
+    const std::int64_t v = m.amounts[at];
+    if (i == 0) {
+      out = v;
+    } else if (a.op == aggregate_op::min) {
+      out = std::min(out, v);
+    } else if (a.op == aggregate_op::max) {
+      out = std::max(out, v);
+    } else if (__builtin_add_overflow(out, v, &out)) {
+      throw request_error(error_code::aggregate_overflow, "",
+                          "the sum of amount `" + a.output + "` over the selected rules of table `" + t.id +
+                              "` overflows 64-bit minor units");
+    }
+  }
+  return out;
+}
+
 // Out of line and cold: decide without an observer pays a test of the pointer, nothing more
 // (no exception landing pad in the hot function).
 [[gnu::noinline, gnu::cold]] void tell_observer(observer& o, const decision& d) {
@@ -133,7 +160,10 @@ decision evaluate(std::shared_ptr<const policy> p, std::uint32_t table_id, bound
     trace.reserve(traced);
     for (std::uint32_t r = 0; r < traced; ++r) trace.push_back(detail::trace_rule(t.rules[r], r, facts));
   }
-  decision d(std::move(p), table_id, now, status, std::move(matches), std::move(trace), std::move(facts));
+  std::optional<std::int64_t> aggregate;
+  if (status != decision_status::conflict) aggregate = aggregate_of(t, matches);
+  decision d(std::move(p), table_id, now, status, std::move(matches), std::move(trace), std::move(facts),
+             aggregate);
   if (options.observer) tell_observer(*options.observer, d);
   return d;
 }
@@ -155,14 +185,15 @@ std::uint32_t entry_of(const policy& p) {
 
 decision::decision(std::shared_ptr<const policy> p, std::uint32_t table, sys_seconds now,
                    decision_status status, std::vector<rule_match> matches, std::vector<rule_trace> trace,
-                   bound_request facts)
+                   bound_request facts, std::optional<std::int64_t> aggregate)
     : policy_(std::move(p)),
       table_(table),
       now_(now),
       status_(status),
       matches_(std::move(matches)),
       trace_(std::move(trace)),
-      facts_(std::move(facts)) {}
+      facts_(std::move(facts)),
+      aggregate_(aggregate) {}
 
 const decision_table& decision::table() const { return policy_->decisions.at(table_); }
 

@@ -13,6 +13,9 @@ namespace aftersale::detail {
 /// @throws request_error naming `f` when `v` has the wrong type or is not a declared value.
 std::int64_t encode_value(const fact_def& f, const fact_value& v);
 
+/// Throws request_error E306 naming `f` when `value` (encoded) lies outside its `min`/`max`.
+void check_range(const fact_def& f, std::int64_t value);
+
 /// The E305 message for a money fact (or flow variable) given `minor_units` below zero.
 /// Money is never negative: a refund, a fee or a price is an amount, its direction is the rule's.
 std::string negative_money_message(const fact_def& f, std::int64_t minor_units);

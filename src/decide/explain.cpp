@@ -49,6 +49,20 @@ void skipped(std::string& out, const decision& d, const rule_trace& t) {
 
 }  // namespace
 
+std::string aggregate_line(const decision& d) {
+  const table_aggregate& a = d.table().aggregate;
+  if (a.op == aggregate_op::none) return "";
+  const std::string what = a.op == aggregate_op::count
+                               ? std::string("count of the selected rules")
+                               : std::string(to_string(a.op)) + " of amount `" + a.output + "`";
+  if (d.aggregate()) {
+    return what + " = " +
+           (a.op == aggregate_op::count ? std::to_string(*d.aggregate()) : format_money(*d.aggregate()));
+  }
+  return what + (d.matches().empty() ? " absent: no rule was selected"
+                                     : " absent: a selected rule's amount refers to a fact with no value");
+}
+
 std::string explain(const decision& d) {
   const decision_table& t = d.table();
   std::string out;
@@ -65,6 +79,9 @@ std::string explain(const decision& d) {
       out += '\n';
       break;
     }
+  }
+  if (t.aggregate.op != aggregate_op::none && d.status() != decision_status::conflict) {
+    out += aggregate_line(d) + '\n';
   }
   for (const rule_trace& tr : d.trace()) {
     if (tr.rule >= t.rules.size()) continue;

@@ -8,8 +8,15 @@
 
 #include "base/nearest.hpp"
 #include "decide/encode.hpp"
+#include "model/semantics.hpp"
 
 namespace aftersale {
+
+std::optional<decimal> parse_decimal(std::string_view text) noexcept {
+  const std::optional<detail::scaled_decimal> d = detail::parse_scaled(text);
+  if (!d) return std::nullopt;
+  return decimal{d->units, d->scale};
+}
 
 request& request::set(std::string fact, fact_value value) {
   values_.insert_or_assign(std::move(fact), std::move(value));
@@ -35,8 +42,10 @@ std::string given_kind(const fact_value& v) {
       return "text";
     case 3:
       return "a timestamp";
-    default:
+    case 4:
       return "a duration";
+    default:
+      return "a decimal";
   }
 }
 
@@ -60,7 +69,33 @@ std::uint32_t index_of(const std::vector<std::string>& values, const std::string
   return npos;
 }
 
+// A decimal given to decimal fact `f`, at the fact's scale; `text` is how it was written.
+std::int64_t decimal_units(const fact_def& f, const decimal& d, const std::string& text) {
+  if (d.scale > f.scale) {
+    throw request_error(error_code::bad_decimal, f.name,
+                        "`" + text + "` has " + std::to_string(d.scale) + " digits after the point, fact `" +
+                            f.name + "` has scale " + std::to_string(f.scale) +
+                            ": decimals are never rounded, give at most " + std::to_string(f.scale) +
+                            (f.scale == 1 ? " digit" : " digits") + " after the point");
+  }
+  const std::optional<std::int64_t> units = detail::rescale(d.units, d.scale, f.scale);
+  if (!units) {
+    throw request_error(
+        error_code::bad_decimal, f.name,
+        "`" + text + "` is too large for fact `" + f.name + "` at scale " + std::to_string(f.scale));
+  }
+  return *units;
+}
+
 }  // namespace
+
+void detail::check_range(const fact_def& f, std::int64_t value) {
+  if ((f.min && value < *f.min) || (f.max && value > *f.max)) {
+    throw request_error(error_code::out_of_range, f.name,
+                        "fact `" + f.name + "` is " + detail::format_value(f, value) + ": its range is " +
+                            detail::range_text(f));
+  }
+}
 
 std::int64_t detail::encode_value(const fact_def& f, const fact_value& v) {
   switch (f.type) {
@@ -93,9 +128,32 @@ std::int64_t detail::encode_value(const fact_def& f, const fact_value& v) {
     }
     case fact_type::money: {
       const auto* i = std::get_if<std::int64_t>(&v);
-      if (!i) wrong_type(f, v);
+      if (!i) {
+        if (const auto* d = std::get_if<decimal>(&v)) {
+          // Almost always 129.00 meaning 12900: say how money is written.
+          throw request_error(error_code::fact_type, f.name,
+                              "fact `" + f.name + "` is money but was given a number with a fraction (" +
+                                  format_decimal(d->units, d->scale) +
+                                  "): expected an integer amount in minor units (12900 for 129.00)");
+        }
+        wrong_type(f, v);
+      }
       if (*i < 0) throw request_error(error_code::negative_money, f.name, negative_money_message(f, *i));
       return *i;
+    }
+    case fact_type::decimal: {
+      if (const auto* i = std::get_if<std::int64_t>(&v))
+        return decimal_units(f, decimal{*i, 0}, std::to_string(*i));
+      if (const auto* d = std::get_if<decimal>(&v))
+        return decimal_units(f, *d, format_decimal(d->units, d->scale));
+      if (const auto* s = std::get_if<std::string>(&v)) {
+        if (auto d = parse_decimal(*s)) return decimal_units(f, *d, *s);
+        throw request_error(error_code::bad_decimal, f.name,
+                            "`" + *s + "` is not a decimal number for fact `" + f.name +
+                                "`: write digits with an optional point, e.g. `" +
+                                format_decimal(45, f.scale) + "`");
+      }
+      wrong_type(f, v);
     }
     case fact_type::duration: {
       if (const auto* d = std::get_if<std::chrono::seconds>(&v)) return d->count();
@@ -179,6 +237,7 @@ bound_request bind(const policy& p, const request& r) {
     }
     try {
       out.values[*id] = detail::encode_value(f, value);
+      detail::check_range(f, out.values[*id]);
     } catch (const request_error& e) {
       problems.add(e);
       continue;
@@ -222,6 +281,8 @@ std::string expected_kind(fact_type t) {
       return "an ISO 8601 timestamp with offset or Unix seconds";
     case fact_type::string:
       return "text";
+    case fact_type::decimal:
+      return "a decimal number such as `4.8`";
   }
   return "a value";
 }

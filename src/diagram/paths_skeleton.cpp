@@ -94,6 +94,8 @@ std::string value_text(const fact_def& def, std::int64_t v) {
       return yaml_scalar(format_duration(std::chrono::seconds{v}));
     case fact_type::timestamp:
       return yaml_scalar(format_utc(sys_seconds{std::chrono::seconds{v}}));
+    case fact_type::decimal:
+      return format_decimal(v, def.scale);
   }
   return "0";
 }
@@ -110,6 +112,8 @@ fact_value request_value(const fact_def& def, std::int64_t v) {
                                                                        : std::string("other text");
     case fact_type::boolean:
       return v != 0;
+    case fact_type::decimal:
+      return decimal{v, def.scale};
     default:
       return v;  // int, money; durations in seconds, timestamps in Unix seconds
   }

@@ -87,8 +87,11 @@ std::optional<clock_duration> read_within(build_state& s, const node& n, const s
                                           std::string_view key = "within");
 
 /// A value of fact `fact` written in a condition or a default; enum values become indexes,
-/// string literals are added to the fact's values. Reports E202/E108 and returns nothing.
-std::optional<std::int64_t> read_fact_value(build_state& s, std::uint32_t fact, const node& n);
+/// string literals are added to the fact's values, decimals are scaled. Reports E202/E108, E231
+/// (too many decimal digits) or E229 (outside the fact's `min`/`max`; `what` starts that message:
+/// "`default` of fact `x` is ...") and returns nothing.
+std::optional<std::int64_t> read_fact_value(build_state& s, std::uint32_t fact, const node& n,
+                                            std::string_view what = "a value of");
 
 /// Reads `type` and, for enums, `values` of a fact or flow variable declaration into `f`;
 /// `noun` (`fact`, `variable`) words the messages. False when they are not usable.

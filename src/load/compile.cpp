@@ -29,7 +29,7 @@ constexpr std::int64_t highest = std::numeric_limits<std::int64_t>::max();
 
 bool is_numeric(fact_type t) {
   return t == fact_type::integer || t == fact_type::money || t == fact_type::duration ||
-         t == fact_type::timestamp;
+         t == fact_type::timestamp || t == fact_type::decimal;
 }
 
 // Value buckets of a direct column: one per value index, plus "other" for any value outside

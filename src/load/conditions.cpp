@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "load/build_state.hpp"
+#include "model/semantics.hpp"
 
 namespace aftersale::load {
 
@@ -16,11 +17,11 @@ constexpr std::int64_t highest = std::numeric_limits<std::int64_t>::max();
 
 bool ordered(fact_type t) {
   return t == fact_type::integer || t == fact_type::money || t == fact_type::duration ||
-         t == fact_type::timestamp;
+         t == fact_type::timestamp || t == fact_type::decimal;
 }
 bool listable(fact_type t) {
   return t == fact_type::enumeration || t == fact_type::string || t == fact_type::integer ||
-         t == fact_type::money;
+         t == fact_type::money || t == fact_type::decimal;
 }
 
 // One operator of a cell, already normalised.
@@ -65,7 +66,7 @@ class cell_reader {
       }
       case condition_op::in:
       case condition_op::not_in: {
-        if (!listable(f_.type)) return mismatch(at, op, "enum, string, int and money");
+        if (!listable(f_.type)) return mismatch(at, op, "enum, string, int, money and decimal");
         if (!s_.r.expect(value, node::kind::sequence, "the operand of `" + std::string(op_key(op)) + "`")) {
           return std::nullopt;
         }
@@ -99,7 +100,7 @@ class cell_reader {
       case condition_op::le:
       case condition_op::gt:
       case condition_op::ge: {
-        if (!ordered(f_.type)) return mismatch(at, op, "int, money, duration and timestamp");
+        if (!ordered(f_.type)) return mismatch(at, op, "int, money, decimal, duration and timestamp");
         auto v = read_fact_value(s_, fact_, value);
         if (!v) return std::nullopt;
         if ((op == condition_op::lt && *v == lowest) || (op == condition_op::gt && *v == highest)) {
@@ -112,7 +113,7 @@ class cell_reader {
         return out;
       }
       case condition_op::between: {
-        if (!ordered(f_.type)) return mismatch(at, op, "int, money, duration and timestamp");
+        if (!ordered(f_.type)) return mismatch(at, op, "int, money, decimal, duration and timestamp");
         if (!s_.r.expect(value, node::kind::sequence, "the operand of `between`")) return std::nullopt;
         if (value.children.size() != 2) {
           s_.r.error(error_code::invalid_value, value,
@@ -193,7 +194,7 @@ class cell_reader {
     std::vector<std::int64_t> values;  // `only` less what the other tests refuse
     if (only) std::copy_if(only->begin(), only->end(), std::back_inserter(values), allowed);
     if (only ? values.empty() : !admits_some(lo, hi, excluded))
-      return never_all(cell, text, !only && lo <= hi);
+      return never_all(cell, text, !only && lo <= hi, !only && outside_range(lo, hi));
     if (parts.size() == 1) {
       parts[0].text = text;
       push(cell, parts[0], out);
@@ -259,11 +260,11 @@ class cell_reader {
     return std::nullopt;
   }
   // The values a present value of the fact can take: enums and bools are finite, so a
-  // condition that excludes each of their values can never hold.
+  // condition that excludes each of their values can never hold; `min`/`max` bound the rest.
   std::pair<std::int64_t, std::int64_t> domain() const {
     if (f_.type == fact_type::enumeration) return {0, static_cast<std::int64_t>(f_.values.size()) - 1};
     if (f_.type == fact_type::boolean) return {0, 1};
-    return {lowest, highest};
+    return {f_.min.value_or(lowest), f_.max.value_or(highest)};
   }
   // True when some value of the domain lies in [lo, hi] and outside `excluded` (sorted, unique):
   // counted, never enumerated.
@@ -279,15 +280,21 @@ class cell_reader {
     const std::uint64_t width = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
     return inside == 0 || inside - 1 < width;
   }
-  // `excludes`: the interval is not empty, its values are all excluded (`ne`, `not_in`).
-  bool never_all(const node& at, const std::string& text, bool excludes) {
+  // True when [lo, hi] misses the fact's declared `min`/`max` entirely.
+  bool outside_range(std::int64_t lo, std::int64_t hi) const {
+    return (f_.min || f_.max) && lo <= hi && (hi < f_.min.value_or(lowest) || lo > f_.max.value_or(highest));
+  }
+  // `excludes`: the interval is not empty, its values are all excluded (`ne`, `not_in`);
+  // `ranged`: the interval lies outside the fact's `min`/`max`.
+  bool never_all(const node& at, const std::string& text, bool excludes, bool ranged) {
     const bool finite = f_.type == fact_type::enumeration || f_.type == fact_type::boolean;
-    s_.r.error(error_code::invalid_range, at,
-               "condition `" + text + "` on fact `" + f_.name + "` can never hold",
-               excludes && finite ? "it rules out every value of " + std::string(to_string(f_.type)) +
-                                        " fact `" + f_.name + "`: leave at least one value allowed"
-               : excludes ? "it rules out every value between its bounds: leave at least one allowed"
-                          : "the tests of one condition are all required: make their ranges overlap");
+    s_.r.error(
+        error_code::invalid_range, at, "condition `" + text + "` on fact `" + f_.name + "` can never hold",
+        ranged ? "fact `" + f_.name + "` ranges over " + detail::range_text(f_) + ": no value of it passes"
+        : excludes && finite ? "it rules out every value of " + std::string(to_string(f_.type)) + " fact `" +
+                                   f_.name + "`: leave at least one value allowed"
+        : excludes ? "it rules out every value between its bounds: leave at least one allowed"
+                   : "the tests of one condition are all required: make their ranges overlap");
     return false;
   }
 

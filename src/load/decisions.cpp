@@ -124,12 +124,113 @@ void read_rule(build_state& s, const node& n, decision_table& t, std::unordered_
   t.rules.push_back(std::move(r));
 }
 
+std::optional<aggregate_op> parse_aggregate_op(std::string_view t) {
+  for (aggregate_op op : {aggregate_op::sum, aggregate_op::min, aggregate_op::max, aggregate_op::count}) {
+    if (to_string(op) == t) return op;
+  }
+  return std::nullopt;
+}
+
+// `aggregate: {op: sum, output: compensation}` of table `t`, read after its rules: every rule
+// must compute the output (E226), which must be an amount (E227), of a `collect` table (E225).
+void read_aggregate(build_state& s, const node& n, decision_table& t,
+                    const std::vector<const node*>& rule_nodes) {
+  const std::string label = "`aggregate` of table `" + t.id + "`";
+  if (!s.r.expect(n, node::kind::mapping, label)) return;
+  s.r.check_keys(n, label, {"op", "output"}, {"op"});
+  if (t.hit_policy != hit_policy::collect) {
+    s.r.error(error_code::aggregate_misplaced, n,
+              "`aggregate` applies to `collect` tables, table `" + t.id + "` is `" +
+                  std::string(to_string(t.hit_policy)) + "`",
+              "declare `hit_policy: collect`, or remove `aggregate`");
+    return;
+  }
+  const node* op_node = n.find("op");
+  if (!op_node) return;
+  const std::optional<std::string> op_text = s.r.text(*op_node, "the op of " + label);
+  if (!op_text) return;
+  const std::optional<aggregate_op> op = parse_aggregate_op(*op_text);
+  if (!op) {
+    s.r.error(error_code::aggregate_misplaced, *op_node,
+              "unknown aggregate `" + *op_text + "` in table `" + t.id + "`",
+              "aggregates: `sum`, `min`, `max` (of an amount), `count` (of the selected rules)");
+    return;
+  }
+  const node* output = n.find("output");
+  if (*op == aggregate_op::count) {
+    if (output) {
+      s.r.error(error_code::aggregate_misplaced, *output,
+                "`count` counts the selected rules of table `" + t.id + "` and takes no `output`",
+                "remove `output`, or use `sum`, `min` or `max` over it");
+      return;
+    }
+    t.aggregate.op = *op;
+    t.aggregate.where = s.r.span(n);
+    return;
+  }
+  if (!output) {
+    s.r.error(error_code::missing_key, n, "missing key `output` in " + label,
+              "name the amount to " + *op_text + ": `output: compensation`");
+    return;
+  }
+  const std::optional<std::string> name = s.r.text(*output, "the output of " + label);
+  if (!name) return;
+  static const std::vector<std::string> fields = {"solution", "steps",  "fee_payer", "evidence", "escalation",
+                                                  "remark",   "clocks", "labels",    "flow"};
+  if (std::find(fields.begin(), fields.end(), *name) != fields.end()) {
+    s.r.error(error_code::aggregate_type, *output,
+              "`" + *op_text + "` needs a number, output `" + *name + "` of table `" + t.id + "` is not one",
+              "aggregate an amount the rules compute under `amounts:`");
+    return;
+  }
+  std::vector<std::uint32_t> index(t.rules.size(), npos);
+  std::vector<std::string> known;
+  for (std::size_t r = 0; r < t.rules.size(); ++r) {
+    const std::vector<amount_rule>& amounts = t.rules[r].then.amounts;
+    for (std::size_t a = 0; a < amounts.size(); ++a) {
+      if (amounts[a].name == *name) index[r] = static_cast<std::uint32_t>(a);
+      if (std::find(known.begin(), known.end(), amounts[a].name) == known.end())
+        known.push_back(amounts[a].name);
+    }
+  }
+  if (std::all_of(index.begin(), index.end(), [](std::uint32_t i) { return i == npos; })) {
+    s.r.error(error_code::aggregate_output, *output,
+              "no rule of table `" + t.id + "` computes amount `" + *name + "`",
+              known.empty() ? std::string("the rules compute no amounts: add one under `amounts:`")
+                            : "amounts the rules compute: " + quote_list(known));
+    return;
+  }
+  bool every = true;
+  for (std::size_t r = 0; r < t.rules.size(); ++r) {
+    if (index[r] != npos) continue;
+    every = false;
+    const rule& rl = t.rules[r];
+    const node* then = r < rule_nodes.size() ? rule_nodes[r]->find("then") : nullptr;
+    s.r.error(error_code::aggregate_output,
+              then                    ? *then
+              : r < rule_nodes.size() ? *rule_nodes[r]
+                                      : n,
+              "rule `" + rl.id + "` of table `" + t.id + "` computes no amount `" + *name +
+                  "`, which the table " +
+                  (*op == aggregate_op::sum   ? "sums"
+                   : *op == aggregate_op::min ? "takes the least of"
+                                              : "takes the greatest of"),
+              "every rule says what it contributes: add `" + *name +
+                  ": {fixed: 0}` under its `amounts:` if nothing");
+  }
+  if (!every) return;
+  t.aggregate.op = *op;
+  t.aggregate.output = *name;
+  t.aggregate.amount = std::move(index);
+  t.aggregate.where = s.r.span(n);
+}
+
 // `rules_before`: the rules of the tables before this one; on return, with this table's too.
 void read_table(build_state& s, const node& key, const node& decl, std::size_t& rules_before) {
   auto id = s.r.id(key, "a decision table id");
   const std::string label = "table `" + key.value + "`";
   if (!s.r.expect(decl, node::kind::mapping, label)) return;
-  s.r.check_keys(decl, label, {"hit_policy", "description", "rules"}, {"rules"});
+  s.r.check_keys(decl, label, {"hit_policy", "aggregate", "description", "rules"}, {"rules"});
   decision_table t;
   t.id = id.value_or(key.value);
   t.where = s.r.span(key);
@@ -161,6 +262,14 @@ void read_table(build_state& s, const node& key, const node& decl, std::size_t& 
       std::unordered_set<std::string> ids;
       for (const node& r : rules->children) read_rule(s, r, t, ids);
     }
+  }
+  if (const node* a = decl.find("aggregate")) {
+    std::vector<const node*> rule_nodes;  // the node of each rule read, as t.rules
+    if (const node* rules = decl.find("rules"); rules && rules->what == node::kind::sequence) {
+      for (const node& r : rules->children)
+        if (r.what == node::kind::mapping) rule_nodes.push_back(&r);
+    }
+    read_aggregate(s, *a, t, rule_nodes);
   }
   s.p.decisions.push_back(std::move(t));
 }

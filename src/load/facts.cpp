@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "load/build_state.hpp"
+#include "model/semantics.hpp"
 
 namespace aftersale::load {
 
@@ -15,7 +16,7 @@ namespace {
 
 // The type names are the model's own spellings (`to_string(fact_type)`).
 std::optional<fact_type> parse_type(std::string_view t) {
-  for (int k = 0; k <= static_cast<int>(fact_type::string); ++k)
+  for (int k = 0; k <= static_cast<int>(fact_type::decimal); ++k)
     if (to_string(static_cast<fact_type>(k)) == t) return static_cast<fact_type>(k);
   return std::nullopt;
 }
@@ -71,7 +72,34 @@ std::optional<std::int64_t> value_index(build_state& s, std::uint32_t fact, std:
   return it->second;
 }
 
-// Declares one fact: its name, type and (for enums) values.
+// A decimal literal of fact `f` at the fact's scale (E231 for more digits after the point).
+std::optional<std::int64_t> decimal_literal(build_state& s, const fact_def& f, const node& n) {
+  const std::optional<detail::scaled_decimal> d = n.quoted ? std::nullopt : detail::parse_scaled(n.value);
+  if (!d) {
+    s.r.error(error_code::type_mismatch, n,
+              "`" + n.value + "` is not a decimal number, fact `" + f.name + "` is a decimal",
+              "write digits with an optional point, unquoted: `" + format_decimal(45, f.scale) + "`");
+    return std::nullopt;
+  }
+  if (d->scale > f.scale) {
+    s.r.error(error_code::decimal_digits, n,
+              "`" + n.value + "` has " + std::to_string(d->scale) +
+                  " digits after the point, decimal fact `" + f.name + "` has scale " +
+                  std::to_string(f.scale),
+              "decimals are never rounded: write at most " + std::to_string(f.scale) +
+                  (f.scale == 1 ? " digit" : " digits") + " after the point, or raise the fact's `scale`");
+    return std::nullopt;
+  }
+  const std::optional<std::int64_t> units = detail::rescale(d->units, d->scale, f.scale);
+  if (!units) {
+    s.r.error(error_code::type_mismatch, n,
+              "`" + n.value + "` is too large for decimal fact `" + f.name + "` at scale " +
+                  std::to_string(f.scale),
+              "a decimal's value times 10^scale must fit 64 bits");
+  }
+  return units;
+}
+
 }  // namespace
 
 bool read_type_and_values(build_state& s, const node& decl, const std::string& label, std::string_view noun,
@@ -82,12 +110,32 @@ bool read_type_and_values(build_state& s, const node& decl, const std::string& l
     auto type = text ? parse_type(*text) : std::nullopt;
     if (text && !type) {
       s.r.error(error_code::invalid_value, *t, "unknown " + std::string(noun) + " type `" + *text + "`",
-                "types: `enum`, `int`, `money`, `bool`, `duration`, `timestamp`, `string`");
+                "types: `enum`, `int`, `money`, `bool`, `duration`, `timestamp`, `string`, `decimal`");
     }
     if (type) f.type = *type;
     ok = type.has_value();
   } else {
     ok = false;
+  }
+  const node* scale = decl.find("scale");
+  if (ok && f.type == fact_type::decimal) {
+    const std::optional<std::int64_t> n =
+        scale && scale->is_scalar() && !scale->quoted ? parse_integer(scale->value) : std::nullopt;
+    if (!n || *n < 1 || *n > max_decimal_scale) {
+      s.r.error(error_code::decimal_scale, scale ? *scale : decl,
+                scale ? "`scale` of decimal " + label + " must be a whole number from 1 to 9, found `" +
+                            show(*scale) + "`"
+                      : "decimal " + label + " has no `scale`",
+                "write the digits after the point the values have: `scale: 1` for a 4.8 rating");
+      ok = false;
+    } else {
+      f.scale = static_cast<std::uint8_t>(*n);
+    }
+  } else if (ok && scale) {
+    s.r.error(error_code::decimal_scale, *scale,
+              "`scale` applies to decimal " + std::string(noun) + "s only, " + label + " is " +
+                  std::string(to_string(f.type)),
+              "remove `scale` or declare `type: decimal`");
   }
   const node* values = decl.find("values");
   if (ok && f.type == fact_type::enumeration) {
@@ -130,7 +178,9 @@ void declare(build_state& s, const node& key, const node& decl) {
     if (key.is_scalar()) s.broken_facts.insert(key.value);
     return;
   }
-  s.r.check_keys(decl, label, {"type", "values", "required", "default", "derived", "description"}, {"type"});
+  s.r.check_keys(decl, label,
+                 {"type", "values", "scale", "min", "max", "required", "default", "derived", "description"},
+                 {"type"});
   fact_def f;
   f.where = s.r.span(key);
   bool ok = name.has_value();
@@ -241,6 +291,39 @@ void read_derivation(build_state& s, std::uint32_t self, const node& d) {
   }
 }
 
+// `min` and `max` of an int, money or decimal fact (E228), checked before the default and the
+// conditions are read so that those are checked against them.
+void read_range(build_state& s, std::uint32_t index, const node& decl) {
+  const node* lo = decl.find("min");
+  const node* hi = decl.find("max");
+  if (!lo && !hi) return;
+  const fact_def& f = s.p.facts[index];
+  const std::string label = "fact `" + f.name + "`";
+  if (f.type != fact_type::integer && f.type != fact_type::money && f.type != fact_type::decimal) {
+    s.r.error(error_code::invalid_fact_range, lo ? *lo : *hi,
+              "`" + std::string(lo ? "min" : "max") + "` applies to int, money and decimal facts, " + label +
+                  " is " + std::string(to_string(f.type)),
+              "remove `min` and `max`, or give the fact a numeric type");
+    return;
+  }
+  std::optional<std::int64_t> min = lo ? read_fact_value(s, index, *lo) : std::nullopt;
+  std::optional<std::int64_t> max = hi ? read_fact_value(s, index, *hi) : std::nullopt;
+  if (min && max && *min > *max) {
+    s.r.error(error_code::invalid_fact_range, *hi,
+              "`max` of " + label + " (" + show(*hi) + ") is below its `min` (" + show(*lo) + ")",
+              "write `min` <= `max`");
+    return;
+  }
+  if (f.type == fact_type::money && min && *min < 0) {
+    s.r.error(error_code::invalid_fact_range, *lo, "`min` of money " + label + " is negative",
+              "money is never negative: write 0 or more minor units");
+    return;
+  }
+  if ((lo && !min) || (hi && !max)) return;
+  s.p.facts[index].min = min;
+  s.p.facts[index].max = max;
+}
+
 // Completes one declared fact: `required`, `default`, `derived`.
 void complete(build_state& s, std::uint32_t index, const node& decl) {
   const node* derived = decl.find("derived");
@@ -255,8 +338,9 @@ void complete(build_state& s, std::uint32_t index, const node& decl) {
       f.required = *b;
     }
   }
+  read_range(s, index, decl);
   if (const node* def = decl.find("default")) {
-    if (auto v = read_fact_value(s, index, *def)) {
+    if (auto v = read_fact_value(s, index, *def, "`default` of")) {
       if (f.type == fact_type::money && *v < 0) {
         // A request may not give negative money (E305); neither may a default.
         s.r.error(error_code::invalid_value, *def, "`default` of money " + label + " is negative",
@@ -270,7 +354,9 @@ void complete(build_state& s, std::uint32_t index, const node& decl) {
 
 }  // namespace
 
-std::optional<std::int64_t> read_fact_value(build_state& s, std::uint32_t fact, const node& n) {
+namespace {
+
+std::optional<std::int64_t> parse_fact_value(build_state& s, std::uint32_t fact, const node& n) {
   fact_def& f = s.p.facts[fact];
   const std::string label = "fact `" + f.name + "`";
   if (!n.is_scalar()) {
@@ -325,8 +411,26 @@ std::optional<std::int64_t> read_fact_value(build_state& s, std::uint32_t fact, 
       if (auto ids = s.value_ids.find(fact); ids != s.value_ids.end()) ids->second.emplace(n.value, index);
       return index;
     }
+    case fact_type::decimal:
+      return decimal_literal(s, f, n);
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> read_fact_value(build_state& s, std::uint32_t fact, const node& n,
+                                            std::string_view what) {
+  const std::optional<std::int64_t> v = parse_fact_value(s, fact, n);
+  const fact_def& f = s.p.facts[fact];
+  if (v && ((f.min && *v < *f.min) || (f.max && *v > *f.max))) {
+    s.r.error(error_code::value_out_of_range, n,
+              std::string(what) + " fact `" + f.name + "` is " + detail::format_value(f, *v) +
+                  ", outside its range " + detail::range_text(f),
+              "a request outside the range is refused (E306): write a value inside it");
+    return std::nullopt;
+  }
+  return v;
 }
 
 void read_facts(build_state& s, const node& section) {

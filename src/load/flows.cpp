@@ -85,7 +85,7 @@ void read_variables(flow_context& c, const node& section) {
     v.where = s.r.span(key);
     if (name) v.name = *name;
     if (decl.is_mapping()) {
-      s.r.check_keys(decl, label, {"type", "values", "default", "description"}, {"type"});
+      s.r.check_keys(decl, label, {"type", "values", "scale", "default", "description"}, {"type"});
       ok = read_type_and_values(s, decl, label, "variable", v) && ok;
       if (const node* d = decl.find("description"))
         v.description = s.r.text(*d, "the description of " + label).value_or("");

@@ -20,6 +20,24 @@ std::string_view to_string(fact_type t) {
       return "timestamp";
     case fact_type::string:
       return "string";
+    case fact_type::decimal:
+      return "decimal";
+  }
+  return "?";
+}
+
+std::string_view to_string(aggregate_op op) {
+  switch (op) {
+    case aggregate_op::none:
+      return "none";
+    case aggregate_op::sum:
+      return "sum";
+    case aggregate_op::min:
+      return "min";
+    case aggregate_op::max:
+      return "max";
+    case aggregate_op::count:
+      return "count";
   }
   return "?";
 }

@@ -6,7 +6,9 @@
 #include <aftersale/model.hpp>
 #include <aftersale/time.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace aftersale::detail {
 
@@ -50,6 +52,25 @@ sys_seconds clock_due(const policy& p, std::uint32_t clock, sys_seconds start);
 
 /// A value of a fact or flow variable declared as `f`, as text (`delivered`, `129.00`, `48h`).
 std::string format_value(const fact_def& f, std::int64_t value);
+
+/// The declared range of `f` as text: `0..100`, `at least 0`, `at most 4.80`; "" without one.
+std::string range_text(const fact_def& f);
+
+// --- decimals (src/model/decimal.cpp)
+
+/// A decimal as written: `units / 10^scale`, the scale being the digits after the point.
+struct scaled_decimal {
+  std::int64_t units = 0;
+  std::uint8_t scale = 0;
+};
+
+/// `-?[0-9]+(\.[0-9]+)?` with at most 18 digits after the point, read digit by digit (never a
+/// double); nullopt for any other text or a value beyond 64 bits at its scale.
+std::optional<scaled_decimal> parse_scaled(std::string_view text) noexcept;
+
+/// `units` at scale `from` expressed at scale `to` (exactly); nullopt when `from > to` (digits
+/// would be lost: decimals are never rounded) or the result does not fit 64 bits.
+std::optional<std::int64_t> rescale(std::int64_t units, std::uint8_t from, std::uint8_t to) noexcept;
 
 // --- outcomes (src/model/outcome.cpp)
 

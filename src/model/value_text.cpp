@@ -36,10 +36,19 @@ std::string detail::format_value(const fact_def& f, std::int64_t value) {
       return format_duration(std::chrono::seconds{value});
     case fact_type::timestamp:
       return format_utc(sys_seconds{std::chrono::seconds{value}});
+    case fact_type::decimal:
+      return format_decimal(value, f.scale);
     case fact_type::integer:
       break;
   }
   return std::to_string(value);
+}
+
+std::string detail::range_text(const fact_def& f) {
+  if (f.min && f.max) return format_value(f, *f.min) + ".." + format_value(f, *f.max);
+  if (f.min) return "at least " + format_value(f, *f.min);
+  if (f.max) return "at most " + format_value(f, *f.max);
+  return "";
 }
 
 namespace {

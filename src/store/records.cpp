@@ -74,6 +74,8 @@ std::string payload_to_json(const request& r) {
       w.integer(*i);
     } else if (const auto* s = std::get_if<std::string>(&value)) {
       w.string(*s);
+    } else if (const auto* d = std::get_if<decimal>(&value)) {
+      w.string(format_decimal(d->units, d->scale));  // read back as decimal text, exactly
     } else if (const auto* t = std::get_if<sys_seconds>(&value)) {
       w.begin_object();
       w.key("t");

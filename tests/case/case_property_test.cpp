@@ -118,6 +118,9 @@ class generator {
         case fact_type::money:
           out.set(v.name, static_cast<std::int64_t>(below(10)));
           break;
+        case fact_type::decimal:
+          out.set(v.name, aftersale::format_decimal(static_cast<std::int64_t>(below(100)), v.scale));
+          break;
       }
     }
     return out;

@@ -141,8 +141,20 @@ if(TARGET aftersale_cli)
                      ARGS decide --policy ${good} --request ${errors}/unknown_fact.json)
   aftersale_cli_test(decide.undeclared_value EXIT 2 STDERR "error\\[E302\\]: [^\n]*`order_status`"
                      ARGS decide --policy ${good} --request ${errors}/undeclared_value.json)
-  aftersale_cli_test(decide.fractional_money EXIT 2 STDERR "fact `amount`: numbers with a fraction"
+  aftersale_cli_test(decide.fractional_money EXIT 2 STDERR "error\\[E301\\]: fact `amount` is money but was given a number with a fraction \\(129\\.00\\)"
                      ARGS decide --policy ${good} --request ${errors}/fractional_money.json)
+  # Aggregating collect tables and decimals read from the JSON number's text (docs/policy-format.md).
+  aftersale_cli_test(decide.aggregate_json EXIT 0
+                     STDOUT "\"aggregate\": \\{\n *\"op\": \"sum\",\n *\"output\": \"compensation\",\n *\"value\": 2700"
+                     ARGS decide --policy ${aftersale_cli_fixtures}/aggregate.yaml --format json
+                          --request ${aftersale_cli_fixtures}/aggregate_request.json)
+  aftersale_cli_test(decide.aggregate_text EXIT 0 STDOUT "aggregate   sum of amount `compensation` = 27\\.00"
+                     ARGS decide --policy ${aftersale_cli_fixtures}/aggregate.yaml
+                          --request ${aftersale_cli_fixtures}/aggregate_request.json)
+  aftersale_cli_test(decide.decimal_digits EXIT 2
+                     STDERR "error\\[E307\\]: `4\\.55` has 2 digits after the point, fact `rating` has scale 1"
+                     ARGS decide --policy ${aftersale_cli_fixtures}/aggregate.yaml
+                          --request ${errors}/decimal_digits.json)
   aftersale_cli_test(decide.malformed_json EXIT 2 STDERR "malformed\\.json: error: invalid json: "
                      ARGS decide --policy ${good} --request ${errors}/malformed.json)
   aftersale_cli_test(decide.negative_money EXIT 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import decimal
 import random
 
 import yaml
@@ -29,6 +30,18 @@ DST_DATES = [dt.date(2026, 3, 29), dt.date(2026, 10, 25), dt.date(2026, 3, 8), d
              dt.date(2026, 4, 5), dt.date(2026, 10, 4)]
 HIT_POLICIES = ["unique", "first", "priority", "any", "collect", "rule_order", "output_order"]
 ROUNDINGS = ["down", "up", "half_up", "half_even"]
+AGGREGATES = ["sum", "min", "max", "count"]
+
+
+def decimal_text(units: int, scale: int) -> str:
+    """A scaled integer as decimal text with exactly `scale` digits after the point."""
+    return str(decimal.Decimal(units).scaleb(-scale))
+
+
+def decimal_literal(units: int, scale: int):
+    """A decimal written in YAML as a plain number: a float whose repr is its shortest exact text
+    (the values stay far below 2**53 and above 1e-4, so repr never uses an exponent)."""
+    return float(decimal_text(units, scale))
 
 
 class _Dumper(yaml.SafeDumper):
@@ -136,6 +149,16 @@ class PolicyGen:
         f["t0"] = {"type": "timestamp"}
         f["t1"] = {"type": "timestamp"}
         f["s0"] = {"type": "string"}
+        # ranged and decimal facts (min/max checked in requests, E306; decimals exact, E307)
+        lo = r.randrange(-10, 1)
+        self.ranges = {"r0": (lo, lo + r.randrange(60, 120))}
+        f["r0"] = {"type": "int", "min": self.ranges["r0"][0], "max": self.ranges["r0"][1]}
+        self.scale = r.randrange(1, 4)
+        f["x0"] = {"type": "decimal", "scale": self.scale}
+        if r.random() < 0.5:
+            self.ranges["x0"] = (0, 5 * 10**self.scale)
+            f["x0"]["min"] = decimal_literal(0, self.scale)
+            f["x0"]["max"] = decimal_literal(5 * 10**self.scale, self.scale)
         f["ds0"] = {"type": "int", "derived": {"days_since": "t0", "calendar": r.choice(cal_ids)}}
         f["ds1"] = {"type": "int", "derived": {"days_since": "t1"}}
         f["hs0"] = {"type": "int", "derived": {"hours_since": "t0"}}
@@ -164,6 +187,22 @@ class PolicyGen:
             return r.random() < 0.5
         if ftype == "string":
             return r.choice(["A1", "B2", "C3", "zz", "其他"])
+        if ftype == "decimal":
+            lo, hi = self.ranges.get(name, (-3 * 10**self.scale, 8 * 10**self.scale))
+            u = r.choice(c) + r.choice([-1, 0, 1]) if c and r.random() < 0.5 else r.randrange(lo, hi + 1)
+            u = min(max(u, lo), hi)
+            if for_yaml:
+                return decimal_literal(u, self.scale)
+            k = r.random()
+            if k < 0.3:
+                return decimal.Decimal(decimal_text(u, self.scale))  # Python's Decimal goes in as it is
+            if k < 0.4 and u % 10**self.scale == 0:
+                return u // 10**self.scale  # a whole number
+            return decimal_text(u, self.scale)
+        if name in self.ranges:
+            lo, hi = self.ranges[name]
+            v = r.choice(c) + r.choice([-1, 0, 1]) if c and r.random() < 0.5 else r.randrange(lo, hi + 1)
+            return min(max(v, lo), hi)
         if r.random() < 0.01 and ftype in ("int", "money"):
             v = r.choice([2**63 - 1, 2**62 + 12345] + ([-(2**63), -(2**63) + 1] if ftype == "int" else []))
         elif c and r.random() < 0.5:
@@ -193,7 +232,12 @@ class PolicyGen:
 
     def _number(self, name, ftype):
         r = self.r
-        if ftype == "int":
+        if name in self.ranges:  # inside the range, with room for the bounds the conditions add
+            lo, hi = self.ranges[name]
+            v = r.randrange(lo + 1, hi - 45)
+        elif ftype == "decimal":
+            v = r.randrange(-2 * 10**self.scale, 6 * 10**self.scale)
+        elif ftype == "int":
             v = r.randrange(-20, 21)
         elif ftype == "money":
             v = r.choice([r.randrange(0, 100), r.randrange(0, 200000)])
@@ -205,6 +249,8 @@ class PolicyGen:
         return v
 
     def _written(self, ftype, v):
+        if ftype == "decimal":
+            return decimal_literal(v, self.scale)
         if ftype == "duration":
             return dur_text(v) if self.r.random() < 0.5 else v
         if ftype == "timestamp":
@@ -248,8 +294,9 @@ class PolicyGen:
             return {"between": [w(a), w(b)]} if k == 2 else {"ge": w(a), "le": w(b)}
         if k == 4:
             return {"ne": w(a)}
-        if k == 5 and ftype in ("int", "money"):
+        if k == 5 and ftype in ("int", "money", "decimal"):
             vals = sorted({a} | {self._number(name, ftype) for _ in range(r.randrange(0, 3))})
+            vals = [w(v) for v in vals]
             return r.choice([vals, {"in": vals}, {"not_in": vals}])
         if k == 6:
             b = a + r.randrange(2, 10)
@@ -339,6 +386,17 @@ class PolicyGen:
             else:
                 then = self._then(voc, list(clocks))
             rules.append({"id": f"r{i}", "when": when, "then": then})
+        table = {"hit_policy": hp, "rules": rules}
+        if hp == "collect" and r.random() < 0.7:
+            op = r.choice(AGGREGATES)
+            table["aggregate"] = {"op": op}
+            if op != "count":
+                table["aggregate"]["output"] = "agg"
+                for rule in rules:  # every rule computes the output; bounded so a sum never overflows
+                    a = {"fixed": r.randrange(0, 10**6)} if r.random() < 0.3 else {
+                        "of": r.choice(["m0", "m1"]), "ratio": f"{r.randrange(0, 5)}/{r.choice([1, 2, 3, 10])}",
+                        "max": 10**12}
+                    rule["then"].setdefault("amounts", {})["agg"] = a
         policy = {"id": f"gen_{self.seed}", "version": "1", "entry": "t"}
         if r.random() < 0.8 or any("calendar" not in c for c in clocks.values()):
             policy["calendar"] = r.choice(cal_ids)
@@ -350,7 +408,7 @@ class PolicyGen:
             "facts": facts,
             "calendars": cals,
             "clocks": clocks,
-            "decisions": {"t": {"hit_policy": hp, "rules": rules}},
+            "decisions": {"t": table},
         }
 
     # -- requests
@@ -396,8 +454,15 @@ class PolicyGen:
         a derived fact given, a required fact left out, or negative money."""
         r = self.r
         req = self.request()
-        k = r.randrange(6)
-        if k == 0:
+        k = r.randrange(9)
+        if k == 6:
+            lo, hi = self.ranges["r0"]
+            req["r0"] = r.choice([lo - 1, hi + 1, lo - r.randrange(2, 100)])  # outside the range: E306
+        elif k == 7:
+            req["x0"] = r.choice([decimal_text(r.randrange(1, 100), self.scale + 1), "4,5", "1e3"])  # E307
+        elif k == 8:
+            req["x0"] = r.choice([0.5, 2.25])  # a float is never taken: E301
+        elif k == 0:
             req["nope"] = 1
         elif k == 1:
             name, v = r.choice([("i0", "12"), ("b0", 1), ("e0", 3), ("t0", "2026-01-01T00:00:00"),

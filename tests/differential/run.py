@@ -127,6 +127,10 @@ def compare_single(pol_cxx, ref, gen, req, now, mm, policy_yaml, stats):
     exp = ref.decide(req, now)
     got = {"status": d.status, "rules": list(d.rules)}
     want = {"status": exp["status"], "rules": exp["rules"]}
+    if "aggregate" in exp:
+        got["aggregate"] = d.aggregate
+        want["aggregate"] = exp["aggregate"]
+        stats["aggregates"] += exp["aggregate"] is not None
     if exp["status"] == "matched":
         got["deadlines"] = {x.clock: to_unix(x.due) for x in d.deadlines}
         got["amounts"] = dict(d.amounts)
@@ -185,7 +189,8 @@ def main(argv=None):
     ap.add_argument("--out", default="build/differential")
     args = ap.parse_args(argv)
     mm = Mismatches(args.out)
-    stats = {"policies": 0, "requests": 0, "singles": 0, "deadlines": 0, "amounts": 0, "bad_requests": 0}
+    stats = {"policies": 0, "requests": 0, "singles": 0, "deadlines": 0, "amounts": 0, "bad_requests": 0,
+             "aggregates": 0}
     t = time.time()
     for i in range(args.policies):
         run_policy(args.seed * 1000003 + i, args.requests, mm, stats)

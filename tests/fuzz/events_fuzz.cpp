@@ -62,6 +62,9 @@ aftersale::fact_value value_for(const aftersale::fact_def& f, byte_reader& in, u
     case fact_type::timestamp:
       return aftersale::sys_seconds{
           std::chrono::seconds{base_time - static_cast<std::int64_t>(in.word() % 86400 * 60)}};
+    case fact_type::decimal:  // as text, with the fact's scale or (unusual) one digit more
+      return aftersale::format_decimal(unusual ? in.wide() : static_cast<std::int64_t>(in.below(1000)),
+                                       static_cast<std::uint8_t>(f.scale + (unusual ? 1 : 0)));
   }
   return in.text(8);
 }

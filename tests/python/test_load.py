@@ -51,7 +51,8 @@ def test_policy_facts(policy):
     assert "delivered" in f["order_status"]["values"]
     assert f["amount"]["type"] == "money"
     assert f["opened"] == {"type": "bool", "values": [], "required": False, "default": False, "derived": False,
-                           "description": "已拆封"}
+                           "description": "已拆封", "min": None, "max": None,
+                           "scale": None}
     assert f["customer_tier"]["default"] == "regular"
     assert f["days_since_delivery"]["derived"] is True
 

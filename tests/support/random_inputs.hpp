@@ -105,6 +105,8 @@ class random_inputs {
         return fact_value(now - std::chrono::hours(below(24 * 40)));
       case fact_type::duration:
         return fact_value(std::chrono::seconds(below(30 * 86400)));
+      case fact_type::decimal:
+        return fact_value(decimal{pick(numbers), f.scale});
       case fact_type::integer:
       case fact_type::money:
         break;

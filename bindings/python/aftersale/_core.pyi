@@ -3,11 +3,12 @@
 # bindings/src/*.cpp).
 import os
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, Literal, Mapping, Sequence, Union
 
 __version__: str
 
-FactValue = Union[str, int, bool, datetime, timedelta, None]
+FactValue = Union[str, int, bool, datetime, timedelta, Decimal, None]
 
 class Error(Exception):
     """Base of every error aftersale raises on bad input."""
@@ -34,7 +35,7 @@ class RequestProblem:
     def help(self) -> str: ...
 
 class RequestError(Error):
-    """A request does not fit the policy's facts (codes E300-E305): every problem, and the first's code and fact."""
+    """A request does not fit the policy's facts (codes E300-E308): every problem, and the first's code and fact."""
 
     code: str
     fact: str | None
@@ -127,6 +128,9 @@ class Decision:
     def deadlines(self) -> list[Deadline]: ...
     @property
     def amounts(self) -> dict[str, int]: ...
+    @property
+    def aggregate(self) -> int | None:
+        """An aggregating collect table's sum, min or max of its output (minor units), or its count."""
     @property
     def remark_flag(self) -> str | None: ...
     @property

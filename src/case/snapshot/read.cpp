@@ -227,6 +227,7 @@ std::int64_t fact_value(const fact_def& f, const value& v, const where& w) {
       return time(v, w).time_since_epoch().count();
     case fact_type::integer:
     case fact_type::money:
+    case fact_type::decimal:  // its scaled integer
     case fact_type::duration:
       return integer(v, w);
   }

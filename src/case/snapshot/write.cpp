@@ -125,6 +125,7 @@ class writer : public detail::json_writer {
         return time(sys_seconds{std::chrono::seconds{v}});
       case fact_type::integer:
       case fact_type::money:
+      case fact_type::decimal:  // its scaled integer, as money is its minor units
       case fact_type::duration:
         break;
     }
