@@ -174,11 +174,21 @@ enum class hit_policy : std::uint8_t { unique, first, priority, any, collect, ru
 /// `unique`, `first`, ...
 std::string_view to_string(hit_policy h);
 
+/// Requests a table is meant to leave unanswered (`intended_gaps:`): `aftersale lint` leaves them
+/// out of the gaps it reports (A406) and shows them as notes (A416) instead. The evaluator does
+/// not read them: a request inside still gets `no_match`.
+struct intended_gap {
+  std::vector<condition> conditions;  ///< as a rule's `when`; never empty once loaded (E235)
+  std::string reason;                 ///< why no rule answers these requests; never blank (E236)
+  source_span where;                  ///< the item of the `intended_gaps` list
+};
+
 struct decision_table {
   std::string id;
   std::string description;
   aftersale::hit_policy hit_policy = hit_policy::first;
   std::vector<rule> rules;
+  std::vector<intended_gap> intended_gaps;  ///< in the order written
   source_span where;
 };
 
