@@ -213,11 +213,11 @@ void check_gaps(table_context& c) {
         message += "; … and " + std::to_string(total - shown.size()) + " more regions";
       message += ")";
     }
-    std::string help = "add a catch-all rule at the end, or rules for the requests listed";
+    std::string help =
+        "add a catch-all rule at the end, or rules for the requests listed, or list them under "
+        "`intended_gaps` "
+        "if no answer is intended";
     if (entry) help += "; these requests get `no_match` from `decide`";
-    help += c.table.intended_gaps.empty()
-                ? "; or, when no answer is intended, declare them under `intended_gaps`"
-                : "; or, when no answer is intended, add them to `intended_gaps`";
     finding f = table_finding(error_code::table_gap, severity::warning, c.table, c.table.where,
                               std::move(message), std::move(help));
     f.witness = shown_facts(c, std::move(shown[i].witness.facts));

@@ -2,6 +2,7 @@
 #include "command.hpp"
 
 #include <algorithm>
+#include <string>
 #include <utility>
 
 namespace aftersale::cli {
@@ -25,6 +26,12 @@ std::vector<std::unique_ptr<command>> build_registered_commands(CLI::App& app) {
   std::vector<std::unique_ptr<command>> commands;
   for (const auto& entry : factories) commands.push_back(entry.second(app));
   return commands;
+}
+
+void set_help_footer(CLI::App* cmd, const std::string& example, std::initializer_list<exit_code_help> codes) {
+  std::string text = "\nExample:\n  " + example + "\n\nExit codes:";
+  for (const exit_code_help& c : codes) text += "\n  " + std::to_string(c.code) + "  " + c.meaning;
+  cmd->footer(text);
 }
 
 }  // namespace aftersale::cli

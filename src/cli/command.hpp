@@ -6,7 +6,9 @@
 //   namespace { const aftersale::cli::command_registration lint{30, [](CLI::App& app) {
 //     return std::unique_ptr<aftersale::cli::command>(new lint_command(app)); }}; }
 #include <CLI/CLI.hpp>
+#include <initializer_list>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace aftersale::cli {
@@ -31,5 +33,21 @@ struct command_registration {
 
 /// The registered subcommands, built on `app` in their order.
 std::vector<std::unique_ptr<command>> build_registered_commands(CLI::App& app);
+
+/// One exit code of a command and what it means, for its `--help`.
+struct exit_code_help {
+  int code;
+  const char* meaning;
+};
+
+/// Ends `cmd --help` with one example command line and the exit codes the command returns
+/// (every subcommand has one; ctest `cli.help.*` checks them).
+void set_help_footer(CLI::App* cmd, const std::string& example, std::initializer_list<exit_code_help> codes);
+
+/// Exit codes most commands share: 0 done, 1 a policy does not load, 2 a bad command line or
+/// input (`input` says which inputs).
+inline constexpr exit_code_help exit_ok{0, "success"};
+inline constexpr exit_code_help exit_policy_does_not_load{
+    1, "a policy does not load (its diagnostics on stderr)"};
 
 }  // namespace aftersale::cli

@@ -26,7 +26,8 @@ void read_intended_gaps(build_state& s, const node& list, decision_table& t) {
     if (const node* when = item.find("when")) {
       read_when(s, *when, label, g.conditions);
       if (when->is_mapping() && when->pairs() == 0) {
-        s.r.error(error_code::empty_intended_gap, *when, label + " has an empty `when`: it would hide every gap",
+        s.r.error(error_code::empty_intended_gap, *when,
+                  label + " has an empty `when`: it would hide every gap",
                   "name the facts of the requests no rule is meant to answer, as in a rule's `when`");
       }
     }

@@ -112,8 +112,9 @@ if(TARGET aftersale_cli)
                      ARGS decide --policy policies/default.yaml --request examples/requests/)
 
   # decide: the decision instant
-  aftersale_cli_test(decide.missing_now EXIT 2 STDERR "no `now`"
-                     ARGS decide --policy ${good} --request ${requests}/unshipped_plain.json)
+  # No `now` in the file nor --now: the wall clock, as for `case` and `store` (resolve_now).
+  aftersale_cli_test(decide.missing_now EXIT 0 STDOUT "\"now\": \"2[0-9][0-9][0-9]-"
+                     ARGS decide --policy ${good} --request ${requests}/unshipped_plain.json --format json)
   aftersale_cli_test(decide.now_option EXIT 0 STDOUT "\"solution\": \"refund_immediately\""
                      ARGS decide --policy ${good} --request ${requests}/unshipped_plain.json
                           --now 2026-11-23T10:00:00+08:00 --format json)
