@@ -189,7 +189,7 @@ int main(int argc, char** argv) {
   if (argc == 2) {
     for (CLI::App* sub : app.get_subcommands({})) {
       if (sub->get_name() == argv[1] && !sub->get_subcommands({}).empty()) {
-        std::cout << sub->help();
+        std::cout << sub->help(app.get_name());
         return 0;
       }
     }
