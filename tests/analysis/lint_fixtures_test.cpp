@@ -139,7 +139,7 @@ TEST_F(LintFixtures, JsonShape) {
   EXPECT_NE(
       json.find(
           "\"coverage\":[{\"table\":\"after_sales\",\"unhandled\":[[\"shipped\",\"refund\"],[\"shipped\","
-          "\"complain\"]],\"catch_all_only\":[]}]"),
+          "\"complain\"]],\"catch_all_only\":[],\"intended\":[]}]"),
       std::string::npos)
       << json;
   EXPECT_NE(json.find("\"errors\":0,\"warnings\":2,\"notes\":0}"), std::string::npos) << json;
@@ -198,10 +198,10 @@ decisions:
     }
   }
   ASSERT_EQ(lines.size(), 4u);
-  EXPECT_EQ(lines[0], "gaps.yaml:8:18: error[E200]: unknown fact `knd` in intended gap 1 of table `main`");
+  EXPECT_EQ(lines[0], "gaps.yaml:8:17: error[E200]: unknown fact `knd` in intended gap 1 of table `main`");
   EXPECT_EQ(lines[1].substr(0, lines[1].find(']') + 1), "gaps.yaml:9:9: error[E106]");
   EXPECT_NE(lines[1].find("`reason`"), std::string::npos) << lines[1];
-  EXPECT_EQ(lines[2].substr(0, lines[2].find(']') + 1), "gaps.yaml:10:47: error[E105]");
+  EXPECT_EQ(lines[2].substr(0, lines[2].find(']') + 1), "gaps.yaml:10:46: error[E105]");
   EXPECT_EQ(lines[3].substr(0, lines[3].find(']') + 1), "gaps.yaml:11:23: error[E202]");
 }
 
