@@ -42,7 +42,8 @@ struct analysis_options {
   /// analysis stops that check and reports A411 instead of running away on huge tables.
   std::size_t max_regions = 200'000;
   /// A406: a table's gaps are reported one finding per disjoint region, each with its own
-  /// witness, for at most this many regions; the last one shown says how many more there are.
+  /// witness, for at most this many regions (0 counts as 1); the last one shown says how many
+  /// more there are.
   std::size_t gap_witnesses = 5;
   bool check_tables = true;
   bool check_flows = true;

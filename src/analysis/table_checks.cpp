@@ -193,8 +193,9 @@ void check_gaps(table_context& c) {
   };
   std::vector<gap> shown;
   std::size_t total = 0;
+  const std::size_t limit = std::max<std::size_t>(1, c.options.gap_witnesses);
   for (const box& b : gaps->boxes()) {
-    if (shown.size() >= c.options.gap_witnesses) {
+    if (shown.size() >= limit) {
       total += realisable(c.s, b, c.options.at) ? 1 : 0;
       continue;
     }

@@ -260,3 +260,17 @@ decisions:
                 "`shipped`, `request` = `complain`, `amount` >= 1.01 unanswered on purpose: a person "
                 "answers"}));
 }
+
+// `gap_witnesses` bounds the regions shown; the last one shown counts the rest.
+TEST_F(LintFixtures, GapWitnessesBoundTheRegionsShown) {
+  const auto p = aftersale::load_policy_file("tests/lint/A406_gap_regions.yaml");
+  aftersale::analysis_options o;
+  o.gap_witnesses = 2;
+  const auto r = aftersale::analyze(*p, o);
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_EQ(r.findings[0].diagnostic.message.substr(r.findings[0].diagnostic.message.find(" (")),
+            " (gap 1 of 7 disjoint regions)");
+  EXPECT_EQ(r.findings[1].diagnostic.message.substr(r.findings[1].diagnostic.message.find(" (")),
+            " (gap 2 of 7 disjoint regions; … and 5 more regions)");
+  EXPECT_NE(aftersale::to_string(r.findings[0]), aftersale::to_string(r.findings[1]));
+}
