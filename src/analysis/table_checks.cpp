@@ -182,36 +182,87 @@ std::optional<witness_request> unanswered_witness(const table_context& c, const 
   return w;
 }
 
+// The pieces of `b` that lie apart: one box per combination of one interval (or "absent") of
+// each ordered dimension (int, money, duration, timestamp, days/hours_since) whose set has
+// several; enum, bool and string dimensions stay whole (their values have no order, so a set
+// of them is one region). `amount` in [<= 50.00, >= 500.01] is two regions, each its witness.
+class pieces {
+ public:
+  pieces(const space& s, const box& b) : options_(b.dims.size()), at_(b.dims.size(), 0) {
+    for (std::size_t d = 0; d < b.dims.size(); ++d) {
+      const value_set& v = b.dims[d];
+      const fact_type t = s[d].def->type;
+      const bool ordered = t != fact_type::enumeration && t != fact_type::string && t != fact_type::boolean;
+      if (!ordered || v.intervals().size() + (v.has_absent() ? 1 : 0) <= 1) {
+        options_[d].push_back(v);
+        continue;
+      }
+      for (const auto& [lo, hi] : v.intervals()) options_[d].push_back(value_set::range(lo, hi));
+      if (v.has_absent()) options_[d].push_back(value_set::absent_only());
+    }
+  }
+
+  /// The next piece into `out`; false when there are no more.
+  bool next(box& out) {
+    if (done_) return false;
+    out.dims.resize(options_.size());
+    for (std::size_t d = 0; d < options_.size(); ++d) out.dims[d] = options_[d][at_[d]];
+    std::size_t d = 0;  // an odometer over the dimensions' options
+    for (; d < options_.size(); ++d) {
+      if (++at_[d] < options_[d].size()) break;
+      at_[d] = 0;
+    }
+    done_ = d == options_.size();
+    return true;
+  }
+
+ private:
+  std::vector<std::vector<value_set>> options_;
+  std::vector<std::size_t> at_;
+  bool done_ = false;
+};
+
+// Pieces counted past the ones shown, at most: the count is then "at least".
+constexpr std::size_t max_counted_pieces = 100'000;
+
 // A406: one finding per disjoint region of the gaps (intended gaps left out), each with its own
 // witness, up to `options.gap_witnesses`; the last one shown counts the regions left.
 void check_gaps(table_context& c) {
   const std::optional<region> gaps = unanswered(c, full_box(c.s), c.intended_boxes, "gap check");
   if (!gaps) return;
   struct gap {
-    const box* where;
+    box where;
     witness_request witness;
   };
   std::vector<gap> shown;
-  std::size_t total = 0;
+  std::size_t total = 0, counted = 0;
+  bool at_least = false;
   const std::size_t limit = std::max<std::size_t>(1, c.options.gap_witnesses);
   for (const box& b : gaps->boxes()) {
-    if (shown.size() >= limit) {
-      total += realisable(c.s, b, c.options.at) ? 1 : 0;
-      continue;
+    pieces all(c.s, b);
+    box piece;
+    while (!at_least && all.next(piece)) {
+      if (shown.size() >= limit) {
+        at_least = ++counted > max_counted_pieces;
+        total += !at_least && realisable(c.s, piece, c.options.at) ? 1 : 0;
+        continue;
+      }
+      std::optional<witness_request> w = unanswered_witness(c, piece);
+      if (!w) continue;
+      ++total;
+      shown.push_back({piece, std::move(*w)});
     }
-    std::optional<witness_request> w = unanswered_witness(c, b);
-    if (!w) continue;
-    ++total;
-    shown.push_back({&b, std::move(*w)});
   }
   const bool entry = c.p.info.entry == c.table_index;
   for (std::size_t i = 0; i < shown.size(); ++i) {
     std::string message = "no rule of table " + tick(c.table.id) + " matches requests with " +
-                          describe_box(c.s, *shown[i].where);
+                          describe_box(c.s, shown[i].where);
     if (total > 1) {
-      message += " (gap " + std::to_string(i + 1) + " of " + std::to_string(total) + " disjoint regions";
+      message += " (gap " + std::to_string(i + 1) + " of " + (at_least ? "at least " : "") +
+                 std::to_string(total) + " disjoint regions";
       if (i + 1 == shown.size() && total > shown.size())
-        message += "; … and " + std::to_string(total - shown.size()) + " more regions";
+        message += "; … and " + std::string(at_least ? "at least " : "") +
+                   std::to_string(total - shown.size()) + " more regions";
       message += ")";
     }
     std::string help =

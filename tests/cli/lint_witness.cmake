@@ -3,7 +3,7 @@
 # booleans typed in JSON). Included by tests/cli/tests.cmake.
 if(TARGET aftersale_cli)
   foreach(policy "${aftersale_cli_fixtures}/lint/typed_gaps.yaml" "${PROJECT_SOURCE_DIR}/tests/lint/A406_gap.yaml"
-                 "${PROJECT_SOURCE_DIR}/tests/lint/A406_gap_regions.yaml"
+                 "${PROJECT_SOURCE_DIR}/tests/lint/A406_gap_regions.yaml" "${PROJECT_SOURCE_DIR}/tests/lint/A406_gap_intervals.yaml"
                  "${PROJECT_SOURCE_DIR}/tests/lint/A416_intended_gap.yaml")
     get_filename_component(stem "${policy}" NAME_WE)
     add_test(NAME cli.lint.witness_replays.${stem}
