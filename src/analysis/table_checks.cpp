@@ -183,8 +183,8 @@ std::optional<witness_request> unanswered_witness(const table_context& c, const 
 }
 
 // The pieces of `b` that lie apart: one box per combination of one interval (or "absent") of
-// each ordered dimension (int, money, duration, timestamp, days/hours_since) whose set has
-// several; enum, bool and string dimensions stay whole (their values have no order, so a set
+// each ordered dimension (int, money, duration, timestamp, days/hours_since) that `b` narrows
+// to a set of several; enum, bool and string dimensions stay whole (their values have no order, so a set
 // of them is one region). `amount` in [<= 50.00, >= 500.01] is two regions, each its witness.
 class pieces {
  public:
@@ -193,7 +193,8 @@ class pieces {
       const value_set& v = b.dims[d];
       const fact_type t = s[d].def->type;
       const bool ordered = t != fact_type::enumeration && t != fact_type::string && t != fact_type::boolean;
-      if (!ordered || v.intervals().size() + (v.has_absent() ? 1 : 0) <= 1) {
+      // A dimension the gap does not narrow stays whole: it is not what sets the regions apart.
+      if (!ordered || v == s[d].domain || v.intervals().size() + (v.has_absent() ? 1 : 0) <= 1) {
         options_[d].push_back(v);
         continue;
       }

@@ -47,7 +47,6 @@ if(TARGET aftersale_cli)
   aftersale_cli_test(version EXIT 0
                      STDOUT "^aftersale ${PROJECT_VERSION}\npolicy format ${AFTERSALE_POLICY_FORMAT_VERSION}\nsnapshot format aftersale-case/${AFTERSALE_SNAPSHOT_FORMAT_VERSION}\nstore schema [0-9]+\n$"
                      ARGS --version)
-  aftersale_cli_test(no_command EXIT 2 STDERR "subcommand" ARGS)
 
   # validate
   aftersale_cli_test(validate.fixture EXIT 0 STDERR_EMPTY
@@ -221,7 +220,6 @@ if(TARGET aftersale_cli)
                    "-DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_case/concurrent_apply" -DN=16
                    -P "${CMAKE_CURRENT_SOURCE_DIR}/cli/case_concurrent.cmake")
   set_tests_properties(cli.case.concurrent_apply PROPERTIES LABELS cli)
-  aftersale_cli_test(case.no_subcommand EXIT 2 STDERR "subcommand" ARGS case)
   aftersale_cli_test(case.help EXIT 0 STDOUT "open.*apply.*advance.*show" ARGS case --help)
 
   # Manners: `aftersale` alone prints the help and succeeds, as does a command of commands alone;
