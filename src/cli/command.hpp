@@ -44,10 +44,4 @@ struct exit_code_help {
 /// (every subcommand has one; ctest `cli.help.*` checks them).
 void set_help_footer(CLI::App* cmd, const std::string& example, std::initializer_list<exit_code_help> codes);
 
-/// Exit codes most commands share: 0 done, 1 a policy does not load, 2 a bad command line or
-/// input (`input` says which inputs).
-inline constexpr exit_code_help exit_ok{0, "success"};
-inline constexpr exit_code_help exit_policy_does_not_load{
-    1, "a policy does not load (its diagnostics on stderr)"};
-
 }  // namespace aftersale::cli
