@@ -367,7 +367,9 @@ case_command::case_command(CLI::App& app) {
   add_lock_wait(apply_, opt_);
   add_format(apply_, opt_);
   set_help_footer(
-      apply_, "aftersale case apply policies/default.yaml case.json --event approve --as agent --id evt-1",
+      apply_,
+      "aftersale case apply policies/default.yaml case.json --event approve --as agent --id evt-1 "
+      "--now 2026-10-14T10:30:00+08:00",
       {{0, "success"},
        {1, "a policy does not load (its diagnostics on stderr)"},
        {2, "a request, snapshot, option or file is wrong"},

@@ -407,7 +407,7 @@ class store_command final : public command {
     const exit_code_help ok{exit_store_ok, "success"};
     set_help_footer(init_, "aftersale store init --store cases.db", {ok, input, failed});
     set_help_footer(migrate_, "aftersale store migrate --store cases.db", {ok, input, failed});
-    set_help_footer(list_, "aftersale store list --store cases.db --phase open", {ok, input, failed});
+    set_help_footer(list_, "aftersale store list --store cases.db --phase escalated", {ok, input, failed});
     set_help_footer(show_, "aftersale store show --store cases.db --case RMA-1001 -p policies/default.yaml",
                     {ok, policy, input, failed});
     set_help_footer(due_, "aftersale store due --store cases.db --now 2026-10-17T09:00:00+08:00",

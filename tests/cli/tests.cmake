@@ -232,7 +232,7 @@ if(TARGET aftersale_cli)
                      STDOUT "\n\nExample:\n  aftersale lint policies/default\\.yaml --strict\n\nExit codes:\n  0  no error finding \\(warnings and notes do not count without --strict\\)\n  1  an error finding \\(with --strict, also a warning\\), or a policy that does not load\n  2  a bad command line\n$"
                      ARGS lint --help)
   aftersale_cli_test(help.case_apply EXIT 0
-                     STDOUT "Example:\n  aftersale case apply policies/default\\.yaml case\\.json --event approve --as agent --id evt-1\n\nExit codes:\n  0  success\n  1  a policy does not load \\(its diagnostics on stderr\\)\n  2  a request, snapshot, option or file is wrong\n  3  the case refused the event, or another process changed it \\(the file is unchanged\\)\n$"
+                     STDOUT "Example:\n  aftersale case apply policies/default\\.yaml case\\.json --event approve --as agent --id evt-1 --now 2026-10-14T10:30:00\\+08:00\n\nExit codes:\n  0  success\n  1  a policy does not load \\(its diagnostics on stderr\\)\n  2  a request, snapshot, option or file is wrong\n  3  the case refused the event, or another process changed it \\(the file is unchanged\\)\n$"
                      ARGS case apply --help)
   foreach(command validate decide "case open" "case apply" "case advance" "case show" lint test graph paths
                   "store init" "store migrate" "store list" "store show" "store due" "store breaches" "store open"
