@@ -58,7 +58,7 @@ constexpr const char* lint_doc =
 void register_lint(py::module_& m) {
   py::class_<finding>(
       m, "Finding",
-      "One problem or suspicion `lint` found: code (A400-A411), location, message, a witness request.")
+      "One problem or suspicion `lint` found: code (A400-A417), location, message, a witness request.")
       .def_property_readonly("code", [](const finding& f) { return code_text(f.diagnostic.code); })
       .def_property_readonly(
           "severity", [](const finding& f) { return std::string(to_string(f.diagnostic.severity)); },

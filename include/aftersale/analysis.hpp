@@ -17,7 +17,7 @@
 ///
 /// Flows are analysed as graphs (Boost.Graph): reachability from the start, reachability of a
 /// terminal state, guards that can never hold or can hold together, clocks on terminal states,
-/// labels for customers. Codes are catalogued in docs/errors.md (A400-A411).
+/// labels for customers. Codes are catalogued in docs/errors.md (A400-A417).
 #include <aftersale/error.hpp>
 #include <aftersale/model.hpp>
 #include <aftersale/time.hpp>
@@ -41,6 +41,10 @@ struct analysis_options {
   /// Upper bound on the number of disjoint regions one table's analysis may hold; past it the
   /// analysis stops that check and reports A411 instead of running away on huge tables.
   std::size_t max_regions = 200'000;
+  /// A406: a table's gaps are reported one finding per disjoint region, each with its own
+  /// witness, for at most this many regions (0 counts as 1); the last one shown says how many
+  /// more there are.
+  std::size_t gap_witnesses = 5;
   bool check_tables = true;
   bool check_flows = true;
 };
@@ -73,6 +77,9 @@ struct pair_coverage {
   std::string table;
   std::vector<std::pair<std::string, std::string>> unhandled;  ///< no rule matches any request with the pair
   std::vector<std::pair<std::string, std::string>> catch_all_only;  ///< only rules constraining neither fact
+  /// No rule matches the pair, and every request with it lies in the table's `intended_gaps`
+  /// (not reported by A409).
+  std::vector<std::pair<std::string, std::string>> intended;
 };
 
 struct analysis_report {

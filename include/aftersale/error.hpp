@@ -80,6 +80,9 @@ enum class error_code : std::uint16_t {
   value_out_of_range = 229,     ///< a default or condition value outside its fact's `min`/`max`
   decimal_scale = 230,          ///< a decimal fact without a `scale` of 1..9, or `scale` on another type
   decimal_digits = 231,         ///< a decimal value with more digits after the point than the fact's scale
+  empty_intended_gap =
+      235,             ///< an `intended_gaps` item whose `when` names no condition (it would hide every gap)
+  blank_reason = 236,  ///< an `intended_gaps` item whose `reason` is empty or only spaces
   // E3xx: requests checked against a policy's facts
   unknown_fact = 300,      ///< the request names a fact the policy does not declare
   fact_type = 301,         ///< a value of the wrong type for the fact
@@ -104,6 +107,9 @@ enum class error_code : std::uint16_t {
   protected_weakened = 410,  ///< a store policy gives a protected request a weaker outcome than its base
   analysis_budget = 411,     ///< the analysis stopped splitting regions at its budget; results are partial
   reset_never_applies = 412,  ///< a clock `reset` where the clock is never running or paused: it does nothing
+  intended_gap_matched = 415,  ///< an intended gap that rules of its table answer (in part): not a gap there
+  intended_gap = 416,          ///< a note showing a gap the table declares intended, with its reason
+  intended_gap_empty = 417,  ///< an intended gap no request can fall into: its conditions exclude each other
   // E5xx: the library called the wrong way (thrown as `usage_error`, never a policy finding)
   no_policy = 500,         ///< a null policy pointer, or a case that was never opened
   foreign_input = 501,     ///< a bound request or batch made with another policy

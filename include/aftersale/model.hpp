@@ -207,12 +207,22 @@ struct table_aggregate {
   source_span where;
 };
 
+/// Requests a table is meant to leave unanswered (`intended_gaps:`): `aftersale lint` leaves them
+/// out of the gaps it reports (A406) and shows them as notes (A416) instead. The evaluator does
+/// not read them: a request inside still gets `no_match`.
+struct intended_gap {
+  std::vector<condition> conditions;  ///< as a rule's `when`; never empty once loaded (E235)
+  std::string reason;                 ///< why no rule answers these requests; never blank (E236)
+  source_span where;                  ///< the item of the `intended_gaps` list
+};
+
 struct decision_table {
   std::string id;
   std::string description;
   aftersale::hit_policy hit_policy = hit_policy::first;
   std::vector<rule> rules;
   table_aggregate aggregate;  ///< `collect` only; op `none` when the table aggregates nothing
+  std::vector<intended_gap> intended_gaps;  ///< in the order written
   source_span where;
 };
 

@@ -143,6 +143,7 @@ std::string to_json(const analysis_report& r) {
     w.string(c.table);
     json_pairs(w, "unhandled", c.unhandled);
     json_pairs(w, "catch_all_only", c.catch_all_only);
+    json_pairs(w, "intended", c.intended);
     w.end_object();
   }
   w.end_array();

@@ -7,8 +7,8 @@
 
 namespace aftersale::analysis {
 
-/// Gaps (A406), overlaps (A407), shadowed rules (A408), (status × request) coverage (A409)
-/// and A411 budgets of every decision table: table_checks.cpp.
+/// Gaps (A406), overlaps (A407), shadowed rules (A408), (status × request) coverage (A409),
+/// A411 budgets and intended gaps (A415-A417) of every decision table: table_checks.cpp.
 void check_tables(const policy& p, const analysis_options& options, analysis_report& report);
 
 /// Unreachable states (A400), no way to a terminal state (A401), nondeterminism (A402),

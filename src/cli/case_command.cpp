@@ -17,6 +17,7 @@
 #include "case_payload.hpp"
 #include "case_render.hpp"
 #include "case_view.hpp"
+#include "command.hpp"
 #include "policy_path.hpp"
 #include "request_json.hpp"
 
@@ -157,14 +158,7 @@ void decision_json(json_writer& w, const std::optional<decided>& d) {
 int run_open(const options& opt) {
   auto p = load(opt);
   request_file r = read_request_file(opt.request, opt.max_request_bytes);
-  sys_seconds now{};
-  if (!opt.now.empty()) {
-    now = parse_instant(opt.now, "--now");
-  } else if (r.now) {
-    now = parse_instant(*r.now, r.path + ": `now`");
-  } else {
-    now = wall_clock();
-  }
+  const sys_seconds now = resolve_now(opt.now, r.now, r.path);
   std::error_code ec;
   if (!opt.force && std::filesystem::exists(opt.snapshot, ec)) {
     fail(opt.snapshot, "the file exists: give --force to replace it");
@@ -217,7 +211,7 @@ int run_open(const options& opt) {
 
 int run_apply(const options& opt) {
   auto p = load(opt);
-  const sys_seconds now = parse_instant(opt.now, "--now");
+  const sys_seconds now = resolve_now(opt.now);
   // Read, apply and write under one lock: a second `case apply` on the file waits and then
   // applies its event to the case this one wrote.
   const case_file_lock lock(opt.snapshot, lock_wait(opt));
@@ -273,7 +267,7 @@ int run_apply(const options& opt) {
 
 int run_advance(const options& opt) {
   auto p = load(opt);
-  const sys_seconds now = parse_instant(opt.now, "--now");
+  const sys_seconds now = resolve_now(opt.now);
   const case_file_lock lock(opt.snapshot, lock_wait(opt));
   service_case c = read_case(p, opt.snapshot, lock.read());
   refuse_going_back(c, now);
@@ -323,7 +317,7 @@ int run_advance(const options& opt) {
 
 int run_show(const options& opt) {
   auto p = load(opt);
-  const sys_seconds now = parse_instant(opt.now, "--now");
+  const sys_seconds now = resolve_now(opt.now);
   service_case c = read_case(p, opt.snapshot);
   case_view view = make_case_view(c, opt.locale, opt.customer, now);
   if (opt.format == "json") {
@@ -351,12 +345,20 @@ case_command::case_command(CLI::App& app) {
                    "Refuse a request file larger than this (default 1048576, 1 MiB)")
       ->check(CLI::PositiveNumber);
   open_->add_option("--flow", opt_.flow, "Open this flow with the request's facts instead of deciding");
-  add_now(open_, opt_,
-          "Opening instant, ISO 8601 with offset (default: the request's `now`, else the wall clock)");
+  add_now(
+      open_, opt_,
+      "Opening instant, ISO 8601 with offset, or now (default: the request's `now`, else the wall clock)");
   open_->add_flag("--force", opt_.force, "Replace the output file if it exists");
   add_locale(open_, opt_);
   add_lock_wait(open_, opt_);
   add_format(open_, opt_);
+  set_help_footer(
+      open_,
+      "aftersale case open policies/default.yaml -r examples/requests/02_return_refund_seven_day.json "
+      "-o case.json",
+      {{0, "success"},
+       {1, "a policy does not load (its diagnostics on stderr)"},
+       {2, "a request, snapshot, option or file is wrong"}});
 
   apply_ = case_->add_subcommand(
       "apply", "Send an event to a case; a refused event leaves the file untouched (exit 3)");
@@ -367,28 +369,53 @@ case_command::case_command(CLI::App& app) {
   apply_->add_option("--as", opt_.role, "Role of the actor (customer, agent, system, ...)")->required();
   apply_->add_option("--id", opt_.id, "Idempotency key: an id already applied is a no-op");
   apply_->add_option("--set", opt_.sets, "Payload: variable=value (repeat for several)");
-  add_now(apply_, opt_, "Event instant, ISO 8601 with offset, or now (default)");
+  add_now(apply_, opt_, "Event instant, ISO 8601 with offset, or now (default: the wall clock)");
   add_locale(apply_, opt_);
   add_lock_wait(apply_, opt_);
   add_format(apply_, opt_);
+  set_help_footer(
+      apply_,
+      "aftersale case apply policies/default.yaml case.json --event approve --as agent --id evt-1 "
+      "--now 2026-10-14T10:30:00+08:00",
+      {{0, "success"},
+       {1, "a policy does not load (its diagnostics on stderr)"},
+       {2, "a request, snapshot, option or file is wrong"},
+       {3, "the case refused the event, or another process changed it (the file is unchanged)"}});
 
   advance_ = case_->add_subcommand("advance", "Fire the timers due by --now, earliest first");
   advance_->add_option("POLICY", opt_.policy, "Policy YAML file")->required();
   add_policy_path_option(advance_);
   advance_->add_option("CASE", opt_.snapshot, "Case snapshot file")->required();
-  add_now(advance_, opt_, "Advance to this instant, ISO 8601 with offset, or now (default)");
+  add_now(advance_, opt_, "Advance to this instant, ISO 8601 with offset, or now (default: the wall clock)");
   add_locale(advance_, opt_);
   add_lock_wait(advance_, opt_);
   add_format(advance_, opt_);
+  set_help_footer(advance_,
+                  "aftersale case advance policies/default.yaml case.json --now 2026-10-17T09:00:00+08:00",
+                  {{0, "success"},
+                   {1, "a policy does not load (its diagnostics on stderr)"},
+                   {2, "a request, snapshot, option or file is wrong"}});
 
   show_ = case_->add_subcommand("show", "Print a case: state, clocks, next deadline, history");
   show_->add_option("POLICY", opt_.policy, "Policy YAML file")->required();
   add_policy_path_option(show_);
   show_->add_option("CASE", opt_.snapshot, "Case snapshot file")->required();
   show_->add_flag("--customer", opt_.customer, "Show the customer-facing state label and progress");
-  add_now(show_, opt_, "Instant to mark overdue clocks and due timers against, or now (default)");
+  add_now(show_, opt_,
+          "Instant to mark overdue clocks and due timers against, or now (default: the wall clock)");
   add_locale(show_, opt_);
   add_format(show_, opt_);
+  set_help_footer(show_, "aftersale case show policies/default.yaml case.json --customer --locale en",
+                  {{0, "success"},
+                   {1, "a policy does not load (its diagnostics on stderr)"},
+                   {2, "a request, snapshot, option or file is wrong"}});
+  set_help_footer(case_,
+                  "aftersale case open policies/default.yaml -r "
+                  "examples/requests/02_return_refund_seven_day.json -o case.json",
+                  {{0, "success"},
+                   {1, "a policy does not load (its diagnostics on stderr)"},
+                   {2, "a request, snapshot, option or file is wrong"},
+                   {3, "`apply`: the case refused the event (the file is unchanged)"}});
 }
 
 bool case_command::selected() const { return case_ != nullptr && case_->parsed(); }

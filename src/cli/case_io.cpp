@@ -175,4 +175,10 @@ sys_seconds parse_instant(const std::string& text, const std::string& where) {
   return *t;
 }
 
+sys_seconds resolve_now(const std::string& option, const std::optional<std::string>& file_now,
+                        const std::string& file) {
+  if (!option.empty() || !file_now) return parse_instant(option, "--now");
+  return parse_instant(*file_now, (file == "-" ? std::string("<stdin>") : file) + ": `now`");
+}
+
 }  // namespace aftersale::cli

@@ -5,6 +5,7 @@
 #include <aftersale/time.hpp>
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -54,5 +55,12 @@ sys_seconds parse_instant(const std::string& text, const std::string& where);
 
 /// The wall clock, to the second.
 sys_seconds wall_clock();
+
+/// The instant a command acts at: the one rule of every command that takes `--now` (decide,
+/// case, store; the worker's fixed instant): `--now` when given, else the request file's `now`
+/// (for commands that read a request; `file` names it in messages), else the wall clock. `now`
+/// as a value, in either place, is the wall clock. docs/cli.md, "Times". @throws input_error
+sys_seconds resolve_now(const std::string& option, const std::optional<std::string>& file_now = std::nullopt,
+                        const std::string& file = "");
 
 }  // namespace aftersale::cli

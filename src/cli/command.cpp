@@ -2,6 +2,7 @@
 #include "command.hpp"
 
 #include <algorithm>
+#include <string>
 #include <utility>
 
 #include "base/nearest.hpp"
@@ -60,6 +61,10 @@ std::string unknown_command(const CLI::App& app, const std::vector<std::string>&
            "`\n  help: " + (near.empty() ? "" : near + ' ') + "commands: " + list;
   }
   return {};
+void set_help_footer(CLI::App* cmd, const std::string& example, std::initializer_list<exit_code_help> codes) {
+  std::string text = "\nExample:\n  " + example + "\n\nExit codes:";
+  for (const exit_code_help& c : codes) text += "\n  " + std::to_string(c.code) + "  " + c.meaning;
+  cmd->footer(text);
 }
 
 }  // namespace aftersale::cli

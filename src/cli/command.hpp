@@ -6,6 +6,7 @@
 //   namespace { const aftersale::cli::command_registration lint{30, [](CLI::App& app) {
 //     return std::unique_ptr<aftersale::cli::command>(new lint_command(app)); }}; }
 #include <CLI/CLI.hpp>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,5 +39,14 @@ std::vector<std::unique_ptr<command>> build_registered_commands(CLI::App& app);
 /// and a `help:` line with the nearest subcommands; empty otherwise. Only a level that takes no
 /// positional arguments is checked, where a bare word can only be a subcommand.
 std::string unknown_command(const CLI::App& app, const std::vector<std::string>& args);
+/// One exit code of a command and what it means, for its `--help`.
+struct exit_code_help {
+  int code;
+  const char* meaning;
+};
+
+/// Ends `cmd --help` with one example command line and the exit codes the command returns
+/// (every subcommand has one; ctest `cli.help.*` checks them).
+void set_help_footer(CLI::App* cmd, const std::string& example, std::initializer_list<exit_code_help> codes);
 
 }  // namespace aftersale::cli

@@ -34,6 +34,11 @@ class graph_command final : public command {
     cmd_->add_flag("--no-roles", no_roles_, "Leave roles off the transitions");
     cmd_->add_flag("--reopen", reopen_, "Also draw `reopen` from terminal states");
     cmd_->add_option("--output,-o", output_, "Output file (default: stdout)");
+    set_help_footer(
+        cmd_, "aftersale graph policies/default.yaml --flow refund_before_picking --format mermaid",
+        {{0, "the drawing is written"},
+         {1, "a policy does not load (its diagnostics on stderr)"},
+         {2, "an unknown flow, an unwritable output, no Graphviz `dot` for svg, or a bad command line"}});
   }
 
   bool selected() const override { return cmd_->parsed(); }

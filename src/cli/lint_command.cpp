@@ -39,7 +39,14 @@ class lint_command final : public command {
     cmd_->add_option("--request-fact", request_fact_, "Enum fact of the coverage pairs (default: request)");
     cmd_->add_option("--max-regions", max_regions_, "Region budget per table check (default 200000)")
         ->check(CLI::PositiveNumber);
+    cmd_->add_option("--gap-witnesses", gap_witnesses_,
+                     "Gap regions shown per table, each with its own witness (default 5)")
+        ->check(CLI::PositiveNumber);
     cmd_->add_flag("--strict", strict_, "Warnings fail too");
+    set_help_footer(cmd_, "aftersale lint policies/default.yaml --strict",
+                    {{0, "no error finding (warnings and notes do not count without --strict)"},
+                     {1, "an error finding (with --strict, also a warning), or a policy that does not load"},
+                     {2, "a bad command line"}});
   }
 
   bool selected() const override { return cmd_->parsed(); }
@@ -59,6 +66,7 @@ class lint_command final : public command {
     if (!status_fact_.empty()) options.status_fact = status_fact_;
     if (!request_fact_.empty()) options.request_fact = request_fact_;
     if (max_regions_ > 0) options.max_regions = max_regions_;
+    if (gap_witnesses_ > 0) options.gap_witnesses = gap_witnesses_;
 
     analysis_report all;
     analysis_report load_errors;  // diagnostics of policies that do not load
@@ -104,6 +112,7 @@ class lint_command final : public command {
   std::string status_fact_;
   std::string request_fact_;
   std::size_t max_regions_ = 0;
+  std::size_t gap_witnesses_ = 0;
   bool strict_ = false;
 };
 

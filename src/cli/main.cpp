@@ -6,6 +6,7 @@
 //   aftersale case open|apply|advance|show ...   (case_command.hpp)
 //   aftersale store ... and aftersale worker      (store_command.cpp, worker_command.cpp)
 //
+// `aftersale` alone prints the help (exit 0), as `--help` does.
 // Exit codes: 0 ok, 1 a policy does not load, 2 a request or the command line is wrong,
 // 3 `case apply`, `store apply`: the case refused the event, 4 `store`, `worker`: the store failed.
 #include <CLI/CLI.hpp>
@@ -16,6 +17,7 @@
 #include <optional>
 
 #include "case_command.hpp"
+#include "case_io.hpp"
 #include "command.hpp"
 #include "outcome.hpp"
 #include "policy_path.hpp"
@@ -82,25 +84,6 @@ struct decide_args {
   bool explain = false;
 };
 
-// The decision instant: --now wins over the file's `now`; the wall clock only when asked
-// for explicitly with `--now now`, so decisions are reproducible by default.
-aftersale::sys_seconds decision_time(const decide_args& args, const cli::request_file& r) {
-  std::string text = !args.now.empty() ? args.now : r.now.value_or("");
-  if (text.empty()) {
-    throw cli::input_error(
-        r.path + ": error: no `now`: give it in the request file or with --now (--now now for the clock)");
-  }
-  if (text == "now" && !args.now.empty()) {
-    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  }
-  auto t = aftersale::parse_timestamp(text);
-  if (!t) {
-    throw cli::input_error(r.path + ": error: `now` is not an ISO 8601 timestamp with an offset: `" + text +
-                           "` (expected e.g. 2026-10-08T09:30:00+08:00)");
-  }
-  return *t;
-}
-
 int run_decide(const decide_args& args) {
   std::shared_ptr<const aftersale::policy> policy;
   try {
@@ -128,7 +111,7 @@ int run_decide(const decide_args& args) {
     std::string where = path == "-" ? "<stdin>" : path;
     try {
       cli::request_file r = cli::read_request_file(path, args.max_request_bytes);
-      aftersale::sys_seconds now = decision_time(args, r);
+      const aftersale::sys_seconds now = cli::resolve_now(args.now, r.now, r.path);
       try {
         aftersale::decision d = args.table.empty()
                                     ? aftersale::decide(policy, r.facts, now, options)
@@ -157,7 +140,7 @@ int run_decide(const decide_args& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"aftersale: after-sales policy as executable, testable data"};
+  CLI::App app{"aftersale: after-sales policy as executable, testable data", "aftersale"};
   // What this binary reads and writes, for bug reports and upgrade checks (docs/versioning.md).
   app.set_version_flag(
       "--version", std::string("aftersale ") + AFTERSALE_VERSION_STRING + "\npolicy format " +
@@ -171,6 +154,10 @@ int main(int argc, char** argv) {
   CLI::App* validate = app.add_subcommand("validate", "Load policies and report every problem found");
   validate->add_option("POLICY", policies, "Policy YAML files")->required();
   cli::add_policy_path_option(validate);
+  cli::set_help_footer(validate, "aftersale validate policies/default.yaml",
+                       {{0, "every policy loads"},
+                        {1, "a policy does not load (its diagnostics on stderr)"},
+                        {2, "a bad command line"}});
 
   decide_args args;
   CLI::App* decide = app.add_subcommand("decide", "Decide requests with a policy");
@@ -178,7 +165,9 @@ int main(int argc, char** argv) {
   cli::add_policy_path_option(decide);
   decide->add_option("--request,-r", args.requests, "Request JSON file, a directory of them, or - for stdin")
       ->required();
-  decide->add_option("--now", args.now, "Decision instant, ISO 8601 with offset; `now` for the wall clock");
+  decide->add_option(
+      "--now", args.now,
+      "Decision instant, ISO 8601 with offset, or now (default: the request's `now`, else the wall clock)");
   decide->add_option("--table", args.table, "Decision table id (default: the policy's entry table)");
   decide->add_option("--format", args.format, "Output format")->check(CLI::IsMember({"table", "json"}));
   decide
@@ -186,11 +175,30 @@ int main(int argc, char** argv) {
                    "Refuse a request file larger than this (default 1048576, 1 MiB)")
       ->check(CLI::PositiveNumber);
   decide->add_flag("--explain", args.explain, "Explain why the rule matched and earlier ones did not");
+  cli::set_help_footer(decide,
+                       "aftersale decide -p policies/default.yaml -r "
+                       "examples/requests/02_return_refund_seven_day.json --explain",
+                       {{0, "every request decided (no_match and conflict are answers too)"},
+                        {1, "a policy does not load (its diagnostics on stderr)"},
+                        {2, "a request file or the command line is wrong (the other requests still print)"}});
 
   cli::case_command cases(app);
   // lint, test, paths, graph, ...: each registers itself (command.hpp).
   const auto commands = cli::build_registered_commands(app);
 
+  // `aftersale` alone, or a command of commands alone (`aftersale case`): its help, and success.
+  if (argc == 1) {
+    std::cout << app.help();
+    return 0;
+  }
+  if (argc == 2) {
+    for (CLI::App* sub : app.get_subcommands({})) {
+      if (sub->get_name() == argv[1] && !sub->get_subcommands({}).empty()) {
+        std::cout << sub->help(app.get_name());
+        return 0;
+      }
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

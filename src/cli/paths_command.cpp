@@ -43,6 +43,11 @@ class paths_command final : public command {
     cmd_->add_option("--flow,-f", flow_, "Flow id")->required();
     cmd_->add_option("--output,-o", output_, "Test file to write (default: stdout)");
     cmd_->add_option("--now", now_, "The `now:` of the test file (ISO 8601 with offset)");
+    set_help_footer(cmd_,
+                    "aftersale paths policies/default.yaml --flow refund_before_picking -o refund.test.yaml",
+                    {{0, "the skeleton is written"},
+                     {1, "a policy does not load (its diagnostics on stderr)"},
+                     {2, "an unknown flow, an unwritable output or a bad command line"}});
   }
 
   bool selected() const override { return cmd_->parsed(); }

@@ -80,7 +80,7 @@ int run_list(const store_options_cli& o) {
 }
 
 int run_due(const store_options_cli& o) {
-  const sys_seconds now = parse_instant(o.now, "--now");
+  const sys_seconds now = resolve_now(o.now);
   case_store store = case_store::open(o.target.url);
   const std::vector<due_case> due = store.due(now, o.limit);
   if (json(o)) {
@@ -95,7 +95,7 @@ int run_due(const store_options_cli& o) {
 
 int run_show(const store_options_cli& o) {
   const auto policies = load_policies(o.target.policies);
-  const sys_seconds now = parse_instant(o.now, "--now");
+  const sys_seconds now = resolve_now(o.now);
   case_store store = open_store(o.target.url, policies);
   const std::vector<log_entry> log = store.history(o.case_id);  // E602 for an unknown case
   // The clocks need the case restored with its policy: only when a --policy was given.
@@ -146,7 +146,7 @@ int run_show(const store_options_cli& o) {
 
 int run_breaches(const store_options_cli& o) {
   const auto policies = load_policies(o.target.policies);
-  const sys_seconds now = parse_instant(o.now, "--now");
+  const sys_seconds now = resolve_now(o.now);
   case_store store = open_store(o.target.url, policies);
   case_filter f{o.state, o.phase, o.flow, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())};
   std::vector<breach> breaches;
@@ -195,9 +195,7 @@ int run_breaches(const store_options_cli& o) {
 int run_open(const store_options_cli& o) {
   const auto policies = load_policies(o.target.policies);
   request_file r = read_request_file(o.request, o.max_request_bytes);
-  const sys_seconds now = !o.now.empty() ? parse_instant(o.now, "--now")
-                          : r.now        ? parse_instant(*r.now, r.path + ": `now`")
-                                         : wall_clock();
+  const sys_seconds now = resolve_now(o.now, r.now, r.path);
   const std::string where = r.path == "-" ? std::string("<stdin>") : r.path;
   std::optional<decision> d;
   try {
@@ -256,7 +254,7 @@ request event_payload(const store_options_cli& o, case_store& store) {
 
 int run_apply(const store_options_cli& o) {
   const auto policies = load_policies(o.target.policies);
-  const sys_seconds now = parse_instant(o.now, "--now");
+  const sys_seconds now = resolve_now(o.now);
   case_store store = open_store(o.target.url, policies);
   event e{o.event, o.actor, event_payload(o, store), o.event_id};
   const store_result r = store.apply(o.case_id, e, now, o.expected_version);
@@ -394,9 +392,38 @@ class store_command final : public command {
     apply_->add_option("--now", o_.now, "Event instant, ISO 8601 with offset (default: the wall clock)");
     add_locale(apply_, o_);
     add_format(apply_, o_);
+    add_footers();
   }
 
   bool selected() const override { return store_->parsed(); }
+
+  // One example and the exit codes (store_support.hpp) of each `store` command's --help.
+  void add_footers() {
+    const exit_code_help policy{exit_store_policy_error,
+                                "a policy does not load (its diagnostics on stderr)"};
+    const exit_code_help input{exit_store_input_error, "the command line, a request or a payload is wrong"};
+    const exit_code_help failed{exit_store_error, "the store failed or refused (error[E6xx] on stderr)"};
+    const exit_code_help refused{exit_store_refused, "the case refused the event (nothing written)"};
+    const exit_code_help ok{exit_store_ok, "success"};
+    set_help_footer(init_, "aftersale store init --store cases.db", {ok, input, failed});
+    set_help_footer(migrate_, "aftersale store migrate --store cases.db", {ok, input, failed});
+    set_help_footer(list_, "aftersale store list --store cases.db --phase escalated", {ok, input, failed});
+    set_help_footer(show_, "aftersale store show --store cases.db --case RMA-1001 -p policies/default.yaml",
+                    {ok, policy, input, failed});
+    set_help_footer(due_, "aftersale store due --store cases.db --now 2026-10-17T09:00:00+08:00",
+                    {ok, input, failed});
+    set_help_footer(breaches_, "aftersale store breaches --store cases.db -p policies/default.yaml",
+                    {ok, policy, input, failed});
+    set_help_footer(open_,
+                    "aftersale store open --store cases.db -p policies/default.yaml "
+                    "-r examples/requests/02_return_refund_seven_day.json --case RMA-1001",
+                    {ok, policy, input, failed});
+    set_help_footer(apply_,
+                    "aftersale store apply --store cases.db -p policies/default.yaml --case RMA-1001 "
+                    "--event approve --actor agent --id msg-1",
+                    {ok, policy, input, refused, failed});
+    set_help_footer(store_, "aftersale store init --store cases.db", {ok, policy, input, refused, failed});
+  }
 
   int run() const override {
     return run_reporting([this] {

@@ -44,6 +44,10 @@ class test_command final : public command {
     add_policy_path_option(cmd_);
     cmd_->add_option("--format", format_, "Output format: text (default) or json")
         ->check(CLI::IsMember({"text", "json"}));
+    set_help_footer(cmd_, "aftersale test policies/tests/ --coverage",
+                    {{0, "every case passed (and coverage met --coverage-min)"},
+                     {1, "a case failed, or coverage is below --coverage-min"},
+                     {2, "a test file or its policy does not load, or a bad command line"}});
   }
 
   bool selected() const override { return cmd_->parsed(); }

@@ -136,8 +136,10 @@ bool permanent(const store_error& e) {
 
 int run_worker(const worker_options& o) {
   const auto policies = load_policies(o.target.policies);
+  // The worker's `now` is the wall clock at each round (`--now now` says the same); a `--now T`
+  // fixes it, by the rule of every command (resolve_now).
   const std::optional<sys_seconds> fixed_now =
-      o.now.empty() ? std::nullopt : std::optional<sys_seconds>(parse_instant(o.now, "--now"));
+      o.now.empty() || o.now == "now" ? std::nullopt : std::optional<sys_seconds>(resolve_now(o.now));
   // The first open fails at once (a wrong URL, a newer schema): nothing has run yet to keep going.
   std::optional<case_store> store(open_store(o.target.url, policies));
   const stop_signals signals;
@@ -257,9 +259,16 @@ class worker_command final : public command {
                      "Longest pause, in seconds, before retrying after a store error (default 60)")
         ->check(CLI::Range(1.0, 3600.0));
     cmd_->add_option("--now", o_.now,
-                     "Fire as of this fixed instant instead of the wall clock (tests, catching up)");
+                     "Fire as of this fixed instant instead of the wall clock (tests, catching up); now: the "
+                     "wall clock at each round (default)");
     cmd_->add_flag("--once", o_.once, "Fire until nothing is due, then exit (errors are not retried)");
     cmd_->add_flag("--verbose,-v", o_.verbose, "Print `advanced ID` on stdout for every case advanced");
+    set_help_footer(cmd_, "aftersale worker --store cases.db -p policies/default.yaml --once",
+                    {{exit_store_ok, "stopped by SIGTERM or SIGINT, or --once found nothing more due"},
+                     {exit_store_policy_error, "a policy does not load (its diagnostics on stderr)"},
+                     {exit_store_input_error, "a bad command line"},
+                     {exit_store_error,
+                      "the store failed for good (a newer schema, an unknown policy), or with --once"}});
   }
   bool selected() const override { return cmd_->parsed(); }
   int run() const override {

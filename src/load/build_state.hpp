@@ -105,6 +105,9 @@ void read_condition(build_state& s, std::uint32_t fact, const node& cell, std::v
 /// `protected outcome `x``, as it reads in messages).
 void read_when(build_state& s, const node& when, const std::string& owner, std::vector<condition>& out);
 
+/// `intended_gaps:` of table `t`: a list of `{when, reason}` (intended_gaps.cpp).
+void read_intended_gaps(build_state& s, const node& list, decision_table& t);
+
 /// The `amounts:` mapping of a rule outcome.
 void read_amounts(build_state& s, const node& section, std::vector<amount_rule>& out);
 

@@ -38,16 +38,20 @@ expectation expectations_of(const std::string& text, const std::string& rel) {
   while (std::getline(in, line) && line.rfind('#', 0) == 0) {
     if (line.rfind("# expect: ", 0) == 0) out.lines.push_back(rel + ':' + line.substr(10));
     if (line.rfind("# options: max_regions=", 0) == 0) out.options.max_regions = std::stoul(line.substr(23));
+    if (line.rfind("# options: gap_witnesses=", 0) == 0)
+      out.options.gap_witnesses = std::stoul(line.substr(25));
   }
   return out;
 }
 
-// `file:line:col: warning[A406]` of each finding.
-std::vector<std::string> prefixes(const aftersale::analysis_report& r) {
+// `file:line:col: warning[A406]` of each finding; the whole first line (`...: message`) where the
+// expectation at that place spells the message out.
+std::vector<std::string> prefixes(const aftersale::analysis_report& r, const std::vector<std::string>& want) {
   std::vector<std::string> out;
-  for (const auto& f : r.findings) {
-    const std::string text = aftersale::to_string(f.diagnostic);
-    out.push_back(text.substr(0, text.find(']') + 1));
+  for (std::size_t i = 0; i < r.findings.size(); ++i) {
+    const std::string text = aftersale::to_string(r.findings[i].diagnostic);
+    const bool whole = i < want.size() && want[i].find("]: ") != std::string::npos;
+    out.push_back(whole ? text.substr(0, text.find('\n')) : text.substr(0, text.find(']') + 1));
   }
   return out;
 }
@@ -94,7 +98,7 @@ TEST_F(LintFixtures, EveryFileReportsExactlyItsExpectedFindings) {
     const aftersale::analysis_report r = aftersale::analyze(*p, e.options);
     std::string all;
     for (const auto& f : r.findings) all += aftersale::to_string(f) + "\n";
-    EXPECT_EQ(prefixes(r), e.lines) << rel << " reported:\n" << all;
+    EXPECT_EQ(prefixes(r, e.lines), e.lines) << rel << " reported:\n" << all;
   }
 }
 
@@ -102,7 +106,8 @@ TEST_F(LintFixtures, EveryFileReportsExactlyItsExpectedFindings) {
 TEST_F(LintFixtures, EveryTableCodeHasAFixture) {
   std::set<std::string> codes;
   for (const std::string& name : lint_files()) codes.insert(name.substr(0, 4));
-  for (const char* code : {"A406", "A407", "A408", "A409", "A411"}) EXPECT_EQ(codes.count(code), 1u) << code;
+  for (const char* code : {"A406", "A407", "A408", "A409", "A411", "A415", "A416", "A417"})
+    EXPECT_GE(codes.count(code), 1u) << code;
 }
 
 TEST_F(LintFixtures, TextShowsHelpWitnessAndRelatedLocations) {
@@ -134,7 +139,7 @@ TEST_F(LintFixtures, JsonShape) {
   EXPECT_NE(
       json.find(
           "\"coverage\":[{\"table\":\"after_sales\",\"unhandled\":[[\"shipped\",\"refund\"],[\"shipped\","
-          "\"complain\"]],\"catch_all_only\":[]}]"),
+          "\"complain\"]],\"catch_all_only\":[],\"intended\":[]}]"),
       std::string::npos)
       << json;
   EXPECT_NE(json.find("\"errors\":0,\"warnings\":2,\"notes\":0}"), std::string::npos) << json;
@@ -165,3 +170,107 @@ TEST(LintJson, RefusesTextThatIsNotUtf8) {
 }
 
 }  // namespace
+
+// `intended_gaps` items are read like a rule's `when`: located errors for an unknown fact, a
+// missing reason, an unknown key; each reported, none hiding the others.
+TEST(IntendedGaps, LoadErrorsAreLocatedAndAllReported) {
+  const std::string text = R"(format: 1
+policy: {id: p, version: "1", entry: main}
+vocabulary: {solutions: [refund]}
+facts: {kind: {type: enum, values: [refund, complain], required: true}}
+decisions:
+  main:
+    intended_gaps:
+      - {when: {knd: complain}, reason: people answer}
+      - {when: {kind: complain}}
+      - {when: {kind: complain}, reason: ok, note: x}
+      - {when: {kind: sometimes}, reason: ok}
+    rules: [{id: r1, when: {kind: refund}, then: {solution: refund}}]
+)";
+  std::vector<std::string> lines;
+  try {
+    aftersale::load_policy_string(text, "gaps.yaml");
+    FAIL() << "loaded";
+  } catch (const aftersale::policy_error& e) {
+    for (const auto& d : e.diagnostics()) {
+      const std::string t = aftersale::to_string(d);
+      lines.push_back(t.substr(0, t.find('\n')));
+    }
+  }
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0], "gaps.yaml:8:17: error[E200]: unknown fact `knd` in intended gap 1 of table `main`");
+  EXPECT_EQ(lines[1].substr(0, lines[1].find(']') + 1), "gaps.yaml:9:9: error[E106]");
+  EXPECT_NE(lines[1].find("`reason`"), std::string::npos) << lines[1];
+  EXPECT_EQ(lines[2].substr(0, lines[2].find(']') + 1), "gaps.yaml:10:46: error[E105]");
+  EXPECT_EQ(lines[3].substr(0, lines[3].find(']') + 1), "gaps.yaml:11:23: error[E202]");
+}
+
+// The evaluator does not read intended gaps: a request inside one still gets `no_match`.
+TEST_F(LintFixtures, IntendedGapsDoNotChangeDecisions) {
+  const auto p = aftersale::load_policy_file("tests/lint/A416_intended_gap.yaml");
+  ASSERT_EQ(p->decisions[0].intended_gaps.size(), 1u);
+  EXPECT_EQ(p->decisions[0].intended_gaps[0].reason, "a person reviews large refunds of shipped orders");
+  aftersale::request r;
+  r.set("order_status", std::string("shipped"));
+  r.set("kind", std::string("refund"));
+  r.set("amount", std::int64_t{60000});
+  const auto d = aftersale::decide(p, r, aftersale::sys_seconds{std::chrono::seconds{1767758400}});
+  EXPECT_EQ(d.status(), aftersale::decision_status::no_match);
+}
+
+// A pair no rule handles is `intended` in the coverage, not an A409 warning, when every request
+// with it lies in an intended gap; a pair only partly intended stays unhandled.
+TEST(IntendedGaps, CoverageListsIntendedPairsApart) {
+  const std::string text = R"(format: 1
+policy: {id: p, version: "1", entry: main}
+vocabulary: {solutions: [refund]}
+facts:
+  order_status: {type: enum, values: [paid, shipped], required: true}
+  request: {type: enum, values: [refund, complain], required: true}
+  amount: {type: money, required: true}
+decisions:
+  main:
+    intended_gaps:
+      - {when: {order_status: shipped, request: refund}, reason: the warehouse answers}
+      - {when: {order_status: shipped, request: complain, amount: {gt: 100}}, reason: a person answers}
+    rules: [{id: paid, when: {order_status: paid}, then: {solution: refund}}]
+)";
+  const auto p = aftersale::load_policy_string(text, "pairs.yaml");
+  const auto r = aftersale::analyze(*p);
+  ASSERT_EQ(r.coverage.size(), 1u);
+  using pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(r.coverage[0].intended, (pairs{{"shipped", "refund"}}));
+  EXPECT_EQ(r.coverage[0].unhandled, (pairs{{"shipped", "complain"}}));
+  const std::string json = aftersale::to_json(r);
+  EXPECT_NE(json.find("\"intended\":[[\"shipped\",\"refund\"]]"), std::string::npos) << json;
+  std::vector<std::string> lines;
+  for (const auto& f : r.findings) {
+    const std::string t = aftersale::to_string(f.diagnostic);
+    lines.push_back(t.substr(0, t.find('\n')));
+  }
+  EXPECT_EQ(lines,
+            (std::vector<std::string>{
+                "pairs.yaml:9:3: warning[A406]: no rule of table `main` matches requests with "
+                "`order_status` = `shipped`, `request` = `complain`, `amount` <= 1.00",
+                "pairs.yaml:9:3: warning[A409]: table `main` handles no request for 1 (`order_status`, "
+                "`request`) pair: (`shipped`, `complain`)",
+                "pairs.yaml:11:9: note[A416]: table `main` leaves requests with `order_status` = "
+                "`shipped`, `request` = `refund` unanswered on purpose: the warehouse answers",
+                "pairs.yaml:12:9: note[A416]: table `main` leaves requests with `order_status` = "
+                "`shipped`, `request` = `complain`, `amount` >= 1.01 unanswered on purpose: a person "
+                "answers"}));
+}
+
+// `gap_witnesses` bounds the regions shown; the last one shown counts the rest.
+TEST_F(LintFixtures, GapWitnessesBoundTheRegionsShown) {
+  const auto p = aftersale::load_policy_file("tests/lint/A406_gap_regions.yaml");
+  aftersale::analysis_options o;
+  o.gap_witnesses = 2;
+  const auto r = aftersale::analyze(*p, o);
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_EQ(r.findings[0].diagnostic.message.substr(r.findings[0].diagnostic.message.find(" (")),
+            " (gap 1 of 7 disjoint regions)");
+  EXPECT_EQ(r.findings[1].diagnostic.message.substr(r.findings[1].diagnostic.message.find(" (")),
+            " (gap 2 of 7 disjoint regions; … and 5 more regions)");
+  EXPECT_NE(aftersale::to_string(r.findings[0]), aftersale::to_string(r.findings[1]));
+}

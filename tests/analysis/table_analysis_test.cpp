@@ -260,14 +260,21 @@ TEST(TableAnalysis, DaysSinceGapIsRealisedThroughTheTimestamp) {
         when: {days: {ge: 9}}
         then: {solution: review}
 )");
-  // Day 8 and no delivery date at all: one box, `days` in {8, absent}.
+  // Day 8 and no delivery date at all: one box, `days` in {8, absent}, but two regions apart,
+  // each with its own witness.
   const auto gaps = a.with(error_code::table_gap);
-  ASSERT_EQ(gaps.size(), 1u);
+  ASSERT_EQ(gaps.size(), 2u);
   EXPECT_EQ(replay(a, *gaps[0]), aftersale::decision_status::no_match);
   EXPECT_EQ(witness_value(*gaps[0], "days"), "8");
   EXPECT_NE(witness_value(*gaps[0], "delivered_at"), "absent");
-  EXPECT_NE(gaps[0]->diagnostic.message.find("`days` in [8, absent]"), std::string::npos)
+  EXPECT_NE(gaps[0]->diagnostic.message.find("`days` = 8 (gap 1 of 2 disjoint regions)"), std::string::npos)
       << gaps[0]->diagnostic.message;
+  EXPECT_EQ(replay(a, *gaps[1]), aftersale::decision_status::no_match);
+  EXPECT_EQ(witness_value(*gaps[1], "days"), "absent");
+  EXPECT_EQ(witness_value(*gaps[1], "delivered_at"), "absent");
+  EXPECT_NE(gaps[1]->diagnostic.message.find("`days` absent (gap 2 of 2 disjoint regions)"),
+            std::string::npos)
+      << gaps[1]->diagnostic.message;
 }
 
 TEST(TableAnalysis, DaysAndHoursSinceAreTiedByTheirSource) {

@@ -139,4 +139,25 @@ TEST(CaseInstant, IsoWithOffsetOrTheWallClock) {
   }
 }
 
+// One rule for every command's instant: --now, else the request file's `now`, else the clock.
+TEST(CaseInstant, OneRuleForEveryCommand) {
+  using aftersale::cli::resolve_now;
+  const auto at = [](const char* t) { return *aftersale::parse_timestamp(t); };
+  EXPECT_EQ(resolve_now("2026-11-23T10:00:00+08:00", std::string("2026-01-01T00:00:00Z"), "r.json"),
+            at("2026-11-23T02:00:00Z"));
+  EXPECT_EQ(resolve_now("", std::string("2026-01-01T00:00:00Z"), "r.json"), at("2026-01-01T00:00:00Z"));
+  const auto before = aftersale::cli::wall_clock();
+  EXPECT_GE(resolve_now(""), before);
+  EXPECT_GE(resolve_now("now", std::string("2026-01-01T00:00:00Z"), "r.json"), before);
+  EXPECT_GE(resolve_now("", std::string("now"), "r.json"), before);
+  try {
+    resolve_now("", std::string("tomorrow"), "r.json");
+    FAIL() << "expected input_error";
+  } catch (const input_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "r.json: `now`: error: not an ISO 8601 timestamp with an offset: `tomorrow` (expected e.g. "
+              "2026-10-08T09:30:00+08:00, or `now`)");
+  }
+}
+
 }  // namespace

@@ -2,7 +2,9 @@
 # Lint witnesses are requests `aftersale decide` accepts (money in minor units, numbers and
 # booleans typed in JSON). Included by tests/cli/tests.cmake.
 if(TARGET aftersale_cli)
-  foreach(policy "${aftersale_cli_fixtures}/lint/typed_gaps.yaml" "${PROJECT_SOURCE_DIR}/tests/lint/A406_gap.yaml")
+  foreach(policy "${aftersale_cli_fixtures}/lint/typed_gaps.yaml" "${PROJECT_SOURCE_DIR}/tests/lint/A406_gap.yaml"
+                 "${PROJECT_SOURCE_DIR}/tests/lint/A406_gap_regions.yaml" "${PROJECT_SOURCE_DIR}/tests/lint/A406_gap_intervals.yaml"
+                 "${PROJECT_SOURCE_DIR}/tests/lint/A416_intended_gap.yaml")
     get_filename_component(stem "${policy}" NAME_WE)
     add_test(NAME cli.lint.witness_replays.${stem}
              COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:aftersale_cli> -DPOLICY=${policy}

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
-# Replays the witness of every A406 finding `aftersale lint --format json` prints for a policy
-# through `aftersale decide`: each must be a valid request and get `no_match`.
+# Replays the witness of every A406 finding (a gap region) and A416 note (an intended gap)
+# `aftersale lint --format json` prints for a policy through `aftersale decide`: each must be a
+# valid request and get `no_match`, and no two gap regions may show the same witness.
 #   cmake -DCLI=aftersale -DPOLICY=file -DAT=instant -DWORK=dir -P replay_witness.cmake
 cmake_minimum_required(VERSION 3.21)
 execute_process(COMMAND "${CLI}" lint "${POLICY}" --format json --at "${AT}" RESULT_VARIABLE rc
@@ -17,11 +18,30 @@ math(EXPR last "${n} - 1")
 set(replayed 0)
 foreach(i RANGE ${last})
   string(JSON code GET "${report}" findings ${i} code)
-  if(NOT code STREQUAL "A406")
+  if(NOT code STREQUAL "A406" AND NOT code STREQUAL "A416")
     continue()
   endif()
   string(JSON witness GET "${report}" findings ${i} witness)
-  file(WRITE "${WORK}/witness_${i}.json" "{\"facts\": ${witness}, \"now\": \"${AT}\"}")
+  if(code STREQUAL "A406")
+    if("${witness}" IN_LIST seen)
+      message(FATAL_ERROR "two gap regions show the same witness ${witness}")
+    endif()
+    list(APPEND seen "${witness}")
+  endif()
+  # A fact the witness leaves out is null in the report; a request leaves it out instead.
+  string(JSON members LENGTH "${witness}")
+  set(request "${witness}")
+  if(members GREATER 0)
+    math(EXPR last_member "${members} - 1")
+    foreach(m RANGE ${last_member})
+      string(JSON name MEMBER "${witness}" ${m})
+      string(JSON type TYPE "${witness}" "${name}")
+      if(type STREQUAL "NULL")
+        string(JSON request REMOVE "${request}" "${name}")
+      endif()
+    endforeach()
+  endif()
+  file(WRITE "${WORK}/witness_${i}.json" "{\"facts\": ${request}, \"now\": \"${AT}\"}")
   execute_process(COMMAND "${CLI}" decide -p "${POLICY}" -r "${WORK}/witness_${i}.json" --format json
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT out MATCHES "\"status\": *\"no_match\"")
@@ -30,6 +50,6 @@ foreach(i RANGE ${last})
   math(EXPR replayed "${replayed} + 1")
 endforeach()
 if(replayed EQUAL 0)
-  message(FATAL_ERROR "no A406 witness in:\n${report}")
+  message(FATAL_ERROR "no A406 or A416 witness in:\n${report}")
 endif()
 message(STATUS "${replayed} witnesses replayed")

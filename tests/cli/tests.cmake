@@ -47,7 +47,6 @@ if(TARGET aftersale_cli)
   aftersale_cli_test(version EXIT 0
                      STDOUT "^aftersale ${PROJECT_VERSION}\npolicy format ${AFTERSALE_POLICY_FORMAT_VERSION}\nsnapshot format aftersale-case/${AFTERSALE_SNAPSHOT_FORMAT_VERSION}\nstore schema [0-9]+\n$"
                      ARGS --version)
-  aftersale_cli_test(no_command EXIT 2 STDERR "subcommand" ARGS)
 
   # validate
   aftersale_cli_test(validate.fixture EXIT 0 STDERR_EMPTY
@@ -112,8 +111,9 @@ if(TARGET aftersale_cli)
                      ARGS decide --policy policies/default.yaml --request examples/requests/)
 
   # decide: the decision instant
-  aftersale_cli_test(decide.missing_now EXIT 2 STDERR "no `now`"
-                     ARGS decide --policy ${good} --request ${requests}/unshipped_plain.json)
+  # No `now` in the file nor --now: the wall clock, as for `case` and `store` (resolve_now).
+  aftersale_cli_test(decide.missing_now EXIT 0 STDOUT "\"now\": \"2[0-9][0-9][0-9]-"
+                     ARGS decide --policy ${good} --request ${requests}/unshipped_plain.json --format json)
   aftersale_cli_test(decide.now_option EXIT 0 STDOUT "\"solution\": \"refund_immediately\""
                      ARGS decide --policy ${good} --request ${requests}/unshipped_plain.json
                           --now 2026-11-23T10:00:00+08:00 --format json)
@@ -258,8 +258,29 @@ if(TARGET aftersale_cli)
                    "-DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_case/concurrent_apply" -DN=16
                    -P "${CMAKE_CURRENT_SOURCE_DIR}/cli/case_concurrent.cmake")
   set_tests_properties(cli.case.concurrent_apply PROPERTIES LABELS cli)
-  aftersale_cli_test(case.no_subcommand EXIT 2 STDERR "subcommand" ARGS case)
   aftersale_cli_test(case.help EXIT 0 STDOUT "open.*apply.*advance.*show" ARGS case --help)
+
+  # Manners: `aftersale` alone prints the help and succeeds, as does a command of commands alone;
+  # every subcommand's --help ends with one example and its exit codes (docs/cli.md).
+  aftersale_cli_test(help.no_arguments EXIT 0 STDOUT "^aftersale: after-sales policy.*\nUsage: aftersale \\[OPTIONS\\] SUBCOMMAND\n.*lint +Analyse policies"
+                     STDERR_EMPTY)
+  aftersale_cli_test(help.case_alone EXIT 0 STDOUT "Usage: aftersale case \\[OPTIONS\\] SUBCOMMAND.*Exit codes:" ARGS case)
+  aftersale_cli_test(help.store_alone EXIT 0 STDOUT "Usage: aftersale store \\[OPTIONS\\] SUBCOMMAND.*Exit codes:" ARGS store)
+  aftersale_cli_test(help.lint EXIT 0
+                     STDOUT "\n\nExample:\n  aftersale lint policies/default\\.yaml --strict\n\nExit codes:\n  0  no error finding \\(warnings and notes do not count without --strict\\)\n  1  an error finding \\(with --strict, also a warning\\), or a policy that does not load\n  2  a bad command line\n$"
+                     ARGS lint --help)
+  aftersale_cli_test(help.case_apply EXIT 0
+                     STDOUT "Example:\n  aftersale case apply policies/default\\.yaml case\\.json --event approve --as agent --id evt-1 --now 2026-10-14T10:30:00\\+08:00\n\nExit codes:\n  0  success\n  1  a policy does not load \\(its diagnostics on stderr\\)\n  2  a request, snapshot, option or file is wrong\n  3  the case refused the event, or another process changed it \\(the file is unchanged\\)\n$"
+                     ARGS case apply --help)
+  foreach(command validate decide "case open" "case apply" "case advance" "case show" lint test graph paths
+                  "store init" "store migrate" "store list" "store show" "store due" "store breaches" "store open"
+                  "store apply" worker)
+    string(REPLACE " " ";" command_args "${command}")
+    string(REPLACE " " "_" command_name "${command}")
+    aftersale_cli_test(help.footer.${command_name} EXIT 0
+                       STDOUT "\n\nExample:\n  aftersale ${command} [^\n]+\n\nExit codes:\n  0  [^\n]+\n(  [1-4]  [^\n]+\n)+$"
+                       ARGS ${command_args} --help)
+  endforeach()
 
   add_executable(aftersale_cli_case_units_test "${CMAKE_CURRENT_SOURCE_DIR}/cli/case_units_test.cpp"
                                                "${PROJECT_SOURCE_DIR}/src/cli/case_io.cpp"
