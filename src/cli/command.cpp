@@ -61,6 +61,8 @@ std::string unknown_command(const CLI::App& app, const std::vector<std::string>&
            "`\n  help: " + (near.empty() ? "" : near + ' ') + "commands: " + list;
   }
   return {};
+}
+
 void set_help_footer(CLI::App* cmd, const std::string& example, std::initializer_list<exit_code_help> codes) {
   std::string text = "\nExample:\n  " + example + "\n\nExit codes:";
   for (const exit_code_help& c : codes) text += "\n  " + std::to_string(c.code) + "  " + c.meaning;

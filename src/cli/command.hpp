@@ -39,6 +39,7 @@ std::vector<std::unique_ptr<command>> build_registered_commands(CLI::App& app);
 /// and a `help:` line with the nearest subcommands; empty otherwise. Only a level that takes no
 /// positional arguments is checked, where a bare word can only be a subcommand.
 std::string unknown_command(const CLI::App& app, const std::vector<std::string>& args);
+
 /// One exit code of a command and what it means, for its `--help`.
 struct exit_code_help {
   int code;
