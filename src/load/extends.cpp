@@ -268,16 +268,38 @@ struct merger {
                   "` in the base)",
               "keep the base's hit policy, or declare a table of your own");
     }
+    // The aggregate is part of what the table answers, like its hit policy: a store may not
+    // add, drop or change it (a base's `sum` of compensations must not become a `max`).
+    if (const node* a = store.find("aggregate");
+        a && aggregate_of(a) != aggregate_of(base.find("aggregate"))) {
+      r.error(error_code::override_refused, *a,
+              "a store policy cannot change the aggregate of table `" + id + "`" +
+                  (base.find("aggregate") ? std::string() : " (the base aggregates nothing)"),
+              "keep the base's aggregate, or declare a table of your own");
+    }
     for (std::size_t i = 0; i < store.pairs(); ++i) {
       const node& k = store.key(i);
       node* old_rules = find_mut(base, "rules");
-      if (k.value == "hit_policy") continue;
+      if (k.value == "hit_policy" || k.value == "aggregate") continue;
       if (k.value == "rules" && old_rules && old_rules->is_sequence() && store.val(i).is_sequence()) {
         rules(*old_rules, id, store.val(i));
       } else {
         put(base, k, store.val(i));
       }
     }
+  }
+
+  // An `aggregate:` mapping as comparable text (`op=sum;output=x;`, keys sorted); "" when absent.
+  static std::string aggregate_of(const node* n) {
+    if (!n) return "";
+    if (!n->is_mapping()) return show(*n);
+    std::map<std::string, std::string> pairs;
+    for (std::size_t i = 0; i < n->pairs(); ++i) {
+      if (n->key(i).is_scalar() && n->val(i).is_scalar()) pairs[n->key(i).value] = n->val(i).value;
+    }
+    std::string out;
+    for (const auto& [k, v] : pairs) out += k + '=' + v + ';';
+    return out;
   }
 
   static std::string rule_id(const node& rule) {

@@ -280,6 +280,13 @@ TEST_F(extends_test, what_a_store_cannot_change_is_e212) {
   ASSERT_FALSE(e.empty());
   EXPECT_EQ(e[0].code, error_code::override_refused);
 
+  // An aggregate is part of what a table answers: a store cannot add one (nor change or drop it).
+  e = errors_of(std::string(header) + "decisions:\n  main:\n    aggregate: {op: count}\n    rules: []\n");
+  ASSERT_FALSE(e.empty());
+  EXPECT_EQ(e[0].code, error_code::override_refused);
+  EXPECT_EQ(e[0].message,
+            "a store policy cannot change the aggregate of table `main` (the base aggregates nothing)");
+
   e = errors_of(std::string(header) + R"(decisions:
   main:
     rules:
