@@ -221,7 +221,7 @@ struct decision_table {
   std::string description;
   aftersale::hit_policy hit_policy = hit_policy::first;
   std::vector<rule> rules;
-  table_aggregate aggregate;  ///< `collect` only; op `none` when the table aggregates nothing
+  table_aggregate aggregate;                ///< `collect` only; op `none` when the table aggregates nothing
   std::vector<intended_gap> intended_gaps;  ///< in the order written
   source_span where;
 };

@@ -100,8 +100,9 @@ std::optional<fact_value> to_fact_value(problems& out, const std::string& pointe
                              "`: integer out of range: expected -9223372036854775808 to 9223372036854775807");
         return std::nullopt;
       }
-      out.add(pointer, "fact `" + fact + "`: `" + text +
-                           "` is not accepted: write a number with digits and an optional point, no exponent");
+      out.add(pointer,
+              "fact `" + fact + "`: `" + text +
+                  "` is not accepted: write a number with digits and an optional point, no exponent");
       return std::nullopt;
     }
     case json::value_t::string:

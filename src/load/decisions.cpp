@@ -230,7 +230,8 @@ void read_table(build_state& s, const node& key, const node& decl, std::size_t& 
   auto id = s.r.id(key, "a decision table id");
   const std::string label = "table `" + key.value + "`";
   if (!s.r.expect(decl, node::kind::mapping, label)) return;
-  s.r.check_keys(decl, label, {"hit_policy", "aggregate", "description", "rules", "intended_gaps"}, {"rules"});
+  s.r.check_keys(decl, label, {"hit_policy", "aggregate", "description", "rules", "intended_gaps"},
+                 {"rules"});
   decision_table t;
   t.id = id.value_or(key.value);
   t.where = s.r.span(key);

@@ -126,11 +126,10 @@ TEST(errors_folder, EveryLoadErrorCodeHasAFile) {
     }
   }
   // E109 (unreadable file) cannot be a file in the folder; it is tested below.
-  for (const char* code :
-       {"E100", "E101", "E102", "E103", "E104", "E105", "E106", "E107", "E108", "E200", "E201", "E202",
-        "E203", "E204", "E205", "E206", "E207", "E208", "E209", "E210", "E211", "E212", "E213", "E214",
-        "E215", "E216", "E217", "E218", "E219", "E225", "E226", "E227", "E228", "E229", "E230", "E231",
-        "E235", "E236"}) {
+  for (const char* code : {"E100", "E101", "E102", "E103", "E104", "E105", "E106", "E107", "E108", "E200",
+                           "E201", "E202", "E203", "E204", "E205", "E206", "E207", "E208", "E209", "E210",
+                           "E211", "E212", "E213", "E214", "E215", "E216", "E217", "E218", "E219", "E225",
+                           "E226", "E227", "E228", "E229", "E230", "E231", "E235", "E236"}) {
     EXPECT_EQ(seen.count(code), 1u) << "no file in tests/errors expects " << code;
   }
 }
