@@ -11,7 +11,7 @@ from conftest import SOURCE_DIR
 
 DATA = pathlib.Path(__file__).resolve().parent / "data"
 FAILING = DATA / "failing" / "mixed.test.yaml"
-PASSING = DATA / "passing" / "flash_refund.test.yaml"
+PASSING = DATA / "passing" / "refund_before_shipping.test.yaml"
 MALFORMED = DATA / "malformed" / "bad_time.test.yaml"
 # The default policy's test files (helper moves may leave them in either place).
 POLICY_TESTS = next(p for p in (SOURCE_DIR / "policies" / "tests", SOURCE_DIR / "examples" / "stores" / "tests")
@@ -98,7 +98,7 @@ def test_coverage_min_fails_a_run_under_it():
     r = aftersale.run_tests(PASSING, coverage_min=100.0, coverage=True)
     assert r.failed == 0 and r.coverage_shortfalls and not r.ok and r.exit_code == 1
     (c,) = r.coverage.values()
-    assert c.rows_hit == 1 and "flash_refund_unshipped" in c.tables[0].hit + c.tables[1].hit
+    assert c.rows_hit == 1 and "refund_unshipped_retain" in c.tables[0].hit + c.tables[1].hit
     assert c.transitions_fired == 0 and all(f.fired == [] and f.missed for f in c.flows)
 
 
