@@ -99,7 +99,7 @@ def test_accepted_event(case, example):
     assert o.accepted and o.result == "accepted" and o.reason is None
     assert (o.from_state, o.to_state) == ("requested", "awaiting_return")
     # The warning due at that very moment fires first (docs/workflow.md, "Timers first").
-    warning = ("sla_warning", {"clock": "first_response", "fraction": "50", "deadline": "2026-10-14T05:45:00Z"})
+    warning = ("sla_warning", {"clock": "first_response", "fraction": "50", "deadline": "2026-10-14T04:15:00Z"})
     assert o.actions == [warning, ("extend_receipt_deadline", {"by": "10d"}),
                          ("notify_customer", {"about": "return_address"})]
     assert o.message == "accepted: requested → awaiting_return (after 1 due timer or SLA notice)"

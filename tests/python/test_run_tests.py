@@ -71,12 +71,12 @@ def test_failing_suite_reports_every_mismatch_at_its_line():
     assert (r.passed, r.failed, r.errors) == (1, 2, 1)
     assert not r.ok and r.exit_code == 2
     by_name = {c.name: c for c in r.cases}
-    assert by_name["flash refund before shipping"].passed
+    assert by_name["retention before shipping"].passed
     wrong = by_name["wrong solution on purpose"]
     assert not wrong.passed and not wrong.error and wrong.kind == "decide" and wrong.line == 11
     (f,) = wrong.failures
     assert isinstance(f, aftersale.TestFailure)
-    assert (f.field, f.expected, f.actual) == ("solution", "`return_then_refund`", "`refund_immediately`")
+    assert (f.field, f.expected, f.actual) == ("solution", "`return_then_refund`", "`retain_then_refund`")
     assert (pathlib.Path(f.file).name, f.line) == ("mixed.test.yaml", 15)
     assert f.message == "expected solution `return_then_refund`, got `refund_immediately`"
     flow = by_name["wrong state after approval on purpose"]
