@@ -78,7 +78,7 @@ def test_failing_suite_reports_every_mismatch_at_its_line():
     assert isinstance(f, aftersale.TestFailure)
     assert (f.field, f.expected, f.actual) == ("solution", "`return_then_refund`", "`retain_then_refund`")
     assert (pathlib.Path(f.file).name, f.line) == ("mixed.test.yaml", 15)
-    assert f.message == "expected solution `return_then_refund`, got `refund_immediately`"
+    assert f.message == "expected solution `return_then_refund`, got `retain_then_refund`"
     flow = by_name["wrong state after approval on purpose"]
     assert flow.kind == "flow" and not flow.passed
     assert [(x.field, x.expected, x.actual, x.line) for x in flow.failures] == [
