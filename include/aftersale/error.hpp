@@ -73,6 +73,12 @@ enum class error_code : std::uint16_t {
   warning_fraction = 217,  ///< a clock's `warn_at` item that is not a whole percentage between 0 % and 100 %
   warnings_out_of_order = 218,  ///< a clock's `warn_at` percentages that do not strictly increase
   no_warnings = 219,            ///< a clock's `warn_at` that lists no warning
+  invalid_locale =
+      220,  ///< a locale that is not a language tag (a text's key, `policy.locale`, `policy.locales`)
+  unknown_locale = 221,     ///< a text in a locale `policy.locales` does not list
+  locale_not_listed = 222,  ///< `policy.locale` is not one of `policy.locales`
+  duplicate_locale = 223,   ///< `policy.locales` lists a locale twice
+  no_locales = 224,         ///< `policy.locales` lists no locale
   // E3xx: requests checked against a policy's facts
   unknown_fact = 300,      ///< the request names a fact the policy does not declare
   fact_type = 301,         ///< a value of the wrong type for the fact

@@ -171,9 +171,10 @@ decisions: {main: {rules: [{id: r1, then: {solution: a}}]}}
 )",
                             "k.yaml");
   ASSERT_EQ(ds.size(), 1u);
-  EXPECT_EQ(to_string(ds[0]),
-            "k.yaml:2:44: error[E105]: unknown key `currancy` in `policy`\n"
-            "  help: allowed keys: `id`, `version`, `name`, `currency`, `entry`, `calendar`");
+  EXPECT_EQ(
+      to_string(ds[0]),
+      "k.yaml:2:44: error[E105]: unknown key `currancy` in `policy`\n"
+      "  help: allowed keys: `id`, `version`, `name`, `currency`, `entry`, `calendar`, `locale`, `locales`");
 }
 
 TEST(golden, LongListsAreTruncated) {
