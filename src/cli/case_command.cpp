@@ -16,6 +16,7 @@
 #include "case_payload.hpp"
 #include "case_render.hpp"
 #include "case_view.hpp"
+#include "command.hpp"
 #include "policy_path.hpp"
 #include "request_json.hpp"
 
@@ -84,10 +85,7 @@ void add_format(CLI::App* cmd, options& opt) {
       ->check(CLI::IsMember({"text", "json"}));
 }
 
-void add_locale(CLI::App* cmd, options& opt) {
-  cmd->add_option("--locale", opt.locale, "Language of state labels: zh (default) or en")
-      ->check(CLI::IsMember({"zh", "en"}));
-}
+void add_locale(CLI::App* cmd, options& opt) { add_locale_option(cmd, opt.locale); }
 
 void add_now(CLI::App* cmd, options& opt, const char* what) { cmd->add_option("--now", opt.now, what); }
 

@@ -164,6 +164,7 @@ case_view make_case_view(const service_case& c, const std::string& locale, bool 
   v.flow = flow.id;
   v.flow_description = flow.description;
   v.state = state.id;
+  v.locale = locale.empty() ? p.info.locale : locale;
   v.agent_label = std::string(p.text(state.agent_label, locale));
   v.customer_label = std::string(p.text(state.customer_label, locale));
   v.customer = customer;

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "load/reader.hpp"
+
 namespace aftersale::cli {
 
 namespace {
@@ -25,6 +27,18 @@ std::vector<std::unique_ptr<command>> build_registered_commands(CLI::App& app) {
   std::vector<std::unique_ptr<command>> commands;
   for (const auto& entry : factories) commands.push_back(entry.second(app));
   return commands;
+}
+
+void add_locale_option(CLI::App* cmd, std::string& locale) {
+  cmd->add_option("--locale", locale,
+                  "Language of every text shown (labels, steps, remarks), e.g. zh or en; default: the "
+                  "policy's `locale`")
+      ->check(CLI::Validator(
+          [](const std::string& tag) {
+            return load::is_locale(tag) ? std::string()
+                                        : "`" + tag + "` is not a language tag such as zh or en";
+          },
+          "LOCALE"));
 }
 
 }  // namespace aftersale::cli

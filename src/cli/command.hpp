@@ -32,4 +32,9 @@ struct command_registration {
 /// The registered subcommands, built on `app` in their order.
 std::vector<std::unique_ptr<command>> build_registered_commands(CLI::App& app);
 
+/// `--locale` of `decide`, the case and the store commands: the language of every text shown
+/// (labels, steps, remarks, clock labels), a language tag; empty (the default) means the
+/// policy's `locale`. A text without it falls back to the policy's `locale`, then its first.
+void add_locale_option(CLI::App* cmd, std::string& locale);
+
 }  // namespace aftersale::cli

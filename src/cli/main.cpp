@@ -80,6 +80,7 @@ struct decide_args {
   std::size_t max_request_bytes = cli::default_request_limit;
   std::string format = "table";
   bool explain = false;
+  std::string locale;  ///< "": the policy's `locale`
 };
 
 // The decision instant: --now wins over the file's `now`; the wall clock only when asked
@@ -132,7 +133,7 @@ int run_decide(const decide_args& args) {
       aftersale::decision d = args.table.empty()
                                   ? aftersale::decide(policy, r.facts, now, options)
                                   : aftersale::decide(policy, args.table, r.facts, now, options);
-      outcomes.push_back(cli::make_outcome(d, r.name, r.note, args.explain));
+      outcomes.push_back(cli::make_outcome(d, r.name, r.note, args.explain, args.locale));
     } catch (const aftersale::request_error& e) {
       std::cerr << where << ": " << e.what() << '\n';
       status = exit_request_error;
@@ -181,6 +182,7 @@ int main(int argc, char** argv) {
                    "Refuse a request file larger than this (default 1048576, 1 MiB)")
       ->check(CLI::PositiveNumber);
   decide->add_flag("--explain", args.explain, "Explain why the rule matched and earlier ones did not");
+  cli::add_locale_option(decide, args.locale);
 
   cli::case_command cases(app);
   // lint, test, paths, graph, ...: each registers itself (command.hpp).

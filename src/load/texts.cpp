@@ -34,7 +34,8 @@ std::optional<localized_text> reader::localized(const node& n, std::string_view 
     return std::nullopt;
   }
   if (n.pairs() == 0) {
-    error(error_code::missing_key, n, std::string(what) + " has no text", "write one text per locale: " + example);
+    error(error_code::missing_key, n, std::string(what) + " has no text",
+          "write one text per locale: " + example);
     return std::nullopt;
   }
   bool ok = true;
