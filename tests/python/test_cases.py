@@ -212,11 +212,11 @@ def test_a_policy_that_is_not_utf8_never_reaches_a_snapshot(tmp_path):
     # A policy saved in Latin-1 is refused when loaded, at the byte (E100): its text cannot go into
     # JSON, so no case of it is ever opened or written.
     source = (SOURCE_DIR / "policies" / "default.yaml").read_bytes()
-    remark = "text: 七天无理由退货".encode()
+    remark = "text: {zh: 七天无理由退货".encode()
     assert remark in source
     at = source.index(remark)
     path = tmp_path / "latin1.yaml"
-    path.write_bytes(source.replace(remark, b"text: caf\xe9"))
+    path.write_bytes(source.replace(remark, b"text: {zh: caf\xe9"))
     with pytest.raises(aftersale.PolicyError) as info:
         aftersale.load(path)
     e = info.value
