@@ -89,17 +89,19 @@ enum class error_code : std::uint16_t {
   // A4xx: findings of the static analysis (`analyze`, `aftersale lint`); printed `A400`, ...
   unreachable_state = 400,  ///< a flow state no path from the start reaches
   no_way_out = 401,  ///< a flow state from which no terminal state can be reached (dead end, closed cycle)
-  nondeterministic = 402,    ///< two transitions on one event from one state whose guards can both hold
-  guard_never_holds = 403,   ///< a transition whose guard no fact or variable value satisfies
-  timer_on_terminal = 404,   ///< a clock started on entering a terminal state, or still running in one
-  missing_label = 405,       ///< a flow state without a customer label (or without one of the flow's locales)
-  table_gap = 406,           ///< requests no rule of a decision table matches
-  table_overlap = 407,       ///< a request two rules of a `unique` (or disagreeing `any`) table both match
-  shadowed_rule = 408,       ///< a rule of a `first` table that earlier rules cover completely
-  uncovered_pair = 409,      ///< an (order status, request type) pair no rule of a table handles
-  protected_weakened = 410,  ///< a store policy gives a protected request a weaker outcome than its base
-  analysis_budget = 411,     ///< the analysis stopped splitting regions at its budget; results are partial
+  nondeterministic = 402,   ///< two transitions on one event from one state whose guards can both hold
+  guard_never_holds = 403,  ///< a transition whose guard no fact or variable value satisfies
+  timer_on_terminal = 404,  ///< a clock started on entering a terminal state, or still running in one
+  missing_label = 405,   ///< a flow state without a customer label (or, without `policy.locales`, one of the
+                         ///< flows' locales)
+  table_gap = 406,       ///< requests no rule of a decision table matches
+  table_overlap = 407,   ///< a request two rules of a `unique` (or disagreeing `any`) table both match
+  shadowed_rule = 408,   ///< a rule of a `first` table that earlier rules cover completely
+  uncovered_pair = 409,  ///< an (order status, request type) pair no rule of a table handles
+  protected_weakened = 410,   ///< a store policy gives a protected request a weaker outcome than its base
+  analysis_budget = 411,      ///< the analysis stopped splitting regions at its budget; results are partial
   reset_never_applies = 412,  ///< a clock `reset` where the clock is never running or paused: it does nothing
+  missing_locale = 413,       ///< a text without one of the locales `policy.locales` lists
   // E5xx: the library called the wrong way (thrown as `usage_error`, never a policy finding)
   no_policy = 500,         ///< a null policy pointer, or a case that was never opened
   foreign_input = 501,     ///< a bound request or batch made with another policy

@@ -42,6 +42,9 @@ inline constexpr std::uint32_t npos = std::numeric_limits<std::uint32_t>::max();
 struct localized_text {
   /// (locale, text) in the order written.
   std::vector<std::pair<std::string, std::string>> by_locale;
+  /// Where it was written (lint's A413 points here); empty for a text built in code. Not part
+  /// of the text: two texts are equal when their locales and words are.
+  source_span where;
 
   localized_text() = default;
   /// A plain text under the locale "" (a policy built in code; the loader names the locale).

@@ -22,6 +22,7 @@ void reader::set_locales(std::string locale, std::vector<std::string> locales) {
 
 std::optional<localized_text> reader::localized(const node& n, std::string_view what) {
   localized_text out;
+  out.where = span(n);
   if (n.is_scalar()) {
     out.by_locale.emplace_back(locale_, n.value);
     return out;

@@ -27,7 +27,7 @@ if(TARGET aftersale_cli)
   set(locale_case "${CMAKE_CURRENT_BINARY_DIR}/locale_case.json")
   aftersale_cli_test(locale.case_open_en EXIT 0 STDERR_EMPTY
                      STDOUT "state       submitted  Submitted\n.*remark      \\[yellow\\] Refund before shipping\n.*clocks      contact_buyer  running  due 2026-11-23 11:00:00 CST \\(\\+08:00\\)  Contact the buyer\n"
-                     ARGS case open ${bilingual} --request ${unshipped} -o ${locale_case} --locale en)
+                     ARGS case open ${bilingual} --request ${unshipped} -o ${locale_case} --force --locale en)
   aftersale_cli_test(locale.case_apply_en EXIT 0 STDERR_EMPTY
                      STDOUT "history     2026-11-23T02:30:00Z agent approve: submitted → refunded \\(remark yellow \"Refund approved\"\\)\nstate       refunded  Refunded  \\(terminal\\)\n.*clocks      contact_buyer  stopped  Contact the buyer\n"
                      ARGS case apply ${bilingual} ${locale_case} --event approve --as agent
@@ -41,4 +41,14 @@ if(TARGET aftersale_cli)
   set_tests_properties(cli.locale.case_open_en PROPERTIES FIXTURES_SETUP locale_case)
   set_tests_properties(cli.locale.case_apply_en PROPERTIES FIXTURES_SETUP locale_case_applied FIXTURES_REQUIRED locale_case)
   set_tests_properties(cli.locale.case_show_default cli.locale.case_show_json_en PROPERTIES FIXTURES_REQUIRED locale_case_applied)
+endif()
+
+# A413: a text without one of `policy.locales`, exactly as lint prints it.
+if(TARGET aftersale_cli)
+  aftersale_cli_test(locale.lint_missing_locale EXIT 0 STDERR_EMPTY
+                     STDOUT "^tests/lint/A413_missing_locale\\.yaml:14:40: warning\\[A413\\]: the label of clock `contact` has no `en` text, though `policy\\.locales` lists `zh` and `en`\n  help: write it as `{zh: \\.\\.\\., en: \\.\\.\\.}`; until then, readers in `en` see the `zh` text\n.*tests/lint/A413_missing_locale\\.yaml:22:69: warning\\[A413\\]: the agent label of rule `refund_all` has no `zh` text, though `policy\\.locales` lists `zh` and `en`\n  help: write it as `{zh: \\.\\.\\., en: \\.\\.\\.}`; until then, readers in `zh` see the `en` text\n.*\n0 errors, 4 warnings, 0 notes\n$"
+                     ARGS lint tests/lint/A413_missing_locale.yaml)
+  # The bilingual fixture is complete in both locales.
+  aftersale_cli_test(locale.lint_complete EXIT 0 STDERR_EMPTY STDOUT "^0 errors, 0 warnings, 0 notes\n$"
+                     ARGS lint ${aftersale_cli_fixtures}/locale/bilingual.yaml)
 endif()
