@@ -137,7 +137,7 @@ void register_case(py::module_& m) {
           "state_label",
           [](const service_case& c, const std::string& locale, bool customer) {
             const state_def& s = c.state();
-            return std::string((customer ? s.customer_label : s.agent_label).text(locale));
+            return std::string(c.source_policy().text(customer ? s.customer_label : s.agent_label, locale));
           },
           py::arg("locale") = "zh", py::arg("customer") = false,
           "The current state's label for agents (or, customer=True, for the customer) in `locale`.")
@@ -149,7 +149,7 @@ void register_case(py::module_& m) {
       .def_property_readonly("remark",
                              [](const service_case& c) {
                                return c.remark().empty() ? py::object(py::none())
-                                                         : py::object(py::str(c.remark()));
+                                                         : py::object(py::str(std::string(c.remark())));
                              })
       .def_property_readonly("opened_at", [](const service_case& c) { return to_datetime(c.opened_at()); })
       .def_property_readonly("entered_at", [](const service_case& c) { return to_datetime(c.entered_at()); })

@@ -36,8 +36,7 @@ std::vector<deadline_view> deadlines_of(const decision& d) {
   if (!d.matched()) return out;
   const policy& p = d.source_policy();
   for (const deadline& dl : d.deadlines()) {
-    const std::string label = dl.clock < p.clocks.size() ? p.clocks[dl.clock].label : "";
-    out.push_back({std::string(d.clock_id(dl)), label, dl.due, local_text(p, dl)});
+    out.push_back({std::string(d.clock_id(dl)), std::string(d.clock_label(dl)), dl.due, local_text(p, dl)});
   }
   return out;
 }
@@ -102,16 +101,16 @@ py::dict to_dict(const decision& d) {
   out["fee_payer"] = if_matched(d, m ? d.fee_payer() : "");
   out["escalation"] = if_matched(d, m ? d.escalation_id() : "");
   out["evidence"] = m ? strings(d.evidence()) : py::list();
-  out["steps"] = m ? py::cast(d.steps()) : py::list();
+  out["steps"] = m ? strings(d.steps()) : py::list();
   py::list dls;
   for (const deadline_view& v : deadlines_of(d)) dls.append(deadline_dict(v));
   out["deadlines"] = dls;
   out["amounts"] = amounts_of(d);
   out["aggregate"] = aggregate_of(d);
   out["remark_flag"] = if_matched(d, m ? d.remark_flag_id() : "");
-  out["remark"] = m ? text_or_none(d.first_rule().then.remark) : py::object(py::none());
-  out["customer_label"] = m ? text_or_none(d.first_rule().then.customer_label) : py::object(py::none());
-  out["agent_label"] = m ? text_or_none(d.first_rule().then.agent_label) : py::object(py::none());
+  out["remark"] = m ? text_or_none(d.remark()) : py::object(py::none());
+  out["customer_label"] = m ? text_or_none(d.customer_label()) : py::object(py::none());
+  out["agent_label"] = m ? text_or_none(d.agent_label()) : py::object(py::none());
   out["audit"] = audit_dict(d);
   return out;
 }
@@ -173,7 +172,7 @@ void register_decision(py::module_& m) {
       .def_property_readonly(
           "evidence", [](const decision& d) { return d.matched() ? strings(d.evidence()) : py::list(); })
       .def_property_readonly("steps",
-                             [](const decision& d) { return d.matched() ? py::cast(d.steps()) : py::list(); })
+                             [](const decision& d) { return d.matched() ? strings(d.steps()) : py::list(); })
       .def_property_readonly("deadlines", &deadlines_of)
       .def_property_readonly("amounts", &amounts_of)
       .def_property_readonly("aggregate", &aggregate_of,
@@ -182,20 +181,16 @@ void register_decision(py::module_& m) {
       .def_property_readonly(
           "remark_flag",
           [](const decision& d) { return if_matched(d, d.matched() ? d.remark_flag_id() : ""); })
-      .def_property_readonly("remark",
-                             [](const decision& d) {
-                               return d.matched() ? text_or_none(d.first_rule().then.remark)
-                                                  : py::object(py::none());
-                             })
+      .def_property_readonly(
+          "remark",
+          [](const decision& d) { return d.matched() ? text_or_none(d.remark()) : py::object(py::none()); })
       .def_property_readonly("customer_label",
                              [](const decision& d) {
-                               return d.matched() ? text_or_none(d.first_rule().then.customer_label)
-                                                  : py::object(py::none());
+                               return d.matched() ? text_or_none(d.customer_label()) : py::object(py::none());
                              })
       .def_property_readonly("agent_label",
                              [](const decision& d) {
-                               return d.matched() ? text_or_none(d.first_rule().then.agent_label)
-                                                  : py::object(py::none());
+                               return d.matched() ? text_or_none(d.agent_label()) : py::object(py::none());
                              })
       .def_property_readonly(
           "decision_id", [](const decision& d) { return d.id(); },

@@ -250,7 +250,13 @@ class service_case {
   }
   /// The same as remark_flag_index() (its older name).
   std::uint32_t remark_flag() const noexcept { return remark_flag_; }
-  const std::string& remark() const noexcept { return remark_; }
+  /// The remark text in `locale` (`policy::text`: the asked locale, else the policy's `locale`,
+  /// else the first written; "" asks for the policy's `locale`); empty when none.
+  std::string_view remark(std::string_view locale = {}) const noexcept {
+    return policy_->text(remark_, locale);
+  }
+  /// The remark text in every locale it was written in (empty when none).
+  const localized_text& remark_text() const noexcept { return remark_; }
   sys_seconds opened_at() const noexcept { return opened_at_; }
   /// When the current state was entered (duration timers count from here).
   sys_seconds entered_at() const noexcept { return entered_at_; }
@@ -291,7 +297,7 @@ class service_case {
   /// `value_count_` values, then ceil(value_count_ / 64) presence words: one allocation.
   std::vector<std::int64_t> slots_;
   std::vector<case_clock> clocks_;  ///< sorted by clock index
-  std::string remark_;
+  localized_text remark_;
   std::vector<std::string> applied_ids_;
   std::vector<history_entry> history_;
 };
@@ -343,8 +349,9 @@ std::vector<outcome> advance(service_case& c, sys_seconds now);
 outcome_view make_outcome_view(const service_case& c, const outcome& o);
 
 /// A readable line for a history entry: `2026-10-08T09:00:00Z agent approve: submitted → reviewed
-/// (set approved = true; emit notify_customer)`.
-std::string describe(const service_case& c, const history_entry& h);
+/// (set approved = true; emit notify_customer)`. A remark's text is given in `locale` (the fallback
+/// rule of `policy::text`; "" = the policy's `locale`).
+std::string describe(const service_case& c, const history_entry& h, std::string_view locale = {});
 
 /// Snapshot: JSON text with the policy id, version and flow structure hash, state, phase,
 /// facts and variables, clocks (absolute UTC), escalation, remark, applied ids and history.

@@ -137,7 +137,16 @@ class decision {
   /// The same as remark_flag_id() (its older name).
   std::string_view remark_flag() const { return remark_flag_id(); }
   std::vector<std::string_view> evidence() const;
-  const std::vector<std::string>& steps() const;
+
+  // Texts of the first match, in `locale` (`policy::text`: the asked locale, else the policy's
+  // `locale`, else the first written; "" asks for the policy's `locale`). A decision holds its
+  // policy, so it can be shown in any locale without deciding again.
+  std::vector<std::string_view> steps(std::string_view locale = {}) const;
+  std::string_view customer_label(std::string_view locale = {}) const;  ///< empty when none
+  std::string_view agent_label(std::string_view locale = {}) const;     ///< empty when none
+  std::string_view remark(std::string_view locale = {}) const;          ///< the remark text; empty when none
+  /// The label of a deadline's clock in `locale`; empty when the clock has none. (No match needed.)
+  std::string_view clock_label(const deadline& d, std::string_view locale = {}) const;
   const std::vector<deadline>& deadlines() const;
   /// Computed amounts of the first match as (name, minor units); absent amounts are left out.
   std::vector<std::pair<std::string_view, std::int64_t>> amounts() const;

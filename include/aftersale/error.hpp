@@ -73,6 +73,12 @@ enum class error_code : std::uint16_t {
   warning_fraction = 217,  ///< a clock's `warn_at` item that is not a whole percentage between 0 % and 100 %
   warnings_out_of_order = 218,  ///< a clock's `warn_at` percentages that do not strictly increase
   no_warnings = 219,            ///< a clock's `warn_at` that lists no warning
+  invalid_locale =
+      220,  ///< a locale that is not a language tag (a text's key, `policy.locale`, `policy.locales`)
+  unknown_locale = 221,     ///< a text in a locale `policy.locales` does not list
+  locale_not_listed = 222,  ///< `policy.locale` is not one of `policy.locales`
+  duplicate_locale = 223,   ///< `policy.locales` lists a locale twice
+  no_locales = 224,         ///< `policy.locales` lists no locale
   aggregate_misplaced = 225,    ///< `aggregate` on a table whose hit policy is not `collect`, or a bad op
   aggregate_output = 226,       ///< an aggregated output some rule of the table does not compute
   aggregate_type = 227,         ///< `sum`/`min`/`max` over an output that is not a number (a solution, ...)
@@ -96,17 +102,19 @@ enum class error_code : std::uint16_t {
   // A4xx: findings of the static analysis (`analyze`, `aftersale lint`); printed `A400`, ...
   unreachable_state = 400,  ///< a flow state no path from the start reaches
   no_way_out = 401,  ///< a flow state from which no terminal state can be reached (dead end, closed cycle)
-  nondeterministic = 402,    ///< two transitions on one event from one state whose guards can both hold
-  guard_never_holds = 403,   ///< a transition whose guard no fact or variable value satisfies
-  timer_on_terminal = 404,   ///< a clock started on entering a terminal state, or still running in one
-  missing_label = 405,       ///< a flow state without a customer label (or without one of the flow's locales)
-  table_gap = 406,           ///< requests no rule of a decision table matches
-  table_overlap = 407,       ///< a request two rules of a `unique` (or disagreeing `any`) table both match
-  shadowed_rule = 408,       ///< a rule of a `first` table that earlier rules cover completely
-  uncovered_pair = 409,      ///< an (order status, request type) pair no rule of a table handles
-  protected_weakened = 410,  ///< a store policy gives a protected request a weaker outcome than its base
-  analysis_budget = 411,     ///< the analysis stopped splitting regions at its budget; results are partial
+  nondeterministic = 402,   ///< two transitions on one event from one state whose guards can both hold
+  guard_never_holds = 403,  ///< a transition whose guard no fact or variable value satisfies
+  timer_on_terminal = 404,  ///< a clock started on entering a terminal state, or still running in one
+  missing_label = 405,   ///< a flow state without a customer label (or, without `policy.locales`, one of the
+                         ///< flows' locales)
+  table_gap = 406,       ///< requests no rule of a decision table matches
+  table_overlap = 407,   ///< a request two rules of a `unique` (or disagreeing `any`) table both match
+  shadowed_rule = 408,   ///< a rule of a `first` table that earlier rules cover completely
+  uncovered_pair = 409,  ///< an (order status, request type) pair no rule of a table handles
+  protected_weakened = 410,   ///< a store policy gives a protected request a weaker outcome than its base
+  analysis_budget = 411,      ///< the analysis stopped splitting regions at its budget; results are partial
   reset_never_applies = 412,  ///< a clock `reset` where the clock is never running or paused: it does nothing
+  missing_locale = 413,       ///< a text without one of the locales `policy.locales` lists
   intended_gap_matched = 415,  ///< an intended gap that rules of its table answer (in part): not a gap there
   intended_gap = 416,          ///< a note showing a gap the table declares intended, with its reason
   intended_gap_empty = 417,  ///< an intended gap no request can fall into: its conditions exclude each other

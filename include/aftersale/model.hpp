@@ -32,10 +32,48 @@ struct compiled_policy;  // src/model/compiled.hpp: the loader's indexes, opaque
 /// "No such id": an absent optional reference inside the model.
 inline constexpr std::uint32_t npos = std::numeric_limits<std::uint32_t>::max();
 
+/// A text an author writes for a buyer or an agent, in one or several locales:
+/// `{zh: 直接退款, en: Refund immediately}`, or a plain string, stored under the policy's
+/// `locale` (`policy_info::locale`; "" when the policy names none).
+///
+/// The fallback rule, for every text: the asked locale, else the policy's `locale`, else the
+/// first one written (docs/policy-format.md, "Texts and locales"). `policy::text` applies it
+/// with the policy's own locale.
+struct localized_text {
+  /// (locale, text) in the order written.
+  std::vector<std::pair<std::string, std::string>> by_locale;
+  /// Where it was written (lint's A413 points here); empty for a text built in code. Not part
+  /// of the text: two texts are equal when their locales and words are.
+  source_span where;
+
+  localized_text() = default;
+  /// A plain text under the locale "" (a policy built in code; the loader names the locale).
+  localized_text(std::string plain) { by_locale.emplace_back(std::string(), std::move(plain)); }  // NOLINT
+  localized_text(const char* plain) : localized_text(std::string(plain)) {}                       // NOLINT
+
+  /// The text for `locale`, else for `fallback`, else the first one written, else "".
+  std::string_view text(std::string_view locale, std::string_view fallback = {}) const noexcept {
+    if (const std::string* t = find(locale)) return *t;
+    if (const std::string* t = find(fallback)) return *t;
+    return by_locale.empty() ? std::string_view{} : std::string_view{by_locale.front().second};
+  }
+  /// The text written for exactly `locale`, or null.
+  const std::string* find(std::string_view locale) const noexcept {
+    for (const auto& [l, t] : by_locale)
+      if (l == locale) return &t;
+    return nullptr;
+  }
+  bool empty() const noexcept { return by_locale.empty(); }
+  friend bool operator==(const localized_text& a, const localized_text& b) {
+    return a.by_locale == b.by_locale;
+  }
+  friend bool operator!=(const localized_text& a, const localized_text& b) { return !(a == b); }
+};
+
 /// A vocabulary entry: an id the policy declares (a solution, a party, a role, ...).
 struct vocabulary_entry {
   std::string id;
-  std::string label;  ///< human-readable, optional
+  localized_text label;  ///< human-readable, optional
   source_span where;
 };
 
@@ -164,17 +202,17 @@ struct amount_rule {
 /// What a rule prescribes.
 struct rule_outcome {
   std::uint32_t solution = npos;        ///< index into vocabulary.solutions
-  std::vector<std::string> steps;       ///< ordered steps, as written
+  std::vector<localized_text> steps;    ///< ordered steps, as written
   std::uint32_t fee_payer = npos;       ///< index into vocabulary.parties; npos = nobody / not applicable
   std::vector<std::uint32_t> evidence;  ///< indexes into vocabulary.evidence
   std::uint32_t escalation = npos;      ///< index into vocabulary.roles; npos = no escalation
   std::uint32_t remark_flag = npos;     ///< index into vocabulary.flags
-  std::string remark;  ///< remark text for the order (reason + handler + date is added by the host)
+  localized_text remark;  ///< remark text for the order (reason + handler + date is added by the host)
   std::vector<std::uint32_t> clocks;  ///< indexes into policy::clocks, started when the decision is made
   std::vector<amount_rule> amounts;
-  std::string customer_label;
-  std::string agent_label;
-  std::string flow;  ///< the flow a case starts in (flows come with the workflow runtime)
+  localized_text customer_label;  ///< `labels.customer`: shown to the buyer
+  localized_text agent_label;     ///< `labels.agent`: shown to the agent
+  std::string flow;               ///< the flow a case starts in (flows come with the workflow runtime)
 };
 
 struct rule {
@@ -230,7 +268,7 @@ struct decision_table {
 struct clock_def {
   std::string id;
   std::string description;
-  std::string label;
+  localized_text label;
   clock_duration within;
   std::uint32_t calendar = npos;  ///< index into policy::calendars (npos: the policy's default calendar)
   /// `warn_at`: percentages of the limit (1..99, strictly increasing) at which a case sends an
@@ -252,22 +290,6 @@ struct clock_def {
 // flow's variables: `fact < policy.facts.size()` is a request fact, otherwise
 // `fact - policy.facts.size()` indexes `flow_def::variables`.
 // ---------------------------------------------------------------------------------------------
-
-/// A text in several languages: `{zh: 退款中, en: refunding}`; a plain string is stored
-/// under the locale "".
-struct localized_text {
-  std::vector<std::pair<std::string, std::string>> by_locale;
-
-  /// The text for `locale`, else the text without a locale, else the first one, else "".
-  std::string_view text(std::string_view locale) const noexcept {
-    for (const auto& [l, t] : by_locale)
-      if (l == locale) return t;
-    for (const auto& [l, t] : by_locale)
-      if (l.empty()) return t;
-    return by_locale.empty() ? std::string_view{} : std::string_view{by_locale.front().second};
-  }
-  bool empty() const noexcept { return by_locale.empty(); }
-};
 
 /// What entering a state or an effect does to an SLA clock.
 enum class clock_action : std::uint8_t {
@@ -320,7 +342,7 @@ struct effect {
   std::vector<amount_rule> amount;                        ///< record_amount: exactly one rule
   std::string action;                                     ///< emit
   std::vector<std::pair<std::string, std::string>> args;  ///< emit: e.g. {"extend_receipt_deadline", "10d"}
-  std::string text;                                       ///< remark
+  localized_text text;                                    ///< remark
   source_span where;
 };
 
@@ -410,7 +432,13 @@ struct policy_info {
   std::string version;
   std::string name;
   std::string currency = "CNY";  ///< ISO 4217; money is in its minor units
-  std::uint32_t entry = npos;    ///< index into decisions: the table `decide()` uses by default
+  /// `policy.locale`: the locale of plain texts and the default output locale ("" when the
+  /// policy names none: plain texts then have no locale).
+  std::string locale;
+  /// `policy.locales`: the locales every text should have (lint warns, A413); empty when not
+  /// written. When written, `locale` is one of them and no text has another.
+  std::vector<std::string> locales;
+  std::uint32_t entry = npos;  ///< index into decisions: the table `decide()` uses by default
   std::uint32_t default_calendar = npos;
   std::uint64_t content_hash = 0;  ///< FNV-1a 64 of the source text(s)
   source_span where;
@@ -441,6 +469,12 @@ struct policy {
   /// a policy built in code until `compile_policy` is called. A copy shares it, so a copy whose
   /// tables or flows change must be compiled again.
   std::shared_ptr<const detail::compiled_policy> compiled;
+
+  /// `t` in `locale` with the fallback rule of `localized_text` (the asked locale, then this
+  /// policy's `locale`, then the first written); an empty `locale` asks for the policy's own.
+  std::string_view text(const localized_text& t, std::string_view locale = {}) const noexcept {
+    return t.text(locale.empty() ? std::string_view{info.locale} : locale, info.locale);
+  }
 
   std::optional<std::uint32_t> find_fact(std::string_view name) const;
   std::optional<std::uint32_t> find_decision(std::string_view id) const;

@@ -16,6 +16,9 @@ void check_tables(const policy& p, const analysis_options& options, analysis_rep
 /// (A405), resets that never apply (A412) of every flow, with Boost.Graph: flow_checks.cpp.
 void check_flows(const policy& p, const analysis_options& options, analysis_report& report);
 
+/// Texts without one of the locales of `policy.locales` (A413): text_checks.cpp.
+void check_texts(const policy& p, analysis_report& report);
+
 /// Protected outcomes a store policy must not weaken (A410): protected_checks.cpp.
 void check_protected(const policy& p, const analysis_options& options, analysis_report& report);
 

@@ -16,6 +16,11 @@ finding make_finding(error_code code, severity s, const source_span& where, std:
 
 }  // namespace
 
+finding policy_finding(error_code code, severity s, const source_span& where, std::string message,
+                       std::string help) {
+  return make_finding(code, s, where, std::move(message), std::move(help));
+}
+
 finding table_finding(error_code code, severity s, const decision_table& t, const source_span& where,
                       std::string message, std::string help) {
   finding out = make_finding(code, s, where, std::move(message), std::move(help));

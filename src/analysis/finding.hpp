@@ -11,6 +11,10 @@ namespace aftersale::analysis {
 finding table_finding(error_code code, severity s, const decision_table& t, const source_span& where,
                       std::string message, std::string help);
 
+/// A finding about the policy as a whole (a text, a vocabulary entry) at `where`.
+finding policy_finding(error_code code, severity s, const source_span& where, std::string message,
+                       std::string help);
+
 /// A finding about flow `f` at `where`.
 finding flow_finding(error_code code, severity s, const flow_def& f, const source_span& where,
                      std::string message, std::string help);

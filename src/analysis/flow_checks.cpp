@@ -185,7 +185,10 @@ void check_labels(const flow_def& f, const std::vector<std::string>& locales, an
 
 void check_flows(const policy& p, const analysis_options& options, analysis_report& report) {
   if (!options.check_flows) return;
-  const std::vector<std::string> locales = policy_locales(p);
+  // With `policy.locales` every text's locales are A413's (text_checks.cpp); without, state
+  // labels are checked against the locales the flows use.
+  const std::vector<std::string> locales =
+      p.info.locales.empty() ? policy_locales(p) : std::vector<std::string>{};
   for (const flow_def& f : p.flows) {
     if (f.states.empty() || f.start >= f.states.size()) continue;  // the loader refuses both
     const flow_guards guards(p, f);

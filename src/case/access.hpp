@@ -20,7 +20,7 @@ struct case_access {
   static sys_seconds& entered_at(service_case& c) { return c.entered_at_; }
   static std::vector<std::int64_t>& slots(service_case& c) { return c.slots_; }
   static std::vector<case_clock>& clocks(service_case& c) { return c.clocks_; }
-  static std::string& remark(service_case& c) { return c.remark_; }
+  static localized_text& remark(service_case& c) { return c.remark_; }
   static std::vector<std::string>& applied_ids(service_case& c) { return c.applied_ids_; }
   static std::vector<history_entry>& history(service_case& c) { return c.history_; }
   static const std::vector<std::int64_t>& slots(const service_case& c) { return c.slots_; }

@@ -48,8 +48,8 @@ std::string_view clock_verb(clock_action a) {
 
 // The effects of `t` with the values this entry assigned. Assignments are the payload's first,
 // then one per `set` and per `record` that had a value, in effect order: match from the back.
-std::string effects_text(const policy& p, const flow_def& f, const transition_def* t,
-                         const history_entry& h) {
+std::string effects_text(const policy& p, const flow_def& f, const transition_def* t, const history_entry& h,
+                         std::string_view locale) {
   std::vector<std::string> parts;
   std::size_t assigned_end = h.assigned.size();
   std::vector<std::string> effect_parts;
@@ -79,7 +79,8 @@ std::string effects_text(const policy& p, const flow_def& f, const transition_de
           break;
         case effect_kind::remark:
           text = "remark " + std::string(shown_id(p.vocabulary.flags, e->target));
-          if (!e->text.empty()) text += " \"" + e->text + '"';
+          if (const std::string_view remark = p.text(e->text, locale); !remark.empty())
+            text += " \"" + std::string(remark) + '"';
           break;
         case effect_kind::escalate:
           text = "escalate " + std::string(e->target == npos ? std::string_view("next")
@@ -109,7 +110,7 @@ std::string event_text(const flow_def& f, std::uint32_t event, const std::string
 
 }  // namespace
 
-std::string describe(const service_case& c, const history_entry& h) {
+std::string describe(const service_case& c, const history_entry& h, std::string_view locale) {
   const policy& p = c.source_policy();
   const flow_def& f = c.flow();
   const transition_def* t = h.transition < f.transitions.size() ? &f.transitions[h.transition] : nullptr;
@@ -150,7 +151,7 @@ std::string describe(const service_case& c, const history_entry& h) {
   } else {
     out += std::string(state_id(f, h.from)) + " → " + std::string(state_id(f, h.to));
   }
-  out += effects_text(p, f, t, h);
+  out += effects_text(p, f, t, h, locale);
   return out;
 }
 

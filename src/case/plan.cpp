@@ -234,7 +234,7 @@ void planner::commit(service_case& c, std::string_view id, std::uint64_t digest)
     id_text.assign(id.data(), id.size());
     id_key.assign(id.data(), id.size());
   }
-  std::string remark_text;
+  localized_text remark_text;
   if (remark_) remark_text = *remark_;
   const auto facts = static_cast<std::uint32_t>(p_.facts.size());
   const std::size_t history_before = history.size();
@@ -267,7 +267,7 @@ void planner::commit(service_case& c, std::string_view id, std::uint64_t digest)
   access::phase(c) = phase_;
   access::escalation(c) = escalation_;
   access::remark_flag(c) = remark_flag_;
-  if (remark_) access::remark(c).swap(remark_text);
+  if (remark_) access::remark(c).by_locale.swap(remark_text.by_locale);
   access::entered_at(c) = entered_at_;
   if (!id.empty()) {
     const auto at = std::lower_bound(ids.begin(), ids.end(), id_key);

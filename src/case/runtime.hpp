@@ -236,7 +236,7 @@ class planner {
   lifecycle_phase phase_;
   std::uint32_t escalation_;
   std::uint32_t remark_flag_;
-  const std::string* remark_ = nullptr;  ///< new remark text; nullptr = unchanged
+  const localized_text* remark_ = nullptr;  ///< new remark text; nullptr = unchanged
   sys_seconds entered_at_;
   small_vector<planned_value, 8> values_;
   small_vector<planned_clock, 4> clocks_;

@@ -86,10 +86,7 @@ void add_format(CLI::App* cmd, options& opt) {
       ->check(CLI::IsMember({"text", "json"}));
 }
 
-void add_locale(CLI::App* cmd, options& opt) {
-  cmd->add_option("--locale", opt.locale, "Language of state labels: zh (default) or en")
-      ->check(CLI::IsMember({"zh", "en"}));
-}
+void add_locale(CLI::App* cmd, options& opt) { add_locale_option(cmd, opt.locale); }
 
 void add_now(CLI::App* cmd, options& opt, const char* what) { cmd->add_option("--now", opt.now, what); }
 

@@ -46,7 +46,7 @@ class case_command {
     std::string role;
     std::string id;
     std::vector<std::string> sets;
-    std::string locale = "zh";
+    std::string locale;  ///< "": the policy's `locale`
     std::string format = "text";
     bool customer = false;
     bool force = false;

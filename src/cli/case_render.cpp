@@ -247,6 +247,8 @@ void case_json(json_writer& w, const case_view& v) {
   w.string(v.flow);
   w.key("state");
   w.string(v.state);
+  w.key("locale");
+  w.string(v.locale);
   w.key("label");
   w.string_or_null(v.label());
   w.key("labels");

@@ -18,14 +18,14 @@ std::string state_id(const flow_def& flow, std::uint32_t state) {
   return state < flow.states.size() ? flow.states[state].id : std::string();
 }
 
-clock_view make_clock(const policy& p, const case_clock& slot, sys_seconds now) {
+clock_view make_clock(const policy& p, const case_clock& slot, sys_seconds now, std::string_view locale) {
   clock_view v;
   v.status = std::string(to_string(slot.state));
   std::uint32_t calendar = npos;
   if (slot.clock < p.clocks.size()) {
     const clock_def& def = p.clocks[slot.clock];
     v.clock = def.id;
-    v.label = def.label;
+    v.label = std::string(p.text(def.label, locale));
     calendar = def.calendar;
   }
   if (slot.state != case_clock::status::idle) v.started = make_instant(p, slot.started, calendar);
@@ -132,9 +132,9 @@ history_view make_history(const service_case& c, const history_entry& h, const s
   v.from = state_id(flow, h.from);
   v.to = state_id(flow, h.to);
   v.event_id = h.event_id;
-  v.text = describe(c, h);
+  v.text = describe(c, h, locale);
   if (h.to < flow.states.size())
-    v.customer_label = std::string(flow.states[h.to].customer_label.text(locale));
+    v.customer_label = std::string(p.text(flow.states[h.to].customer_label, locale));
   return v;
 }
 
@@ -164,14 +164,15 @@ case_view make_case_view(const service_case& c, const std::string& locale, bool 
   v.flow = flow.id;
   v.flow_description = flow.description;
   v.state = state.id;
-  v.agent_label = std::string(state.agent_label.text(locale));
-  v.customer_label = std::string(state.customer_label.text(locale));
+  v.locale = locale.empty() ? p.info.locale : locale;
+  v.agent_label = std::string(p.text(state.agent_label, locale));
+  v.customer_label = std::string(p.text(state.customer_label, locale));
   v.customer = customer;
   v.terminal = state.terminal;
   v.phase = std::string(to_string(c.phase()));
   v.escalation = role_text(p, c.escalation_index());
   v.remark_flag = std::string(entry_id(p.vocabulary.flags, c.remark_flag_index()));
-  v.remark = c.remark();
+  v.remark = std::string(c.remark(locale));
   v.opened_at = make_instant(p, c.opened_at());
   v.entered_at = make_instant(p, c.entered_at());
 
@@ -182,7 +183,7 @@ case_view make_case_view(const service_case& c, const std::string& locale, bool 
     const std::size_t i = p.facts.size() + k;
     v.variables.push_back(make_value(flow.variables[k], c.has_value(i), c.value(i)));
   }
-  for (const case_clock& slot : c.clocks()) v.clocks.push_back(make_clock(p, slot, now));
+  for (const case_clock& slot : c.clocks()) v.clocks.push_back(make_clock(p, slot, now, locale));
 
   if (auto due = next_deadline(c)) {
     v.next_deadline = make_instant(p, *due);

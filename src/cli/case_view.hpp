@@ -59,6 +59,7 @@ struct case_view {
   std::string policy_id, policy_version;
   std::string flow, flow_description;
   std::string state;
+  std::string locale;  ///< the locale the texts are in (the policy's when not asked; may be "")
   std::string agent_label, customer_label;
   bool customer = false;  ///< show the customer-facing label as `label`
   bool terminal = false;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "base/nearest.hpp"
+#include "load/reader.hpp"
 
 namespace aftersale::cli {
 
@@ -67,6 +68,18 @@ void set_help_footer(CLI::App* cmd, const std::string& example, std::initializer
   std::string text = "\nExample:\n  " + example + "\n\nExit codes:";
   for (const exit_code_help& c : codes) text += "\n  " + std::to_string(c.code) + "  " + c.meaning;
   cmd->footer(text);
+}
+
+void add_locale_option(CLI::App* cmd, std::string& locale) {
+  cmd->add_option("--locale", locale,
+                  "Language of every text shown (labels, steps, remarks), e.g. zh or en; default: the "
+                  "policy's `locale`")
+      ->check(CLI::Validator(
+          [](const std::string& tag) {
+            return load::is_locale(tag) ? std::string()
+                                        : "`" + tag + "` is not a language tag such as zh or en";
+          },
+          "LOCALE"));
 }
 
 }  // namespace aftersale::cli

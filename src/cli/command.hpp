@@ -49,5 +49,9 @@ struct exit_code_help {
 /// Ends `cmd --help` with one example command line and the exit codes the command returns
 /// (every subcommand has one; ctest `cli.help.*` checks them).
 void set_help_footer(CLI::App* cmd, const std::string& example, std::initializer_list<exit_code_help> codes);
+/// `--locale` of `decide`, the case and the store commands: the language of every text shown
+/// (labels, steps, remarks, clock labels), a language tag; empty (the default) means the
+/// policy's `locale`. A text without it falls back to the policy's `locale`, then its first.
+void add_locale_option(CLI::App* cmd, std::string& locale);
 
 }  // namespace aftersale::cli

@@ -82,6 +82,7 @@ struct decide_args {
   std::size_t max_request_bytes = cli::default_request_limit;
   std::string format = "table";
   bool explain = false;
+  std::string locale;  ///< "": the policy's `locale`
 };
 
 int run_decide(const decide_args& args) {
@@ -116,7 +117,7 @@ int run_decide(const decide_args& args) {
         aftersale::decision d = args.table.empty()
                                     ? aftersale::decide(policy, r.facts, now, options)
                                     : aftersale::decide(policy, args.table, r.facts, now, options);
-        outcomes.push_back(cli::make_outcome(d, r.name, r.note, args.explain));
+        outcomes.push_back(cli::make_outcome(d, r.name, r.note, args.explain, args.locale));
       } catch (const aftersale::request_error& e) {
         std::cerr << cli::located(r, e) << '\n';  // `path#/facts/name: error[E300]: ...`, every problem
         status = exit_request_error;
@@ -181,6 +182,7 @@ int main(int argc, char** argv) {
                        {{0, "every request decided (no_match and conflict are answers too)"},
                         {1, "a policy does not load (its diagnostics on stderr)"},
                         {2, "a request file or the command line is wrong (the other requests still print)"}});
+  cli::add_locale_option(decide, args.locale);
 
   cli::case_command cases(app);
   // lint, test, paths, graph, ...: each registers itself (command.hpp).

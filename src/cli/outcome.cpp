@@ -14,7 +14,7 @@ const business_calendar* calendar_for(const policy& p, std::uint32_t calendar) {
   return calendar < p.calendars.size() ? &p.calendars[calendar] : nullptr;
 }
 
-deadline_view make_deadline(const policy& p, const deadline& dl) {
+deadline_view make_deadline(const policy& p, const deadline& dl, std::string_view locale) {
   deadline_view v;
   v.due_utc = format_utc(dl.due);
   if (dl.clock >= p.clocks.size()) {
@@ -24,7 +24,7 @@ deadline_view make_deadline(const policy& p, const deadline& dl) {
   }
   const clock_def& clock = p.clocks[dl.clock];
   v.clock = clock.id;
-  v.label = clock.label;
+  v.label = std::string(p.text(clock.label, locale));
   if (const business_calendar* cal = calendar_for(p, clock.calendar)) {
     v.due_local = cal->format_local(dl.due);
     v.due_local_iso = cal->format_iso_local(dl.due);
@@ -35,7 +35,8 @@ deadline_view make_deadline(const policy& p, const deadline& dl) {
   return v;
 }
 
-match_view make_match(const policy& p, const decision_table& table, const rule_match& m) {
+match_view make_match(const policy& p, const decision_table& table, const rule_match& m,
+                      std::string_view locale) {
   match_view v;
   if (m.rule >= table.rules.size()) return v;
   const rule& r = table.rules[m.rule];
@@ -44,19 +45,19 @@ match_view make_match(const policy& p, const decision_table& table, const rule_m
   v.rule = r.id;
   v.rule_where = to_string(r.where);
   v.solution = std::string(entry_id(voc.solutions, then.solution));
-  v.steps = then.steps;
+  for (const localized_text& step : then.steps) v.steps.emplace_back(p.text(step, locale));
   v.fee_payer = std::string(entry_id(voc.parties, then.fee_payer));
   for (std::uint32_t e : then.evidence) v.evidence.push_back(std::string(entry_id(voc.evidence, e)));
   v.escalation = std::string(entry_id(voc.roles, then.escalation));
   v.remark_flag = std::string(entry_id(voc.flags, then.remark_flag));
-  v.remark_text = then.remark;
+  v.remark_text = std::string(p.text(then.remark, locale));
   for (std::size_t i = 0; i < then.amounts.size() && i < m.amounts.size(); ++i) {
     if (!m.has_amount(i)) continue;  // absent: it refers to a fact the request does not give
     v.amounts.emplace_back(then.amounts[i].name, m.amounts[i]);
   }
-  for (const deadline& dl : m.deadlines) v.deadlines.push_back(make_deadline(p, dl));
-  v.customer_label = then.customer_label;
-  v.agent_label = then.agent_label;
+  for (const deadline& dl : m.deadlines) v.deadlines.push_back(make_deadline(p, dl, locale));
+  v.customer_label = std::string(p.text(then.customer_label, locale));
+  v.agent_label = std::string(p.text(then.agent_label, locale));
   return v;
 }
 
@@ -71,7 +72,8 @@ std::vector<std::string> split_lines(const std::string& text) {
 
 std::string money_text(std::int64_t minor) { return format_money(minor); }
 
-outcome make_outcome(const decision& d, std::string request, std::string note, bool explain) {
+outcome make_outcome(const decision& d, std::string request, std::string note, bool explain,
+                     std::string_view locale) {
   const policy& p = d.source_policy();
   const decision_table& table = d.table();
   outcome o;
@@ -84,7 +86,8 @@ outcome make_outcome(const decision& d, std::string request, std::string note, b
   o.status = std::string(to_string(d.status()));
   o.multi_hit = table.hit_policy == hit_policy::collect || table.hit_policy == hit_policy::rule_order ||
                 table.hit_policy == hit_policy::output_order;
-  for (const rule_match& m : d.matches()) o.matches.push_back(make_match(p, table, m));
+  o.locale = std::string(locale.empty() ? std::string_view(p.info.locale) : locale);
+  for (const rule_match& m : d.matches()) o.matches.push_back(make_match(p, table, m, o.locale));
   if (table.aggregate.op != aggregate_op::none) {
     o.aggregate_op = std::string(to_string(table.aggregate.op));
     o.aggregate_output = table.aggregate.output;

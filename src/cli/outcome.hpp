@@ -45,6 +45,7 @@ struct outcome {
   std::string table;
   std::string hit_policy;
   std::string status;      ///< `matched`, `no_match`, `conflict`
+  std::string locale;      ///< the locale the texts are in (may be "" for a policy without one)
   bool multi_hit = false;  ///< the table's hit policy can select several rules
   std::vector<match_view> matches;
   /// An aggregating `collect` table's aggregate (decision::aggregate): op (`sum`, ...; empty when
@@ -58,8 +59,10 @@ struct outcome {
   decision_audit audit;                  ///< decision id, policy id, version and content hash
 };
 
-/// Resolves a decision into printable values. `explain` adds the explanation lines.
-outcome make_outcome(const decision& d, std::string request, std::string note, bool explain);
+/// Resolves a decision into printable values, every text in `locale` ("" = the policy's
+/// `locale`; the fallback rule of `policy::text`). `explain` adds the explanation lines.
+outcome make_outcome(const decision& d, std::string request, std::string note, bool explain,
+                     std::string_view locale = {});
 
 /// `129.00` style text for an amount.
 std::string money_text(std::int64_t minor);

@@ -24,6 +24,8 @@ void deadlines(json_writer& w, const match_view& m) {
     w.begin_object();
     w.key("clock");
     w.string(dl.clock);
+    w.key("label");
+    w.string_or_null(dl.label);
     w.key("due_utc");
     w.string(dl.due_utc);
     w.key("due_local");
@@ -94,6 +96,8 @@ void outcome_json(json_writer& w, const outcome& o, bool with_name) {
   w.string(o.table);
   w.key("now");
   w.string(o.now_utc);
+  w.key("locale");
+  w.string(o.locale);
   // The first match's outputs at the top level (for single-hit tables: the answer).
   if (o.matches.empty() || o.status != "matched") {
     null_fields(w);

@@ -41,7 +41,7 @@ struct store_options_cli {
   std::string payload, payload_file;
   std::vector<std::string> sets;
   std::optional<std::int64_t> expected_version;
-  std::string locale = "zh";
+  std::string locale;  ///< "": the policy's `locale`
 };
 
 [[noreturn]] void fail(const std::string& where, const std::string& message) {
@@ -160,7 +160,7 @@ int run_breaches(const store_options_cli& o) {
     }
     ++checked;
     const stored_case c = store.get(info.id);
-    for (auto& b : find_breaches(info.id, c.value, now)) breaches.push_back(std::move(b));
+    for (auto& b : find_breaches(info.id, c.value, now, o.locale)) breaches.push_back(std::move(b));
   }
   // Latest first: the deadline missed longest ago heads the list.
   std::stable_sort(breaches.begin(), breaches.end(),
@@ -313,10 +313,7 @@ void add_case(CLI::App* cmd, store_options_cli& o) {
   cmd->add_option("--case,-c", o.case_id, "The case id")->required();
 }
 
-void add_locale(CLI::App* cmd, store_options_cli& o) {
-  cmd->add_option("--locale", o.locale, "Language of state labels: zh (default) or en")
-      ->check(CLI::IsMember({"zh", "en"}));
-}
+void add_locale(CLI::App* cmd, store_options_cli& o) { add_locale_option(cmd, o.locale); }
 
 class store_command final : public command {
  public:
@@ -355,6 +352,7 @@ class store_command final : public command {
         store_->add_subcommand("breaches", "List SLA clocks past their deadline at --now, across cases");
     add_store_option(breaches_, o_.target);
     add_policies_option(breaches_, o_.target, true);
+    add_locale(breaches_, o_);
     add_filters(breaches_, o_);
     breaches_->add_option("--now", o_.now, "The instant, ISO 8601 with offset (default: the wall clock)");
     add_format(breaches_, o_);

@@ -62,7 +62,8 @@ int run_reporting(const std::function<int()>& body) {
   }
 }
 
-std::vector<breach> find_breaches(const std::string& case_id, const service_case& c, sys_seconds now) {
+std::vector<breach> find_breaches(const std::string& case_id, const service_case& c, sys_seconds now,
+                                  std::string_view locale) {
   const policy& p = c.source_policy();
   std::vector<breach> out;
   for (const case_clock& slot : c.clocks()) {
@@ -72,7 +73,7 @@ std::vector<breach> find_breaches(const std::string& case_id, const service_case
     std::uint32_t calendar = npos;
     if (slot.clock < p.clocks.size()) {
       b.clock = p.clocks[slot.clock].id;
-      b.label = p.clocks[slot.clock].label;
+      b.label = std::string(p.text(p.clocks[slot.clock].label, locale));
       calendar = p.clocks[slot.clock].calendar;
     }
     b.due = slot.due;

@@ -57,8 +57,9 @@ struct breach {
 };
 
 /// The clocks of `c` that are running with a deadline before `now` (a deadline that never falls
-/// due is never breached), in the case's clock order.
-std::vector<breach> find_breaches(const std::string& case_id, const service_case& c, sys_seconds now);
+/// due is never breached), in the case's clock order; clock labels in `locale` ("" = the policy's).
+std::vector<breach> find_breaches(const std::string& case_id, const service_case& c, sys_seconds now,
+                                  std::string_view locale = {});
 
 /// A table: a header row, a dashed rule, then the rows, each column as wide as its widest cell
 /// (display width, so CJK labels stay aligned). Trailing spaces are trimmed.

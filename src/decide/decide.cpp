@@ -225,7 +225,24 @@ std::vector<std::string_view> decision::evidence() const {
   return out;
 }
 
-const std::vector<std::string>& decision::steps() const { return first_rule().then.steps; }
+std::vector<std::string_view> decision::steps(std::string_view locale) const {
+  std::vector<std::string_view> out;
+  for (const localized_text& step : first_rule().then.steps) out.push_back(policy_->text(step, locale));
+  return out;
+}
+std::string_view decision::customer_label(std::string_view locale) const {
+  return policy_->text(first_rule().then.customer_label, locale);
+}
+std::string_view decision::agent_label(std::string_view locale) const {
+  return policy_->text(first_rule().then.agent_label, locale);
+}
+std::string_view decision::remark(std::string_view locale) const {
+  return policy_->text(first_rule().then.remark, locale);
+}
+std::string_view decision::clock_label(const deadline& d, std::string_view locale) const {
+  return d.clock < policy_->clocks.size() ? policy_->text(policy_->clocks[d.clock].label, locale)
+                                          : std::string_view{};
+}
 
 const std::vector<deadline>& decision::deadlines() const {
   first_rule();  // checks the precondition

@@ -172,7 +172,7 @@ void read_clock(build_state& s, const node& key, const node& decl) {
   }
   if (const node* n = decl.find("warn_at")) ok = read_warnings(s, *n, label, c.warn_at) && ok;
   if (const node* n = decl.find("label")) {
-    if (auto t = s.r.text(*n, "the label of " + label)) c.label = *t;
+    if (auto t = s.r.localized(*n, "the label of " + label)) c.label = std::move(*t);
   }
   if (const node* n = decl.find("description")) {
     if (auto t = s.r.text(*n, "the description of " + label)) c.description = *t;

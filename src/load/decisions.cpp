@@ -46,7 +46,7 @@ void read_then(build_state& s, const node& then, rule& r) {
   if (const node* n = then.find("steps");
       n && s.r.expect(*n, node::kind::sequence, "`steps` of rule `" + r.id + "`")) {
     for (const node& step : n->children) {
-      if (auto t = s.r.text(step, "a step")) o.steps.push_back(*t);
+      if (auto t = s.r.localized(step, "a step of rule `" + r.id + "`")) o.steps.push_back(std::move(*t));
     }
   }
   if (const node* n = then.find("fee_payer")) {
@@ -61,7 +61,7 @@ void read_then(build_state& s, const node& then, rule& r) {
     s.r.check_keys(*n, "`remark`", {"flag", "text"});
     if (const node* flag = n->find("flag")) o.remark_flag = resolve_vocabulary(s, *flag, v.flags, "flags");
     if (const node* text = n->find("text")) {
-      if (auto t = s.r.text(*text, "the remark text")) o.remark = *t;
+      if (auto t = s.r.localized(*text, "the remark text of rule `" + r.id + "`")) o.remark = std::move(*t);
     }
   }
   if (const node* n = then.find("clocks");
@@ -83,8 +83,10 @@ void read_then(build_state& s, const node& then, rule& r) {
       n && s.r.expect(*n, node::kind::mapping, "`labels` of rule `" + r.id + "`")) {
     s.r.check_keys(*n, "`labels`", {"customer", "agent"});
     if (const node* t = n->find("customer"))
-      o.customer_label = s.r.text(*t, "the customer label").value_or("");
-    if (const node* t = n->find("agent")) o.agent_label = s.r.text(*t, "the agent label").value_or("");
+      o.customer_label =
+          s.r.localized(*t, "the customer label of rule `" + r.id + "`").value_or(localized_text{});
+    if (const node* t = n->find("agent"))
+      o.agent_label = s.r.localized(*t, "the agent label of rule `" + r.id + "`").value_or(localized_text{});
   }
   if (const node* n = then.find("flow")) {
     o.flow = s.r.text(*n, "`flow` of rule `" + r.id + "`").value_or("");

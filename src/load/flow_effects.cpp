@@ -165,9 +165,9 @@ void read_remark(flow_context& c, const node& item, const node& n, std::vector<e
     if (e.target == npos) return;
   }
   if (const node* text = n.find("text")) {
-    auto t = s.r.text(*text, "the remark text");
+    auto t = s.r.localized(*text, "the remark text of " + c.label());
     if (!t) return;
-    e.text = *t;
+    e.text = std::move(*t);
   }
   out.push_back(std::move(e));
 }

@@ -22,46 +22,6 @@ std::vector<std::string> clock_names(const policy& p) {
   return out;
 }
 
-// Locale tags as in `zh`, `en`, `zh_hans`, `zh-CN`.
-bool is_locale(std::string_view t) {
-  if (t.empty() || !((t[0] >= 'a' && t[0] <= 'z') || (t[0] >= 'A' && t[0] <= 'Z'))) return false;
-  return std::all_of(t.begin(), t.end(), [](char ch) {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
-           ch == '-';
-  });
-}
-
-// `{zh: 已提交, en: submitted}` or a plain text (stored under the locale "").
-localized_text read_label(build_state& s, const node& n, const std::string& what) {
-  localized_text out;
-  if (n.is_scalar()) {
-    out.by_locale.emplace_back("", n.value);
-    return out;
-  }
-  if (!n.is_mapping()) {
-    s.r.error(error_code::wrong_node_kind, n,
-              what + " must be a text or a mapping, found " + std::string(kind_name(n.what)),
-              "write a text, or one text per locale: `{zh: 已退款, en: refunded}`");
-    return out;
-  }
-  if (n.pairs() == 0) {
-    s.r.error(error_code::missing_key, n, what + " has no text",
-              "write one text per locale: `{zh: 已退款, en: refunded}`");
-  }
-  for (std::size_t i = 0; i < n.pairs(); ++i) {
-    const node& k = n.key(i);
-    if (!s.r.expect(k, node::kind::scalar, "a locale in " + what)) continue;
-    if (!is_locale(k.value)) {
-      s.r.error(error_code::invalid_value, k, "invalid locale `" + k.value + "` in " + what,
-                "write a language tag such as `zh`, `en` or `zh_hant`");
-      continue;
-    }
-    if (auto t = s.r.text(n.val(i), "the `" + k.value + "` text of " + what))
-      out.by_locale.emplace_back(k.value, *t);
-  }
-  return out;
-}
-
 // Declares the flow's variables (type, values) after the policy's facts; defaults come after,
 // when every variable has its index.
 void read_variables(flow_context& c, const node& section) {
@@ -135,9 +95,10 @@ void read_state(flow_context& c, const node& key, const node& decl) {
   state_def st;
   st.id = *id;
   st.where = s.r.span(key);
-  if (const node* n = decl.find("agent")) st.agent_label = read_label(s, *n, "the agent label of " + label);
+  if (const node* n = decl.find("agent"))
+    st.agent_label = s.r.localized(*n, "the agent label of " + label).value_or(localized_text{});
   if (const node* n = decl.find("customer"))
-    st.customer_label = read_label(s, *n, "the customer label of " + label);
+    st.customer_label = s.r.localized(*n, "the customer label of " + label).value_or(localized_text{});
   if (const node* n = decl.find("terminal"))
     st.terminal = s.r.boolean(*n, "`terminal` of " + label).value_or(false);
   if (const node* n = decl.find("phase")) {

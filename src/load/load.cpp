@@ -36,7 +36,7 @@ void read_header(load::build_state& s, const load::node& n) {
   policy_info& info = s.p.info;
   info.where = r.span(n);
   if (!r.expect(n, load::node::kind::mapping, "the `policy` section")) return;
-  r.check_keys(n, "`policy`", {"id", "version", "name", "currency", "entry", "calendar"},
+  r.check_keys(n, "`policy`", {"id", "version", "name", "currency", "entry", "calendar", "locale", "locales"},
                {"id", "version", "entry"});
   if (const load::node* v = n.find("id")) info.id = r.id(*v, "the policy id").value_or("");
   if (const load::node* v = n.find("version")) info.version = r.text(*v, "the policy version").value_or("");
@@ -66,6 +66,61 @@ void read_header(load::build_state& s, const load::node& n) {
       }
     }
   }
+}
+
+// `policy.locale` and `policy.locales`, before any section with texts (texts.cpp reads them).
+void read_locales(load::build_state& s, const load::node& n) {
+  load::reader& r = s.r;
+  if (!n.is_mapping()) return;
+  policy_info& info = s.p.info;
+  const auto locale_at = [&](const load::node& v, std::string_view what) -> std::optional<std::string> {
+    auto t = r.text(v, what);
+    if (!t) return std::nullopt;
+    if (!load::is_locale(*t)) {
+      r.error(error_code::invalid_locale, v, "invalid locale `" + *t + "` in " + std::string(what),
+              "write a language tag such as `zh`, `en` or `zh_hant`");
+      return std::nullopt;
+    }
+    return t;
+  };
+  bool listed_ok = true;
+  const load::node* list = n.find("locales");
+  if (list && r.expect(*list, load::node::kind::sequence, "`policy.locales`")) {
+    if (list->children.empty()) {
+      r.error(error_code::no_locales, *list, "`policy.locales` lists no locale",
+              "list the locales every text is written in, e.g. `[zh, en]`, or leave `locales` out");
+    }
+    for (const load::node& item : list->children) {
+      auto l = locale_at(item, "`policy.locales`");
+      if (!l) {
+        listed_ok = false;
+        continue;
+      }
+      if (std::find(info.locales.begin(), info.locales.end(), *l) != info.locales.end()) {
+        r.error(error_code::duplicate_locale, item, "`policy.locales` lists `" + *l + "` twice",
+                "remove one of the two");
+        continue;
+      }
+      info.locales.push_back(*l);
+    }
+  } else if (list) {
+    listed_ok = false;
+  }
+  if (const load::node* v = n.find("locale")) {
+    if (auto l = locale_at(*v, "`policy.locale`")) {
+      info.locale = *l;
+      if (listed_ok && list && !info.locales.empty() &&
+          std::find(info.locales.begin(), info.locales.end(), *l) == info.locales.end()) {
+        r.error(error_code::locale_not_listed, *v,
+                "`policy.locale` `" + *l + "` is not one of `policy.locales`",
+                "`policy.locales` lists " + load::quote_list(info.locales) + ": add `" + *l + "` there");
+      }
+    }
+  } else if (!info.locales.empty()) {
+    info.locale = info.locales.front();  // the first listed is the default
+  }
+  // A broken list checks no text against it: the list was reported once.
+  r.set_locales(info.locale, listed_ok ? info.locales : std::vector<std::string>{});
 }
 
 void read_entry(load::build_state& s, const load::node& n) {
@@ -105,6 +160,8 @@ std::shared_ptr<const policy> build(const load::node& root, const std::vector<st
     // Another format may mean other keys: reporting them would only add noise.
     fail(std::move(r.diagnostics()), file);
   }
+  const load::node* header = root.find("policy");
+  if (header) read_locales(s, *header);
   if (const load::node* n = root.find("vocabulary")) {
     read_vocabulary(s, *n);
   } else {
@@ -113,7 +170,6 @@ std::shared_ptr<const policy> build(const load::node& root, const std::vector<st
     }
   }
   if (const load::node* n = root.find("calendars")) read_calendars(s, *n);
-  const load::node* header = root.find("policy");
   if (header) read_header(s, *header);
   if (const load::node* n = root.find("facts")) {
     read_facts(s, *n);

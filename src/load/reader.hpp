@@ -3,6 +3,7 @@
 // Internal: reads typed values out of the YAML tree and collects diagnostics instead of
 // stopping at the first problem. Every reader returns an empty optional after reporting.
 #include <aftersale/error.hpp>
+#include <aftersale/model.hpp>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -23,6 +24,9 @@ std::string suggest(std::string_view word, const std::vector<std::string>& names
 
 /// True for `[a-z][a-z0-9_]*`.
 bool is_id(std::string_view text);
+/// True for a language tag as a locale key: a letter, then letters, digits, `_` or `-`
+/// (`zh`, `en`, `zh_hant`, `zh-CN`).
+bool is_locale(std::string_view text);
 
 class reader {
  public:
@@ -56,10 +60,23 @@ class reader {
   /// `true` / `false` (E108 otherwise).
   std::optional<bool> boolean(const node& n, std::string_view what);
 
+  /// Sets how texts are read: plain texts are stored under `locale` (`policy.locale`, "" when
+  /// not written) and, when `locales` (`policy.locales`) is not empty, a locale map may name
+  /// only those. Called once the header is read, before any section with texts (texts.cpp).
+  void set_locales(std::string locale, std::vector<std::string> locales);
+  const std::string& locale() const { return locale_; }
+  /// A text for a buyer or an agent (every such text of every section is read here): a plain
+  /// scalar, or one text per locale `{zh: 已退款, en: refunded}` in the order written.
+  /// E107 for another kind of node, E106 for an empty map, E220 for a key that is not a locale
+  /// tag, E221 for a locale `policy.locales` does not list; nothing after reporting.
+  std::optional<localized_text> localized(const node& n, std::string_view what);
+
  private:
   std::string file_;
   std::vector<std::string> files_;  // empty: every node is from file_
   std::vector<diagnostic> diags_;
+  std::string locale_;
+  std::vector<std::string> locales_;
 };
 
 /// Parses a plain decimal integer; nothing on overflow or other text.

@@ -84,8 +84,8 @@ void read_list(build_state& s, const node& n, std::string_view kind, std::vector
       }
       id_node = item.find("id");
       if (const node* label = item.find("label")) {
-        auto text = s.r.text(*label, "a label");
-        if (text) e.label = *text;
+        auto text = s.r.localized(*label, "the label of an entry of " + what);
+        if (text) e.label = std::move(*text);
       }
     }
     auto id = s.r.id(*id_node, "an entry of " + what);

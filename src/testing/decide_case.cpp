@@ -83,7 +83,9 @@ void run_decide_case(case_context& ctx, const node& c) {
     if (texts(*n) != got) ctx.fail(*n, "evidence", list_text(texts(*n)), list_text(got));
   }
   if (const node* n = expect.find("steps")) {
-    if (texts(*n) != d.steps()) ctx.fail(*n, "steps", list_text(texts(*n)), list_text(d.steps()));
+    std::vector<std::string> got;
+    for (auto step : d.steps()) got.emplace_back(step);
+    if (texts(*n) != got) ctx.fail(*n, "steps", list_text(texts(*n)), list_text(got));
   }
   // Amounts and deadlines are exact maps: each expected entry is checked at its own line, and
   // an entry the decision has but the test does not write fails at the map.

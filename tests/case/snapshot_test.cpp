@@ -237,7 +237,7 @@ TEST_F(snapshot, leaves_out_absent_values_and_writes_null_when_nothing_is_set) {
   access::escalation(c) = npos;
   access::phase(c) = aftersale::lifecycle_phase::active;
   access::remark_flag(c) = npos;
-  access::remark(c).clear();
+  access::remark(c) = {};
   access::reset_values(c, c.value_count());
   access::clocks(c)[1] = case_clock{access::clocks(c)[1].clock, case_clock::status::idle, {}, {}, {}};
   access::applied_ids(c).clear();

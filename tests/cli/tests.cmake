@@ -341,3 +341,6 @@ include("${CMAKE_CURRENT_SOURCE_DIR}/cli/lint_witness.cmake")
 # aftersale store and aftersale worker on a temporary SQLite store (store_scenario.cmake,
 # store_worker_signal.cmake).
 include("${CMAKE_CURRENT_SOURCE_DIR}/cli/store_cli.cmake")
+
+# Texts in a chosen locale: decide and case commands with --locale (fixtures/locale/).
+include("${CMAKE_CURRENT_SOURCE_DIR}/cli/locale.cmake")

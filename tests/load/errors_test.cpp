@@ -296,7 +296,7 @@ decisions: {main: {rules: [{id: r1, then: {solution: a}}]}}
   EXPECT_EQ(to_string(ds[0]),
             "k.yaml:2:44: error[E105]: unknown key `currancy` in `policy`\n"
             "  help: did you mean `currency`? allowed keys: `id`, `version`, `name`, `currency`, `entry`, "
-            "`calendar`");
+            "`calendar`, `locale`, `locales`");
 }
 
 // docs/policy-format.md: `calendar:` is for `days_since` (local dates); `hours_since` counts

@@ -171,4 +171,4 @@ def test_errors_beyond_the_first_block_name_the_right_request(policy, now, refun
         policy.decide_many(reqs, now)
     reqs[70000] = refund_request
     cols = policy.decide_many(reqs, now)
-    assert set(cols["rule_id"]) == {"flash_refund_unshipped"} and len(cols["status"]) == 70001
+    assert set(cols["rule_id"]) == {"refund_unshipped_retain"} and len(cols["status"]) == 70001

@@ -99,7 +99,7 @@ def test_accepted_event(case, example):
     assert o.accepted and o.result == "accepted" and o.reason is None
     assert (o.from_state, o.to_state) == ("requested", "awaiting_return")
     # The warning due at that very moment fires first (docs/workflow.md, "Timers first").
-    warning = ("sla_warning", {"clock": "first_response", "fraction": "50", "deadline": "2026-10-14T05:45:00Z"})
+    warning = ("sla_warning", {"clock": "first_response", "fraction": "50", "deadline": "2026-10-14T04:15:00Z"})
     assert o.actions == [warning, ("extend_receipt_deadline", {"by": "10d"}),
                          ("notify_customer", {"about": "return_address"})]
     assert o.message == "accepted: requested → awaiting_return (after 1 due timer or SLA notice)"
@@ -212,11 +212,11 @@ def test_a_policy_that_is_not_utf8_never_reaches_a_snapshot(tmp_path):
     # A policy saved in Latin-1 is refused when loaded, at the byte (E100): its text cannot go into
     # JSON, so no case of it is ever opened or written.
     source = (SOURCE_DIR / "policies" / "default.yaml").read_bytes()
-    remark = "text: 七天无理由退货".encode()
+    remark = "text: {zh: 七天无理由退货".encode()
     assert remark in source
     at = source.index(remark)
     path = tmp_path / "latin1.yaml"
-    path.write_bytes(source.replace(remark, b"text: caf\xe9"))
+    path.write_bytes(source.replace(remark, b"text: {zh: caf\xe9"))
     with pytest.raises(aftersale.PolicyError) as info:
         aftersale.load(path)
     e = info.value

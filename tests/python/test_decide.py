@@ -27,28 +27,31 @@ def test_decision_attributes(policy, now, refund_request):
     assert isinstance(d, aftersale.Decision)
     assert d.status == "matched" and d.matched
     assert d.table == "after_sales"
-    assert d.rule_id == "flash_refund_unshipped" and d.rules == ["flash_refund_unshipped"]
-    assert d.solution == "refund_immediately"
+    assert d.rule_id == "refund_unshipped_retain" and d.rules == ["refund_unshipped_retain"]
+    assert d.solution == "retain_then_refund"
     assert d.fee_payer is None and d.escalation is None
     assert d.evidence == [] and d.steps and all(isinstance(s, str) for s in d.steps)
     assert d.amounts == {"refund": 12900} and type(d.amounts["refund"]) is int
-    assert d.remark_flag == "green" and d.remark == "闪电退款"
-    assert d.customer_label == "退款中" and d.agent_label
+    assert d.remark_flag == "green" and d.remark == "未发货退款（挽回）"
+    assert d.customer_label == "退款处理中" and d.agent_label
     assert d.now == datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc) and d.now.tzinfo is timezone.utc
-    (dl,) = d.deadlines
+    assert [x.clock for x in d.deadlines] == ["contact_after_refund_request", "first_response", "intercept_before_refund"]
+    dl = d.deadlines[0]
     assert isinstance(dl, aftersale.Deadline)
-    assert dl.clock == "intercept_before_refund" and dl.label == "拦截/取消后退款"
-    assert dl.due == datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc) and dl.due.tzinfo is timezone.utc
-    assert dl.local == "2026-11-25 18:00:00 CST (+08:00)"
+    assert dl.clock == "contact_after_refund_request" and dl.label == "退款申请后联系买家"
+    assert dl.due == datetime(2026, 11, 23, 3, 0, tzinfo=timezone.utc) and dl.due.tzinfo is timezone.utc
+    assert dl.local == "2026-11-23 11:00:00 CST (+08:00)"
     assert dl.to_dict() == {"clock": dl.clock, "label": dl.label, "due": dl.due, "local": dl.local, "never": dl.never}
-    assert "flash_refund_unshipped" in repr(d) and "intercept_before_refund" in repr(dl)
+    assert d.deadlines[2].local == "2026-11-25 18:00:00 CST (+08:00)"
+    assert "refund_unshipped_retain" in repr(d) and "contact_after_refund_request" in repr(dl)
 
 
 def test_escalation_evidence_and_fee_payer(policy, now):
-    d = policy.decide({"order_status": "delivered", "request": "request_refund", "amount": 100, "blacklisted": True}, now)
-    assert d.rule_id == "blacklisted_manual_review"
-    assert d.escalation == "supervisor" and d.evidence == ["chat_records"] and d.remark_flag == "red"
-    assert [x.clock for x in d.deadlines] == ["first_response", "initial_proposal"]
+    d = policy.decide({"order_status": "delivered", "request": "request_reissue", "amount": 100, "blacklisted": True}, now)
+    assert d.rule_id == "blacklisted_claim_platform"
+    assert d.escalation == "platform" and d.evidence == ["chat_records", "logistics_trace", "packing_list"]
+    assert d.remark_flag == "red" and d.fee_payer is None
+    assert [x.clock for x in d.deadlines] == ["after_sales_reply", "first_response", "initial_proposal"]
 
 
 def test_to_dict_has_every_attribute(policy, now, refund_request):
@@ -63,10 +66,10 @@ def test_to_dict_has_every_attribute(policy, now, refund_request):
 def test_explain_and_html(policy, now, refund_request):
     d = policy.decide(refund_request, now)
     text = d.explain()
-    assert "rule `flash_refund_unshipped`" in text and "skipped `blacklisted_manual_review`" in text
+    assert "rule `refund_unshipped_retain`" in text and "skipped `refund_unshipped`" in text
     html = d._repr_html_()
     assert html.startswith("<table") and "<pre>" in html
-    assert "flash_refund_unshipped" in html and "&lt;" not in text  # escaped only in HTML
+    assert "refund_unshipped_retain" in html and "&lt;" not in text  # escaped only in HTML
     quiet = policy.decide(refund_request, now, explain=False)
     assert quiet.rule_id == d.rule_id and "skipped" not in quiet.explain()
 

@@ -11,7 +11,7 @@ from conftest import SOURCE_DIR
 
 DATA = pathlib.Path(__file__).resolve().parent / "data"
 FAILING = DATA / "failing" / "mixed.test.yaml"
-PASSING = DATA / "passing" / "flash_refund.test.yaml"
+PASSING = DATA / "passing" / "refund_before_shipping.test.yaml"
 MALFORMED = DATA / "malformed" / "bad_time.test.yaml"
 # The default policy's test files (helper moves may leave them in either place).
 POLICY_TESTS = next(p for p in (SOURCE_DIR / "policies" / "tests", SOURCE_DIR / "examples" / "stores" / "tests")
@@ -71,14 +71,14 @@ def test_failing_suite_reports_every_mismatch_at_its_line():
     assert (r.passed, r.failed, r.errors) == (1, 2, 1)
     assert not r.ok and r.exit_code == 2
     by_name = {c.name: c for c in r.cases}
-    assert by_name["flash refund before shipping"].passed
+    assert by_name["retention before shipping"].passed
     wrong = by_name["wrong solution on purpose"]
     assert not wrong.passed and not wrong.error and wrong.kind == "decide" and wrong.line == 11
     (f,) = wrong.failures
     assert isinstance(f, aftersale.TestFailure)
-    assert (f.field, f.expected, f.actual) == ("solution", "`return_then_refund`", "`refund_immediately`")
+    assert (f.field, f.expected, f.actual) == ("solution", "`return_then_refund`", "`retain_then_refund`")
     assert (pathlib.Path(f.file).name, f.line) == ("mixed.test.yaml", 15)
-    assert f.message == "expected solution `return_then_refund`, got `refund_immediately`"
+    assert f.message == "expected solution `return_then_refund`, got `retain_then_refund`"
     flow = by_name["wrong state after approval on purpose"]
     assert flow.kind == "flow" and not flow.passed
     assert [(x.field, x.expected, x.actual, x.line) for x in flow.failures] == [
@@ -98,7 +98,7 @@ def test_coverage_min_fails_a_run_under_it():
     r = aftersale.run_tests(PASSING, coverage_min=100.0, coverage=True)
     assert r.failed == 0 and r.coverage_shortfalls and not r.ok and r.exit_code == 1
     (c,) = r.coverage.values()
-    assert c.rows_hit == 1 and "flash_refund_unshipped" in c.tables[0].hit + c.tables[1].hit
+    assert c.rows_hit == 1 and "refund_unshipped_retain" in c.tables[0].hit + c.tables[1].hit
     assert c.transitions_fired == 0 and all(f.fired == [] and f.missed for f in c.flows)
 
 

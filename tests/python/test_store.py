@@ -16,8 +16,9 @@ NOW = datetime(2026, 10, 14, 10, 15, tzinfo=timezone(timedelta(hours=8)))
 
 
 def flash_refund():
-    """A vip self-service refund before picking: the flow reviews it at once and waits for payment."""
-    return {"order_status": "paid_unshipped", "request": "request_refund", "reason": "changed_mind", "amount": 12900,
+    """A vip self-service refund before picking for a late shipment (our fault, so no retention
+    attempt): the flow reviews it at once and waits for payment."""
+    return {"order_status": "paid_unshipped", "request": "request_refund", "reason": "late_shipment", "amount": 12900,
             "customer_tier": "vip", "channel": "self_service"}
 
 

@@ -421,7 +421,15 @@ class reader {
     const value flag = v["flag"];
     access::remark_flag(c) =
         flag.is(value::kind::null) ? npos : vocabulary_id(p_->vocabulary.flags, flag, w["flag"], "flag");
-    access::remark(c) = text(v["text"], w["text"]);
+    const value t = v["text"];
+    localized_text& remark = access::remark(c);
+    if (t.is(value::kind::object)) {
+      t.each([&](const value& m, std::uint32_t) {
+        remark.by_locale.emplace_back(std::string(m.key()), std::string(text(m, w["text"][m.key()])));
+      });
+    } else if (const std::string_view s = text(t, w["text"]); !s.empty()) {
+      remark.by_locale.emplace_back(p_->info.locale, std::string(s));
+    }
   }
 
   void read_facts(service_case& c, const value& v, const where& w) const {

@@ -288,14 +288,27 @@ std::string to_json(const service_case& c) {
   w.key("escalation");
   id_or_null(w, p.vocabulary.roles, c.escalation_index());
   w.key("remark");
-  if (c.remark_flag_index() == npos && c.remark().empty()) {
+  const localized_text& remark = c.remark_text();
+  if (c.remark_flag_index() == npos && remark.empty()) {
     w.null();
   } else {
     w.begin_object();
     w.key("flag");
     id_or_null(w, p.vocabulary.flags, c.remark_flag_index());
     w.key("text");
-    w.string(c.remark());
+    // One text in the policy's locale as a string (as before locales); else one per locale.
+    if (remark.empty()) {
+      w.string("");
+    } else if (remark.by_locale.size() == 1 && remark.by_locale[0].first == p.info.locale) {
+      w.string(remark.by_locale[0].second);
+    } else {
+      w.begin_object();
+      for (const auto& [locale, text] : remark.by_locale) {
+        w.key(locale);
+        w.string(text);
+      }
+      w.end_object();
+    }
     w.end_object();
   }
   w.key("opened_at");
