@@ -36,7 +36,7 @@ if(TARGET aftersale_cli)
                      STDOUT "state       refunded  已退款  \\(terminal\\)\n.*remark      \\[yellow\\] 已同意退款\n.*clocks      contact_buyer  stopped  联系买家\n"
                      ARGS case show ${bilingual} ${locale_case} --now 2026-11-23T10:30:00+08:00)
   aftersale_cli_test(locale.case_show_json_en EXIT 0 STDERR_EMPTY
-                     STDOUT "\"state\": \"refunded\",\n  \"locale\": \"en\",\n  \"label\": \"Refunded\",.*\"text\": \"Refund approved\""
+                     STDOUT "\"state\": \"refunded\",\n  \"label\": \"Refunded\",.*\"locale\": \"en\",.*\"text\": \"Refund approved\""
                      ARGS case show ${bilingual} ${locale_case} --now 2026-11-23T10:30:00+08:00 --format json --locale en)
   set_tests_properties(cli.locale.case_open_en PROPERTIES FIXTURES_SETUP locale_case)
   set_tests_properties(cli.locale.case_apply_en PROPERTIES FIXTURES_SETUP locale_case_applied FIXTURES_REQUIRED locale_case)
