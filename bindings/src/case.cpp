@@ -135,12 +135,21 @@ void register_case(py::module_& m) {
       .def_property_readonly("state", [](const service_case& c) { return std::string(c.state_id()); })
       .def(
           "state_label",
-          [](const service_case& c, const std::string& locale, bool customer) {
+          [](const service_case& c, const std::optional<std::string>& locale, bool customer) {
             const state_def& s = c.state();
-            return std::string(c.source_policy().text(customer ? s.customer_label : s.agent_label, locale));
+            return std::string(
+                c.source_policy().text(customer ? s.customer_label : s.agent_label, locale.value_or("")));
           },
-          py::arg("locale") = "zh", py::arg("customer") = false,
-          "The current state's label for agents (or, customer=True, for the customer) in `locale`.")
+          py::arg("locale") = py::none(), py::arg("customer") = false,
+          "The current state's label for agents (or, customer=True, for the customer) in `locale` "
+          "(None: the policy's locale; the fallback rule of docs/policy-format.md).")
+      .def(
+          "remark_in",
+          [](const service_case& c, const std::optional<std::string>& locale) {
+            const std::string_view r = c.remark(locale.value_or(""));
+            return r.empty() ? py::object(py::none()) : py::object(py::str(std::string(r)));
+          },
+          py::arg("locale") = py::none(), "The remark text in `locale` (None: the policy's locale), or None.")
       .def_property_readonly("phase", [](const service_case& c) { return std::string(to_string(c.phase())); })
       .def_property_readonly("escalation",
                              [](const service_case& c) { return text_or_none(c.escalation_id()); })

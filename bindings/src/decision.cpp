@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include <aftersale/decide.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,15 +32,18 @@ std::string local_text(const policy& p, const deadline& d) {
   return cal < p.calendars.size() ? p.calendars[cal].format_local(d.due) : format_utc(d.due);
 }
 
-std::vector<deadline_view> deadlines_of(const decision& d) {
+std::vector<deadline_view> deadlines_in(const decision& d, std::string_view locale) {
   std::vector<deadline_view> out;
   if (!d.matched()) return out;
   const policy& p = d.source_policy();
   for (const deadline& dl : d.deadlines()) {
-    out.push_back({std::string(d.clock_id(dl)), std::string(d.clock_label(dl)), dl.due, local_text(p, dl)});
+    out.push_back(
+        {std::string(d.clock_id(dl)), std::string(d.clock_label(dl, locale)), dl.due, local_text(p, dl)});
   }
   return out;
 }
+
+std::vector<deadline_view> deadlines_of(const decision& d) { return deadlines_in(d, {}); }
 
 py::object if_matched(const decision& d, std::string_view s) {
   return d.matched() ? text_or_none(s) : py::object(py::none());
@@ -89,7 +93,8 @@ py::dict audit_dict(const decision& d) {
   return out;
 }
 
-py::dict to_dict(const decision& d) {
+py::dict to_dict(const decision& d, const std::optional<std::string>& locale_arg) {
+  const std::string locale = locale_arg.value_or("");
   py::dict out;
   const bool m = d.matched();
   out["status"] = std::string(to_string(d.status()));
@@ -101,23 +106,24 @@ py::dict to_dict(const decision& d) {
   out["fee_payer"] = if_matched(d, m ? d.fee_payer() : "");
   out["escalation"] = if_matched(d, m ? d.escalation_id() : "");
   out["evidence"] = m ? strings(d.evidence()) : py::list();
-  out["steps"] = m ? strings(d.steps()) : py::list();
+  out["locale"] = locale.empty() ? d.source_policy().info.locale : locale;
+  out["steps"] = m ? strings(d.steps(locale)) : py::list();
   py::list dls;
-  for (const deadline_view& v : deadlines_of(d)) dls.append(deadline_dict(v));
+  for (const deadline_view& v : deadlines_in(d, locale)) dls.append(deadline_dict(v));
   out["deadlines"] = dls;
   out["amounts"] = amounts_of(d);
   out["aggregate"] = aggregate_of(d);
   out["remark_flag"] = if_matched(d, m ? d.remark_flag_id() : "");
-  out["remark"] = m ? text_or_none(d.remark()) : py::object(py::none());
-  out["customer_label"] = m ? text_or_none(d.customer_label()) : py::object(py::none());
-  out["agent_label"] = m ? text_or_none(d.agent_label()) : py::object(py::none());
+  out["remark"] = m ? text_or_none(d.remark(locale)) : py::object(py::none());
+  out["customer_label"] = m ? text_or_none(d.customer_label(locale)) : py::object(py::none());
+  out["agent_label"] = m ? text_or_none(d.agent_label(locale)) : py::object(py::none());
   out["audit"] = audit_dict(d);
   return out;
 }
 
 // A two-column table of the decision's fields, then the explanation.
 std::string to_html(const decision& d) {
-  const py::dict fields = to_dict(d);
+  const py::dict fields = to_dict(d, std::nullopt);
   std::string rows;
   for (auto item : fields) {
     const std::string key = py::str(item.first);
@@ -207,7 +213,10 @@ void register_decision(py::module_& m) {
           "the content hash of the exact policy text (bases included), 16 hex digits")
       .def_property_readonly("audit", &audit_dict,
                              "{'decision_id', 'policy_id', 'policy_version', 'policy_hash'}")
-      .def("to_dict", &to_dict, "The decision as plain Python values.")
+      .def("to_dict", &to_dict, py::arg("locale") = py::none(),
+           "The decision as plain Python values, its texts (steps, remark, labels, deadline labels) in "
+           "`locale` (None: the policy's locale; a text without it falls back to the policy's locale, "
+           "then its first). One decision can be shown in any locale without deciding again.")
       .def(
           "explain", [](const decision& d) { return explain(d); },
           "Which rule fired, and why earlier rules did not.")

@@ -106,7 +106,8 @@ std::vector<std::string> state_ids(const flow_def& f, bool terminal_only) {
 }
 
 constexpr const char* options_doc =
-    "locale: label locale ('zh', 'en'; None: the label without a locale, else the first); labels: 'both', "
+    "locale: label locale ('zh', 'en'; None: the policy's locale; a label without it falls back to the "
+    "policy's locale, then its first); labels: 'both', "
     "'agent', 'customer' or 'none'; guards, roles: show guards and allowed roles on transitions; reopen: "
     "draw "
     "reopen edges from terminal states; highlight: a state id to mark (filled).";

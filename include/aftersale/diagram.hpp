@@ -33,7 +33,8 @@ enum class diagram_labels : std::uint8_t {
 };
 
 struct diagram_options {
-  /// Locale of the labels (`zh`, `en`); empty: the label without a locale, else the first one.
+  /// Locale of the labels (`zh`, `en`); empty: the policy's `locale`. A label without it falls
+  /// back to the policy's `locale`, then to its first text (`policy::text`).
   std::string locale;
   diagram_labels labels = diagram_labels::both;
   bool show_guards = true;  ///< the guard's condition texts on transitions

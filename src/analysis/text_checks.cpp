@@ -39,11 +39,12 @@ class text_check {
     const std::string& shown = t.find(p_.info.locale) != nullptr ? p_.info.locale : t.by_locale.front().first;
     std::string example;
     for (const std::string& l : p_.info.locales) example += (example.empty() ? "" : ", ") + l + ": ...";
-    finding f = policy_finding(error_code::missing_locale, severity::warning, t.where,
-                               what + " has no " + quoted_list(missing) + " text, though `policy.locales` lists " +
-                                   quoted_list(p_.info.locales),
-                               "write it as `{" + example + "}`; until then, readers in " + quoted_list(missing) +
-                                   " see the " + (shown.empty() ? std::string("plain") : quoted(shown)) + " text");
+    finding f =
+        policy_finding(error_code::missing_locale, severity::warning, t.where,
+                       what + " has no " + quoted_list(missing) + " text, though `policy.locales` lists " +
+                           quoted_list(p_.info.locales),
+                       "write it as `{" + example + "}`; until then, readers in " + quoted_list(missing) +
+                           " see the " + (shown.empty() ? std::string("plain") : quoted(shown)) + " text");
     f.table = table;
     f.flow = flow;
     report_.findings.push_back(std::move(f));
@@ -55,11 +56,14 @@ class text_check {
 };
 
 void check_vocabulary(const vocabulary& v, text_check& check) {
-  const std::pair<const std::vector<vocabulary_entry>*, const char*> lists[] = {
-      {&v.solutions, "solution"}, {&v.parties, "party"}, {&v.roles, "role"},
-      {&v.evidence, "evidence"},  {&v.flags, "flag"}};
+  const std::pair<const std::vector<vocabulary_entry>*, const char*> lists[] = {{&v.solutions, "solution"},
+                                                                                {&v.parties, "party"},
+                                                                                {&v.roles, "role"},
+                                                                                {&v.evidence, "evidence"},
+                                                                                {&v.flags, "flag"}};
   for (const auto& [list, kind] : lists) {
-    for (const vocabulary_entry& e : *list) check(e.label, "the label of " + std::string(kind) + " " + quoted(e.id));
+    for (const vocabulary_entry& e : *list)
+      check(e.label, "the label of " + std::string(kind) + " " + quoted(e.id));
   }
 }
 

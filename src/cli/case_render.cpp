@@ -247,8 +247,6 @@ void case_json(json_writer& w, const case_view& v) {
   w.string(v.flow);
   w.key("state");
   w.string(v.state);
-  w.key("locale");
-  w.string(v.locale);
   w.key("label");
   w.string_or_null(v.label());
   w.key("labels");
@@ -258,6 +256,8 @@ void case_json(json_writer& w, const case_view& v) {
   w.key("customer");
   w.string_or_null(v.customer_label);
   w.end_object();
+  w.key("locale");
+  w.string(v.locale);
   if (v.customer) {
     w.key("progress");
     strings_json(w, progress(v));

@@ -29,7 +29,8 @@ class graph_command final : public command {
         ->check(CLI::IsMember({"dot", "mermaid", "svg"}));
     cmd_->add_option("--labels", labels_, "State labels: both (default), agent, customer or none")
         ->check(CLI::IsMember({"both", "agent", "customer", "none"}));
-    cmd_->add_option("--locale", locale_, "Language of the labels (e.g. zh, en); default: the first written");
+    cmd_->add_option("--locale", locale_,
+                     "Language of the labels (e.g. zh, en); default: the policy's locale");
     cmd_->add_flag("--no-guards", no_guards_, "Leave guards off the transitions");
     cmd_->add_flag("--no-roles", no_roles_, "Leave roles off the transitions");
     cmd_->add_flag("--reopen", reopen_, "Also draw `reopen` from terminal states");

@@ -61,6 +61,7 @@ std::vector<std::string> node_ids(const flow_def& f) {
 }
 
 struct vertex_writer {
+  const policy* p;
   const flow_def* f;
   const diagram_options* options;
   void operator()(std::ostream& out, analysis::flow_vertex v) const {
@@ -69,7 +70,7 @@ struct vertex_writer {
       return;
     }
     const state_def& s = f->states[v];
-    out << "[label=" << quoted(analysis::state_label_lines(s, *options));
+    out << "[label=" << quoted(analysis::state_label_lines(*p, s, *options));
     if (s.terminal) out << ", shape=doublecircle";
     if (v == f->start) out << ", penwidth=2";
     if (!options->highlight_state.empty() && s.id == options->highlight_state)
@@ -123,7 +124,7 @@ std::string flow_to_dot(const policy& p, const flow_def& f, const diagram_option
   const std::vector<std::string> ids = node_ids(f);
   auto id_map = boost::make_iterator_property_map(ids.begin(), boost::get(boost::vertex_index, g));
   std::ostringstream out;
-  boost::write_graphviz(out, g, vertex_writer{&f, &options}, edge_writer{&p, &f, &g, &options},
+  boost::write_graphviz(out, g, vertex_writer{&p, &f, &options}, edge_writer{&p, &f, &g, &options},
                         graph_writer{&f}, id_map);
   return out.str();
 }

@@ -95,7 +95,7 @@ std::string flow_to_mermaid(const policy& p, const flow_def& f, const diagram_op
   out << "stateDiagram-v2\n";
   out << "  %% flow " << escaped({f.id}) << '\n';
   for (std::size_t s = 0; s < f.states.size(); ++s) {
-    std::vector<std::string> lines = analysis::state_label_lines(f.states[s], options);
+    std::vector<std::string> lines = analysis::state_label_lines(p, f.states[s], options);
     // The id shows anyway; a description repeating only the id would be noise.
     if (lines.size() == 1 && ids[s] == f.states[s].id) {
       out << "  " << ids[s] << '\n';

@@ -66,10 +66,11 @@ std::string roles_text(const policy& p, const transition_def& t) {
   return out;
 }
 
-std::vector<std::string> state_label_lines(const state_def& s, const diagram_options& options) {
+std::vector<std::string> state_label_lines(const policy& p, const state_def& s,
+                                           const diagram_options& options) {
   std::vector<std::string> lines{s.id};
-  const std::string agent(s.agent_label.text(options.locale));
-  const std::string customer(s.customer_label.text(options.locale));
+  const std::string agent(p.text(s.agent_label, options.locale));
+  const std::string customer(p.text(s.customer_label, options.locale));
   switch (options.labels) {
     case diagram_labels::agent:
       if (!agent.empty()) lines.push_back(agent);

@@ -27,7 +27,8 @@ std::string roles_text(const policy& p, const transition_def& t);
 
 /// The lines of a state's label: its id, then the labels the options ask for (`agent: ...`,
 /// `customer: ...` when both are shown and differ, else the text alone).
-std::vector<std::string> state_label_lines(const state_def& s, const diagram_options& options);
+std::vector<std::string> state_label_lines(const policy& p, const state_def& s,
+                                           const diagram_options& options);
 
 /// The lines of a transition's label: the trigger with the guard in brackets, then the roles.
 std::vector<std::string> transition_label_lines(const policy& p, const flow_def& f, const transition_def& t,

@@ -65,6 +65,29 @@ sys_seconds case_context::now_of(const load::node& c) const {
   return time_of(n ? *n : *suite.now);  // load_test_file refused a case with neither
 }
 
+std::string case_context::locale_of(const load::node& c) const {
+  if (const load::node* n = c.find("locale")) return n->value;
+  return suite.locale ? suite.locale->value : std::string();
+}
+
+std::string case_context::in_locale(const load::node& c) const {
+  const std::string asked = locale_of(c);
+  return " (locale `" + (asked.empty() ? p->info.locale : asked) + "`)";
+}
+
+void case_context::check_texts(const load::node& c, const load::node& expect, std::string_view remark,
+                               std::string_view customer_label, std::string_view agent_label) {
+  const std::string in = in_locale(c);
+  if (const load::node* n = expect.find("remark_text"); n && n->value != remark)
+    fail(*n, "remark_text" + in, q(n->value), q(std::string(remark)));
+  if (const load::node* labels = expect.find("labels")) {
+    if (const load::node* n = labels->find("customer"); n && n->value != customer_label)
+      fail(*n, "customer label" + in, q(n->value), q(std::string(customer_label)));
+    if (const load::node* n = labels->find("agent"); n && n->value != agent_label)
+      fail(*n, "agent label" + in, q(n->value), q(std::string(agent_label)));
+  }
+}
+
 const fact_def* case_context::fact(const std::string& name) const {
   if (auto id = p->find_fact(name)) return &p->facts[*id];
   return nullptr;

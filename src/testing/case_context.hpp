@@ -55,6 +55,14 @@ struct case_context {
 
   /// The case's instant: its `now`, else the file's.
   sys_seconds now_of(const load::node& c) const;
+  /// The locale of the case's expected texts: its `locale`, else the file's, else "" (the
+  /// policy's `locale`).
+  std::string locale_of(const load::node& c) const;
+  /// ` (locale `en`)`: the locale of the case's texts, for failure messages.
+  std::string in_locale(const load::node& c) const;
+  /// Checks `remark_text` and `labels` of `expect` against texts in `locale_of(c)`.
+  void check_texts(const load::node& c, const load::node& expect, std::string_view remark,
+                   std::string_view customer_label, std::string_view agent_label);
   /// A timestamp the structural check accepted.
   static sys_seconds time_of(const load::node& n);
   /// The case's `facts` as a request, each value typed as its fact declares.

@@ -76,6 +76,7 @@ void run_decide_case(case_context& ctx, const node& c) {
   check("fee_payer", id_or_none(d.fee_payer()));
   check("escalation", id_or_none(d.escalation_id()));
   check("flag", id_or_none(d.remark_flag_id()));
+  const std::string locale = ctx.locale_of(c);
 
   if (const node* n = expect.find("evidence")) {
     std::vector<std::string> got;
@@ -84,9 +85,10 @@ void run_decide_case(case_context& ctx, const node& c) {
   }
   if (const node* n = expect.find("steps")) {
     std::vector<std::string> got;
-    for (auto step : d.steps()) got.emplace_back(step);
-    if (texts(*n) != got) ctx.fail(*n, "steps", list_text(texts(*n)), list_text(got));
+    for (auto step : d.steps(locale)) got.emplace_back(step);
+    if (texts(*n) != got) ctx.fail(*n, "steps" + ctx.in_locale(c), list_text(texts(*n)), list_text(got));
   }
+  ctx.check_texts(c, expect, d.remark(locale), d.customer_label(locale), d.agent_label(locale));
   // Amounts and deadlines are exact maps: each expected entry is checked at its own line, and
   // an entry the decision has but the test does not write fails at the map.
   if (const node* n = expect.find("amounts")) {

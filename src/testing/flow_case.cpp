@@ -151,6 +151,10 @@ class flow_runner {
     if (const node* n = expect.find("remark"); n && n->value != id_or_none(c.remark_flag_id())) {
       ctx_.fail(*n, "remark", q(n->value), q(id_or_none(c.remark_flag_id())));
     }
+    const std::string locale = ctx_.locale_of(c_);
+    const policy& p = c.source_policy();
+    ctx_.check_texts(c_, expect, c.remark(locale), p.text(c.state().customer_label, locale),
+                     p.text(c.state().agent_label, locale));
     if (const node* n = expect.find("actions")) {
       std::vector<std::string> want, got;
       for (const auto& a : n->children) want.push_back(a.value);

@@ -15,8 +15,9 @@ namespace aftersale::testing::detail {
 struct suite_data {
   std::string path;
   load::node root;
-  const load::node* now = nullptr;   ///< file-level `now`, or nullptr
-  const load::node* flow = nullptr;  ///< file-level `flow`, or nullptr
+  const load::node* now = nullptr;     ///< file-level `now`, or nullptr
+  const load::node* flow = nullptr;    ///< file-level `flow`, or nullptr
+  const load::node* locale = nullptr;  ///< file-level `locale` (of the expected texts), or nullptr
   std::vector<const load::node*>
       cases;  ///< one mapping per entry of `cases`, same order as test_suite::cases
 };

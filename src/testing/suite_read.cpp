@@ -78,7 +78,7 @@ class checker {
     if (!r_.expect(e, node::kind::mapping, "`expect`")) return;
     r_.check_keys(e, "a decide case's `expect`",
                   {"status", "rule", "solution", "fee_payer", "escalation", "flag", "evidence", "steps",
-                   "amounts", "deadlines"});
+                   "amounts", "deadlines", "remark_text", "labels"});
     if (const node* n = e.find("status")) choice(*n, "`status`", {"matched", "no_match", "conflict"});
     for (const char* k : {"rule", "solution", "fee_payer", "escalation", "flag"}) {
       if (const node* n = e.find(k)) r_.expect(*n, node::kind::scalar, "`" + std::string(k) + "`");
@@ -92,6 +92,27 @@ class checker {
       }
     }
     if (const node* n = e.find("deadlines")) scalar_map(*n, "`deadlines`", false);
+    texts(e);
+  }
+
+  // `remark_text` and `labels: {customer, agent}`: texts in the case's locale.
+  void texts(const node& e) {
+    if (const node* n = e.find("remark_text")) r_.expect(*n, node::kind::scalar, "`remark_text`");
+    if (const node* n = e.find("labels"); n && r_.expect(*n, node::kind::mapping, "`labels`")) {
+      r_.check_keys(*n, "`labels`", {"customer", "agent"});
+      for (const char* k : {"customer", "agent"}) {
+        if (const node* t = n->find(k)) r_.expect(*t, node::kind::scalar, "the " + std::string(k) + " label");
+      }
+    }
+  }
+
+  // `locale: en`: the locale the expected texts are written in.
+  void locale(const node& n) {
+    if (!r_.expect(n, node::kind::scalar, "`locale`")) return;
+    if (!load::is_locale(n.value)) {
+      r_.error(error_code::invalid_value, n, "invalid locale `" + n.value + "` in `locale`",
+               "write a language tag such as `zh` or `en`");
+    }
   }
 
   // `opened`, `end` (state only) or a step's `expect` (also what the step did).
@@ -100,14 +121,16 @@ class checker {
     if (step) {
       r_.check_keys(e, what,
                     {"state", "phase", "refused", "duplicate", "actions", "fired", "escalation", "remark",
-                     "variables", "clocks", "next_deadline"});
+                     "variables", "clocks", "next_deadline", "remark_text", "labels"});
     } else {
       r_.check_keys(e, what,
-                    {"state", "phase", "escalation", "remark", "variables", "clocks", "next_deadline"});
+                    {"state", "phase", "escalation", "remark", "variables", "clocks", "next_deadline",
+                     "remark_text", "labels"});
     }
     for (const char* k : {"state", "escalation", "remark"}) {
       if (const node* n = e.find(k)) r_.expect(*n, node::kind::scalar, "`" + std::string(k) + "`");
     }
+    texts(e);
     if (const node* n = e.find("phase")) {
       choice(*n, "`phase`",
              {"opened", "active", "waiting_on_customer", "escalated", "resolved", "closed", "reopened"});
@@ -162,10 +185,12 @@ class checker {
 
   // Returns whether it is a flow case.
   bool one_case(const node& c, bool file_now, bool file_flow) {
-    r_.check_keys(c, "a case",
-                  {"name", "now", "table", "facts", "expect", "flow", "open", "opened", "steps", "end"},
-                  {"name"});
+    r_.check_keys(
+        c, "a case",
+        {"name", "now", "table", "facts", "expect", "flow", "open", "opened", "steps", "end", "locale"},
+        {"name"});
     if (const node* n = c.find("name")) r_.expect(*n, node::kind::scalar, "`name`");
+    if (const node* n = c.find("locale")) locale(*n);
     if (const node* n = c.find("now")) {
       timestamp(*n, "`now`");
     } else if (!file_now) {
@@ -239,7 +264,7 @@ test_suite load_test_file(const std::string& path, const load_limits& limits) {
   test_suite suite;
   suite.path = path;
   if (r.expect(doc, node::kind::mapping, "a test file")) {
-    r.check_keys(doc, "a test file", {"policy", "now", "flow", "cases"}, {"policy", "cases"});
+    r.check_keys(doc, "a test file", {"policy", "now", "flow", "locale", "cases"}, {"policy", "cases"});
     if (const node* n = doc.find("policy"); n && r.text(*n, "`policy`")) {
       const std::filesystem::path base = std::filesystem::path(path).parent_path();
       suite.policy_path = (base / n->value).lexically_normal().string();
@@ -247,6 +272,7 @@ test_suite load_test_file(const std::string& path, const load_limits& limits) {
     }
     if ((data->now = doc.find("now"))) check.timestamp(*data->now, "`now`");
     if ((data->flow = doc.find("flow"))) r.id(*data->flow, "`flow`");
+    if ((data->locale = doc.find("locale"))) check.locale(*data->locale);
     if (const node* cases = doc.find("cases"); cases && r.expect(*cases, node::kind::sequence, "`cases`")) {
       std::set<std::string> names;
       for (const node& c : cases->children) {

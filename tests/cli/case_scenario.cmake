@@ -341,7 +341,7 @@ function(scenario_bad_snapshot)
   step(no_event EXIT 2 STDERR "--event"
        ARGS case apply ${policy} ${case} --as agent)
   step(bad_locale EXIT 2 STDERR "--locale"
-       ARGS case show ${policy} ${case} --locale fr)
+       ARGS case show ${policy} ${case} --locale "fr FR")
 endfunction()
 
 # ---- the shipped default policy: an example request opens a case in its flow

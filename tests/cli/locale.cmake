@@ -36,7 +36,7 @@ if(TARGET aftersale_cli)
                      STDOUT "state       refunded  已退款  \\(terminal\\)\n.*remark      \\[yellow\\] 已同意退款\n.*clocks      contact_buyer  stopped  联系买家\n"
                      ARGS case show ${bilingual} ${locale_case} --now 2026-11-23T10:30:00+08:00)
   aftersale_cli_test(locale.case_show_json_en EXIT 0 STDERR_EMPTY
-                     STDOUT "\"state\": \"refunded\",\n  \"locale\": \"en\",\n  \"label\": \"Refunded\",.*\"text\": \"Refund approved\""
+                     STDOUT "\"state\": \"refunded\",\n  \"label\": \"Refunded\",.*\"locale\": \"en\",.*\"text\": \"Refund approved\""
                      ARGS case show ${bilingual} ${locale_case} --now 2026-11-23T10:30:00+08:00 --format json --locale en)
   set_tests_properties(cli.locale.case_open_en PROPERTIES FIXTURES_SETUP locale_case)
   set_tests_properties(cli.locale.case_apply_en PROPERTIES FIXTURES_SETUP locale_case_applied FIXTURES_REQUIRED locale_case)
@@ -51,4 +51,13 @@ if(TARGET aftersale_cli)
   # The bilingual fixture is complete in both locales.
   aftersale_cli_test(locale.lint_complete EXIT 0 STDERR_EMPTY STDOUT "^0 errors, 0 warnings, 0 notes\n$"
                      ARGS lint ${aftersale_cli_fixtures}/locale/bilingual.yaml)
+endif()
+
+# aftersale test: `locale:` of a file or a case, expected steps, remark texts and labels in it.
+if(TARGET aftersale_cli)
+  aftersale_cli_test(locale.test_pass EXIT 0 STDERR_EMPTY STDOUT "^3 passed, 0 failed\n$"
+                     ARGS test tests/cli/fixtures/locale/texts.test.yaml)
+  aftersale_cli_test(locale.test_fail EXIT 1
+                     STDOUT "^FAIL tests/cli/fixtures/locale/wrong_text\\.test\\.yaml:6: English expected, Chinese written\n  tests/cli/fixtures/locale/wrong_text\\.test\\.yaml:10: expected steps \\(locale `en`\\) \\[联系买家确认退款原因, 同意退款\\], got \\[Contact the buyer about the reason, Approve the refund\\]\n  tests/cli/fixtures/locale/wrong_text\\.test\\.yaml:11: expected remark_text \\(locale `en`\\) `未发货退款`, got `Refund before shipping`\n  tests/cli/fixtures/locale/wrong_text\\.test\\.yaml:12: expected customer label \\(locale `en`\\) `退款处理中`, got `Your refund is being processed`\n0 passed, 1 failed\n$"
+                     ARGS test tests/cli/fixtures/locale/wrong_text.test.yaml)
 endif()

@@ -73,7 +73,7 @@ if(TARGET aftersale_cli)
                      STDOUT "\"rule\": \"seven_day_return\",[^{]*\"solution\": \"return_then_refund\""
                      ARGS decide --policy ${good} --request ${requests}/changed_mind.json --format json)
   aftersale_cli_test(decide.json_deadlines EXIT 0
-                     STDOUT "\"clock\": \"refund_after_inspection\",\n *\"due_utc\": \"2026-11-24T10:00:00Z\",\n *\"due_local\": \"2026-11-24T18:00:00\\+08:00\""
+                     STDOUT "\"clock\": \"refund_after_inspection\",\n *\"label\": [^\n]*\n *\"due_utc\": \"2026-11-24T10:00:00Z\",\n *\"due_local\": \"2026-11-24T18:00:00\\+08:00\""
                      ARGS decide --policy ${good} --request ${requests}/changed_mind.json --format json)
   aftersale_cli_test(decide.json_amounts EXIT 0 STDOUT "\"amounts\": {\n *\"refund\": 12900\n"
                      ARGS decide --policy ${good} --request ${requests}/changed_mind.json --format json)
