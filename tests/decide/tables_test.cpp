@@ -275,6 +275,12 @@ TEST(decimal_text, ParsedDigitByDigit) {
   EXPECT_EQ(aftersale::format_decimal(-5, 1), "-0.5");
   EXPECT_EQ(aftersale::format_decimal(5, 3), "0.005");
   EXPECT_EQ(aftersale::format_decimal(std::numeric_limits<std::int64_t>::min(), 9), "-9223372036.854775808");
+  // A scale beyond 10^18 (a caller's decimal{units, scale} may have any) is shown too.
+  EXPECT_EQ(aftersale::format_decimal(5, 25), "0.0000000000000000000000005");
+  EXPECT_EQ(aftersale::format_decimal(-12, 20), "-0.00000000000000000012");
+  EXPECT_EQ(aftersale::format_decimal(std::numeric_limits<std::int64_t>::max(), 23),
+            "0.00009223372036854775807");
+  EXPECT_EQ(aftersale::format_decimal(0, 2), "0.00");
 }
 
 TEST_F(tables_test, DecimalsBindFromTextWholeNumbersAndScaledIntegers) {
@@ -295,6 +301,10 @@ TEST_F(tables_test, DecimalsAreNeverRounded) {
   EXPECT_EQ(refusal(request().set_scaled("rating", 480, 2)),
             "error[E307]: `4.80` has 2 digits after the point, fact `rating` has scale 1: decimals are never "
             "rounded, give at most 1 digit after the point");
+  EXPECT_EQ(
+      refusal(request().set_scaled("rating", std::numeric_limits<std::int64_t>::max(), 23)),
+      "error[E307]: `0.00009223372036854775807` has 23 digits after the point, fact `rating` has scale 1: "
+      "decimals are never rounded, give at most 1 digit after the point");
   EXPECT_EQ(
       refusal(request().set("rating", "4,8")),
       "error[E307]: `4,8` is not a decimal number for fact `rating`: write digits with an optional point, "
