@@ -188,6 +188,9 @@ struct problem_list {
   std::vector<request_problem> listed;
   std::size_t omitted = 0;
 
+  // True once `max_problems` are listed: a further problem is only counted, so its message (and
+  // its did-you-mean, a distance against every fact) need not be built.
+  bool full() const noexcept { return listed.size() >= request_error::max_problems; }
   void add(request_problem p) {
     if (listed.size() < request_error::max_problems) {
       listed.push_back(std::move(p));
@@ -219,11 +222,17 @@ bound_request bind(const policy& p, const request& r) {
   out.values.assign(p.facts.size(), 0);
   out.present.assign(p.facts.size(), 0);
   problem_list problems;
+  std::vector<std::string> givable;  // filled at the first unknown fact that gets listed
   for (const auto& [name, value] : r.values()) {
     const std::optional<std::uint32_t> id = p.find_fact(name);
     if (!id) {
+      if (problems.full()) {
+        ++problems.omitted;
+        continue;
+      }
+      if (givable.empty()) givable = givable_facts(p);
       problems.add(request_problem{error_code::unknown_fact, name, "unknown fact `" + name + "`",
-                                   detail::did_you_mean(name, givable_facts(p))});
+                                   detail::did_you_mean(name, givable)});
       continue;
     }
     const fact_def& f = p.facts[*id];
