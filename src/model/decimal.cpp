@@ -59,6 +59,19 @@ std::optional<scaled_decimal> parse_scaled(std::string_view text) noexcept {
   return out;
 }
 
+std::optional<std::size_t> written_scale(std::string_view text) noexcept {
+  const std::size_t start = !text.empty() && text[0] == '-' ? 1 : 0;
+  const std::size_t point = text.find('.', start);
+  const std::string_view whole =
+      text.substr(start, point == std::string_view::npos ? text.npos : point - start);
+  const std::string_view frac = point == std::string_view::npos ? std::string_view() : text.substr(point + 1);
+  const auto digits = [](std::string_view d) {
+    return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (!digits(whole) || (point != std::string_view::npos && !digits(frac))) return std::nullopt;
+  return frac.size();
+}
+
 std::optional<std::int64_t> rescale(std::int64_t units, std::uint8_t from, std::uint8_t to) noexcept {
   if (from > to || to > 18) return std::nullopt;
   std::int64_t out = 0;
