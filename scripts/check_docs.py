@@ -20,6 +20,7 @@
    ROOT/tests/README.md and ROOT/policies/README.md whose target is not a URL must name a file
    or folder of the tree that exists, and a `#fragment` must name a heading of the target Markdown file
    (GitHub's anchors: lowercase, punctuation dropped, spaces to `-`, `-1`, `-2` for repeats).
+   A target may be written `<with spaces>` and may hold percent-escapes (`%20`, `%E4%B8%AD`).
    A broken one prints `FILE:LINE: broken link `TARGET`: REASON`.
 
 Exit 0 when everything holds, 1 otherwise; the last line counts what was checked.
@@ -33,9 +34,11 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import unquote
 
 FENCE = re.compile(r"^( {0,3})(```+(?=[^`]*$)|~~~+)\s*(.*?)\s*$")  # a ``` info string has no backtick
-LINK = re.compile(r"(?<!!)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# A link's target: `<...>` (may hold spaces) or a run without spaces; percent-escapes are decoded.
+LINK = re.compile(r"(?<!!)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*(?:<([^<>\n]+)>|([^)\s<>]+))(?:\s+\"[^\"]*\")?\s*\)")
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 COMMAND_TIMEOUT = 120
 CONTINUATIONS = ("\\", "|", "&&", "||")
@@ -222,11 +225,12 @@ def check_links(root, doc, problems, cache):
             continue
         if in_code is not None or line.startswith("    "):
             continue
-        for target in LINK.findall(INLINE_CODE.sub("", line)):
+        for bracketed, bare in LINK.findall(INLINE_CODE.sub("", line)):
+            target = bracketed or bare
             if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE):
                 continue  # a URL (https:, mailto:, ...)
             count += 1
-            path_part, _, fragment = target.partition("#")
+            path_part, _, fragment = (unquote(part) for part in target.partition("#"))
             dest = (doc.parent / path_part).resolve() if path_part else doc
             if path_part and dest != root and root not in dest.parents:
                 problems.append(f"{rel}:{number}: broken link `{target}`: outside the project's tree")

@@ -144,9 +144,17 @@ bool is_decimal(PyObject* v) { return PyObject_IsInstance(v, decimal_class()) ==
 
 // A decimal.Decimal as an exact decimal, from its fixed-point text (never a float): `4.80` keeps
 // its two digits, so a fact of scale 1 refuses it as `bind` refuses the text.
+// One whose fixed-point text would be long (`Decimal("1E+999999999")` has a billion digits) is
+// refused as written, before that text is made: no int64 has more than 19 digits before the point,
+// and parse_decimal takes at most 18 after it.
 fact_value decimal_value(const std::string& fact, PyObject* v, const std::string& prefix) {
-  const std::string text = py::str(py::module_::import("builtins").attr("format")(py::handle(v), "f"));
-  if (const std::optional<decimal> d = parse_decimal(text)) return *d;
+  const py::handle h(v);
+  const bool finite = h.attr("is_finite")().cast<bool>();
+  const bool fits = finite && h.attr("as_tuple")().attr("exponent").cast<long long>() >= -18 &&
+                    (h.attr("is_zero")().cast<bool>() || h.attr("adjusted")().cast<long long>() <= 18);
+  const std::string text = fits ? std::string(py::str(py::module_::import("builtins").attr("format")(h, "f")))
+                                : std::string(py::str(h));
+  if (const std::optional<decimal> d = fits ? parse_decimal(text) : std::nullopt) return *d;
   throw request_error(
       error_code::bad_decimal, fact,
       prefix + "`" + text + "` is not a decimal number for fact `" + fact +

@@ -10,6 +10,7 @@
 
 #include "base/bounded_file.hpp"
 #include "base/nearest.hpp"
+#include "model/semantics.hpp"
 
 namespace aftersale::cli {
 namespace {
@@ -98,6 +99,14 @@ std::optional<fact_value> to_fact_value(problems& out, const std::string& pointe
       if (text.find_first_not_of("-0123456789") == std::string::npos) {
         out.add(pointer, "fact `" + fact +
                              "`: integer out of range: expected -9223372036854775808 to 9223372036854775807");
+        return std::nullopt;
+      }
+      // Written right, but too precise or too large to be read exactly: say which.
+      if (const std::optional<std::size_t> scale = detail::written_scale(text)) {
+        out.add(pointer, "fact `" + fact + "`: `" + text + "` " +
+                             (*scale > 18 ? "has " + std::to_string(*scale) +
+                                                " digits after the point: at most 18 are read exactly"
+                                          : std::string("does not fit 64 bits at its scale")));
         return std::nullopt;
       }
       out.add(pointer,

@@ -69,21 +69,26 @@ std::uint32_t index_of(const std::vector<std::string>& values, const std::string
   return npos;
 }
 
-// A decimal given to decimal fact `f`, at the fact's scale; `text` is how it was written.
-std::int64_t decimal_units(const fact_def& f, const decimal& d, const std::string& text) {
-  if (d.scale > f.scale) {
+// Refuses decimal text `text` for decimal fact `f`: more than `written` digits after the point
+// than the fact's scale, else too large for 64 bits at that scale.
+[[noreturn]] void refuse_decimal(const fact_def& f, std::size_t written, const std::string& text) {
+  if (written > f.scale) {
     throw request_error(error_code::bad_decimal, f.name,
-                        "`" + text + "` has " + std::to_string(d.scale) + " digits after the point, fact `" +
+                        "`" + text + "` has " + std::to_string(written) + " digits after the point, fact `" +
                             f.name + "` has scale " + std::to_string(f.scale) +
                             ": decimals are never rounded, give at most " + std::to_string(f.scale) +
                             (f.scale == 1 ? " digit" : " digits") + " after the point");
   }
-  const std::optional<std::int64_t> units = detail::rescale(d.units, d.scale, f.scale);
-  if (!units) {
-    throw request_error(
-        error_code::bad_decimal, f.name,
-        "`" + text + "` is too large for fact `" + f.name + "` at scale " + std::to_string(f.scale));
-  }
+  throw request_error(
+      error_code::bad_decimal, f.name,
+      "`" + text + "` is too large for fact `" + f.name + "` at scale " + std::to_string(f.scale));
+}
+
+// A decimal given to decimal fact `f`, at the fact's scale; `text` is how it was written.
+std::int64_t decimal_units(const fact_def& f, const decimal& d, const std::string& text) {
+  const std::optional<std::int64_t> units =
+      d.scale > f.scale ? std::nullopt : detail::rescale(d.units, d.scale, f.scale);
+  if (!units) refuse_decimal(f, d.scale, text);
   return *units;
 }
 
@@ -148,6 +153,8 @@ std::int64_t detail::encode_value(const fact_def& f, const fact_value& v) {
         return decimal_units(f, *d, format_decimal(d->units, d->scale));
       if (const auto* s = std::get_if<std::string>(&v)) {
         if (auto d = parse_decimal(*s)) return decimal_units(f, *d, *s);
+        if (const std::optional<std::size_t> written = detail::written_scale(*s))
+          refuse_decimal(f, *written, *s);
         throw request_error(error_code::bad_decimal, f.name,
                             "`" + *s + "` is not a decimal number for fact `" + f.name +
                                 "`: write digits with an optional point, e.g. `" +
@@ -188,6 +195,9 @@ struct problem_list {
   std::vector<request_problem> listed;
   std::size_t omitted = 0;
 
+  // True once `max_problems` are listed: a further problem is only counted, so its message (and
+  // its did-you-mean, a distance against every fact) need not be built.
+  bool full() const noexcept { return listed.size() >= request_error::max_problems; }
   void add(request_problem p) {
     if (listed.size() < request_error::max_problems) {
       listed.push_back(std::move(p));
@@ -219,11 +229,17 @@ bound_request bind(const policy& p, const request& r) {
   out.values.assign(p.facts.size(), 0);
   out.present.assign(p.facts.size(), 0);
   problem_list problems;
+  std::vector<std::string> givable;  // filled at the first unknown fact that gets listed
   for (const auto& [name, value] : r.values()) {
     const std::optional<std::uint32_t> id = p.find_fact(name);
     if (!id) {
+      if (problems.full()) {
+        ++problems.omitted;
+        continue;
+      }
+      if (givable.empty()) givable = givable_facts(p);
       problems.add(request_problem{error_code::unknown_fact, name, "unknown fact `" + name + "`",
-                                   detail::did_you_mean(name, givable_facts(p))});
+                                   detail::did_you_mean(name, givable)});
       continue;
     }
     const fact_def& f = p.facts[*id];

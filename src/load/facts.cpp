@@ -74,23 +74,25 @@ std::optional<std::int64_t> value_index(build_state& s, std::uint32_t fact, std:
 
 // A decimal literal of fact `f` at the fact's scale (E231 for more digits after the point).
 std::optional<std::int64_t> decimal_literal(build_state& s, const fact_def& f, const node& n) {
-  const std::optional<detail::scaled_decimal> d = n.quoted ? std::nullopt : detail::parse_scaled(n.value);
-  if (!d) {
+  const std::optional<std::size_t> written = n.quoted ? std::nullopt : detail::written_scale(n.value);
+  if (!written) {
     s.r.error(error_code::type_mismatch, n,
               "`" + n.value + "` is not a decimal number, fact `" + f.name + "` is a decimal",
               "write digits with an optional point, unquoted: `" + format_decimal(45, f.scale) + "`");
     return std::nullopt;
   }
-  if (d->scale > f.scale) {
+  if (*written > f.scale) {
     s.r.error(error_code::decimal_digits, n,
-              "`" + n.value + "` has " + std::to_string(d->scale) +
+              "`" + n.value + "` has " + std::to_string(*written) +
                   " digits after the point, decimal fact `" + f.name + "` has scale " +
                   std::to_string(f.scale),
               "decimals are never rounded: write at most " + std::to_string(f.scale) +
                   (f.scale == 1 ? " digit" : " digits") + " after the point, or raise the fact's `scale`");
     return std::nullopt;
   }
-  const std::optional<std::int64_t> units = detail::rescale(d->units, d->scale, f.scale);
+  // Well written and not too precise: only its size can be refused now.
+  const std::optional<detail::scaled_decimal> d = detail::parse_scaled(n.value);
+  const std::optional<std::int64_t> units = d ? detail::rescale(d->units, d->scale, f.scale) : std::nullopt;
   if (!units) {
     s.r.error(error_code::type_mismatch, n,
               "`" + n.value + "` is too large for decimal fact `" + f.name + "` at scale " +

@@ -17,14 +17,16 @@ constexpr std::int64_t pow10(std::uint8_t n) noexcept {
 }  // namespace
 
 std::string format_decimal(std::int64_t units, std::uint8_t scale) {
-  // Magnitude in unsigned arithmetic so the lowest int64 has a magnitude too.
+  // Magnitude in unsigned arithmetic so the lowest int64 has a magnitude too; the point is
+  // placed in the digits' text, so any scale a caller gives (even beyond 10^18) is shown.
   const std::uint64_t mag =
       units < 0 ? 0 - static_cast<std::uint64_t>(units) : static_cast<std::uint64_t>(units);
-  if (scale == 0) return std::to_string(units);
-  const auto p = static_cast<std::uint64_t>(pow10(scale));
-  std::string frac = std::to_string(mag % p);
-  frac.insert(0, scale - frac.size(), '0');
-  return (units < 0 ? "-" : "") + std::to_string(mag / p) + '.' + frac;
+  std::string digits = std::to_string(mag);
+  if (scale != 0) {
+    if (digits.size() <= scale) digits.insert(0, scale + 1 - digits.size(), '0');
+    digits.insert(digits.size() - scale, 1, '.');
+  }
+  return (units < 0 ? "-" : "") + digits;
 }
 
 namespace detail {
@@ -55,6 +57,19 @@ std::optional<scaled_decimal> parse_scaled(std::string_view text) noexcept {
   out.scale = static_cast<std::uint8_t>(frac_digits);
   out.units = negative ? static_cast<std::int64_t>(0 - mag) : static_cast<std::int64_t>(mag);
   return out;
+}
+
+std::optional<std::size_t> written_scale(std::string_view text) noexcept {
+  const std::size_t start = !text.empty() && text[0] == '-' ? 1 : 0;
+  const std::size_t point = text.find('.', start);
+  const std::string_view whole =
+      text.substr(start, point == std::string_view::npos ? text.npos : point - start);
+  const std::string_view frac = point == std::string_view::npos ? std::string_view() : text.substr(point + 1);
+  const auto digits = [](std::string_view d) {
+    return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (!digits(whole) || (point != std::string_view::npos && !digits(frac))) return std::nullopt;
+  return frac.size();
 }
 
 std::optional<std::int64_t> rescale(std::int64_t units, std::uint8_t from, std::uint8_t to) noexcept {

@@ -68,6 +68,11 @@ struct scaled_decimal {
 /// double); nullopt for any other text or a value beyond 64 bits at its scale.
 std::optional<scaled_decimal> parse_scaled(std::string_view text) noexcept;
 
+/// The digits after the point of text written as `-?[0-9]+(\.[0-9]+)?`, however many digits it
+/// has; nullopt for other text. Tells "too large" or "too many digits" from "not a number" when
+/// parse_scaled refuses it.
+std::optional<std::size_t> written_scale(std::string_view text) noexcept;
+
 /// `units` at scale `from` expressed at scale `to` (exactly); nullopt when `from > to` (digits
 /// would be lost: decimals are never rounded) or the result does not fit 64 bits.
 std::optional<std::int64_t> rescale(std::int64_t units, std::uint8_t from, std::uint8_t to) noexcept;

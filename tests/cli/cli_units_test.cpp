@@ -107,6 +107,15 @@ TEST(RequestJson, ReportsEveryUnreadableValueLocatedByJsonPointer) {
             "optional point, no exponent");
 }
 
+TEST(RequestJson, SaysWhyAWellWrittenNumberIsNotRead) {
+  EXPECT_EQ(reader_error(R"({"rating": 0.1234567890123456789})"),
+            "x.json#/rating: error: fact `rating`: `0.1234567890123456789` has 19 digits after the point: at "
+            "most 18 are read exactly");
+  EXPECT_EQ(
+      reader_error(R"({"rating": 99999999999999999999.5})"),
+      "x.json#/rating: error: fact `rating`: `99999999999999999999.5` does not fit 64 bits at its scale");
+}
+
 TEST(RequestJson, CapsTheProblemsItLists) {
   std::string text = "{";
   for (int i = 0; i < 25; ++i)

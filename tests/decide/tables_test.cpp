@@ -275,6 +275,12 @@ TEST(decimal_text, ParsedDigitByDigit) {
   EXPECT_EQ(aftersale::format_decimal(-5, 1), "-0.5");
   EXPECT_EQ(aftersale::format_decimal(5, 3), "0.005");
   EXPECT_EQ(aftersale::format_decimal(std::numeric_limits<std::int64_t>::min(), 9), "-9223372036.854775808");
+  // A scale beyond 10^18 (a caller's decimal{units, scale} may have any) is shown too.
+  EXPECT_EQ(aftersale::format_decimal(5, 25), "0.0000000000000000000000005");
+  EXPECT_EQ(aftersale::format_decimal(-12, 20), "-0.00000000000000000012");
+  EXPECT_EQ(aftersale::format_decimal(std::numeric_limits<std::int64_t>::max(), 23),
+            "0.00009223372036854775807");
+  EXPECT_EQ(aftersale::format_decimal(0, 2), "0.00");
 }
 
 TEST_F(tables_test, DecimalsBindFromTextWholeNumbersAndScaledIntegers) {
@@ -295,6 +301,17 @@ TEST_F(tables_test, DecimalsAreNeverRounded) {
   EXPECT_EQ(refusal(request().set_scaled("rating", 480, 2)),
             "error[E307]: `4.80` has 2 digits after the point, fact `rating` has scale 1: decimals are never "
             "rounded, give at most 1 digit after the point");
+  EXPECT_EQ(
+      refusal(request().set_scaled("rating", std::numeric_limits<std::int64_t>::max(), 23)),
+      "error[E307]: `0.00009223372036854775807` has 23 digits after the point, fact `rating` has scale 1: "
+      "decimals are never rounded, give at most 1 digit after the point");
+  // Written right but beyond 64 bits, or with more than 18 digits after the point: said so, not
+  // "not a decimal number".
+  EXPECT_EQ(refusal(request().set("rating", "99999999999999999999")),
+            "error[E307]: `99999999999999999999` is too large for fact `rating` at scale 1");
+  EXPECT_EQ(refusal(request().set("rating", "0.1234567890123456789")),
+            "error[E307]: `0.1234567890123456789` has 19 digits after the point, fact `rating` has scale 1: "
+            "decimals are never rounded, give at most 1 digit after the point");
   EXPECT_EQ(
       refusal(request().set("rating", "4,8")),
       "error[E307]: `4,8` is not a decimal number for fact `rating`: write digits with an optional point, "
@@ -335,6 +352,15 @@ TEST(decimal_load, EachMistakeIsLocatedWithItsExactMessage) {
             "p.yaml:4:47: error[E231]: `0.125` has 3 digits after the point, decimal fact `r` has scale 2\n"
             "  help: decimals are never rounded: write at most 2 digits after the point, or raise the fact's "
             "`scale`");
+  EXPECT_EQ(load_errors("facts: {r: {type: decimal, scale: 9, min: -9223372036.854775809}}\n" + tail),
+            "p.yaml:4:43: error[E202]: `-9223372036.854775809` is too large for decimal fact `r` at scale 9\n"
+            "  help: a decimal's value times 10^scale must fit 64 bits");
+  EXPECT_EQ(
+      load_errors("facts: {r: {type: decimal, scale: 2, max: 0.1234567890123456789}}\n" + tail),
+      "p.yaml:4:43: error[E231]: `0.1234567890123456789` has 19 digits after the point, decimal fact `r` has "
+      "scale 2\n"
+      "  help: decimals are never rounded: write at most 2 digits after the point, or raise the fact's "
+      "`scale`");
   EXPECT_EQ(load_errors("facts: {r: {type: decimal, scale: 2, default: \"1.5\"}}\n" + tail),
             "p.yaml:4:47: error[E202]: `1.5` is not a decimal number, fact `r` is a decimal\n"
             "  help: write digits with an optional point, unquoted: `0.45`");

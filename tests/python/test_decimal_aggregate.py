@@ -55,6 +55,10 @@ def test_decimal_defaults_come_back_as_decimal(pol):
     (Decimal("4.80"), "E307", "`4.80` has 2 digits after the point"),
     ("4,8", "E307", "`4,8` is not a decimal number for fact `rating`"),
     (Decimal("NaN"), "E307", "`NaN` is not a decimal number for fact `rating`"),
+    # Refused as written, never expanded to its fixed-point digits (a billion of them here).
+    (Decimal("1E+999999999"), "E307", "`1E+999999999` is not a decimal number for fact `rating`: give a "
+     "finite Decimal with at most 18 digits after the point that fits 64 bits"),
+    (Decimal("-1E-999999999"), "E307", "`-1E-999999999` is not a decimal number for fact `rating`"),
     (Decimal("5.1"), "E306", "fact `rating` is 5.1: its range is 0.0..5.0"),
 ])
 def test_decimal_refusals(pol, now, value, code, text):
