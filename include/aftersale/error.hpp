@@ -75,17 +75,17 @@ enum class error_code : std::uint16_t {
   no_warnings = 219,            ///< a clock's `warn_at` that lists no warning
   invalid_locale =
       220,  ///< a locale that is not a language tag (a text's key, `policy.locale`, `policy.locales`)
-  unknown_locale = 221,     ///< a text in a locale `policy.locales` does not list
-  locale_not_listed = 222,  ///< `policy.locale` is not one of `policy.locales`
-  duplicate_locale = 223,   ///< `policy.locales` lists a locale twice
-  no_locales = 224,         ///< `policy.locales` lists no locale
-  aggregate_misplaced = 225,    ///< `aggregate` on a table whose hit policy is not `collect`, or a bad op
-  aggregate_output = 226,       ///< an aggregated output some rule of the table does not compute
-  aggregate_type = 227,         ///< `sum`/`min`/`max` over an output that is not a number (a solution, ...)
-  invalid_fact_range = 228,     ///< `min`/`max` on a fact that is not int, money or decimal, or min > max
-  value_out_of_range = 229,     ///< a default or condition value outside its fact's `min`/`max`
-  decimal_scale = 230,          ///< a decimal fact without a `scale` of 1..9, or `scale` on another type
-  decimal_digits = 231,         ///< a decimal value with more digits after the point than the fact's scale
+  unknown_locale = 221,       ///< a text in a locale `policy.locales` does not list
+  locale_not_listed = 222,    ///< `policy.locale` is not one of `policy.locales`
+  duplicate_locale = 223,     ///< `policy.locales` lists a locale twice
+  no_locales = 224,           ///< `policy.locales` lists no locale
+  aggregate_misplaced = 225,  ///< `aggregate` on a table whose hit policy is not `collect`, or a bad op
+  aggregate_output = 226,     ///< an aggregated output some rule of the table does not compute
+  aggregate_type = 227,       ///< `sum`/`min`/`max` over an output that is not a number (a solution, ...)
+  invalid_fact_range = 228,   ///< `min`/`max` on a fact that is not int, money or decimal, or min > max
+  value_out_of_range = 229,   ///< a default or condition value outside its fact's `min`/`max`
+  decimal_scale = 230,        ///< a decimal fact without a `scale` of 1..9, or `scale` on another type
+  decimal_digits = 231,       ///< a decimal value with more digits after the point than the fact's scale
   empty_intended_gap =
       235,             ///< an `intended_gaps` item whose `when` names no condition (it would hide every gap)
   blank_reason = 236,  ///< an `intended_gaps` item whose `reason` is empty or only spaces
