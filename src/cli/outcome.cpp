@@ -44,11 +44,21 @@ match_view make_match(const policy& p, const decision_table& table, const rule_m
   const vocabulary& voc = p.vocabulary;
   v.rule = r.id;
   v.rule_where = to_string(r.where);
+  // A vocabulary entry's label in the locale ("" for none or out of range).
+  auto label = [&](const std::vector<vocabulary_entry>& list, std::uint32_t i) {
+    return i < list.size() ? std::string(p.text(list[i].label, locale)) : std::string();
+  };
   v.solution = std::string(entry_id(voc.solutions, then.solution));
+  v.solution_label = label(voc.solutions, then.solution);
   for (const localized_text& step : then.steps) v.steps.emplace_back(p.text(step, locale));
   v.fee_payer = std::string(entry_id(voc.parties, then.fee_payer));
-  for (std::uint32_t e : then.evidence) v.evidence.push_back(std::string(entry_id(voc.evidence, e)));
+  v.fee_payer_label = label(voc.parties, then.fee_payer);
+  for (std::uint32_t e : then.evidence) {
+    v.evidence.push_back(std::string(entry_id(voc.evidence, e)));
+    v.evidence_labels.push_back(label(voc.evidence, e));
+  }
   v.escalation = std::string(entry_id(voc.roles, then.escalation));
+  v.escalation_label = label(voc.roles, then.escalation);
   v.remark_flag = std::string(entry_id(voc.flags, then.remark_flag));
   v.remark_text = std::string(p.text(then.remark, locale));
   for (std::size_t i = 0; i < then.amounts.size() && i < m.amounts.size(); ++i) {

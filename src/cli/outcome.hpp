@@ -24,10 +24,14 @@ struct match_view {
   std::string rule;
   std::string rule_where;  ///< `file:line:col` of the rule
   std::string solution;
+  std::string solution_label;  ///< the vocabulary label in the outcome's locale; may be empty
   std::vector<std::string> steps;
   std::string fee_payer;  ///< empty: nobody / not applicable
+  std::string fee_payer_label;
   std::vector<std::string> evidence;
-  std::string escalation;  ///< empty: none
+  std::vector<std::string> evidence_labels;  ///< one per evidence id, in the outcome's locale
+  std::string escalation;                    ///< empty: none
+  std::string escalation_label;
   std::string remark_flag;
   std::string remark_text;
   std::vector<std::pair<std::string, std::int64_t>> amounts;  ///< name, minor units

@@ -49,6 +49,20 @@ void match_fields(json_writer& w, const match_view& m) {
   strings(w, m.evidence);
   w.key("escalation");
   w.string_or_null(m.escalation);
+  // The vocabulary labels of the ids above, in the outcome's locale (null: the entry has none).
+  w.key("vocabulary_labels");
+  w.begin_object();
+  w.key("solution");
+  w.string_or_null(m.solution_label);
+  w.key("fee_payer");
+  w.string_or_null(m.fee_payer_label);
+  w.key("evidence");
+  w.begin_array();
+  for (const std::string& label : m.evidence_labels) w.string_or_null(label);
+  w.end_array();
+  w.key("escalation");
+  w.string_or_null(m.escalation_label);
+  w.end_object();
   w.key("remark");
   remark_json(w, m.remark_flag, m.remark_text);
   w.key("amounts");
@@ -71,8 +85,8 @@ void match_fields(json_writer& w, const match_view& m) {
 
 // The same keys, all null: no rule matched.
 void null_fields(json_writer& w) {
-  for (const char* key : {"rule", "solution", "steps", "fee_payer", "evidence", "escalation", "remark",
-                          "amounts", "deadlines", "labels"}) {
+  for (const char* key : {"rule", "solution", "steps", "fee_payer", "evidence", "escalation",
+                          "vocabulary_labels", "remark", "amounts", "deadlines", "labels"}) {
     w.key(key);
     w.null();
   }

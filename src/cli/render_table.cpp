@@ -101,6 +101,11 @@ void render_grid(std::ostream& out, const std::vector<outcome>& outcomes) {
 
 // ---- one request: every field -------------------------------------------------------
 
+// `exchange (换货)`: an id with its label in the outcome's locale, when it has one that says more.
+std::string with_label(const std::string& id, const std::string& label) {
+  return label.empty() || label == id ? id : id + " (" + label + ")";
+}
+
 void field(std::ostream& out, const std::string& name, const cell& lines) {
   constexpr std::size_t label_width = 12;
   bool first = true;
@@ -112,14 +117,18 @@ void field(std::ostream& out, const std::string& name, const cell& lines) {
 
 void render_match(std::ostream& out, const match_view& m, std::size_t clock_w) {
   field(out, "rule", {m.rule + "  (" + m.rule_where + ")"});
-  field(out, "solution", {m.solution});
+  field(out, "solution", {with_label(m.solution, m.solution_label)});
   cell steps;
   std::size_t n = 0;
   for (const auto& step : m.steps) append_wrapped(steps, step, 72, std::to_string(++n) + ". ");
   field(out, "steps", steps.empty() ? cell{"-"} : steps);
-  field(out, "shipping", {m.fee_payer.empty() ? "- (nobody)" : m.fee_payer + " pays shipping"});
-  field(out, "evidence", {m.evidence.empty() ? "-" : join(m.evidence, ", ")});
-  field(out, "escalation", {or_dash(m.escalation)});
+  field(out, "shipping",
+        {m.fee_payer.empty() ? "- (nobody)" : with_label(m.fee_payer, m.fee_payer_label) + " pays shipping"});
+  std::vector<std::string> evidence;
+  for (std::size_t i = 0; i < m.evidence.size(); ++i)
+    evidence.push_back(with_label(m.evidence[i], i < m.evidence_labels.size() ? m.evidence_labels[i] : ""));
+  field(out, "evidence", {evidence.empty() ? "-" : join(evidence, ", ")});
+  field(out, "escalation", {m.escalation.empty() ? "-" : with_label(m.escalation, m.escalation_label)});
   if (!m.remark_flag.empty() || !m.remark_text.empty()) {
     field(out, "remark", {(m.remark_flag.empty() ? "" : "[" + m.remark_flag + "] ") + m.remark_text});
   }

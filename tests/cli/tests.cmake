@@ -81,8 +81,15 @@ if(TARGET aftersale_cli)
   aftersale_cli_test(decide.json_absent_amount EXIT 0 STDOUT "\"amounts\": {}" STDOUT_NOT "\"refund\""
                      ARGS decide --policy ${good} --request ${requests}/changed_mind_no_amount.json --format json)
   aftersale_cli_test(decide.json_outputs EXIT 0
-                     STDOUT "\"fee_payer\": \"merchant\",[^{]*\"escalation\": \"supervisor\",\n *\"remark\": {\n *\"flag\": \"yellow\""
+                     STDOUT "\"fee_payer\": \"merchant\",[^{]*\"escalation\": \"supervisor\",\n *\"vocabulary_labels\": {\n *\"solution\": null,\n *\"fee_payer\": null,\n *\"evidence\": \\[\n *null,\n *null\n *\\],\n *\"escalation\": null\n *},\n *\"remark\": {\n *\"flag\": \"yellow\""
                      ARGS decide --policy ${good} --request ${requests}/quality.json --format json)
+  # The vocabulary labels of a decision's ids, in the asked locale (the default policy has zh and en).
+  aftersale_cli_test(decide.vocabulary_labels_en EXIT 0
+                     STDOUT "solution    exchange \\(Exchange\\)\n.*shipping    merchant \\(Merchant\\) pays shipping\nevidence    photos \\(Photos of the problem \\(filed under the buyer's id\\)\\)\n"
+                     ARGS decide --policy policies/default.yaml --request examples/requests/03_exchange_quality.json --locale en)
+  aftersale_cli_test(decide.vocabulary_labels_zh EXIT 0
+                     STDOUT "solution    exchange \\(换货\\)\n.*shipping    merchant \\(商家\\) pays shipping\nevidence    photos \\(问题照片（按买家ID存档）\\)\n"
+                     ARGS decide --policy policies/default.yaml --request examples/requests/03_exchange_quality.json --locale zh)
   aftersale_cli_test(decide.explain EXIT 0 STDOUT "\"explanation\": .\n *\"rule `seven_day_return`"
                      ARGS decide --policy ${good} --request ${requests}/changed_mind.json --format json --explain)
   aftersale_cli_test(decide.json_audit EXIT 0
