@@ -191,18 +191,26 @@ def slug(heading):
     return text.replace(" ", "-")
 
 
+def prose_lines(path):
+    """Yields (line number, line) of a Markdown file outside its fenced code blocks."""
+    in_code = None
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        m = FENCE.match(line)
+        if m:
+            if in_code is None:
+                in_code = m.group(2)
+            elif m.group(2).startswith(in_code) and m.group(3) == "":
+                in_code = None
+            continue
+        if in_code is None:
+            yield number, line
+
+
 def anchors(path, cache):
     if path not in cache:
-        found, seen, in_code = set(), {}, None
-        for line in path.read_text(encoding="utf-8").split("\n"):
-            m = FENCE.match(line)
-            if m:
-                if in_code is None:
-                    in_code = m.group(2)
-                elif m.group(2).startswith(in_code) and m.group(3) == "":
-                    in_code = None
-                continue
-            if in_code is None and (h := re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)):
+        found, seen = set(), {}
+        for _, line in prose_lines(path):
+            if h := re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line):
                 base = slug(h.group(1))
                 n = seen.get(base, 0)
                 seen[base] = n + 1
@@ -214,16 +222,9 @@ def anchors(path, cache):
 def check_links(root, doc, problems, cache):
     """Checks the relative links of one file; returns how many it checked."""
     rel = doc.relative_to(root)
-    count, in_code = 0, None
-    for number, line in enumerate(doc.read_text(encoding="utf-8").split("\n"), start=1):
-        m = FENCE.match(line)
-        if m:
-            if in_code is None:
-                in_code = m.group(2)
-            elif m.group(2).startswith(in_code) and m.group(3) == "":
-                in_code = None
-            continue
-        if in_code is not None or line.startswith("    "):
+    count = 0
+    for number, line in prose_lines(doc):
+        if line.startswith("    "):
             continue
         for bracketed, bare in LINK.findall(INLINE_CODE.sub("", line)):
             target = bracketed or bare

@@ -185,44 +185,43 @@ bool is_absent(PyObject* v) {
   return v == Py_None || (PyFloat_Check(v) && std::isnan(PyFloat_AS_DOUBLE(v)));
 }
 
-request to_request(py::handle dict) {
+// Calls `take(name, value)` for each fact of a request dict that has a value (None and NaN are
+// absent); refuses what is not a dict of str keys.
+template <class Take>
+void for_each_given_fact(py::handle dict, Take take) {
   if (!PyDict_Check(dict.ptr())) {
     throw py::type_error(std::string("a request is a dict of fact name to value, not ") +
                          type_name(dict.ptr()));
   }
-  request r;
   PyObject *key = nullptr, *value = nullptr;
   Py_ssize_t pos = 0;
   while (PyDict_Next(dict.ptr(), &pos, &key, &value)) {
     if (!PyUnicode_Check(key)) throw py::type_error("fact names are str, not " + type_name(key));
     if (is_absent(value)) continue;
-    std::string name = py::handle(key).cast<std::string>();
+    take(py::handle(key).cast<std::string>(), value);
+  }
+}
+
+request to_request(py::handle dict) {
+  request r;
+  for_each_given_fact(dict, [&](std::string name, PyObject* value) {
     fact_value v = to_fact_value(name, value);
     r.set(std::move(name), std::move(v));
-  }
+  });
   return r;
 }
 
 bound_request bind_dict(const policy& p, py::handle dict) {
-  if (!PyDict_Check(dict.ptr())) {
-    throw py::type_error(std::string("a request is a dict of fact name to value, not ") +
-                         type_name(dict.ptr()));
-  }
   request r;
   std::vector<request_problem> problems;
-  PyObject *key = nullptr, *value = nullptr;
-  Py_ssize_t pos = 0;
-  while (PyDict_Next(dict.ptr(), &pos, &key, &value)) {
-    if (!PyUnicode_Check(key)) throw py::type_error("fact names are str, not " + type_name(key));
-    if (is_absent(value)) continue;
-    std::string name = py::handle(key).cast<std::string>();
+  for_each_given_fact(dict, [&](std::string name, PyObject* value) {
     try {
       fact_value v = to_fact_value(name, value);
       r.set(std::move(name), std::move(v));
     } catch (const request_error& e) {
       problems.insert(problems.end(), e.problems().begin(), e.problems().end());
     }
-  }
+  });
   if (problems.empty()) return bind(p, r);
   std::size_t omitted = 0;
   try {
