@@ -93,6 +93,31 @@ py::dict audit_dict(const decision& d) {
   return out;
 }
 
+// The label of vocabulary entry `id` in `locale`, or None without one (as the CLI's JSON
+// `vocabulary_labels`).
+py::object vocabulary_label(const policy& p, const std::vector<vocabulary_entry>& list, std::string_view id,
+                            const std::string& locale) {
+  const std::uint32_t i = entry_index(list, id);
+  if (i == npos) return py::none();
+  const std::string_view text = p.text(list[i].label, locale);
+  return text.empty() ? py::object(py::none()) : py::object(py::str(std::string(text)));
+}
+
+py::dict vocabulary_labels(const decision& d, const std::string& locale) {
+  const policy& p = d.source_policy();
+  const vocabulary& voc = p.vocabulary;
+  const bool m = d.matched();
+  py::dict out;
+  out["solution"] = m ? vocabulary_label(p, voc.solutions, d.solution(), locale) : py::object(py::none());
+  out["fee_payer"] = m ? vocabulary_label(p, voc.parties, d.fee_payer(), locale) : py::object(py::none());
+  py::list evidence;
+  if (m)
+    for (std::string_view e : d.evidence()) evidence.append(vocabulary_label(p, voc.evidence, e, locale));
+  out["evidence"] = evidence;
+  out["escalation"] = m ? vocabulary_label(p, voc.roles, d.escalation_id(), locale) : py::object(py::none());
+  return out;
+}
+
 py::dict to_dict(const decision& d, const std::optional<std::string>& locale_arg) {
   const std::string locale = locale_arg.value_or("");
   py::dict out;
@@ -106,6 +131,7 @@ py::dict to_dict(const decision& d, const std::optional<std::string>& locale_arg
   out["fee_payer"] = if_matched(d, m ? d.fee_payer() : "");
   out["escalation"] = if_matched(d, m ? d.escalation_id() : "");
   out["evidence"] = m ? strings(d.evidence()) : py::list();
+  out["vocabulary_labels"] = vocabulary_labels(d, locale);
   out["locale"] = locale.empty() ? d.source_policy().info.locale : locale;
   out["steps"] = m ? strings(d.steps(locale)) : py::list();
   py::list dls;

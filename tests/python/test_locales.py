@@ -39,6 +39,13 @@ def test_decision_texts_in_english_without_deciding_again(policy):
     assert d.to_dict(locale="fr")["remark"] == "未发货退款"  # fallback: the policy's locale
 
 
+def test_vocabulary_labels_in_a_locale(policy):
+    d = policy.decide({"order_status": "paid_unshipped"}, NOW)
+    assert d.to_dict(locale="en")["vocabulary_labels"] == {
+        "solution": "Refund immediately", "fee_payer": None, "evidence": [], "escalation": None}
+    assert d.to_dict()["vocabulary_labels"]["solution"] == "直接退款"
+
+
 def test_case_texts_in_both_locales(policy):
     d = policy.decide({"order_status": "paid_unshipped"}, NOW)
     case = policy.open_case(d, NOW)
