@@ -29,6 +29,25 @@ std::string_view to_string(severity s) {
 
 namespace {
 
+// A message or help line as printed: control characters (a NUL from a request's text above all,
+// which would cut what() short) become `\xNN`; line breaks and tabs stay.
+std::string visible(const std::string& text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7f) {
+      out += "\\x";
+      out += hex[u >> 4];
+      out += hex[u & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string join_lines(const std::vector<diagnostic>& diagnostics) {
   std::string out;
   for (const diagnostic& d : diagnostics) {
@@ -43,8 +62,8 @@ std::string to_string(const diagnostic& d) {
   std::string out = to_string(d.where);
   if (!out.empty()) out += ": ";
   out += to_string(d.severity);
-  out += '[' + code_text(d.code) + "]: " + d.message;
-  if (!d.help.empty()) out += "\n  help: " + d.help;
+  out += '[' + code_text(d.code) + "]: " + visible(d.message);
+  if (!d.help.empty()) out += "\n  help: " + visible(d.help);
   return out;
 }
 
@@ -52,8 +71,8 @@ policy_error::policy_error(std::vector<diagnostic> diagnostics)
     : error(join_lines(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
 std::string to_string(const request_problem& p) {
-  std::string out = "error[" + code_text(p.code) + "]: " + p.message;
-  if (!p.help.empty()) out += "\n  help: " + p.help;
+  std::string out = "error[" + code_text(p.code) + "]: " + visible(p.message);
+  if (!p.help.empty()) out += "\n  help: " + visible(p.help);
   return out;
 }
 

@@ -294,4 +294,22 @@ TEST_F(bind_test, ErrorLeavesTheRequestUnchanged) {
   EXPECT_EQ(r.values(), before);
 }
 
+// A control character in a value the request gave (a NUL above all) is printed as `\xNN`: what()
+// is a C string, and a raw NUL would cut off every problem after it (found by fuzz target
+// `request`: a timestamp with `\u0000` inside).
+TEST_F(bind_test, ControlCharactersInAValueArePrintedEscaped) {
+  auto r = base();
+  r.set("delivered_at", std::string("2026-12-01T14:00:00+08\0:00", 26)).set("amount", "x");
+  try {
+    aftersale::bind(*p, r);
+    FAIL() << "bind did not throw";
+  } catch (const aftersale::request_error& e) {
+    ASSERT_EQ(e.problems().size(), 2u);
+    const std::string what = e.what();
+    EXPECT_NE(what.find("`2026-12-01T14:00:00+08\\x00:00` is not a timestamp"), std::string::npos) << what;
+    EXPECT_NE(what.find("fact `amount`"), std::string::npos) << what;  // the problem after it is there too
+    EXPECT_EQ(what.find('\0'), std::string::npos);
+  }
+}
+
 }  // namespace
