@@ -39,6 +39,11 @@ std::int64_t index_of(const std::vector<std::string>& values, std::string_view t
   return -1;
 }
 
+// The error `e` of one cell, its message prefixed with the row.
+request_error in_row(const request_error& e, std::size_t row) {
+  return request_error(e.code(), e.fact(), row_prefix(row) + e.problems().front().message);
+}
+
 // `v` encoded as `bind` encodes it (decimals, ranges), its error prefixed with the row.
 std::int64_t encoded(const fact_def& f, std::size_t row, const fact_value& v) {
   try {
@@ -46,10 +51,17 @@ std::int64_t encoded(const fact_def& f, std::size_t row, const fact_value& v) {
     detail::check_range(f, x);
     return x;
   } catch (const request_error& e) {
-    const std::string what = e.what();  // "error[E306]: message"
-    const std::size_t at = what.find("]: ");
-    throw request_error(e.code(), e.fact(),
-                        row_prefix(row) + (at == std::string::npos ? what : what.substr(at + 3)));
+    throw in_row(e, row);
+  }
+}
+
+// An int or money cell is already its encoding: only its range is checked.
+std::int64_t in_range(const fact_def& f, std::size_t row, std::int64_t x) {
+  try {
+    detail::check_range(f, x);
+    return x;
+  } catch (const request_error& e) {
+    throw in_row(e, row);
   }
 }
 
@@ -139,8 +151,9 @@ void request_columns::set_int(std::uint32_t fact, std::size_t row, std::int64_t 
         throw request_error(error_code::negative_money, f.name,
                             row_prefix(first_row_ + row) + detail::negative_money_message(f, value));
       }
-      return put(fact, row, encoded(f, first_row_ + row, fact_value(value)));
+      return put(fact, row, in_range(f, first_row_ + row, value));
     case fact_type::integer:
+      return put(fact, row, in_range(f, first_row_ + row, value));
     case fact_type::decimal:
       return put(fact, row, encoded(f, first_row_ + row, fact_value(value)));
     case fact_type::duration:
