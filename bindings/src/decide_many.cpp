@@ -14,12 +14,11 @@
 
 #include "convert.hpp"
 #include "module.hpp"
+#include "requests_in.hpp"
 
 namespace aftersale::python {
 
 namespace {
-
-std::string type_name(PyObject* v) { return Py_TYPE(v)->tp_name; }
 
 // A list of the same object (or None) per row, chosen by the row's rule.
 py::list per_rule_column(const std::vector<std::uint32_t>& rule, const std::vector<py::object>& by_rule) {
@@ -33,133 +32,6 @@ py::list per_rule_column(const std::vector<std::uint32_t>& rule, const std::vect
   }
   return py::reinterpret_steal<py::list>(list);
 }
-
-// The request's prefix for errors found before the library sees the row.
-std::string row_prefix(std::size_t row) { return "request " + std::to_string(row) + ": "; }
-
-// The requests as given, checked for shape; `fill` converts rows [first, first + block.rows())
-// into a block. A list of dicts and a dict of columns give the same blocks.
-class python_requests {
- public:
-  python_requests(const policy& p, py::handle requests) : names_(p, 0) {
-    if (PyDict_Check(requests.ptr())) {
-      read_columns(requests);
-    } else {
-      seq_ = py::reinterpret_steal<py::object>(
-          PySequence_Fast(requests.ptr(), "requests must be a list of request dicts or a dict of columns"));
-      if (!seq_) throw py::error_already_set();
-      rows_ = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(seq_.ptr()));
-    }
-  }
-
-  std::size_t rows() const noexcept { return rows_; }
-
-  void fill(request_columns& block) {
-    if (seq_) {
-      fill_from_rows(block);
-    } else {
-      fill_from_columns(block);
-    }
-  }
-
- private:
-  struct column {
-    std::uint32_t fact;
-    py::object seq;
-  };
-
-  void read_columns(py::handle requests) {
-    std::vector<std::string> names;
-    PyObject *key = nullptr, *value = nullptr;
-    Py_ssize_t pos = 0;
-    while (PyDict_Next(requests.ptr(), &pos, &key, &value)) {
-      if (!PyUnicode_Check(key))
-        throw py::type_error("column names are fact names (str), not " + type_name(key));
-      std::string name = py::handle(key).cast<std::string>();
-      // Text is a sequence too: a single request dict passed by mistake would read as columns of characters.
-      if (PyUnicode_Check(value) || PyBytes_Check(value) || !PySequence_Check(value)) {
-        throw py::type_error("column `" + name + "` must be a list of values, not " + type_name(value) +
-                             ": pass a list of request dicts or a dict of equal-length lists");
-      }
-      py::object seq = py::reinterpret_steal<py::object>(PySequence_Fast(value, "a column must be a list"));
-      if (!seq) throw py::error_already_set();
-      const auto n = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(seq.ptr()));
-      if (!columns_.empty() && n != rows_) {
-        throw py::value_error("column `" + name + "` has " + std::to_string(n) + " values but column `" +
-                              names.front() + "` has " + std::to_string(rows_) +
-                              ": every column needs one value per request");
-      }
-      rows_ = n;
-      std::uint32_t fact = 0;
-      try {
-        fact = names_.fact_id(name);
-      } catch (const request_error& e) {
-        throw request_error(e.code(), e.fact(), "column `" + name + "`: " + e.what());
-      }
-      names.push_back(std::move(name));
-      columns_.push_back({fact, std::move(seq)});
-    }
-  }
-
-  void fill_from_columns(request_columns& block) const {
-    const std::size_t first = block.first_row(), n = block.rows();
-    // Each value is its own heap object, usually not in cache: fetch a few rows ahead so the
-    // misses overlap instead of stalling one by one.
-    constexpr std::size_t ahead = 12;
-    for (const column& c : columns_) {
-      PyObject** items = PySequence_Fast_ITEMS(c.seq.ptr()) + first;
-      for (std::size_t r = 0; r < n; ++r) {
-        if (r + ahead < n) {
-          const char* next = reinterpret_cast<const char*>(items[r + ahead]);
-          __builtin_prefetch(next);
-          __builtin_prefetch(next + 64);  // a str's text follows its header
-        }
-        set_cell(block, c.fact, r, items[r]);
-      }
-    }
-  }
-
-  void fill_from_rows(request_columns& block) {
-    const std::size_t first = block.first_row(), n = block.rows();
-    PyObject** items = PySequence_Fast_ITEMS(seq_.ptr()) + first;
-    for (std::size_t r = 0; r < n; ++r) {
-      PyObject* d = items[r];
-      if (!PyDict_Check(d)) {
-        throw py::type_error(row_prefix(first + r) + "a request is a dict of fact name to value, not " +
-                             type_name(d));
-      }
-      PyObject *key = nullptr, *value = nullptr;
-      Py_ssize_t pos = 0;
-      while (PyDict_Next(d, &pos, &key, &value)) set_cell(block, fact_of(key, first + r), r, value);
-    }
-  }
-
-  // Fact ids by the key objects seen so far: dicts built by one program reuse the same key
-  // strings, so a pointer comparison usually finds them. Holds the keys alive.
-  std::uint32_t fact_of(PyObject* key, std::size_t row) {
-    for (const auto& [k, id] : keys_)
-      if (k.ptr() == key) return id;
-    if (!PyUnicode_Check(key))
-      throw py::type_error(row_prefix(row) + "fact names are str, not " + type_name(key));
-    Py_ssize_t n = 0;
-    const char* s = PyUnicode_AsUTF8AndSize(key, &n);
-    if (!s) throw py::error_already_set();
-    std::uint32_t id = 0;
-    try {
-      id = names_.fact_id(std::string_view(s, static_cast<std::size_t>(n)));
-    } catch (const request_error& e) {
-      throw request_error(e.code(), e.fact(), row_prefix(row) + e.what());
-    }
-    if (keys_.size() < 256) keys_.emplace_back(py::reinterpret_borrow<py::object>(key), id);
-    return id;
-  }
-
-  request_columns names_;  // no rows: resolves fact names
-  std::size_t rows_ = 0;
-  py::object seq_;               // a list of dicts, or
-  std::vector<column> columns_;  // a dict of columns
-  std::vector<std::pair<py::object, std::uint32_t>> keys_;
-};
 
 py::dict to_columns(const policy& pol, const batch_decisions& out) {
   const decision_table& t = pol.decisions[out.table];

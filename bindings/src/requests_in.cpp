@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+// python_requests: a Python batch of requests, converted block by block into request_columns.
+#include "requests_in.hpp"
+
+#include <string>
+
+#include "convert.hpp"
+
+namespace aftersale::python {
+
+namespace {
+
+std::string type_name(PyObject* v) { return Py_TYPE(v)->tp_name; }
+
+// The request's prefix for errors found before the library sees the row.
+std::string row_prefix(std::size_t row) { return "request " + std::to_string(row) + ": "; }
+
+}  // namespace
+
+python_requests::python_requests(const policy& p, py::handle requests) : names_(p, 0) {
+  if (PyDict_Check(requests.ptr())) {
+    read_columns(requests);
+  } else {
+    seq_ = py::reinterpret_steal<py::object>(
+        PySequence_Fast(requests.ptr(), "requests must be a list of request dicts or a dict of columns"));
+    if (!seq_) throw py::error_already_set();
+    rows_ = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(seq_.ptr()));
+  }
+}
+
+void python_requests::fill(request_columns& block) {
+  if (seq_) {
+    fill_from_rows(block);
+  } else {
+    fill_from_columns(block);
+  }
+}
+
+void python_requests::read_columns(py::handle requests) {
+  std::vector<std::string> names;
+  PyObject *key = nullptr, *value = nullptr;
+  Py_ssize_t pos = 0;
+  while (PyDict_Next(requests.ptr(), &pos, &key, &value)) {
+    if (!PyUnicode_Check(key))
+      throw py::type_error("column names are fact names (str), not " + type_name(key));
+    std::string name = py::handle(key).cast<std::string>();
+    // Text is a sequence too: a single request dict passed by mistake would read as columns of characters.
+    if (PyUnicode_Check(value) || PyBytes_Check(value) || !PySequence_Check(value)) {
+      throw py::type_error("column `" + name + "` must be a list of values, not " + type_name(value) +
+                           ": pass a list of request dicts or a dict of equal-length lists");
+    }
+    py::object seq = py::reinterpret_steal<py::object>(PySequence_Fast(value, "a column must be a list"));
+    if (!seq) throw py::error_already_set();
+    const auto n = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(seq.ptr()));
+    if (!columns_.empty() && n != rows_) {
+      throw py::value_error("column `" + name + "` has " + std::to_string(n) + " values but column `" +
+                            names.front() + "` has " + std::to_string(rows_) +
+                            ": every column needs one value per request");
+    }
+    rows_ = n;
+    std::uint32_t fact = 0;
+    try {
+      fact = names_.fact_id(name);
+    } catch (const request_error& e) {
+      throw request_error(e.code(), e.fact(), "column `" + name + "`: " + e.what());
+    }
+    names.push_back(std::move(name));
+    columns_.push_back({fact, std::move(seq)});
+  }
+}
+
+void python_requests::fill_from_columns(request_columns& block) const {
+  const std::size_t first = block.first_row(), n = block.rows();
+  // Each value is its own heap object, usually not in cache: fetch a few rows ahead so the
+  // misses overlap instead of stalling one by one.
+  constexpr std::size_t ahead = 12;
+  for (const column& c : columns_) {
+    PyObject** items = PySequence_Fast_ITEMS(c.seq.ptr()) + first;
+    for (std::size_t r = 0; r < n; ++r) {
+      if (r + ahead < n) {
+        const char* next = reinterpret_cast<const char*>(items[r + ahead]);
+        __builtin_prefetch(next);
+        __builtin_prefetch(next + 64);  // a str's text follows its header
+      }
+      set_cell(block, c.fact, r, items[r]);
+    }
+  }
+}
+
+void python_requests::fill_from_rows(request_columns& block) {
+  const std::size_t first = block.first_row(), n = block.rows();
+  PyObject** items = PySequence_Fast_ITEMS(seq_.ptr()) + first;
+  for (std::size_t r = 0; r < n; ++r) {
+    PyObject* d = items[r];
+    if (!PyDict_Check(d)) {
+      throw py::type_error(row_prefix(first + r) + "a request is a dict of fact name to value, not " +
+                           type_name(d));
+    }
+    PyObject *key = nullptr, *value = nullptr;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(d, &pos, &key, &value)) set_cell(block, fact_of(key, first + r), r, value);
+  }
+}
+
+std::uint32_t python_requests::fact_of(PyObject* key, std::size_t row) {
+  for (const auto& [k, id] : keys_)
+    if (k.ptr() == key) return id;
+  if (!PyUnicode_Check(key))
+    throw py::type_error(row_prefix(row) + "fact names are str, not " + type_name(key));
+  Py_ssize_t n = 0;
+  const char* s = PyUnicode_AsUTF8AndSize(key, &n);
+  if (!s) throw py::error_already_set();
+  std::uint32_t id = 0;
+  try {
+    id = names_.fact_id(std::string_view(s, static_cast<std::size_t>(n)));
+  } catch (const request_error& e) {
+    throw request_error(e.code(), e.fact(), row_prefix(row) + e.what());
+  }
+  if (keys_.size() < 256) keys_.emplace_back(py::reinterpret_borrow<py::object>(key), id);
+  return id;
+}
+
+}  // namespace aftersale::python
