@@ -54,13 +54,13 @@ struct batch_case {
   std::shared_ptr<const policy> p;
   std::unique_ptr<limit_table> limit;
   std::size_t rows = 0;
-  std::vector<std::uint32_t> facts;                // fact id per column
-  std::vector<std::vector<std::int32_t>> int32s;   // per column, `rows` values
-  std::vector<std::vector<std::int64_t>> int64s;   // the same widened: what view_column borrows
-  std::vector<std::vector<std::uint8_t>> bools;    // per column, bool columns only
-  std::vector<int> kind;                           // 0 enum, 1 int, 2 bool
-  std::unique_ptr<request_columns> cells;          // filled cell by cell
-  std::unique_ptr<request_columns> columns;        // filled with set_column
+  std::vector<std::uint32_t> facts;               // fact id per column
+  std::vector<std::vector<std::int32_t>> int32s;  // per column, `rows` values
+  std::vector<std::vector<std::int64_t>> int64s;  // the same widened: what view_column borrows
+  std::vector<std::vector<std::uint8_t>> bools;   // per column, bool columns only
+  std::vector<int> kind;                          // 0 enum, 1 int, 2 bool
+  std::unique_ptr<request_columns> cells;         // filled cell by cell
+  std::unique_ptr<request_columns> columns;       // filled with set_column
 };
 
 void expect_checksum(const char* what, const policy& p, const batch_decisions& out) {
@@ -106,7 +106,8 @@ std::unique_ptr<batch_case> make_case() {
   c->p = load_policy_string(neutral_table_to_yaml(table, "neutral_rules_60"), "neutral-rules-60.yaml");
   // The if-chain over the same 1,000,000 rows.
   std::vector<std::int32_t> records;
-  for (std::size_t r = 0; r < repeat; ++r) records.insert(records.end(), in.records.begin(), in.records.end());
+  for (std::size_t r = 0; r < repeat; ++r)
+    records.insert(records.end(), in.records.begin(), in.records.end());
   c->limit = std::make_unique<limit_table>(60, records, in.n * static_cast<int>(repeat), in.fields);
   c->rows = static_cast<std::size_t>(in.n) * repeat;
 
@@ -118,7 +119,8 @@ std::unique_ptr<batch_case> make_case() {
     c->facts.push_back(c->cells->fact_id(inputs[k].at("name").get<std::string>()));
     c->kind.push_back(type == "enum" ? 0 : type == "int" ? 1 : 2);
     std::vector<std::int32_t> v(c->rows);
-    for (std::size_t i = 0; i < c->rows; ++i) v[i] = in.records[(i % static_cast<std::size_t>(in.n)) * fields + k];
+    for (std::size_t i = 0; i < c->rows; ++i)
+      v[i] = in.records[(i % static_cast<std::size_t>(in.n)) * fields + k];
     c->int64s.emplace_back(v.begin(), v.end());
     std::vector<std::uint8_t> b;
     if (c->kind[k] == 2) b.assign(v.begin(), v.end());

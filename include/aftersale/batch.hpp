@@ -144,7 +144,9 @@ class request_columns {
   void set_duration(std::uint32_t fact, std::size_t row, std::chrono::seconds value);
 
   /// Every row of `fact` at once, from the caller's column `c` (see `column`), checked in one
-  /// pass and copied: `c`'s memory may be freed when this returns. Replaces whatever the fact had.
+  /// pass and copied (as given, `size_of(c.type)` bytes a row, where its integers are the
+  /// encoding; converted to 8-byte values otherwise): `c`'s memory may be freed when this
+  /// returns. Replaces whatever the fact had.
   /// @throws request_error for the FIRST bad row, its message starting with `request <row>: `
   /// (`first_row() + i`) and naming the fact and the value, with the code the per-cell setters
   /// (and `bind`) give it: E301, E302, E305, E306, E307; nothing of the column is kept then.
@@ -172,37 +174,40 @@ class request_columns {
   /// `begin + i` is `values[i * facts + f]` (`facts` = the policy's fact count), `present` alike.
   /// Each fact is read as one run of its column: what `decide_batch` uses.
   void rows(std::size_t begin, std::size_t count, std::int64_t* values, std::uint8_t* present) const;
+  /// Rows `[begin, begin + count)` of one fact as `row` gives them: `values[i * stride]`,
+  /// `present[i * stride]` for row `begin + i`.
+  void fact_rows(std::uint32_t fact, std::size_t begin, std::size_t count, std::int64_t* values,
+                 std::uint8_t* present, std::size_t stride = 1) const;
 
  private:
-  // Where one fact's rows come from: its own int64 cells (the per-cell setters and
-  // set_column), a caller's column (view_column), or nothing (every row missing). Own memory
-  // is reached through the vectors, never a pointer into them, so a copy of the batch is whole.
+  // Where one fact's rows come from: int64 cells of its own (the per-cell setters, and columns
+  // that had to be converted), a caller's column (view_column) or a copy of one (set_column),
+  // or nothing (every row missing). Own memory is reached through the vectors, never a pointer
+  // into them, so a copy of the batch is whole.
   struct stored {
-    enum class origin : std::uint8_t { none, own, borrowed } from = origin::none;
+    enum class origin : std::uint8_t { none, cells, borrowed, copied } from = origin::none;
     const void* data = nullptr;             // borrowed: the caller's elements
-    column_type type = column_type::int64;  // borrowed: their type
+    column_type type = column_type::int64;  // borrowed, copied: the elements' type
     const std::uint8_t* missing = nullptr;  // borrowed: the caller's mask (nonzero = no value), or nullptr
-    bool negative_missing = false;          // borrowed: a code below 0 has no value
-    bool coded = false;                     // borrowed: `codes` maps each element to its encoding
+    bool negative_missing = false;          // borrowed, copied: a code below 0 has no value
+    bool coded = false;                     // borrowed, copied: `codes` maps each element to its encoding
     std::int64_t fill = 0;                  // a row without value: `fill`, present when `fill_present`
     bool fill_present = false;
-    std::vector<std::int64_t> values;  // own cells
-    std::vector<std::uint8_t> absent;  // own missing flags, nonzero = no value (empty: none missing)
-    std::vector<std::int64_t> codes;   // borrowed code columns: code → encoding
+    std::vector<std::int64_t> values;  // cells
+    std::vector<std::uint8_t> absent;  // cells, copied: nonzero = no value (empty: none missing)
+    std::vector<std::int64_t> codes;   // borrowed, copied code columns: code → encoding
+    std::vector<unsigned char> bytes;  // copied: the column's elements as given
   };
 
   /// @throws usage_error (E503), or request_error (E301) for a derived fact
   void check(std::uint32_t fact, std::size_t row) const;
   void put(std::uint32_t fact, std::size_t row, std::int64_t value);
-  /// Makes fact `fact` own int64 cells (a copy of whatever it refers to) for the per-cell setters.
+  /// Makes fact `fact` hold int64 cells (a copy of whatever it had) for the per-cell setters.
   void own(std::uint32_t fact);
   /// Checks `c` for fact `fact`; copies it unless `borrow` and it can be read as it is.
   bool load(std::uint32_t fact, const column& c, bool borrow);
   /// The first row of `fact` without a value, or rows().
   std::size_t first_missing(std::uint32_t fact) const;
-  /// Rows `[begin, begin + count)` of `fact` into `values[i * stride]`, `present[i * stride]`.
-  void read(std::uint32_t fact, std::size_t begin, std::size_t count, std::int64_t* values,
-            std::uint8_t* present, std::size_t stride) const;
 
   const policy* policy_;
   std::size_t rows_;

@@ -134,6 +134,20 @@ void gather(const run_source& s, std::size_t begin, std::size_t count, std::int6
                   : gather_run<T, false, false, false>(s, begin, count, values, present, stride);
 }
 
+// The index of the first nonzero byte of `p[0, n)`, or n; eight bytes at a time.
+std::size_t first_nonzero(const std::uint8_t* p, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p + i, 8);
+    if (word) break;
+  }
+  for (; i < n; ++i) {
+    if (p[i]) return i;
+  }
+  return n;
+}
+
 // Seconds in one unit.
 std::int64_t per_second(time_unit u) {
   switch (u) {
@@ -155,90 +169,111 @@ std::int64_t floor_div(std::int64_t n, std::int64_t d) {
   return q;
 }
 
+// Calls `out(i, encode(i, value))` for each row `i` of `c` with a value and `none(i)` for each
+// row without. One loop per kind of column, so a column without missing rows runs a loop with
+// no test but `encode`'s own (which throws at a bad value).
+template <class T, class Encode, class Out, class None>
+void scan(const column& c, std::size_t rows, bool negative, Encode&& encode, Out&& out, None&& none) {
+  const T* d = static_cast<const T*>(c.data);
+  const std::uint8_t* m = c.missing;
+  if (!m && !negative) {
+    for (std::size_t i = 0; i < rows; ++i) out(i, encode(i, static_cast<std::int64_t>(d[i])));
+    return;
+  }
+  for (std::size_t i = 0; i < rows; ++i) {
+    const std::int64_t v = static_cast<std::int64_t>(d[i]);
+    if ((m && m[i]) || (negative && v < 0)) {
+      none(i);
+      continue;
+    }
+    out(i, encode(i, v));
+  }
+}
+
 // The column `c` for fact `f` checked row by row, each row's encoding passed to
 // `out(i, value)` and each row without value to `none(i)`. @throws request_error for the first
 // bad row. Whether the combination of fact type and column fits is checked by the caller.
 template <class T, class Out, class None>
 void each_row(const fact_def& f, const column& c, std::size_t rows, std::size_t first_row, Out&& out,
               None&& none) {
-  const T* d = static_cast<const T*>(c.data);
-  const std::uint8_t* m = c.missing;
   const bool coded = f.type == fact_type::enumeration || f.type == fact_type::string;
   const bool negative = coded && std::is_signed_v<T> && c.negative_missing;
   const std::int64_t lo = f.min.value_or(std::numeric_limits<std::int64_t>::min());
   const std::int64_t hi = f.max.value_or(std::numeric_limits<std::int64_t>::max());
-  auto ranged = [&](std::size_t i, std::int64_t v) {
-    if (v < lo || v > hi) return in_range(f, first_row + i, v);
-    return v;
-  };
-  const std::int64_t unit = per_second(c.unit);
-  const category_map* cats = c.categories;
-  for (std::size_t i = 0; i < rows; ++i) {
-    if (m && m[i]) {
-      none(i);
-      continue;
-    }
-    const std::int64_t v = static_cast<std::int64_t>(d[i]);
-    if (negative && v < 0) {
-      none(i);
-      continue;
-    }
-    const std::size_t row = first_row + i;
-    switch (f.type) {
-      case fact_type::integer:
-        out(i, ranged(i, v));
-        break;
-      case fact_type::money:
-        if (v < 0)
+  auto run = [&](auto&& encode) { scan<T>(c, rows, negative, encode, out, none); };
+  switch (f.type) {
+    case fact_type::integer:
+      return run([&](std::size_t i, std::int64_t v) {
+        if (__builtin_expect(v < lo || v > hi, 0)) return in_range(f, first_row + i, v);
+        return v;
+      });
+    case fact_type::money:
+      return run([&](std::size_t i, std::int64_t v) {
+        if (__builtin_expect(v < 0, 0)) {
           throw request_error(error_code::negative_money, f.name,
-                              row_prefix(row) + detail::negative_money_message(f, v));
-        out(i, ranged(i, v));
-        break;
-      case fact_type::decimal:
-        if (c.scale == f.scale)
-          out(i, ranged(i, v));
-        else
-          out(i, c.scale == 0 ? encoded(f, row, fact_value(v))
-                              : encoded(f, row, fact_value(decimal{v, c.scale})));
-        break;
-      case fact_type::timestamp:
-      case fact_type::duration:
-        out(i, unit == 1 ? v : floor_div(v, unit));
-        break;
-      case fact_type::boolean:
-        if (v != 0 && v != 1) {
-          throw request_error(error_code::fact_type, f.name,
-                              row_prefix(row) + "fact `" + f.name + "` is bool but its column holds " +
-                                  std::to_string(v) + ": expected 0 or 1");
+                              row_prefix(first_row + i) + detail::negative_money_message(f, v));
         }
-        out(i, v);
-        break;
-      case fact_type::enumeration:
-      case fact_type::string: {
-        const std::size_t size = cats ? cats->size() : f.values.size();
-        if (v < 0 || static_cast<std::uint64_t>(v) >= size) {
-          throw request_error(error_code::undeclared_value, f.name,
-                              row_prefix(row) + "code " + std::to_string(v) + " is outside the " +
-                                  std::to_string(size) + (cats ? " categories given" : " values declared") +
-                                  " for fact `" + f.name + "` (codes 0 to " +
-                                  std::to_string(static_cast<std::int64_t>(size) - 1) + ")");
-        }
-        if (!cats) {
-          out(i, v);
-          break;
-        }
-        const std::int64_t x = cats->value(static_cast<std::size_t>(v));
-        if (x == category_map::undeclared) {
-          throw request_error(error_code::undeclared_value, f.name,
-                              row_prefix(row) + "`" + cats->category(static_cast<std::size_t>(v)) +
-                                  "` is not a declared value of fact `" + f.name + "`: expected one of " +
-                                  declared_values(f));
-        }
-        out(i, x);
-        break;
+        if (__builtin_expect(v > hi || v < lo, 0)) return in_range(f, first_row + i, v);
+        return v;
+      });
+    case fact_type::decimal:
+      if (c.scale == f.scale) {
+        return run([&](std::size_t i, std::int64_t v) {
+          if (__builtin_expect(v < lo || v > hi, 0)) return in_range(f, first_row + i, v);
+          return v;
+        });
       }
+      // Rare: written at another scale than the fact's, each value converted as `bind` does.
+      return run([&](std::size_t i, std::int64_t v) {
+        return c.scale == 0 ? encoded(f, first_row + i, fact_value(v))
+                            : encoded(f, first_row + i, fact_value(decimal{v, c.scale}));
+      });
+    case fact_type::timestamp:
+    case fact_type::duration: {
+      const std::int64_t unit = per_second(c.unit);
+      if (unit == 1) return run([](std::size_t, std::int64_t v) { return v; });
+      return run([unit](std::size_t, std::int64_t v) { return floor_div(v, unit); });
     }
+    case fact_type::boolean:
+      return run([&](std::size_t i, std::int64_t v) {
+        if (__builtin_expect(v != 0 && v != 1, 0)) {
+          throw request_error(error_code::fact_type, f.name,
+                              row_prefix(first_row + i) + "fact `" + f.name +
+                                  "` is bool but its column holds " + std::to_string(v) +
+                                  ": expected 0 or 1");
+        }
+        return v;
+      });
+    case fact_type::enumeration:
+    case fact_type::string:
+      break;
   }
+  const category_map* cats = c.categories;
+  const std::size_t size = cats ? cats->size() : f.values.size();
+  auto outside = [&](std::size_t i, std::int64_t v) {
+    throw request_error(error_code::undeclared_value, f.name,
+                        row_prefix(first_row + i) + "code " + std::to_string(v) + " is outside the " +
+                            std::to_string(size) + (cats ? " categories given" : " values declared") +
+                            " for fact `" + f.name + "` (codes 0 to " +
+                            std::to_string(static_cast<std::int64_t>(size) - 1) + ")");
+  };
+  if (!cats) {
+    return run([&](std::size_t i, std::int64_t v) {
+      if (__builtin_expect(v < 0 || static_cast<std::uint64_t>(v) >= size, 0)) outside(i, v);
+      return v;
+    });
+  }
+  run([&](std::size_t i, std::int64_t v) {
+    if (__builtin_expect(v < 0 || static_cast<std::uint64_t>(v) >= size, 0)) outside(i, v);
+    const std::int64_t x = cats->value(static_cast<std::size_t>(v));
+    if (__builtin_expect(x == category_map::undeclared, 0)) {
+      throw request_error(error_code::undeclared_value, f.name,
+                          row_prefix(first_row + i) + "`" + cats->category(static_cast<std::size_t>(v)) +
+                              "` is not a declared value of fact `" + f.name + "`: expected one of " +
+                              declared_values(f));
+    }
+    return x;
+  });
 }
 
 // The first row of column `c` with a value (rows when none): where a column refused as a
@@ -427,8 +462,8 @@ category_map::category_map(const policy& p, std::uint32_t fact, std::vector<std:
   }
 }
 
-void request_columns::read(std::uint32_t fact, std::size_t begin, std::size_t count, std::int64_t* values,
-                           std::uint8_t* present, std::size_t stride) const {
+void request_columns::fact_rows(std::uint32_t fact, std::size_t begin, std::size_t count,
+                                std::int64_t* values, std::uint8_t* present, std::size_t stride) const {
   const stored& s = facts_[fact];
   run_source src;
   src.fill = s.fill;
@@ -440,14 +475,20 @@ void request_columns::read(std::uint32_t fact, std::size_t begin, std::size_t co
         present[i * stride] = src.fill_present;
       }
       return;
-    case stored::origin::own:
+    case stored::origin::cells:
       src.data = s.values.data();
       src.missing = s.absent.empty() ? nullptr : s.absent.data();
       return gather<std::int64_t>(src, begin, count, values, present, stride);
     case stored::origin::borrowed:
-      src.data = s.data;
+    case stored::origin::copied:
+      if (s.from == stored::origin::borrowed) {
+        src.data = s.data;
+        src.missing = s.missing;
+      } else {
+        src.data = s.bytes.data();
+        src.missing = s.absent.empty() ? nullptr : s.absent.data();
+      }
       src.type = s.type;
-      src.missing = s.missing;
       src.table = s.coded ? s.codes.data() : nullptr;
       src.negative_missing = s.negative_missing;
       return with_type(s.type,
@@ -457,14 +498,14 @@ void request_columns::read(std::uint32_t fact, std::size_t begin, std::size_t co
 
 void request_columns::own(std::uint32_t fact) {
   stored& s = facts_[fact];
-  if (s.from == stored::origin::own) return;
+  if (s.from == stored::origin::cells) return;
   std::vector<std::int64_t> values(rows_, 0);
   std::vector<std::uint8_t> present(rows_, 0);
-  if (s.from == stored::origin::borrowed) {
+  if (s.from == stored::origin::borrowed || s.from == stored::origin::copied) {
     // Read without the fill: a row the column leaves out stays missing.
     const std::int64_t fill = std::exchange(s.fill, 0);
     const bool fill_present = std::exchange(s.fill_present, false);
-    read(fact, 0, rows_, values.data(), present.data(), 1);
+    fact_rows(fact, 0, rows_, values.data(), present.data(), 1);
     s.fill = fill;
     s.fill_present = fill_present;
   }
@@ -473,11 +514,12 @@ void request_columns::own(std::uint32_t fact) {
   s.values = std::move(values);
   s.absent = std::move(absent);
   s.codes.clear();
+  s.bytes.clear();
   s.data = nullptr;
   s.missing = nullptr;
   s.coded = false;
   s.negative_missing = false;
-  s.from = stored::origin::own;
+  s.from = stored::origin::cells;
 }
 
 std::size_t request_columns::first_missing(std::uint32_t fact) const {
@@ -485,27 +527,20 @@ std::size_t request_columns::first_missing(std::uint32_t fact) const {
   switch (s.from) {
     case stored::origin::none:
       return 0 < rows_ ? 0 : rows_;
-    case stored::origin::own: {
-      if (s.absent.empty()) return rows_;
-      const void* at = std::memchr(s.absent.data(), 1, rows_);
-      return at ? static_cast<std::size_t>(static_cast<const std::uint8_t*>(at) - s.absent.data()) : rows_;
-    }
+    case stored::origin::cells:
+      return s.absent.empty() ? rows_ : first_nonzero(s.absent.data(), rows_);
     case stored::origin::borrowed:
+    case stored::origin::copied:
       break;
   }
+  const bool copied = s.from == stored::origin::copied;
+  const std::uint8_t* missing = copied ? (s.absent.empty() ? nullptr : s.absent.data()) : s.missing;
   std::size_t first = rows_;
-  if (s.missing) {
-    for (std::size_t r = 0; r < rows_; ++r) {
-      if (s.missing[r]) {
-        first = r;
-        break;
-      }
-    }
-  }
+  if (missing) first = first_nonzero(missing, rows_);
   if (s.negative_missing) {
     with_type(s.type, [&](auto x) {
       using T = decltype(x);
-      const T* d = static_cast<const T*>(s.data);
+      const T* d = static_cast<const T*>(copied ? static_cast<const void*>(s.bytes.data()) : s.data);
       for (std::size_t r = 0; r < first; ++r) {
         if (d[r] < T{0}) {
           first = r;
@@ -550,26 +585,33 @@ bool request_columns::load(std::uint32_t fact, const column& c, bool borrow) {
   const bool exact =
       !(f.type == fact_type::decimal && c.scale != f.scale) &&
       !((f.type == fact_type::timestamp || f.type == fact_type::duration) && c.unit != time_unit::s);
-  if (borrow && exact) {
-    // Checked in one pass, nothing written.
+  if (exact) {
+    // Checked in one pass; kept as given (borrowed or copied), read through `codes` when coded.
     with_type(c.type, [&](auto x) {
       each_row<decltype(x)>(
           f, c, rows_, first_row_, [](std::size_t, std::int64_t) {}, [](std::size_t) {});
     });
     stored s;
-    s.from = stored::origin::borrowed;
-    s.data = c.data;
     s.type = c.type;
-    s.missing = c.missing;
     s.negative_missing = coded && c.negative_missing;
     if (c.categories && !c.categories->identity()) {
       s.coded = true;
       s.codes.resize(c.categories->size());
       for (std::size_t i = 0; i < s.codes.size(); ++i) s.codes[i] = c.categories->value(i);
     }
+    if (borrow) {
+      s.from = stored::origin::borrowed;
+      s.data = c.data;
+      s.missing = c.missing;
+    } else {
+      s.from = stored::origin::copied;
+      const auto* bytes = static_cast<const unsigned char*>(c.data);
+      s.bytes.assign(bytes, bytes + rows_ * size_of(c.type));
+      if (c.missing) s.absent.assign(c.missing, c.missing + rows_);
+    }
     facts_[fact] = std::move(s);
     finished_ = false;
-    return true;
+    return borrow;
   }
 
   std::vector<std::int64_t> values(rows_);
@@ -584,7 +626,7 @@ bool request_columns::load(std::uint32_t fact, const column& c, bool borrow) {
         });
   });
   stored s;
-  s.from = stored::origin::own;
+  s.from = stored::origin::cells;
   s.values = std::move(values);
   s.absent = std::move(absent);
   facts_[fact] = std::move(s);
@@ -635,7 +677,7 @@ void request_columns::row(std::size_t row, bound_request& out) const {
 void request_columns::rows(std::size_t begin, std::size_t count, std::int64_t* values,
                            std::uint8_t* present) const {
   const std::size_t n = facts_.size();
-  for (std::uint32_t f = 0; f < n; ++f) read(f, begin, count, values + f, present + f, n);
+  for (std::uint32_t f = 0; f < n; ++f) fact_rows(f, begin, count, values + f, present + f, n);
 }
 
 }  // namespace aftersale

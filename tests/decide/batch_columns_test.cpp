@@ -49,7 +49,8 @@ const aftersale::sys_seconds now{std::chrono::seconds{1795000000}};
 
 class ColumnsTest : public ::testing::Test {
  protected:
-  std::shared_ptr<const aftersale::policy> p = aftersale::load_policy_string(policy_yaml, "columns_test.yaml");
+  std::shared_ptr<const aftersale::policy> p =
+      aftersale::load_policy_string(policy_yaml, "columns_test.yaml");
   std::uint32_t id(const char* name) const { return request_columns(*p, 0).fact_id(name); }
 };
 
@@ -90,7 +91,8 @@ template <class T>
 typed<T> random_column(std::mt19937& rng, std::int64_t lo, std::int64_t hi) {
   typed<T> c;
   for (std::size_t i = 0; i < rows; ++i) {
-    c.data.push_back(static_cast<T>(lo + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(hi - lo + 1))));
+    c.data.push_back(
+        static_cast<T>(lo + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(hi - lo + 1))));
     c.missing.push_back(rng() % 5 == 0 ? 1 : 0);
   }
   return c;
@@ -210,8 +212,8 @@ template <class T>
 void coded_columns_equal_cells(const std::shared_ptr<const aftersale::policy>& p, column_type type) {
   std::mt19937 rng(static_cast<unsigned>(type) + 40);
   request_columns cells(*p, rows), copied(*p, rows), viewed(*p, rows);
-  const std::uint32_t status = cells.fact_id("status"), tier = cells.fact_id("tier"), sku = cells.fact_id("sku"),
-                      opened = cells.fact_id("opened");
+  const std::uint32_t status = cells.fact_id("status"), tier = cells.fact_id("tier"),
+                      sku = cells.fact_id("sku"), opened = cells.fact_id("opened");
   // status: categories in another order than declared, with a category never used.
   const aftersale::category_map status_map(*p, status, {"delivered", "lost", "paid", "shipped"});
   const aftersale::category_map sku_map(*p, sku, {"gift", "something else", "hat"});
@@ -236,7 +238,8 @@ void coded_columns_equal_cells(const std::shared_ptr<const aftersale::policy>& p
     const std::uint32_t t_code = rng() % 3;
     ti.data.push_back(tier_neg ? static_cast<T>(-1) : static_cast<T>(t_code));
     ti.missing.push_back(tier_masked ? 1 : 0);
-    if (!tier_neg && !tier_masked) cells.set_text(tier, r, std::vector<std::string>{"basic", "gold", "vip"}[t_code]);
+    if (!tier_neg && !tier_masked)
+      cells.set_text(tier, r, std::vector<std::string>{"basic", "gold", "vip"}[t_code]);
     const std::uint32_t k_code = rng() % 3;
     sk.data.push_back(static_cast<T>(k_code));
     sk.missing.push_back(rng() % 4 == 0 ? 1 : 0);
@@ -254,7 +257,8 @@ void coded_columns_equal_cells(const std::shared_ptr<const aftersale::policy>& p
   column o = op.view(column_type::boolean);
   for (request_columns* in : {&copied, &viewed}) {
     const bool borrow = in == &viewed;
-    for (auto [fact, col] : {std::pair{status, s}, std::pair{tier, t}, std::pair{sku, k}, std::pair{opened, o}}) {
+    for (auto [fact, col] :
+         {std::pair{status, s}, std::pair{tier, t}, std::pair{sku, k}, std::pair{opened, o}}) {
       if (borrow) {
         EXPECT_TRUE(in->view_column(fact, col));
       } else {
@@ -317,16 +321,19 @@ TEST_F(ColumnsTest, DecideBatchFromColumnsEqualsCells) {
     at[r] = (now - std::chrono::seconds{rng() % (20 * 86400)}).time_since_epoch().count();
     cells.set_text(cells.fact_id("status"), r, statuses[status[r]]);
     if (tier[r] >= 0) cells.set_text(cells.fact_id("tier"), r, tiers[tier[r]]);
-    if (!sku_missing[r]) cells.set_text(cells.fact_id("sku"), r, sku_map.category(static_cast<std::size_t>(sku[r])));
+    if (!sku_missing[r])
+      cells.set_text(cells.fact_id("sku"), r, sku_map.category(static_cast<std::size_t>(sku[r])));
     if (!opened_missing[r]) cells.set_bool(cells.fact_id("opened"), r, opened[r] != 0);
     cells.set_int(cells.fact_id("qty"), r, qty[r]);
     cells.set_int(cells.fact_id("amount"), r, amount[r]);
-    cells.set_text(cells.fact_id("rating"), r, std::to_string(rating[r] / 10) + "." + std::to_string(rating[r] % 10));
+    cells.set_text(cells.fact_id("rating"), r,
+                   std::to_string(rating[r] / 10) + "." + std::to_string(rating[r] % 10));
     cells.set_duration(cells.fact_id("wait"), r, std::chrono::seconds{wait[r]});
     cells.set_time(cells.fact_id("at"), r, aftersale::sys_seconds{std::chrono::seconds{at[r]}});
   }
   for (request_columns* in : {&copied, &viewed}) {
-    auto give = [&](const char* fact, const void* data, column_type type, const std::uint8_t* missing = nullptr) {
+    auto give = [&](const char* fact, const void* data, column_type type,
+                    const std::uint8_t* missing = nullptr) {
       column c;
       c.data = data;
       c.type = type;
@@ -424,9 +431,10 @@ TEST_F(ColumnsTest, ErrorsNameTheFirstBadRowTheFactAndTheValue) {
   c.type = column_type::int8;
   c.categories = &statuses;
   c.negative_missing = true;
-  EXPECT_EQ(error_of(give("status"), error_code::undeclared_value, "status"),
-            "request 102: `lost` is not a declared value of fact `status`: expected one of `paid`, `shipped`, "
-            "`delivered`");
+  EXPECT_EQ(
+      error_of(give("status"), error_code::undeclared_value, "status"),
+      "request 102: `lost` is not a declared value of fact `status`: expected one of `paid`, `shipped`, "
+      "`delivered`");
   c.negative_missing = false;
   EXPECT_EQ(error_of(give("status"), error_code::undeclared_value, "status"),
             "request 101: code -1 is outside the 2 categories given for fact `status` (codes 0 to 1)");
@@ -562,6 +570,112 @@ TEST_F(ColumnsTest, UsageErrors) {
   // An empty batch takes a column without data.
   request_columns none(*p, 0);
   EXPECT_NO_THROW(none.set_column(none.fact_id("qty"), column{}));
+}
+
+// A generated policy of `rules` rules over facts nothing derives from, no amounts: decide_batch
+// reads the facts in place (column by column up to 64 rules, row by row beyond); every row equals
+// decide() on the same request.
+std::string generated_policy(std::mt19937& rng, std::size_t rules) {
+  std::string y = R"(format: 1
+policy: {id: generated, version: "1", entry: t}
+vocabulary:
+  solutions: [a, b]
+facts:
+  e: {type: enum, values: [v0, v1, v2, v3, v4]}
+  x: {type: int}
+  m: {type: money}
+  f: {type: bool, default: true}
+  s: {type: string}
+decisions:
+  t:
+    rules:
+)";
+  for (std::size_t r = 0; r < rules; ++r) {
+    y += "      - id: r" + std::to_string(r) + "\n        when: {";
+    std::string when;
+    auto add = [&](const std::string& c) { when += (when.empty() ? "" : ", ") + c; };
+    add("e: v" + std::to_string(rng() % 5));
+    if (rng() % 2)
+      add("x: {ge: " + std::to_string(static_cast<int>(rng() % 40) - 20) + "}");
+    else if (rng() % 2)
+      add("x: {le: " + std::to_string(rng() % 30) + "}");
+    if (rng() % 3 == 0)
+      add("m: {between: [" + std::to_string(rng() % 50) + ", " + std::to_string(50 + rng() % 50) + "]}");
+    else if (rng() % 2 == 0)
+      add("m: {missing: true}");
+    if (rng() % 3 == 0) add(rng() % 2 ? "f: true" : "f: false");
+    if (rng() % 4 == 0) add("s: [gift, hat]");
+    y += when + "}\n        then: {solution: " + (r % 2 ? "a" : "b") + "}\n";
+  }
+  return y;
+}
+
+TEST(ColumnsDecide, InPlaceMatchingEqualsDecide) {
+  for (std::size_t rules : {1u, 40u, 64u, 65u, 150u}) {
+    std::mt19937 rng(static_cast<unsigned>(rules));
+    auto p = aftersale::load_policy_string(generated_policy(rng, rules), "generated.yaml");
+    constexpr std::size_t n = 3000;
+    std::vector<std::int8_t> e(n);
+    std::vector<std::int16_t> x(n);
+    std::vector<std::uint32_t> m(n);
+    std::vector<std::uint8_t> f(n), m_missing(n), f_missing(n), s(n);
+    const aftersale::category_map skus(*p, request_columns(*p, 0).fact_id("s"), {"hat", "shoe", "gift"});
+    std::vector<aftersale::request> requests(n);
+    for (std::size_t r = 0; r < n; ++r) {
+      e[r] = static_cast<std::int8_t>(static_cast<int>(rng() % 6) - 1);  // -1: missing
+      x[r] = static_cast<std::int16_t>(static_cast<int>(rng() % 60) - 30);
+      m[r] = rng() % 100;
+      m_missing[r] = rng() % 4 == 0;
+      f[r] = rng() % 2;
+      f_missing[r] = rng() % 4 == 0;
+      s[r] = static_cast<std::uint8_t>(rng() % 3);
+      if (e[r] >= 0) requests[r].set("e", "v" + std::to_string(e[r]));
+      requests[r].set("x", std::int64_t{x[r]});
+      if (!m_missing[r]) requests[r].set("m", std::int64_t{m[r]});
+      if (!f_missing[r]) requests[r].set("f", f[r] != 0);
+      requests[r].set("s", skus.category(s[r]));
+    }
+    request_columns in(*p, n);
+    column c;
+    c.data = e.data();
+    c.type = column_type::int8;
+    c.negative_missing = true;
+    in.view_column(in.fact_id("e"), c);
+    c = column{};
+    c.data = x.data();
+    c.type = column_type::int16;
+    in.set_column(in.fact_id("x"), c);
+    c.data = m.data();
+    c.type = column_type::uint32;
+    c.missing = m_missing.data();
+    in.view_column(in.fact_id("m"), c);
+    c.data = f.data();
+    c.type = column_type::boolean;
+    c.missing = f_missing.data();
+    in.set_column(in.fact_id("f"), c);
+    c = column{};
+    c.data = s.data();
+    c.type = column_type::uint8;
+    c.categories = &skus;
+    in.view_column(in.fact_id("s"), c);
+    in.finish();
+    aftersale::batch_options options;
+    options.threads = 2;
+    options.chunk = 100;
+    const auto out = aftersale::decide_batch(p, in, now, options);
+    std::size_t matched = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+      const aftersale::decision d = aftersale::decide(p, requests[r], now, {false});
+      ASSERT_EQ(out.status[r], d.status()) << rules << " rules, row " << r;
+      ASSERT_EQ(out.rule[r], d.matched() ? d.matches().front().rule : aftersale::npos)
+          << rules << " rules, row " << r;
+      matched += d.matched();
+    }
+    EXPECT_GT(matched, n / 10) << rules;
+    if (rules > 1) {
+      EXPECT_LT(matched, n) << rules;
+    }
+  }
 }
 
 }  // namespace
