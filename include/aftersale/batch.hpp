@@ -179,6 +179,24 @@ class request_columns {
   void fact_rows(std::uint32_t fact, std::size_t begin, std::size_t count, std::int64_t* values,
                  std::uint8_t* present, std::size_t stride = 1) const;
 
+  /// How one fact's rows are held, for a reader that takes a column as it is (`decide_batch`
+  /// matches straight from it). Element `e = data[r]` (of `type`) of row `r` has a value unless
+  /// `missing[r]` is nonzero or `negative_missing` and `e < 0`; the value is `codes[e]` when
+  /// `codes` (then `0 <= e < code_count`), else `e` itself (`0 <= e < code_count` when
+  /// `code_count` is not 0: enum value indices). A row without value reads as `fill`, present
+  /// when `fill_present`; `data` null means no row has a value. Valid until the fact is set again.
+  struct fact_run {
+    const void* data = nullptr;
+    column_type type = column_type::int64;
+    const std::uint8_t* missing = nullptr;
+    bool negative_missing = false;
+    const std::int64_t* codes = nullptr;
+    std::size_t code_count = 0;
+    std::int64_t fill = 0;
+    bool fill_present = false;
+  };
+  fact_run run_of(std::uint32_t fact) const noexcept;
+
  private:
   // Where one fact's rows come from: int64 cells of its own (the per-cell setters, and columns
   // that had to be converted), a caller's column (view_column) or a copy of one (set_column),
@@ -191,6 +209,7 @@ class request_columns {
     const std::uint8_t* missing = nullptr;  // borrowed: the caller's mask (nonzero = no value), or nullptr
     bool negative_missing = false;          // borrowed, copied: a code below 0 has no value
     bool coded = false;                     // borrowed, copied: `codes` maps each element to its encoding
+    std::size_t code_count = 0;             // borrowed, copied: elements are codes below this (0: not codes)
     std::int64_t fill = 0;                  // a row without value: `fill`, present when `fill_present`
     bool fill_present = false;
     std::vector<std::int64_t> values;  // cells
