@@ -72,6 +72,7 @@ class category_map {
   /// derived; usage_error (E503) for a fact id out of range
   category_map(const policy& p, std::uint32_t fact, std::vector<std::string> categories);
 
+  const policy& source_policy() const noexcept { return *policy_; }
   std::uint32_t fact() const noexcept { return fact_; }
   std::size_t size() const noexcept { return texts_.size(); }
   /// The text of code `code` (below `size()`).
@@ -83,6 +84,7 @@ class category_map {
   bool identity() const noexcept { return identity_; }
 
  private:
+  const policy* policy_;
   std::uint32_t fact_;
   std::vector<std::string> texts_;
   std::vector<std::int64_t> values_;
@@ -151,13 +153,13 @@ class request_columns {
   /// (`first_row() + i`) and naming the fact and the value, with the code the per-cell setters
   /// (and `bind`) give it: E301, E302, E305, E306, E307; nothing of the column is kept then.
   /// @throws usage_error (E503) for a fact id out of range or a column without data (rows > 0),
-  /// (E501) for categories made for another fact
+  /// (E501) for categories made for another fact or policy
   void set_column(std::uint32_t fact, const column& c);
 
   /// The same without a copy where the column's integers can be read as they are (every
   /// combination but a timestamp or duration not in seconds and a decimal not at the fact's
-  /// scale, which are copied as `set_column` does): the batch then refers to `c.data`,
-  /// `c.missing` and `*c.categories`, which must stay alive and unchanged until the last
+  /// scale, which are copied as `set_column` does): the batch then refers to `c.data` and
+  /// `c.missing` (not to `c.categories`), which must stay alive and unchanged until the last
   /// `decide_batch` (or `row`) on this batch returns. Checked as `set_column`, in one pass.
   /// A per-cell setter called later on the fact copies the column first.
   /// @returns true when the column was borrowed, false when it was copied

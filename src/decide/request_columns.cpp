@@ -470,7 +470,7 @@ std::size_t size_of(column_type t) noexcept {
 }
 
 category_map::category_map(const policy& p, std::uint32_t fact, std::vector<std::string> categories)
-    : fact_(fact), texts_(std::move(categories)) {
+    : policy_(&p), fact_(fact), texts_(std::move(categories)) {
   if (fact >= p.facts.size()) {
     throw usage_error(error_code::out_of_bounds, "fact " + std::to_string(fact) +
                                                      " is outside the policy's " +
@@ -607,6 +607,8 @@ bool request_columns::load(std::uint32_t fact, const column& c, bool borrow) {
     throw usage_error(error_code::out_of_bounds, "the column for fact `" + f.name + "` has no data for its " +
                                                      std::to_string(rows_) + " rows");
   }
+  if (c.categories && &c.categories->source_policy() != policy_)
+    throw usage_error(error_code::foreign_input, "the categories were made for another policy");
   if (c.categories && c.categories->fact() != fact) {
     throw usage_error(error_code::foreign_input, "the categories were made for fact `" +
                                                      policy_->facts.at(c.categories->fact()).name +

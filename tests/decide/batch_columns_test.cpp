@@ -563,6 +563,16 @@ TEST_F(ColumnsTest, UsageErrors) {
     EXPECT_EQ(e.code(), aftersale::error_code::foreign_input);
     EXPECT_STREQ(e.what(), "error[E501]: the categories were made for fact `tier`, not for `status`");
   }
+  auto other = aftersale::load_policy_string(policy_yaml, "other.yaml");
+  const aftersale::category_map foreign(*other, in.fact_id("tier"), {"gold"});
+  c.categories = &foreign;
+  try {
+    in.view_column(in.fact_id("tier"), c);
+    ADD_FAILURE() << "no error";
+  } catch (const aftersale::usage_error& e) {
+    EXPECT_EQ(e.code(), aftersale::error_code::foreign_input);
+    EXPECT_STREQ(e.what(), "error[E501]: the categories were made for another policy");
+  }
   EXPECT_EQ(error_of([&] { aftersale::category_map(*p, in.fact_id("qty"), {"a"}); },
                      aftersale::error_code::fact_type, "qty"),
             "fact `qty` is int but was given categories: expected an integer");
