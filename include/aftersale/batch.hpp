@@ -98,7 +98,8 @@ class category_map {
 ///   the fact's `min`/`max` E306;
 /// - decimal: `units / 10^scale` (`scale` below); more digits than the fact's scale, or too
 ///   large a value, is E307; outside `min`/`max` E306;
-/// - timestamp: since the Unix epoch (UTC) in `unit`; duration: a length in `unit`;
+/// - timestamp: since the Unix epoch (UTC) in `unit`; duration: a length in `unit` (both floored
+///   to whole seconds; with `nat_missing`, NumPy's NaT is a missing value);
 /// - bool: `type` must be `column_type::boolean`, each element 0 or 1;
 /// - enum, string: codes. With `categories`, a code `c` is `categories->category(c)`; a code
 ///   outside the map, or standing for a text the enum does not declare, is E302. Without
@@ -115,6 +116,8 @@ struct column {
   std::uint8_t scale = 0;                    ///< decimal facts: digits after the point in `data`
   const category_map* categories = nullptr;  ///< enum and string facts; made for this fact
   bool negative_missing = false;             ///< enum and string facts: a code below 0 = missing (pandas' -1)
+  /// timestamp and duration facts, int64 elements: the smallest int64 (NumPy's NaT) = missing
+  bool nat_missing = false;
 };
 
 /// The facts of many requests, checked and encoded as `bind` does, stored column by column.
@@ -157,9 +160,9 @@ class request_columns {
   void set_column(std::uint32_t fact, const column& c);
 
   /// The same without a copy where the column's integers can be read as they are (every
-  /// combination but a timestamp or duration not in seconds and a decimal not at the fact's
-  /// scale, which are copied as `set_column` does): the batch then refers to `c.data` and
-  /// `c.missing` (not to `c.categories`), which must stay alive and unchanged until the last
+  /// combination but a timestamp or duration not in seconds or with `nat_missing` and a decimal
+  /// not at the fact's scale, which are converted as `set_column` does): the batch then refers to `c.data`
+  /// and `c.missing` (not to `c.categories`), which must stay alive and unchanged until the last
   /// `decide_batch` (or `row`) on this batch returns. Checked as `set_column`, in one pass.
   /// A per-cell setter called later on the fact copies the column first.
   /// @returns true when the column was borrowed, false when it was copied

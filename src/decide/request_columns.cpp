@@ -139,20 +139,30 @@ std::int64_t floor_div(std::int64_t n, std::int64_t d) {
   return q;
 }
 
+// NumPy's NaT (not a time) in a datetime64 or timedelta64 column.
+constexpr std::int64_t not_a_time = std::numeric_limits<std::int64_t>::min();
+
+// True when `c` holds timestamps or durations for `f` whose NaT means missing.
+bool nat_missing(const fact_def& f, const column& c) {
+  return (f.type == fact_type::timestamp || f.type == fact_type::duration) && c.type == column_type::int64 &&
+         c.nat_missing;
+}
+
 // Calls `out(i, encode(i, value))` for each row `i` of `c` with a value and `none(i)` for each
 // row without. One loop per kind of column, so a column without missing rows runs a loop with
 // no test but `encode`'s own (which throws at a bad value).
 template <class T, class Encode, class Out, class None>
-void scan(const column& c, std::size_t rows, bool negative, Encode&& encode, Out&& out, None&& none) {
+void scan(const column& c, std::size_t rows, bool negative, bool nat, Encode&& encode, Out&& out,
+          None&& none) {
   const T* d = static_cast<const T*>(c.data);
   const std::uint8_t* m = c.missing;
-  if (!m && !negative) {
+  if (!m && !negative && !nat) {
     for (std::size_t i = 0; i < rows; ++i) out(i, encode(i, static_cast<std::int64_t>(d[i])));
     return;
   }
   for (std::size_t i = 0; i < rows; ++i) {
     const std::int64_t v = static_cast<std::int64_t>(d[i]);
-    if ((m && m[i]) || (negative && v < 0)) {
+    if ((m && m[i]) || (negative && v < 0) || (nat && v == not_a_time)) {
       none(i);
       continue;
     }
@@ -194,7 +204,8 @@ void each_row(const fact_def& f, const column& c, std::size_t rows, std::size_t 
   const bool negative = coded && std::is_signed_v<T> && c.negative_missing;
   const std::int64_t lo = f.min.value_or(std::numeric_limits<std::int64_t>::min());
   const std::int64_t hi = f.max.value_or(std::numeric_limits<std::int64_t>::max());
-  auto run = [&](auto&& encode) { scan<T>(c, rows, negative, encode, out, none); };
+  const bool nat = nat_missing(f, c);
+  auto run = [&](auto&& encode) { scan<T>(c, rows, negative, nat, encode, out, none); };
   switch (f.type) {
     case fact_type::integer:
       return run([&](std::size_t i, std::int64_t v) {
@@ -313,11 +324,14 @@ bool surely_valid(const fact_def& f, const column& c, std::size_t rows) {
 // The first row of column `c` with a value (rows when none): where a column refused as a
 // whole (wrong type, derived fact) is reported, as a per-cell setter would report its first cell.
 template <class T>
-std::size_t first_given(const column& c, std::size_t rows, bool coded) {
+std::size_t first_given(const fact_def& f, const column& c, std::size_t rows) {
   const T* d = static_cast<const T*>(c.data);
+  const bool coded = f.type == fact_type::enumeration || f.type == fact_type::string;
+  const bool nat = nat_missing(f, c);
   for (std::size_t i = 0; i < rows; ++i) {
     if (c.missing && c.missing[i]) continue;
     if (coded && c.negative_missing && d[i] < T{0}) continue;
+    if (nat && static_cast<std::int64_t>(d[i]) == not_a_time) continue;
     return i;
   }
   return rows;
@@ -617,7 +631,7 @@ bool request_columns::load(std::uint32_t fact, const column& c, bool borrow) {
   const bool coded = f.type == fact_type::enumeration || f.type == fact_type::string;
   if (f.derive != derivation::none || !fits(f, c)) {
     std::size_t first = rows_;
-    detail::with_type(c.type, [&](auto x) { first = first_given<decltype(x)>(c, rows_, coded); });
+    detail::with_type(c.type, [&](auto x) { first = first_given<decltype(x)>(f, c, rows_); });
     if (first < rows_) {
       if (f.derive != derivation::none) check(fact, first);  // throws E301 naming the row
       wrong_type(f, first_row_ + first, c.type == column_type::boolean ? "a bool" : "an integer");
@@ -629,9 +643,11 @@ bool request_columns::load(std::uint32_t fact, const column& c, bool borrow) {
     return false;
   }
 
+  // NaT as missing is read once, here: such a column is converted.
   const bool exact =
       !(f.type == fact_type::decimal && c.scale != f.scale) &&
-      !((f.type == fact_type::timestamp || f.type == fact_type::duration) && c.unit != time_unit::s);
+      !((f.type == fact_type::timestamp || f.type == fact_type::duration) && c.unit != time_unit::s) &&
+      !nat_missing(f, c);
   if (exact) {
     // Checked in one pass (two when something is wrong, to name the first bad row); kept as
     // given (borrowed or copied), read through `codes` when coded.
