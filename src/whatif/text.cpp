@@ -72,10 +72,11 @@ void print_groups(std::ostringstream& out, const char* title, const std::vector<
   out << '\n' << title << ": " << shown << (shown == 1 ? " group" : " groups") << " with changes\n";
   for (const Group& g : groups) {
     if (g.changed == 0) continue;
-    out << "  " << name(g) << ": " << g.changed << " changed of " << g.rows << " rows";
+    out << "  " << name(g) << ": " << g.changed << " changed of " << g.rows
+        << (g.rows == 1 ? " row" : " rows");
     if (!describe) {
       if (!g.samples.empty()) {
-        out << " (rows";
+        out << (g.samples.size() == 1 ? " (row" : " (rows");
         for (std::uint64_t row : g.samples) out << ' ' << row;
         out << ')';
       }

@@ -111,15 +111,16 @@ struct text_rows {
   }
 };
 
-const text_rows small{{"status", "amount", "opened"},
-                      {
-                          {"paid", "1000", ""},          // 0: unshipped → unshipped, reply 1 h earlier
-                          {"delivered", "2000", "true"},  // 1: opened → opened: reject, no refund, other clock
-                          {"delivered", "3000", "false"},  // 2: delivered → delivered: nothing changes
-                          {"shipped", "500", ""},          // 3: no match on both sides
-                          {"paid", "200000", ""},          // 4: unshipped → big_unshipped, carrier pays
-                          {"paid", "700", ""},             // 5: as row 0
-                      }};
+const text_rows small{
+    {"status", "amount", "opened"},
+    {
+        {"paid", "1000", ""},            // 0: unshipped → unshipped, reply 1 h earlier
+        {"delivered", "2000", "true"},   // 1: opened → opened: reject, no refund, other clock
+        {"delivered", "3000", "false"},  // 2: delivered → delivered: nothing changes
+        {"shipped", "500", ""},          // 3: no match on both sides
+        {"paid", "200000", ""},          // 4: unshipped → big_unshipped, carrier pays
+        {"paid", "700", ""},             // 5: as row 0
+    }};
 
 whatif_report small_report(std::size_t samples = 3) {
   return compare_policies(old_policy(), new_policy(), small.view(), now, 0, {}, whatif_options{samples});
@@ -158,8 +159,9 @@ TEST(Whatif, SmallCaseByHand) {
   EXPECT_EQ(r.rules[4].after_status, decision_status::no_match);
 
   ASSERT_EQ(r.solutions.size(), 3u);
-  EXPECT_EQ(std::tie(r.solutions[0].before, r.solutions[0].after, r.solutions[0].rows, r.solutions[0].changed),
-            std::make_tuple(std::string("refund"), std::string("refund"), std::uint64_t{4}, std::uint64_t{3}));
+  EXPECT_EQ(
+      std::tie(r.solutions[0].before, r.solutions[0].after, r.solutions[0].rows, r.solutions[0].changed),
+      std::make_tuple(std::string("refund"), std::string("refund"), std::uint64_t{4}, std::uint64_t{3}));
   EXPECT_EQ(r.solutions[0].samples, (std::vector<std::uint64_t>{0, 4, 5}));
   EXPECT_EQ(r.solutions[1].before, "inspect");
   EXPECT_EQ(r.solutions[1].after, "reject");
@@ -191,7 +193,7 @@ TEST(Whatif, SmallCaseByHand) {
   EXPECT_EQ(r.deadlines[1].clock, "refund_by");
   EXPECT_EQ(r.deadlines[1].same, 4u);  // rows 0, 2, 4, 5
   EXPECT_EQ(r.deadlines[2].clock, "reply");
-  EXPECT_EQ(r.deadlines[2].earlier, 3u);  // rows 0, 4, 5: 1 h earlier
+  EXPECT_EQ(r.deadlines[2].earlier, 3u);      // rows 0, 4, 5: 1 h earlier
   EXPECT_EQ(r.deadlines[2].only_before, 1u);  // row 1
   EXPECT_EQ(r.deadlines[2].total_shift, -3 * 3600);
   EXPECT_EQ(r.deadlines[2].min_shift, -3600);
@@ -262,8 +264,9 @@ TEST(Whatif, RandomRowsAgreeWithDecideOneByOne) {
   const whatif_report r = compare_policies(before, after, rows.view(), now, 0, {}, whatif_options{2});
 
   std::uint64_t changed = 0;
-  std::map<std::pair<std::string, std::string>, std::pair<std::uint64_t, std::uint64_t>> by_rule;  // rows, changed
-  std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, std::int64_t>> money;    // old, new
+  std::map<std::pair<std::string, std::string>, std::pair<std::uint64_t, std::uint64_t>>
+      by_rule;  // rows, changed
+  std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, std::int64_t>> money;  // old, new
   std::map<std::string, std::uint64_t> earlier, later, same, only_old, only_new;
   const auto rule_key = [](const decision& d) {
     return d.matched() ? std::string(d.rule_id()) : "(" + std::string(to_string(d.status())) + ")";
@@ -273,9 +276,11 @@ TEST(Whatif, RandomRowsAgreeWithDecideOneByOne) {
     const decision n = decide(after, to_request(rows, i, *after), now);
     std::map<std::string, std::int64_t> od, nd;
     if (o.matched())
-      for (const deadline& d : o.deadlines()) od[std::string(o.clock_id(d))] = d.due.time_since_epoch().count();
+      for (const deadline& d : o.deadlines())
+        od[std::string(o.clock_id(d))] = d.due.time_since_epoch().count();
     if (n.matched())
-      for (const deadline& d : n.deadlines()) nd[std::string(n.clock_id(d))] = d.due.time_since_epoch().count();
+      for (const deadline& d : n.deadlines())
+        nd[std::string(n.clock_id(d))] = d.due.time_since_epoch().count();
     std::map<std::pair<std::string, std::string>, std::int64_t> om, nm;
     if (o.matched())
       for (const auto& [name, v] : o.amounts()) om[{std::string(name), std::string(o.fee_payer())}] = v;
@@ -283,8 +288,8 @@ TEST(Whatif, RandomRowsAgreeWithDecideOneByOne) {
       for (const auto& [name, v] : n.amounts()) nm[{std::string(name), std::string(n.fee_payer())}] = v;
     const bool row_changed = rule_key(o) != rule_key(n) ||
                              (o.matched() ? o.solution() : "") != (n.matched() ? n.solution() : "") ||
-                             (o.matched() ? o.fee_payer() : "") != (n.matched() ? n.fee_payer() : "") || od != nd ||
-                             om != nm;
+                             (o.matched() ? o.fee_payer() : "") != (n.matched() ? n.fee_payer() : "") ||
+                             od != nd || om != nm;
     changed += row_changed;
     auto& g = by_rule[{rule_key(o), rule_key(n)}];
     ++g.first;
@@ -309,8 +314,11 @@ TEST(Whatif, RandomRowsAgreeWithDecideOneByOne) {
   EXPECT_GT(changed, 0u);
   ASSERT_EQ(r.rules.size(), by_rule.size());
   for (const whatif_rule_group& g : r.rules) {
-    const auto key = std::make_pair(g.before_status == decision_status::matched ? g.before_rule : "(" + std::string(to_string(g.before_status)) + ")",
-                                    g.after_status == decision_status::matched ? g.after_rule : "(" + std::string(to_string(g.after_status)) + ")");
+    const auto key = std::make_pair(
+        g.before_status == decision_status::matched ? g.before_rule
+                                                    : "(" + std::string(to_string(g.before_status)) + ")",
+        g.after_status == decision_status::matched ? g.after_rule
+                                                   : "(" + std::string(to_string(g.after_status)) + ")");
     ASSERT_TRUE(by_rule.count(key)) << key.first << " -> " << key.second;
     EXPECT_EQ(g.rows, by_rule[key].first);
     EXPECT_EQ(g.changed, by_rule[key].second);
@@ -359,10 +367,11 @@ TEST(Whatif, MergeRefusesOtherPoliciesAndChangesNothing) {
     FAIL() << "merged";
   } catch (const usage_error& e) {
     EXPECT_EQ(e.code(), error_code::foreign_report);
-    EXPECT_STREQ(e.what(),
-                 "error[E508]: cannot merge a report of policy `new_policy` table `returns` → policy `old_policy` "
-                 "table `returns` into one of policy `old_policy` table `returns` → policy `new_policy` table "
-                 "`returns`: they compare other policies or tables");
+    EXPECT_STREQ(
+        e.what(),
+        "error[E508]: cannot merge a report of policy `new_policy` table `returns` → policy `old_policy` "
+        "table `returns` into one of policy `old_policy` table `returns` → policy `new_policy` table "
+        "`returns`: they compare other policies or tables");
   }
   EXPECT_EQ(to_json(a), before);
 }
@@ -377,7 +386,8 @@ TEST(Whatif, MoneyOverflowIsRefused) {
     FAIL() << "merged";
   } catch (const whatif_error& e) {
     EXPECT_EQ(e.code(), error_code::money_total_overflow);
-    EXPECT_STREQ(e.what(), "error[E313]: the total of amount `refund` paid by `carrier` overflows 64-bit minor units");
+    EXPECT_STREQ(e.what(),
+                 "error[E313]: the total of amount `refund` paid by `carrier` overflows 64-bit minor units");
   }
   EXPECT_EQ(to_json(a), before);
 }
@@ -389,7 +399,8 @@ TEST(Whatif, JsonRoundTripIsExact) {
   const std::string json = to_json(r);
   EXPECT_EQ(to_json(whatif_from_json(json)), json);
   EXPECT_EQ(to_text(whatif_from_json(json)), to_text(r));
-  const whatif_report empty = compare_policies(old_policy(), new_policy(), text_rows{{"status"}, {}}.view(), now);
+  const whatif_report empty =
+      compare_policies(old_policy(), new_policy(), text_rows{{"status"}, {}}.view(), now);
   EXPECT_EQ(to_json(whatif_from_json(to_json(empty))), to_json(empty));
 }
 
@@ -411,35 +422,42 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 TEST(Whatif, JsonRefusals) {
   const std::string good = to_json(small_report());
-  EXPECT_EQ(refusal("{"), "error[E312]: what-if report: not valid JSON at byte 1: unexpected end of text, expected a key");
+  EXPECT_EQ(refusal("{"),
+            "error[E312]: what-if report: not valid JSON at byte 1: unexpected end of text, expected a key");
   EXPECT_EQ(refusal("[]"), "error[E312]: what-if report at `/`: expected an object");
   EXPECT_EQ(refusal(replaced(good, "aftersale-whatif/1", "aftersale-whatif/9")),
-            "error[E312]: what-if report at `/format`: `aftersale-whatif/9` is not a what-if report format: expected "
+            "error[E312]: what-if report at `/format`: `aftersale-whatif/9` is not a what-if report format: "
+            "expected "
             "`aftersale-whatif/1`");
-  EXPECT_EQ(refusal(replaced(good, "\"total\"", "\"totl\"")), "error[E312]: what-if report at `/totl`: unknown key `totl`");
-  EXPECT_EQ(refusal(replaced(good, "\"total\": 6,", "")), "error[E312]: what-if report at `/`: missing key `total`");
+  EXPECT_EQ(refusal(replaced(good, "\"total\"", "\"totl\"")),
+            "error[E312]: what-if report at `/totl`: unknown key `totl`");
+  EXPECT_EQ(refusal(replaced(good, "\"total\": 6,", "")),
+            "error[E312]: what-if report at `/`: missing key `total`");
   EXPECT_EQ(refusal(replaced(good, "\"total\": 6", "\"total\": 7")),
             "error[E312]: what-if report at `/rules`: the groups' rows do not add up to the total");
   EXPECT_EQ(refusal(replaced(good, "\"total\": 6", "\"total\": -6")),
             "error[E312]: what-if report at `/total`: expected a non-negative integer");
-  EXPECT_EQ(refusal(replaced(good, "\"before_status\": \"matched\"", "\"before_status\": \"maybe\"")),
-            "error[E312]: what-if report at `/rules/0/before_status`: `maybe` is not a status: expected `matched`, "
-            "`no_match` or `conflict`");
+  EXPECT_EQ(
+      refusal(replaced(good, "\"before_status\": \"matched\"", "\"before_status\": \"maybe\"")),
+      "error[E312]: what-if report at `/rules/0/before_status`: `maybe` is not a status: expected `matched`, "
+      "`no_match` or `conflict`");
   EXPECT_EQ(refusal(replaced(good, "\"delta\": -200000", "\"delta\": 5")),
             "error[E312]: what-if report at `/money/0/delta`: not the difference of the totals");
   EXPECT_EQ(refusal(replaced(good, "\"hash\": \"", "\"hash\": \"x")),
             "error[E312]: what-if report at `/before/hash`: expected 16 lowercase hex digits");
-  EXPECT_EQ(refusal(replaced(good, "\"samples\": 3", "\"samples\": 1")),
-            "error[E312]: what-if report at `/rules/0/samples`: more samples than the report keeps or the group's "
-            "changed rows");
+  EXPECT_EQ(
+      refusal(replaced(good, "\"samples\": 3", "\"samples\": 1")),
+      "error[E312]: what-if report at `/rules/0/samples`: more samples than the report keeps or the group's "
+      "changed rows");
   {
     const std::size_t at = good.find("    {\n      \"before\": \"refund\"");
     const std::size_t end = good.find("    },\n", at) + 7;
     std::string twice = good;
     twice.insert(end, good.substr(at, end - at));
     twice = replaced(twice, "\"total\": 6", "\"total\": 10");
-    twice = replaced(twice, "\"rows\": 1,\n      \"changed\": 0,\n      \"samples\": []\n    }\n  ],\n  \"solutions\"",
-                     "\"rows\": 5,\n      \"changed\": 0,\n      \"samples\": []\n    }\n  ],\n  \"solutions\"");
+    twice = replaced(
+        twice, "\"rows\": 1,\n      \"changed\": 0,\n      \"samples\": []\n    }\n  ],\n  \"solutions\"",
+        "\"rows\": 5,\n      \"changed\": 0,\n      \"samples\": []\n    }\n  ],\n  \"solutions\"");
     EXPECT_EQ(refusal(twice), "error[E312]: what-if report at `/solutions/1`: a group given twice");
   }
   EXPECT_EQ(refusal(replaced(good, "\"facts_only_after\": []", "\"facts_only_after\": [\"b\", \"a\"]")),
@@ -458,12 +476,12 @@ TEST(Whatif, Text) {
             "\n"
             "rules (old -> new): 3 groups with changes\n"
             "  unshipped -> unshipped: 2 changed of 2 rows (rows 0 5)\n"
-            "  opened -> opened: 1 changed of 1 rows (rows 1)\n"
-            "  unshipped -> big_unshipped: 1 changed of 1 rows (rows 4)\n"
+            "  opened -> opened: 1 changed of 1 row (row 1)\n"
+            "  unshipped -> big_unshipped: 1 changed of 1 row (row 4)\n"
             "\n"
             "solutions (old -> new): 2 groups with changes\n"
             "  refund -> refund: 3 changed of 4 rows (rows 0 4 5)\n"
-            "  inspect -> reject: 1 changed of 1 rows (rows 1)\n"
+            "  inspect -> reject: 1 changed of 1 row (row 1)\n"
             "\n"
             "money (minor units) by amount and payer:\n"
             "  amount  payer     old total  new total   change  old rows  new rows  rows differ\n"
@@ -479,7 +497,8 @@ TEST(Whatif, Text) {
             "  reply             3      0     0         1         0          -3h       -1h      0s\n"
             "  reply shifts: earlier 1-4h 3\n");
   const std::string described = to_text(r, [](std::uint64_t row) { return "row " + std::to_string(row); });
-  EXPECT_NE(described.find("  unshipped -> unshipped: 2 changed of 2 rows\n    row 0\n    row 5\n"), std::string::npos)
+  EXPECT_NE(described.find("  unshipped -> unshipped: 2 changed of 2 rows\n    row 0\n    row 5\n"),
+            std::string::npos)
       << described;
 }
 
@@ -502,8 +521,9 @@ TEST(Whatif, CompareRefusesBatchesOfOtherLengths) {
     FAIL() << "compared";
   } catch (const usage_error& e) {
     EXPECT_EQ(e.code(), error_code::mismatched_batches);
-    EXPECT_STREQ(e.what(),
-                 "error[E507]: the batches compared have 1 and 2 rows: compare decisions of the same requests");
+    EXPECT_STREQ(
+        e.what(),
+        "error[E507]: the batches compared have 1 and 2 rows: compare decisions of the same requests");
   }
   const auto other = new_policy();
   try {  // a batch of the old policy compared as if it were the new one's: more rules than the table has
@@ -513,7 +533,8 @@ TEST(Whatif, CompareRefusesBatchesOfOtherLengths) {
     FAIL() << "compared";
   } catch (const usage_error& e) {
     EXPECT_STREQ(e.what(),
-                 "error[E507]: the old batch does not fit its policy: 2 rules' deadlines for table `returns` of 3 rules");
+                 "error[E507]: the old batch does not fit its policy: 2 rules' deadlines for table `returns` "
+                 "of 3 rules");
   }
 }
 
@@ -529,21 +550,25 @@ std::string row_refusal(const text_rows& rows, std::uint64_t first_row = 0) {
 }
 
 TEST(Whatif, RowErrorsNameTheRowAndTheSide) {
-  EXPECT_EQ(row_refusal({{"status", "amount"}, {{"paid", "1"}, {"lost", "1"}}}, 10),
-            "row 11 old: error[E302]: `lost` is not a declared value of fact `status`: expected one of `paid`, "
-            "`shipped`, `delivered`");
-  EXPECT_EQ(row_refusal({{"status", "amount"}, {{"paid", "1"}, {"paid", "12.5"}}}),
-            "row 1 old: error[E301]: fact `amount` is money but was given `12.5`: expected an integer amount in "
-            "minor units");
+  EXPECT_EQ(
+      row_refusal({{"status", "amount"}, {{"paid", "1"}, {"lost", "1"}}}, 10),
+      "row 11 old: error[E302]: `lost` is not a declared value of fact `status`: expected one of `paid`, "
+      "`shipped`, `delivered`");
+  EXPECT_EQ(
+      row_refusal({{"status", "amount"}, {{"paid", "1"}, {"paid", "12.5"}}}),
+      "row 1 old: error[E301]: fact `amount` is money but was given `12.5`: expected an integer amount in "
+      "minor units");
   EXPECT_EQ(row_refusal({{"status", "amount", "channel"}, {{"paid", "1", "fax"}}}),
-            "row 0 new: error[E302]: `fax` is not a declared value of fact `channel`: expected one of `app`, `web`");
+            "row 0 new: error[E302]: `fax` is not a declared value of fact `channel`: expected one of `app`, "
+            "`web`");
   EXPECT_EQ(row_refusal({{"status", "amount"}, {{"paid", "1"}, {"paid", ""}}}),
             "row 1 old: error[E303]: required fact `amount` is missing");
   EXPECT_EQ(row_refusal({{"status", "amount", "opened"}, {{"paid", "1", "yes"}}}),
             "row 0 old: error[E301]: fact `opened` is bool but was given `yes`: expected true or false");
   EXPECT_EQ(row_refusal({{"status", "amont"}, {{"paid", "1"}}}),
             "error[E300]: unknown fact `amont`: neither policy declares it\n  help: did you mean `amount`?");
-  EXPECT_EQ(row_refusal({{"status", "status"}, {{"paid", "paid"}}}), "error[E311]: column `status` is given twice");
+  EXPECT_EQ(row_refusal({{"status", "status"}, {{"paid", "paid"}}}),
+            "error[E311]: column `status` is given twice");
 }
 
 }  // namespace
