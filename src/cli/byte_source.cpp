@@ -41,7 +41,8 @@ std::size_t file_source::read(char* out, std::size_t n) {
   for (;;) {
     const ssize_t got = ::read(fd_, out, n);
     if (got >= 0) return static_cast<std::size_t>(got);
-    if (errno != EINTR) throw input_error(path_ + ": error: cannot read the requests file: " + std::strerror(errno));
+    if (errno != EINTR)
+      throw input_error(path_ + ": error: cannot read the requests file: " + std::strerror(errno));
   }
 }
 

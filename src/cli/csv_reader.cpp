@@ -6,8 +6,8 @@
 namespace aftersale::cli {
 
 std::string request_line_error::located(const std::string& file) const {
- return file + (line_ == 0 ? std::string() : ":" + std::to_string(line_)) + ": error[" + code_text(code_) + "]: " + what() +
-         (help_.empty() ? "" : "\n  help: " + help_);
+  return file + (line_ == 0 ? std::string() : ":" + std::to_string(line_)) + ": error[" + code_text(code_) +
+         "]: " + what() + (help_.empty() ? "" : "\n  help: " + help_);
 }
 
 csv_reader::csv_reader(byte_source& in) : in_(in) { in_.skip_bom(); }
@@ -64,15 +64,17 @@ bool csv_reader::next(std::vector<std::string>& fields) {
           break;
         }
         if (c == '"')
-          fail(line_, "field " + std::to_string(count) +
-                          ": a quote inside an unquoted field: quote the whole field and double the quote (`\"\"`)");
+          fail(line_,
+               "field " + std::to_string(count) +
+                   ": a quote inside an unquoted field: quote the whole field and double the quote (`\"\"`)");
         field += static_cast<char>(c);
         if (++bytes > max_record_bytes) fail(record_line_, "a record longer than 1 MiB");
         c = in_.get();
       }
     }
     if (const std::size_t bad = detail::first_invalid_utf8(field); bad != std::string::npos)
-      fail(field_line, "field " + std::to_string(count) + " is not UTF-8 (byte " + std::to_string(bad + 1) + ")");
+      fail(field_line,
+           "field " + std::to_string(count) + " is not UTF-8 (byte " + std::to_string(bad + 1) + ")");
     if (c == '\n') {
       ++line_;
       end_of_record = true;

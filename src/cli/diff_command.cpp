@@ -34,35 +34,41 @@ constexpr int exit_policy = 1;
 constexpr int exit_input = 2;
 constexpr int exit_changed = 3;
 
-
 class diff_command final : public command {
  public:
   explicit diff_command(CLI::App& app) {
-    cmd_ = app.add_subcommand("diff", "What changes if NEW replaces OLD: both decide the same requests, compared");
+    cmd_ = app.add_subcommand("diff",
+                              "What changes if NEW replaces OLD: both decide the same requests, compared");
     cmd_->add_option("OLD", old_, "The policy in use (the baseline)")->required();
     cmd_->add_option("NEW", new_, "The policy to review")->required();
     add_policy_path_option(cmd_);
-    cmd_->add_option("--requests,-r", requests_,
-                     "Requests: JSON lines (.jsonl, .ndjson) or CSV (.csv) with a header of fact names; - for stdin")
+    cmd_->add_option(
+            "--requests,-r", requests_,
+            "Requests: JSON lines (.jsonl, .ndjson) or CSV (.csv) with a header of fact names; - for stdin")
         ->required();
-    cmd_->add_option("--requests-format", requests_format_, "The requests file's format when its name does not tell")
+    cmd_->add_option("--requests-format", requests_format_,
+                     "The requests file's format when its name does not tell")
         ->check(CLI::IsMember({"csv", "jsonl"}));
-    cmd_->add_option("--now", now_, "Decision instant of every request, ISO 8601 with offset (default: the wall clock)");
-    cmd_->add_option("--table", table_, "Decision table id, in both policies (default: each policy's entry table)");
+    cmd_->add_option("--now", now_,
+                     "Decision instant of every request, ISO 8601 with offset (default: the wall clock)");
+    cmd_->add_option("--table", table_,
+                     "Decision table id, in both policies (default: each policy's entry table)");
     cmd_->add_option("--samples", samples_, "Sample requests shown per group (default 3)");
     cmd_->add_option("--format", format_, "Output format: text (default) or json")
         ->check(CLI::IsMember({"text", "json"}));
-    cmd_->add_option("--block-rows", block_rows_,
-                     "Requests read, bound and decided together (default 65536); the report does not depend on it")
+    cmd_->add_option(
+            "--block-rows", block_rows_,
+            "Requests read, bound and decided together (default 65536); the report does not depend on it")
         ->check(CLI::PositiveNumber);
     cmd_->add_flag("--fail-on-change", fail_on_change_, "Exit 3 when any decision changes");
-    set_help_footer(cmd_,
-                    "aftersale diff policies/default.yaml examples/stores/apparel.yaml --policy-path policies "
-                    "--requests examples/whatif/traffic.csv --now 2026-11-02T10:00:00+08:00",
-                    {{0, "the report is printed (decisions may change: that is the answer)"},
-                     {1, "a policy does not load (its diagnostics on stderr)"},
-                     {2, "the requests file or the command line is wrong (`FILE:LINE: error[E3xx]: ...`, no report)"},
-                     {3, "with --fail-on-change: the report is printed and some decision changes"}});
+    set_help_footer(
+        cmd_,
+        "aftersale diff policies/default.yaml examples/stores/apparel.yaml --policy-path policies "
+        "--requests examples/whatif/traffic.csv --now 2026-11-02T10:00:00+08:00",
+        {{0, "the report is printed (decisions may change: that is the answer)"},
+         {1, "a policy does not load (its diagnostics on stderr)"},
+         {2, "the requests file or the command line is wrong (`FILE:LINE: error[E3xx]: ...`, no report)"},
+         {3, "with --fail-on-change: the report is printed and some decision changes"}});
   }
 
   bool selected() const override { return cmd_->parsed(); }
@@ -94,8 +100,10 @@ class diff_command final : public command {
     } catch (const request_row_error& e) {
       const std::uint64_t i = e.row() - block_first_;
       const std::string where =
-          file + (i < block_lines_.size() ? ":" + std::to_string(block_lines_[static_cast<std::size_t>(i)]) : "");
-      const std::string side = e.after_side() ? "new policy `" + after->info.id + "`" : "old policy `" + before->info.id + "`";
+          file +
+          (i < block_lines_.size() ? ":" + std::to_string(block_lines_[static_cast<std::size_t>(i)]) : "");
+      const std::string side =
+          e.after_side() ? "new policy `" + after->info.id + "`" : "old policy `" + before->info.id + "`";
       for (const request_problem& p : e.problems()) {
         std::cerr << where << ": error[" << code_text(p.code) << "]: " << p.message << " (" << side << ")\n";
         if (!p.help.empty()) std::cerr << "  help: " << p.help << '\n';
@@ -109,8 +117,8 @@ class diff_command final : public command {
   }
 
  private:
-  whatif_report compare_file(const std::shared_ptr<const policy>& before, const std::shared_ptr<const policy>& after,
-                             sys_seconds now) const {
+  whatif_report compare_file(const std::shared_ptr<const policy>& before,
+                             const std::shared_ptr<const policy>& after, sys_seconds now) const {
     const requests_format format = requests_format_of(requests_, requests_format_);
     file_source source(requests_);
     std::vector<std::string> known;
@@ -131,7 +139,7 @@ class diff_command final : public command {
       whatif_report part = compare_policies(before, after, block.rows, now, block.first_row, table_, options);
       // The sample rows of this block, described while its text is here; those no group keeps
       // after the merge are dropped, so only a few descriptions are ever held.
-      keep_samples(part, block);
+      keep_samples(part, block, *before, *after);
       if (all)
         all->merge(part);
       else
@@ -145,11 +153,20 @@ class diff_command final : public command {
     return *all;
   }
 
-  void keep_samples(const whatif_report& part, const request_block& block) const {
+  void keep_samples(const whatif_report& part, const request_block& block, const policy& before,
+                    const policy& after) const {
+    // Facts in the new policy's order, then those only the old one declares.
+    const auto rank = [&](const std::string& name) -> std::size_t {
+      if (const auto f = after.find_fact(name)) return *f;
+      if (const auto f = before.find_fact(name)) return after.facts.size() + *f;
+      return after.facts.size() + before.facts.size();
+    };
     const auto keep = [&](const std::vector<std::uint64_t>& rows) {
       for (std::uint64_t row : rows) {
         const std::size_t i = static_cast<std::size_t>(row - block.first_row);
-        samples_seen_.emplace(row, "line " + std::to_string(block.lines[i]) + ": " + block.describe(i));
+        if (samples_seen_.count(row) == 0)
+          samples_seen_.emplace(row,
+                                "line " + std::to_string(block.lines[i]) + ": " + block.describe(i, rank));
       }
     };
     for (const whatif_rule_group& g : part.rules) keep(g.samples);
@@ -174,8 +191,8 @@ class diff_command final : public command {
   bool fail_on_change_ = false;
   // Filled while a run reads the file (run() is const, as every command's).
   mutable std::map<std::uint64_t, std::string> samples_seen_;  // row → `line N: facts`
-  mutable std::uint64_t block_first_ = 0;         // the block being compared: its first row
-  mutable std::vector<std::uint64_t> block_lines_;  // and the line of each row
+  mutable std::uint64_t block_first_ = 0;                      // the block being compared: its first row
+  mutable std::vector<std::uint64_t> block_lines_;             // and the line of each row
 };
 
 const command_registration registration{

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "request_rows.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "request_json.hpp"
@@ -54,10 +55,17 @@ requests_format requests_format_of(const std::string& path, const std::string& o
                            "name it `.csv`, `.jsonl` or `.ndjson`, or give `--requests-format csv|jsonl`");
 }
 
-std::string request_block::describe(std::size_t row) const {
+std::string request_block::describe(std::size_t row,
+                                    const std::function<std::size_t(const std::string&)>& rank) const {
   std::string out;
   const std::size_t width = rows.columns.size();
-  for (std::size_t k = 0; k < width; ++k) {
+  std::vector<std::size_t> order(width);
+  for (std::size_t k = 0; k < width; ++k) order[k] = k;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const std::size_t ra = rank(rows.columns[a]), rb = rank(rows.columns[b]);
+    return ra != rb ? ra < rb : rows.columns[a] < rows.columns[b];
+  });
+  for (std::size_t k : order) {
     const request_cell& c = rows.cells[row * width + k];
     if (c.what == request_cell::kind::missing) continue;
     if (!out.empty()) out += ' ';
@@ -120,7 +128,9 @@ bool request_rows_reader::next_csv(request_block& out, std::size_t max_rows) {
   if (!header_read_) {
     header_read_ = true;
     if (!csv_->next(header_))
-      throw request_line_error(error_code::bad_request_header, 1, "the file is empty: a CSV requests file starts with a header row of fact names");
+      throw request_line_error(
+          error_code::bad_request_header, 1,
+          "the file is empty: a CSV requests file starts with a header row of fact names");
     for (std::size_t k = 0; k < header_.size(); ++k) {
       if (header_[k].empty())
         throw request_line_error(error_code::bad_request_header, csv_->record_line(),
@@ -138,7 +148,8 @@ bool request_rows_reader::next_csv(request_block& out, std::size_t max_rows) {
     if (fields_.size() != header_.size())
       throw request_line_error(error_code::wrong_field_count, csv_->record_line(),
                                std::to_string(fields_.size()) + (fields_.size() == 1 ? " field" : " fields") +
-                                   ", the header has " + std::to_string(header_.size()));
+                                   " where the header has " + std::to_string(header_.size()) + " columns",
+                               "every line has one field per column; an empty field is a missing value");
     const std::size_t row = out.rows.rows++;
     out.lines.push_back(csv_->record_line());
     for (std::size_t k = 0; k < fields_.size(); ++k) {
@@ -181,9 +192,10 @@ bool request_rows_reader::next_jsonl(request_block& out, std::size_t max_rows) {
       throw json_line_error(e.what(), line_);
     }
     if (r.now)
-      throw request_line_error(error_code::bad_request_line, line_,
-                               "the request gives `now`: every request of a comparison is decided at one instant",
-                               "leave `now` out of the lines and give `--now`");
+      throw request_line_error(
+          error_code::bad_request_line, line_,
+          "the request gives `now`: every request of a comparison is decided at one instant",
+          "leave `now` out of the lines and give `--now`");
     const std::size_t row = out.rows.rows++;
     out.lines.push_back(line_);
     for (const auto& [name, value] : r.facts.values()) {

@@ -29,8 +29,9 @@ struct request_block {
   std::vector<std::uint64_t> lines;  ///< per row: the file line it starts on
   std::uint64_t first_row = 0;       ///< the number of rows before this block
 
-  /// Row `row` in a compact form for a terminal: `status=paid amount=1000` (the cells given).
-  std::string describe(std::size_t row) const;
+  /// Row `row` in a compact form for a terminal: `status=paid amount=1000`, the cells given,
+  /// ordered by `rank(column name)` (then by name), so a file's column order does not matter.
+  std::string describe(std::size_t row, const std::function<std::size_t(const std::string&)>& rank) const;
 
   // The cells as read, before `rows` views them (the arena may move while it grows).
   struct pending {

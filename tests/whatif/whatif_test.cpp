@@ -7,6 +7,9 @@
 #include <aftersale/decide.hpp>
 #include <aftersale/load.hpp>
 #include <aftersale/whatif.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <random>
@@ -462,6 +465,24 @@ TEST(Whatif, JsonRefusals) {
   }
   EXPECT_EQ(refusal(replaced(good, "\"facts_only_after\": []", "\"facts_only_after\": [\"b\", \"a\"]")),
             "error[E312]: what-if report at `/`: the lists are not in the report's order (docs/whatif.md)");
+}
+
+TEST(Whatif, ErrorFixtures) {  // tests/errors/whatif/*.json with the exact message beside each
+  const std::filesystem::path dir =
+      std::filesystem::path(AFTERSALE_SOURCE_DIR) / "tests" / "errors" / "whatif";
+  std::size_t seen = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() != ".json") continue;
+    const auto read = [](const std::filesystem::path& p) {
+      std::ifstream in(p, std::ios::binary);
+      return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    std::string expect = read(std::filesystem::path(e.path()).replace_extension(".expect"));
+    while (!expect.empty() && expect.back() == '\n') expect.pop_back();
+    EXPECT_EQ(refusal(read(e.path())), expect) << e.path();
+    ++seen;
+  }
+  EXPECT_GT(seen, 0u);
 }
 
 // ---- text ----
