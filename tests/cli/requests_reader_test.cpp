@@ -42,25 +42,31 @@ std::string refusal(const std::string& text) {
 
 TEST(CsvReader, Rfc4180) {
   EXPECT_EQ(records("a,b\r\n1,2\r\n"), (std::vector<record>{{1, {"a", "b"}}, {2, {"1", "2"}}}));
-  EXPECT_EQ(records("a,b\n1,2"), (std::vector<record>{{1, {"a", "b"}}, {2, {"1", "2"}}}));  // LF, no last line end
+  EXPECT_EQ(records("a,b\n1,2"),
+            (std::vector<record>{{1, {"a", "b"}}, {2, {"1", "2"}}}));  // LF, no last line end
   EXPECT_EQ(records("a,,\n"), (std::vector<record>{{1, {"a", "", ""}}}));
   EXPECT_EQ(records("\"x,y\",\"say \"\"hi\"\"\"\n"), (std::vector<record>{{1, {"x,y", "say \"hi\""}}}));
   // A quoted line break: the next record starts two lines further on.
   EXPECT_EQ(records("\"a\nb\",c\nd,e\n"), (std::vector<record>{{1, {"a\nb", "c"}}, {3, {"d", "e"}}}));
   EXPECT_EQ(records("\"\",x\n"), (std::vector<record>{{1, {"", "x"}}}));
   // Empty lines are skipped; a byte order mark is not part of the first name.
-  EXPECT_EQ(records("\xEF\xBB\xBF" "a\n\n\r\nb\n"), (std::vector<record>{{1, {"a"}}, {4, {"b"}}}));
+  EXPECT_EQ(records("\xEF\xBB\xBF"
+                    "a\n\n\r\nb\n"),
+            (std::vector<record>{{1, {"a"}}, {4, {"b"}}}));
   EXPECT_EQ(records("漢字,ü\n"), (std::vector<record>{{1, {"漢字", "ü"}}}));
   EXPECT_TRUE(records("").empty());
 }
 
 TEST(CsvReader, Refusals) {
-  EXPECT_EQ(refusal("a\n\"b,c\n"), "f.csv:2: error[E309]: a quoted field is not closed: the file ends inside it");
-  EXPECT_EQ(refusal("a,b\"c\n"),
-            "f.csv:1: error[E309]: field 2: a quote inside an unquoted field: quote the whole field and double the "
-            "quote (`\"\"`)");
+  EXPECT_EQ(refusal("a\n\"b,c\n"),
+            "f.csv:2: error[E309]: a quoted field is not closed: the file ends inside it");
+  EXPECT_EQ(
+      refusal("a,b\"c\n"),
+      "f.csv:1: error[E309]: field 2: a quote inside an unquoted field: quote the whole field and double the "
+      "quote (`\"\"`)");
   EXPECT_EQ(refusal("\"a\"b\n"),
-            "f.csv:1: error[E309]: field 1: `b` after a closing quote: a quoted field ends at a comma or the end of "
+            "f.csv:1: error[E309]: field 1: `b` after a closing quote: a quoted field ends at a comma or the "
+            "end of "
             "the line");
   EXPECT_EQ(refusal("a\nb,\xff\n"), "f.csv:2: error[E309]: field 2 is not UTF-8 (byte 1)");
   EXPECT_EQ(refusal(std::string(csv_reader::max_record_bytes + 1, 'x')),
@@ -78,7 +84,8 @@ std::vector<std::string> blocks(const std::string& text, requests_format f, std:
   const auto rank = [](const std::string&) { return std::size_t{0}; };
   while (reader.next(b, rows)) {
     std::string s = "first " + std::to_string(b.first_row) + ":";
-    for (std::size_t i = 0; i < b.rows.rows; ++i) s += " [" + std::to_string(b.lines[i]) + "] " + b.describe(i, rank);
+    for (std::size_t i = 0; i < b.rows.rows; ++i)
+      s += " [" + std::to_string(b.lines[i]) + "] " + b.describe(i, rank);
     out.push_back(s);
   }
   return out;
@@ -94,7 +101,8 @@ std::string block_refusal(const std::string& text, requests_format f) {
 }
 
 TEST(RequestRows, CsvAndJsonLinesGiveTheSameCells) {
-  const std::string csv = "status,amount,opened,sku\npaid,100,true,\"a b\"\nshipped,,false,\n\ndelivered,5,,x\n";
+  const std::string csv =
+      "status,amount,opened,sku\npaid,100,true,\"a b\"\nshipped,,false,\n\ndelivered,5,,x\n";
   EXPECT_EQ(blocks(csv, requests_format::csv, 2),
             (std::vector<std::string>{"first 0: [2] amount=100 opened=true sku=\"a b\" status=paid [3] "
                                       "opened=false status=shipped",
@@ -113,24 +121,30 @@ TEST(RequestRows, CsvAndJsonLinesGiveTheSameCells) {
 }
 
 TEST(RequestRows, Refusals) {
-  EXPECT_EQ(block_refusal("", requests_format::csv),
-            "r:1: error[E311]: the file is empty: a CSV requests file starts with a header row of fact names");
-  EXPECT_EQ(block_refusal("a,,b\n", requests_format::csv), "r:1: error[E311]: column 2 of the header has no name");
+  EXPECT_EQ(
+      block_refusal("", requests_format::csv),
+      "r:1: error[E311]: the file is empty: a CSV requests file starts with a header row of fact names");
+  EXPECT_EQ(block_refusal("a,,b\n", requests_format::csv),
+            "r:1: error[E311]: column 2 of the header has no name");
   EXPECT_EQ(block_refusal("a,b,a\n", requests_format::csv),
             "r:1: error[E311]: column `a` is named twice in the header (columns 1 and 3)");
   EXPECT_EQ(block_refusal("a,b\n1,2\n3,4\n5\n", requests_format::csv),
-            "r:4: error[E310]: 1 field where the header has 2 columns\n  help: every line has one field per column; "
+            "r:4: error[E310]: 1 field where the header has 2 columns\n  help: every line has one field per "
+            "column; "
             "an empty field is a missing value");
   EXPECT_EQ(block_refusal("a,bad\n", requests_format::csv), "r:1: error[E300]: unknown fact `bad`");
-  EXPECT_EQ(block_refusal("{\"a\": 1}\n{\"bad\": 1}\n", requests_format::jsonl), "r:2: error[E300]: unknown fact `bad`");
+  EXPECT_EQ(block_refusal("{\"a\": 1}\n{\"bad\": 1}\n", requests_format::jsonl),
+            "r:2: error[E300]: unknown fact `bad`");
   EXPECT_EQ(block_refusal("{\"a\": 1}\n{\"a\": \n", requests_format::jsonl),
-            "r:2: error[E309]: invalid json: parse error at line 1, column 7: syntax error while parsing value - unexpected end of input; expected '[', "
+            "r:2: error[E309]: invalid json: parse error at line 1, column 7: syntax error while parsing "
+            "value - unexpected end of input; expected '[', "
             "'{', or a literal");
   EXPECT_EQ(block_refusal("{\"a\": null}\n", requests_format::jsonl),
             "r:1: error[E309]: fact `a`: null is not a value: leave the fact out instead");
-  EXPECT_EQ(block_refusal("{\"facts\": {\"a\": 1}, \"now\": \"2026-10-01T00:00:00Z\"}\n", requests_format::jsonl),
-            "r:1: error[E309]: the request gives `now`: every request of a comparison is decided at one instant\n  "
-            "help: leave `now` out of the lines and give `--now`");
+  EXPECT_EQ(
+      block_refusal("{\"facts\": {\"a\": 1}, \"now\": \"2026-10-01T00:00:00Z\"}\n", requests_format::jsonl),
+      "r:1: error[E309]: the request gives `now`: every request of a comparison is decided at one instant\n  "
+      "help: leave `now` out of the lines and give `--now`");
   EXPECT_EQ(block_refusal("{\"a\": 1, \"a\": 2}\n", requests_format::jsonl),
             "r:1: error[E309]: duplicate key `a`: each key may appear once in an object");
 }
@@ -146,7 +160,8 @@ TEST(RequestRows, FormatByNameOrOption) {
     FAIL();
   } catch (const request_line_error& e) {
     EXPECT_EQ(e.located("x.txt"),
-              "x.txt: error[E314]: cannot tell the format of the requests file from its name\n  help: name it `.csv`, "
+              "x.txt: error[E314]: cannot tell the format of the requests file from its name\n  help: name "
+              "it `.csv`, "
               "`.jsonl` or `.ndjson`, or give `--requests-format csv|jsonl`");
   }
 }
