@@ -47,7 +47,9 @@ std::string quoted_csv(const std::vector<std::vector<std::string>>& records) {
   return out;
 }
 
-std::size_t lines_of(std::string_view text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1; }
+std::size_t lines_of(std::string_view text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+}
 
 }  // namespace
 
@@ -91,11 +93,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(std::is_sorted(block.lines.begin(), block.lines.end()), "lines out of order");
       whatif_report r;
       try {
-        r = compare_policies(p, p, block.rows, sys_seconds{std::chrono::seconds{1767758400}}, block.first_row);
+        r = compare_policies(p, p, block.rows, sys_seconds{std::chrono::seconds{1767758400}},
+                             block.first_row);
       } catch (const request_error&) {
         return 0;
       } catch (const std::exception& e) {
-        FUZZ_CHECK(false, std::string("compare_policies threw something other than request_error: ") + e.what());
+        FUZZ_CHECK(false,
+                   std::string("compare_policies threw something other than request_error: ") + e.what());
       }
       FUZZ_CHECK(r.total == block.rows.rows, "a row was not compared");
       FUZZ_CHECK(r.changed == 0, "a policy compared with itself changed a decision");
