@@ -17,15 +17,23 @@ void csv_reader::fail(std::uint64_t line, const std::string& message) const {
 }
 
 bool csv_reader::next(std::vector<std::string>& fields) {
-  // Empty lines between records are not records.
+  // Empty lines between records are not records. A line ends with LF or CRLF; a lone CR is
+  // text, here the start of the record's first field.
   int c = in_.peek();
+  bool lone_cr = false;
   while (c == '\n' || c == '\r') {
     in_.get();
-    if (c == '\r' && in_.peek() == '\n') in_.get();
+    if (c == '\r') {
+      if (in_.peek() != '\n') {
+        lone_cr = true;
+        break;
+      }
+      in_.get();
+    }
     ++line_;
     c = in_.peek();
   }
-  if (c < 0) return false;
+  if (c < 0 && !lone_cr) return false;
   record_line_ = line_;
   std::size_t count = 0;
   std::size_t bytes = 0;
@@ -34,7 +42,7 @@ bool csv_reader::next(std::vector<std::string>& fields) {
     std::string& field = fields[count++];
     field.clear();
     const std::uint64_t field_line = line_;
-    c = in_.get();
+    c = count == 1 && lone_cr ? '\r' : in_.get();
     bool end_of_record = false;
     if (c == '"') {
       for (;;) {

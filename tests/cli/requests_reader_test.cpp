@@ -55,6 +55,8 @@ TEST(CsvReader, Rfc4180) {
             (std::vector<record>{{1, {"a"}}, {4, {"b"}}}));
   EXPECT_EQ(records("漢字,ü\n"), (std::vector<record>{{1, {"漢字", "ü"}}}));
   EXPECT_TRUE(records("").empty());
+  // A lone CR is text, not a line end (found by fuzz target requests): lines count LF only.
+  EXPECT_EQ(records("\rx,y\na\rb,c\r\n"), (std::vector<record>{{1, {"\rx", "y"}}, {2, {"a\rb", "c"}}}));
 }
 
 TEST(CsvReader, Refusals) {
