@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Runs one libFuzzer target for a while:   scripts/fuzz.sh TARGET SECONDS [libFuzzer flags...]
-# TARGET: policy | request | snapshot | events | test_file   (tests/README.md, "Fuzzing").
+# TARGET: policy | request | snapshot | events | test_file | requests   (tests/README.md, "Fuzzing").
 #
 # Builds build/fuzz first if needed (clang-14, the library with libFuzzer coverage, ASan and
 # UBSan; AFTERSALE_BUILD_FUZZERS). Starts from the committed seeds (tests/fuzz/corpus/TARGET,
@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-targets=(policy request snapshot events test_file)
+targets=(policy request snapshot events test_file requests)
 if [ $# -lt 2 ] || [[ ! " ${targets[*]} " =~ " $1 " ]] || ! [[ "$2" =~ ^[0-9]+$ ]]; then
   echo "usage: scripts/fuzz.sh TARGET SECONDS [libFuzzer flags...]   TARGET: ${targets[*]}" >&2
   exit 2

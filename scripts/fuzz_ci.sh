@@ -11,7 +11,7 @@ export AFTERSALE_FUZZ_SEED=${AFTERSALE_FUZZ_SEED:-1} AFTERSALE_FUZZ_MAX_LEN=${AF
 export AFTERSALE_FUZZ_FRESH=1
 mkdir -p build
 summary=()
-for target in policy request snapshot events test_file; do
+for target in policy request snapshot events test_file requests; do
   scripts/fuzz.sh "$target" "$seconds" >"build/fuzz-$target.log" 2>&1 || {
     tail -n 60 "build/fuzz-$target.log" >&2
     echo "fuzz stage failed: target $target (log: build/fuzz-$target.log)" >&2

@@ -8,7 +8,8 @@
 //
 // `aftersale` alone prints the help (exit 0), as `--help` does.
 // Exit codes: 0 ok, 1 a policy does not load, 2 a request or the command line is wrong,
-// 3 `case apply`, `store apply`: the case refused the event, 4 `store`, `worker`: the store failed.
+// 3 `case apply`, `store apply`: the case refused the event (`diff --fail-on-change`: a decision
+// changes), 4 `store`, `worker`: the store failed.
 #include <CLI/CLI.hpp>
 #include <aftersale/aftersale.hpp>
 #include <algorithm>

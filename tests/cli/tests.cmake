@@ -279,7 +279,7 @@ if(TARGET aftersale_cli)
   aftersale_cli_test(help.case_apply EXIT 0
                      STDOUT "Example:\n  aftersale case apply policies/default\\.yaml case\\.json --event approve --as agent --id evt-1 --now 2026-10-14T10:30:00\\+08:00\n\nExit codes:\n  0  success\n  1  a policy does not load \\(its diagnostics on stderr\\)\n  2  a request, snapshot, option or file is wrong\n  3  the case refused the event, or another process changed it \\(the file is unchanged\\)\n$"
                      ARGS case apply --help)
-  foreach(command validate decide "case open" "case apply" "case advance" "case show" lint test graph paths
+  foreach(command validate decide diff "case open" "case apply" "case advance" "case show" lint test graph paths
                   "store init" "store migrate" "store list" "store show" "store due" "store breaches" "store open"
                   "store apply" worker)
     string(REPLACE " " ";" command_args "${command}")
@@ -351,3 +351,6 @@ include("${CMAKE_CURRENT_SOURCE_DIR}/cli/store_cli.cmake")
 
 # Texts in a chosen locale: decide and case commands with --locale (fixtures/locale/).
 include("${CMAKE_CURRENT_SOURCE_DIR}/cli/locale.cmake")
+
+# aftersale diff: the requests readers, the command against decide, its refusals.
+include("${CMAKE_CURRENT_SOURCE_DIR}/cli/diff.cmake")
