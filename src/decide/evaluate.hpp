@@ -3,6 +3,8 @@
 // Internal: the pieces decide() is made of, shared between the evaluator's source files (and
 // the analyser, which replays rules the way decide() reads them).
 #include <aftersale/decide.hpp>
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -12,6 +14,33 @@
 namespace aftersale::detail {
 
 struct table_index;  // model/compiled.hpp
+
+/// One request's encoded facts as two arrays of the policy's fact count (a `bound_request`'s
+/// vectors, or a row of a batch block): what matching reads.
+struct fact_row {
+  const std::int64_t* values = nullptr;
+  const std::uint8_t* present = nullptr;
+  std::size_t size = 0;  ///< facts at or past this index count as absent
+};
+
+inline fact_row row_of(const bound_request& b) noexcept {
+  return fact_row{b.values.data(), b.present.data(), std::min(b.values.size(), b.present.size())};
+}
+
+/// `first_match` on a row given as arrays.
+std::uint32_t first_match(const table_index& ix, const fact_row& facts) noexcept;
+
+/// The most rows `first_match_columns` takes at once.
+inline constexpr std::size_t max_column_rows = 256;
+
+/// True when `first_match_columns` can decide the table indexed by `ix` (at most 64 rules).
+bool matches_by_column(const table_index& ix) noexcept;
+
+/// `first_match` of `count` rows (at most `max_column_rows`) given column by column: fact `f` of
+/// row `i` is `values[f][i]`, present when `present[f][i]`; `values[f]` null = absent in every
+/// row. `out[i]` is row i's rule or npos. Only when `matches_by_column(ix)`.
+void first_match_columns(const table_index& ix, std::size_t count, const std::int64_t* const* values,
+                         const std::uint8_t* const* present, std::uint32_t* out) noexcept;
 
 /// The first rule of the table indexed by `ix` matching `facts` (derived facts filled in), or
 /// npos: `aftersale::first_match` without the look-up of the index.

@@ -11,15 +11,8 @@ namespace aftersale::detail {
 
 namespace {
 
-inline std::uint32_t bucket_of(const column_index& col, const bound_request& facts) noexcept {
-  if (col.fact >= facts.present.size() || !facts.present[col.fact]) return col.buckets;
-  const std::int64_t v = facts.values[col.fact];
-  if (!col.numeric) {
-    // Value index, or the "other" bucket (last value bucket) for anything outside.
-    const std::uint64_t u = static_cast<std::uint64_t>(v);
-    const std::uint64_t other = col.buckets - 1;
-    return static_cast<std::uint32_t>(u < other ? u : other);
-  }
+// The bucket of value `v` in a numeric column: how many breakpoints are <= v.
+inline std::uint32_t numeric_bucket(const column_index& col, std::int64_t v) noexcept {
   const std::int64_t* bp = col.breakpoints.data();
   const std::size_t n = col.breakpoints.size();
   if (n <= 8) {
@@ -39,6 +32,18 @@ inline std::uint32_t bucket_of(const column_index& col, const bound_request& fac
   return static_cast<std::uint32_t>(base - bp) + (*base <= v);
 }
 
+inline std::uint32_t bucket_of(const column_index& col, const fact_row& facts) noexcept {
+  if (col.fact >= facts.size || !facts.present[col.fact]) return col.buckets;
+  const std::int64_t v = facts.values[col.fact];
+  if (!col.numeric) {
+    // Value index, or the "other" bucket (last value bucket) for anything outside.
+    const std::uint64_t u = static_cast<std::uint64_t>(v);
+    const std::uint64_t other = col.buckets - 1;
+    return static_cast<std::uint32_t>(u < other ? u : other);
+  }
+  return numeric_bucket(col, v);
+}
+
 // Up to this many columns keep their bucket pointer on the stack; more (rare) are looked
 // up again per word, which stays correct and allocation-free.
 constexpr std::size_t cached_columns = 48;
@@ -52,7 +57,7 @@ struct resolved {
   const std::uint32_t* visit_end = nullptr;
 };
 
-inline void resolve(const index_block& ix, const bound_request& facts, resolved& r) noexcept {
+inline void resolve(const index_block& ix, const fact_row& facts, resolved& r) noexcept {
   const std::size_t n = std::min(ix.columns.size(), cached_columns);
   r.cached = n;
   r.start = 0;
@@ -70,7 +75,7 @@ inline void resolve(const index_block& ix, const bound_request& facts, resolved&
 
 // The AND of every column's bucket word `w`. Column bits exist only for real rules, so
 // `all` is needed only for a table without columns.
-inline std::uint64_t word_at(const index_block& ix, const bound_request& facts, const resolved& r,
+inline std::uint64_t word_at(const index_block& ix, const fact_row& facts, const resolved& r,
                              std::uint32_t w) noexcept {
   if (ix.columns.empty()) return ix.all[w];
   std::uint64_t acc = r.rows[0][w];
@@ -84,7 +89,7 @@ inline std::uint64_t word_at(const index_block& ix, const bound_request& facts, 
 
 // Calls `on_word(w, bits)` for each word with matches, in order, until it returns true.
 template <class OnWord>
-inline void scan(const index_block& ix, const bound_request& facts,
+inline void scan(const index_block& ix, const fact_row& facts,
                  OnWord on_word) noexcept(noexcept(on_word(0u, 0u))) {
   if (ix.words == 0) return;
   if (ix.words == 1) {
@@ -114,7 +119,7 @@ inline std::uint32_t lowest_bit(std::uint64_t x) noexcept {
   return static_cast<std::uint32_t>(__builtin_ctzll(x));
 }
 
-inline std::uint32_t first_in_block(const index_block& block, const bound_request& facts) noexcept {
+inline std::uint32_t first_in_block(const index_block& block, const fact_row& facts) noexcept {
   std::uint32_t found = npos;
   scan(block, facts, [&](std::uint32_t w, std::uint64_t acc) noexcept {
     found = w * 64 + lowest_bit(acc);
@@ -125,7 +130,7 @@ inline std::uint32_t first_in_block(const index_block& block, const bound_reques
 
 // The blocks after the first (very large tables only): kept out of line, so the scan inlined
 // into `first_match` is the one-block scan alone.
-[[gnu::noinline]] std::uint32_t first_in_more(const table_index& ix, const bound_request& facts) noexcept {
+[[gnu::noinline]] std::uint32_t first_in_more(const table_index& ix, const fact_row& facts) noexcept {
   for (const index_block& block : ix.more) {
     const std::uint32_t found = first_in_block(block, facts);
     if (found != npos) return block.first_rule + found;
@@ -133,7 +138,7 @@ inline std::uint32_t first_in_block(const index_block& block, const bound_reques
   return npos;
 }
 
-inline std::uint32_t first_in(const table_index& ix, const bound_request& facts) noexcept {
+inline std::uint32_t first_in(const table_index& ix, const fact_row& facts) noexcept {
   // The first block holds every rule of all but very large tables: its answer is the answer.
   const std::uint32_t found = first_in_block(ix.first, facts);
   if (__builtin_expect(found == npos && !ix.more.empty(), 0)) return first_in_more(ix, facts);
@@ -142,12 +147,52 @@ inline std::uint32_t first_in(const table_index& ix, const bound_request& facts)
 
 }  // namespace
 
-std::uint32_t first_match(const table_index& ix, const bound_request& facts) noexcept {
+std::uint32_t first_match(const table_index& ix, const fact_row& facts) noexcept {
   return first_in(ix, facts);
 }
 
-void all_matches(const table_index& ix, const bound_request& facts, std::vector<std::uint32_t>& out) {
+bool matches_by_column(const table_index& ix) noexcept { return ix.more.empty() && ix.first.words <= 1; }
+
+void first_match_columns(const table_index& ix, std::size_t count, const std::int64_t* const* values,
+                         const std::uint8_t* const* present, std::uint32_t* out) noexcept {
+  const index_block& b = ix.first;
+  if (b.words == 0) {
+    std::fill(out, out + count, npos);
+    return;
+  }
+  // acc[i]: the rules row i can still match; each column ANDs in the bits of the row's bucket,
+  // one column at a time over every row (the same bucket_of as one row at a time).
+  std::uint64_t acc[max_column_rows];
+  std::fill(acc, acc + count, b.all[0]);
+  for (const column_index& col : b.columns) {
+    const std::uint64_t* bits = col.bits.data();
+    const std::int64_t* v = values[col.fact];
+    const std::uint8_t* p = present[col.fact];
+    if (!v) {
+      for (std::size_t i = 0; i < count; ++i) acc[i] &= bits[col.buckets];
+      continue;
+    }
+    if (!col.numeric) {
+      const std::uint64_t other = col.buckets - 1;
+      for (std::size_t i = 0; i < count; ++i) {
+        const std::uint64_t u = static_cast<std::uint64_t>(v[i]);
+        const std::uint64_t bucket = p[i] ? (u < other ? u : other) : col.buckets;
+        acc[i] &= bits[bucket];
+      }
+      continue;
+    }
+    for (std::size_t i = 0; i < count; ++i) acc[i] &= bits[p[i] ? numeric_bucket(col, v[i]) : col.buckets];
+  }
+  for (std::size_t i = 0; i < count; ++i) out[i] = acc[i] ? lowest_bit(acc[i]) : npos;
+}
+
+std::uint32_t first_match(const table_index& ix, const bound_request& facts) noexcept {
+  return first_in(ix, row_of(facts));
+}
+
+void all_matches(const table_index& ix, const bound_request& bound, std::vector<std::uint32_t>& out) {
   out.clear();
+  const fact_row facts = row_of(bound);
   for (std::size_t i = 0, n = ix.blocks(); i < n; ++i) {
     const index_block& block = ix.block(i);
     scan(block, facts, [&](std::uint32_t w, std::uint64_t acc) {
@@ -164,7 +209,8 @@ namespace aftersale {
 std::uint32_t first_match(const policy& p, std::uint32_t table, const bound_request& facts) noexcept {
   const detail::compiled_policy* c = p.compiled.get();
   if (!c || table >= c->tables.size()) return npos;
-  return detail::first_in(c->tables[table], facts);  // the scan inlined here: no second call on the hot path
+  return detail::first_in(c->tables[table],
+                          detail::row_of(facts));  // the scan inlined here: no second call on the hot path
 }
 
 }  // namespace aftersale

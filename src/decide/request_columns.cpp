@@ -3,10 +3,15 @@
 // setters are bind()'s (src/decide/request.cpp); tests/python compares the two row by row.
 #include <aftersale/batch.hpp>
 #include <algorithm>
+#include <cstring>
+#include <limits>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "decide/encode.hpp"
 #include "model/compiled.hpp"
+#include "model/semantics.hpp"
 
 namespace aftersale {
 
@@ -59,14 +64,254 @@ std::int64_t in_range(const fact_def& f, std::size_t row, std::int64_t x) {
   }
 }
 
+// One fact's rows as `read` sees them (see request_columns::stored).
+struct run_source {
+  const void* data = nullptr;
+  column_type type = column_type::int64;
+  const std::uint8_t* missing = nullptr;
+  const std::int64_t* table = nullptr;
+  bool negative_missing = false;
+  std::int64_t fill = 0;
+  std::uint8_t fill_present = 0;
+};
+
+// Calls `f(T{})` with the C++ type of elements of type `t`.
+template <class F>
+void with_type(column_type t, F&& f) {
+  switch (t) {
+    case column_type::int8:
+      return f(std::int8_t{});
+    case column_type::int16:
+      return f(std::int16_t{});
+    case column_type::int32:
+      return f(std::int32_t{});
+    case column_type::int64:
+      return f(std::int64_t{});
+    case column_type::uint8:
+    case column_type::boolean:
+      return f(std::uint8_t{});
+    case column_type::uint16:
+      return f(std::uint16_t{});
+    case column_type::uint32:
+      return f(std::uint32_t{});
+  }
+}
+
+// The gather loop, one instance per element type and per kind of column, so the loop over
+// rows has no test that does not change from row to row.
+template <class T, bool Table, bool Mask, bool Negative>
+void gather_run(const run_source& s, std::size_t begin, std::size_t count, std::int64_t* values,
+                std::uint8_t* present, std::size_t stride) {
+  const T* d = static_cast<const T*>(s.data) + begin;
+  const std::uint8_t* m = Mask ? s.missing + begin : nullptr;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::int64_t v = static_cast<std::int64_t>(d[i]);
+    bool has = true;
+    if constexpr (Mask) has = m[i] == 0;
+    if constexpr (Negative) has = has && v >= 0;
+    if constexpr (Table) v = has ? s.table[v] : 0;
+    values[i * stride] = has ? v : s.fill;
+    present[i * stride] = has ? std::uint8_t{1} : s.fill_present;
+  }
+}
+
+template <class T>
+void gather(const run_source& s, std::size_t begin, std::size_t count, std::int64_t* values,
+            std::uint8_t* present, std::size_t stride) {
+  const bool mask = s.missing != nullptr;
+  const bool negative = std::is_signed_v<T> && s.negative_missing;
+  if (s.table) {
+    if (mask)
+      return negative ? gather_run<T, true, true, true>(s, begin, count, values, present, stride)
+                      : gather_run<T, true, true, false>(s, begin, count, values, present, stride);
+    return negative ? gather_run<T, true, false, true>(s, begin, count, values, present, stride)
+                    : gather_run<T, true, false, false>(s, begin, count, values, present, stride);
+  }
+  if (mask)
+    return negative ? gather_run<T, false, true, true>(s, begin, count, values, present, stride)
+                    : gather_run<T, false, true, false>(s, begin, count, values, present, stride);
+  return negative ? gather_run<T, false, false, true>(s, begin, count, values, present, stride)
+                  : gather_run<T, false, false, false>(s, begin, count, values, present, stride);
+}
+
+// The index of the first nonzero byte of `p[0, n)`, or n; eight bytes at a time.
+std::size_t first_nonzero(const std::uint8_t* p, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p + i, 8);
+    if (word) break;
+  }
+  for (; i < n; ++i) {
+    if (p[i]) return i;
+  }
+  return n;
+}
+
+// Seconds in one unit.
+std::int64_t per_second(time_unit u) {
+  switch (u) {
+    case time_unit::s:
+      return 1;
+    case time_unit::ms:
+      return 1000;
+    case time_unit::us:
+      return 1000000;
+    case time_unit::ns:
+      return 1000000000;
+  }
+  return 1;
+}
+
+std::int64_t floor_div(std::int64_t n, std::int64_t d) {
+  std::int64_t q = n / d;
+  if (n % d != 0 && n < 0) --q;
+  return q;
+}
+
+// Calls `out(i, encode(i, value))` for each row `i` of `c` with a value and `none(i)` for each
+// row without. One loop per kind of column, so a column without missing rows runs a loop with
+// no test but `encode`'s own (which throws at a bad value).
+template <class T, class Encode, class Out, class None>
+void scan(const column& c, std::size_t rows, bool negative, Encode&& encode, Out&& out, None&& none) {
+  const T* d = static_cast<const T*>(c.data);
+  const std::uint8_t* m = c.missing;
+  if (!m && !negative) {
+    for (std::size_t i = 0; i < rows; ++i) out(i, encode(i, static_cast<std::int64_t>(d[i])));
+    return;
+  }
+  for (std::size_t i = 0; i < rows; ++i) {
+    const std::int64_t v = static_cast<std::int64_t>(d[i]);
+    if ((m && m[i]) || (negative && v < 0)) {
+      none(i);
+      continue;
+    }
+    out(i, encode(i, v));
+  }
+}
+
+// The column `c` for fact `f` checked row by row, each row's encoding passed to
+// `out(i, value)` and each row without value to `none(i)`. @throws request_error for the first
+// bad row. Whether the combination of fact type and column fits is checked by the caller.
+template <class T, class Out, class None>
+void each_row(const fact_def& f, const column& c, std::size_t rows, std::size_t first_row, Out&& out,
+              None&& none) {
+  const bool coded = f.type == fact_type::enumeration || f.type == fact_type::string;
+  const bool negative = coded && std::is_signed_v<T> && c.negative_missing;
+  const std::int64_t lo = f.min.value_or(std::numeric_limits<std::int64_t>::min());
+  const std::int64_t hi = f.max.value_or(std::numeric_limits<std::int64_t>::max());
+  auto run = [&](auto&& encode) { scan<T>(c, rows, negative, encode, out, none); };
+  switch (f.type) {
+    case fact_type::integer:
+      return run([&](std::size_t i, std::int64_t v) {
+        if (__builtin_expect(v < lo || v > hi, 0)) return in_range(f, first_row + i, v);
+        return v;
+      });
+    case fact_type::money:
+      return run([&](std::size_t i, std::int64_t v) {
+        if (__builtin_expect(v < 0, 0)) {
+          throw request_error(error_code::negative_money, f.name,
+                              row_prefix(first_row + i) + detail::negative_money_message(f, v));
+        }
+        if (__builtin_expect(v > hi || v < lo, 0)) return in_range(f, first_row + i, v);
+        return v;
+      });
+    case fact_type::decimal:
+      if (c.scale == f.scale) {
+        return run([&](std::size_t i, std::int64_t v) {
+          if (__builtin_expect(v < lo || v > hi, 0)) return in_range(f, first_row + i, v);
+          return v;
+        });
+      }
+      // Rare: written at another scale than the fact's, each value converted as `bind` does.
+      return run([&](std::size_t i, std::int64_t v) {
+        return c.scale == 0 ? encoded(f, first_row + i, fact_value(v))
+                            : encoded(f, first_row + i, fact_value(decimal{v, c.scale}));
+      });
+    case fact_type::timestamp:
+    case fact_type::duration: {
+      const std::int64_t unit = per_second(c.unit);
+      if (unit == 1) return run([](std::size_t, std::int64_t v) { return v; });
+      return run([unit](std::size_t, std::int64_t v) { return floor_div(v, unit); });
+    }
+    case fact_type::boolean:
+      return run([&](std::size_t i, std::int64_t v) {
+        if (__builtin_expect(v != 0 && v != 1, 0)) {
+          throw request_error(error_code::fact_type, f.name,
+                              row_prefix(first_row + i) + "fact `" + f.name +
+                                  "` is bool but its column holds " + std::to_string(v) +
+                                  ": expected 0 or 1");
+        }
+        return v;
+      });
+    case fact_type::enumeration:
+    case fact_type::string:
+      break;
+  }
+  const category_map* cats = c.categories;
+  const std::size_t size = cats ? cats->size() : f.values.size();
+  auto outside = [&](std::size_t i, std::int64_t v) {
+    throw request_error(error_code::undeclared_value, f.name,
+                        row_prefix(first_row + i) + "code " + std::to_string(v) + " is outside the " +
+                            std::to_string(size) + (cats ? " categories given" : " values declared") +
+                            " for fact `" + f.name + "` (codes 0 to " +
+                            std::to_string(static_cast<std::int64_t>(size) - 1) + ")");
+  };
+  if (!cats) {
+    return run([&](std::size_t i, std::int64_t v) {
+      if (__builtin_expect(v < 0 || static_cast<std::uint64_t>(v) >= size, 0)) outside(i, v);
+      return v;
+    });
+  }
+  run([&](std::size_t i, std::int64_t v) {
+    if (__builtin_expect(v < 0 || static_cast<std::uint64_t>(v) >= size, 0)) outside(i, v);
+    const std::int64_t x = cats->value(static_cast<std::size_t>(v));
+    if (__builtin_expect(x == category_map::undeclared, 0)) {
+      throw request_error(error_code::undeclared_value, f.name,
+                          row_prefix(first_row + i) + "`" + cats->category(static_cast<std::size_t>(v)) +
+                              "` is not a declared value of fact `" + f.name + "`: expected one of " +
+                              declared_values(f));
+    }
+    return x;
+  });
+}
+
+// The first row of column `c` with a value (rows when none): where a column refused as a
+// whole (wrong type, derived fact) is reported, as a per-cell setter would report its first cell.
+template <class T>
+std::size_t first_given(const column& c, std::size_t rows, bool coded) {
+  const T* d = static_cast<const T*>(c.data);
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (c.missing && c.missing[i]) continue;
+    if (coded && c.negative_missing && d[i] < T{0}) continue;
+    return i;
+  }
+  return rows;
+}
+
+// True when fact `f` takes column `c`: its integers can stand for the fact's values.
+bool fits(const fact_def& f, const column& c) {
+  const bool boolean = c.type == column_type::boolean;
+  switch (f.type) {
+    case fact_type::boolean:
+      return boolean;
+    case fact_type::string:
+      return !boolean && c.categories;
+    case fact_type::enumeration:
+    case fact_type::integer:
+    case fact_type::money:
+    case fact_type::decimal:
+    case fact_type::timestamp:
+    case fact_type::duration:
+      return !boolean;
+  }
+  return false;
+}
+
 }  // namespace
 
 request_columns::request_columns(const policy& p, std::size_t rows, std::size_t first_row)
-    : policy_(&p),
-      rows_(rows),
-      first_row_(first_row),
-      values_(p.facts.size(), std::vector<std::int64_t>(rows, 0)),
-      present_(p.facts.size(), std::vector<std::uint8_t>(rows, 0)) {}
+    : policy_(&p), rows_(rows), first_row_(first_row), facts_(p.facts.size()) {}
 
 std::uint32_t request_columns::fact_id(std::string_view name) const {
   const std::optional<std::uint32_t> id = policy_->find_fact(name);
@@ -90,8 +335,10 @@ void request_columns::check(std::uint32_t fact, std::size_t row) const {
 }
 
 void request_columns::put(std::uint32_t fact, std::size_t row, std::int64_t value) {
-  values_[fact][row] = value;
-  present_[fact][row] = 1;
+  own(fact);
+  stored& s = facts_[fact];
+  s.values[row] = value;
+  if (!s.absent.empty()) s.absent[row] = 0;
   finished_ = false;
 }
 
@@ -182,36 +429,240 @@ void request_columns::set_duration(std::uint32_t fact, std::size_t row, std::chr
   put(fact, row, value.count());
 }
 
+std::size_t size_of(column_type t) noexcept {
+  std::size_t size = 0;
+  with_type(t, [&](auto x) { size = sizeof(x); });
+  return size;
+}
+
+category_map::category_map(const policy& p, std::uint32_t fact, std::vector<std::string> categories)
+    : fact_(fact), texts_(std::move(categories)) {
+  if (fact >= p.facts.size()) {
+    throw usage_error(error_code::out_of_bounds, "fact " + std::to_string(fact) +
+                                                     " is outside the policy's " +
+                                                     std::to_string(p.facts.size()) + " facts");
+  }
+  const fact_def& f = p.facts[fact];
+  if (f.derive != derivation::none) {
+    throw request_error(
+        error_code::fact_type, f.name,
+        "fact `" + f.name + "` is derived: it is computed at decision time and cannot be given");
+  }
+  if (f.type != fact_type::enumeration && f.type != fact_type::string) {
+    throw request_error(error_code::fact_type, f.name,
+                        "fact `" + f.name + "` is " + std::string(to_string(f.type)) +
+                            " but was given categories: expected " + detail::expected_kind(f.type));
+  }
+  values_.reserve(texts_.size());
+  for (std::size_t i = 0; i < texts_.size(); ++i) {
+    const std::int64_t at = index_of(f.values, texts_[i]);
+    const std::int64_t v = at >= 0 ? at : f.type == fact_type::string ? string_other : undeclared;
+    values_.push_back(v);
+    identity_ = identity_ && v == static_cast<std::int64_t>(i);
+  }
+}
+
+void request_columns::fact_rows(std::uint32_t fact, std::size_t begin, std::size_t count,
+                                std::int64_t* values, std::uint8_t* present, std::size_t stride) const {
+  const stored& s = facts_[fact];
+  run_source src;
+  src.fill = s.fill;
+  src.fill_present = s.fill_present ? 1 : 0;
+  switch (s.from) {
+    case stored::origin::none:
+      for (std::size_t i = 0; i < count; ++i) {
+        values[i * stride] = src.fill;
+        present[i * stride] = src.fill_present;
+      }
+      return;
+    case stored::origin::cells:
+      src.data = s.values.data();
+      src.missing = s.absent.empty() ? nullptr : s.absent.data();
+      return gather<std::int64_t>(src, begin, count, values, present, stride);
+    case stored::origin::borrowed:
+    case stored::origin::copied:
+      if (s.from == stored::origin::borrowed) {
+        src.data = s.data;
+        src.missing = s.missing;
+      } else {
+        src.data = s.bytes.data();
+        src.missing = s.absent.empty() ? nullptr : s.absent.data();
+      }
+      src.type = s.type;
+      src.table = s.coded ? s.codes.data() : nullptr;
+      src.negative_missing = s.negative_missing;
+      return with_type(s.type,
+                       [&](auto x) { gather<decltype(x)>(src, begin, count, values, present, stride); });
+  }
+}
+
+void request_columns::own(std::uint32_t fact) {
+  stored& s = facts_[fact];
+  if (s.from == stored::origin::cells) return;
+  std::vector<std::int64_t> values(rows_, 0);
+  std::vector<std::uint8_t> present(rows_, 0);
+  if (s.from == stored::origin::borrowed || s.from == stored::origin::copied) {
+    // Read without the fill: a row the column leaves out stays missing.
+    const std::int64_t fill = std::exchange(s.fill, 0);
+    const bool fill_present = std::exchange(s.fill_present, false);
+    fact_rows(fact, 0, rows_, values.data(), present.data(), 1);
+    s.fill = fill;
+    s.fill_present = fill_present;
+  }
+  std::vector<std::uint8_t> absent(rows_, 0);
+  for (std::size_t r = 0; r < rows_; ++r) absent[r] = present[r] ? 0 : 1;
+  s.values = std::move(values);
+  s.absent = std::move(absent);
+  s.codes.clear();
+  s.bytes.clear();
+  s.data = nullptr;
+  s.missing = nullptr;
+  s.coded = false;
+  s.negative_missing = false;
+  s.from = stored::origin::cells;
+}
+
+std::size_t request_columns::first_missing(std::uint32_t fact) const {
+  const stored& s = facts_[fact];
+  switch (s.from) {
+    case stored::origin::none:
+      return 0 < rows_ ? 0 : rows_;
+    case stored::origin::cells:
+      return s.absent.empty() ? rows_ : first_nonzero(s.absent.data(), rows_);
+    case stored::origin::borrowed:
+    case stored::origin::copied:
+      break;
+  }
+  const bool copied = s.from == stored::origin::copied;
+  const std::uint8_t* missing = copied ? (s.absent.empty() ? nullptr : s.absent.data()) : s.missing;
+  std::size_t first = rows_;
+  if (missing) first = first_nonzero(missing, rows_);
+  if (s.negative_missing) {
+    with_type(s.type, [&](auto x) {
+      using T = decltype(x);
+      const T* d = static_cast<const T*>(copied ? static_cast<const void*>(s.bytes.data()) : s.data);
+      for (std::size_t r = 0; r < first; ++r) {
+        if (d[r] < T{0}) {
+          first = r;
+          break;
+        }
+      }
+    });
+  }
+  return first;
+}
+
+bool request_columns::load(std::uint32_t fact, const column& c, bool borrow) {
+  if (fact >= policy_->facts.size()) {
+    throw usage_error(error_code::out_of_bounds, "fact " + std::to_string(fact) + " is outside the batch (" +
+                                                     std::to_string(policy_->facts.size()) + " facts)");
+  }
+  const fact_def& f = policy_->facts[fact];
+  if (!c.data && rows_ > 0) {
+    throw usage_error(error_code::out_of_bounds, "the column for fact `" + f.name + "` has no data for its " +
+                                                     std::to_string(rows_) + " rows");
+  }
+  if (c.categories && c.categories->fact() != fact) {
+    throw usage_error(error_code::foreign_input, "the categories were made for fact `" +
+                                                     policy_->facts.at(c.categories->fact()).name +
+                                                     "`, not for `" + f.name + "`");
+  }
+  const bool coded = f.type == fact_type::enumeration || f.type == fact_type::string;
+  if (f.derive != derivation::none || !fits(f, c)) {
+    std::size_t first = rows_;
+    with_type(c.type, [&](auto x) { first = first_given<decltype(x)>(c, rows_, coded); });
+    if (first < rows_) {
+      if (f.derive != derivation::none) check(fact, first);  // throws E301 naming the row
+      wrong_type(f, first_row_ + first, c.type == column_type::boolean ? "a bool" : "an integer");
+    }
+    // No row has a value: nothing given.
+    stored& s = facts_[fact];
+    s = stored{};
+    finished_ = false;
+    return false;
+  }
+
+  const bool exact =
+      !(f.type == fact_type::decimal && c.scale != f.scale) &&
+      !((f.type == fact_type::timestamp || f.type == fact_type::duration) && c.unit != time_unit::s);
+  if (exact) {
+    // Checked in one pass; kept as given (borrowed or copied), read through `codes` when coded.
+    with_type(c.type, [&](auto x) {
+      each_row<decltype(x)>(
+          f, c, rows_, first_row_, [](std::size_t, std::int64_t) {}, [](std::size_t) {});
+    });
+    stored s;
+    s.type = c.type;
+    s.negative_missing = coded && c.negative_missing;
+    if (c.categories && !c.categories->identity()) {
+      s.coded = true;
+      s.codes.resize(c.categories->size());
+      for (std::size_t i = 0; i < s.codes.size(); ++i) s.codes[i] = c.categories->value(i);
+    }
+    if (borrow) {
+      s.from = stored::origin::borrowed;
+      s.data = c.data;
+      s.missing = c.missing;
+    } else {
+      s.from = stored::origin::copied;
+      const auto* bytes = static_cast<const unsigned char*>(c.data);
+      s.bytes.assign(bytes, bytes + rows_ * size_of(c.type));
+      if (c.missing) s.absent.assign(c.missing, c.missing + rows_);
+    }
+    facts_[fact] = std::move(s);
+    finished_ = false;
+    return borrow;
+  }
+
+  std::vector<std::int64_t> values(rows_);
+  std::vector<std::uint8_t> absent;
+  with_type(c.type, [&](auto x) {
+    each_row<decltype(x)>(
+        f, c, rows_, first_row_, [&](std::size_t i, std::int64_t v) { values[i] = v; },
+        [&](std::size_t i) {
+          if (absent.empty()) absent.assign(rows_, 0);
+          values[i] = 0;
+          absent[i] = 1;
+        });
+  });
+  stored s;
+  s.from = stored::origin::cells;
+  s.values = std::move(values);
+  s.absent = std::move(absent);
+  facts_[fact] = std::move(s);
+  finished_ = false;
+  return false;
+}
+
+void request_columns::set_column(std::uint32_t fact, const column& c) { load(fact, c, false); }
+
+bool request_columns::view_column(std::uint32_t fact, const column& c) { return load(fact, c, true); }
+
 void request_columns::finish() {
-  // Checked row by row, fact by fact, so the error names the first row missing something.
-  std::vector<std::uint32_t> required, defaulted;
+  // The error names the first row missing a required fact (the first such fact of that row).
+  std::size_t worst = rows_;
+  std::uint32_t worst_fact = npos;
   for (std::uint32_t f = 0; f < policy_->facts.size(); ++f) {
     const fact_def& d = policy_->facts[f];
+    stored& s = facts_[f];
+    s.fill = 0;
+    s.fill_present = false;
     if (d.derive != derivation::none) continue;
-    if (d.required)
-      required.push_back(f);
-    else if (d.default_value)
-      defaulted.push_back(f);
-  }
-  for (std::size_t r = 0; r < rows_; ++r) {
-    for (std::uint32_t f : required) {
-      if (!present_[f][r]) {
-        const std::string& name = policy_->facts[f].name;
-        throw request_error(error_code::missing_fact, name,
-                            row_prefix(first_row_ + r) + "required fact `" + name + "` is missing");
+    if (d.required) {
+      const std::size_t r = first_missing(f);
+      if (r < worst) {
+        worst = r;
+        worst_fact = f;
       }
+    } else if (d.default_value) {
+      s.fill = *d.default_value;
+      s.fill_present = true;
     }
   }
-  for (std::uint32_t f : defaulted) {
-    const std::int64_t v = *policy_->facts[f].default_value;
-    std::vector<std::int64_t>& values = values_[f];
-    std::vector<std::uint8_t>& present = present_[f];
-    for (std::size_t r = 0; r < rows_; ++r) {
-      if (!present[r]) {
-        values[r] = v;
-        present[r] = 1;
-      }
-    }
+  if (worst_fact != npos) {
+    const std::string& name = policy_->facts[worst_fact].name;
+    throw request_error(error_code::missing_fact, name,
+                        row_prefix(first_row_ + worst) + "required fact `" + name + "` is missing");
   }
   finished_ = true;
 }
@@ -220,10 +671,13 @@ void request_columns::row(std::size_t row, bound_request& out) const {
   const std::size_t n = policy_->facts.size();
   out.values.resize(n);
   out.present.resize(n);
-  for (std::size_t f = 0; f < n; ++f) {
-    out.values[f] = values_[f][row];
-    out.present[f] = present_[f][row];
-  }
+  rows(row, 1, out.values.data(), out.present.data());
+}
+
+void request_columns::rows(std::size_t begin, std::size_t count, std::int64_t* values,
+                           std::uint8_t* present) const {
+  const std::size_t n = facts_.size();
+  for (std::uint32_t f = 0; f < n; ++f) fact_rows(f, begin, count, values + f, present + f, n);
 }
 
 }  // namespace aftersale
