@@ -145,7 +145,8 @@ void array_column::refuse(const std::string& given, const std::string& give) con
   }
   throw request_error(error_code::column_type, def_->name,
                       "column `" + name_ + "` is " + given + " but fact `" + def_->name + "` is " +
-                          std::string(to_string(def_->type)) + ": " + (give.empty() ? "give " + expected : give));
+                          std::string(to_string(def_->type)) + ": " +
+                          (give.empty() ? "give " + expected : give));
 }
 
 void array_column::read_buffer(py::handle numpy_array) {
@@ -208,7 +209,8 @@ void array_column::read_array(py::handle value) {
   }
   if (kind == "U" || kind == "S") {
     // Fixed-width text: one str object per cell, then as an object column.
-    if (t != fact_type::enumeration && t != fact_type::string && t != fact_type::decimal) refuse(dtype_name, "");
+    if (t != fact_type::enumeration && t != fact_type::string && t != fact_type::decimal)
+      refuse(dtype_name, "");
     a = a.attr("astype")(kind == "U" ? "O" : "U").attr("astype")("O");
   }
   if (str_of(a.attr("dtype").attr("kind")) == "O") {
@@ -233,9 +235,10 @@ void array_column::read_array(py::handle value) {
   }
   if (kind == "f") {
     if (t != fact_type::integer && t != fact_type::money) {
-      refuse(dtype_name, t == fact_type::decimal ? "give an integer dtype, or a column of decimal.Decimal or str "
-                                                   "(a float is never taken for a decimal fact)"
-                                                 : "");
+      refuse(dtype_name, t == fact_type::decimal
+                             ? "give an integer dtype, or a column of decimal.Decimal or str "
+                               "(a float is never taken for a decimal fact)"
+                             : "");
     }
     meaning_ = meaning::whole_float;
     if (dtype.attr("itemsize").cast<int>() == 2) a = a.attr("astype")("f8");
@@ -255,17 +258,43 @@ void array_column::read_masked(py::handle array) {
 }
 
 void array_column::read_categorical(py::handle categorical) {
-  // Each category is encoded once, as `decide` would encode the value; a category the fact does
-  // not take is an error only at the first row that uses it.
   const py::object categories = categorical.attr("categories");
   const std::size_t n = py::len(categories);
-  bound_request one;
-  code_values_.assign(n, 0);
-  code_problems_.assign(n, std::nullopt);
+  meaning_ = meaning::codes;
+  read_buffer(categorical.attr("codes"));
+  bool texts = def_->type == fact_type::enumeration || def_->type == fact_type::string;
   categories_.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     const py::object c = categories[py::int_(i)];
+    texts = texts && PyUnicode_Check(c.ptr());
     categories_.push_back(str_of(c));
+  }
+  // Codes pandas would not make (below -1, or past the categories) are refused at the first
+  // row holding one, as a column that cannot be read.
+  const py::object codes = keep_.back();
+  const py::object np = py::module_::import("numpy");
+  const py::object bad =
+      np.attr("logical_or")(np.attr("less")(codes, -1), np.attr("greater_equal")(codes, n));
+  if (bad.attr("any")().cast<bool>()) {
+    bad_code_row_ = bad.attr("argmax")().cast<std::size_t>();
+    bad_code_ = cell_problem{bad_code_row_,
+                             {error_code::column_type,
+                              def_->name,
+                              "code `" + str_of(codes[py::int_(bad_code_row_)]) +
+                                  "` is not one of the column's " + std::to_string(n) + " categories",
+                              {}}};
+  }
+  if (texts) {  // the library maps the texts to the fact's values, once
+    category_map_ = std::make_unique<category_map>(*policy_, fact_, categories_);
+    return;
+  }
+  // Other categories (ints for an int fact, ...) are encoded here, each as `decide` encodes the
+  // value; a category the fact does not take is an error only at the first row that uses it.
+  bound_request one;
+  code_values_.assign(n, 0);
+  code_problems_.assign(n, std::nullopt);
+  for (std::size_t i = 0; i < n; ++i) {
+    const py::object c = categories[py::int_(i)];
     try {
       request_columns cell(*policy_, 1);
       set_cell(cell, fact_, 0, c.ptr());
@@ -284,13 +313,11 @@ void array_column::read_categorical(py::handle categorical) {
       code_problems_[i] = request_problem{error_code::fact_type, def_->name, e.what(), {}};
     }
   }
-  meaning_ = meaning::codes;
-  read_buffer(categorical.attr("codes"));
 }
 
 std::string array_column::value_text(std::size_t row) const {
   if (meaning_ == meaning::codes) {
-    const py::object codes = keep_.front();
+    const py::object codes = keep_.front();  // read_categorical keeps the codes first
     const long long code = codes[py::int_(row)].cast<long long>();
     if (code >= 0 && static_cast<std::size_t>(code) < categories_.size()) return categories_[code];
     return code == -1 ? "nan" : std::to_string(code);
@@ -300,127 +327,210 @@ std::string array_column::value_text(std::size_t row) const {
   return str_of(series ? source_.attr("iloc")[py::int_(row)] : source_[py::int_(row)]);
 }
 
-std::optional<cell_problem> array_column::set_value(request_columns& block, std::size_t r,
-                                                     std::int64_t v) const {
-  const std::size_t row = block.first_row() + r;
+std::optional<cell_problem> array_column::missing(std::size_t row) const {
+  if (!def_->required) return std::nullopt;
+  cell_problem p{row,
+                 {error_code::missing_fact, def_->name, "required fact `" + def_->name + "` is missing", {}}};
+  p.show_value = true;
+  return p;
+}
+
+std::optional<cell_problem> array_column::first_missing(std::size_t first, std::size_t n) const {
+  if (!def_->required) return std::nullopt;
+  std::size_t at = n;
+  if (mask_) {
+    const void* hit = std::memchr(mask_ + first, 1, n);
+    if (hit) at = static_cast<std::size_t>(static_cast<const std::uint8_t*>(hit) - (mask_ + first));
+  }
+  if (meaning_ == meaning::codes) {
+    auto scan = [&](const auto* codes) {
+      for (std::size_t i = 0; i < at; ++i)
+        if (codes[first + i] < 0) return i;
+      return at;
+    };
+    switch (element_) {
+      case element::i8:
+        at = scan(static_cast<const std::int8_t*>(data_));
+        break;
+      case element::i16:
+        at = scan(static_cast<const std::int16_t*>(data_));
+        break;
+      case element::i32:
+        at = scan(static_cast<const std::int32_t*>(data_));
+        break;
+      default:
+        at = scan(static_cast<const std::int64_t*>(data_));
+    }
+  }
+  return at < n ? missing(first + at) : std::nullopt;
+}
+
+std::optional<cell_problem> array_column::put(request_columns& block, const column& c, bool borrow) const {
   try {
-    switch (def_->type) {
-      case fact_type::enumeration:
-      case fact_type::string:
-        block.set_text(fact_, r, v >= 0 ? std::string_view(def_->values[static_cast<std::size_t>(v)]) : "\x01");
-        break;
-      case fact_type::boolean:
-        block.set_bool(fact_, r, v != 0);
-        break;
-      case fact_type::integer:
-      case fact_type::money:
-        block.set_int(fact_, r, v);
-        break;
-      case fact_type::decimal:
-        if (meaning_ == meaning::codes)
-          block.set_text(fact_, r, format_decimal(v, def_->scale));
-        else
-          block.set_int(fact_, r, v);
-        break;
-      case fact_type::timestamp:
-        block.set_time(fact_, r, sys_seconds{std::chrono::seconds{v}});
-        break;
-      case fact_type::duration:
-        block.set_duration(fact_, r, std::chrono::seconds{v});
-        break;
+    if (borrow) {
+      block.view_column(fact_, c);
+    } else {
+      block.set_column(fact_, c);
     }
   } catch (const request_error& e) {
+    // The library names the row as `request <row>: ` (batch.hpp).
+    const std::string& m = e.problems().front().message;
+    std::size_t row = block.first_row();
+    if (m.compare(0, 8, "request ") == 0) row = std::stoull(m.substr(8));
     return problem_at(e, row);
   }
   return std::nullopt;
 }
 
-std::optional<cell_problem> array_column::missing(std::size_t row) const {
-  if (!def_->required) return std::nullopt;
-  cell_problem p{row, {error_code::missing_fact, def_->name, "required fact `" + def_->name + "` is missing", {}}};
-  p.show_value = true;
-  return p;
-}
-
 template <class T>
-std::optional<cell_problem> array_column::fill_typed(request_columns& block) const {
-  const std::size_t first = block.first_row(), n = block.rows();
+std::optional<cell_problem> array_column::convert(std::size_t first, std::size_t n, scratch& out) const {
   const T* data = static_cast<const T*>(data_) + first;
   const std::uint8_t* mask = mask_ ? mask_ + first : nullptr;
+  out.values.resize(n);
+  out.missing.assign(n, 0);
   for (std::size_t r = 0; r < n; ++r) {
-    if (mask && mask[r]) {
-      if (auto p = missing(first + r)) return p;
-      continue;
-    }
-    const T x = data[r];
+    bool absent = mask && mask[r];
     std::int64_t v = 0;
-    switch (meaning_) {
-      case meaning::plain:
-        if constexpr (std::is_same_v<T, std::uint64_t>) {
-          if (x > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-            return cell_problem{first + r,
-                                {error_code::out_of_range, def_->name,
-                                 "`" + std::to_string(x) + "` does not fit fact `" + def_->name + "` (64-bit signed)",
-                                 {}}};
+    if (!absent) {
+      const T x = data[r];
+      switch (meaning_) {
+        case meaning::plain:  // uint64
+          if (static_cast<std::uint64_t>(x) >
+              static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+            cell_problem p{first + r,
+                           {error_code::out_of_range,
+                            def_->name,
+                            "fact `" + def_->name + "` was given a value beyond 64-bit signed integers",
+                            {}}};
+            p.show_value = true;
+            return p;
           }
+          v = static_cast<std::int64_t>(x);
+          break;
+        case meaning::whole_float: {
+          const double d = static_cast<double>(x);
+          if (std::isnan(d)) {
+            absent = true;
+            break;
+          }
+          if (!(std::floor(d) == d && std::fabs(d) <= 9007199254740992.0)) {
+            cell_problem p{first + r,
+                           {error_code::fact_type,
+                            def_->name,
+                            "fact `" + def_->name + "` is " + std::string(to_string(def_->type)) +
+                                " but was given a float that is not a whole number (or beyond 2^53)",
+                            {}}};
+            p.show_value = true;
+            return p;
+          }
+          v = static_cast<std::int64_t>(d);
+          break;
         }
-        v = static_cast<std::int64_t>(x);
-        break;
-      case meaning::whole_float: {
-        const double d = static_cast<double>(x);
-        if (std::isnan(d)) {
-          if (auto p = missing(first + r)) return p;
-          continue;
+        case meaning::codes: {
+          const auto code = static_cast<std::int64_t>(x);
+          if (code < 0) {
+            absent = true;
+            break;
+          }
+          const auto c = static_cast<std::size_t>(code);
+          if (code_problems_[c]) return cell_problem{first + r, *code_problems_[c]};
+          if (!code_missing_.empty() && code_missing_[c]) {
+            absent = true;
+            break;
+          }
+          v = code_values_[c];
+          break;
         }
-        if (!(std::floor(d) == d && std::fabs(d) <= 9007199254740992.0)) {
-          cell_problem p{first + r,
-                         {error_code::fact_type, def_->name,
-                          "fact `" + def_->name + "` is " + std::string(to_string(def_->type)) +
-                              " but was given a float that is not a whole number",
-                          {}}};
-          p.show_value = true;
-          return p;
+        case meaning::nanoseconds: {
+          const auto ns = static_cast<std::int64_t>(x);
+          if (ns == std::numeric_limits<std::int64_t>::min()) {  // NaT
+            absent = true;
+            break;
+          }
+          v = floor_div(ns, per_second_);
+          break;
         }
-        v = static_cast<std::int64_t>(d);
-        break;
+        case meaning::objects:
+          break;
       }
-      case meaning::codes: {
-        const auto code = static_cast<std::int64_t>(x);
-        if (code == -1) {
-          if (auto p = missing(first + r)) return p;
-          continue;
-        }
-        if (code < 0 || static_cast<std::size_t>(code) >= code_values_.size()) {
-          return cell_problem{first + r,
-                              {error_code::column_type, def_->name,
-                               "code `" + std::to_string(code) + "` is not one of the column's " +
-                                   std::to_string(code_values_.size()) + " categories",
-                               {}}};
-        }
-        const auto c = static_cast<std::size_t>(code);
-        if (code_problems_[c]) return cell_problem{first + r, *code_problems_[c]};
-        if (!code_missing_.empty() && code_missing_[c]) {
-          if (auto p = missing(first + r)) return p;
-          continue;
-        }
-        v = code_values_[c];
-        break;
-      }
-      case meaning::nanoseconds: {
-        const auto ns = static_cast<std::int64_t>(x);
-        if (ns == std::numeric_limits<std::int64_t>::min()) {  // NaT
-          if (auto p = missing(first + r)) return p;
-          continue;
-        }
-        v = floor_div(ns, per_second_);
-        break;
-      }
-      case meaning::objects:
-        break;
     }
-    if (auto p = set_value(block, r, v)) return p;
+    if (absent) {
+      if (auto p = missing(first + r)) return p;
+      out.missing[r] = 1;
+    }
+    out.values[r] = v;
   }
+  if (def_->type == fact_type::boolean) out.bytes.assign(out.values.begin(), out.values.end());
   return std::nullopt;
+}
+
+std::optional<cell_problem> array_column::fill(request_columns& block, scratch* buffer) const {
+  const std::size_t first = block.first_row(), n = block.rows();
+  if (bad_code_row_ >= first && bad_code_row_ < first + n) return bad_code_;
+  if (meaning_ == meaning::objects) return fill_objects(block);
+  const bool direct = (meaning_ == meaning::plain && element_ != element::u64 && element_ != element::f32 &&
+                       element_ != element::f64) ||
+                      (meaning_ == meaning::codes && category_map_);
+  if (direct) {
+    if (auto p = first_missing(first, n)) return p;
+    static constexpr column_type types[] = {column_type::int8,  column_type::int16, column_type::int32,
+                                            column_type::int64, column_type::uint8, column_type::uint16,
+                                            column_type::uint32};
+    const std::size_t e = static_cast<std::size_t>(element_);
+    column c;
+    c.type = boolean_ ? column_type::boolean : types[e];
+    c.data = static_cast<const unsigned char*>(data_) + first * size_of(c.type);
+    c.missing = mask_ ? mask_ + first : nullptr;
+    c.categories = category_map_.get();
+    c.negative_missing = meaning_ == meaning::codes;
+    return put(block, c, buffer != nullptr);
+  }
+  scratch own;
+  scratch& out = buffer ? *buffer : own;
+  std::optional<cell_problem> p;
+  switch (element_) {
+    case element::i8:
+      p = convert<std::int8_t>(first, n, out);
+      break;
+    case element::i16:
+      p = convert<std::int16_t>(first, n, out);
+      break;
+    case element::i32:
+      p = convert<std::int32_t>(first, n, out);
+      break;
+    case element::i64:
+      p = convert<std::int64_t>(first, n, out);
+      break;
+    case element::u8:
+      p = convert<std::uint8_t>(first, n, out);
+      break;
+    case element::u16:
+      p = convert<std::uint16_t>(first, n, out);
+      break;
+    case element::u32:
+      p = convert<std::uint32_t>(first, n, out);
+      break;
+    case element::u64:
+      p = convert<std::uint64_t>(first, n, out);
+      break;
+    case element::f32:
+      p = convert<float>(first, n, out);
+      break;
+    case element::f64:
+      p = convert<double>(first, n, out);
+      break;
+    case element::object:
+      break;
+  }
+  if (p) return p;
+  column c;
+  const bool boolean = def_->type == fact_type::boolean;
+  c.type = boolean ? column_type::boolean : column_type::int64;
+  c.data = boolean ? static_cast<const void*>(out.bytes.data()) : static_cast<const void*>(out.values.data());
+  c.missing = out.missing.data();
+  c.unit = time_unit::s;
+  c.scale = meaning_ == meaning::codes && def_->type == fact_type::decimal ? def_->scale : 0;
+  return put(block, c, buffer != nullptr);
 }
 
 std::optional<cell_problem> array_column::fill_objects(request_columns& block) const {
@@ -441,35 +551,6 @@ std::optional<cell_problem> array_column::fill_objects(request_columns& block) c
     }
   }
   return std::nullopt;
-}
-
-std::optional<cell_problem> array_column::fill(request_columns& block) const {
-  if (meaning_ == meaning::objects) return fill_objects(block);
-  switch (element_) {
-    case element::i8:
-      return fill_typed<std::int8_t>(block);
-    case element::i16:
-      return fill_typed<std::int16_t>(block);
-    case element::i32:
-      return fill_typed<std::int32_t>(block);
-    case element::i64:
-      return fill_typed<std::int64_t>(block);
-    case element::u8:
-      return fill_typed<std::uint8_t>(block);
-    case element::u16:
-      return fill_typed<std::uint16_t>(block);
-    case element::u32:
-      return fill_typed<std::uint32_t>(block);
-    case element::u64:
-      return fill_typed<std::uint64_t>(block);
-    case element::f32:
-      return fill_typed<float>(block);
-    case element::f64:
-      return fill_typed<double>(block);
-    case element::object:
-      break;
-  }
-  return fill_objects(block);
 }
 
 }  // namespace aftersale::python

@@ -9,6 +9,7 @@
 #include <aftersale/batch.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,11 +56,20 @@ class array_column {
   /// The labels of the column's rows for messages (a pandas index), or None.
   const py::object& index() const noexcept { return index_; }
 
-  /// Sets rows [block.first_row(), + block.rows()) of the column into `block`; a missing value
-  /// leaves the cell unset, except for a required fact (E303). Returns the first bad row of the
-  /// range, if any, and leaves the rest of the column's range unset. Holds no Python object
-  /// unless needs_gil().
-  std::optional<cell_problem> fill(request_columns& block) const;
+  /// Per-thread memory a block's converted column lives in until the block is decided.
+  struct scratch {
+    std::vector<std::int64_t> values;
+    std::vector<std::uint8_t> bytes;  ///< bool facts
+    std::vector<std::uint8_t> missing;
+  };
+
+  /// Puts rows [block.first_row(), + block.rows()) of the column into `block`: borrowed from
+  /// the column's buffer where its integers are the encoding, else converted into `buffer`
+  /// (which must then outlive the block's use, as this column must), or copied when `buffer`
+  /// is null. A missing value leaves the row to the fact's default, except for a required fact
+  /// (E303). Returns the first bad row of the range, if any (the column is then not set).
+  /// Holds no Python object unless needs_gil().
+  std::optional<cell_problem> fill(request_columns& block, scratch* buffer) const;
 
   /// The value at position `row` as text for messages (`nan`, `<NA>`, `NaT`, the category, ...). GIL held.
   std::string value_text(std::size_t row) const;
@@ -73,11 +83,14 @@ class array_column {
   [[noreturn]] void refuse(const std::string& given, const std::string& give) const;
 
   template <class T>
-  std::optional<cell_problem> fill_typed(request_columns& block) const;
+  std::optional<cell_problem> convert(std::size_t first, std::size_t n, scratch& out) const;
   std::optional<cell_problem> fill_objects(request_columns& block) const;
-  std::optional<cell_problem> set_value(request_columns& block, std::size_t r, std::int64_t v) const;
+  /// `c` into `block` (borrowed, or copied without `buffer`); a refusal as the bad cell.
+  std::optional<cell_problem> put(request_columns& block, const column& c, bool borrow) const;
   /// The problem of a missing value at `row`: none unless the fact is required (E303).
   std::optional<cell_problem> missing(std::size_t row) const;
+  /// A required fact: the first missing row of [first, first + n) in a borrowed column, if any.
+  std::optional<cell_problem> first_missing(std::size_t first, std::size_t n) const;
 
   const policy* policy_;
   const fact_def* def_;
@@ -86,18 +99,23 @@ class array_column {
   std::size_t rows_ = 0;
   meaning meaning_ = meaning::plain;
   element element_ = element::i64;
-  bool boolean_ = false;          ///< a bool buffer (1 byte, 0/1)
+  bool boolean_ = false;         ///< a bool buffer (1 byte, 0/1)
   std::int64_t per_second_ = 1;  ///< meaning::nanoseconds: units per second
   const void* data_ = nullptr;
   const std::uint8_t* mask_ = nullptr;  ///< 1 = missing (pandas masked arrays)
   std::vector<py::object> keep_;        ///< the arrays data_ and mask_ point into
   py::object source_;                   ///< what the caller gave, for value_text
   py::object index_ = py::none();
-  // meaning::codes: each category encoded as `decide` encodes the value.
+  // meaning::codes: the categories as a category_map when they are text for an enum or string
+  // fact (the library maps them), else each encoded here as `decide` encodes the value.
+  std::unique_ptr<category_map> category_map_;
   std::vector<std::int64_t> code_values_;
   std::vector<std::optional<request_problem>> code_problems_;  ///< a category the fact does not take
   std::vector<std::uint8_t> code_missing_;                     ///< empty, or 1 for a missing category
   std::vector<std::string> categories_;
+  std::size_t bad_code_row_ =
+      static_cast<std::size_t>(-1);  ///< the first row of a code pandas would not make
+  cell_problem bad_code_;
 };
 
 }  // namespace aftersale::python

@@ -206,6 +206,7 @@ void decide_arrays(const py_policy& h, const python_requests& in, const std::str
   batch_options one;
   one.threads = 1;
   auto work = [&] {
+    std::vector<array_column::scratch> buffers;
     for (std::size_t b = next++; b < blocks; b = next++) {
       {
         const std::lock_guard<std::mutex> lock(mutex);
@@ -214,7 +215,7 @@ void decide_arrays(const py_policy& h, const python_requests& in, const std::str
       const std::size_t first = b * block_rows;
       try {
         request_columns block(pol, std::min(block_rows, rows - first), first);
-        if (std::optional<python_requests::bad_cell> cell = in.fill_columns(block)) {
+        if (std::optional<python_requests::bad_cell> cell = in.fill_columns(block, &buffers)) {
           const std::lock_guard<std::mutex> lock(mutex);
           if (b < failed_block) failed_block = b, bad = std::move(cell), failure = nullptr;
           return;

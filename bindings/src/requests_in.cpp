@@ -33,7 +33,7 @@ python_requests::python_requests(const policy& p, py::handle requests) : names_(
 
 void python_requests::fill(request_columns& block) {
   if (columnar_) {
-    if (const std::optional<bad_cell> bad = fill_columns(block)) raise(*bad);
+    if (const std::optional<bad_cell> bad = fill_columns(block, nullptr)) raise(*bad);
   } else if (seq_) {
     fill_from_rows(block);
   } else {
@@ -143,10 +143,12 @@ bool python_requests::needs_gil() const noexcept {
   return false;
 }
 
-std::optional<python_requests::bad_cell> python_requests::fill_columns(request_columns& block) const {
+std::optional<python_requests::bad_cell> python_requests::fill_columns(
+    request_columns& block, std::vector<array_column::scratch>* buffers) const {
+  if (buffers) buffers->resize(arrays_.size());
   std::optional<bad_cell> first;
   for (std::size_t i = 0; i < arrays_.size(); ++i) {
-    std::optional<cell_problem> p = arrays_[i].fill(block);
+    std::optional<cell_problem> p = arrays_[i].fill(block, buffers ? &(*buffers)[i] : nullptr);
     if (p && (!first || p->row < first->problem.row)) first = bad_cell{i, std::move(*p)};
   }
   return first;

@@ -42,12 +42,16 @@ class python_requests {
   void fill(request_columns& block);
 
   /// A columnar batch's part of `fill`: the first bad cell of the block (the lowest row; at equal
-  /// rows the column given first), or nothing. Holds the GIL only when needs_gil().
+  /// rows the column given first), or nothing. Holds the GIL only when needs_gil(). With
+  /// `buffers` (one per column, reused block after block) the block borrows the batch's arrays
+  /// and those buffers: it must be decided before they change and while this object lives;
+  /// without, it owns copies.
   struct bad_cell {
     std::size_t column;
     cell_problem problem;
   };
-  std::optional<bad_cell> fill_columns(request_columns& block) const;
+  std::optional<bad_cell> fill_columns(request_columns& block,
+                                       std::vector<array_column::scratch>* buffers) const;
   /// @throws request_error for `bad`: ``column `c` row 17 (index `L`): message`` (GIL held)
   [[noreturn]] void raise(const bad_cell& bad) const;
 
