@@ -155,7 +155,7 @@ void array_column::read_buffer(py::handle numpy_array) {
   py::object a = py::reinterpret_borrow<py::object>(numpy_array);
   const int ndim = a.attr("ndim").cast<int>();
   if (ndim != 1) {
-    throw request_error(error_code::column_length, def_->name,
+    throw request_error(error_code::column_shape, def_->name,
                         "column `" + name_ + "` has " + std::to_string(ndim) +
                             " dimensions: a column is one-dimensional, one value per request");
   }

@@ -114,11 +114,11 @@ void python_requests::add_array(std::string name, py::handle value) {
   try {
     fact = names_.fact_id(name);
   } catch (const request_error& e) {
-    throw request_error(e.code(), e.fact(), "column `" + name + "`: " + e.what());
+    throw request_error(e.code(), e.fact(), "column `" + name + "`: " + e.problems().front().message);
   }
   for (const array_column& c : arrays_) {
     if (c.fact() == fact) {
-      throw request_error(error_code::column_length, name, "column `" + name + "` is given twice");
+      throw request_error(error_code::column_shape, name, "column `" + name + "` is given twice");
     }
   }
   py::object column = py::reinterpret_borrow<py::object>(value);
@@ -127,7 +127,7 @@ void python_requests::add_array(std::string name, py::handle value) {
     column = py::module_::import("numpy").attr("array")(value, "O");
   array_column c(names_.source_policy(), fact, std::move(name), column);
   if (!arrays_.empty() && c.rows() != rows_) {
-    throw request_error(error_code::column_length, c.name(),
+    throw request_error(error_code::column_shape, c.name(),
                         "column `" + c.name() + "` has " + std::to_string(c.rows()) + " values but column `" +
                             arrays_.front().name() + "` has " + std::to_string(rows_) +
                             ": every column needs one value per request");
