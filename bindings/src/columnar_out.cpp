@@ -61,11 +61,6 @@ py::list to_list(const std::vector<std::string>& v) {
   return out;
 }
 
-template <class T>
-void put_code(void* data, std::size_t row, std::int32_t code) {
-  static_cast<T*>(data)[row] = static_cast<T>(code);
-}
-
 }  // namespace
 
 array_outputs::array_outputs(const policy& p, const batch_decisions& shape, std::size_t rows, bool details)
@@ -161,50 +156,57 @@ void array_outputs::add_codes(std::string name, std::vector<std::string> categor
   (label ? labels_ : codes_).push_back(std::move(c));
 }
 
+namespace {
+
+// out[i] = by_rule[rule[i]], or `none` for a row without a rule: a gather over the rows of a block.
+template <class T, class V>
+void gather(T* out, const std::uint32_t* rule, std::size_t n, const std::vector<V>& by_rule, V none) {
+  const std::size_t rules = by_rule.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t r = rule[i];
+    out[i] = static_cast<T>(r < rules ? by_rule[r] : none);
+  }
+}
+
+void gather_codes(void* data, int width, std::size_t first, const std::uint32_t* rule, std::size_t n,
+                  const std::vector<std::int32_t>& by_rule) {
+  switch (width) {
+    case 1:
+      return gather(static_cast<std::int8_t*>(data) + first, rule, n, by_rule, -1);
+    case 2:
+      return gather(static_cast<std::int16_t*>(data) + first, rule, n, by_rule, -1);
+    default:
+      return gather(static_cast<std::int32_t*>(data) + first, rule, n, by_rule, -1);
+  }
+}
+
+template <class T>
+void put_status(void* data, std::size_t first, const std::vector<decision_status>& status) {
+  T* out = static_cast<T*>(data) + first;
+  for (std::size_t i = 0; i < status.size(); ++i) out[i] = static_cast<T>(status[i]);
+}
+
+}  // namespace
+
 void array_outputs::write(const batch_decisions& part, std::size_t first) {
   const std::size_t n = part.rule.size();
+  const std::uint32_t* rule = part.rule.data();
+  put_status<std::int8_t>(codes_.front().data, first, part.status);  // 3 categories: int8
+  for (std::size_t k = 1; k < codes_.size(); ++k)
+    gather_codes(codes_[k].data, codes_[k].width, first, rule, n, codes_[k].by_rule);
+  for (code_column& c : labels_) gather_codes(c.data, c.width, first, rule, n, c.by_rule);
+  for (deadline_column& c : deadlines_) gather(c.values.mutable_data() + first, rule, n, c.by_rule, nat);
   const std::size_t stride = part.amount_stride;
-  auto write_codes = [&](code_column& c, auto value_of) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::int32_t v = value_of(i);
-      switch (c.width) {
-        case 1:
-          put_code<std::int8_t>(c.data, first + i, v);
-          break;
-        case 2:
-          put_code<std::int16_t>(c.data, first + i, v);
-          break;
-        default:
-          put_code<std::int32_t>(c.data, first + i, v);
-      }
-    }
-  };
-  write_codes(codes_.front(), [&](std::size_t i) { return static_cast<std::int32_t>(part.status[i]); });
-  auto by_rule = [&](const code_column& c) {
-    return [&c, &part](std::size_t i) {
-      const std::uint32_t r = part.rule[i];
-      return r < c.by_rule.size() ? c.by_rule[r] : -1;
-    };
-  };
-  for (std::size_t k = 1; k < codes_.size(); ++k) write_codes(codes_[k], by_rule(codes_[k]));
-  for (code_column& c : labels_) write_codes(c, by_rule(c));
   for (amount_column& c : amounts_) {
     std::int64_t* values = c.values.mutable_data() + first;
     bool* mask = c.mask.mutable_data() + first;
     for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t r = part.rule[i];
+      const std::uint32_t r = rule[i];
       const int k = r < c.slot.size() ? c.slot[r] : -1;
       const std::size_t at = i * stride + static_cast<std::size_t>(k);
       const bool present = k >= 0 && part.amount_present[at];
       values[i] = present ? part.amounts[at] : 0;
       mask[i] = !present;
-    }
-  }
-  for (deadline_column& c : deadlines_) {
-    std::int64_t* values = c.values.mutable_data() + first;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t r = part.rule[i];
-      values[i] = r < c.by_rule.size() ? c.by_rule[r] : nat;
     }
   }
 }

@@ -141,7 +141,11 @@ unsigned cores_for(unsigned threads) {
   return threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
 }
 
+// Rows converted at a time from Python objects (under the GIL, while the previous block is decided).
 constexpr std::size_t block_rows = 1 << 15;
+// Rows a worker takes at a time from arrays: the block borrows the arrays, so a larger block costs
+// no memory and spares per-block work (each decide_batch computes every rule's deadlines).
+constexpr std::size_t array_block_rows = 1 << 17;
 
 // Calls `each(block)` with each converted, finished block of `in`, in row order: the next block
 // is converted (GIL held) while the previous one is decided on the other cores.
@@ -197,7 +201,7 @@ void decide_arrays(const py_policy& h, const python_requests& in, const std::str
                    unsigned cores, array_outputs& out) {
   const policy& pol = *h.ptr;
   const std::size_t rows = in.rows();
-  const std::size_t blocks = (rows + block_rows - 1) / block_rows;
+  const std::size_t blocks = (rows + array_block_rows - 1) / array_block_rows;
   std::atomic<std::size_t> next{0};
   std::mutex mutex;
   std::size_t failed_block = blocks;  // the lowest block that failed
@@ -212,9 +216,9 @@ void decide_arrays(const py_policy& h, const python_requests& in, const std::str
         const std::lock_guard<std::mutex> lock(mutex);
         if (b > failed_block) return;
       }
-      const std::size_t first = b * block_rows;
+      const std::size_t first = b * array_block_rows;
       try {
-        request_columns block(pol, std::min(block_rows, rows - first), first);
+        request_columns block(pol, std::min(array_block_rows, rows - first), first);
         if (std::optional<python_requests::bad_cell> cell = in.fill_columns(block, &buffers)) {
           const std::lock_guard<std::mutex> lock(mutex);
           if (b < failed_block) failed_block = b, bad = std::move(cell), failure = nullptr;
