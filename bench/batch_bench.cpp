@@ -48,16 +48,18 @@ const sys_seconds bench_now{std::chrono::seconds{1795392000}};  // 2026-11-23T00
   std::abort();
 }
 
-// The workload as columns: one int32 column per input of the neutral table (enum columns hold
-// the index into the table's `values`, which the converted policy declares in the same order).
+// The workload as columns, one per input of the neutral table, as NumPy / pandas hold them:
+// enum columns as int8 codes (a categorical's; the index into the table's `values`, which the
+// converted policy declares in the same order), int columns as int64, bool columns as bytes.
 struct batch_case {
   std::shared_ptr<const policy> p;
   std::unique_ptr<limit_table> limit;
   std::size_t rows = 0;
   std::vector<std::uint32_t> facts;               // fact id per column
-  std::vector<std::vector<std::int32_t>> int32s;  // per column, `rows` values
-  std::vector<std::vector<std::int64_t>> int64s;  // the same widened: what view_column borrows
-  std::vector<std::vector<std::uint8_t>> bools;   // per column, bool columns only
+  std::vector<std::vector<std::int32_t>> int32s;  // per column, `rows` values as read
+  std::vector<std::vector<std::int8_t>> codes;    // enum columns (others empty)
+  std::vector<std::vector<std::int64_t>> int64s;  // int columns
+  std::vector<std::vector<std::uint8_t>> bools;   // bool columns
   std::vector<int> kind;                          // 0 enum, 1 int, 2 bool
   std::unique_ptr<request_columns> cells;         // filled cell by cell
   std::unique_ptr<request_columns> columns;       // filled with set_column
@@ -80,15 +82,15 @@ void expect_checksum(const char* what, const policy& p, const batch_decisions& o
 void fill_columns(const batch_case& c, request_columns& in, bool view) {
   for (std::size_t k = 0; k < c.facts.size(); ++k) {
     column col;
-    if (c.kind[k] == 2) {
-      col.data = c.bools[k].data();
-      col.type = column_type::boolean;
-    } else if (view && c.kind[k] == 1) {
+    if (c.kind[k] == 0) {
+      col.data = c.codes[k].data();
+      col.type = column_type::int8;
+    } else if (c.kind[k] == 1) {
       col.data = c.int64s[k].data();
       col.type = column_type::int64;
     } else {
-      col.data = c.int32s[k].data();
-      col.type = column_type::int32;
+      col.data = c.bools[k].data();
+      col.type = column_type::boolean;
     }
     if (view)
       in.view_column(c.facts[k], col);
@@ -121,9 +123,14 @@ std::unique_ptr<batch_case> make_case() {
     std::vector<std::int32_t> v(c->rows);
     for (std::size_t i = 0; i < c->rows; ++i)
       v[i] = in.records[(i % static_cast<std::size_t>(in.n)) * fields + k];
-    c->int64s.emplace_back(v.begin(), v.end());
+    std::vector<std::int8_t> e;
+    std::vector<std::int64_t> i;
     std::vector<std::uint8_t> b;
+    if (c->kind[k] == 0) e.assign(v.begin(), v.end());
+    if (c->kind[k] == 1) i.assign(v.begin(), v.end());
     if (c->kind[k] == 2) b.assign(v.begin(), v.end());
+    c->codes.push_back(std::move(e));
+    c->int64s.push_back(std::move(i));
     c->bools.push_back(std::move(b));
     c->int32s.push_back(std::move(v));
   }

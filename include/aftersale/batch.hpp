@@ -72,6 +72,7 @@ class category_map {
   /// derived; usage_error (E503) for a fact id out of range
   category_map(const policy& p, std::uint32_t fact, std::vector<std::string> categories);
 
+  const policy& source_policy() const noexcept { return *policy_; }
   std::uint32_t fact() const noexcept { return fact_; }
   std::size_t size() const noexcept { return texts_.size(); }
   /// The text of code `code` (below `size()`).
@@ -83,6 +84,7 @@ class category_map {
   bool identity() const noexcept { return identity_; }
 
  private:
+  const policy* policy_;
   std::uint32_t fact_;
   std::vector<std::string> texts_;
   std::vector<std::int64_t> values_;
@@ -96,7 +98,8 @@ class category_map {
 ///   the fact's `min`/`max` E306;
 /// - decimal: `units / 10^scale` (`scale` below); more digits than the fact's scale, or too
 ///   large a value, is E307; outside `min`/`max` E306;
-/// - timestamp: since the Unix epoch (UTC) in `unit`; duration: a length in `unit`;
+/// - timestamp: since the Unix epoch (UTC) in `unit`; duration: a length in `unit` (both floored
+///   to whole seconds; with `nat_missing`, NumPy's NaT is a missing value);
 /// - bool: `type` must be `column_type::boolean`, each element 0 or 1;
 /// - enum, string: codes. With `categories`, a code `c` is `categories->category(c)`; a code
 ///   outside the map, or standing for a text the enum does not declare, is E302. Without
@@ -113,6 +116,8 @@ struct column {
   std::uint8_t scale = 0;                    ///< decimal facts: digits after the point in `data`
   const category_map* categories = nullptr;  ///< enum and string facts; made for this fact
   bool negative_missing = false;             ///< enum and string facts: a code below 0 = missing (pandas' -1)
+  /// timestamp and duration facts, int64 elements: the smallest int64 (NumPy's NaT) = missing
+  bool nat_missing = false;
 };
 
 /// The facts of many requests, checked and encoded as `bind` does, stored column by column.
@@ -151,13 +156,13 @@ class request_columns {
   /// (`first_row() + i`) and naming the fact and the value, with the code the per-cell setters
   /// (and `bind`) give it: E301, E302, E305, E306, E307; nothing of the column is kept then.
   /// @throws usage_error (E503) for a fact id out of range or a column without data (rows > 0),
-  /// (E501) for categories made for another fact
+  /// (E501) for categories made for another fact or policy
   void set_column(std::uint32_t fact, const column& c);
 
   /// The same without a copy where the column's integers can be read as they are (every
-  /// combination but a timestamp or duration not in seconds and a decimal not at the fact's
-  /// scale, which are copied as `set_column` does): the batch then refers to `c.data`,
-  /// `c.missing` and `*c.categories`, which must stay alive and unchanged until the last
+  /// combination but a timestamp or duration not in seconds or with `nat_missing` and a decimal
+  /// not at the fact's scale, which are converted as `set_column` does): the batch then refers to `c.data`
+  /// and `c.missing` (not to `c.categories`), which must stay alive and unchanged until the last
   /// `decide_batch` (or `row`) on this batch returns. Checked as `set_column`, in one pass.
   /// A per-cell setter called later on the fact copies the column first.
   /// @returns true when the column was borrowed, false when it was copied
@@ -179,6 +184,24 @@ class request_columns {
   void fact_rows(std::uint32_t fact, std::size_t begin, std::size_t count, std::int64_t* values,
                  std::uint8_t* present, std::size_t stride = 1) const;
 
+  /// How one fact's rows are held, for a reader that takes a column as it is (`decide_batch`
+  /// matches straight from it). Element `e = data[r]` (of `type`) of row `r` has a value unless
+  /// `missing[r]` is nonzero or `negative_missing` and `e < 0`; the value is `codes[e]` when
+  /// `codes` (then `0 <= e < code_count`), else `e` itself (`0 <= e < code_count` when
+  /// `code_count` is not 0: enum value indices). A row without value reads as `fill`, present
+  /// when `fill_present`; `data` null means no row has a value. Valid until the fact is set again.
+  struct fact_run {
+    const void* data = nullptr;
+    column_type type = column_type::int64;
+    const std::uint8_t* missing = nullptr;
+    bool negative_missing = false;
+    const std::int64_t* codes = nullptr;
+    std::size_t code_count = 0;
+    std::int64_t fill = 0;
+    bool fill_present = false;
+  };
+  fact_run run_of(std::uint32_t fact) const noexcept;
+
  private:
   // Where one fact's rows come from: int64 cells of its own (the per-cell setters, and columns
   // that had to be converted), a caller's column (view_column) or a copy of one (set_column),
@@ -191,6 +214,7 @@ class request_columns {
     const std::uint8_t* missing = nullptr;  // borrowed: the caller's mask (nonzero = no value), or nullptr
     bool negative_missing = false;          // borrowed, copied: a code below 0 has no value
     bool coded = false;                     // borrowed, copied: `codes` maps each element to its encoding
+    std::size_t code_count = 0;             // borrowed, copied: elements are codes below this (0: not codes)
     std::int64_t fill = 0;                  // a row without value: `fill`, present when `fill_present`
     bool fill_present = false;
     std::vector<std::int64_t> values;  // cells

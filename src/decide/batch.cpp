@@ -8,7 +8,10 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 
+#include "decide/bucket.hpp"
+#include "decide/column_type.hpp"
 #include "decide/encode.hpp"
 #include "decide/evaluate.hpp"
 #include "model/compiled.hpp"
@@ -20,14 +23,120 @@ namespace {
 // Rows read from the batch at a time: each fact is read as one run of its column into a
 // block that stays in L1 (64 rows of a 20-fact policy are 11 KB).
 constexpr std::size_t block_rows = 64;
-static_assert(block_rows <= detail::max_column_rows);
+
+// One column of a one-word index (detail::matches_by_column) read straight from the run of
+// its fact (request_columns::fact_run): `and_into` ANDs the bits of each row's bucket into acc.
+// A run of codes (enum and string columns) goes through a code → bits table made once per batch;
+// a numeric column counts its breakpoints on the element itself. The same buckets as
+// detail::first_match on the row (tests/decide/batch_columns_test.cpp compares them).
+class column_plan {
+ public:
+  column_plan(const detail::column_index& col, const request_columns::fact_run& run) : col_(&col), run_(run) {
+    absent_ = col.bits[run.fill_present ? detail::value_bucket(col, run.fill) : col.buckets];
+    coded_ = !col.numeric && run.data && run.code_count > 0;
+    if (coded_) {
+      code_bits_.resize(run.code_count);
+      for (std::size_t e = 0; e < run.code_count; ++e) {
+        const std::int64_t v = run.codes ? run.codes[e] : static_cast<std::int64_t>(e);
+        code_bits_[e] = col.bits[detail::value_bucket(col, v)];
+      }
+    }
+  }
+
+  void and_into(std::size_t begin, std::size_t count, std::uint64_t* acc) const {
+    if (!run_.data) {
+      for (std::size_t i = 0; i < count; ++i) acc[i] &= absent_;
+      return;
+    }
+    detail::with_type(run_.type, [&](auto x) {
+      using T = decltype(x);
+      const T* d = static_cast<const T*>(run_.data) + begin;
+      const std::uint8_t* m = run_.missing ? run_.missing + begin : nullptr;
+      const bool negative = std::is_signed_v<T> && run_.negative_missing;
+      if (m) {
+        if (negative)
+          loop<T, true, true>(d, m, count, acc);
+        else
+          loop<T, true, false>(d, m, count, acc);
+      } else {
+        if (negative)
+          loop<T, false, true>(d, m, count, acc);
+        else
+          loop<T, false, false>(d, m, count, acc);
+      }
+    });
+  }
+
+ private:
+  template <class T, bool Mask, bool Negative>
+  void loop(const T* d, const std::uint8_t* m, std::size_t count, std::uint64_t* __restrict acc) const {
+    // Everything the loop reads, in locals: `acc` is written every row and must not make the
+    // compiler fetch them again.
+    const std::uint64_t absent = absent_;
+    auto has = [&](std::size_t i, std::int64_t v) {
+      bool h = true;
+      if constexpr (Mask) h = m[i] == 0;
+      if constexpr (Negative) h = h && v >= 0;
+      return h;
+    };
+    if (coded_) {
+      const std::uint64_t* code_bits = code_bits_.data();
+      for (std::size_t i = 0; i < count; ++i) {
+        const std::int64_t v = static_cast<std::int64_t>(d[i]);
+        const bool h = has(i, v);
+        const std::uint64_t b = code_bits[h ? v : 0];
+        acc[i] &= h ? b : absent;
+      }
+      return;
+    }
+    const std::uint64_t* bits = col_->bits.data();
+    if (!col_->numeric) {
+      const std::uint64_t other = col_->buckets - 1;
+      for (std::size_t i = 0; i < count; ++i) {
+        const std::int64_t v = static_cast<std::int64_t>(d[i]);
+        const std::uint64_t u = static_cast<std::uint64_t>(v);
+        const std::uint64_t b = bits[u < other ? u : other];
+        acc[i] &= has(i, v) ? b : absent;
+      }
+      return;
+    }
+    const std::size_t n = col_->breakpoints.size();
+    if (n <= small_) {
+      // A few breakpoints (the usual case), kept on the stack: a branch-free count.
+      std::int64_t bp[small_];
+      std::copy(col_->breakpoints.begin(), col_->breakpoints.end(), bp);
+      for (std::size_t i = 0; i < count; ++i) {
+        const std::int64_t v = static_cast<std::int64_t>(d[i]);
+        std::uint32_t bucket = 0;
+        for (std::size_t k = 0; k < n; ++k) bucket += bp[k] <= v;
+        acc[i] &= has(i, v) ? bits[bucket] : absent;
+      }
+      return;
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::int64_t v = static_cast<std::int64_t>(d[i]);
+      acc[i] &= has(i, v) ? bits[detail::numeric_bucket(*col_, v)] : absent;
+    }
+  }
+
+  static constexpr std::size_t small_ = 8;  // detail::numeric_bucket's short lists
+  const detail::column_index* col_;
+  request_columns::fact_run run_;
+  std::uint64_t absent_ = 0;
+  bool coded_ = false;
+  std::vector<std::uint64_t> code_bits_;
+};
+
+// The plan of a one-word index for one batch: every rule, and a plan per column.
+struct column_plans {
+  std::uint64_t all = 0;
+  std::vector<column_plan> columns;
+};
 
 // What a worker keeps between chunks.
 struct worker_state {
-  std::vector<std::int64_t> values;  // block_rows × facts, row-major (or column-major by column)
+  std::vector<std::int64_t> values;  // block_rows × facts, row-major
   std::vector<std::uint8_t> present;
-  std::vector<const std::int64_t*> column_values;  // by column: fact → its run in `values`, or null
-  std::vector<const std::uint8_t*> column_present;
   bound_request facts;  // a row for derive_facts, compute_amounts and decide
   std::vector<std::int64_t> amounts;
   std::vector<std::uint8_t> amount_present;
@@ -37,8 +146,8 @@ struct worker_state {
 // allocation per row; a row read in place when nothing is derived or computed), the full
 // evaluator for the other hit policies.
 void decide_rows(const std::shared_ptr<const policy>& p, std::uint32_t table, const request_columns& in,
-                 sys_seconds now, std::size_t begin, std::size_t end, bool derived, batch_decisions& out,
-                 worker_state& w) {
+                 sys_seconds now, std::size_t begin, std::size_t end, bool derived, const column_plans* plan,
+                 batch_decisions& out, worker_state& w) {
   const policy& pol = *p;
   const decision_table& t = pol.decisions[table];
   const detail::table_index& ix = detail::compiled_of(pol).tables[table];
@@ -46,29 +155,24 @@ void decide_rows(const std::shared_ptr<const policy>& p, std::uint32_t table, co
   const std::size_t n = pol.facts.size();
   const bool first = t.hit_policy == hit_policy::first;
   const bool in_place = first && !derived && stride == 0;
-  w.values.resize(block_rows * n);
-  w.present.resize(block_rows * n);
-  if (in_place && detail::matches_by_column(ix)) {
-    // Column by column: only the facts the index tests are read, each into its own run.
-    w.column_values.assign(n, nullptr);
-    w.column_present.assign(n, nullptr);
-    for (const detail::column_index& col : ix.first.columns) {
-      if (col.fact >= n) continue;
-      w.column_values[col.fact] = &w.values[col.fact * block_rows];
-      w.column_present[col.fact] = &w.present[col.fact * block_rows];
-    }
+  if (in_place && plan) {
+    // Column by column, straight from how each fact is held: acc[i] keeps the rules row i can
+    // still match.
+    std::uint64_t acc[block_rows];
     for (std::size_t b = begin; b < end; b += block_rows) {
       const std::size_t count = std::min(block_rows, end - b);
-      for (std::uint32_t f = 0; f < n; ++f) {
-        if (w.column_values[f])
-          in.fact_rows(f, b, count, &w.values[f * block_rows], &w.present[f * block_rows]);
+      std::fill(acc, acc + count, plan->all);
+      for (const column_plan& c : plan->columns) c.and_into(b, count, acc);
+      for (std::size_t i = 0; i < count; ++i) {
+        const std::uint32_t rule = acc[i] ? static_cast<std::uint32_t>(__builtin_ctzll(acc[i])) : npos;
+        out.rule[b + i] = rule;
+        out.status[b + i] = rule != npos ? decision_status::matched : decision_status::no_match;
       }
-      detail::first_match_columns(ix, count, w.column_values.data(), w.column_present.data(), &out.rule[b]);
-      for (std::size_t i = 0; i < count; ++i)
-        out.status[b + i] = out.rule[b + i] != npos ? decision_status::matched : decision_status::no_match;
     }
     return;
   }
+  w.values.resize(block_rows * n);
+  w.present.resize(block_rows * n);
   for (std::size_t b = begin; b < end; b += block_rows) {
     const std::size_t count = std::min(block_rows, end - b);
     in.rows(b, count, w.values.data(), w.present.data());
@@ -168,11 +272,27 @@ batch_decisions decide_batch(const std::shared_ptr<const policy>& p, std::string
   std::mutex failure_mutex;
   bool derived = false;
   for (const fact_def& f : pol.facts) derived = derived || f.derive != derivation::none;
+  // A `first` table of up to 64 rules, nothing derived, no amounts: matched column by column.
+  std::unique_ptr<column_plans> plan;
+  const detail::table_index& ix = detail::compiled_of(pol).tables[id];
+  if (t.hit_policy == hit_policy::first && !derived && out.amount_stride == 0 &&
+      detail::matches_by_column(ix)) {
+    plan = std::make_unique<column_plans>();
+    plan->all = ix.first.all[0];
+    for (const detail::column_index& col : ix.first.columns) {
+      if (col.fact >= pol.facts.size()) {
+        plan->all &= col.bits[col.buckets];  // a fact the batch cannot hold: absent in every row
+        continue;
+      }
+      plan->columns.emplace_back(col, in.run_of(col.fact));
+    }
+  }
   auto work = [&] {
     worker_state state;
     try {
       for (std::size_t c = next++; c < chunks; c = next++)
-        decide_rows(p, id, in, now, c * chunk, std::min(rows, (c + 1) * chunk), derived, out, state);
+        decide_rows(p, id, in, now, c * chunk, std::min(rows, (c + 1) * chunk), derived, plan.get(), out,
+                    state);
     } catch (...) {
       const std::lock_guard<std::mutex> lock(failure_mutex);
       if (!failure) failure = std::current_exception();

@@ -27,24 +27,16 @@ inline fact_row row_of(const bound_request& b) noexcept {
   return fact_row{b.values.data(), b.present.data(), std::min(b.values.size(), b.present.size())};
 }
 
-/// `first_match` on a row given as arrays.
-std::uint32_t first_match(const table_index& ix, const fact_row& facts) noexcept;
-
-/// The most rows `first_match_columns` takes at once.
-inline constexpr std::size_t max_column_rows = 256;
-
-/// True when `first_match_columns` can decide the table indexed by `ix` (at most 64 rules).
-bool matches_by_column(const table_index& ix) noexcept;
-
-/// `first_match` of `count` rows (at most `max_column_rows`) given column by column: fact `f` of
-/// row `i` is `values[f][i]`, present when `present[f][i]`; `values[f]` null = absent in every
-/// row. `out[i]` is row i's rule or npos. Only when `matches_by_column(ix)`.
-void first_match_columns(const table_index& ix, std::size_t count, const std::int64_t* const* values,
-                         const std::uint8_t* const* present, std::uint32_t* out) noexcept;
-
 /// The first rule of the table indexed by `ix` matching `facts` (derived facts filled in), or
 /// npos: `aftersale::first_match` without the look-up of the index.
 std::uint32_t first_match(const table_index& ix, const bound_request& facts) noexcept;
+/// The same on a row given as arrays.
+std::uint32_t first_match(const table_index& ix, const fact_row& facts) noexcept;
+
+/// True when the table indexed by `ix` is one block of one word (at most 64 rules): its first
+/// match is the lowest bit of `all[0]` ANDed with each column's `bits[bucket]`, which a batch
+/// can compute column by column (see decide_batch).
+bool matches_by_column(const table_index& ix) noexcept;
 
 /// Every rule of the table indexed by `ix` matching `facts` (derived facts filled in), in rule order.
 void all_matches(const table_index& ix, const bound_request& facts, std::vector<std::uint32_t>& out);

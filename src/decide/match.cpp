@@ -4,6 +4,7 @@
 #include <aftersale/decide.hpp>
 #include <algorithm>
 
+#include "decide/bucket.hpp"
 #include "decide/evaluate.hpp"
 #include "model/compiled.hpp"
 
@@ -11,37 +12,9 @@ namespace aftersale::detail {
 
 namespace {
 
-// The bucket of value `v` in a numeric column: how many breakpoints are <= v.
-inline std::uint32_t numeric_bucket(const column_index& col, std::int64_t v) noexcept {
-  const std::int64_t* bp = col.breakpoints.data();
-  const std::size_t n = col.breakpoints.size();
-  if (n <= 8) {
-    // Short lists: a branch-free count.
-    std::uint32_t b = 0;
-    for (std::size_t i = 0; i < n; ++i) b += bp[i] <= v;
-    return b;
-  }
-  // upper_bound without branches (conditional moves): a request's values are random
-  // enough that a branchy binary search mispredicts on most steps.
-  const std::int64_t* base = bp;
-  for (std::size_t len = n; len > 1;) {
-    const std::size_t half = len / 2;
-    base = base[half] <= v ? base + half : base;
-    len -= half;
-  }
-  return static_cast<std::uint32_t>(base - bp) + (*base <= v);
-}
-
 inline std::uint32_t bucket_of(const column_index& col, const fact_row& facts) noexcept {
   if (col.fact >= facts.size || !facts.present[col.fact]) return col.buckets;
-  const std::int64_t v = facts.values[col.fact];
-  if (!col.numeric) {
-    // Value index, or the "other" bucket (last value bucket) for anything outside.
-    const std::uint64_t u = static_cast<std::uint64_t>(v);
-    const std::uint64_t other = col.buckets - 1;
-    return static_cast<std::uint32_t>(u < other ? u : other);
-  }
-  return numeric_bucket(col, v);
+  return value_bucket(col, facts.values[col.fact]);
 }
 
 // Up to this many columns keep their bucket pointer on the stack; more (rare) are looked
@@ -151,40 +124,7 @@ std::uint32_t first_match(const table_index& ix, const fact_row& facts) noexcept
   return first_in(ix, facts);
 }
 
-bool matches_by_column(const table_index& ix) noexcept { return ix.more.empty() && ix.first.words <= 1; }
-
-void first_match_columns(const table_index& ix, std::size_t count, const std::int64_t* const* values,
-                         const std::uint8_t* const* present, std::uint32_t* out) noexcept {
-  const index_block& b = ix.first;
-  if (b.words == 0) {
-    std::fill(out, out + count, npos);
-    return;
-  }
-  // acc[i]: the rules row i can still match; each column ANDs in the bits of the row's bucket,
-  // one column at a time over every row (the same bucket_of as one row at a time).
-  std::uint64_t acc[max_column_rows];
-  std::fill(acc, acc + count, b.all[0]);
-  for (const column_index& col : b.columns) {
-    const std::uint64_t* bits = col.bits.data();
-    const std::int64_t* v = values[col.fact];
-    const std::uint8_t* p = present[col.fact];
-    if (!v) {
-      for (std::size_t i = 0; i < count; ++i) acc[i] &= bits[col.buckets];
-      continue;
-    }
-    if (!col.numeric) {
-      const std::uint64_t other = col.buckets - 1;
-      for (std::size_t i = 0; i < count; ++i) {
-        const std::uint64_t u = static_cast<std::uint64_t>(v[i]);
-        const std::uint64_t bucket = p[i] ? (u < other ? u : other) : col.buckets;
-        acc[i] &= bits[bucket];
-      }
-      continue;
-    }
-    for (std::size_t i = 0; i < count; ++i) acc[i] &= bits[p[i] ? numeric_bucket(col, v[i]) : col.buckets];
-  }
-  for (std::size_t i = 0; i < count; ++i) out[i] = acc[i] ? lowest_bit(acc[i]) : npos;
-}
+bool matches_by_column(const table_index& ix) noexcept { return ix.more.empty() && ix.first.words == 1; }
 
 std::uint32_t first_match(const table_index& ix, const bound_request& facts) noexcept {
   return first_in(ix, row_of(facts));

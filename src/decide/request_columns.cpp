@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "decide/column_type.hpp"
 #include "decide/encode.hpp"
 #include "model/compiled.hpp"
 #include "model/semantics.hpp"
@@ -64,43 +65,12 @@ std::int64_t in_range(const fact_def& f, std::size_t row, std::int64_t x) {
   }
 }
 
-// One fact's rows as `read` sees them (see request_columns::stored).
-struct run_source {
-  const void* data = nullptr;
-  column_type type = column_type::int64;
-  const std::uint8_t* missing = nullptr;
-  const std::int64_t* table = nullptr;
-  bool negative_missing = false;
-  std::int64_t fill = 0;
-  std::uint8_t fill_present = 0;
-};
-
-// Calls `f(T{})` with the C++ type of elements of type `t`.
-template <class F>
-void with_type(column_type t, F&& f) {
-  switch (t) {
-    case column_type::int8:
-      return f(std::int8_t{});
-    case column_type::int16:
-      return f(std::int16_t{});
-    case column_type::int32:
-      return f(std::int32_t{});
-    case column_type::int64:
-      return f(std::int64_t{});
-    case column_type::uint8:
-    case column_type::boolean:
-      return f(std::uint8_t{});
-    case column_type::uint16:
-      return f(std::uint16_t{});
-    case column_type::uint32:
-      return f(std::uint32_t{});
-  }
-}
+using fact_run = request_columns::fact_run;
 
 // The gather loop, one instance per element type and per kind of column, so the loop over
 // rows has no test that does not change from row to row.
 template <class T, bool Table, bool Mask, bool Negative>
-void gather_run(const run_source& s, std::size_t begin, std::size_t count, std::int64_t* values,
+void gather_run(const fact_run& s, std::size_t begin, std::size_t count, std::int64_t* values,
                 std::uint8_t* present, std::size_t stride) {
   const T* d = static_cast<const T*>(s.data) + begin;
   const std::uint8_t* m = Mask ? s.missing + begin : nullptr;
@@ -109,18 +79,18 @@ void gather_run(const run_source& s, std::size_t begin, std::size_t count, std::
     bool has = true;
     if constexpr (Mask) has = m[i] == 0;
     if constexpr (Negative) has = has && v >= 0;
-    if constexpr (Table) v = has ? s.table[v] : 0;
+    if constexpr (Table) v = has ? s.codes[v] : 0;
     values[i * stride] = has ? v : s.fill;
-    present[i * stride] = has ? std::uint8_t{1} : s.fill_present;
+    present[i * stride] = has ? std::uint8_t{1} : static_cast<std::uint8_t>(s.fill_present);
   }
 }
 
 template <class T>
-void gather(const run_source& s, std::size_t begin, std::size_t count, std::int64_t* values,
+void gather(const fact_run& s, std::size_t begin, std::size_t count, std::int64_t* values,
             std::uint8_t* present, std::size_t stride) {
   const bool mask = s.missing != nullptr;
   const bool negative = std::is_signed_v<T> && s.negative_missing;
-  if (s.table) {
+  if (s.codes) {
     if (mask)
       return negative ? gather_run<T, true, true, true>(s, begin, count, values, present, stride)
                       : gather_run<T, true, true, false>(s, begin, count, values, present, stride);
@@ -169,25 +139,59 @@ std::int64_t floor_div(std::int64_t n, std::int64_t d) {
   return q;
 }
 
+// NumPy's NaT (not a time) in a datetime64 or timedelta64 column.
+constexpr std::int64_t not_a_time = std::numeric_limits<std::int64_t>::min();
+
+// True when `c` holds timestamps or durations for `f` whose NaT means missing.
+bool nat_missing(const fact_def& f, const column& c) {
+  return (f.type == fact_type::timestamp || f.type == fact_type::duration) && c.type == column_type::int64 &&
+         c.nat_missing;
+}
+
 // Calls `out(i, encode(i, value))` for each row `i` of `c` with a value and `none(i)` for each
 // row without. One loop per kind of column, so a column without missing rows runs a loop with
 // no test but `encode`'s own (which throws at a bad value).
 template <class T, class Encode, class Out, class None>
-void scan(const column& c, std::size_t rows, bool negative, Encode&& encode, Out&& out, None&& none) {
+void scan(const column& c, std::size_t rows, bool negative, bool nat, Encode&& encode, Out&& out,
+          None&& none) {
   const T* d = static_cast<const T*>(c.data);
   const std::uint8_t* m = c.missing;
-  if (!m && !negative) {
+  if (!m && !negative && !nat) {
     for (std::size_t i = 0; i < rows; ++i) out(i, encode(i, static_cast<std::int64_t>(d[i])));
     return;
   }
   for (std::size_t i = 0; i < rows; ++i) {
     const std::int64_t v = static_cast<std::int64_t>(d[i]);
-    if ((m && m[i]) || (negative && v < 0)) {
+    if ((m && m[i]) || (negative && v < 0) || (nat && v == not_a_time)) {
       none(i);
       continue;
     }
     out(i, encode(i, v));
   }
+}
+
+// The smallest and largest element of `c` with a value (lo > hi when none has one): one pass
+// the compiler vectorises, so a column within its fact's bounds is checked at memory speed.
+template <class T>
+std::pair<std::int64_t, std::int64_t> extent(const column& c, std::size_t rows, bool negative) {
+  const T* d = static_cast<const T*>(c.data);
+  const std::uint8_t* m = c.missing;
+  T lo = std::numeric_limits<T>::max(), hi = std::numeric_limits<T>::min();
+  if (!m && !negative) {
+    for (std::size_t i = 0; i < rows; ++i) {
+      lo = std::min(lo, d[i]);
+      hi = std::max(hi, d[i]);
+    }
+  } else {
+    for (std::size_t i = 0; i < rows; ++i) {
+      const T x = d[i];
+      const bool none = (m && m[i] != 0) || (negative && x < T{0});
+      lo = std::min(lo, none ? std::numeric_limits<T>::max() : x);
+      hi = std::max(hi, none ? std::numeric_limits<T>::min() : x);
+    }
+  }
+  if (lo > hi) return {1, 0};
+  return {static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi)};
 }
 
 // The column `c` for fact `f` checked row by row, each row's encoding passed to
@@ -200,7 +204,8 @@ void each_row(const fact_def& f, const column& c, std::size_t rows, std::size_t 
   const bool negative = coded && std::is_signed_v<T> && c.negative_missing;
   const std::int64_t lo = f.min.value_or(std::numeric_limits<std::int64_t>::min());
   const std::int64_t hi = f.max.value_or(std::numeric_limits<std::int64_t>::max());
-  auto run = [&](auto&& encode) { scan<T>(c, rows, negative, encode, out, none); };
+  const bool nat = nat_missing(f, c);
+  auto run = [&](auto&& encode) { scan<T>(c, rows, negative, nat, encode, out, none); };
   switch (f.type) {
     case fact_type::integer:
       return run([&](std::size_t i, std::int64_t v) {
@@ -276,14 +281,57 @@ void each_row(const fact_def& f, const column& c, std::size_t rows, std::size_t 
   });
 }
 
+// True when every value of `c` (kept as given) is certainly good for `f`: its extent lies within
+// the bounds every row must meet. False says nothing: `each_row` then finds the first bad row.
+template <class T>
+bool surely_valid(const fact_def& f, const column& c, std::size_t rows) {
+  const bool coded = f.type == fact_type::enumeration || f.type == fact_type::string;
+  std::int64_t lo = f.min.value_or(std::numeric_limits<std::int64_t>::min());
+  std::int64_t hi = f.max.value_or(std::numeric_limits<std::int64_t>::max());
+  switch (f.type) {
+    case fact_type::integer:
+      break;
+    case fact_type::money:
+      lo = std::max<std::int64_t>(lo, 0);
+      break;
+    case fact_type::decimal:
+      if (c.scale != f.scale) return false;
+      break;
+    case fact_type::timestamp:
+    case fact_type::duration:
+      return true;
+    case fact_type::boolean:
+      lo = 0;
+      hi = 1;
+      break;
+    case fact_type::enumeration:
+    case fact_type::string: {
+      const category_map* cats = c.categories;
+      if (cats) {
+        for (std::size_t i = 0; i < cats->size(); ++i) {
+          if (cats->value(i) == category_map::undeclared) return false;
+        }
+      }
+      lo = 0;
+      hi = static_cast<std::int64_t>(cats ? cats->size() : f.values.size()) - 1;
+      break;
+    }
+  }
+  const auto [min, max] = extent<T>(c, rows, coded && c.negative_missing);
+  return min > max || (min >= lo && max <= hi);
+}
+
 // The first row of column `c` with a value (rows when none): where a column refused as a
 // whole (wrong type, derived fact) is reported, as a per-cell setter would report its first cell.
 template <class T>
-std::size_t first_given(const column& c, std::size_t rows, bool coded) {
+std::size_t first_given(const fact_def& f, const column& c, std::size_t rows) {
   const T* d = static_cast<const T*>(c.data);
+  const bool coded = f.type == fact_type::enumeration || f.type == fact_type::string;
+  const bool nat = nat_missing(f, c);
   for (std::size_t i = 0; i < rows; ++i) {
     if (c.missing && c.missing[i]) continue;
     if (coded && c.negative_missing && d[i] < T{0}) continue;
+    if (nat && static_cast<std::int64_t>(d[i]) == not_a_time) continue;
     return i;
   }
   return rows;
@@ -431,12 +479,12 @@ void request_columns::set_duration(std::uint32_t fact, std::size_t row, std::chr
 
 std::size_t size_of(column_type t) noexcept {
   std::size_t size = 0;
-  with_type(t, [&](auto x) { size = sizeof(x); });
+  detail::with_type(t, [&](auto x) { size = sizeof(x); });
   return size;
 }
 
 category_map::category_map(const policy& p, std::uint32_t fact, std::vector<std::string> categories)
-    : fact_(fact), texts_(std::move(categories)) {
+    : policy_(&p), fact_(fact), texts_(std::move(categories)) {
   if (fact >= p.facts.size()) {
     throw usage_error(error_code::out_of_bounds, "fact " + std::to_string(fact) +
                                                      " is outside the policy's " +
@@ -462,38 +510,48 @@ category_map::category_map(const policy& p, std::uint32_t fact, std::vector<std:
   }
 }
 
-void request_columns::fact_rows(std::uint32_t fact, std::size_t begin, std::size_t count,
-                                std::int64_t* values, std::uint8_t* present, std::size_t stride) const {
+request_columns::fact_run request_columns::run_of(std::uint32_t fact) const noexcept {
   const stored& s = facts_[fact];
-  run_source src;
-  src.fill = s.fill;
-  src.fill_present = s.fill_present ? 1 : 0;
+  fact_run run;
+  run.fill = s.fill;
+  run.fill_present = s.fill_present;
   switch (s.from) {
     case stored::origin::none:
-      for (std::size_t i = 0; i < count; ++i) {
-        values[i * stride] = src.fill;
-        present[i * stride] = src.fill_present;
-      }
-      return;
+      break;
     case stored::origin::cells:
-      src.data = s.values.data();
-      src.missing = s.absent.empty() ? nullptr : s.absent.data();
-      return gather<std::int64_t>(src, begin, count, values, present, stride);
+      run.data = s.values.data();
+      run.missing = s.absent.empty() ? nullptr : s.absent.data();
+      break;
     case stored::origin::borrowed:
     case stored::origin::copied:
       if (s.from == stored::origin::borrowed) {
-        src.data = s.data;
-        src.missing = s.missing;
+        run.data = s.data;
+        run.missing = s.missing;
       } else {
-        src.data = s.bytes.data();
-        src.missing = s.absent.empty() ? nullptr : s.absent.data();
+        run.data = s.bytes.data();
+        run.missing = s.absent.empty() ? nullptr : s.absent.data();
       }
-      src.type = s.type;
-      src.table = s.coded ? s.codes.data() : nullptr;
-      src.negative_missing = s.negative_missing;
-      return with_type(s.type,
-                       [&](auto x) { gather<decltype(x)>(src, begin, count, values, present, stride); });
+      run.type = s.type;
+      run.codes = s.coded ? s.codes.data() : nullptr;
+      run.code_count = s.code_count;
+      run.negative_missing = s.negative_missing;
+      break;
   }
+  return run;
+}
+
+void request_columns::fact_rows(std::uint32_t fact, std::size_t begin, std::size_t count,
+                                std::int64_t* values, std::uint8_t* present, std::size_t stride) const {
+  const fact_run run = run_of(fact);
+  if (!run.data) {
+    for (std::size_t i = 0; i < count; ++i) {
+      values[i * stride] = run.fill;
+      present[i * stride] = run.fill_present ? 1 : 0;
+    }
+    return;
+  }
+  detail::with_type(run.type,
+                    [&](auto x) { gather<decltype(x)>(run, begin, count, values, present, stride); });
 }
 
 void request_columns::own(std::uint32_t fact) {
@@ -518,6 +576,7 @@ void request_columns::own(std::uint32_t fact) {
   s.data = nullptr;
   s.missing = nullptr;
   s.coded = false;
+  s.code_count = 0;
   s.negative_missing = false;
   s.from = stored::origin::cells;
 }
@@ -538,7 +597,7 @@ std::size_t request_columns::first_missing(std::uint32_t fact) const {
   std::size_t first = rows_;
   if (missing) first = first_nonzero(missing, rows_);
   if (s.negative_missing) {
-    with_type(s.type, [&](auto x) {
+    detail::with_type(s.type, [&](auto x) {
       using T = decltype(x);
       const T* d = static_cast<const T*>(copied ? static_cast<const void*>(s.bytes.data()) : s.data);
       for (std::size_t r = 0; r < first; ++r) {
@@ -562,6 +621,8 @@ bool request_columns::load(std::uint32_t fact, const column& c, bool borrow) {
     throw usage_error(error_code::out_of_bounds, "the column for fact `" + f.name + "` has no data for its " +
                                                      std::to_string(rows_) + " rows");
   }
+  if (c.categories && &c.categories->source_policy() != policy_)
+    throw usage_error(error_code::foreign_input, "the categories were made for another policy");
   if (c.categories && c.categories->fact() != fact) {
     throw usage_error(error_code::foreign_input, "the categories were made for fact `" +
                                                      policy_->facts.at(c.categories->fact()).name +
@@ -570,7 +631,7 @@ bool request_columns::load(std::uint32_t fact, const column& c, bool borrow) {
   const bool coded = f.type == fact_type::enumeration || f.type == fact_type::string;
   if (f.derive != derivation::none || !fits(f, c)) {
     std::size_t first = rows_;
-    with_type(c.type, [&](auto x) { first = first_given<decltype(x)>(c, rows_, coded); });
+    detail::with_type(c.type, [&](auto x) { first = first_given<decltype(x)>(f, c, rows_); });
     if (first < rows_) {
       if (f.derive != derivation::none) check(fact, first);  // throws E301 naming the row
       wrong_type(f, first_row_ + first, c.type == column_type::boolean ? "a bool" : "an integer");
@@ -582,18 +643,25 @@ bool request_columns::load(std::uint32_t fact, const column& c, bool borrow) {
     return false;
   }
 
+  // NaT as missing is read once, here: such a column is converted.
   const bool exact =
       !(f.type == fact_type::decimal && c.scale != f.scale) &&
-      !((f.type == fact_type::timestamp || f.type == fact_type::duration) && c.unit != time_unit::s);
+      !((f.type == fact_type::timestamp || f.type == fact_type::duration) && c.unit != time_unit::s) &&
+      !nat_missing(f, c);
   if (exact) {
-    // Checked in one pass; kept as given (borrowed or copied), read through `codes` when coded.
-    with_type(c.type, [&](auto x) {
-      each_row<decltype(x)>(
-          f, c, rows_, first_row_, [](std::size_t, std::int64_t) {}, [](std::size_t) {});
+    // Checked in one pass (two when something is wrong, to name the first bad row); kept as
+    // given (borrowed or copied), read through `codes` when coded.
+    detail::with_type(c.type, [&](auto x) {
+      using T = decltype(x);
+      if (!surely_valid<T>(f, c, rows_)) {
+        each_row<T>(
+            f, c, rows_, first_row_, [](std::size_t, std::int64_t) {}, [](std::size_t) {});
+      }
     });
     stored s;
     s.type = c.type;
     s.negative_missing = coded && c.negative_missing;
+    if (coded) s.code_count = c.categories ? c.categories->size() : f.values.size();
     if (c.categories && !c.categories->identity()) {
       s.coded = true;
       s.codes.resize(c.categories->size());
@@ -616,7 +684,7 @@ bool request_columns::load(std::uint32_t fact, const column& c, bool borrow) {
 
   std::vector<std::int64_t> values(rows_);
   std::vector<std::uint8_t> absent;
-  with_type(c.type, [&](auto x) {
+  detail::with_type(c.type, [&](auto x) {
     each_row<decltype(x)>(
         f, c, rows_, first_row_, [&](std::size_t i, std::int64_t v) { values[i] = v; },
         [&](std::size_t i) {

@@ -8,6 +8,7 @@
 #include <aftersale/decide.hpp>
 #include <aftersale/load.hpp>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -203,6 +204,42 @@ TEST_F(ColumnsTest, TimeUnitsAreFlooredToSeconds) {
     in.row(r, b);
     EXPECT_EQ(b.values[in.fact_id("at")], us_secs[r]) << r;
   }
+}
+
+// NaT (the smallest int64) is missing with nat_missing, in seconds too (then converted, not borrowed).
+TEST_F(ColumnsTest, NotATimeIsMissingWhenAsked) {
+  constexpr std::int64_t nat = std::numeric_limits<std::int64_t>::min();
+  const std::vector<std::int64_t> ns = {nat, 5000000000, nat};
+  request_columns in(*p, ns.size(), 7);
+  fill_status(in);
+  column c;
+  c.data = ns.data();
+  c.unit = aftersale::time_unit::ns;
+  c.nat_missing = true;
+  in.set_column(in.fact_id("at"), c);
+  c.unit = aftersale::time_unit::s;
+  EXPECT_FALSE(in.view_column(in.fact_id("wait"), c));
+  in.finish();
+  aftersale::bound_request b;
+  in.row(0, b);
+  EXPECT_EQ(b.present[in.fact_id("at")], 0);
+  EXPECT_EQ(b.present[in.fact_id("wait")], 0);
+  in.row(1, b);
+  EXPECT_EQ(b.values[in.fact_id("at")], 5);
+  EXPECT_EQ(b.values[in.fact_id("wait")], 5000000000);
+  // A column of NaT only: no row has a value.
+  const std::vector<std::int64_t> all_nat = {nat, nat, nat};
+  c.data = all_nat.data();
+  c.type = column_type::int64;
+  EXPECT_NO_THROW(in.set_column(in.fact_id("wait"), c));
+  // Without nat_missing it is a (very early) time.
+  c.nat_missing = false;
+  c.unit = aftersale::time_unit::ns;
+  in.set_column(in.fact_id("at"), c);
+  in.finish();
+  in.row(2, b);
+  EXPECT_EQ(b.present[in.fact_id("at")], 1);
+  EXPECT_EQ(b.values[in.fact_id("at")], -9223372037);
 }
 
 // Enum codes through categories (pandas order, -1 missing), through none (value indices) and
@@ -562,6 +599,16 @@ TEST_F(ColumnsTest, UsageErrors) {
   } catch (const aftersale::usage_error& e) {
     EXPECT_EQ(e.code(), aftersale::error_code::foreign_input);
     EXPECT_STREQ(e.what(), "error[E501]: the categories were made for fact `tier`, not for `status`");
+  }
+  auto other = aftersale::load_policy_string(policy_yaml, "other.yaml");
+  const aftersale::category_map foreign(*other, in.fact_id("tier"), {"gold"});
+  c.categories = &foreign;
+  try {
+    in.view_column(in.fact_id("tier"), c);
+    ADD_FAILURE() << "no error";
+  } catch (const aftersale::usage_error& e) {
+    EXPECT_EQ(e.code(), aftersale::error_code::foreign_input);
+    EXPECT_STREQ(e.what(), "error[E501]: the categories were made for another policy");
   }
   EXPECT_EQ(error_of([&] { aftersale::category_map(*p, in.fact_id("qty"), {"a"}); },
                      aftersale::error_code::fact_type, "qty"),

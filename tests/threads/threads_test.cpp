@@ -170,8 +170,11 @@ bool batch_agrees(const std::shared_ptr<const policy>& p, sys_seconds now) {
   const std::vector<std::string>& statuses = p->facts[status_id].values;
   const std::vector<std::string>& kinds = p->facts[kind_id].values;
   const std::size_t rows = statuses.size() * kinds.size();
-  request_columns in(*p, rows);
+  request_columns in(*p, rows), viewed(*p, rows);
   std::vector<request> one_by_one(rows);
+  // The same rows as whole columns the batch borrows (value indices, minor units).
+  std::vector<std::int32_t> status_codes(rows), kind_codes(rows);
+  std::vector<std::int64_t> amounts(rows);
   for (std::size_t row = 0; row < rows; ++row) {
     const std::string& s = statuses[row % statuses.size()];
     const std::string& k = kinds[row / statuses.size()];
@@ -179,13 +182,28 @@ bool batch_agrees(const std::shared_ptr<const policy>& p, sys_seconds now) {
     in.set_text(status_id, row, s);
     in.set_text(kind_id, row, k);
     in.set_int(*p->find_fact("amount"), row, amount);
+    status_codes[row] = static_cast<std::int32_t>(row % statuses.size());
+    kind_codes[row] = static_cast<std::int32_t>(row / statuses.size());
+    amounts[row] = amount;
     one_by_one[row].set("order_status", s).set("request", k).set("amount", amount);
   }
   in.finish();
+  column c;
+  c.type = column_type::int32;
+  c.data = status_codes.data();
+  viewed.view_column(status_id, c);
+  c.data = kind_codes.data();
+  viewed.view_column(kind_id, c);
+  c.type = column_type::int64;
+  c.data = amounts.data();
+  viewed.view_column(*p->find_fact("amount"), c);
+  viewed.finish();
   batch_options options;
   options.threads = 3;
   options.chunk = 7;
   const batch_decisions out = decide_batch(p, in, now, options);
+  const batch_decisions out_viewed = decide_batch(p, viewed, now, options);
+  if (out_viewed.rule != out.rule || out_viewed.status != out.status) return false;
   for (std::size_t row = 0; row < rows; ++row) {
     const decision d = decide(p, one_by_one[row], now);
     if (out.status[row] != d.status() || (d.matched() && out.rule[row] != d.matches().front().rule))
