@@ -53,18 +53,13 @@ cell_problem problem_at(const request_error& e, std::size_t row) {
   return {row, std::move(p)};
 }
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  const std::int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-// Seconds per unit of a NumPy datetime64 / timedelta64 unit name; 0 for units not taken.
-std::int64_t per_second(const std::string& unit) {
-  if (unit == "ns") return 1000000000;
-  if (unit == "us") return 1000000;
-  if (unit == "ms") return 1000;
-  if (unit == "s") return 1;
-  return 0;
+// The time_unit of a NumPy datetime64 / timedelta64 unit name; nothing for units not taken.
+std::optional<time_unit> unit_of(const std::string& unit) {
+  if (unit == "ns") return time_unit::ns;
+  if (unit == "us") return time_unit::us;
+  if (unit == "ms") return time_unit::ms;
+  if (unit == "s") return time_unit::s;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -101,13 +96,13 @@ array_column::array_column(const policy& p, std::uint32_t fact, std::string name
     array = value.attr("array");
   }
   const py::object dtype = array.attr("dtype");
-  const py::object types = pandas.attr("api").attr("types");
-  if (types.attr("is_categorical_dtype")(dtype).cast<bool>()) {
+  if (isinstance_of(dtype, pandas, "CategoricalDtype")) {
     read_categorical(array);
   } else if (isinstance_of(dtype, pandas, "DatetimeTZDtype")) {
     if (def_->type != fact_type::timestamp) refuse("datetime64 with a time zone", "");
-    per_second_ = per_second(str_of(dtype.attr("unit")));
-    if (per_second_ == 0) refuse("datetime64 of unit `" + str_of(dtype.attr("unit")) + "`", "");
+    const std::optional<time_unit> unit = unit_of(str_of(dtype.attr("unit")));
+    if (!unit) refuse("datetime64 of unit `" + str_of(dtype.attr("unit")) + "`", "");
+    unit_ = *unit;
     meaning_ = meaning::nanoseconds;
     py::object i8 = array.attr("asi8");
     read_buffer(i8);
@@ -201,8 +196,9 @@ void array_column::read_array(py::handle value) {
   if (kind == "m") {
     if (t != fact_type::duration) refuse(dtype_name, "");
     const std::string unit = np.attr("datetime_data")(dtype).cast<py::tuple>()[0].cast<std::string>();
-    per_second_ = per_second(unit);
-    if (per_second_ == 0) refuse(dtype_name, "");
+    const std::optional<time_unit> u = unit_of(unit);
+    if (!u) refuse(dtype_name, "");
+    unit_ = *u;
     meaning_ = meaning::nanoseconds;
     read_buffer(a.attr("view")("i8"));
     return;
@@ -272,10 +268,12 @@ void array_column::read_categorical(py::handle categorical) {
   // Codes pandas would not make (below -1, or past the categories) are refused at the first
   // row holding one, as a column that cannot be read.
   const py::object codes = keep_.back();
-  const py::object np = py::module_::import("numpy");
-  const py::object bad =
-      np.attr("logical_or")(np.attr("less")(codes, -1), np.attr("greater_equal")(codes, n));
-  if (bad.attr("any")().cast<bool>()) {
+  const bool outside = rows_ > 0 && (codes.attr("min")().cast<long long>() < -1 ||
+                                     codes.attr("max")().cast<long long>() >= static_cast<long long>(n));
+  if (outside) {
+    const py::object np = py::module_::import("numpy");
+    const py::object bad =
+        np.attr("logical_or")(np.attr("less")(codes, -1), np.attr("greater_equal")(codes, n));
     bad_code_row_ = bad.attr("argmax")().cast<std::size_t>();
     bad_code_ = cell_problem{bad_code_row_,
                              {error_code::column_type,
@@ -341,6 +339,15 @@ std::optional<cell_problem> array_column::first_missing(std::size_t first, std::
   if (mask_) {
     const void* hit = std::memchr(mask_ + first, 1, n);
     if (hit) at = static_cast<std::size_t>(static_cast<const std::uint8_t*>(hit) - (mask_ + first));
+  }
+  if (meaning_ == meaning::nanoseconds) {
+    const auto* ns = static_cast<const std::int64_t*>(data_) + first;
+    for (std::size_t i = 0; i < at; ++i) {
+      if (ns[i] == std::numeric_limits<std::int64_t>::min()) {  // NaT
+        at = i;
+        break;
+      }
+    }
   }
   if (meaning_ == meaning::codes) {
     auto scan = [&](const auto* codes) {
@@ -441,15 +448,7 @@ std::optional<cell_problem> array_column::convert(std::size_t first, std::size_t
           v = code_values_[c];
           break;
         }
-        case meaning::nanoseconds: {
-          const auto ns = static_cast<std::int64_t>(x);
-          if (ns == std::numeric_limits<std::int64_t>::min()) {  // NaT
-            absent = true;
-            break;
-          }
-          v = floor_div(ns, per_second_);
-          break;
-        }
+        case meaning::nanoseconds:
         case meaning::objects:
           break;
       }
@@ -470,7 +469,7 @@ std::optional<cell_problem> array_column::fill(request_columns& block, scratch* 
   if (meaning_ == meaning::objects) return fill_objects(block);
   const bool direct = (meaning_ == meaning::plain && element_ != element::u64 && element_ != element::f32 &&
                        element_ != element::f64) ||
-                      (meaning_ == meaning::codes && category_map_);
+                      (meaning_ == meaning::codes && category_map_) || meaning_ == meaning::nanoseconds;
   if (direct) {
     if (auto p = first_missing(first, n)) return p;
     static constexpr column_type types[] = {column_type::int8,  column_type::int16, column_type::int32,
@@ -483,6 +482,8 @@ std::optional<cell_problem> array_column::fill(request_columns& block, scratch* 
     c.missing = mask_ ? mask_ + first : nullptr;
     c.categories = category_map_.get();
     c.negative_missing = meaning_ == meaning::codes;
+    c.unit = unit_;
+    c.nat_missing = meaning_ == meaning::nanoseconds;
     return put(block, c, buffer != nullptr);
   }
   scratch own;

@@ -37,7 +37,8 @@ class array_column {
     plain,        ///< an integer: int, money (minor units), decimal (units), bool (0/1)
     whole_float,  ///< a float that must be a whole number (int and money facts); NaN = missing
     codes,        ///< categorical codes, mapped to the fact's values through `code_values_`
-    nanoseconds,  ///< datetime64[ns, tz] or timedelta64[ns], floored to seconds; NaT = missing
+    nanoseconds,  ///< datetime64[unit, tz] or timedelta64[unit] as int64 (the library floors to seconds); NaT
+                  ///< = missing
     objects,      ///< Python objects, converted one by one (needs the GIL)
   };
   /// The element type of the buffer.
@@ -99,8 +100,8 @@ class array_column {
   std::size_t rows_ = 0;
   meaning meaning_ = meaning::plain;
   element element_ = element::i64;
-  bool boolean_ = false;         ///< a bool buffer (1 byte, 0/1)
-  std::int64_t per_second_ = 1;  ///< meaning::nanoseconds: units per second
+  bool boolean_ = false;           ///< a bool buffer (1 byte, 0/1)
+  time_unit unit_ = time_unit::s;  ///< meaning::nanoseconds: the unit of the int64 elements
   const void* data_ = nullptr;
   const std::uint8_t* mask_ = nullptr;  ///< 1 = missing (pandas masked arrays)
   std::vector<py::object> keep_;        ///< the arrays data_ and mask_ point into
