@@ -4,7 +4,10 @@
 #include "columnar_out.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
+#include <mutex>
+#include <new>
 #include <utility>
 
 namespace aftersale::python {
@@ -29,6 +32,74 @@ int code_width(std::size_t n) {
   if (n < 127) return 1;
   if (n < 32767) return 2;
   return 4;
+}
+
+// The answer's large arrays (a 5M-row batch writes ~300 MB) come from here. Memory fresh from
+// the kernel is zeroed page by page on first touch, which cost as much as deciding; so the
+// buffers of answers the caller has dropped are kept (up to `limit` bytes) and handed out again
+// to the next batch of the same size. An array holds its buffer through a capsule.
+class buffer_pool {
+ public:
+  static buffer_pool& instance() {
+    static buffer_pool* pool = new buffer_pool;  // never destroyed: capsules may outlive statics
+    return *pool;
+  }
+
+  /// `bytes` of memory for an array (not zeroed), owned by the returned capsule.
+  py::capsule take(std::size_t bytes, void*& data) {
+    void* block = nullptr;
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      for (auto it = free_.begin(); it != free_.end(); ++it) {
+        if (it->first >= bytes && it->first <= bytes + bytes / 4) {
+          block = it->second;
+          kept_ -= it->first;
+          free_.erase(it);
+          break;
+        }
+      }
+    }
+    if (!block) {
+      block = std::malloc(header + bytes);
+      if (!block) throw std::bad_alloc();
+      *static_cast<std::size_t*>(block) = bytes;
+    }
+    data = static_cast<unsigned char*>(block) + header;
+    return py::capsule(block, [](void* b) { instance().give(b); });
+  }
+
+ private:
+  static constexpr std::size_t header = 64;                   // the capacity, and alignment for the data
+  static constexpr std::size_t limit = std::size_t{1} << 30;  // bytes kept at most
+
+  void give(void* block) {
+    const std::size_t bytes = *static_cast<std::size_t*>(block);
+    const std::lock_guard<std::mutex> lock(mutex_);
+    while (!free_.empty() && kept_ + bytes > limit) {  // the oldest go first
+      kept_ -= free_.front().first;
+      std::free(free_.front().second);
+      free_.erase(free_.begin());
+    }
+    if (bytes > limit) {
+      std::free(block);
+      return;
+    }
+    free_.emplace_back(bytes, block);
+    kept_ += bytes;
+  }
+
+  std::mutex mutex_;
+  std::vector<std::pair<std::size_t, void*>> free_;  // (capacity, block), oldest first
+  std::size_t kept_ = 0;
+};
+
+// An uninitialised one-dimensional array of `rows` elements of T, from the pool.
+template <class T>
+py::array_t<T> pooled(std::size_t rows) {
+  void* data = nullptr;
+  const py::capsule owner = buffer_pool::instance().take(std::max<std::size_t>(rows, 1) * sizeof(T), data);
+  return py::array_t<T>({static_cast<py::ssize_t>(rows)}, {static_cast<py::ssize_t>(sizeof(T))},
+                        static_cast<T*>(data), owner);
 }
 
 std::vector<std::string> vocabulary_ids(const std::vector<vocabulary_entry>& entries) {
@@ -105,8 +176,8 @@ array_outputs::array_outputs(const policy& p, const batch_decisions& shape, std:
     for (std::size_t r = 0; r < rules; ++r)
       for (std::size_t k = 0; k < t.rules[r].then.amounts.size(); ++k)
         if (t.rules[r].then.amounts[k].name == c.name) c.slot[r] = static_cast<int>(k);
-    c.values = py::array_t<std::int64_t>(static_cast<py::ssize_t>(rows));
-    c.mask = py::array_t<bool>(static_cast<py::ssize_t>(rows));
+    c.values = pooled<std::int64_t>(rows);
+    c.mask = pooled<bool>(rows);
   }
 
   // One column per clock the table's rules start, in the policy's clock order.
@@ -123,7 +194,7 @@ array_outputs::array_outputs(const policy& p, const batch_decisions& shape, std:
       }
     }
     if (!used) continue;
-    c.values = py::array_t<std::int64_t>(static_cast<py::ssize_t>(rows));
+    c.values = pooled<std::int64_t>(rows);
     deadlines_.push_back(std::move(c));
   }
 
@@ -147,10 +218,9 @@ void array_outputs::add_codes(std::string name, std::vector<std::string> categor
   c.width = code_width(categories.size());
   c.categories = std::move(categories);
   c.by_rule = std::move(by_rule);
-  const auto n = static_cast<py::ssize_t>(rows_);
-  c.codes = c.width == 1   ? py::array(py::array_t<std::int8_t>(n))
-            : c.width == 2 ? py::array(py::array_t<std::int16_t>(n))
-                           : py::array(py::array_t<std::int32_t>(n));
+  c.codes = c.width == 1   ? py::array(pooled<std::int8_t>(rows_))
+            : c.width == 2 ? py::array(pooled<std::int16_t>(rows_))
+                           : py::array(pooled<std::int32_t>(rows_));
   c.data = c.codes.mutable_data();
   const bool label = c.name == "customer_label" || c.name == "agent_label";
   (label ? labels_ : codes_).push_back(std::move(c));

@@ -689,3 +689,20 @@ def test_strided_and_big_endian_columns_are_read(default_case):
     plain = policy.decide_many(as_numpy(policy, requests), NOW)
     strided = policy.decide_many(as_strided(policy, requests), NOW)
     assert arrays_as_lists(policy, strided) == arrays_as_lists(policy, plain)
+
+
+def test_answers_own_their_memory(generated_case):
+    # The buffers of dropped answers are reused: a kept answer never changes, a new one is right.
+    policy, requests = generated_case
+    first, second = as_typed(policy, requests), as_typed(policy, requests[::-1])
+    a = policy.decide_frame(first, NOW)
+    saved = a.copy(deep=True)
+    b = policy.decide_frame(second, NOW)
+    pd.testing.assert_frame_equal(a, saved)
+    del a
+    for _ in range(3):
+        pd.testing.assert_frame_equal(policy.decide_frame(first, NOW), saved)
+    pd.testing.assert_frame_equal(b.iloc[::-1].reset_index(drop=True), saved)
+    cols = policy.decide_many(first, NOW)
+    cols["status"][:] = 2  # writable, and nobody else's
+    pd.testing.assert_frame_equal(policy.decide_frame(first, NOW), saved)
