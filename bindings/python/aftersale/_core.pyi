@@ -4,7 +4,10 @@
 import os
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal, Mapping, Sequence, Union
+from typing import Any, Literal, Mapping, Sequence, Union, overload
+
+import numpy
+import pandas
 
 __version__: str
 
@@ -23,7 +26,7 @@ class PolicyError(Error):
     diagnostics: list[Diagnostic]
 
 class RequestProblem:
-    """One problem of a request: its code (E300-E305), fact (None for the whole request), message and help."""
+    """One problem of a request: its code (E300-E308, E317-E318), fact (None for the whole request), message and help."""
 
     @property
     def code(self) -> str: ...
@@ -183,6 +186,7 @@ class Policy:
     def decide(
         self, request: Mapping[str, FactValue], now: datetime, table: str | None = None, explain: bool = True
     ) -> Decision: ...
+    @overload
     def decide_many(
         self,
         requests: Sequence[Mapping[str, FactValue]] | Mapping[str, Sequence[FactValue]],
@@ -190,6 +194,25 @@ class Policy:
         table: str | None = None,
         threads: int = 0,
     ) -> dict[str, list[Any]]: ...
+    @overload
+    def decide_many(
+        self,
+        requests: pandas.DataFrame | Mapping[str, numpy.ndarray | pandas.Series | Sequence[FactValue]],
+        now: datetime,
+        table: str | None = None,
+        threads: int = 0,
+    ) -> dict[str, numpy.ndarray]:
+        """A columnar batch: codes for categorical columns (see output_categories), numpy.ma arrays of
+        int64 amounts, datetime64[ns] deadlines in UTC."""
+    def decide_frame(
+        self,
+        frame: pandas.DataFrame | Mapping[str, numpy.ndarray | pandas.Series],
+        now: datetime,
+        table: str | None = None,
+        threads: int = 0,
+        details: bool = False,
+    ) -> pandas.DataFrame: ...
+    def output_categories(self, table: str | None = None, details: bool = False) -> dict[str, list[str]]: ...
     def open_case(self, decision: Decision, now: datetime) -> Case: ...
     def open_case_in(self, flow: str, request: Mapping[str, FactValue], now: datetime) -> Case: ...
     def lint(
