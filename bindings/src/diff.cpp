@@ -474,11 +474,9 @@ void register_diff(py::module_& m) {
           py::arg("other"),
           "A new report of both reports' rows (other rows of the same comparison: Policy.diff's first_row "
           "numbers them). Raises UsageError (E508) for a report of other policies or tables.")
-      .def("__reduce__",
-           [](const whatif_report& r) {
-             return py::make_tuple(py::type::of<whatif_report>().attr("from_json"),
-                                   py::make_tuple(to_json(r)));
-           })
+      // Pickled as its JSON (exact, and readable by any version that reads the format).
+      .def(py::pickle([](const whatif_report& r) { return to_json(r); },
+                      [](const std::string& text) { return whatif_from_json(text); }))
       .def("__eq__",
            [](const whatif_report& a, py::handle b) {
              return py::isinstance<whatif_report>(b) && to_json(a) == to_json(b.cast<const whatif_report&>());
