@@ -106,6 +106,8 @@ enum class error_code : std::uint16_t {
   bad_whatif_report = 312,       ///< a what-if report (JSON) that cannot be read back
   money_total_overflow = 313,    ///< a what-if money total beyond the 64-bit range of minor units
   unknown_request_format = 314,  ///< a requests file whose format neither its name nor an option tells
+  column_type = 317,    ///< a batch column whose dtype its fact cannot take (Python: NumPy / pandas columns)
+  column_length = 318,  ///< a batch column of another length than the others, or not one-dimensional
   // A4xx: findings of the static analysis (`analyze`, `aftersale lint`); printed `A400`, ...
   unreachable_state = 400,  ///< a flow state no path from the start reaches
   no_way_out = 401,  ///< a flow state from which no terminal state can be reached (dead end, closed cycle)
