@@ -30,7 +30,7 @@ RANKS = {
     "case": 4,
     "analysis": 5,
     "store": 5,  # the case store: above case, a peer of analysis (neither uses the other)
-    "whatif": 4,  # what-if comparisons: above decide, a peer of case (neither uses the other)
+    "whatif": 4.5,  # what-if comparisons: above case (its strict JSON reader), below analysis and store
     "diagram": 6,
     "testing": 6,
     "umbrella": 6.5,  # include/aftersale/aftersale.hpp: the whole public API, for users

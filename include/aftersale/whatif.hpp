@@ -25,6 +25,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -82,8 +83,8 @@ struct whatif_solution_group {
 /// empty when the rule names none. So a refund that stays the same but moves from one payer to
 /// another shows as money leaving one entry and arriving at the other.
 struct whatif_money {
-  std::string amount;  ///< the amount's name (`refund`, `compensation`, ...)
-  std::string payer;   ///< a party id; empty: the rule names no fee payer
+  std::string amount;             ///< the amount's name (`refund`, `compensation`, ...)
+  std::string payer;              ///< a party id; empty: the rule names no fee payer
   std::int64_t before_total = 0;  ///< minor units, over the rows where the old side computes it
   std::int64_t after_total = 0;
   std::uint64_t before_rows = 0;  ///< rows where the old side computes it with this payer
@@ -103,17 +104,17 @@ std::size_t whatif_shift_bucket(std::int64_t seconds) noexcept;
 
 /// The deadlines of one clock (by id).
 struct whatif_deadline {
-  std::string clock;           ///< the clock's id
-  std::uint64_t earlier = 0;   ///< rows where both sides start it and the new deadline is earlier
-  std::uint64_t later = 0;     ///< ... later
-  std::uint64_t same = 0;      ///< ... at the same instant
+  std::string clock;             ///< the clock's id
+  std::uint64_t earlier = 0;     ///< rows where both sides start it and the new deadline is earlier
+  std::uint64_t later = 0;       ///< ... later
+  std::uint64_t same = 0;        ///< ... at the same instant
   std::int64_t total_shift = 0;  ///< seconds, new − old, summed over those rows
   std::int64_t min_shift = 0;    ///< the most negative shift (0 when no row moved earlier)
   std::int64_t max_shift = 0;    ///< the most positive shift (0 when no row moved later)
   std::array<std::uint64_t, whatif_shift_buckets> earlier_by{};  ///< earlier rows by |shift| bucket
   std::array<std::uint64_t, whatif_shift_buckets> later_by{};    ///< later rows by shift bucket
-  std::uint64_t only_before = 0;  ///< rows where only the old side starts it
-  std::uint64_t only_after = 0;   ///< rows where only the new side starts it
+  std::uint64_t only_before = 0;                                 ///< rows where only the old side starts it
+  std::uint64_t only_after = 0;                                  ///< rows where only the new side starts it
 };
 
 /// The comparison of two sides' decisions on the same rows.
@@ -125,7 +126,7 @@ struct whatif_deadline {
 struct whatif_report {
   whatif_side before;
   whatif_side after;
-  std::size_t samples = 3;  ///< the most samples a group keeps
+  std::size_t samples = 3;    ///< the most samples a group keeps
   std::uint64_t total = 0;    ///< rows compared
   std::uint64_t changed = 0;  ///< rows whose decision changes in any respect
   whatif_change_counts changes;
@@ -175,8 +176,13 @@ std::string to_json(const whatif_report& report);
 /// format, a missing or unknown key, a value of the wrong kind, a count that does not add up
 whatif_report whatif_from_json(std::string_view json);
 
-/// The report for a terminal: totals, the changed groups with their samples, money, deadlines.
+/// The report for a terminal: totals, the changed groups with their samples (row numbers),
+/// money, deadlines and their shifts. Groups without a changed row are left out (`to_json`
+/// has them all).
 std::string to_text(const whatif_report& report);
+/// The same, each sample shown as `describe(row)` on a line of its own under its group (the
+/// CLI shows the request's file line and its facts).
+std::string to_text(const whatif_report& report, const std::function<std::string(std::uint64_t)>& describe);
 
 // ---- Comparing two policies on requests given as text ----------------------------------------
 

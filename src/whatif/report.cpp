@@ -52,8 +52,8 @@ std::int64_t add_money(std::int64_t a, std::int64_t b, std::string_view what) {
   return out;
 }
 
-std::vector<std::uint64_t> lowest_samples(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b,
-                                          std::size_t limit) {
+std::vector<std::uint64_t> lowest_samples(const std::vector<std::uint64_t>& a,
+                                          const std::vector<std::uint64_t>& b, std::size_t limit) {
   std::vector<std::uint64_t> out;
   std::merge(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -66,12 +66,13 @@ std::vector<std::uint64_t> lowest_samples(const std::vector<std::uint64_t>& a, c
 namespace {
 
 bool same_side(const whatif_side& a, const whatif_side& b) {
-  return a.policy_id == b.policy_id && a.policy_version == b.policy_version && a.policy_hash == b.policy_hash &&
-         a.table == b.table;
+  return a.policy_id == b.policy_id && a.policy_version == b.policy_version &&
+         a.policy_hash == b.policy_hash && a.table == b.table;
 }
 
 std::string money_name(const whatif_money& m) {
-  return "amount `" + m.amount + "` paid by " + (m.payer.empty() ? std::string("no one") : "`" + m.payer + "`");
+  return "amount `" + m.amount + "` paid by " +
+         (m.payer.empty() ? std::string("no one") : "`" + m.payer + "`");
 }
 
 template <class Group, class Key>
@@ -113,8 +114,8 @@ std::int64_t whatif_money::delta() const {
 
 std::size_t whatif_shift_bucket(std::int64_t seconds) noexcept {
   // |INT64_MIN| does not fit: it is beyond every limit anyway.
-  const std::uint64_t magnitude =
-      seconds < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(seconds) : static_cast<std::uint64_t>(seconds);
+  const std::uint64_t magnitude = seconds < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(seconds)
+                                              : static_cast<std::uint64_t>(seconds);
   std::size_t bucket = 0;
   while (bucket < whatif_shift_limits.size() &&
          magnitude >= static_cast<std::uint64_t>(whatif_shift_limits[bucket]))
@@ -134,7 +135,8 @@ void whatif_report::merge(const whatif_report& other) {
   std::vector<whatif_money> money_out = money;
   {
     std::map<std::pair<std::string, std::string>, std::size_t> at;
-    for (std::size_t i = 0; i < money_out.size(); ++i) at.emplace(std::make_pair(money_out[i].amount, money_out[i].payer), i);
+    for (std::size_t i = 0; i < money_out.size(); ++i)
+      at.emplace(std::make_pair(money_out[i].amount, money_out[i].payer), i);
     for (const whatif_money& m : other.money) {
       auto [it, fresh] = at.emplace(std::make_pair(m.amount, m.payer), money_out.size());
       if (fresh) {

@@ -16,7 +16,7 @@ void put_in_order(whatif_report& r);
 std::int64_t add_money(std::int64_t a, std::int64_t b, std::string_view what);
 
 /// The lowest `limit` of two ascending lists of row numbers, ascending.
-std::vector<std::uint64_t> lowest_samples(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b,
-                                          std::size_t limit);
+std::vector<std::uint64_t> lowest_samples(const std::vector<std::uint64_t>& a,
+                                          const std::vector<std::uint64_t>& b, std::size_t limit);
 
 }  // namespace aftersale::detail
