@@ -4,6 +4,7 @@
 // decide_many converts them (python_requests), each block is decided and compared with the GIL
 // released, and the blocks' reports are merged.
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include <aftersale/batch.hpp>
 #include <aftersale/whatif.hpp>
@@ -381,31 +382,51 @@ std::string samples_text(const std::vector<std::uint64_t>& s) {
 
 std::string or_dash(const std::string& s) { return s.empty() ? "—" : s; }
 
-// The notebook display: the summary and the changed groups, money and deadlines (10 rows each).
+// The notebook display: the summary, the rules and solutions that change, money and deadlines
+// (10 rows each).
 std::string to_html(const whatif_report& r) {
   constexpr std::size_t limit = 10;
+  // The groups whose rule (or solution) itself moves; the rows that keep theirs and change in
+  // another respect (a deadline, an amount, the payer) are counted below each table.
   std::vector<const whatif_rule_group*> rules;
-  for (const auto& g : r.rules)
-    if (g.changed != 0) rules.push_back(&g);
+  std::uint64_t rules_kept = 0;
+  for (const auto& g : r.rules) {
+    if (g.before_status != g.after_status || g.before_rule != g.after_rule) {
+      rules.push_back(&g);
+    } else {
+      rules_kept += g.changed;
+    }
+  }
   std::vector<const whatif_solution_group*> solutions;
-  for (const auto& g : r.solutions)
-    if (g.changed != 0) solutions.push_back(&g);
+  std::uint64_t solutions_kept = 0;
+  for (const auto& g : r.solutions) {
+    if (g.before != g.after) {
+      solutions.push_back(&g);
+    } else {
+      solutions_kept += g.changed;
+    }
+  }
+  auto kept = [](std::uint64_t n, const char* what) {
+    return "<p>" + with_commas(n) + " changed rows keep their " + what + "</p>";
+  };
   std::string out = "<div class=\"aftersale-diff\"><p><b>" + html_escape(summary(r)) + "</b></p>";
-  out +=
-      "<h4>By rule (changed rows)</h4>" +
-      html_table({"before", "after", "rows", "changed", "samples"}, rules.size(), limit, [&](std::size_t i) {
-        const whatif_rule_group& g = *rules[i];
-        return std::vector<std::string>{rule_label(g.before_status, g.before_rule),
-                                        rule_label(g.after_status, g.after_rule), with_commas(g.rows),
-                                        with_commas(g.changed), samples_text(g.samples)};
-      });
-  out += "<h4>By solution (changed rows)</h4>" +
-         html_table(
-             {"before", "after", "rows", "changed", "samples"}, solutions.size(), limit, [&](std::size_t i) {
-               const whatif_solution_group& g = *solutions[i];
-               return std::vector<std::string>{or_dash(g.before), or_dash(g.after), with_commas(g.rows),
-                                               with_commas(g.changed), samples_text(g.samples)};
-             });
+  out += "<h4>Rules that change</h4>" +
+         html_table({"before", "after", "rows", "samples"}, rules.size(), limit,
+                    [&](std::size_t i) {
+                      const whatif_rule_group& g = *rules[i];
+                      return std::vector<std::string>{rule_label(g.before_status, g.before_rule),
+                                                      rule_label(g.after_status, g.after_rule),
+                                                      with_commas(g.rows), samples_text(g.samples)};
+                    }) +
+         kept(rules_kept, "rule");
+  out += "<h4>Solutions that change</h4>" +
+         html_table({"before", "after", "rows", "samples"}, solutions.size(), limit,
+                    [&](std::size_t i) {
+                      const whatif_solution_group& g = *solutions[i];
+                      return std::vector<std::string>{or_dash(g.before), or_dash(g.after),
+                                                      with_commas(g.rows), samples_text(g.samples)};
+                    }) +
+         kept(solutions_kept, "solution");
   out += "<h4>Money (minor units)</h4>" +
          html_table({"amount", "payer", "before", "after", "delta", "changed rows"}, r.money.size(), limit,
                     [&](std::size_t i) {
@@ -436,6 +457,8 @@ void register_diff(py::module_& m) {
   py::class_<whatif_report>(m, "DiffReport",
                             "What changes if a policy is replaced by another, on the same requests "
                             "(Policy.diff); the report of `aftersale diff`.")
+      .def(py::init([](const std::string& text) { return whatif_from_json(text); }), py::arg("text"),
+           "The report of `to_json`'s text, as from_json.")
       .def_readonly("total", &whatif_report::total, "rows compared")
       .def_readonly("changed", &whatif_report::changed, "rows whose decision changes in any respect")
       .def_property_readonly(
@@ -486,9 +509,12 @@ void register_diff(py::module_& m) {
           py::arg("other"),
           "A new report of both reports' rows (other rows of the same comparison: Policy.diff's first_row "
           "numbers them). Raises UsageError (E508) for a report of other policies or tables.")
-      // Pickled as its JSON (exact, and readable by any version that reads the format).
-      .def(py::pickle([](const whatif_report& r) { return to_json(r); },
-                      [](const std::string& text) { return whatif_from_json(text); }))
+      // Pickled as its JSON (exact, and readable by any version that reads the format), with every
+      // protocol (pybind11's __getstate__ / __setstate__ abort under protocols 0 and 1).
+      .def("__reduce__",
+           [](const whatif_report& r) {
+             return py::make_tuple(py::type::of<whatif_report>(), py::make_tuple(to_json(r)));
+           })
       .def("__eq__",
            [](const whatif_report& a, py::handle b) {
              return py::isinstance<whatif_report>(b) && to_json(a) == to_json(b.cast<const whatif_report&>());

@@ -8,6 +8,7 @@ import pickle
 from collections import Counter, defaultdict
 from datetime import datetime
 
+import numpy
 import pytest
 
 import aftersale
@@ -239,7 +240,8 @@ def test_text_html_and_repr(report):
     text = str(report)
     assert f"{report.changed:,}" in text or str(report.changed) in text
     html = report._repr_html_()
-    assert html.startswith('<div class="aftersale-diff">') and "flash_refund_unshipped" in html
+    assert html.startswith("<div class=\"aftersale-diff\">") and "<h4>Money" in html
+    assert "flash_refund_unshipped" in html and "changed rows keep their rule" in html
     assert repr(report).startswith(f"<aftersale.DiffReport {report.changed:,} of {N:,} decisions change: ")
 
 
@@ -321,3 +323,44 @@ def test_bad_arguments(baseline, store, requests, now_module):
         baseline.diff("store", requests[:3], now_module)
     with pytest.raises(ValueError, match="column `amount` has 2 values"):
         baseline.diff(store, {"order_status": ["delivered"] * 3, "amount": [1, 2]}, now_module)
+
+
+def test_data_frame_input(baseline, store, requests, now_module, report):
+    # A DataFrame of the same requests (object columns where values are missing), and one with
+    # NumPy dtypes: categorical enums, int64 money, nullable booleans, datetime64[ns, UTC].
+    frame = pandas.DataFrame(requests)
+    assert baseline.diff(store, frame, now_module) == report
+    typed = pandas.DataFrame({
+        "order_status": pandas.Categorical([r["order_status"] for r in requests]),
+        "request": pandas.Categorical([r["request"] for r in requests]),
+        "reason": pandas.Categorical([r.get("reason") for r in requests]),
+        "amount": numpy.array([r["amount"] for r in requests], dtype="int64"),
+        "opened": pandas.array([r.get("opened") for r in requests], dtype="boolean"),
+        "hygiene_goods": pandas.array([r.get("hygiene_goods") for r in requests], dtype="boolean"),
+        "delivered_at": pandas.to_datetime([r.get("delivered_at") for r in requests], utc=True),
+    }, index=pandas.RangeIndex(5000, 5000 + N))
+    lists = [{k: v for k, v in r.items() if k in typed.columns} for r in requests]
+    assert baseline.diff(store, typed, now_module) == baseline.diff(store, lists, now_module)
+    half = baseline.diff(store, typed.iloc[:1000], now_module).merge(
+        baseline.diff(store, typed.iloc[1000:], now_module, first_row=1000))
+    assert half == baseline.diff(store, typed, now_module)
+
+
+def test_data_frame_errors_name_column_and_row(baseline, store, requests, now_module):
+    frame = pandas.DataFrame({"order_status": ["delivered"] * 4, "request": ["request_refund"] * 4,
+                              "amount": pandas.to_datetime(["2026-11-01"] * 4, utc=True)})
+    with pytest.raises(aftersale.RequestError, match=r"column `amount`") as e:
+        baseline.diff(store, frame, now_module)
+    assert e.value.code == "E317"
+    frame = pandas.DataFrame({"order_status": pandas.Categorical(["delivered", "delivered", "shipped", "dleivered"]),
+                              "request": ["request_refund"] * 4, "amount": [100, 200, 300, 400]},
+                             index=[10, 11, 12, 13])
+    with pytest.raises(aftersale.RequestError, match=r"column `order_status` row 3 \(index `13`\).*`dleivered`") as e:
+        baseline.diff(store, frame, now_module)
+    assert e.value.code == "E302"
+    # A column only the store declares is checked by the store alone.
+    frame = pandas.DataFrame({"order_status": ["delivered"] * 2, "request": ["request_refund"] * 2,
+                              "amount": [100, 200], "hygiene_goods": ["yes", "no"]})
+    with pytest.raises(aftersale.RequestError, match=r"column `hygiene_goods` row 0: .*text") as e:
+        baseline.diff(store, frame, now_module)
+    assert e.value.code == "E301"
