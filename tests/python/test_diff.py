@@ -364,3 +364,14 @@ def test_data_frame_errors_name_column_and_row(baseline, store, requests, now_mo
     with pytest.raises(aftersale.RequestError, match=r"column `hygiene_goods` row 0: .*text") as e:
         baseline.diff(store, frame, now_module)
     assert e.value.code == "E301"
+
+
+def test_the_docs_example_runs(monkeypatch, capsys):
+    # docs/python.md, "What-if": its Python block, run from the repository's root.
+    text = (SOURCE_DIR / "docs" / "python.md").read_text(encoding="utf-8")
+    section = text[text.index("\n## What-if\n"):]
+    block = section[section.index("```python\n") + len("```python\n"):]
+    block = block[:block.index("\n```\n")]
+    monkeypatch.chdir(SOURCE_DIR)
+    exec(compile(block, "docs/python.md", "exec"), {})
+    assert "what-if: `cn_platform_baseline`" in capsys.readouterr().out
