@@ -375,3 +375,11 @@ def test_the_docs_example_runs(monkeypatch, capsys):
     monkeypatch.chdir(SOURCE_DIR)
     exec(compile(block, "docs/python.md", "exec"), {})
     assert "what-if: `cn_platform_baseline`" in capsys.readouterr().out
+
+
+def test_a_column_named_twice(baseline, store, now_module):
+    frame = pandas.DataFrame([["delivered", "request_refund", 100, 200, True]],
+                             columns=["order_status", "request", "amount", "amount", "hygiene_goods"])
+    with pytest.raises(aftersale.RequestError, match=r"column `amount` is given twice") as e:
+        baseline.diff(store, frame, now_module)
+    assert e.value.code == "E318"
