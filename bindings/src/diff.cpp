@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -109,17 +108,6 @@ std::string table_of(const policy& p, py::handle table) {
   return p.info.entry < p.decisions.size() ? p.decisions[p.info.entry].id : std::string();
 }
 
-// Converts one block; NumPy / pandas columns without the GIL (called with it held).
-void fill(python_requests& in, request_columns& block) {
-  if (!in.columnar() || in.needs_gil()) return in.fill(block);
-  std::optional<python_requests::bad_cell> bad;
-  {
-    py::gil_scoped_release unlocked;
-    bad = in.fill_columns(block);
-  }
-  if (bad) in.raise(*bad);
-}
-
 whatif_report diff(const py_policy& before, const py_policy& after, py::handle frame, py::handle now,
                    py::handle table, std::size_t samples, std::uint64_t first_row) {
   const policy &old_p = *before.ptr, &new_p = *after.ptr;
@@ -157,8 +145,9 @@ whatif_report diff(const py_policy& before, const py_policy& after, py::handle f
   for (std::size_t first = 0; first < rows; first += block_rows) {
     const std::size_t n = std::min(block_rows, rows - first);
     request_columns old_block(old_p, n, first), new_block(new_p, n, first);
-    fill(old_in, old_block);
-    fill(new_in, new_block);
+    // Converted with the GIL held, then finished, decided and compared without it.
+    old_in.fill(old_block);
+    new_in.fill(new_block);
     py::gil_scoped_release unlocked;
     old_block.finish();
     new_block.finish();
