@@ -52,6 +52,9 @@ py::dict located(const std::vector<diagnostic>& ds) {
   return a;
 }
 
+// "E303" / "A410" back to its code (pickling: an error raised on a Dask worker travels as pickle).
+error_code code_of(const std::string& text) { return static_cast<error_code>(std::stoul(text.substr(1))); }
+
 }  // namespace
 
 void register_errors(py::module_& m) {
@@ -65,6 +68,17 @@ void register_errors(py::module_& m) {
       .def_readonly("message", &diagnostic::message)
       .def_readonly("help", &diagnostic::help)
       .def("__str__", [](const diagnostic& d) { return to_string(d); })
+      .def(py::pickle(
+          [](const diagnostic& d) {
+            return py::make_tuple(code_text(d.code), static_cast<int>(d.severity), d.where.file, d.where.line,
+                                  d.where.column, d.message, d.help);
+          },
+          [](const py::tuple& t) {
+            return diagnostic{
+                code_of(t[0].cast<std::string>()), static_cast<severity>(t[1].cast<int>()),
+                source_span{t[2].cast<std::string>(), t[3].cast<std::uint32_t>(), t[4].cast<std::uint32_t>()},
+                t[5].cast<std::string>(), t[6].cast<std::string>()};
+          }))
       .def("__repr__", [](const diagnostic& d) {
         return "<aftersale.Diagnostic " + to_string(d.where) + " " + code_text(d.code) + ">";
       });
@@ -80,6 +94,14 @@ void register_errors(py::module_& m) {
       .def_readonly("message", &request_problem::message)
       .def_readonly("help", &request_problem::help)
       .def("__str__", [](const request_problem& p) { return to_string(p); })
+      .def(py::pickle(
+          [](const request_problem& p) {
+            return py::make_tuple(code_text(p.code), p.fact, p.message, p.help);
+          },
+          [](const py::tuple& t) {
+            return request_problem{code_of(t[0].cast<std::string>()), t[1].cast<std::string>(),
+                                   t[2].cast<std::string>(), t[3].cast<std::string>()};
+          }))
       .def("__repr__", [](const request_problem& p) {
         return "<aftersale.RequestProblem " + code_text(p.code) + (p.fact.empty() ? "" : " " + p.fact) + ">";
       });

@@ -4,7 +4,7 @@
 import os
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal, Mapping, Sequence, Union
+from typing import Any, Iterable, Literal, Mapping, Sequence, Union
 
 __version__: str
 
@@ -166,6 +166,12 @@ class Policy:
     def file(self) -> str: ...
     @property
     def content_hash(self) -> int: ...
+    @property
+    def sources(self) -> tuple[tuple[str, str, str], ...]:
+        """(name, file, text) of each text the policy was loaded from: its own, then its bases."""
+    def __reduce__(self) -> tuple[Any, tuple[tuple[tuple[str, str, str], ...], int]]: ...
+    def __copy__(self) -> Policy: ...
+    def __deepcopy__(self, memo: Any) -> Policy: ...
     @property
     def entry(self) -> str | None: ...
     @property
@@ -490,6 +496,7 @@ def loads(
     *,
     policy_paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
 ) -> Policy: ...
+def loads_sources(sources: Iterable[Sequence[str]], content_hash: int | None = None) -> Policy: ...
 def lint(
     policy: Policy | str | os.PathLike[str],
     at: datetime | None = None,
