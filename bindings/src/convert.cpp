@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace aftersale::python {
@@ -181,8 +182,15 @@ fact_value to_fact_value(const std::string& fact, py::handle value) {
 }
 
 bool is_absent(PyObject* v) {
-  // pandas marks a missing value in an object column as float NaN.
-  return v == Py_None || (PyFloat_Check(v) && std::isnan(PyFloat_AS_DOUBLE(v)));
+  // pandas marks a missing value in an object column as float NaN, in a `string` column as
+  // pandas.NA, in a datetime column turned into objects as pandas.NaT.
+  if (v == Py_None || (PyFloat_Check(v) && std::isnan(PyFloat_AS_DOUBLE(v)))) return true;
+  if (PyUnicode_Check(v) || PyLong_Check(v)) return false;
+  // By name: pandas is never imported for this. Cython spells tp_name with its module.
+  const char* type = Py_TYPE(v)->tp_name;
+  const char* dot = std::strrchr(type, '.');
+  const char* name = dot ? dot + 1 : type;
+  return std::strcmp(name, "NAType") == 0 || std::strcmp(name, "NaTType") == 0;
 }
 
 // Calls `take(name, value)` for each fact of a request dict that has a value (None and NaN are

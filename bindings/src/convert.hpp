@@ -40,7 +40,7 @@ py::object to_timedelta(std::chrono::seconds d);
 /// the library has no value for (float, list, ...), py::value_error for a naive datetime.
 fact_value to_fact_value(const std::string& fact, py::handle value);
 
-/// True for the values that mean "no value": None, and float NaN (pandas' missing value).
+/// True for the values that mean "no value": None, float NaN, pandas.NA and pandas.NaT.
 bool is_absent(PyObject* value);
 
 /// A request dict as a `request`; absent values (see `is_absent`) are left out.

@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
-// Policy.decide_many: Python requests → request_columns (under the GIL, one pass, no
-// per-request allocation) → decide_batch (GIL released, every core) → a dict of columns.
+// Policy.decide_many and Policy.decide_frame: Python requests → request_columns → decide_batch
+// (GIL released, every core) → a dict of lists, or for a columnar batch NumPy arrays / a pandas
+// DataFrame. Lists are converted under the GIL while the previous block is decided; arrays are
+// converted and decided block by block on every core without the GIL.
 #include <pybind11/pybind11.h>
 
 #include <aftersale/batch.hpp>
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "columnar_out.hpp"
 #include "convert.hpp"
 #include "module.hpp"
 #include "requests_in.hpp"
@@ -118,37 +124,30 @@ py::dict to_columns(const policy& pol, const batch_decisions& out) {
   return result;
 }
 
-}  // namespace
+std::string table_of(const policy& pol, py::handle table) {
+  if (!table.is_none()) return table.cast<std::string>();
+  if (pol.info.entry < pol.decisions.size()) return pol.decisions[pol.info.entry].id;
+  return {};
+}
 
-py::dict decide_many(const py_policy& h, py::handle requests, py::handle now, py::handle table,
-                     unsigned threads) {
-  const policy& pol = *h.ptr;
-  const sys_seconds at = to_instant(now, "now");
-  std::string table_id;
-  if (!table.is_none()) {
-    table_id = table.cast<std::string>();
-  } else if (pol.info.entry < pol.decisions.size()) {
-    table_id = pol.decisions[pol.info.entry].id;
-  }
-  python_requests in(pol, requests);
-  const std::size_t rows = in.rows();
-
-  // An empty batch checks the table and gives what every block shares (table, deadlines).
-  request_columns none(pol, 0);
+// An empty batch: checks the table and gives what every block shares (table, deadlines).
+batch_decisions shape_of(const py_policy& h, const std::string& table_id, sys_seconds at) {
+  request_columns none(*h.ptr, 0);
   none.finish();
-  batch_decisions all = decide_batch(h.ptr, table_id, none, at);
-  all.status.resize(rows);
-  all.rule.resize(rows);
-  all.amounts.resize(rows * all.amount_stride);
-  all.amount_present.resize(rows * all.amount_stride);
+  return decide_batch(h.ptr, table_id, none, at);
+}
 
-  // Blocks: the next block is converted (GIL held) while the previous one is decided on the
-  // other cores, and each block's columns stay small enough to be reused by the allocator
-  // instead of being faulted in afresh.
-  const unsigned cores = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
-  batch_options options;
-  options.threads = cores > 1 ? cores - 1 : 1;
-  constexpr std::size_t block_rows = 1 << 15;
+unsigned cores_for(unsigned threads) {
+  return threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
+constexpr std::size_t block_rows = 1 << 15;
+
+// Calls `each(block)` with each converted, finished block of `in`, in row order: the next block
+// is converted (GIL held) while the previous one is decided on the other cores.
+template <class Each>
+void pipeline(python_requests& in, const policy& pol, unsigned cores, Each each) {
+  const std::size_t rows = in.rows();
   std::unique_ptr<request_columns> deciding;
   std::thread worker;
   std::exception_ptr failure;
@@ -175,17 +174,9 @@ py::dict decide_many(const py_policy& h, py::handle requests, py::handle now, py
     wait();
     deciding = std::move(block);
     const request_columns* b = deciding.get();
-    auto run = [&all, &failure, &h, &table_id, at, options, b] {
+    auto run = [&failure, &each, b] {
       try {
-        const batch_decisions part = decide_batch(h.ptr, table_id, *b, at, options);
-        const std::size_t first = b->first_row(), stride = part.amount_stride;
-        std::copy(part.status.begin(), part.status.end(),
-                  all.status.begin() + static_cast<std::ptrdiff_t>(first));
-        std::copy(part.rule.begin(), part.rule.end(), all.rule.begin() + static_cast<std::ptrdiff_t>(first));
-        std::copy(part.amounts.begin(), part.amounts.end(),
-                  all.amounts.begin() + static_cast<std::ptrdiff_t>(first * stride));
-        std::copy(part.amount_present.begin(), part.amount_present.end(),
-                  all.amount_present.begin() + static_cast<std::ptrdiff_t>(first * stride));
+        each(*b);
       } catch (...) {
         failure = std::current_exception();
       }
@@ -198,7 +189,136 @@ py::dict decide_many(const py_policy& h, py::handle requests, py::handle now, py
     }
   }
   wait();
+}
+
+// A columnar batch of arrays converted and decided block by block on `cores` threads, without
+// the GIL. The first bad cell (lowest row) is raised; nothing is returned then.
+void decide_arrays(const py_policy& h, const python_requests& in, const std::string& table_id, sys_seconds at,
+                   unsigned cores, array_outputs& out) {
+  const policy& pol = *h.ptr;
+  const std::size_t rows = in.rows();
+  const std::size_t blocks = (rows + block_rows - 1) / block_rows;
+  std::atomic<std::size_t> next{0};
+  std::mutex mutex;
+  std::size_t failed_block = blocks;  // the lowest block that failed
+  std::optional<python_requests::bad_cell> bad;
+  std::exception_ptr failure;
+  batch_options one;
+  one.threads = 1;
+  auto work = [&] {
+    for (std::size_t b = next++; b < blocks; b = next++) {
+      {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (b > failed_block) return;
+      }
+      const std::size_t first = b * block_rows;
+      try {
+        request_columns block(pol, std::min(block_rows, rows - first), first);
+        if (std::optional<python_requests::bad_cell> cell = in.fill_columns(block)) {
+          const std::lock_guard<std::mutex> lock(mutex);
+          if (b < failed_block) failed_block = b, bad = std::move(cell), failure = nullptr;
+          return;
+        }
+        block.finish();
+        out.write(decide_batch(h.ptr, table_id, block, at, one), first);
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (b < failed_block) failed_block = b, bad.reset(), failure = std::current_exception();
+        return;
+      }
+    }
+  };
+  {
+    py::gil_scoped_release unlocked;
+    const unsigned threads =
+        static_cast<unsigned>(std::min<std::size_t>(cores, std::max<std::size_t>(blocks, 1)));
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < threads; ++i) pool.emplace_back(work);
+    work();
+    for (std::thread& t : pool) t.join();
+  }
+  if (failure) std::rethrow_exception(failure);
+  if (bad) in.raise(*bad);
+}
+
+// A columnar batch decided into arrays.
+std::unique_ptr<array_outputs> decide_columnar(const py_policy& h, python_requests& in,
+                                               const std::string& table_id, sys_seconds at, unsigned threads,
+                                               bool details) {
+  const policy& pol = *h.ptr;
+  const batch_decisions shape = shape_of(h, table_id, at);
+  auto out = std::make_unique<array_outputs>(pol, shape, in.rows(), details);
+  const unsigned cores = cores_for(threads);
+  if (!in.needs_gil()) {
+    decide_arrays(h, in, table_id, at, cores, *out);
+  } else {
+    batch_options options;
+    options.threads = cores > 1 ? cores - 1 : 1;
+    array_outputs& o = *out;
+    pipeline(in, pol, cores, [&](const request_columns& b) {
+      o.write(decide_batch(h.ptr, table_id, b, at, options), b.first_row());
+    });
+  }
+  return out;
+}
+
+}  // namespace
+
+py::object decide_many(const py_policy& h, py::handle requests, py::handle now, py::handle table,
+                       unsigned threads) {
+  const policy& pol = *h.ptr;
+  const sys_seconds at = to_instant(now, "now");
+  const std::string table_id = table_of(pol, table);
+  python_requests in(pol, requests);
+  if (in.columnar()) return decide_columnar(h, in, table_id, at, threads, false)->to_dict();
+  const std::size_t rows = in.rows();
+
+  batch_decisions all = shape_of(h, table_id, at);
+  all.status.resize(rows);
+  all.rule.resize(rows);
+  all.amounts.resize(rows * all.amount_stride);
+  all.amount_present.resize(rows * all.amount_stride);
+
+  // Blocks: each block's columns stay small enough to be reused by the allocator instead of
+  // being faulted in afresh.
+  const unsigned cores = cores_for(threads);
+  batch_options options;
+  options.threads = cores > 1 ? cores - 1 : 1;
+  pipeline(in, pol, cores, [&](const request_columns& b) {
+    const batch_decisions part = decide_batch(h.ptr, table_id, b, at, options);
+    const std::size_t first = b.first_row(), stride = part.amount_stride;
+    std::copy(part.status.begin(), part.status.end(),
+              all.status.begin() + static_cast<std::ptrdiff_t>(first));
+    std::copy(part.rule.begin(), part.rule.end(), all.rule.begin() + static_cast<std::ptrdiff_t>(first));
+    std::copy(part.amounts.begin(), part.amounts.end(),
+              all.amounts.begin() + static_cast<std::ptrdiff_t>(first * stride));
+    std::copy(part.amount_present.begin(), part.amount_present.end(),
+              all.amount_present.begin() + static_cast<std::ptrdiff_t>(first * stride));
+  });
   return to_columns(pol, all);
+}
+
+py::object decide_frame(const py_policy& h, py::handle frame, py::handle now, py::handle table,
+                        unsigned threads, bool details) {
+  const policy& pol = *h.ptr;
+  const sys_seconds at = to_instant(now, "now");
+  const std::string table_id = table_of(pol, table);
+  python_requests in(pol, frame);
+  if (!in.columnar()) {
+    throw py::type_error(
+        std::string("decide_frame takes a pandas DataFrame or a dict of NumPy arrays / pandas "
+                    "Series, not ") +
+        Py_TYPE(frame.ptr())->tp_name + ": for lists use decide_many");
+  }
+  return decide_columnar(h, in, table_id, at, threads, details)->to_frame(in.index());
+}
+
+py::dict output_categories(const py_policy& h, py::handle table, bool details) {
+  const policy& pol = *h.ptr;
+  const std::string name = table_of(pol, table);
+  const std::optional<std::uint32_t> id = pol.find_decision(name);
+  if (!id) shape_of(h, name, sys_seconds{});  // raises E304 naming the tables
+  return array_outputs::categories(pol, *id, details);
 }
 
 }  // namespace aftersale::python

@@ -36,8 +36,17 @@ void register_store(py::module_& m);
 
 /// `Policy.decide_many`: converts `requests` (a list of dicts or a dict of equal-length
 /// lists) under the GIL, decides without it on `threads` workers (0 = every core), and
-/// returns a dict of columns.
-py::dict decide_many(const py_policy& p, py::handle requests, py::handle now, py::handle table,
-                     unsigned threads);
+/// returns a dict of lists. A columnar batch (a pandas DataFrame, or a dict of NumPy arrays /
+/// pandas Series) is converted and decided without the GIL and answered with NumPy arrays.
+py::object decide_many(const py_policy& p, py::handle requests, py::handle now, py::handle table,
+                       unsigned threads);
+
+/// `Policy.decide_frame`: a columnar batch decided into a pandas DataFrame with `frame`'s index
+/// (docs/python.md lists the columns); `details` adds steps, evidence and labels.
+py::object decide_frame(const py_policy& p, py::handle frame, py::handle now, py::handle table,
+                        unsigned threads, bool details);
+
+/// `Policy.output_categories`: the categories of decide_many's coded columns for a table.
+py::dict output_categories(const py_policy& p, py::handle table, bool details);
 
 }  // namespace aftersale::python

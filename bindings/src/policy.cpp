@@ -118,7 +118,13 @@ void register_policy(py::module_& m) {
       .def("decide_many", &decide_many, py::arg("requests"), py::arg("now"), py::arg("table") = py::none(),
            py::arg("threads") = 0u,
            "Decides a list of request dicts, or a dict of equal-length columns, on every core; returns a "
-           "dict of columns.")
+           "dict of columns (lists; NumPy arrays for a DataFrame or a dict of NumPy arrays / pandas Series).")
+      .def("decide_frame", &decide_frame, py::arg("frame"), py::arg("now"), py::arg("table") = py::none(),
+           py::arg("threads") = 0u, py::arg("details") = false,
+           "Decides the rows of a pandas DataFrame (columns: fact names) on every core; returns a DataFrame "
+           "with the same index: categorical ids, Int64 amounts, datetime64[ns, UTC] deadlines.")
+      .def("output_categories", &output_categories, py::arg("table") = py::none(), py::arg("details") = false,
+           "The categories of decide_many's coded columns (status, rule_id, solution, ...) for a table.")
       .def_property_readonly(
           "sources", [](const py_policy& p) { return sources_tuple(*p.ptr); },
           "The texts the policy was loaded from, as (name, file, text) tuples: its own first (named by its "

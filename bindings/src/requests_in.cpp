@@ -18,7 +18,10 @@ std::string row_prefix(std::size_t row) { return "request " + std::to_string(row
 }  // namespace
 
 python_requests::python_requests(const policy& p, py::handle requests) : names_(p, 0) {
-  if (PyDict_Check(requests.ptr())) {
+  if (is_columnar(requests)) {
+    columnar_ = true;
+    read_arrays(requests);
+  } else if (PyDict_Check(requests.ptr())) {
     read_columns(requests);
   } else {
     seq_ = py::reinterpret_steal<py::object>(
@@ -29,7 +32,9 @@ python_requests::python_requests(const policy& p, py::handle requests) : names_(
 }
 
 void python_requests::fill(request_columns& block) {
-  if (seq_) {
+  if (columnar_) {
+    if (const std::optional<bad_cell> bad = fill_columns(block)) raise(*bad);
+  } else if (seq_) {
     fill_from_rows(block);
   } else {
     fill_from_columns(block);
@@ -67,6 +72,100 @@ void python_requests::read_columns(py::handle requests) {
     names.push_back(std::move(name));
     columns_.push_back({fact, std::move(seq)});
   }
+}
+
+void python_requests::read_arrays(py::handle requests) {
+  if (PyDict_Check(requests.ptr())) {
+    PyObject *key = nullptr, *value = nullptr;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(requests.ptr(), &pos, &key, &value)) {
+      if (!PyUnicode_Check(key))
+        throw py::type_error("column names are fact names (str), not " + type_name(key));
+      add_array(py::handle(key).cast<std::string>(), value);
+    }
+  } else {  // a DataFrame
+    index_ = requests.attr("index");
+    const py::object iloc = requests.attr("iloc");
+    std::size_t at = 0;
+    for (py::handle name : requests.attr("columns")) {
+      if (!PyUnicode_Check(name.ptr()))
+        throw py::type_error("column names are fact names (str), not " + type_name(name.ptr()));
+      // By position: the Series of the column even where two columns share a name.
+      add_array(name.cast<std::string>(),
+                iloc[py::make_tuple(py::slice(py::none(), py::none(), py::none()), at++)]);
+    }
+  }
+  // Every required fact needs a column (a column of missing values names its first row instead).
+  const policy& p = names_.source_policy();
+  for (std::uint32_t f = 0; f < p.facts.size(); ++f) {
+    const fact_def& d = p.facts[f];
+    if (!d.required || d.derive != derivation::none) continue;
+    bool given = false;
+    for (const array_column& c : arrays_) given = given || c.fact() == f;
+    if (!given) {
+      throw request_error(error_code::missing_fact, d.name,
+                          "no column `" + d.name + "`: required fact `" + d.name + "` is missing");
+    }
+  }
+}
+
+void python_requests::add_array(std::string name, py::handle value) {
+  std::uint32_t fact = 0;
+  try {
+    fact = names_.fact_id(name);
+  } catch (const request_error& e) {
+    throw request_error(e.code(), e.fact(), "column `" + name + "`: " + e.what());
+  }
+  for (const array_column& c : arrays_) {
+    if (c.fact() == fact) {
+      throw request_error(error_code::column_length, name, "column `" + name + "` is given twice");
+    }
+  }
+  py::object column = py::reinterpret_borrow<py::object>(value);
+  // A list (or any other sequence) among arrays: its values one by one, as Python objects.
+  if (PyList_Check(value.ptr()) || PyTuple_Check(value.ptr()))
+    column = py::module_::import("numpy").attr("array")(value, "O");
+  array_column c(names_.source_policy(), fact, std::move(name), column);
+  if (!arrays_.empty() && c.rows() != rows_) {
+    throw request_error(error_code::column_length, c.name(),
+                        "column `" + c.name() + "` has " + std::to_string(c.rows()) + " values but column `" +
+                            arrays_.front().name() + "` has " + std::to_string(rows_) +
+                            ": every column needs one value per request");
+  }
+  rows_ = c.rows();
+  if (index_.is_none() && !c.index().is_none()) index_ = c.index();
+  arrays_.push_back(std::move(c));
+}
+
+bool python_requests::needs_gil() const noexcept {
+  for (const array_column& c : arrays_)
+    if (c.needs_gil()) return true;
+  return false;
+}
+
+std::optional<python_requests::bad_cell> python_requests::fill_columns(request_columns& block) const {
+  std::optional<bad_cell> first;
+  for (std::size_t i = 0; i < arrays_.size(); ++i) {
+    std::optional<cell_problem> p = arrays_[i].fill(block);
+    if (p && (!first || p->row < first->problem.row)) first = bad_cell{i, std::move(*p)};
+  }
+  return first;
+}
+
+void python_requests::raise(const bad_cell& bad) const {
+  const array_column& c = arrays_[bad.column];
+  const std::size_t row = bad.problem.row;
+  std::string where = "column `" + c.name() + "` row " + std::to_string(row);
+  const py::object& index = c.index().is_none() ? index_ : c.index();
+  if (!index.is_none()) {
+    const py::object label = index[py::int_(row)];
+    const bool same = PyLong_Check(label.ptr()) && label.cast<long long>() == static_cast<long long>(row);
+    if (!same) where += " (index `" + py::str(label).cast<std::string>() + "`)";
+  }
+  request_problem p = bad.problem.problem;
+  p.message = where + ": " + p.message;
+  if (bad.problem.show_value) p.message += " (value `" + c.value_text(row) + "`)";
+  throw request_error({std::move(p)});
 }
 
 void python_requests::fill_from_columns(request_columns& block) const {

@@ -103,6 +103,8 @@ enum class error_code : std::uint16_t {
   out_of_range = 306,      ///< a value outside the fact's declared `min`/`max`
   bad_decimal = 307,       ///< decimal text that is no number, or more digits after the point than the scale
   aggregate_overflow = 308,  ///< an aggregate (a `sum`) beyond the 64-bit range of minor units
+  column_type = 317,    ///< a batch column whose dtype its fact cannot take (Python: NumPy / pandas columns)
+  column_length = 318,  ///< a batch column of another length than the others, or not one-dimensional
   // A4xx: findings of the static analysis (`analyze`, `aftersale lint`); printed `A400`, ...
   unreachable_state = 400,  ///< a flow state no path from the start reaches
   no_way_out = 401,  ///< a flow state from which no terminal state can be reached (dead end, closed cycle)
