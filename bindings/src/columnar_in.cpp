@@ -145,7 +145,8 @@ void array_column::refuse(const std::string& given, const std::string& give) con
   }
   throw request_error(error_code::column_type, def_->name,
                       "column `" + name_ + "` is " + given + " but fact `" + def_->name + "` is " +
-                          std::string(to_string(def_->type)) + ": " + (give.empty() ? "give " + expected : give));
+                          std::string(to_string(def_->type)) + ": " +
+                          (give.empty() ? "give " + expected : give));
 }
 
 void array_column::read_buffer(py::handle numpy_array) {
@@ -208,7 +209,8 @@ void array_column::read_array(py::handle value) {
   }
   if (kind == "U" || kind == "S") {
     // Fixed-width text: one str object per cell, then as an object column.
-    if (t != fact_type::enumeration && t != fact_type::string && t != fact_type::decimal) refuse(dtype_name, "");
+    if (t != fact_type::enumeration && t != fact_type::string && t != fact_type::decimal)
+      refuse(dtype_name, "");
     a = a.attr("astype")(kind == "U" ? "O" : "U").attr("astype")("O");
   }
   if (str_of(a.attr("dtype").attr("kind")) == "O") {
@@ -233,9 +235,10 @@ void array_column::read_array(py::handle value) {
   }
   if (kind == "f") {
     if (t != fact_type::integer && t != fact_type::money) {
-      refuse(dtype_name, t == fact_type::decimal ? "give an integer dtype, or a column of decimal.Decimal or str "
-                                                   "(a float is never taken for a decimal fact)"
-                                                 : "");
+      refuse(dtype_name, t == fact_type::decimal
+                             ? "give an integer dtype, or a column of decimal.Decimal or str "
+                               "(a float is never taken for a decimal fact)"
+                             : "");
     }
     meaning_ = meaning::whole_float;
     if (dtype.attr("itemsize").cast<int>() == 2) a = a.attr("astype")("f8");
@@ -301,13 +304,14 @@ std::string array_column::value_text(std::size_t row) const {
 }
 
 std::optional<cell_problem> array_column::set_value(request_columns& block, std::size_t r,
-                                                     std::int64_t v) const {
+                                                    std::int64_t v) const {
   const std::size_t row = block.first_row() + r;
   try {
     switch (def_->type) {
       case fact_type::enumeration:
       case fact_type::string:
-        block.set_text(fact_, r, v >= 0 ? std::string_view(def_->values[static_cast<std::size_t>(v)]) : "\x01");
+        block.set_text(fact_, r,
+                       v >= 0 ? std::string_view(def_->values[static_cast<std::size_t>(v)]) : "\x01");
         break;
       case fact_type::boolean:
         block.set_bool(fact_, r, v != 0);
@@ -337,7 +341,8 @@ std::optional<cell_problem> array_column::set_value(request_columns& block, std:
 
 std::optional<cell_problem> array_column::missing(std::size_t row) const {
   if (!def_->required) return std::nullopt;
-  cell_problem p{row, {error_code::missing_fact, def_->name, "required fact `" + def_->name + "` is missing", {}}};
+  cell_problem p{row,
+                 {error_code::missing_fact, def_->name, "required fact `" + def_->name + "` is missing", {}}};
   p.show_value = true;
   return p;
 }
@@ -358,10 +363,12 @@ std::optional<cell_problem> array_column::fill_typed(request_columns& block) con
       case meaning::plain:
         if constexpr (std::is_same_v<T, std::uint64_t>) {
           if (x > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-            return cell_problem{first + r,
-                                {error_code::out_of_range, def_->name,
-                                 "`" + std::to_string(x) + "` does not fit fact `" + def_->name + "` (64-bit signed)",
-                                 {}}};
+            return cell_problem{
+                first + r,
+                {error_code::out_of_range,
+                 def_->name,
+                 "`" + std::to_string(x) + "` does not fit fact `" + def_->name + "` (64-bit signed)",
+                 {}}};
           }
         }
         v = static_cast<std::int64_t>(x);
@@ -374,7 +381,8 @@ std::optional<cell_problem> array_column::fill_typed(request_columns& block) con
         }
         if (!(std::floor(d) == d && std::fabs(d) <= 9007199254740992.0)) {
           cell_problem p{first + r,
-                         {error_code::fact_type, def_->name,
+                         {error_code::fact_type,
+                          def_->name,
                           "fact `" + def_->name + "` is " + std::string(to_string(def_->type)) +
                               " but was given a float that is not a whole number",
                           {}}};
@@ -392,7 +400,8 @@ std::optional<cell_problem> array_column::fill_typed(request_columns& block) con
         }
         if (code < 0 || static_cast<std::size_t>(code) >= code_values_.size()) {
           return cell_problem{first + r,
-                              {error_code::column_type, def_->name,
+                              {error_code::column_type,
+                               def_->name,
                                "code `" + std::to_string(code) + "` is not one of the column's " +
                                    std::to_string(code_values_.size()) + " categories",
                                {}}};

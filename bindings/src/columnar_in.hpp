@@ -86,7 +86,7 @@ class array_column {
   std::size_t rows_ = 0;
   meaning meaning_ = meaning::plain;
   element element_ = element::i64;
-  bool boolean_ = false;          ///< a bool buffer (1 byte, 0/1)
+  bool boolean_ = false;         ///< a bool buffer (1 byte, 0/1)
   std::int64_t per_second_ = 1;  ///< meaning::nanoseconds: units per second
   const void* data_ = nullptr;
   const std::uint8_t* mask_ = nullptr;  ///< 1 = missing (pandas masked arrays)

@@ -240,7 +240,8 @@ py::dict array_outputs::to_dict() const {
   const py::object ma = py::module_::import("numpy.ma");
   for (const amount_column& c : amounts_)
     out[py::str("amount_" + c.name)] = ma.attr("MaskedArray")(c.values, py::arg("mask") = c.mask);
-  for (const deadline_column& c : deadlines_) out[py::str("deadline_" + c.name)] = c.values.attr("view")("M8[ns]");
+  for (const deadline_column& c : deadlines_)
+    out[py::str("deadline_" + c.name)] = c.values.attr("view")("M8[ns]");
   if (details_) {
     add_texts(out);
     for (const code_column& c : labels_) out[py::str(c.name)] = c.codes;
@@ -254,7 +255,8 @@ void array_outputs::add_texts(py::dict& out) const {
   for (const rule& r : t.rules) {
     py::list s, e;
     for (const localized_text& step : r.then.steps) s.append(py::str(std::string(policy_->text(step))));
-    for (std::uint32_t k : r.then.evidence) e.append(py::str(std::string(entry_id(policy_->vocabulary.evidence, k))));
+    for (std::uint32_t k : r.then.evidence)
+      e.append(py::str(std::string(entry_id(policy_->vocabulary.evidence, k))));
     steps.push_back(py::tuple(s));
     evidence.push_back(py::tuple(e));
   }

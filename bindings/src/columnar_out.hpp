@@ -69,7 +69,7 @@ class array_outputs {
   std::uint32_t table_;
   std::size_t rows_;
   bool details_;
-  std::vector<code_column> codes_;  ///< status, rule_id, solution, fee_payer, escalation, remark_flag
+  std::vector<code_column> codes_;   ///< status, rule_id, solution, fee_payer, escalation, remark_flag
   std::vector<code_column> labels_;  ///< details: customer_label, agent_label
   std::vector<amount_column> amounts_;
   std::vector<deadline_column> deadlines_;

@@ -29,8 +29,8 @@ const policy_source* find_source(const base_lookup& bases, std::string_view targ
 namespace {
 
 [[noreturn]] void refuse(error_code code, const std::string& file, std::string message, std::string help) {
-  throw policy_error({diagnostic{code, severity::error, source_span{file, 0, 0}, std::move(message),
-                                 std::move(help)}});
+  throw policy_error(
+      {diagnostic{code, severity::error, source_span{file, 0, 0}, std::move(message), std::move(help)}});
 }
 
 }  // namespace

@@ -117,8 +117,7 @@ TEST(policy_sources, NoDiskIsReadAndDecisionsAreTheSame) {
                           {"../base/base.yaml", "/nowhere/base/base.yaml", base_text}},
                          0};
   const auto p = load_policy_sources(s);
-  EXPECT_EQ(rules_of(*p),
-            (std::vector<std::string>{"main/in_time", "main/late_but_kind", "main/fallback"}));
+  EXPECT_EQ(rules_of(*p), (std::vector<std::string>{"main/in_time", "main/late_but_kind", "main/fallback"}));
   EXPECT_EQ(p->base->info.id, "base");
   request r;
   r.set("days", 9);
@@ -161,15 +160,15 @@ TEST(policy_sources, DiagnosticsAreThoseOfTheFiles) {
   }
   fs::remove_all(dir);
   ASSERT_EQ(from_disk.size(), 1u);
-  const policy_sources s{{{store_file, store_file, store_text}, {"../base/base.yaml", base_file, broken_base}},
-                         0};
+  const policy_sources s{
+      {{store_file, store_file, store_text}, {"../base/base.yaml", base_file, broken_base}}, 0};
   EXPECT_EQ(all_text(errors_of_sources(s)), all_text(from_disk));
   EXPECT_THAT(to_string(from_disk[0]), ::testing::StartsWith(base_file + ":10:41: error[E200]"));
 }
 
 TEST(policy_sources, TheLimitsOfTheLoaderHold) {
-  const policy_sources s{{{"store.yaml", "store.yaml", store_text}, {"../base/base.yaml", "base.yaml", base_text}},
-                         0};
+  const policy_sources s{
+      {{"store.yaml", "store.yaml", store_text}, {"../base/base.yaml", "base.yaml", base_text}}, 0};
   load_limits tight;
   tight.max_extends_depth = 0;
   EXPECT_THAT(all_text(errors_of_sources(s, tight)),
@@ -177,27 +176,31 @@ TEST(policy_sources, TheLimitsOfTheLoaderHold) {
   // Two texts of one file name: a chain that comes back to a file is a cycle.
   const policy_sources looped{
       {{"store.yaml", "store.yaml", store_text}, {"../base/base.yaml", "store.yaml", store_text}}, 0};
-  EXPECT_THAT(all_text(errors_of_sources(looped)),
-              ::testing::ElementsAre("store.yaml:2:1: error[E211]: policy extends itself: `store.yaml` -> "
-                                     "`store.yaml`\n  help: a base policy must not extend, directly or through "
-                                     "its own bases, a policy that extends it"));
+  EXPECT_THAT(
+      all_text(errors_of_sources(looped)),
+      ::testing::ElementsAre("store.yaml:2:1: error[E211]: policy extends itself: `store.yaml` -> "
+                             "`store.yaml`\n  help: a base policy must not extend, directly or through "
+                             "its own bases, a policy that extends it"));
 }
 
 TEST(policy_sources, ABaseIsLookedForAfterItsStoreOnly) {
   // The base listed before the store is not the store's base (and is read by nothing).
-  const policy_sources s{{{"base.yaml", "base.yaml", base_text}, {"store.yaml", "store.yaml", store_text}}, 0};
-  EXPECT_THAT(all_text(errors_of_sources(s)),
-              ::testing::ElementsAre("base.yaml: error[E239]: source text `store.yaml` (store.yaml) is not a base "
-                                     "of the policy\n  help: the texts are the policy's own, then the base its "
-                                     "`extends:` names, then that base's base: leave out texts no `extends:` "
-                                     "names"));
+  const policy_sources s{{{"base.yaml", "base.yaml", base_text}, {"store.yaml", "store.yaml", store_text}},
+                         0};
+  EXPECT_THAT(
+      all_text(errors_of_sources(s)),
+      ::testing::ElementsAre("base.yaml: error[E239]: source text `store.yaml` (store.yaml) is not a base "
+                             "of the policy\n  help: the texts are the policy's own, then the base its "
+                             "`extends:` names, then that base's base: leave out texts no `extends:` "
+                             "names"));
   const policy_sources misnamed{
       {{"store.yaml", "store.yaml", store_text}, {"../base/bsae.yaml", "base.yaml", base_text}}, 0};
-  EXPECT_THAT(all_text(errors_of_sources(misnamed)),
-              ::testing::ElementsAre("store.yaml:2:1: error[E237]: base policy `../base/base.yaml` is not among "
-                                     "the texts the policy is loaded from\n  help: did you mean "
-                                     "`../base/bsae.yaml`? the texts after `store.yaml` are named "
-                                     "`../base/bsae.yaml`"));
+  EXPECT_THAT(
+      all_text(errors_of_sources(misnamed)),
+      ::testing::ElementsAre("store.yaml:2:1: error[E237]: base policy `../base/base.yaml` is not among "
+                             "the texts the policy is loaded from\n  help: did you mean "
+                             "`../base/bsae.yaml`? the texts after `store.yaml` are named "
+                             "`../base/bsae.yaml`"));
 }
 
 TEST(policy_sources, AChangedTextIsRefusedByTheContentHash) {
@@ -206,16 +209,18 @@ TEST(policy_sources, AChangedTextIsRefusedByTheContentHash) {
   s.texts[0].text.replace(s.texts[0].text.find("le: 7"), 5, "le: 9");
   const std::vector<std::string> got = all_text(errors_of_sources(s));
   ASSERT_EQ(got.size(), 1u);
-  EXPECT_THAT(got[0], ::testing::MatchesRegex("base\\.yaml: error\\[E238\\]: the source texts load a policy of "
-                                              "content hash [0-9a-f]{16}, not the expected [0-9a-f]{16}\n.*"));
+  EXPECT_THAT(got[0],
+              ::testing::MatchesRegex("base\\.yaml: error\\[E238\\]: the source texts load a policy of "
+                                      "content hash [0-9a-f]{16}, not the expected [0-9a-f]{16}\n.*"));
   s.content_hash = 0;  // not checked: the changed text loads
   EXPECT_NE(load_policy_sources(s)->info.content_hash, p->info.content_hash);
 }
 
 TEST(policy_sources, NoTextsNoPolicy) {
-  EXPECT_THAT(all_text(errors_of_sources(policy_sources{})),
-              ::testing::ElementsAre("<sources>: error[E239]: no source texts to load a policy from\n  help: give "
-                                     "the policy's own text first, then the bases its `extends:` names"));
+  EXPECT_THAT(
+      all_text(errors_of_sources(policy_sources{})),
+      ::testing::ElementsAre("<sources>: error[E239]: no source texts to load a policy from\n  help: give "
+                             "the policy's own text first, then the bases its `extends:` names"));
   // A policy built in code has no texts.
   policy built;
   EXPECT_TRUE(policy_sources_of(built).texts.empty());
