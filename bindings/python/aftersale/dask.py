@@ -116,7 +116,8 @@ def _offset(frame, ends):
 def _decide_partition(frame, ends, shipped, now, table, details):
     offset = _offset(frame, ends)
     try:
-        return shipped.policy().decide_frame(frame, now, table=table, details=details)
+        # One thread per task: the worker's threads (one per core) are the parallelism.
+        return shipped.policy().decide_frame(frame, now, table=table, threads=1, details=details)
     except aftersale.RequestError as e:
         raise _at_global_rows(e, offset) from None
 
