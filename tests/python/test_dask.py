@@ -140,6 +140,22 @@ def test_a_bad_request_names_its_global_row(client, policy, frame, now):
     assert f"row {row} (index `{10_000 + row}`)" in str(e.value)
 
 
+def test_categories_unknown_to_dask(client, policy, frame, now):
+    # Categoricals whose categories Dask does not know (as read_parquet gives them).
+    typed = frame.astype({"reason": "category", "order_status": "category"})
+    ddf = dd.from_pandas(typed, npartitions=3)
+    ddf["reason"] = ddf["reason"].cat.as_unknown()
+    assert not ddf["reason"].cat.known
+    got = aftersale.dask.decide(ddf, policy, now).compute()
+    pd.testing.assert_frame_equal(got, policy.decide_frame(frame, now))
+
+
+def test_a_frame_without_a_required_fact_is_refused_at_once(policy, frame, now):
+    ddf = dd.from_pandas(frame.drop(columns=["order_status"]), npartitions=2)
+    with pytest.raises(aftersale.RequestError, match="required fact `order_status` is missing"):
+        aftersale.dask.decide(ddf, policy, now)
+
+
 def test_the_threaded_scheduler_needs_no_cluster(policy, frame, now):
     ddf = dd.from_pandas(frame, npartitions=3)
     with dask.config.set(scheduler="threads"):

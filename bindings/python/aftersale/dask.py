@@ -140,12 +140,13 @@ def _merge(*reports):
     return merged
 
 
+def _length(frame):
+    return pd.Series([len(frame)], dtype="int64")
+
+
 def _partition_ends(ddf):
     """The global row just past each partition: one value per partition, summed in order."""
-    lengths = ddf.map_partitions(
-        lambda frame: pd.Series([len(frame)], dtype="int64"), meta=pd.Series([], dtype="int64"), align_dataframes=False
-    )
-    return lengths.cumsum()
+    return ddf.map_partitions(_length, meta=pd.Series([], dtype="int64"), align_dataframes=False).cumsum()
 
 
 def _empty_input(meta):
