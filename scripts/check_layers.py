@@ -30,6 +30,7 @@ RANKS = {
     "case": 4,
     "analysis": 5,
     "store": 5,  # the case store: above case, a peer of analysis (neither uses the other)
+    "whatif": 4.5,  # what-if comparisons: above case (its strict JSON reader), below analysis and store
     "diagram": 6,
     "testing": 6,
     "umbrella": 6.5,  # include/aftersale/aftersale.hpp: the whole public API, for users
@@ -50,6 +51,7 @@ PUBLIC = {
     "request.hpp": "decide",
     "decide.hpp": "decide",
     "batch.hpp": "decide",
+    "whatif.hpp": "whatif",
     "case.hpp": "case",
     "store.hpp": "store",
     "analysis.hpp": "analysis",

@@ -16,4 +16,5 @@ PYBIND11_MODULE(_core, m) {
   aftersale::python::register_lint(m);
   aftersale::python::register_policy_tests(m);
   aftersale::python::register_flow(m);
+  aftersale::python::register_diff(m);
 }

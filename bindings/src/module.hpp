@@ -31,6 +31,9 @@ void register_policy_tests(py::module_& m);
 /// Flow, Policy.flows, Policy.flow, the notebook displays of Policy and Case (after register_case).
 void register_flow(py::module_& m);
 
+/// DiffReport and Policy.diff (after register_policy).
+void register_diff(py::module_& m);
+
 /// Store (the case store), after register_case (it returns Case objects).
 void register_store(py::module_& m);
 

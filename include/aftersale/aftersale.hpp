@@ -30,3 +30,4 @@
 #include <aftersale/store.hpp>
 #include <aftersale/time.hpp>
 #include <aftersale/version.hpp>
+#include <aftersale/whatif.hpp>

@@ -103,6 +103,13 @@ enum class error_code : std::uint16_t {
   out_of_range = 306,      ///< a value outside the fact's declared `min`/`max`
   bad_decimal = 307,       ///< decimal text that is no number, or more digits after the point than the scale
   aggregate_overflow = 308,  ///< an aggregate (a `sum`) beyond the 64-bit range of minor units
+  bad_request_line =
+      309,  ///< a line of a requests file that does not read (CSV quoting, JSON syntax or shape)
+  wrong_field_count = 310,       ///< a CSV line with more or fewer fields than its header
+  bad_request_header = 311,      ///< a requests file without a header, or a column named twice or not at all
+  bad_whatif_report = 312,       ///< a what-if report (JSON) that cannot be read back
+  money_total_overflow = 313,    ///< a what-if money total beyond the 64-bit range of minor units
+  unknown_request_format = 314,  ///< a requests file whose format neither its name nor an option tells
   column_type = 317,    ///< a batch column whose dtype its fact cannot take (Python: NumPy / pandas columns)
   column_length = 318,  ///< a batch column of another length than the others, or not one-dimensional
   // A4xx: findings of the static analysis (`analyze`, `aftersale lint`); printed `A400`, ...
@@ -132,6 +139,9 @@ enum class error_code : std::uint16_t {
   no_rule_selected = 504,  ///< a decision's rule accessor used when the decision selected no rule
   not_compiled = 505,      ///< a policy built in code used before `compile_policy`, or changed after it
   observer_failed = 506,   ///< an observer hook threw (observer.hpp); the call's work was done
+  mismatched_batches =
+      507,  ///< compared decisions of different row counts, or a batch that does not fit its policy
+  foreign_report = 508,  ///< a what-if report merged with one of other policies or tables
   // E6xx: the case store (thrown as `store_error`, store.hpp)
   store_unavailable =
       600,                 ///< the database cannot be opened or read, a statement failed, or it stayed locked

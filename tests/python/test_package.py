@@ -17,7 +17,8 @@ def test_all_names_are_exported_and_exist():
          "TestReport", "CaseResult", "TestFailure", "Coverage", "TableCoverage", "FlowCoverage", "TestFileError",
          "run_tests",
          "Flow", "GraphvizError",
-         "Store", "StoreError"])
+         "Store", "StoreError",
+         "DiffReport"])
     for name in aftersale.__all__:
         assert getattr(aftersale, name) is not None
 

@@ -12,6 +12,7 @@
 
     columns = policy.decide_many(requests, now)   # list of dicts, or dict of lists
     frame = pandas.DataFrame(columns)
+    report = policy.diff(store_policy, requests, now)  # what-if -> DiffReport: by_rule, money, ...
 
     case = policy.open_case(d, now)                # a case in the flow the rule names
     case.apply("approve", "agent", now, id="evt-1")  # -> Outcome; a refusal changes nothing
@@ -39,6 +40,7 @@ from ._core import (
     Deadline,
     Decision,
     Diagnostic,
+    DiffReport,
     Error,
     Finding,
     Flow,
@@ -82,6 +84,7 @@ __all__ = [
     "Deadline",
     "Decision",
     "Diagnostic",
+    "DiffReport",
     "Error",
     "Finding",
     "Flow",
