@@ -119,6 +119,11 @@ def test_diff_equals_policy_diff(client, policy, store, frame, now):
     assert got.total == ROWS
     assert got.changed == expected.changed > 0
     assert got.to_dict() == expected.to_dict()
+    assert got == expected
+    # Sample rows are numbered over the whole frame, not from each partition's start (some
+    # group's samples lie beyond the first partition, so the equality above tells).
+    rows = [r for groups in expected.samples.values() for sample in groups.values() for r in sample]
+    assert max(rows) >= ROWS // PARTITIONS
 
 
 def test_a_bad_request_names_its_global_row(client, policy, frame, now):
