@@ -96,7 +96,9 @@ def test_copies_are_the_policy_itself(policy):
 def test_errors_pickle_whole(policy, now):
     with pytest.raises(aftersale.RequestError) as e:
         policy.decide({"order_status": "paid_unshipped", "request": "request_refund", "reason": "chagned_mind"}, now)
-    back = pickle.loads(pickle.dumps(e.value))
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        back = pickle.loads(pickle.dumps(e.value, protocol=protocol))
+        assert [str(p) for p in back.problems] == [str(p) for p in e.value.problems]
     assert type(back) is aftersale.RequestError
     assert str(back) == str(e.value)
     assert (back.code, back.fact, back.omitted) == (e.value.code, e.value.fact, e.value.omitted)
@@ -105,7 +107,9 @@ def test_errors_pickle_whole(policy, now):
     ]
     with pytest.raises(aftersale.PolicyError) as e:
         aftersale.loads("format: 1\nformat: 1\n", "dup.yaml")
-    back = pickle.loads(pickle.dumps(e.value))
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        back = pickle.loads(pickle.dumps(e.value, protocol=protocol))
+        assert [str(d) for d in back.diagnostics] == [str(d) for d in e.value.diagnostics]
     assert [str(d) for d in back.diagnostics] == [str(d) for d in e.value.diagnostics]
     assert [(d.code, d.severity, d.line) for d in back.diagnostics] == [
         (d.code, d.severity, d.line) for d in e.value.diagnostics

@@ -25,6 +25,8 @@ class PolicyError(Error):
 class RequestProblem:
     """One problem of a request: its code (E300-E305), fact (None for the whole request), message and help."""
 
+    def __init__(self, code: str, fact: str, message: str, help: str) -> None: ...
+
     @property
     def code(self) -> str: ...
     @property
@@ -73,6 +75,9 @@ class GraphvizError(Error):
     not_found: bool
 
 class Diagnostic:
+    def __init__(
+        self, code: str, severity: int, file: str, line: int, column: int, message: str, help: str
+    ) -> None: ...
     @property
     def code(self) -> str: ...
     @property

@@ -93,18 +93,14 @@ def _shift_rows(text, offset):
     return _ROW.sub(shifted, text, count=1)
 
 
-def _problem(code, fact, message, help_text):
-    p = aftersale.RequestProblem.__new__(aftersale.RequestProblem)
-    p.__setstate__((code, fact or "", message, help_text))
-    return p
-
-
 def _at_global_rows(error, offset):
     """`error` (a RequestError of one partition) with its rows counted from the first row of
     the whole frame: the partition starts at row `offset`."""
     shifted = type(error)(_shift_rows(str(error), offset))
     shifted.__dict__.update(error.__dict__)
-    shifted.problems = [_problem(p.code, p.fact, _shift_rows(p.message, offset), p.help) for p in error.problems]
+    shifted.problems = [
+        aftersale.RequestProblem(p.code, p.fact or "", _shift_rows(p.message, offset), p.help) for p in error.problems
+    ]
     return shifted
 
 
