@@ -22,6 +22,7 @@ AFTERSALE_APT_PACKAGES=(
   python3-dev pybind11-dev python3-pytest python3-pandas  # Python bindings (AFTERSALE_BUILD_PYTHON) and their tests
   dpkg-dev python3-setuptools python3-wheel python3-pip python3-venv  # packages: CPack debs, the wheel (scripts/package.sh)
   python3-matplotlib python3-nbclient python3-ipykernel python3-nbformat  # the example notebook, run headless by ctest
+  python3-dask python3-distributed  # aftersale.dask and its LocalCluster tests (tests/python/test_dask.py)
 )
 
 # Installs the packages that are missing, with apt, without asking. Needs root only when

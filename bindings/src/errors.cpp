@@ -52,6 +52,9 @@ py::dict located(const std::vector<diagnostic>& ds) {
   return a;
 }
 
+// "E303" / "A410" back to its code (pickling: an error raised on a Dask worker travels as pickle).
+error_code code_of(const std::string& text) { return static_cast<error_code>(std::stoul(text.substr(1))); }
+
 }  // namespace
 
 void register_errors(py::module_& m) {
@@ -65,6 +68,23 @@ void register_errors(py::module_& m) {
       .def_readonly("message", &diagnostic::message)
       .def_readonly("help", &diagnostic::help)
       .def("__str__", [](const diagnostic& d) { return to_string(d); })
+      // Pickled by __reduce__ through the constructor below (any protocol; an error raised on a
+      // Dask worker travels as pickle).
+      .def(py::init([](const std::string& code, int sev, const std::string& file, std::uint32_t line,
+                       std::uint32_t column, const std::string& message, const std::string& help) {
+             return diagnostic{code_of(code), static_cast<severity>(sev), source_span{file, line, column},
+                               message, help};
+           }),
+           py::arg("code"), py::arg("severity"), py::arg("file"), py::arg("line"), py::arg("column"),
+           py::arg("message"), py::arg("help"))
+      .def("__reduce__",
+           [](py::object self) {
+             const auto& d = self.cast<const diagnostic&>();
+             return py::make_tuple(
+                 py::type::of(self),
+                 py::make_tuple(code_text(d.code), static_cast<int>(d.severity), d.where.file, d.where.line,
+                                d.where.column, d.message, d.help));
+           })
       .def("__repr__", [](const diagnostic& d) {
         return "<aftersale.Diagnostic " + to_string(d.where) + " " + code_text(d.code) + ">";
       });
@@ -80,6 +100,17 @@ void register_errors(py::module_& m) {
       .def_readonly("message", &request_problem::message)
       .def_readonly("help", &request_problem::help)
       .def("__str__", [](const request_problem& p) { return to_string(p); })
+      .def(py::init([](const std::string& code, const std::string& fact, const std::string& message,
+                       const std::string& help) {
+             return request_problem{code_of(code), fact, message, help};
+           }),
+           py::arg("code"), py::arg("fact"), py::arg("message"), py::arg("help"))
+      .def("__reduce__",
+           [](py::object self) {
+             const auto& p = self.cast<const request_problem&>();
+             return py::make_tuple(py::type::of(self),
+                                   py::make_tuple(code_text(p.code), p.fact, p.message, p.help));
+           })
       .def("__repr__", [](const request_problem& p) {
         return "<aftersale.RequestProblem " + code_text(p.code) + (p.fact.empty() ? "" : " " + p.fact) + ">";
       });

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Policy, load and loads, and decide for one request.
+// Policy, load, loads and loads_sources, pickling, and decide for one request.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -49,6 +49,29 @@ decision decide_one(const py_policy& p, py::handle request_dict, py::handle now,
   if (!id) return decide(p.ptr, name, request{}, to_instant(now, "now"), options);
   const bound_request r = bind_dict(*p.ptr, request_dict);
   return decide(p.ptr, *id, r, to_instant(now, "now"), options);
+}
+
+// `Policy.sources`: ((name, file, text), ...), the policy's own text first, then its bases.
+py::tuple sources_tuple(const policy& p) {
+  const policy_sources s = policy_sources_of(p);
+  py::tuple out(s.texts.size());
+  for (std::size_t i = 0; i < s.texts.size(); ++i) {
+    out[i] = py::make_tuple(s.texts[i].name, s.texts[i].file, s.texts[i].text);
+  }
+  return out;
+}
+
+py_policy loads_sources(py::iterable texts, py::handle content_hash) {
+  policy_sources s;
+  for (py::handle item : texts) {
+    const auto t = py::reinterpret_borrow<py::sequence>(item);
+    if (py::len(t) != 3) throw py::type_error("a source is a (name, file, text) tuple of three strings");
+    s.texts.push_back(
+        policy_source{t[0].cast<std::string>(), t[1].cast<std::string>(), t[2].cast<std::string>()});
+  }
+  s.content_hash = content_hash.is_none() ? 0 : content_hash.cast<std::uint64_t>();
+  py::gil_scoped_release unlocked;
+  return py_policy{load_policy_sources(s)};
 }
 
 }  // namespace
@@ -102,6 +125,24 @@ void register_policy(py::module_& m) {
            "with the same index: categorical ids, Int64 amounts, datetime64[ns, UTC] deadlines.")
       .def("output_categories", &output_categories, py::arg("table") = py::none(), py::arg("details") = false,
            "The categories of decide_many's coded columns (status, rule_id, solution, ...) for a table.")
+      .def_property_readonly(
+          "sources", [](const py_policy& p) { return sources_tuple(*p.ptr); },
+          "The texts the policy was loaded from, as (name, file, text) tuples: its own first (named by its "
+          "file), then the base its `extends:` names (named as the `extends:` wrote it), then that base's "
+          "base. aftersale.loads_sources(policy.sources, policy.content_hash) loads it again.")
+      // A policy pickles as its texts and content hash, never as compiled data: unpickling loads
+      // it again (checked against the hash, E238), wherever it lands (docs/scale.md).
+      .def("__reduce__",
+           [](const py_policy& p) {
+             py::tuple texts = sources_tuple(*p.ptr);
+             if (texts.empty()) throw py::type_error("cannot pickle a policy that was not loaded from text");
+             return py::make_tuple(py::module_::import("aftersale").attr("loads_sources"),
+                                   py::make_tuple(texts, p.ptr->info.content_hash));
+           })
+      // Immutable: a copy is the policy itself.
+      .def("__copy__", [](py::object self) { return self; })
+      .def(
+          "__deepcopy__", [](py::object self, py::handle) { return self; }, py::arg("memo"))
       .def("__repr__", [](const py_policy& p) {
         const policy& pol = *p.ptr;
         return "<aftersale.Policy " + pol.info.id + " " + pol.info.version + ": " +
@@ -130,6 +171,10 @@ void register_policy(py::module_& m) {
       py::arg("text"), py::arg("name") = "<string>", py::kw_only(), py::arg("policy_paths") = py::none(),
       "Loads a policy from YAML text; `name` is the file name diagnostics show. Raises PolicyError. Text "
       "has no folder: `extends:` may read bases only from the folders in policy_paths.");
+  m.def("loads_sources", &loads_sources, py::arg("sources"), py::arg("content_hash") = py::none(),
+        "Loads a policy from its source texts in memory (Policy.sources: (name, file, text) tuples, its own "
+        "first, then its bases), reading no file: an `extends:` reads the later text of its name. Raises "
+        "PolicyError, also when the texts load a policy of another content_hash than the one given (E238).");
 }
 
 }  // namespace aftersale::python

@@ -89,6 +89,10 @@ enum class error_code : std::uint16_t {
   empty_intended_gap =
       235,             ///< an `intended_gaps` item whose `when` names no condition (it would hide every gap)
   blank_reason = 236,  ///< an `intended_gaps` item whose `reason` is empty or only spaces
+  // E237-E239: a policy loaded from its source texts (load_policy_sources)
+  base_not_in_sources = 237,    ///< `extends:` names a base that is none of the texts
+  content_hash_mismatch = 238,  ///< the texts load a policy of another content hash than the one expected
+  unused_source = 239,          ///< no texts, or a text the policy does not read
   // E3xx: requests checked against a policy's facts
   unknown_fact = 300,      ///< the request names a fact the policy does not declare
   fact_type = 301,         ///< a value of the wrong type for the fact

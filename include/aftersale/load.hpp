@@ -11,6 +11,7 @@
 /// `load_limits` are refused before they are walked.
 #include <aftersale/model.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -90,6 +91,47 @@ std::shared_ptr<const policy> load_policy_string(std::string_view yaml,
 /// `extends:` is E216). @throws policy_error
 std::shared_ptr<const policy> load_policy_string(std::string_view yaml, const std::string& file_name,
                                                  const load_limits& limits, const load_options& options);
+
+/// One text of a policy's sources (`policy_sources`).
+struct policy_source {
+  /// How `extends:` finds the text: a base by the target the `extends:` that named it wrote, as
+  /// written (`../default.yaml`); the policy's own text by its file name.
+  std::string name;
+  /// The file name its diagnostics show (for a base read from disk, its path as found there).
+  std::string file;
+  std::string text;  ///< the YAML, byte for byte
+};
+
+/// The texts a policy was loaded from, enough to load the same policy again without its files:
+/// in another process or on another machine, where no compiled policy can travel (the Python
+/// package pickles a policy as these; docs/scale.md).
+///
+///     aftersale::policy_sources s = aftersale::policy_sources_of(*store);  // store + its bases
+///     // ... send s.texts and s.content_hash elsewhere ...
+///     auto again = aftersale::load_policy_sources(s);  // same content hash, same decisions
+struct policy_sources {
+  /// The policy's own text first, then the base its `extends:` names, then that base's base, ...
+  std::vector<policy_source> texts;
+  /// The `policy_info::content_hash` of the policy the texts load; `load_policy_sources`
+  /// refuses texts that load another policy (E238). 0: not checked.
+  std::uint64_t content_hash = 0;
+};
+
+/// The texts `p` was loaded from (`policy::source` of `p` and of each of its bases) and its
+/// content hash. For a policy built in code (no `source`), no texts.
+policy_sources policy_sources_of(const policy& p);
+
+/// Loads a policy from texts in memory: `texts[0]` as `load_policy_string` loads it (named by
+/// its `file`), except that an `extends: X` of text `i` reads the first text after `i` whose
+/// `name` is `X` instead of a file, with no disk and no `policy_paths` involved. The checks
+/// and diagnostics are those of loading the files (E211, E213, E214, every section's, the
+/// texts' `file` names in locations), and so is the content hash: the policy loaded from
+/// `policy_sources_of(p)` equals `p`.
+/// @throws policy_error: also E237 (an `extends:` names no text of the set), E238 (the texts load
+/// a policy of another content hash than `sources.content_hash`), E239 (no texts, or a text
+/// the policy does not read)
+std::shared_ptr<const policy> load_policy_sources(const policy_sources& sources,
+                                                  const load_limits& limits = {});
 
 /// Builds the name lookups (`policy::build_lookups`) and `policy::compiled` (the decision
 /// tables' indexes, the flows' dispatch lists) from the rest of `p`. The loader calls it; call

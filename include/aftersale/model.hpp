@@ -444,6 +444,15 @@ struct policy_info {
   source_span where;
 };
 
+/// The text one policy file was loaded from, kept with the policy so that the policy can be
+/// loaded again from memory (in another process, on another machine): `policy_sources_of` and
+/// `load_policy_sources` (load.hpp). A base keeps its own text (`policy::base`).
+struct policy_text {
+  std::string file;     ///< the file name its diagnostics show
+  std::string text;     ///< the YAML, byte for byte as read
+  std::string extends;  ///< the target its `extends:` names, as written; empty when it extends nothing
+};
+
 /// A compiled policy. Immutable after loading; share it as `std::shared_ptr<const policy>`.
 ///
 /// A policy may also be built (or a loaded one copied and changed) in code: fill the fields,
@@ -463,6 +472,10 @@ struct policy {
   /// The policy `extends:` names, loaded on its own (itself with its own base, if any); null when
   /// the policy extends nothing. Keeps the base alive so a store's outcomes can be compared with it.
   std::shared_ptr<const policy> base;
+  /// The text this policy was loaded from; null for a policy built in code. A copy changed in
+  /// code keeps its original's text (and `info.content_hash`): reset both, since the text no
+  /// longer loads the copy.
+  std::shared_ptr<const policy_text> source;
   /// What the loader derives from the fields above so that deciding and running cases never
   /// search: a bitset index per decision table, dispatch lists per flow. Not part of what the
   /// author wrote; opaque outside the library. Built by the loader (`compile_policy`); null in

@@ -122,16 +122,30 @@ struct loaded_tree {
   std::shared_ptr<const policy> result;
 };
 
+/// Where `extends:` reads bases from: the folders of a disk, or a set of texts in memory.
+struct base_lookup {
+  /// Disk: the canonical folders bases may be read from (`policy_roots`).
+  std::vector<std::string> roots;
+  /// Memory (`load_policy_sources`): the texts; `roots` is then unused and no file is opened.
+  const policy_sources* texts = nullptr;
+  /// Memory: the index in `texts` of the text being loaded (its base is looked for after it).
+  std::size_t self = 0;
+};
+
 /// Loads a policy from text (load.cpp); `chain` holds the files that extend this one, outermost
-/// first, to refuse cycles; `roots` the canonical folders bases may be read from (`policy_roots`).
+/// first, to refuse cycles; `bases` where its `extends:` may read from.
 /// @throws policy_error
 loaded_tree load_tree(std::string_view text, const std::string& file, const load_limits& limits,
-                      const std::vector<std::string>& chain, const std::vector<std::string>& roots);
+                      const std::vector<std::string>& chain, const base_lookup& bases);
 
 /// `load_tree` on a tree already parsed from `text` (extends.cpp parses a base to check that
 /// it is a policy before loading it). @throws policy_error
 loaded_tree load_parsed(node root, std::string_view text, const std::string& file, const load_limits& limits,
-                        const std::vector<std::string>& chain, const std::vector<std::string>& roots);
+                        const std::vector<std::string>& chain, const base_lookup& bases);
+
+/// The text of `bases.texts` that `extends: target` of text `bases.self` names: the first after
+/// it named `target` (sources.cpp); nullptr when there is none (the caller reports E237).
+const policy_source* find_source(const base_lookup& bases, std::string_view target, std::size_t& at);
 
 /// The folders `extends:` may read from when loading `file` (nullptr: text, which has no folder):
 /// `options.policy_paths` that exist and, for a file with `options.file_folder`, the file's own
@@ -141,13 +155,13 @@ std::vector<std::string> policy_roots(const load_options& options, const std::st
 
 /// When `root` (a policy read from `files[0]`) has `extends:`, loads the base and replaces `root`
 /// by the store merged onto the base's tree, appending the base's files to `files` (extends.cpp).
-/// The base must lie below one of `roots` (E216) and is read beneath it, so that neither a
-/// symbolic link nor `..` leads out. Returns the base; nullptr after reporting through `r`
-/// (E107-E109, E202, E211-E214, E216, E200) or with the base's own diagnostics in `base_errors`,
-/// or when there is no `extends`.
+/// On disk the base must lie below one of `bases.roots` (E216) and is read beneath it, so that
+/// neither a symbolic link nor `..` leads out; in memory it is a later text of `bases.texts`
+/// (E237). Returns the base; nullptr after reporting through `r` (E107-E109, E202, E211-E214,
+/// E216, E237, E200) or with the base's own diagnostics in `base_errors`, or when there is no
+/// `extends`.
 std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files, const load_limits& limits,
-                                     const std::vector<std::string>& chain,
-                                     const std::vector<std::string>& roots, reader& r,
-                                     std::vector<diagnostic>& base_errors);
+                                     const std::vector<std::string>& chain, const base_lookup& bases,
+                                     reader& r, std::vector<diagnostic>& base_errors);
 
 }  // namespace aftersale::load

@@ -507,6 +507,44 @@ bool looks_like_policy(std::string_view text) {
   return false;
 }
 
+// The text of the base found on disk at `where`, or nullopt after reporting why not (E216,
+// E109). Checked on the resolved path (links and `..` followed), before anything is opened: a
+// base outside every root is refused without a look at what it holds, or whether it exists.
+std::optional<std::string> read_base(const located& where, const std::vector<std::string>& roots,
+                                     const load_limits& limits, const node& key, reader& r) {
+  const fs::path& canonical = where.canonical;
+  const std::string base_file = where.shown.string();
+  const std::string* within = root_of(canonical, roots);
+  if (!within) {
+    r.error(error_code::outside_policy_paths, key,
+            "base policy `" + base_file + "` is outside the folders policies may be read from",
+            roots.empty()
+                ? "no folder is allowed (text has no folder of its own): name the folders of its bases "
+                  "with `--policy-path` (`load_options::policy_paths`)"
+                : "`extends` may read below the policy's own folder and below each folder named "
+                  "with `--policy-path` (`load_options::policy_paths`)");
+    return std::nullopt;
+  }
+  if (!where.exists) {
+    r.error(error_code::file_unreadable, key,
+            "cannot read base policy `" + base_file + "`: it does not exist",
+            "`extends` is relative to this file, then to each policy path; name a readable policy file");
+    return std::nullopt;
+  }
+  // Opened beneath its root along the resolved path without following links: what was checked
+  // is what is read, even if a folder on the way is swapped for a link meanwhile.
+  detail::bounded_read_options read;
+  read.max_bytes = limits.max_bytes;
+  detail::bounded_text base_text =
+      detail::read_bounded_file_beneath(*within, canonical.lexically_relative(*within).string(), read);
+  if (!base_text && base_text.status != detail::read_status::too_large) {
+    r.error(error_code::file_unreadable, key, "cannot read base policy `" + base_file + "`: " + base_text.why,
+            "`extends` is relative to this file, then to each policy path; name a readable policy file");
+    return std::nullopt;
+  }
+  return std::move(base_text.text);
+}
+
 }  // namespace
 
 std::vector<std::string> policy_roots(const load_options& options, const std::string* file) {
@@ -522,9 +560,8 @@ std::vector<std::string> policy_roots(const load_options& options, const std::st
 }
 
 std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files, const load_limits& limits,
-                                     const std::vector<std::string>& chain,
-                                     const std::vector<std::string>& roots, reader& r,
-                                     std::vector<diagnostic>& base_errors) {
+                                     const std::vector<std::string>& chain, const base_lookup& bases,
+                                     reader& r, std::vector<diagnostic>& base_errors) {
   const node* key = nullptr;
   const node* value = nullptr;
   for (std::size_t i = 0; i < root.pairs(); ++i) {
@@ -549,13 +586,33 @@ std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files
     r.error(error_code::missing_key, root, "missing key `policy` in the store policy",
             "a store policy names its own `policy.id` and `policy.version`");
   }
-  const located where = locate(*target, files.front(), roots);
-  const fs::path& canonical = where.canonical;
-  const std::string base_file = where.shown.string();
+  // In memory a text is known by its file name as given; on disk by its resolved path.
+  const auto identity_of = [&](const std::string& file) { return bases.texts ? file : identity(file); };
+  located where;
+  base_lookup below = bases;  // where the base's own `extends:` reads from
+  const policy_source* in_memory = nullptr;
+  if (bases.texts) {
+    in_memory = find_source(bases, *target, below.self);
+    if (!in_memory) {
+      std::vector<std::string> names;
+      for (std::size_t i = bases.self + 1; i < bases.texts->texts.size(); ++i)
+        names.push_back(bases.texts->texts[i].name);
+      r.error(
+          error_code::base_not_in_sources, *key,
+          "base policy `" + *target + "` is not among the texts the policy is loaded from",
+          suggest(*target, names,
+                  names.empty() ? "no text follows `" + files.front() + "` to be its base"
+                                : "the texts after `" + files.front() + "` are named " + quote_list(names)));
+      return nullptr;
+    }
+  } else {
+    where = locate(*target, files.front(), bases.roots);
+  }
+  const std::string base_file = in_memory ? in_memory->file : where.shown.string();
 
   std::vector<std::string> links = chain;
-  links.push_back(identity(files.front()));
-  if (std::find(links.begin(), links.end(), identity(base_file)) != links.end()) {
+  links.push_back(identity_of(files.front()));
+  if (std::find(links.begin(), links.end(), identity_of(base_file)) != links.end()) {
     std::vector<std::string> shown = chain;
     shown.push_back(files.front());
     r.error(error_code::extends_cycle, *key, "policy extends itself: " + chain_text(shown, base_file),
@@ -569,38 +626,12 @@ std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files
             "extend a base nearer the root, or raise `load_limits.max_extends_depth`");
     return nullptr;
   }
-  // Checked on the resolved path (links and `..` followed), before anything is opened: a base
-  // outside every root is refused without a look at what it holds, or whether it exists.
-  const std::string* within = root_of(canonical, roots);
-  if (!within) {
-    r.error(error_code::outside_policy_paths, *key,
-            "base policy `" + base_file + "` is outside the folders policies may be read from",
-            roots.empty()
-                ? "no folder is allowed (text has no folder of its own): name the folders of its bases "
-                  "with `--policy-path` (`load_options::policy_paths`)"
-                : "`extends` may read below the policy's own folder and below each folder named "
-                  "with `--policy-path` (`load_options::policy_paths`)");
+  std::optional<std::string> text;
+  if (in_memory) {
+    text = in_memory->text;
+  } else if (!(text = read_base(where, bases.roots, limits, *key, r))) {
     return nullptr;
   }
-  if (!where.exists) {
-    r.error(error_code::file_unreadable, *key,
-            "cannot read base policy `" + base_file + "`: it does not exist",
-            "`extends` is relative to this file, then to each policy path; name a readable policy file");
-    return nullptr;
-  }
-  // Opened beneath its root along the resolved path without following links: what was checked
-  // is what is read, even if a folder on the way is swapped for a link meanwhile.
-  detail::bounded_read_options read;
-  read.max_bytes = limits.max_bytes;
-  detail::bounded_text base_text =
-      detail::read_bounded_file_beneath(*within, canonical.lexically_relative(*within).string(), read);
-  if (!base_text && base_text.status != detail::read_status::too_large) {
-    r.error(error_code::file_unreadable, *key,
-            "cannot read base policy `" + base_file + "`: " + base_text.why,
-            "`extends` is relative to this file, then to each policy path; name a readable policy file");
-    return nullptr;
-  }
-  const std::optional<std::string> text = std::move(base_text.text);
   // A file that is not a policy is refused without quoting it: `extends` may name any file below
   // the roots (a data file next to the policy), and its text (a key, a yaml error's context)
   // must not reach a diagnostic.
@@ -624,7 +655,7 @@ std::shared_ptr<const policy> extend(node& root, std::vector<std::string>& files
   }
   loaded_tree base;
   try {
-    base = load_parsed(std::move(*parsed), *text, base_file, limits, links, roots);
+    base = load_parsed(std::move(*parsed), *text, base_file, limits, links, below);
   } catch (const policy_error& e) {
     base_errors = e.diagnostics();
   }

@@ -141,11 +141,12 @@ void read_entry(load::build_state& s, const load::node& n) {
 
 std::shared_ptr<const policy> build(const load::node& root, const std::vector<std::string>& files,
                                     std::uint64_t hash, std::shared_ptr<const policy> base,
-                                    const load_limits& limits) {
+                                    std::shared_ptr<const policy_text> source, const load_limits& limits) {
   load::reader r(files);
   const std::string& file = files.front();
   auto p = std::make_shared<policy>();
   p->base = std::move(base);
+  p->source = std::move(source);
   load::build_state s{r, *p, {}, {}, {}, {}, {}, {}, {}, std::nullopt, false, false, {}, {}, {}, limits};
   if (!r.expect(root, load::node::kind::mapping, "a policy")) fail(std::move(r.diagnostics()), file);
   r.check_keys(root, "the policy file",
@@ -205,14 +206,14 @@ std::shared_ptr<const policy> build(const load::node& root, const std::vector<st
 namespace load {
 
 loaded_tree load_tree(std::string_view text, const std::string& file, const load_limits& limits,
-                      const std::vector<std::string>& chain, const std::vector<std::string>& roots) {
+                      const std::vector<std::string>& chain, const base_lookup& bases) {
   std::vector<diagnostic> diags;
   std::optional<node> root = parse_yaml(text, file, limits, diags);
   if (!root) fail(std::move(diags), file);
-  if (diags.empty()) return load_parsed(std::move(*root), text, file, limits, chain, roots);
+  if (diags.empty()) return load_parsed(std::move(*root), text, file, limits, chain, bases);
   // A duplicate key or an alias refuses the document, but not alone: its other problems too.
   try {
-    load_parsed(std::move(*root), text, file, limits, chain, roots);
+    load_parsed(std::move(*root), text, file, limits, chain, bases);
   } catch (const policy_error& e) {
     // An alias reads as nothing: what the walk says at its very place is only that.
     const std::vector<diagnostic> parsed = diags;
@@ -228,16 +229,18 @@ loaded_tree load_tree(std::string_view text, const std::string& file, const load
 
 loaded_tree load_parsed(node parsed, std::string_view text, const std::string& file,
                         const load_limits& limits, const std::vector<std::string>& chain,
-                        const std::vector<std::string>& roots) {
+                        const base_lookup& bases) {
   std::optional<node> root = std::move(parsed);
   std::vector<std::string> files{file};
   std::shared_ptr<const policy> base;
+  auto source = std::make_shared<policy_text>(policy_text{file, std::string(text), {}});
   detail::fnv1a64 hash;
   hash.bytes(text);
-  if (root->is_mapping() && root->find("extends")) {
+  if (const node* target = root->is_mapping() ? root->find("extends") : nullptr) {
+    source->extends = target->value;  // a target that is not a scalar fails below
     reader merge(file);
     std::vector<diagnostic> base_errors;
-    base = extend(*root, files, limits, chain, roots, merge, base_errors);
+    base = extend(*root, files, limits, chain, bases, merge, base_errors);
     if (merge.failed() || !base_errors.empty()) {
       std::vector<diagnostic> all = std::move(merge.diagnostics());
       all.insert(all.end(), base_errors.begin(), base_errors.end());
@@ -246,15 +249,25 @@ loaded_tree load_parsed(node parsed, std::string_view text, const std::string& f
     // The store's hash covers its base's text too: a changed base is a changed policy.
     hash.u64(base->info.content_hash);
   }
-  auto p = build(*root, files, hash.value(), base, limits);
+  auto p = build(*root, files, hash.value(), base, std::move(source), limits);
   return loaded_tree{std::move(*root), std::move(files), std::move(p)};
 }
 
 }  // namespace load
 
+namespace {
+
+load::base_lookup on_disk(const load_options& options, const std::string* file) {
+  load::base_lookup bases;
+  bases.roots = load::policy_roots(options, file);
+  return bases;
+}
+
+}  // namespace
+
 std::shared_ptr<const policy> load_policy_string(std::string_view yaml, const std::string& file_name,
                                                  const load_limits& limits, const load_options& options) {
-  return load::load_tree(yaml, file_name, limits, {}, load::policy_roots(options, nullptr)).result;
+  return load::load_tree(yaml, file_name, limits, {}, on_disk(options, nullptr)).result;
 }
 
 std::shared_ptr<const policy> load_policy_string(std::string_view yaml, const std::string& file_name,
@@ -273,7 +286,7 @@ std::shared_ptr<const policy> load_policy_file(const std::string& path, const lo
                      "cannot read policy file `" + path + "`: " + text.why,
                      "check that the path is right and the file is readable"}});
   }
-  return load::load_tree(text.text, path, limits, {}, load::policy_roots(options, &path)).result;
+  return load::load_tree(text.text, path, limits, {}, on_disk(options, &path)).result;
 }
 
 std::shared_ptr<const policy> load_policy_file(const std::string& path, const load_limits& limits) {

@@ -73,8 +73,13 @@ std::vector<std::string> codes(const std::vector<diagnostic>& ds) {
 // ---- tests/errors/: one malformed policy per code, expectations in leading comments ----
 
 struct expectation {
-  std::vector<std::string> lines;  // `file:line:col: error[CODE]`
+  std::vector<std::string> lines;  // `file:line:col: error[CODE]` (`file: error[CODE]` without a place)
   load_limits limits;
+  // `# sources:` lines: loaded from memory (`load_policy_sources`), the file's text first, then
+  // these (paths below tests/errors, each named by its path), with `# content_hash:` expected.
+  bool from_sources = false;
+  std::vector<std::string> sources;
+  std::uint64_t content_hash = 0;
 };
 
 expectation expectations_of(const std::string& text, const std::string& rel) {
@@ -82,7 +87,16 @@ expectation expectations_of(const std::string& text, const std::string& rel) {
   std::istringstream in(text);
   std::string line;
   while (std::getline(in, line) && line.rfind('#', 0) == 0) {
-    if (line.rfind("# expect: ", 0) == 0) out.lines.push_back(rel + ':' + line.substr(10));
+    if (line.rfind("# expect: error[", 0) == 0)
+      out.lines.push_back(rel + ": " + line.substr(10));
+    else if (line.rfind("# expect: ", 0) == 0)
+      out.lines.push_back(rel + ':' + line.substr(10));
+    if (line.rfind("# sources:", 0) == 0) {
+      out.from_sources = true;
+      std::istringstream names(line.substr(10));
+      for (std::string name; names >> name;) out.sources.push_back(name);
+    }
+    if (line.rfind("# content_hash: ", 0) == 0) out.content_hash = std::stoull(line.substr(16));
     if (line.rfind("# limits: max_nodes=", 0) == 0) out.limits.max_nodes = std::stoul(line.substr(20));
     if (line.rfind("# limits: max_depth=", 0) == 0) out.limits.max_depth = std::stoul(line.substr(20));
     if (line.rfind("# limits: max_extends_depth=", 0) == 0)
@@ -113,7 +127,21 @@ TEST(errors_folder, EveryFileFailsWithExactlyItsExpectedDiagnostics) {
     // Loaded as text named for its file: `tests/errors` is where its bases may be read from.
     load_options options;
     options.policy_paths = {"tests/errors"};
-    EXPECT_EQ(prefixes(errors_of(text, rel, want.limits, options), want.lines), want.lines);
+    if (!want.from_sources) {
+      EXPECT_EQ(prefixes(errors_of(text, rel, want.limits, options), want.lines), want.lines);
+      continue;
+    }
+    policy_sources sources{{{rel, rel, text}}, want.content_hash};
+    for (const std::string& name : want.sources) {
+      sources.texts.push_back({name, "tests/errors/" + name, read_file(path.parent_path() / name)});
+    }
+    std::vector<diagnostic> got;
+    try {
+      load_policy_sources(sources, want.limits);
+    } catch (const policy_error& e) {
+      got = e.diagnostics();
+    }
+    EXPECT_EQ(prefixes(got, want.lines), want.lines);
   }
 }
 
@@ -126,10 +154,11 @@ TEST(errors_folder, EveryLoadErrorCodeHasAFile) {
     }
   }
   // E109 (unreadable file) cannot be a file in the folder; it is tested below.
-  for (const char* code : {"E100", "E101", "E102", "E103", "E104", "E105", "E106", "E107", "E108", "E200",
-                           "E201", "E202", "E203", "E204", "E205", "E206", "E207", "E208", "E209", "E210",
-                           "E211", "E212", "E213", "E214", "E215", "E216", "E217", "E218", "E219", "E225",
-                           "E226", "E227", "E228", "E229", "E230", "E231", "E235", "E236"}) {
+  for (const char* code :
+       {"E100", "E101", "E102", "E103", "E104", "E105", "E106", "E107", "E108", "E200", "E201",
+        "E202", "E203", "E204", "E205", "E206", "E207", "E208", "E209", "E210", "E211", "E212",
+        "E213", "E214", "E215", "E216", "E217", "E218", "E219", "E225", "E226", "E227", "E228",
+        "E229", "E230", "E231", "E235", "E236", "E237", "E238", "E239"}) {
     EXPECT_EQ(seen.count(code), 1u) << "no file in tests/errors expects " << code;
   }
 }

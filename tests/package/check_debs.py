@@ -30,6 +30,7 @@ PACKAGES = {
                          "usr/share/aftersale/policies/default.yaml"],
     "aftersale": ["usr/bin/aftersale"],
     "python3-aftersale": ["usr/lib/python3/dist-packages/aftersale/__init__.py",
+                          "usr/lib/python3/dist-packages/aftersale/dask.py",
                           "usr/lib/python3/dist-packages/aftersale/_core.cpython-*.so",
                           "usr/lib/python3/dist-packages/aftersale/_core.pyi",
                           "usr/lib/python3/dist-packages/aftersale/py.typed"],

@@ -43,7 +43,7 @@ def main() -> int:
     print(f"{wheel.name}: {wheel.stat().st_size} bytes, {len(members)} files")
     for m in members:
         print(f"  {m}")
-    wanted = ["aftersale/__init__.py", "aftersale/_core.cpython-*.so", "aftersale/_core.pyi", "aftersale/py.typed",
+    wanted = ["aftersale/__init__.py", "aftersale/dask.py", "aftersale/_core.cpython-*.so", "aftersale/_core.pyi", "aftersale/py.typed",
               f"{info}/METADATA", f"{info}/WHEEL", f"{info}/RECORD", f"{info}/top_level.txt", f"{info}/LICENSE",
               f"{info}/NOTICE"]
     for pattern in wanted:

@@ -88,7 +88,21 @@ def test_unreadable_file():
 
 
 def expectations(path):
-    return [m.groups() for m in re.finditer(r"^# expect: (\d+):(\d+): error\[(E\d+)\]", path.read_text(), re.M)]
+    # `# expect: error[E238]`: a diagnostic of the whole set of source texts, at line 0.
+    return [(m[1] or "0", m[2] or "0", m[3])
+            for m in re.finditer(r"^# expect: (?:(\d+):(\d+): )?error\[(E\d+)\]", path.read_text(), re.M)]
+
+
+def load_fixture(path, name):
+    """Loads a tests/errors file as the C++ driver does: from its source texts when it has a
+    `# sources:` line (tests/errors/README.md), else as text with tests/errors as policy path."""
+    text = path.read_text()
+    sources = re.search(r"^# sources:(.*)$", text, re.M)
+    if not sources:
+        return aftersale.loads(text, name=name, policy_paths=ERRORS_DIR)
+    expected_hash = re.search(r"^# content_hash: (\d+)$", text, re.M)
+    texts = [(name, name, text)] + [(n, "tests/errors/" + n, (ERRORS_DIR / n).read_text()) for n in sources[1].split()]
+    return aftersale.loads_sources(texts, int(expected_hash[1]) if expected_hash else None)
 
 
 @pytest.mark.parametrize("path", sorted(p for p in ERRORS_DIR.glob("*.yaml") if "# limits:" not in p.read_text()),
@@ -98,7 +112,7 @@ def test_every_malformed_policy_reports_its_diagnostics(path):
     assert expected, "no # expect: line in " + path.name
     name = "tests/errors/" + path.name
     with pytest.raises(aftersale.PolicyError) as info:
-        aftersale.loads(path.read_text(), name=name, policy_paths=ERRORS_DIR)
+        load_fixture(path, name)
     e = info.value
     got = [(str(d.line), str(d.column), d.code) for d in e.diagnostics if d.severity == "error"]
     assert got == expected

@@ -12,7 +12,7 @@ def test_all_names_are_exported_and_exist():
     assert sorted(aftersale.__all__) == sorted(
         ["Case", "Deadline", "Decision", "Diagnostic", "Error", "Outcome", "Policy", "PolicyError", "RequestError",
          "RequestProblem", "SnapshotError", "UsageError",
-         "__version__", "load", "loads",
+         "__version__", "load", "loads", "loads_sources",
          "Finding", "lint",
          "TestReport", "CaseResult", "TestFailure", "Coverage", "TableCoverage", "FlowCoverage", "TestFileError",
          "run_tests",

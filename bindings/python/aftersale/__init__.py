@@ -65,6 +65,17 @@ from ._core import (
     loads,
     run_tests,
 )
+from ._core import loads_sources as _loads_sources
+
+
+def loads_sources(sources, content_hash=None):
+    """Loads a policy from its source texts in memory, reading no file: `sources` as
+    Policy.sources gives them, (name, file, text) tuples, the policy's own first, then the base
+    its `extends:` names (under the name it wrote), then that base's base. With `content_hash`,
+    texts that load another policy raise PolicyError (E238). Unpickling a Policy calls this
+    (a plain function, so that pickle can name it)."""
+    return _loads_sources(sources, content_hash)
+
 
 __all__ = [
     "Case",
@@ -96,5 +107,6 @@ __all__ = [
     "lint",
     "load",
     "loads",
+    "loads_sources",
     "run_tests",
 ]

@@ -4,7 +4,7 @@
 import os
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal, Mapping, Sequence, Union, overload
+from typing import Any, Iterable, Literal, Mapping, Sequence, Union, overload
 
 import numpy
 import pandas
@@ -27,6 +27,8 @@ class PolicyError(Error):
 
 class RequestProblem:
     """One problem of a request: its code (E300-E308, E317-E318), fact (None for the whole request), message and help."""
+
+    def __init__(self, code: str, fact: str, message: str, help: str) -> None: ...
 
     @property
     def code(self) -> str: ...
@@ -76,6 +78,9 @@ class GraphvizError(Error):
     not_found: bool
 
 class Diagnostic:
+    def __init__(
+        self, code: str, severity: int, file: str, line: int, column: int, message: str, help: str
+    ) -> None: ...
     @property
     def code(self) -> str: ...
     @property
@@ -169,6 +174,12 @@ class Policy:
     def file(self) -> str: ...
     @property
     def content_hash(self) -> int: ...
+    @property
+    def sources(self) -> tuple[tuple[str, str, str], ...]:
+        """(name, file, text) of each text the policy was loaded from: its own, then its bases."""
+    def __reduce__(self) -> tuple[Any, tuple[tuple[tuple[str, str, str], ...], int]]: ...
+    def __copy__(self) -> Policy: ...
+    def __deepcopy__(self, memo: Any) -> Policy: ...
     @property
     def entry(self) -> str | None: ...
     @property
@@ -562,6 +573,7 @@ def loads(
     *,
     policy_paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
 ) -> Policy: ...
+def loads_sources(sources: Iterable[Sequence[str]], content_hash: int | None = None) -> Policy: ...
 def lint(
     policy: Policy | str | os.PathLike[str],
     at: datetime | None = None,
