@@ -24,8 +24,12 @@ python_requests::python_requests(const policy& p, py::handle requests) : names_(
   } else if (PyDict_Check(requests.ptr())) {
     read_columns(requests);
   } else {
-    seq_ = py::reinterpret_steal<py::object>(
-        PySequence_Fast(requests.ptr(), "requests must be a list of request dicts or a dict of columns"));
+    if (!PySequence_Check(requests.ptr()))
+      throw py::type_error("requests must be a list of request dicts or a dict of columns, not " +
+                           type_name(requests.ptr()));
+    // A tuple of our own: converting a value may run Python code (a tzinfo, a __str__) that
+    // changes the caller's list, which must not free the items being read.
+    seq_ = py::reinterpret_steal<py::object>(PySequence_Tuple(requests.ptr()));
     if (!seq_) throw py::error_already_set();
     rows_ = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(seq_.ptr()));
   }
@@ -54,13 +58,15 @@ void python_requests::read_columns(py::handle requests) {
       throw py::type_error("column `" + name + "` must be a list of values, not " + type_name(value) +
                            ": pass a list of request dicts or a dict of equal-length lists");
     }
-    py::object seq = py::reinterpret_steal<py::object>(PySequence_Fast(value, "a column must be a list"));
+    // A tuple of our own, for the reason given for a list of requests above.
+    py::object seq = py::reinterpret_steal<py::object>(PySequence_Tuple(value));
     if (!seq) throw py::error_already_set();
-    const auto n = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(seq.ptr()));
+    const auto n = static_cast<std::size_t>(PyTuple_GET_SIZE(seq.ptr()));
     if (!columns_.empty() && n != rows_) {
-      throw py::value_error("column `" + name + "` has " + std::to_string(n) + " values but column `" +
-                            names.front() + "` has " + std::to_string(rows_) +
-                            ": every column needs one value per request");
+      throw request_error(error_code::column_shape, name,
+                          "column `" + name + "` has " + std::to_string(n) + " values but column `" +
+                              names.front() + "` has " + std::to_string(rows_) +
+                              ": every column needs one value per request");
     }
     rows_ = n;
     std::uint32_t fact = 0;
@@ -133,7 +139,18 @@ void python_requests::add_array(std::string name, py::handle value) {
                             ": every column needs one value per request");
   }
   rows_ = c.rows();
-  if (index_.is_none() && !c.index().is_none()) index_ = c.index();
+  if (!c.index().is_none()) {
+    if (index_.is_none()) {
+      index_ = c.index();
+      index_column_ = c.name();
+    } else if (!index_.attr("equals")(c.index()).cast<bool>()) {
+      // Read by position, rows of Series with different labels would be paired silently wrong.
+      throw request_error(
+          error_code::column_shape, c.name(),
+          "column `" + c.name() + "` has another index than column `" + index_column_ +
+              "`: give Series with one index (pandas.DataFrame(columns) aligns them), or arrays");
+    }
+  }
   arrays_.push_back(std::move(c));
 }
 
@@ -197,9 +214,15 @@ void python_requests::fill_from_rows(request_columns& block) {
       throw py::type_error(row_prefix(first + r) + "a request is a dict of fact name to value, not " +
                            type_name(d));
     }
+    // The request dict is the caller's: hold its key and value while converting, since that may
+    // run Python code that changes the dict.
     PyObject *key = nullptr, *value = nullptr;
     Py_ssize_t pos = 0;
-    while (PyDict_Next(d, &pos, &key, &value)) set_cell(block, fact_of(key, first + r), r, value);
+    while (PyDict_Next(d, &pos, &key, &value)) {
+      const py::object held_key = py::reinterpret_borrow<py::object>(key);
+      const py::object held_value = py::reinterpret_borrow<py::object>(value);
+      set_cell(block, fact_of(held_key.ptr(), first + r), r, held_value.ptr());
+    }
   }
 }
 

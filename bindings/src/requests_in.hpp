@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -75,6 +76,7 @@ class python_requests {
   bool columnar_ = false;
   std::vector<array_column> arrays_;  // a columnar batch
   py::object index_ = py::none();
+  std::string index_column_;  // the column index_ came from (empty: the DataFrame's)
   // Fact ids by the key objects seen so far: dicts built by one program reuse the same key
   // strings, so a pointer comparison usually finds them. Holds the keys alive.
   std::vector<std::pair<py::object, std::uint32_t>> keys_;

@@ -161,8 +161,9 @@ class whatif_error : public error {
 /// Compares the decisions `before` (made with `before_policy`) and `after` (made with
 /// `after_policy`) of the same requests, row by row. Row `i` is numbered `first_row + i` in
 /// the samples (a block of a larger batch).
-/// @throws usage_error (E507) when the two batches differ in rows, or a batch does not fit its
-/// policy (table or rule out of range); whatif_error (E313) when a money total leaves 64 bits
+/// @throws usage_error (E507) when the two batches differ in rows, a batch does not fit its
+/// policy (table or rule out of range), or a row would be numbered past 2^64 - 1; whatif_error (E313) when a
+/// money total leaves 64 bits
 whatif_report compare_decisions(const policy& before_policy, const batch_decisions& before,
                                 const policy& after_policy, const batch_decisions& after,
                                 std::uint64_t first_row = 0, const whatif_options& options = {});

@@ -3,6 +3,7 @@
 // interned once per call (rule, solution, party, amount name, clock), so the loop over rows
 // compares integers and adds into flat tables; only the groups are keyed by a hash map.
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -142,6 +143,11 @@ whatif_report compare_decisions(const policy& before_policy, const batch_decisio
   if (before.status.size() != after.status.size())
     misfit("the batches compared have " + std::to_string(before.status.size()) + " and " +
            std::to_string(after.status.size()) + " rows: compare decisions of the same requests");
+  // Row numbers must not wrap: a report's samples are kept in ascending order.
+  if (!before.status.empty() &&
+      before.status.size() - 1 > std::numeric_limits<std::uint64_t>::max() - first_row)
+    misfit("rows from " + std::to_string(first_row) +
+           " on would be numbered past 2^64 - 1: give a smaller first row");
   all_names n;
   const std::vector<rule_view> old_rules = view_rules(before_policy, before, n, "old");
   const std::vector<rule_view> new_rules = view_rules(after_policy, after, n, "new");

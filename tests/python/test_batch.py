@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Policy.decide_many: equal to one-by-one decide, both input forms, errors."""
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 
 import pytest
 
@@ -91,8 +91,9 @@ def test_empty_batches(policy, now):
 
 def test_mismatched_column_lengths_are_refused(policy, now):
     cols = {"order_status": ["delivered", "delivered"], "request": ["complain"], "amount": [1, 2]}
-    with pytest.raises(ValueError, match="column `request` has 1 values but column `order_status` has 2"):
+    with pytest.raises(aftersale.RequestError, match="column `request` has 1 values but column `order_status` has 2") as e:
         policy.decide_many(cols, now)
+    assert e.value.code == "E318"
 
 
 def test_a_single_request_dict_is_not_columns(policy, now, refund_request):
@@ -172,3 +173,55 @@ def test_errors_beyond_the_first_block_name_the_right_request(policy, now, refun
     reqs[70000] = refund_request
     cols = policy.decide_many(reqs, now)
     assert set(cols["rule_id"]) == {"refund_unshipped_retain"} and len(cols["status"]) == 70001
+
+
+class _MutatingZone(tzinfo):
+    """A time zone whose first utcoffset() call runs `action`: Python code that runs while a
+    batch is being converted."""
+
+    def __init__(self, action):
+        self.action = action
+
+    def utcoffset(self, dt):
+        action, self.action = self.action, None
+        if action:
+            action()
+            # Reuse the freed memory, so reading a freed item would read garbage, not stale data.
+            globals()["_junk"] = [bytearray(b"\xff" * 64) for _ in range(20000)]
+        return timedelta(0)
+
+    def dst(self, dt):
+        return timedelta(0)
+
+
+@pytest.mark.parametrize("shape", ["rows", "columns", "request dict"])
+def test_python_code_that_changes_the_batch_while_it_is_read_changes_nothing(policy, now, shape):
+    n = 2000
+    rows = [
+        dict(order_status="delivered", request="request_return_refund", amount=1000 + i,
+             delivered_at=datetime(2026, 11, 1, tzinfo=timezone.utc))
+        for i in range(n)
+    ]
+    expected = policy.decide_many([dict(r) for r in rows], now)
+    if shape == "rows":
+        batch = rows
+        zone = _MutatingZone(batch.clear)
+    elif shape == "columns":
+        batch = {k: [r[k] for r in rows] for k in rows[0]}
+        zone = _MutatingZone(lambda: [c.clear() for c in batch.values()])
+    else:
+        batch = rows
+        zone = _MutatingZone(lambda: [r.clear() for r in batch])
+    zone_row = rows[0] if shape != "columns" else None
+    if shape == "columns":
+        batch["delivered_at"][0] = datetime(2026, 11, 1, tzinfo=zone)
+    else:
+        zone_row["delivered_at"] = datetime(2026, 11, 1, tzinfo=zone)
+    if shape == "request dict":
+        # The dicts are read as they are when each is reached: emptied ones miss required facts.
+        with pytest.raises(aftersale.RequestError, match="required fact"):
+            policy.decide_many(batch, now)
+        return
+    got = policy.decide_many(batch, now)
+    # What was given when the call began is what is decided; the caller's change is not seen.
+    assert got["rule_id"] == expected["rule_id"] and got["amount_refund"] == expected["amount_refund"]

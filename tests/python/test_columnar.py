@@ -706,3 +706,18 @@ def test_answers_own_their_memory(generated_case):
     cols = policy.decide_many(first, NOW)
     cols["status"][:] = 2  # writable, and nobody else's
     pd.testing.assert_frame_equal(policy.decide_frame(first, NOW), saved)
+
+
+def test_series_with_different_indexes_are_refused_not_paired_by_position(policy, now):
+    pd = pytest.importorskip("pandas")
+    columns = {
+        "order_status": pd.Series(["delivered"] * 3, index=[10, 11, 12]),
+        "request": pd.Series(["request_return_refund"] * 3, index=[10, 11, 12]),
+        "amount": pd.Series([1, 2, 3], index=[12, 11, 10]),
+    }
+    with pytest.raises(aftersale.RequestError, match="column `amount` has another index than column `order_status`") as e:
+        policy.decide_frame(columns, now)
+    assert e.value.code == "E318"
+    # The same labels in the same order are one index.
+    columns["amount"] = pd.Series([1, 2, 3], index=[10, 11, 12])
+    assert len(policy.decide_frame(columns, now)) == 3

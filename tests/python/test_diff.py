@@ -321,8 +321,9 @@ def test_bad_arguments(baseline, store, requests, now_module):
         baseline.diff(store, requests[:3], now_module.replace(tzinfo=None))
     with pytest.raises(TypeError):
         baseline.diff("store", requests[:3], now_module)
-    with pytest.raises(ValueError, match="column `amount` has 2 values"):
+    with pytest.raises(aftersale.RequestError, match="column `amount` has 2 values") as e:
         baseline.diff(store, {"order_status": ["delivered"] * 3, "amount": [1, 2]}, now_module)
+    assert e.value.code == "E318"
 
 
 def test_data_frame_input(baseline, store, requests, now_module, report):
@@ -383,3 +384,13 @@ def test_a_column_named_twice(baseline, store, now_module):
     with pytest.raises(aftersale.RequestError, match=r"column `amount` is given twice") as e:
         baseline.diff(store, frame, now_module)
     assert e.value.code == "E318"
+
+
+def test_rows_numbered_past_64_bits_are_refused_not_wrapped(baseline):
+    base = baseline
+    rows = [{"order_status": "delivered", "request": "request_return_refund", "amount": 100}] * 3
+    now = datetime(2026, 11, 23, 10, tzinfo=SHANGHAI)
+    with pytest.raises(aftersale.UsageError, match="past 2\\^64 - 1") as e:
+        base.diff(base, rows, now, first_row=2**64 - 2)
+    assert e.value.code == "E507"
+    assert base.diff(base, rows, now, first_row=2**64 - 3).total == 3
