@@ -55,4 +55,7 @@ if [[ $status -ne 1 ]]; then
   echo "expected lint to refuse the weakened store policy (exit 1), got exit $status" >&2
   exit 1
 fi
+# What would change if the store's policy were adopted, on a day of recorded traffic.
+run diff policies/default.yaml examples/stores/apparel.yaml --policy-path policies \
+  --requests examples/whatif/traffic.csv --now 2026-11-02T10:00:00+08:00 --samples 1
 run graph policies/default.yaml --flow return_then_refund --format mermaid --locale en

@@ -162,6 +162,13 @@ fact_value decimal_value(const std::string& fact, PyObject* v, const std::string
           "`: give a finite Decimal with at most 18 digits after the point that fits 64 bits");
 }
 
+// numpy.bool_ (numpy.bool from NumPy 2): by name, since numpy is never imported for this. It
+// is no int subclass, and would otherwise be read as the integer 0 or 1.
+bool is_numpy_bool(PyObject* v) {
+  const char* type = Py_TYPE(v)->tp_name;
+  return std::strcmp(type, "numpy.bool_") == 0 || std::strcmp(type, "numpy.bool") == 0;
+}
+
 }  // namespace
 
 fact_value to_fact_value(const std::string& fact, py::handle value) {
@@ -173,6 +180,7 @@ fact_value to_fact_value(const std::string& fact, py::handle value) {
   if (PyLong_Check(v)) return fact_value(to_int64(v));
   if (PyDateTime_Check(v)) return fact_value(to_instant(value, ("fact `" + fact + "`").c_str()));
   if (PyDelta_Check(v)) return fact_value(std::chrono::seconds{delta_seconds(v)});
+  if (is_numpy_bool(v)) return fact_value(PyObject_IsTrue(v) == 1);
   if (!PyFloat_Check(v) && PyIndex_Check(v)) {  // numpy integers
     const py::object i = py::reinterpret_steal<py::object>(PyNumber_Index(v));
     if (!i) throw py::error_already_set();
@@ -286,6 +294,8 @@ void set_cell(request_columns& columns, std::uint32_t fact, std::size_t row, PyO
       columns.set_time(fact, row, to_instant(v, what.c_str()));
     } else if (PyDelta_Check(v)) {
       columns.set_duration(fact, row, std::chrono::seconds{delta_seconds(v)});
+    } else if (is_numpy_bool(v)) {
+      columns.set_bool(fact, row, PyObject_IsTrue(v) == 1);
     } else if (!PyFloat_Check(v) && PyIndex_Check(v)) {
       const py::object i = py::reinterpret_steal<py::object>(PyNumber_Index(v));
       if (!i) throw py::error_already_set();

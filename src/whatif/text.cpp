@@ -143,7 +143,8 @@ std::string to_text(const whatif_report& r, const std::function<std::string(std:
   } else {
     out << '\n';
     table t(1);
-    t.row({"clock", "earlier", "later", "same", "only old", "only new", "total shift", "earliest", "latest"});
+    t.row({"clock", "earlier", "later", "same", "only old", "only new", "total shift", "most earlier",
+           "most later"});
     for (const whatif_deadline& d : r.deadlines)
       t.row({d.clock, std::to_string(d.earlier), std::to_string(d.later), std::to_string(d.same),
              std::to_string(d.only_before), std::to_string(d.only_after), shift_text(d.total_shift),

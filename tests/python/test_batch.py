@@ -225,3 +225,14 @@ def test_python_code_that_changes_the_batch_while_it_is_read_changes_nothing(pol
     got = policy.decide_many(batch, now)
     # What was given when the call began is what is decided; the caller's change is not seen.
     assert got["rule_id"] == expected["rule_id"] and got["amount_refund"] == expected["amount_refund"]
+
+
+def test_numpy_scalars_are_their_values(policy, now):
+    numpy = pytest.importorskip("numpy")
+    plain = dict(order_status="delivered", request="request_return_refund", amount=1000, opened=True,
+                 delivered_at=datetime(2026, 11, 1, tzinfo=timezone.utc))
+    scalars = dict(plain, amount=numpy.int64(1000), opened=numpy.bool_(True))
+    assert policy.decide(scalars, now).rule_id == policy.decide(plain, now).rule_id
+    assert policy.decide_many([scalars], now)["rule_id"] == policy.decide_many([plain], now)["rule_id"]
+    closed = dict(scalars, opened=numpy.bool_(False))
+    assert policy.decide(closed, now).rule_id == policy.decide(dict(plain, opened=False), now).rule_id

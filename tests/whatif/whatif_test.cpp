@@ -512,10 +512,10 @@ TEST(Whatif, Text) {
             "  refund  merchant       3000       3000        0         1         1            0\n"
             "\n"
             "deadlines by clock:\n"
-            "  clock       earlier  later  same  only old  only new  total shift  earliest  latest\n"
-            "  inspect_by        0      0     0         0         1           0s        0s      0s\n"
-            "  refund_by         0      0     4         0         0           0s        0s      0s\n"
-            "  reply             3      0     0         1         0          -3h       -1h      0s\n"
+            "  clock       earlier  later  same  only old  only new  total shift  most earlier  most later\n"
+            "  inspect_by        0      0     0         0         1           0s            0s          0s\n"
+            "  refund_by         0      0     4         0         0           0s            0s          0s\n"
+            "  reply             3      0     0         1         0          -3h           -1h          0s\n"
             "  reply shifts: earlier 1-4h 3\n");
   const std::string described = to_text(r, [](std::uint64_t row) { return "row " + std::to_string(row); });
   EXPECT_NE(described.find("  unshipped -> unshipped: 2 changed of 2 rows\n    row 0\n    row 5\n"),
