@@ -34,7 +34,7 @@ import pandas as pd
 import aftersale
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from decide_many_bench import EXPECTED_CHECKSUM_60, fnv64, neutral_table_to_yaml  # noqa: E402
+from decide_many_bench import EXPECTED_CHECKSUM_60, fnv64, load_workload  # noqa: E402
 
 # The C++ side: whole columns in (set_column + finish) and decide_batch on 2 threads, timed
 # together: what decide_frame does from a DataFrame. The view variant borrows the columns.
@@ -102,11 +102,7 @@ def main():
     ap.add_argument("--threads", type=int, default=0, help="decide workers (0: every core)")
     args = ap.parse_args()
 
-    with open(os.path.join(args.data, "rules-60.json")) as f:
-        table = json.load(f)
-    with open(os.path.join(args.data, "inputs-100k.json")) as f:
-        inputs = json.load(f)
-    policy = aftersale.loads(neutral_table_to_yaml(table), "neutral-60.yaml")
+    table, inputs, policy = load_workload(args.data)
     now = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
     frame = neutral_frame(table, inputs, args.rows)
     print("policy %s: %d rules; %d requests, %d columns (%s); %d cores" % (

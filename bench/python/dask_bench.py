@@ -18,7 +18,6 @@ A last timing brings the whole decided frame back to this process, for what that
 """
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -31,7 +30,7 @@ import pandas as pd
 import aftersale
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from decide_many_bench import EXPECTED_CHECKSUM_60, checksum, neutral_table_to_yaml  # noqa: E402
+from decide_many_bench import EXPECTED_CHECKSUM_60, checksum, load_workload  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 
@@ -97,11 +96,7 @@ def main():
 
     import aftersale.dask
 
-    with open(os.path.join(args.data, "rules-60.json")) as f:
-        table = json.load(f)
-    with open(os.path.join(args.data, "inputs-100k.json")) as f:
-        inputs = json.load(f)
-    policy = aftersale.loads(neutral_table_to_yaml(table), "neutral-60.yaml")
+    table, inputs, policy = load_workload(args.data)
     base = base_frame(table, inputs)
     check = checksum(policy.decide_many({c: base[c].tolist() for c in base}, NOW), NOW, len(inputs))
     print(

@@ -104,6 +104,16 @@ def neutral_table_to_yaml(table, policy_id="neutral_60"):
     return "\n".join(out) + "\n"
 
 
+def load_workload(data):
+    """The neutral 60-rule table and its 100,000 inputs from gen.js's output folder, and the
+    policy made of the table."""
+    with open(os.path.join(data, "rules-60.json")) as f:
+        table = json.load(f)
+    with open(os.path.join(data, "inputs-100k.json")) as f:
+        inputs = json.load(f)
+    return table, inputs, aftersale.loads(neutral_table_to_yaml(table), "neutral-60.yaml")
+
+
 def fnv64(lines):
     h = 0xCBF29CE484222325
     for line in lines:
@@ -143,11 +153,7 @@ def main():
     ap.add_argument("--single", type=int, default=100_000, help="requests for the one-at-a-time rate")
     args = ap.parse_args()
 
-    with open(os.path.join(args.data, "rules-60.json")) as f:
-        table = json.load(f)
-    with open(os.path.join(args.data, "inputs-100k.json")) as f:
-        inputs = json.load(f)
-    policy = aftersale.loads(neutral_table_to_yaml(table), "neutral-60.yaml")
+    table, inputs, policy = load_workload(args.data)
     now = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 
     reps = -(-args.rows // len(inputs))
