@@ -171,6 +171,11 @@ bool is_numpy_bool(PyObject* v) {
 
 }  // namespace
 
+std::string table_of(const policy& p, py::handle table) {
+  if (!table.is_none()) return table.cast<std::string>();
+  return p.info.entry < p.decisions.size() ? p.decisions[p.info.entry].id : std::string();
+}
+
 fact_value to_fact_value(const std::string& fact, py::handle value) {
   ensure_datetime_api();
   PyObject* v = value.ptr();

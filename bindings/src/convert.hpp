@@ -24,6 +24,10 @@ namespace py = pybind11;
 /// naive datetime, py::type_error for anything else; `what` names the argument in the message.
 sys_seconds to_instant(py::handle value, const char* what);
 
+/// The table to decide with: `table` when given (a str), else the policy's entry table (empty
+/// when it has none: decide_batch reports that as E304).
+std::string table_of(const policy& p, py::handle table);
+
 /// An aware `datetime` in UTC; instants beyond `datetime`'s range are clamped to its min/max.
 /// None for empty text: an id a rule or case does not have (fee payer, escalation, flag, actor).
 py::object text_or_none(std::string_view s);

@@ -124,12 +124,6 @@ py::dict to_columns(const policy& pol, const batch_decisions& out) {
   return result;
 }
 
-std::string table_of(const policy& pol, py::handle table) {
-  if (!table.is_none()) return table.cast<std::string>();
-  if (pol.info.entry < pol.decisions.size()) return pol.decisions[pol.info.entry].id;
-  return {};
-}
-
 // An empty batch: checks the table and gives what every block shares (table, deadlines).
 batch_decisions shape_of(const py_policy& h, const std::string& table_id, sys_seconds at) {
   request_columns none(*h.ptr, 0);

@@ -101,13 +101,6 @@ py::object without(py::handle frame, const std::vector<std::string>& drop) {
   return std::move(out);
 }
 
-// The table a policy decides: `table` when given, else the policy's entry table (empty when it
-// has none: decide_batch reports that).
-std::string table_of(const policy& p, py::handle table) {
-  if (!table.is_none()) return table.cast<std::string>();
-  return p.info.entry < p.decisions.size() ? p.decisions[p.info.entry].id : std::string();
-}
-
 whatif_report diff(const py_policy& before, const py_policy& after, py::handle frame, py::handle now,
                    py::handle table, std::size_t samples, std::uint64_t first_row) {
   const policy &old_p = *before.ptr, &new_p = *after.ptr;
