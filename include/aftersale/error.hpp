@@ -93,6 +93,11 @@ enum class error_code : std::uint16_t {
   base_not_in_sources = 237,    ///< `extends:` names a base that is none of the texts
   content_hash_mismatch = 238,  ///< the texts load a policy of another content hash than the one expected
   unused_source = 239,          ///< no texts, or a text the policy does not read
+  // E242-E245: store policies patching their base's flows and safeguards
+  flow_patch_no_base = 242,  ///< `patch: true` on a flow the base does not have (or without a base)
+  unknown_transition = 243,  ///< a flow patch names a transition its base flow lacks, or places one wrongly
+  patch_refused = 244,      ///< a flow patch stops or pauses a clock the base protects where the base did not
+  safeguard_dropped = 245,  ///< a store's override of a base safeguard rule says `safeguard: false`
   // E3xx: requests checked against a policy's facts
   unknown_fact = 300,      ///< the request names a fact the policy does not declare
   fact_type = 301,         ///< a value of the wrong type for the fact
@@ -132,6 +137,8 @@ enum class error_code : std::uint16_t {
   intended_gap_matched = 415,  ///< an intended gap that rules of its table answer (in part): not a gap there
   intended_gap = 416,          ///< a note showing a gap the table declares intended, with its reason
   intended_gap_empty = 417,  ///< an intended gap no request can fall into: its conditions exclude each other
+  safeguard_preempted =
+      418,  ///< a store rule ahead of a base safeguard rule it overlaps, with another outcome
   // E5xx: the library called the wrong way (thrown as `usage_error`, never a policy finding)
   no_policy = 500,         ///< a null policy pointer, or a case that was never opened
   foreign_input = 501,     ///< a bound request or batch made with another policy

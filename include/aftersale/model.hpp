@@ -221,6 +221,9 @@ struct rule {
   std::vector<condition> conditions;  ///< in the order written; facts not mentioned match anything
   rule_outcome then;
   source_span where;
+  /// `safeguard: true`: a guard of the base (blacklist, fraud, legal floors) that a store rule
+  /// placed ahead of it should not pre-empt (`aftersale lint` warns, A418).
+  bool safeguard = false;
 };
 
 /// The seven hit policies of DMN.
@@ -371,6 +374,9 @@ struct transition_def {
   timer_spec timer;                  ///< trigger == timer
   std::string description;
   source_span where;
+  /// `id:`, else `FROM.TRIGGER` (first `from` state; event name, `after` or `auto`), numbered
+  /// `.2`, `.3`, ... when taken: what a store's flow patch names. Not part of the structure hash.
+  std::string id;
 };
 
 /// A state mapping that lets snapshots taken under an older version of the flow be restored.

@@ -40,7 +40,9 @@ analysis_report analyze(const policy& p, const analysis_options& options) {
   analysis_report report;
   analysis::check_tables(p, options, report);
   analysis::check_flows(p, options, report);
+  analysis::relocate_patch_findings(p, options, report);
   analysis::check_protected(p, options, report);
+  analysis::check_safeguards(p, options, report);
   analysis::check_texts(p, report);
   // Document order; findings at one place keep the order their check reported them in.
   std::stable_sort(report.findings.begin(), report.findings.end(), [](const finding& a, const finding& b) {

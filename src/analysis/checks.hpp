@@ -22,4 +22,12 @@ void check_texts(const policy& p, analysis_report& report);
 /// Protected outcomes a store policy must not weaken (A410): protected_checks.cpp.
 void check_protected(const policy& p, const analysis_options& options, analysis_report& report);
 
+/// A store's new rules placed ahead of a base safeguard rule they overlap with another outcome
+/// (A418): safeguard_checks.cpp.
+void check_safeguards(const policy& p, const analysis_options& options, analysis_report& report);
+
+/// Flow findings (A400-A405, A412) that a store's flow patch created point at the store's
+/// patch instead of the base's line: patch_checks.cpp. Runs after check_flows.
+void relocate_patch_findings(const policy& p, const analysis_options& options, analysis_report& report);
+
 }  // namespace aftersale::analysis

@@ -106,7 +106,7 @@ void read_rule(build_state& s, const node& n, decision_table& t, std::unordered_
   const node* id = n.find("id");
   const std::string label =
       id && id->is_scalar() ? "rule `" + id->value + "`" : "a rule of table `" + t.id + "`";
-  s.r.check_keys(n, label, {"id", "description", "when", "then"}, {"id", "then"});
+  s.r.check_keys(n, label, {"id", "description", "when", "then", "safeguard"}, {"id", "then"});
   if (id) {
     if (auto v = s.r.id(*id, "a rule id")) {
       if (!ids.insert(*v).second) {
@@ -121,6 +121,8 @@ void read_rule(build_state& s, const node& n, decision_table& t, std::unordered_
   }
   if (const node* d = n.find("description"))
     r.description = s.r.text(*d, "the description of " + label).value_or("");
+  if (const node* g = n.find("safeguard"))
+    r.safeguard = s.r.boolean(*g, "`safeguard` of " + label).value_or(false);
   if (const node* w = n.find("when")) read_when(s, *w, "rule `" + r.id + "`", r.conditions);
   if (const node* then = n.find("then")) read_then(s, *then, r);
   t.rules.push_back(std::move(r));

@@ -18,6 +18,8 @@
 
 #include "base/bounded_file.hpp"
 #include "load/build_state.hpp"
+#include "load/flow_patch.hpp"
+#include "load/tree_edit.hpp"
 
 namespace aftersale::load {
 
@@ -25,21 +27,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-node* find_mut(node& map, std::string_view key) {
-  for (std::size_t i = 0; i + 1 < map.children.size(); i += 2) {
-    if (map.children[i].is_scalar() && map.children[i].value == key) return &map.children[i + 1];
-  }
-  return nullptr;
-}
-
 void shift_files(node& n, std::uint16_t offset) {
   n.file = static_cast<std::uint16_t>(n.file + offset);
   for (node& c : n.children) shift_files(c, offset);
-}
-
-std::string where_text(const std::vector<std::string>& files, const node& n) {
-  const std::string& f = n.file < files.size() ? files[n.file] : files.front();
-  return f + ':' + std::to_string(n.line) + ':' + std::to_string(n.column);
 }
 
 // Same YAML text up to layout, ignoring the mapping keys in `skip` at the top level.
@@ -127,19 +117,6 @@ struct merger {
                                                  : "keep the base's definition (only `description` and new "
                                                    "enum values may change), or declare a new "
                                                    "fact under another name for the store's own rules");
-  }
-
-  // Sets `key: value` in `into`: replaces the pair when the key exists (in place), else appends.
-  void put(node& into, const node& key, const node& value) {
-    for (std::size_t i = 0; i + 1 < into.children.size(); i += 2) {
-      if (into.children[i].is_scalar() && into.children[i].value == key.value) {
-        into.children[i] = key;
-        into.children[i + 1] = value;
-        return;
-      }
-    }
-    into.children.push_back(key);
-    into.children.push_back(value);
   }
 
   // Sections of declarations by id (calendars, clocks, flows): add, or replace whole.
@@ -314,18 +291,28 @@ struct merger {
     return list.children.size();
   }
 
-  // Takes `before` / `after` out of a store rule (the builder does not know them).
-  static std::optional<node> take(node& rule, std::string_view key, node& key_out) {
-    for (std::size_t i = 0; i + 1 < rule.children.size(); i += 2) {
-      if (rule.children[i].is_scalar() && rule.children[i].value == key) {
-        key_out = rule.children[i];
-        node v = rule.children[i + 1];
-        rule.children.erase(rule.children.begin() + static_cast<std::ptrdiff_t>(i),
-                            rule.children.begin() + static_cast<std::ptrdiff_t>(i + 2));
-        return v;
-      }
+  // A base rule marked `safeguard: true` stays one when a store overrides it (A418 keeps
+  // warning about store rules placed ahead of it); `safeguard: false` there is E245.
+  void keep_safeguard(const node& old, node& rule, const std::string& table_id) {
+    const node* was = old.is_mapping() ? old.find("safeguard") : nullptr;
+    if (!was || !was->is_scalar() || was->value != "true" || !rule.is_mapping()) return;
+    const node* now = rule.find("safeguard");
+    if (!now) {
+      rule.children.push_back(*find_key(old, "safeguard"));
+      rule.children.push_back(*was);
+    } else if (now->is_scalar() && now->value == "false") {
+      r.error(error_code::safeguard_dropped, *now,
+              "rule `" + rule_id(rule) + "` of table `" + table_id + "` is a safeguard of the base (" +
+                  where_text(files, *was) + "); a store policy cannot unmark it",
+              "remove `safeguard: false`: the override stays a safeguard, and lint warns about store rules "
+              "placed ahead of it");
     }
-    return std::nullopt;
+  }
+
+  static const node* find_key(const node& map, std::string_view key) {
+    for (std::size_t i = 0; i + 1 < map.children.size(); i += 2)
+      if (map.children[i].is_scalar() && map.children[i].value == key) return &map.children[i];
+    return nullptr;
   }
 
   void rules(node& base, const std::string& table_id, const node& store) {
@@ -357,6 +344,7 @@ struct merger {
                       table_id + "`",
                   "remove `before`/`after`, or give the rule a new id to place it elsewhere");
         }
+        keep_safeguard(base.children[at], rule, table_id);
         base.children[at] = rule;
         continue;
       }
@@ -427,7 +415,9 @@ struct merger {
         decisions(*old, v);
       } else if (k.value == "protected") {
         protected_section(*old, v);
-      } else if (k.value == "calendars" || k.value == "clocks" || k.value == "flows") {
+      } else if (k.value == "flows") {
+        merge_flows(r, files, base, *old, v);
+      } else if (k.value == "calendars" || k.value == "clocks") {
         if (k.value == "calendars" && old->is_mapping() && v.is_mapping()) {
           for (std::size_t j = 0; j < v.pairs(); ++j)
             if (const node* c = old->find(v.key(j).value))

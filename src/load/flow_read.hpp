@@ -40,6 +40,11 @@ void read_roles(build_state& s, const node& n, std::string_view what, std::vecto
 
 /// `transitions:`: expands `from` lists, collects event names in order of first appearance.
 void read_transitions(flow_context& c, const node& section);
+/// The id of each item of a `transitions:` list, in order: its `id:`, else the implicit
+/// `FROM.TRIGGER` (the first `from` state; the event name, `after` or `auto`), numbered `.2`,
+/// `.3`, ... when taken by an earlier transition or an explicit id. "" for an item that is not
+/// a mapping. Store patches (extends.cpp) and the reader name transitions alike.
+std::vector<std::string> transition_ids(const node& section);
 /// One item of a transition's `effects:` (a `set` of several variables gives several effects).
 void read_effect(flow_context& c, const node& item, std::vector<effect>& out);
 

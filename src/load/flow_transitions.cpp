@@ -2,6 +2,8 @@
 // Reads a flow's `transitions:`: trigger (event, auto, after), from/to, guard, roles, effects.
 // A `from` list becomes one transition per state, in the order listed.
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "load/flow_read.hpp"
 
@@ -81,15 +83,37 @@ std::optional<timer_spec> read_timer(flow_context& c, const node& n, const std::
   return t;
 }
 
-void read_transition(flow_context& c, const node& n) {
+void read_transition(flow_context& c, const node& n, const std::string& id) {
   build_state& s = c.s;
   flow_def& f = c.f;
   const std::string what = "a transition of " + c.label();
   if (!s.r.expect(n, node::kind::mapping, what)) return;
-  s.r.check_keys(n, what, {"from", "to", "event", "auto", "after", "when", "roles", "description", "effects"},
-                 {"from", "to"});
+  s.r.check_keys(
+      n, what,
+      {"id", "from", "to", "event", "auto", "after", "when", "roles", "description", "effects", "place"},
+      {"from", "to"});
   transition_def t;
   t.where = s.r.span(n);
+  t.id = id;
+  if (const node* written = n.find("id");
+      written && s.r.expect(*written, node::kind::scalar, "a transition id")) {
+    // Ids as elsewhere, and the dots of the implicit ids (`refund_due.after.2`).
+    const std::string& v = written->value;
+    const bool ok = !v.empty() && v[0] >= 'a' && v[0] <= 'z' && std::all_of(v.begin(), v.end(), [](char ch) {
+      return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.';
+    });
+    if (!ok) {
+      s.r.error(error_code::invalid_value, *written, "invalid transition id `" + v + "`",
+                "a transition id starts with a lowercase letter, then letters, digits, `_` or `.`");
+    }
+  }
+  if (const node* place = n.find("place")) {
+    // A store's patch takes `place:` away before the flow is read (extends.cpp).
+    s.r.error(
+        error_code::unknown_transition, *place,
+        "`place` applies only to a transition a store policy adds to its base's flow with `patch: true`",
+        "list the transitions of a flow in the order they are tried, without `place`");
+  }
   bool complete = true;  // from, to and trigger resolved: the transition can be indexed
 
   const node* event = n.find("event");
@@ -190,9 +214,44 @@ void read_transition(flow_context& c, const node& n) {
 
 }  // namespace
 
+std::vector<std::string> transition_ids(const node& section) {
+  std::vector<std::string> out(section.children.size());
+  std::set<std::string> taken;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const node* id = section.children[i].is_mapping() ? section.children[i].find("id") : nullptr;
+    if (id && id->is_scalar()) taken.insert(out[i] = id->value);
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const node& item = section.children[i];
+    if (!item.is_mapping() || item.find("id")) continue;
+    const node* from = item.find("from");
+    if (from && from->is_sequence() && !from->children.empty()) from = &from->children.front();
+    const node* event = item.find("event");
+    const std::string trigger = event && event->is_scalar() ? event->value
+                                : item.find("after")        ? "after"
+                                : item.find("auto")         ? "auto"
+                                                            : "transition";
+    const std::string stem = (from && from->is_scalar() ? from->value : std::string("state")) + '.' + trigger;
+    std::string id = stem;
+    for (int n = 2; taken.count(id) != 0; ++n) id = stem + '.' + std::to_string(n);
+    taken.insert(out[i] = id);
+  }
+  return out;
+}
+
 void read_transitions(flow_context& c, const node& section) {
   if (!c.s.r.expect(section, node::kind::sequence, "`transitions` of " + c.label())) return;
-  for (const node& item : section.children) read_transition(c, item);
+  const std::vector<std::string> ids = transition_ids(section);
+  std::map<std::string, const node*> explicit_ids;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const node* written = section.children[i].is_mapping() ? section.children[i].find("id") : nullptr;
+    if (written && written->is_scalar() && !explicit_ids.emplace(ids[i], written).second) {
+      c.s.r.error(error_code::duplicate_id, *written,
+                  "transition id `" + ids[i] + "` is used twice in " + c.label(),
+                  "give each transition its own id (stores patch transitions by id)");
+    }
+    read_transition(c, section.children[i], ids[i]);
+  }
 }
 
 }  // namespace aftersale::load

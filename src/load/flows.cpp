@@ -193,10 +193,22 @@ void read_flow(build_state& s, const node& key, const node& decl) {
   auto id = s.r.id(key, "a flow id");
   const std::string label = "flow `" + key.value + "`";
   if (!s.r.expect(decl, node::kind::mapping, label)) return;
+  if (const node* patch = decl.find("patch")) {
+    // A store's patch of its base's flow is merged before the flow is read (flow_patch.cpp).
+    s.r.error(error_code::flow_patch_no_base, *patch,
+              patch->is_scalar() && patch->value == "false"
+                  ? "`patch: false` on " + label + ": a flow that does not patch says nothing"
+                  : "`patch: true` on " + label + " of a policy without a base flow to patch",
+              patch->is_scalar() && patch->value == "false"
+                  ? "remove `patch`: a whole flow replaces the base's flow of that id"
+                  : "`patch` changes a flow of the policy named by `extends:`; declare a whole flow here");
+    return;
+  }
   s.r.check_keys(
       decl, label,
       {"description", "start", "variables", "states", "transitions", "close_roles", "reopen", "migrations"},
       {"start", "states"});
+
   flow_def f;
   f.id = id.value_or(key.value);
   f.where = s.r.span(key);
