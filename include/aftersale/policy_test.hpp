@@ -90,6 +90,7 @@ struct transition_ref {
   source_span where;              ///< in the policy
   std::string from, trigger, to;  ///< trigger: the event, `(automatic)`, `(timer clock_id)`, `(timer 2d)`
   bool timer = false;
+  std::string id;  ///< the transition's id (`id:`, else the implicit `FROM.TRIGGER`)
 
   /// `from --trigger--> to`
   std::string text() const;
@@ -118,6 +119,11 @@ struct coverage {
   std::size_t rows_hit = 0, rows_total = 0;
   std::size_t transitions_fired = 0, transitions_total = 0;
   std::size_t timers_fired = 0, timers_total = 0;
+  /// Only the policy's own rules and transitions are counted (`test_options::coverage_own`):
+  /// for a store, its new and overridden rules and the transitions it writes (new flows,
+  /// replaced flows, the transitions a flow patch changes or adds). Tables and flows with none
+  /// of its own are left out.
+  bool own = false;
 
   /// Percentages; 100 when there is nothing to cover.
   double row_percent() const;
@@ -156,6 +162,9 @@ struct test_options {
   /// The folders the policies' `extends:` may read from (`--policy-path`); each policy's own
   /// folder is allowed unless `policy_load.file_folder` is false.
   load_options policy_load;
+  /// Count coverage (and check `coverage_min`) on the policy's own rules and transitions only
+  /// (`--coverage-own`): a store holds a minimum on what it adds, not on its base.
+  bool coverage_own = false;
 };
 
 /// Everything a run found.
@@ -188,6 +197,9 @@ int exit_code(const test_report& report);
 struct render_options {
   bool verbose = false;   ///< list passing cases too (`ok file:line: name`)
   bool coverage = false;  ///< append the coverage report
+  /// Text: list every transition not fired with its place (else one line per table and flow,
+  /// the uncovered ids listed compactly).
+  bool coverage_full = false;
 };
 
 /// The runner's text output: `FAIL file:line: name` with indented mismatches, errors as

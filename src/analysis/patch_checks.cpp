@@ -16,7 +16,8 @@ namespace aftersale::analysis {
 
 void relocate_patch_findings(const policy& p, const analysis_options& options, analysis_report& report) {
   if (!p.base) return;
-  std::set<std::string> patched;  // flows whose key is the store's and whose other lines are partly the base's
+  std::set<std::string>
+      patched;  // flows whose key is the store's and whose other lines are partly the base's
   for (const flow_def& f : p.flows) {
     const auto b = p.base->find_flow(f.id);
     if (b && p.base->flows[*b].where.file != f.where.file) patched.insert(f.id);
@@ -25,7 +26,8 @@ void relocate_patch_findings(const policy& p, const analysis_options& options, a
   analysis_report base_report;
   check_flows(*p.base, options, base_report);
   std::set<std::tuple<std::string, error_code, std::string>> in_base;
-  for (const finding& f : base_report.findings) in_base.emplace(f.flow, f.diagnostic.code, f.diagnostic.message);
+  for (const finding& f : base_report.findings)
+    in_base.emplace(f.flow, f.diagnostic.code, f.diagnostic.message);
   for (finding& f : report.findings) {
     if (f.flow.empty() || patched.count(f.flow) == 0) continue;
     const flow_def& flow = p.flows[*p.find_flow(f.flow)];
@@ -34,7 +36,8 @@ void relocate_patch_findings(const policy& p, const analysis_options& options, a
     if (in_base.count({f.flow, f.diagnostic.code, f.diagnostic.message}) != 0) continue;  // the base's own
     f.related.insert(f.related.begin(), f.diagnostic.where);
     f.diagnostic.where = flow.where;
-    f.diagnostic.help += " (the store's patch of flow `" + f.flow + "` causes this: the first `see:` is the base's line)";
+    f.diagnostic.help +=
+        " (the store's patch of flow `" + f.flow + "` causes this: the first `see:` is the base's line)";
   }
 }
 

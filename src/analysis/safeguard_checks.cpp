@@ -61,8 +61,9 @@ std::optional<witness_request> confirmed(const table_context& c, const region& p
   return std::nullopt;
 }
 
-// What the base decides for the witness (the store's own facts left out).
-std::string base_text(const table_context& c, const request& store_request) {
+// What the base decides for the witness (the store's own facts left out), when that is not the
+// safeguard itself (a rule between them, in the base, takes the request).
+std::string base_text(const table_context& c, const request& store_request, const std::string& guard) {
   const policy& base = *c.p.base;
   const auto table = base.find_decision(c.table.id);
   if (!table) return "";
@@ -70,7 +71,7 @@ std::string base_text(const table_context& c, const request& store_request) {
   for (const auto& [name, value] : store_request.values())
     if (base.find_fact(name)) r.set(name, value);
   std::optional<decision> d = run(base, *table, r, c.options.at);
-  if (!d || !d->matched()) return "";
+  if (!d || !d->matched() || d->rule_id() == guard) return "";
   return "; the base's rule " + tick(d->rule_id()) + " gives " + outcome_text(base, d->first_rule().then);
 }
 
@@ -94,8 +95,8 @@ void check_rule(const table_context& c, std::uint32_t r) {
         error_code::safeguard_preempted, severity::warning, c.table, mine.where,
         "store rule " + tick(mine.id) + " is placed ahead of the base's safeguard rule " + tick(guard.id) +
             " of table " + tick(c.table.id) + " and takes requests it matches: the store's rule gives " +
-            outcome_text(c.p, mine.then) + ", the safeguard " + outcome_text(c.p, guard.then) +
-            base_text(c, w->request),
+            outcome_text(c.p, mine.then) + ", the safeguard gives " + outcome_text(c.p, guard.then) +
+            base_text(c, w->request, guard.id),
         "place the rule after the safeguard (`after: " + guard.id +
             "`), or narrow its `when` so that requests like the witness are left to the safeguard");
     f.witness = std::move(w->facts);
@@ -117,7 +118,8 @@ void check_safeguards(const policy& p, const analysis_options& options, analysis
     const decision_table& base_table = p.base->decisions[*base_index];
     std::set<std::string> base_ids;
     for (const rule& r : base_table.rules) base_ids.insert(r.id);
-    if (std::none_of(table.rules.begin(), table.rules.end(), [](const rule& r) { return r.safeguard; })) continue;
+    if (std::none_of(table.rules.begin(), table.rules.end(), [](const rule& r) { return r.safeguard; }))
+      continue;
     if (!s) s.emplace(p);
     const table_context c{p, options, report, *s, t, table};
     for (std::uint32_t r = 0; r < table.rules.size(); ++r) {

@@ -23,6 +23,12 @@ class test_command final : public command {
     cmd_->add_flag("-v,--verbose", verbose_, "List passing cases too");
     cmd_->add_flag("--coverage", coverage_,
                    "Report the decision rows, transitions and timers the tests exercised");
+    cmd_->add_flag("--coverage-own", coverage_own_,
+                   "Count coverage (and --coverage-min) on the policy's own rules and transitions only: "
+                   "for a store, what it adds and overrides, not its base");
+    cmd_->add_flag("--coverage-full", coverage_full_,
+                   "List every rule never hit and every transition not fired with its place (default: a "
+                   "summary per table and flow)");
     cmd_->add_option("--coverage-min", coverage_min_,
                      "Fail (exit 1) when a policy's row or transition coverage is below PCT")
         ->check(CLI::Validator(
@@ -59,8 +65,12 @@ class test_command final : public command {
     options.policy_load = policy_load_options();
     const std::vector<std::string> paths = paths_.empty() ? std::vector<std::string>{"."} : paths_;
     const testing::test_report report = testing::run_tests(paths, options);
-    // --coverage-min reports what it measured, so it implies the coverage report.
-    const testing::render_options render{verbose_, coverage_ || options.coverage_min.has_value()};
+    options.coverage_own = coverage_own_;
+    // --coverage-min reports what it measured, so it implies the coverage report; so do the
+    // options that shape it.
+    const testing::render_options render{
+        verbose_, coverage_ || coverage_own_ || coverage_full_ || options.coverage_min.has_value(),
+        coverage_full_};
     std::cout << (format_ == "json" ? testing::render_json(report, render)
                                     : testing::render_text(report, render));
     return testing::exit_code(report);
@@ -71,6 +81,8 @@ class test_command final : public command {
   std::vector<std::string> paths_;
   bool verbose_ = false;
   bool coverage_ = false;
+  bool coverage_own_ = false;
+  bool coverage_full_ = false;
   double coverage_min_ = 0;
   std::string policy_;
   std::string format_ = "text";

@@ -130,12 +130,17 @@ struct patcher {
   static node overlay(const node& old, const node& store, std::initializer_list<std::string_view> trigger) {
     if (!old.is_mapping() || !store.is_mapping()) return store;
     node out = old;
-    const bool new_trigger = std::any_of(trigger.begin(), trigger.end(), [&](std::string_view k) { return store.find(k); });
+    const bool new_trigger =
+        std::any_of(trigger.begin(), trigger.end(), [&](std::string_view k) { return store.find(k); });
     if (new_trigger) {
       node ignored;
       for (std::string_view k : trigger) take(out, k, ignored);
     }
     for (std::size_t i = 0; i < store.pairs(); ++i) put(out, store.key(i), store.val(i));
+    // The item is the store's now: what is said about it (lint, the loader) points at the store.
+    out.file = store.file;
+    out.line = store.line;
+    out.column = store.column;
     return out;
   }
 
@@ -143,8 +148,10 @@ struct patcher {
     return static_cast<std::size_t>(std::find(ids.begin(), ids.end(), id) - ids.begin());
   }
 
-  void unknown(const node& at, const std::string& id, const std::vector<std::string>& ids, const std::string& why) {
-    r.error(error_code::unknown_transition, at, "flow `" + flow + "` of the base has no transition `" + id + "`" + why,
+  void unknown(const node& at, const std::string& id, const std::vector<std::string>& ids,
+               const std::string& why) {
+    r.error(error_code::unknown_transition, at,
+            "flow `" + flow + "` of the base has no transition `" + id + "`" + why,
             suggest(id, ids, "its transitions: " + quote_list(ids)));
   }
 
@@ -170,10 +177,11 @@ struct patcher {
       const std::size_t at = index_of(base_ids, id);
       if (!place) {
         if (!id_node) {
-          r.error(error_code::unknown_transition, item,
-                  "a transition of the patch of flow `" + flow + "` names no base transition and has no `place`",
-                  "write `id:` of the base transition it replaces, or `place: {before: ID}` / `place: {after: "
-                  "ID}` to add it");
+          r.error(
+              error_code::unknown_transition, item,
+              "a transition of the patch of flow `" + flow + "` names no base transition and has no `place`",
+              "write `id:` of the base transition it replaces, or `place: {before: ID}` / `place: {after: "
+              "ID}` to add it");
         } else if (at == base_ids.size()) {
           unknown(*id_node, id, base_ids, " to replace");
         } else if (std::find(replaced.begin(), replaced.end(), id) != replaced.end()) {
@@ -206,7 +214,8 @@ struct patcher {
       }
       const std::size_t where = index_of(ids, anchor->value);
       if (where == ids.size()) {
-        unknown(*anchor, anchor->value, ids, std::string(" to place a transition ") + (before ? "before" : "after"));
+        unknown(*anchor, anchor->value, ids,
+                std::string(" to place a transition ") + (before ? "before" : "after"));
         continue;
       }
       check_clocks(nullptr, item, false, "a transition added to flow `" + flow + "`");

@@ -3,6 +3,7 @@
 #include "testing/coverage.hpp"
 
 #include <aftersale/policy_test.hpp>
+#include <algorithm>
 #include <string>
 
 #include "testing/case_context.hpp"
@@ -42,6 +43,23 @@ std::string trigger_text(const policy& p, const flow_def& f, const transition_de
   return "?";
 }
 
+// A rule the policy keeps of its base as written there (not the store's: neither new nor an
+// override). Rules and transitions remember where they were written, store or base.
+bool kept_from_base(const policy& base, const decision_table& table, const rule& r) {
+  const auto t = base.find_decision(table.id);
+  if (!t) return false;
+  const auto& rules = base.decisions[*t].rules;
+  return std::any_of(rules.begin(), rules.end(),
+                     [&](const rule& b) { return b.id == r.id && b.where == r.where; });
+}
+
+bool kept_from_base(const policy& base, const flow_def& flow, const transition_def& tr) {
+  const auto f = base.find_flow(flow.id);
+  if (!f) return false;
+  const auto& ts = base.flows[*f].transitions;
+  return std::any_of(ts.begin(), ts.end(), [&](const transition_def& b) { return b.where == tr.where; });
+}
+
 }  // namespace
 
 std::string transition_ref::text() const { return from + " --" + trigger + "--> " + to; }
@@ -52,17 +70,21 @@ double coverage::timer_percent() const { return percent(timers_fired, timers_tot
 
 namespace detail {
 
-coverage summarize(const policy& p, const hits& h) {
+coverage summarize(const policy& p, const hits& h, bool own) {
   coverage out;
+  out.own = own;
+  const policy* base = own ? p.base.get() : nullptr;
   for (std::size_t t = 0; t < p.decisions.size(); ++t) {
     const decision_table& table = p.decisions[t];
     table_coverage tc;
     tc.table = table.id;
     for (std::size_t r = 0; r < table.rules.size(); ++r) {
+      if (base && kept_from_base(*base, table, table.rules[r])) continue;
       (h.rows[t][r] ? tc.hit : tc.missed).push_back(table.rules[r].id);
     }
+    if (own && tc.hit.empty() && tc.missed.empty()) continue;
     out.rows_hit += tc.hit.size();
-    out.rows_total += table.rules.size();
+    out.rows_total += tc.hit.size() + tc.missed.size();
     out.tables.push_back(std::move(tc));
   }
   for (std::size_t f = 0; f < p.flows.size(); ++f) {
@@ -71,6 +93,7 @@ coverage summarize(const policy& p, const hits& h) {
     fc.flow = flow.id;
     for (std::size_t i = 0; i < flow.transitions.size(); ++i) {
       const transition_def& t = flow.transitions[i];
+      if (base && kept_from_base(*base, flow, t)) continue;
       transition_ref ref;
       ref.index = static_cast<std::uint32_t>(i);
       ref.where = t.where;
@@ -78,6 +101,7 @@ coverage summarize(const policy& p, const hits& h) {
       ref.to = flow.states.at(t.to).id;
       ref.trigger = trigger_text(p, flow, t);
       ref.timer = t.trigger == trigger_kind::timer;
+      ref.id = t.id;
       const bool fired = h.transitions[f][i] != 0;
       if (ref.timer) {
         ++fc.timers_total;
@@ -85,8 +109,9 @@ coverage summarize(const policy& p, const hits& h) {
       }
       (fired ? fc.fired : fc.missed).push_back(std::move(ref));
     }
+    if (own && fc.fired.empty() && fc.missed.empty()) continue;
     out.transitions_fired += fc.fired.size();
-    out.transitions_total += flow.transitions.size();
+    out.transitions_total += fc.fired.size() + fc.missed.size();
     out.timers_fired += fc.timers_fired;
     out.timers_total += fc.timers_total;
     out.flows.push_back(std::move(fc));

@@ -8,7 +8,8 @@
 
 namespace aftersale::testing::detail {
 
-/// Every table and flow of `p`, with what `h` marks as exercised.
-coverage summarize(const policy& p, const hits& h);
+/// Every table and flow of `p`, with what `h` marks as exercised; with `own`, only the rules and
+/// transitions `p` writes itself (not those it keeps of its base: `coverage::own`).
+coverage summarize(const policy& p, const hits& h, bool own = false);
 
 }  // namespace aftersale::testing::detail

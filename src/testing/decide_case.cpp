@@ -3,10 +3,12 @@
 // key its `expect` writes (the checks tests/decide/corpus_test.cpp made, reported as mismatches).
 #include <aftersale/calendar.hpp>
 #include <aftersale/decide.hpp>
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "base/nearest.hpp"
 #include "load/reader.hpp"
 #include "testing/case_context.hpp"
 
@@ -32,6 +34,29 @@ const business_calendar& calendar_of(const policy& p, std::uint32_t clock) {
   return p.calendars.at(cal);
 }
 
+// An expected rule the table does not have is a mistake in the test, not a mismatch: an error
+// naming the nearest ids (by edit distance, else those containing the name written).
+void check_rule_exists(case_context& ctx, const node& want, const std::string& table) {
+  const decision_table& t = ctx.p->decisions.at(*ctx.p->find_decision(table));
+  std::vector<std::string> ids;
+  for (const rule& r : t.rules) ids.push_back(r.id);
+  if (std::find(ids.begin(), ids.end(), want.value) != ids.end()) return;
+  std::vector<std::string> near = aftersale::detail::nearest_names(want.value, ids);
+  for (const std::string& id : ids) {
+    if (near.size() < 3 && id.find(want.value) != std::string::npos) near.push_back(id);
+  }
+  std::string help;
+  if (!near.empty()) {
+    help = "nearest rule ids: " + load::quote_list(near);
+  } else if (ids.size() <= 10) {
+    help = "rules of table " + q(table) + ": " + load::quote_list(ids);
+  } else {
+    help = "table " + q(table) + " has " + std::to_string(ids.size()) +
+           " rules; `aftersale test --coverage --coverage-full` lists them";
+  }
+  ctx.error(want, "no such rule " + q(want.value) + " in table " + q(table), help);
+}
+
 }  // namespace
 
 void run_decide_case(case_context& ctx, const node& c) {
@@ -45,6 +70,8 @@ void run_decide_case(case_context& ctx, const node& c) {
     ctx.error(*table_node, "unknown table " + q(table_node->value), "tables: " + load::quote_list(known));
   }
   const std::string table = table_node ? table_node->value : p.decisions.at(p.info.entry).id;
+  if (const node* want = c.find("expect")->find("rule"); want && !is_none(*want))
+    check_rule_exists(ctx, *want, table);
   std::optional<decision> made;
   try {
     made.emplace(decide(ctx.p, table, r, now));

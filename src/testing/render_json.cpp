@@ -64,6 +64,8 @@ void transitions(writer& w, const std::vector<transition_ref>& ts) {
     w.begin_object();
     key(w, "index");
     w.unsigned_integer(t.index);
+    key(w, "id");
+    str(w, t.id);
     location(w, t.where);
     key(w, "from");
     str(w, t.from);
@@ -80,6 +82,8 @@ void transitions(writer& w, const std::vector<transition_ref>& ts) {
 
 void write_coverage(writer& w, const coverage& c) {
   w.begin_object();
+  key(w, "own");
+  w.boolean(c.own);
   counts(w, "rows", c.rows_hit, c.rows_total, c.row_percent());
   counts(w, "transitions", c.transitions_fired, c.transitions_total, c.transition_percent());
   counts(w, "timers", c.timers_fired, c.timers_total, c.timer_percent());

@@ -72,9 +72,20 @@ void write_counts(std::ostream& out, const coverage& cov, bool percents) {
   out << '\n';
 }
 
-void write_coverage(std::ostream& out, const test_report& report, const policy_result& p) {
+// ` `a` `b` ... and 12 more`: at most `shown` ids, each once, in order.
+std::string compact_ids(const std::vector<std::string>& ids, std::size_t shown = 8) {
+  std::vector<std::string> once;
+  for (const auto& id : ids)
+    if (std::find(once.begin(), once.end(), id) == once.end()) once.push_back(id);
+  std::string out;
+  for (std::size_t i = 0; i < once.size() && i < shown; ++i) out += " `" + once[i] + '`';
+  if (once.size() > shown) out += " and " + std::to_string(once.size() - shown) + " more";
+  return out;
+}
+
+void write_coverage(std::ostream& out, const test_report& report, const policy_result& p, bool full) {
   if (!p.total) return;
-  out << "\ncoverage of " << p.path << '\n';
+  out << "\ncoverage of " << p.path << (p.total->own ? " (its own rules and transitions)" : "") << '\n';
   for (const auto& f : report.files) {
     if (!f.covered || std::find(p.files.begin(), p.files.end(), f.path) == p.files.end()) continue;
     out << "  " << f.path << ": ";
@@ -82,23 +93,35 @@ void write_coverage(std::ostream& out, const test_report& report, const policy_r
   }
   out << "  total: ";
   write_counts(out, *p.total, true);
+  bool shortened = false;
   for (const auto& t : p.total->tables) {
     const std::size_t total = t.hit.size() + t.missed.size();
     out << "  table " << t.table << ": rows " << t.hit.size() << '/' << total;
     if (!t.missed.empty()) {
-      out << ", never hit:";
-      for (const auto& id : t.missed) out << " `" << id << '`';
+      out << ", never hit:" << (full ? compact_ids(t.missed, t.missed.size()) : compact_ids(t.missed));
+      shortened = shortened || (!full && t.missed.size() > 8);
     }
     out << '\n';
   }
   for (const auto& f : p.total->flows) {
     const std::size_t total = f.fired.size() + f.missed.size();
     out << "  flow " << f.flow << ": transitions " << f.fired.size() << '/' << total << ", timers "
-        << f.timers_fired << '/' << f.timers_total << (f.missed.empty() ? "" : ", not fired:") << '\n';
-    for (const auto& t : f.missed) {
-      out << "    " << place(t.where) << ": " << t.text() << (t.timer ? " (timer)" : "") << '\n';
+        << f.timers_fired << '/' << f.timers_total;
+    if (f.missed.empty()) {
+      out << '\n';
+    } else if (full) {
+      out << ", not fired:\n";
+      for (const auto& t : f.missed) {
+        out << "    " << place(t.where) << ": " << t.text() << (t.timer ? " (timer)" : "") << '\n';
+      }
+    } else {
+      std::vector<std::string> ids;
+      for (const auto& t : f.missed) ids.push_back(t.id);
+      out << ", not fired:" << compact_ids(ids) << '\n';
+      shortened = true;
     }
   }
+  if (shortened) out << "  (--coverage-full lists every id, and each transition with its place)\n";
 }
 
 }  // namespace
@@ -114,7 +137,7 @@ std::string render_text(const test_report& report, const render_options& options
     for (const auto& d : f.errors) write_error(out, d);
   }
   if (options.coverage) {
-    for (const auto& p : report.policies) write_coverage(out, report, p);
+    for (const auto& p : report.policies) write_coverage(out, report, p, options.coverage_full);
     if (!report.policies.empty()) out << '\n';
   }
   for (const auto& s : report.coverage_shortfalls) out << "coverage below the minimum: " << s << '\n';

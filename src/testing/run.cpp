@@ -179,10 +179,10 @@ test_report run_suites(const std::vector<test_suite>& suites, const test_options
       for (std::size_t c = 0; c < suite.cases.size(); ++c) {
         file.cases.push_back(run_case(suite, c, p, options, mine, file.errors));
       }
-      file.covered = detail::summarize(*p, mine);
+      file.covered = detail::summarize(*p, mine, options.coverage_own);
       total.merge(mine);
     }
-    pr.total = detail::summarize(*p, total);
+    pr.total = detail::summarize(*p, total, options.coverage_own);
     if (options.coverage_min) {
       const double min = *options.coverage_min;
       if (!(pr.total->row_percent() >= min)) {  // fails closed on a NaN minimum
