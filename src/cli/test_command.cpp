@@ -63,9 +63,9 @@ class test_command final : public command {
     if (cmd_->count("--coverage-min") > 0) options.coverage_min = coverage_min_;
     options.policy_override = policy_;
     options.policy_load = policy_load_options();
+    options.coverage_own = coverage_own_;
     const std::vector<std::string> paths = paths_.empty() ? std::vector<std::string>{"."} : paths_;
     const testing::test_report report = testing::run_tests(paths, options);
-    options.coverage_own = coverage_own_;
     // --coverage-min reports what it measured, so it implies the coverage report; so do the
     // options that shape it.
     const testing::render_options render{

@@ -97,7 +97,10 @@ void write_coverage(std::ostream& out, const test_report& report, const policy_r
   for (const auto& t : p.total->tables) {
     const std::size_t total = t.hit.size() + t.missed.size();
     out << "  table " << t.table << ": rows " << t.hit.size() << '/' << total;
-    if (!t.missed.empty()) {
+    if (!full && t.hit.empty() && !t.missed.empty()) {
+      out << ", none hit";  // the ids tell nothing more
+      shortened = true;
+    } else if (!t.missed.empty()) {
       out << ", never hit:" << (full ? compact_ids(t.missed, t.missed.size()) : compact_ids(t.missed));
       shortened = shortened || (!full && t.missed.size() > 8);
     }
@@ -109,6 +112,9 @@ void write_coverage(std::ostream& out, const test_report& report, const policy_r
         << f.timers_fired << '/' << f.timers_total;
     if (f.missed.empty()) {
       out << '\n';
+    } else if (!full && f.fired.empty()) {
+      out << ", none fired\n";
+      shortened = true;
     } else if (full) {
       out << ", not fired:\n";
       for (const auto& t : f.missed) {

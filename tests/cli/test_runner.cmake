@@ -35,6 +35,11 @@ if(TARGET aftersale_cli)
   aftersale_cli_test(test.coverage_min_short EXIT 1
                      STDOUT "flow returns: transitions 0/6, timers 0/2, not fired:\n.*    tests/testing/shop\\.yaml:100: awaiting_return --\\(timer return_shipment\\)--> cancelled \\(timer\\)\n.*coverage below the minimum: tests/testing/shop\\.yaml: transition coverage 0\\.0% is below 60\\.0%\n4 passed, 0 failed\n$"
                      STDOUT_NOT "row coverage"
+                     ARGS test --coverage-min 60 --coverage-full ${runner}/pass/decide.test.yaml)
+  # The default report is a summary: a flow nothing fired is one line, its ids are not listed.
+  aftersale_cli_test(test.coverage_summary EXIT 1
+                     STDOUT "  flow returns: transitions 0/6, timers 0/2, none fired\n  \\(--coverage-full lists every id, and each transition with its place\\)\n"
+                     STDOUT_NOT "tests/testing/shop\\.yaml:100:"
                      ARGS test --coverage-min 60 ${runner}/pass/decide.test.yaml)
   aftersale_cli_test(test.json EXIT 1
                      STDOUT "^{\n  \"passed\": 1,\n  \"failed\": 3,\n  \"errors\": 0,\n  \"exit_code\": 1,.*\"line\": 14,.*\"field\": \"solution\",\n *\"expected\": \"`return_then_refund`\""

@@ -421,3 +421,72 @@ TEST(PolicyTestRunner, LoadedSuitesDescribeTheirCases) {
 }
 
 }  // namespace
+
+namespace {
+
+// An expected rule the table does not have is an error naming the nearest ids, not a mismatch.
+TEST(PolicyTestRunner, AnExpectedRuleThatDoesNotExistIsNoSuchRule) {
+  scratch s("no_such_rule");
+  const std::string file = s.write("t.test.yaml", head() +
+                                                      "  - name: typo\n"
+                                                      "    facts: {order_status: paid_unshipped, amount: 100}\n"
+                                                      "    expect: {rule: unshiped_refund}\n"
+                                                      "  - name: far\n"
+                                                      "    facts: {order_status: paid_unshipped, amount: 100}\n"
+                                                      "    expect: {rule: xyz}\n");
+  const at::test_report r = at::run_tests({file});
+  EXPECT_EQ(r.failed, 0u);
+  ASSERT_EQ(r.files[0].errors.size(), 2u);
+  EXPECT_EQ(r.files[0].errors[0].message, "case `typo`: no such rule `unshiped_refund` in table `after_sales`");
+  EXPECT_EQ(r.files[0].errors[0].help, "nearest rule ids: `unshipped_refund`");
+  EXPECT_EQ(r.files[0].errors[0].where.line, 6u);
+  EXPECT_EQ(r.files[0].errors[1].message, "case `far`: no such rule `xyz` in table `after_sales`");
+  EXPECT_EQ(r.files[0].errors[1].help,
+            "rules of table `after_sales`: `unshipped_refund`, `delivered_return`, `no_amount`");
+  EXPECT_EQ(at::exit_code(r), 2);
+}
+
+// A store counts coverage on what it writes; the text lists uncovered ids compactly unless asked.
+TEST(PolicyTestRunner, StoreCoverageCountsItsOwnRulesAndTransitions) {
+  scratch s("own_coverage");
+  s.write("shop.yaml", [] {
+    std::ifstream in(shop);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }());
+  s.write("store.yaml",
+          "format: 1\nextends: shop.yaml\npolicy: {id: store, version: \"1\"}\n"
+          "decisions:\n  after_sales:\n    rules:\n"
+          "      - {id: no_amount, then: {solution: manual_review}}\n"
+          "      - {id: vip_first, when: {amount: {gt: 100000}}, then: {solution: manual_review}}\n");
+  const std::string file = s.write("t.test.yaml",
+                                   "policy: store.yaml\nnow: \"2026-11-16T10:00:00+08:00\"\ncases:\n"
+                                   "  - name: big\n"
+                                   "    facts: {order_status: paid_unshipped, amount: 200000}\n"
+                                   "    expect: {rule: vip_first}\n");
+  at::test_options opt;
+  opt.coverage_own = true;
+  opt.coverage_min = 60;
+  const at::test_report r = at::run_tests({file}, opt);
+  ASSERT_TRUE(r.policies.at(0).total);
+  const at::coverage& c = *r.policies[0].total;
+  EXPECT_TRUE(c.own);
+  ASSERT_EQ(c.tables.size(), 1u);  // `notes` has nothing of the store's
+  EXPECT_THAT(c.tables[0].hit, ElementsAre("vip_first"));
+  EXPECT_THAT(c.tables[0].missed, ElementsAre("no_amount"));
+  EXPECT_EQ(c.transitions_total, 0u);  // the store writes no flow
+  EXPECT_THAT(r.coverage_shortfalls, ElementsAre(HasSubstr("row coverage 50.0% is below 60.0%")));
+  const std::string text = at::render_text(r, {false, true});
+  EXPECT_THAT(text, HasSubstr("store.yaml (its own rules and transitions)\n"));
+  EXPECT_THAT(text, HasSubstr("  table after_sales: rows 1/2, never hit: `no_amount`\n"));
+
+  opt.coverage_own = false;
+  const at::test_report all = at::run_tests({file}, opt);
+  const std::string summary = at::render_text(all, {false, true});
+  EXPECT_THAT(summary, HasSubstr("  flow returns: transitions 0/6, timers 0/2, none fired\n"));
+  EXPECT_THAT(summary, HasSubstr("(--coverage-full lists every id, and each transition with its place)\n"));
+  const std::string full = at::render_text(all, {false, true, true});
+  EXPECT_THAT(full, HasSubstr("  flow returns: transitions 0/6, timers 0/2, not fired:\n    "));
+  EXPECT_THAT(full, ::testing::Not(HasSubstr("--coverage-full lists")));
+}
+
+}  // namespace
