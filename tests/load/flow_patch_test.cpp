@@ -59,7 +59,8 @@ class flow_patch_test : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
-           ("aftersale_flow_patch_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("aftersale_flow_patch_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     write("base.yaml", base_text);
@@ -82,8 +83,9 @@ class flow_patch_test : public ::testing::Test {
     } catch (const policy_error& e) {
       std::vector<std::string> out;
       for (const diagnostic& d : e.diagnostics()) {
-        out.push_back((d.where.file == store_path() ? "" : d.where.file + ":") + std::to_string(d.where.line) + ":" +
-                      std::to_string(d.where.column) + ": " + std::string(code_text(d.code)) + ": " + d.message);
+        out.push_back((d.where.file == store_path() ? "" : d.where.file + ":") +
+                      std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " +
+                      std::string(code_text(d.code)) + ": " + d.message);
       }
       return out;
     }
@@ -178,7 +180,8 @@ TEST_F(flow_patch_test, new_transitions_do_not_renumber_the_base_ones) {
 }
 
 TEST_F(flow_patch_test, mistakes_are_located_in_the_store) {
-  EXPECT_THAT(errors_of(R"(flows:
+  EXPECT_THAT(
+      errors_of(R"(flows:
   refund:
     patch: true
     transitions:
@@ -190,19 +193,20 @@ TEST_F(flow_patch_test, mistakes_are_located_in_the_store) {
       - {id: approved.pay, roles: [agent]}
       - {id: approved.pay, roles: [finance]}
 )"),
-              ElementsAre("8:14: E243: flow `refund` of the base has no transition `approved.aftre` to replace",
-                          "9:9: E243: a transition of the patch of flow `refund` names no base transition and has "
-                          "no `place`",
-                          "10:38: E243: transition `open.approve` replaces the base's transition of that id in "
-                          "flow `refund`, which keeps its place",
-                          "11:60: E243: flow `refund` of the base has no transition `approved.payy` to place a "
-                          "transition after",
-                          "12:52: E243: `place` of a transition added to flow `refund` is not `{before: ID}` or "
-                          "`{after: ID}`",
-                          "14:14: E201: transition `approved.pay` of flow `refund` is patched twice"));
-  EXPECT_THAT(errors_of("flows:\n  refunds: {patch: true, states: {open: {customer: x}}}\n"),
-              ElementsAre("5:20: E242: flow `refunds` patches the base's flow of that id, which the base does "
-                          "not have"));
+      ElementsAre("8:14: E243: flow `refund` of the base has no transition `approved.aftre` to replace",
+                  "9:9: E243: a transition of the patch of flow `refund` names no base transition and has "
+                  "no `place`",
+                  "10:38: E243: transition `open.approve` replaces the base's transition of that id in "
+                  "flow `refund`, which keeps its place",
+                  "11:60: E243: flow `refund` of the base has no transition `approved.payy` to place a "
+                  "transition after",
+                  "12:52: E243: `place` of a transition added to flow `refund` is not `{before: ID}` or "
+                  "`{after: ID}`",
+                  "14:14: E201: transition `approved.pay` of flow `refund` is patched twice"));
+  EXPECT_THAT(
+      errors_of("flows:\n  refunds: {patch: true, states: {open: {customer: x}}}\n"),
+      ElementsAre("5:20: E242: flow `refunds` patches the base's flow of that id, which the base does "
+                  "not have"));
 }
 
 TEST_F(flow_patch_test, patch_and_place_mean_nothing_without_a_base) {
@@ -211,23 +215,27 @@ TEST_F(flow_patch_test, patch_and_place_mean_nothing_without_a_base) {
       load_policy_file(write("plain.yaml", text));
     } catch (const policy_error& e) {
       std::vector<std::string> out;
-      for (const diagnostic& d : e.diagnostics()) out.push_back(std::string(code_text(d.code)) + ": " + d.message);
+      for (const diagnostic& d : e.diagnostics())
+        out.push_back(std::string(code_text(d.code)) + ": " + d.message);
       return out;
     }
     return std::vector<std::string>{};
   };
   std::string plain = base_text;
   plain.replace(plain.find("  refund:\n    start: open"), 25, "  refund:\n    patch: true\n    start: open");
-  EXPECT_THAT(errors(plain), ElementsAre("E242: `patch: true` on flow `refund` of a policy without a base flow to "
-                                         "patch"));
+  EXPECT_THAT(errors(plain),
+              ElementsAre("E242: `patch: true` on flow `refund` of a policy without a base flow to "
+                          "patch"));
   plain = base_text;
   plain.replace(plain.find("to: approved}\n"), 14, "to: approved, place: {after: x}}\n");
-  EXPECT_THAT(errors(plain), ElementsAre("E243: `place` applies only to a transition a store policy adds to its "
-                                         "base's flow with `patch: true`"));
+  EXPECT_THAT(errors(plain),
+              ElementsAre("E243: `place` applies only to a transition a store policy adds to its "
+                          "base's flow with `patch: true`"));
 }
 
 TEST_F(flow_patch_test, a_patch_cannot_stop_a_protected_clock_where_the_base_did_not) {
-  EXPECT_THAT(errors_of(R"(flows:
+  EXPECT_THAT(
+      errors_of(R"(flows:
   refund:
     patch: true
     states:
@@ -237,10 +245,10 @@ TEST_F(flow_patch_test, a_patch_cannot_stop_a_protected_clock_where_the_base_did
         effects: [{stop: reply}, {pause: payout}]
       - {from: overdue, event: finish, to: closed, place: {after: approved.after}}
 )"),
-              ElementsAre("11:26: E244: transition `open.approve` of flow `refund` stops clock `reply`, which the "
-                          "base's protected outcome `quick_reply` requires (" +
-                          (dir_ / "base.yaml").string() +
-                          ":32:3); a flow patch cannot stop, pause or reset it where the base's flow does not"));
+      ElementsAre("11:26: E244: transition `open.approve` of flow `refund` stops clock `reply`, which the "
+                  "base's protected outcome `quick_reply` requires (" +
+                  (dir_ / "base.yaml").string() +
+                  ":32:3); a flow patch cannot stop, pause or reset it where the base's flow does not"));
 }
 
 TEST_F(flow_patch_test, a_flow_finding_the_patch_created_points_at_the_store) {
@@ -259,9 +267,11 @@ TEST_F(flow_patch_test, a_flow_finding_the_patch_created_points_at_the_store) {
     found.push_back(to_string(f.diagnostic.where) + " see " + to_string(f.related.at(0)));
   }
   const std::string base = (dir_ / "base.yaml").string();
-  EXPECT_THAT(found, ElementsAre(store_path() + ":5:3 see " + base + ":23:7", store_path() + ":5:3 see " + base + ":24:7"));
+  EXPECT_THAT(found, ElementsAre(store_path() + ":5:3 see " + base + ":23:7",
+                                 store_path() + ":5:3 see " + base + ":24:7"));
   // The base alone has no such finding.
-  for (const finding& f : analyze(*p->base).findings) EXPECT_NE(f.diagnostic.code, error_code::unreachable_state);
+  for (const finding& f : analyze(*p->base).findings)
+    EXPECT_NE(f.diagnostic.code, error_code::unreachable_state);
 }
 
 TEST_F(flow_patch_test, a_safeguard_stays_one_when_overridden_and_lint_warns_ahead_of_it) {

@@ -427,17 +427,19 @@ namespace {
 // An expected rule the table does not have is an error naming the nearest ids, not a mismatch.
 TEST(PolicyTestRunner, AnExpectedRuleThatDoesNotExistIsNoSuchRule) {
   scratch s("no_such_rule");
-  const std::string file = s.write("t.test.yaml", head() +
-                                                      "  - name: typo\n"
-                                                      "    facts: {order_status: paid_unshipped, amount: 100}\n"
-                                                      "    expect: {rule: unshiped_refund}\n"
-                                                      "  - name: far\n"
-                                                      "    facts: {order_status: paid_unshipped, amount: 100}\n"
-                                                      "    expect: {rule: xyz}\n");
+  const std::string file =
+      s.write("t.test.yaml", head() +
+                                 "  - name: typo\n"
+                                 "    facts: {order_status: paid_unshipped, amount: 100}\n"
+                                 "    expect: {rule: unshiped_refund}\n"
+                                 "  - name: far\n"
+                                 "    facts: {order_status: paid_unshipped, amount: 100}\n"
+                                 "    expect: {rule: xyz}\n");
   const at::test_report r = at::run_tests({file});
   EXPECT_EQ(r.failed, 0u);
   ASSERT_EQ(r.files[0].errors.size(), 2u);
-  EXPECT_EQ(r.files[0].errors[0].message, "case `typo`: no such rule `unshiped_refund` in table `after_sales`");
+  EXPECT_EQ(r.files[0].errors[0].message,
+            "case `typo`: no such rule `unshiped_refund` in table `after_sales`");
   EXPECT_EQ(r.files[0].errors[0].help, "nearest rule ids: `unshipped_refund`");
   EXPECT_EQ(r.files[0].errors[0].where.line, 6u);
   EXPECT_EQ(r.files[0].errors[1].message, "case `far`: no such rule `xyz` in table `after_sales`");
