@@ -293,3 +293,36 @@ TEST_F(flow_patch_test, a_safeguard_stays_one_when_overridden_and_lint_warns_ahe
 }
 
 }  // namespace
+
+namespace {
+
+// The baseline's safeguards catch the mistake: a VIP perk written without `before:` /
+// `after:` lands ahead of the blacklist, and a blacklisted VIP would get it.
+TEST(flow_patch_shipped, the_baseline_safeguards_catch_a_perk_placed_ahead_of_the_blacklist) {
+  const fs::path dir = fs::temp_directory_path() / "aftersale_flow_patch_shipped";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "vip.yaml")
+      << "format: 1\nextends: default.yaml\npolicy: {id: vip_shop, version: \"1\"}\n"
+         "decisions:\n  after_sales:\n    rules:\n"
+         "      - id: vip_free_exchange\n"
+         "        when: {customer_tier: vip, request: [request_exchange, request_compensation]}\n"
+         "        then: {solution: exchange, fee_payer: merchant, flow: exchange, clocks: "
+         "[first_response, after_sales_reply]}\n";
+  load_options o;
+  o.policy_paths = {std::string(AFTERSALE_SOURCE_DIR) + "/policies"};
+  auto p = load_policy_file((dir / "vip.yaml").string(), {}, o);
+  std::vector<std::string> guards;
+  for (const finding& f : analyze(*p).findings) {
+    if (f.diagnostic.code != error_code::safeguard_preempted) continue;
+    const std::string& m = f.diagnostic.message;
+    const auto at = m.find("safeguard rule `") + 16;
+    guards.push_back(m.substr(at, m.find('`', at) - at));
+    EXPECT_EQ(f.diagnostic.where.line, 7u);
+  }
+  EXPECT_THAT(guards, ElementsAre("return_inspected_failed", "counterfeit_arbitration",
+                                  "blacklisted_claim_platform", "customer_not_resalable_decline"));
+  fs::remove_all(dir);
+}
+
+}  // namespace
