@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <aftersale/analysis.hpp>
+#include <aftersale/case.hpp>
+#include <aftersale/decide.hpp>
 #include <aftersale/load.hpp>
 #include <filesystem>
 #include <fstream>
@@ -323,6 +325,39 @@ TEST(flow_patch_shipped, the_baseline_safeguards_catch_a_perk_placed_ahead_of_th
   EXPECT_THAT(guards, ElementsAre("return_inspected_failed", "counterfeit_arbitration",
                                   "blacklisted_claim_platform", "customer_not_resalable_decline"));
   fs::remove_all(dir);
+}
+
+}  // namespace
+
+namespace {
+
+// A patched timer changes the flow's structure hash like a replaced flow: a case saved under the
+// store's previous version restores only once the patch declares a migration from it.
+TEST_F(flow_patch_test, a_changed_timer_needs_a_migration_for_stored_cases) {
+  auto before = load("");  // the store, version "2", before it patched anything
+  const sys_seconds now{};
+  const std::string saved =
+      to_json(open_case(before, "refund", bind(*before, request{}.set("days", 1)), now));
+  const std::string patch = R"(flows:
+  refund:
+    patch: true
+    transitions:
+      - {id: approved.after, after: {business_days: 3}}
+)";
+  write("store.yaml",
+        std::string("format: 1\nextends: base.yaml\npolicy: {id: store, version: \"3\"}\n") + patch);
+  auto patched = load_policy_file(store_path());
+  try {
+    from_json(patched, saved);
+    ADD_FAILURE() << "restored across a changed structure";
+  } catch (const error& e) {
+    EXPECT_THAT(std::string(e.what()),
+                ::testing::HasSubstr("$.policy.structure_hash: flow `refund` changed"));
+  }
+  write("store.yaml", std::string("format: 1\nextends: base.yaml\npolicy: {id: store, version: \"3\"}\n") +
+                          patch + "    migrations: [{from_version: \"2\"}]\n");
+  patched = load_policy_file(store_path());
+  EXPECT_EQ(from_json(patched, saved).state_id(), "open");
 }
 
 }  // namespace
