@@ -480,6 +480,9 @@ TEST(PolicyTestRunner, StoreCoverageCountsItsOwnRulesAndTransitions) {
   const std::string text = at::render_text(r, {false, true});
   EXPECT_THAT(text, HasSubstr("store.yaml (its own rules and transitions)\n"));
   EXPECT_THAT(text, HasSubstr("  table after_sales: rows 1/2, never hit: `no_amount`\n"));
+  const std::string json = at::render_json(r, {false, true});
+  EXPECT_THAT(json, HasSubstr("\"own\": true"));
+  EXPECT_THAT(json, HasSubstr("\"missed\": [\n"));
 
   opt.coverage_own = false;
   const at::test_report all = at::run_tests({file}, opt);
@@ -489,6 +492,8 @@ TEST(PolicyTestRunner, StoreCoverageCountsItsOwnRulesAndTransitions) {
   const std::string full = at::render_text(all, {false, true, true});
   EXPECT_THAT(full, HasSubstr("  flow returns: transitions 0/6, timers 0/2, not fired:\n    "));
   EXPECT_THAT(full, ::testing::Not(HasSubstr("--coverage-full lists")));
+  // JSON has the full lists, each transition with its id.
+  EXPECT_THAT(at::render_json(all, {false, true}), HasSubstr("\"id\": \"submitted.auto\""));
 }
 
 }  // namespace
