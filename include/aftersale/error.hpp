@@ -93,6 +93,8 @@ enum class error_code : std::uint16_t {
   base_not_in_sources = 237,    ///< `extends:` names a base that is none of the texts
   content_hash_mismatch = 238,  ///< the texts load a policy of another content hash than the one expected
   unused_source = 239,          ///< no texts, or a text the policy does not read
+  covers_invalid = 247,         ///< a calendar's `covers` years that are not consecutive, increasing, 1..9999
+  date_not_covered = 248,       ///< a calendar's holiday or make-up day outside the years it `covers`
   // E3xx: requests checked against a policy's facts
   unknown_fact = 300,      ///< the request names a fact the policy does not declare
   fact_type = 301,         ///< a value of the wrong type for the fact
@@ -132,6 +134,8 @@ enum class error_code : std::uint16_t {
   intended_gap_matched = 415,  ///< an intended gap that rules of its table answer (in part): not a gap there
   intended_gap = 416,          ///< a note showing a gap the table declares intended, with its reason
   intended_gap_empty = 417,  ///< an intended gap no request can fall into: its conditions exclude each other
+  calendar_runs_out = 420,   ///< a business clock or timer that can fall due after the last year its calendar
+                             ///< knows the holidays of
   // E5xx: the library called the wrong way (thrown as `usage_error`, never a policy finding)
   no_policy = 500,         ///< a null policy pointer, or a case that was never opened
   foreign_input = 501,     ///< a bound request or batch made with another policy
