@@ -32,7 +32,8 @@ std::vector<runner> runners_on(const policy& p, const business_calendar* cal) {
   }
   for (const flow_def& f : p.flows) {
     for (const transition_def& t : f.transitions) {
-      if (t.trigger != trigger_kind::timer || t.timer.clock != npos || !is_business(t.timer.after.kind)) continue;
+      if (t.trigger != trigger_kind::timer || t.timer.clock != npos || !is_business(t.timer.after.kind))
+        continue;
       if (detail::calendar_or_default(p, t.timer.calendar) != cal) continue;
       out.push_back({"the timer of flow " + tick(f.id) + " from " + tick(f.states[t.from].id) + " to " +
                          tick(f.states[t.to].id),
@@ -64,11 +65,12 @@ void check_calendars(const policy& p, analysis_report& report) {
       past.push_back(r.name);
     }
     if (past.empty()) continue;
-    std::string message = "calendar " + tick(cal.id()) + " knows holidays through " + last + " only: " + first +
-                          ", counting " + next + " by its weekly hours alone";
+    std::string message = "calendar " + tick(cal.id()) + " knows holidays through " + last +
+                          " only: " + first + ", counting " + next + " by its weekly hours alone";
     if (past.size() == 2) message += "; 1 more clock or timer on it can run past " + last;
     if (past.size() > 2)
-      message += "; " + std::to_string(past.size() - 1) + " more clocks and timers on it can run past " + last;
+      message +=
+          "; " + std::to_string(past.size() - 1) + " more clocks and timers on it can run past " + last;
     const source_span& where = cal.definition().where.line ? cal.definition().where : p.info.where;
     report.findings.push_back(policy_finding(
         error_code::calendar_runs_out, severity::warning, where, std::move(message),

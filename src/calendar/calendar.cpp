@@ -100,7 +100,8 @@ void check_covers(const calendar_def& def, const complaint& fail) {
       if (d.year < def.covers.front() || d.year > def.covers.back())
         fail(error_code::date_not_covered,
              "date " + date_text(d) + " is outside the years the calendar covers (" +
-                 std::to_string(def.covers.front()) + "-" + std::to_string(def.covers.back()) + ")");
+                 std::to_string(def.covers.front()) +
+                 (def.covers.size() > 1 ? "-" + std::to_string(def.covers.back()) : std::string()) + ")");
     }
   }
 }
