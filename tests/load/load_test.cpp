@@ -556,7 +556,8 @@ TEST(texts, AColonInsideATextIsAMappingToQuote) {
   } catch (const policy_error& e) {
     ASSERT_FALSE(e.diagnostics().empty());
     EXPECT_EQ(e.diagnostics()[0].message, "a clock reference must be a scalar, found a mapping");
-    EXPECT_EQ(e.diagnostics()[0].help,
-              "YAML reads `时效: 2h` as a mapping: if the colon is part of the text, quote it: `\"时效: 2h\"`");
+    EXPECT_EQ(
+        e.diagnostics()[0].help,
+        "YAML reads `时效: 2h` as a mapping: if the colon is part of the text, quote it: `\"时效: 2h\"`");
   }
 }
