@@ -77,13 +77,29 @@ struct calendar_def {
   std::vector<local_date> makeup_workdays;  ///< 调休: work on these dates although the weekday is a rest day
   /// Hours on a make-up working day; empty = Monday's hours.
   std::vector<working_period> makeup_hours;
+  /// The years whose public holidays and make-up days are all listed (`covers:`), consecutive and
+  /// increasing. Empty: the years from the first to the last date of `holidays` and
+  /// `makeup_workdays`; a calendar that lists neither knows every year (its weeks are all alike).
+  /// A holiday or make-up day outside these years is refused (E248). Dates after the last year
+  /// are counted by the weekly hours alone; `aftersale lint` warns when a deadline can get there
+  /// (A420).
+  std::vector<int> covers;
+  /// Where the calendar was written (for diagnostics); no location for a calendar built in code.
+  source_span where;
+};
+
+/// The years a calendar knows the holidays of, first and last inclusive.
+struct covered_years {
+  int first = 0;
+  int last = 0;
 };
 
 /// A calendar definition that cannot be compiled. `code()` says what is wrong: E203 (unknown
 /// time zone), E204 (a period out of 00:00-24:00, opening after closing, overlapping; a date
 /// both a holiday and a make-up day), E108 (a date that does not exist), E106 (make-up days
-/// with no hours). `what()` is the message alone, starting with "calendar `id`: " when the
-/// calendar has an id. The loader reports these as diagnostics; code that builds a
+/// with no hours), E247 (`covers` years not consecutive and increasing, or outside 1..9999),
+/// E248 (a holiday or make-up day outside the `covers` years). `what()` is the message alone, starting with
+/// "calendar `id`: " when the calendar has an id. The loader reports these as diagnostics; code that builds a
 /// `calendar_def` itself sees the exception.
 class calendar_error : public error {
  public:
@@ -106,6 +122,16 @@ class business_calendar {
 
   const calendar_def& definition() const;
   const std::string& id() const { return definition().id; }
+
+  /// The years whose holidays this calendar knows (`calendar_def::covers`, else derived from the
+  /// dates listed); nothing when it lists no date at all and so knows every year.
+  std::optional<covered_years> coverage() const;
+
+  /// The instants in `[from, to)` where working time opens or closes, and the local midnights
+  /// there, in increasing order: between two of them, whether the calendar works and which local
+  /// date it is stay the same. For comparing deadlines of two calendars exactly
+  /// (`aftersale lint`, protected clocks).
+  std::vector<sys_seconds> changes_between(sys_seconds from, sys_seconds to) const;
 
   /// The deadline `d` after `start`. Business time counts only working time; business
   /// days end at the close of the Nth working day after `start`'s local date; calendar
@@ -145,6 +171,11 @@ class business_calendar {
   /// `2026-10-08T17:30:00+08:00`: ISO 8601 with the zone's offset at that instant; `never`
   /// for `never_due`.
   std::string format_iso_local(sys_seconds t) const;
+
+  /// `2026-10-08 17:30 +08:00`: the local date and time with the zone's offset, seconds only when
+  /// not zero (`17:30:15 +08:00`); `never` for `never_due`. How explanations and lint messages
+  /// write instants.
+  std::string format_readable(sys_seconds t) const;
 
   /// An instant from a local wall-clock time (`2026-10-08 17:30` or `2026-10-08T17:30:00`),
   /// resolving DST gaps forward and overlaps to the earlier instant. Returns nothing on

@@ -204,7 +204,9 @@ std::uint32_t first_match(const policy& p, std::uint32_t table, const bound_requ
 void derive_facts(const policy& p, bound_request& facts, sys_seconds now);
 
 /// A readable, multi-line account of the decision: the rule that fired with its location,
-/// and for every earlier rule the first condition that failed and the value it saw.
+/// and for every earlier rule the first condition that failed and the value it saw. Instants
+/// (deadlines, timestamp facts) are written in the policy's default calendar's zone with the
+/// offset, `2026-11-11 21:30 +08:00`; in UTC when the policy has no calendar.
 std::string explain(const decision& d);
 
 /// The aggregate of an aggregating `collect` table as one line of text (`sum of amount

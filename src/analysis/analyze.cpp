@@ -44,6 +44,7 @@ analysis_report analyze(const policy& p, const analysis_options& options) {
   analysis::check_protected(p, options, report);
   analysis::check_safeguards(p, options, report);
   analysis::check_texts(p, report);
+  analysis::check_calendars(p, report);
   // Document order; findings at one place keep the order their check reported them in.
   std::stable_sort(report.findings.begin(), report.findings.end(), [](const finding& a, const finding& b) {
     const source_span& x = a.diagnostic.where;

@@ -19,6 +19,10 @@ void check_flows(const policy& p, const analysis_options& options, analysis_repo
 /// Texts without one of the locales of `policy.locales` (A413): text_checks.cpp.
 void check_texts(const policy& p, analysis_report& report);
 
+/// Calendars whose known holidays end before a business clock or timer on them can (A420):
+/// calendar_checks.cpp.
+void check_calendars(const policy& p, analysis_report& report);
+
 /// Protected outcomes a store policy must not weaken (A410): protected_checks.cpp.
 void check_protected(const policy& p, const analysis_options& options, analysis_report& report);
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "analysis/checks.hpp"
+#include "analysis/clock_compare.hpp"
 #include "analysis/finding.hpp"
 #include "analysis/region.hpp"
 #include "analysis/witness.hpp"
@@ -56,70 +57,9 @@ std::string duration_text(const clock_duration& d) {
   return {};
 }
 
-const calendar_def* calendar_of(const policy& p, const clock_def& c) {
+const business_calendar* calendar_of(const policy& p, const clock_def& c) {
   const std::uint32_t i = c.calendar != npos ? c.calendar : p.info.default_calendar;
-  return i < p.calendars.size() ? &p.calendars[i].definition() : nullptr;
-}
-
-bool same_periods(const std::vector<working_period>& a, const std::vector<working_period>& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                    [](const working_period& x, const working_period& y) {
-                      return x.open_minute == y.open_minute && x.close_minute == y.close_minute;
-                    });
-}
-
-// Business durations compare only on one calendar: same zone, hours, holidays and make-up days.
-bool same_calendar(const calendar_def* a, const calendar_def* b) {
-  if (!a || !b) return false;
-  if (a->time_zone != b->time_zone || a->holidays != b->holidays ||
-      a->makeup_workdays != b->makeup_workdays || !same_periods(a->makeup_hours, b->makeup_hours)) {
-    return false;
-  }
-  for (std::size_t d = 0; d < 7; ++d) {
-    if (!same_periods(a->week[d], b->week[d])) return false;
-  }
-  return true;
-}
-
-// True when a clock of duration `actual` is due no later than one of `required`, whatever the
-// start. Across kinds only what holds for every start counts: business time is at least as much
-// wall time; a calendar day may be 23 h (DST); the Nth business day ends at least N-1 days later.
-bool provably_within(const clock_duration& actual, const clock_duration& required, bool same_cal) {
-  constexpr std::int64_t day = 86400;
-  constexpr std::int64_t dst = 3600;
-  const std::int64_t a = actual.amount;
-  const std::int64_t r = required.amount;
-  using k = clock_kind;
-  switch (actual.kind) {
-    case k::elapsed:
-      switch (required.kind) {
-        case k::elapsed:
-        case k::business_time:
-          return a <= r;
-        case k::calendar_days:
-          return a <= r * day - dst;
-        case k::business_days:
-          return a <= (r - 1) * day - dst;
-      }
-      break;
-    case k::calendar_days:
-      switch (required.kind) {
-        case k::elapsed:
-          return a * day + dst <= r;
-        case k::calendar_days:
-          return a <= r;
-        case k::business_days:
-          return a <= r - 1;
-        case k::business_time:
-          return false;
-      }
-      break;
-    case k::business_time:
-      return same_cal && required.kind == k::business_time && a <= r;
-    case k::business_days:
-      return same_cal && required.kind == k::business_days && a <= r;
-  }
-  return false;
+  return i < p.calendars.size() ? &p.calendars[i] : nullptr;
 }
 
 // The policy that declared protected outcome `id`: the deepest base that still has it.
@@ -171,13 +111,6 @@ std::vector<std::string> shortfalls(const context& c, const rule_outcome& out) {
     const clock_def& clock = c.p.clocks[req.clock];
     if (std::find(out.clocks.begin(), out.clocks.end(), req.clock) == out.clocks.end()) {
       missing.push_back("clock " + tick(clock.id) + " must start (within " + duration_text(req.within) + ")");
-      continue;
-    }
-    const auto theirs = c.owner.find_clock(clock.id);
-    const calendar_def* yardstick = theirs ? calendar_of(c.owner, c.owner.clocks[*theirs]) : nullptr;
-    if (!provably_within(clock.within, req.within, same_calendar(calendar_of(c.p, clock), yardstick))) {
-      missing.push_back("clock " + tick(clock.id) + " runs " + duration_text(clock.within) +
-                        ", which is not always within " + duration_text(req.within));
     }
   }
   return missing;
@@ -274,6 +207,69 @@ void budget_note(context& c) {
                                             "raise `max_regions`, or narrow the protected scope"));
 }
 
+std::string on_calendar(const business_calendar* cal) {
+  return cal ? " on calendar " + tick(cal->id()) : std::string(" in UTC");
+}
+
+std::string when(const business_calendar* cal, sys_seconds t) {
+  return cal ? cal->format_readable(t) : format_utc(t);
+}
+
+// The line the store wrote that makes its clock what it is: the clock, else the calendar it runs
+// on, else (both inherited: a calendar changed by `policy.calendar`) the clock.
+source_span store_line(const policy& p, const clock_def& clock, const business_calendar* cal) {
+  const std::string& own = p.source ? p.source->file : p.info.where.file;
+  if (clock.where.file == own || !cal || cal->definition().where.file != own) return clock.where;
+  return cal->definition().where;
+}
+
+// The durations of the protected clocks (one finding per protected clock, not per rule: the
+// duration is the clock's): due no later than the protection's limit, for every start, on the
+// calendar the declaring policy gives the clock.
+void check_clock_limits(context& c) {
+  for (const protected_clock& req : c.o.clocks) {
+    const clock_def& clock = c.p.clocks[req.clock];
+    const business_calendar* mine = calendar_of(c.p, clock);
+    const auto theirs = c.owner.find_clock(clock.id);
+    const business_calendar* yardstick = theirs ? calendar_of(c.owner, c.owner.clocks[*theirs]) : mine;
+    const clock_comparison cmp = compare_clocks(clock.within, mine, req.within, yardstick, c.options.at);
+    if (cmp.within) continue;
+    const bool store = c.p.base != nullptr;
+    const std::string whose = store ? "the base's" : "the protection's";
+    std::string message = "protected outcome " + tick(c.o.id) + (store ? " is weakened: " : " is not met: ") +
+                          "clock " + tick(clock.id) + " runs " + duration_text(clock.within) +
+                          on_calendar(mine) + ", which is not always within " + duration_text(req.within) +
+                          on_calendar(yardstick) + " (" + whose + ")";
+    if (cmp.witness) {
+      const later_start& w = *cmp.witness;
+      message += ": for a start at " + when(yardstick, w.start) + " " + whose + " deadline is " +
+                 when(yardstick, w.limit_due) + ", " + (store ? "the store's " : "the clock's ") +
+                 when(mine, w.clock_due);
+    } else {
+      message += ": durations of different kinds cannot be compared for every start";
+    }
+    std::string help;
+    if (same_definition(mine, yardstick) && clock.within.kind == req.within.kind) {
+      help = "shorten clock " + tick(clock.id) + " to at most " + duration_text(req.within);
+    } else if (mine && yardstick && clock.within.kind == req.within.kind) {
+      const bool redefined = mine->id() == yardstick->id();
+      help = "give calendar " + tick(mine->id()) + " working time whenever " +
+             (redefined ? "the base's " : "") + tick(yardstick->id()) +
+             " works (hours, holidays and make-up days), shorten clock " + tick(clock.id) +
+             (redefined ? ", or keep the base's definition of " + tick(yardstick->id())
+                        : ", or keep it on " + tick(yardstick->id()));
+    } else {
+      help = "write clock " + tick(clock.id) + " as " + duration_text(req.within) + on_calendar(yardstick) +
+             " or shorter, or as a wall-clock duration (`hours`) no longer than " + duration_text(req.within);
+    }
+    finding f = table_finding(error_code::protected_weakened, severity::error, c.table,
+                              store_line(c.p, clock, mine), std::move(message), std::move(help));
+    f.related.push_back(req.where);
+    if (theirs && store) f.related.push_back(c.owner.clocks[*theirs].where);
+    c.report.findings.push_back(std::move(f));
+  }
+}
+
 void check_one(context& c) {
   const box scope = box_of(c.s, c.o.scope);
   if (scope.empty()) return;
@@ -312,6 +308,7 @@ void check_protected(const policy& p, const analysis_options& options, analysis_
     if (o.table >= p.decisions.size()) continue;
     context c{p, options, report, s, o.table, p.decisions[o.table], o, declaring(p, o.id)};
     check_one(c);
+    check_clock_limits(c);
   }
 }
 

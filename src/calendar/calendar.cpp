@@ -83,6 +83,29 @@ std::vector<day_number> day_numbers(const std::vector<local_date>& dates, const 
   return out;
 }
 
+// `covers`: consecutive increasing years of 1..9999, and every listed date inside them.
+void check_covers(const calendar_def& def, const complaint& fail) {
+  if (def.covers.empty()) return;
+  for (std::size_t i = 0; i < def.covers.size(); ++i) {
+    const int y = def.covers[i];
+    if (y < 1 || y > 9999)
+      fail(error_code::covers_invalid, "covered year " + std::to_string(y) + " is outside 1..9999");
+    if (i > 0 && y != def.covers[i - 1] + 1)
+      fail(error_code::covers_invalid,
+           "covered years must be consecutive and increasing: " + std::to_string(def.covers[i - 1]) +
+               " is followed by " + std::to_string(y));
+  }
+  for (const auto* dates : {&def.holidays, &def.makeup_workdays}) {
+    for (const local_date& d : *dates) {
+      if (d.year < def.covers.front() || d.year > def.covers.back())
+        fail(error_code::date_not_covered,
+             "date " + date_text(d) + " is outside the years the calendar covers (" +
+                 std::to_string(def.covers.front()) +
+                 (def.covers.size() > 1 ? "-" + std::to_string(def.covers.back()) : std::string()) + ")");
+    }
+  }
+}
+
 local_date to_local_date(day_number d) {
   const date::year_month_day ymd{date::sys_days{date::days{d}}};
   return local_date{static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
@@ -200,6 +223,7 @@ business_calendar business_calendar::create(calendar_def def) {
       fail(error_code::invalid_range,
            "date " + date_text(to_local_date(d)) + " is both a holiday and a make-up working day");
   }
+  check_covers(def, fail);
   p->makeup_hours = def.makeup_hours.empty() ? def.week[0] : def.makeup_hours;
   if (!p->makeups.empty() && p->makeup_hours.empty())
     fail(error_code::missing_key, "make-up working days need hours: set `makeup_hours` or Monday's hours");
@@ -356,6 +380,45 @@ bool business_calendar::is_working_time(sys_seconds t) const {
 bool business_calendar::is_working_day(local_date d) const {
   const std::optional<day_number> day = existing_day(d);
   return day && !impl_->hours_of(*day).empty();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coverage and the instants where a calendar changes.
+
+std::optional<covered_years> business_calendar::coverage() const {
+  const calendar_def& d = impl_->def;
+  if (!d.covers.empty()) return covered_years{d.covers.front(), d.covers.back()};
+  std::optional<covered_years> out;
+  for (const auto* dates : {&d.holidays, &d.makeup_workdays}) {
+    for (const local_date& x : *dates) {
+      if (!out) out = covered_years{x.year, x.year};
+      out->first = std::min(out->first, x.year);
+      out->last = std::max(out->last, x.year);
+    }
+  }
+  return out;
+}
+
+std::vector<sys_seconds> business_calendar::changes_between(sys_seconds from, sys_seconds to) const {
+  const impl_t& c = *impl_;
+  const std::int64_t a = detail::clamp_to_calendar_range(from.time_since_epoch().count());
+  const std::int64_t b = detail::clamp_to_calendar_range(to.time_since_epoch().count());
+  std::vector<sys_seconds> out;
+  if (a >= b) return out;
+  auto keep = [&](std::int64_t t) {
+    if (t >= a && t < b) out.push_back(at(t));
+  };
+  // A day before and after: a zone's offset moves local dates by less than one day.
+  for (day_number d = c.local_day(a) - 1; d <= c.local_day(b) + 1; ++d) {
+    keep(c.to_sys(d * k_day, local_rule::point));
+    for (const working_period& p : c.hours_of(d)) {
+      keep(c.to_sys(d * k_day + p.open_minute * 60, local_rule::boundary));
+      keep(c.to_sys(d * k_day + p.close_minute * 60, local_rule::boundary));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

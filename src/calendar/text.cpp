@@ -80,6 +80,18 @@ std::string business_calendar::format_iso_local(sys_seconds t) const {
   return wall_text(local, 'T') + offset_text(offset);
 }
 
+std::string business_calendar::format_readable(sys_seconds t) const {
+  std::string iso = format_iso_local(t);  // 2026-10-08T17:30:00+08:00
+  if (iso == "never") return iso;
+  const std::size_t time = iso.find('T');
+  if (time == std::string::npos || iso.size() < time + 9) return iso;
+  iso[time] = ' ';
+  const std::string offset = iso.substr(time + 9);
+  std::string clock = iso.substr(0, time + 9);
+  if (clock.compare(clock.size() - 3, 3, ":00") == 0) clock.resize(clock.size() - 3);
+  return clock + ' ' + offset;
+}
+
 std::optional<sys_seconds> business_calendar::parse_local(std::string_view text) const {
   detail::wall_clock w;
   if (!detail::parse_wall_clock(text, w) || !text.empty()) return std::nullopt;

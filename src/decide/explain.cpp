@@ -21,13 +21,27 @@ std::string solution_text(const policy& p, const rule& r) {
   return id.empty() ? "no solution" : "solution `" + std::string(id) + "`";
 }
 
+// An instant as explanations write it: in the policy's default calendar's zone with its offset
+// (`2026-11-11 21:30 +08:00`), the way tests and agents read times; UTC without a calendar.
+std::string instant_text(const policy& p, sys_seconds t) {
+  if (t == never_due) return "never";
+  const business_calendar* cal = detail::calendar_or_default(p, npos);
+  return cal ? cal->format_readable(t) : format_utc(t);
+}
+
+std::string fact_text(const policy& p, std::uint32_t fact, std::int64_t value) {
+  if (fact < p.facts.size() && p.facts[fact].type == fact_type::timestamp)
+    return instant_text(p, sys_seconds{std::chrono::seconds{value}});
+  return format_fact_value(p, fact, value);
+}
+
 void fired(std::string& out, const decision& d, const rule_match& m) {
   const policy& p = d.source_policy();
   const rule& r = d.table().rules[m.rule];
   out += "rule " + located(r.id, r.where) + " fired: " + solution_text(p, r) + '\n';
   for (const deadline& dl : m.deadlines)
     out += "  deadline `" + std::string(d.clock_id(dl)) + "` " +
-           (dl.due == never_due ? std::string("never falls due") : "due " + format_utc(dl.due)) + '\n';
+           (dl.due == never_due ? std::string("never falls due") : "due " + instant_text(p, dl.due)) + '\n';
   for (std::size_t i = 0; i < r.then.amounts.size() && i < m.amounts.size(); ++i) {
     out += "  amount `" + r.then.amounts[i].name + "` ";
     out += m.has_amount(i) ? "= " + format_money(m.amounts[i]) : "absent: it refers to a fact with no value";
@@ -41,7 +55,7 @@ void skipped(std::string& out, const decision& d, const rule_trace& t) {
   const condition& c = r.conditions[t.failed_condition];
   const std::string fact = c.fact < p.facts.size() ? p.facts[c.fact].name : "?";
   out += "  skipped " + located(r.id, r.where) + ": `" + fact + "` is ";
-  out += t.fact_absent ? std::string("absent") : "`" + format_fact_value(p, c.fact, t.actual) + "`";
+  out += t.fact_absent ? std::string("absent") : "`" + fact_text(p, c.fact, t.actual) + "`";
   out += ", expected " + detail::expected_text(c);
   if (c.where.line != 0) out += " (" + to_string(c.where) + ")";
   out += '\n';

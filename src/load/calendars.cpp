@@ -164,6 +164,56 @@ bool read_dates(build_state& s, const node& n, const std::string& what, std::vec
   return ok;
 }
 
+// `covers: [2025, 2026]`: the years whose holidays and make-up days are all listed.
+bool read_covers(build_state& s, const node& n, const std::string& label, std::vector<int>& out) {
+  if (!s.r.expect(n, node::kind::sequence, "`covers` of " + label)) return false;
+  const std::string help =
+      "list the years whose holidays and make-up days are all written, in order, "
+      "e.g. `covers: [2025, 2026]`";
+  for (const node& item : n.children) {
+    const auto y = s.r.integer(item, "a year in `covers` of " + label);
+    if (!y) return false;
+    if (*y < 1 || *y > 9999) {
+      s.r.error(error_code::covers_invalid, item,
+                "covered year " + item.value + " of " + label + " is outside 1..9999", help);
+      return false;
+    }
+    if (!out.empty() && *y != out.back() + 1) {
+      s.r.error(error_code::covers_invalid, item,
+                "covered years of " + label + " must be consecutive and increasing: " +
+                    std::to_string(out.back()) + " is followed by " + item.value,
+                help);
+      return false;
+    }
+    out.push_back(static_cast<int>(*y));
+  }
+  if (out.empty()) {
+    s.r.error(error_code::covers_invalid, n, "`covers` of " + label + " lists no year", help);
+    return false;
+  }
+  return true;
+}
+
+// Every holiday and make-up day lies in a covered year.
+bool check_covered(build_state& s, const std::string& label, const std::vector<int>& covers,
+                   const std::vector<local_date>& dates, const std::vector<const node*>& where,
+                   const char* what) {
+  for (std::size_t i = 0; i < dates.size(); ++i) {
+    const local_date& d = dates[i];
+    if (d.year >= covers.front() && d.year <= covers.back()) continue;
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", d.year, d.month, d.day);
+    s.r.error(
+        error_code::date_not_covered, *where[i],
+        std::string(what) + " " + text + " of " + label + " is outside the years it covers (" +
+            std::to_string(covers.front()) +
+            (covers.size() > 1 ? "-" + std::to_string(covers.back()) : std::string()) + ")",
+        "add " + std::to_string(d.year) + " to `covers` once all its holidays and make-up days are listed");
+    return false;
+  }
+  return true;
+}
+
 void read_calendar(build_state& s, const node& key, const node& decl) {
   auto id = s.r.id(key, "a calendar id");
   const std::string label = "calendar `" + key.value + "`";
@@ -173,11 +223,13 @@ void read_calendar(build_state& s, const node& key, const node& decl) {
     s.broken_calendars.insert(key.value);
     return;
   }
-  ok = s.r.check_keys(decl, label, {"time_zone", "hours", "holidays", "makeup_workdays", "makeup_hours"},
+  ok = s.r.check_keys(decl, label,
+                      {"time_zone", "hours", "holidays", "makeup_workdays", "makeup_hours", "covers"},
                       {"time_zone"}) &&
        ok;
   calendar_def def;
   if (id) def.id = *id;
+  def.where = s.r.span(key);
   const node* zone = decl.find("time_zone");
   if (zone) {
     auto z = s.r.text(*zone, "the time zone of " + label);
@@ -222,6 +274,11 @@ void read_calendar(build_state& s, const node& key, const node& decl) {
                 "remove it from `holidays` or from `makeup_workdays`");
       ok = false;
     }
+  }
+  if (const node* n = decl.find("covers")) ok = read_covers(s, *n, label, def.covers) && ok;
+  if (ok && !def.covers.empty()) {
+    ok = check_covered(s, label, def.covers, def.holidays, holiday_at, "holiday") && ok;
+    ok = check_covered(s, label, def.covers, def.makeup_workdays, makeup_at, "make-up working day") && ok;
   }
   if (const node* n = decl.find("makeup_hours")) {
     auto periods = read_periods(s, *n, "`makeup_hours` of " + label);

@@ -129,12 +129,21 @@ void reader::error(error_code code, const node& at, std::string message, std::st
   diags_.push_back(diagnostic{code, severity::error, span(at), std::move(message), std::move(help)});
 }
 
+std::string colon_hint(const node& n) {
+  if (!n.is_mapping() || n.pairs() != 1 || !n.key(0).is_scalar() || !n.val(0).is_scalar()) return {};
+  return "YAML reads `" + n.key(0).value + ": " + n.val(0).value +
+         "` as a mapping: if the colon is part of the text, quote it: `\"" + n.key(0).value + ": " +
+         n.val(0).value + "\"`";
+}
+
 bool reader::expect(const node& n, node::kind k, std::string_view what) {
   if (n.what == k) return true;
+  std::string hint = k == node::kind::scalar ? colon_hint(n) : std::string();
   error(error_code::wrong_node_kind, n,
         std::string(what) + " must be " + std::string(kind_name(k)) + ", found " +
             std::string(kind_name(n.what)),
-        k == node::kind::mapping    ? "write `key: value` pairs, indented under it"
+        !hint.empty()               ? std::move(hint)
+        : k == node::kind::mapping  ? "write `key: value` pairs, indented under it"
         : k == node::kind::sequence ? "write a list: `[a, b]` or one `- item` per line"
                                     : "write a single value here");
   return false;

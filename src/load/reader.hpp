@@ -81,6 +81,10 @@ class reader {
 
 /// Parses a plain decimal integer; nothing on overflow or other text.
 std::optional<std::int64_t> parse_integer(std::string_view text);
+
+/// For a text that YAML read as a one-pair mapping (`- 步骤: 联系买家`): a help saying to quote
+/// it, `"步骤: 联系买家"`; empty for any other node.
+std::string colon_hint(const node& n);
 /// Why `text`, a number `parse_integer` refuses, is not a 64-bit integer when the reason is not a
 /// fraction: `is out of range: ...` (`18446744073709551616`, `1e30`) or `is written with an
 /// exponent: write `10000000000`` (`1e10`, `10.0`). Empty for a fraction (`12.50`) or text that

@@ -47,16 +47,19 @@ std::optional<localized_text> reader::localized(const node& n, std::string_view 
       continue;
     }
     if (!is_locale(k.value)) {
+      const std::string hint = colon_hint(n);
       error(error_code::invalid_locale, k, "invalid locale `" + k.value + "` in " + std::string(what),
-            "write a language tag such as `zh`, `en` or `zh_hant`");
+            hint.empty() ? "write a language tag such as `zh`, `en` or `zh_hant`"
+                         : hint + "; the keys of a text's locale map are language tags such as `zh`, `en`");
       ok = false;
       continue;
     }
     if (!locales_.empty() && std::find(locales_.begin(), locales_.end(), k.value) == locales_.end()) {
+      const std::string hint = colon_hint(n);
       error(error_code::unknown_locale, k,
             "locale `" + k.value + "` of " + std::string(what) + " is not in `policy.locales`",
             "`policy.locales` lists " + quote_list(locales_) + ": add `" + k.value +
-                "` there, or correct the key");
+                "` there, or correct the key" + (hint.empty() ? std::string() : "; " + hint));
       ok = false;
       continue;
     }

@@ -647,3 +647,52 @@ TEST(CalendarZones, DefaultUtcAndFixedOffsets) {
 }
 
 }  // namespace
+
+// The years a calendar knows the holidays of: written (`covers`), else those of its dates.
+TEST(CalendarCoverage, WrittenDerivedOrEveryYear) {
+  const auto derived = cn().coverage();
+  ASSERT_TRUE(derived.has_value());
+  EXPECT_EQ(derived->first, 2026);
+  EXPECT_EQ(derived->last, 2026);
+  calendar_def def = cn_def();
+  def.covers = {2025, 2026, 2027};  // 2025 and 2027 have no holiday listed, and are known to have none
+  const auto written = business_calendar::create(def).coverage();
+  ASSERT_TRUE(written.has_value());
+  EXPECT_EQ(written->first, 2025);
+  EXPECT_EQ(written->last, 2027);
+  EXPECT_FALSE(
+      business_calendar::create(berlin_def()).coverage().has_value());  // no dates: every year is alike
+}
+
+TEST(CalendarCoverage, RefusesGapsAndDatesOutside) {
+  calendar_def gap = cn_def();
+  gap.covers = {2025, 2027};
+  EXPECT_EQ(create_code(gap), "E247");
+  calendar_def outside = cn_def();
+  outside.covers = {2027};
+  EXPECT_EQ(create_code(outside), "E248");
+  try {
+    business_calendar::create(outside);
+  } catch (const aftersale::calendar_error& e) {
+    EXPECT_STREQ(e.what(), "calendar `cn`: date 2026-01-01 is outside the years the calendar covers (2027)");
+  }
+}
+
+// Opening, closing and midnight instants, in order, inside [from, to).
+TEST(CalendarChanges, OpeningsClosingsAndMidnights) {
+  const sys_seconds from = *parse_timestamp("2026-09-30T00:00:00+08:00");  // a Wednesday
+  const sys_seconds to = *parse_timestamp("2026-10-02T00:00:00+08:00");
+  std::vector<std::string> got;
+  for (const sys_seconds t : cn().changes_between(from, to)) got.push_back(cn().format_readable(t));
+  // Thursday 1 October is a holiday: its midnight only.
+  EXPECT_EQ(got, (std::vector<std::string>{"2026-09-30 00:00 +08:00", "2026-09-30 09:00 +08:00",
+                                           "2026-09-30 12:00 +08:00", "2026-09-30 13:00 +08:00",
+                                           "2026-09-30 18:00 +08:00", "2026-10-01 00:00 +08:00"}));
+  EXPECT_TRUE(cn().changes_between(to, from).empty());
+}
+
+TEST(CalendarText, ReadableInstants) {
+  EXPECT_EQ(cn().format_readable(*parse_timestamp("2026-11-11T13:30:00Z")), "2026-11-11 21:30 +08:00");
+  EXPECT_EQ(cn().format_readable(*parse_timestamp("2026-11-11T13:30:15Z")), "2026-11-11 21:30:15 +08:00");
+  EXPECT_EQ(cn().format_readable(never_due), "never");
+}

@@ -15,6 +15,14 @@ if(TARGET aftersale_cli)
   aftersale_cli_test(stores.weakened_lint EXIT 1
                      STDOUT "examples/stores/apparel_weakened.yaml:17:9: error\\[A410\\]: protected outcome `seven_day_return` is weakened: [^\n]*the base's rule `seven_day_return_delivered` gives `return_then_refund`[^\n]*the store's rule `three_day_window` gives `decline_politely`[^\n]*\n  help: [^\n]*\n  witness: [^\n]*days_since_delivery=[4-7],"
                      ARGS lint examples/stores/apparel_weakened.yaml --policy-path policies)
+  # The evening-shift shop puts its customer-service clocks on its own calendar, which has more
+  # working time than the baseline's: its tests pass and lint proves the protected first response.
+  aftersale_cli_test(stores.evening_lint EXIT 0 STDOUT "\n0 errors, [0-9]+ warnings" STDOUT_NOT "error\\[A410\\]"
+                     ARGS lint --policy-path policies examples/stores/evening.yaml)
+  # Closed three days: one A410, at the store's calendar, with the start that shows it.
+  aftersale_cli_test(stores.evening_closed_lint EXIT 1
+                     STDOUT "^examples/stores/evening_closed\\.yaml:14:3: error\\[A410\\]: protected outcome `first_response` is weakened: clock `first_response` runs 2 business hours on calendar `evening_shift`, which is not always within 2 business hours on calendar `cn_customer_service` \\(the base's\\): for a start at 2026-02-16 00:00 \\+08:00 the base's deadline is 2026-02-16 11:00 \\+08:00, the store's 2026-02-19 10:00 \\+08:00\n  help: give calendar `evening_shift` working time whenever `cn_customer_service` works [^\n]*\n  see: policies/default\\.yaml:[0-9]+:7\n  see: policies/default\\.yaml:[0-9]+:3\n.*\n1 errors, "
+                     ARGS lint --policy-path policies examples/stores/evening_closed.yaml)
   aftersale_cli_test(stores.validate EXIT 0 STDERR_EMPTY
                      STDOUT "^ok: examples/stores/apparel\\.yaml [^\n]*\nok: examples/stores/apparel_weakened\\.yaml "
                      ARGS validate --policy-path policies examples/stores/apparel.yaml
@@ -42,6 +50,7 @@ if(TARGET aftersale_cli)
                      ARGS test examples/stores/tests --policy-path policies --coverage-own --coverage-min 100)
   set_tests_properties(cli.stores.sales_peak_lint cli.stores.own_coverage PROPERTIES LABELS "cli;policy")
   set_tests_properties(cli.stores.apparel_tests cli.stores.apparel_lint cli.stores.weakened_lint
+                       cli.stores.evening_lint cli.stores.evening_closed_lint
                        cli.stores.validate cli.stores.decide cli.stores.without_policy_path
                        cli.stores.policy_path_must_exist cli.stores.extends_etc_passwd
                        PROPERTIES LABELS "cli;policy")

@@ -92,6 +92,11 @@ if(TARGET aftersale_cli)
                      ARGS decide --policy policies/default.yaml --request examples/requests/03_exchange_quality.json --locale zh)
   aftersale_cli_test(decide.explain EXIT 0 STDOUT "\"explanation\": .\n *\"rule `seven_day_return`"
                      ARGS decide --policy ${good} --request ${requests}/changed_mind.json --format json --explain)
+  # Explanations write instants in the default calendar's zone with the offset, as tests are written.
+  aftersale_cli_test(decide.explain_local_time EXIT 0
+                     STDOUT "\n    deadline `chat_reply` due 2026-11-11 21:35 \\+08:00\n    deadline `first_response` due 2026-11-11 23:30 \\+08:00\n"
+                     ARGS decide --policy policies/default.yaml --request examples/requests/02_return_refund_seven_day.json
+                          --now 2026-11-11T21:30:00+08:00 --explain)
   aftersale_cli_test(decide.json_audit EXIT 0
                      STDOUT "\"audit\": {\n *\"decision_id\": \"[0-9a-f]+\",\n *\"policy_id\": \"cli_fixture\",\n *\"policy_version\": \"1\",\n *\"policy_hash\": \"[0-9a-f]+\"\n *}\n}\n$"
                      ARGS decide --policy ${good} --request ${requests}/changed_mind.json --format json)

@@ -495,7 +495,7 @@ TEST_F(decide_test, ExplanationOfAMatchWithDeadlinesAndAmounts) {
   const std::string text = aftersale::explain(aftersale::decide(p, r, now));
   EXPECT_THAT(text, ::testing::HasSubstr(
                         "rule `seven_day_return` (decide.yaml:42:9) fired: solution `return_then_refund`\n"));
-  EXPECT_THAT(text, ::testing::HasSubstr("  deadline `first_response` due 2026-10-08T02:00:00Z\n"));
+  EXPECT_THAT(text, ::testing::HasSubstr("  deadline `first_response` due 2026-10-08 02:00 +00:00\n"));
   EXPECT_THAT(text, ::testing::HasSubstr("  amount `refund` = 129.00\n"));
   EXPECT_THAT(text, ::testing::HasSubstr("`order_status` is `delivered`"));
 }

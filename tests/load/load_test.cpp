@@ -532,3 +532,32 @@ TEST(large, TwoHundredThousandEnumValuesLoadAndDecide) {
 }
 
 }  // namespace
+
+// YAML reads `- 步骤: 联系买家` as a one-pair mapping: the diagnostic says to quote the text,
+// wherever a text is read (a locale map, or a list that takes plain values).
+TEST(texts, AColonInsideATextIsAMappingToQuote) {
+  const std::string head =
+      "format: 1\npolicy: {id: p, version: \"1\", entry: main}\nvocabulary: {solutions: [refund]}\n"
+      "facts: {days: {type: int}}\ndecisions:\n  main:\n    rules:\n      - id: r\n        then:\n"
+      "          solution: refund\n";
+  try {
+    load_policy_string(head + "          steps:\n            - 步骤: 联系买家\n", "colon.yaml");
+    FAIL() << "loaded";
+  } catch (const policy_error& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(e.diagnostics()[0].message, "invalid locale `步骤` in a step of rule `r`");
+    EXPECT_EQ(e.diagnostics()[0].help,
+              "YAML reads `步骤: 联系买家` as a mapping: if the colon is part of the text, quote it: "
+              "`\"步骤: 联系买家\"`; the keys of a text's locale map are language tags such as `zh`, `en`");
+  }
+  try {
+    load_policy_string(head + "          clocks:\n            - 时效: 2h\n", "colon.yaml");
+    FAIL() << "loaded";
+  } catch (const policy_error& e) {
+    ASSERT_FALSE(e.diagnostics().empty());
+    EXPECT_EQ(e.diagnostics()[0].message, "a clock reference must be a scalar, found a mapping");
+    EXPECT_EQ(
+        e.diagnostics()[0].help,
+        "YAML reads `时效: 2h` as a mapping: if the colon is part of the text, quote it: `\"时效: 2h\"`");
+  }
+}

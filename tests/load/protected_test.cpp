@@ -247,23 +247,75 @@ TEST_F(protected_test, clock_durations_are_compared_whatever_their_kind) {
   EXPECT_TRUE(with_clock("{hours: 1}").empty());  // wall time is never longer than business time
   EXPECT_TRUE(with_clock("{minutes: 120}").empty());
   const auto longer = with_clock("{business_hours: 3}");
-  ASSERT_EQ(longer.size(), 3u);  // each of the three rules starts it
-  EXPECT_THAT(
+  ASSERT_EQ(longer.size(), 1u);  // one finding for the clock, not one per rule that starts it
+  EXPECT_EQ(
       longer[0].diagnostic.message,
-      HasSubstr("clock `first_response` runs 3 business hours, which is not always within 2 business hours"));
-  EXPECT_EQ(with_clock("{hours: 3}").size(), 3u);
-  EXPECT_EQ(with_clock("{business_days: 1}").size(), 3u);  // a business day is not 2 business hours
-  EXPECT_EQ(with_clock("{days: 1}").size(), 3u);
+      "protected outcome `respond` is weakened: clock `first_response` runs 3 business hours on calendar "
+      "`office`, which is not always within 2 business hours on calendar `office` (the base's): for a "
+      "start at 2026-01-01 00:00 +00:00 the base's deadline is 2026-01-05 11:00 +00:00, the store's "
+      "2026-01-05 12:00 +00:00");
+  EXPECT_EQ(longer[0].diagnostic.help, "shorten clock `first_response` to at most 2 business hours");
+  EXPECT_EQ(longer[0].diagnostic.where.line, 5u);  // the store's clock
+  EXPECT_EQ(with_clock("{hours: 3}").size(), 1u);
+  EXPECT_EQ(with_clock("{business_days: 1}").size(), 1u);  // a business day is not 2 business hours
+  EXPECT_EQ(with_clock("{days: 1}").size(), 1u);
 }
 
-TEST_F(protected_test, a_redefined_calendar_makes_business_time_incomparable) {
+TEST_F(protected_test, a_redefined_calendar_with_fewer_hours_is_found_at_the_calendar) {
   // Same clock, but the store's office opens one hour a day: 2 business hours now last days.
   auto p = store(R"(calendars:
   office: {time_zone: UTC, hours: {mon: ["09:00-10:00"]}}
 )");
   const auto fs = a410(*p);
-  ASSERT_EQ(fs.size(), 3u);
-  EXPECT_THAT(fs[0].diagnostic.message, HasSubstr("not always within 2 business hours"));
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_THAT(
+      fs[0].diagnostic.message,
+      HasSubstr("clock `first_response` runs 2 business hours on calendar `office`, which is not always "
+                "within 2 business hours on calendar `office` (the base's): for a start at 2026-01-01 "
+                "00:00 +00:00 the base's deadline is 2026-01-05 11:00 +00:00, the store's 2026-01-12 "
+                "10:00 +00:00"));
+  EXPECT_EQ(fs[0].diagnostic.where.line, 5u);  // the store wrote the calendar, not the clock
+  EXPECT_THAT(fs[0].diagnostic.help, HasSubstr("keep the base's definition of `office`"));
+}
+
+TEST_F(protected_test, a_store_calendar_with_more_working_time_meets_a_within_floor) {
+  // Every day 08:00-20:00 contains the base's Mon-Wed 09:00-18:00: never due later.
+  auto more = store(R"(calendars:
+  long_days:
+    time_zone: UTC
+    hours: {mon: ["08:00-20:00"], tue: ["08:00-20:00"], wed: ["08:00-20:00"], thu: ["08:00-20:00"],
+            fri: ["08:00-20:00"], sat: ["08:00-20:00"], sun: ["08:00-20:00"]}
+clocks:
+  first_response: {within: {business_hours: 2}, calendar: long_days}
+)");
+  EXPECT_TRUE(a410(*more).empty());
+  // A lunch break the base does not have makes it later for a start at 11:00 (the base's
+  // deadline 13:00, the store's 14:00): found, with that start.
+  auto lunch = store(R"(calendars:
+  lunch:
+    time_zone: UTC
+    hours: {mon: ["09:00-12:00", "13:00-18:00"], tue: ["09:00-18:00"], wed: ["09:00-18:00"]}
+clocks:
+  first_response: {within: {business_hours: 2}, calendar: lunch}
+)");
+  const auto fs = a410(*lunch);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_THAT(
+      fs[0].diagnostic.message,
+      HasSubstr("for a start at 2026-01-05 11:00 +00:00 the base's deadline is 2026-01-05 13:00 +00:00, the "
+                "store's 2026-01-05 14:00 +00:00"));
+  EXPECT_EQ(fs[0].diagnostic.where.line, 9u);  // the store's clock
+  // Fewer hours but a shorter clock can still be within: 1 business hour of 10:00-18:00 on
+  // Mon-Wed is never later than 2 of the base's 09:00-18:00 (a start at 17:30 ends 10:30 the
+  // next day where the base's ends 10:30 too).
+  auto shorter = store(R"(calendars:
+  late_open:
+    time_zone: UTC
+    hours: {mon: ["10:00-18:00"], tue: ["10:00-18:00"], wed: ["10:00-18:00"]}
+clocks:
+  first_response: {within: {business_hours: 1}, calendar: late_open}
+)");
+  EXPECT_TRUE(a410(*shorter).empty());
 }
 
 TEST_F(protected_test, a_rule_that_does_not_start_the_clock_is_found) {
@@ -339,7 +391,10 @@ TEST(protected_shipped, the_default_policy_meets_its_protections) {
   analysis_options o;
   o.check_tables = false;
   o.check_flows = false;
-  EXPECT_TRUE(analyze(*p, o).findings.empty());
+  // Nothing but the A420 warning that `cn_store` knows the holidays of 2025 and 2026 only.
+  const analysis_report r = analyze(*p, o);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].diagnostic.code, error_code::calendar_runs_out);
 }
 
 TEST(protected_shipped, the_apparel_store_passes_lint_and_its_weakened_variant_does_not) {
