@@ -27,15 +27,15 @@ struct fact_names {
 
 /// The C++ names of one decision table.
 struct table_names {
-  std::string function;                  ///< `decide_<table>`
-  std::string rule_enum;                 ///< `<table>_rule`
-  std::vector<std::string> rules;        ///< enumerators of `rule_enum`, one per rule
-  std::string outcome_function;          ///< `outcome_<table>` in namespace detail
+  std::string function;            ///< `decide_<table>`
+  std::string rule_enum;           ///< `<table>_rule`
+  std::vector<std::string> rules;  ///< enumerators of `rule_enum`, one per rule
+  std::string outcome_function;    ///< `outcome_<table>` in namespace detail
 };
 
 /// Every name the generated header declares in its namespace, decided once.
 struct policy_names {
-  name_scope scope;  ///< the generated namespace: the generator's own names are reserved first
+  name_scope scope;       ///< the generated namespace: the generator's own names are reserved first
   std::string qualified;  ///< `::ns::`: the namespace, for names inside structs
   std::vector<fact_names> facts;
   std::vector<std::string> solutions, parties, roles, evidence, flags, clocks;

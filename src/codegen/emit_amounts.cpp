@@ -80,8 +80,8 @@ void emit_amount(code_writer& w, const std::vector<amount_rule>& amounts, std::s
   const operand_code lo = operand(a.min, index, amounts, access);
   const operand_code hi = operand(a.max, index, amounts, access);
   std::string what = a.name + " = round_" + std::string(rounding_name(a.rounding)) + "(" +
-                     (a.of.what == money_operand::kind::none ? "0" : of.text) + " * " + std::to_string(p) + " / " +
-                     std::to_string(q) + ")";
+                     (a.of.what == money_operand::kind::none ? "0" : of.text) + " * " + std::to_string(p) +
+                     " / " + std::to_string(q) + ")";
   if (a.minus.what != money_operand::kind::none) what += " - " + minus.text;
   if (a.min.what != money_operand::kind::none) what += ", at least " + lo.text;
   if (a.max.what != money_operand::kind::none) what += ", at most " + hi.text;
@@ -101,7 +101,8 @@ void emit_amount(code_writer& w, const std::vector<amount_rule>& amounts, std::s
   }
   auto text128 = [](wide v) {
     // |v| <= 2^63: fits an int64 literal except +2^63, written as a 128-bit product.
-    if (v > static_cast<wide>(std::numeric_limits<std::int64_t>::max())) return std::string("(detail::wide{1} << 63)");
+    if (v > static_cast<wide>(std::numeric_limits<std::int64_t>::max()))
+      return std::string("(detail::wide{1} << 63)");
     return "detail::wide{" + cpp_int64(static_cast<std::int64_t>(v)) + "}";
   };
   std::string presence;
@@ -115,8 +116,8 @@ void emit_amount(code_writer& w, const std::vector<amount_rule>& amounts, std::s
   } else {
     w.open("if (" + presence + ")");
   }
-  w.line("detail::wide v = detail::divide(detail::wide{" + of.value + "} * " + text128(wp) + ", " + text128(wq) +
-         ", detail::rounding_mode::" + std::string(rounding_name(a.rounding)) + ");");
+  w.line("detail::wide v = detail::divide(detail::wide{" + of.value + "} * " + text128(wp) + ", " +
+         text128(wq) + ", detail::rounding_mode::" + std::string(rounding_name(a.rounding)) + ");");
   if (a.minus.what != money_operand::kind::none) w.line("v -= " + minus.value + ";");
   // Lower bound first, then the upper: when they disagree the cap wins.
   if (a.min.what != money_operand::kind::none) w.line("if (v < " + lo.value + ") v = " + lo.value + ";");

@@ -43,7 +43,7 @@ std::string_view kind_name(clock_kind k) {
 }  // namespace
 
 void emit_calendars(code_writer& w, const policy& p, const policy_names& n) {
-  static constexpr const char* k_days[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+  static constexpr const char* k_days[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                            "Friday", "Saturday", "Sunday"};
   for (std::size_t i = 0; i < p.calendars.size(); ++i) {
     const calendar_def& d = p.calendars[i].definition();
@@ -56,7 +56,8 @@ void emit_calendars(code_writer& w, const policy& p, const policy_names& n) {
     w.line("d.time_zone = " + cpp_string(d.time_zone) + ";");
     for (std::size_t day = 0; day < 7; ++day) {
       if (d.week[day].empty()) continue;
-      w.line("d.week[" + std::to_string(day) + "] = " + periods_literal(d.week[day]) + ";  // " + k_days[day]);
+      w.line("d.week[" + std::to_string(day) + "] = " + periods_literal(d.week[day]) + ";  // " +
+             k_days[day]);
     }
     if (!d.holidays.empty()) w.line("d.holidays = " + dates_literal(d.holidays) + ";");
     if (!d.makeup_workdays.empty()) w.line("d.makeup_workdays = " + dates_literal(d.makeup_workdays) + ";");

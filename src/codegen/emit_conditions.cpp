@@ -21,8 +21,10 @@ bool numeric(fact_type t) {
 
 // `v` of a numeric type as the int64 the interpreter compares.
 std::string number_of(const fact_def& f, std::string_view v) {
-  if (f.type == fact_type::duration) return std::string(v) + ".count()";
-  if (f.type == fact_type::timestamp) return std::string(v) + ".time_since_epoch().count()";
+  // `*r.wait` is parenthesised: member access binds tighter than `*`.
+  const std::string x = !v.empty() && v.front() == '*' ? "(" + std::string(v) + ")" : std::string(v);
+  if (f.type == fact_type::duration) return x + ".count()";
+  if (f.type == fact_type::timestamp) return x + ".time_since_epoch().count()";
   return std::string(v);
 }
 
@@ -95,7 +97,8 @@ std::string typed_test(const condition& c, const fact_def& f, const fact_names& 
     if (std::find(yes.begin(), yes.end(), v) == yes.end()) no.push_back(v);
   const bool has_other = f.type == fact_type::string;
   auto term = [&](std::int64_t v) {
-    return f.type == fact_type::string ? cpp_string(f.values[static_cast<std::size_t>(v)]) : enum_constant(n, v);
+    return f.type == fact_type::string ? cpp_string(f.values[static_cast<std::size_t>(v)])
+                                       : enum_constant(n, v);
   };
   const bool other_accepted = has_other && std::find(yes.begin(), yes.end(), string_other) != yes.end();
   // A string's "other text" is no literal: only "none of the others" can say it.

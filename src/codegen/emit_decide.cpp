@@ -40,10 +40,10 @@ std::string rule_condition(const context& c, const rule& r) {
   for (const std::size_t i : order) {
     const condition& cond = r.conditions[i];
     // A condition on no fact of the policy sees an absent value (decide.cpp's trace does too).
-    const std::string e =
-        cond.fact < c.p.facts.size()
-            ? condition_expr(cond, c.p.facts[cond.fact], c.n.facts[cond.fact], table_fact_access(c.p, c.n, cond.fact))
-            : (cond.op == condition_op::missing ? "true" : "false");
+    const std::string e = cond.fact < c.p.facts.size()
+                              ? condition_expr(cond, c.p.facts[cond.fact], c.n.facts[cond.fact],
+                                               table_fact_access(c.p, c.n, cond.fact))
+                              : (cond.op == condition_op::missing ? "true" : "false");
     if (e == "true") continue;
     if (e == "false") return "false";
     out += (out.empty() ? "" : " && ") + e;
@@ -84,7 +84,8 @@ void emit_outcome(code_writer& w, const context& c, std::uint32_t t) {
     if (!then.evidence.empty()) {
       std::string list;
       for (const std::uint32_t e : then.evidence)
-        if (e < v.evidence.size()) list += (list.empty() ? "" : ", ") + vocab_constant("evidence", c.n.evidence, e);
+        if (e < v.evidence.size())
+          list += (list.empty() ? "" : ", ") + vocab_constant("evidence", c.n.evidence, e);
       w.line("static constexpr " + c.n.qualified + "evidence evidence[] = {" + list + "};");
       w.line("m.evidence = {evidence, " + std::to_string(then.evidence.size()) + "};");
     }
@@ -99,7 +100,8 @@ void emit_outcome(code_writer& w, const context& c, std::uint32_t t) {
       w.close("};");
       w.line("m.steps = {steps, " + std::to_string(then.steps.size()) + "};");
     }
-    if (!then.customer_label.empty()) w.line("m.customer_label = " + text_literal(c.p, then.customer_label) + ";");
+    if (!then.customer_label.empty())
+      w.line("m.customer_label = " + text_literal(c.p, then.customer_label) + ";");
     if (!then.agent_label.empty()) w.line("m.agent_label = " + text_literal(c.p, then.agent_label) + ";");
     if (!then.flow.empty()) w.line("m.flow = " + cpp_string(then.flow) + ";");
     for (std::size_t a = 0; a < then.amounts.size(); ++a) {
@@ -110,7 +112,8 @@ void emit_outcome(code_writer& w, const context& c, std::uint32_t t) {
     if (!then.amounts.empty()) w.line("m.amount_count = " + std::to_string(then.amounts.size()) + ";");
     std::size_t d = 0;
     for (const std::uint32_t k : then.clocks) {
-      if (k >= c.p.clocks.size()) continue;  // the loader resolves every clock (deadlines.cpp skips others too)
+      if (k >= c.p.clocks.size())
+        continue;  // the loader resolves every clock (deadlines.cpp skips others too)
       const clock_def& clk = c.p.clocks[k];
       w.line("m.deadline_slots[" + std::to_string(d++) + "] = {clock::" + c.n.clocks[k] + ", " +
              add_on_calendar_expr(c.p, c.n, clk.calendar, "now", clk.within) + "};");
@@ -155,7 +158,8 @@ void emit_all_function(code_writer& w, const context& c, std::uint32_t t) {
   const decision_table& table = c.p.decisions[t];
   const table_names& tn = c.n.tables[t];
   w.line("");
-  w.comment("Table `" + table.id + "`: every rule whose conditions all hold, in rule order, into `hits`;\n"
+  w.comment("Table `" + table.id +
+            "`: every rule whose conditions all hold, in rule order, into `hits`;\n"
             "returns how many.");
   w.open("inline std::size_t all_" + tn.function.substr(7) +
          "(const request& r, aftersale::sys_seconds now, std::uint32_t* hits)");
@@ -255,8 +259,9 @@ void emit_table(code_writer& w, const context& c, std::uint32_t t) {
   const table_names& tn = c.n.tables[t];
   const std::string short_name = tn.function.substr(7);
   w.line("");
-  std::string doc = "Decides table `" + table.id + "` (hit policy `" + std::string(to_string(table.hit_policy)) +
-                    "`, " + std::to_string(table.rules.size()) + " rules, " + where_text(c, table.where) + ").";
+  std::string doc = "Decides table `" + table.id + "` (hit policy `" +
+                    std::string(to_string(table.hit_policy)) + "`, " + std::to_string(table.rules.size()) +
+                    " rules, " + where_text(c, table.where) + ").";
   if (!table.description.empty()) doc += "\n" + table.description;
   w.comment(doc);
   w.open("inline decision " + tn.function + "(const request& r, aftersale::sys_seconds now)");
@@ -296,7 +301,9 @@ void emit_table(code_writer& w, const context& c, std::uint32_t t) {
       w.comment("any: the matching rules must prescribe the same outcome (then one answers)");
       w.line("static constexpr std::uint32_t outcome_group[] = {" + u32_list(outcome_groups(table)) + "};");
       w.line("bool agree = true;");
-      w.line("for (std::size_t i = 1; i < n; ++i) agree = agree && outcome_group[hits[i]] == outcome_group[hits[0]];");
+      w.line(
+          "for (std::size_t i = 1; i < n; ++i) agree = agree && outcome_group[hits[i]] == "
+          "outcome_group[hits[0]];");
       w.open("if (!agree)");
       w.line("d.status = decision_status::conflict;");
       w.close("} else if (n > 1) {");
@@ -316,7 +323,8 @@ void emit_table(code_writer& w, const context& c, std::uint32_t t) {
       break;
   }
   w.line("if (n == 0) d.status = decision_status::no_match;");
-  w.line("for (std::size_t i = 0; i < n; ++i) detail::" + tn.outcome_function + "(d.matches.add(), hits[i], r, now);");
+  w.line("for (std::size_t i = 0; i < n; ++i) detail::" + tn.outcome_function +
+         "(d.matches.add(), hits[i], r, now);");
   emit_aggregate(w, table);
   w.line("return d;");
   w.close();
@@ -329,7 +337,7 @@ std::string text_literal(const policy& p, const localized_text& t) { return cpp_
 void emit_decide(code_writer& w, const policy& p, const policy_names& n, const codegen_options& o) {
   const context c{p, n, o};
   w.line("");
-  w.open("namespace detail");
+  w.line("namespace detail {");
   for (std::uint32_t t = 0; t < p.decisions.size(); ++t) {
     emit_outcome(w, c, t);
     if (p.decisions[t].hit_policy == hit_policy::first) {
@@ -338,7 +346,7 @@ void emit_decide(code_writer& w, const policy& p, const policy_names& n, const c
       emit_all_function(w, c, t);
     }
   }
-  w.close("}  // namespace detail");
+  w.line("}  // namespace detail");
   for (std::uint32_t t = 0; t < p.decisions.size(); ++t) emit_table(w, c, t);
   w.line("");
   w.comment("Decides the policy's entry table.");

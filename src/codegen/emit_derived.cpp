@@ -154,9 +154,10 @@ void emit_derived(code_writer& w, const policy& p, const policy_names& n) {
 
 void emit_request_check(code_writer& w, const policy& p, const policy_names& n) {
   w.line("");
-  w.comment("What `aftersale::bind` refuses in a typed request (its types rule out the rest): negative\n"
-            "money (E305) and values outside a fact's range (E306), in fact-name order, then the\n"
-            "required facts left empty (E303) in declaration order; every problem at once.");
+  w.comment(
+      "What `aftersale::bind` refuses in a typed request (its types rule out the rest): negative\n"
+      "money (E305) and values outside a fact's range (E306), in fact-name order, then the\n"
+      "required facts left empty (E303) in declaration order; every problem at once.");
   w.open("inline void check_request(const request& r)");
   w.line("std::vector<aftersale::request_problem> problems;");
   bool reads_request = false;
@@ -171,8 +172,8 @@ void emit_request_check(code_writer& w, const policy& p, const policy_names& n) 
     const std::string v = "*r." + fn.field;
     const std::string name = cpp_string(f.name);
     const bool negative = f.type == fact_type::money;
-    const bool ranged = (f.min || f.max) &&
-                        (f.type == fact_type::integer || f.type == fact_type::money || f.type == fact_type::decimal);
+    const bool ranged = (f.min || f.max) && (f.type == fact_type::integer || f.type == fact_type::money ||
+                                             f.type == fact_type::decimal);
     if (!negative && !ranged) continue;
     reads_request = true;
     std::string prefix = "if";
@@ -187,9 +188,10 @@ void emit_request_check(code_writer& w, const policy& p, const policy_names& n) 
       std::string outside;
       if (f.min) outside = v + " < " + cpp_int64(*f.min);
       if (f.max) outside += (outside.empty() ? "" : " || ") + v + " > " + cpp_int64(*f.max);
-      const std::string text = f.type == fact_type::money     ? "format_money(" + v + ")"
-                               : f.type == fact_type::decimal ? "format_decimal(" + v + ", " + std::to_string(f.scale) + ")"
-                                                              : "std::to_string(" + v + ")";
+      const std::string text = f.type == fact_type::money ? "format_money(" + v + ")"
+                               : f.type == fact_type::decimal
+                                   ? "format_decimal(" + v + ", " + std::to_string(f.scale) + ")"
+                                   : "std::to_string(" + v + ")";
       if (negative) w.dedent();
       w.open(prefix + " (r." + fn.field + " && (" + outside + "))");
       w.line("problems.push_back({aftersale::error_code::out_of_range, " + name + ", " +

@@ -12,8 +12,9 @@ void emit_flows(code_writer& w, generated_code& out, const policy& p, const poli
   out.flows_source.clear();
   if (p.flows.empty()) return;
   w.line("");
-  w.comment("The policy's " + std::to_string(p.flows.size()) +
-            " flow(s) are not compiled by this generator: run cases with the interpreter (aftersale/case.hpp).");
+  w.comment(
+      "The policy's " + std::to_string(p.flows.size()) +
+      " flow(s) are not compiled by this generator: run cases with the interpreter (aftersale/case.hpp).");
 }
 
 }  // namespace aftersale::codegen

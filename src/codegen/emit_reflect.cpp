@@ -36,13 +36,14 @@ std::string from_encoded(const fact_def& f, const fact_names& n, const std::stri
 void emit_reflect(code_writer& w, const policy& p, const policy_names& n) {
   w.line("");
   w.comment("For tests, the differential and tools: the interpreter's encodings and canonical text.");
-  w.open("namespace reflect");
+  w.line("namespace reflect {");
   w.line("");
   w.line("inline constexpr std::uint32_t table_count = " + std::to_string(p.decisions.size()) + ";");
   w.line("");
-  w.comment("A typed request from the interpreter's encoding (`aftersale::bound_request`): one slot per\n"
-            "policy fact in policy order; derived slots are ignored. A string fact's value is the index\n"
-            "of its literal, or -1 for a text that is none of them.");
+  w.comment(
+      "A typed request from the interpreter's encoding (`aftersale::bound_request`): one slot per\n"
+      "policy fact in policy order; derived slots are ignored. A string fact's value is the index\n"
+      "of its literal, or -1 for a text that is none of them.");
   w.open("inline request request_from_encoded(const std::int64_t* values, const std::uint8_t* present)");
   w.line("request r;");
   bool reads = false;
@@ -51,8 +52,8 @@ void emit_reflect(code_writer& w, const policy& p, const policy_names& n) {
     if (f.derive != derivation::none) continue;
     reads = true;
     const std::string v = "values[" + std::to_string(i) + "]";
-    w.line("if (present[" + std::to_string(i) + "]) r." + n.facts[i].field + " = " + from_encoded(f, n.facts[i], v) +
-           ";");
+    w.line("if (present[" + std::to_string(i) + "]) r." + n.facts[i].field + " = " +
+           from_encoded(f, n.facts[i], v) + ";");
   }
   if (!reads) {
     w.line("(void)values;");
@@ -61,19 +62,24 @@ void emit_reflect(code_writer& w, const policy& p, const policy_names& n) {
   w.line("return r;");
   w.close();
   w.line("");
-  w.comment("Decides table `table_index` (the interpreter's index into `policy::decisions`).\n"
-            "@throws aftersale::request_error (E304) when the policy has no such table.");
-  w.open("inline decision decide_table(std::uint32_t table_index, const request& r, aftersale::sys_seconds now)");
+  w.comment(
+      "Decides table `table_index` (the interpreter's index into `policy::decisions`).\n"
+      "@throws aftersale::request_error (E304) when the policy has no such table.");
+  w.open(
+      "inline decision decide_table(std::uint32_t table_index, const request& r, aftersale::sys_seconds "
+      "now)");
   w.open("switch (table_index)");
   for (std::size_t t = 0; t < p.decisions.size(); ++t)
     w.line("case " + std::to_string(t) + ": return " + n.tables[t].function + "(r, now);");
   w.line("default: break;");
   w.close();
-  w.line("throw aftersale::request_error(aftersale::error_code::unknown_decision, \"\", \"no decision table number \" +");
+  w.line(
+      "throw aftersale::request_error(aftersale::error_code::unknown_decision, \"\", \"no decision table "
+      "number \" +");
   w.line("                               std::to_string(table_index) + \": the policy has " +
          std::to_string(p.decisions.size()) + "\");");
   w.close();
-  w.close("}  // namespace reflect");
+  w.line("}  // namespace reflect");
   w.lines(R"(
 namespace detail {
 
@@ -159,7 +165,7 @@ inline std::string canonical_text(const decision& d) {
   return out;
 })");
   w.line("");
-  w.close("}  // namespace reflect");
+  w.line("}  // namespace reflect");
 }
 
 }  // namespace aftersale::codegen

@@ -11,8 +11,8 @@ namespace aftersale::codegen {
 
 namespace {
 
-void emit_enum(code_writer& w, std::string_view doc, const std::string& type, const std::vector<std::string>& names,
-               const std::vector<std::string_view>& ids) {
+void emit_enum(code_writer& w, std::string_view doc, const std::string& type,
+               const std::vector<std::string>& names, const std::vector<std::string_view>& ids) {
   w.line("");
   w.comment(doc);
   if (names.empty()) {
@@ -145,30 +145,50 @@ struct deadline {)");
   w.line("aftersale::sys_seconds due{};");
   w.close("};");
   w.line("");
-  w.comment("One rule selected by the hit policy, with what it prescribes and computed; texts are in\n"
-            "the policy's locale (`" + p.info.locale + "`).");
+  w.comment(
+      "One rule selected by the hit policy, with what it prescribes and computed; texts are in\n"
+      "the policy's locale (`" +
+      p.info.locale + "`).");
   w.open("struct rule_match");
-  w.lines("std::uint32_t rule = 0;  ///< index into its table's rules (cast it to the table's `<table>_rule`)\n"
-          "std::string_view rule_id;\n"
-          "std::optional<" + q + "solution> solution;\n"
-          "std::optional<" + q + "party> fee_payer;  ///< empty: nobody, or not applicable\n"
-          "list_view<" + q + "evidence> evidence;\n"
-          "std::optional<" + q + "role> escalation;\n"
-          "std::optional<" + q + "flag> remark_flag;\n"
-          "std::string_view remark;\n"
-          "list_view<std::string_view> steps;\n"
-          "std::string_view customer_label;\n"
-          "std::string_view agent_label;\n"
-          "std::string_view flow;  ///< the flow a case starts in; empty: none\n"
-          "std::array<" + q + "amount, " + q + "max_amounts> amount_slots{};\n"
-          "std::uint32_t amount_count = 0;\n"
-          "std::array<" + q + "deadline, " + q + "max_deadlines> deadline_slots{};\n"
-          "std::uint32_t deadline_count = 0;\n"
-          "\n"
-          "/// One per `then.amounts` of the rule, in order (absent ones too, `present` false).\n"
-          "list_view<" + q + "amount> amounts() const noexcept { return {amount_slots.data(), amount_count}; }\n"
-          "/// One per clock the rule starts, in order.\n"
-          "list_view<" + q + "deadline> deadlines() const noexcept { return {deadline_slots.data(), deadline_count}; }");
+  w.lines(
+      "std::uint32_t rule = 0;  ///< index into its table's rules (cast it to the table's `<table>_rule`)\n"
+      "std::string_view rule_id;\n"
+      "std::optional<" +
+      q +
+      "solution> solution;\n"
+      "std::optional<" +
+      q +
+      "party> fee_payer;  ///< empty: nobody, or not applicable\n"
+      "list_view<" +
+      q +
+      "evidence> evidence;\n"
+      "std::optional<" +
+      q +
+      "role> escalation;\n"
+      "std::optional<" +
+      q +
+      "flag> remark_flag;\n"
+      "std::string_view remark;\n"
+      "list_view<std::string_view> steps;\n"
+      "std::string_view customer_label;\n"
+      "std::string_view agent_label;\n"
+      "std::string_view flow;  ///< the flow a case starts in; empty: none\n"
+      "std::array<" +
+      q + "amount, " + q +
+      "max_amounts> amount_slots{};\n"
+      "std::uint32_t amount_count = 0;\n"
+      "std::array<" +
+      q + "deadline, " + q +
+      "max_deadlines> deadline_slots{};\n"
+      "std::uint32_t deadline_count = 0;\n"
+      "\n"
+      "/// One per `then.amounts` of the rule, in order (absent ones too, `present` false).\n"
+      "list_view<" +
+      q +
+      "amount> amounts() const noexcept { return {amount_slots.data(), amount_count}; }\n"
+      "/// One per clock the rule starts, in order.\n"
+      "list_view<" +
+      q + "deadline> deadlines() const noexcept { return {deadline_slots.data(), deadline_count}; }");
   w.close("};");
   w.lines(R"(
 enum class decision_status : std::uint8_t {

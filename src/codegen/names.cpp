@@ -13,26 +13,23 @@ namespace {
 // as macros (GNU mode defines `linux` and `unix`), and `std`, which would hide the standard
 // library from the generated namespace.
 constexpr std::string_view k_reserved[] = {
-    "alignas",   "alignof",      "and",        "and_eq",       "asm",          "auto",
-    "bitand",    "bitor",        "bool",       "break",        "case",         "catch",
-    "char",      "char8_t",      "char16_t",   "char32_t",     "class",        "compl",
-    "concept",   "const",        "consteval",  "constexpr",    "constinit",    "const_cast",
-    "continue",  "co_await",     "co_return",  "co_yield",     "decltype",     "default",
-    "delete",    "do",           "double",     "dynamic_cast", "else",         "enum",
-    "explicit",  "export",       "extern",     "false",        "float",        "for",
-    "friend",    "goto",         "if",         "inline",       "int",          "long",
-    "mutable",   "namespace",    "new",        "noexcept",     "not",          "not_eq",
-    "nullptr",   "operator",     "or",         "or_eq",        "private",      "protected",
-    "public",    "register",     "reinterpret_cast", "requires", "return",     "short",
-    "signed",    "sizeof",       "static",     "static_assert", "static_cast", "struct",
-    "switch",    "template",     "this",       "thread_local", "throw",        "true",
-    "try",       "typedef",      "typeid",     "typename",     "union",        "unsigned",
-    "using",     "virtual",      "void",       "volatile",     "wchar_t",      "while",
-    "xor",       "xor_eq",       "final",      "override",     "import",       "module",
-    "linux",     "unix",         "errno",      "assert",       "NULL",         "EOF",
-    "stdin",     "stdout",       "stderr",     "offsetof",     "setjmp",       "va_arg",
-    "major",     "minor",        "makedev",    "std",          "i386",         "BUFSIZ",
-    "CHAR_BIT",  "INT64_MAX",    "INT64_MIN",  "UINT64_MAX",   "SIZE_MAX"};
+    "alignas",     "alignof",   "and",        "and_eq",    "asm",       "auto",         "bitand",
+    "bitor",       "bool",      "break",      "case",      "catch",     "char",         "char8_t",
+    "char16_t",    "char32_t",  "class",      "compl",     "concept",   "const",        "consteval",
+    "constexpr",   "constinit", "const_cast", "continue",  "co_await",  "co_return",    "co_yield",
+    "decltype",    "default",   "delete",     "do",        "double",    "dynamic_cast", "else",
+    "enum",        "explicit",  "export",     "extern",    "false",     "float",        "for",
+    "friend",      "goto",      "if",         "inline",    "int",       "long",         "mutable",
+    "namespace",   "new",       "noexcept",   "not",       "not_eq",    "nullptr",      "operator",
+    "or",          "or_eq",     "private",    "protected", "public",    "register",     "reinterpret_cast",
+    "requires",    "return",    "short",      "signed",    "sizeof",    "static",       "static_assert",
+    "static_cast", "struct",    "switch",     "template",  "this",      "thread_local", "throw",
+    "true",        "try",       "typedef",    "typeid",    "typename",  "union",        "unsigned",
+    "using",       "virtual",   "void",       "volatile",  "wchar_t",   "while",        "xor",
+    "xor_eq",      "final",     "override",   "import",    "module",    "linux",        "unix",
+    "errno",       "assert",    "NULL",       "EOF",       "stdin",     "stdout",       "stderr",
+    "offsetof",    "setjmp",    "va_arg",     "major",     "minor",     "makedev",      "std",
+    "i386",        "BUFSIZ",    "CHAR_BIT",   "INT64_MAX", "INT64_MIN", "UINT64_MAX",   "SIZE_MAX"};
 
 bool is_reserved(std::string_view name) {
   return std::find(std::begin(k_reserved), std::end(k_reserved), name) != std::end(k_reserved);
