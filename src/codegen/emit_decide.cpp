@@ -3,6 +3,7 @@
 // `if` over its conditions under a `// file:line: rule` comment), one building a selected
 // rule's outcome, and `decide_<table>` applying the hit policy exactly as src/decide/decide.cpp.
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <numeric>
 
@@ -19,9 +20,25 @@ struct context {
   const codegen_options& o;
 };
 
+// `file:line`. The policy's own file is named as `source_name` says; a base's file relative to
+// the policy's folder (as its `extends:` names it), so the header does not depend on where it
+// was generated.
 std::string where_text(const context& c, const source_span& where) {
   std::string file = where.file;
-  if (c.p.source && file == c.p.source->file && !c.o.source_name.empty()) file = c.o.source_name;
+  if (c.p.source && !c.o.source_name.empty()) {
+    if (file == c.p.source->file) {
+      file = c.o.source_name;
+    } else {
+      const std::filesystem::path folder = std::filesystem::path(c.p.source->file).parent_path();
+      const std::filesystem::path base(file);
+      if (base.is_absolute() == folder.is_absolute()) {
+        const std::filesystem::path own = std::filesystem::path(c.o.source_name).parent_path();
+        file = (own / base.lexically_proximate(folder.empty() ? "." : folder))
+                   .lexically_normal()
+                   .generic_string();
+      }
+    }
+  }
   return file + ":" + std::to_string(where.line);
 }
 
@@ -130,10 +147,14 @@ void emit_outcome(code_writer& w, const context& c, std::uint32_t t) {
 
 void emit_derived_locals(code_writer& w, const context& c, const decision_table& table, bool& uses_now) {
   uses_now = false;
+  std::string unused;
   for (const std::uint32_t f : derived_needed(c.p, table)) {
     w.line(derived_declaration(c.p, c.n, f));
     if (c.p.facts[f].derive != derivation::map) uses_now = true;
+    // A rule whose condition folds to `false` (or a group that leaves it out) may read none.
+    unused += "(void)derived_" + c.n.facts[f].field + ";";
   }
+  if (!unused.empty()) w.line(unused);
 }
 
 // --- grouping: rules split by the value of one enum fact, each group in rule order.
@@ -268,7 +289,10 @@ void emit_match_function(code_writer& w, const context& c, std::uint32_t t, bool
   emit_derived_locals(w, c, table, uses_now);
   if (!uses_now) w.line("(void)now;");
   w.line("(void)r;");
-  if (!first) w.line("std::size_t n = 0;");
+  if (!first) {
+    w.line("(void)hits;");
+    w.line("std::size_t n = 0;");
+  }
   std::vector<std::uint32_t> rules(table.rules.size());
   std::iota(rules.begin(), rules.end(), 0u);
   std::vector<std::uint8_t> dropped(c.p.facts.size(), 0);
