@@ -191,7 +191,7 @@ TEST(codegen_equal, unknown_table_is_refused_like_the_interpreter) {
     FAIL() << "no throw";
   } catch (const aftersale::request_error& e) {
     EXPECT_EQ(e.code(), aftersale::error_code::unknown_decision);
-    EXPECT_STREQ(e.what(), "error[E304]: no decision table number 99: the policy has 11");
+    EXPECT_STREQ(e.what(), "error[E304]: no decision table number 99: the policy has 13");
   }
 }
 
