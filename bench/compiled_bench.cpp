@@ -42,20 +42,20 @@ const sys_seconds bench_now{std::chrono::seconds{1795392000}};  // 2026-11-23T00
 
 void expect_checksum(const char* engine, int rules, const fnv64& got, const char* want) {
   if (got.hex() != want)
-    die(std::string("WRONG CHECKSUM for ") + engine + " on " + std::to_string(rules) + " rules: got " + got.hex() +
-        ", expected " + want);
+    die(std::string("WRONG CHECKSUM for ") + engine + " on " + std::to_string(rules) + " rules: got " +
+        got.hex() + ", expected " + want);
   std::fprintf(stderr, "checksum ok: %-24s %4d rules  %s\n", engine, rules, want);
 }
 
 // The generated code of one policy, behind one name.
-#define AFTERSALE_COMPILED_POLICY(traits, ns)                                                        \
-  struct traits {                                                                                  \
-    using request = ns::request;                                                                   \
-    using decision = ns::decision;                                                                 \
-    static request from(const bound_request& b) {                                                  \
-      return ns::reflect::request_from_encoded(b.values.data(), b.present.data());                 \
-    }                                                                                              \
-    static decision decide(const request& r) { return ns::decide(r, bench_now); }                 \
+#define AFTERSALE_COMPILED_POLICY(traits, ns)                                      \
+  struct traits {                                                                  \
+    using request = ns::request;                                                   \
+    using decision = ns::decision;                                                 \
+    static request from(const bound_request& b) {                                  \
+      return ns::reflect::request_from_encoded(b.values.data(), b.present.data()); \
+    }                                                                              \
+    static decision decide(const request& r) { return ns::decide(r, bench_now); }  \
   };
 AFTERSALE_COMPILED_POLICY(compiled_60, neutral_rules_60)
 AFTERSALE_COMPILED_POLICY(compiled_1000, neutral_rules_1000)
@@ -70,8 +70,8 @@ std::string generated_line(const Decision& d) {
   if (m.deadlines().size() != 1) throw std::runtime_error("a converted rule starts exactly one clock");
   const auto hours = std::chrono::duration_cast<std::chrono::hours>(m.deadlines()[0].due - bench_now).count();
   return std::string(to_string(*m.solution)) + "|" + std::to_string(hours) + "|" +
-         (m.fee_payer ? std::string(to_string(*m.fee_payer)) : std::string()) + "|" + (m.escalation ? "1" : "0") +
-         "\n";
+         (m.fee_payer ? std::string(to_string(*m.fee_payer)) : std::string()) + "|" +
+         (m.escalation ? "1" : "0") + "\n";
 }
 
 template <class Compiled>
@@ -88,9 +88,11 @@ std::unique_ptr<compiled_case<Compiled>> make_case(int rules) {
   auto c = std::make_unique<compiled_case<Compiled>>();
   c->rules = rules;
   const nlohmann::json table = read_json(dir + "/data/rules-" + n + ".json");
-  const neutral_inputs in = read_inputs_bin(dir + "/data/inputs-100k" + (rules == 60 ? "" : "-r1000") + ".bin");
+  const neutral_inputs in =
+      read_inputs_bin(dir + "/data/inputs-100k" + (rules == 60 ? "" : "-r1000") + ".bin");
   // The requests as the interpreter binds them, then as the generated code's typed request.
-  const auto p = load_policy_string(neutral_table_to_yaml(table, "neutral_rules_" + n), "neutral_rules_" + n + ".yaml");
+  const auto p =
+      load_policy_string(neutral_table_to_yaml(table, "neutral_rules_" + n), "neutral_rules_" + n + ".yaml");
   for (const bound_request& b : bind_inputs(*p, table, in)) c->requests.push_back(Compiled::from(b));
   c->limit = std::make_unique<limit_table>(rules, in.records, in.n, in.fields);
 

@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
   try {
     for (const int rules : {60, 1000}) {
       const std::string n = std::to_string(rules);
-      const nlohmann::json table = aftersale::bench::read_json(std::string(argv[1]) + "/data/rules-" + n + ".json");
+      const nlohmann::json table =
+          aftersale::bench::read_json(std::string(argv[1]) + "/data/rules-" + n + ".json");
       const std::string yaml = aftersale::bench::neutral_table_to_yaml(table, "neutral_rules_" + n);
       const std::string path = std::string(argv[2]) + "/neutral_rules_" + n + ".yaml";
       std::ofstream out(path, std::ios::binary);

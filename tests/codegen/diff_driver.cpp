@@ -66,11 +66,12 @@ void run_policy(const diff::compiled_policy& cp, std::uint64_t per_policy, std::
     for (std::uint64_t n = 0; n < per_table; ++n) {
       const sys_seconds now = inputs.now();
       const diff::encoded_request e = inputs.request(now);
-      const std::string interpreted =
-          diff::outcome([&] { return canonical_text(decide(p, table, bind(*p, diff::to_request(*p, e)), now)); });
+      const std::string interpreted = diff::outcome(
+          [&] { return canonical_text(decide(p, table, bind(*p, diff::to_request(*p, e)), now)); });
       const std::string generated = cp.run(table, e.values.data(), e.present.data(), now);
       ++t.requests;
-      if (interpreted.rfind("request_error ", 0) == 0 || interpreted.rfind("usage_error ", 0) == 0) ++t.errors;
+      if (interpreted.rfind("request_error ", 0) == 0 || interpreted.rfind("usage_error ", 0) == 0)
+        ++t.errors;
       if (interpreted == generated) continue;
       if (++t.mismatches <= max_mismatches)
         std::cout << "MISMATCH seed " << table_seed << " request " << n << " policy " << cp.file << " table `"
@@ -129,7 +130,7 @@ int main(int argc, char** argv) {
     std::cerr << "aftersale_codegen_diff: " << e.what() << '\n';
     return 2;
   }
-  std::cout << selected << " policies, " << t.requests << " requests (" << t.errors
-            << " refused by both), " << t.mismatches << " mismatches, seed " << seed << '\n';
+  std::cout << selected << " policies, " << t.requests << " requests (" << t.errors << " refused by both), "
+            << t.mismatches << " mismatches, seed " << seed << '\n';
   return t.mismatches == 0 ? 0 : 1;
 }

@@ -94,7 +94,9 @@ class input_source {
     for (const business_calendar& cal : p.calendars) add_instants(cal);
   }
 
-  std::uint64_t below(std::uint64_t n) { return std::uniform_int_distribution<std::uint64_t>(0, n - 1)(rng_); }
+  std::uint64_t below(std::uint64_t n) {
+    return std::uniform_int_distribution<std::uint64_t>(0, n - 1)(rng_);
+  }
   bool chance(int percent) { return below(100) < static_cast<std::uint64_t>(percent); }
 
   /// A decision instant: near a calendar's special days and edges, or anywhere in 2026.
@@ -130,7 +132,8 @@ class input_source {
       case fact_type::enumeration:
         return static_cast<std::int64_t>(below(f.values.size()));
       case fact_type::string:
-        return f.values.empty() || chance(25) ? string_other : static_cast<std::int64_t>(below(f.values.size()));
+        return f.values.empty() || chance(25) ? string_other
+                                              : static_cast<std::int64_t>(below(f.values.size()));
       case fact_type::boolean:
         return chance(50) ? 1 : 0;
       case fact_type::timestamp: {
@@ -152,10 +155,10 @@ class input_source {
     if (!k.empty() && chance(60)) {
       v = k[below(k.size())] + static_cast<std::int64_t>(below(3)) - 1;
     } else if (chance(2)) {
-      static constexpr std::int64_t extremes[] = {std::numeric_limits<std::int64_t>::max(),
-                                                  std::numeric_limits<std::int64_t>::max() - 1,
-                                                  std::int64_t{1} << 62, std::numeric_limits<std::int64_t>::min(),
-                                                  std::numeric_limits<std::int64_t>::min() + 1};
+      static constexpr std::int64_t extremes[] = {
+          std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::max() - 1,
+          std::int64_t{1} << 62, std::numeric_limits<std::int64_t>::min(),
+          std::numeric_limits<std::int64_t>::min() + 1};
       v = extremes[below(f.type == fact_type::money ? 3 : 5)];
     } else {
       switch (below(4)) {

@@ -33,8 +33,8 @@ using runner = std::string (*)(std::uint32_t table, const std::int64_t* values, 
                                sys_seconds now);
 
 struct compiled_policy {
-  const char* name_space;  ///< the generated code's namespace
-  const char* file;        ///< the policy file
+  const char* name_space;   ///< the generated code's namespace
+  const char* file;         ///< the policy file
   const char* policy_path;  ///< a folder its `extends:` may read from ("" when none)
   runner run;
 };
@@ -46,11 +46,11 @@ extern const std::size_t compiled_policy_count;
 }  // namespace aftersale::diff
 
 /// Defines `run_<ns>`, the runner of the generated code in namespace `ns`.
-#define AFTERSALE_DIFF_RUNNER(ns)                                                                          \
-  std::string run_##ns(std::uint32_t table, const std::int64_t* values, const std::uint8_t* present,      \
-                       aftersale::sys_seconds now) {                                                        \
-    return aftersale::diff::outcome([&] {                                                                   \
-      return ns::reflect::canonical_text(                                                                   \
-          ns::reflect::decide_table(table, ns::reflect::request_from_encoded(values, present), now));       \
-    });                                                                                                     \
+#define AFTERSALE_DIFF_RUNNER(ns)                                                                     \
+  std::string run_##ns(std::uint32_t table, const std::int64_t* values, const std::uint8_t* present,  \
+                       aftersale::sys_seconds now) {                                                  \
+    return aftersale::diff::outcome([&] {                                                             \
+      return ns::reflect::canonical_text(                                                             \
+          ns::reflect::decide_table(table, ns::reflect::request_from_encoded(values, present), now)); \
+    });                                                                                               \
   }

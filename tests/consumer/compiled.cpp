@@ -78,7 +78,8 @@ int main(int argc, char** argv) {
         rs.set("gift_wrapped", wrapped);
         const std::string generated = store::reflect::canonical_text(store::decide(q, now));
         expect_same("store policy", generated, aftersale::canonical_text(aftersale::decide(store, rs, now)));
-        expect_contains("store policy", generated, wrapped ? "gift_wrapped_return" : "seven_day_return_delivered");
+        expect_contains("store policy", generated,
+                        wrapped ? "gift_wrapped_return" : "seven_day_return_delivered");
       }
     }
     {  // a required fact left out: the same error as the interpreter's
