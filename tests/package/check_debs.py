@@ -152,6 +152,11 @@ def main() -> int:
          f"-DCMAKE_PREFIX_PATH={usr}", f"-DAFTERSALE_EXPECTED_PREFIX={usr}"])
     run(["cmake", "--build", str(build), "-j", "2"])
     print(run([str(build / "consumer"), str(consumer / "policy.yaml")]).strip())
+    # The same build compiled the packaged default policy and a store policy on it with
+    # aftersale_compile_policy (the packaged CLI, aftersale::cli).
+    policies = usr / "share" / "aftersale" / "policies"
+    print(run([str(build / "compiled"), str(policies / "default.yaml"), str(consumer / "store.yaml"),
+               str(policies)]).strip())
 
     # And with the Makefile and pkg-config, which must resolve the .pc file's prefix to the tree.
     pcdir = next((usr / "lib").glob("*/pkgconfig"))
