@@ -29,6 +29,7 @@ RANKS = {
     "decide": 3,
     "case": 4,
     "analysis": 5,
+    "codegen": 5,  # the code generator: reads model, calendar, decide and case; a peer of analysis
     "store": 5,  # the case store: above case, a peer of analysis (neither uses the other)
     "whatif": 4.5,  # what-if comparisons: above case (its strict JSON reader), below analysis and store
     "diagram": 6,
@@ -55,6 +56,7 @@ PUBLIC = {
     "case.hpp": "case",
     "store.hpp": "store",
     "analysis.hpp": "analysis",
+    "codegen.hpp": "codegen",
     "diagram.hpp": "diagram",
     "policy_test.hpp": "testing",
     # The umbrella header includes everything; nothing inside the library may include it.

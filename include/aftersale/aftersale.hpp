@@ -18,6 +18,7 @@
 #include <aftersale/batch.hpp>
 #include <aftersale/calendar.hpp>
 #include <aftersale/case.hpp>
+#include <aftersale/codegen.hpp>
 #include <aftersale/decide.hpp>
 #include <aftersale/diagram.hpp>
 #include <aftersale/error.hpp>

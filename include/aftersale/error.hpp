@@ -143,6 +143,11 @@ enum class error_code : std::uint16_t {
   mismatched_batches =
       507,  ///< compared decisions of different row counts, or a batch that does not fit its policy
   foreign_report = 508,  ///< a what-if report merged with one of other policies or tables
+  bad_namespace =
+      509,  ///< `generate_cpp` (`aftersale compile --namespace`) given a namespace that is no C++ name
+  not_generated = 510,  ///< `aftersale compile --check` given a file without the stamp of a generated header
+  output_not_written =
+      511,  ///< `aftersale compile` could not write the header, the flows source or the depfile
   // E6xx: the case store (thrown as `store_error`, store.hpp)
   store_unavailable =
       600,                 ///< the database cannot be opened or read, a statement failed, or it stayed locked
