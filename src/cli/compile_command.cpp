@@ -9,6 +9,8 @@
 // (E509) or an output that cannot be written (E511). Checking: 0 fresh, 1 stale (one line says
 // why, naming both hashes or both versions), 2 an error (the policy does not load, the header
 // cannot be read or is no generated header, E510).
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <aftersale/codegen.hpp>
 #include <aftersale/load.hpp>
@@ -22,7 +24,6 @@
 #include <sstream>
 #include <string>
 #include <system_error>
-#include <unistd.h>
 
 #include "base/hash.hpp"
 #include "command.hpp"
@@ -87,21 +88,26 @@ class compile_command final : public command {
     cmd_->add_option("policy", policy_, "Policy file")->required();
     add_policy_path_option(cmd_);
     cmd_->add_option("--output,-o", output_, "The header to write (e.g. store_policy.hpp)");
-    cmd_->add_option("--namespace", namespace_, "C++ namespace of the generated code (default aftersale_policy)");
+    cmd_->add_option("--namespace", namespace_,
+                     "C++ namespace of the generated code (default aftersale_policy)");
     cmd_->add_option("--flows-source", flows_source_,
                      "The flows source to write when the policy has flows (default: <OUT stem>_flows.cpp)");
-    cmd_->add_option("--depfile", depfile_, "Also write a Make depfile: the policy and every `extends:` base");
-    cmd_->add_option("--check", check_,
-                     "Only check: exit 0 when HEADER was made from this policy text by this aftersale, 1 when stale")
+    cmd_->add_option("--depfile", depfile_,
+                     "Also write a Make depfile: the policy and every `extends:` base");
+    cmd_->add_option(
+            "--check", check_,
+            "Only check: exit 0 when HEADER was made from this policy text by this aftersale, 1 when stale")
         ->excludes("--output")
         ->excludes("--namespace")
         ->excludes("--flows-source")
         ->excludes("--depfile");
-    set_help_footer(cmd_, "aftersale compile policies/default.yaml -o store_policy.hpp --namespace store_policy",
+    set_help_footer(cmd_,
+                    "aftersale compile policies/default.yaml -o store_policy.hpp --namespace store_policy",
                     {{0, "written (with --check: the header is fresh)"},
                      {1, "the policy does not load (with --check: the header is stale, one line says why)"},
-                     {2, "a bad command line or namespace, an output that cannot be written (with --check: any "
-                         "error, the policy not loading included)"}});
+                     {2,
+                      "a bad command line or namespace, an output that cannot be written (with --check: any "
+                      "error, the policy not loading included)"}});
   }
 
   bool selected() const override { return cmd_->parsed(); }
@@ -141,8 +147,8 @@ class compile_command final : public command {
     {
       std::ifstream in(check_, std::ios::binary);
       if (!in) {
-        std::cout << "stale: " << check_ << " does not exist: run aftersale compile " << policy_ << " -o " << check_
-                  << '\n';
+        std::cout << "stale: " << check_ << " does not exist: run aftersale compile " << policy_ << " -o "
+                  << check_ << '\n';
         return exit_stale;
       }
       std::ostringstream s;
@@ -171,8 +177,8 @@ class compile_command final : public command {
       return exit_stale;
     }
     if (stamp->generator != AFTERSALE_VERSION_STRING) {
-      std::cout << "stale: " << check_ << " was made by aftersale " << stamp->generator << ", this is aftersale "
-                << AFTERSALE_VERSION_STRING << '\n';
+      std::cout << "stale: " << check_ << " was made by aftersale " << stamp->generator
+                << ", this is aftersale " << AFTERSALE_VERSION_STRING << '\n';
       return exit_stale;
     }
     std::cout << "fresh: " << check_ << " was made from " << policy_ << " (policy hash " << now

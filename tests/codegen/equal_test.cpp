@@ -58,7 +58,8 @@ class request_maker {
           out.r.set(f.name, f.values[static_cast<std::size_t>(v)]);
           break;
         case fact_type::string:
-          v = f.values.empty() || rnd_.chance(25) ? -1 : static_cast<std::int64_t>(rnd_.below(f.values.size()));
+          v = f.values.empty() || rnd_.chance(25) ? -1
+                                                  : static_cast<std::int64_t>(rnd_.below(f.values.size()));
           out.r.set(f.name, v < 0 ? std::string("some other text") : f.values[static_cast<std::size_t>(v)]);
           break;
         case fact_type::boolean:
@@ -96,13 +97,18 @@ class request_maker {
  private:
   // Mostly small and round, sometimes the edges of 64 bits and of rounding.
   std::int64_t number(bool may_be_negative) {
-    static const std::vector<std::int64_t> common{0, 1, 2, 3, 5, 7, 8, 10, 49, 50, 100, 150, 200, 4999, 5000, 5001,
-                                                  9997, 9998, 9999, 10001, 12900, 50000, 200000, 1000000, 1000001};
-    static const std::vector<std::int64_t> edges{std::numeric_limits<std::int64_t>::max(),
-                                                 std::numeric_limits<std::int64_t>::max() - 1,
-                                                 std::numeric_limits<std::int64_t>::max() / 2 + 1,
-                                                 std::numeric_limits<std::int64_t>::max() / 3};
-    static const std::vector<std::int64_t> negative{-1, -2, -3, -50, -101, std::numeric_limits<std::int64_t>::min(),
+    static const std::vector<std::int64_t> common{
+        0,    1,    2,    3,    5,    7,    8,     10,    49,    50,     100,     150,    200,
+        4999, 5000, 5001, 9997, 9998, 9999, 10001, 12900, 50000, 200000, 1000000, 1000001};
+    static const std::vector<std::int64_t> edges{
+        std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::max() - 1,
+        std::numeric_limits<std::int64_t>::max() / 2 + 1, std::numeric_limits<std::int64_t>::max() / 3};
+    static const std::vector<std::int64_t> negative{-1,
+                                                    -2,
+                                                    -3,
+                                                    -50,
+                                                    -101,
+                                                    std::numeric_limits<std::int64_t>::min(),
                                                     std::numeric_limits<std::int64_t>::min() + 1};
     if (may_be_negative && rnd_.chance(15)) return rnd_.pick(negative);
     if (rnd_.chance(5)) return rnd_.pick(edges);
@@ -132,37 +138,38 @@ std::string generated(Generated decide, const both_ways& in) {
 }
 
 // Every table of `file` on `count` requests: the generated namespace `ns` against the interpreter.
-#define AFTERSALE_COMPARE(ns, file, count, seed)                                                            \
-  do {                                                                                                      \
-    aftersale::load_options options;                                                                        \
-    options.policy_paths = {AFTERSALE_SOURCE_DIR "/policies"};                                              \
-    const auto p = aftersale::load_policy_file(file, {}, options);                                          \
-    ASSERT_EQ(ns::policy_hash, p->info.content_hash) << "the build generated " #ns " from another text";    \
-    ASSERT_EQ(ns::reflect::table_count, p->decisions.size());                                               \
-    request_maker maker(seed);                                                                              \
-    std::mt19937_64 clock_rng(seed);                                                                        \
-    std::size_t matched = 0, refused = 0, compared = 0;                                                     \
-    for (int i = 0; i < (count); ++i) {                                                                     \
-      const sys_seconds now{std::chrono::seconds{k_start + static_cast<std::int64_t>(clock_rng() % (86400 * 120))}}; \
-      const both_ways in = maker.make(*p, now);                                                             \
-      for (std::uint32_t t = 0; t < p->decisions.size(); ++t) {                                             \
-        const std::string want = interpreted(p, t, in.r, now);                                              \
-        const std::string got = generated(                                                                  \
-            [&](const std::int64_t* v, const std::uint8_t* pr) {                                            \
-              return ns::reflect::canonical_text(                                                           \
-                  ns::reflect::decide_table(t, ns::reflect::request_from_encoded(v, pr), now));             \
-            },                                                                                              \
-            in);                                                                                            \
-        ++compared;                                                                                         \
-        if (want.rfind("refused", 0) == 0) ++refused;                                                       \
-        if (want.find("status matched") != std::string::npos) ++matched;                                    \
-        ASSERT_EQ(want, got) << "request " << i << ", table `" << p->decisions[t].id << "` at "            \
-                             << aftersale::format_utc(now);                                                 \
-      }                                                                                                     \
-    }                                                                                                       \
-    /* The comparison means something only if both outcomes occur. */                                      \
-    EXPECT_GT(matched, compared / 10);                                                                      \
-    EXPECT_GT(refused, 0u);                                                                                 \
+#define AFTERSALE_COMPARE(ns, file, count, seed)                                                         \
+  do {                                                                                                   \
+    aftersale::load_options options;                                                                     \
+    options.policy_paths = {AFTERSALE_SOURCE_DIR "/policies"};                                           \
+    const auto p = aftersale::load_policy_file(file, {}, options);                                       \
+    ASSERT_EQ(ns::policy_hash, p->info.content_hash) << "the build generated " #ns " from another text"; \
+    ASSERT_EQ(ns::reflect::table_count, p->decisions.size());                                            \
+    request_maker maker(seed);                                                                           \
+    std::mt19937_64 clock_rng(seed);                                                                     \
+    std::size_t matched = 0, refused = 0, compared = 0;                                                  \
+    for (int i = 0; i < (count); ++i) {                                                                  \
+      const sys_seconds now{                                                                             \
+          std::chrono::seconds{k_start + static_cast<std::int64_t>(clock_rng() % (86400 * 120))}};       \
+      const both_ways in = maker.make(*p, now);                                                          \
+      for (std::uint32_t t = 0; t < p->decisions.size(); ++t) {                                          \
+        const std::string want = interpreted(p, t, in.r, now);                                           \
+        const std::string got = generated(                                                               \
+            [&](const std::int64_t* v, const std::uint8_t* pr) {                                         \
+              return ns::reflect::canonical_text(                                                        \
+                  ns::reflect::decide_table(t, ns::reflect::request_from_encoded(v, pr), now));          \
+            },                                                                                           \
+            in);                                                                                         \
+        ++compared;                                                                                      \
+        if (want.rfind("refused", 0) == 0) ++refused;                                                    \
+        if (want.find("status matched") != std::string::npos) ++matched;                                 \
+        ASSERT_EQ(want, got) << "request " << i << ", table `" << p->decisions[t].id << "` at "          \
+                             << aftersale::format_utc(now);                                              \
+      }                                                                                                  \
+    }                                                                                                    \
+    /* The comparison means something only if both outcomes occur. */                                    \
+    EXPECT_GT(matched, compared / 10);                                                                   \
+    EXPECT_GT(refused, 0u);                                                                              \
   } while (false)
 
 TEST(codegen_equal, default_policy) {
