@@ -77,6 +77,11 @@ std::string duration_literal(const clock_duration& d) {
 std::string add_on_calendar_expr(const policy& p, const policy_names& n, std::uint32_t calendar,
                                  std::string_view start, const clock_duration& d) {
   const std::uint32_t cal = calendar != npos ? calendar : p.info.default_calendar;
+  // Elapsed time is plain UTC arithmetic on every calendar (business_calendar::add saturates
+  // the same way): no call into the calendar.
+  if (d.kind == clock_kind::elapsed) {
+    return "detail::add_saturating(" + std::string(start) + ", " + cpp_int64(d.amount) + ")";
+  }
   if (cal < p.calendars.size()) {
     return "detail::" + n.calendars[cal] + "().add(" + std::string(start) + ", " + duration_literal(d) + ")";
   }

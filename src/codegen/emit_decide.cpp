@@ -3,6 +3,7 @@
 // `if` over its conditions under a `// file:line: rule` comment), one building a selected
 // rule's outcome, and `decide_<table>` applying the hit policy exactly as src/decide/decide.cpp.
 #include <algorithm>
+#include <functional>
 #include <numeric>
 
 #include "codegen/emit.hpp"
@@ -26,7 +27,7 @@ std::string where_text(const context& c, const source_span& where) {
 
 // The rule's conditions, cheapest first (and-ed, without side effects: the order cannot change
 // whether the rule matches).
-std::string rule_condition(const context& c, const rule& r) {
+std::string rule_condition(const context& c, const rule& r, const std::vector<std::uint8_t>& dropped) {
   std::vector<std::size_t> order(r.conditions.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -39,6 +40,7 @@ std::string rule_condition(const context& c, const rule& r) {
   std::string out;
   for (const std::size_t i : order) {
     const condition& cond = r.conditions[i];
+    if (cond.fact < dropped.size() && dropped[cond.fact]) continue;  // the enclosing group tested it
     // A condition on no fact of the policy sees an absent value (decide.cpp's trace does too).
     const std::string e = cond.fact < c.p.facts.size()
                               ? condition_expr(cond, c.p.facts[cond.fact], c.n.facts[cond.fact],
@@ -134,46 +136,148 @@ void emit_derived_locals(code_writer& w, const context& c, const decision_table&
   }
 }
 
-void emit_first_function(code_writer& w, const context& c, std::uint32_t t) {
-  const decision_table& table = c.p.decisions[t];
-  const table_names& tn = c.n.tables[t];
-  w.line("");
-  w.comment("Table `" + table.id + "`: the first rule whose conditions all hold, in rule order.");
-  w.open("inline std::optional<" + tn.rule_enum + "> first_" + tn.function.substr(7) +
-         "(const request& r, aftersale::sys_seconds now)");
-  bool uses_now = false;
-  emit_derived_locals(w, c, table, uses_now);
-  if (!uses_now) w.line("(void)now;");
-  w.line("(void)r;");
-  for (std::size_t i = 0; i < table.rules.size(); ++i) {
-    const rule& rl = table.rules[i];
-    w.comment(where_text(c, rl.where) + ": " + rl.id);
-    w.line("if (" + rule_condition(c, rl) + ") return " + tn.rule_enum + "::" + tn.rules[i] + ";");
-  }
-  w.line("return std::nullopt;");
-  w.close();
+// --- grouping: rules split by the value of one enum fact, each group in rule order.
+//
+// For a value v of enum fact f (or f absent), only the rules whose conditions on f accept v can
+// match; testing those, in their order, gives the same first match (and the same matches in the
+// same order) as testing every rule. The generated code switches on f and tests each group with
+// its conditions on f left out. Worth it when the groups are much smaller than the table.
+
+// True when every condition of `r` on fact `f` holds for `value` (nullopt: f absent).
+bool accepts(const rule& r, std::uint32_t f, std::optional<std::int64_t> value) {
+  for (const condition& c : r.conditions)
+    if (c.fact == f && !detail::condition_holds(c, value.has_value(), value.value_or(0))) return false;
+  return true;
 }
 
-void emit_all_function(code_writer& w, const context& c, std::uint32_t t) {
+struct grouping {
+  std::uint32_t fact = npos;
+  bool absent_branch = false;  // the fact may be absent (no default)
+};
+
+grouping pick_grouping(const context& c, const decision_table& t, const std::vector<std::uint32_t>& rules,
+                       const std::vector<std::uint8_t>& dropped) {
+  grouping best;
+  if (rules.size() < 8) return best;
+  double best_cost = 0;
+  for (std::uint32_t f = 0; f < c.p.facts.size(); ++f) {
+    const fact_def& fd = c.p.facts[f];
+    if (fd.type != fact_type::enumeration || fd.values.empty() || fd.values.size() > 256 || dropped[f])
+      continue;
+    bool mentioned = false;
+    for (const std::uint32_t r : rules)
+      for (const condition& cond : t.rules[r].conditions) mentioned = mentioned || cond.fact == f;
+    if (!mentioned) continue;
+    // A required fact is never absent here: decide_<table> refuses the request before (E303).
+    const bool absent = !fd.default_value && !(fd.required && fd.derive == derivation::none);
+    std::size_t copies = 0;
+    std::size_t branches = fd.values.size() + (absent ? 1 : 0);
+    for (const std::uint32_t r : rules) {
+      for (std::size_t v = 0; v < fd.values.size(); ++v)
+        copies += accepts(t.rules[r], f, static_cast<std::int64_t>(v));
+      if (absent) copies += accepts(t.rules[r], f, std::nullopt);
+    }
+    // Rules tested on average per request (values equally likely), and the code it costs.
+    const double tested = static_cast<double>(copies) / static_cast<double>(branches);
+    if (tested > 0.6 * static_cast<double>(rules.size()) || copies > 3 * rules.size() + 64) continue;
+    if (best.fact == npos || tested < best_cost) {
+      best.fact = f;
+      best.absent_branch = absent;
+      best_cost = tested;
+    }
+  }
+  return best;
+}
+
+// `action(i)`: the statement run when rule i matches (`return ...;` or `hits[n++] = i;`).
+// Returns true when the code written always returns (a `first` group ending in a rule without
+// conditions left).
+bool emit_tests(code_writer& w, const context& c, const decision_table& t,
+                const std::vector<std::uint32_t>& rules, std::vector<std::uint8_t>& dropped,
+                const std::function<std::string(std::uint32_t)>& action, int depth) {
+  const grouping g = depth < 2 ? pick_grouping(c, t, rules, dropped) : grouping{};
+  if (g.fact == npos) {
+    for (const std::uint32_t i : rules) {
+      const rule& rl = t.rules[i];
+      w.comment(where_text(c, rl.where) + ": " + rl.id);
+      const std::string cond = rule_condition(c, rl, dropped);
+      if (cond == "false") {
+        w.comment("(cannot match here)");
+        continue;
+      }
+      if (cond == "true") {
+        w.line(action(i));
+        if (action(i).rfind("return", 0) == 0) {
+          if (i != rules.back()) w.comment("(the rules after it in this group cannot be reached)");
+          return true;
+        }
+        continue;
+      }
+      w.line("if (" + cond + ") " + action(i));
+    }
+    return false;
+  }
+  const fact_def& f = c.p.facts[g.fact];
+  const fact_names& fn = c.n.facts[g.fact];
+  const fact_access a = table_fact_access(c.p, c.n, g.fact);
+  auto group_of = [&](std::optional<std::int64_t> v) {
+    std::vector<std::uint32_t> out;
+    for (const std::uint32_t r : rules)
+      if (accepts(t.rules[r], g.fact, v)) out.push_back(r);
+    return out;
+  };
+  dropped[g.fact] = 1;
+  w.comment("By `" + f.name + "`: each group holds the rules that value can match, in rule order.");
+  if (g.absent_branch) {
+    w.open("if (!" + a.present + ")");
+    emit_tests(w, c, t, group_of(std::nullopt), dropped, action, depth + 1);
+    w.close("} else {");
+    w.indent();
+  } else if (a.present != "true") {
+    w.comment("(`" + f.name + "` is required: never absent here)");
+  }
+  w.open("switch (" + a.value + ")");
+  for (std::size_t v = 0; v < f.values.size(); ++v) {
+    w.open("case " + fn.enum_type + "::" + fn.enumerators[v] + ":");
+    if (!emit_tests(w, c, t, group_of(static_cast<std::int64_t>(v)), dropped, action, depth + 1))
+      w.line("break;");
+    w.close();
+  }
+  w.close();
+  if (g.absent_branch) w.close();
+  dropped[g.fact] = 0;
+  return false;
+}
+
+void emit_match_function(code_writer& w, const context& c, std::uint32_t t, bool first) {
   const decision_table& table = c.p.decisions[t];
   const table_names& tn = c.n.tables[t];
   w.line("");
-  w.comment("Table `" + table.id +
-            "`: every rule whose conditions all hold, in rule order, into `hits`;\n"
-            "returns how many.");
-  w.open("inline std::size_t all_" + tn.function.substr(7) +
-         "(const request& r, aftersale::sys_seconds now, std::uint32_t* hits)");
+  if (first) {
+    w.comment("Table `" + table.id + "`: the first rule whose conditions all hold, in rule order.");
+    w.open("inline std::optional<" + tn.rule_enum + "> first_" + tn.function.substr(7) +
+           "(const request& r, aftersale::sys_seconds now)");
+  } else {
+    w.comment("Table `" + table.id +
+              "`: every rule whose conditions all hold, in rule order, into `hits`;\n"
+              "returns how many.");
+    w.open("inline std::size_t all_" + tn.function.substr(7) +
+           "(const request& r, aftersale::sys_seconds now, std::uint32_t* hits)");
+  }
   bool uses_now = false;
   emit_derived_locals(w, c, table, uses_now);
   if (!uses_now) w.line("(void)now;");
   w.line("(void)r;");
-  w.line("std::size_t n = 0;");
-  for (std::size_t i = 0; i < table.rules.size(); ++i) {
-    const rule& rl = table.rules[i];
-    w.comment(where_text(c, rl.where) + ": " + rl.id);
-    w.line("if (" + rule_condition(c, rl) + ") hits[n++] = " + std::to_string(i) + ";");
-  }
-  w.line("return n;");
+  if (!first) w.line("std::size_t n = 0;");
+  std::vector<std::uint32_t> rules(table.rules.size());
+  std::iota(rules.begin(), rules.end(), 0u);
+  std::vector<std::uint8_t> dropped(c.p.facts.size(), 0);
+  auto action = [&](std::uint32_t i) {
+    return first ? "return " + tn.rule_enum + "::" + tn.rules[i] + ";"
+                 : "hits[n++] = " + std::to_string(i) + ";";
+  };
+  emit_tests(w, c, table, rules, dropped, action, 0);
+  w.line(first ? "return std::nullopt;" : "return n;");
   w.close();
 }
 
@@ -340,11 +444,7 @@ void emit_decide(code_writer& w, const policy& p, const policy_names& n, const c
   w.line("namespace detail {");
   for (std::uint32_t t = 0; t < p.decisions.size(); ++t) {
     emit_outcome(w, c, t);
-    if (p.decisions[t].hit_policy == hit_policy::first) {
-      emit_first_function(w, c, t);
-    } else {
-      emit_all_function(w, c, t);
-    }
+    emit_match_function(w, c, t, p.decisions[t].hit_policy == hit_policy::first);
   }
   w.line("}  // namespace detail");
   for (std::uint32_t t = 0; t < p.decisions.size(); ++t) emit_table(w, c, t);

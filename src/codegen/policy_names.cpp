@@ -75,7 +75,9 @@ policy_names name_policy(const policy& p) {
                                "text_line"}) {
     n.scope.reserve(own);
   }
-  name_scope request_scope{"request"};
+  // A data member may have its class's name when the class declares no constructor
+  // ([class.mem]): a fact `request` is `r.request`.
+  name_scope request_scope;
   for (const fact_def& f : p.facts) {
     fact_names fn;
     const std::string base = cpp_name(f.name);

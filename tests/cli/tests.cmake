@@ -354,3 +354,6 @@ include("${CMAKE_CURRENT_SOURCE_DIR}/cli/locale.cmake")
 
 # aftersale diff: the requests readers, the command against decide, its refusals.
 include("${CMAKE_CURRENT_SOURCE_DIR}/cli/diff.cmake")
+
+# aftersale compile: the generated header, --check (fresh, stale, an edited base), its refusals.
+include("${CMAKE_CURRENT_SOURCE_DIR}/cli/compile.cmake")

@@ -39,3 +39,15 @@ if(TARGET aftersale_cli)
                          DISCOVERY_TIMEOUT 60 PROPERTIES LABELS codegen)
   endforeach()
 endif()
+
+# The same headers through clang++ too (g++ builds them above), when it is installed.
+find_program(AFTERSALE_CLANGXX NAMES clang++-14 clang++)
+if(TARGET aftersale_cli AND AFTERSALE_CLANGXX)
+  foreach(standard 17 20)
+    add_test(NAME codegen.clang.cxx${standard}
+             COMMAND "${AFTERSALE_CLANGXX}" -std=c++${standard} -fsyntax-only -Wall -Wextra -Wpedantic -Werror
+                     -I "${PROJECT_SOURCE_DIR}/include" -I "${aftersale_codegen_dir}"
+                     "${CMAKE_CURRENT_SOURCE_DIR}/codegen/all_headers.cpp")
+    set_tests_properties(codegen.clang.cxx${standard} PROPERTIES LABELS codegen)
+  endforeach()
+endif()
