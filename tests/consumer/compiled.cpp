@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
     {  // the baseline: the 7-day return, the buyer pays the postage
       default_policy::request q;
       q.order_status = default_policy::order_status_value::delivered;
-      q.request_2 = default_policy::request_value::request_return_refund;
+      q.request = default_policy::request_value::request_return_refund;
       q.reason = default_policy::reason_value::changed_mind;
       q.amount = 12900;
       q.delivered_at = delivered;
@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
       for (const bool wrapped : {true, false}) {
         store::request q;
         q.order_status = store::order_status_value::delivered;
-        q.request_2 = store::request_value::request_return_refund;
+        q.request = store::request_value::request_return_refund;
         q.reason = store::reason_value::changed_mind;
         q.amount = 12900;
         q.delivered_at = delivered;
