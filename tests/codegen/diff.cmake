@@ -91,5 +91,8 @@ add_dependencies(aftersale_codegen_diff aftersale_codegen_diff_headers)
 target_include_directories(aftersale_codegen_diff PRIVATE "${diff_src}" "${diff_dir}/include")
 target_link_libraries(aftersale_codegen_diff PRIVATE aftersale::aftersale)
 aftersale_target_options(aftersale_codegen_diff)
+# gen M2's headers leave a derived fact's local unused when every rule reading it folds to
+# `if (false)` (random seeds 1035, 1047); gen's next commit casts them to void. Remove with it.
+target_compile_options(aftersale_codegen_diff PRIVATE -Wno-unused-but-set-variable)
 add_test(NAME codegen.diff COMMAND aftersale_codegen_diff --requests ${AFTERSALE_CODEGEN_DIFF_REQUESTS})
 set_tests_properties(codegen.diff PROPERTIES LABELS codegen TIMEOUT 900)
