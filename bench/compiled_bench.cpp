@@ -47,7 +47,8 @@ void expect_checksum(const char* engine, int rules, const fnv64& got, const char
   std::fprintf(stderr, "checksum ok: %-24s %4d rules  %s\n", engine, rules, want);
 }
 
-// The generated code of one policy, behind one name.
+// The generated code of one policy, behind one name; `first` is the rule selection `decide`
+// calls (detail::first_<table>: first hit, no outputs, no deadline).
 #define AFTERSALE_COMPILED_POLICY(traits, ns)                                      \
   struct traits {                                                                  \
     using request = ns::request;                                                   \
@@ -56,6 +57,10 @@ void expect_checksum(const char* engine, int rules, const fnv64& got, const char
       return ns::reflect::request_from_encoded(b.values.data(), b.present.data()); \
     }                                                                              \
     static decision decide(const request& r) { return ns::decide(r, bench_now); }  \
+    static std::uint32_t first(const request& r) {                                 \
+      const auto hit = ns::detail::first_neutral(r, bench_now);                    \
+      return hit ? static_cast<std::uint32_t>(*hit) : npos;                        \
+    }                                                                              \
   };
 AFTERSALE_COMPILED_POLICY(compiled_60, neutral_rules_60)
 AFTERSALE_COMPILED_POLICY(compiled_1000, neutral_rules_1000)
