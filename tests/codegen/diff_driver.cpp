@@ -6,7 +6,7 @@
 // or the errors both throw. Exit 0 when all agree, 1 at any mismatch (each printed with the seed,
 // the policy file, the table, `now` and the request), 2 on bad arguments.
 //   aftersale_codegen_diff [--requests N] [--seed S] [--policy SUBSTRING] [--max-mismatches N]
-// REQUESTS is the total over all policies, shared out equally (at least one per table).
+// REQUESTS is the total over all policies, shared out equally (rounded up: at least REQUESTS).
 #include <aftersale/codegen.hpp>
 #include <aftersale/decide.hpp>
 #include <aftersale/load.hpp>
@@ -59,7 +59,7 @@ void run_policy(const diff::compiled_policy& cp, std::uint64_t per_policy, std::
   if (*cp.policy_path) options.policy_paths.push_back(cp.policy_path);
   const std::shared_ptr<const policy> p = load_policy_file(cp.file, load_limits{}, options);
   const auto tables = static_cast<std::uint32_t>(p->decisions.size());
-  const std::uint64_t per_table = std::max<std::uint64_t>(1, per_policy / tables);
+  const std::uint64_t per_table = std::max<std::uint64_t>(1, (per_policy + tables - 1) / tables);
   for (std::uint32_t table = 0; table < tables; ++table) {
     const std::uint64_t table_seed = seed ^ (name_hash(cp.file) * 31 + table);
     diff::input_source inputs(*p, table_seed);
@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   totals t;
-  const std::uint64_t per_policy = std::max<std::uint64_t>(1, requests / selected);
+  const std::uint64_t per_policy = std::max<std::uint64_t>(1, (requests + selected - 1) / selected);
   try {
     for (std::size_t i = 0; i < diff::compiled_policy_count; ++i)
       if (std::strstr(diff::compiled_policies[i].file, only.c_str()))
