@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Install rules, the package config for find_package(aftersale) and the pkg-config file:
 #   lib/libaftersale.a, include/aftersale/**, bin/aftersale (when built),
-#   lib/cmake/aftersale/{aftersaleConfig,aftersaleConfigVersion,aftersaleTargets}.cmake,
+#   lib/cmake/aftersale/{aftersaleConfig,aftersaleConfigVersion,aftersaleTargets,aftersaleCliTargets,
+#   AftersaleCompilePolicy}.cmake,
 #   lib/pkgconfig/aftersale.pc, share/aftersale/policies/*.yaml
 # Components (the Debian packages of cmake/AftersalePackaging.cmake): `dev` (library, headers,
 # CMake and pkg-config files, policies), `cli` (bin/aftersale), `python` (bindings/CMakeLists.txt).
@@ -24,8 +25,12 @@ install(TARGETS aftersale EXPORT aftersaleTargets COMPONENT dev
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/aftersale" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
         COMPONENT dev FILES_MATCHING PATTERN "*.hpp")
 
+# The CLI is exported as aftersale::cli (aftersale_compile_policy runs it) in an export set of its
+# own, installed with the `cli` component: a prefix with the `dev` component only still loads.
 if(TARGET aftersale_cli)
-  install(TARGETS aftersale_cli RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT cli)
+  set_target_properties(aftersale_cli PROPERTIES EXPORT_NAME cli)
+  install(TARGETS aftersale_cli EXPORT aftersaleCliTargets RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT cli)
+  install(EXPORT aftersaleCliTargets NAMESPACE aftersale:: DESTINATION "${AFTERSALE_INSTALL_CMAKEDIR}" COMPONENT cli)
 endif()
 
 set(AFTERSALE_INSTALL_POLICYDIR "${CMAKE_INSTALL_DATADIR}/aftersale/policies")
@@ -48,6 +53,7 @@ endif()
 write_basic_package_version_file("${PROJECT_BINARY_DIR}/aftersaleConfigVersion.cmake"
                                  VERSION "${PROJECT_VERSION}" COMPATIBILITY ${aftersale_compatibility})
 install(FILES "${PROJECT_BINARY_DIR}/aftersaleConfig.cmake" "${PROJECT_BINARY_DIR}/aftersaleConfigVersion.cmake"
+              "${CMAKE_CURRENT_LIST_DIR}/AftersaleCompilePolicy.cmake"
         DESTINATION "${AFTERSALE_INSTALL_CMAKEDIR}" COMPONENT dev)
 
 # aftersale.pc: the private dependencies come from what the library links (AftersaleDependencies.cmake,

@@ -32,6 +32,14 @@ foreach(mode add_subdirectory find_package)
   endforeach()
 endforeach()
 
+# aftersale_compile_policy's depfile: editing the base of a store policy regenerates its header, and
+# `aftersale compile --check` says stale before that build and fresh after it.
+add_test(NAME consumer.compile_policy.regenerates
+         COMMAND ${CMAKE_COMMAND} -DSTEP=regenerate -DSOURCE_DIR=${CMAKE_CURRENT_SOURCE_DIR}/consumer
+                 -DBINARY_DIR=${AFTERSALE_CONSUMER_ROOT}/regenerate -DPREFIX=${AFTERSALE_CONSUMER_PREFIX}
+                 ${aftersale_consumer_common} -P ${aftersale_consumer_script})
+set_tests_properties(consumer.compile_policy.regenerates PROPERTIES FIXTURES_REQUIRED aftersale_installed)
+
 # find_package(aftersale X REQUIRED) with an X this version does not satisfy: the next minor
 # version (it may have API this one lacks; in 0.x it may also break API) and the next major.
 math(EXPR aftersale_next_minor "${PROJECT_VERSION_MINOR} + 1")
@@ -61,6 +69,7 @@ set_tests_properties(consumer.pkg_config PROPERTIES FIXTURES_REQUIRED aftersale_
 # Each of these builds the library; one at a time keeps the machine's cores for the rest.
 set(aftersale_consumer_tests consumer.install consumer.add_subdirectory.cxx17 consumer.add_subdirectory.cxx20
                              consumer.find_package.cxx17 consumer.find_package.cxx20
+                             consumer.compile_policy.regenerates
                              consumer.find_package.refuses_minor consumer.find_package.refuses_major
                              consumer.pkg_config)
 set_tests_properties(${aftersale_consumer_tests} PROPERTIES LABELS consumer TIMEOUT 1200

@@ -79,7 +79,11 @@ def dur_text(s: int) -> str:
 class PolicyGen:
     """One random policy and its request distribution."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, extended: bool = False):
+        """`extended` (the compiled-code differential, tests/codegen) adds more tables with other
+        hit policies and the outputs reference.py does not model (steps in two locales, evidence,
+        remarks, labels). It draws from a second generator, so the policy of a seed without it
+        is the same as before."""
         self.seed = seed
         r = self.r = random.Random(seed)
         self.base = r.choice(DST_DATES) if r.random() < 0.3 else dt.date(2026, 1, 1) + dt.timedelta(
@@ -87,6 +91,8 @@ class PolicyGen:
         self.t0 = epoch(self.base) + r.randrange(86400)
         self.consts = {}  # fact -> constants the rules use, so requests hit the edges
         self.doc = self._policy()
+        if extended:
+            self._extend(random.Random(seed * 1_000_003 + 17))
 
     # -- pieces
     def _date(self, spread=40):
@@ -375,6 +381,24 @@ class PolicyGen:
         facts = self._facts(cal_ids)
         types = {n: d["type"] for n, d in facts.items()}
         hp = r.choice(HIT_POLICIES)
+        table = self._table(hp, facts, types, voc, clocks)
+        policy = {"id": f"gen_{self.seed}", "version": "1", "entry": "t"}
+        if r.random() < 0.8 or any("calendar" not in c for c in clocks.values()):
+            policy["calendar"] = r.choice(cal_ids)
+        self.hit_policy = hp
+        return {
+            "format": 1,
+            "policy": policy,
+            "vocabulary": voc,
+            "facts": facts,
+            "calendars": cals,
+            "clocks": clocks,
+            "decisions": {"t": table},
+        }
+
+    def _table(self, hp, facts, types, voc, clocks):
+        """One decision table of hit policy `hp` over the policy's facts."""
+        r = self.r
         rules = []
         nrules = r.randrange(1, 16)
         for i in range(nrules):
@@ -397,19 +421,49 @@ class PolicyGen:
                         "of": r.choice(["m0", "m1"]), "ratio": f"{r.randrange(0, 5)}/{r.choice([1, 2, 3, 10])}",
                         "max": 10**12}
                     rule["then"].setdefault("amounts", {})["agg"] = a
-        policy = {"id": f"gen_{self.seed}", "version": "1", "entry": "t"}
-        if r.random() < 0.8 or any("calendar" not in c for c in clocks.values()):
-            policy["calendar"] = r.choice(cal_ids)
-        self.hit_policy = hp
-        return {
-            "format": 1,
-            "policy": policy,
-            "vocabulary": voc,
-            "facts": facts,
-            "calendars": cals,
-            "clocks": clocks,
-            "decisions": {"t": table},
-        }
+        return table
+
+    def _extend(self, rx: random.Random):
+        """More tables (hit policies the first does not have) and every kind of output."""
+        main, self.r = self.r, rx
+        try:
+            doc = self.doc
+            voc = doc["vocabulary"]
+            voc["evidence"] = ["photos", "receipt", "video"]
+            if rx.random() < 0.5:
+                doc["policy"]["locale"] = "zh"
+                if rx.random() < 0.5:
+                    doc["policy"]["locales"] = ["zh", "en"]
+            types = {n: d["type"] for n, d in self.facts.items()}
+            others = [hp for hp in HIT_POLICIES if hp != self.hit_policy]
+            for name, hp in zip(["u", "w"], rx.sample(others, rx.randrange(1, 3))):
+                doc["decisions"][name] = self._table(hp, self.facts, types, voc, doc["clocks"])
+            for table in doc["decisions"].values():
+                shared = {}  # `any`/`unique` rules copy outcomes: the outputs added stay equal
+                for rule in table["rules"]:
+                    key = repr(rule["then"])
+                    if key not in shared:
+                        shared[key] = self._outputs(voc)
+                    rule["then"].update(copy.deepcopy(shared[key]))
+        finally:
+            self.r = main
+
+    def _outputs(self, voc):
+        """Steps (plain, or in zh and en), evidence, a remark and labels, each sometimes."""
+        r = self.r
+        out = {}
+        if r.random() < 0.5:
+            out["steps"] = [f"步骤{i}" if r.random() < 0.5 else {"zh": f"步骤{i}", "en": f"step {i}"}
+                            for i in range(r.randrange(1, 4))]
+        if r.random() < 0.4:
+            out["evidence"] = r.sample(voc["evidence"], r.randrange(1, 4))
+        if r.random() < 0.3:
+            k = r.randrange(3)
+            out["remark"] = ({"flag": r.choice(voc["flags"])} if k == 0 else {"text": "备注"} if k == 1
+                             else {"flag": r.choice(voc["flags"]), "text": {"zh": "备注", "en": "remark"}})
+        if r.random() < 0.3:
+            out["labels"] = {"customer": "处理中", "agent": {"zh": "审核", "en": "review"}}
+        return out
 
     # -- requests
     def _special_instants(self):

@@ -27,8 +27,9 @@ PACKAGES = {
                          "usr/lib/*/libaftersale.a", "usr/lib/*/cmake/aftersale/aftersaleConfig.cmake",
                          "usr/lib/*/cmake/aftersale/aftersaleConfigVersion.cmake",
                          "usr/lib/*/cmake/aftersale/aftersaleTargets.cmake", "usr/lib/*/pkgconfig/aftersale.pc",
+                         "usr/lib/*/cmake/aftersale/AftersaleCompilePolicy.cmake",
                          "usr/share/aftersale/policies/default.yaml"],
-    "aftersale": ["usr/bin/aftersale"],
+    "aftersale": ["usr/bin/aftersale", "usr/lib/*/cmake/aftersale/aftersaleCliTargets.cmake"],
     "python3-aftersale": ["usr/lib/python3/dist-packages/aftersale/__init__.py",
                           "usr/lib/python3/dist-packages/aftersale/dask.py",
                           "usr/lib/python3/dist-packages/aftersale/_core.cpython-*.so",
@@ -151,6 +152,11 @@ def main() -> int:
          f"-DCMAKE_PREFIX_PATH={usr}", f"-DAFTERSALE_EXPECTED_PREFIX={usr}"])
     run(["cmake", "--build", str(build), "-j", "2"])
     print(run([str(build / "consumer"), str(consumer / "policy.yaml")]).strip())
+    # The same build compiled the packaged default policy and a store policy on it with
+    # aftersale_compile_policy (the packaged CLI, aftersale::cli).
+    policies = usr / "share" / "aftersale" / "policies"
+    print(run([str(build / "compiled"), str(policies / "default.yaml"), str(consumer / "store.yaml"),
+               str(policies)]).strip())
 
     # And with the Makefile and pkg-config, which must resolve the .pc file's prefix to the tree.
     pcdir = next((usr / "lib").glob("*/pkgconfig"))
