@@ -297,11 +297,11 @@ void array_column::read_categorical(py::handle categorical) {
       request_columns cell(*policy_, 1);
       set_cell(cell, fact_, 0, c.ptr());
       cell.row(0, one);
-      if (!one.present[fact_]) {
+      if (!one.has(fact_)) {
         code_missing_.resize(n, 0);
         code_missing_[i] = 1;
       }
-      code_values_[i] = one.values[fact_];
+      code_values_[i] = one.value(fact_);
     } catch (const request_error& e) {
       code_problems_[i] = e.problems().front();
       code_problems_[i]->message = without_row(code_problems_[i]->message, 0);

@@ -80,11 +80,63 @@ class request {
   std::map<std::string, fact_value, std::less<>> values_;
 };
 
-/// A request checked against one policy: dense values by fact id (see `fact_def` for the
-/// encoding). Derived facts are filled in by the evaluator, which knows `now`.
-struct bound_request {
-  std::vector<std::int64_t> values;
-  std::vector<std::uint8_t> present;  ///< 1 when the fact has a value (given or default)
+/// A request checked against one policy: one flat row of encoded values by fact id (see
+/// `fact_def` for the encoding) followed by a presence mask, one bit per fact. Derived facts are
+/// filled in by the evaluator, which knows `now`.
+///
+/// The row lives inside the object for up to `inline_facts` facts (most policies), else in one
+/// heap block: matching a request reads one contiguous row, and a vector of bound requests is
+/// one contiguous stream of rows.
+class bound_request {
+ public:
+  /// Facts held without a heap block.
+  static constexpr std::size_t inline_facts = 15;
+
+  bound_request() = default;
+  /// `facts` facts, all absent.
+  explicit bound_request(std::size_t facts) { resize(facts); }
+
+  /// How many facts (the policy's fact count once bound).
+  std::size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  /// True when fact `i` has a value (given, default or derived); false past `size()`.
+  bool has(std::size_t i) const noexcept { return i < size_ && ((presence()[i / 64] >> (i % 64)) & 1U) != 0; }
+  /// The encoded value of fact `i`: 0 when absent. Requires `i < size()`.
+  std::int64_t value(std::size_t i) const noexcept { return row()[i]; }
+  /// Gives fact `i` the encoded value `v`. Requires `i < size()`.
+  void set(std::size_t i, std::int64_t v) noexcept {
+    row()[i] = v;
+    mask()[i / 64] |= std::uint64_t{1} << (i % 64);
+  }
+  /// Makes fact `i` absent (its value reads 0). Requires `i < size()`.
+  void reset(std::size_t i) noexcept {
+    row()[i] = 0;
+    mask()[i / 64] &= ~(std::uint64_t{1} << (i % 64));
+  }
+  /// `facts` facts: those kept keep their values, new ones are absent.
+  void resize(std::size_t facts);
+
+  /// The `size()` encoded values (0 where absent), then nothing: read with `presence()`.
+  const std::int64_t* values() const noexcept { return row(); }
+  /// ceil(size() / 64) words; bit `i % 64` of word `i / 64` is fact `i`'s presence.
+  const std::uint64_t* presence() const noexcept {
+    return reinterpret_cast<const std::uint64_t*>(row() + size_);
+  }
+
+  /// Same facts, values and presence.
+  friend bool operator==(const bound_request& a, const bound_request& b) noexcept;
+  friend bool operator!=(const bound_request& a, const bound_request& b) noexcept { return !(a == b); }
+
+ private:
+  static constexpr std::size_t words_for(std::size_t facts) noexcept { return (facts + 63) / 64; }
+  static constexpr std::size_t inline_slots = inline_facts + (inline_facts + 63) / 64;
+  std::int64_t* row() noexcept { return heap_.empty() ? inline_ : heap_.data(); }
+  const std::int64_t* row() const noexcept { return heap_.empty() ? inline_ : heap_.data(); }
+  std::uint64_t* mask() noexcept { return reinterpret_cast<std::uint64_t*>(row() + size_); }
+
+  std::size_t size_ = 0;
+  std::vector<std::int64_t> heap_;  ///< the row when it does not fit inline, else empty
+  std::int64_t inline_[inline_slots] = {};
 };
 
 /// Checks `r` against the policy's facts and encodes it.

@@ -47,14 +47,11 @@ std::optional<std::int64_t> pick_near(const value_set& s, std::int64_t target) {
 // The derived value of `f` (days_since / hours_since) for source timestamp `src` at `at`,
 // computed exactly as derive_facts does.
 std::int64_t derived_value(const policy& p, const fact_def& f, std::int64_t src, sys_seconds at) {
-  bound_request facts;
-  facts.values.assign(p.facts.size(), 0);
-  facts.present.assign(p.facts.size(), 0);
-  facts.values[f.source] = src;
-  facts.present[f.source] = 1;
+  bound_request facts(p.facts.size());
+  facts.set(f.source, src);
   derive_facts(p, facts, at);
   for (std::uint32_t i = 0; i < p.facts.size(); ++i) {
-    if (&p.facts[i] == &f) return facts.values[i];
+    if (&p.facts[i] == &f) return facts.value(i);
   }
   return 0;
 }
@@ -202,7 +199,7 @@ std::optional<witness_request> realize(const space& s, const box& b, sys_seconds
   for (std::size_t d = 0; d < s.size(); ++d) {
     if (s[d].fact >= n_facts) continue;
     const bool ok =
-        facts.present[s[d].fact] ? b.dims[d].contains(facts.values[s[d].fact]) : b.dims[d].has_absent();
+        facts.has(s[d].fact) ? b.dims[d].contains(facts.value(s[d].fact)) : b.dims[d].has_absent();
     if (!ok) return std::nullopt;
   }
   for (std::uint32_t i = 0; i < n_facts; ++i) {
@@ -210,13 +207,13 @@ std::optional<witness_request> realize(const space& s, const box& b, sys_seconds
     witness_fact wf;
     wf.fact = f.name;
     wf.derived = f.derive != derivation::none;
-    if (!facts.present[i]) {
+    if (!facts.has(i)) {
       wf.value = "absent";
       wf.absent = true;
-    } else if (f.type == fact_type::string && facts.values[i] == string_other && chosen[i]) {
+    } else if (f.type == fact_type::string && facts.value(i) == string_other && chosen[i]) {
       wf.value = other_text(f);
     } else {
-      set_request_text(wf, f, facts.values[i]);
+      set_request_text(wf, f, facts.value(i));
     }
     w.facts.push_back(std::move(wf));
   }

@@ -34,11 +34,10 @@ service_case open_in(std::shared_ptr<const policy> p, std::uint32_t flow, const 
   const policy& pol = *p;
   const flow_def& f = pol.flows[flow];
   detail::compiled_of(pol);  // the runtime reads its dispatch lists unchecked
-  if (facts.values.size() != pol.facts.size() || facts.present.size() != pol.facts.size()) {
-    throw usage_error(error_code::foreign_input, "the facts have " + std::to_string(facts.values.size()) +
-                                                     " values but the policy declares " +
-                                                     std::to_string(pol.facts.size()) +
-                                                     " facts: bind them with this policy");
+  if (facts.size() != pol.facts.size()) {
+    throw usage_error(error_code::foreign_input,
+                      "the facts have " + std::to_string(facts.size()) + " values but the policy declares " +
+                          std::to_string(pol.facts.size()) + " facts: bind them with this policy");
   }
   if (f.start >= f.states.size()) throw error("flow `" + f.id + "` has no start state");
 
@@ -48,7 +47,7 @@ service_case open_in(std::shared_ptr<const policy> p, std::uint32_t flow, const 
   const auto fact_count = static_cast<std::uint32_t>(pol.facts.size());
   case_access::reset_values(c, fact_count + static_cast<std::uint32_t>(f.variables.size()));
   for (std::uint32_t i = 0; i < fact_count; ++i) {
-    if (facts.present[i]) case_access::set_value(c, i, facts.values[i], true);
+    if (facts.has(i)) case_access::set_value(c, i, facts.value(i), true);
   }
   for (std::uint32_t i = 0; i < f.variables.size(); ++i) {
     if (f.variables[i].default_value)

@@ -16,8 +16,8 @@ bool operand(const money_operand& o, const bound_request& facts, const std::vect
       out = o.value;
       return true;
     case money_operand::kind::fact:
-      if (o.ref >= facts.present.size() || !facts.present[o.ref]) return false;
-      out = facts.values[o.ref];
+      if (!facts.has(o.ref)) return false;
+      out = facts.value(o.ref);
       return true;
     case money_operand::kind::amount:
       // Only earlier amounts: the loader refuses cycles, this keeps hand-built ones safe.

@@ -119,7 +119,7 @@ class column_plan {
     }
   }
 
-  static constexpr std::size_t small_ = 8;  // detail::numeric_bucket's short lists
+  static constexpr std::size_t small_ = 8;  // breakpoints copied to the stack
   const detail::column_index* col_;
   request_columns::fact_run run_;
   std::uint64_t absent_ = 0;
@@ -187,10 +187,7 @@ void decide_rows(const std::shared_ptr<const policy>& p, std::uint32_t table, co
     }
     for (std::size_t i = 0; i < count; ++i) {
       const std::size_t r = b + i;
-      w.facts.values.assign(w.values.begin() + static_cast<std::ptrdiff_t>(i * n),
-                            w.values.begin() + static_cast<std::ptrdiff_t>((i + 1) * n));
-      w.facts.present.assign(w.present.begin() + static_cast<std::ptrdiff_t>(i * n),
-                             w.present.begin() + static_cast<std::ptrdiff_t>((i + 1) * n));
+      detail::assign_row(w.facts, detail::fact_row{&w.values[i * n], &w.present[i * n], n});
       std::uint32_t rule = npos;
       decision_status status = decision_status::no_match;
       if (first) {

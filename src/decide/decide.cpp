@@ -34,11 +34,12 @@ rule_trace trace_rule(const rule& r, std::uint32_t index, const bound_request& f
   t.rule = index;
   for (std::uint32_t i = 0; i < r.conditions.size(); ++i) {
     const condition& c = r.conditions[i];
-    const bool present = c.fact < facts.present.size() && facts.present[c.fact];
-    if (condition_holds(c, present, present ? facts.values[c.fact] : 0)) continue;
+    const bool present = facts.has(c.fact);
+    const std::int64_t value = present ? facts.value(c.fact) : 0;
+    if (condition_holds(c, present, value)) continue;
     t.failed_condition = i;
     t.fact_absent = !present;
-    t.actual = present ? facts.values[c.fact] : 0;
+    t.actual = value;
     return t;
   }
   return t;
@@ -87,11 +88,11 @@ std::optional<std::int64_t> aggregate_of(const decision_table& t, const std::vec
 decision evaluate(std::shared_ptr<const policy> p, std::uint32_t table_id, bound_request facts,
                   sys_seconds now, const decide_options& options) {
   const policy& pol = *p;
-  if (facts.values.size() != pol.facts.size() || facts.present.size() != pol.facts.size()) {
-    throw usage_error(error_code::foreign_input,
-                      "the bound request has " + std::to_string(facts.values.size()) +
-                          " facts but the policy declares " + std::to_string(pol.facts.size()) +
-                          ": bind it with this policy");
+  if (facts.size() != pol.facts.size()) {
+    throw usage_error(error_code::foreign_input, "the bound request has " + std::to_string(facts.size()) +
+                                                     " facts but the policy declares " +
+                                                     std::to_string(pol.facts.size()) +
+                                                     ": bind it with this policy");
   }
   derive_facts(pol, facts, now);
   const decision_table& t = pol.decisions[table_id];
@@ -264,12 +265,12 @@ std::uint64_t decision::id_value() const noexcept {
   h.text("aftersale-decision/1");
   h.u64(policy_->info.content_hash);
   h.u64(table_);
-  h.u64(facts_.values.size());
-  for (std::size_t i = 0; i < facts_.values.size(); ++i) {
-    const bool present = i < facts_.present.size() && facts_.present[i] != 0;
+  h.u64(facts_.size());
+  for (std::size_t i = 0; i < facts_.size(); ++i) {
+    const bool present = facts_.has(i);
     h.byte(present ? 1 : 0);
-    // An absent fact's slot may hold anything: only present values are part of the request.
-    if (present) h.u64(static_cast<std::uint64_t>(facts_.values[i]));
+    // Only present values are part of the request.
+    if (present) h.u64(static_cast<std::uint64_t>(facts_.value(i)));
   }
   h.u64(static_cast<std::uint64_t>(now_.time_since_epoch().count()));
   return h.value();

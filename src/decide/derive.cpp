@@ -20,34 +20,33 @@ std::int64_t floor_div(wide n, std::int64_t d) {
 bool derive_one(const policy& p, bound_request& facts, std::uint32_t i, sys_seconds now,
                 const std::vector<std::uint8_t>* pending) {
   const fact_def& f = p.facts[i];
-  facts.present[i] = 0;
-  facts.values[i] = 0;
+  facts.reset(i);
   if (f.source >= p.facts.size()) return true;
   if (pending && (*pending)[f.source]) return false;
-  if (!facts.present[f.source]) return true;
-  const std::int64_t src = facts.values[f.source];
+  if (!facts.has(f.source)) return true;
+  const std::int64_t src = facts.value(f.source);
+  std::int64_t v = 0;
   switch (f.derive) {
     case derivation::none:
       return true;
     case derivation::days_since: {
       if (f.calendar < p.calendars.size()) {
-        facts.values[i] =
-            p.calendars[f.calendar].local_days_between(sys_seconds{std::chrono::seconds{src}}, now);
+        v = p.calendars[f.calendar].local_days_between(sys_seconds{std::chrono::seconds{src}}, now);
       } else {
-        facts.values[i] = floor_div(wide{now.time_since_epoch().count()} - src, 86400);
+        v = floor_div(wide{now.time_since_epoch().count()} - src, 86400);
       }
       break;
     }
     case derivation::hours_since:
-      facts.values[i] = floor_div(wide{now.time_since_epoch().count()} - src, 3600);
+      v = floor_div(wide{now.time_since_epoch().count()} - src, 3600);
       break;
     case derivation::map: {
       if (src < 0 || static_cast<std::uint64_t>(src) >= f.mapping.size() || f.mapping[src] < 0) return true;
-      facts.values[i] = f.mapping[src];
+      v = f.mapping[src];
       break;
     }
   }
-  facts.present[i] = 1;
+  facts.set(i, v);
   return true;
 }
 
@@ -56,8 +55,7 @@ bool derive_one(const policy& p, bound_request& facts, std::uint32_t i, sys_seco
 void derive_facts(const policy& p, bound_request& facts, sys_seconds now) {
   // Declaration order covers every policy whose derived facts only use earlier facts; a
   // map over a later derived fact (rare) falls back to rounds until everything settles.
-  facts.values.resize(p.facts.size(), 0);
-  facts.present.resize(p.facts.size(), 0);
+  if (facts.size() != p.facts.size()) facts.resize(p.facts.size());
   bool later_source = false;
   for (std::uint32_t i = 0; i < p.facts.size(); ++i) {
     const fact_def& f = p.facts[i];

@@ -15,16 +15,37 @@ namespace aftersale::detail {
 
 struct table_index;  // model/compiled.hpp
 
-/// One request's encoded facts as two arrays of the policy's fact count (a `bound_request`'s
-/// vectors, or a row of a batch block): what matching reads.
+/// One request's encoded facts as two arrays of the policy's fact count (a row of a batch
+/// block): what matching reads.
 struct fact_row {
   const std::int64_t* values = nullptr;
   const std::uint8_t* present = nullptr;
   std::size_t size = 0;  ///< facts at or past this index count as absent
+  bool has(std::size_t i) const noexcept { return i < size && present[i] != 0; }
 };
 
-inline fact_row row_of(const bound_request& b) noexcept {
-  return fact_row{b.values.data(), b.present.data(), std::min(b.values.size(), b.present.size())};
+/// A `bound_request`'s row: values, then the presence mask (one bit per fact).
+struct flat_row {
+  const std::int64_t* values = nullptr;
+  const std::uint64_t* mask = nullptr;
+  std::size_t size = 0;  ///< facts at or past this index count as absent
+  bool has(std::size_t i) const noexcept { return i < size && ((mask[i / 64] >> (i % 64)) & 1U) != 0; }
+};
+
+inline flat_row row_of(const bound_request& b) noexcept {
+  return flat_row{b.values(), b.presence(), b.size()};
+}
+
+/// Makes `out` the request of `row` (its `size` facts).
+inline void assign_row(bound_request& out, const fact_row& row) {
+  if (out.size() != row.size) out.resize(row.size);
+  for (std::size_t f = 0; f < row.size; ++f) {
+    if (row.present[f]) {
+      out.set(f, row.values[f]);
+    } else {
+      out.reset(f);
+    }
+  }
 }
 
 /// The first rule of the table indexed by `ix` matching `facts` (derived facts filled in), or

@@ -12,8 +12,10 @@ namespace aftersale::detail {
 
 namespace {
 
-inline std::uint32_t bucket_of(const column_index& col, const fact_row& facts) noexcept {
-  if (col.fact >= facts.size || !facts.present[col.fact]) return col.buckets;
+// `Row` is a `fact_row` (a batch block's row) or a `flat_row` (a bound request's).
+template <class Row>
+inline std::uint32_t bucket_of(const column_index& col, const Row& facts) noexcept {
+  if (!facts.has(col.fact)) return col.buckets;
   return value_bucket(col, facts.values[col.fact]);
 }
 
@@ -30,7 +32,8 @@ struct resolved {
   const std::uint32_t* visit_end = nullptr;
 };
 
-inline void resolve(const index_block& ix, const fact_row& facts, resolved& r) noexcept {
+template <class Row>
+inline void resolve(const index_block& ix, const Row& facts, resolved& r) noexcept {
   const std::size_t n = std::min(ix.columns.size(), cached_columns);
   r.cached = n;
   r.start = 0;
@@ -48,7 +51,8 @@ inline void resolve(const index_block& ix, const fact_row& facts, resolved& r) n
 
 // The AND of every column's bucket word `w`. Column bits exist only for real rules, so
 // `all` is needed only for a table without columns.
-inline std::uint64_t word_at(const index_block& ix, const fact_row& facts, const resolved& r,
+template <class Row>
+inline std::uint64_t word_at(const index_block& ix, const Row& facts, const resolved& r,
                              std::uint32_t w) noexcept {
   if (ix.columns.empty()) return ix.all[w];
   std::uint64_t acc = r.rows[0][w];
@@ -61,8 +65,8 @@ inline std::uint64_t word_at(const index_block& ix, const fact_row& facts, const
 }
 
 // Calls `on_word(w, bits)` for each word with matches, in order, until it returns true.
-template <class OnWord>
-inline void scan(const index_block& ix, const fact_row& facts,
+template <class Row, class OnWord>
+inline void scan(const index_block& ix, const Row& facts,
                  OnWord on_word) noexcept(noexcept(on_word(0u, 0u))) {
   if (ix.words == 0) return;
   if (ix.words == 1) {
@@ -92,7 +96,8 @@ inline std::uint32_t lowest_bit(std::uint64_t x) noexcept {
   return static_cast<std::uint32_t>(__builtin_ctzll(x));
 }
 
-inline std::uint32_t first_in_block(const index_block& block, const fact_row& facts) noexcept {
+template <class Row>
+inline std::uint32_t first_in_block(const index_block& block, const Row& facts) noexcept {
   std::uint32_t found = npos;
   scan(block, facts, [&](std::uint32_t w, std::uint64_t acc) noexcept {
     found = w * 64 + lowest_bit(acc);
@@ -103,7 +108,8 @@ inline std::uint32_t first_in_block(const index_block& block, const fact_row& fa
 
 // The blocks after the first (very large tables only): kept out of line, so the scan inlined
 // into `first_match` is the one-block scan alone.
-[[gnu::noinline]] std::uint32_t first_in_more(const table_index& ix, const fact_row& facts) noexcept {
+template <class Row>
+[[gnu::noinline]] std::uint32_t first_in_more(const table_index& ix, const Row& facts) noexcept {
   for (const index_block& block : ix.more) {
     const std::uint32_t found = first_in_block(block, facts);
     if (found != npos) return block.first_rule + found;
@@ -111,7 +117,8 @@ inline std::uint32_t first_in_block(const index_block& block, const fact_row& fa
   return npos;
 }
 
-inline std::uint32_t first_in(const table_index& ix, const fact_row& facts) noexcept {
+template <class Row>
+inline std::uint32_t first_in(const table_index& ix, const Row& facts) noexcept {
   // The first block holds every rule of all but very large tables: its answer is the answer.
   const std::uint32_t found = first_in_block(ix.first, facts);
   if (__builtin_expect(found == npos && !ix.more.empty(), 0)) return first_in_more(ix, facts);
@@ -132,7 +139,7 @@ std::uint32_t first_match(const table_index& ix, const bound_request& facts) noe
 
 void all_matches(const table_index& ix, const bound_request& bound, std::vector<std::uint32_t>& out) {
   out.clear();
-  const fact_row facts = row_of(bound);
+  const flat_row facts = row_of(bound);
   for (std::size_t i = 0, n = ix.blocks(); i < n; ++i) {
     const index_block& block = ix.block(i);
     scan(block, facts, [&](std::uint32_t w, std::uint64_t acc) {

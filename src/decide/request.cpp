@@ -2,6 +2,7 @@
 // Requests and binding: checks caller-given facts against a policy and encodes them densely.
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -221,13 +222,36 @@ std::vector<std::string> givable_facts(const policy& p) {
 
 }  // namespace
 
+void bound_request::resize(std::size_t facts) {
+  // The new row (values, then mask words) built aside, then swapped in: a throw changes nothing.
+  const std::size_t keep = std::min(facts, size_);
+  std::vector<std::int64_t> next(facts + words_for(facts), 0);
+  std::copy(row(), row() + keep, next.begin());
+  auto* next_mask = reinterpret_cast<std::uint64_t*>(next.data() + facts);
+  const std::uint64_t* old_mask = presence();
+  for (std::size_t w = 0; w < words_for(keep); ++w) next_mask[w] = old_mask[w];
+  if (keep % 64 != 0) next_mask[keep / 64] &= (std::uint64_t{1} << (keep % 64)) - 1;
+  if (facts <= inline_facts) {
+    std::copy(next.begin(), next.end(), inline_);
+    std::fill(inline_ + next.size(), inline_ + inline_slots, 0);
+    heap_ = std::vector<std::int64_t>();
+  } else {
+    heap_.swap(next);
+  }
+  size_ = facts;
+}
+
+bool operator==(const bound_request& a, const bound_request& b) noexcept {
+  // Absent facts read 0, so equal requests have equal rows.
+  return a.size_ == b.size_ &&
+         std::equal(a.row(), a.row() + a.size_ + bound_request::words_for(a.size_), b.row());
+}
+
 bound_request bind(const policy& p, const request& r) {
   // Everything is built in a local and returned: a throw leaves nothing behind. Every problem
   // is collected (given facts in name order, then missing ones in declaration order) and
   // thrown together.
-  bound_request out;
-  out.values.assign(p.facts.size(), 0);
-  out.present.assign(p.facts.size(), 0);
+  bound_request out(p.facts.size());
   problem_list problems;
   std::vector<std::string> givable;  // filled at the first unknown fact that gets listed
   for (const auto& [name, value] : r.values()) {
@@ -252,26 +276,22 @@ bound_request bind(const policy& p, const request& r) {
       continue;
     }
     try {
-      out.values[*id] = detail::encode_value(f, value);
-      detail::check_range(f, out.values[*id]);
+      const std::int64_t v = detail::encode_value(f, value);
+      detail::check_range(f, v);
+      out.set(*id, v);
     } catch (const request_error& e) {
       problems.add(e);
-      continue;
     }
-    out.present[*id] = 1;
   }
   for (std::uint32_t i = 0; i < p.facts.size(); ++i) {
     const fact_def& f = p.facts[i];
-    if (out.present[i] || f.derive != derivation::none || r.values().count(f.name) != 0) continue;
+    if (out.has(i) || f.derive != derivation::none || r.values().count(f.name) != 0) continue;
     if (f.required) {
       problems.add(
           request_problem{error_code::missing_fact, f.name, "required fact `" + f.name + "` is missing", {}});
       continue;
     }
-    if (f.default_value) {
-      out.values[i] = *f.default_value;
-      out.present[i] = 1;
-    }
+    if (f.default_value) out.set(i, *f.default_value);
   }
   if (!problems.listed.empty()) throw request_error(std::move(problems.listed), problems.omitted);
   return out;

@@ -11,6 +11,7 @@
 
 #include "decide/column_type.hpp"
 #include "decide/encode.hpp"
+#include "decide/evaluate.hpp"
 #include "model/compiled.hpp"
 #include "model/semantics.hpp"
 
@@ -737,9 +738,10 @@ void request_columns::finish() {
 
 void request_columns::row(std::size_t row, bound_request& out) const {
   const std::size_t n = policy_->facts.size();
-  out.values.resize(n);
-  out.present.resize(n);
-  rows(row, 1, out.values.data(), out.present.data());
+  std::vector<std::int64_t> values(n);
+  std::vector<std::uint8_t> present(n);
+  rows(row, 1, values.data(), present.data());
+  detail::assign_row(out, detail::fact_row{values.data(), present.data(), n});
 }
 
 void request_columns::rows(std::size_t begin, std::size_t count, std::int64_t* values,

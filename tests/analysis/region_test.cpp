@@ -273,11 +273,11 @@ TEST(Box, MembershipMatchesEvaluatorOnRandomConditions) {
       const aftersale::bound_request& facts = points[pt];
       bool holds = true;
       for (const auto& c : conds)
-        holds = holds && aftersale::detail::condition_holds(c, facts.present[c.fact], facts.values[c.fact]);
+        holds = holds && aftersale::detail::condition_holds(c, facts.has(c.fact), facts.value(c.fact));
       bool in = true;
       for (std::size_t d = 0; d < s.size(); ++d) {
         const auto fact = s[d].fact;
-        in = in && (facts.present[fact] ? b.dims[d].contains(facts.values[fact]) : b.dims[d].has_absent());
+        in = in && (facts.has(fact) ? b.dims[d].contains(facts.value(fact)) : b.dims[d].has_absent());
       }
       ASSERT_EQ(in, holds) << "round " << round << " point " << pt;
     }

@@ -117,8 +117,8 @@ verdict brute_force(const aftersale::policy& p) {
     for (std::size_t i = 0; i < table.rules.size(); ++i) {
       bool all = true;
       for (const auto& c : table.rules[i].conditions)
-        all = all && (facts.present[c.fact] ? c.test(facts.values[c.fact])
-                                            : c.op == aftersale::condition_op::missing);
+        all = all &&
+              (facts.has(c.fact) ? c.test(facts.value(c.fact)) : c.op == aftersale::condition_op::missing);
       if (all) matching.push_back(i);
     }
     const std::uint32_t first = aftersale::first_match(p, 0, facts);

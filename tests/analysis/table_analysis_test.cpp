@@ -536,8 +536,8 @@ void overlap_round(std::mt19937& rng, const char* hit_policy,
     for (std::size_t i = 0; i < table.rules.size(); ++i) {
       bool all = true;
       for (const auto& c : table.rules[i].conditions)
-        all = all && (facts.present[c.fact] ? c.test(facts.values[c.fact])
-                                            : c.op == aftersale::condition_op::missing);
+        all = all &&
+              (facts.has(c.fact) ? c.test(facts.value(c.fact)) : c.op == aftersale::condition_op::missing);
       if (all) matching.push_back(i);
     }
     gap = gap || matching.empty();

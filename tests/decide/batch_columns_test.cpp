@@ -62,10 +62,11 @@ void expect_same_rows(const request_columns& a, const request_columns& b) {
   for (std::size_t r = 0; r < a.rows(); ++r) {
     a.row(r, x);
     b.row(r, y);
-    ASSERT_EQ(x.present, y.present) << "row " << r;
-    for (std::size_t f = 0; f < x.values.size(); ++f) {
-      if (x.present[f]) {
-        ASSERT_EQ(x.values[f], y.values[f]) << "row " << r << " fact " << f;
+    ASSERT_EQ(x.size(), y.size()) << "row " << r;
+    for (std::size_t f = 0; f < x.size(); ++f) {
+      ASSERT_EQ(x.has(f), y.has(f)) << "row " << r << " fact " << f;
+      if (x.has(f)) {
+        ASSERT_EQ(x.value(f), y.value(f)) << "row " << r << " fact " << f;
       }
     }
   }
@@ -192,8 +193,8 @@ TEST_F(ColumnsTest, TimeUnitsAreFlooredToSeconds) {
   aftersale::bound_request b;
   for (std::size_t r = 0; r < ns.size(); ++r) {
     in.row(r, b);
-    EXPECT_EQ(b.values[in.fact_id("at")], secs[r]) << r;
-    EXPECT_EQ(b.values[in.fact_id("wait")], ms_secs[r]) << r;
+    EXPECT_EQ(b.value(in.fact_id("at")), secs[r]) << r;
+    EXPECT_EQ(b.value(in.fact_id("wait")), ms_secs[r]) << r;
   }
   c.data = us.data();
   c.type = column_type::int64;
@@ -202,7 +203,7 @@ TEST_F(ColumnsTest, TimeUnitsAreFlooredToSeconds) {
   in.finish();
   for (std::size_t r = 0; r < us.size(); ++r) {
     in.row(r, b);
-    EXPECT_EQ(b.values[in.fact_id("at")], us_secs[r]) << r;
+    EXPECT_EQ(b.value(in.fact_id("at")), us_secs[r]) << r;
   }
 }
 
@@ -222,11 +223,11 @@ TEST_F(ColumnsTest, NotATimeIsMissingWhenAsked) {
   in.finish();
   aftersale::bound_request b;
   in.row(0, b);
-  EXPECT_EQ(b.present[in.fact_id("at")], 0);
-  EXPECT_EQ(b.present[in.fact_id("wait")], 0);
+  EXPECT_FALSE(b.has(in.fact_id("at")));
+  EXPECT_FALSE(b.has(in.fact_id("wait")));
   in.row(1, b);
-  EXPECT_EQ(b.values[in.fact_id("at")], 5);
-  EXPECT_EQ(b.values[in.fact_id("wait")], 5000000000);
+  EXPECT_EQ(b.value(in.fact_id("at")), 5);
+  EXPECT_EQ(b.value(in.fact_id("wait")), 5000000000);
   // A column of NaT only: no row has a value.
   const std::vector<std::int64_t> all_nat = {nat, nat, nat};
   c.data = all_nat.data();
@@ -238,8 +239,8 @@ TEST_F(ColumnsTest, NotATimeIsMissingWhenAsked) {
   in.set_column(in.fact_id("at"), c);
   in.finish();
   in.row(2, b);
-  EXPECT_EQ(b.present[in.fact_id("at")], 1);
-  EXPECT_EQ(b.values[in.fact_id("at")], -9223372037);
+  EXPECT_TRUE(b.has(in.fact_id("at")));
+  EXPECT_EQ(b.value(in.fact_id("at")), -9223372037);
 }
 
 // Enum codes through categories (pandas order, -1 missing), through none (value indices) and
@@ -318,7 +319,7 @@ void coded_columns_equal_cells(const std::shared_ptr<const aftersale::policy>& p
   aftersale::bound_request b;
   for (std::size_t r = 0; r < rows; ++r) {
     identity.row(r, b);
-    ASSERT_EQ(b.values[tier], static_cast<std::int64_t>(r % 2));
+    ASSERT_EQ(b.value(tier), static_cast<std::int64_t>(r % 2));
   }
 }
 
@@ -424,21 +425,21 @@ TEST_F(ColumnsTest, ViewReadsCallerMemoryUntilACellIsSet) {
   aftersale::bound_request b;
   qty[1] = 42;
   in.row(1, b);
-  EXPECT_EQ(b.values[in.fact_id("qty")], 42);
+  EXPECT_EQ(b.value(in.fact_id("qty")), 42);
   in.set_int(in.fact_id("qty"), 2, 7);
   in.finish();
   qty[0] = 99;
   EXPECT_EQ(qty[2], 3);
   in.row(0, b);
-  EXPECT_EQ(b.values[in.fact_id("qty")], 1);
+  EXPECT_EQ(b.value(in.fact_id("qty")), 1);
   in.row(1, b);
-  EXPECT_EQ(b.values[in.fact_id("qty")], 42);
+  EXPECT_EQ(b.value(in.fact_id("qty")), 42);
   in.row(2, b);
-  EXPECT_EQ(b.values[in.fact_id("qty")], 7);
+  EXPECT_EQ(b.value(in.fact_id("qty")), 7);
   // A copy of the batch keeps its own cells and the same borrowed memory.
   request_columns copy = in;
   copy.row(2, b);
-  EXPECT_EQ(b.values[in.fact_id("qty")], 7);
+  EXPECT_EQ(b.value(in.fact_id("qty")), 7);
 }
 
 // The message of the error `give` throws, checking its code and fact.
@@ -535,9 +536,9 @@ TEST_F(ColumnsTest, AFailedColumnKeepsWhatTheFactHad) {
   in.finish();
   aftersale::bound_request b;
   in.row(1, b);
-  EXPECT_EQ(b.values[in.fact_id("qty")], 9);
+  EXPECT_EQ(b.value(in.fact_id("qty")), 9);
   in.row(0, b);
-  EXPECT_EQ(b.present[in.fact_id("qty")], 0);
+  EXPECT_FALSE(b.has(in.fact_id("qty")));
 }
 
 TEST_F(ColumnsTest, FinishNamesTheFirstRowMissingARequiredFact) {
@@ -569,13 +570,13 @@ TEST_F(ColumnsTest, FinishNamesTheFirstRowMissingARequiredFact) {
   in.finish();
   aftersale::bound_request b;
   in.row(0, b);
-  EXPECT_EQ(b.present[in.fact_id("tier")], 1);
-  EXPECT_EQ(b.values[in.fact_id("tier")], 0);
-  EXPECT_EQ(b.present[in.fact_id("opened")], 1);
-  EXPECT_EQ(b.values[in.fact_id("opened")], 0);
-  EXPECT_EQ(b.present[in.fact_id("qty")], 0);
+  EXPECT_TRUE(b.has(in.fact_id("tier")));
+  EXPECT_EQ(b.value(in.fact_id("tier")), 0);
+  EXPECT_TRUE(b.has(in.fact_id("opened")));
+  EXPECT_EQ(b.value(in.fact_id("opened")), 0);
+  EXPECT_FALSE(b.has(in.fact_id("qty")));
   in.row(1, b);
-  EXPECT_EQ(b.values[in.fact_id("tier")], 2);
+  EXPECT_EQ(b.value(in.fact_id("tier")), 2);
 }
 
 TEST_F(ColumnsTest, UsageErrors) {

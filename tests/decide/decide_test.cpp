@@ -156,11 +156,11 @@ class decide_test : public ::testing::Test {
   }
   std::int64_t fact(const aftersale::decision& d, const char* name) const {
     const std::uint32_t f = *p->find_fact(name);
-    EXPECT_TRUE(d.facts().present[f]) << name;
-    return d.facts().values[f];
+    EXPECT_TRUE(d.facts().has(f)) << name;
+    return d.facts().value(f);
   }
   bool has(const aftersale::decision& d, const char* name) const {
-    return d.facts().present[*p->find_fact(name)];
+    return d.facts().has(*p->find_fact(name));
   }
 };
 
@@ -302,7 +302,7 @@ TEST_F(decide_test, DerivedDaysAreNegativeForAFutureAnchorAndFloored) {
   EXPECT_EQ(fact(d, "local_days"), 0);  // both 2026-10-08 in Shanghai
   EXPECT_EQ(aftersale::decide(p, delivered("changed_mind", now + 49h), now)
                 .facts()
-                .values[*p->find_fact("days_since_delivery")],
+                .value(*p->find_fact("days_since_delivery")),
             -3);
   // -1 day is outside [0, 7]: the seven-day rule does not fire.
   EXPECT_EQ(d.rule_id(), "fallback");

@@ -81,8 +81,8 @@ class documented_answers : public ::testing::Test {
   }
   std::int64_t fact(const aftersale::decision& d, const char* name) const {
     const std::uint32_t f = *p->find_fact(name);
-    EXPECT_TRUE(d.facts().present[f]) << name;
-    return d.facts().values[f];
+    EXPECT_TRUE(d.facts().has(f)) << name;
+    return d.facts().value(f);
   }
 };
 

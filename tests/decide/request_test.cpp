@@ -59,27 +59,73 @@ class bind_test : public ::testing::Test {
   }
 };
 
+// The flat row: values and presence bits, inline up to `inline_facts`, one heap block beyond;
+// resizing across that line (both ways) keeps the facts it keeps, and new facts are absent.
+TEST(bound_request, FlatRowKeepsValuesAndPresenceAcrossResizes) {
+  aftersale::bound_request b(3);
+  ASSERT_EQ(b.size(), 3u);
+  EXPECT_FALSE(b.has(0));
+  EXPECT_FALSE(b.has(3));  // past the end: absent
+  b.set(0, -7);
+  b.set(2, 42);
+  EXPECT_TRUE(b.has(0));
+  EXPECT_EQ(b.value(0), -7);
+  EXPECT_FALSE(b.has(1));
+  EXPECT_EQ(b.value(1), 0);
+  const std::size_t big = aftersale::bound_request::inline_facts + 70;  // two mask words, on the heap
+  b.resize(big);
+  ASSERT_EQ(b.size(), big);
+  EXPECT_EQ(b.value(0), -7);
+  EXPECT_TRUE(b.has(2));
+  EXPECT_EQ(b.value(2), 42);
+  for (std::size_t i = 3; i < big; ++i) EXPECT_FALSE(b.has(i)) << i;
+  b.set(big - 1, 5);
+  b.set(64, 6);
+  EXPECT_TRUE(b.has(big - 1));
+  EXPECT_TRUE(b.has(64));
+  EXPECT_EQ(b.presence()[1] >> (big - 1 - 64) & 1U, 1U);
+  const aftersale::bound_request copy = b;
+  EXPECT_EQ(copy, b);
+  b.reset(64);
+  EXPECT_FALSE(b.has(64));
+  EXPECT_EQ(b.value(64), 0);
+  EXPECT_NE(copy, b);
+  b.resize(2);  // back inline: the facts kept keep their values, the rest are gone
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b.value(0), -7);
+  EXPECT_FALSE(b.has(1));
+  EXPECT_FALSE(b.has(2));
+  b.resize(3);  // fact 2 comes back absent, not with its old value
+  EXPECT_FALSE(b.has(2));
+  EXPECT_EQ(b.value(2), 0);
+  EXPECT_EQ(b, [] {
+    aftersale::bound_request e(3);
+    e.set(0, -7);
+    return e;
+  }());
+}
+
 TEST_F(bind_test, EncodesEnumsAsValueIndexes) {
   auto b = aftersale::bind(*p, base());
-  ASSERT_EQ(b.values.size(), p->facts.size());
-  EXPECT_TRUE(b.present[id("status")]);
-  EXPECT_EQ(b.values[id("status")], 1);
+  ASSERT_EQ(b.size(), p->facts.size());
+  EXPECT_TRUE(b.has(id("status")));
+  EXPECT_EQ(b.value(id("status")), 1);
 }
 
 TEST_F(bind_test, DefaultsFillAbsentFactsAndOthersStayAbsent) {
   auto b = aftersale::bind(*p, base());
-  EXPECT_TRUE(b.present[id("vip")]);
-  EXPECT_EQ(b.values[id("vip")], 0);
-  EXPECT_TRUE(b.present[id("quantity")]);
-  EXPECT_EQ(b.values[id("quantity")], 1);
-  EXPECT_FALSE(b.present[id("amount")]);
-  EXPECT_FALSE(b.present[id("days_since_delivery")]);
+  EXPECT_TRUE(b.has(id("vip")));
+  EXPECT_EQ(b.value(id("vip")), 0);
+  EXPECT_TRUE(b.has(id("quantity")));
+  EXPECT_EQ(b.value(id("quantity")), 1);
+  EXPECT_FALSE(b.has(id("amount")));
+  EXPECT_FALSE(b.has(id("days_since_delivery")));
   // A given value wins over the default.
   auto r = base();
   r.set("vip", true).set("quantity", 3);
   auto c = aftersale::bind(*p, r);
-  EXPECT_EQ(c.values[id("vip")], 1);
-  EXPECT_EQ(c.values[id("quantity")], 3);
+  EXPECT_EQ(c.value(id("vip")), 1);
+  EXPECT_EQ(c.value(id("quantity")), 3);
 }
 
 TEST_F(bind_test, StringsBecomeLiteralIndexesOrOther) {
@@ -88,17 +134,17 @@ TEST_F(bind_test, StringsBecomeLiteralIndexesOrOther) {
   auto b = aftersale::bind(*p, r);
   const auto& values = p->facts[id("sku")].values;
   ASSERT_EQ(values.size(), 2u);
-  EXPECT_EQ(values[b.values[id("sku")]], "xyz");
+  EXPECT_EQ(values[b.value(id("sku"))], "xyz");
   r.set("sku", "something else");
-  EXPECT_EQ(aftersale::bind(*p, r).values[id("sku")], aftersale::string_other);
+  EXPECT_EQ(aftersale::bind(*p, r).value(id("sku")), aftersale::string_other);
 }
 
 TEST_F(bind_test, MoneyAndIntTakeIntegers) {
   auto r = base();
   r.set("amount", std::int64_t{12900}).set("quantity", -2);
   auto b = aftersale::bind(*p, r);
-  EXPECT_EQ(b.values[id("amount")], 12900);
-  EXPECT_EQ(b.values[id("quantity")], -2);
+  EXPECT_EQ(b.value(id("amount")), 12900);
+  EXPECT_EQ(b.value(id("quantity")), -2);
 }
 
 TEST_F(bind_test, DurationsAcceptSecondsTextAndIntegers) {
@@ -108,7 +154,7 @@ TEST_F(bind_test, DurationsAcceptSecondsTextAndIntegers) {
     auto r = base();
     r.set("wait", v);
     auto b = aftersale::bind(*p, r);
-    EXPECT_EQ(b.values[id("wait")], 172800);
+    EXPECT_EQ(b.value(id("wait")), 172800);
   }
 }
 
@@ -119,7 +165,7 @@ TEST_F(bind_test, TimestampsAcceptTimePointsIsoTextAndUnixSeconds) {
         aftersale::fact_value(std::string("2026-10-01T10:00:00+08:00")), aftersale::fact_value(expected)}) {
     auto r = base();
     r.set("delivered_at", v);
-    EXPECT_EQ(aftersale::bind(*p, r).values[id("delivered_at")], expected);
+    EXPECT_EQ(aftersale::bind(*p, r).value(id("delivered_at")), expected);
   }
 }
 
@@ -182,7 +228,7 @@ TEST_F(bind_test, NegativeMoneyIsE305AndNamesTheFact) {
         "error[E305]: fact `amount` is money and cannot be negative: was given -12900 (minor units)");
   }
   r.set("amount", std::int64_t{0});  // zero is an amount
-  EXPECT_EQ(aftersale::bind(*p, r).values[id("amount")], 0);
+  EXPECT_EQ(aftersale::bind(*p, r).value(id("amount")), 0);
 }
 
 TEST_F(bind_test, ReportsEveryProblemInOneErrorGivenFactsByNameThenMissingOnes) {

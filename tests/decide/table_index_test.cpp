@@ -63,7 +63,7 @@ condition presence(std::uint32_t fact, bool exists) {
 // The reference answer: every rule tested condition by condition.
 bool naive_matches(const aftersale::rule& r, const aftersale::bound_request& b) {
   for (const condition& c : r.conditions) {
-    const bool ok = b.present[c.fact] ? c.test(b.values[c.fact]) : c.op == condition_op::missing;
+    const bool ok = b.has(c.fact) ? c.test(b.value(c.fact)) : c.op == condition_op::missing;
     if (!ok) return false;
   }
   return true;
@@ -125,17 +125,14 @@ TEST(table_index, ManyRulesSpanWordsAndFirstMatchFindsTheEarliest) {
     t.rules.push_back(r);
   }
   EXPECT_EQ(compile_table(*p, t).block(0).words, 16u);
-  aftersale::bound_request b;
-  b.values.assign(p->facts.size(), 0);
-  b.present.assign(p->facts.size(), 0);
-  b.present[2] = 1;
+  aftersale::bound_request b(p->facts.size());
   for (std::int64_t v : {0, 63, 64, 500, 999}) {
-    b.values[2] = v;
+    b.set(2, v);
     EXPECT_EQ(aftersale::first_match(*p, 0, b), static_cast<std::uint32_t>(v));
   }
-  b.values[2] = 1000;
+  b.set(2, 1000);
   EXPECT_EQ(aftersale::first_match(*p, 0, b), aftersale::npos);
-  b.present[2] = 0;
+  b.reset(2);
   EXPECT_EQ(aftersale::first_match(*p, 0, b), aftersale::npos);
 }
 
@@ -143,9 +140,7 @@ TEST(table_index, EmptyTableAndUnconditionalRules) {
   auto p = base_policy();
   aftersale::decision_table t;
   EXPECT_EQ(compile_table(*p, t).blocks(), 0u);
-  aftersale::bound_request b;
-  b.values.assign(p->facts.size(), 0);
-  b.present.assign(p->facts.size(), 0);
+  aftersale::bound_request b(p->facts.size());
   EXPECT_EQ(aftersale::first_match(*p, 0, b), aftersale::npos);
   t.rules.resize(3);
   EXPECT_TRUE(compile_table(*p, t).block(0).columns.empty());
@@ -167,10 +162,11 @@ TEST(table_index, ManyColumnsBeyondTheCachedOnes) {
   ASSERT_EQ(compile_table(p, t).block(0).columns.size(), 70u);
   std::mt19937_64 rng(7);
   for (int q = 0; q < 500; ++q) {
-    aftersale::bound_request b;
-    for (int f = 0; f < 70; ++f) {
-      b.present.push_back(rng() % 5 != 0);
-      b.values.push_back(rng() % 4 != 0 ? 1 : 0);
+    aftersale::bound_request b(70);
+    for (std::size_t f = 0; f < 70; ++f) {
+      const bool present = rng() % 5 != 0;
+      const std::int64_t v = rng() % 4 != 0 ? 1 : 0;
+      if (present) b.set(f, v);
     }
     std::uint32_t expected = aftersale::npos;
     for (std::uint32_t i = 0; i < t.rules.size() && expected == aftersale::npos; ++i) {
@@ -273,11 +269,10 @@ std::size_t agrees_with_naive_scan(std::uint64_t seed, int rounds, bool large) {
     aftersale::decide_options quiet;
     quiet.explain = false;
     for (int q = 0; q < 60; ++q) {
-      aftersale::bound_request b;
+      aftersale::bound_request b(p->facts.size());
       for (std::uint32_t f = 0; f < p->facts.size(); ++f) {
         const bool present = rng() % 4 != 0;
-        b.present.push_back(present);
-        b.values.push_back(present ? random_value(f) : 0);
+        if (present) b.set(f, random_value(f));
       }
       std::vector<std::uint32_t> expected;
       for (std::uint32_t i = 0; i < table.rules.size(); ++i) {
@@ -330,13 +325,10 @@ TEST(table_index, DistinctBoundsPerRuleStayLinear) {
   // One block would hold 2 × 40,001 buckets × 313 words (25 M words, 200 MB).
   EXPECT_LT(words, std::size_t{20} * 1000 * 1000 / 8);  // < 20 MB
   EXPECT_GT(ix.blocks(), 1u);
-  aftersale::bound_request b;
-  b.values.assign(p->facts.size(), 0);
-  b.present.assign(p->facts.size(), 0);
-  b.present[2] = b.present[3] = 1;
+  aftersale::bound_request b(p->facts.size());
   for (int i : {0, 1, 4999, 5000, 12345, 19999}) {
-    b.values[2] = i * 3;      // rules 0..i pass the count test
-    b.values[3] = rules - i;  // rules i.. pass the amount test
+    b.set(2, i * 3);      // rules 0..i pass the count test
+    b.set(3, rules - i);  // rules i.. pass the amount test
     EXPECT_EQ(aftersale::first_match(*p, 0, b), static_cast<std::uint32_t>(i)) << i;
   }
 }

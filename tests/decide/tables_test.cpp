@@ -285,11 +285,11 @@ TEST(decimal_text, ParsedDigitByDigit) {
 
 TEST_F(tables_test, DecimalsBindFromTextWholeNumbersAndScaledIntegers) {
   const std::uint32_t rating = *p->find_fact("rating");
-  EXPECT_EQ(aftersale::bind(*p, request().set("rating", "4.8")).values[rating], 48);
-  EXPECT_EQ(aftersale::bind(*p, request().set("rating", 4)).values[rating], 40);
-  EXPECT_EQ(aftersale::bind(*p, request().set_scaled("rating", 48, 1)).values[rating], 48);
-  EXPECT_EQ(aftersale::bind(*p, request().set_scaled("rating", 5, 0)).values[rating], 50);
-  EXPECT_EQ(aftersale::bind(*p, request()).values[*p->find_fact("rate")], 500);  // default 0.5 at scale 3
+  EXPECT_EQ(aftersale::bind(*p, request().set("rating", "4.8")).value(rating), 48);
+  EXPECT_EQ(aftersale::bind(*p, request().set("rating", 4)).value(rating), 40);
+  EXPECT_EQ(aftersale::bind(*p, request().set_scaled("rating", 48, 1)).value(rating), 48);
+  EXPECT_EQ(aftersale::bind(*p, request().set_scaled("rating", 5, 0)).value(rating), 50);
+  EXPECT_EQ(aftersale::bind(*p, request()).value(*p->find_fact("rate")), 500);  // default 0.5 at scale 3
   EXPECT_EQ(aftersale::format_fact_value(*p, rating, 48), "4.8");
   EXPECT_EQ(aftersale::format_fact_value(*p, *p->find_fact("rate"), 500), "0.500");
 }

@@ -81,10 +81,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const std::exception& e) {
     FUZZ_CHECK(false, std::string("bind threw something other than aftersale::error: ") + e.what());
   }
-  FUZZ_CHECK(bound.values.size() == p->facts.size() && bound.present.size() == p->facts.size(),
-             "a bound request has one slot per fact");
+  FUZZ_CHECK(bound.size() == p->facts.size(), "a bound request has one slot per fact");
   for (std::size_t f = 0; f < p->facts.size(); ++f)
-    if (p->facts[f].required) FUZZ_CHECK(bound.present[f] != 0, "a required fact is absent after bind");
+    if (p->facts[f].required) FUZZ_CHECK(bound.has(f), "a required fact is absent after bind");
 
   try {
     const decision explained = aftersale::decide(p, bound, now);

@@ -486,7 +486,7 @@ TEST(large, TwentyThousandRulesWithBoundsOfTheirOwnLoadAndDecide) {
       std::string expected;
       for (const rule& candidate : rules_of) {
         bool all = true;
-        for (const condition& c : candidate.conditions) all = all && c.test(b.values[c.fact]);
+        for (const condition& c : candidate.conditions) all = all && c.test(b.value(c.fact));
         if (all) {
           expected = candidate.id;
           break;
