@@ -98,8 +98,8 @@ enum class error_code : std::uint16_t {
   unknown_transition = 243,  ///< a flow patch names a transition its base flow lacks, or places one wrongly
   patch_refused = 244,      ///< a flow patch stops or pauses a clock the base protects where the base did not
   safeguard_dropped = 245,  ///< a store's override of a base safeguard rule says `safeguard: false`
-  covers_invalid = 247,         ///< a calendar's `covers` years that are not consecutive, increasing, 1..9999
-  date_not_covered = 248,       ///< a calendar's holiday or make-up day outside the years it `covers`
+  covers_invalid = 247,     ///< a calendar's `covers` years that are not consecutive, increasing, 1..9999
+  date_not_covered = 248,   ///< a calendar's holiday or make-up day outside the years it `covers`
   // E3xx: requests checked against a policy's facts
   unknown_fact = 300,      ///< the request names a fact the policy does not declare
   fact_type = 301,         ///< a value of the wrong type for the fact
@@ -140,9 +140,9 @@ enum class error_code : std::uint16_t {
   intended_gap = 416,          ///< a note showing a gap the table declares intended, with its reason
   intended_gap_empty = 417,  ///< an intended gap no request can fall into: its conditions exclude each other
   safeguard_preempted =
-      418,  ///< a store rule ahead of a base safeguard rule it overlaps, with another outcome
-  calendar_runs_out = 420,   ///< a business clock or timer that can fall due after the last year its calendar
-                             ///< knows the holidays of
+      418,                  ///< a store rule ahead of a base safeguard rule it overlaps, with another outcome
+  calendar_runs_out = 420,  ///< a business clock or timer that can fall due after the last year its calendar
+                            ///< knows the holidays of
   // E5xx: the library called the wrong way (thrown as `usage_error`, never a policy finding)
   no_policy = 500,         ///< a null policy pointer, or a case that was never opened
   foreign_input = 501,     ///< a bound request or batch made with another policy
