@@ -132,16 +132,6 @@ std::string describe(const policy& p, const rule_outcome& out, const protected_o
   return text;
 }
 
-// The decision of `p` for `r`, or nothing when `p` refuses the request.
-std::optional<decision> run(const policy& p, std::uint32_t table, const request& r, sys_seconds at) {
-  try {
-    std::shared_ptr<const policy> view(&p, [](const policy*) {});  // `p` outlives the decision
-    return decide(view, table, bind(p, r), at, decide_options{});
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
 // What the base decides for the witness: the store's extra facts are left out.
 std::string base_outcome(const context& c, const request& store_request, std::vector<source_span>& related) {
   const policy& base = *c.p.base;
@@ -151,7 +141,7 @@ std::string base_outcome(const context& c, const request& store_request, std::ve
   for (const auto& [name, value] : store_request.values()) {
     if (base.find_fact(name)) r.set(name, value);
   }
-  std::optional<decision> d = run(base, *table, r, c.options.at);
+  std::optional<decision> d = decide_witness(base, *table, r, c.options.at);
   if (!d) return "the base refuses this request";
   if (!d->matched()) return "the base matches no rule";
   related.push_back(d->first_rule().where);
@@ -188,7 +178,7 @@ std::optional<witness_request> confirmed(const context& c, const region& part, s
   for (const box& b : part.boxes()) {
     std::optional<witness_request> w = realize(c.s, b, c.options.at);
     if (!w) continue;
-    std::optional<decision> d = run(c.p, c.table_index, w->request, c.options.at);
+    std::optional<decision> d = decide_witness(c.p, c.table_index, w->request, c.options.at);
     if (!d) continue;
     // Multi-hit tables apply every selected rule: the rule counts when it is among them.
     const bool selected =

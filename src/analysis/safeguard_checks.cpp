@@ -32,15 +32,6 @@ std::string outcome_text(const policy& p, const rule_outcome& out) {
          (payer.empty() ? std::string("`none`") : tick(payer));
 }
 
-std::optional<decision> run(const policy& p, std::uint32_t table, const request& r, sys_seconds at) {
-  try {
-    std::shared_ptr<const policy> view(&p, [](const policy*) {});  // `p` outlives the decision
-    return decide(view, table, bind(p, r), at, decide_options{});
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
 struct table_context {
   const policy& p;
   const analysis_options& options;
@@ -55,7 +46,7 @@ std::optional<witness_request> confirmed(const table_context& c, const region& p
   for (const box& b : part.boxes()) {
     std::optional<witness_request> w = realize(c.s, b, c.options.at);
     if (!w) continue;
-    std::optional<decision> d = run(c.p, c.index, w->request, c.options.at);
+    std::optional<decision> d = decide_witness(c.p, c.index, w->request, c.options.at);
     if (d && d->matched() && d->first_rule().id == c.table.rules[r].id) return w;
   }
   return std::nullopt;
@@ -70,7 +61,7 @@ std::string base_text(const table_context& c, const request& store_request, cons
   request r;
   for (const auto& [name, value] : store_request.values())
     if (base.find_fact(name)) r.set(name, value);
-  std::optional<decision> d = run(base, *table, r, c.options.at);
+  std::optional<decision> d = decide_witness(base, *table, r, c.options.at);
   if (!d || !d->matched() || d->rule_id() == guard) return "";
   return "; the base's rule " + tick(d->rule_id()) + " gives " + outcome_text(base, d->first_rule().then);
 }

@@ -238,4 +238,14 @@ std::vector<witness_fact> describe_point(const space& s, const box& b) {
   return out;
 }
 
+std::optional<decision> decide_witness(const policy& p, std::uint32_t table, const request& r,
+                                       sys_seconds at) {
+  try {
+    std::shared_ptr<const policy> view(&p, [](const policy*) {});  // `p` outlives the decision
+    return decide(view, table, bind(p, r), at, decide_options{});
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace aftersale::analysis

@@ -3,6 +3,7 @@
 // Turning a box of requests into one concrete request the real evaluator can be run on
 // (internal).
 #include <aftersale/analysis.hpp>
+#include <aftersale/decide.hpp>
 #include <aftersale/request.hpp>
 #include <optional>
 #include <vector>
@@ -30,6 +31,11 @@ std::optional<witness_request> realize(const space& s, const box& b, sys_seconds
 /// Sets `wf.value` to `v` of fact `f` as the request format spells it (money in minor units),
 /// and `wf.literal` for values JSON writes unquoted.
 void set_request_text(witness_fact& wf, const fact_def& f, std::int64_t v);
+
+/// The real evaluator's decision of `r` on table `table` of `p` at `at`, or nothing when it
+/// refuses the request: how every check confirms a witness before showing it.
+std::optional<decision> decide_witness(const policy& p, std::uint32_t table, const request& r,
+                                       sys_seconds at);
 
 /// `fact=value` texts for a box of a flow's space (request facts and variables), without
 /// realising derived facts: for witnesses of guards.
