@@ -61,16 +61,27 @@ bool provably_within(const clock_duration& actual, const clock_duration& require
 
 bool is_business(clock_kind k) { return k == clock_kind::business_time || k == clock_kind::business_days; }
 
-// The years both calendars know, else the one that knows some, else the year of `at` and the next.
+// Lint proves a clock for the requests of the years around `at`, not for every year a calendar
+// may name (`covers: [1, 9999]` would take minutes and reach years no instant has text for).
+constexpr int k_years_before_at = 1;
+constexpr int k_years_after_at = 10;
+
+// The years both calendars know, else the one that knows some, else the year of `at` and the
+// next; in each case only those from a year before `at` to ten years after it.
 covered_years window_years(const business_calendar& a, const business_calendar& b, sys_seconds at) {
+  const int y = b.local_date_of(at).year;
+  const covered_years around{y - k_years_before_at, y + k_years_after_at};
   const auto ca = a.coverage();
   const auto cb = b.coverage();
+  covered_years known{y, y + 1};
   if (ca && cb && std::max(ca->first, cb->first) <= std::min(ca->last, cb->last))
-    return {std::max(ca->first, cb->first), std::min(ca->last, cb->last)};
-  if (cb) return *cb;
-  if (ca) return *ca;
-  const int y = b.local_date_of(at).year;
-  return {y, y + 1};
+    known = {std::max(ca->first, cb->first), std::min(ca->last, cb->last)};
+  else if (cb)
+    known = *cb;
+  else if (ca)
+    known = *ca;
+  const covered_years clipped{std::max(known.first, around.first), std::min(known.last, around.last)};
+  return clipped.first <= clipped.last ? clipped : covered_years{y, y + 1};
 }
 
 sys_seconds new_year(const business_calendar& cal, int year) {
@@ -120,9 +131,23 @@ clock_comparison compare_clocks(const clock_duration& clock, const business_cale
     // The starts whose limit falls due exactly at a change: C(t) = C(x) - amount, C counting the
     // limit's working time from `from`. Past them the clock's working time before the limit's
     // deadline grows at another rate.
-    for (const sys_seconds x : changes) {
-      const std::int64_t before = lc.working_time_between(from, x).count() - limit.amount;
-      if (before >= 0) starts.push_back(lc.add(from, {clock_kind::business_time, before}));
+    // Walked forward once, never from `from` again (that was quadratic in the years covered):
+    // working time adds up between sorted changes, and the wanted starts rise with them.
+    std::vector<sys_seconds> sorted = changes;
+    std::sort(sorted.begin(), sorted.end());
+    std::int64_t worked = 0;  // C(x) for the change x reached so far
+    sys_seconds last_change = from;
+    std::int64_t target_at = 0;  // C(t) of the last start found
+    sys_seconds last_start = from;
+    for (const sys_seconds x : sorted) {
+      if (x < from) continue;
+      worked += lc.working_time_between(last_change, x).count();
+      last_change = x;
+      const std::int64_t before = worked - limit.amount;
+      if (before < target_at) continue;
+      last_start = lc.add(last_start, {clock_kind::business_time, before - target_at});
+      target_at = before;
+      starts.push_back(last_start);
     }
   }
   const bool exact = clock.kind == limit.kind && is_business(clock.kind);

@@ -21,10 +21,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
+#include <optional>
 #include <string>
 #include <system_error>
+#include <vector>
 
+#include "base/bounded_file.hpp"
 #include "base/hash.hpp"
 #include "command.hpp"
 #include "flow_select.hpp"
@@ -35,35 +37,67 @@ namespace {
 
 constexpr int exit_stale = 1;
 
-// Writes `text` to `path` through a temporary file beside it and a rename, so that a failed run
-// leaves the old file (or none), never half a header. False (and a message) on failure.
-bool write_atomically(const std::string& path, const std::string& text) {
-  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
-  bool ok = false;
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (out) out << text;
-    ok = out && out.flush();
+// The files one run writes, each first to a temporary file beside it; `commit` renames them all
+// only when every one was written, so a failed run leaves the old files (or none), never half a
+// header, nor a new header without its depfile. False (and a message) on failure.
+class staged_files {
+ public:
+  staged_files() = default;
+  staged_files(const staged_files&) = delete;
+  staged_files& operator=(const staged_files&) = delete;
+  ~staged_files() {
+    for (const auto& f : files_) std::remove(f.temp.c_str());
   }
-  const int saved = errno;
-  if (ok) {
-    std::error_code ec;
-    std::filesystem::rename(temp, path, ec);
-    if (!ec) return true;
-    std::cerr << "error[E511]: cannot write `" << path << "`: " << ec.message() << '\n';
-  } else {
-    std::cerr << "error[E511]: cannot write `" << path << "`: " << std::strerror(saved ? saved : EIO) << '\n';
-  }
-  std::remove(temp.c_str());
-  return false;
-}
 
-// A Make rule: `target: policy base base-of-base ...`, spaces and `$` escaped as Make reads them.
-std::string depfile_text(const std::string& target, const policy& p) {
+  bool add(const std::string& path, const std::string& text) {
+    const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+    bool ok = false;
+    {
+      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+      if (out) out << text;
+      ok = out && out.flush();
+    }
+    const int saved = errno;
+    if (ok) {
+      files_.push_back({path, temp});
+      return true;
+    }
+    std::cerr << "error[E511]: cannot write `" << path << "`: " << std::strerror(saved ? saved : EIO) << '\n';
+    std::remove(temp.c_str());
+    return false;
+  }
+
+  bool commit() {
+    for (std::size_t i = 0; i < files_.size(); ++i) {
+      std::error_code ec;
+      std::filesystem::rename(files_[i].temp, files_[i].path, ec);
+      if (ec) {
+        std::cerr << "error[E511]: cannot write `" << files_[i].path << "`: " << ec.message() << '\n';
+        return false;
+      }
+      files_[i].temp.clear();  // renamed: nothing left to remove
+    }
+    return true;
+  }
+
+ private:
+  struct file {
+    std::string path, temp;
+  };
+  std::vector<file> files_;
+};
+
+// A Make rule: `target: policy base base-of-base ...`, spaces, `#`, `:` and `$` escaped as Make
+// reads them. A name with a line break cannot be written in a Make rule at all: nullopt.
+std::optional<std::string> depfile_text(const std::string& target, const policy& p) {
+  for (const policy* q = &p; q != nullptr; q = q->base.get()) {
+    if (q->source && q->source->file.find_first_of("\n\r") != std::string::npos) return std::nullopt;
+  }
+  if (target.find_first_of("\n\r") != std::string::npos) return std::nullopt;
   auto escaped = [](const std::string& file) {
     std::string out;
     for (const char ch : file) {
-      if (ch == ' ' || ch == '#') out += '\\';
+      if (ch == ' ' || ch == '#' || ch == ':') out += '\\';
       if (ch == '$') out += '$';
       out += ch;
     }
@@ -133,29 +167,40 @@ class compile_command final : public command {
       std::cerr << e.what() << '\n';
       return exit_usage;
     }
-    if (!write_atomically(output_, code.header)) return exit_usage;
+    staged_files files;
+    if (!files.add(output_, code.header)) return exit_usage;
     if (!code.flows_source.empty()) {
       const std::string flows = flows_source_.empty() ? default_flows_name(output_) : flows_source_;
-      if (!write_atomically(flows, code.flows_source)) return exit_usage;
+      if (!files.add(flows, code.flows_source)) return exit_usage;
     }
-    if (!depfile_.empty() && !write_atomically(depfile_, depfile_text(output_, *p))) return exit_usage;
-    return 0;
+    if (!depfile_.empty()) {
+      const std::optional<std::string> rule = depfile_text(output_, *p);
+      if (!rule) {
+        std::cerr << "error[E511]: cannot write `" << depfile_
+                  << "`: a file name with a line break cannot be written in a Make rule\n";
+        return exit_usage;
+      }
+      if (!files.add(depfile_, *rule)) return exit_usage;
+    }
+    return files.commit() ? 0 : exit_usage;
   }
 
   int check() const {
-    std::string text;
-    {
-      std::ifstream in(check_, std::ios::binary);
-      if (!in) {
-        std::cout << "stale: " << check_ << " does not exist: run aftersale compile " << policy_ << " -o "
-                  << check_ << '\n';
-        return exit_stale;
-      }
-      std::ostringstream s;
-      s << in.rdbuf();
-      text = s.str();
+    // The stamp is in the first lines: read a bounded head, of regular files only (a FIFO or a
+    // device would block or never end).
+    detail::bounded_read_options head;
+    head.max_bytes = 64u << 10;
+    const detail::bounded_text read = detail::read_bounded_file(check_, head);
+    if (read.status == detail::read_status::missing) {
+      std::cout << "stale: " << check_ << " does not exist: run aftersale compile " << policy_ << " -o "
+                << check_ << '\n';
+      return exit_stale;
     }
-    const std::optional<header_stamp> stamp = read_header_stamp(text);
+    if (!read && read.status != detail::read_status::too_large) {
+      std::cerr << "error[E510]: cannot read `" << check_ << "`: " << read.why << '\n';
+      return exit_usage;
+    }
+    const std::optional<header_stamp> stamp = read_header_stamp(read.text);
     if (!stamp) {
       std::cerr << "error[E510]: `" << check_
                 << "` is not a header aftersale generated: its first lines carry no `aftersale-policy-hash` "

@@ -87,16 +87,11 @@ std::string cpp_int64(std::int64_t v) {
 
 std::string comment_text(std::string_view text) {
   std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char ch = text[i];
-    if (ch == '\n' || ch == '\r') {
-      out += ' ';
-    } else if (ch == '\\' && i + 1 == text.size()) {
-      out += "\\ ";  // a trailing backslash would splice the next line into the comment
-    } else {
-      out += ch;
-    }
-  }
+  for (const char ch : text) out += ch == '\n' || ch == '\r' ? ' ' : ch;
+  // A backslash that ends a line (spaces or tabs after it included) splices the next line into
+  // the comment, for GCC and Clang alike: trim the blanks and never end on a backslash.
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+  if (!out.empty() && out.back() == '\\') out += " (sic)";
   return out;
 }
 

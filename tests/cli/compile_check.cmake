@@ -85,3 +85,38 @@ if(EXISTS "${WORK}/broken.hpp")
   message(FATAL_ERROR "a policy that does not load left a header")
 endif()
 run(2 "^$" "error\\[E100\\]" compile --check store_policy.hpp broken.yaml)
+
+# A depfile that cannot be written: nothing of the run is kept, the header included (else the
+# header would be newer than its policy while no depfile says which bases it read).
+run(0 "^$" "^$" compile store.yaml -o store_policy.hpp)
+file(READ "${header}" before)
+file(APPEND "${WORK}/store.yaml" "# edited again\n")
+run(2 "^$" "^error\\[E511\\]: cannot write `no-such-folder/store_policy.d`: " compile store.yaml -o store_policy.hpp
+    --depfile no-such-folder/store_policy.d)
+file(READ "${header}" after)
+if(NOT before STREQUAL after)
+  message(FATAL_ERROR "a run whose depfile failed replaced the header")
+endif()
+file(GLOB leftovers "${WORK}/*.tmp-*")
+if(leftovers)
+  message(FATAL_ERROR "temporary files left: ${leftovers}")
+endif()
+
+# Make reads `:` in a depfile name as a separator unless escaped.
+file(COPY "${WORK}/store.yaml" DESTINATION "${WORK}/colon")
+file(RENAME "${WORK}/colon/store.yaml" "${WORK}/colon/a:b.yaml")
+file(COPY "${WORK}/base.yaml" DESTINATION "${WORK}/colon")
+execute_process(COMMAND "${CLI}" compile "a:b.yaml" -o out.hpp --depfile out.d RESULT_VARIABLE rc
+                WORKING_DIRECTORY "${WORK}/colon")
+file(READ "${WORK}/colon/out.d" dep)
+if(NOT rc EQUAL 0 OR NOT dep MATCHES "^out.hpp: a\\\\:b.yaml ")
+  message(FATAL_ERROR "depfile of a name with a colon (exit ${rc}): ${dep}")
+endif()
+
+# A FIFO (or a device) as the header to check is refused without waiting on it.
+find_program(MKFIFO mkfifo)
+if(MKFIFO)
+  execute_process(COMMAND "${MKFIFO}" "${WORK}/fifo.hpp")
+  run(2 "^$" "^error\\[E510\\]: cannot read `fifo.hpp`: " compile --check fifo.hpp store.yaml)
+endif()
+run(2 "^$" "^error\\[E510\\]: cannot read `/dev/zero`: " compile --check /dev/zero store.yaml)

@@ -103,6 +103,15 @@ decisions:
       - {id: rest, then: {solution: reject}}
 )";
 
+TEST(code_writer, comment_lines_never_end_in_a_backslash) {
+  // GCC and Clang splice the next line into a comment ending in `\` (blanks after it included).
+  EXPECT_EQ(aftersale::codegen::comment_text("C:\\temp\\"), "C:\\temp\\ (sic)");
+  EXPECT_EQ(aftersale::codegen::comment_text("C:\\temp\\ \t "), "C:\\temp\\ (sic)");
+  EXPECT_EQ(aftersale::codegen::comment_text("a\\\r"), "a\\ (sic)");
+  EXPECT_EQ(aftersale::codegen::comment_text("a\\ b"), "a\\ b");
+  EXPECT_EQ(aftersale::codegen::comment_text("two\nlines  "), "two lines");
+}
+
 TEST(generate_cpp, stamps_the_header_and_reads_it_back) {
   const auto p = aftersale::load_policy_string(small_policy, "small.yaml");
   aftersale::codegen_options o;
