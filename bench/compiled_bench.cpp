@@ -47,20 +47,28 @@ void expect_checksum(const char* engine, int rules, const fnv64& got, const char
   std::fprintf(stderr, "checksum ok: %-24s %4d rules  %s\n", engine, rules, want);
 }
 
+// One byte per fact, 1 when it has a value: the presence `reflect::request_from_encoded` reads
+// (a bound request keeps it as bits).
+std::vector<std::uint8_t> presence_bytes(const bound_request& b) {
+  std::vector<std::uint8_t> out(b.size());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = b.has(i) ? 1 : 0;
+  return out;
+}
+
 // The generated code of one policy, behind one name; `first` is the rule selection `decide`
 // calls (detail::first_<table>: first hit, no outputs, no deadline).
-#define AFTERSALE_COMPILED_POLICY(traits, ns)                                      \
-  struct traits {                                                                  \
-    using request = ns::request;                                                   \
-    using decision = ns::decision;                                                 \
-    static request from(const bound_request& b) {                                  \
-      return ns::reflect::request_from_encoded(b.values.data(), b.present.data()); \
-    }                                                                              \
-    static decision decide(const request& r) { return ns::decide(r, bench_now); }  \
-    static std::uint32_t first(const request& r) {                                 \
-      const auto hit = ns::detail::first_neutral(r, bench_now);                    \
-      return hit ? static_cast<std::uint32_t>(*hit) : npos;                        \
-    }                                                                              \
+#define AFTERSALE_COMPILED_POLICY(traits, ns)                                         \
+  struct traits {                                                                     \
+    using request = ns::request;                                                      \
+    using decision = ns::decision;                                                    \
+    static request from(const bound_request& b) {                                     \
+      return ns::reflect::request_from_encoded(b.values(), presence_bytes(b).data()); \
+    }                                                                                 \
+    static decision decide(const request& r) { return ns::decide(r, bench_now); }     \
+    static std::uint32_t first(const request& r) {                                    \
+      const auto hit = ns::detail::first_neutral(r, bench_now);                       \
+      return hit ? static_cast<std::uint32_t>(*hit) : npos;                           \
+    }                                                                                 \
   };
 AFTERSALE_COMPILED_POLICY(compiled_60, neutral_rules_60)
 AFTERSALE_COMPILED_POLICY(compiled_1000, neutral_rules_1000)
