@@ -28,12 +28,6 @@ namespace {
 using namespace aftersale;
 using namespace aftersale::bench;
 
-constexpr const char* checksum_60 = "697ef18256762e83";
-constexpr const char* checksum_1000 = "3ccb428e9e4d77c0";
-
-// Any fixed instant (the converted clocks count elapsed hours); the one neutral_bench.cpp uses.
-const sys_seconds bench_now{std::chrono::seconds{1795392000}};  // 2026-11-23T00:00:00Z
-
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "\n*** compiled benchmark: %s ***\n\n", what.c_str());
   std::fflush(stderr);

@@ -24,13 +24,6 @@ namespace {
 using namespace aftersale;
 using namespace aftersale::bench;
 
-// Expected checksums, from shared/bench/README.md.
-constexpr const char* checksum_60 = "697ef18256762e83";
-constexpr const char* checksum_1000 = "3ccb428e9e4d77c0";
-
-// Any fixed instant: the converted clocks count elapsed hours.
-const sys_seconds bench_now{std::chrono::seconds{1795392000}};  // 2026-11-23T00:00:00Z
-
 struct neutral_case {
   int rules = 0;
   std::string yaml;

@@ -5,12 +5,21 @@
 #include <aftersale/decide.hpp>
 #include <aftersale/model.hpp>
 #include <aftersale/request.hpp>
+#include <aftersale/time.hpp>
+#include <chrono>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 namespace aftersale::bench {
+
+/// Expected decision checksums of the neutral workload, from shared/bench/README.md.
+inline constexpr const char* checksum_60 = "697ef18256762e83";
+inline constexpr const char* checksum_1000 = "3ccb428e9e4d77c0";
+
+/// Any fixed instant for deciding the neutral workload: the converted clocks count elapsed hours.
+inline const sys_seconds bench_now{std::chrono::seconds{1795392000}};  // 2026-11-23T00:00:00Z
 
 /// FNV-1a 64, as in shared/bench/limit_harness.hpp.
 struct fnv64 {
